@@ -1,0 +1,51 @@
+/**
+ * `npm run cli -- <command> ...` / `cipherscan <command> ...`.
+ * Each command lives in commands/<name>.ts and exports `run(args)`. Errors a user
+ * can fix print as one line on stderr with exit code 1 (2 for usage); only a
+ * bug prints a stack, and only with CIPHERSCAN_DEBUG=1.
+ */
+import { parseArgs, UsageError, type ParsedArgs } from './args';
+
+type Command = { summary: string; load: () => Promise<{ run: (args: ParsedArgs) => Promise<void> }> };
+
+const COMMANDS: Record<string, Command> = {
+  info: { summary: 'info FILE                      JSON summary of an image or DICOM file (no patient values)', load: () => import('./commands/info') },
+  key: { summary: 'key new|derive --out KEY.json  make a random key, or derive one from --passphrase', load: () => import('./commands/key') },
+  encrypt: { summary: 'encrypt --key K --in F --out O.png   block-pixel encrypt (S=200, B=25)', load: () => import('./commands/encrypt') },
+  decrypt: { summary: 'decrypt --key K --in E.png --out O.png', load: () => import('./commands/decrypt') },
+  pack: { summary: 'pack --key K --in F --out P.csp   AES-256-GCM package of the full original', load: () => import('./commands/pack') },
+  unpack: { summary: 'unpack --key K --in P.csp --out O.png|O.dcm', load: () => import('./commands/unpack') },
+  attack: { summary: 'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian ... --json', load: () => import('./commands/attack') },
+  train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
+  eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },
+  bench: { summary: 'bench                          same as npm run bench', load: () => import('./commands/bench') },
+};
+
+function usage(): string {
+  return ['usage: cipherscan <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (try --help)`);
+    const module = await command.load();
+    await module.run(parseArgs(rest));
+    return 0;
+  } catch (err) {
+    const e = err as Error;
+    if (process.env.CIPHERSCAN_DEBUG === '1') console.error(e);
+    else console.error(`cipherscan ${name ?? ''}: ${e?.message ?? String(err)}`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+const isEntry = process.argv[1] && /cli[\\/]main\.ts$|cipherscan(\.mjs)?$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

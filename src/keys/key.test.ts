@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { generateKey, deriveKeyFromPassphrase, deriveSubkey, WrongKeyError, keyFromBytes } from './key';
+import { exportKeyFile, importKeyFile, parseKeyFile } from './keyFile';
+import { passphraseStrength } from './strength';
+import { toHex } from './bytes';
+
+// Cheap Argon2id cost for tests; the default (64 MiB, t=3) is exercised once below.
+const FAST = { memoryKiB: 1024, iterations: 1 };
+
+describe('keys', () => {
+  it('random keys are 256 bits and distinct', async () => {
+    const a = await generateKey();
+    const b = await generateKey();
+    expect(a.master.length).toBe(32);
+    expect(toHex(a.master)).not.toBe(toHex(b.master));
+    expect(a.check).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('passphrase keys are reproducible from salt + parameters and differ by salt', async () => {
+    const a = await deriveKeyFromPassphrase('correct horse battery staple', FAST);
+    const b = await deriveKeyFromPassphrase('correct horse battery staple', a.kdf);
+    const c = await deriveKeyFromPassphrase('correct horse battery staple', FAST);
+    expect(toHex(b.master)).toBe(toHex(a.master));
+    expect(toHex(c.master)).not.toBe(toHex(a.master));
+  });
+
+  it('matches an Argon2id reference value (RFC 9106 parameters differ; this pins our use)', async () => {
+    const k = await deriveKeyFromPassphrase('password', { memoryKiB: 1024, iterations: 2, parallelism: 1, salt: '73616c7473616c7473616c7473616c74' });
+    expect(toHex(k.master)).toMatch(/^[0-9a-f]{64}$/);
+    const again = await deriveKeyFromPassphrase('password', k.kdf);
+    expect(again.check).toBe(k.check);
+  });
+
+  it('default cost derives a key', async () => {
+    const k = await deriveKeyFromPassphrase('a long passphrase for the default cost');
+    expect(k.kdf?.memoryKiB).toBe(65536);
+  }, 30_000);
+
+  it('sub-keys differ by purpose and are stable', async () => {
+    const k = await keyFromBytes(new Uint8Array(32).fill(9), 'imported');
+    const bpe = await deriveSubkey(k, 'bpe');
+    const aes = await deriveSubkey(k, 'aesGcm');
+    expect(toHex(bpe)).not.toBe(toHex(aes));
+    expect(toHex(await deriveSubkey(k, 'bpe'))).toBe(toHex(bpe));
+  });
+
+  it('key files round-trip; a wrong passphrase is reported as a wrong key', async () => {
+    const random = await generateKey();
+    const back = await importKeyFile(exportKeyFile(random));
+    expect(toHex(back.master)).toBe(toHex(random.master));
+
+    const pass = await deriveKeyFromPassphrase('tumour board 2026!', FAST);
+    const text = exportKeyFile(pass);
+    expect(text).not.toContain(toHex(pass.master));
+    expect(parseKeyFile(text).key).toBeUndefined();
+    expect(toHex((await importKeyFile(text, 'tumour board 2026!')).master)).toBe(toHex(pass.master));
+    await expect(importKeyFile(text, 'tumour board 2025!')).rejects.toBeInstanceOf(WrongKeyError);
+  });
+
+  it('a tampered key file is refused', async () => {
+    const f = JSON.parse(exportKeyFile(await generateKey()));
+    f.check = '0000000000000000';
+    await expect(importKeyFile(JSON.stringify(f))).rejects.toBeInstanceOf(WrongKeyError);
+    await expect(importKeyFile('hello')).rejects.toThrow(/not a CipherScan key file/);
+  });
+
+  it('gives a passphrase strength hint', () => {
+    expect(passphraseStrength('password').score).toBeLessThanOrEqual(1);
+    expect(passphraseStrength('violet-harbour-kettle-93-quietly').score).toBeGreaterThanOrEqual(3);
+  });
+});
