@@ -1,0 +1,11 @@
+/**
+ * Decode errors a clinician can read. Every failure to load a file ends up as a
+ * DecodeError with a short, plain message ("not a DICOM file", "no pixel data",
+ * "truncated file", "unsupported compression (JPEG-LS)"); the batch goes on.
+ */
+export class DecodeError extends Error {
+  constructor(message: string, readonly fileName?: string) {
+    super(message);
+    this.name = 'DecodeError';
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Front door for loading any supported file: sniffs the bytes (not the name),
+ * dispatches to the PNG, JPEG or DICOM decoder, and maps every failure to a
+ * DecodeError. Runs in Node, in a worker and on the main thread alike.
+ */
+import { decode as decodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
+import { DecodeError } from './errors';
+import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
+
+export { DecodeError } from './errors';
+export type { DecodedImage, DecodeOptions, DicomSummary, SourceFormat } from './types';
+
+export function sniffFormat(bytes: Uint8Array): SourceFormat | undefined {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return 'dicom';
+  // DICOM without the 128-byte preamble / meta header: starts with a group 0x0008 (or 0x0002) tag
+  if (bytes.length >= 8 && (bytes[0] === 0x08 || bytes[0] === 0x02) && bytes[1] === 0x00) return 'dicom';
+  return undefined;
+}
+
+export async function decodeImageFile(bytes: Uint8Array, name = 'file', options: DecodeOptions = {}): Promise<DecodedImage> {
+  const format = sniffFormat(bytes);
+  try {
+    switch (format) {
+      case 'png':
+        return wrap('png', decodePngImage(bytes));
+      case 'jpeg':
+        return wrap('jpeg', decodeJpegImage(bytes));
+      case 'dicom': {
+        const { decodeDicom } = await import('./dicom/decodeDicom');
+        return await decodeDicom(bytes, options);
+      }
+      default:
+        throw new DecodeError('not a PNG, JPEG or DICOM file');
+    }
+  } catch (err) {
+    if (err instanceof DecodeError) throw new DecodeError(err.message, name);
+    throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
+  }
+}
+
+function wrap(format: SourceFormat, image: RgbImage): DecodedImage {
+  return { format, image, frames: 1, frame: 0, raw: { width: image.width, height: image.height, samplesPerPixel: 3, bitsAllocated: 8, signed: false, data: image.data } };
+}
+
+function decodePngImage(bytes: Uint8Array): RgbImage {
+  const png = decodePng(bytes);
+  const { width, height, channels, depth } = png;
+  const src = png.data;
+  // 16-bit PNGs keep their high byte; palette PNGs arrive expanded by fast-png only when asked, so map here.
+  const n = width * height;
+  const to8 = (v: number) => (depth === 16 ? v >> 8 : depth < 8 ? Math.round((v * 255) / ((1 << depth) - 1)) : v);
+  if (png.palette) {
+    const out = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      const entry = png.palette[src[i]] ?? [0, 0, 0];
+      out[3 * i] = entry[0];
+      out[3 * i + 1] = entry[1];
+      out[3 * i + 2] = entry[2];
+    }
+    return { width, height, data: out };
+  }
+  if (channels === 1 || channels === 2) {
+    const gray = new Uint8Array(n);
+    for (let i = 0; i < n; i++) gray[i] = to8(src[i * channels]);
+    return grayToRgb(width, height, gray);
+  }
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    rgba[4 * i] = to8(src[i * channels]);
+    rgba[4 * i + 1] = to8(src[i * channels + 1]);
+    rgba[4 * i + 2] = to8(src[i * channels + 2]);
+  }
+  return rgbaToRgb(width, height, rgba);
+}
+
+function decodeJpegImage(bytes: Uint8Array): RgbImage {
+  // jpeg-js everywhere (not the browser's decoder) so page and CLI get identical pixels.
+  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  return rgbaToRgb(img.width, img.height, img.data);
+}
+
+function describe(err: unknown): string {
+  if (typeof err === 'string') return err;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
