@@ -1,0 +1,38 @@
+/**
+ * The encrypted-image file: a lossless PNG of the BPE image plus one text chunk
+ * `cipherscan` = {"scheme":"bpe-v1","imageSize":200,"blockSize":25,"check":"…"}.
+ * The key-check value lets decryption say "wrong key" instead of showing noise.
+ * The chunk never holds patient data or key material (the check is an HMAC tag).
+ */
+import { decodeRgbPng, encodeRgbPng } from '../../image/png';
+import type { RgbImage } from '../../image/rgb';
+import { assertKeyCheck, type CipherKey } from '../../keys/key';
+import { BPE_VERSION, type BpeGeometry } from './plan';
+
+export const ENCRYPTED_PNG_CHUNK = 'cipherscan';
+
+export interface EncryptedImageHeader extends BpeGeometry {
+  scheme: typeof BPE_VERSION;
+  check: string;
+}
+
+export function encodeEncryptedPng(image: RgbImage, key: CipherKey, geometry: BpeGeometry): Uint8Array {
+  const header: EncryptedImageHeader = { scheme: BPE_VERSION, imageSize: geometry.imageSize, blockSize: geometry.blockSize, check: key.check };
+  return encodeRgbPng(image, { [ENCRYPTED_PNG_CHUNK]: JSON.stringify(header) });
+}
+
+/** Reads an encrypted PNG; checks the key when the header is present (a bare PNG is accepted with the default geometry). */
+export function decodeEncryptedPng(bytes: Uint8Array, key?: CipherKey): { image: RgbImage; header?: EncryptedImageHeader } {
+  const { image, text } = decodeRgbPng(bytes);
+  const raw = text[ENCRYPTED_PNG_CHUNK];
+  if (!raw) return { image };
+  let header: EncryptedImageHeader;
+  try {
+    header = JSON.parse(raw) as EncryptedImageHeader;
+  } catch {
+    throw new Error('the encrypted image header is damaged');
+  }
+  if (header.scheme !== BPE_VERSION) throw new Error(`this image was encrypted with ${String(header.scheme)}; this app reads ${BPE_VERSION}`);
+  if (key) assertKeyCheck(key, header.check);
+  return { image, header };
+}

@@ -1,0 +1,19 @@
+/** PNG encode/decode of RgbImage with optional text chunks (fast-png: same bytes in Node and browser). */
+import { decode, encode } from 'fast-png';
+import type { RgbImage } from './rgb';
+
+export function encodeRgbPng(image: RgbImage, text?: Record<string, string>): Uint8Array {
+  return encode({ width: image.width, height: image.height, data: image.data, channels: 3, depth: 8, text });
+}
+
+/** Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). */
+export function decodeRgbPng(bytes: Uint8Array): { image: RgbImage; text: Record<string, string> } {
+  const png = decode(bytes);
+  if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4) || png.palette) {
+    throw new Error(`expected an 8-bit RGB PNG, got ${png.channels} channel(s) at ${png.depth} bits`);
+  }
+  const n = png.width * png.height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[3 * i + c] = png.data[i * png.channels + c];
+  return { image: { width: png.width, height: png.height, data }, text: png.text ?? {} };
+}
