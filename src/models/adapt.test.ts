@@ -1,0 +1,104 @@
+/**
+ * Key adaptation must give the same logits on encrypted images as the plain model
+ * on plain images (DESIGN.md §4), for both architectures, several random keys and
+ * real test images. Uses untrained models with random weights (non-zero head) so
+ * the check does not depend on trained files.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptImage } from '../cipher/bpe/bpe';
+import { planForKey } from '../cipher/bpe/plan';
+import { decodeImageFile } from '../decode';
+import { toModelInput } from '../image/resize';
+import type { RgbImage } from '../image/rgb';
+import { generateKey } from '../keys/key';
+import { initCnn } from './cnn';
+import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
+import { SeededRandom, truncNormal, type HostWeights } from './init';
+import { adaptModel, createModel, type DiagnosisModel } from './model';
+import { initVit } from './vit';
+
+const TEST_DIR = '../shared/datasets/brain-mri/Testing';
+
+async function realImages(count: number): Promise<RgbImage[]> {
+  const out: RgbImage[] = [];
+  for (const cls of (await readdir(TEST_DIR)).sort()) {
+    const files = (await readdir(join(TEST_DIR, cls))).sort().slice(0, Math.ceil(count / 4));
+    for (const f of files) out.push(toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(TEST_DIR, cls, f))), f)).image, 200));
+  }
+  return out.slice(0, count);
+}
+
+/** Random weights everywhere, including the zero-initialised head, so logits vary. */
+function randomised(host: HostWeights, seed: number): HostWeights {
+  const rng = new SeededRandom(seed);
+  const out: HostWeights = {};
+  for (const [name, t] of Object.entries(host)) {
+    out[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.05 : 0.2);
+  }
+  return out;
+}
+
+async function logitsOf(model: DiagnosisModel, images: RgbImage[]): Promise<Float32Array> {
+  return (await model.predict(images)).flatMap((p) => p.logits) as unknown as Float32Array;
+}
+
+describe('adaptModel', () => {
+  let images: RgbImage[];
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    images = await realImages(4);
+  }, 120_000);
+
+  const configs: ModelConfig[] = [
+    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2 },
+    { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 2 },
+  ];
+  for (const cfg of configs) {
+    it(`${cfg.architecture}: adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
+      const init = cfg.architecture === 'vit' ? initVit(cfg, 1) : initCnn(cfg, 1);
+      const model = createModel(cfg, randomised(init, 7));
+      const plain = await logitsOf(model, images);
+      const spread = Math.max(...plain) - Math.min(...plain);
+      expect(spread).toBeGreaterThan(0.5); // logits are not trivially constant
+      for (let k = 0; k < 3; k++) {
+        const plan = await planForKey(await generateKey());
+        const t0 = performance.now();
+        const adapted = adaptModel(model, plan);
+        const ms = performance.now() - t0;
+        expect(ms).toBeLessThan(100);
+        const encrypted = images.map((im) => encryptImage(plan, im));
+        const enc = await logitsOf(adapted, encrypted);
+        const maxDiff = Math.max(...plain.map((v, i) => Math.abs(v - enc[i])));
+        expect(maxDiff).toBeLessThan(1e-4);
+        // and the unadapted model on encrypted images is not the same function
+        const unadapted = await logitsOf(model, encrypted);
+        expect(Math.max(...plain.map((v, i) => Math.abs(v - unadapted[i])))).toBeGreaterThan(1e-2);
+        adapted.dispose();
+      }
+      model.dispose();
+    }, 120_000);
+  }
+
+  it('predict does not leak tensors', async () => {
+    const cfg = { ...defaultCnnConfig(['a', 'b']), depth: 1 };
+    const model = createModel(cfg, initCnn(cfg, 3));
+    const plan = await planForKey(await generateKey());
+    const adapted = adaptModel(model, plan);
+    await adapted.predict(images[0]);
+    await model.classTokenFeatures(images[0]);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await model.predict(images.slice(0, 2));
+      await adapted.predict(images[1]);
+      await model.classTokenFeatures(images[0]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    adapted.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBeLessThan(before);
+  }, 60_000);
+});

@@ -1,0 +1,71 @@
+/**
+ * Masked-CNN: a stem that is one linear map per 25 x 25 x 3 block (kernel = stride
+ * = B), a keyed gather that puts the cells back in plain order (identity for the
+ * plain model), then ConvNeXt-style blocks on the 8 x 8 grid (depthwise 3 x 3,
+ * layer norm, pointwise MLP, residual), global average pooling and a dense head.
+ * No operation may look inside a block before the stem.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gridSide, patchDim, type CnnConfig } from './config';
+import { dense, depthwiseSame, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+
+export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
+  const rng = new SeededRandom(seed);
+  const D = cfg.width;
+  const H = D * cfg.mlpRatio;
+  const k2 = cfg.kernel * cfg.kernel;
+  const w: HostWeights = {
+    'patch.w': truncNormal(rng, [patchDim(cfg), D], 1 / Math.sqrt(patchDim(cfg))),
+    'patch.b': filled([D], 0),
+    'stem.ln.g': filled([D], 1),
+    'stem.ln.b': filled([D], 0),
+  };
+  for (let l = 0; l < cfg.depth; l++) {
+    const p = `block${l}.`;
+    w[p + 'dw.w'] = truncNormal(rng, [k2, D], 1 / Math.sqrt(k2));
+    w[p + 'dw.b'] = filled([D], 0);
+    w[p + 'ln.g'] = filled([D], 1);
+    w[p + 'ln.b'] = filled([D], 0);
+    w[p + 'pw1.w'] = truncNormal(rng, [D, H], 1 / Math.sqrt(D));
+    w[p + 'pw1.b'] = filled([H], 0);
+    // small last layer: each residual block starts close to the identity
+    w[p + 'pw2.w'] = truncNormal(rng, [H, D], 0.1 / Math.sqrt(H));
+    w[p + 'pw2.b'] = filled([D], 0);
+  }
+  w['norm.g'] = filled([D], 1);
+  w['norm.b'] = filled([D], 0);
+  w['head.w'] = filled([D, cfg.classes.length], 0);
+  w['head.b'] = filled([cfg.classes.length], 0);
+  return w;
+}
+
+export interface CnnOutputs {
+  logits: tf.Tensor2D;
+  /** pooled features after the last norm, [N, width] */
+  features: tf.Tensor2D;
+}
+
+/**
+ * images: [N, S, S, 3], values 0..255. `cellSource` (adapted models only): plain
+ * cell q is taken from encrypted cell cellSource[q].
+ */
+export function cnnForward(cfg: CnnConfig, w: Weights, images: tf.Tensor4D, cellSource?: tf.Tensor1D): CnnOutputs {
+  const n = images.shape[0];
+  const g = gridSide(cfg);
+  const D = cfg.width;
+  let cells: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'));
+  if (cellSource) cells = tf.gather(cells, cellSource, 1);
+  let x = layerNorm(cells, need(w, 'stem.ln.g'), need(w, 'stem.ln.b')).reshape([n, g, g, D]) as tf.Tensor4D;
+  for (let l = 0; l < cfg.depth; l++) {
+    const p = `block${l}.`;
+    const mixed = depthwiseSame(x, need(w, p + 'dw.w'), need(w, p + 'dw.b'), cfg.kernel);
+    const h = layerNorm(mixed, need(w, p + 'ln.g'), need(w, p + 'ln.b'));
+    const y = dense(gelu(dense(h, need(w, p + 'pw1.w'), need(w, p + 'pw1.b'))), need(w, p + 'pw2.w'), need(w, p + 'pw2.b'));
+    x = tf.add(x, y) as tf.Tensor4D;
+  }
+  const pooled = tf.mean(x, [1, 2]);
+  const features = layerNorm(pooled, need(w, 'norm.g'), need(w, 'norm.b')) as tf.Tensor2D;
+  const logits = dense(features, need(w, 'head.w'), need(w, 'head.b')) as tf.Tensor2D;
+  return { logits, features };
+}

@@ -1,0 +1,52 @@
+/**
+ * Architecture descriptions of the two diagnosis models. Both start with the same
+ * patch embedding: one linear map of each whole B x B x 3 block (DESIGN.md §4),
+ * the only operation that ever sees raw pixels, so key adaptation stays a weight
+ * transform. Nothing here may add an operation that looks inside a block first.
+ */
+export interface PatchGeometry {
+  /** input side S in pixels (200) */
+  imageSize: number;
+  /** block side B in pixels; must equal the BPE block size (25) */
+  patchSize: number;
+}
+
+export interface VitConfig extends PatchGeometry {
+  architecture: 'vit';
+  width: number;
+  depth: number;
+  heads: number;
+  mlpDim: number;
+  /** hidden size of the per-token MLP right after the patch embedding (0 = none) */
+  tokenMlpDim: number;
+  classes: string[];
+}
+
+export interface CnnConfig extends PatchGeometry {
+  architecture: 'cnn';
+  width: number;
+  depth: number;
+  /** depthwise kernel side on the (S/B) x (S/B) grid of cells (odd) */
+  kernel: number;
+  mlpRatio: number;
+  classes: string[];
+}
+
+export type ModelConfig = VitConfig | CnnConfig;
+
+export function patchDim(g: PatchGeometry): number {
+  return g.patchSize * g.patchSize * 3;
+}
+
+export function gridSide(g: PatchGeometry): number {
+  if (g.imageSize % g.patchSize !== 0) throw new Error(`image size ${g.imageSize} is not a multiple of patch size ${g.patchSize}`);
+  return g.imageSize / g.patchSize;
+}
+
+export function defaultVitConfig(classes: string[]): VitConfig {
+  return { architecture: 'vit', imageSize: 200, patchSize: 25, width: 128, depth: 5, heads: 4, mlpDim: 256, tokenMlpDim: 256, classes };
+}
+
+export function defaultCnnConfig(classes: string[]): CnnConfig {
+  return { architecture: 'cnn', imageSize: 200, patchSize: 25, width: 128, depth: 5, kernel: 3, mlpRatio: 2, classes };
+}

@@ -1,0 +1,197 @@
+/**
+ * The diagnosis model object shared by the browser, the CLI and training, shaped
+ * like tfjs-models: `load(source)` -> `{ predict, classTokenFeatures, dispose }`,
+ * and `adaptModel(model, plan)` -> the same object for one key, in milliseconds.
+ * No Node or DOM imports: weights arrive as bytes from a fetch-like loader.
+ * Never logs pixels, keys or plans.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BpePlan } from '../cipher/bpe/plan';
+import type { RgbImage } from '../image/rgb';
+import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
+import type { ModelConfig } from './config';
+import { cnnForward } from './cnn';
+import type { HostTensor, HostWeights } from './init';
+import type { Weights } from './ops';
+import { vitForward } from './vit';
+import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
+
+export type ModelInput = RgbImage | RgbImage[] | tf.Tensor4D;
+
+export interface Prediction {
+  classIndex: number;
+  className: string;
+  probabilities: number[];
+  logits: number[];
+}
+
+export interface DiagnosisModel {
+  readonly config: ModelConfig;
+  readonly classes: string[];
+  /** true for a model adapted to a key: it expects BPE-encrypted images */
+  readonly keyed: boolean;
+  /** Logits [N, classes] for images [N, S, S, 3] valued 0..255. Synchronous; the caller owns the result. */
+  logits(images: tf.Tensor4D): tf.Tensor2D;
+  /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
+  features(images: tf.Tensor4D): tf.Tensor2D;
+  predict(input: ModelInput): Promise<Prediction[]>;
+  classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
+  /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
+  dispose(): void;
+}
+
+/** The weights a key changes, kept on the host so adaptation needs no GPU read-back. */
+const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
+
+class TfjsDiagnosisModel implements DiagnosisModel {
+  readonly classes: string[];
+  private disposed = false;
+  constructor(
+    readonly config: ModelConfig,
+    private readonly weights: Weights,
+    private readonly owned: tf.Tensor[],
+    readonly hostKeyed: HostWeights,
+    readonly keyed: boolean,
+    private readonly cellSource?: tf.Tensor1D,
+  ) {
+    this.classes = config.classes;
+  }
+
+  private outputs(images: tf.Tensor4D) {
+    if (this.disposed) throw new Error('this model has been disposed');
+    const { imageSize } = this.config;
+    if (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3) {
+      throw new Error(`model needs [N, ${imageSize}, ${imageSize}, 3] images; got [${images.shape.join(', ')}]`);
+    }
+    return this.config.architecture === 'vit'
+      ? vitForward(this.config, this.weights, images)
+      : cnnForward(this.config, this.weights, images, this.cellSource);
+  }
+
+  logits(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.outputs(images).logits);
+  }
+
+  features(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.outputs(images).features);
+  }
+
+  async predict(input: ModelInput): Promise<Prediction[]> {
+    const [logits, probs] = tf.tidy(() => {
+      const l = this.logits(toBatch(input, this.config.imageSize));
+      return [l, tf.softmax(l)];
+    });
+    const [l, p] = await Promise.all([logits.array(), probs.array()]);
+    logits.dispose();
+    probs.dispose();
+    return l.map((row, i) => {
+      const probabilities = p[i];
+      const classIndex = probabilities.indexOf(Math.max(...probabilities));
+      return { classIndex, className: this.classes[classIndex], probabilities, logits: row };
+    });
+  }
+
+  async classTokenFeatures(input: ModelInput): Promise<Float32Array[]> {
+    const f = tf.tidy(() => this.features(toBatch(input, this.config.imageSize)));
+    const data = (await f.data()) as Float32Array;
+    f.dispose();
+    const width = f.shape[1];
+    return Array.from({ length: f.shape[0] }, (_, i) => data.slice(i * width, (i + 1) * width));
+  }
+
+  /** shared tensors, for adaptation */
+  get weightMap(): Weights {
+    return this.weights;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const t of this.owned) t.dispose();
+    this.cellSource?.dispose();
+  }
+}
+
+/** RgbImage(s) -> [N, S, S, 3] float tensor (values 0..255); tensors pass through. */
+export function toBatch(input: ModelInput, size: number): tf.Tensor4D {
+  if (input instanceof tf.Tensor) return input;
+  const images = Array.isArray(input) ? input : [input];
+  const data = new Float32Array(images.length * size * size * 3);
+  images.forEach((img, i) => {
+    if (img.width !== size || img.height !== size) throw new Error(`model needs ${size}x${size} images (use toModelInput); got ${img.width}x${img.height}`);
+    data.set(img.data, i * size * size * 3);
+  });
+  return tf.tensor4d(data, [images.length, size, size, 3]);
+}
+
+/** Builds a plain model from host weights (training output or a loaded file). */
+export function createModel(config: ModelConfig, host: HostWeights): DiagnosisModel {
+  const weights: Weights = {};
+  for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
+  const hostKeyed: HostWeights = {};
+  for (const name of KEYED_NAMES) if (host[name]) hostKeyed[name] = host[name];
+  return new TfjsDiagnosisModel(config, weights, Object.values(weights), hostKeyed, false);
+}
+
+/**
+ * The model for one key: same predictions on encrypted images as `model` on the
+ * plain images. Takes a plain model. The result shares the unkeyed tensors with
+ * `model`: dispose it before (or together with) `model`.
+ */
+export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel {
+  if (!(model instanceof TfjsDiagnosisModel)) throw new Error('adaptModel needs a model made by load() or createModel()');
+  if (model.keyed) throw new Error('this model is already adapted to a key; adapt the plain model');
+  const cfg = model.config;
+  checkPlanFits(plan, cfg);
+  const host = model.hostKeyed as Record<string, HostTensor>;
+  const { w, c } = adaptPatchEmbedding(host['patch.w'], host['patch.b'], plan);
+  const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
+  let cellSource: tf.Tensor1D | undefined;
+  if (cfg.architecture === 'vit') {
+    const pos = adaptPositions(host['pos'], plan.blockPerm);
+    own['pos'] = tf.tensor(pos.data, pos.shape);
+  } else {
+    cellSource = tf.tensor1d(cellSourceFor(plan.blockPerm, cfg), 'int32');
+  }
+  const weights: Weights = { ...model.weightMap, ...own };
+  return new TfjsDiagnosisModel(cfg, weights, Object.values(own), {}, true, cellSource);
+}
+
+/** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */
+export type ModelSource =
+  | { url: string; fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> }
+  | { loader: (fileName: string) => Promise<Uint8Array> }
+  | { manifest: ModelManifest; weights: Uint8Array };
+
+export interface LoadOptions {
+  /** 0..1 as the weights arrive */
+  onProgress?: (fraction: number) => void;
+}
+
+export async function loadManifestAndBytes(source: ModelSource, onProgress?: (f: number) => void): Promise<{ manifest: ModelManifest; bytes: Uint8Array }> {
+  if ('manifest' in source) return { manifest: source.manifest, bytes: source.weights };
+  let get: (name: string) => Promise<Uint8Array>;
+  if ('loader' in source) get = source.loader;
+  else {
+    const fetcher = source.fetch ?? ((u: string) => fetch(u));
+    const base = source.url.endsWith('/') ? source.url : source.url + '/';
+    get = async (name) => {
+      const res = await fetcher(base + name);
+      if (!res.ok) throw new Error(`could not fetch model file ${base + name} (HTTP ${res.status})`);
+      return new Uint8Array(await res.arrayBuffer());
+    };
+  }
+  onProgress?.(0);
+  const manifest = parseManifest(new TextDecoder().decode(await get(MANIFEST_FILE)));
+  onProgress?.(0.1);
+  const bytes = await get(manifest.weightsFile);
+  onProgress?.(0.9);
+  return { manifest, bytes };
+}
+
+export async function load(source: ModelSource, options: LoadOptions = {}): Promise<DiagnosisModel> {
+  const { manifest, bytes } = await loadManifestAndBytes(source, options.onProgress);
+  const model = createModel(manifest.config, deserializeWeights(manifest, bytes));
+  options.onProgress?.(1);
+  return model;
+}

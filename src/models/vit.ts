@@ -1,0 +1,93 @@
+/**
+ * Vision Transformer over BPE blocks: patch = encryption block (25 x 25 x 3), 64
+ * patch tokens + a class token, learned position embeddings, pre-norm encoder
+ * blocks, head on the class token. An optional per-token MLP follows the patch
+ * embedding (allowed by DESIGN.md §4: it acts after the one linear map per block).
+ * The class-token features are exposed for later homomorphic inference.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gridSide, patchDim, type VitConfig } from './config';
+import { dense, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+
+export function initVit(cfg: VitConfig, seed: number): HostWeights {
+  const rng = new SeededRandom(seed);
+  const D = cfg.width;
+  const T = gridSide(cfg) ** 2;
+  const w: HostWeights = {
+    'patch.w': truncNormal(rng, [patchDim(cfg), D], 1 / Math.sqrt(patchDim(cfg))),
+    'patch.b': filled([D], 0),
+    cls: truncNormal(rng, [D], 0.02),
+    pos: truncNormal(rng, [T, D], 0.02),
+  };
+  if (cfg.tokenMlpDim > 0) {
+    w['token.ln.g'] = filled([D], 1);
+    w['token.ln.b'] = filled([D], 0);
+    w['token.w1'] = truncNormal(rng, [D, cfg.tokenMlpDim], 0.02);
+    w['token.b1'] = filled([cfg.tokenMlpDim], 0);
+    w['token.w2'] = truncNormal(rng, [cfg.tokenMlpDim, D], 0.02);
+    w['token.b2'] = filled([D], 0);
+  }
+  for (let l = 0; l < cfg.depth; l++) {
+    const p = `block${l}.`;
+    w[p + 'ln1.g'] = filled([D], 1);
+    w[p + 'ln1.b'] = filled([D], 0);
+    w[p + 'qkv.w'] = truncNormal(rng, [D, 3 * D], 0.02);
+    w[p + 'qkv.b'] = filled([3 * D], 0);
+    w[p + 'proj.w'] = truncNormal(rng, [D, D], 0.02);
+    w[p + 'proj.b'] = filled([D], 0);
+    w[p + 'ln2.g'] = filled([D], 1);
+    w[p + 'ln2.b'] = filled([D], 0);
+    w[p + 'mlp.w1'] = truncNormal(rng, [D, cfg.mlpDim], 0.02);
+    w[p + 'mlp.b1'] = filled([cfg.mlpDim], 0);
+    w[p + 'mlp.w2'] = truncNormal(rng, [cfg.mlpDim, D], 0.02);
+    w[p + 'mlp.b2'] = filled([D], 0);
+  }
+  w['norm.g'] = filled([D], 1);
+  w['norm.b'] = filled([D], 0);
+  w['head.w'] = filled([D, cfg.classes.length], 0);
+  w['head.b'] = filled([cfg.classes.length], 0);
+  return w;
+}
+
+function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number): tf.Tensor3D {
+  const [n, t, d] = x.shape;
+  const dh = d / heads;
+  const qkv = dense(x, need(w, p + 'qkv.w'), need(w, p + 'qkv.b'));
+  const toHeads = (z: tf.Tensor) => z.reshape([n, t, heads, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  const [q, k, v] = tf.split(qkv, 3, 2).map(toHeads);
+  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+  const mixed = tf.matMul(tf.softmax(scores), v); // [n, heads, t, dh]
+  const merged = mixed.transpose([0, 2, 1, 3]).reshape([n, t, d]);
+  return dense(merged, need(w, p + 'proj.w'), need(w, p + 'proj.b')) as tf.Tensor3D;
+}
+
+export interface VitOutputs {
+  logits: tf.Tensor2D;
+  /** final class-token features (after the last norm), [N, width] */
+  features: tf.Tensor2D;
+}
+
+/** images: [N, S, S, 3] with values 0..255 (plain, or encrypted with weights adapted to the key). */
+export function vitForward(cfg: VitConfig, w: Weights, images: tf.Tensor4D): VitOutputs {
+  const n = images.shape[0];
+  const D = cfg.width;
+  let tokens: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'));
+  if (cfg.tokenMlpDim > 0) {
+    const h = layerNorm(tokens, need(w, 'token.ln.g'), need(w, 'token.ln.b'));
+    tokens = tf.add(tokens, dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')));
+  }
+  tokens = tf.add(tokens, need(w, 'pos'));
+  const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
+  let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
+  for (let l = 0; l < cfg.depth; l++) {
+    const p = `block${l}.`;
+    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads));
+    const h = layerNorm(x, need(w, p + 'ln2.g'), need(w, p + 'ln2.b'));
+    x = tf.add(x, dense(gelu(dense(h, need(w, p + 'mlp.w1'), need(w, p + 'mlp.b1'))), need(w, p + 'mlp.w2'), need(w, p + 'mlp.b2')));
+  }
+  const clsOut = tf.slice(x, [0, 0, 0], [n, 1, D]).reshape([n, D]);
+  const features = layerNorm(clsOut, need(w, 'norm.g'), need(w, 'norm.b')) as tf.Tensor2D;
+  const logits = dense(features, need(w, 'head.w'), need(w, 'head.b')) as tf.Tensor2D;
+  return { logits, features };
+}

@@ -1,0 +1,68 @@
+/**
+ * The on-disk / over-the-wire form of a model: `model.json` (architecture config,
+ * class names, weight names, shapes, byte offsets) plus one binary of float16 (or
+ * float32) values. No Node or DOM imports: bytes in, arrays out, so the browser
+ * (fetch) and the CLI (readFile) share it.
+ */
+import type { ModelConfig } from './config';
+import { decodeFloat16, encodeFloat16 } from './float16';
+import type { HostWeights } from './init';
+
+export const MODEL_FORMAT = 'cipherscan-model-v1';
+export const MANIFEST_FILE = 'model.json';
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  /** byte offset in the weights file */
+  offset: number;
+}
+
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  config: ModelConfig;
+  dtype: 'float16' | 'float32';
+  weightsFile: string;
+  byteLength: number;
+  weights: WeightEntry[];
+}
+
+export function serializeModel(config: ModelConfig, weights: HostWeights, dtype: 'float16' | 'float32' = 'float16'): { manifest: ModelManifest; bytes: Uint8Array } {
+  const names = Object.keys(weights).sort();
+  const width = dtype === 'float16' ? 2 : 4;
+  const entries: WeightEntry[] = [];
+  let offset = 0;
+  for (const name of names) {
+    entries.push({ name, shape: weights[name].shape, offset });
+    offset += weights[name].data.length * width;
+    offset = (offset + 3) & ~3; // keep every array 4-byte aligned for typed-array views
+  }
+  const bytes = new Uint8Array(offset);
+  for (const e of entries) {
+    const data = weights[e.name].data;
+    const packed = dtype === 'float16' ? encodeFloat16(data) : data;
+    bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), e.offset);
+  }
+  return { manifest: { format: MODEL_FORMAT, config, dtype, weightsFile: 'weights.bin', byteLength: offset, weights: entries }, bytes };
+}
+
+export function parseManifest(text: string): ModelManifest {
+  const m = JSON.parse(text) as ModelManifest;
+  if (m.format !== MODEL_FORMAT) throw new Error(`not a CipherScan model (format "${String(m.format)}")`);
+  return m;
+}
+
+export function deserializeWeights(manifest: ModelManifest, bytes: Uint8Array): HostWeights {
+  if (bytes.byteLength !== manifest.byteLength) throw new Error(`weights file has ${bytes.byteLength} bytes, manifest says ${manifest.byteLength}`);
+  // copy once so the views below are aligned whatever buffer the bytes came in
+  const own = new Uint8Array(bytes);
+  const out: HostWeights = {};
+  for (const e of manifest.weights) {
+    const size = e.shape.reduce((a, b) => a * b, 1);
+    const data = manifest.dtype === 'float16'
+      ? decodeFloat16(new Uint16Array(own.buffer, e.offset, size))
+      : new Float32Array(own.buffer.slice(e.offset, e.offset + size * 4));
+    out[e.name] = { shape: e.shape, data };
+  }
+  return out;
+}
