@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { encode as encodePng } from 'fast-png';
+import { decodeImageFile } from '../../decode';
+import type { DecodedImage } from '../../decode/types';
+import { generateKey } from '../../keys/key';
+import { packImage, packImageDetailed, packageFootprint, PackageRefusedError, unpackImage } from './index';
+import { GCM_MAGIC, headerLength } from './format';
+import { rawBytes } from './rawSamples';
+import { syntheticDicom, syntheticRgb } from './testImages';
+
+async function roundTrip(decoded: DecodedImage) {
+  const key = await generateKey();
+  const pkg = await packImage(decoded, key);
+  return { pkg, key, opened: await unpackImage(pkg, key) };
+}
+
+function expectSameImage(opened: Awaited<ReturnType<typeof unpackImage>>, decoded: DecodedImage) {
+  expect(opened.image.width).toBe(decoded.image.width);
+  expect(opened.image.height).toBe(decoded.image.height);
+  expect(Buffer.from(opened.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
+  expect(opened.raw.data.constructor).toBe(decoded.raw!.data.constructor);
+  expect(Buffer.from(rawBytes(opened.raw)).equals(Buffer.from(rawBytes(decoded.raw!)))).toBe(true);
+  expect({ ...opened.raw, data: null }).toEqual({ ...decoded.raw!, data: null });
+}
+
+describe('AES-GCM package round trip (lossless)', () => {
+  it('restores a PNG bit for bit, through the real decoder', async () => {
+    const src = syntheticRgb(37, 23, 3);
+    const png = encodePng({ width: 37, height: 23, data: src.image.data, channels: 3, depth: 8 });
+    const decoded = await decodeImageFile(png, 'synthetic.png');
+    const { opened } = await roundTrip(decoded);
+    expectSameImage(opened, decoded);
+    expect(opened.metadata.display.kind).toBe('raw-is-display');
+    expect(opened.metadata.source).toEqual({ format: 'png', width: 37, height: 23, frames: 1, frame: 0 });
+  });
+
+  it.each([
+    ['16-bit signed gray (CT-like)', { width: 64, height: 48, bits: 16, signed: true }],
+    ['16-bit unsigned gray (MR-like)', { width: 33, height: 17, bits: 16, signed: false }],
+    ['8-bit unsigned gray', { width: 20, height: 20, bits: 8, signed: false }],
+    ['8-bit signed gray', { width: 9, height: 31, bits: 8, signed: true }],
+    ['MONOCHROME1 inversion', { width: 16, height: 16, bits: 16, signed: false, monochrome1: true }],
+    ['16-bit RGB', { width: 12, height: 10, bits: 16, signed: false, samplesPerPixel: 3 }],
+  ] as const)('restores %s samples and display pixels', async (_name, options) => {
+    const decoded = syntheticDicom(options);
+    const { opened } = await roundTrip(decoded);
+    expectSameImage(opened, decoded);
+    expect(opened.metadata.raw.bitsAllocated).toBe(options.bits);
+  });
+
+  it.each([
+    [1, 1],
+    [1, 7],
+    [5, 2],
+  ])('handles a tiny %ix%i image', async (w, h) => {
+    const decoded = syntheticRgb(w, h, 11);
+    const { opened } = await roundTrip(decoded);
+    expectSameImage(opened, decoded);
+  });
+
+  it('uses a gray table for windowed gray images and stores the display when no per-value map exists', async () => {
+    const gray = syntheticDicom({ width: 32, height: 32, bits: 16, signed: true });
+    expect((await roundTrip(gray)).opened.metadata.display.kind).toBe('gray-lut');
+    // A display that is not a function of the stored value (here: a spatial ramp added) cannot be tabulated.
+    const odd = syntheticDicom({ width: 32, height: 32, bits: 16, signed: true });
+    const data = odd.image.data.slice();
+    for (let i = 0; i < data.length; i++) data[i] = (data[i] + Math.floor(i / 3)) & 0xff;
+    const filtered: DecodedImage = { ...odd, image: { ...odd.image, data } };
+    const { opened } = await roundTrip(filtered);
+    expect(opened.metadata.display.kind).toBe('stored-image');
+    expectSameImage(opened, filtered);
+  });
+
+  it('writes the documented header and a fresh IV each time', async () => {
+    const key = await generateKey();
+    const decoded = syntheticRgb(8, 8);
+    const a = await packImage(decoded, key);
+    const b = await packImage(decoded, key);
+    expect(new TextDecoder().decode(a.subarray(0, 4))).toBe(GCM_MAGIC);
+    expect(a[4]).toBe(1);
+    expect(a[5]).toBe(1);
+    expect(a[6] | (a[7] << 8)).toBe(headerLength('aes-256-gcm'));
+    expect(Buffer.from(a.subarray(8, 16)).toString('hex')).toBe(key.check);
+    expect(Buffer.from(a.subarray(16, 28)).equals(Buffer.from(b.subarray(16, 28)))).toBe(false);
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+
+  it('reports a footprint that adds up', async () => {
+    const key = await generateKey();
+    const decoded = syntheticDicom({ width: 64, height: 64, bits: 16, signed: true });
+    const packed = await packImageDetailed(decoded, key);
+    const fp = packageFootprint(10_000, packed);
+    expect(fp.rawBytes).toBe(64 * 64 * 2);
+    expect(fp.packageBytes).toBe(packed.pkg.length);
+    // header + tag + framing (4 length words) + metadata + segments
+    expect(fp.packageBytes).toBe(headerLength('aes-256-gcm') + 16 + 4 * 4 + fp.metadataBytes + fp.jpeg2000Bytes + fp.displayBytes);
+    expect(fp.jpeg2000Bytes).toBeLessThan(fp.rawBytes);
+  });
+
+  it('says "wrong key" for another key, and returns nothing', async () => {
+    const decoded = syntheticRgb(8, 8);
+    const pkg = await packImage(decoded, await generateKey());
+    const err = await unpackImage(pkg, await generateKey()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PackageRefusedError);
+    expect((err as PackageRefusedError).reason).toBe('wrong-key');
+    expect((err as Error).message).toMatch(/wrong key/i);
+  });
+
+  it('refuses a package whose key-check byte was changed to match another key (header is authenticated)', async () => {
+    const right = await generateKey();
+    const other = await generateKey();
+    const pkg = await packImage(syntheticRgb(8, 8), right);
+    const forged = pkg.slice();
+    forged.set(Buffer.from(other.check, 'hex'), 8);
+    await expect(unpackImage(forged, right)).rejects.toThrow(/wrong key/i);
+    await expect(unpackImage(forged, other)).rejects.toThrow('This package was altered or the key is wrong');
+  });
+
+  it('refuses truncated, extended and empty packages', async () => {
+    const key = await generateKey();
+    const pkg = await packImage(syntheticRgb(8, 8), key);
+    for (const bad of [pkg.subarray(0, pkg.length - 1), new Uint8Array([...pkg, 0]), new Uint8Array(0), pkg.subarray(0, 20)]) {
+      await expect(unpackImage(bad, key)).rejects.toBeInstanceOf(PackageRefusedError);
+    }
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The AES-256-GCM package: the full-resolution original of one frame, lossless,
+ * encrypted and authenticated, for storing and sending (DESIGN.md §1, §5).
+ * Works on Uint8Array in and out, so the browser and the CLI share it.
+ *
+ * Key: HKDF sub-key 'aesGcm' of the user's key. IV: 12 fresh random bytes per
+ * package. Additional data: the whole header. Layout: format.ts and
+ * docs/package-format.md.
+ *
+ * Must never: return any part of a package that fails authentication, reuse an
+ * IV, or log key bytes or pixels.
+ */
+import type { DecodedImage } from '../../decode/types';
+import { asBuffer, bytesEqual, utf8 } from '../../keys/bytes';
+import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
+import { packContent, unpackContent, type UnpackedImage } from './content';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, PackageRefusedError, readHeader, writeHeader } from './format';
+
+export interface PackedImage {
+  /** the package file */
+  pkg: Uint8Array;
+  rawBytes: number;
+  jpeg2000Bytes: number;
+  displayBytes: number;
+  metadataBytes: number;
+}
+
+export interface PackageFootprint {
+  /** the file as loaded (DICOM / PNG / JPEG) */
+  originalBytes: number;
+  /** the raw stored samples of the packed frame */
+  rawBytes: number;
+  /** the lossless JPEG 2000 codestream(s) of those samples */
+  jpeg2000Bytes: number;
+  /** the whole package file: header, JPEG 2000, display recipe, metadata, GCM tag */
+  packageBytes: number;
+  displayBytes: number;
+  metadataBytes: number;
+  /** packageBytes / originalBytes */
+  packageToOriginal: number;
+  /** rawBytes / jpeg2000Bytes */
+  compressionRatio: number;
+}
+
+// One non-extractable AES key per CipherKey object, so unpacking many packages does not re-run HKDF.
+const gcmKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
+
+function gcmKeyFor(key: CipherKey): Promise<CryptoKey> {
+  let k = gcmKeys.get(key);
+  if (!k) {
+    k = deriveSubkey(key, 'aesGcm').then((bytes) => crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']));
+    gcmKeys.set(key, k);
+  }
+  return k;
+}
+
+export async function packImageDetailed(decoded: DecodedImage, key: CipherKey): Promise<PackedImage> {
+  const content = await packContent(decoded);
+  const iv = randomBytes(GCM_IV_BYTES);
+  const header = writeHeader({
+    cipher: 'aes-256-gcm',
+    keyCheck: key.check,
+    iv,
+    plaintextLength: content.plaintext.length,
+    ciphertextLength: content.plaintext.length + GCM_TAG_BYTES,
+  });
+  const ciphertext = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-GCM', iv: asBuffer(iv), additionalData: asBuffer(header), tagLength: GCM_TAG_BYTES * 8 }, await gcmKeyFor(key), asBuffer(content.plaintext)),
+  );
+  const pkg = new Uint8Array(header.length + ciphertext.length);
+  pkg.set(header);
+  pkg.set(ciphertext, header.length);
+  const { rawBytes, jpeg2000Bytes, displayBytes, metadataBytes } = content;
+  return { pkg, rawBytes, jpeg2000Bytes, displayBytes, metadataBytes };
+}
+
+/** Packs the chosen frame of a decoded file: lossless JPEG 2000 + metadata, AES-256-GCM. */
+export async function packImage(decoded: DecodedImage, key: CipherKey): Promise<Uint8Array> {
+  return (await packImageDetailed(decoded, key)).pkg;
+}
+
+/**
+ * Opens a package. Refuses (PackageRefusedError) a wrong key, any changed,
+ * missing or extra byte, and returns nothing partial.
+ */
+export async function unpackImage(pkg: Uint8Array, key: CipherKey): Promise<UnpackedImage> {
+  const { header, headerBytes, ciphertext } = readHeader(pkg, 'aes-256-gcm');
+  if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES) throw new PackageRefusedError('altered', 'lengths in the header disagree');
+  // The key-check value lets us say "wrong key" instead of a generic failure; it is authenticated too.
+  if (!bytesEqual(utf8(header.keyCheck), utf8(key.check))) throw new PackageRefusedError('wrong-key', 'key-check value differs');
+  let plaintext: Uint8Array;
+  try {
+    plaintext = new Uint8Array(
+      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: asBuffer(header.iv), additionalData: asBuffer(headerBytes), tagLength: GCM_TAG_BYTES * 8 }, await gcmKeyFor(key), asBuffer(ciphertext)),
+    );
+  } catch {
+    throw new PackageRefusedError('altered', 'authentication failed');
+  }
+  if (plaintext.length !== header.plaintextLength) throw new PackageRefusedError('altered', 'decrypted length differs from the header');
+  try {
+    return await unpackContent(plaintext, { verifyChecksum: true });
+  } catch (err) {
+    // Authentic but unreadable: made by other software, or a bug. Still refuse, and say why.
+    throw new PackageRefusedError('unreadable', `${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Storage numbers for one file: as loaded, raw samples, JPEG 2000, package. */
+export function packageFootprint(originalBytes: number, packed: PackedImage): PackageFootprint {
+  const packageBytes = packed.pkg.length;
+  return {
+    originalBytes,
+    rawBytes: packed.rawBytes,
+    jpeg2000Bytes: packed.jpeg2000Bytes,
+    packageBytes,
+    displayBytes: packed.displayBytes,
+    metadataBytes: packed.metadataBytes,
+    packageToOriginal: round3(packageBytes / originalBytes),
+    compressionRatio: round3(packed.rawBytes / packed.jpeg2000Bytes),
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,11 @@
+/**
+ * AES package of the full-resolution original (DESIGN.md §1): lossless JPEG 2000
+ * + de-identified metadata, AES-256-GCM. Plus the AES-CBC comparison for the
+ * attack view. The browser and the CLI import from here.
+ */
+export { packImage, packImageDetailed, unpackImage, packageFootprint, type PackedImage, type PackageFootprint } from './aesGcmPackage';
+export { packCbcForComparison, unpackCbcForComparison, demonstrateBitFlip, type BitFlipDemonstration } from './aesCbcComparison';
+export { PackageRefusedError, type RefusalReason } from './format';
+export type { UnpackedImage } from './content';
+export type { PackageMetadata, DisplayRecipe } from './metadata';
+export type { RawSamples } from './rawSamples';
