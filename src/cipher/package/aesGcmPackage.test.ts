@@ -48,6 +48,23 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(opened.metadata.raw.bitsAllocated).toBe(options.bits);
   });
 
+  it('restores 1-bit (one byte each) and 32-bit (little-endian bytes) samples', async () => {
+    const w = 13;
+    const h = 7;
+    const bits1 = syntheticRgb(w, h, 4);
+    const mask = new Uint8Array(w * h).map((_, i) => (i % 5 === 0 ? 1 : 0));
+    const maskImage = new Uint8Array(w * h * 3).map((_, i) => mask[Math.floor(i / 3)] * 255);
+    const oneBit: DecodedImage = { ...bits1, format: 'dicom', image: { width: w, height: h, data: maskImage }, raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 1, signed: false, data: mask } };
+    const a = await roundTrip(oneBit);
+    expectSameImage(a.opened, oneBit);
+    expect(a.opened.metadata.raw.bitsAllocated).toBe(1);
+    const words = new Uint8Array(w * h * 4).map((_, i) => (i * 97 + (i >> 5)) & 0xff);
+    const dose: DecodedImage = { ...bits1, format: 'dicom', raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 32, signed: false, data: words } };
+    const b = await roundTrip(dose);
+    expectSameImage(b.opened, dose);
+    expect(b.opened.metadata.codec.codestreams).toBe(2);
+  });
+
   it.each([
     [1, 1],
     [1, 7],

@@ -35,7 +35,7 @@ export function planDisplay(raw: RawSamples, image: RgbImage): DisplayPlan {
   if (sameSize && raw.samplesPerPixel === 3 && raw.bitsAllocated === 8 && sameBytes(raw.data as Uint8Array, image.data)) {
     return { recipe: { kind: 'raw-is-display' } };
   }
-  if (sameSize && raw.samplesPerPixel === 1) {
+  if (sameSize && raw.samplesPerPixel === 1 && raw.bitsAllocated <= 16) {
     const table = tabulateGray(raw, image);
     if (table) return { recipe: { kind: 'gray-lut', min: table.min, length: table.lut.length }, lut: deflateSync(table.lut, { level: 9 }) };
   }
@@ -81,7 +81,7 @@ export function applyDisplay(recipe: DisplayRecipe, raw: RawSamples, lutDeflated
       if (raw.samplesPerPixel !== 3 || raw.bitsAllocated !== 8) throw new Error('package display recipe does not fit its samples');
       return { width, height, data: (raw.data as Uint8Array).slice() };
     case 'gray-lut': {
-      if (!lutDeflated || raw.samplesPerPixel !== 1) throw new Error('package display table is missing');
+      if (!lutDeflated || raw.samplesPerPixel !== 1 || raw.bitsAllocated > 16) throw new Error('package display table is missing');
       const lut = inflateSync(lutDeflated);
       if (lut.length !== recipe.length) throw new Error('package display table has the wrong length');
       const out = new Uint8Array(width * height * 3);

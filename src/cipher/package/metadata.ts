@@ -118,7 +118,7 @@ export function parseMetadata(json: string): PackageMetadata {
     smallInt(r.width, 1 << 20) &&
     smallInt(r.height, 1 << 20) &&
     smallInt(r.samplesPerPixel, 4) &&
-    (r.bitsAllocated === 8 || r.bitsAllocated === 16) &&
+    [1, 8, 16, 32].includes(r.bitsAllocated) &&
     typeof r.signed === 'boolean' &&
     /^[0-9a-f]{64}$/.test(r.sha256) &&
     m.codec?.name === 'jpeg2000' &&

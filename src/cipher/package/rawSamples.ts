@@ -4,8 +4,11 @@
  *
  * 8-bit samples go in one codestream (RGB gets the reversible colour transform);
  * 16-bit samples go one codestream per component because the encoder build only
- * reads the first component of >8-bit images. Signed 8-bit samples are archived
- * as their bytes (unsigned): lossless, and it sidesteps a sign the encoder ignores.
+ * reads the first component of >8-bit images. 32-bit samples (rare: RT dose,
+ * some secondary captures; the decoder hands them over as little-endian bytes)
+ * go as two unsigned 16-bit codestreams per component, low half then high half.
+ * Signed 8-bit samples are archived as their bytes (unsigned): lossless, and it
+ * sidesteps a sign the encoder ignores.
  *
  * Must never: change a sample value, or guess a layout it was not told.
  */
@@ -19,23 +22,33 @@ export interface RawLayout {
   width: number;
   height: number;
   samplesPerPixel: number;
-  bitsAllocated: 8 | 16;
+  /** 1-bit samples (segmentations) arrive one byte each and are archived like 8-bit ones */
+  bitsAllocated: 1 | 8 | 16 | 32;
   signed: boolean;
+}
+
+/** Bits each sample takes in `RawSamples.data`. */
+export function storageBits(layout: RawLayout): 8 | 16 | 32 {
+  return layout.bitsAllocated === 1 ? 8 : layout.bitsAllocated;
 }
 
 export function layoutOf(raw: RawSamples): RawLayout {
   const { width, height, samplesPerPixel, signed } = raw;
-  const bits = raw.data instanceof Uint8Array ? 8 : 16;
-  if (raw.bitsAllocated !== bits) throw new Error(`raw samples say ${raw.bitsAllocated} bits but hold ${raw.data.constructor.name}`);
+  const bits = raw.bitsAllocated;
+  if (bits !== 1 && bits !== 8 && bits !== 16 && bits !== 32) throw new Error(`cannot archive ${bits}-bit samples`);
+  const holds = raw.data instanceof Uint8Array ? 8 : raw.data instanceof Uint16Array || raw.data instanceof Int16Array ? 16 : 0;
+  // 32-bit samples arrive as their little-endian bytes.
+  if (!(bits === holds || ((bits === 32 || bits === 1) && holds === 8))) throw new Error(`raw samples say ${raw.bitsAllocated} bits but hold ${raw.data.constructor.name}`);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`raw samples have a bad size ${width}x${height}`);
   if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1 || samplesPerPixel > 4) throw new Error(`cannot archive ${samplesPerPixel} samples per pixel`);
-  if (raw.data.length !== width * height * samplesPerPixel) throw new Error(`raw samples hold ${raw.data.length} values, expected ${width * height * samplesPerPixel}`);
+  const values = raw.data.length / (bits === 32 ? 4 : 1);
+  if (values !== width * height * samplesPerPixel) throw new Error(`raw samples hold ${values} values, expected ${width * height * samplesPerPixel}`);
   if (bits === 16 && (raw.data instanceof Int16Array) !== signed) throw new Error('raw samples: signedness does not match the array type');
   return { width, height, samplesPerPixel, bitsAllocated: bits, signed };
 }
 
 export function rawByteLength(layout: RawLayout): number {
-  return layout.width * layout.height * layout.samplesPerPixel * (layout.bitsAllocated / 8);
+  return layout.width * layout.height * layout.samplesPerPixel * (storageBits(layout) / 8);
 }
 
 /** Little-endian bytes of the samples (typed arrays are little-endian on every platform we run on). */
@@ -45,10 +58,23 @@ function bytesOf(data: RawSamples['data']): Uint8Array {
 
 export function planesOf(raw: RawSamples, layout: RawLayout): SamplePlane[] {
   const { width, height, samplesPerPixel: spp } = layout;
-  if (layout.bitsAllocated === 8) {
+  if (storageBits(layout) === 8) {
     return [{ width, height, components: spp, bitsPerSample: 8, signed: false, bytes: bytesOf(raw.data).slice() }];
   }
   const planes: SamplePlane[] = [];
+  if (layout.bitsAllocated === 32) {
+    const words = new DataView(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength);
+    for (let c = 0; c < spp; c++) {
+      const low = new Uint16Array(width * height);
+      const high = new Uint16Array(width * height);
+      for (let i = 0; i < low.length; i++) {
+        low[i] = words.getUint16(4 * (i * spp + c), true);
+        high[i] = words.getUint16(4 * (i * spp + c) + 2, true);
+      }
+      for (const half of [low, high]) planes.push({ width, height, components: 1, bitsPerSample: 16, signed: false, bytes: bytesOf(half) });
+    }
+    return planes;
+  }
   for (let c = 0; c < spp; c++) {
     const plane = layout.signed ? new Int16Array(width * height) : new Uint16Array(width * height);
     for (let i = 0; i < plane.length; i++) plane[i] = raw.data[i * spp + c];
@@ -60,7 +86,8 @@ export function planesOf(raw: RawSamples, layout: RawLayout): SamplePlane[] {
 /** Geometry of the planes `planesOf` makes, so the decoder can check what it gets. */
 export function planeShapes(layout: RawLayout): Omit<SamplePlane, 'bytes'>[] {
   const { width, height, samplesPerPixel: spp } = layout;
-  if (layout.bitsAllocated === 8) return [{ width, height, components: spp, bitsPerSample: 8, signed: false }];
+  if (storageBits(layout) === 8) return [{ width, height, components: spp, bitsPerSample: 8, signed: false }];
+  if (layout.bitsAllocated === 32) return Array.from({ length: 2 * spp }, () => ({ width, height, components: 1, bitsPerSample: 16 as const, signed: false }));
   return Array.from({ length: spp }, () => ({ width, height, components: 1, bitsPerSample: 16 as const, signed: layout.signed }));
 }
 
@@ -68,8 +95,19 @@ export function rawFromPlanes(layout: RawLayout, planes: Uint8Array[]): RawSampl
   const { width, height, samplesPerPixel: spp, bitsAllocated, signed } = layout;
   const n = width * height;
   let data: RawSamples['data'];
-  if (bitsAllocated === 8) data = planes[0].slice();
-  else {
+  if (storageBits(layout) === 8) data = planes[0].slice();
+  else if (bitsAllocated === 32) {
+    data = new Uint8Array(n * spp * 4);
+    const words = new DataView(data.buffer);
+    for (let c = 0; c < spp; c++) {
+      const low = new DataView(planes[2 * c].buffer, planes[2 * c].byteOffset);
+      const high = new DataView(planes[2 * c + 1].buffer, planes[2 * c + 1].byteOffset);
+      for (let i = 0; i < n; i++) {
+        words.setUint16(4 * (i * spp + c), low.getUint16(2 * i, true), true);
+        words.setUint16(4 * (i * spp + c) + 2, high.getUint16(2 * i, true), true);
+      }
+    }
+  } else {
     data = signed ? new Int16Array(n * spp) : new Uint16Array(n * spp);
     for (let c = 0; c < spp; c++) {
       const bytes = planes[c].slice();
