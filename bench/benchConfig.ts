@@ -1,0 +1,11 @@
+/** Settings shared by the Node and browser halves of the BPE benchmark (no browser-only imports here). */
+export interface BpeBenchConfig {
+  imageSize: number;
+  blockSize: number;
+  batch: number;
+  /** minimum measured time per row, ms */
+  minMs: number;
+}
+
+/** A fixed, public benchmark key: the benchmark encrypts synthetic images only. */
+export const BENCH_KEY_BYTES = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff);

@@ -1,0 +1,29 @@
+/** The shape of one benchmark row, shared by the Node and browser halves of bench/run.ts. */
+export interface BenchRow {
+  suite: string;
+  /** what was measured, e.g. "fused kernel (whole-image table)" */
+  name: string;
+  /** where it ran */
+  runtime: 'node' | 'browser';
+  /** "CPU" or the WebGPU adapter label */
+  device: string;
+  images: number;
+  imageBytes: number;
+  iterations: number;
+  msPerBatch: number;
+  imagesPerSecond: number;
+  /** image bytes produced per second (10^6 bytes) */
+  megabytesPerSecond: number;
+  /** the output was checked against the TypeScript reference before timing */
+  verified: boolean | null;
+  note?: string;
+}
+
+export function row(fields: Omit<BenchRow, 'imagesPerSecond' | 'megabytesPerSecond'>): BenchRow {
+  const seconds = fields.msPerBatch / 1000;
+  return {
+    ...fields,
+    imagesPerSecond: fields.images / seconds,
+    megabytesPerSecond: (fields.images * fields.imageBytes) / 1e6 / seconds,
+  };
+}

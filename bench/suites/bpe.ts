@@ -1,0 +1,87 @@
+/**
+ * The BPE benchmark suite: one set of synthetic images (bench/images.ts), one
+ * public bench key, and every implementation on it — TypeScript reference and
+ * four-pass in Node and in the page, and on the page's WebGPU device the fused
+ * kernel, the four-dispatch version, a plain copy and the end-to-end path.
+ * Ratios are computed from the rows, and the targets are stated beside them.
+ */
+import { gather } from '../../src/cipher/bpe/bpe';
+import { encryptFourPass } from '../../src/cipher/bpe/fourPass';
+import { planForKey } from '../../src/cipher/bpe/plan';
+import { keyFromBytes } from '../../src/keys/key';
+import { BENCH_KEY_BYTES, type BpeBenchConfig } from '../benchConfig';
+import { phantomBatch } from '../images';
+import { type BenchRow, row } from '../results';
+import { timeCpu } from '../timing';
+import type { BenchSuite } from './types';
+
+export const BPE_BENCH_DEFAULTS: BpeBenchConfig = { imageSize: 200, blockSize: 25, batch: 64, minMs: 1000 };
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function nodeRows(cfg: BpeBenchConfig): Promise<BenchRow[]> {
+  const { imageSize: S, blockSize: B, batch, minMs } = cfg;
+  const n = S * S * 3;
+  const plan = await planForKey(await keyFromBytes(BENCH_KEY_BYTES, 'imported'), { imageSize: S, blockSize: B });
+  const images = phantomBatch(S, batch);
+  const out = new Uint8Array(images.length);
+  const base = { suite: 'bpe', runtime: 'node' as const, device: 'CPU', images: batch, imageBytes: n };
+  const t = timeCpu(() => gather(plan, images, out), minMs);
+  const reference = out.slice();
+  let last: Uint8Array = new Uint8Array(0);
+  const t4 = timeCpu(() => {
+    for (let k = 0; k < batch; k++) last = encryptFourPass(plan, images.subarray(k * n, (k + 1) * n));
+  }, minMs);
+  return [
+    row({ ...base, name: 'TS reference (fused gather)', iterations: t.iterations, msPerBatch: t.msPerIteration, verified: true, note: 'the reference itself' }),
+    row({ ...base, name: 'TS four-pass', iterations: t4.iterations, msPerBatch: t4.msPerIteration, verified: equal(last, reference.subarray((batch - 1) * n)) }),
+  ];
+}
+
+const ratio = (a?: BenchRow, b?: BenchRow) => (a && b ? a.imagesPerSecond / b.imagesPerSecond : null);
+const fmt = (x: number | null, target?: number) =>
+  x === null ? 'n/a' : `${x.toFixed(2)}x` + (target === undefined ? '' : ` (target >= ${target}x: ${x >= target ? 'met' : `missed, ${(x / target * 100).toFixed(0)}% of target`})`);
+
+export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
+  return {
+    name: 'bpe',
+    description: `block-pixel encryption, ${cfg.batch} images ${cfg.imageSize}x${cfg.imageSize}x3, block ${cfg.blockSize}`,
+    async run(ctx) {
+      ctx.log(`bpe: Node rows (TS reference, four-pass)`);
+      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs });
+      ctx.log(`bpe: browser rows (TS in page, WebGPU kernels)`);
+      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs });
+      rows.push(...browser.rows);
+      const find = (runtime: string, name: string) => rows.find((r) => r.runtime === runtime && r.name.startsWith(name));
+      const table = find('browser', 'WebGPU fused kernel (whole-image table)');
+      const blocks = find('browser', 'WebGPU fused kernel (block-local tables)');
+      const fused = table && blocks ? (table.imagesPerSecond >= blocks.imagesPerSecond ? table : blocks) : table ?? blocks;
+      const gpuFourPass = find('browser', 'WebGPU four-pass');
+      const copy = find('browser', 'WebGPU plain copy');
+      const ratios = {
+        fusedOverFourPassGpu: ratio(fused, gpuFourPass),
+        fusedOverCopy: ratio(fused, copy),
+        tableOverBlocks: ratio(table, blocks),
+        fusedGpuOverTsReferenceNode: ratio(fused, find('node', 'TS reference')),
+        tsReferenceOverTsFourPassNode: ratio(find('node', 'TS reference'), find('node', 'TS four-pass')),
+      };
+      const summary = browser.adapter
+        ? [
+            `adapter: ${browser.adapter}${/software/.test(browser.adapter) ? ' — a CPU emulation of a GPU: GPU rows measure SwiftShader on this machine\'s CPU cores, not GPU hardware' : ''}`,
+            `fused kernel kept: ${fused?.name ?? 'n/a'}`,
+            `fused / four-pass (WebGPU, like for like): ${fmt(ratios.fusedOverFourPassGpu, 10)}`,
+            `fused / plain copy (WebGPU):              ${fmt(ratios.fusedOverCopy, 0.5)}`,
+            `whole-image table / block-local tables:   ${fmt(ratios.tableOverBlocks)}`,
+            `fused WebGPU / TS reference (Node):       ${fmt(ratios.fusedGpuOverTsReferenceNode)}`,
+            `TS reference / TS four-pass (Node):       ${fmt(ratios.tsReferenceOverTsFourPassNode)}`,
+          ]
+        : [`no WebGPU adapter in the page (${browser.reason}); GPU rows skipped`];
+      if (rows.some((r) => r.verified === false)) summary.push('WARNING: a row did not reproduce the TypeScript reference (verified = false)');
+      return { rows, meta: { config: cfg, adapter: browser.adapter, reason: browser.reason, ratios, fusedKept: fused?.name ?? null }, summary };
+    },
+  };
+}

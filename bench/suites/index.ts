@@ -1,0 +1,7 @@
+/** The suites `npm run bench` runs, in order. Add model-inference suites here (see types.ts). */
+import { bpeSuite } from './bpe';
+import type { BenchSuite } from './types';
+
+export function benchSuites(): BenchSuite[] {
+  return [bpeSuite()];
+}

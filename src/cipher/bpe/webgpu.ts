@@ -1,0 +1,376 @@
+/**
+ * WebGPU host for block-pixel encryption: uploads a batch of S x S x 3 images,
+ * runs the fused gather kernel (bpe.wgsl) once for the whole batch, and reads the
+ * result back (or leaves it on the GPU for a model to read).
+ *
+ * Uses only the browser WebGPU API (navigator.gpu). In Node, or in a browser
+ * without WebGPU, this module still imports cleanly: `createGpuBpe` rejects with
+ * `WebGpuUnavailableError` and a reason a person can read, and callers (engine.ts)
+ * fall back to the TypeScript reference.
+ *
+ * Must never: log keys, plans or pixels; change a byte's value other than by the
+ * plan (no float conversion anywhere).
+ */
+import { decryptionMap } from './bpe';
+import type { BpePlan } from './plan';
+
+/** How the kernel reads the plan: a whole-image table, or block-local tables + block permutation. */
+export type GpuPlanLayout = 'table' | 'blocks';
+export type BpeDirection = 'encrypt' | 'decrypt';
+
+export class WebGpuUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`WebGPU is not available: ${reason}`);
+    this.name = 'WebGpuUnavailableError';
+  }
+}
+
+export interface GpuAdapterSummary {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** a software (CPU-emulated) adapter such as SwiftShader: slow, but exact */
+  software: boolean;
+  /** e.g. "WebGPU (SwiftShader, software)" or "WebGPU (nvidia, ampere)" */
+  label: string;
+}
+
+export interface GpuBpe {
+  readonly device: GPUDevice;
+  readonly adapter: GpuAdapterSummary;
+  readonly layout: GpuPlanLayout;
+  /** images: one S*S*3 array each, or one array holding whole images end to end. Result: end to end, no padding. */
+  encryptBatch(plan: BpePlan, images: Uint8Array[] | Uint8Array): Promise<Uint8Array>;
+  decryptBatch(plan: BpePlan, images: Uint8Array[] | Uint8Array): Promise<Uint8Array>;
+  /**
+   * Encrypt and keep the result on the GPU (STORAGE | COPY_SRC), e.g. to feed a
+   * model without a CPU round trip. Layout: packed bytes, image k starts at byte
+   * k * imageStrideBytes(plan). The caller owns the buffer and must destroy() it.
+   */
+  encryptToBuffer(plan: BpePlan, images: Uint8Array[] | Uint8Array): GPUBuffer;
+  /**
+   * Record the gather of `imageCount` images from `input` to `output` (both in the
+   * packed layout) into a command encoder. For pipelines that keep data on the
+   * GPU, and for the benchmark, which times many dispatches on resident buffers.
+   */
+  encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void;
+  dispose(): void;
+}
+
+const WORKGROUP_WIDTH = 64; // must equal @workgroup_size in bpe.wgsl
+
+/** Bytes between the starts of consecutive images in GPU buffers (S*S*3 rounded up to whole u32 words). */
+export function imageStrideBytes(plan: Pick<BpePlan, 'imageSize'>): number {
+  return Math.ceil((plan.imageSize * plan.imageSize * 3) / 4) * 4;
+}
+
+function gpuApi(): GPU | undefined {
+  return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+}
+
+/** True when this runtime exposes the WebGPU API at all (an adapter may still be missing). */
+export function webGpuExposed(): boolean {
+  return gpuApi() !== undefined;
+}
+
+const SOFTWARE_HINTS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
+
+export function summarizeAdapter(adapter: GPUAdapter): GpuAdapterSummary {
+  const info = adapter.info ?? ({} as GPUAdapterInfo);
+  const vendor = info.vendor ?? '';
+  const architecture = info.architecture ?? '';
+  const device = info.device ?? '';
+  const description = info.description ?? '';
+  const flagged =
+    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const software = flagged || SOFTWARE_HINTS.test(`${vendor} ${architecture} ${device} ${description}`);
+  const named = /swiftshader/i.test(`${architecture} ${description}`)
+    ? 'SwiftShader'
+    : [vendor, architecture || description].filter(Boolean).join(', ') || 'unknown adapter';
+  return { vendor, architecture, device, description, software, label: `WebGPU (${named}${software ? ', software' : ''})` };
+}
+
+interface SharedDevice {
+  device: GPUDevice;
+  adapter: GpuAdapterSummary;
+}
+
+let sharedDevice: Promise<SharedDevice> | undefined;
+
+/** Request the adapter and device once per page; later callers share them. */
+function requestSharedDevice(): Promise<SharedDevice> {
+  sharedDevice ??= (async () => {
+    const gpu = gpuApi();
+    if (!gpu) throw new WebGpuUnavailableError('this runtime has no navigator.gpu');
+    const adapter = (await gpu.requestAdapter()) ?? (await gpu.requestAdapter({ forceFallbackAdapter: true }));
+    if (!adapter) throw new WebGpuUnavailableError('no GPU adapter was offered');
+    // Ask for the adapter's buffer limits so large batches fit in one binding.
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+      },
+    });
+    device.lost.then(() => {
+      sharedDevice = undefined; // the next createGpuBpe asks for a fresh device
+    });
+    return { device, adapter: summarizeAdapter(adapter) };
+  })();
+  sharedDevice.catch(() => {
+    sharedDevice = undefined;
+  });
+  return sharedDevice;
+}
+
+async function loadShaderSource(): Promise<string> {
+  // Loaded lazily: Node never gets here, and plain Node (tsx) cannot import `?raw`.
+  return (await import('./bpe.wgsl?raw')).default;
+}
+
+/** Compile WGSL and turn compiler errors into one readable Error (the default is an opaque "invalid module"). */
+export async function compileShader(device: GPUDevice, label: string, code: string): Promise<GPUShaderModule> {
+  const module = device.createShaderModule({ label, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length) throw new Error(`${label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  return module;
+}
+
+interface PlanBuffers {
+  geometry: GPUBuffer;
+  tables: Partial<Record<BpeDirection, { mapTable: GPUBuffer; blockPerm: GPUBuffer }>>;
+}
+
+const MAX_CACHED_PLANS = 8;
+const FLIP_BIT = 0x80000000;
+
+/** Map entries as the kernel reads them: src | flip << 31. */
+function packMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
+  const out = new Uint32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = (src[i] | (flip[i] ? FLIP_BIT : 0)) >>> 0;
+  return out;
+}
+
+/** Block-local tables for one direction (see bpe.wgsl gatherWithBlocks). */
+function blockTables(plan: BpePlan, direction: BpeDirection): { mapTable: Uint32Array; blockPerm: Uint32Array } {
+  if (direction === 'encrypt') return { mapTable: packMap(plan.blockSrc, plan.blockFlip), blockPerm: plan.blockPerm };
+  // plain(block k, local m) = enc(slot invBlockPerm[k], local l = invBlockSrc[m]), inverted by blockFlip[l]
+  const n = plan.blockSrc.length;
+  const invSrc = new Uint32Array(n);
+  const invFlip = new Uint8Array(n);
+  for (let l = 0; l < n; l++) {
+    invSrc[plan.blockSrc[l]] = l;
+    invFlip[plan.blockSrc[l]] = plan.blockFlip[l];
+  }
+  const invPerm = new Uint32Array(plan.blockPerm.length);
+  for (let j = 0; j < plan.blockPerm.length; j++) invPerm[plan.blockPerm[j]] = j;
+  return { mapTable: packMap(invSrc, invFlip), blockPerm: invPerm };
+}
+
+function batchOf(plan: BpePlan, images: Uint8Array[] | Uint8Array): { bytes: Uint8Array[]; count: number } {
+  const n = plan.imageSize * plan.imageSize * 3;
+  const parts = images instanceof Uint8Array ? [images] : images;
+  let count = 0;
+  for (const part of parts) {
+    if (part.length === 0 || part.length % n !== 0) {
+      throw new Error(`BPE needs whole ${plan.imageSize}x${plan.imageSize}x3 images (${n} bytes each); got ${part.length} bytes`);
+    }
+    count += part.length / n;
+  }
+  if (count === 0) throw new Error('BPE needs at least one image');
+  return { bytes: parts, count };
+}
+
+export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPlanLayout } = {}): Promise<GpuBpe> {
+  let adapter: GpuAdapterSummary;
+  if (device) {
+    adapter = { vendor: '', architecture: '', device: '', description: '', software: false, label: 'WebGPU (caller-provided device)' };
+  } else {
+    ({ device, adapter } = await requestSharedDevice());
+  }
+  const gpu: GPUDevice = device;
+  const layout: GpuPlanLayout = options.layout ?? 'table';
+  const module = await compileShader(gpu, 'bpe.wgsl', await loadShaderSource());
+  const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
+  const bindGroupLayout = gpu.createBindGroupLayout({
+    label: 'bpe bindings',
+    entries: [
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: storage('uniform') },
+      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: storage('read-only-storage') },
+      { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: storage('storage') },
+      { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: storage('read-only-storage') },
+      { binding: 4, visibility: GPUShaderStage.COMPUTE, buffer: storage('read-only-storage') },
+    ],
+  });
+  const pipeline = await gpu.createComputePipelineAsync({
+    label: `bpe ${layout}`,
+    layout: gpu.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),
+    compute: { module, entryPoint: layout === 'table' ? 'gatherWithTable' : 'gatherWithBlocks' },
+  });
+  const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+  const maxImagesPerDispatch = gpu.limits.maxComputeWorkgroupsPerDimension;
+
+  // Plans are cached by identity (planForKey results); a few at most, oldest evicted.
+  const planCache = new Map<BpePlan, PlanBuffers>();
+  let disposed = false;
+
+  function upload(data: Uint32Array, usage: number, label: string): GPUBuffer {
+    const buffer = gpu.createBuffer({ label, size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.COPY_DST });
+    gpu.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  function planBuffers(plan: BpePlan, direction: BpeDirection): { geometry: GPUBuffer; mapTable: GPUBuffer; blockPerm: GPUBuffer } {
+    let entry = planCache.get(plan);
+    if (!entry) {
+      const S = plan.imageSize;
+      const B = plan.blockSize;
+      const geometry = new Uint32Array([S, B, S / B, S * S * 3, imageStrideBytes(plan) / 4, 0, 0, 0]);
+      entry = { geometry: upload(geometry, GPUBufferUsage.UNIFORM, 'bpe geometry'), tables: {} };
+      planCache.set(plan, entry);
+      if (planCache.size > MAX_CACHED_PLANS) {
+        const [oldPlan, old] = planCache.entries().next().value as [BpePlan, PlanBuffers];
+        planCache.delete(oldPlan);
+        destroyPlanBuffers(old);
+      }
+    } else {
+      planCache.delete(plan); // re-insert: most recently used last
+      planCache.set(plan, entry);
+    }
+    let tables = entry.tables[direction];
+    if (!tables) {
+      let mapTable: Uint32Array;
+      let blockPerm: Uint32Array;
+      if (layout === 'table') {
+        const map = direction === 'encrypt' ? plan : decryptionMap(plan);
+        mapTable = packMap(map.src, map.flip);
+        blockPerm = new Uint32Array(4); // unused by gatherWithTable
+      } else {
+        ({ mapTable, blockPerm } = blockTables(plan, direction));
+      }
+      tables = {
+        mapTable: upload(mapTable, GPUBufferUsage.STORAGE, `bpe ${direction} map`),
+        blockPerm: upload(blockPerm, GPUBufferUsage.STORAGE, `bpe ${direction} block permutation`),
+      };
+      entry.tables[direction] = tables;
+    }
+    return { geometry: entry.geometry, ...tables };
+  }
+
+  function destroyPlanBuffers(entry: PlanBuffers): void {
+    entry.geometry.destroy();
+    for (const t of Object.values(entry.tables)) {
+      t.mapTable.destroy();
+      t.blockPerm.destroy();
+    }
+  }
+
+  function checkUsable(): void {
+    if (disposed) throw new Error('this GPU BPE instance was disposed');
+  }
+
+  function encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void {
+    checkUsable();
+    const strideBytes = imageStrideBytes(plan);
+    if (imageCount > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch} images per dispatch`);
+    if (input.size < strideBytes * imageCount || output.size < strideBytes * imageCount) throw new Error('GPU buffer too small for the batch');
+    const { geometry, mapTable, blockPerm } = planBuffers(plan, direction);
+    const bindGroup = gpu.createBindGroup({
+      layout: bindGroupLayout,
+      entries: [
+        { binding: 0, resource: { buffer: geometry } },
+        { binding: 1, resource: { buffer: input, size: strideBytes * imageCount } },
+        { binding: 2, resource: { buffer: output, size: strideBytes * imageCount } },
+        { binding: 3, resource: { buffer: mapTable } },
+        { binding: 4, resource: { buffer: blockPerm } },
+      ],
+    });
+    const pass = encoder.beginComputePass({ label: `bpe ${direction}` });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.ceil(strideBytes / 4 / WORKGROUP_WIDTH), imageCount, 1);
+    pass.end();
+  }
+
+  /** Upload whole images into a packed, stride-padded STORAGE buffer. */
+  function uploadBatch(plan: BpePlan, images: Uint8Array[] | Uint8Array): { buffer: GPUBuffer; count: number } {
+    const { bytes, count } = batchOf(plan, images);
+    const n = plan.imageSize * plan.imageSize * 3;
+    const stride = imageStrideBytes(plan);
+    if (stride * count > limit) throw new Error(`a batch of ${count} images is larger than this GPU's ${limit}-byte buffer limit: split it`);
+    if (count > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch} images per batch on this GPU: split it`);
+    const buffer = gpu.createBuffer({ label: 'bpe images in', size: stride * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    if (stride === n) {
+      let offset = 0;
+      for (const part of bytes) {
+        gpu.queue.writeBuffer(buffer, offset, part.buffer, part.byteOffset, part.byteLength);
+        offset += part.byteLength;
+      }
+    } else {
+      const staged = new Uint8Array(stride * count); // padding bytes stay 0
+      let k = 0;
+      for (const part of bytes) for (let at = 0; at < part.length; at += n, k++) staged.set(part.subarray(at, at + n), k * stride);
+      gpu.queue.writeBuffer(buffer, 0, staged);
+    }
+    return { buffer, count };
+  }
+
+  function runToBuffer(plan: BpePlan, direction: BpeDirection, images: Uint8Array[] | Uint8Array): { output: GPUBuffer; count: number; encoder: GPUCommandEncoder; input: GPUBuffer } {
+    checkUsable();
+    const { buffer: input, count } = uploadBatch(plan, images);
+    const output = gpu.createBuffer({ label: `bpe images ${direction}ed`, size: input.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const encoder = gpu.createCommandEncoder({ label: `bpe ${direction}` });
+    encodeGather(encoder, plan, direction, input, output, count);
+    return { output, count, encoder, input };
+  }
+
+  async function runAndRead(plan: BpePlan, direction: BpeDirection, images: Uint8Array[] | Uint8Array): Promise<Uint8Array> {
+    const { output, count, encoder, input } = runToBuffer(plan, direction, images);
+    const readback = gpu.createBuffer({ label: 'bpe readback', size: output.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    encoder.copyBufferToBuffer(output, 0, readback, 0, output.size);
+    gpu.queue.submit([encoder.finish()]);
+    try {
+      await readback.mapAsync(GPUMapMode.READ);
+      const packed = new Uint8Array(readback.getMappedRange());
+      const n = plan.imageSize * plan.imageSize * 3;
+      const stride = imageStrideBytes(plan);
+      let result: Uint8Array;
+      if (stride === n) {
+        result = packed.slice();
+      } else {
+        result = new Uint8Array(n * count);
+        for (let k = 0; k < count; k++) result.set(packed.subarray(k * stride, k * stride + n), k * n);
+      }
+      readback.unmap();
+      return result;
+    } finally {
+      input.destroy();
+      output.destroy();
+      readback.destroy();
+    }
+  }
+
+  return {
+    device: gpu,
+    adapter,
+    layout,
+    encryptBatch: (plan, images) => runAndRead(plan, 'encrypt', images),
+    decryptBatch: (plan, images) => runAndRead(plan, 'decrypt', images),
+    encryptToBuffer(plan, images) {
+      const { output, encoder, input } = runToBuffer(plan, 'encrypt', images);
+      gpu.queue.submit([encoder.finish()]);
+      input.destroy(); // destroyed after the submitted work completes
+      return output;
+    },
+    encodeGather,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const entry of planCache.values()) destroyPlanBuffers(entry);
+      planCache.clear();
+      // The device is shared per page (requestSharedDevice) and stays alive for other users.
+    },
+  };
+}
