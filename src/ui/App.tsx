@@ -1,0 +1,50 @@
+/**
+ * The page: load scans and a key on the left, the three linked views with their
+ * metrics, the split view, attacks and exports in the middle, the status bar at
+ * the bottom. Composition only — each panel lives in its own component.
+ */
+import { AttackPanel } from './components/AttackPanel';
+import { WorkspaceError } from './components/WorkspaceError';
+import { DiagnosisSlot } from './components/DiagnosisSlot';
+import { ExportPanel } from './components/ExportPanel';
+import { FileList } from './components/FileList';
+import { KeyPanel } from './components/KeyPanel';
+import { LoadPanel } from './components/LoadPanel';
+import { OpenedFilePanel } from './components/OpenedFilePanel';
+import { ScanDetails } from './components/ScanDetails';
+import { SplitView } from './components/SplitView';
+import { StatusBar } from './components/StatusBar';
+import { ViewGrid } from './components/ViewGrid';
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>
+          CipherScan <span className="tagline">encrypted imaging, in your browser</span>
+        </h1>
+        <p className="privacy-note" data-testid="privacy-note">
+          Everything runs on this device. No scan, key or pixel is sent anywhere; nothing is stored after you close the tab.
+        </p>
+      </header>
+      <aside className="sidebar" aria-label="Scans and key">
+        <LoadPanel />
+        <FileList />
+        <ScanDetails />
+        <KeyPanel />
+      </aside>
+      <main className="workspace">
+        <ViewGrid />
+        <SplitView />
+        <div className="workspace-row">
+          <AttackPanel />
+          <ExportPanel />
+        </div>
+        <WorkspaceError />
+        <OpenedFilePanel />
+        <DiagnosisSlot />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

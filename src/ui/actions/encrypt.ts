@@ -1,0 +1,46 @@
+/**
+ * Encrypting the loaded scans: every ready file's model input goes through the
+ * BPE engine in ONE batch (one GPU dispatch on WebGPU), then each result is
+ * scored against its original with the leakage metrics.
+ *
+ * Must never: encrypt without a key, or keep results of an older key.
+ */
+import { leakageMetrics } from '../../metrics';
+import { useFiles } from '../../state/files';
+import { useKey } from '../../state/key';
+import { useResults } from '../../state/results';
+import { useSettings } from '../../state/settings';
+import { bpeEngine, describePath, planFor } from '../services/compute';
+import { readableError } from './loadFiles';
+
+export async function encryptReadyFiles(onlyId?: string): Promise<void> {
+  const key = useKey.getState().key;
+  const results = useResults.getState();
+  if (!key) {
+    results.setError('make or load a key first');
+    return;
+  }
+  const targets = useFiles.getState().files.filter((f) => (f.status === 'ready' || f.status === 'encrypted') && f.modelInput && (!onlyId || f.id === onlyId));
+  if (targets.length === 0) return;
+  try {
+    results.setError(null);
+    const engine = await bpeEngine(useSettings.getState().preferGpu);
+    const plan = await planFor(key);
+    const t0 = performance.now();
+    const batch = await engine.encrypt(plan, targets.map((f) => f.modelInput!.data));
+    results.time('encrypt', performance.now() - t0);
+    results.setComputePath(describePath(engine));
+    if (useKey.getState().key !== key) return; // the key changed while we worked: these results are stale
+    const bytesPerImage = plan.imageSize * plan.imageSize * 3;
+    const t1 = performance.now();
+    targets.forEach((file, k) => {
+      const encrypted = { width: plan.imageSize, height: plan.imageSize, data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage) };
+      const encryptedMetrics = leakageMetrics(file.modelInput!, encrypted);
+      useResults.getState().patch(file.id, { encrypted, keyCheck: key.check, encryptedMetrics, attack: undefined });
+      useFiles.getState().update(file.id, { status: 'encrypted' });
+    });
+    results.time('metrics', performance.now() - t1);
+  } catch (err) {
+    results.setError(`encryption failed: ${readableError(err)}`);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Exports (encrypted PNG, decrypted PNG, AES package) and opening a package or an
+ * encrypted PNG with the current key. Export names are neutral — "scan-2-encrypted.png",
+ * never the original file name, because DICOM file names often carry a patient's
+ * name or ID. Opening is all-or-nothing: a tampered file or wrong key shows an
+ * error and no pixels.
+ *
+ * Must never: write identifying DICOM attributes or the original file name into an export.
+ */
+import { decodeEncryptedPng, encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
+import { packageFootprint, packImageDetailed, unpackImage } from '../../cipher/package';
+import { encodeRgbPng } from '../../image/png';
+import type { RgbImage } from '../../image/rgb';
+import { bytesEqual } from '../../keys/bytes';
+import { selectedFile, useFiles } from '../../state/files';
+import { useKey } from '../../state/key';
+import { useResults } from '../../state/results';
+import { useSettings } from '../../state/settings';
+import { saveBytes } from '../download';
+import { BLOCK_SIZE, bpeEngine, MODEL_SIZE, planFor } from '../services/compute';
+import { readableError } from './loadFiles';
+
+function current() {
+  const file = selectedFile(useFiles.getState());
+  const key = useKey.getState().key;
+  const r = file ? useResults.getState().byFile[file.id] : undefined;
+  return { file, key, r };
+}
+
+function fail(what: string, err: unknown): void {
+  useResults.getState().setError(`${what}: ${readableError(err)}`);
+}
+
+export function exportEncryptedPng(): void {
+  const { file, key, r } = current();
+  if (!file || !key || !r?.encrypted) return;
+  saveBytes(encodeEncryptedPng(r.encrypted, key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE }), `${file.label}-encrypted.png`, 'image/png');
+}
+
+/** Decrypts the encrypted image again (same engine), checks it equals the original bit for bit, and saves it. */
+export async function exportDecryptedPng(): Promise<void> {
+  const { file, key, r } = current();
+  if (!file || !key || !r?.encrypted || !file.modelInput) return;
+  try {
+    const engine = await bpeEngine(useSettings.getState().preferGpu);
+    const data = await engine.decrypt(await planFor(key), r.encrypted.data);
+    const decrypted: RgbImage = { width: r.encrypted.width, height: r.encrypted.height, data };
+    if (!bytesEqual(decrypted.data, file.modelInput.data)) throw new Error('the decrypted image does not match the original (this is a bug)');
+    useResults.getState().patch(file.id, { decrypted });
+    saveBytes(encodeRgbPng(decrypted), `${file.label}-decrypted.png`, 'image/png');
+  } catch (err) {
+    fail('decryption failed', err);
+  }
+}
+
+export async function exportPackage(): Promise<void> {
+  const { file, key } = current();
+  if (!file?.decoded || !key) return;
+  try {
+    const t0 = performance.now();
+    const packed = await packImageDetailed(file.decoded, key);
+    useResults.getState().time('pack', performance.now() - t0);
+    const footprint = packageFootprint(file.bytes.length, packed);
+    useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes } });
+    saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
+  } catch (err) {
+    fail('packaging failed', err);
+  }
+}
+
+function findMatchingFile(image: RgbImage): string | null {
+  for (const f of useFiles.getState().files) {
+    const candidates = [f.decoded?.image, f.modelInput];
+    if (candidates.some((c) => c && c.width === image.width && c.height === image.height && bytesEqual(c.data, image.data))) return f.id;
+  }
+  return null;
+}
+
+/** Opens an AES package (.csp) or an encrypted PNG with the current key; shows it only when it opens whole. */
+export async function openProtectedFile(file: File): Promise<void> {
+  const key = useKey.getState().key;
+  const results = useResults.getState();
+  results.setOpened(null);
+  if (!key) {
+    results.setError('make or load the key first: opening a protected file needs it');
+    return;
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  try {
+    results.setError(null);
+    if (isPng) {
+      const { image, header } = decodeEncryptedPng(bytes, key);
+      if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
+      const engine = await bpeEngine(useSettings.getState().preferGpu);
+      const plan = await planFor(key);
+      if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
+      const plain: RgbImage = { width: image.width, height: image.height, data: await engine.decrypt(plan, image.data) };
+      results.setOpened({ kind: 'encrypted-png', image: plain, details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`], matchesFileId: findMatchingFile(plain) });
+      return;
+    }
+    const t0 = performance.now();
+    const opened = await unpackImage(bytes, key);
+    results.time('unpack', performance.now() - t0);
+    const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
+      .map(([k, v]) => `${k}: ${String(v)}`);
+    results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image) });
+  } catch (err) {
+    const e = err as Error;
+    const message = e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
+    results.setError(`Refused. ${message} Nothing from this file is shown.`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Loading scans: reads dropped/picked files or built-in samples, adds them to the
+ * file list and decodes them one by one in the pipeline worker. A file that fails
+ * gets status "error" with the decoder's readable message; the batch goes on.
+ *
+ * Must never: log file contents or DICOM attribute values.
+ */
+import { SAMPLES, samplePng, sampleFileName } from '../../samples/gallery';
+import { useFiles, type ScanFile } from '../../state/files';
+import { useResults } from '../../state/results';
+import { pipelineBridge } from '../../worker/bridge';
+import { MODEL_SIZE } from '../services/compute';
+
+type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>;
+
+export async function loadUserFiles(list: FileList | File[]): Promise<void> {
+  const files = Array.from(list);
+  const items: NewFile[] = await Promise.all(
+    files.map(async (f) => ({ originalName: f.name, source: 'upload' as const, synthetic: false, bytes: new Uint8Array(await f.arrayBuffer()) })),
+  );
+  await addAndDecode(items);
+}
+
+export async function loadSample(sampleId: string): Promise<void> {
+  const spec = SAMPLES.find((s) => s.id === sampleId);
+  if (!spec) return;
+  await addAndDecode([{ originalName: sampleFileName(spec), source: 'sample', synthetic: true, bytes: samplePng(spec) }]);
+}
+
+async function addAndDecode(items: NewFile[]): Promise<void> {
+  if (items.length === 0) return;
+  const store = useFiles.getState();
+  const added = store.add(items);
+  const previous = store.batch;
+  // A batch added while another runs extends the same progress bar.
+  const total = (previous?.total ?? 0) + added.length;
+  store.setBatch({ total, done: previous?.done ?? 0 });
+  for (const file of added) {
+    await decodeFile(file.id, 0);
+    const batch = useFiles.getState().batch;
+    if (batch) useFiles.getState().setBatch({ ...batch, done: batch.done + 1 });
+  }
+  const batch = useFiles.getState().batch;
+  if (batch && batch.done >= batch.total) useFiles.getState().setBatch(null);
+}
+
+/** Decode (or re-decode with another frame) one file. Never throws: failures become the file's status. */
+export async function decodeFile(id: string, frame: number): Promise<void> {
+  const { files, update } = useFiles.getState();
+  const file = files.find((f) => f.id === id);
+  if (!file) return;
+  update(id, { status: 'decoding', frame, error: undefined });
+  try {
+    // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
+    const copy = file.bytes.slice();
+    const result = await pipelineBridge().call('decode', [copy, file.originalName, frame, MODEL_SIZE], { transfer: [copy.buffer] });
+    update(id, { status: 'ready', decoded: result.decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: result.decoded.frame });
+    useResults.getState().dropFile(id);
+    useResults.getState().time('decode', result.ms);
+  } catch (err) {
+    update(id, { status: 'error', error: readableError(err) });
+  }
+}
+
+export function readableError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return 'could not read this file';
+}

@@ -1,0 +1,43 @@
+/** Passphrase entry with a strength hint as you type, and Argon2id derivation on submit. */
+import { useMemo, useState } from 'react';
+import { passphraseStrength } from '../../keys/strength';
+import { useKey } from '../../state/key';
+import { keyFromPassphrase } from '../actions/keyActions';
+
+export function PassphraseForm() {
+  const [passphrase, setPassphrase] = useState('');
+  const busy = useKey((s) => s.busy);
+  const hint = useMemo(() => (passphrase ? passphraseStrength(passphrase) : null), [passphrase]);
+
+  return (
+    <form
+      className="passphrase"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void keyFromPassphrase(passphrase);
+      }}
+    >
+      <label htmlFor="passphrase">Passphrase</label>
+      <input
+        id="passphrase"
+        type="password"
+        autoComplete="off"
+        data-testid="passphrase"
+        value={passphrase}
+        onChange={(e) => setPassphrase(e.target.value)}
+      />
+      {hint && (
+        <div className="strength" data-testid="passphrase-strength" data-score={hint.score}>
+          <meter min={0} max={4} value={hint.score} aria-label="Passphrase strength" />
+          <span>
+            {hint.label}
+            {hint.warning && ` — ${hint.warning}`}
+          </span>
+        </div>
+      )}
+      <button type="submit" data-testid="derive-key" disabled={!passphrase || busy !== null}>
+        Derive key
+      </button>
+    </form>
+  );
+}

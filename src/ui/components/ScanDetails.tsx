@@ -1,0 +1,65 @@
+/**
+ * Details of the selected scan: format and size, the DICOM frame picker, and the
+ * identifying-attributes warning (names only; values are never read into the UI).
+ */
+import { selectedFile, useFiles } from '../../state/files';
+import { decodeFile } from '../actions/loadFiles';
+
+export function ScanDetails() {
+  const file = useFiles(selectedFile);
+  const decoded = file?.decoded;
+  if (!file || !decoded) return null;
+  const identifying = decoded.dicom?.identifyingAttributes ?? [];
+  return (
+    <section className="panel" aria-labelledby="details-title" data-testid="scan-details">
+      <h2 id="details-title">{file.label}</h2>
+      <dl className="facts">
+        <dt>Format</dt>
+        <dd>{decoded.format.toUpperCase()}</dd>
+        <dt>Size</dt>
+        <dd>
+          {decoded.image.width} × {decoded.image.height}
+        </dd>
+        {decoded.dicom && (
+          <>
+            <dt>Modality</dt>
+            <dd>{decoded.dicom.modality ?? '—'}</dd>
+            <dt>Transfer syntax</dt>
+            <dd>{decoded.dicom.transferSyntaxName}</dd>
+            {decoded.dicom.window && (
+              <>
+                <dt>Window</dt>
+                <dd>
+                  C {Math.round(decoded.dicom.window.center)} / W {Math.round(decoded.dicom.window.width)} ({decoded.dicom.window.source})
+                </dd>
+              </>
+            )}
+          </>
+        )}
+      </dl>
+      {decoded.frames > 1 && (
+        <label className="frame-picker">
+          Frame
+          <input
+            type="number"
+            data-testid="frame-picker"
+            min={1}
+            max={decoded.frames}
+            value={decoded.frame + 1}
+            onChange={(e) => {
+              const frame = Math.min(decoded.frames, Math.max(1, Number(e.target.value) || 1)) - 1;
+              if (frame !== decoded.frame) void decodeFile(file.id, frame);
+            }}
+          />
+          of {decoded.frames}
+        </label>
+      )}
+      {identifying.length > 0 && (
+        <p className="phi-warning" role="note" data-testid="phi-warning">
+          This file contains patient identifiers: {identifying.join(', ')}. They are never exported.
+        </p>
+      )}
+      {file.synthetic && <p className="hint">Synthetic phantom made by this app: not a patient scan.</p>}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The page's access to block-pixel encryption: one engine per "prefer GPU"
+ * choice (WebGPU when offered, else the CPU reference), and one plan per key.
+ * The engine says which path it took; the status bar shows it.
+ *
+ * Must never: keep a plan for a key the user has replaced (plans are keyed by the
+ * CipherKey object in a WeakMap, so they go when the key goes).
+ */
+import { createBpeEngine, type BpeEngine } from '../../cipher/bpe/engine';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey, type BpePlan } from '../../cipher/bpe/plan';
+import type { CipherKey } from '../../keys/key';
+import type { ComputePath } from '../../state/results';
+
+export const MODEL_SIZE = DEFAULT_IMAGE_SIZE;
+export const BLOCK_SIZE = DEFAULT_BLOCK_SIZE;
+
+const engines = new Map<boolean, Promise<BpeEngine>>();
+const plans = new WeakMap<CipherKey, Promise<BpePlan>>();
+
+export function bpeEngine(preferGpu: boolean): Promise<BpeEngine> {
+  let engine = engines.get(preferGpu);
+  if (!engine) {
+    engine = createBpeEngine({ preferGpu });
+    engines.set(preferGpu, engine);
+  }
+  return engine;
+}
+
+export function planFor(key: CipherKey): Promise<BpePlan> {
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = planForKey(key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE });
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+export function describePath(engine: BpeEngine): ComputePath {
+  if (engine.path === 'webgpu') return { path: 'webgpu', detail: engine.adapterInfo ? `${engine.label} — ${engine.adapterInfo}` : engine.label };
+  return { path: 'cpu', detail: engine.fallbackReason ? `${engine.label}; ${engine.fallbackReason}` : engine.label };
+}

@@ -1,0 +1,83 @@
+/**
+ * Read-only hooks for the end-to-end tests: window.__cipherscan exposes the
+ * compute path, the file statuses, metrics and the pixels of each view (base64 of
+ * the RGB bytes). It never exposes the key — only its public check value, which the
+ * page shows anyway.
+ *
+ * Must never: return key bytes, or let a caller change state.
+ */
+import { toBase64 } from '../keys/bytes';
+import type { RgbImage } from '../image/rgb';
+import { selectedFile, useFiles } from '../state/files';
+import { useKey } from '../state/key';
+import { useResults } from '../state/results';
+
+export type HookView = 'original' | 'encrypted' | 'attacked' | 'source' | 'opened' | 'decrypted';
+
+function viewImage(view: HookView): RgbImage | undefined {
+  const file = selectedFile(useFiles.getState());
+  const results = useResults.getState();
+  const r = file ? results.byFile[file.id] : undefined;
+  switch (view) {
+    case 'original':
+      return file?.modelInput;
+    case 'source':
+      return file?.decoded?.image;
+    case 'encrypted':
+      return r?.encrypted;
+    case 'attacked':
+      return r?.attack?.image;
+    case 'decrypted':
+      return r?.decrypted;
+    case 'opened':
+      return results.opened?.image;
+  }
+}
+
+export interface CipherScanHooks {
+  readonly computePath: string | null;
+  readonly computeDetail: string | null;
+  readonly keyCheck: string | null;
+  files(): Array<{ id: string; label: string; status: string; error?: string; format?: string; frames?: number; identifying?: string[] }>;
+  selected(): string | null;
+  getPixels(view: HookView): { width: number; height: number; base64: string } | null;
+  metrics(view: 'encrypted' | 'attacked'): Record<string, number> | null;
+  timings(): Record<string, number>;
+}
+
+export function installTestHooks(): void {
+  const hooks: CipherScanHooks = {
+    get computePath() {
+      return useResults.getState().computePath?.path ?? null;
+    },
+    get computeDetail() {
+      return useResults.getState().computePath?.detail ?? null;
+    },
+    get keyCheck() {
+      return useKey.getState().key?.check ?? null;
+    },
+    files: () =>
+      useFiles.getState().files.map((f) => ({
+        id: f.id,
+        label: f.label,
+        status: f.status,
+        error: f.error,
+        format: f.decoded?.format,
+        frames: f.decoded?.frames,
+        identifying: f.decoded?.dicom?.identifyingAttributes,
+      })),
+    selected: () => useFiles.getState().selectedId,
+    getPixels(view) {
+      const img = viewImage(view);
+      return img ? { width: img.width, height: img.height, base64: toBase64(img.data) } : null;
+    },
+    metrics(view) {
+      const file = selectedFile(useFiles.getState());
+      const r = file ? useResults.getState().byFile[file.id] : undefined;
+      const m = view === 'encrypted' ? r?.encryptedMetrics : r?.attack?.metrics;
+      return m ? { ...m } : null;
+    },
+    timings: () => ({ ...useResults.getState().timings }) as Record<string, number>,
+  };
+  Object.defineProperty(window, '__cipherscan', { value: Object.freeze(hooks), configurable: false, writable: false });
+}

@@ -1,0 +1,105 @@
+/**
+ * The one worker bridge (after Squoosh's worker-bridge): comlink RPC to a single
+ * pipeline worker, a promise queue so calls run one at a time, an AbortSignal that
+ * ends a call (by terminating the worker; the next call starts a fresh one), and an
+ * idle timeout that frees the worker's memory when nothing has run for a while.
+ *
+ * Must never: log arguments or results (they hold pixels and, for key derivation,
+ * key material), or keep a reference to them after the call settles.
+ */
+import * as Comlink from 'comlink';
+import type { PipelineWorkerApi } from './pipeline.worker';
+
+export const IDLE_TIMEOUT_MS = 30_000;
+
+export class AbortError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+type Method = keyof PipelineWorkerApi;
+type Args<M extends Method> = Parameters<PipelineWorkerApi[M]>;
+type Result<M extends Method> = Awaited<ReturnType<PipelineWorkerApi[M]>>;
+
+export class WorkerBridge {
+  private worker: Worker | undefined;
+  private api: Comlink.Remote<PipelineWorkerApi> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private pending = 0;
+
+  constructor(
+    private readonly createWorker: () => Worker,
+    private readonly idleTimeoutMs = IDLE_TIMEOUT_MS,
+  ) {}
+
+  /** Queue one call. Calls run in order; an aborted call rejects with AbortError and does not stop the ones after it. */
+  call<M extends Method>(method: M, args: Args<M>, options: { signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<Result<M>> {
+    const { signal, transfer } = options;
+    this.pending++;
+    this.clearIdle();
+    const run = async (): Promise<Result<M>> => {
+      if (signal?.aborted) throw new AbortError();
+      const api = this.ensureWorker();
+      const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<M>>;
+      const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
+      if (!signal) return await fn(...callArgs);
+      return await new Promise<Result<M>>((resolve, reject) => {
+        const onAbort = () => {
+          // The only way to stop running wasm is to end the worker; the next call starts a new one.
+          this.terminate();
+          reject(new AbortError());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        fn(...callArgs).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined).finally(() => {
+      this.pending--;
+      if (this.pending === 0) this.armIdle();
+    });
+    return result;
+  }
+
+  /** true while a worker exists (for tests and the status bar) */
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  terminate(): void {
+    this.clearIdle();
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.api = undefined;
+  }
+
+  private ensureWorker(): Comlink.Remote<PipelineWorkerApi> {
+    if (!this.api) {
+      this.worker = this.createWorker();
+      this.api = Comlink.wrap<PipelineWorkerApi>(this.worker);
+    }
+    return this.api;
+  }
+
+  private armIdle(): void {
+    this.clearIdle();
+    if (this.worker) this.idleTimer = setTimeout(() => this.terminate(), this.idleTimeoutMs);
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+let shared: WorkerBridge | undefined;
+
+/** The app's bridge, created on first use. */
+export function pipelineBridge(): WorkerBridge {
+  shared ??= new WorkerBridge(() => new Worker(new URL('./pipeline.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-pipeline' }));
+  return shared;
+}

@@ -1,0 +1,66 @@
+/**
+ * The pipeline worker: the heavy, blocking steps the UI thread must not run —
+ * decoding (DICOM codecs are wasm), resizing to the model input, and Argon2id
+ * key derivation (64 MiB, about a second). Reached only through bridge.ts.
+ *
+ * Must never: log, store or post anywhere but back to the page what it is given.
+ */
+import * as Comlink from 'comlink';
+import { decodeImageFile } from '../decode';
+import type { DecodedImage } from '../decode/types';
+import type { RgbImage } from '../image/rgb';
+import { toModelInput } from '../image/resize';
+import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../keys/key';
+import { importKeyFile } from '../keys/keyFile';
+
+export interface DecodeResult {
+  /** the decoded file minus `raw` pixel data kept only here for the package */
+  decoded: Omit<DecodedImage, 'raw'> & { raw?: DecodedImage['raw'] };
+  /** S x S model input (padded, area-resized) */
+  modelInput: RgbImage;
+  ms: number;
+}
+
+/** Errors cross the worker boundary as plain objects; keep the name so the page can tell a DecodeError. */
+function rethrowPlain(err: unknown): never {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const plain = new Error(e.message);
+  plain.name = e.name;
+  throw plain;
+}
+
+const api = {
+  async decode(bytes: Uint8Array, name: string, frame: number, modelSize: number): Promise<DecodeResult> {
+    const t0 = performance.now();
+    try {
+      const decoded = await decodeImageFile(bytes, name, { frame });
+      const modelInput = toModelInput(decoded.image, modelSize);
+      const result: DecodeResult = { decoded, modelInput, ms: performance.now() - t0 };
+      const transfer: Transferable[] = [decoded.image.data.buffer as ArrayBuffer, modelInput.data.buffer as ArrayBuffer];
+      if (decoded.raw && decoded.raw.data.buffer !== decoded.image.data.buffer) transfer.push(decoded.raw.data.buffer as ArrayBuffer);
+      return Comlink.transfer(result, transfer);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  async deriveKey(passphrase: string, kdf?: KdfParams): Promise<CipherKey> {
+    try {
+      return await deriveKeyFromPassphrase(passphrase, kdf);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  async importKey(text: string, passphrase?: string): Promise<CipherKey> {
+    try {
+      return await importKeyFile(text, passphrase);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+};
+
+export type PipelineWorkerApi = typeof api;
+
+Comlink.expose(api);
