@@ -14,6 +14,9 @@
  *    and resolved as a bijection, preferring the plain pixel the element's
  *    siblings came from; blocks with the same folded histogram are resolved by
  *    decrypting them with the recovered map and comparing contents.
+ * 4. Blocks that were identical in the known image (black background) stay
+ *    interchangeable; in a target they are placed by edge continuity
+ *    (blockPlacement.ts), using the target's own decrypted neighbours.
  *
  * The result decrypts any other image encrypted with the same key and geometry.
  * This module needs no key and never sees one; it only reads the pair.
@@ -21,6 +24,7 @@
 import type { RgbImage } from '../image/rgb';
 import { type GatherMap, gather } from '../cipher/bpe/bpe';
 import { invertPlan } from '../cipher/bpe/plan';
+import { placeInterchangeableBlocks } from './blockPlacement';
 
 export interface RecoveryQuality {
   /** slots whose plain block was identified with certainty (unique content), 0..1 */
@@ -40,6 +44,12 @@ export interface RecoveredBpeMap {
   blockSrc: Uint32Array;
   blockFlip: Uint8Array;
   blockPerm: Uint32Array;
+  /**
+   * Groups of plain block positions whose contents were identical in the known
+   * image: the pair cannot say which of them went where, so a target's blocks in
+   * these positions are placed by edge continuity (blockPlacement.ts).
+   */
+  interchangeableBlocks: number[][];
   quality: RecoveryQuality;
 }
 
@@ -195,8 +205,15 @@ export function knownPlaintextAttack(plain: RgbImage, encrypted: RgbImage, block
 
   // Resolve blocks with equal folded histograms by decrypting them with the map.
   let resolved = 0;
+  const interchangeableBlocks: number[][] = [];
   for (const slots of groups) {
     const members = slots.map((j) => perm[j]);
+    const byContent = new Map<string, number[]>();
+    for (const k of members) {
+      const c = plainBlocks[k].join(',');
+      byContent.set(c, [...(byContent.get(c) ?? []), k]);
+    }
+    for (const same of byContent.values()) if (same.length > 1) interchangeableBlocks.push(same);
     const open = new Set(members);
     const unassigned: number[] = [];
     for (const j of slots) {
@@ -241,6 +258,7 @@ export function knownPlaintextAttack(plain: RgbImage, encrypted: RgbImage, block
     blockSrc: src,
     blockFlip: flip,
     blockPerm,
+    interchangeableBlocks,
     quality: {
       blocksIdentified: (certain.filter(Boolean).length + resolved) / blocks,
       elementsUnique: unique / n,
@@ -273,11 +291,16 @@ export function recoveredEncryptionMap(map: RecoveredBpeMap): GatherMap {
   return { src, flip };
 }
 
-/** Decrypts a second image encrypted with the same key, using only what the pair revealed. */
-export function decryptWithRecovered(map: RecoveredBpeMap, otherEncrypted: RgbImage): RgbImage {
+/**
+ * Decrypts a second image encrypted with the same key, using only what the pair
+ * revealed; blocks the pair could not tell apart are then placed by edge
+ * continuity unless `placeBlocks` is false.
+ */
+export function decryptWithRecovered(map: RecoveredBpeMap, otherEncrypted: RgbImage, { placeBlocks = true } = {}): RgbImage {
   if (otherEncrypted.width !== map.imageSize || otherEncrypted.height !== map.imageSize) {
     throw new Error(`the recovered map is for ${map.imageSize}x${map.imageSize} images; got ${otherEncrypted.width}x${otherEncrypted.height}`);
   }
   const inverse = invertPlan(recoveredEncryptionMap(map));
-  return { width: map.imageSize, height: map.imageSize, data: gather(inverse, otherEncrypted.data) };
+  const decrypted = { width: map.imageSize, height: map.imageSize, data: gather(inverse, otherEncrypted.data) };
+  return placeBlocks ? placeInterchangeableBlocks(decrypted, map.interchangeableBlocks, map.blockSize) : decrypted;
 }

@@ -53,7 +53,7 @@ describe('minimum-difference attack', () => {
     const t0 = performance.now();
     const out = minDifferenceAttack(encrypted, 25);
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(500);
+    expect(ms).toBeLessThan(800); // typically 15-60 ms; generous for a loaded CI machine
     expect(ssimRgb(original, out)).toBeLessThan(0.4);
   });
 });

@@ -81,8 +81,9 @@ export function runAttack(kind: AttackKind, input: AttackInput): AttackResult {
       const map = knownPlaintextAttack(pair.plain, pair.encrypted, blockSize);
       const q = map.quality;
       return done(decryptWithRecovered(map, input.encrypted), (m) =>
-        `Known-plaintext attack: one known image revealed this key's block map (${pct(q.pixelsUnique)} of in-block pixel positions, ${pct(q.blocksIdentified)} of blocks pinned down); the target image was ${m.ssim > 0.9 ? 'fully' : 'partly'} recovered (SSIM ${f2(m.ssim)}). ` +
-        'BPE protects against casual viewing, not against an attacker who holds a plain/encrypted pair.', { ...q });
+        `Known-plaintext attack: one known image revealed this key's block map (${pct(q.pixelsUnique)} of in-block pixel positions, ${pct(q.blocksIdentified)} of blocks pinned down); the target image was ${!Number.isFinite(m.psnr) ? 'recovered exactly' : m.ssim > 0.9 ? `recovered (SSIM ${f2(m.ssim)}; only blocks the known image showed as identical, such as empty background, can be misplaced)` : `only partly recovered (SSIM ${f2(m.ssim)})`}. ` +
+        'BPE protects against casual viewing, not against an attacker who holds a plain/encrypted pair.',
+        { ...q, interchangeableBlocks: map.interchangeableBlocks.reduce((s, g) => s + g.length, 0) });
     }
     case 'bit-flip':
     case 'gaussian': {
