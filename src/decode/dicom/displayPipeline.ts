@@ -1,0 +1,101 @@
+/**
+ * Stored samples -> 8-bit RGB display pixels, in one fixed order:
+ *   grey:   sign-extend (BitsStored, PixelRepresentation) -> rescale slope/intercept
+ *           -> VOI window (file's first pair, else min/max of this frame)
+ *           -> MONOCHROME1 inversion -> 8-bit, replicated to R=G=B
+ *   colour: sign-extend -> top 8 bits -> YBR_FULL to RGB where needed (no window).
+ * Pure arithmetic on arrays: no DOM, no I/O, deterministic (fixtures pin its bytes).
+ */
+import type { RgbImage } from '../../image/rgb';
+import { DecodeError } from '../errors';
+import type { ImageAttributes } from './imageAttributes';
+import type { SampleArray } from './storedSamples';
+
+export interface DisplayResult {
+  image: RgbImage;
+  window?: { center: number; width: number; source: 'file' | 'computed' };
+}
+
+/** `photometric` is the colour model of `samples` after decompression (codecs may already give RGB). */
+export function toDisplayRgb(samples: SampleArray, a: ImageAttributes, photometric: string): DisplayResult {
+  const values = signExtend(samples, a);
+  if (a.samplesPerPixel === 1) return greyToDisplay(values, a, photometric);
+  return { image: colourToDisplay(values, a, photometric) };
+}
+
+/** Stored bit pattern -> integer value: drop bits above HighBit, then two's complement when signed. */
+export function signExtend(samples: SampleArray, a: ImageAttributes): Float64Array {
+  const out = new Float64Array(samples.length);
+  const bits = a.bitsStored;
+  const shift = Math.max(0, a.highBit + 1 - bits);
+  const range = 2 ** bits;
+  const half = 2 ** (bits - 1);
+  const signed = a.pixelRepresentation === 1;
+  for (let i = 0; i < samples.length; i++) {
+    // Work on the unsigned pattern of bitsAllocated bits (typed arrays may hold it as negative).
+    let v = samples[i];
+    if (v < 0) v += 2 ** Math.max(8, a.bitsAllocated);
+    v = Math.floor(v / 2 ** shift) % range;
+    out[i] = signed && v >= half ? v - range : v;
+  }
+  return out;
+}
+
+function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: string): DisplayResult {
+  const n = values.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] * a.rescaleSlope + a.rescaleIntercept;
+    values[i] = v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Computed window maps min -> 0 and max -> 255 exactly under the DICOM linear function.
+  const window = a.window ? { ...a.window, source: 'file' as const } : { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1), source: 'computed' as const };
+  const lower = window.center - 0.5 - (window.width - 1) / 2;
+  const upper = window.center - 0.5 + (window.width - 1) / 2;
+  const span = Math.max(window.width - 1, 1e-9);
+  const invert = photometric === 'MONOCHROME1';
+  const data = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    let g: number;
+    if (v <= lower) g = 0;
+    else if (v > upper) g = 255;
+    else g = Math.round(((v - (window.center - 0.5)) / span + 0.5) * 255);
+    g = g < 0 ? 0 : g > 255 ? 255 : g;
+    if (invert) g = 255 - g;
+    data[3 * i] = g;
+    data[3 * i + 1] = g;
+    data[3 * i + 2] = g;
+  }
+  return { image: { width: a.columns, height: a.rows, data }, window };
+}
+
+function colourToDisplay(values: Float64Array, a: ImageAttributes, photometric: string): RgbImage {
+  const pixels = a.rows * a.columns;
+  const down = 2 ** Math.max(0, a.bitsStored - 8);
+  const to8 = (v: number) => Math.min(255, Math.max(0, Math.floor(v / down)));
+  const data = new Uint8Array(pixels * 3);
+  if (photometric === 'RGB') {
+    for (let i = 0; i < pixels * 3; i++) data[i] = to8(values[i]);
+  } else if (photometric === 'YBR_FULL') {
+    for (let i = 0; i < pixels; i++) {
+      const y = to8(values[3 * i]);
+      const cb = to8(values[3 * i + 1]) - 128;
+      const cr = to8(values[3 * i + 2]) - 128;
+      data[3 * i] = clamp8(y + 1.402 * cr);
+      data[3 * i + 1] = clamp8(y - 0.344136 * cb - 0.714136 * cr);
+      data[3 * i + 2] = clamp8(y + 1.772 * cb);
+    }
+  } else {
+    throw new DecodeError(`unsupported colour model (${photometric} in uncompressed data)`);
+  }
+  return { width: a.columns, height: a.rows, data };
+}
+
+function clamp8(v: number): number {
+  const r = Math.round(v);
+  return r < 0 ? 0 : r > 255 ? 255 : r;
+}

@@ -1,0 +1,74 @@
+/**
+ * Reads the DICOM structure with dicom-parser: Part 10 files, files without the
+ * 128-byte preamble and meta header, and deflated datasets (inflated with fflate,
+ * never Node's zlib, so the same code runs in a browser worker). Every failure
+ * dicom-parser throws (strings, objects, errors) leaves here as a DecodeError a
+ * clinician can read. It must never log or return attribute values.
+ */
+import { dicomParser } from './dicomParserModule';
+import type { DataSet, ParseDicomOptions } from 'dicom-parser';
+import { inflateSync } from 'fflate';
+import { DecodeError } from '../errors';
+import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transferSyntaxes';
+
+export interface ParsedDicom {
+  dataSet: DataSet;
+  transferSyntaxUid: string;
+  /** false for a bare dataset without the "DICM" preamble and meta header */
+  hasMetaHeader: boolean;
+}
+
+export function parseDicomBytes(bytes: Uint8Array): ParsedDicom {
+  const hasMetaHeader = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  const assumedSyntax = hasMetaHeader ? undefined : guessBareSyntax(bytes);
+  let dataSet: DataSet;
+  try {
+    dataSet = dicomParser.parseDicom(bytes, {
+      ...(assumedSyntax ? { TransferSyntaxUID: assumedSyntax } : {}),
+      inflater: inflateDataset,
+    } as ParseDicomOptions);
+  } catch (err) {
+    throw new DecodeError(describeParseFailure(err));
+  }
+  const transferSyntaxUid = (dataSet.string('x00020010') ?? assumedSyntax ?? '').replace(/\0/g, '').trim();
+  if (!transferSyntaxUid) throw new DecodeError('not a DICOM file (no transfer syntax)');
+  return { dataSet, transferSyntaxUid, hasMetaHeader };
+}
+
+/**
+ * A bare dataset must start with a group 0x0008 (or 0x0002) tag, little endian.
+ * Explicit VR shows two upper-case letters right after the tag; otherwise it is implicit.
+ */
+function guessBareSyntax(bytes: Uint8Array): string {
+  const group = bytes.length >= 8 ? bytes[0] | (bytes[1] << 8) : -1;
+  if (group !== 0x0008 && group !== 0x0002) throw new DecodeError('not a DICOM file');
+  const isUpper = (b: number) => b >= 0x41 && b <= 0x5a;
+  return isUpper(bytes[4]) && isUpper(bytes[5]) ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
+}
+
+/** dicom-parser's inflater hook: meta header bytes followed by the raw-inflated dataset. */
+function inflateDataset(bytes: Uint8Array, position: number): Uint8Array {
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(bytes.subarray(position));
+  } catch {
+    throw new DecodeError('damaged deflated dataset (could not inflate)');
+  }
+  const full = new Uint8Array(position + inflated.length);
+  full.set(bytes.subarray(0, position), 0);
+  full.set(inflated, position);
+  return full;
+}
+
+/** Maps dicom-parser's thrown strings and objects to one plain sentence. */
+export function describeParseFailure(err: unknown): string {
+  if (err instanceof DecodeError) return err.message;
+  const inner = typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
+  if (inner instanceof DecodeError) return inner.message;
+  const text = typeof inner === 'string' ? inner : inner instanceof Error ? inner.message : String(inner);
+  if (/DICM prefix not found/i.test(text)) return 'not a DICOM file';
+  if (/overrun|overread|past end of buffer|cannot seek|greater than or equal to .*length|invalid value for parameter .*maxP/i.test(text)) return 'truncated file';
+  if (/missing required meta header attribute 0002,0010/i.test(text)) return 'not a DICOM file (no transfer syntax)';
+  if (/inflate/i.test(text)) return 'damaged deflated dataset (could not inflate)';
+  return `damaged DICOM file (${text.replace(/^dicomParser[.:]\w*:?\s*/i, '').slice(0, 120)})`;
+}
