@@ -19,28 +19,46 @@ describe('AES-CBC comparison mode (unauthenticated, comparison only)', () => {
     await expect(unpackCbcForComparison(await packImage(decoded, key), key)).rejects.toBeInstanceOf(PackageRefusedError);
   });
 
-  it('accepts a flipped ciphertext bit and hands back a silently corrupted image', async () => {
+  it('accepts flipped ciphertext bits and hands back silently corrupted images', async () => {
     const key = await generateKey();
     const decoded = syntheticRgb(64, 64, 9);
     const cbc = await packCbcForComparison(decoded, key);
-    // A bit well inside the ciphertext, away from the metadata and from the padding block.
-    const at = headerLength('aes-256-cbc-comparison-only') + Math.floor((cbc.length - headerLength('aes-256-cbc-comparison-only')) * 0.6);
-    const flipped = cbc.slice();
-    flipped[at] ^= 0x10;
-    const opened = await unpackCbcForComparison(flipped, key);
-    expect(Buffer.from(opened.image.data).equals(Buffer.from(decoded.image.data))).toBe(false);
+    const start = headerLength('aes-256-cbc-comparison-only');
+    let corrupted = 0;
+    // Bits well inside the ciphertext, away from the metadata and the padding block. CBC garbles one
+    // random 16-byte block, so now and then the JPEG 2000 decoder trips over it; CBC itself never refuses.
+    for (const position of [0.5, 0.6, 0.7, 0.8, 0.9]) {
+      const flipped = cbc.slice();
+      flipped[start + Math.floor((cbc.length - start) * position)] ^= 0x10;
+      try {
+        const opened = await unpackCbcForComparison(flipped, key);
+        if (!Buffer.from(opened.image.data).equals(Buffer.from(decoded.image.data))) corrupted++;
+      } catch (err) {
+        expect(err).not.toBeInstanceOf(PackageRefusedError);
+        expect((err as Error).message).toMatch(/JPEG 2000/);
+      }
+    }
+    expect(corrupted).toBeGreaterThanOrEqual(3);
   });
 
   it('demonstrateBitFlip: GCM refuses, CBC accepts and corrupts', async () => {
     const key = await generateKey();
     const decoded = syntheticDicom({ width: 64, height: 64, bits: 16, signed: true });
-    const demo = await demonstrateBitFlip(decoded, key);
-    expect(demo.gcm).toBe('refused');
-    expect(demo.gcmRefused).toBe(true);
-    expect(demo.gcmMessage).toMatch(/^This package was altered or the key is wrong/);
-    expect(demo.cbcAccepted).toBe(true);
-    expect(demo.cbcChangedRawBytes).toBeGreaterThan(0);
-    expect(demo.cbc).toBe(`accepted: ${demo.cbcChangedRawBytes} bytes changed, image corrupted silently`);
-    expect(demo.cbcImage?.width).toBe(64);
+    let silent = 0;
+    for (const position of [0.5, 0.3, 0.7]) {
+      const demo = await demonstrateBitFlip(decoded, key, { position });
+      expect(demo.gcm).toBe('refused');
+      expect(demo.gcmRefused).toBe(true);
+      expect(demo.gcmMessage).toMatch(/^This package was altered or the key is wrong/);
+      if (!demo.cbcAccepted) {
+        expect(demo.cbc).toMatch(/^accepted by AES-CBC without complaint/);
+        continue;
+      }
+      expect(demo.cbcChangedRawBytes).toBeGreaterThan(0);
+      expect(demo.cbc).toBe(`accepted: ${demo.cbcChangedRawBytes} bytes changed, image corrupted silently`);
+      expect(demo.cbcImage?.width).toBe(64);
+      silent++;
+    }
+    expect(silent).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * `cli unpack --key KEY.json --in P.csp --out IMG.png [--meta META.json] [--raw SAMPLES.bin]`
+ * Opens an AES-256-GCM package: writes the display image as PNG, optionally the
+ * de-identified metadata and the raw stored samples (little-endian). A package
+ * that fails authentication writes nothing. `--cbc-comparison` is needed to open
+ * an AES-CBC comparison file, which has no integrity check.
+ */
+import { writeFile } from 'node:fs/promises';
+import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
+import { loadKey, readInput, writePng } from '../io';
+import { unpackCbcForComparison, unpackImage } from '../../cipher/package';
+import { CBC_MAGIC } from '../../cipher/package/format';
+import { rawBytes } from '../../cipher/package/rawSamples';
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const out = requireOption(args, 'out');
+  if (!/\.png$/i.test(out)) throw new UsageError('unpack writes the display image as PNG: --out must end in .png (use --raw for the stored samples)');
+  const metaPath = optionalString(args, 'meta');
+  const rawPath = optionalString(args, 'raw');
+  const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
+  const pkg = await readInput(requireOption(args, 'in'));
+  const started = performance.now();
+  const isCbc = new TextDecoder().decode(pkg.subarray(0, 4)) === CBC_MAGIC;
+  if (isCbc && !flag(args, 'cbc-comparison')) throw new UsageError('this is an AES-CBC comparison file with no integrity check; pass --cbc-comparison to open it anyway');
+  if (isCbc) console.error('warning: AES-CBC comparison file: opened without any integrity check');
+  const opened = isCbc ? await unpackCbcForComparison(pkg, key) : await unpackImage(pkg, key);
+  const unpackMs = Math.round((performance.now() - started) * 10) / 10;
+  // Everything is decrypted and verified before the first byte is written.
+  await writePng(out, opened.image);
+  if (metaPath) await writeFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
+  if (rawPath) await writeFile(rawPath, rawBytes(opened.raw));
+  const { width, height, samplesPerPixel, bitsAllocated, signed } = opened.metadata.raw;
+  console.log(JSON.stringify({ written: out, meta: metaPath, raw: rawPath, width, height, samplesPerPixel, bitsAllocated, signed, verified: !isCbc, unpackMs }));
+}
