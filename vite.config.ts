@@ -15,8 +15,10 @@ export default defineConfig({
     rolldownOptions: { input: { main: 'index.html', harness: 'bench/harness.html' } },
   },
   optimizeDeps: {
-    // wasm-carrying codecs are loaded lazily by URL; pre-bundling breaks their .wasm lookup.
-    exclude: ['@cornerstonejs/codec-openjpeg', '@cornerstonejs/codec-charls', '@cornerstonejs/codec-libjpeg-turbo-8bit'],
+    // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.
+    // Their .wasm is located by a Vite `?url` import passed to locateFile (src/decode/dicom/codecs/wasmLoader.ts),
+    // so pre-bundling does not break the .wasm lookup.
+    include: ['@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'],
   },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],

@@ -9,6 +9,7 @@
  * It must never import node: modules statically (the browser bundle would break)
  * and never touch the DOM (it runs inside a worker).
  */
+import { DecodeError } from '../../errors';
 
 /** What every cornerstone Emscripten decoder module returns: a factory taking module overrides. */
 export type EmscriptenFactory<M> = (overrides: {
@@ -61,7 +62,7 @@ export function loadCodecModule<M>(name: CodecName): Promise<M> {
   if (!promise) {
     promise = startCodec(name).catch((err: unknown) => {
       started.delete(name); // let a later file try again (e.g. after a network hiccup in the browser)
-      throw new Error(`could not start the ${name} decoder (${err instanceof Error ? err.message : String(err)})`);
+      throw new DecodeError(`could not start the ${name} decoder (${err instanceof Error ? err.message : String(err)})`);
     });
     started.set(name, promise);
   }
