@@ -42,6 +42,7 @@ export interface CipherScanHooks {
   selected(): string | null;
   getPixels(view: HookView): { width: number; height: number; base64: string } | null;
   metrics(view: 'encrypted' | 'attacked'): Record<string, number> | null;
+  attack(): { kind: string; note: string; details: string[] } | null;
   timings(): Record<string, number>;
 }
 
@@ -76,6 +77,11 @@ export function installTestHooks(): void {
       const r = file ? useResults.getState().byFile[file.id] : undefined;
       const m = view === 'encrypted' ? r?.encryptedMetrics : r?.attack?.metrics;
       return m ? { ...m } : null;
+    },
+    attack() {
+      const file = selectedFile(useFiles.getState());
+      const a = file ? useResults.getState().byFile[file.id]?.attack : undefined;
+      return a ? { kind: a.kind, note: a.note, details: [...(a.details ?? [])] } : null;
     },
     timings: () => ({ ...useResults.getState().timings }) as Record<string, number>,
   };

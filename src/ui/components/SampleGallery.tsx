@@ -24,8 +24,10 @@ export function SampleGallery() {
           <li key={s.id}>
             <button type="button" className="sample" data-testid={`sample-${s.id}`} onClick={() => void loadSample(s.id)} title={s.description}>
               <img src={thumbs[i]} alt="" width={48} height={48} />
-              <span className="sample-title">{s.title}</span>
-              <span className="badge">synthetic</span>
+              <span className="sample-title">
+                {s.title}
+                <span className="badge">synthetic</span>
+              </span>
             </button>
           </li>
         ))}

@@ -1,0 +1,257 @@
+/**
+ * The page end to end, as a clinician would use it, in Debian's Chromium with
+ * WebGPU on and off: load a PNG (a synthetic phantom written at test time), a
+ * real brain-MRI JPEG and a real DICOM from ../shared, plus a corrupt file; type a
+ * passphrase; encrypt; export the key file and check that the CLI, given the same
+ * file and key, writes exactly the bytes the page exports; run every attack and
+ * read its metrics; export, re-import and tamper with an AES package; and watch
+ * that no request leaves the origin and no storage is used.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { decodeRgbPng, encodeRgbPng } from '../src/image/png';
+import { brainPhantom } from '../src/samples/phantom';
+import type { CipherScanHooks } from '../src/ui/testHooks';
+import { applyGpuMode } from './webgpuOff';
+
+declare global {
+  interface Window {
+    __cipherscan: CipherScanHooks;
+  }
+}
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+const DICOM = join(ROOT, '../shared/dicom-samples/MR_small.dcm');
+const JPEG_DIR = join(ROOT, '../shared/datasets/brain-mri/Training/glioma');
+const PASSPHRASE = 'violet harbour lantern 7 quietly';
+
+async function saveDownload(page: Page, click: () => Promise<void>, path: string): Promise<Download> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  await download.saveAs(path);
+  return download;
+}
+
+async function selectFile(page: Page, id: string): Promise<void> {
+  await page.getByTestId(`file-${id}`).locator('.file-select').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.selected())).toBe(id);
+}
+
+async function pixels(page: Page, view: Parameters<CipherScanHooks['getPixels']>[0]) {
+  return page.evaluate((v) => window.__cipherscan.getPixels(v), view);
+}
+
+async function cliEncrypt(keyPath: string, input: string, out: string): Promise<Uint8Array> {
+  await run('npm', ['run', '--silent', 'cli', '--', 'encrypt', '--key', keyPath, '--in', input, '--out', out], {
+    cwd: ROOT,
+    env: { ...process.env, CIPHERSCAN_PASSPHRASE: PASSPHRASE },
+  });
+  return new Uint8Array(readFileSync(out));
+}
+
+test('load, key, encrypt like the CLI, attack, package round trip, nothing leaves the page', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  const mode = await applyGpuMode(page, testInfo);
+
+  const origin = new URL(testInfo.project.use.baseURL ?? 'http://127.0.0.1:4173').origin;
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const consoleText: string[] = [];
+  page.on('console', (m) => consoleText.push(m.text()));
+
+  // Inputs, made at test time: a synthetic phantom PNG, one real JPEG (read from ../shared, never copied
+  // into the repo), a real DICOM, and a corrupt file that claims to be a PNG.
+  const pngPath = testInfo.outputPath('phantom.png');
+  writeFileSync(pngPath, encodeRgbPng(brainPhantom({ seed: 77, lesion: 0.15 })));
+  const corruptPath = testInfo.outputPath('corrupt.png');
+  const corrupt = readFileSync(pngPath).subarray(0, 300);
+  writeFileSync(corruptPath, corrupt);
+  const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
+  const jpegPath = jpegs.length ? testInfo.outputPath('mri.jpg') : null;
+  if (jpegPath) copyFileSync(join(JPEG_DIR, jpegs[0]), jpegPath);
+
+  await page.goto('/');
+  await expect(page.getByText('Built-in samples')).toBeVisible();
+
+  // --- loading: a corrupt file fails alone, the others decode -------------------------------
+  const inputs = [pngPath, DICOM, corruptPath, ...(jpegPath ? [jpegPath] : [])];
+  await page.getByTestId('file-input').setInputFiles(inputs);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(
+    inputs.map((p) => (p === corruptPath ? 'error' : 'ready')),
+  );
+  const files = await page.evaluate(() => window.__cipherscan.files());
+  const [pngFile, dicomFile, corruptFile, jpegFile] = files;
+  expect(dicomFile.format).toBe('dicom');
+  expect(corruptFile.error).toBeTruthy();
+  await expect(page.getByTestId(`file-${corruptFile.id}`).getByTestId('file-error')).toHaveText(corruptFile.error!);
+  // The DICOM's identifying attributes are flagged by name.
+  await selectFile(page, dicomFile.id);
+  if ((dicomFile.identifying ?? []).length > 0) {
+    await expect(page.getByTestId('phi-warning')).toContainText('This file contains patient identifiers');
+    await expect(page.getByTestId('phi-warning')).toContainText(dicomFile.identifying![0]);
+  }
+
+  // --- key from a passphrase -----------------------------------------------------------------
+  await page.getByTestId('passphrase').fill(PASSPHRASE);
+  await expect(page.getByTestId('passphrase-strength')).toBeVisible();
+  await page.getByTestId('derive-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
+
+  // --- encrypt, and the compute path the page reports ------------------------------------------
+  await page.getByTestId('encrypt').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'encrypted').length), { timeout: 60_000 }).toBe(files.length - 1);
+  const path = await page.evaluate(() => window.__cipherscan.computePath);
+  expect(path).toBe(mode === 'webgpu-on' ? 'webgpu' : 'cpu');
+  await expect(page.getByTestId('compute-path')).toContainText(mode === 'webgpu-on' ? 'WebGPU' : 'CPU');
+  await expect(page.getByTestId('timing-encrypt')).toBeVisible();
+  await expect(page.getByTestId('metrics-encrypted')).toBeVisible();
+
+  // --- the page's encrypted images are the CLI's, byte for byte --------------------------------
+  const keyPath = testInfo.outputPath('key.json');
+  const keyDownload = await saveDownload(page, () => page.getByTestId('export-key').click(), keyPath);
+  expect(keyDownload.suggestedFilename()).toBe('cipherscan-key.json');
+  expect(readFileSync(keyPath, 'utf8')).not.toContain(PASSPHRASE);
+  const cases: Array<[typeof pngFile, string]> = [[pngFile, pngPath], [dicomFile, DICOM], ...(jpegFile && jpegPath ? [[jpegFile, jpegPath] as [typeof pngFile, string]] : [])];
+  for (const [file, input] of cases) {
+    await selectFile(page, file.id);
+    const pagePng = testInfo.outputPath(`${file.id}-page.png`);
+    const d = await saveDownload(page, () => page.getByTestId('export-encrypted').click(), pagePng);
+    expect(d.suggestedFilename()).toBe(`${file.label}-encrypted.png`); // neutral name, never the original file name
+    const cliBytes = await cliEncrypt(keyPath, input, testInfo.outputPath(`${file.id}-cli.png`));
+    const shown = await pixels(page, 'encrypted');
+    expect(shown).not.toBeNull();
+    const cliPixels = decodeRgbPng(cliBytes).image;
+    expect(Buffer.from(shown!.base64, 'base64').equals(Buffer.from(cliPixels.data))).toBe(true);
+    expect(Buffer.from(readFileSync(pagePng)).equals(Buffer.from(cliBytes))).toBe(true);
+  }
+
+  // --- decrypted export round-trips to the original model input --------------------------------
+  await selectFile(page, pngFile.id);
+  await saveDownload(page, () => page.getByTestId('export-decrypted').click(), testInfo.outputPath('decrypted.png'));
+  const original = await pixels(page, 'original');
+  expect(Buffer.from(decodeRgbPng(new Uint8Array(readFileSync(testInfo.outputPath('decrypted.png')))).image.data).toString('base64')).toBe(original!.base64);
+
+  // --- every attack, with its metrics and note -------------------------------------------------
+  const kinds = await page.getByTestId('attack-kind').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  expect(kinds).toEqual(['leading-bit', 'min-difference', 'known-plaintext', 'bit-flip', 'gaussian', 'aes-bit-flip']);
+  const ssimByKind: Record<string, number> = {};
+  for (const kind of kinds) {
+    await page.getByTestId('attack-kind').selectOption(kind);
+    // the attacker's one known pair: the textured real MRI when we have it (a flat image pins fewer positions)
+    if (kind === 'known-plaintext') await page.getByTestId('param-known-pair').selectOption((jpegFile ?? dicomFile).id);
+    await page.getByTestId('run-attack').click();
+    await expect.poll(() => page.evaluate(() => window.__cipherscan.attack()?.kind), { timeout: 60_000 }).toBe(kind);
+    await expect(page.getByTestId('workspace-error')).toHaveCount(0);
+    const m = await page.evaluate(() => window.__cipherscan.metrics('attacked'));
+    expect(m, kind).not.toBeNull();
+    for (const v of [m!.ssim, m!.nmi, m!.phashDistance]) expect(Number.isFinite(v)).toBe(true);
+    await expect(page.getByTestId('metrics-attacked')).toBeVisible();
+    await expect(page.getByTestId('attack-note')).not.toBeEmpty();
+    ssimByKind[kind] = m!.ssim;
+    if (kind === 'leading-bit') expect(m!.ssim).toBeLessThan(0.5);
+    if (kind === 'aes-bit-flip') await expect(page.getByTestId('attack-note')).toContainText('AES-GCM refused');
+  }
+  // one known pair reveals the key, as the page says: far more is recovered than by any ciphertext-only attack
+  expect(ssimByKind['known-plaintext']).toBeGreaterThan(0.8);
+  expect(ssimByKind['known-plaintext']).toBeGreaterThan(Math.max(ssimByKind['leading-bit'], ssimByKind['min-difference']) + 0.5);
+  await expect(page.getByTestId('known-weakness')).toContainText('one known plain/encrypted image pair reveals the key');
+
+  // --- AES package: export, re-import, same pixels; tampered or wrong key: refused, nothing shown
+  const pkgPath = testInfo.outputPath('scan.csp');
+  const pkg = await saveDownload(page, () => page.getByTestId('export-package').click(), pkgPath);
+  expect(pkg.suggestedFilename()).toBe(`${pngFile.label}.csp`);
+  await expect(page.getByTestId('package-footprint')).toBeVisible();
+  await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
+  await expect(page.getByTestId('opened-match')).toContainText(`Identical, bit for bit, to ${pngFile.label}`);
+  expect((await pixels(page, 'opened'))!.base64).toBe((await pixels(page, 'source'))!.base64);
+
+  const tampered = new Uint8Array(readFileSync(pkgPath));
+  tampered[Math.floor(tampered.length * 0.6)] ^= 0x04;
+  writeFileSync(testInfo.outputPath('tampered.csp'), tampered);
+  await page.getByTestId('protected-file-input').setInputFiles(testInfo.outputPath('tampered.csp'));
+  await expect(page.getByTestId('workspace-error')).toContainText('altered');
+  await expect(page.getByTestId('opened-file')).toHaveCount(0);
+  expect(await pixels(page, 'opened')).toBeNull();
+
+  // another key: the package says "wrong key"; the page's encrypted PNG too
+  await page.getByTestId('generate-key').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().some((f) => f.status === 'encrypted'))).toBe(false);
+  await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
+  await expect(page.getByTestId('workspace-error')).toContainText(/wrong key/i);
+  await page.getByTestId('protected-file-input').setInputFiles(testInfo.outputPath(`${pngFile.id}-page.png`));
+  await expect(page.getByTestId('workspace-error')).toContainText(/wrong key/i);
+  await expect(page.getByTestId('opened-file')).toHaveCount(0);
+
+  // a passphrase key file with the wrong passphrase: "wrong key"
+  await page.getByTestId('key-file-input').setInputFiles(keyPath);
+  await page.getByTestId('key-file-passphrase').fill('not the passphrase');
+  await page.getByTestId('key-file-open').click();
+  await expect(page.getByTestId('key-error')).toContainText(/wrong key/i, { timeout: 60_000 });
+
+  // --- privacy: same origin only, no storage, nothing secret in the console --------------------
+  const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && new URL(u).origin !== origin);
+  expect(foreign).toEqual([]);
+  expect(requests.length).toBeGreaterThan(0);
+  const storage = await page.evaluate(async () => ({
+    local: localStorage.length,
+    session: sessionStorage.length,
+    idb: (await indexedDB.databases()).length,
+  }));
+  expect(storage).toEqual({ local: 0, session: 0, idb: 0 });
+  expect(consoleText.join('\n')).not.toContain(PASSPHRASE);
+  expect(await page.evaluate(() => Object.keys(window.__cipherscan))).not.toContain('key');
+});
+
+test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  const tiles = page.getByTestId('sample-gallery').locator('button.sample');
+  expect(await tiles.count()).toBeGreaterThanOrEqual(4);
+  for (const tile of await tiles.all()) await expect(tile).toContainText(/synthetic/i);
+  await tiles.first().click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible();
+  await page.getByTestId('encrypt').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('encrypted');
+
+  // the original shown is the model input: not all one value, and different from the encrypted view
+  const original = await pixels(page, 'original');
+  const encrypted = await pixels(page, 'encrypted');
+  expect(original!.width).toBe(200);
+  expect(original!.base64).not.toBe(encrypted!.base64);
+
+  // canvas pixels match the data (threshold check, not a screenshot): read the encrypted canvas back
+  const drawn = await page.getByTestId('canvas-encrypted').evaluate((c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb: number[] = [];
+    for (let i = 0; i < d.length; i += 4) rgb.push(d[i], d[i + 1], d[i + 2]);
+    return rgb;
+  });
+  const expected = Buffer.from(encrypted!.base64, 'base64');
+  let maxDiff = 0;
+  for (let i = 0; i < expected.length; i++) maxDiff = Math.max(maxDiff, Math.abs(expected[i] - drawn[i]));
+  expect(maxDiff).toBeLessThanOrEqual(1);
+
+  const handle = page.getByTestId('split-handle');
+  await expect(handle).toHaveAttribute('role', 'slider');
+  await expect(handle).toHaveAttribute('aria-valuenow', '50');
+  await handle.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowLeft');
+  await expect(handle).toHaveAttribute('aria-valuenow', '42');
+  await page.keyboard.press('End');
+  await expect(handle).toHaveAttribute('aria-valuenow', '100');
+  expect(await page.getByTestId('split-view').evaluate((el) => (el as HTMLElement).style.getPropertyValue('--split'))).toBe('100%');
+
+  // linked zoom: one control zooms every view
+  await page.getByTestId('zoom-in').click();
+  const transforms = await page.locator('.view-box canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
+  expect(transforms.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(transforms).size).toBe(1);
+  expect(transforms[0]).toContain('scale(1.5)');
+});
