@@ -130,3 +130,32 @@ describe('refusals a clinician can read', () => {
     expect(JSON.stringify(decoded.dicom)).not.toContain(name);
   });
 });
+
+describe('damaged copies of every sample never hang or crash', () => {
+  it('cut short or with a burst of corrupted bytes: decoded or refused with a DecodeError', async () => {
+    let seed = 99;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const file of sampleFiles) {
+      const bytes = read(file);
+      const variants = [0.3, 0.9, 0.99].map((f) => bytes.slice(0, Math.floor(bytes.length * f)));
+      for (let k = 0; k < 2; k++) {
+        const v = bytes.slice();
+        const start = Math.floor(bytes.length * (0.5 + random() * 0.5));
+        for (let j = 0; j < 16 && start + j < v.length; j++) v[start + j] = Math.floor(random() * 256);
+        variants.push(v);
+      }
+      for (const variant of variants) {
+        const started = Date.now();
+        const outcome = await decodeImageFile(variant, file).then(
+          () => 'decoded',
+          (err: unknown) => err,
+        );
+        if (outcome !== 'decoded') {
+          expect(outcome, file).toBeInstanceOf(DecodeError);
+          expect((outcome as Error).message, file).not.toMatch(/\d{5,}|undefined|\[object/);
+        }
+        expect(Date.now() - started, file).toBeLessThan(5000);
+      }
+    }
+  });
+});

@@ -21,7 +21,7 @@ export function encapsulatedFrame(dataSet: DataSet, pixelData: Element, frameInd
     const table = dicomParser.createJPEGBasicOffsetTable(dataSet, pixelData);
     bytes = dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, frameIndex, table);
   } else {
-    throw new DecodeError(`cannot find frame ${frameIndex + 1} (${frames} frames in ${fragments.length} fragments, no offset table)`);
+    throw new DecodeError(`damaged DICOM file (cannot find frame ${frameIndex}: ${frames} frames in ${fragments.length} fragments, no offset table)`);
   }
   // dicom-parser may hand back a Node Buffer; keep a plain Uint8Array view of the same bytes.
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -55,7 +55,8 @@ export async function decodeWithWasmCodec(codec: CodecName, encoded: Uint8Array,
     try {
       decoder.decode();
     } catch (err) {
-      throw new DecodeError(`damaged ${label} data (${describeWasmError(module, err)})`);
+      const detail = describeWasmError(module, err);
+      throw new DecodeError(detail ? `damaged ${label} data (${detail})` : `damaged ${label} data`);
     }
     const info = decoder.getFrameInfo();
     const planar = codec === 'charls' && info.componentCount > 1 && decoder.getInterleaveMode?.() === 0;
@@ -77,9 +78,13 @@ export async function decodeWithWasmCodec(codec: CodecName, encoded: Uint8Array,
   }
 }
 
-/** Emscripten throws C++ exceptions as numbers (pointers); turn them into text where the module can. */
+/**
+ * Emscripten throws C++ exceptions as numbers (pointers into wasm memory); turn them
+ * into text where the module can, else say nothing rather than show a pointer.
+ */
 function describeWasmError(module: unknown, err: unknown): string {
   if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
   const m = module as { getExceptionMessage?: (e: unknown) => unknown };
   if (typeof err === 'number' && typeof m.getExceptionMessage === 'function') {
     try {
@@ -88,5 +93,5 @@ function describeWasmError(module: unknown, err: unknown): string {
       /* fall through */
     }
   }
-  return String(err);
+  return '';
 }
