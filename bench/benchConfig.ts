@@ -3,8 +3,10 @@ export interface BpeBenchConfig {
   imageSize: number;
   blockSize: number;
   batch: number;
-  /** minimum measured time per row, ms */
+  /** minimum measured time per row and round, ms */
   minMs: number;
+  /** interleaved rounds; each row reports its best (bench/variants.ts) */
+  rounds: number;
 }
 
 /** A fixed, public benchmark key: the benchmark encrypts synthetic images only. */

@@ -1,21 +1,30 @@
 /**
  * The browser half of the BPE benchmark (bench/run.ts drives it through
- * bench/harness.html): TypeScript reference and four-pass in the page, and on
- * the WebGPU device the fused kernel (both plan layouts), the four-dispatch
- * version and a plain copy, all on the same resident buffers and images. Every
- * GPU variant is checked against the TypeScript reference before it is timed.
+ * bench/harness.html): TypeScript reference and four-pass in the page, and on the
+ * WebGPU device the fused kernel in each plan layout, the four-dispatch version,
+ * a plain copy and the end-to-end path (upload + kernel + readback), all on the
+ * same resident buffers and images. Every variant is checked against the
+ * TypeScript reference before it is timed.
  */
 import { gather } from '../src/cipher/bpe/bpe';
 import { encryptFourPass } from '../src/cipher/bpe/fourPass';
 import { planForKey } from '../src/cipher/bpe/plan';
-import { createGpuBpe, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/cipher/bpe/webgpu';
+import { createGpuBpe, DEFAULT_GPU_LAYOUT, GPU_PLAN_LAYOUTS, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/cipher/bpe/webgpu';
 import { keyFromBytes } from '../src/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from './benchConfig';
 import { createCopyGpu, createFourPassGpu } from './gpuBaselines';
 import { phantomBatch } from './images';
 import { compareBytes } from './parity';
-import { type BenchRow, row } from './results';
+import type { BenchRow } from './results';
 import { timeAsync, timeCpu, timeGpu } from './timing';
+import { measureVariants, type Variant } from './variants';
+
+export const LAYOUT_NAMES: Record<GpuPlanLayout, string> = {
+  table: 'byte-wise, whole-image table',
+  blocks: 'byte-wise, block-local tables',
+  'pixel-table': 'pixel-wise, whole-image table',
+  'pixel-blocks': 'pixel-wise, block-local tables',
+};
 
 async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size: number): Promise<Uint8Array> {
   const readback = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -28,73 +37,85 @@ async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size: number): P
   return out;
 }
 
+const same = (a: Uint8Array, b: Uint8Array) => compareBytes(a, b).mismatches === 0;
+
 export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter: string | null; reason?: string; rows: BenchRow[] }> {
-  const { imageSize: S, blockSize: B, batch, minMs } = cfg;
+  const { imageSize: S, blockSize: B, batch, minMs, rounds } = cfg;
   const n = S * S * 3;
   const plan = await planForKey(await keyFromBytes(BENCH_KEY_BYTES, 'imported'), { imageSize: S, blockSize: B });
   const images = phantomBatch(S, batch);
   const reference = gather(plan, images);
-  const base = { suite: 'bpe', runtime: 'browser' as const, images: batch, imageBytes: n };
-  const rows: BenchRow[] = [];
+  const base = { suite: 'bpe', images: batch, imageBytes: n };
 
   const out = new Uint8Array(images.length);
-  const ts = timeCpu(() => gather(plan, images, out), minMs);
-  rows.push(row({ ...base, name: 'TS reference (fused gather)', device: 'CPU', iterations: ts.iterations, msPerBatch: ts.msPerIteration, verified: compareBytes(out, reference).mismatches === 0 }));
   let fourPassOut: Uint8Array = new Uint8Array(0);
-  const ts4 = timeCpu(() => {
+  const fourPassAll = () => {
     for (let k = 0; k < batch; k++) fourPassOut = encryptFourPass(plan, images.subarray(k * n, (k + 1) * n));
-  }, minMs);
-  rows.push(row({ ...base, name: 'TS four-pass', device: 'CPU', iterations: ts4.iterations, msPerBatch: ts4.msPerIteration, verified: compareBytes(fourPassOut, reference.subarray((batch - 1) * n)).mismatches === 0 }));
+  };
+  const variants: Variant[] = [
+    {
+      name: 'TS reference (fused gather)', runtime: 'browser', device: 'CPU',
+      verify: async () => same(gather(plan, images, out), reference),
+      measure: async () => timeCpu(() => gather(plan, images, out), minMs),
+    },
+    {
+      name: 'TS four-pass', runtime: 'browser', device: 'CPU',
+      verify: async () => (fourPassAll(), same(fourPassOut, reference.subarray((batch - 1) * n))),
+      measure: async () => timeCpu(fourPassAll, minMs),
+    },
+  ];
 
-  let table: GpuBpe;
+  let first: GpuBpe;
   try {
-    table = await createGpuBpe(undefined, { layout: 'table' });
+    first = await createGpuBpe(undefined, { layout: GPU_PLAN_LAYOUTS[0] });
   } catch (err) {
-    if (err instanceof WebGpuUnavailableError) return { adapter: null, reason: err.message, rows };
+    if (err instanceof WebGpuUnavailableError) return { adapter: null, reason: err.message, rows: await measureVariants(variants, rounds, base) };
     throw err;
   }
-  const blocks = await createGpuBpe(table.device, { layout: 'blocks' });
-  const device = table.device;
-  const adapter = table.adapter.label;
+  const engines: GpuBpe[] = [first];
+  for (const layout of GPU_PLAN_LAYOUTS.slice(1)) engines.push(await createGpuBpe(first.device, { layout }));
+  const device = first.device;
+  const adapter = first.adapter.label;
   const stride = imageStrideBytes(plan);
-  if (stride !== n) throw new Error('the benchmark geometry must have S*S*3 divisible by 4');
+  if (stride !== n) throw new Error('the benchmark geometry must have an even image size (no padding between images)');
   const size = stride * batch;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   const [input, output, scratchA, scratchB] = ['in', 'out', 'scratch A', 'scratch B'].map((label) => device.createBuffer({ label, size, usage }));
   device.queue.writeBuffer(input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
-  const gpuBase = { ...base, device: adapter };
-  const reset = () => device.queue.writeBuffer(output, 0, new Uint8Array(size)); // a stale right answer must not pass
+  const fourPass = await createFourPassGpu(device, plan);
+  const copy = await createCopyGpu(device, stride);
+
+  /** A GPU variant on the resident buffers: clear the output (a stale right answer must not pass), run once, compare. */
+  const onDevice = (name: string, record: (e: GPUCommandEncoder) => void, expected: Uint8Array, note?: string): Variant => ({
+    name, runtime: 'browser', device: adapter, note,
+    async verify() {
+      device.queue.writeBuffer(output, 0, new Uint8Array(size));
+      const encoder = device.createCommandEncoder();
+      record(encoder);
+      device.queue.submit([encoder.finish()]);
+      return same(await readBuffer(device, output, size), expected);
+    },
+    measure: () => timeGpu(device, record, minMs),
+  });
+  for (const engine of engines) {
+    variants.push(onDevice(`WebGPU fused kernel (${LAYOUT_NAMES[engine.layout]})`, (e) => engine.encodeGather(e, plan, 'encrypt', input, output, batch), reference));
+  }
+  variants.push(onDevice('WebGPU four-pass (4 dispatches)', (e) => fourPass.record(e, input, output, scratchA, scratchB, batch), reference));
+  variants.push(onDevice('WebGPU plain copy (ceiling)', (e) => copy.record(e, input, output, batch), images, 'verified = copy equals input'));
+  const endToEnd = (engine: GpuBpe): Variant => ({
+    name: `WebGPU fused end to end, upload + readback (${LAYOUT_NAMES[engine.layout]})`, runtime: 'browser', device: adapter,
+    verify: async () => same(await engine.encryptBatch(plan, images), reference),
+    measure: () => timeAsync(() => engine.encryptBatch(plan, images), minMs),
+  });
+  // end to end with the default layout (what the app uses) — see createGpuBpe
+  variants.push(endToEnd(engines.find((e) => e.layout === DEFAULT_GPU_LAYOUT) ?? first));
 
   try {
-    for (const [engine, name] of [[table, 'WebGPU fused kernel (whole-image table)'], [blocks, 'WebGPU fused kernel (block-local tables)']] as const) {
-      reset();
-      const record = (e: GPUCommandEncoder) => engine.encodeGather(e, plan, 'encrypt', input, output, batch);
-      const t = await timeGpu(device, record, minMs);
-      const verified = compareBytes(await readBuffer(device, output, size), reference).mismatches === 0;
-      rows.push(row({ ...gpuBase, name, iterations: t.iterations, msPerBatch: t.msPerIteration, verified }));
-    }
-
-    const fourPass = await createFourPassGpu(device, plan);
-    reset();
-    const t4 = await timeGpu(device, (e) => fourPass.record(e, input, output, scratchA, scratchB, batch), minMs);
-    rows.push(row({ ...gpuBase, name: 'WebGPU four-pass (4 dispatches)', iterations: t4.iterations, msPerBatch: t4.msPerIteration, verified: compareBytes(await readBuffer(device, output, size), reference).mismatches === 0 }));
-    fourPass.dispose();
-
-    const copy = await createCopyGpu(device, stride);
-    reset();
-    const tc = await timeGpu(device, (e) => copy.record(e, input, output, batch), minMs);
-    rows.push(row({ ...gpuBase, name: 'WebGPU plain copy (ceiling)', iterations: tc.iterations, msPerBatch: tc.msPerIteration, verified: compareBytes(await readBuffer(device, output, size), images).mismatches === 0, note: 'verified = copy equals input' }));
-    copy.dispose();
-
-    let last: Uint8Array = new Uint8Array(0);
-    const te = await timeAsync(async () => {
-      last = await table.encryptBatch(plan, images);
-    }, minMs);
-    rows.push(row({ ...gpuBase, name: 'WebGPU fused, end to end (upload + readback)', iterations: te.iterations, msPerBatch: te.msPerIteration, verified: compareBytes(last, reference).mismatches === 0 }));
+    return { adapter, rows: await measureVariants(variants, rounds, base) };
   } finally {
     [input, output, scratchA, scratchB].forEach((b) => b.destroy());
-    table.dispose();
-    blocks.dispose();
+    fourPass.dispose();
+    copy.dispose();
+    engines.forEach((e) => e.dispose());
   }
-  return { adapter, rows };
 }

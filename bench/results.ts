@@ -10,7 +10,11 @@ export interface BenchRow {
   images: number;
   imageBytes: number;
   iterations: number;
+  /** best round (see bench/variants.ts) */
   msPerBatch: number;
+  msPerBatchMedian: number;
+  rounds: number;
+  /** from the best round */
   imagesPerSecond: number;
   /** image bytes produced per second (10^6 bytes) */
   megabytesPerSecond: number;

@@ -5,7 +5,7 @@
  * bench/suites/index.ts, prints one table per suite on stdout and writes
  * bench/results/<suite>.json. Progress goes to stderr.
  *
- * Options: --suite NAME[,NAME]  --min-ms N (time per row, default 1000)
+ * Options: --suite NAME[,NAME]  --min-ms N (time per row and round)  --rounds N
  *          --batch N  --chromium PATH (default $CHROMIUM_PATH or /usr/bin/chromium)
  * Must never: download a browser, leave the server or the browser running.
  */
@@ -29,16 +29,17 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--di
 export interface BenchOptions {
   suites?: string[];
   minMs?: number;
+  rounds?: number;
   batch?: number;
   chromiumPath?: string;
   resultsDir?: string;
 }
 
 function formatTable(rows: BenchRow[]): string {
-  const header = ['implementation', 'runtime', 'device', 'ms/batch', 'images/s', 'MB/s', 'verified'];
-  const body = rows.map((r) => [r.name, r.runtime, r.device, r.msPerBatch.toFixed(2), r.imagesPerSecond.toFixed(1), r.megabytesPerSecond.toFixed(1), r.verified === null ? '-' : r.verified ? 'yes' : 'NO']);
+  const header = ['implementation', 'runtime', 'device', 'ms/batch best', 'median', 'images/s', 'MB/s', 'verified'];
+  const body = rows.map((r) => [r.name, r.runtime, r.device, r.msPerBatch.toFixed(2), r.msPerBatchMedian.toFixed(2), r.imagesPerSecond.toFixed(1), r.megabytesPerSecond.toFixed(1), r.verified === null ? '-' : r.verified ? 'yes' : 'NO']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -72,7 +73,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     for (const suite of chosen) {
       log(`suite ${suite.name}: ${suite.description}`);
       const started = performance.now();
-      const result = await suite.run({ page, minMs: options.minMs ?? 1000, log });
+      const result = await suite.run({ page, minMs: options.minMs, rounds: options.rounds, log });
       console.log(`\n${suite.name} — ${suite.description}\n`);
       console.log(formatTable(result.rows));
       console.log('');
@@ -92,7 +93,9 @@ export function benchOptionsFromArgs(args: ParsedArgs): BenchOptions {
   const suites = optionalString(args, 'suite')?.split(',').filter(Boolean);
   const batch = optionalNumber(args, 'batch', 0);
   if (batch && (!Number.isInteger(batch) || batch < 1)) throw new UsageError('--batch must be a positive integer');
-  return { suites, minMs: optionalNumber(args, 'min-ms', 1000), batch: batch || undefined, chromiumPath: optionalString(args, 'chromium') };
+  const minMs = optionalNumber(args, 'min-ms', 0) || undefined;
+  const rounds = optionalNumber(args, 'rounds', 0) || undefined;
+  return { suites, minMs, rounds, batch: batch || undefined, chromiumPath: optionalString(args, 'chromium') };
 }
 
 const isEntry = process.argv[1] && /bench[\\/]run\.ts$/.test(process.argv[1]);

@@ -11,11 +11,12 @@ import { planForKey } from '../../src/cipher/bpe/plan';
 import { keyFromBytes } from '../../src/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from '../benchConfig';
 import { phantomBatch } from '../images';
-import { type BenchRow, row } from '../results';
+import type { BenchRow } from '../results';
+import { measureVariants, type Variant } from '../variants';
 import { timeCpu } from '../timing';
 import type { BenchSuite } from './types';
 
-export const BPE_BENCH_DEFAULTS: BpeBenchConfig = { imageSize: 200, blockSize: 25, batch: 64, minMs: 1000 };
+export const BPE_BENCH_DEFAULTS: BpeBenchConfig = { imageSize: 200, blockSize: 25, batch: 64, minMs: 400, rounds: 3 };
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -29,17 +30,16 @@ async function nodeRows(cfg: BpeBenchConfig): Promise<BenchRow[]> {
   const plan = await planForKey(await keyFromBytes(BENCH_KEY_BYTES, 'imported'), { imageSize: S, blockSize: B });
   const images = phantomBatch(S, batch);
   const out = new Uint8Array(images.length);
-  const base = { suite: 'bpe', runtime: 'node' as const, device: 'CPU', images: batch, imageBytes: n };
-  const t = timeCpu(() => gather(plan, images, out), minMs);
-  const reference = out.slice();
+  const reference = gather(plan, images);
   let last: Uint8Array = new Uint8Array(0);
-  const t4 = timeCpu(() => {
+  const fourPassAll = () => {
     for (let k = 0; k < batch; k++) last = encryptFourPass(plan, images.subarray(k * n, (k + 1) * n));
-  }, minMs);
-  return [
-    row({ ...base, name: 'TS reference (fused gather)', iterations: t.iterations, msPerBatch: t.msPerIteration, verified: true, note: 'the reference itself' }),
-    row({ ...base, name: 'TS four-pass', iterations: t4.iterations, msPerBatch: t4.msPerIteration, verified: equal(last, reference.subarray((batch - 1) * n)) }),
+  };
+  const variants: Variant[] = [
+    { name: 'TS reference (fused gather)', runtime: 'node', device: 'CPU', verify: async () => equal(gather(plan, images, out), reference), measure: async () => timeCpu(() => gather(plan, images, out), minMs) },
+    { name: 'TS four-pass', runtime: 'node', device: 'CPU', verify: async () => (fourPassAll(), equal(last, reference.subarray((batch - 1) * n))), measure: async () => timeCpu(fourPassAll, minMs) },
   ];
+  return measureVariants(variants, cfg.rounds, { suite: 'bpe', images: batch, imageBytes: n });
 }
 
 const ratio = (a?: BenchRow, b?: BenchRow) => (a && b ? a.imagesPerSecond / b.imagesPerSecond : null);
@@ -52,30 +52,29 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
     description: `block-pixel encryption, ${cfg.batch} images ${cfg.imageSize}x${cfg.imageSize}x3, block ${cfg.blockSize}`,
     async run(ctx) {
       ctx.log(`bpe: Node rows (TS reference, four-pass)`);
-      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs });
+      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds });
       ctx.log(`bpe: browser rows (TS in page, WebGPU kernels)`);
-      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs });
+      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds });
       rows.push(...browser.rows);
       const find = (runtime: string, name: string) => rows.find((r) => r.runtime === runtime && r.name.startsWith(name));
-      const table = find('browser', 'WebGPU fused kernel (whole-image table)');
-      const blocks = find('browser', 'WebGPU fused kernel (block-local tables)');
-      const fused = table && blocks ? (table.imagesPerSecond >= blocks.imagesPerSecond ? table : blocks) : table ?? blocks;
+      const fusedRows = rows.filter((r) => r.runtime === 'browser' && r.name.startsWith('WebGPU fused kernel'));
+      const fused = fusedRows.reduce<BenchRow | undefined>((best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best), undefined);
+      const slowestFused = fusedRows.reduce<BenchRow | undefined>((worst, r) => (!worst || r.imagesPerSecond < worst.imagesPerSecond ? r : worst), undefined);
       const gpuFourPass = find('browser', 'WebGPU four-pass');
       const copy = find('browser', 'WebGPU plain copy');
       const ratios = {
         fusedOverFourPassGpu: ratio(fused, gpuFourPass),
         fusedOverCopy: ratio(fused, copy),
-        tableOverBlocks: ratio(table, blocks),
+        fastestOverSlowestFusedLayout: ratio(fused, slowestFused),
         fusedGpuOverTsReferenceNode: ratio(fused, find('node', 'TS reference')),
         tsReferenceOverTsFourPassNode: ratio(find('node', 'TS reference'), find('node', 'TS four-pass')),
       };
       const summary = browser.adapter
         ? [
             `adapter: ${browser.adapter}${/software/.test(browser.adapter) ? ' — a CPU emulation of a GPU: GPU rows measure SwiftShader on this machine\'s CPU cores, not GPU hardware' : ''}`,
-            `fused kernel kept: ${fused?.name ?? 'n/a'}`,
+            `fastest fused layout: ${fused?.name ?? 'n/a'} (${fmt(ratios.fastestOverSlowestFusedLayout)} the slowest, ${slowestFused?.name ?? 'n/a'})`,
             `fused / four-pass (WebGPU, like for like): ${fmt(ratios.fusedOverFourPassGpu, 10)}`,
             `fused / plain copy (WebGPU):              ${fmt(ratios.fusedOverCopy, 0.5)}`,
-            `whole-image table / block-local tables:   ${fmt(ratios.tableOverBlocks)}`,
             `fused WebGPU / TS reference (Node):       ${fmt(ratios.fusedGpuOverTsReferenceNode)}`,
             `TS reference / TS four-pass (Node):       ${fmt(ratios.tsReferenceOverTsFourPassNode)}`,
           ]

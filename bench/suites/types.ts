@@ -9,8 +9,10 @@ import type { BenchRow } from '../results';
 export interface BenchContext {
   /** bench/harness.html, loaded in headless Chromium with WebGPU enabled */
   page: Page;
-  /** minimum measured time per row, ms */
-  minMs: number;
+  /** minimum measured time per row and round, ms (undefined: the suite's default) */
+  minMs?: number;
+  /** interleaved measurement rounds (undefined: the suite's default) */
+  rounds?: number;
   /** progress lines (stderr), so stdout stays the result table */
   log(line: string): void;
 }

@@ -117,3 +117,93 @@ fn gatherWithBlocks(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   outputWords[image * geo.strideWords + word] = packed;
 }
+
+// ---- pixel-wise kernels -------------------------------------------------------
+// All three channels of an output pixel come from ONE source pixel (steps 1, 2
+// move whole pixels; step 4 permutes channels within a pixel; step 3 flips bytes).
+// So a pixel needs one table entry and at most two input words instead of three
+// entries and three words. One invocation handles 4 pixels = 12 bytes = 3 words.
+//
+// Pixel entry: source pixel (bits 0..22) | source channel of output channel c
+// (2 bits at 23 + 2c) | inversion of output channel c (bit 29 + c).
+
+const PIXEL_MASK: u32 = 0x7fffffu;
+
+// The 3 output bytes of one pixel, packed in the low 24 bits.
+fn pixelOut(imageBaseByte: u32, entry: u32) -> u32 {
+  let address = imageBaseByte + (entry & PIXEL_MASK) * 3u;
+  let w = address >> 2u;
+  let offset = address & 3u;
+  // 8 bytes from the word holding the pixel's first byte; a pixel spans at most 2 words.
+  let lo = inputWords[w];
+  let hi = inputWords[min(w + 1u, arrayLength(&inputWords) - 1u)];
+  var packed = 0u;
+  for (var c = 0u; c < 3u; c = c + 1u) {
+    let o = offset + ((entry >> (23u + 2u * c)) & 3u);
+    var v = select(hi >> ((o - 4u) * 8u), lo >> (o * 8u), o < 4u) & 0xffu;
+    v = v ^ (((entry >> (29u + c)) & 1u) * 0xffu);
+    packed = packed | (v << (8u * c));
+  }
+  return packed;
+}
+
+// Write 4 pixels (12 bytes) as 3 words.
+fn storeQuad(firstWord: u32, p0: u32, p1: u32, p2: u32, p3: u32) {
+  outputWords[firstWord] = p0 | (p1 << 24u);
+  outputWords[firstWord + 1u] = (p1 >> 8u) | (p2 << 16u);
+  outputWords[firstWord + 2u] = (p2 >> 16u) | (p3 << 8u);
+}
+
+@compute @workgroup_size(64, 1, 1)
+fn gatherPixelsWithTable(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let quad = gid.x;
+  let quads = geo.strideWords / 3u;
+  if (quad >= quads) {
+    return;
+  }
+  let image = gid.y;
+  let imageBaseByte = image * geo.strideWords * 4u;
+  let pixels = geo.imageSize * geo.imageSize;
+  var out: array<u32, 4>;
+  for (var j = 0u; j < 4u; j = j + 1u) {
+    let p = quad * 4u + j;
+    out[j] = select(0u, pixelOut(imageBaseByte, mapTable[min(p, pixels - 1u)]), p < pixels);
+  }
+  storeQuad(image * geo.strideWords + quad * 3u, out[0], out[1], out[2], out[3]);
+}
+
+// Block-local pixel entries (B*B of them, same for every block) + block permutation.
+fn blockPixelEntry(p: u32) -> u32 {
+  let S = geo.imageSize;
+  let B = geo.blockSize;
+  let y = p / S;
+  let x = p - y * S;
+  let slotY = y / B;
+  let slotX = x / B;
+  let entry = mapTable[(y - slotY * B) * B + (x - slotX * B)];
+  let fromBlock = blockPerm[slotY * geo.blocksPerSide + slotX];
+  let fromY = fromBlock / geo.blocksPerSide;
+  let fromX = fromBlock - fromY * geo.blocksPerSide;
+  let q = entry & PIXEL_MASK;
+  let qy = q / B;
+  let srcPixel = (fromY * B + qy) * S + fromX * B + (q - qy * B);
+  return srcPixel | (entry & ~PIXEL_MASK);
+}
+
+@compute @workgroup_size(64, 1, 1)
+fn gatherPixelsWithBlocks(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let quad = gid.x;
+  let quads = geo.strideWords / 3u;
+  if (quad >= quads) {
+    return;
+  }
+  let image = gid.y;
+  let imageBaseByte = image * geo.strideWords * 4u;
+  let pixels = geo.imageSize * geo.imageSize;
+  var out: array<u32, 4>;
+  for (var j = 0u; j < 4u; j = j + 1u) {
+    let p = quad * 4u + j;
+    out[j] = select(0u, pixelOut(imageBaseByte, blockPixelEntry(min(p, pixels - 1u))), p < pixels);
+  }
+  storeQuad(image * geo.strideWords + quad * 3u, out[0], out[1], out[2], out[3]);
+}

@@ -14,8 +14,22 @@
 import { decryptionMap } from './bpe';
 import type { BpePlan } from './plan';
 
-/** How the kernel reads the plan: a whole-image table, or block-local tables + block permutation. */
-export type GpuPlanLayout = 'table' | 'blocks';
+/**
+ * Which kernel of bpe.wgsl runs, i.e. how it reads the plan: a whole-image table
+ * or block-local tables + block permutation, with one entry per byte ('table',
+ * 'blocks') or per pixel ('pixel-table', 'pixel-blocks'). All give the same bytes;
+ * they differ only in speed (bench/run.ts measures each).
+ */
+export type GpuPlanLayout = 'table' | 'blocks' | 'pixel-table' | 'pixel-blocks';
+export const GPU_PLAN_LAYOUTS: readonly GpuPlanLayout[] = ['table', 'blocks', 'pixel-table', 'pixel-blocks'];
+/** The layout used unless asked otherwise: the fastest in bench/results/bpe.json. */
+export const DEFAULT_GPU_LAYOUT: GpuPlanLayout = 'pixel-blocks';
+const ENTRY_POINTS: Record<GpuPlanLayout, string> = {
+  table: 'gatherWithTable',
+  blocks: 'gatherWithBlocks',
+  'pixel-table': 'gatherPixelsWithTable',
+  'pixel-blocks': 'gatherPixelsWithBlocks',
+};
 export type BpeDirection = 'encrypt' | 'decrypt';
 
 export class WebGpuUnavailableError extends Error {
@@ -60,10 +74,17 @@ export interface GpuBpe {
 
 const WORKGROUP_WIDTH = 64; // must equal @workgroup_size in bpe.wgsl
 
-/** Bytes between the starts of consecutive images in GPU buffers (S*S*3 rounded up to whole u32 words). */
+/**
+ * Bytes between the starts of consecutive images in GPU buffers: S*S*3 rounded up
+ * to whole groups of 4 pixels (12 bytes = 3 u32 words), the unit of the pixel-wise
+ * kernels. Equal to S*S*3 when S is even; the padding bytes are written as 0.
+ */
 export function imageStrideBytes(plan: Pick<BpePlan, 'imageSize'>): number {
-  return Math.ceil((plan.imageSize * plan.imageSize * 3) / 4) * 4;
+  return Math.ceil((plan.imageSize * plan.imageSize) / 4) * 12;
 }
+
+/** Largest S*S the pixel entries can address (23 bits of pixel index). */
+const MAX_PIXELS = 1 << 23;
 
 function gpuApi(): GPU | undefined {
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -153,9 +174,31 @@ function packMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
   return out;
 }
 
-/** Block-local tables for one direction (see bpe.wgsl gatherWithBlocks). */
-function blockTables(plan: BpePlan, direction: BpeDirection): { mapTable: Uint32Array; blockPerm: Uint32Array } {
-  if (direction === 'encrypt') return { mapTable: packMap(plan.blockSrc, plan.blockFlip), blockPerm: plan.blockPerm };
+/**
+ * Pixel entries (see bpe.wgsl, pixel-wise kernels) from a byte map: source pixel |
+ * source channel of each output channel << 23 + 2c | inversion << 29 + c. Throws if
+ * the map does not move whole pixels, which every bpe-v1 plan and its inverse do.
+ */
+function packPixelMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
+  const pixels = src.length / 3;
+  const out = new Uint32Array(pixels);
+  for (let p = 0; p < pixels; p++) {
+    const from = Math.floor(src[p * 3] / 3);
+    let entry = from;
+    for (let c = 0; c < 3; c++) {
+      const s = src[p * 3 + c];
+      if (Math.floor(s / 3) !== from) throw new Error('this plan does not move whole pixels; use a byte-wise GPU layout');
+      entry |= (s % 3) << (23 + 2 * c);
+      if (flip[p * 3 + c]) entry |= 1 << (29 + c);
+    }
+    out[p] = entry >>> 0;
+  }
+  return out;
+}
+
+/** Block-local byte maps for one direction (see bpe.wgsl gatherWithBlocks). */
+function blockMaps(plan: BpePlan, direction: BpeDirection): { src: Uint32Array; flip: Uint8Array; blockPerm: Uint32Array } {
+  if (direction === 'encrypt') return { src: plan.blockSrc, flip: plan.blockFlip, blockPerm: plan.blockPerm };
   // plain(block k, local m) = enc(slot invBlockPerm[k], local l = invBlockSrc[m]), inverted by blockFlip[l]
   const n = plan.blockSrc.length;
   const invSrc = new Uint32Array(n);
@@ -166,7 +209,20 @@ function blockTables(plan: BpePlan, direction: BpeDirection): { mapTable: Uint32
   }
   const invPerm = new Uint32Array(plan.blockPerm.length);
   for (let j = 0; j < plan.blockPerm.length; j++) invPerm[plan.blockPerm[j]] = j;
-  return { mapTable: packMap(invSrc, invFlip), blockPerm: invPerm };
+  return { src: invSrc, flip: invFlip, blockPerm: invPerm };
+}
+
+/** The kernel's tables for one direction and layout. */
+function kernelTables(plan: BpePlan, direction: BpeDirection, layout: GpuPlanLayout): { mapTable: Uint32Array; blockPerm: Uint32Array } {
+  const pixelWise = layout === 'pixel-table' || layout === 'pixel-blocks';
+  if (pixelWise && plan.imageSize * plan.imageSize > MAX_PIXELS) throw new Error(`images above ${MAX_PIXELS} pixels need a byte-wise GPU layout`);
+  const pack = pixelWise ? packPixelMap : packMap;
+  if (layout === 'table' || layout === 'pixel-table') {
+    const map = direction === 'encrypt' ? plan : decryptionMap(plan);
+    return { mapTable: pack(map.src, map.flip), blockPerm: new Uint32Array(4) }; // blockPerm unused by table kernels
+  }
+  const { src, flip, blockPerm } = blockMaps(plan, direction);
+  return { mapTable: pack(src, flip), blockPerm };
 }
 
 function batchOf(plan: BpePlan, images: Uint8Array[] | Uint8Array): { bytes: Uint8Array[]; count: number } {
@@ -191,7 +247,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     ({ device, adapter } = await requestSharedDevice());
   }
   const gpu: GPUDevice = device;
-  const layout: GpuPlanLayout = options.layout ?? 'table';
+  const layout: GpuPlanLayout = options.layout ?? DEFAULT_GPU_LAYOUT;
   const module = await compileShader(gpu, 'bpe.wgsl', await loadShaderSource());
   const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
   const bindGroupLayout = gpu.createBindGroupLayout({
@@ -207,7 +263,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
   const pipeline = await gpu.createComputePipelineAsync({
     label: `bpe ${layout}`,
     layout: gpu.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),
-    compute: { module, entryPoint: layout === 'table' ? 'gatherWithTable' : 'gatherWithBlocks' },
+    compute: { module, entryPoint: ENTRY_POINTS[layout] },
   });
   const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
   const maxImagesPerDispatch = gpu.limits.maxComputeWorkgroupsPerDimension;
@@ -241,15 +297,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     }
     let tables = entry.tables[direction];
     if (!tables) {
-      let mapTable: Uint32Array;
-      let blockPerm: Uint32Array;
-      if (layout === 'table') {
-        const map = direction === 'encrypt' ? plan : decryptionMap(plan);
-        mapTable = packMap(map.src, map.flip);
-        blockPerm = new Uint32Array(4); // unused by gatherWithTable
-      } else {
-        ({ mapTable, blockPerm } = blockTables(plan, direction));
-      }
+      const { mapTable, blockPerm } = kernelTables(plan, direction, layout);
       tables = {
         mapTable: upload(mapTable, GPUBufferUsage.STORAGE, `bpe ${direction} map`),
         blockPerm: upload(blockPerm, GPUBufferUsage.STORAGE, `bpe ${direction} block permutation`),
@@ -290,7 +338,9 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     const pass = encoder.beginComputePass({ label: `bpe ${direction}` });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.ceil(strideBytes / 4 / WORKGROUP_WIDTH), imageCount, 1);
+    // byte-wise kernels: one invocation per output word; pixel-wise: one per 4 pixels (3 words)
+    const invocations = layout === 'table' || layout === 'blocks' ? strideBytes / 4 : strideBytes / 12;
+    pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP_WIDTH), imageCount, 1);
     pass.end();
   }
 
