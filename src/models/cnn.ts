@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gridSide, patchDim, type CnnConfig } from './config';
-import { dense, depthwiseSame, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { type ModelTensorInput, dense, depthwiseSame, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
 import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
 
 export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
@@ -50,7 +50,7 @@ export interface CnnOutputs {
  * images: [N, S, S, 3], values 0..255. `cellSource` (adapted models only): plain
  * cell q is taken from encrypted cell cellSource[q].
  */
-export function cnnForward(cfg: CnnConfig, w: Weights, images: tf.Tensor4D, cellSource?: tf.Tensor1D): CnnOutputs {
+export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cellSource?: tf.Tensor1D): CnnOutputs {
   const n = images.shape[0];
   const g = gridSide(cfg);
   const D = cfg.width;

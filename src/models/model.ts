@@ -12,7 +12,7 @@ import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } fro
 import type { ModelConfig } from './config';
 import { cnnForward } from './cnn';
 import type { HostTensor, HostWeights } from './init';
-import type { Weights } from './ops';
+import type { ModelTensorInput, Weights } from './ops';
 import { vitForward } from './vit';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 
@@ -31,7 +31,7 @@ export interface DiagnosisModel {
   /** true for a model adapted to a key: it expects BPE-encrypted images */
   readonly keyed: boolean;
   /** Logits [N, classes] for images [N, S, S, 3] valued 0..255. Synchronous; the caller owns the result. */
-  logits(images: tf.Tensor4D): tf.Tensor2D;
+  logits(images: ModelTensorInput): tf.Tensor2D;
   /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
   features(images: tf.Tensor4D): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
@@ -57,10 +57,10 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     this.classes = config.classes;
   }
 
-  private outputs(images: tf.Tensor4D) {
+  private outputs(images: ModelTensorInput) {
     if (this.disposed) throw new Error('this model has been disposed');
     const { imageSize } = this.config;
-    if (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3) {
+    if (images.rank === 4 && (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3)) {
       throw new Error(`model needs [N, ${imageSize}, ${imageSize}, 3] images; got [${images.shape.join(', ')}]`);
     }
     return this.config.architecture === 'vit'
@@ -68,7 +68,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
       : cnnForward(this.config, this.weights, images, this.cellSource);
   }
 
-  logits(images: tf.Tensor4D): tf.Tensor2D {
+  logits(images: ModelTensorInput): tf.Tensor2D {
     return tf.tidy(() => this.outputs(images).logits);
   }
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gridSide, patchDim, type VitConfig } from './config';
-import { dense, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { type ModelTensorInput, dense, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
 import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
 
 export function initVit(cfg: VitConfig, seed: number): HostWeights {
@@ -69,7 +69,7 @@ export interface VitOutputs {
 }
 
 /** images: [N, S, S, 3] with values 0..255 (plain, or encrypted with weights adapted to the key). */
-export function vitForward(cfg: VitConfig, w: Weights, images: tf.Tensor4D): VitOutputs {
+export function vitForward(cfg: VitConfig, w: Weights, images: ModelTensorInput): VitOutputs {
   const n = images.shape[0];
   const D = cfg.width;
   let tokens: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'));

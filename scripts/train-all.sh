@@ -1,0 +1,22 @@
+#!/bin/sh
+# Trains the four shipped models one after another (2 shared cores: one run at a
+# time), each resumable: re-running this script continues from the last
+# checkpoint in .cache/checkpoints/<name>/. Epochs per stage can be changed while
+# an earlier stage runs by writing a number to .cache/plan/<name> (read when the
+# stage starts). Logs: .cache/logs/<name>.log. Usage: nohup nice -n 5 sh scripts/train-all.sh &
+set -u
+cd "$(dirname "$0")/.."
+mkdir -p .cache/logs .cache/plan
+epochs() { cat ".cache/plan/$1" 2>/dev/null || echo "$2"; }
+stage() {
+  name=$1; shift
+  if [ -f "public/models/$name/model-card.json" ] && [ ! -f ".cache/plan/$name.redo" ]; then
+    echo "$name: already released, skipping"; return 0
+  fi
+  npx tsx src/cli/main.ts train --name "$name" --out "public/models/$name" --resume "$@" >> ".cache/logs/$name.log" 2>&1
+}
+stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri --width 128 --depth 4 --batch 64 --epochs "$(epochs cnn-brain-mri 14)"
+stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri --width 128 --depth 4 --batch 64 --epochs "$(epochs vit-brain-mri 10)" --teacher public/models/cnn-brain-mri
+stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology --width 128 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 12)"
+stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --width 128 --depth 4 --batch 64 --epochs "$(epochs vit-lung-histopathology 10)" --teacher public/models/cnn-lung-histopathology
+echo "all stages done"

@@ -1,0 +1,79 @@
+/**
+ * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
+ *   --out public/models/NAME --resume --teacher DIR --lr X --limit N]`
+ * Trains on DIR/Training (validation split held out from it), evaluates once on
+ * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
+ * .cache/checkpoints/NAME after every epoch; --resume continues from there.
+ * Runs tfjs on the wasm backend. Never logs pixels or keys.
+ */
+import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { load } from '../../models/model';
+import { loadImageSet } from '../../models/training/dataset';
+import { train, type TrainOptions } from '../../models/training/trainer';
+import { releaseModel } from '../../models/training/release';
+import type { AugmentationKind } from '../../models/training/augment';
+
+export async function useWasmBackend(): Promise<void> {
+  if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
+  await tf.ready();
+}
+
+function log(line: string): void {
+  console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const architecture = requireOption(args, 'model');
+  if (architecture !== 'vit' && architecture !== 'cnn') throw new UsageError('--model must be vit or cnn');
+  const dataDir = resolve(requireOption(args, 'data'));
+  const trainDir = join(dataDir, 'Training');
+  const testDir = join(dataDir, 'Testing');
+  if (!existsSync(trainDir) || !existsSync(testDir)) throw new UsageError(`${dataDir} must hold Training/ and Testing/ folders of class sub-folders`);
+  const datasetName = basename(dataDir);
+  const name = optionalString(args, 'name') ?? `${architecture}-${datasetName}`;
+  const outDir = optionalString(args, 'out') ?? join('public/models', name);
+  const histology = /histo|lung|colon|patholog/i.test(datasetName);
+  const augmentation = (optionalString(args, 'augment') ?? (histology ? 'histology' : 'mri')) as AugmentationKind;
+  if (!['mri', 'histology', 'none'].includes(augmentation)) throw new UsageError('--augment must be mri, histology or none');
+  const teacherDir = optionalString(args, 'teacher');
+  const width = optionalNumber(args, 'width', 0);
+  const depth = optionalNumber(args, 'depth', 0);
+  const opts: TrainOptions = {
+    run: name,
+    architecture,
+    epochs: optionalNumber(args, 'epochs', 20),
+    batch: optionalNumber(args, 'batch', 64),
+    seed: optionalNumber(args, 'seed', 1),
+    lr: optionalNumber(args, 'lr', architecture === 'vit' ? 1e-3 : 2e-3),
+    weightDecay: optionalNumber(args, 'weight-decay', 0.05),
+    warmupEpochs: optionalNumber(args, 'warmup', 1),
+    labelSmoothing: optionalNumber(args, 'label-smoothing', 0.1),
+    valFraction: optionalNumber(args, 'val', 0.1),
+    augmentation,
+    checkpointDir: join('.cache/checkpoints', name),
+    resume: flag(args, 'resume'),
+    distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
+    configOverrides: { ...(width ? { width } : {}), ...(depth ? { depth } : {}) },
+    limit: optionalNumber(args, 'limit', 0) || undefined,
+  };
+  await useWasmBackend();
+  log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
+  const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);
+  const teacher = teacherDir ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) }) : undefined;
+  const result = await train(set, opts, log, teacher);
+  teacher?.dispose();
+  log(`training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`);
+  const test = await loadImageSet(testDir, 200, '.cache/datasets', log);
+  if (test.classes.join() !== set.classes.join()) throw new Error(`Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`);
+  await releaseModel({
+    name, outDir, config: result.config, best: result.best, state: result.state, options: opts, teacher: teacherDir, test,
+    dataset: { name: datasetName, trainDir: `../shared/datasets/${datasetName}/Training`, testDir: `../shared/datasets/${datasetName}/Testing`, trainImages: result.split.train, valImages: result.split.val },
+    caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
+  }, log);
+  log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
+}

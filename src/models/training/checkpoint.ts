@@ -1,0 +1,59 @@
+/**
+ * Node-only: training checkpoints under .cache/checkpoints/<run>/ (gitignored):
+ * float32 weights and AdamW moments in the model file format plus a JSON state
+ * (epoch, history, best epoch). Written to a temporary name and renamed, so a
+ * session that ends mid-write leaves the previous checkpoint intact.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelConfig } from '../config';
+import type { HostWeights } from '../init';
+import { deserializeWeights, parseManifest, serializeModel } from '../weightsFile';
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valAccuracy: number;
+  valLoss: number;
+  seconds: number;
+  lr: number;
+}
+
+export interface TrainState {
+  run: string;
+  completedEpochs: number;
+  optimizerStep: number;
+  bestEpoch: number;
+  bestValAccuracy: number;
+  history: EpochRecord[];
+  trainSeconds: number;
+  options: Record<string, unknown>;
+}
+
+async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+  await writeFile(path + '.tmp', data);
+  await rename(path + '.tmp', path);
+}
+
+export async function saveCheckpoint(dir: string, config: ModelConfig, state: TrainState, parts: Record<'weights' | 'm' | 'v' | 'best', HostWeights>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const [part, host] of Object.entries(parts)) {
+    const { manifest, bytes } = serializeModel(config, host, 'float32');
+    await atomicWrite(join(dir, `${part}.bin`), bytes);
+    await atomicWrite(join(dir, `${part}.json`), JSON.stringify(manifest));
+  }
+  await atomicWrite(join(dir, 'state.json'), JSON.stringify(state, null, 1));
+}
+
+export async function loadCheckpoint(dir: string): Promise<{ state: TrainState; parts: Record<'weights' | 'm' | 'v' | 'best', HostWeights> } | undefined> {
+  if (!existsSync(join(dir, 'state.json'))) return undefined;
+  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as TrainState;
+  const parts = {} as Record<'weights' | 'm' | 'v' | 'best', HostWeights>;
+  for (const part of ['weights', 'm', 'v', 'best'] as const) {
+    const manifest = parseManifest(await readFile(join(dir, `${part}.json`), 'utf8'));
+    parts[part] = deserializeWeights(manifest, new Uint8Array(await readFile(join(dir, `${part}.bin`))));
+  }
+  return { state, parts };
+}

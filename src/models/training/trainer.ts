@@ -1,0 +1,190 @@
+/**
+ * Node-only training loop for the two diagnosis models on plain images (the key
+ * never enters training: adaptation is done afterwards). Seeded shuffling and
+ * augmentation (per epoch, so --resume reproduces the same run), AdamW with
+ * warm-up + cosine schedule, label smoothing, optional hard-label distillation
+ * from a trained teacher (DeiT-style), a checkpoint per epoch, best-on-validation
+ * weights kept. The test split is never touched here; see finish.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from '../config';
+import { cnnForward, initCnn } from '../cnn';
+import { SeededRandom, type HostWeights } from '../init';
+import { createModel, type DiagnosisModel } from '../model';
+import { blockOrderIndex, type ModelTensorInput, type Weights } from '../ops';
+import { vitForward, initVit } from '../vit';
+import { argmax } from '../evaluation/metrics';
+import { predictSet, type ImageSet } from '../evaluation/batchPredict';
+import { AdamW } from './adamw';
+import { augmentInto, type AugmentationKind } from './augment';
+import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
+import { stratifiedSplit } from './dataset';
+
+export interface TrainOptions {
+  run: string;
+  architecture: 'vit' | 'cnn';
+  epochs: number;
+  batch: number;
+  seed: number;
+  lr: number;
+  weightDecay: number;
+  warmupEpochs: number;
+  labelSmoothing: number;
+  valFraction: number;
+  augmentation: AugmentationKind;
+  checkpointDir: string;
+  resume: boolean;
+  /** weight of the teacher's hard labels in the loss (0..1) */
+  distillWeight: number;
+  configOverrides?: Partial<ModelConfig>;
+  /** use only this many training images (smoke tests) */
+  limit?: number;
+}
+
+export interface TrainResult {
+  config: ModelConfig;
+  best: HostWeights;
+  state: TrainState;
+  split: { train: number; val: number };
+}
+
+function toHost(vars: Record<string, tf.Tensor>): HostWeights {
+  const out: HostWeights = {};
+  for (const [name, t] of Object.entries(vars)) out[name] = { shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+  return out;
+}
+
+function fmt(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? h + 'h' : ''}${String(m).padStart(h ? 2 : 1, '0')}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+export async function train(set: ImageSet, opts: TrainOptions, log: (line: string) => void, teacher?: DiagnosisModel): Promise<TrainResult> {
+  const base = opts.architecture === 'vit' ? defaultVitConfig(set.classes) : defaultCnnConfig(set.classes);
+  const config = { ...base, ...(opts.configOverrides ?? {}), classes: set.classes } as ModelConfig;
+  const splitRng = new SeededRandom(opts.seed);
+  let { train: trainIdx, val: valIdx } = stratifiedSplit(set.labels, opts.valFraction, (a) => splitRng.shuffle(a));
+  if (opts.limit) {
+    const pick = new SeededRandom(opts.seed + 1);
+    pick.shuffle(trainIdx);
+    trainIdx = trainIdx.slice(0, opts.limit);
+    valIdx = valIdx.slice(0, Math.max(8, Math.round(opts.limit * opts.valFraction)));
+  }
+  const init = config.architecture === 'vit' ? initVit(config, opts.seed) : initCnn(config, opts.seed);
+  const checkpoint = opts.resume ? await loadCheckpoint(opts.checkpointDir) : undefined;
+  const start = checkpoint?.parts.weights ?? init;
+  const vars: Record<string, tf.Variable> = {};
+  for (const [name, t] of Object.entries(start)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
+  const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
+  let best: HostWeights = checkpoint?.parts.best ?? toHost(vars);
+  const state: TrainState = checkpoint?.state ?? {
+    run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
+    options: { ...opts, checkpointDir: undefined },
+  };
+  if (checkpoint) {
+    for (const name of Object.keys(vars)) {
+      optimizer.m[name].assign(tf.tensor(checkpoint.parts.m[name].data, checkpoint.parts.m[name].shape));
+      optimizer.v[name].assign(tf.tensor(checkpoint.parts.v[name].data, checkpoint.parts.v[name].shape));
+    }
+    optimizer.step = state.optimizerStep;
+    log(`resuming ${opts.run} after epoch ${state.completedEpochs}/${opts.epochs} (best val ${(state.bestValAccuracy * 100).toFixed(2)} % at epoch ${state.bestEpoch})`);
+  }
+  log(`${opts.run}: ${config.architecture} ${JSON.stringify({ ...config, classes: undefined })}; ${trainIdx.length} train / ${valIdx.length} validation images; batch ${opts.batch}; ${opts.epochs} epochs${teacher ? '; distilling from teacher' : ''}`);
+
+  const K = set.classes.length;
+  const per = set.size * set.size * 3;
+  const stepsPerEpoch = Math.floor(trainIdx.length / opts.batch);
+  const totalSteps = stepsPerEpoch * opts.epochs;
+  const warmup = Math.max(1, Math.round(stepsPerEpoch * opts.warmupEpochs));
+  const lrAt = (step: number) => (step < warmup ? (opts.lr * (step + 1)) / warmup : 0.5 * opts.lr * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
+  const forward = (w: Weights, x: ModelTensorInput) => (config.architecture === 'vit' ? vitForward(config, w, x) : cnnForward(config, w, x)).logits;
+  const varList = Object.values(vars);
+  // batches are cut into blocks on the host (same element order as patchify)
+  const blockOrder = blockOrderIndex(set.size, config.patchSize);
+  const T = (set.size / config.patchSize) ** 2;
+  const scratch = new Float32Array(per);
+  const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
+
+  for (let epoch = state.completedEpochs + 1; epoch <= opts.epochs; epoch++) {
+    const t0 = Date.now();
+    const order = trainIdx.slice();
+    new SeededRandom(opts.seed * 1009 + epoch).shuffle(order);
+    const augRng = new SeededRandom(opts.seed * 7919 + epoch);
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    let lr = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const ids = order.slice(s * opts.batch, (s + 1) * opts.batch);
+      const data = new Float32Array(ids.length * per);
+      ids.forEach((id, k) => {
+        augmentInto(set.pixels.subarray(id * per, (id + 1) * per), set.size, opts.augmentation, augRng, scratch, 0);
+        for (let j = 0; j < per; j++) data[k * per + j] = scratch[blockOrder[j]];
+      });
+      const labels = ids.map((id) => set.labels[id]);
+      const x = tf.tensor3d(data, [ids.length, T, per / T]);
+      let teacherLabels: number[] | undefined;
+      if (teacher && opts.distillWeight > 0) {
+        const tl = teacher.logits(x);
+        teacherLabels = (tl.arraySync() as number[][]).map(argmax);
+        tl.dispose();
+      }
+      const smooth = (ys: number[]) => tf.tensor2d(ys.flatMap((y) => Array.from({ length: K }, (_, k) => (k === y ? 1 - opts.labelSmoothing : 0) + opts.labelSmoothing / K)), [ys.length, K]);
+      const target = tf.tidy(() => {
+        const t = smooth(labels);
+        if (!teacherLabels) return t;
+        return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(smooth(teacherLabels), opts.distillWeight));
+      });
+      lr = lrAt(optimizer.step);
+      let logitsOut: number[][] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = forward(vars, x);
+        logitsOut = logits.arraySync() as number[][];
+        return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+      }, varList);
+      const named: Record<string, tf.Tensor> = {};
+      for (const [vn, g] of Object.entries(grads)) named[nameOf.get(vn)!] = g;
+      optimizer.apply(named, lr);
+      lossSum += value.dataSync()[0] * ids.length;
+      logitsOut.forEach((row, k) => { if (argmax(row) === labels[k]) correct++; });
+      seen += ids.length;
+      tf.dispose([value, x, target, ...Object.values(grads)]);
+      if ((s + 1) % 10 === 0 || s + 1 === stepsPerEpoch) {
+        const elapsed = (Date.now() - t0) / 1000;
+        const perStep = elapsed / (s + 1);
+        const epochLeft = perStep * (stepsPerEpoch - s - 1);
+        const totalLeft = epochLeft + perStep * stepsPerEpoch * (opts.epochs - epoch) * 1.05;
+        const bar = '#'.repeat(Math.round(((s + 1) / stepsPerEpoch) * 20)).padEnd(20, '.');
+        log(`${opts.run} epoch ${epoch}/${opts.epochs} [${bar}] step ${s + 1}/${stepsPerEpoch} loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(1)}% lr ${lr.toExponential(2)} | ${(seen / elapsed).toFixed(1)} img/s | epoch ETA ${fmt(epochLeft)} | total ETA ${fmt(totalLeft)}`);
+      }
+    }
+    // validation on un-augmented images
+    const model = createModel(config, toHost(vars));
+    const val = await predictSet(model, set, valIdx, { batch: 64 });
+    model.dispose();
+    let valCorrect = 0;
+    let valLoss = 0;
+    val.probabilities.forEach((p, k) => {
+      const y = set.labels[valIdx[k]];
+      if (argmax(p) === y) valCorrect++;
+      valLoss -= Math.log(Math.max(p[y], 1e-12));
+    });
+    const valAccuracy = valCorrect / Math.max(1, valIdx.length);
+    const seconds = (Date.now() - t0) / 1000;
+    state.history.push({ epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, valAccuracy, valLoss: valLoss / Math.max(1, valIdx.length), seconds, lr });
+    state.completedEpochs = epoch;
+    state.optimizerStep = optimizer.step;
+    state.trainSeconds += seconds;
+    if (valAccuracy >= state.bestValAccuracy) {
+      state.bestValAccuracy = valAccuracy;
+      state.bestEpoch = epoch;
+      best = toHost(vars);
+    }
+    log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${(valLoss / Math.max(1, valIdx.length)).toFixed(4)} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}) | tensors ${tf.memory().numTensors}`);
+    await saveCheckpoint(opts.checkpointDir, config, state, { weights: toHost(vars), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
+  }
+  tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
+  return { config, best, state, split: { train: trainIdx.length, val: valIdx.length } };
+}
