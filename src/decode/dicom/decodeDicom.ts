@@ -9,6 +9,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { DecodeError } from '../errors';
 import type { DecodeOptions, DecodedImage, DicomSummary } from '../types';
 import { decodeJpegBaseline } from './codecs/jpegBaseline';
+import { decodeJpegExtended12, jpegSamplePrecision } from './codecs/jpegExtended12';
 import { decodeJpegLossless } from './codecs/jpegLossless';
 import { decodeWithWasmCodec, type CodecOutput } from './codecs/wasmDecoders';
 import { toDisplayRgb } from './displayPipeline';
@@ -110,7 +111,7 @@ async function decodeFrame(dataSet: DataSet, pixelData: Element, syntax: Transfe
     return readNativeFrame({ bytes, bigEndian: !!syntax.bigEndian, vr: pixelData.vr }, a, frame);
   }
   if (!pixelData.encapsulatedPixelData) throw new DecodeError(`damaged DICOM file (uncompressed pixel data under ${syntax.name})`);
-  const jpegFamily = encoding === 'jpegBaseline' || encoding === 'jpegLossless';
+  const jpegFamily = encoding === 'jpegBaseline' || encoding === 'jpegExtended' || encoding === 'jpegLossless';
   const encoded = encapsulatedFrame(dataSet, pixelData, frame, a.frames, jpegFamily);
   if (encoding === 'rle') {
     return { samples: decodeRleFrame(encoded, a), photometric: a.photometricInterpretation };
@@ -124,6 +125,10 @@ function decodeCompressed(encoding: PixelEncoding, encoded: Uint8Array, a: Image
     case 'jpegBaseline':
       if (a.bitsStored > 8) throw new DecodeError('unsupported compression (JPEG Baseline above 8 bits)');
       return decodeJpegBaseline(encoded, a.photometricInterpretation);
+    case 'jpegExtended':
+      // Process 2 (8-bit) is what libjpeg-turbo does; process 4 (12-bit) needs the hand-written decoder.
+      if (jpegSamplePrecision(encoded) === 8) return decodeJpegBaseline(encoded, a.photometricInterpretation);
+      return Promise.resolve(decodeJpegExtended12(encoded));
     case 'jpegLossless':
       return decodeJpegLossless(encoded, a.bitsAllocated);
     case 'jpegLs':
@@ -142,7 +147,7 @@ function decodeCompressed(encoding: PixelEncoding, encoded: Uint8Array, a: Image
  */
 function photometricAfterCodec(encoding: PixelEncoding, photometric: string): string {
   if (photometric.startsWith('MONOCHROME')) return photometric;
-  if (encoding === 'jpegBaseline' || encoding === 'jpeg2000') return 'RGB';
+  if (encoding === 'jpegBaseline' || encoding === 'jpegExtended' || encoding === 'jpeg2000') return 'RGB';
   return photometric === 'YBR_FULL_422' ? 'YBR_FULL' : photometric;
 }
 

@@ -9,6 +9,7 @@ export type PixelEncoding =
   | 'native' // uncompressed, little or big endian (dataset endianness decides)
   | 'rle' // RLE Lossless, decoded by rle.ts
   | 'jpegBaseline' // 8-bit lossy JPEG, libjpeg-turbo
+  | 'jpegExtended' // 8-bit: libjpeg-turbo; 12-bit: codecs/jpegExtended12.ts (one component)
   | 'jpegLossless' // JPEG lossless process 14, jpeg-lossless-decoder-js
   | 'jpegLs' // JPEG-LS lossless, CharLS
   | 'jpeg2000'; // JPEG 2000 (lossless or lossy), OpenJPEG
@@ -34,8 +35,8 @@ const SYNTAXES: TransferSyntax[] = [
   { uid: '1.2.840.10008.1.2.5', name: 'RLE Lossless', encoding: 'rle' },
   { uid: '1.2.840.10008.1.2.4.50', name: 'JPEG Baseline (Process 1)', encoding: 'jpegBaseline' },
   // 12-bit DCT JPEG: libjpeg-turbo-8bit is 8-bit only and jpeg-lossless-decoder-js is lossless only;
-  // no maintained npm decoder fits, so the file is refused by name (see decodeDicom report).
-  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', refusal: 'JPEG Extended 12-bit' },
+  // no maintained npm decoder fits, so a small hand-written decoder covers the single-component case.
+  { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', encoding: 'jpegExtended' },
   { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless, Non-Hierarchical (Process 14)', encoding: 'jpegLossless' },
   { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])', encoding: 'jpegLossless' },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', encoding: 'jpegLs' },
