@@ -205,6 +205,28 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   expect(await page.evaluate(() => Object.keys(window.__cipherscan))).not.toContain('key');
 });
 
+test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  const bytes = [...readFileSync(join(ROOT, '../shared/dicom-samples/SC_rgb_rle_2frame.dcm'))];
+  const dataTransfer = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'two-frames.dcm', { type: 'application/dicom' }));
+    return dt;
+  }, bytes);
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  const [file] = await page.evaluate(() => window.__cipherscan.files());
+  expect(file.frames).toBe(2);
+  expect(file.frame).toBe(0);
+  const first = await pixels(page, 'original');
+  await page.getByTestId('frame-picker').fill('2');
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.frame), { timeout: 60_000 }).toBe(1);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  const second = await pixels(page, 'original');
+  expect(second!.base64).not.toBe(first!.base64);
+});
+
 test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');

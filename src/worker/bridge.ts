@@ -19,13 +19,15 @@ export class AbortError extends Error {
   }
 }
 
-type Method = keyof PipelineWorkerApi;
-type Args<M extends Method> = Parameters<PipelineWorkerApi[M]>;
-type Result<M extends Method> = Awaited<ReturnType<PipelineWorkerApi[M]>>;
+// Generic over the worker's API so the inference worker (src/diagnosis) reuses this bridge; defaults to the pipeline worker.
+type AnyApi = Record<string, (...args: never[]) => unknown>;
+type Method<Api> = keyof Api & string;
+type Args<Api, M extends Method<Api>> = Api[M] extends (...a: infer A) => unknown ? A : never;
+type Result<Api, M extends Method<Api>> = Api[M] extends (...a: never[]) => infer R ? Awaited<R> : never;
 
-export class WorkerBridge {
+export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
   private worker: Worker | undefined;
-  private api: Comlink.Remote<PipelineWorkerApi> | undefined;
+  private api: Comlink.Remote<Api> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private pending = 0;
@@ -36,17 +38,17 @@ export class WorkerBridge {
   ) {}
 
   /** Queue one call. Calls run in order; an aborted call rejects with AbortError and does not stop the ones after it. */
-  call<M extends Method>(method: M, args: Args<M>, options: { signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<Result<M>> {
+  call<M extends Method<Api>>(method: M, args: Args<Api, M>, options: { signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<Result<Api, M>> {
     const { signal, transfer } = options;
     this.pending++;
     this.clearIdle();
-    const run = async (): Promise<Result<M>> => {
+    const run = async (): Promise<Result<Api, M>> => {
       if (signal?.aborted) throw new AbortError();
       const api = this.ensureWorker();
-      const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<M>>;
+      const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
       const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
       if (!signal) return await fn(...callArgs);
-      return await new Promise<Result<M>>((resolve, reject) => {
+      return await new Promise<Result<Api, M>>((resolve, reject) => {
         const onAbort = () => {
           // The only way to stop running wasm is to end the worker; the next call starts a new one.
           this.terminate();
@@ -77,10 +79,10 @@ export class WorkerBridge {
     this.api = undefined;
   }
 
-  private ensureWorker(): Comlink.Remote<PipelineWorkerApi> {
+  private ensureWorker(): Comlink.Remote<Api> {
     if (!this.api) {
       this.worker = this.createWorker();
-      this.api = Comlink.wrap<PipelineWorkerApi>(this.worker);
+      this.api = Comlink.wrap<Api>(this.worker);
     }
     return this.api;
   }

@@ -1,12 +1,16 @@
 /**
  * The pipeline worker: the heavy, blocking steps the UI thread must not run —
- * decoding (DICOM codecs are wasm), resizing to the model input, and Argon2id
- * key derivation (64 MiB, about a second). Reached only through bridge.ts.
+ * decoding (DICOM codecs are wasm), resizing to the model input, Argon2id key
+ * derivation (64 MiB, about a second), leakage metrics, the attacks and the
+ * AES-CBC/GCM comparison (JPEG 2000 twice). Reached only through bridge.ts.
  *
  * Must never: log, store or post anywhere but back to the page what it is given.
  */
 import * as Comlink from 'comlink';
+import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../attacks';
+import { demonstrateBitFlip, type BitFlipDemonstration } from '../cipher/package';
 import { decodeImageFile } from '../decode';
+import { leakageMetrics, type LeakageMetrics } from '../metrics';
 import type { DecodedImage } from '../decode/types';
 import type { RgbImage } from '../image/rgb';
 import { toModelInput } from '../image/resize';
@@ -55,6 +59,32 @@ const api = {
   async importKey(text: string, passphrase?: string): Promise<CipherKey> {
     try {
       return await importKeyFile(text, passphrase);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  /** leakage metrics of each candidate against the original */
+  async score(original: RgbImage, candidates: RgbImage[]): Promise<LeakageMetrics[]> {
+    try {
+      return candidates.map((c) => leakageMetrics(original, c));
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  async attack(kind: AttackKind, input: AttackInput): Promise<AttackResult> {
+    try {
+      const result = runAttack(kind, input);
+      return Comlink.transfer(result, [result.image.data.buffer as ArrayBuffer]);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  async aesBitFlip(decoded: DecodedImage, key: CipherKey): Promise<BitFlipDemonstration> {
+    try {
+      return await demonstrateBitFlip(decoded, key);
     } catch (err) {
       rethrowPlain(err);
     }

@@ -6,16 +6,14 @@
  * Must never: hand the key to an attack. Attacks see what an adversary would:
  * encrypted images, and for known-plaintext one plain/encrypted pair.
  */
-import { runAttack } from '../../attacks';
 import type { RgbImage } from '../../image/rgb';
-import { demonstrateBitFlip } from '../../cipher/package';
 import { toModelInput } from '../../image/resize';
-import { leakageMetrics } from '../../metrics';
 import { selectedFile, useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { useResults, type AttackKind } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { MODEL_SIZE, planFor } from '../services/compute';
+import { pipelineBridge } from '../../worker/bridge';
 import { readableError } from './loadFiles';
 
 export const ATTACKS: Array<{ kind: AttackKind; title: string; what: string }> = [
@@ -54,14 +52,14 @@ export async function runSelectedAttack(): Promise<void> {
       const integrity = attackKind === 'bit-flip' || attackKind === 'gaussian';
       const key = useKey.getState().key;
       const plan = integrity && key ? await planFor(key) : undefined;
-      const outcome = runAttack(attackKind, {
+      const outcome = await pipelineBridge().call('attack', [attackKind, {
         original: file.modelInput,
         encrypted: r.encrypted,
         plan,
         knownPair,
         bitFlip: { bit: attackParams.bit, fraction: attackParams.fraction },
         gaussian: { mu: attackParams.mu, sigma: attackParams.sigma, fraction: attackParams.fraction },
-      });
+      }]);
       useResults.getState().patch(file.id, { attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note } });
     }
     useResults.getState().time('attack', performance.now() - t0);
@@ -74,14 +72,15 @@ async function runAesComparison(fileId: string): Promise<void> {
   const key = useKey.getState().key;
   const file = useFiles.getState().files.find((f) => f.id === fileId);
   if (!key || !file?.decoded || !file.modelInput) throw new Error('a key and a decoded scan are needed');
-  const demo = await demonstrateBitFlip(file.decoded, key);
+  const demo = await pipelineBridge().call('aesBitFlip', [file.decoded, key]);
   // CBC hands back a full-resolution image; the views compare model inputs, so bring it to S x S.
   const image = demo.cbcImage ? toModelInput(demo.cbcImage, MODEL_SIZE) : undefined;
+  const metrics = image ? (await pipelineBridge().call('score', [file.modelInput, [image]]))[0] : undefined;
   useResults.getState().patch(fileId, {
     attack: {
       kind: 'aes-bit-flip',
       image,
-      metrics: image ? leakageMetrics(file.modelInput, image) : undefined,
+      metrics,
       note: `One ciphertext bit flipped (byte ${demo.flipped.ciphertextOffset}, bit ${demo.flipped.bit}). AES-CBC: ${demo.cbc}. AES-GCM: ${demo.gcm}.`,
       details: [
         demo.cbcAccepted ? `AES-CBC accepted the altered file without any warning; ${demo.cbcChangedPixels} pixels came back changed.` : 'AES-CBC refused the file.',

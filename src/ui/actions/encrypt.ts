@@ -5,12 +5,12 @@
  *
  * Must never: encrypt without a key, or keep results of an older key.
  */
-import { leakageMetrics } from '../../metrics';
 import { useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { bpeEngine, describePath, planFor } from '../services/compute';
+import { pipelineBridge } from '../../worker/bridge';
 import { readableError } from './loadFiles';
 
 export async function encryptReadyFiles(onlyId?: string): Promise<void> {
@@ -32,13 +32,18 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     results.setComputePath(describePath(engine));
     if (useKey.getState().key !== key) return; // the key changed while we worked: these results are stale
     const bytesPerImage = plan.imageSize * plan.imageSize * 3;
-    const t1 = performance.now();
+    const encryptedImages = targets.map((_, k) => ({ width: plan.imageSize, height: plan.imageSize, data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage) }));
     targets.forEach((file, k) => {
-      const encrypted = { width: plan.imageSize, height: plan.imageSize, data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage) };
-      const encryptedMetrics = leakageMetrics(file.modelInput!, encrypted);
-      useResults.getState().patch(file.id, { encrypted, keyCheck: key.check, encryptedMetrics, attack: undefined });
+      useResults.getState().patch(file.id, { encrypted: encryptedImages[k], keyCheck: key.check, encryptedMetrics: undefined, attack: undefined });
       useFiles.getState().update(file.id, { status: 'encrypted' });
     });
+    // Metrics are scored in the worker, after the images are on screen.
+    const t1 = performance.now();
+    for (const [k, file] of targets.entries()) {
+      const [encryptedMetrics] = await pipelineBridge().call('score', [file.modelInput!, [encryptedImages[k]]]);
+      if (useKey.getState().key !== key) return;
+      useResults.getState().patch(file.id, { encryptedMetrics });
+    }
     results.time('metrics', performance.now() - t1);
   } catch (err) {
     results.setError(`encryption failed: ${readableError(err)}`);

@@ -8,7 +8,8 @@ import { useRef } from 'react';
 import type { RgbImage } from '../../image/rgb';
 import { selectedFile, useFiles } from '../../state/files';
 import { useResults, type LeakageMetrics } from '../../state/results';
-import { useSettings, type ViewName } from '../../state/settings';
+import type { ViewName } from '../../state/settings';
+import { ATTACKS } from '../actions/attack';
 import { encryptReadyFiles } from '../actions/encrypt';
 import { usePanZoom } from '../usePanZoom';
 import { ImageCanvas } from './ImageCanvas';
@@ -46,7 +47,7 @@ export function ViewGrid() {
   const images = useViewImages();
   const r = useResults((s) => (file ? s.byFile[file.id] : undefined));
   const hasReady = useFiles((s) => s.files.some((f) => f.status === 'ready' || f.status === 'encrypted'));
-  const attackKind = useSettings((s) => s.attackKind);
+  const attackTitle = ATTACKS.find((a) => a.kind === r?.attack?.kind)?.title;
   return (
     <section className="panel views-panel" aria-labelledby="views-title">
       <div className="panel-head">
@@ -59,7 +60,7 @@ export function ViewGrid() {
       <div className="view-grid">
         <ViewBox name="original" title="Original" image={images.original} empty={file?.error ?? 'Load a scan'} />
         <ViewBox name="encrypted" title="Encrypted (BPE)" image={images.encrypted} metrics={r?.encryptedMetrics} empty="Not encrypted yet" />
-        <ViewBox name="attacked" title={`Attacked: ${attackKind}`} image={images.attacked} metrics={r?.attack?.metrics} empty="Run an attack below" />
+        <ViewBox name="attacked" title={attackTitle ? `Attacked: ${attackTitle}` : 'Attacked'} image={images.attacked} metrics={r?.attack?.metrics} empty="Run an attack below" />
       </div>
     </section>
   );

@@ -1,0 +1,87 @@
+/**
+ * What the diagnosis panel does: find the trained models, start the inference
+ * worker (backend probe), load the chosen model with progress, and run the
+ * side-by-side diagnosis of the selected scan under the current key.
+ *
+ * Must never: diagnose without a key or with a stale result shown for another
+ * key, pretend a model exists when it does not, or log scans or keys.
+ */
+import { diagnoseInWorker, forgetKeyInWorker, loadModelInWorker, startInference } from '../../diagnosis/client';
+import { discoverModels, type ModelEntry } from '../../diagnosis/registry';
+import { chosenModel, useDiagnosis } from '../../state/diagnosis';
+import { selectedFile, useFiles } from '../../state/files';
+import { useKey } from '../../state/key';
+import { useSettings } from '../../state/settings';
+import { readableError } from '../actions/loadFiles';
+
+let probing: Promise<void> | undefined;
+
+export function probeModels(): Promise<void> {
+  probing ??= (async () => {
+    const s = useDiagnosis.getState();
+    s.setModels([], 'probing');
+    try {
+      const models = await discoverModels(new URL(import.meta.env.BASE_URL, location.href).href);
+      useDiagnosis.getState().setModels(models, 'ready');
+    } catch (err) {
+      useDiagnosis.getState().setModels([], 'error', `could not look for models: ${readableError(err)}`);
+    }
+  })();
+  return probing;
+}
+
+async function ensureBackend(): Promise<void> {
+  const backend = await startInference({ preferGpu: useSettings.getState().preferGpu });
+  useDiagnosis.getState().setBackend(backend);
+}
+
+export async function loadModel(entry: ModelEntry): Promise<void> {
+  const s = useDiagnosis.getState();
+  s.setLoading({ name: entry.name, fraction: 0 });
+  try {
+    await ensureBackend();
+    const info = await loadModelInWorker(entry.name, entry.url, (fraction) => useDiagnosis.getState().setLoading({ name: entry.name, fraction }));
+    useDiagnosis.getState().setLoaded(info);
+  } finally {
+    useDiagnosis.getState().setLoading(null);
+  }
+}
+
+export async function loadChosenModel(): Promise<void> {
+  const entry = chosenModel(useDiagnosis.getState());
+  if (!entry) return;
+  try {
+    useDiagnosis.getState().setError(null);
+    await loadModel(entry);
+  } catch (err) {
+    useDiagnosis.getState().setError(`could not load ${entry.name}: ${readableError(err)}`);
+  }
+}
+
+export async function diagnoseSelected(): Promise<void> {
+  const d = useDiagnosis.getState();
+  const entry = chosenModel(d);
+  const file = selectedFile(useFiles.getState());
+  const key = useKey.getState().key;
+  if (!entry) return d.setError('no trained model available for this choice');
+  if (!file?.modelInput) return d.setError('load a scan first');
+  if (!key) return d.setError('make or load a key first: the encrypted side needs it');
+  d.setError(null);
+  d.setBusy(true);
+  try {
+    if (!d.loaded[entry.name]) await loadModel(entry);
+    const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
+    if (useKey.getState().key !== key) return; // the key changed meanwhile: this result belongs to the old one
+    useDiagnosis.getState().record(file.id, key.check, result);
+  } catch (err) {
+    useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`);
+  } finally {
+    useDiagnosis.getState().setBusy(false);
+  }
+}
+
+/** The key was replaced or forgotten: adapted models and results of the old key go. */
+export function onKeyChanged(): void {
+  useDiagnosis.getState().clearResults();
+  forgetKeyInWorker().catch(() => undefined);
+}
