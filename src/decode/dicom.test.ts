@@ -47,6 +47,8 @@ describe('same image, different transfer syntaxes', () => {
     { name: 'rtdose native/RLE', files: ['rtdose.dcm', 'rtdose_rle.dcm'], frames: [0, 7, 14], compare: 'raw' },
     // 8-, 16- and 32-bit versions of one RGB test card: same picture once reduced to 8 bits.
     { name: 'SC_rgb depths', files: ['SC_rgb_rle.dcm', 'SC_rgb_rle_16bit.dcm', 'SC_rgb_rle_32bit.dcm', 'SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'], compare: 'rgb' },
+    // One RGB card: RLE, JPEG Lossless (GDCM) and JPEG 2000 lossless (GDCM) must agree exactly.
+    { name: 'SC_rgb lossless codecs', files: ['SC_rgb_rle.dcm', 'SC_rgb_jpeg_gdcm.dcm', 'SC_rgb_gdcm_KY.dcm'], compare: 'rgb' },
     { name: 'SC_rgb second frames', files: ['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'], frames: [1], compare: 'rgb' },
   ];
   for (const group of groups) {
@@ -63,6 +65,20 @@ describe('same image, different transfer syntaxes', () => {
       }
     });
   }
+
+  it('lossy JPEGs match the decompressed copies made by DCMTK within IDCT rounding (1 count)', async () => {
+    const pairs = [
+      ['SC_rgb_jpeg.dcm', 'SC_rgb_jpeg_dcmd.dcm'], // RGB stream, truncated Adobe marker: no colour transform
+      ['SC_jpeg_no_color_transform.dcm', 'SC_rgb_jpeg_dcmd.dcm'], // RGB stream, no Adobe marker
+      ['SC_jpeg_no_color_transform_2.dcm', 'SC_rgb_jpeg_app14_dcmd.dcm'], // RGB stream, Adobe transform 0
+    ];
+    for (const [compressed, reference] of pairs) {
+      const [a, b] = await Promise.all([decodeDicom(read(compressed)), decodeDicom(read(reference))]);
+      let worst = 0;
+      for (let i = 0; i < a.image.data.length; i++) worst = Math.max(worst, Math.abs(a.image.data[i] - b.image.data[i]));
+      expect(worst, `${compressed} vs ${reference}`).toBeLessThanOrEqual(1);
+    }
+  });
 
   it('MR_small shows real anatomy, not a flat image (guards against pinning garbage)', async () => {
     const { image } = await decodeDicom(read('MR_small.dcm'));

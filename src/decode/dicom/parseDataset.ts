@@ -9,7 +9,7 @@ import { dicomParser } from './dicomParserModule';
 import type { DataSet, ParseDicomOptions } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import { DecodeError } from '../errors';
-import { EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transferSyntaxes';
+import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transferSyntaxes';
 
 export interface ParsedDicom {
   dataSet: DataSet;
@@ -23,10 +23,12 @@ export function parseDicomBytes(bytes: Uint8Array): ParsedDicom {
   const assumedSyntax = hasMetaHeader ? undefined : guessBareSyntax(bytes);
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(bytes, {
-      ...(assumedSyntax ? { TransferSyntaxUID: assumedSyntax } : {}),
-      inflater: inflateDataset,
-    } as ParseDicomOptions);
+    dataSet =
+      (hasMetaHeader && parseImplicitDespiteHeader(bytes)) ||
+      dicomParser.parseDicom(bytes, {
+        ...(assumedSyntax ? { TransferSyntaxUID: assumedSyntax } : {}),
+        inflater: inflateDataset,
+      } as ParseDicomOptions);
   } catch (err) {
     throw new DecodeError(describeParseFailure(err));
   }
@@ -44,6 +46,38 @@ function guessBareSyntax(bytes: Uint8Array): string {
   if (group !== 0x0008 && group !== 0x0002) throw new DecodeError('not a DICOM file');
   const isUpper = (b: number) => b >= 0x41 && b <= 0x5a;
   return isUpper(bytes[4]) && isUpper(bytes[5]) ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
+}
+
+const VALUE_REPRESENTATIONS = new Set(
+  'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
+);
+
+/**
+ * Some writers (e.g. SC_rgb_jpeg.dcm) declare an explicit-VR transfer syntax in the
+ * meta header but encode the dataset in implicit VR. dicom-parser would read lengths
+ * as VRs and run off the end ("truncated"). When the first element after the meta
+ * header has no valid VR, read the dataset as implicit VR little endian, then collect
+ * the encapsulated pixel data fragments by hand. Returns undefined when the dataset
+ * looks as declared, so the normal path runs.
+ */
+function parseImplicitDespiteHeader(bytes: Uint8Array): DataSet | undefined {
+  const meta = dicomParser.readPart10Header(bytes) as DataSet & { position: number };
+  const syntax = meta.string('x00020010')?.replace(/\0/g, '').trim();
+  const pos = meta.position;
+  if (!syntax || syntax === IMPLICIT_VR_LITTLE_ENDIAN || syntax === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN || syntax === EXPLICIT_VR_BIG_ENDIAN) return undefined;
+  if (pos + 8 > bytes.length) return undefined;
+  const vr = String.fromCharCode(bytes[pos + 4], bytes[pos + 5]);
+  if (VALUE_REPRESENTATIONS.has(vr)) return undefined;
+  const parser = dicomParser.littleEndianByteArrayParser;
+  const stream = new dicomParser.ByteStream(parser, bytes, pos);
+  const DataSetClass = (dicomParser as unknown as { DataSet: new (p: typeof parser, b: Uint8Array, e: DataSet['elements']) => DataSet }).DataSet;
+  const dataSet = new DataSetClass(parser, bytes, {});
+  dicomParser.parseDicomDataSetImplicit(dataSet, stream, bytes.length, { untilTag: 'x7fe00010' });
+  const pixelData = dataSet.elements.x7fe00010;
+  if (pixelData?.hadUndefinedLength) dicomParser.findEndOfEncapsulatedElement(stream, pixelData, []);
+  else if (pixelData) pixelData.length = Math.min(pixelData.length, bytes.length - pixelData.dataOffset);
+  for (const [tag, element] of Object.entries(meta.elements)) dataSet.elements[tag] = element;
+  return dataSet;
 }
 
 /** dicom-parser's inflater hook: meta header bytes followed by the raw-inflated dataset. */
