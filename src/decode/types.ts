@@ -17,6 +17,8 @@ export interface DicomSummary {
   /** names (keywords) of identifying attributes present in the file, e.g. "PatientName" */
   identifyingAttributes: string[];
   window?: { center: number; width: number; source: 'file' | 'computed' };
+  /** colour model of DecodedImage.raw after decompression (may differ from photometricInterpretation) */
+  rawPhotometricInterpretation?: string;
 }
 
 export interface DecodedImage {
@@ -30,6 +32,12 @@ export interface DecodedImage {
   /**
    * Raw stored samples of the chosen frame for lossless archiving (AES package).
    * For PNG/JPEG this is the decoded RGB image itself.
+   * DICOM: the decompressed samples, interleaved (pixel by pixel), bit patterns as
+   * stored (not sign-extended or rescaled), one array element per sample, except:
+   * 1-bit data has one byte (0/1) per sample, and 32-bit data travels as
+   * little-endian bytes (4 per sample) in a Uint8Array; bitsAllocated says which.
+   * Their colour model is dicom.rawPhotometricInterpretation (lossy JPEG/J2K colour
+   * arrives as RGB, YBR_FULL_422 expanded to YBR_FULL).
    */
   raw?: { width: number; height: number; samplesPerPixel: number; bitsAllocated: number; signed: boolean; data: Uint8Array | Uint16Array | Int16Array };
 }

@@ -57,6 +57,7 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
     samplesPerPixel: attrs.samplesPerPixel,
     identifyingAttributes: identifyingAttributesIn(dataSet),
     window: display.window,
+    rawPhotometricInterpretation: photometric,
   };
   return {
     format: 'dicom',
