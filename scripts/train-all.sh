@@ -15,8 +15,8 @@ stage() {
   fi
   npx tsx src/cli/main.ts train --name "$name" --out "public/models/$name" --resume "$@" >> ".cache/logs/$name.log" 2>&1
 }
-stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri --width 128 --depth 4 --batch 64 --epochs "$(epochs cnn-brain-mri 14)"
-stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri --width 128 --depth 4 --batch 64 --epochs "$(epochs vit-brain-mri 10)" --teacher public/models/cnn-brain-mri
-stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology --width 128 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 12)"
-stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --width 128 --depth 4 --batch 64 --epochs "$(epochs vit-lung-histopathology 10)" --teacher public/models/cnn-lung-histopathology
+stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-brain-mri 10)"
+stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-brain-mri 8)" --teacher public/models/cnn-brain-mri
+stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 10)"
+stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-lung-histopathology 8)" --teacher public/models/cnn-lung-histopathology
 echo "all stages done"

@@ -80,11 +80,24 @@ export function blockOrderIndex(imageSize: number, patch: number): Uint32Array {
   return out;
 }
 
+/**
+ * x @ w where x is data (pixels), never a trained quantity: the gradient for x is
+ * not needed, so skip its [N*T, B*B*3] matMul (a third of the stem's cost).
+ */
+const pixelMatMul = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return {
+    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.zerosLike(saved[0]), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
+
 /** The patch embedding: the one linear map of each whole block (pixels scaled by 1/255). */
 export function patchEmbed(images: ModelTensorInput, patch: number, w: tf.Tensor, b: tf.Tensor): tf.Tensor3D {
   const blocks = images.rank === 3 ? (images as tf.Tensor3D) : patchify(images as tf.Tensor4D, patch);
-  const x = tf.mul(blocks.toFloat(), 1 / 255);
-  return dense(x, w, b) as tf.Tensor3D;
+  const [n, t, p] = blocks.shape;
+  const x = tf.mul(blocks.toFloat(), 1 / 255).reshape([n * t, p]);
+  return tf.add(pixelMatMul(x, w), b).reshape([n, t, w.shape[1]!]) as tf.Tensor3D;
 }
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {

@@ -43,6 +43,9 @@ export async function run(args: ParsedArgs): Promise<void> {
   const teacherDir = optionalString(args, 'teacher');
   const width = optionalNumber(args, 'width', 0);
   const depth = optionalNumber(args, 'depth', 0);
+  const mlpDim = optionalNumber(args, 'mlp', 0);
+  const tokenMlpDim = optionalNumber(args, 'token-mlp', -1);
+  const heads = optionalNumber(args, 'heads', 0);
   const opts: TrainOptions = {
     run: name,
     architecture,
@@ -58,7 +61,10 @@ export async function run(args: ParsedArgs): Promise<void> {
     checkpointDir: join('.cache/checkpoints', name),
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
-    configOverrides: { ...(width ? { width } : {}), ...(depth ? { depth } : {}) },
+    configOverrides: {
+      ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
+      ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
+    },
     limit: optionalNumber(args, 'limit', 0) || undefined,
   };
   await useWasmBackend();

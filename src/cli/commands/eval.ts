@@ -1,0 +1,73 @@
+/**
+ * `cipherscan eval --model public/models/NAME --data DIR [--key KEYFILE |
+ *   --random-key] [--json OUT.json] [--md OUT.md] [--unadapted] [--attacks]
+ *   [--aes] [--report] [--batch N] [--limit N]`
+ * DIR holds one sub-folder per class. Prints and writes n, accuracy, macro-F1,
+ * one-vs-rest AUC, per-class P/R/F1, confusion matrix; with a key the
+ * encrypted-domain figures; latency and backend. --report = --random-key
+ * --unadapted --attacks --aes, written to docs/reports/NAME.{json,md}.
+ * A random key is generated in memory and discarded; keys are never printed.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { loadKey } from '../io';
+import { planForKey } from '../../cipher/bpe/plan';
+import { generateKey } from '../../keys/key';
+import { load } from '../../models/model';
+import { loadImageSet, type ImageSet } from '../../models/training/dataset';
+import { evaluateModel } from '../../models/evaluation/suite';
+import { evalReportMarkdown } from '../../models/evaluation/reportMarkdown';
+import { useWasmBackend } from './train';
+
+/** Every k-th image (all classes represented, deterministic): for quick checks only. */
+function evenSubset(set: ImageSet, count: number): ImageSet {
+  const per = set.size * set.size * 3;
+  const ids = Array.from({ length: count }, (_, i) => Math.floor((i * set.labels.length) / count));
+  const pixels = new Uint8Array(ids.length * per);
+  ids.forEach((id, k) => pixels.set(set.pixels.subarray(id * per, (id + 1) * per), k * per));
+  return { ...set, labels: Uint8Array.from(ids, (i) => set.labels[i]), files: ids.map((i) => set.files[i]), pixels };
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const modelDir = requireOption(args, 'model');
+  const dataDir = requireOption(args, 'data');
+  if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`no model.json in ${modelDir}`);
+  const report = flag(args, 'report');
+  const keyFile = optionalString(args, 'key');
+  const randomKey = report || flag(args, 'random-key');
+  if (keyFile && randomKey) throw new UsageError('use either --key or --random-key/--report');
+  const name = basename(resolve(modelDir));
+  const dataLabel = `${basename(dirname(resolve(dataDir)))}/${basename(resolve(dataDir))}`;
+  const jsonOut = optionalString(args, 'json') ?? (report ? join('docs/reports', `${name}.json`) : undefined);
+  const mdOut = optionalString(args, 'md') ?? (report ? join('docs/reports', `${name}.md`) : jsonOut?.replace(/\.json$/, '.md'));
+  const log = (line: string) => console.log(line);
+
+  await useWasmBackend();
+  const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });
+  try {
+    let set = await loadImageSet(dataDir, model.config.imageSize, '.cache/datasets', log);
+    const limit = optionalNumber(args, 'limit', 0);
+    if (limit > 0 && limit < set.labels.length) set = evenSubset(set, limit);
+    const plan = keyFile ? await planForKey(await loadKey(keyFile, optionalString(args, 'passphrase'))) : randomKey ? await planForKey(await generateKey()) : undefined;
+    const result = await evaluateModel(model, set, {
+      modelName: name, dataLabel, plan, keySource: keyFile ? 'key file' : 'fresh random key, discarded',
+      modes: { unadapted: report || flag(args, 'unadapted'), attacks: report || flag(args, 'attacks'), aes: report || flag(args, 'aes') },
+      batch: optionalNumber(args, 'batch', 32), log,
+    });
+    const md = evalReportMarkdown(result);
+    console.log('\n' + md);
+    if (jsonOut) {
+      await mkdir(dirname(jsonOut), { recursive: true });
+      await writeFile(jsonOut, JSON.stringify(result, null, 1));
+    }
+    if (mdOut) {
+      await mkdir(dirname(mdOut), { recursive: true });
+      await writeFile(mdOut, md);
+    }
+    if (jsonOut || mdOut) console.log(`wrote ${[jsonOut, mdOut].filter(Boolean).join(' and ')}`);
+  } finally {
+    model.dispose();
+  }
+}
