@@ -8,9 +8,9 @@
  */
 import type { RgbImage } from '../../image/rgb';
 import { toModelInput } from '../../image/resize';
-import { selectedFile, useFiles } from '../../state/files';
+import { selectedFile, useFiles, type ScanFile } from '../../state/files';
 import { useKey } from '../../state/key';
-import { useResults, type AttackKind } from '../../state/results';
+import { useResults, type AttackKind, type FileResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { MODEL_SIZE, planFor } from '../services/compute';
 import { pipelineBridge } from '../../worker/bridge';
@@ -24,6 +24,16 @@ export const ATTACKS: Array<{ kind: AttackKind; title: string; what: string }> =
   { kind: 'gaussian', title: 'Gaussian noise', what: 'Integrity: adds N(μ, σ) noise to a chosen fraction of the encrypted values.' },
   { kind: 'aes-bit-flip', title: 'AES-CBC vs AES-GCM bit flip', what: 'Flips one ciphertext bit of the AES package: CBC decrypts to damaged pixels without noticing, GCM refuses the file.' },
 ];
+
+/** Files that can play the attacker's known pair for `targetId`: any other encrypted scan. */
+export function knownPairCandidates(files: ScanFile[], byFile: Record<string, FileResults>, targetId: string | null): ScanFile[] {
+  return files.filter((f) => f.id !== targetId && f.modelInput && byFile[f.id]?.encrypted);
+}
+
+/** The user's choice when still valid, else the first candidate (derived, not stored twice). */
+export function effectiveKnownPair(candidates: ScanFile[], wanted: string | null): string | null {
+  return candidates.some((f) => f.id === wanted) ? wanted : (candidates[0]?.id ?? null);
+}
 
 export async function runSelectedAttack(): Promise<void> {
   const results = useResults.getState();
@@ -42,8 +52,9 @@ export async function runSelectedAttack(): Promise<void> {
     } else {
       let knownPair: { plain: RgbImage; encrypted: RgbImage } | undefined;
       if (attackKind === 'known-plaintext') {
-        const pairId = attackParams.knownPairFileId;
-        const pairFile = useFiles.getState().files.find((f) => f.id === pairId && f.id !== file.id);
+        const candidates = knownPairCandidates(useFiles.getState().files, results.byFile, file.id);
+        const pairId = effectiveKnownPair(candidates, attackParams.knownPairFileId);
+        const pairFile = candidates.find((f) => f.id === pairId);
         const pair = pairFile ? results.byFile[pairFile.id] : undefined;
         if (!pairFile?.modelInput || !pair?.encrypted) throw new Error('pick another encrypted scan as the known plain/encrypted pair');
         knownPair = { plain: pairFile.modelInput, encrypted: pair.encrypted };

@@ -8,7 +8,7 @@
 import { SAMPLES, samplePng, sampleFileName } from '../../samples/gallery';
 import { useFiles, type ScanFile } from '../../state/files';
 import { useResults } from '../../state/results';
-import { pipelineBridge } from '../../worker/bridge';
+import { AbortError, pipelineBridge } from '../../worker/bridge';
 import { MODEL_SIZE } from '../services/compute';
 
 type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>;
@@ -27,8 +27,17 @@ export async function loadSample(sampleId: string): Promise<void> {
   await addAndDecode([{ originalName: sampleFileName(spec), source: 'sample', synthetic: true, bytes: samplePng(spec) }]);
 }
 
+/** One controller per running batch; Cancel aborts the file being decoded and skips the rest. */
+let batchAbort: AbortController | null = null;
+
+export function cancelBatch(): void {
+  batchAbort?.abort();
+}
+
 async function addAndDecode(items: NewFile[]): Promise<void> {
   if (items.length === 0) return;
+  if (!batchAbort || batchAbort.signal.aborted) batchAbort = new AbortController();
+  const signal = batchAbort.signal;
   const store = useFiles.getState();
   const added = store.add(items);
   const previous = store.batch;
@@ -36,16 +45,20 @@ async function addAndDecode(items: NewFile[]): Promise<void> {
   const total = (previous?.total ?? 0) + added.length;
   store.setBatch({ total, done: previous?.done ?? 0 });
   for (const file of added) {
-    await decodeFile(file.id, 0);
+    if (signal.aborted) useFiles.getState().update(file.id, { status: 'error', error: 'decoding cancelled' });
+    else await decodeFile(file.id, 0, signal);
     const batch = useFiles.getState().batch;
     if (batch) useFiles.getState().setBatch({ ...batch, done: batch.done + 1 });
   }
   const batch = useFiles.getState().batch;
-  if (batch && batch.done >= batch.total) useFiles.getState().setBatch(null);
+  if (batch && batch.done >= batch.total) {
+    useFiles.getState().setBatch(null);
+    batchAbort = null;
+  }
 }
 
 /** Decode (or re-decode with another frame) one file. Never throws: failures become the file's status. */
-export async function decodeFile(id: string, frame: number): Promise<void> {
+export async function decodeFile(id: string, frame: number, signal?: AbortSignal): Promise<void> {
   const { files, update } = useFiles.getState();
   const file = files.find((f) => f.id === id);
   if (!file) return;
@@ -53,12 +66,12 @@ export async function decodeFile(id: string, frame: number): Promise<void> {
   try {
     // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
     const copy = file.bytes.slice();
-    const result = await pipelineBridge().call('decode', [copy, file.originalName, frame, MODEL_SIZE], { transfer: [copy.buffer] });
+    const result = await pipelineBridge().call('decode', [copy, file.originalName, frame, MODEL_SIZE], { transfer: [copy.buffer], signal });
     update(id, { status: 'ready', decoded: result.decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: result.decoded.frame });
     useResults.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {
-    update(id, { status: 'error', error: readableError(err) });
+    update(id, { status: 'error', error: err instanceof AbortError ? 'decoding cancelled' : readableError(err) });
   }
 }
 

@@ -2,6 +2,7 @@
 import { useFiles } from '../../state/files';
 import { useResults, type AttackKind } from '../../state/results';
 import { useSettings } from '../../state/settings';
+import { effectiveKnownPair, knownPairCandidates } from '../actions/attack';
 
 function NumberField({ label, value, onChange, min, max, step, testId }: { label: string; value: number; onChange: (v: number) => void; min: number; max: number; step: number; testId: string }) {
   return (
@@ -35,9 +36,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
       </div>
     );
   if (kind === 'known-plaintext') {
-    const candidates = files.filter((f) => f.id !== selectedId && byFile[f.id]?.encrypted);
-    const chosen = candidates.some((f) => f.id === p.knownPairFileId) ? p.knownPairFileId : (candidates[0]?.id ?? null);
-    if (chosen !== p.knownPairFileId) queueMicrotask(() => set({ knownPairFileId: chosen }));
+    const candidates = knownPairCandidates(files, byFile, selectedId);
+    const chosen = effectiveKnownPair(candidates, p.knownPairFileId);
     return (
       <div className="params">
         {candidates.length === 0 ? (

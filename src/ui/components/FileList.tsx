@@ -1,6 +1,7 @@
 /** The loaded scans with a status each, a progress bar while a batch decodes, and the selection. */
 import { useFiles, type ScanFile } from '../../state/files';
 import { useResults } from '../../state/results';
+import { cancelBatch } from '../actions/loadFiles';
 
 const STATUS_TEXT: Record<ScanFile['status'], string> = {
   queued: 'queued',
@@ -26,7 +27,12 @@ export function FileList() {
           <label htmlFor="batch-progress">
             Decoding {Math.min(batch.done + 1, batch.total)} of {batch.total}
           </label>
-          <progress id="batch-progress" data-testid="batch-progress" max={batch.total} value={batch.done} />
+          <div className="batch-row">
+            <progress id="batch-progress" data-testid="batch-progress" max={batch.total} value={batch.done} />
+            <button type="button" data-testid="cancel-batch" onClick={cancelBatch}>
+              Cancel
+            </button>
+          </div>
         </div>
       )}
       {files.length === 0 ? (

@@ -1,13 +1,28 @@
 /** Passphrase entry with a strength hint as you type, and Argon2id derivation on submit. */
-import { useMemo, useState } from 'react';
-import { passphraseStrength } from '../../keys/strength';
+import { useEffect, useState } from 'react';
+import type { StrengthHint } from '../../keys/strength';
 import { useKey } from '../../state/key';
 import { keyFromPassphrase } from '../actions/keyActions';
 
 export function PassphraseForm() {
   const [passphrase, setPassphrase] = useState('');
   const busy = useKey((s) => s.busy);
-  const hint = useMemo(() => (passphrase ? passphraseStrength(passphrase) : null), [passphrase]);
+  const [hint, setHint] = useState<StrengthHint | null>(null);
+
+  // zxcvbn's dictionaries are large: load them on the first keystroke, not with the page.
+  useEffect(() => {
+    if (!passphrase) {
+      setHint(null);
+      return;
+    }
+    let current = true;
+    void import('../../keys/strength').then(({ passphraseStrength }) => {
+      if (current) setHint(passphraseStrength(passphrase));
+    });
+    return () => {
+      current = false;
+    };
+  }, [passphrase]);
 
   return (
     <form
