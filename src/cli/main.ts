@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   attack: { summary: 'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian ... --json', load: () => import('./commands/attack') },
   train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },
+  diagnose: { summary: 'diagnose --model DIR --in F [--key K] [--json]   plain vs key-adapted prediction for one scan', load: () => import('./commands/diagnose') },
   bench: { summary: 'bench                          same as npm run bench', load: () => import('./commands/bench') },
 };
 

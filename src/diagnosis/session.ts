@@ -1,0 +1,215 @@
+/**
+ * One diagnosis session: the plain models that are loaded (by name), the model
+ * adapted to the current key for each, and the side-by-side run the app shows —
+ * the plain model on the original model input, the key-adapted model on the
+ * BPE-encrypted image — with latencies and whether the two agree.
+ *
+ * Runs wherever tfjs runs: the inference worker (browser), the CLI `diagnose`
+ * command and the benchmark (Node, wasm backend) share this code, so the page
+ * and the CLI give the same answer for the same file and key.
+ *
+ * Must never: log or return keys, plans or pixels; keep an adapted model for a
+ * key that has been replaced (one key per model, the old one is disposed);
+ * leave tensors behind (each call frees what it made; tested with tf.memory()).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { gather } from '../cipher/bpe/bpe';
+import { planForKey, type BpePlan } from '../cipher/bpe/plan';
+import type { RgbImage } from '../image/rgb';
+import type { CipherKey } from '../keys/key';
+import { adaptModel, load, type DiagnosisModel, type ModelSource, type Prediction } from '../models/model';
+
+export interface TimedPrediction {
+  prediction: Prediction;
+  /** wall time of the model call, including reading the result back, ms */
+  ms: number;
+}
+
+export interface SideBySideDiagnosis {
+  model: string;
+  classes: string[];
+  /** the plain model on the original (model input) */
+  plain: TimedPrediction;
+  /** the key-adapted model on the encrypted image */
+  encrypted: TimedPrediction & {
+    /** time to encrypt the model input (BPE), ms */
+    encryptMs: number;
+    /** time the adaptation took when it was made for this key, ms */
+    adaptMs: number;
+    /** true when the adapted model was made for this call (false: reused for the same key) */
+    adaptedNow: boolean;
+    /** how the encrypted image reached the model: bytes through the CPU, or a GPU buffer */
+    inputPath: 'cpu' | 'gpu-buffer';
+  };
+  /** same class on both sides */
+  agree: boolean;
+  /** largest |plain logit - encrypted logit|: float rounding only, when adaptation is right */
+  maxAbsLogitDiff: number;
+  /** tfjs backend that ran both */
+  backend: string;
+}
+
+export interface LoadedModelInfo {
+  name: string;
+  classes: string[];
+  architecture: string;
+  parameters: number;
+  loadMs: number;
+  warmUpMs: number;
+}
+
+/**
+ * Puts the encrypted image in front of the model. The default gathers bytes on
+ * the CPU; the browser worker may pass one that encrypts on the GPU and hands
+ * tfjs the GPU buffer (no CPU round trip).
+ */
+export type EncryptForModel = (plan: BpePlan, plain: RgbImage) => Promise<{ input: RgbImage | tf.Tensor4D; path: 'cpu' | 'gpu-buffer' }>;
+
+export const encryptOnCpu: EncryptForModel = async (plan, plain) => ({
+  input: { width: plain.width, height: plain.height, data: gather(plan, plain.data) },
+  path: 'cpu',
+});
+
+interface Adapted {
+  keyCheck: string;
+  model: DiagnosisModel;
+  adaptMs: number;
+}
+
+function maxAbsDiff(a: number[], b: number[]): number {
+  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+}
+
+export class DiagnosisSession {
+  private readonly models = new Map<string, DiagnosisModel>();
+  private readonly adapted = new Map<string, Adapted>();
+  /** one plan, for the last key seen (plans are key material: keep no history) */
+  private plan: { keyCheck: string; plan: Promise<BpePlan> } | undefined;
+
+  constructor(private readonly encryptForModel: EncryptForModel = encryptOnCpu) {}
+
+  has(name: string): boolean {
+    return this.models.has(name);
+  }
+
+  /** Loads (or reuses) a plain model and runs it once on a blank image so the first real call is not the slow one. */
+  async loadModel(name: string, source: ModelSource, onProgress?: (fraction: number) => void): Promise<LoadedModelInfo> {
+    const t0 = performance.now();
+    let model = this.models.get(name);
+    if (!model) {
+      model = await load(source, { onProgress });
+      this.models.set(name, model);
+    } else {
+      onProgress?.(1);
+    }
+    const loadMs = performance.now() - t0;
+    const t1 = performance.now();
+    warmUp(model);
+    const warmUpMs = performance.now() - t1;
+    return { name, classes: model.classes, architecture: model.config.architecture, parameters: parameterCount(model), loadMs, warmUpMs };
+  }
+
+  /** The model adapted to `key` (made once per key, timed). */
+  async adaptedModel(name: string, key: CipherKey): Promise<Adapted> {
+    const model = this.requireModel(name);
+    const current = this.adapted.get(name);
+    if (current?.keyCheck === key.check) return current;
+    const plan = await this.planFor(key);
+    const t0 = performance.now();
+    const adapted = adaptModel(model, plan);
+    const adaptMs = performance.now() - t0;
+    current?.model.dispose();
+    const entry = { keyCheck: key.check, model: adapted, adaptMs };
+    this.adapted.set(name, entry);
+    return entry;
+  }
+
+  /** The plain model alone on the original (no key). */
+  async predictPlain(name: string, plainInput: RgbImage): Promise<TimedPrediction> {
+    return timedPredict(this.requireModel(name), plainInput);
+  }
+
+  async diagnose(name: string, plainInput: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis> {
+    const model = this.requireModel(name);
+    const hadAdapted = this.adapted.get(name)?.keyCheck === key.check;
+    const adapted = await this.adaptedModel(name, key);
+    const plan = await this.planFor(key);
+
+    const plain = await timedPredict(model, plainInput);
+
+    const t0 = performance.now();
+    const { input, path } = await this.encryptForModel(plan, plainInput);
+    const encryptMs = performance.now() - t0;
+    let encrypted: TimedPrediction;
+    try {
+      encrypted = await timedPredict(adapted.model, input);
+    } finally {
+      if (input instanceof tf.Tensor) input.dispose();
+    }
+    return {
+      model: name,
+      classes: model.classes,
+      plain,
+      encrypted: { ...encrypted, encryptMs, adaptMs: adapted.adaptMs, adaptedNow: !hadAdapted, inputPath: path },
+      agree: plain.prediction.classIndex === encrypted.prediction.classIndex,
+      maxAbsLogitDiff: maxAbsDiff(plain.prediction.logits, encrypted.prediction.logits),
+      backend: tf.getBackend(),
+    };
+  }
+
+  /** Frees one model (and its adapted twin), or all of them. */
+  unload(name?: string): void {
+    for (const n of name ? [name] : [...this.models.keys()]) {
+      this.adapted.get(n)?.model.dispose(); // shares tensors with the plain model: free it first
+      this.adapted.delete(n);
+      this.models.get(n)?.dispose();
+      this.models.delete(n);
+    }
+  }
+
+  /** Forget everything made for the current key (the user replaced or dropped it). */
+  forgetKey(): void {
+    for (const a of this.adapted.values()) a.model.dispose();
+    this.adapted.clear();
+    this.plan = undefined;
+  }
+
+  dispose(): void {
+    this.forgetKey();
+    this.unload();
+  }
+
+  private requireModel(name: string): DiagnosisModel {
+    const model = this.models.get(name);
+    if (!model) throw new Error(`model ${name} is not loaded`);
+    return model;
+  }
+
+  private planFor(key: CipherKey): Promise<BpePlan> {
+    if (this.plan?.keyCheck !== key.check) {
+      const model = this.models.values().next().value as DiagnosisModel | undefined;
+      const geometry = model ? { imageSize: model.config.imageSize, blockSize: model.config.patchSize } : undefined;
+      this.plan = { keyCheck: key.check, plan: planForKey(key, geometry) };
+    }
+    return this.plan.plan;
+  }
+}
+
+async function timedPredict(model: DiagnosisModel, input: RgbImage | tf.Tensor4D): Promise<TimedPrediction> {
+  const t0 = performance.now();
+  const [prediction] = await model.predict(input);
+  return { prediction, ms: performance.now() - t0 };
+}
+
+/** One blank image through the model: compiles shaders / fills caches on the backend. */
+export function warmUp(model: DiagnosisModel): void {
+  const s = model.config.imageSize;
+  const out = tf.tidy(() => model.logits(tf.zeros([1, s, s, 3]) as tf.Tensor4D));
+  out.dataSync();
+  out.dispose();
+}
+
+function parameterCount(model: DiagnosisModel): number {
+  const host = (model as unknown as { weightMap?: Record<string, tf.Tensor> }).weightMap;
+  return host ? Object.values(host).reduce((n, t) => n + t.size, 0) : 0;
+}
