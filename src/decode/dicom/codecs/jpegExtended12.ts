@@ -2,7 +2,8 @@
  * JPEG Extended (process 4): sequential DCT, Huffman coded, 12-bit samples, one
  * component. Written here because no maintained npm decoder handles 12-bit DCT
  * (libjpeg-turbo-8bit is 8-bit only, jpeg-lossless-decoder-js is lossless only).
- * It follows ITU-T T.81 (F.2.2 decoding, A.3.3 IDCT, level shift by 2^(P-1)).
+ * It follows ITU-T T.81 (F.2.2 decoding, level shift by 2^(P-1)) and uses libjpeg's
+ * integer IDCT, so its samples equal libjpeg's (pydicom, DCMTK) exactly.
  * Scope on purpose: one component, no arithmetic coding, no progressive scans;
  * anything else is refused by name rather than decoded approximately. It must
  * never loop on damaged input: every read is bounded by the buffer end.
@@ -14,13 +15,6 @@ const ZIGZAG = new Int32Array([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37,
   44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
 ]);
-
-/** cos((2x+1) u pi / 16) * C(u) / 2, indexed [x * 8 + u] */
-const IDCT_BASIS = (() => {
-  const t = new Float64Array(64);
-  for (let x = 0; x < 8; x++) for (let u = 0; u < 8; u++) t[x * 8 + u] = ((u === 0 ? Math.SQRT1_2 : 1) / 2) * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
-  return t;
-})();
 
 interface HuffmanTable {
   /** per code length 1..16: first code, index of its first symbol, number of codes */
@@ -233,7 +227,7 @@ function decodeScan(jpeg: Uint8Array, start: number, frame: Frame, dc: HuffmanTa
     const by = Math.floor(block / blocksPerLine) * 8;
     for (let y = 0; y < 8 && by + y < height; y++) {
       for (let x = 0; x < 8 && bx + x < width; x++) {
-        const v = Math.round(rowPass[y * 8 + x] + shift);
+        const v = rowPass[y * 8 + x] + shift;
         out[(by + y) * width + bx + x] = v < 0 ? 0 : v > maxSample ? maxSample : v;
       }
     }
@@ -241,21 +235,86 @@ function decodeScan(jpeg: Uint8Array, start: number, frame: Frame, dc: HuffmanTa
   return out;
 }
 
-/** Separable 8x8 inverse DCT in floating point; result written to `out` in natural order. */
+// Integer IDCT constants of libjpeg's jidctint.c (CONST_BITS = 13), so samples match
+// libjpeg/DCMTK/pydicom exactly rather than to within rounding.
+const CONST_BITS = 13;
+const PASS1_BITS = 1; // libjpeg's value for 12-bit samples
+const FIX_0_298631336 = 2446;
+const FIX_0_390180644 = 3196;
+const FIX_0_541196100 = 4433;
+const FIX_0_765366865 = 6270;
+const FIX_0_899976223 = 7373;
+const FIX_1_175875602 = 9633;
+const FIX_1_501321110 = 12299;
+const FIX_1_847759065 = 15137;
+const FIX_1_961570560 = 16069;
+const FIX_2_053119869 = 16819;
+const FIX_2_562915447 = 20995;
+const FIX_3_072711026 = 25172;
+
+/** (x + 2^(n-1)) >> n without 32-bit overflow: 12-bit products exceed int32 range. */
+const descale = (x: number, n: number): number => Math.floor((x + 2 ** (n - 1)) / 2 ** n);
+
+/**
+ * One 1-D pass of libjpeg's "islow" IDCT over 8 values read at `input[offset + k*stride]`,
+ * written to `output[outOffset + k*outStride]` after descaling by `shift` bits.
+ */
+function idctPass(input: Float64Array, offset: number, stride: number, output: Float64Array, outOffset: number, outStride: number, shift: number): void {
+  const v = (k: number) => input[offset + k * stride];
+  // even part
+  let z2 = v(2);
+  let z3 = v(6);
+  let z1 = (z2 + z3) * FIX_0_541196100;
+  let tmp2 = z1 - z3 * FIX_1_847759065;
+  let tmp3 = z1 + z2 * FIX_0_765366865;
+  z2 = v(0);
+  z3 = v(4);
+  let tmp0 = (z2 + z3) * 2 ** CONST_BITS;
+  let tmp1 = (z2 - z3) * 2 ** CONST_BITS;
+  const tmp10 = tmp0 + tmp3;
+  const tmp13 = tmp0 - tmp3;
+  const tmp11 = tmp1 + tmp2;
+  const tmp12 = tmp1 - tmp2;
+  // odd part
+  tmp0 = v(7);
+  tmp1 = v(5);
+  tmp2 = v(3);
+  tmp3 = v(1);
+  z1 = tmp0 + tmp3;
+  z2 = tmp1 + tmp2;
+  z3 = tmp0 + tmp2;
+  let z4 = tmp1 + tmp3;
+  const z5 = (z3 + z4) * FIX_1_175875602;
+  tmp0 *= FIX_0_298631336;
+  tmp1 *= FIX_2_053119869;
+  tmp2 *= FIX_3_072711026;
+  tmp3 *= FIX_1_501321110;
+  z1 *= -FIX_0_899976223;
+  z2 *= -FIX_2_562915447;
+  z3 = z3 * -FIX_1_961570560 + z5;
+  z4 = z4 * -FIX_0_390180644 + z5;
+  tmp0 += z1 + z3;
+  tmp1 += z2 + z4;
+  tmp2 += z2 + z3;
+  tmp3 += z1 + z4;
+  const out = (k: number, value: number) => (output[outOffset + k * outStride] = descale(value, shift));
+  out(0, tmp10 + tmp3);
+  out(7, tmp10 - tmp3);
+  out(1, tmp11 + tmp2);
+  out(6, tmp11 - tmp2);
+  out(2, tmp12 + tmp1);
+  out(5, tmp12 - tmp1);
+  out(3, tmp13 + tmp0);
+  out(4, tmp13 - tmp0);
+}
+
+/**
+ * 8x8 inverse DCT as libjpeg's jpeg_idct_islow: columns first (kept with PASS1_BITS
+ * extra precision), then rows, descaled by a further 3 bits for the 1/8 scale.
+ * `F` holds dequantised coefficients in natural order; `out` gets level-unshifted samples.
+ */
 function inverseDct(F: Float64Array, out: Float64Array): void {
-  const tmp = new Float64Array(64);
-  for (let v = 0; v < 8; v++) {
-    for (let x = 0; x < 8; x++) {
-      let sum = 0;
-      for (let u = 0; u < 8; u++) sum += IDCT_BASIS[x * 8 + u] * F[v * 8 + u];
-      tmp[v * 8 + x] = sum;
-    }
-  }
-  for (let x = 0; x < 8; x++) {
-    for (let y = 0; y < 8; y++) {
-      let sum = 0;
-      for (let v = 0; v < 8; v++) sum += IDCT_BASIS[y * 8 + v] * tmp[v * 8 + x];
-      out[y * 8 + x] = sum;
-    }
-  }
+  const workspace = new Float64Array(64);
+  for (let col = 0; col < 8; col++) idctPass(F, col, 8, workspace, col, 8, CONST_BITS - PASS1_BITS);
+  for (let row = 0; row < 8; row++) idctPass(workspace, row * 8, 1, out, row * 8, 1, CONST_BITS + PASS1_BITS + 3);
 }
