@@ -202,6 +202,7 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   }));
   expect(storage).toEqual({ local: 0, session: 0, idb: 0 });
   expect(consoleText.join('\n')).not.toContain(PASSPHRASE);
+  expect(consoleText.join('\n')).not.toContain('Content Security Policy'); // the page's CSP blocked nothing it needs
   expect(await page.evaluate(() => Object.keys(window.__cipherscan))).not.toContain('key');
 });
 

@@ -66,7 +66,12 @@ export interface ComputePath {
   detail: string;
 }
 
+export type Work = 'encrypting' | 'attacking' | 'packing' | 'opening' | 'decrypting';
+
 interface ResultsState {
+  /** the step running now, for busy indicators; null when idle */
+  busy: Work | null;
+  setBusy(busy: Work | null): void;
   byFile: Record<string, FileResults>;
   computePath: ComputePath | null;
   timings: Partial<Record<StepName, number>>;
@@ -83,6 +88,10 @@ interface ResultsState {
 }
 
 export const useResults = create<ResultsState>()((set) => ({
+  busy: null,
+  setBusy(busy) {
+    set({ busy });
+  },
   byFile: {},
   computePath: null,
   timings: {},

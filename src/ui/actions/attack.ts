@@ -45,6 +45,7 @@ export async function runSelectedAttack(): Promise<void> {
     return;
   }
   results.setError(null);
+  results.setBusy('attacking');
   const t0 = performance.now();
   try {
     if (attackKind === 'aes-bit-flip') {
@@ -76,6 +77,8 @@ export async function runSelectedAttack(): Promise<void> {
     useResults.getState().time('attack', performance.now() - t0);
   } catch (err) {
     useResults.getState().setError(`attack failed: ${readableError(err)}`);
+  } finally {
+    useResults.getState().setBusy(null);
   }
 }
 

@@ -22,6 +22,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
   }
   const targets = useFiles.getState().files.filter((f) => (f.status === 'ready' || f.status === 'encrypted') && f.modelInput && (!onlyId || f.id === onlyId));
   if (targets.length === 0) return;
+  results.setBusy('encrypting');
   try {
     results.setError(null);
     const engine = await bpeEngine(useSettings.getState().preferGpu);
@@ -47,5 +48,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     results.time('metrics', performance.now() - t1);
   } catch (err) {
     results.setError(`encryption failed: ${readableError(err)}`);
+  } finally {
+    useResults.getState().setBusy(null);
   }
 }

@@ -41,6 +41,7 @@ export function exportEncryptedPng(): void {
 export async function exportDecryptedPng(): Promise<void> {
   const { file, key, r } = current();
   if (!file || !key || !r?.encrypted || !file.modelInput) return;
+  useResults.getState().setBusy('decrypting');
   try {
     const engine = await bpeEngine(useSettings.getState().preferGpu);
     const data = await engine.decrypt(await planFor(key), r.encrypted.data);
@@ -50,12 +51,15 @@ export async function exportDecryptedPng(): Promise<void> {
     saveBytes(encodeRgbPng(decrypted), `${file.label}-decrypted.png`, 'image/png');
   } catch (err) {
     fail('decryption failed', err);
+  } finally {
+    useResults.getState().setBusy(null);
   }
 }
 
 export async function exportPackage(): Promise<void> {
   const { file, key } = current();
   if (!file?.decoded || !key) return;
+  useResults.getState().setBusy('packing');
   try {
     const t0 = performance.now();
     const packed = await packImageDetailed(file.decoded, key);
@@ -65,6 +69,8 @@ export async function exportPackage(): Promise<void> {
     saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
   } catch (err) {
     fail('packaging failed', err);
+  } finally {
+    useResults.getState().setBusy(null);
   }
 }
 
@@ -87,6 +93,7 @@ export async function openProtectedFile(file: File): Promise<void> {
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isPng = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  useResults.getState().setBusy('opening');
   try {
     results.setError(null);
     if (isPng) {
@@ -110,5 +117,7 @@ export async function openProtectedFile(file: File): Promise<void> {
     const e = err as Error;
     const message = e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
     results.setError(`Refused. ${message} Nothing from this file is shown.`);
+  } finally {
+    useResults.getState().setBusy(null);
   }
 }

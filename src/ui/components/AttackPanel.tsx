@@ -15,6 +15,7 @@ export function AttackPanel() {
   const selectedId = useFiles((s) => s.selectedId);
   const outcome = useResults((s) => (selectedId ? s.byFile[selectedId]?.attack : undefined));
   const encrypted = useResults((s) => (selectedId ? s.byFile[selectedId]?.encrypted !== undefined : false));
+  const busy = useResults((s) => s.busy);
   const spec = ATTACKS.find((a) => a.kind === kind)!;
 
   return (
@@ -35,8 +36,8 @@ export function AttackPanel() {
       </label>
       <p className="hint">{spec.what}</p>
       <AttackParamsForm kind={kind} />
-      <button type="button" className="primary" data-testid="run-attack" disabled={!encrypted} onClick={() => void runSelectedAttack()}>
-        Run attack
+      <button type="button" className="primary" data-testid="run-attack" disabled={!encrypted || busy === 'attacking'} onClick={() => void runSelectedAttack()}>
+        {busy === 'attacking' ? 'Attacking…' : 'Run attack'}
       </button>
       {outcome && (
         <div className="attack-outcome" data-testid="attack-note" aria-live="polite">

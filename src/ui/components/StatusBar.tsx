@@ -6,11 +6,17 @@ const ORDER: StepName[] = ['decode', 'derive key', 'encrypt', 'metrics', 'attack
 export function StatusBar() {
   const path = useResults((s) => s.computePath);
   const timings = useResults((s) => s.timings);
+  const busy = useResults((s) => s.busy);
   return (
     <footer className="status-bar" data-testid="status-bar" aria-live="polite">
       <span data-testid="compute-path" data-path={path?.path ?? ''}>
         {path ? (path.path === 'webgpu' ? `WebGPU: ${path.detail}` : `CPU: ${path.detail}`) : 'Compute path: chosen at the first encryption'}
       </span>
+      {busy && (
+        <span className="busy" role="status" data-testid="busy">
+          <span className="spinner" aria-hidden="true" /> {busy}…
+        </span>
+      )}
       {ORDER.filter((s) => timings[s] !== undefined).map((s) => (
         <span key={s} className="timing" data-testid={`timing-${s.replace(' ', '-')}`}>
           {s} {timings[s]!.toFixed(timings[s]! < 10 ? 1 : 0)} ms

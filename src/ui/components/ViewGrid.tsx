@@ -47,13 +47,14 @@ export function ViewGrid() {
   const images = useViewImages();
   const r = useResults((s) => (file ? s.byFile[file.id] : undefined));
   const hasReady = useFiles((s) => s.files.some((f) => f.status === 'ready' || f.status === 'encrypted'));
+  const busy = useResults((s) => s.busy);
   const attackTitle = ATTACKS.find((a) => a.kind === r?.attack?.kind)?.title;
   return (
     <section className="panel views-panel" aria-labelledby="views-title">
       <div className="panel-head">
         <h2 id="views-title">3. Encrypt and compare</h2>
-        <button type="button" className="primary" data-testid="encrypt" disabled={!hasReady} onClick={() => void encryptReadyFiles()}>
-          Encrypt all ready scans
+        <button type="button" className="primary" data-testid="encrypt" disabled={!hasReady || busy === 'encrypting'} onClick={() => void encryptReadyFiles()}>
+          {busy === 'encrypting' ? 'Encrypting…' : 'Encrypt all ready scans'}
         </button>
         <ZoomControls />
       </div>
