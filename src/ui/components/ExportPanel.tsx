@@ -37,6 +37,11 @@ export function ExportPanel() {
           Key file
         </button>
       </div>
+      {r?.decrypted && (
+        <p className="hint" data-testid="roundtrip">
+          Decrypted with this key: identical to the original model input, bit for bit.
+        </p>
+      )}
       {r?.package && (
         <p className="footprint" data-testid="package-footprint">
           File as loaded {kb(r.package.originalBytes)} · raw pixels {kb(r.package.rawBytes)} · JPEG 2000 (lossless) {kb(r.package.compressedBytes)} · package {kb(r.package.packageBytes)}
