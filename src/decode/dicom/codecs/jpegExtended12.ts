@@ -252,60 +252,56 @@ const FIX_2_053119869 = 16819;
 const FIX_2_562915447 = 20995;
 const FIX_3_072711026 = 25172;
 
-/** (x + 2^(n-1)) >> n without 32-bit overflow: 12-bit products exceed int32 range. */
-const descale = (x: number, n: number): number => Math.floor((x + 2 ** (n - 1)) / 2 ** n);
-
 /**
  * One 1-D pass of libjpeg's "islow" IDCT over 8 values read at `input[offset + k*stride]`,
  * written to `output[outOffset + k*outStride]` after descaling by `shift` bits.
+ * Plain locals, no closures: this runs 16 times per 8x8 block.
  */
 function idctPass(input: Float64Array, offset: number, stride: number, output: Float64Array, outOffset: number, outStride: number, shift: number): void {
-  const v = (k: number) => input[offset + k * stride];
+  const i0 = input[offset];
+  const i1 = input[offset + stride];
+  const i2 = input[offset + 2 * stride];
+  const i3 = input[offset + 3 * stride];
+  const i4 = input[offset + 4 * stride];
+  const i5 = input[offset + 5 * stride];
+  const i6 = input[offset + 6 * stride];
+  const i7 = input[offset + 7 * stride];
+  const scale = 2 ** shift;
+  const half = scale / 2;
+  if (i1 === 0 && i2 === 0 && i3 === 0 && i4 === 0 && i5 === 0 && i6 === 0 && i7 === 0) {
+    // Only the DC term: every output is the same (the common case for flat areas).
+    const dc = Math.floor((i0 * 2 ** CONST_BITS + half) / scale);
+    for (let k = 0; k < 8; k++) output[outOffset + k * outStride] = dc;
+    return;
+  }
   // even part
-  let z2 = v(2);
-  let z3 = v(6);
-  let z1 = (z2 + z3) * FIX_0_541196100;
-  let tmp2 = z1 - z3 * FIX_1_847759065;
-  let tmp3 = z1 + z2 * FIX_0_765366865;
-  z2 = v(0);
-  z3 = v(4);
-  let tmp0 = (z2 + z3) * 2 ** CONST_BITS;
-  let tmp1 = (z2 - z3) * 2 ** CONST_BITS;
-  const tmp10 = tmp0 + tmp3;
-  const tmp13 = tmp0 - tmp3;
-  const tmp11 = tmp1 + tmp2;
-  const tmp12 = tmp1 - tmp2;
+  const z1e = (i2 + i6) * FIX_0_541196100;
+  const tmp2e = z1e - i6 * FIX_1_847759065;
+  const tmp3e = z1e + i2 * FIX_0_765366865;
+  const tmp0e = (i0 + i4) * 2 ** CONST_BITS;
+  const tmp1e = (i0 - i4) * 2 ** CONST_BITS;
+  const tmp10 = tmp0e + tmp3e;
+  const tmp13 = tmp0e - tmp3e;
+  const tmp11 = tmp1e + tmp2e;
+  const tmp12 = tmp1e - tmp2e;
   // odd part
-  tmp0 = v(7);
-  tmp1 = v(5);
-  tmp2 = v(3);
-  tmp3 = v(1);
-  z1 = tmp0 + tmp3;
-  z2 = tmp1 + tmp2;
-  z3 = tmp0 + tmp2;
-  let z4 = tmp1 + tmp3;
-  const z5 = (z3 + z4) * FIX_1_175875602;
-  tmp0 *= FIX_0_298631336;
-  tmp1 *= FIX_2_053119869;
-  tmp2 *= FIX_3_072711026;
-  tmp3 *= FIX_1_501321110;
-  z1 *= -FIX_0_899976223;
-  z2 *= -FIX_2_562915447;
-  z3 = z3 * -FIX_1_961570560 + z5;
-  z4 = z4 * -FIX_0_390180644 + z5;
-  tmp0 += z1 + z3;
-  tmp1 += z2 + z4;
-  tmp2 += z2 + z3;
-  tmp3 += z1 + z4;
-  const out = (k: number, value: number) => (output[outOffset + k * outStride] = descale(value, shift));
-  out(0, tmp10 + tmp3);
-  out(7, tmp10 - tmp3);
-  out(1, tmp11 + tmp2);
-  out(6, tmp11 - tmp2);
-  out(2, tmp12 + tmp1);
-  out(5, tmp12 - tmp1);
-  out(3, tmp13 + tmp0);
-  out(4, tmp13 - tmp0);
+  const z5 = (i7 + i3 + i5 + i1) * FIX_1_175875602;
+  const z1 = (i7 + i1) * -FIX_0_899976223;
+  const z2 = (i5 + i3) * -FIX_2_562915447;
+  const z3 = (i7 + i3) * -FIX_1_961570560 + z5;
+  const z4 = (i5 + i1) * -FIX_0_390180644 + z5;
+  const tmp0 = i7 * FIX_0_298631336 + z1 + z3;
+  const tmp1 = i5 * FIX_2_053119869 + z2 + z4;
+  const tmp2 = i3 * FIX_3_072711026 + z2 + z3;
+  const tmp3 = i1 * FIX_1_501321110 + z1 + z4;
+  output[outOffset] = Math.floor((tmp10 + tmp3 + half) / scale);
+  output[outOffset + 7 * outStride] = Math.floor((tmp10 - tmp3 + half) / scale);
+  output[outOffset + outStride] = Math.floor((tmp11 + tmp2 + half) / scale);
+  output[outOffset + 6 * outStride] = Math.floor((tmp11 - tmp2 + half) / scale);
+  output[outOffset + 2 * outStride] = Math.floor((tmp12 + tmp1 + half) / scale);
+  output[outOffset + 5 * outStride] = Math.floor((tmp12 - tmp1 + half) / scale);
+  output[outOffset + 3 * outStride] = Math.floor((tmp13 + tmp0 + half) / scale);
+  output[outOffset + 4 * outStride] = Math.floor((tmp13 - tmp0 + half) / scale);
 }
 
 /**
@@ -313,8 +309,8 @@ function idctPass(input: Float64Array, offset: number, stride: number, output: F
  * extra precision), then rows, descaled by a further 3 bits for the 1/8 scale.
  * `F` holds dequantised coefficients in natural order; `out` gets level-unshifted samples.
  */
+const workspace = new Float64Array(64);
 function inverseDct(F: Float64Array, out: Float64Array): void {
-  const workspace = new Float64Array(64);
   for (let col = 0; col < 8; col++) idctPass(F, col, 8, workspace, col, 8, CONST_BITS - PASS1_BITS);
   for (let row = 0; row < 8; row++) idctPass(workspace, row * 8, 1, out, row * 8, 1, CONST_BITS + PASS1_BITS + 3);
 }
