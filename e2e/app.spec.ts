@@ -277,4 +277,15 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   expect(transforms.length).toBeGreaterThanOrEqual(2);
   expect(new Set(transforms).size).toBe(1);
   expect(transforms[0]).toContain('scale(1.5)');
+
+  // keyboard pan on one view moves all of them
+  await page.getByTestId('view-encrypted').locator('.view-box').focus();
+  await page.keyboard.press('ArrowRight');
+  const panned = await page.locator('.view-box canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
+  expect(new Set(panned).size).toBe(1);
+  expect(panned[0]).not.toBe(transforms[0]);
+  // wheel zoom over a view: still linked
+  await page.getByTestId('view-original').locator('.view-box').hover();
+  await page.mouse.wheel(0, -100);
+  await expect.poll(() => page.getByTestId('zoom-level').textContent()).toBe('188%');
 });

@@ -28,7 +28,7 @@ function ViewBox({ name, title, image, metrics, empty }: { name: ViewName; title
   return (
     <figure className="view" data-testid={`view-${name}`}>
       <figcaption>{title}</figcaption>
-      <div className="view-box" ref={box}>
+      <div className="view-box" ref={box} tabIndex={image ? 0 : -1} aria-label={`${title}: drag or arrow keys to pan, wheel or + and - to zoom (all views move together)`}>
         {image ? <ImageCanvas image={image} label={`${title} image`} testId={`canvas-${name}`} /> : <p className="view-empty">{empty}</p>}
       </div>
       {name === 'original' ? (
