@@ -1,0 +1,28 @@
+/** The report view finds classification reports and training histories wherever they sit in a JSON file. */
+import { describe, expect, it } from 'vitest';
+import { findReports } from './reportData';
+
+describe('findReports', () => {
+  it('finds nested reports with ROC points and a training history, labelled by path', () => {
+    const card = {
+      name: 'vit-brain-mri',
+      training: { history: [{ epoch: 1, trainLoss: 1.2, valAccuracy: 0.5 }, { epoch: 2, trainLoss: 0.9, valAccuracy: 0.7 }] },
+      test: {
+        plain: { n: 4, accuracy: 0.75, macroF1: 0.7, perClass: [{ className: 'a', precision: 1, recall: 0.5, f1: 0.67 }, { className: 'b', precision: 0.67, recall: 1, f1: 0.8 }], confusion: [[1, 1], [0, 2]], roc: [{ fpr: [0, 1], tpr: [0, 1] }, { className: 'b', fpr: [0, 0.5, 1], tpr: [0, 1, 1] }] },
+        encrypted: { accuracy: 0.75, confusion: [[1, 1], [0, 2]] },
+      },
+    };
+    const { reports, histories } = findReports(card, 'card');
+    expect(reports.map((r) => r.title)).toEqual(['card › test › plain', 'card › test › encrypted']);
+    expect(reports[0].classes).toEqual(['a', 'b']);
+    expect(reports[0].roc.map((r) => r.className)).toEqual(['a', 'b']);
+    expect(reports[1].classes).toEqual(['class 0', 'class 1']);
+    expect(histories).toHaveLength(1);
+    expect(histories[0].title).toBe('card › training › history');
+    expect(histories[0].epochs[1].valAccuracy).toBe(0.7);
+  });
+
+  it('ignores objects that only look similar', () => {
+    expect(findReports({ accuracy: 0.9, confusion: 'n/a', history: [{ step: 1 }] }, 'x')).toEqual({ reports: [], histories: [] });
+  });
+});
