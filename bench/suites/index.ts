@@ -1,7 +1,8 @@
 /** The suites `npm run bench` runs, in order. Add model-inference suites here (see types.ts). */
 import { bpeSuite } from './bpe';
+import { inferenceSuite } from './inference';
 import type { BenchSuite } from './types';
 
 export function benchSuites(): BenchSuite[] {
-  return [bpeSuite()];
+  return [bpeSuite(), inferenceSuite()];
 }
