@@ -7,6 +7,8 @@ export interface BpeBenchConfig {
   minMs: number;
   /** interleaved rounds; each row reports its best (bench/variants.ts) */
   rounds: number;
+  /** only rows whose name contains this text (case-insensitive), e.g. "pixel" */
+  only?: string;
 }
 
 /** A fixed, public benchmark key: the benchmark encrypts synthetic images only. */

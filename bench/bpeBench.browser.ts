@@ -20,10 +20,8 @@ import { timeAsync, timeCpu, timeGpu } from './timing';
 import { measureVariants, type Variant } from './variants';
 
 export const LAYOUT_NAMES: Record<GpuPlanLayout, string> = {
-  table: 'byte-wise, whole-image table',
-  blocks: 'byte-wise, block-local tables',
-  'pixel-table': 'pixel-wise, whole-image table',
-  'pixel-blocks': 'pixel-wise, block-local tables',
+  table: 'whole-image table',
+  blocks: 'block-local tables',
 };
 
 async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size: number): Promise<Uint8Array> {
@@ -69,7 +67,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   try {
     first = await createGpuBpe(undefined, { layout: GPU_PLAN_LAYOUTS[0] });
   } catch (err) {
-    if (err instanceof WebGpuUnavailableError) return { adapter: null, reason: err.message, rows: await measureVariants(variants, rounds, base) };
+    if (err instanceof WebGpuUnavailableError) return { adapter: null, reason: err.message, rows: await measureVariants(variants, rounds, base, cfg.only) };
     throw err;
   }
   const engines: GpuBpe[] = [first];
@@ -111,7 +109,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   variants.push(endToEnd(engines.find((e) => e.layout === DEFAULT_GPU_LAYOUT) ?? first));
 
   try {
-    return { adapter, rows: await measureVariants(variants, rounds, base) };
+    return { adapter, rows: await measureVariants(variants, rounds, base, cfg.only) };
   } finally {
     [input, output, scratchA, scratchB].forEach((b) => b.destroy());
     fourPass.dispose();

@@ -8,7 +8,7 @@ import { gather, decryptionMap } from '../src/cipher/bpe/bpe';
 import { createBpeEngine } from '../src/cipher/bpe/engine';
 import { planForKey } from '../src/cipher/bpe/plan';
 import { BPE_TEST_VECTORS, testImage } from '../src/cipher/bpe/testVectors';
-import { createGpuBpe, type GpuPlanLayout, WebGpuUnavailableError } from '../src/cipher/bpe/webgpu';
+import { createGpuBpe, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError } from '../src/cipher/bpe/webgpu';
 import { fromHex, sha256Hex } from '../src/keys/bytes';
 import { generateKey, keyFromBytes } from '../src/keys/key';
 
@@ -39,6 +39,21 @@ export interface GpuParityResult extends ParityCase {
   changedFraction?: number;
   /** the images given as an array of separate images gave the same bytes as one concatenated batch */
   arrayInputSame?: boolean;
+  /** encryptToBuffer (result left on the GPU, images at imageStrideBytes) vs reference */
+  toBuffer?: Comparison;
+  /** the stride padding between images in that buffer is all zero (no image data in it) */
+  paddingZero?: boolean;
+}
+
+async function readGpuBuffer(device: GPUDevice, buffer: GPUBuffer): Promise<Uint8Array> {
+  const readback = device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  encoder.copyBufferToBuffer(buffer, 0, readback, 0, buffer.size);
+  device.queue.submit([encoder.finish()]);
+  await readback.mapAsync(GPUMapMode.READ);
+  const out = new Uint8Array(readback.getMappedRange()).slice();
+  readback.destroy();
+  return out;
 }
 
 export function compareBytes(a: Uint8Array, b: Uint8Array): Comparison {
@@ -79,6 +94,16 @@ export async function gpuParity(c: ParityCase): Promise<GpuParityResult> {
     const referenceDecrypt = gather(decryptionMap(plan), reference);
     let changed = 0;
     for (let i = 0; i < plain.length; i++) if (plain[i] !== encrypted[i]) changed++;
+    const onGpu = gpu.encryptToBuffer(plan, plain);
+    const strided = await readGpuBuffer(gpu.device, onGpu);
+    onGpu.destroy();
+    const stride = imageStrideBytes(plan);
+    const unstrided = new Uint8Array(n * c.batch);
+    let paddingZero = true;
+    for (let k = 0; k < c.batch; k++) {
+      unstrided.set(strided.subarray(k * stride, k * stride + n), k * n);
+      for (let i = k * stride + n; i < (k + 1) * stride; i++) if (strided[i] !== 0) paddingZero = false;
+    }
     return {
       ...c,
       available: true,
@@ -88,6 +113,8 @@ export async function gpuParity(c: ParityCase): Promise<GpuParityResult> {
       decrypt: compareBytes(decrypted, referenceDecrypt),
       changedFraction: changed / plain.length,
       arrayInputSame: compareBytes(fromArray, encrypted).mismatches === 0,
+      toBuffer: compareBytes(unstrided, reference),
+      paddingZero,
     };
   } finally {
     gpu.dispose();

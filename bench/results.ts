@@ -23,10 +23,14 @@ export interface BenchRow {
   note?: string;
 }
 
-export function row(fields: Omit<BenchRow, 'imagesPerSecond' | 'megabytesPerSecond'>): BenchRow {
+export function row(
+  fields: Omit<BenchRow, 'imagesPerSecond' | 'megabytesPerSecond' | 'msPerBatchMedian' | 'rounds'> & Partial<Pick<BenchRow, 'msPerBatchMedian' | 'rounds'>>,
+): BenchRow {
   const seconds = fields.msPerBatch / 1000;
   return {
     ...fields,
+    msPerBatchMedian: fields.msPerBatchMedian ?? fields.msPerBatch,
+    rounds: fields.rounds ?? 1,
     imagesPerSecond: fields.images / seconds,
     megabytesPerSecond: (fields.images * fields.imageBytes) / 1e6 / seconds,
   };

@@ -6,6 +6,7 @@
  * bench/results/<suite>.json. Progress goes to stderr.
  *
  * Options: --suite NAME[,NAME]  --min-ms N (time per row and round)  --rounds N
+ *          --only TEXT (rows whose name contains TEXT)
  *          --batch N  --chromium PATH (default $CHROMIUM_PATH or /usr/bin/chromium)
  * Must never: download a browser, leave the server or the browser running.
  */
@@ -30,6 +31,7 @@ export interface BenchOptions {
   suites?: string[];
   minMs?: number;
   rounds?: number;
+  only?: string;
   batch?: number;
   chromiumPath?: string;
   resultsDir?: string;
@@ -73,7 +75,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     for (const suite of chosen) {
       log(`suite ${suite.name}: ${suite.description}`);
       const started = performance.now();
-      const result = await suite.run({ page, minMs: options.minMs, rounds: options.rounds, log });
+      const result = await suite.run({ page, minMs: options.minMs, rounds: options.rounds, only: options.only, log });
       console.log(`\n${suite.name} — ${suite.description}\n`);
       console.log(formatTable(result.rows));
       console.log('');
@@ -95,7 +97,7 @@ export function benchOptionsFromArgs(args: ParsedArgs): BenchOptions {
   if (batch && (!Number.isInteger(batch) || batch < 1)) throw new UsageError('--batch must be a positive integer');
   const minMs = optionalNumber(args, 'min-ms', 0) || undefined;
   const rounds = optionalNumber(args, 'rounds', 0) || undefined;
-  return { suites, minMs, rounds, batch: batch || undefined, chromiumPath: optionalString(args, 'chromium') };
+  return { suites, minMs, rounds, only: optionalString(args, 'only'), batch: batch || undefined, chromiumPath: optionalString(args, 'chromium') };
 }
 
 const isEntry = process.argv[1] && /bench[\\/]run\.ts$/.test(process.argv[1]);

@@ -51,6 +51,9 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
         // random images: an identity kernel would change almost nothing
         expect(r.changedFraction!).toBeGreaterThan(0.5);
         expect(r.arrayInputSame).toBe(true);
+        // result left on the GPU (for the model): same bytes, zero padding between images
+        expect(r.toBuffer).toEqual({ bytes, mismatches: 0, firstMismatch: -1 });
+        expect(r.paddingZero).toBe(true);
       });
     }
   }

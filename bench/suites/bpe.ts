@@ -39,7 +39,7 @@ async function nodeRows(cfg: BpeBenchConfig): Promise<BenchRow[]> {
     { name: 'TS reference (fused gather)', runtime: 'node', device: 'CPU', verify: async () => equal(gather(plan, images, out), reference), measure: async () => timeCpu(() => gather(plan, images, out), minMs) },
     { name: 'TS four-pass', runtime: 'node', device: 'CPU', verify: async () => (fourPassAll(), equal(last, reference.subarray((batch - 1) * n))), measure: async () => timeCpu(fourPassAll, minMs) },
   ];
-  return measureVariants(variants, cfg.rounds, { suite: 'bpe', images: batch, imageBytes: n });
+  return measureVariants(variants, cfg.rounds, { suite: 'bpe', images: batch, imageBytes: n }, cfg.only);
 }
 
 const ratio = (a?: BenchRow, b?: BenchRow) => (a && b ? a.imagesPerSecond / b.imagesPerSecond : null);
@@ -52,9 +52,9 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
     description: `block-pixel encryption, ${cfg.batch} images ${cfg.imageSize}x${cfg.imageSize}x3, block ${cfg.blockSize}`,
     async run(ctx) {
       ctx.log(`bpe: Node rows (TS reference, four-pass)`);
-      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds });
+      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds, only: ctx.only });
       ctx.log(`bpe: browser rows (TS in page, WebGPU kernels)`);
-      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds });
+      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds, only: ctx.only });
       rows.push(...browser.rows);
       const find = (runtime: string, name: string) => rows.find((r) => r.runtime === runtime && r.name.startsWith(name));
       const fusedRows = rows.filter((r) => r.runtime === 'browser' && r.name.startsWith('WebGPU fused kernel'));

@@ -13,6 +13,8 @@ export interface BenchContext {
   minMs?: number;
   /** interleaved measurement rounds (undefined: the suite's default) */
   rounds?: number;
+  /** only rows whose name contains this text */
+  only?: string;
   /** progress lines (stderr), so stdout stays the result table */
   log(line: string): void;
 }

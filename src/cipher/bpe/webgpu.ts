@@ -15,21 +15,17 @@ import { decryptionMap } from './bpe';
 import type { BpePlan } from './plan';
 
 /**
- * Which kernel of bpe.wgsl runs, i.e. how it reads the plan: a whole-image table
- * or block-local tables + block permutation, with one entry per byte ('table',
- * 'blocks') or per pixel ('pixel-table', 'pixel-blocks'). All give the same bytes;
- * they differ only in speed (bench/run.ts measures each).
+ * How the kernel reads the plan (bpe.wgsl): a whole-image table of pixel entries
+ * ('table', S*S entries) or block-local entries + the block permutation ('blocks',
+ * B*B + (S/B)^2 entries, coordinates rebuilt in the kernel). Same bytes; the
+ * benchmark measures both. On SwiftShader 'table' is faster; on GPUs with small
+ * caches the tiny 'blocks' tables may win.
  */
-export type GpuPlanLayout = 'table' | 'blocks' | 'pixel-table' | 'pixel-blocks';
-export const GPU_PLAN_LAYOUTS: readonly GpuPlanLayout[] = ['table', 'blocks', 'pixel-table', 'pixel-blocks'];
+export type GpuPlanLayout = 'table' | 'blocks';
+export const GPU_PLAN_LAYOUTS: readonly GpuPlanLayout[] = ['table', 'blocks'];
+const ENTRY_POINTS: Record<GpuPlanLayout, string> = { table: 'gatherWithTable', blocks: 'gatherWithBlocks' };
 /** The layout used unless asked otherwise: the fastest in bench/results/bpe.json. */
-export const DEFAULT_GPU_LAYOUT: GpuPlanLayout = 'pixel-blocks';
-const ENTRY_POINTS: Record<GpuPlanLayout, string> = {
-  table: 'gatherWithTable',
-  blocks: 'gatherWithBlocks',
-  'pixel-table': 'gatherPixelsWithTable',
-  'pixel-blocks': 'gatherPixelsWithBlocks',
-};
+export const DEFAULT_GPU_LAYOUT: GpuPlanLayout = 'table';
 export type BpeDirection = 'encrypt' | 'decrypt';
 
 export class WebGpuUnavailableError extends Error {
@@ -76,7 +72,7 @@ const WORKGROUP_WIDTH = 64; // must equal @workgroup_size in bpe.wgsl
 
 /**
  * Bytes between the starts of consecutive images in GPU buffers: S*S*3 rounded up
- * to whole groups of 4 pixels (12 bytes = 3 u32 words), the unit of the pixel-wise
+ * to whole groups of 4 pixels (12 bytes = 3 u32 words), the unit of the
  * kernels. Equal to S*S*3 when S is even; the padding bytes are written as 0.
  */
 export function imageStrideBytes(plan: Pick<BpePlan, 'imageSize'>): number {
@@ -165,17 +161,8 @@ interface PlanBuffers {
 }
 
 const MAX_CACHED_PLANS = 8;
-const FLIP_BIT = 0x80000000;
-
-/** Map entries as the kernel reads them: src | flip << 31. */
-function packMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
-  const out = new Uint32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i] | (flip[i] ? FLIP_BIT : 0)) >>> 0;
-  return out;
-}
-
 /**
- * Pixel entries (see bpe.wgsl, pixel-wise kernels) from a byte map: source pixel |
+ * Pixel entries (see bpe.wgsl) from a byte map: source pixel |
  * source channel of each output channel << 23 + 2c | inversion << 29 + c. Throws if
  * the map does not move whole pixels, which every bpe-v1 plan and its inverse do.
  */
@@ -187,7 +174,7 @@ function packPixelMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
     let entry = from;
     for (let c = 0; c < 3; c++) {
       const s = src[p * 3 + c];
-      if (Math.floor(s / 3) !== from) throw new Error('this plan does not move whole pixels; use a byte-wise GPU layout');
+      if (Math.floor(s / 3) !== from) throw new Error('this plan does not move whole pixels, which the GPU kernel needs');
       entry |= (s % 3) << (23 + 2 * c);
       if (flip[p * 3 + c]) entry |= 1 << (29 + c);
     }
@@ -196,7 +183,7 @@ function packPixelMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
   return out;
 }
 
-/** Block-local byte maps for one direction (see bpe.wgsl gatherWithBlocks). */
+/** Block-local byte maps for one direction (packed into pixel entries for gatherWithBlocks). */
 function blockMaps(plan: BpePlan, direction: BpeDirection): { src: Uint32Array; flip: Uint8Array; blockPerm: Uint32Array } {
   if (direction === 'encrypt') return { src: plan.blockSrc, flip: plan.blockFlip, blockPerm: plan.blockPerm };
   // plain(block k, local m) = enc(slot invBlockPerm[k], local l = invBlockSrc[m]), inverted by blockFlip[l]
@@ -214,15 +201,16 @@ function blockMaps(plan: BpePlan, direction: BpeDirection): { src: Uint32Array; 
 
 /** The kernel's tables for one direction and layout. */
 function kernelTables(plan: BpePlan, direction: BpeDirection, layout: GpuPlanLayout): { mapTable: Uint32Array; blockPerm: Uint32Array } {
-  const pixelWise = layout === 'pixel-table' || layout === 'pixel-blocks';
-  if (pixelWise && plan.imageSize * plan.imageSize > MAX_PIXELS) throw new Error(`images above ${MAX_PIXELS} pixels need a byte-wise GPU layout`);
-  const pack = pixelWise ? packPixelMap : packMap;
-  if (layout === 'table' || layout === 'pixel-table') {
+  if (plan.imageSize * plan.imageSize > MAX_PIXELS) throw new Error(`the GPU kernel addresses at most ${MAX_PIXELS} pixels per image; use the CPU path for larger images`);
+  if (layout === 'table') {
     const map = direction === 'encrypt' ? plan : decryptionMap(plan);
-    return { mapTable: pack(map.src, map.flip), blockPerm: new Uint32Array(4) }; // blockPerm unused by table kernels
+    const packed = packPixelMap(map.src, map.flip);
+    // read as one vec4 per 4 pixels: pad to whole groups of 4 (padding pixels are written as 0)
+    const mapTable = packed.length % 4 ? Uint32Array.from({ length: Math.ceil(packed.length / 4) * 4 }, (_, i) => packed[i] ?? 0) : packed;
+    return { mapTable, blockPerm: new Uint32Array(4) }; // blockPerm unused by gatherWithTable
   }
   const { src, flip, blockPerm } = blockMaps(plan, direction);
-  return { mapTable: pack(src, flip), blockPerm };
+  return { mapTable: packPixelMap(src, flip), blockPerm };
 }
 
 function batchOf(plan: BpePlan, images: Uint8Array[] | Uint8Array): { bytes: Uint8Array[]; count: number } {
@@ -338,9 +326,8 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     const pass = encoder.beginComputePass({ label: `bpe ${direction}` });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    // byte-wise kernels: one invocation per output word; pixel-wise: one per 4 pixels (3 words)
-    const invocations = layout === 'table' || layout === 'blocks' ? strideBytes / 4 : strideBytes / 12;
-    pass.dispatchWorkgroups(Math.ceil(invocations / WORKGROUP_WIDTH), imageCount, 1);
+    // one invocation per 4 pixels (12 bytes)
+    pass.dispatchWorkgroups(Math.ceil(strideBytes / 12 / WORKGROUP_WIDTH), imageCount, 1);
     pass.end();
   }
 
