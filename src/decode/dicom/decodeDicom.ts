@@ -17,6 +17,7 @@ import { encapsulatedFrame } from './encapsulatedFrames';
 import { identifyingAttributesIn } from './identifying';
 import { nativeFrameBits, readImageAttributes, type ImageAttributes } from './imageAttributes';
 import { readNativeFrame } from './nativeFrame';
+import { readPalette } from './paletteColour';
 import { describeParseFailure, parseDicomBytes } from './parseDataset';
 import { decodeRleFrame } from './rle';
 import { samplesFromCodec, type SampleArray } from './storedSamples';
@@ -43,7 +44,8 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
     throw new DecodeError(`frame ${frame} does not exist (this file has ${attrs.frames} frame${attrs.frames === 1 ? '' : 's'}, numbered from 0)`);
   }
   const { samples, photometric } = await decodeFrame(dataSet, pixelData, syntax, encoding, attrs, frame);
-  const display = toDisplayRgb(samples, attrs, photometric);
+  const palette = photometric === 'PALETTE COLOR' ? readPalette(dataSet) : undefined;
+  const display = toDisplayRgb(samples, attrs, photometric, palette);
   const dicom: DicomSummary = {
     transferSyntaxUid: syntax.uid,
     transferSyntaxName: syntax.name,
@@ -147,7 +149,7 @@ function decodeCompressed(encoding: PixelEncoding, encoded: Uint8Array, a: Image
  * says. Lossless JPEG and JPEG-LS keep the stored colour model.
  */
 function photometricAfterCodec(encoding: PixelEncoding, photometric: string): string {
-  if (photometric.startsWith('MONOCHROME')) return photometric;
+  if (photometric.startsWith('MONOCHROME') || photometric === 'PALETTE COLOR') return photometric;
   if (encoding === 'jpegBaseline' || encoding === 'jpegExtended' || encoding === 'jpeg2000') return 'RGB';
   return photometric === 'YBR_FULL_422' ? 'YBR_FULL' : photometric;
 }

@@ -4,11 +4,13 @@
  *           -> VOI window (file's first pair, else min/max of this frame)
  *           -> MONOCHROME1 inversion -> 8-bit, replicated to R=G=B
  *   colour: sign-extend -> top 8 bits -> YBR_FULL to RGB where needed (no window).
+ *   palette: sign-extend -> red/green/blue lookup tables (no rescale, no window).
  * Pure arithmetic on arrays: no DOM, no I/O, deterministic (fixtures pin its bytes).
  */
 import type { RgbImage } from '../../image/rgb';
 import { DecodeError } from '../errors';
 import type { ImageAttributes } from './imageAttributes';
+import { applyPalette, type Palette } from './paletteColour';
 import type { SampleArray } from './storedSamples';
 
 export interface DisplayResult {
@@ -16,9 +18,16 @@ export interface DisplayResult {
   window?: { center: number; width: number; source: 'file' | 'computed' };
 }
 
-/** `photometric` is the colour model of `samples` after decompression (codecs may already give RGB). */
-export function toDisplayRgb(samples: SampleArray, a: ImageAttributes, photometric: string): DisplayResult {
+/**
+ * `photometric` is the colour model of `samples` after decompression (codecs may already give RGB).
+ * PALETTE COLOR needs its `palette`; its stored values index the tables directly (no rescale, no window).
+ */
+export function toDisplayRgb(samples: SampleArray, a: ImageAttributes, photometric: string, palette?: Palette): DisplayResult {
   const values = signExtend(samples, a);
+  if (photometric === 'PALETTE COLOR') {
+    if (!palette) throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
+    return { image: applyPalette(values, palette, a.columns, a.rows) };
+  }
   if (a.samplesPerPixel === 1) return greyToDisplay(values, a, photometric);
   return { image: colourToDisplay(values, a, photometric) };
 }

@@ -28,7 +28,7 @@ export interface ImageAttributes {
   modality?: string;
 }
 
-const SUPPORTED_PHOTOMETRIC = new Set(['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420']);
+const SUPPORTED_PHOTOMETRIC = new Set(['MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420']);
 
 export function readImageAttributes(dataSet: DataSet): ImageAttributes {
   const rows = dataSet.uint16('x00280010') ?? 0;
@@ -40,9 +40,8 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
   let bitsStored = dataSet.uint16('x00280101') ?? bitsAllocated;
   if (bitsStored < 1 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
   const photometricInterpretation = (dataSet.string('x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
-  if (photometricInterpretation === 'PALETTE COLOR') throw new DecodeError('unsupported colour model (PALETTE COLOR)');
   if (!SUPPORTED_PHOTOMETRIC.has(photometricInterpretation)) throw new DecodeError(`unsupported colour model (${photometricInterpretation})`);
-  const monochrome = photometricInterpretation.startsWith('MONOCHROME');
+  const monochrome = photometricInterpretation.startsWith('MONOCHROME') || photometricInterpretation === 'PALETTE COLOR';
   if ((monochrome && samplesPerPixel !== 1) || (!monochrome && samplesPerPixel !== 3)) {
     throw new DecodeError(`inconsistent image attributes (${photometricInterpretation} with ${samplesPerPixel} samples per pixel)`);
   }

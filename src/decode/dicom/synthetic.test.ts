@@ -1,0 +1,75 @@
+/**
+ * Whole-decoder tests on synthetic files for cases the sample set lacks:
+ * MONOCHROME1 inversion, PALETTE COLOR, signed 12-bit with rescale and file
+ * window, multi-frame selection, and refusals by name.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeDicom } from './decodeDicom';
+import { imagePixelModule, syntheticDicom, type SyntheticElement } from './testing/syntheticDicom';
+
+const grey = (image: { data: Uint8Array }) => Array.from({ length: image.data.length / 3 }, (_, i) => image.data[3 * i]);
+const u16 = (values: number[]) => new Uint8Array(new Uint16Array(values).buffer);
+
+describe('synthetic DICOM through the whole decoder', () => {
+  it('MONOCHROME1 is inverted after the computed window', async () => {
+    const file = syntheticDicom(imagePixelModule({ rows: 2, columns: 2, photometric: 'MONOCHROME1', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 85, 170, 255]) }));
+    const decoded = await decodeDicom(file);
+    expect(grey(decoded.image)).toEqual([255, 170, 85, 0]);
+    expect(decoded.dicom?.window).toEqual({ center: 128, width: 256, source: 'computed' });
+  });
+
+  it('signed 12-bit: sign extension, rescale, then the first window pair from the file', async () => {
+    // stored 12-bit two's complement in 16-bit words, junk in the top nibble must be ignored
+    const stored = [0x0fff, 0xf000 | 0x0010, 0x0800, 0x07ff]; // -1, 16, -2048, 2047
+    const elements: SyntheticElement[] = [
+      ...imagePixelModule({ rows: 1, columns: 4, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 12, signed: true, pixelData: u16(stored) }),
+      { tag: [0x0028, 0x1052], vr: 'DS', value: '-100' },
+      { tag: [0x0028, 0x1053], vr: 'DS', value: '2' },
+      { tag: [0x0028, 0x1050], vr: 'DS', value: '0\\500' },
+      { tag: [0x0028, 0x1051], vr: 'DS', value: '200\\1000' },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    // modality values: -102, -68, -4196, 3994 ; window 0/200 -> [-100.5, 98.5]
+    const expected = [-102, -68, -4196, 3994].map((v) => (v <= -100.5 ? 0 : v > 98.5 ? 255 : Math.round(((v + 0.5) / 199 + 0.5) * 255)));
+    expect(grey(decoded.image)).toEqual(expected);
+    expect(decoded.dicom?.window).toEqual({ center: 0, width: 200, source: 'file' });
+    expect(Array.from(decoded.raw!.data)).toEqual(Array.from(new Int16Array(new Uint16Array(stored).buffer)));
+  });
+
+  it('PALETTE COLOR looks each value up in the red, green and blue tables', async () => {
+    const table = (entries: number[]) => u16(entries.map((v) => v * 257)); // 16-bit entries
+    const elements: SyntheticElement[] = [
+      ...imagePixelModule({ rows: 1, columns: 4, photometric: 'PALETTE COLOR', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([10, 11, 12, 200]) }),
+      { tag: [0x0028, 0x1101], vr: 'US', value: [3, 10, 16] },
+      { tag: [0x0028, 0x1102], vr: 'US', value: [3, 10, 16] },
+      { tag: [0x0028, 0x1103], vr: 'US', value: [3, 10, 16] },
+      { tag: [0x0028, 0x1201], vr: 'OW', value: table([255, 0, 0]) },
+      { tag: [0x0028, 0x1202], vr: 'OW', value: table([0, 255, 0]) },
+      { tag: [0x0028, 0x1203], vr: 'OW', value: table([0, 0, 255]) },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    // 200 is past the table: it takes the last entry
+    expect(Array.from(decoded.image.data)).toEqual([255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255]);
+    expect(decoded.dicom?.window).toBeUndefined();
+  });
+
+  it('picks the requested frame of a multi-frame file', async () => {
+    const elements = [
+      ...imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255, 255, 0, 7, 7]) }),
+      { tag: [0x0028, 0x0008], vr: 'IS', value: '3' } as SyntheticElement,
+    ];
+    const file = syntheticDicom(elements);
+    expect(grey((await decodeDicom(file, { frame: 1 })).image)).toEqual([255, 0]);
+    const last = await decodeDicom(file, { frame: 2 });
+    expect(Array.from(last.raw!.data)).toEqual([7, 7]);
+    expect(last.frames).toBe(3);
+  });
+
+  it('refuses by name: near-lossless JPEG-LS, missing pixel data, short pixel data', async () => {
+    const pixels = imagePixelModule({ rows: 2, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([1, 2, 3, 4]) });
+    await expect(decodeDicom(syntheticDicom(pixels, '1.2.840.10008.1.2.4.81'))).rejects.toThrow('unsupported compression (JPEG-LS Near-lossless)');
+    await expect(decodeDicom(syntheticDicom(pixels.slice(0, -1)))).rejects.toThrow('no pixel data');
+    const short = imagePixelModule({ rows: 4, columns: 4, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([1, 2, 3, 4]) });
+    await expect(decodeDicom(syntheticDicom(short))).rejects.toThrow('truncated file');
+  });
+});
