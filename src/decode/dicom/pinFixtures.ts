@@ -11,7 +11,7 @@ import { decodeImageFile } from '../index';
 import { writePng } from '../../cli/io';
 import { describeFixture, type FixtureOutcome } from './fixtureOutcome';
 
-export const SAMPLES_DIR = resolve(process.cwd(), '../shared/dicom-samples');
+const SAMPLES_DIR = resolve(process.cwd(), '../shared/dicom-samples');
 const FIXTURES_PATH = resolve(process.cwd(), 'src/decode/dicom/fixtures.json');
 
 async function main(): Promise<void> {
