@@ -45,10 +45,15 @@ async function pixels(page: Page, view: Parameters<CipherScanHooks['getPixels']>
 }
 
 async function cliEncrypt(keyPath: string, input: string, out: string): Promise<Uint8Array> {
-  await run('npm', ['run', '--silent', 'cli', '--', 'encrypt', '--key', keyPath, '--in', input, '--out', out], {
-    cwd: ROOT,
-    env: { ...process.env, CIPHERSCAN_PASSPHRASE: PASSPHRASE },
-  });
+  try {
+    await run('npm', ['run', '--silent', 'cli', '--', 'encrypt', '--key', keyPath, '--in', input, '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, CIPHERSCAN_PASSPHRASE: PASSPHRASE },
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; code?: number };
+    throw new Error(`cli encrypt failed (exit ${e.code}): ${e.stderr?.trim() ?? String(err)}`);
+  }
   return new Uint8Array(readFileSync(out));
 }
 
@@ -244,6 +249,13 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   // the original shown is the model input: not all one value, and different from the encrypted view
   const original = await pixels(page, 'original');
   const encrypted = await pixels(page, 'encrypted');
+
+  // switching WebGPU off gives the CPU path and the very same bytes
+  await page.getByTestId('prefer-gpu').uncheck();
+  await page.getByTestId('encrypt').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.computePath)).toBe('cpu');
+  await expect(page.getByTestId('compute-path')).toContainText('CPU');
+  expect((await pixels(page, 'encrypted'))!.base64).toBe(encrypted!.base64);
   expect(original!.width).toBe(200);
   expect(original!.base64).not.toBe(encrypted!.base64);
 

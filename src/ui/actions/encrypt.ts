@@ -9,7 +9,7 @@ import { useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
-import { bpeEngine, describePath, planFor } from '../services/compute';
+import { describePath, planFor, runBpe } from '../services/compute';
 import { pipelineBridge } from '../../worker/bridge';
 import { readableError } from './loadFiles';
 
@@ -25,10 +25,9 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
   results.setBusy('encrypting');
   try {
     results.setError(null);
-    const engine = await bpeEngine(useSettings.getState().preferGpu);
     const plan = await planFor(key);
     const t0 = performance.now();
-    const batch = await engine.encrypt(plan, targets.map((f) => f.modelInput!.data));
+    const { bytes: batch, engine } = await runBpe(useSettings.getState().preferGpu, plan, 'encrypt', targets.map((f) => f.modelInput!.data));
     results.time('encrypt', performance.now() - t0);
     results.setComputePath(describePath(engine));
     if (useKey.getState().key !== key) return; // the key changed while we worked: these results are stale

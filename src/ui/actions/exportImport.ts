@@ -17,7 +17,7 @@ import { useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { saveBytes } from '../download';
-import { BLOCK_SIZE, bpeEngine, MODEL_SIZE, planFor } from '../services/compute';
+import { BLOCK_SIZE, MODEL_SIZE, planFor, runBpe } from '../services/compute';
 import { readableError } from './loadFiles';
 
 function current() {
@@ -43,8 +43,7 @@ export async function exportDecryptedPng(): Promise<void> {
   if (!file || !key || !r?.encrypted || !file.modelInput) return;
   useResults.getState().setBusy('decrypting');
   try {
-    const engine = await bpeEngine(useSettings.getState().preferGpu);
-    const data = await engine.decrypt(await planFor(key), r.encrypted.data);
+    const { bytes: data } = await runBpe(useSettings.getState().preferGpu, await planFor(key), 'decrypt', r.encrypted.data);
     const decrypted: RgbImage = { width: r.encrypted.width, height: r.encrypted.height, data };
     if (!bytesEqual(decrypted.data, file.modelInput.data)) throw new Error('the decrypted image does not match the original (this is a bug)');
     useResults.getState().patch(file.id, { decrypted });
@@ -99,10 +98,10 @@ export async function openProtectedFile(file: File): Promise<void> {
     if (isPng) {
       const { image, header } = decodeEncryptedPng(bytes, key);
       if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
-      const engine = await bpeEngine(useSettings.getState().preferGpu);
       const plan = await planFor(key);
       if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
-      const plain: RgbImage = { width: image.width, height: image.height, data: await engine.decrypt(plan, image.data) };
+      const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
+      const plain: RgbImage = { width: image.width, height: image.height, data: plainBytes };
       results.setOpened({ kind: 'encrypted-png', image: plain, details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`], matchesFileId: findMatchingFile(plain) });
       return;
     }

@@ -14,6 +14,7 @@ import { encryptReadyFiles } from '../actions/encrypt';
 import { usePanZoom } from '../usePanZoom';
 import { ImageCanvas } from './ImageCanvas';
 import { MetricsList } from './MetricsList';
+import { GpuToggle } from './GpuToggle';
 import { ZoomControls } from './ZoomControls';
 
 export function useViewImages(): Record<ViewName, RgbImage | undefined> {
@@ -56,6 +57,7 @@ export function ViewGrid() {
         <button type="button" className="primary" data-testid="encrypt" disabled={!hasReady || busy === 'encrypting'} onClick={() => void encryptReadyFiles()}>
           {busy === 'encrypting' ? 'Encrypting…' : 'Encrypt all ready scans'}
         </button>
+        <GpuToggle />
         <ZoomControls />
       </div>
       <div className="view-grid">

@@ -6,7 +6,7 @@
  * Must never: keep a plan for a key the user has replaced (plans are keyed by the
  * CipherKey object in a WeakMap, so they go when the key goes).
  */
-import { createBpeEngine, type BpeEngine } from '../../cipher/bpe/engine';
+import { createBpeEngine, createCpuBpeEngine, type BpeEngine } from '../../cipher/bpe/engine';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey, type BpePlan } from '../../cipher/bpe/plan';
 import type { CipherKey } from '../../keys/key';
 import type { ComputePath } from '../../state/results';
@@ -38,4 +38,23 @@ export function planFor(key: CipherKey): Promise<BpePlan> {
 export function describePath(engine: BpeEngine): ComputePath {
   if (engine.path === 'webgpu') return { path: 'webgpu', detail: engine.adapterInfo ? `${engine.label} — ${engine.adapterInfo}` : engine.label };
   return { path: 'cpu', detail: engine.fallbackReason ? `${engine.label}; ${engine.fallbackReason}` : engine.label };
+}
+
+/**
+ * Runs one direction of BPE on a batch with the preferred engine. If the GPU path
+ * fails mid-way (device lost, out of memory), the engine is dropped from the cache
+ * and the batch is redone on the CPU reference, which gives the same bytes; the
+ * returned engine says which path actually produced them.
+ */
+export async function runBpe(preferGpu: boolean, plan: BpePlan, direction: 'encrypt' | 'decrypt', images: Uint8Array[] | Uint8Array): Promise<{ bytes: Uint8Array; engine: BpeEngine }> {
+  const engine = await bpeEngine(preferGpu);
+  try {
+    return { bytes: await engine[direction](plan, images), engine };
+  } catch (err) {
+    if (engine.path !== 'webgpu') throw err;
+    engines.delete(preferGpu);
+    engine.dispose();
+    const cpu = createCpuBpeEngine(`WebGPU failed during this step (${err instanceof Error ? err.message : String(err)})`);
+    return { bytes: await cpu[direction](plan, images), engine: cpu };
+  }
 }
