@@ -62,22 +62,26 @@ const PIXEL_MASK: u32 = 0x7fffffu;
 fn pixelOut(imageBaseByte: u32, entry: u32) -> u32 {
   let address = imageBaseByte + (entry & PIXEL_MASK) * 3u;
   let w = address >> 2u;
-  let offset = address & 3u;
+  let shift = (address & 3u) * 8u;
   // A pixel spans a second word only when it starts at byte 2 or 3 of the first
   // (half the pixels); skip that load otherwise. w + 1 is then inside the image.
   let lo = inputWords[w];
   var hi = 0u;
-  if (offset >= 2u) {
+  if (shift >= 16u) {
     hi = inputWords[w + 1u];
   }
-  var packed = 0u;
-  for (var c = 0u; c < 3u; c = c + 1u) {
-    let o = offset + ((entry >> (23u + 2u * c)) & 3u);
-    var v = select(hi >> ((o - 4u) * 8u), lo >> (o * 8u), o < 4u) & 0xffu;
-    v = v ^ (((entry >> (29u + c)) & 1u) * 0xffu); // 255 - v == v ^ 255 for a byte
-    packed = packed | (v << (8u * c));
-  }
-  return packed;
+  // The pixel's 3 source bytes in the low 24 bits (hi is 0 when shift < 16, and
+  // the & 31 keeps the shift defined when shift is 0).
+  let window = (lo >> shift) | (hi << ((32u - shift) & 31u));
+  // Output channel c takes source channel (entry >> 23 + 2c) & 3, i.e. bit shift
+  // 8 * that = (entry >> 20 + 2c) & 0x18.
+  let picked = ((window >> ((entry >> 20u) & 0x18u)) & 0xffu)
+    | (((window >> ((entry >> 22u) & 0x18u)) & 0xffu) << 8u)
+    | (((window >> ((entry >> 24u) & 0x18u)) & 0xffu) << 16u);
+  // 255 - v == v ^ 255 for a byte: expand the 3 inversion bits to byte masks.
+  let flips = entry >> 29u;
+  let mask = ((flips & 1u) * 0xffu) | ((flips & 2u) * 0x7f80u) | ((flips & 4u) * 0x3fc000u);
+  return picked ^ mask;
 }
 
 // 4 pixels (12 bytes) as 3 words; pixels past the image's last (a partial last
