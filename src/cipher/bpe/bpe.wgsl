@@ -44,9 +44,9 @@ struct Geometry {
   blocksPerSide: u32, // S / B
   imageBytes: u32,    // S * S * 3
   strideWords: u32,   // 3 * ceil(S * S / 4)
+  quadsPerImage: u32, // ceil(S * S / 4): invocations per image (no division in the kernel)
+  pixelsPerImage: u32, // S * S
   pad0: u32,
-  pad1: u32,
-  pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> geo: Geometry;
@@ -87,7 +87,7 @@ fn pixelOut(imageBaseByte: u32, entry: u32) -> u32 {
 // 4 pixels (12 bytes) as 3 words; pixels past the image's last (a partial last
 // group) are written as 0, so the stride padding never carries image data.
 fn storeQuad(image: u32, quad: u32, q: vec4<u32>) {
-  let valid = vec4<u32>(quad * 4u) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(geo.imageSize * geo.imageSize);
+  let valid = vec4<u32>(quad * 4u) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(geo.pixelsPerImage);
   let p = select(vec4<u32>(0u), q, valid);
   let first = image * geo.strideWords + quad * 3u;
   outputWords[first] = p.x | (p.y << 24u);
@@ -99,7 +99,7 @@ fn storeQuad(image: u32, quad: u32, q: vec4<u32>) {
 @compute @workgroup_size(64, 1, 1)
 fn gatherWithTable(@builtin(global_invocation_id) gid: vec3<u32>) {
   let quad = gid.x;
-  if (quad >= geo.strideWords / 3u) {
+  if (quad >= geo.quadsPerImage) {
     return;
   }
   let image = gid.y;
@@ -129,12 +129,12 @@ fn blockPixelEntry(p: u32) -> u32 {
 @compute @workgroup_size(64, 1, 1)
 fn gatherWithBlocks(@builtin(global_invocation_id) gid: vec3<u32>) {
   let quad = gid.x;
-  if (quad >= geo.strideWords / 3u) {
+  if (quad >= geo.quadsPerImage) {
     return;
   }
   let image = gid.y;
   let base = image * geo.strideWords * 4u;
-  let last = geo.imageSize * geo.imageSize - 1u; // clamp a partial group's coordinates into the image
+  let last = geo.pixelsPerImage - 1u; // clamp a partial group's coordinates into the image
   let p = quad * 4u;
   storeQuad(image, quad, vec4<u32>(
     pixelOut(base, blockPixelEntry(min(p, last))), pixelOut(base, blockPixelEntry(min(p + 1u, last))),

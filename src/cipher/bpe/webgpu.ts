@@ -271,7 +271,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     if (!entry) {
       const S = plan.imageSize;
       const B = plan.blockSize;
-      const geometry = new Uint32Array([S, B, S / B, S * S * 3, imageStrideBytes(plan) / 4, 0, 0, 0]);
+      const geometry = new Uint32Array([S, B, S / B, S * S * 3, imageStrideBytes(plan) / 4, imageStrideBytes(plan) / 12, S * S, 0]); // Geometry in bpe.wgsl
       entry = { geometry: upload(geometry, GPUBufferUsage.UNIFORM, 'bpe geometry'), tables: {} };
       planCache.set(plan, entry);
       if (planCache.size > MAX_CACHED_PLANS) {
