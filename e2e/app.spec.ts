@@ -8,7 +8,8 @@
  * that no request leaves the origin and no storage is used.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Download, type Page } from '@playwright/test';
@@ -28,6 +29,17 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const DICOM = join(ROOT, '../shared/dicom-samples/MR_small.dcm');
 const JPEG_DIR = join(ROOT, '../shared/datasets/brain-mri/Training/glioma');
 const PASSPHRASE = 'violet harbour lantern 7 quietly';
+
+// Files this spec writes go to a private temp folder, not test-results/: other Playwright runs in
+// the same checkout clean test-results/ when they start, which would pull files from under us.
+let scratchDir = '';
+const scratch = (name: string) => join(scratchDir, name);
+test.beforeEach(() => {
+  scratchDir = mkdtempSync(join(tmpdir(), 'cipherscan-app-e2e-'));
+});
+test.afterEach(() => {
+  rmSync(scratchDir, { recursive: true, force: true });
+});
 
 async function saveDownload(page: Page, click: () => Promise<void>, path: string): Promise<Download> {
   const [download] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -69,13 +81,13 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   // Inputs, made at test time: a synthetic phantom PNG, one real JPEG (read from ../shared, never copied
   // into the repo), a real DICOM, and a corrupt file that claims to be a PNG.
-  const pngPath = testInfo.outputPath('phantom.png');
+  const pngPath = scratch('phantom.png');
   writeFileSync(pngPath, encodeRgbPng(brainPhantom({ seed: 77, lesion: 0.15 })));
-  const corruptPath = testInfo.outputPath('corrupt.png');
+  const corruptPath = scratch('corrupt.png');
   const corrupt = readFileSync(pngPath).subarray(0, 300);
   writeFileSync(corruptPath, corrupt);
   const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
-  const jpegPath = jpegs.length ? testInfo.outputPath('mri.jpg') : null;
+  const jpegPath = jpegs.length ? scratch('mri.jpg') : null;
   if (jpegPath) copyFileSync(join(JPEG_DIR, jpegs[0]), jpegPath);
 
   await page.goto('/');
@@ -115,17 +127,17 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect(page.getByTestId('metrics-encrypted')).toBeVisible();
 
   // --- the page's encrypted images are the CLI's, byte for byte --------------------------------
-  const keyPath = testInfo.outputPath('key.json');
+  const keyPath = scratch('key.json');
   const keyDownload = await saveDownload(page, () => page.getByTestId('export-key').click(), keyPath);
   expect(keyDownload.suggestedFilename()).toBe('cipherscan-key.json');
   expect(readFileSync(keyPath, 'utf8')).not.toContain(PASSPHRASE);
   const cases: Array<[typeof pngFile, string]> = [[pngFile, pngPath], [dicomFile, DICOM], ...(jpegFile && jpegPath ? [[jpegFile, jpegPath] as [typeof pngFile, string]] : [])];
   for (const [file, input] of cases) {
     await selectFile(page, file.id);
-    const pagePng = testInfo.outputPath(`${file.id}-page.png`);
+    const pagePng = scratch(`${file.id}-page.png`);
     const d = await saveDownload(page, () => page.getByTestId('export-encrypted').click(), pagePng);
     expect(d.suggestedFilename()).toBe(`${file.label}-encrypted.png`); // neutral name, never the original file name
-    const cliBytes = await cliEncrypt(keyPath, input, testInfo.outputPath(`${file.id}-cli.png`));
+    const cliBytes = await cliEncrypt(keyPath, input, scratch(`${file.id}-cli.png`));
     const shown = await pixels(page, 'encrypted');
     expect(shown).not.toBeNull();
     const cliPixels = decodeRgbPng(cliBytes).image;
@@ -135,9 +147,9 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   // --- decrypted export round-trips to the original model input --------------------------------
   await selectFile(page, pngFile.id);
-  await saveDownload(page, () => page.getByTestId('export-decrypted').click(), testInfo.outputPath('decrypted.png'));
+  await saveDownload(page, () => page.getByTestId('export-decrypted').click(), scratch('decrypted.png'));
   const original = await pixels(page, 'original');
-  expect(Buffer.from(decodeRgbPng(new Uint8Array(readFileSync(testInfo.outputPath('decrypted.png')))).image.data).toString('base64')).toBe(original!.base64);
+  expect(Buffer.from(decodeRgbPng(new Uint8Array(readFileSync(scratch('decrypted.png')))).image.data).toString('base64')).toBe(original!.base64);
 
   // --- every attack, with its metrics and note -------------------------------------------------
   const kinds = await page.getByTestId('attack-kind').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -165,7 +177,7 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect(page.getByTestId('known-weakness')).toContainText('one known plain/encrypted image pair reveals the key');
 
   // --- AES package: export, re-import, same pixels; tampered or wrong key: refused, nothing shown
-  const pkgPath = testInfo.outputPath('scan.csp');
+  const pkgPath = scratch('scan.csp');
   const pkg = await saveDownload(page, () => page.getByTestId('export-package').click(), pkgPath);
   expect(pkg.suggestedFilename()).toBe(`${pngFile.label}.csp`);
   await expect(page.getByTestId('package-footprint')).toBeVisible();
@@ -175,8 +187,8 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   const tampered = new Uint8Array(readFileSync(pkgPath));
   tampered[Math.floor(tampered.length * 0.6)] ^= 0x04;
-  writeFileSync(testInfo.outputPath('tampered.csp'), tampered);
-  await page.getByTestId('protected-file-input').setInputFiles(testInfo.outputPath('tampered.csp'));
+  writeFileSync(scratch('tampered.csp'), tampered);
+  await page.getByTestId('protected-file-input').setInputFiles(scratch('tampered.csp'));
   await expect(page.getByTestId('workspace-error')).toContainText('altered');
   await expect(page.getByTestId('opened-file')).toHaveCount(0);
   expect(await pixels(page, 'opened')).toBeNull();
@@ -186,7 +198,7 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect.poll(() => page.evaluate(() => window.__cipherscan.files().some((f) => f.status === 'encrypted'))).toBe(false);
   await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
   await expect(page.getByTestId('workspace-error')).toContainText(/wrong key/i);
-  await page.getByTestId('protected-file-input').setInputFiles(testInfo.outputPath(`${pngFile.id}-page.png`));
+  await page.getByTestId('protected-file-input').setInputFiles(scratch(`${pngFile.id}-page.png`));
   await expect(page.getByTestId('workspace-error')).toContainText(/wrong key/i);
   await expect(page.getByTestId('opened-file')).toHaveCount(0);
 

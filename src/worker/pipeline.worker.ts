@@ -40,8 +40,11 @@ const api = {
       const decoded = await decodeImageFile(bytes, name, { frame });
       const modelInput = toModelInput(decoded.image, modelSize);
       const result: DecodeResult = { decoded, modelInput, ms: performance.now() - t0 };
-      const transfer: Transferable[] = [decoded.image.data.buffer as ArrayBuffer, modelInput.data.buffer as ArrayBuffer];
-      if (decoded.raw && decoded.raw.data.buffer !== decoded.image.data.buffer) transfer.push(decoded.raw.data.buffer as ArrayBuffer);
+      // Move the two pixel arrays this module made or owns whole; `raw` may be a view into a codec's
+      // buffer (not ours to detach), so it is copied by structured clone instead.
+      const transfer = [...new Set([decoded.image.data.buffer, modelInput.data.buffer])].filter(
+        (b): b is ArrayBuffer => b instanceof ArrayBuffer && b !== decoded.raw?.data.buffer,
+      );
       return Comlink.transfer(result, transfer);
     } catch (err) {
       rethrowPlain(err);
