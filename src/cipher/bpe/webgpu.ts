@@ -364,11 +364,25 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
   }
 
   async function runAndRead(plan: BpePlan, direction: BpeDirection, images: Uint8Array[] | Uint8Array): Promise<Uint8Array> {
-    const { output, count, encoder, input } = runToBuffer(plan, direction, images);
-    const readback = gpu.createBuffer({ label: 'bpe readback', size: output.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    encoder.copyBufferToBuffer(output, 0, readback, 0, output.size);
-    gpu.queue.submit([encoder.finish()]);
+    // WebGPU reports validation and memory errors asynchronously, not by throwing:
+    // scope them so a failed dispatch is an exception here, never silent garbage.
+    gpu.pushErrorScope('out-of-memory');
+    gpu.pushErrorScope('validation');
+    let run: ReturnType<typeof runToBuffer>;
+    let readback: GPUBuffer;
+    let errors: GPUError[] = [];
     try {
+      run = runToBuffer(plan, direction, images);
+      readback = gpu.createBuffer({ label: 'bpe readback', size: run.output.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      run.encoder.copyBufferToBuffer(run.output, 0, readback, 0, run.output.size);
+      gpu.queue.submit([run.encoder.finish()]);
+    } finally {
+      // popped even when encoding threw, so the scopes stay balanced
+      errors = (await Promise.all([gpu.popErrorScope(), gpu.popErrorScope()])).filter((e): e is GPUError => e !== null);
+    }
+    const { output, count, input } = run;
+    try {
+      if (errors.length) throw new Error(`the GPU refused the BPE ${direction}: ${errors.map((e) => e.message).join('; ')}`);
       await readback.mapAsync(GPUMapMode.READ);
       const packed = new Uint8Array(readback.getMappedRange());
       const n = plan.imageSize * plan.imageSize * 3;
