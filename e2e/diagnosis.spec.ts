@@ -160,3 +160,45 @@ test('without trained models the panel says so and offers no diagnosis', async (
   await expect(page.getByTestId('no-model')).toContainText('No trained model available');
   await expect(page.getByTestId('diagnose')).toHaveCount(0);
 });
+
+test('on the webgpu backend the encrypted image goes from the BPE kernel to the model on the GPU, same answer as the CLI', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
+  const mode = await applyGpuMode(page, testInfo);
+  test.skip(mode === 'webgpu-off', 'needs WebGPU');
+  const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
+  test.skip(jpegs.length === 0, `no brain-MRI test images at ${JPEG_DIR}`);
+  const jpegPath = testInfo.outputPath('mri.jpg');
+  writeFileSync(jpegPath, readFileSync(join(JPEG_DIR, jpegs[1] ?? jpegs[0])));
+  const { dirs, fixtures } = brainModels(testInfo.outputPath('models'));
+  if (fixtures) await serveFixtures(page, dirs);
+  const name = Object.keys(dirs).sort()[0];
+
+  // forced: the probe would (rightly) pick wasm over a software adapter
+  await page.goto('/?inference=webgpu');
+  await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
+  await page.getByTestId('file-input').setInputFiles(jpegPath);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready']);
+  const fileId = (await page.evaluate(() => window.__cipherscan.files()))[0].id;
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
+  const keyPath = testInfo.outputPath('key.json');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-key').click()]);
+  await download.saveAs(keyPath);
+
+  await page.getByTestId('model-dataset').selectOption('brain-mri');
+  await page.getByTestId(`model-arch-${name.split('-')[0]}`).click();
+  await page.getByTestId('diagnose').click();
+  await expect.poll(() => page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const), { timeout: 240_000 }).toBe(name);
+  const backend = (await page.evaluate(() => window.__cipherscanDiagnosis!.backend()))!;
+  test.skip(backend.backend !== 'webgpu', `the tfjs webgpu backend did not start here: ${backend.probes.map((p) => `${p.backend} ${p.note ?? ''}`).join('; ')}`);
+  const r = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [fileId, name] as const))!;
+  expect(r.backend).toBe('webgpu');
+  expect(r.encrypted.inputPath).toBe('gpu-buffer');
+  await expect(page.getByTestId('encrypted-latency')).toContainText('no CPU round trip');
+  expect(r.agree).toBe(true);
+  expect(r.maxAbsLogitDiff).toBeLessThan(1e-3);
+  const cli = await cliDiagnose(dirs[name], jpegPath, keyPath);
+  expect(r.encrypted.prediction.className).toBe(cli.encrypted.class);
+  const diff = Math.max(...r.encrypted.prediction.probabilities.map((p, i) => Math.abs(p - cli.encrypted.probabilities[i])));
+  expect(diff, 'webgpu page vs wasm CLI probabilities').toBeLessThan(1e-3);
+});

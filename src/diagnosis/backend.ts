@@ -17,8 +17,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { summarizeAdapter } from '../cipher/bpe/webgpu';
 
-export type InferenceBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly InferenceBackend[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+import { BACKEND_ORDER, type InferenceBackend } from './backendNames';
+
+export { BACKEND_ORDER, type InferenceBackend };
 
 export interface BackendProbe {
   backend: InferenceBackend;

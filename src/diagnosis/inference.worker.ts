@@ -16,7 +16,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
 import { selectInferenceBackend, type BackendChoice, type SelectOptions } from './backend';
-import { gpuBufferEncryptor } from './gpuInput';
+import { gpuInputPath } from './gpuInput';
 import { DiagnosisSession, type LoadedModelInfo, type SideBySideDiagnosis } from './session';
 import { useBundledWasmFiles } from './wasmAssets';
 
@@ -42,7 +42,10 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   }
   const choice = await backend.choice;
   // On WebGPU the encrypted image goes from the BPE kernel to the model as a GPU buffer.
-  session ??= new DiagnosisSession(choice.backend === 'webgpu' ? await gpuBufferEncryptor() : undefined);
+  if (!session) {
+    const gpu = choice.backend === 'webgpu' ? await gpuInputPath() : undefined;
+    session = new DiagnosisSession(gpu?.encrypt, gpu?.upload);
+  }
   return choice;
 }
 

@@ -54,7 +54,7 @@ function sourceOf(spec: BrowserModelSpec): ModelSource {
 export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig): Promise<BrowserInferenceBenchResult> {
   useBundledWasmFiles();
   const appChoice = await selectInferenceBackend({ preferGpu: true });
-  const images = Array.from({ length: cfg.options.batch }, (_, i) => toModelInput(brainPhantom({ seed: 100 + i, lesion: i % 3 === 0 ? 0.2 : 0 }), 200));
+  const images = Array.from({ length: Math.max(1, cfg.options.batch) }, (_, i) => toModelInput(brainPhantom({ seed: 100 + i, lesion: i % 3 === 0 ? 0.2 : 0 }), 200));
   const plan = await planForKey(await generateKey());
   const results: ModelBenchResult[] = [];
   const skipped: string[] = [];
@@ -72,9 +72,9 @@ export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig)
     const slow = gflops < 5;
     const options: InferenceBenchOptions =
       gflops < 0.5
-        ? { ...cfg.options, minMs: 0, minRuns: 1, maxRuns: 1, batch: 0 }
+        ? { ...cfg.options, minMs: 0, minRuns: 1, maxRuns: 1, batch: 0, warmUpOnce: true }
         : slow
-          ? { ...cfg.options, minMs: 0, minRuns: 2, maxRuns: 2, batch: Math.min(4, cfg.options.batch) }
+          ? { ...cfg.options, minMs: 0, minRuns: 2, maxRuns: 2, batch: Math.min(4, cfg.options.batch), warmUpOnce: true }
           : { ...cfg.options };
     if (backend === 'webgpu') {
       const gpu = await gpuBufferEncryptor();

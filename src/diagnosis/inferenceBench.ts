@@ -52,6 +52,8 @@ export interface InferenceBenchOptions {
   minRuns: number;
   maxRuns: number;
   batch: number;
+  /** warm up only the first variant of each group (slow backends: the variants share their shaders) */
+  warmUpOnce?: boolean;
   /** extra encryptors to time beside the CPU gather (the page's GPU-buffer path on webgpu) */
   encryptors?: Record<string, EncryptForModel>;
 }
@@ -96,8 +98,9 @@ interface Variant {
  * whose load drifts (others training, here) slows them all alike and the ratios
  * between them stay fair.
  */
-export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns'>): Promise<TimedRuns[]> {
-  for (const v of variants) await v.work(); // warm-up: shader compilation, buffer allocation
+export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>): Promise<TimedRuns[]> {
+  // warm-up: shader compilation, buffer allocation (the variants share the model's programs: once is enough on slow backends)
+  for (const v of o.warmUpOnce ? variants.slice(0, 1) : variants) await v.work();
   const times: number[][] = variants.map(() => []);
   const start = performance.now();
   let rounds = 0;

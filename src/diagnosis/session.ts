@@ -86,7 +86,14 @@ export class DiagnosisSession {
   /** one plan, for the last key seen (plans are key material: keep no history) */
   private plan: { keyCheck: string; plan: Promise<BpePlan> } | undefined;
 
-  constructor(private readonly encryptForModel: EncryptForModel = encryptOnCpu) {}
+  /**
+   * @param encryptForModel how the encrypted image reaches the adapted model (CPU gather by default)
+   * @param uploadPlain how the original reaches the plain model (default: tfjs's own upload)
+   */
+  constructor(
+    private readonly encryptForModel: EncryptForModel = encryptOnCpu,
+    private readonly uploadPlain?: (plain: RgbImage) => tf.Tensor4D,
+  ) {}
 
   has(name: string): boolean {
     return this.models.has(name);
@@ -104,7 +111,7 @@ export class DiagnosisSession {
     }
     const loadMs = performance.now() - t0;
     const t1 = performance.now();
-    warmUp(model);
+    await warmUp(model);
     const warmUpMs = performance.now() - t1;
     return { name, classes: model.classes, architecture: model.config.architecture, parameters: parameterCount(model), loadMs, warmUpMs };
   }
@@ -126,7 +133,19 @@ export class DiagnosisSession {
 
   /** The plain model alone on the original (no key). */
   async predictPlain(name: string, plainInput: RgbImage): Promise<TimedPrediction> {
-    return timedPredict(this.requireModel(name), plainInput);
+    return this.timedPlain(this.requireModel(name), plainInput);
+  }
+
+  private async timedPlain(model: DiagnosisModel, plainInput: RgbImage): Promise<TimedPrediction> {
+    if (!this.uploadPlain) return timedPredict(model, plainInput);
+    const t0 = performance.now();
+    const input = this.uploadPlain(plainInput);
+    try {
+      const [prediction] = await model.predict(input);
+      return { prediction, ms: performance.now() - t0 };
+    } finally {
+      input.dispose();
+    }
   }
 
   async diagnose(name: string, plainInput: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis> {
@@ -135,7 +154,7 @@ export class DiagnosisSession {
     const adapted = await this.adaptedModel(name, key);
     const plan = await this.planFor(key);
 
-    const plain = await timedPredict(model, plainInput);
+    const plain = await this.timedPlain(model, plainInput);
 
     const t0 = performance.now();
     const { input, path } = await this.encryptForModel(plan, plainInput);
@@ -201,12 +220,19 @@ async function timedPredict(model: DiagnosisModel, input: RgbImage | tf.Tensor4D
   return { prediction, ms: performance.now() - t0 };
 }
 
-/** One blank image through the model: compiles shaders / fills caches on the backend. */
-export function warmUp(model: DiagnosisModel): void {
+/**
+ * One blank image through the model: compiles shaders / fills caches on the
+ * backend. Read back asynchronously: a synchronous read on webgpu blocks, and in
+ * a worker on SwiftShader it left later buffer mappings failing.
+ */
+export async function warmUp(model: DiagnosisModel): Promise<void> {
   const s = model.config.imageSize;
   const out = tf.tidy(() => model.logits(tf.zeros([1, s, s, 3]) as tf.Tensor4D));
-  out.dataSync();
-  out.dispose();
+  try {
+    await out.data();
+  } finally {
+    out.dispose();
+  }
 }
 
 function parameterCount(model: DiagnosisModel): number {

@@ -6,6 +6,7 @@
  * Must never: diagnose without a key or with a stale result shown for another
  * key, pretend a model exists when it does not, or log scans or keys.
  */
+import { BACKEND_ORDER, type InferenceBackend } from '../../diagnosis/backendNames';
 import { diagnoseInWorker, forgetKeyInWorker, loadModelInWorker, startInference } from '../../diagnosis/client';
 import { discoverModels, type ModelEntry } from '../../diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../../state/diagnosis';
@@ -30,8 +31,19 @@ export function probeModels(): Promise<void> {
   return probing;
 }
 
+/**
+ * `?inference=webgpu|webgl|wasm|cpu` in the page URL forces one backend (to compare
+ * on a real GPU, and for the end-to-end test of the GPU-buffer path); otherwise
+ * the worker times a probe and takes the fastest.
+ */
+export function forcedBackend(search = location.search): InferenceBackend | undefined {
+  const asked = new URLSearchParams(search).get('inference');
+  return BACKEND_ORDER.find((b) => b === asked);
+}
+
 async function ensureBackend(): Promise<void> {
-  const backend = await startInference({ preferGpu: useSettings.getState().preferGpu });
+  const only = forcedBackend();
+  const backend = await startInference(only ? { only } : { preferGpu: useSettings.getState().preferGpu });
   useDiagnosis.getState().setBackend(backend);
 }
 
