@@ -116,6 +116,7 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect(page.getByTestId('passphrase-strength')).toBeVisible();
   await page.getByTestId('derive-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
+  const passphraseCheck = await page.evaluate(() => window.__cipherscan.keyCheck);
 
   // --- encrypt, and the compute path the page reports ------------------------------------------
   await page.getByTestId('encrypt').click();
@@ -207,6 +208,13 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await page.getByTestId('key-file-passphrase').fill('not the passphrase');
   await page.getByTestId('key-file-open').click();
   await expect(page.getByTestId('key-error')).toContainText(/wrong key/i, { timeout: 60_000 });
+  // ... and with the right one it opens to the same key: the package opens again
+  await page.getByTestId('key-file-input').setInputFiles(keyPath);
+  await page.getByTestId('key-file-passphrase').fill(PASSPHRASE);
+  await page.getByTestId('key-file-open').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck), { timeout: 60_000 }).toBe(passphraseCheck);
+  await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
+  await expect(page.getByTestId('opened-match')).toContainText(`Identical, bit for bit, to ${pngFile.label}`);
 
   // --- privacy: same origin only, no storage, nothing secret in the console --------------------
   const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && new URL(u).origin !== origin);
@@ -255,6 +263,14 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
   await page.getByTestId('generate-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible();
+  // a random key's file round-trips: forget the key, import the file, same key-check value
+  const randomCheck = await page.evaluate(() => window.__cipherscan.keyCheck);
+  const keyPath = scratch('random-key.json');
+  await saveDownload(page, () => page.getByTestId('export-key').click(), keyPath);
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await expect(page.getByTestId('key-check')).toHaveCount(0);
+  await page.getByTestId('key-file-input').setInputFiles(keyPath);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).toBe(randomCheck);
   await page.getByTestId('encrypt').click();
   await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('encrypted');
 
