@@ -20,12 +20,22 @@ export function ScanDetails() {
         <dd>
           {decoded.image.width} × {decoded.image.height}
         </dd>
+        {file.decodeMs !== undefined && (
+          <>
+            <dt>Decoded in</dt>
+            <dd>{file.decodeMs.toFixed(file.decodeMs < 10 ? 1 : 0)} ms</dd>
+          </>
+        )}
         {decoded.dicom && (
           <>
             <dt>Modality</dt>
             <dd>{decoded.dicom.modality ?? '—'}</dd>
             <dt>Transfer syntax</dt>
             <dd>{decoded.dicom.transferSyntaxName}</dd>
+            <dt>Pixels</dt>
+            <dd>
+              {decoded.dicom.bitsStored}-bit {decoded.dicom.pixelRepresentation === 1 ? 'signed' : 'unsigned'}, {decoded.dicom.photometricInterpretation}
+            </dd>
             {decoded.dicom.window && (
               <>
                 <dt>Window</dt>
