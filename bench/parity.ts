@@ -164,8 +164,8 @@ export interface EngineParityResult {
 }
 
 /** What the app calls: the engine picks its path; its bytes must equal the reference either way. */
-export async function engineParity(c: ParityCase): Promise<EngineParityResult> {
-  const engine = await createBpeEngine({ preferGpu: true });
+export async function engineParity(c: ParityCase & { allowSoftwareGpu?: boolean }): Promise<EngineParityResult> {
+  const engine = await createBpeEngine({ preferGpu: true, allowSoftwareGpu: c.allowSoftwareGpu });
   try {
     const plan = await planForKey(await generateKey(), { imageSize: c.imageSize, blockSize: c.blockSize });
     const plain = randomBatch(c.imageSize * c.imageSize * 3 * c.batch);

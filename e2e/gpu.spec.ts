@@ -79,6 +79,11 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
     if (/swiftshader/i.test(r.adapterInfo ?? '')) {
       expect(r.softwareAdapter).toBe(true);
       expect(r.label).toBe('WebGPU (SwiftShader, software)');
+      // and a caller may refuse software adapters: then the CPU path, same bytes
+      const cpu = await page.evaluate(() => window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 2, allowSoftwareGpu: false }));
+      expect(cpu.path).toBe('cpu');
+      expect(cpu.fallbackReason).toMatch(/software/);
+      expect(cpu.encrypt.mismatches).toBe(0);
     }
     expect(r.encrypt.mismatches).toBe(0);
     expect(r.roundTrip.mismatches).toBe(0);

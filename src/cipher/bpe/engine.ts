@@ -36,6 +36,12 @@ export interface BpeEngine {
 export interface BpeEngineOptions {
   /** try WebGPU first (default true); false forces the CPU reference */
   preferGpu?: boolean;
+  /**
+   * accept a software adapter such as SwiftShader (default true, so the shader
+   * path runs and is shown even without a GPU). On SwiftShader the CPU reference
+   * is faster (bench/results/bpe.json); pass false to take the CPU path there.
+   */
+  allowSoftwareGpu?: boolean;
 }
 
 function concatenated(images: Uint8Array[] | Uint8Array): Uint8Array {
@@ -97,6 +103,10 @@ export async function createBpeEngine(options: BpeEngineOptions = {}): Promise<B
     return createCpuBpeEngine(reason);
   }
   const { adapter } = gpu;
+  if (adapter.software && options.allowSoftwareGpu === false) {
+    gpu.dispose();
+    return createCpuBpeEngine(`the WebGPU adapter is software (${adapter.label}) and software adapters were not allowed`);
+  }
   const adapterInfo = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' / ') || adapter.label;
   return engineOn(
     'webgpu',
