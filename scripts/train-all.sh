@@ -20,12 +20,12 @@ report() {
   [ -f "public/models/$1/model.json" ] && [ ! -f "docs/reports/$1.json" ] || return 0
   npx tsx src/cli/main.ts eval --model "public/models/$1" --data "$2" --report >> ".cache/logs/$1.eval.log" 2>&1
 }
-stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-brain-mri 10)"
+stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-brain-mri 20)"
 report cnn-brain-mri ../shared/datasets/brain-mri/Testing
-stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-brain-mri 8)" --teacher public/models/cnn-brain-mri
+stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-brain-mri 12)" --teacher public/models/cnn-brain-mri
 report vit-brain-mri ../shared/datasets/brain-mri/Testing
-stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 10)"
+stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 15)"
 report cnn-lung-histopathology ../shared/datasets/lung-histopathology/Testing
-stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-lung-histopathology 8)" --teacher public/models/cnn-lung-histopathology
+stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --epochs "$(epochs vit-lung-histopathology 10)" --teacher public/models/cnn-lung-histopathology
 report vit-lung-histopathology ../shared/datasets/lung-histopathology/Testing
 echo "all stages done"

@@ -4,6 +4,8 @@
  * blockFlip[i]:  x[blockSrc[i]] = blockFlip[i] ? 1 - e_i : e_i, hence
  *     W'[i, :] = (blockFlip[i] ? -1 : 1) * W[blockSrc[i], :]
  *     c'       = c + sum_{i: blockFlip[i]} W[blockSrc[i], :].
+ * With inputs centred (x - m, config.inputCentre), an inverted element is
+ * (1 - 2m) - (x - m), so the bias term is scaled by (1 - 2m): zero for m = 0.5.
  * Encrypted slot j holds plain block blockPerm[j]: the ViT position embedding of
  * slot j is the plain one of block blockPerm[j]; the CNN's keyed gather takes
  * plain cell blockPerm[j] from encrypted cell j.
@@ -20,7 +22,8 @@ export function checkPlanFits(plan: Pick<BpePlan, 'imageSize' | 'blockSize'>, g:
 }
 
 /** W is [B*B*3, D] row-major (one row per block element), c is [D]. */
-export function adaptPatchEmbedding(w: HostTensor, c: HostTensor, plan: Pick<BpePlan, 'blockSrc' | 'blockFlip'>): { w: HostTensor; c: HostTensor } {
+export function adaptPatchEmbedding(w: HostTensor, c: HostTensor, plan: Pick<BpePlan, 'blockSrc' | 'blockFlip'>, inputCentre = 0): { w: HostTensor; c: HostTensor } {
+  const biasScale = 1 - 2 * inputCentre;
   const [P, D] = w.shape;
   if (plan.blockSrc.length !== P) throw new Error(`key plan has ${plan.blockSrc.length} block elements; the model's patch embedding has ${P}`);
   const outW = new Float32Array(P * D);
@@ -32,7 +35,7 @@ export function adaptPatchEmbedding(w: HostTensor, c: HostTensor, plan: Pick<Bpe
       for (let d = 0; d < D; d++) {
         const v = w.data[from + d];
         outW[to + d] = -v;
-        outC[d] += v;
+        outC[d] += biasScale * v;
       }
     } else {
       outW.set(w.data.subarray(from, from + D), to);

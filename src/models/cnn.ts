@@ -51,11 +51,16 @@ export interface CnnOutputs {
  * cell q is taken from encrypted cell cellSource[q].
  */
 export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cellSource?: tf.Tensor1D): CnnOutputs {
-  const n = images.shape[0];
+  let cells: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), cfg.inputCentre ?? 0);
+  if (cellSource) cells = tf.gather(cells, cellSource, 1);
+  return cnnTrunk(cfg, w, cells as tf.Tensor3D);
+}
+
+/** Everything after the patch embedding and the keyed gather: cells [N, T, D] in plain order. */
+export function cnnTrunk(cfg: CnnConfig, w: Weights, cells: tf.Tensor3D): CnnOutputs {
+  const n = cells.shape[0];
   const g = gridSide(cfg);
   const D = cfg.width;
-  let cells: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'));
-  if (cellSource) cells = tf.gather(cells, cellSource, 1);
   let x = layerNorm(cells, need(w, 'stem.ln.g'), need(w, 'stem.ln.b')).reshape([n, g, g, D]) as tf.Tensor4D;
   for (let l = 0; l < cfg.depth; l++) {
     const p = `block${l}.`;

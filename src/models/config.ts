@@ -9,6 +9,11 @@ export interface PatchGeometry {
   imageSize: number;
   /** block side B in pixels; must equal the BPE block size (25) */
   patchSize: number;
+  /**
+   * The patch embedding sees x = pixel/255 - inputCentre (absent = 0). 0.5 makes
+   * inputs zero-mean and BPE's inversion a pure sign flip of x.
+   */
+  inputCentre?: number;
 }
 
 export interface VitConfig extends PatchGeometry {
@@ -44,9 +49,9 @@ export function gridSide(g: PatchGeometry): number {
 }
 
 export function defaultVitConfig(classes: string[]): VitConfig {
-  return { architecture: 'vit', imageSize: 200, patchSize: 25, width: 128, depth: 5, heads: 4, mlpDim: 256, tokenMlpDim: 256, classes };
+  return { architecture: 'vit', imageSize: 200, patchSize: 25, inputCentre: 0.5, width: 128, depth: 5, heads: 4, mlpDim: 256, tokenMlpDim: 256, classes };
 }
 
 export function defaultCnnConfig(classes: string[]): CnnConfig {
-  return { architecture: 'cnn', imageSize: 200, patchSize: 25, width: 128, depth: 5, kernel: 3, mlpRatio: 2, classes };
+  return { architecture: 'cnn', imageSize: 200, patchSize: 25, inputCentre: 0.5, width: 128, depth: 5, kernel: 3, mlpRatio: 2, classes };
 }

@@ -10,10 +10,10 @@ import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
 import type { ModelConfig } from './config';
-import { cnnForward } from './cnn';
+import { cnnForward, cnnTrunk } from './cnn';
 import type { HostTensor, HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
-import { vitForward } from './vit';
+import { vitForward, vitTrunk } from './vit';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 
 export type ModelInput = RgbImage | RgbImage[] | tf.Tensor4D;
@@ -32,6 +32,11 @@ export interface DiagnosisModel {
   readonly keyed: boolean;
   /** Logits [N, classes] for images [N, S, S, 3] valued 0..255. Synchronous; the caller owns the result. */
   logits(images: ModelTensorInput): tf.Tensor2D;
+  /**
+   * Logits from patch-embedded tokens [N, T, width] in plain block order (no
+   * keyed gather): used to distil into another model on shared block features.
+   */
+  embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D;
   /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
   features(images: tf.Tensor4D): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
@@ -70,6 +75,11 @@ class TfjsDiagnosisModel implements DiagnosisModel {
 
   logits(images: ModelTensorInput): tf.Tensor2D {
     return tf.tidy(() => this.outputs(images).logits);
+  }
+
+  embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D {
+    if (this.keyed) throw new Error('embeddedLogits needs the plain model');
+    return tf.tidy(() => (this.config.architecture === 'vit' ? vitTrunk(this.config, this.weights, tokens) : cnnTrunk(this.config, this.weights, tokens)).logits);
   }
 
   features(images: tf.Tensor4D): tf.Tensor2D {
@@ -144,7 +154,7 @@ export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel
   const cfg = model.config;
   checkPlanFits(plan, cfg);
   const host = model.hostKeyed as Record<string, HostTensor>;
-  const { w, c } = adaptPatchEmbedding(host['patch.w'], host['patch.b'], plan);
+  const { w, c } = adaptPatchEmbedding(host['patch.w'], host['patch.b'], plan, cfg.inputCentre ?? 0);
   const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
   let cellSource: tf.Tensor1D | undefined;
   if (cfg.architecture === 'vit') {

@@ -70,9 +70,14 @@ export interface VitOutputs {
 
 /** images: [N, S, S, 3] with values 0..255 (plain, or encrypted with weights adapted to the key). */
 export function vitForward(cfg: VitConfig, w: Weights, images: ModelTensorInput): VitOutputs {
-  const n = images.shape[0];
+  return vitTrunk(cfg, w, patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), cfg.inputCentre ?? 0));
+}
+
+/** Everything after the patch embedding: tokens [N, T, D] in slot order (positions say which block). */
+export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): VitOutputs {
+  const n = embedded.shape[0];
   const D = cfg.width;
-  let tokens: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'));
+  let tokens: tf.Tensor = embedded;
   if (cfg.tokenMlpDim > 0) {
     const h = layerNorm(tokens, need(w, 'token.ln.g'), need(w, 'token.ln.b'));
     tokens = tf.add(tokens, dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')));

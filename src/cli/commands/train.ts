@@ -52,7 +52,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     epochs: optionalNumber(args, 'epochs', 20),
     batch: optionalNumber(args, 'batch', 64),
     seed: optionalNumber(args, 'seed', 1),
-    lr: optionalNumber(args, 'lr', architecture === 'vit' ? 3e-4 : 5e-4),
+    lr: optionalNumber(args, 'lr', architecture === 'vit' ? 5e-4 : 1e-3),
     weightDecay: optionalNumber(args, 'weight-decay', 0.05),
     warmupEpochs: optionalNumber(args, 'warmup', 1),
     labelSmoothing: optionalNumber(args, 'label-smoothing', 0.1),

@@ -1,22 +1,27 @@
 /**
- * Node-only training loop for the two diagnosis models on plain images (the key
- * never enters training: adaptation is done afterwards). Seeded shuffling and
- * augmentation (per epoch, so --resume reproduces the same run), AdamW with
- * warm-up + cosine schedule, label smoothing, optional hard-label distillation
- * from a trained teacher (DeiT-style), a checkpoint per epoch, best-on-validation
- * weights kept. The test split is never touched here; see finish.ts.
+ * Training loop for the two diagnosis models on plain images (the key never
+ * enters training: adaptation is done afterwards). The patch embedding is set by
+ * PCA whitening of training blocks and kept fixed; the rest of the model trains
+ * on precomputed block features with exact flip/shift/intensity augmentation
+ * (blockFeatures.ts). Seeded shuffling and augmentation (per epoch, so --resume
+ * reproduces the run), AdamW with warm-up + cosine schedule, label smoothing,
+ * optional hard-label distillation from a trained teacher on the same features
+ * (DeiT-style), a checkpoint per epoch, best-on-validation weights kept. The test
+ * split is never touched here; see release.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from '../config';
-import { cnnForward, initCnn } from '../cnn';
+import { cnnTrunk, initCnn } from '../cnn';
 import { SeededRandom, type HostWeights } from '../init';
-import { createModel, type DiagnosisModel } from '../model';
-import { blockOrderIndex, type ModelTensorInput, type Weights } from '../ops';
-import { vitForward, initVit } from '../vit';
+import type { DiagnosisModel } from '../model';
+import type { Weights } from '../ops';
+import { vitTrunk, initVit } from '../vit';
 import { argmax } from '../evaluation/metrics';
-import { predictSet, type ImageSet } from '../evaluation/batchPredict';
+import type { ImageSet } from '../evaluation/batchPredict';
 import { AdamW } from './adamw';
-import { augmentInto, type AugmentationKind } from './augment';
+import type { AugmentationKind } from './augment';
+import { buildFeatureBank, embeddedBatch, VARIANTS } from './blockFeatures';
+import { whitenedPatchEmbedding } from './whitenInit';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { stratifiedSplit } from './dataset';
 
@@ -75,16 +80,28 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
   const init = config.architecture === 'vit' ? initVit(config, opts.seed) : initCnn(config, opts.seed);
   const checkpoint = opts.resume ? await loadCheckpoint(opts.checkpointDir) : undefined;
   const start = checkpoint?.parts.weights ?? init;
+  const centre = config.inputCentre ?? 0;
+  if (!checkpoint) {
+    const t0 = Date.now();
+    const { w, b } = whitenedPatchEmbedding(set.pixels, trainIdx, set.size, config.patchSize, centre, config.width, opts.seed, 8192);
+    start['patch.w'] = w;
+    start['patch.b'] = b;
+    log(`patch embedding: PCA whitening of 8192 training blocks (${((Date.now() - t0) / 1000).toFixed(0)} s), fixed from here on`);
+  }
+  const FROZEN = new Set(['patch.w', 'patch.b']);
+  const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
   const vars: Record<string, tf.Variable> = {};
-  for (const [name, t] of Object.entries(start)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
+  for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
+  const withFrozen = (host: HostWeights): HostWeights => ({ ...host, ...frozen });
   const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
-  let best: HostWeights = checkpoint?.parts.best ?? toHost(vars);
+  let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(vars));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
     options: { ...opts, checkpointDir: undefined },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
+      if (!checkpoint.parts.m[name]) continue;
       optimizer.m[name].assign(tf.tensor(checkpoint.parts.m[name].data, checkpoint.parts.m[name].shape));
       optimizer.v[name].assign(tf.tensor(checkpoint.parts.v[name].data, checkpoint.parts.v[name].shape));
     }
@@ -94,22 +111,25 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
   log(`${opts.run}: ${config.architecture} ${JSON.stringify({ ...config, classes: undefined })}; ${trainIdx.length} train / ${valIdx.length} validation images; batch ${opts.batch}; ${opts.epochs} epochs${teacher ? '; distilling from teacher' : ''}`);
 
   const K = set.classes.length;
-  const per = set.size * set.size * 3;
   const stepsPerEpoch = Math.floor(trainIdx.length / opts.batch);
   const totalSteps = stepsPerEpoch * opts.epochs;
   const warmup = Math.max(1, Math.round(stepsPerEpoch * opts.warmupEpochs));
   const lrAt = (step: number) => (step < warmup ? (opts.lr * (step + 1)) / warmup : 0.5 * opts.lr * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
-  const forward = (w: Weights, x: ModelTensorInput) => (config.architecture === 'vit' ? vitForward(config, w, x) : cnnForward(config, w, x)).logits;
+  const trunk = (w: Weights, x: tf.Tensor3D) => (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
   const varList = Object.values(vars);
-  // batches are cut into blocks on the host (same element order as patchify)
-  const blockOrder = blockOrderIndex(set.size, config.patchSize);
-  const T = (set.size / config.patchSize) ** 2;
-  const scratch = new Float32Array(per);
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
+  const variants = opts.augmentation === 'none' ? 1 : VARIANTS;
+  const tb = Date.now();
+  const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, frozen['patch.w'], frozen['patch.b'], opts.augmentation, variants, log);
+  const valBank = await buildFeatureBank(set.pixels, valIdx, set.size, config.patchSize, centre, frozen['patch.w'], frozen['patch.b'], 'none', 1, log);
+  log(`block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
+  const T = bank.tokens;
+  const D = bank.width;
+  if (teacher && teacher.config.width !== D) throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
 
   for (let epoch = state.completedEpochs + 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
-    const order = trainIdx.slice();
+    const order = trainIdx.map((_, k) => k);
     new SeededRandom(opts.seed * 1009 + epoch).shuffle(order);
     const augRng = new SeededRandom(opts.seed * 7919 + epoch);
     let lossSum = 0;
@@ -117,17 +137,12 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
     let seen = 0;
     let lr = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
-      const ids = order.slice(s * opts.batch, (s + 1) * opts.batch);
-      const data = new Float32Array(ids.length * per);
-      ids.forEach((id, k) => {
-        augmentInto(set.pixels.subarray(id * per, (id + 1) * per), set.size, opts.augmentation, augRng, scratch, 0);
-        for (let j = 0; j < per; j++) data[k * per + j] = scratch[blockOrder[j]];
-      });
-      const labels = ids.map((id) => set.labels[id]);
-      const x = tf.tensor3d(data, [ids.length, T, per / T]);
+      const rows = order.slice(s * opts.batch, (s + 1) * opts.batch);
+      const labels = rows.map((r) => set.labels[trainIdx[r]]);
+      const x = tf.tensor3d(embeddedBatch(bank, rows, augRng, opts.augmentation), [rows.length, T, D]);
       let teacherLabels: number[] | undefined;
       if (teacher && opts.distillWeight > 0) {
-        const tl = teacher.logits(x);
+        const tl = teacher.embeddedLogits(x);
         teacherLabels = (tl.arraySync() as number[][]).map(argmax);
         tl.dispose();
       }
@@ -140,16 +155,16 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
       lr = lrAt(optimizer.step);
       let logitsOut: number[][] = [];
       const { value, grads } = tf.variableGrads(() => {
-        const logits = forward(vars, x);
+        const logits = trunk(vars, x);
         logitsOut = logits.arraySync() as number[][];
         return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1))) as tf.Scalar;
       }, varList);
       const named: Record<string, tf.Tensor> = {};
       for (const [vn, g] of Object.entries(grads)) named[nameOf.get(vn)!] = g;
       optimizer.apply(named, lr);
-      lossSum += value.dataSync()[0] * ids.length;
+      lossSum += value.dataSync()[0] * rows.length;
       logitsOut.forEach((row, k) => { if (argmax(row) === labels[k]) correct++; });
-      seen += ids.length;
+      seen += rows.length;
       tf.dispose([value, x, target, ...Object.values(grads)]);
       if ((s + 1) % 10 === 0 || s + 1 === stepsPerEpoch) {
         const elapsed = (Date.now() - t0) / 1000;
@@ -161,9 +176,14 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
       }
     }
     // validation on un-augmented images
-    const model = createModel(config, toHost(vars));
-    const val = await predictSet(model, set, valIdx, { batch: 64 });
-    model.dispose();
+    const valProbs: number[][] = [];
+    for (let v0 = 0; v0 < valIdx.length; v0 += 64) {
+      const rows = Array.from({ length: Math.min(64, valIdx.length - v0) }, (_, k) => v0 + k);
+      const p = tf.tidy(() => tf.softmax(trunk(vars, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D]))));
+      valProbs.push(...(p.arraySync() as number[][]));
+      p.dispose();
+    }
+    const val = { probabilities: valProbs };
     let valCorrect = 0;
     let valLoss = 0;
     val.probabilities.forEach((p, k) => {
@@ -180,10 +200,10 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
     if (valAccuracy >= state.bestValAccuracy) {
       state.bestValAccuracy = valAccuracy;
       state.bestEpoch = epoch;
-      best = toHost(vars);
+      best = withFrozen(toHost(vars));
     }
     log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${(valLoss / Math.max(1, valIdx.length)).toFixed(4)} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}) | tensors ${tf.memory().numTensors}`);
-    await saveCheckpoint(opts.checkpointDir, config, state, { weights: toHost(vars), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
+    await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
   }
   tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
   return { config, best, state, split: { train: trainIdx.length, val: valIdx.length } };

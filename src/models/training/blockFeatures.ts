@@ -1,0 +1,110 @@
+/**
+ * Training on precomputed block features. The patch embedding is fixed after its
+ * PCA-whitening initialisation, so W x (before bias) can be computed once per
+ * training image and geometric variant (flips, shifts or 90° rotations), and the
+ * intensity augmentation applied exactly on the features: pixels a*v + beta give
+ * x' = a*x + s with s = 0.5a + beta/255 - 0.5 (inputs centred at 0.5), hence
+ * W x' + c = a*(W x) + s*(sum of W's rows) + c. Epochs then cost only the trunk.
+ * Node or browser; never sees a key.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HostTensor } from '../init';
+import { SeededRandom } from '../init';
+import { blockOrderIndex } from '../ops';
+import type { AugmentationKind } from './augment';
+
+export const VARIANTS = 4;
+
+/** Geometric variant v of an image (v = 0 is the image itself). */
+export function geometricVariant(src: Uint8Array, size: number, kind: AugmentationKind, v: number): Uint8Array {
+  if (v === 0 || kind === 'none') return src;
+  const out = new Uint8Array(src.length);
+  const last = size - 1;
+  // MRI: mirror and small shifts (anatomy keeps its orientation); histology: any rotation/flip
+  const mri = [[false, 0, 0, 0], [true, 0, 0, 0], [false, 10, 6, 0], [true, -8, 10, 0]] as const;
+  const histo = [[false, 0, 0, 0], [false, 0, 0, 1], [true, 0, 0, 2], [true, 0, 0, 3]] as const;
+  const [flip, dx, dy, rot] = (kind === 'mri' ? mri : histo)[v];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      let sx = x - dx;
+      let sy = y - dy;
+      if (flip) sx = last - sx;
+      for (let r = 0; r < rot; r++) {
+        const t = sx;
+        sx = sy;
+        sy = last - t;
+      }
+      const o = (y * size + x) * 3;
+      if (sx < 0 || sy < 0 || sx > last || sy > last) continue; // zero fill
+      const s = (sy * size + sx) * 3;
+      out[o] = src[s];
+      out[o + 1] = src[s + 1];
+      out[o + 2] = src[s + 2];
+    }
+  }
+  return out;
+}
+
+export interface FeatureBank {
+  /** per (image, variant): T * D floats of W (x - centre), no bias */
+  features: Float32Array;
+  variants: number;
+  tokens: number;
+  width: number;
+  /** sum over rows of W: the feature change per unit shift of every input */
+  rowSum: Float32Array;
+  bias: Float32Array;
+}
+
+export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: number, patch: number, centre: number, w: HostTensor, b: HostTensor, kind: AugmentationKind, variants: number, log: (s: string) => void): Promise<FeatureBank> {
+  const [P, D] = w.shape;
+  const T = (size / patch) ** 2;
+  const per = size * size * 3;
+  const order = blockOrderIndex(size, patch);
+  const features = new Float32Array(ids.length * variants * T * D);
+  const W = tf.tensor2d(w.data, [P, D]);
+  const chunk = 32;
+  const jobs: [number, number][] = [];
+  for (let k = 0; k < ids.length; k++) for (let v = 0; v < variants; v++) jobs.push([k, v]);
+  const t0 = Date.now();
+  for (let start = 0; start < jobs.length; start += chunk) {
+    const part = jobs.slice(start, start + chunk);
+    const x = new Float32Array(part.length * per);
+    part.forEach(([k, v], j) => {
+      const img = geometricVariant(pixels.subarray(ids[k] * per, (ids[k] + 1) * per), size, kind, v);
+      for (let i = 0; i < per; i++) x[j * per + i] = img[order[i]] / 255 - centre;
+    });
+    const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [part.length * T, P]), W));
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    part.forEach(([k, v], j) => features.set(data.subarray(j * T * D, (j + 1) * T * D), (k * variants + v) * T * D));
+    if ((start / chunk) % 100 === 99) log(`block features: ${start + part.length}/${jobs.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  W.dispose();
+  const rowSum = new Float32Array(D);
+  for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) rowSum[d] += w.data[i * D + d];
+  return { features, variants, tokens: T, width: D, rowSum, bias: Float32Array.from(b.data) };
+}
+
+/** Embedded tokens [n, T, D] for bank rows `rows` (index into the ids the bank was built from). */
+export function embeddedBatch(bank: FeatureBank, rows: number[], rng: SeededRandom | undefined, kind: AugmentationKind): Float32Array {
+  const { tokens: T, width: D, variants } = bank;
+  const out = new Float32Array(rows.length * T * D);
+  rows.forEach((row, k) => {
+    let v = 0;
+    let a = 1;
+    let beta = 0;
+    if (rng && kind !== 'none') {
+      v = rng.int(variants);
+      a = kind === 'mri' ? 0.85 + 0.3 * rng.next() : 0.9 + 0.2 * rng.next();
+      beta = (rng.next() - 0.5) * (kind === 'mri' ? 30 : 20);
+    }
+    const s = 0.5 * a + beta / 255 - 0.5;
+    const src = bank.features.subarray((row * variants + v) * T * D, (row * variants + v + 1) * T * D);
+    const o = k * T * D;
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < D; d++) out[o + t * D + d] = a * src[t * D + d] + s * bank.rowSum[d] + bank.bias[d];
+    }
+  });
+  return out;
+}
