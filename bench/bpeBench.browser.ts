@@ -12,7 +12,7 @@ import { planForKey } from '../src/cipher/bpe/plan';
 import { createGpuBpe, DEFAULT_GPU_LAYOUT, GPU_PLAN_LAYOUTS, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/cipher/bpe/webgpu';
 import { keyFromBytes } from '../src/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from './benchConfig';
-import { createCopyGpu, createFourPassGpu } from './gpuBaselines';
+import { createByteWiseGpu, createCopyGpu, createFourPassGpu } from './gpuBaselines';
 import { phantomBatch } from './images';
 import { compareBytes } from './parity';
 import type { BenchRow } from './results';
@@ -82,6 +82,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   device.queue.writeBuffer(input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
   const fourPass = await createFourPassGpu(device, plan);
   const copy = await createCopyGpu(device, stride);
+  const byteWise = await createByteWiseGpu(device, plan);
 
   /** A GPU variant on the resident buffers: clear the output (a stale right answer must not pass), run once, compare. */
   const onDevice = (name: string, record: (e: GPUCommandEncoder) => void, expected: Uint8Array, note?: string): Variant => ({
@@ -98,6 +99,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   for (const engine of engines) {
     variants.push(onDevice(`WebGPU fused kernel (${LAYOUT_NAMES[engine.layout]})`, (e) => engine.encodeGather(e, plan, 'encrypt', input, output, batch), reference));
   }
+  variants.push(onDevice('WebGPU byte-wise fused (baseline: one entry + one word per byte)', (e) => byteWise.record(e, input, output, batch), reference));
   variants.push(onDevice('WebGPU four-pass (4 dispatches)', (e) => fourPass.record(e, input, output, scratchA, scratchB, batch), reference));
   variants.push(onDevice('WebGPU plain copy (ceiling)', (e) => copy.record(e, input, output, batch), images, 'verified = copy equals input'));
   const endToEnd = (engine: GpuBpe): Variant => ({
@@ -114,6 +116,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
     [input, output, scratchA, scratchB].forEach((b) => b.destroy());
     fourPass.dispose();
     copy.dispose();
+    byteWise.dispose();
     engines.forEach((e) => e.dispose());
   }
 }

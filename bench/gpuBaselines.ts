@@ -1,13 +1,15 @@
 /**
  * GPU baselines for the benchmark, on the same device, buffers and packing as the
  * fused kernel: the four-dispatch BPE (fourPass.wgsl, one dispatch per step of
- * DESIGN.md §3) and a plain copy (copy.wgsl, the bandwidth ceiling). Browser only;
- * never used to encrypt anything a user sees.
+ * DESIGN.md §3), the fused gather done byte by byte (byteWise.wgsl) and a plain
+ * copy (copy.wgsl, the bandwidth ceiling). Browser only; never used to encrypt
+ * anything a user sees.
  */
 import type { BpePlan } from '../src/cipher/bpe/plan';
 import { compileShader, imageStrideBytes } from '../src/cipher/bpe/webgpu';
 import fourPassSource from './fourPass.wgsl?raw';
 import copySource from './copy.wgsl?raw';
+import byteWiseSource from './byteWise.wgsl?raw';
 
 const WORKGROUP_WIDTH = 64;
 
@@ -91,6 +93,44 @@ export async function createCopyGpu(device: GPUDevice, strideBytes: number): Pro
     },
     dispose() {
       geometry.destroy();
+    },
+  };
+}
+
+export interface ByteWiseGpu {
+  record(encoder: GPUCommandEncoder, input: GPUBuffer, output: GPUBuffer, imageCount: number): void;
+  dispose(): void;
+}
+
+export async function createByteWiseGpu(device: GPUDevice, plan: BpePlan): Promise<ByteWiseGpu> {
+  const strideBytes = imageStrideBytes(plan);
+  const strideWords = strideBytes / 4;
+  const module = await compileShader(device, 'byteWise.wgsl', byteWiseSource);
+  const layout = device.createBindGroupLayout({ entries: [storageEntry(0, 'uniform'), storageEntry(1, 'read-only-storage'), storageEntry(2, 'storage'), storageEntry(3, 'read-only-storage')] });
+  const pipeline = await device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'gatherBytes' } });
+  const geometry = uploadWords(device, new Uint32Array([plan.src.length, strideWords, 0, 0]), GPUBufferUsage.UNIFORM);
+  const byteMap = uploadWords(device, Uint32Array.from(plan.src, (s, i) => (s | (plan.flip[i] ? 0x80000000 : 0)) >>> 0), GPUBufferUsage.STORAGE);
+  return {
+    record(encoder, input, output, imageCount) {
+      const size = strideBytes * imageCount;
+      const group = device.createBindGroup({
+        layout,
+        entries: [
+          { binding: 0, resource: { buffer: geometry } },
+          { binding: 1, resource: { buffer: input, size } },
+          { binding: 2, resource: { buffer: output, size } },
+          { binding: 3, resource: { buffer: byteMap } },
+        ],
+      });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(Math.ceil(strideWords / WORKGROUP_WIDTH), imageCount, 1);
+      pass.end();
+    },
+    dispose() {
+      geometry.destroy();
+      byteMap.destroy();
     },
   };
 }

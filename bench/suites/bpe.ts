@@ -62,10 +62,13 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
       const slowestFused = fusedRows.reduce<BenchRow | undefined>((worst, r) => (!worst || r.imagesPerSecond < worst.imagesPerSecond ? r : worst), undefined);
       const gpuFourPass = find('browser', 'WebGPU four-pass');
       const copy = find('browser', 'WebGPU plain copy');
+      const byteWise = find('browser', 'WebGPU byte-wise fused');
       const ratios = {
         fusedOverFourPassGpu: ratio(fused, gpuFourPass),
         fusedOverCopy: ratio(fused, copy),
         fastestOverSlowestFusedLayout: ratio(fused, slowestFused),
+        byteWiseFusedOverFourPassGpu: ratio(byteWise, gpuFourPass),
+        fusedOverByteWiseFused: ratio(fused, byteWise),
         fusedGpuOverTsReferenceNode: ratio(fused, find('node', 'TS reference')),
         tsReferenceOverTsFourPassNode: ratio(find('node', 'TS reference'), find('node', 'TS four-pass')),
       };
@@ -74,6 +77,8 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
             `adapter: ${browser.adapter}${/software/.test(browser.adapter) ? ' — a CPU emulation of a GPU: GPU rows measure SwiftShader on this machine\'s CPU cores, not GPU hardware' : ''}`,
             `fastest fused layout: ${fused?.name ?? 'n/a'} (${fmt(ratios.fastestOverSlowestFusedLayout)} the slowest, ${slowestFused?.name ?? 'n/a'})`,
             `fused / four-pass (WebGPU, like for like): ${fmt(ratios.fusedOverFourPassGpu, 10)}`,
+            `  of which fusion alone (byte-wise fused / four-pass): ${fmt(ratios.byteWiseFusedOverFourPassGpu)}`,
+            `  and pixel-wise packing (fused / byte-wise fused):    ${fmt(ratios.fusedOverByteWiseFused)}`,
             `fused / plain copy (WebGPU):              ${fmt(ratios.fusedOverCopy, 0.5)}`,
             `fused WebGPU / TS reference (Node):       ${fmt(ratios.fusedGpuOverTsReferenceNode)}`,
             `TS reference / TS four-pass (Node):       ${fmt(ratios.tsReferenceOverTsFourPassNode)}`,
