@@ -150,6 +150,16 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   }
   const after = await page.evaluate(() => window.__cipherscanDiagnosis!.memory());
   expect(after.numTensors).toBe(before.numTensors);
+
+  // the report view draws what is committed: trained models have a model card with curves and a confusion matrix
+  await page.getByTestId('tab-reports').click();
+  await expect(page.getByTestId('report-view')).toBeVisible();
+  if (!fixtures) {
+    await expect(page.getByTestId('training-curves').first()).toBeVisible();
+    await expect(page.getByTestId('confusion-matrix').first()).toBeVisible();
+  } else {
+    await expect(page.getByTestId('report-view')).toContainText('no model card');
+  }
 });
 
 test('without trained models the panel says so and offers no diagnosis', async ({ page }, testInfo) => {

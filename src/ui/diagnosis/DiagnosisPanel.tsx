@@ -7,16 +7,18 @@
  * evaluation reports. When no trained model is served, it says so and offers
  * nothing to click.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '../../diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
-import { ReportView } from './ReportView';
 import { SideBySideResult } from './SideBySideResult';
 import './diagnosis.css';
+
+// chart.js and the report parsing load only when the reports tab opens
+const ReportView = lazy(() => import('./ReportView').then((m) => ({ default: m.ReportView })));
 
 function BackendLine() {
   const backend = useDiagnosis((s) => s.backend);
@@ -131,7 +133,9 @@ export function DiagnosisPanel() {
       {status === 'probing' || status === 'unknown' ? (
         <p className="hint">Looking for trained models…</p>
       ) : tab === 'reports' ? (
-        <ReportView models={models} />
+        <Suspense fallback={<p className="hint">Loading the report view…</p>}>
+          <ReportView models={models} />
+        </Suspense>
       ) : models.length === 0 ? (
         <p className="hint" data-testid="no-model">
           No trained model available: nothing was found under models/ on this server. Diagnosis stays off rather than guessing.

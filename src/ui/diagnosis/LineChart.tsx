@@ -15,12 +15,17 @@ export interface Series {
   dashed?: boolean;
 }
 
-const COLOURS = ['#5fb3ff', '#57d18f', '#ffcc66', '#ff7a7a', '#c39bff', '#7fe0e0'];
+const COLOURS = ['#1f77b4', '#2ca02c', '#ff7f0e', '#d62728', '#9467bd', '#17becf'];
 
 export function LineChart({ title, series, xLabel, yLabel, square, yRange, testId }: { title: string; series: Series[]; xLabel: string; yLabel: string; square?: boolean; yRange?: [number, number]; testId?: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
+    // follow the page's theme (CSS variables of styles.css)
+    const css = getComputedStyle(canvas.current);
+    const text = css.getPropertyValue('--text').trim() || '#222';
+    const muted = css.getPropertyValue('--muted').trim() || '#666';
+    const grid = css.getPropertyValue('--border').trim() || '#ccc';
     const chart = new Chart(canvas.current, {
       type: 'line',
       data: {
@@ -39,11 +44,11 @@ export function LineChart({ title, series, xLabel, yLabel, square, yRange, testI
         responsive: true,
         maintainAspectRatio: true,
         aspectRatio: square ? 1 : 1.8,
-        color: '#e6eef5',
-        plugins: { title: { display: true, text: title, color: '#e6eef5' }, legend: { labels: { color: '#e6eef5', boxWidth: 12 } } },
+        color: text,
+        plugins: { title: { display: true, text: title, color: text }, legend: { labels: { color: text, boxWidth: 12 } } },
         scales: {
-          x: { type: 'linear', title: { display: true, text: xLabel, color: '#9db0c0' }, ticks: { color: '#9db0c0' }, grid: { color: '#2a3f51' } },
-          y: { type: 'linear', min: yRange?.[0], max: yRange?.[1], title: { display: true, text: yLabel, color: '#9db0c0' }, ticks: { color: '#9db0c0' }, grid: { color: '#2a3f51' } },
+          x: { type: 'linear', title: { display: true, text: xLabel, color: muted }, ticks: { color: muted }, grid: { color: grid } },
+          y: { type: 'linear', min: yRange?.[0], max: yRange?.[1], title: { display: true, text: yLabel, color: muted }, ticks: { color: muted }, grid: { color: grid } },
         },
       },
     });

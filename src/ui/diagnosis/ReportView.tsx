@@ -61,7 +61,7 @@ function ReportBlock({ report }: { report: FoundReport }) {
         )}
         <ConfusionMatrix report={report} />
         {report.roc.length > 0 ? (
-          <div className="chart-box"><LineChart title="ROC (one vs rest)" series={roc} xLabel="false positive rate" yLabel="true positive rate" square yRange={[0, 1]} testId="roc-chart" /></div>
+          <div className="chart-box chart-square"><LineChart title="ROC (one vs rest)" series={roc} xLabel="false positive rate" yLabel="true positive rate" square yRange={[0, 1]} testId="roc-chart" /></div>
         ) : (
           <p className="hint">No ROC points in this report (AUC per class in the table).</p>
         )}
