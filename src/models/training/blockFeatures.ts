@@ -86,6 +86,16 @@ export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: 
   return { features, variants, tokens: T, width: D, rowSum, bias: Float32Array.from(b.data) };
 }
 
+/** Writes the embedded tokens of bank row `row`, variant v, intensity a*pixel + beta, at out[offset ...]. */
+export function embedOne(bank: FeatureBank, row: number, v: number, a: number, beta: number, out: Float32Array, offset: number): void {
+  const { tokens: T, width: D, variants } = bank;
+  const s = 0.5 * a + beta / 255 - 0.5;
+  const src = bank.features.subarray((row * variants + v) * T * D, (row * variants + v + 1) * T * D);
+  for (let t = 0; t < T; t++) {
+    for (let d = 0; d < D; d++) out[offset + t * D + d] = a * src[t * D + d] + s * bank.rowSum[d] + bank.bias[d];
+  }
+}
+
 /** Embedded tokens [n, T, D] for bank rows `rows` (index into the ids the bank was built from). */
 export function embeddedBatch(bank: FeatureBank, rows: number[], rng: SeededRandom | undefined, kind: AugmentationKind): Float32Array {
   const { tokens: T, width: D, variants } = bank;
@@ -99,12 +109,7 @@ export function embeddedBatch(bank: FeatureBank, rows: number[], rng: SeededRand
       a = kind === 'mri' ? 0.85 + 0.3 * rng.next() : 0.9 + 0.2 * rng.next();
       beta = (rng.next() - 0.5) * (kind === 'mri' ? 30 : 20);
     }
-    const s = 0.5 * a + beta / 255 - 0.5;
-    const src = bank.features.subarray((row * variants + v) * T * D, (row * variants + v + 1) * T * D);
-    const o = k * T * D;
-    for (let t = 0; t < T; t++) {
-      for (let d = 0; d < D; d++) out[o + t * D + d] = a * src[t * D + d] + s * bank.rowSum[d] + bank.bias[d];
-    }
+    embedOne(bank, row, v, a, beta, out, k * T * D);
   });
   return out;
 }
