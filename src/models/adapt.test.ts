@@ -53,12 +53,15 @@ describe('adaptModel', () => {
     images = await realImages(4);
   }, 120_000);
 
+  // inputCentre 0.5 is what ships (inversion = sign flip); 0 exercises the bias correction c' = c + sum W[src]
   const configs: ModelConfig[] = [
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2 },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 2 },
+    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
+    { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
   ];
   for (const cfg of configs) {
-    it(`${cfg.architecture}: adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
+    it(`${cfg.architecture} (input centre ${cfg.inputCentre}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
       const init = cfg.architecture === 'vit' ? initVit(cfg, 1) : initCnn(cfg, 1);
       const model = createModel(cfg, randomised(init, 7));
       const plain = await logitsOf(model, images);
