@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelEntry } from '../../diagnosis/registry';
 import { LineChart, type Series } from './LineChart';
-import { loadCommittedReports, loadModelCards, type FoundHistory, type FoundReport, type ReportSource } from './reportData';
+import { loadCommittedReports, loadModelCards, type FoundHistory, type FoundReport, type FoundTable, type ReportSource } from './reportData';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -45,6 +45,7 @@ function ReportBlock({ report }: { report: FoundReport }) {
       <h4>{report.title}</h4>
       <p className="report-summary">
         n {report.n ?? '–'} · accuracy <strong>{pct(report.accuracy)}</strong> · macro-F1 {num(report.macroF1)} · macro AUC {num(report.macroAuc)}
+        {report.extras.map(([k, v]) => ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`).join('')}
       </p>
       <div className="report-row">
         {report.perClass.length > 0 && (
@@ -66,6 +67,30 @@ function ReportBlock({ report }: { report: FoundReport }) {
           <p className="hint">No ROC points in this report (AUC per class in the table).</p>
         )}
       </div>
+    </div>
+  );
+}
+
+function cell(v: string | number | undefined): string {
+  if (v === undefined) return '–';
+  if (typeof v === 'string') return v;
+  return Number.isInteger(v) ? String(v) : v.toFixed(4);
+}
+
+function TableBlock({ table }: { table: FoundTable }) {
+  return (
+    <div className="report-block" data-testid="report-table">
+      <h4>{table.title}</h4>
+      <table className="per-class">
+        <thead>
+          <tr>{table.columns.map((c) => <th key={c}>{c}</th>)}</tr>
+        </thead>
+        <tbody>
+          {table.rows.map((r, i) => (
+            <tr key={i}>{table.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -113,7 +138,8 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
           )}
           {s.histories.map((h) => <HistoryBlock key={h.title} history={h} />)}
           {s.reports.map((r) => <ReportBlock key={r.title} report={r} />)}
-          {!s.error && s.reports.length === 0 && s.histories.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
+          {s.tables.map((t) => <TableBlock key={t.title} table={t} />)}
+          {!s.error && s.reports.length === 0 && s.histories.length === 0 && s.tables.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
         </section>
       ))}
     </div>

@@ -36,6 +36,15 @@ export interface FoundReport {
   confusion: number[][];
   classes: string[];
   roc: RocCurve[];
+  /** other numbers the report carries (latency, agreement, largest logit difference, adaptation time) */
+  extras: Array<[string, number]>;
+}
+
+/** A list of rows with an accuracy each but no confusion matrix (test-time attacks, poisoning runs). */
+export interface FoundTable {
+  title: string;
+  columns: string[];
+  rows: Array<Record<string, string | number>>;
 }
 
 export interface EpochPoint {
@@ -57,6 +66,7 @@ export interface ReportSource {
   error?: string;
   reports: FoundReport[];
   histories: FoundHistory[];
+  tables: FoundTable[];
   /** a few top-level facts (training minutes, parameters, weights bytes) when present */
   facts: Array<[string, string]>;
 }
@@ -75,15 +85,30 @@ function rocOf(v: Json, classes: string[]): RocCurve[] {
   return [];
 }
 
-/** Every classification report and training history in a JSON tree. */
-export function findReports(root: Json, label: string): { reports: FoundReport[]; histories: FoundHistory[] } {
+const REPORT_KEYS = new Set(['n', 'accuracy', 'macroF1', 'macroAuc', 'perClass', 'confusion', 'classes', 'roc', 'rocCurves']);
+
+function flatCell(v: Json): string | number | undefined {
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (isObject(v)) return Object.entries(v).filter(([, x]) => typeof x === 'number' || typeof x === 'string').map(([k, x]) => `${k} ${x}`).join(', ');
+  return undefined;
+}
+
+/** Every classification report, training history and table of accuracy rows in a JSON tree. */
+export function findReports(root: Json, label: string): { reports: FoundReport[]; histories: FoundHistory[]; tables: FoundTable[] } {
   const reports: FoundReport[] = [];
   const histories: FoundHistory[] = [];
+  const tables: FoundTable[] = [];
   const walk = (v: Json, path: string[], depth: number) => {
     if (depth > 8) return;
     if (Array.isArray(v)) {
       if (v.length && v.every((e) => isObject(e) && typeof e.epoch === 'number')) {
         histories.push({ title: [label, ...path].join(' › '), epochs: v as EpochPoint[] });
+        return;
+      }
+      if (v.length && v.every((e) => isObject(e) && typeof e.accuracy === 'number' && !Array.isArray(e.confusion))) {
+        const rows = (v as Array<Record<string, Json>>).map((e) => Object.fromEntries(Object.entries(e).flatMap(([k, x]) => { const c = flatCell(x); return c === undefined ? [] : [[k, c]]; })));
+        const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+        tables.push({ title: [label, ...path].join(' › '), columns, rows });
         return;
       }
       v.forEach((e, i) => isObject(e) && walk(e, [...path, String(e.name ?? e.mode ?? e.title ?? i)], depth + 1));
@@ -103,12 +128,13 @@ export function findReports(root: Json, label: string): { reports: FoundReport[]
         confusion: v.confusion as number[][],
         classes: classes.length ? classes : (v.confusion as number[][]).map((_, i) => `class ${i}`),
         roc: rocOf(v.roc ?? v.rocCurves, classes),
+        extras: Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number' && !REPORT_KEYS.has(e[0])),
       });
     }
     for (const [k, child] of Object.entries(v)) if (k !== 'confusion' && k !== 'roc' && k !== 'perClass') walk(child, [...path, k], depth + 1);
   };
   walk(root, [], 0);
-  return { reports, histories };
+  return { reports, histories, tables };
 }
 
 function cardFacts(card: Json): Array<[string, string]> {
@@ -127,6 +153,17 @@ function cardFacts(card: Json): Array<[string, string]> {
   return facts;
 }
 
+/** Top-level facts of an evaluation report (data, n, backend, chance level). */
+function reportFacts(report: Json): Array<[string, string]> {
+  if (!isObject(report)) return [];
+  return (['data', 'n', 'backend', 'chance'] as const).flatMap((k) => {
+    const v = report[k];
+    if (typeof v === 'string') return [[k, v] as [string, string]];
+    if (typeof v === 'number') return [[k, k === 'chance' ? `${(v * 100).toFixed(1)} %` : String(v)] as [string, string]];
+    return [];
+  });
+}
+
 export async function loadModelCards(models: ModelEntry[]): Promise<ReportSource[]> {
   return Promise.all(
     models.map(async (m): Promise<ReportSource> => {
@@ -136,7 +173,7 @@ export async function loadModelCards(models: ModelEntry[]): Promise<ReportSource
         const card = (await res.json()) as Json;
         return { name: `${m.name} (model card)`, ...findReports(card, m.name), facts: cardFacts(card) };
       } catch (err) {
-        return { name: `${m.name} (model card)`, error: `no model card: ${(err as Error).message}`, reports: [], histories: [], facts: [] };
+        return { name: `${m.name} (model card)`, error: `no model card: ${(err as Error).message}`, reports: [], histories: [], tables: [], facts: [] };
       }
     }),
   );
@@ -152,9 +189,9 @@ export async function loadCommittedReports(): Promise<ReportSource[]> {
       const name = path.replace(/^.*docs\/reports\//, 'docs/reports/');
       try {
         const json = await load();
-        return { name, ...findReports(json, name.replace(/^docs\/reports\//, '').replace(/\.json$/, '')), facts: [] };
+        return { name, ...findReports(json, name.replace(/^docs\/reports\//, '').replace(/\.json$/, '')), facts: reportFacts(json) };
       } catch (err) {
-        return { name, error: (err as Error).message, reports: [], histories: [], facts: [] };
+        return { name, error: (err as Error).message, reports: [], histories: [], tables: [], facts: [] };
       }
     }),
   );
