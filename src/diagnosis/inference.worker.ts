@@ -17,6 +17,7 @@ import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
 import { selectInferenceBackend, type BackendChoice, type SelectOptions } from './backend';
 import { gpuInputPath } from './gpuInput';
+import { progressFetch } from './progressFetch';
 import { DiagnosisSession, type LoadedModelInfo, type SideBySideDiagnosis } from './session';
 import { useBundledWasmFiles } from './wasmAssets';
 
@@ -52,7 +53,9 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
 async function ensureModel(name: string, url: string, onProgress?: (f: number) => void): Promise<LoadedModelInfo> {
   if (!backend) await ensureBackend({});
   await backend!.choice;
-  return session!.loadModel(name, { url }, onProgress);
+  // load() reports 0, 0.1 (manifest), 0.9 (weights), 1; the weights' bytes fill the span between
+  const fetch = progressFetch((received, total) => onProgress?.(0.1 + 0.8 * (received / total)));
+  return session!.loadModel(name, { url, fetch }, onProgress);
 }
 
 const api = {
