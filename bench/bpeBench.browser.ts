@@ -81,7 +81,8 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   const [input, output, scratchA, scratchB] = ['in', 'out', 'scratch A', 'scratch B'].map((label) => device.createBuffer({ label, size, usage }));
   device.queue.writeBuffer(input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
   const fourPass = await createFourPassGpu(device, plan);
-  const copy = await createCopyGpu(device, stride);
+  const copy = await createCopyGpu(device, stride, 'word');
+  const copyVec4 = await createCopyGpu(device, stride, 'vec4');
   const byteWise = await createByteWiseGpu(device, plan);
 
   /** A GPU variant on the resident buffers: clear the output (a stale right answer must not pass), run once, compare. */
@@ -101,7 +102,8 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   }
   variants.push(onDevice('WebGPU byte-wise fused (baseline: one entry + one word per byte)', (e) => byteWise.record(e, input, output, batch), reference));
   variants.push(onDevice('WebGPU four-pass (4 dispatches)', (e) => fourPass.record(e, input, output, scratchA, scratchB, batch), reference));
-  variants.push(onDevice('WebGPU plain copy (ceiling)', (e) => copy.record(e, input, output, batch), images, 'verified = copy equals input'));
+  variants.push(onDevice('WebGPU plain copy (ceiling; u32 per invocation)', (e) => copy.record(e, input, output, batch), images, 'verified = copy equals input'));
+  variants.push(onDevice('WebGPU plain copy (ceiling; vec4 per invocation)', (e) => copyVec4.record(e, input, output, batch), images, 'verified = copy equals input'));
   const endToEnd = (engine: GpuBpe): Variant => ({
     name: `WebGPU fused end to end, upload + readback (${LAYOUT_NAMES[engine.layout]})`, runtime: 'browser', device: adapter,
     verify: async () => same(await engine.encryptBatch(plan, images), reference),
@@ -116,6 +118,7 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
     [input, output, scratchA, scratchB].forEach((b) => b.destroy());
     fourPass.dispose();
     copy.dispose();
+    copyVec4.dispose();
     byteWise.dispose();
     engines.forEach((e) => e.dispose());
   }

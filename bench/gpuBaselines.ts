@@ -75,11 +75,14 @@ export interface CopyGpu {
   dispose(): void;
 }
 
-export async function createCopyGpu(device: GPUDevice, strideBytes: number): Promise<CopyGpu> {
+/** width: 'word' copies one u32 per invocation (like the kernels' output), 'vec4' 16 bytes. */
+export async function createCopyGpu(device: GPUDevice, strideBytes: number, width: 'word' | 'vec4' = 'word'): Promise<CopyGpu> {
   const strideWords = strideBytes / 4;
+  if (width === 'vec4' && strideWords % 4 !== 0) throw new Error('the vec4 copy needs an image stride that is a multiple of 16 bytes');
+  const perInvocationWords = width === 'vec4' ? 4 : 1;
   const module = await compileShader(device, 'copy.wgsl', copySource);
   const layout = device.createBindGroupLayout({ entries: [storageEntry(0, 'uniform'), storageEntry(1, 'read-only-storage'), storageEntry(2, 'storage')] });
-  const pipeline = await device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'copyWords' } });
+  const pipeline = await device.createComputePipelineAsync({ layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: width === 'vec4' ? 'copyVec4' : 'copyWords' } });
   const geometry = uploadWords(device, new Uint32Array([strideWords, 0, 0, 0]), GPUBufferUsage.UNIFORM);
   return {
     record(encoder, input, output, imageCount) {
@@ -88,7 +91,7 @@ export async function createCopyGpu(device: GPUDevice, strideBytes: number): Pro
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, group);
-      pass.dispatchWorkgroups(Math.ceil(strideWords / WORKGROUP_WIDTH), imageCount, 1);
+      pass.dispatchWorkgroups(Math.ceil(strideWords / perInvocationWords / WORKGROUP_WIDTH), imageCount, 1);
       pass.end();
     },
     dispose() {

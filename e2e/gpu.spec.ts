@@ -23,7 +23,7 @@ const VECTORS: Vector[] = JSON.parse(readFileSync(new URL('../docs/bpe-v1-test-v
 
 const GEOMETRIES = [
   { imageSize: 200, blockSize: 25, batch: 3 },
-  { imageSize: 64, blockSize: 16, batch: 6 },
+  { imageSize: 64, blockSize: 16, batch: 11 }, // more than one group of images per invocation, with a remainder
   { imageSize: 25, blockSize: 5, batch: 5 }, // 25*25*3 = 1875 bytes: not a multiple of 4, images are padded per stride
 ] as const;
 

@@ -94,14 +94,17 @@ export function webGpuExposed(): boolean {
 const SOFTWARE_HINTS = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
 
 export function summarizeAdapter(adapter: GPUAdapter): GpuAdapterSummary {
-  const info = adapter.info ?? ({} as GPUAdapterInfo);
+  return summarizeAdapterInfo(adapter.info, (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
+}
+
+/** Also for a device someone else made (tfjs): GPUDevice.adapterInfo, where the browser has it. */
+export function summarizeAdapterInfo(adapterInfo: GPUAdapterInfo | undefined, fallbackFlag = false): GpuAdapterSummary {
+  const info = adapterInfo ?? ({} as GPUAdapterInfo);
   const vendor = info.vendor ?? '';
   const architecture = info.architecture ?? '';
   const device = info.device ?? '';
   const description = info.description ?? '';
-  const flagged =
-    (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
-    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const flagged = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true || fallbackFlag;
   const software = flagged || SOFTWARE_HINTS.test(`${vendor} ${architecture} ${device} ${description}`);
   const named = /swiftshader/i.test(`${architecture} ${description}`)
     ? 'SwiftShader'
@@ -227,15 +230,28 @@ function batchOf(plan: BpePlan, images: Uint8Array[] | Uint8Array): { bytes: Uin
   return { bytes: parts, count };
 }
 
-export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPlanLayout } = {}): Promise<GpuBpe> {
+export interface GpuBpeOptions {
+  layout?: GpuPlanLayout;
+  /**
+   * Images each invocation handles (IMAGES_PER_INVOCATION in bpe.wgsl). Default:
+   * 8 on a software adapter (measured about 2x faster than 1 on SwiftShader), 4 on
+   * a hardware GPU (keeps ~10^5 invocations in flight for a batch of 64).
+   */
+  imagesPerInvocation?: number;
+}
+
+export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = {}): Promise<GpuBpe> {
   let adapter: GpuAdapterSummary;
   if (device) {
-    adapter = { vendor: '', architecture: '', device: '', description: '', software: false, label: 'WebGPU (caller-provided device)' };
+    const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    adapter = info ? summarizeAdapterInfo(info) : { vendor: '', architecture: '', device: '', description: '', software: false, label: 'WebGPU (caller-provided device)' };
   } else {
     ({ device, adapter } = await requestSharedDevice());
   }
   const gpu: GPUDevice = device;
   const layout: GpuPlanLayout = options.layout ?? DEFAULT_GPU_LAYOUT;
+  const imagesPerInvocation = options.imagesPerInvocation ?? (adapter.software ? 8 : 4);
+  if (!Number.isInteger(imagesPerInvocation) || imagesPerInvocation < 1) throw new Error('imagesPerInvocation must be a positive integer');
   const module = await compileShader(gpu, 'bpe.wgsl', await loadShaderSource());
   const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
   const bindGroupLayout = gpu.createBindGroupLayout({
@@ -251,7 +267,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
   const pipeline = await gpu.createComputePipelineAsync({
     label: `bpe ${layout}`,
     layout: gpu.createPipelineLayout({ bindGroupLayouts: [bindGroupLayout] }),
-    compute: { module, entryPoint: ENTRY_POINTS[layout] },
+    compute: { module, entryPoint: ENTRY_POINTS[layout], constants: { IMAGES_PER_INVOCATION: imagesPerInvocation } },
   });
   const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
   const maxImagesPerDispatch = gpu.limits.maxComputeWorkgroupsPerDimension;
@@ -310,7 +326,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
   function encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void {
     checkUsable();
     const strideBytes = imageStrideBytes(plan);
-    if (imageCount > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch} images per dispatch`);
+    if (imageCount < 1 || Math.ceil(imageCount / imagesPerInvocation) > maxImagesPerDispatch) throw new Error(`a dispatch takes 1 to ${maxImagesPerDispatch * imagesPerInvocation} images`);
     if (input.size < strideBytes * imageCount || output.size < strideBytes * imageCount) throw new Error('GPU buffer too small for the batch');
     const { geometry, mapTable, blockPerm } = planBuffers(plan, direction);
     const bindGroup = gpu.createBindGroup({
@@ -326,8 +342,8 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     const pass = encoder.beginComputePass({ label: `bpe ${direction}` });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    // one invocation per 4 pixels (12 bytes)
-    pass.dispatchWorkgroups(Math.ceil(strideBytes / 12 / WORKGROUP_WIDTH), imageCount, 1);
+    // one invocation per 4 pixels (12 bytes) in each group of imagesPerInvocation images
+    pass.dispatchWorkgroups(Math.ceil(strideBytes / 12 / WORKGROUP_WIDTH), Math.ceil(imageCount / imagesPerInvocation), 1);
     pass.end();
   }
 
@@ -337,7 +353,7 @@ export async function createGpuBpe(device?: GPUDevice, options: { layout?: GpuPl
     const n = plan.imageSize * plan.imageSize * 3;
     const stride = imageStrideBytes(plan);
     if (stride * count > limit) throw new Error(`a batch of ${count} images is larger than this GPU's ${limit}-byte buffer limit: split it`);
-    if (count > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch} images per batch on this GPU: split it`);
+    if (Math.ceil(count / imagesPerInvocation) > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch * imagesPerInvocation} images per batch on this GPU: split it`);
     const buffer = gpu.createBuffer({ label: 'bpe images in', size: stride * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     if (stride === n) {
       let offset = 0;
