@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page } from '@playwright/test';
 import { fixtureModelFiles } from '../src/diagnosis/fixtureModel';
+import { encodeRgbPng } from '../src/image/png';
+import { brainPhantom } from '../src/samples/phantom';
 import type {} from '../src/ui/diagnosis/diagnosisTestHooks';
 import { applyGpuMode } from './webgpuOff';
 
@@ -150,6 +152,18 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   }
   const after = await page.evaluate(() => window.__cipherscanDiagnosis!.memory());
   expect(after.numTensors).toBe(before.numTensors);
+
+  // a second scan (synthetic phantom written now): "diagnose all" fills one row per scan
+  const phantomPath = testInfo.outputPath('phantom.png');
+  writeFileSync(phantomPath, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
+  await page.getByTestId('file-input').setInputFiles(phantomPath);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready', 'ready']);
+  await page.getByTestId('diagnose-all').click();
+  await expect(page.getByTestId('all-scans').locator('tbody tr')).toHaveCount(2, { timeout: 120_000 });
+  const second = (await page.evaluate(() => window.__cipherscan.files()))[1].id;
+  const r2 = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [second, names.at(-1)!] as const))!;
+  expect(r2.agree).toBe(true);
+  expect(r2.maxAbsLogitDiff).toBeLessThan(1e-3);
 
   // the report view draws what is committed: trained models have a model card with curves and a confusion matrix
   await page.getByTestId('tab-reports').click();

@@ -12,7 +12,8 @@ import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '..
 import { chosenModel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
-import { diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
+import { diagnoseAll, diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
+import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
 import { SideBySideResult } from './SideBySideResult';
 import './diagnosis.css';
@@ -74,6 +75,7 @@ function DiagnoseTab() {
   const entry = chosenModel(state);
   const file = useFiles((s) => selectedFile(s));
   const key = useKey((s) => s.key);
+  const hasScans = useFiles((s) => s.files.some((f) => f.modelInput));
   const fileResults = file ? state.byFile[file.id] : undefined;
   const shown = entry && fileResults?.[entry.name];
   const current = shown && key && shown.keyCheck === key.check ? shown.result : null;
@@ -96,11 +98,15 @@ function DiagnoseTab() {
         <button className="primary" data-testid="diagnose" disabled={!entry || !file?.modelInput || !key || state.busy || state.loading !== null} onClick={() => void diagnoseSelected()}>
           {state.busy ? 'Diagnosing…' : 'Diagnose selected scan'}
         </button>
+        <button data-testid="diagnose-all" disabled={!entry || !key || state.busy || state.loading !== null || !hasScans} onClick={() => void diagnoseAll()}>
+          Diagnose all loaded scans
+        </button>
         {!key && <span className="hint">A key is needed for the encrypted side.</span>}
         {!file?.modelInput && <span className="hint">Load a scan first.</span>}
       </div>
       {state.error && <p className="error" data-testid="diagnosis-error">{state.error}</p>}
       {current && <SideBySideResult result={current} />}
+      {entry && key && <AllScansTable model={entry.name} keyCheck={key.check} />}
       <p className="hint">
         Research models trained here on public datasets; not a medical device. The encrypted side never sees the original pixels: its model was adapted to your key in the browser.
       </p>

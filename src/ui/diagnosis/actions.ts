@@ -70,21 +70,34 @@ export async function loadChosenModel(): Promise<void> {
   }
 }
 
-export async function diagnoseSelected(): Promise<void> {
+export function diagnoseSelected(): Promise<void> {
+  const file = selectedFile(useFiles.getState());
+  return diagnoseFiles(file ? [file.id] : []);
+}
+
+/** Every loaded scan, one after the other (the worker runs one call at a time anyway). */
+export function diagnoseAll(): Promise<void> {
+  return diagnoseFiles(useFiles.getState().files.filter((f) => f.modelInput).map((f) => f.id));
+}
+
+async function diagnoseFiles(ids: string[]): Promise<void> {
   const d = useDiagnosis.getState();
   const entry = chosenModel(d);
-  const file = selectedFile(useFiles.getState());
   const key = useKey.getState().key;
   if (!entry) return d.setError('no trained model available for this choice');
-  if (!file?.modelInput) return d.setError('load a scan first');
+  if (ids.length === 0) return d.setError('load a scan first');
   if (!key) return d.setError('make or load a key first: the encrypted side needs it');
   d.setError(null);
   d.setBusy(true);
   try {
     if (!d.loaded[entry.name]) await loadModel(entry);
-    const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
-    if (useKey.getState().key !== key) return; // the key changed meanwhile: this result belongs to the old one
-    useDiagnosis.getState().record(file.id, key.check, result);
+    for (const id of ids) {
+      const file = useFiles.getState().files.find((f) => f.id === id);
+      if (!file?.modelInput) continue; // removed meanwhile
+      const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
+      if (useKey.getState().key !== key) return; // the key changed meanwhile: this result belongs to the old one
+      useDiagnosis.getState().record(file.id, key.check, result);
+    }
   } catch (err) {
     useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`);
   } finally {
