@@ -1,0 +1,45 @@
+/** The benchmark's model timing runs every row it reports, checks the adapted logits, and leaves no tensors behind. */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { planForKey } from '../cipher/bpe/plan';
+import { toModelInput } from '../image/resize';
+import { generateKey } from '../keys/key';
+import { brainPhantom } from '../samples/phantom';
+import { fixtureModelFiles } from './fixtureModel';
+import { benchModel, timeInterleaved } from './inferenceBench';
+
+describe('benchModel', () => {
+  it('times plain, adapted, encrypt + adapted and batches; adapted logits match; no leaks', async () => {
+    await tf.setBackend('wasm');
+    const f = fixtureModelFiles('vit', 3, { depth: 1 });
+    const images = [1, 2, 3].map((seed) => toModelInput(brainPhantom({ seed }), 200));
+    const plan = await planForKey(await generateKey());
+    const before = tf.memory().numTensors;
+    const r = await benchModel('vit-test', { manifest: f.manifest, weights: f.weights }, f.weights.length, images, plan, { minMs: 0, minRuns: 2, maxRuns: 2, batch: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.rows.map((x) => x.variant)).toEqual([
+      'plain model, original, 1 image',
+      'adapted model, encrypted, 1 image',
+      'encrypt (CPU) + adapted model, 1 image',
+      'plain model, original, batch 3',
+      'adapted model, encrypted, batch 3',
+    ]);
+    for (const row of r.rows) {
+      expect(row.timing.runs).toBeGreaterThanOrEqual(1);
+      expect(row.timing.medianMs).toBeGreaterThan(0);
+      if (row.variant.startsWith('adapted') || row.variant.startsWith('encrypt')) expect(row.maxAbsLogitDiff!).toBeLessThan(1e-4);
+    }
+    expect(r.privacyCost.CPU).toBeGreaterThan(0);
+    expect(r.adapt.medianMs).toBeLessThan(100);
+    expect(r.parameters).toBeGreaterThan(10_000);
+  }, 120_000);
+
+  it('interleaves variants round by round', async () => {
+    const order: string[] = [];
+    const mk = (name: string) => ({ variant: name, images: 1, work: async () => void order.push(name) });
+    const t = await timeInterleaved([mk('a'), mk('b')], { minMs: 0, minRuns: 3, maxRuns: 3 });
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']); // warm-up, then 3 rounds
+    expect(t.map((x) => x.runs)).toEqual([3, 3]);
+  });
+});
