@@ -18,13 +18,14 @@ import type { BpePlan } from './plan';
  * How the kernel reads the plan (bpe.wgsl): a whole-image table of pixel entries
  * ('table', S*S entries) or block-local entries + the block permutation ('blocks',
  * B*B + (S/B)^2 entries, coordinates rebuilt in the kernel). Same bytes; the
- * benchmark measures both. On SwiftShader 'table' is faster; on GPUs with small
- * caches the tiny 'blocks' tables may win.
+ * benchmark measures both. On SwiftShader they are within noise of each other
+ * since several images share each entry read; on GPUs with small caches the tiny
+ * 'blocks' tables may win — run `npm run bench` on the target device.
  */
 export type GpuPlanLayout = 'table' | 'blocks';
 export const GPU_PLAN_LAYOUTS: readonly GpuPlanLayout[] = ['table', 'blocks'];
 const ENTRY_POINTS: Record<GpuPlanLayout, string> = { table: 'gatherWithTable', blocks: 'gatherWithBlocks' };
-/** The layout used unless asked otherwise: the fastest in bench/results/bpe.json. */
+/** The layout used unless asked otherwise ('table': fewer instructions per pixel; see bench/results/bpe.json). */
 export const DEFAULT_GPU_LAYOUT: GpuPlanLayout = 'table';
 export type BpeDirection = 'encrypt' | 'decrypt';
 
