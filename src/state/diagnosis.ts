@@ -63,7 +63,15 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
     });
   },
   choose(patch) {
-    set(patch);
+    set((s) => {
+      const next = { architecture: patch.architecture ?? s.architecture, dataset: patch.dataset ?? s.dataset };
+      // a dataset whose model of this architecture is missing: take the architecture it has
+      if (!s.models.some((m) => m.architecture === next.architecture && m.dataset === next.dataset)) {
+        const other = s.models.find((m) => m.dataset === next.dataset);
+        if (other) next.architecture = other.architecture;
+      }
+      return next;
+    });
   },
   setBackend(backend) {
     set({ backend });
