@@ -18,7 +18,7 @@ export default defineConfig({
     // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.
     // Their .wasm is located by a Vite `?url` import passed to locateFile (src/decode/dicom/codecs/wasmLoader.ts),
     // so pre-bundling does not break the .wasm lookup.
-    include: ['@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'],
+    include: ['@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/codec-openjpeg/wasmjs', '@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'],
   },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],

@@ -42,6 +42,7 @@ export interface CodecOutput {
 
 const DECODER_CLASS: Record<CodecName, string> = {
   openjpeg: 'J2KDecoder',
+  openjpegFull: 'J2KDecoder',
   charls: 'JpegLSDecoder',
   libjpegTurbo8bit: 'JPEGDecoder',
 };

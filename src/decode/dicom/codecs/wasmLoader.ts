@@ -19,7 +19,8 @@ export type EmscriptenFactory<M> = (overrides: {
   printErr?: (text: string) => void;
 }) => Promise<M>;
 
-export type CodecName = 'openjpeg' | 'charls' | 'libjpegTurbo8bit';
+/** openjpeg: decoder-only build (DICOM); openjpegFull: encoder + decoder (the AES package's lossless JPEG 2000). */
+export type CodecName = 'openjpeg' | 'openjpegFull' | 'charls' | 'libjpegTurbo8bit';
 
 interface CodecSource {
   /** package export of the Emscripten glue (CommonJS factory) */
@@ -37,6 +38,11 @@ const SOURCES: Record<CodecName, CodecSource> = {
     loadBrowserWasmUrl: () => import('@cornerstonejs/codec-openjpeg/decodewasm?url'),
     nodeWasmSpecifier: '@cornerstonejs/codec-openjpeg/decodewasm',
   },
+  openjpegFull: {
+    loadFactory: () => import('@cornerstonejs/codec-openjpeg/wasmjs'),
+    loadBrowserWasmUrl: () => import('@cornerstonejs/codec-openjpeg/wasm?url'),
+    nodeWasmSpecifier: '@cornerstonejs/codec-openjpeg/wasm',
+  },
   charls: {
     loadFactory: () => import('@cornerstonejs/codec-charls/decodewasmjs'),
     loadBrowserWasmUrl: () => import('@cornerstonejs/codec-charls/decodewasm?url'),
@@ -50,6 +56,21 @@ const SOURCES: Record<CodecName, CodecSource> = {
 };
 
 const started = new Map<CodecName, Promise<unknown>>();
+const recentLines = new Map<CodecName, string[]>();
+
+/** The last warnings/errors a codec printed, to explain a codec failure in an error message. */
+export function recentCodecMessages(name: CodecName): string {
+  return (recentLines.get(name) ?? []).join(' ');
+}
+
+function rememberLine(name: CodecName, text: string): void {
+  // OpenJPEG reports progress as "[INFO] ..."; only warnings and errors help explain a failure.
+  if (text.startsWith('[INFO]')) return;
+  const lines = recentLines.get(name) ?? [];
+  lines.push(text.trim());
+  if (lines.length > 8) lines.shift();
+  recentLines.set(name, lines);
+}
 
 /** Node (not a browser page, not a worker): process.versions.node exists and there is no window/self worker scope. */
 export function isNodeRuntime(): boolean {
@@ -62,7 +83,7 @@ export function loadCodecModule<M>(name: CodecName): Promise<M> {
   if (!promise) {
     promise = startCodec(name).catch((err: unknown) => {
       started.delete(name); // let a later file try again (e.g. after a network hiccup in the browser)
-      throw new DecodeError(`could not start the ${name} decoder (${err instanceof Error ? err.message : String(err)})`);
+      throw new DecodeError(`could not start the ${name} codec (${err instanceof Error ? err.message : String(err)})`);
     });
     started.set(name, promise);
   }
@@ -72,8 +93,8 @@ export function loadCodecModule<M>(name: CodecName): Promise<M> {
 async function startCodec(name: CodecName): Promise<unknown> {
   const source = SOURCES[name];
   const factory = unwrapDefault(await source.loadFactory()) as EmscriptenFactory<unknown>;
-  // OpenJPEG chats ("[INFO] Main header has been correctly decoded") on stdout; failures surface as exceptions instead.
-  const quiet = { print: () => {}, printErr: () => {} };
+  // Codecs chat on stdout (the CLI prints JSON there): keep warnings for error messages, print nothing.
+  const quiet = { print: (t: string) => rememberLine(name, t), printErr: (t: string) => rememberLine(name, t) };
   if (isNodeRuntime()) return factory({ ...quiet, wasmBinary: await readNodeWasm(source.nodeWasmSpecifier) });
   const { default: wasmUrl } = await source.loadBrowserWasmUrl();
   return factory({ ...quiet, locateFile: (path) => (path.endsWith('.wasm') ? wasmUrl : path) });
