@@ -29,7 +29,7 @@ export function evalReportMarkdown(r: EvalReport): string {
     out.push(`Encrypted vs plain: predictions agree on ${pct(r.encrypted.agreementWithPlain)} of images; largest logit difference ${r.encrypted.maxAbsLogitDiff.toExponential(2)}; adaptation to the key ${r.encrypted.adaptMs.toFixed(1)} ms (${r.encrypted.keySource}).`);
     out.push('');
   }
-  out.push(`Latency (batch inference, ${r.backend}): plain ${r.plain.msPerImage.toFixed(1)} ms/image${r.encrypted ? `, encrypted ${r.encrypted.msPerImage.toFixed(1)} ms/image` : ''}.`, '');
+  out.push(`Latency (${r.backend}, this machine's CPU, shared): plain ${r.plain.msPerImage.toFixed(1)} ms/image in batches${r.encrypted ? `, encrypted ${r.encrypted.msPerImage.toFixed(1)} ms/image in batches` : ''}; ${r.plain.msSingleImage.toFixed(1)} ms for a single image.`, '');
   if (r.attacks?.length) {
     out.push('## Test-time integrity attacks on encrypted inputs', '', '| attack | share of values | accuracy | macro-F1 | agreement with clean encrypted |', '|---|---|---|---|---|');
     for (const a of r.attacks) out.push(`| ${a.attack} (${Object.entries(a.params).map(([k, v]) => `${k}=${v}`).join(', ')}) | ${pct(a.fraction)} | ${pct(a.accuracy)} | ${a.macroF1.toFixed(4)} | ${pct(a.agreementWithClean)} |`);

@@ -41,7 +41,7 @@ export interface EvalReport {
   classes: string[];
   backend: string;
   chance: number;
-  plain: ClassificationReport & { msPerImage: number; roc: { fpr: number[]; tpr: number[] }[] };
+  plain: ClassificationReport & { msPerImage: number; msSingleImage: number; roc: { fpr: number[]; tpr: number[] }[] };
   encrypted?: ClassificationReport & { msPerImage: number; agreementWithPlain: number; maxAbsLogitDiff: number; adaptMs: number; keySource: string };
   unadaptedOnEncrypted?: ClassificationReport;
   attacks?: AttackRow[];
@@ -72,12 +72,14 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
   const batch = ctx.batch ?? 32;
   const plainRes = await predictSet(model, set, undefined, { batch });
   const plain = classificationReport(labels, plainRes.probabilities, set.classes);
+  // one image at a time, as the page runs it (after the batches above warmed up)
+  const single = await predictSet(model, set, Array.from({ length: Math.min(16, labels.length) }, (_, i) => i), { batch: 1 });
   const report: EvalReport = {
     model: ctx.modelName, architecture: model.config.architecture, data: ctx.dataLabel, n: labels.length, classes: set.classes,
     backend: tf.getBackend(), chance: 1 / set.classes.length,
-    plain: { ...plain, msPerImage: plainRes.msPerImage, roc: set.classes.map((_, c) => rocCurve(plainRes.probabilities.map((p) => p[c]), labels.map((l) => l === c))) },
+    plain: { ...plain, msPerImage: plainRes.msPerImage, msSingleImage: single.msPerImage, roc: set.classes.map((_, c) => rocCurve(plainRes.probabilities.map((p) => p[c]), labels.map((l) => l === c))) },
   };
-  log(`plain: accuracy ${(plain.accuracy * 100).toFixed(2)} %, macro-F1 ${plain.macroF1.toFixed(4)}, ${plainRes.msPerImage.toFixed(1)} ms/image`);
+  log(`plain: accuracy ${(plain.accuracy * 100).toFixed(2)} %, macro-F1 ${plain.macroF1.toFixed(4)}, ${plainRes.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${single.msPerImage.toFixed(1)} ms one at a time`);
   if (!ctx.plan) return report;
   const plan = ctx.plan;
   const encrypt = (px: Uint8Array) => gather(plan, px);
