@@ -1,6 +1,6 @@
 /** The report view finds classification reports and training histories wherever they sit in a JSON file. */
 import { describe, expect, it } from 'vitest';
-import { findReports } from './reportData';
+import { findReports } from './reportShapes';
 
 describe('findReports', () => {
   it('finds nested reports with ROC points and a training history, labelled by path', () => {
