@@ -1,0 +1,70 @@
+/**
+ * The shipped (trained) models: they load from public/models through the same
+ * loader the CLI uses, classify real test images well above chance, and their
+ * key-adapted versions give the same logits on encrypted images. Trained
+ * weights have larger logits than the random ones in adapt.test.ts, so float32
+ * rounding differences are larger; the bound here is 1e-3 (observed ~4e-4 on the
+ * whole test split, i.e. ~1e-5 relative to the logits).
+ * Skips a model whose files are not there yet.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptImage } from '../cipher/bpe/bpe';
+import { planForKey } from '../cipher/bpe/plan';
+import { decodeImageFile } from '../decode';
+import { toModelInput } from '../image/resize';
+import type { RgbImage } from '../image/rgb';
+import { generateKey } from '../keys/key';
+import { adaptModel, load } from './model';
+
+const MODELS = [
+  { dir: 'public/models/cnn-brain-mri', data: '../shared/datasets/brain-mri/Testing' },
+  { dir: 'public/models/vit-brain-mri', data: '../shared/datasets/brain-mri/Testing' },
+  { dir: 'public/models/cnn-lung-histopathology', data: '../shared/datasets/lung-histopathology/Testing' },
+  { dir: 'public/models/vit-lung-histopathology', data: '../shared/datasets/lung-histopathology/Testing' },
+];
+
+async function sample(dir: string, perClass: number): Promise<{ images: RgbImage[]; labels: number[] }> {
+  const images: RgbImage[] = [];
+  const labels: number[] = [];
+  const classes = (await readdir(dir)).sort();
+  for (let c = 0; c < classes.length; c++) {
+    const files = (await readdir(join(dir, classes[c]))).sort();
+    for (let k = 0; k < perClass; k++) {
+      const f = files[Math.floor((k * files.length) / perClass)];
+      images.push(toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(dir, classes[c], f))), f)).image, 200));
+      labels.push(c);
+    }
+  }
+  return { images, labels };
+}
+
+describe('shipped models', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+  for (const m of MODELS) {
+    it.skipIf(!existsSync(join(m.dir, 'model.json')) || !existsSync(m.data))(`${m.dir}: accurate on real test images, same logits when adapted to a key`, async () => {
+      const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(m.dir, f))) });
+      const { images, labels } = await sample(m.data, 5);
+      const plain = await model.predict(images);
+      const correct = plain.filter((p, i) => p.classIndex === labels[i]).length;
+      expect(correct / labels.length).toBeGreaterThan(0.6);
+      for (let k = 0; k < 2; k++) {
+        const plan = await planForKey(await generateKey());
+        const adapted = adaptModel(model, plan);
+        const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
+        let maxDiff = 0;
+        enc.forEach((p, i) => p.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - plain[i].logits[j])))));
+        expect(maxDiff).toBeLessThan(1e-3);
+        expect(enc.map((p) => p.classIndex)).toEqual(plain.map((p) => p.classIndex));
+        adapted.dispose();
+      }
+      model.dispose();
+    }, 120_000);
+  }
+});
