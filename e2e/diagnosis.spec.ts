@@ -171,6 +171,13 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   if (!fixtures) {
     await expect(page.getByTestId('training-curves').first()).toBeVisible();
     await expect(page.getByTestId('confusion-matrix').first()).toBeVisible();
+    // an eval report committed under docs/reports (bundled at build time) brings the ROC curves
+    const evalReport = names.find((n) => existsSync(join(ROOT, 'docs/reports', `${n}.json`)));
+    if (evalReport) {
+      await page.locator('summary', { hasText: `docs/reports/${evalReport}.json` }).click();
+      await expect(page.getByTestId('roc-chart').first()).toBeVisible();
+      await expect(page.getByTestId('report-table').first()).toBeVisible(); // the attack rows
+    }
   } else {
     await expect(page.getByTestId('report-view')).toContainText('no model card');
   }

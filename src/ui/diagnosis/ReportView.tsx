@@ -61,10 +61,8 @@ function ReportBlock({ report }: { report: FoundReport }) {
           </table>
         )}
         <ConfusionMatrix report={report} />
-        {report.roc.length > 0 ? (
+        {report.roc.length > 0 && (
           <div className="chart-box chart-square"><LineChart title="ROC (one vs rest)" series={roc} xLabel="false positive rate" yLabel="true positive rate" square yRange={[0, 1]} testId="roc-chart" /></div>
-        ) : (
-          <p className="hint">No ROC points in this report (AUC per class in the table).</p>
         )}
       </div>
     </div>
@@ -125,9 +123,9 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
   if (sources.length === 0) return <p className="hint" data-testid="no-reports">No committed evaluation reports yet (no trained model in models/, nothing in docs/reports/).</p>;
   return (
     <div className="report-view" data-testid="report-view">
-      {sources.map((s) => (
-        <section key={s.name} className="report-source">
-          <h3>{s.name}</h3>
+      {sources.map((s, i) => (
+        <details key={s.name} className="report-source" open={i === 0 || undefined}>
+          <summary><h3>{s.name}</h3></summary>
           {s.error && <p className="hint">{s.error}</p>}
           {s.facts.length > 0 && (
             <dl className="facts">
@@ -140,7 +138,7 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
           {s.reports.map((r) => <ReportBlock key={r.title} report={r} />)}
           {s.tables.map((t) => <TableBlock key={t.title} table={t} />)}
           {!s.error && s.reports.length === 0 && s.histories.length === 0 && s.tables.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
-        </section>
+        </details>
       ))}
     </div>
   );
