@@ -232,4 +232,17 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   expect(r.encrypted.prediction.className).toBe(cli.encrypted.class);
   const diff = Math.max(...r.encrypted.prediction.probabilities.map((p, i) => Math.abs(p - cli.encrypted.probabilities[i])));
   expect(diff, 'webgpu page vs wasm CLI probabilities').toBeLessThan(1e-3);
+
+  // a new key: the worker drops the old key's tables (GPU ones too) and the GPU path still works
+  const oldCheck = await page.evaluate(() => window.__cipherscan.keyCheck);
+  await page.getByTestId('generate-key').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).not.toBe(oldCheck);
+  await expect(page.getByTestId('diagnosis-result')).toHaveCount(0); // the old key's result is gone
+  await page.getByTestId('diagnose').click();
+  await expect.poll(() => page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const), { timeout: 240_000 }).toBe(name);
+  const again = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [fileId, name] as const))!;
+  expect(again.encrypted.inputPath).toBe('gpu-buffer');
+  expect(again.encrypted.adaptedNow).toBe(true);
+  expect(again.agree).toBe(true);
+  expect(again.plain.prediction.probabilities).toEqual(r.plain.prediction.probabilities);
 });

@@ -25,6 +25,8 @@ useBundledWasmFiles();
 
 let backend: { key: string; choice: Promise<BackendChoice> } | undefined;
 let session: DiagnosisSession | undefined;
+/** frees the GPU input path's plan buffers with the session */
+let disposeGpuPath: (() => void) | undefined;
 
 function plainError(err: unknown): never {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -38,6 +40,8 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   if (!backend || backend.key !== key) {
     session?.dispose();
     session = undefined;
+    disposeGpuPath?.();
+    disposeGpuPath = undefined;
     backend = { key, choice: selectInferenceBackend(options) };
     backend.choice.catch(() => (backend = undefined));
   }
@@ -46,6 +50,7 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   if (!session) {
     const gpu = choice.backend === 'webgpu' ? await gpuInputPath() : undefined;
     session = new DiagnosisSession(gpu?.encrypt, gpu?.upload);
+    disposeGpuPath = gpu?.dispose;
   }
   return choice;
 }
@@ -85,9 +90,15 @@ const api = {
     }
   },
 
-  /** Drops the adapted models and the plan of the current key. */
+  /** Drops the adapted models and the plan of the current key, and the GPU copies of its tables. */
   async forgetKey(): Promise<void> {
     session?.forgetKey();
+    if (session && disposeGpuPath) {
+      disposeGpuPath(); // the GPU BPE caches plan tables: renew it so none outlives the key
+      const gpu = await gpuInputPath();
+      session.setInputPaths(gpu?.encrypt, gpu?.upload);
+      disposeGpuPath = gpu?.dispose;
+    }
   },
 
   async memory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {

@@ -22,5 +22,3 @@ export function useBundledWasmFiles(): void {
     'tfjs-backend-wasm-threaded-simd.wasm': threadedSimdWasm,
   });
 }
-
-export const WASM_ASSET_URLS = { plainWasm, simdWasm, threadedSimdWasm };
