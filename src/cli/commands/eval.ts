@@ -6,9 +6,10 @@
  * one-vs-rest AUC, per-class P/R/F1, confusion matrix; with a key the
  * encrypted-domain figures; latency and backend. --report = --random-key
  * --unadapted --attacks --aes, written to docs/reports/NAME.{json,md}.
+ * `cipherscan eval --summary` writes docs/reports/README.md from all model cards and reports.
  * A random key is generated in memory and discarded; keys are never printed.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
@@ -17,7 +18,8 @@ import { planForKey } from '../../cipher/bpe/plan';
 import { generateKey } from '../../keys/key';
 import { load } from '../../models/model';
 import { loadImageSet, type ImageSet } from '../../models/training/dataset';
-import { evaluateModel } from '../../models/evaluation/suite';
+import { evaluateModel, type EvalReport } from '../../models/evaluation/suite';
+import { summaryMarkdown, type CardSummary } from '../../models/evaluation/summaryMarkdown';
 import { evalReportMarkdown } from '../../models/evaluation/reportMarkdown';
 import { useWasmBackend } from './train';
 
@@ -30,7 +32,23 @@ function evenSubset(set: ImageSet, count: number): ImageSet {
   return { ...set, labels: Uint8Array.from(ids, (i) => set.labels[i]), files: ids.map((i) => set.files[i]), pixels };
 }
 
+/** --summary: joins every shipped model card with its report into docs/reports/README.md. */
+async function writeSummary(modelsDir = 'public/models', reportsDir = 'docs/reports'): Promise<void> {
+  const rows: { card: CardSummary; report?: EvalReport }[] = [];
+  for (const name of (await readdir(modelsDir)).sort()) {
+    const cardPath = join(modelsDir, name, 'model-card.json');
+    if (!existsSync(cardPath)) continue;
+    const card = JSON.parse(await readFile(cardPath, 'utf8')) as CardSummary;
+    const reportPath = join(reportsDir, `${name}.json`);
+    rows.push({ card, report: existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as EvalReport) : undefined });
+  }
+  await mkdir(reportsDir, { recursive: true });
+  await writeFile(join(reportsDir, 'README.md'), summaryMarkdown(rows));
+  console.log(`wrote ${join(reportsDir, 'README.md')} (${rows.length} models)`);
+}
+
 export async function run(args: ParsedArgs): Promise<void> {
+  if (flag(args, 'summary')) return writeSummary();
   const modelDir = requireOption(args, 'model');
   const dataDir = requireOption(args, 'data');
   if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`no model.json in ${modelDir}`);
