@@ -1,6 +1,7 @@
 /**
  * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
- *   --out public/models/NAME --resume --teacher DIR --lr X --limit N]`
+ *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
+ *   --poison bit-flip:0.1|gaussian:0.2]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there.
@@ -17,6 +18,8 @@ import { loadImageSet } from '../../models/training/dataset';
 import { train, type TrainOptions } from '../../models/training/trainer';
 import { releaseModel } from '../../models/training/release';
 import type { AugmentationKind } from '../../models/training/augment';
+import { planForKey } from '../../cipher/bpe/plan';
+import { generateKey } from '../../keys/key';
 
 export async function useWasmBackend(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
@@ -67,6 +70,14 @@ export async function run(args: ParsedArgs): Promise<void> {
     },
     limit: optionalNumber(args, 'limit', 0) || undefined,
   };
+  const poison = optionalString(args, 'poison');
+  if (poison) {
+    const [kind, share] = poison.split(':');
+    const fraction = Number(share);
+    if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1)) throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
+    // a run key, generated and discarded: only its effect on the training images matters
+    opts.poison = { kind, fraction, plan: await planForKey(await generateKey()) };
+  }
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
   const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);

@@ -79,6 +79,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       method: 'patch embedding set by PCA whitening of 8192 training blocks and kept fixed; the rest trained on precomputed block features of 4 geometric variants per image (MRI: mirror, shifts; histology: rotations, flips) with exact brightness/contrast augmentation on the features',
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,
+      poisoning: r.options.poison ? { kind: r.options.poison.kind, shareOfTrainingImages: r.options.poison.fraction, attack: r.options.poison.kind === 'bit-flip' ? 'bit 7 XOR on 10 % of the encrypted values' : 'N(0, 20) on 10 % of the encrypted values' } : null,
       seconds: Math.round(r.state.trainSeconds),
       secondsPerEpoch: Math.round(r.state.trainSeconds / Math.max(1, epochs)),
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work; tfjs ${tf.version.tfjs} backend ${tf.getBackend()}`,

@@ -24,6 +24,10 @@ import { buildFeatureBank, embeddedBatch, VARIANTS } from './blockFeatures';
 import { whitenedPatchEmbedding } from './whitenInit';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { stratifiedSplit } from './dataset';
+import type { BpePlan } from '../../cipher/bpe/plan';
+import { decryptImage, encryptImage } from '../../cipher/bpe/bpe';
+import { bitFlipAttack } from '../../attacks/bitFlip';
+import { gaussianNoiseAttack } from '../../attacks/gaussianNoise';
 
 export interface TrainOptions {
   run: string;
@@ -44,6 +48,13 @@ export interface TrainOptions {
   configOverrides?: Partial<ModelConfig>;
   /** use only this many training images (smoke tests) */
   limit?: number;
+  /**
+   * Training-time poisoning study: this share of the training images is
+   * encrypted with a run key, attacked in the encrypted domain (bit 7 flipped /
+   * N(0, 20) added on 10 % of its values), and decrypted again, which is what
+   * training on encrypted images with poisoned members amounts to.
+   */
+  poison?: { kind: 'bit-flip' | 'gaussian'; fraction: number; plan: BpePlan };
 }
 
 export interface TrainResult {
@@ -66,7 +77,8 @@ function fmt(seconds: number): string {
   return `${h ? h + 'h' : ''}${String(m).padStart(h ? 2 : 1, '0')}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export async function train(set: ImageSet, opts: TrainOptions, log: (line: string) => void, teacher?: DiagnosisModel): Promise<TrainResult> {
+export async function train(input: ImageSet, opts: TrainOptions, log: (line: string) => void, teacher?: DiagnosisModel): Promise<TrainResult> {
+  let set = input;
   const base = opts.architecture === 'vit' ? defaultVitConfig(set.classes) : defaultCnnConfig(set.classes);
   const config = { ...base, ...(opts.configOverrides ?? {}), classes: set.classes } as ModelConfig;
   const splitRng = new SeededRandom(opts.seed);
@@ -76,6 +88,21 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
     pick.shuffle(trainIdx);
     trainIdx = trainIdx.slice(0, opts.limit);
     valIdx = valIdx.slice(0, Math.max(8, Math.round(opts.limit * opts.valFraction)));
+  }
+  if (opts.poison) {
+    const { kind, fraction, plan } = opts.poison;
+    const victims = trainIdx.slice();
+    new SeededRandom(opts.seed + 77).shuffle(victims);
+    const chosen = victims.slice(0, Math.round(fraction * trainIdx.length));
+    const per = set.size * set.size * 3;
+    const pixels = set.pixels.slice();
+    for (const id of chosen) {
+      const encrypted = encryptImage(plan, { width: set.size, height: set.size, data: pixels.slice(id * per, (id + 1) * per) });
+      const attacked = kind === 'bit-flip' ? bitFlipAttack(encrypted, { bit: 7, fraction: 0.1, seed: id }) : gaussianNoiseAttack(encrypted, { mu: 0, sigma: 20, fraction: 0.1, seed: id });
+      pixels.set(decryptImage(plan, attacked).data, id * per);
+    }
+    set = { ...set, pixels };
+    log(`poisoned ${chosen.length} of ${trainIdx.length} training images (${kind} in the encrypted domain)`);
   }
   const init = config.architecture === 'vit' ? initVit(config, opts.seed) : initCnn(config, opts.seed);
   const checkpoint = opts.resume ? await loadCheckpoint(opts.checkpointDir) : undefined;
@@ -97,7 +124,7 @@ export async function train(set: ImageSet, opts: TrainOptions, log: (line: strin
   let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(vars));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
-    options: { ...opts, checkpointDir: undefined },
+    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
