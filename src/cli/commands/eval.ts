@@ -19,7 +19,7 @@ import { generateKey } from '../../keys/key';
 import { load } from '../../models/model';
 import { loadImageSet, type ImageSet } from '../../models/training/dataset';
 import { evaluateModel, type EvalReport } from '../../models/evaluation/suite';
-import { summaryMarkdown, type CardSummary } from '../../models/evaluation/summaryMarkdown';
+import { poisoningMarkdown, summaryMarkdown, type CardSummary, type PoisoningRow } from '../../models/evaluation/summaryMarkdown';
 import { evalReportMarkdown } from '../../models/evaluation/reportMarkdown';
 import { useWasmBackend } from './train';
 
@@ -47,8 +47,27 @@ async function writeSummary(modelsDir = 'public/models', reportsDir = 'docs/repo
   console.log(`wrote ${join(reportsDir, 'README.md')} (${rows.length} models)`);
 }
 
+/** --poisoning DIR --name N: compares the clean and poisoned runs' model cards in DIR. */
+async function writePoisoningReport(dir: string, name: string, reportsDir = 'docs/reports'): Promise<void> {
+  const rows: PoisoningRow[] = [];
+  for (const run of (await readdir(dir)).sort()) {
+    const cardPath = join(dir, run, 'model-card.json');
+    if (!existsSync(cardPath)) continue;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const c = JSON.parse(await readFile(cardPath, 'utf8')) as any;
+    rows.push({ name: run, poisoning: c.training.poisoning ?? null, epochs: c.training.epochs, testAccuracy: c.test.plain.accuracy, testMacroF1: c.test.plain.macroF1, encryptedAccuracy: c.test.encrypted.accuracy });
+  }
+  rows.sort((a, b) => (a.poisoning ? 1 : 0) - (b.poisoning ? 1 : 0) || a.name.localeCompare(b.name));
+  await mkdir(reportsDir, { recursive: true });
+  await writeFile(join(reportsDir, `${name}.json`), JSON.stringify(rows, null, 1));
+  await writeFile(join(reportsDir, `${name}.md`), poisoningMarkdown(`Training-time poisoning: ${name.replace(/^poisoning-/, '')}`, rows));
+  console.log(`wrote ${join(reportsDir, name)}.{json,md} (${rows.length} runs)`);
+}
+
 export async function run(args: ParsedArgs): Promise<void> {
   if (flag(args, 'summary')) return writeSummary();
+  const poisoningDir = optionalString(args, 'poisoning');
+  if (poisoningDir) return writePoisoningReport(poisoningDir, optionalString(args, 'name') ?? 'poisoning');
   const modelDir = requireOption(args, 'model');
   const dataDir = requireOption(args, 'data');
   if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`no model.json in ${modelDir}`);
