@@ -4,22 +4,11 @@
  * Node and in the browser so every row of the benchmark runs on the same bytes.
  * Synthetic on purpose: the benchmark must not depend on, or copy, real patient data.
  */
-
-/** Small seeded PRNG (mulberry32): reproducible, not for keys. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from '../src/random/seededRandom';
 
 /** One grayscale-as-RGB phantom slice; `index` varies position, size and noise. */
 export function phantomSlice(size: number, index: number): Uint8Array {
-  const rand = mulberry32(0x5eed + index * 7919);
+  const rand = seededUniform(0x5eed + index * 7919);
   const out = new Uint8Array(size * size * 3);
   const cx = size / 2 + (rand() - 0.5) * size * 0.1;
   const cy = size / 2 + (rand() - 0.5) * size * 0.1;

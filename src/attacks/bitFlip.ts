@@ -7,7 +7,7 @@
  * It alters the copy it returns, never its input.
  */
 import type { RgbImage } from '../image/rgb';
-import { SeededRandom } from './seededRandom';
+import { SeededRandom } from '../random/seededRandom';
 
 export interface BitFlipOptions {
   bit: number;

@@ -7,7 +7,7 @@
  */
 import type { RgbImage } from '../image/rgb';
 import { checkFraction } from './bitFlip';
-import { SeededRandom } from './seededRandom';
+import { SeededRandom } from '../random/seededRandom';
 
 export interface GaussianNoiseOptions {
   mu: number;

@@ -5,5 +5,5 @@ export { type RecoveredBpeMap, type RecoveryQuality, knownPlaintextAttack, decry
 export { type BitFlipOptions, bitFlipAttack } from './bitFlip';
 export { type GaussianNoiseOptions, gaussianNoiseAttack } from './gaussianNoise';
 export { type DamageSpread, damageSpread, changedValues } from './damage';
-export { SeededRandom } from './seededRandom';
+export { SeededRandom } from '../random/seededRandom';
 export { ATTACK_KINDS, type AttackKind, type AttackInput, type AttackResult, DEFAULT_BIT_FLIP, DEFAULT_GAUSSIAN, isAttackKind, runAttack } from './runAttack';

@@ -3,7 +3,7 @@ import { decryptImage, encryptImage } from '../cipher/bpe/bpe';
 import { bitFlipAttack } from './bitFlip';
 import { changedValues, damageSpread } from './damage';
 import { gaussianNoiseAttack } from './gaussianNoise';
-import { noiseBytes } from './seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { testPlan } from './testKeys';
 
 const image = (size: number, seed: number) => ({ width: size, height: size, data: noiseBytes(size * size * 3, seed) });

@@ -4,7 +4,7 @@ import { grayToRgb } from '../image/rgb';
 import { leakageMetrics } from '../metrics/leakage';
 import { hasBrainMri, loadBrainMri } from './brainMriFixture';
 import { decryptWithRecovered, knownPlaintextAttack, recoveredEncryptionMap } from './knownPlaintext';
-import { noiseBytes } from './seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { testPlan } from './testKeys';
 
 const noiseImage = (size: number, seed: number) => ({ width: size, height: size, data: noiseBytes(size * size * 3, seed) });

@@ -4,7 +4,7 @@ import { grayToRgb } from '../image/rgb';
 import { ssimRgb } from '../metrics/ssim';
 import { hasBrainMri, loadBrainMri } from './brainMriFixture';
 import { foldValue, leadingBitAttack } from './leadingBit';
-import { noiseBytes } from './seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { testPlan } from './testKeys';
 
 describe('leading-bit attack', () => {

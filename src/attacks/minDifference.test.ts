@@ -5,7 +5,7 @@ import { type RgbImage, grayToRgb } from '../image/rgb';
 import { ssimRgb } from '../metrics/ssim';
 import { hasBrainMri, loadBrainMri } from './brainMriFixture';
 import { minDifferenceAttack } from './minDifference';
-import { SeededRandom } from './seededRandom';
+import { SeededRandom } from '../random/seededRandom';
 import { testPlan } from './testKeys';
 
 /** Colour steps only (random channel order + inversions per pixel), positions untouched. */

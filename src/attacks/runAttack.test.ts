@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encryptImage } from '../cipher/bpe/bpe';
 import { grayToRgb } from '../image/rgb';
 import { ATTACK_KINDS, isAttackKind, runAttack } from './runAttack';
-import { noiseBytes } from './seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { testPlan } from './testKeys';
 
 /** A smooth synthetic "scan": a bright disc on black, so SSIM and pHash have structure to find. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasBrainMri, loadBrainMri } from '../attacks/brainMriFixture';
-import { noiseBytes } from '../attacks/seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { formatMetric, leakageMetrics } from './leakage';
 
 describe('leakageMetrics', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noiseBytes } from '../attacks/seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { mutualInformationGray } from './mutualInformation';
 
 const gray = (data: Uint8Array, w = 200) => ({ width: w, height: data.length / w, data });

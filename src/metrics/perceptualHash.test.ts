@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasBrainMri, loadBrainMri } from '../attacks/brainMriFixture';
-import { noiseBytes } from '../attacks/seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import type { RgbImage } from '../image/rgb';
 import { hammingDistance, hashToHex, lowFrequencyDct, perceptualHash, perceptualHashDistance } from './perceptualHash';
 

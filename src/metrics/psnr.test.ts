@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noiseBytes } from '../attacks/seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { psnr, psnrFromMse, meanSquaredError } from './psnr';
 
 const img = (data: Uint8Array, w = 10) => ({ width: w, height: data.length / 3 / w, data });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { grayToRgb } from '../image/rgb';
-import { noiseBytes } from '../attacks/seededRandom';
+import { noiseBytes } from '../random/seededRandom';
 import { ssimGray, ssimRgb } from './ssim';
 
 /** Same integer formulas as reference/ssim_reference.py. */

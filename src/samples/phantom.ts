@@ -6,6 +6,7 @@
  * Must never: read real data, or depend on Math.random / the clock — the same
  * parameters always give the same bytes (the e2e test and the CLI rely on it).
  */
+import { seededUniform } from '../random/seededRandom';
 import { grayToRgb, type RgbImage } from '../image/rgb';
 
 export interface PhantomParams {
@@ -19,18 +20,6 @@ export interface PhantomParams {
   ventricleScale?: number;
   /** invert grey/white contrast (T2-like look instead of T1-like) */
   t2?: boolean;
-}
-
-/** mulberry32: tiny, seedable, identical in every JS engine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** inside test for an ellipse centred (cx, cy) with radii (rx, ry), rotated by `angle` radians; returns the normalised radius */
@@ -54,7 +43,7 @@ function tissueLevels(t2: boolean) {
 /** 8-bit grayscale phantom, row-major, size x size. */
 export function brainPhantomGray(params: PhantomParams): Uint8Array {
   const size = params.size ?? 256;
-  const rand = prng(params.seed);
+  const rand = seededUniform(params.seed);
   const level = tissueLevels(params.t2 ?? false);
   const vScale = params.ventricleScale ?? 1;
   // small per-seed anatomical variation so each sample looks like a different head

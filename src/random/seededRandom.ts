@@ -64,3 +64,9 @@ export function noiseBytes(length: number, seed: number): Uint8Array {
   for (let i = 0; i < length; i++) out[i] = rng.int(256);
   return out;
 }
+
+/** A bare uniform [0, 1) generator, for code that only needs `rand()` (phantoms, benchmark images). */
+export function seededUniform(seed: number): () => number {
+  const r = new SeededRandom(seed);
+  return () => r.next();
+}
