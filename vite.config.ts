@@ -1,10 +1,24 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * The dev server's React refresh preamble is an inline script, so index.html's CSP
+ * allows 'unsafe-inline' scripts; the built app has no inline script, so the
+ * shipped page drops that allowance.
+ */
+function strictScriptCspInBuild(): Plugin {
+  return {
+    name: 'cipherscan-strict-script-csp',
+    apply: 'build',
+    transformIndexHtml: (html) => html.replace(/(script-src [^;]*?)\s'unsafe-inline'/, '$1'),
+  };
+}
 
 // One config for the app (vite), the unit tests (vitest) and the e2e server.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), strictScriptCspInBuild()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
