@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /cli[\\/]main\.ts$|cipherscan(\.mjs)?$/.test(process.argv[1]);
+const isEntry = process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1]); // the bin calls main() itself
 if (isEntry) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }
