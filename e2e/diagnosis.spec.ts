@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { fixtureModelFiles } from '../src/diagnosis/fixtureModel';
 import { encodeRgbPng } from '../src/image/png';
 import { brainPhantom } from '../src/samples/phantom';
@@ -94,14 +94,7 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
   expect((await page.evaluate(() => window.__cipherscanDiagnosis!.models())).filter((n) => n.endsWith('brain-mri')).sort()).toEqual(names);
 
-  await page.getByTestId('file-input').setInputFiles(jpegPath);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready']);
-  const fileId = (await page.evaluate(() => window.__cipherscan.files()))[0].id;
-  await page.getByTestId('generate-key').click();
-  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
-  const keyPath = testInfo.outputPath('key.json');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-key').click()]);
-  await download.saveAs(keyPath);
+  const { fileId, keyPath } = await loadScanWithNewKey(page, jpegPath, testInfo);
 
   await page.getByTestId('model-dataset').selectOption('brain-mri');
   for (const name of names) {
@@ -207,14 +200,7 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   // forced: the probe would (rightly) pick wasm over a software adapter
   await page.goto('/?inference=webgpu');
   await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
-  await page.getByTestId('file-input').setInputFiles(jpegPath);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready']);
-  const fileId = (await page.evaluate(() => window.__cipherscan.files()))[0].id;
-  await page.getByTestId('generate-key').click();
-  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
-  const keyPath = testInfo.outputPath('key.json');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-key').click()]);
-  await download.saveAs(keyPath);
+  const { fileId, keyPath } = await loadScanWithNewKey(page, jpegPath, testInfo);
 
   await page.getByTestId('model-dataset').selectOption('brain-mri');
   await page.getByTestId(`model-arch-${name.split('-')[0]}`).click();
@@ -246,3 +232,16 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   expect(again.agree).toBe(true);
   expect(again.plain.prediction.probabilities).toEqual(r.plain.prediction.probabilities);
 });
+
+/** Loads one scan, makes a random key and saves its key file (for the CLI side of the comparison). */
+async function loadScanWithNewKey(page: Page, scanPath: string, testInfo: TestInfo): Promise<{ fileId: string; keyPath: string }> {
+  await page.getByTestId('file-input').setInputFiles(scanPath);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready']);
+  const fileId = (await page.evaluate(() => window.__cipherscan.files()))[0].id;
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
+  const keyPath = testInfo.outputPath('key.json');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-key').click()]);
+  await download.saveAs(keyPath);
+  return { fileId, keyPath };
+}
