@@ -33,11 +33,13 @@ async function realImages(count: number): Promise<RgbImage[]> {
 }
 
 /** Random weights everywhere, including the zero-initialised head, so logits vary. */
-function randomised(host: HostWeights, seed: number): HostWeights {
+function randomised(host: HostWeights, seed: number, exact = false): HostWeights {
   const rng = new SeededRandom(seed);
   const out: HostWeights = {};
   for (const [name, t] of Object.entries(host)) {
-    out[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.05 : 0.2);
+    // an exact embedding keeps its integer weights and scales from init
+    const keep = name.endsWith('.g') || (exact && (name === 'patch.w' || name === 'patch.scale'));
+    out[name] = keep ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.05 : 0.2);
   }
   return out;
 }
@@ -59,11 +61,14 @@ describe('adaptModel', () => {
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 2 },
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
+    // what ships: exact integer embedding, 256 wide, per-token stem to the model width
+    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64, tokenMlpDim: 0 },
+    { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64 },
   ];
   for (const cfg of configs) {
-    it(`${cfg.architecture} (input centre ${cfg.inputCentre}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
+    it(`${cfg.architecture} (input centre ${cfg.inputCentre}${cfg.exactEmbedding ? ', exact embedding' : ''}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
       const init = cfg.architecture === 'vit' ? initVit(cfg, 1) : initCnn(cfg, 1);
-      const model = createModel(cfg, randomised(init, 7));
+      const model = createModel(cfg, randomised(init, 7, cfg.exactEmbedding));
       const plain = await logitsOf(model, images);
       const spread = Math.max(...plain) - Math.min(...plain);
       expect(spread).toBeGreaterThan(0.5); // logits are not trivially constant
@@ -77,6 +82,9 @@ describe('adaptModel', () => {
         const enc = await logitsOf(adapted, encrypted);
         const maxDiff = Math.max(...plain.map((v, i) => Math.abs(v - enc[i])));
         expect(maxDiff).toBeLessThan(1e-4);
+        // exact embedding: the CNN's cells are bit-identical after the keyed gather, so are its logits;
+        // the ViT only sums attention over tokens in another order
+        if (cfg.exactEmbedding) expect(maxDiff).toBeLessThan(cfg.architecture === 'cnn' ? 1e-12 : 1e-5);
         // and the unadapted model on encrypted images is not the same function
         const unadapted = await logitsOf(model, encrypted);
         expect(Math.max(...plain.map((v, i) => Math.abs(v - unadapted[i])))).toBeGreaterThan(1e-2);

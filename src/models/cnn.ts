@@ -6,9 +6,10 @@
  * No operation may look inside a block before the stem.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gridSide, patchDim, type CnnConfig } from './config';
-import { type ModelTensorInput, dense, depthwiseSame, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { gridSide, type CnnConfig } from './config';
+import { type ModelTensorInput, dense, depthwiseSame, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
 import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+import { initPatchEmbedding, initStem } from './embedding';
 
 export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
   const rng = new SeededRandom(seed);
@@ -16,8 +17,7 @@ export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
   const H = D * cfg.mlpRatio;
   const k2 = cfg.kernel * cfg.kernel;
   const w: HostWeights = {
-    'patch.w': truncNormal(rng, [patchDim(cfg), D], 1 / Math.sqrt(patchDim(cfg))),
-    'patch.b': filled([D], 0),
+    ...initPatchEmbedding(cfg, rng),
     'stem.ln.g': filled([D], 1),
     'stem.ln.b': filled([D], 0),
   };
@@ -37,7 +37,7 @@ export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
   w['norm.b'] = filled([D], 0);
   w['head.w'] = filled([D, cfg.classes.length], 0);
   w['head.b'] = filled([cfg.classes.length], 0);
-  return w;
+  return { ...w, ...initStem(cfg, rng) };
 }
 
 export interface CnnOutputs {
@@ -51,17 +51,18 @@ export interface CnnOutputs {
  * cell q is taken from encrypted cell cellSource[q].
  */
 export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cellSource?: tf.Tensor1D): CnnOutputs {
-  let cells: tf.Tensor = patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), cfg.inputCentre ?? 0);
+  let cells: tf.Tensor = embedBlocks(images, cfg, w);
   if (cellSource) cells = tf.gather(cells, cellSource, 1);
   return cnnTrunk(cfg, w, cells as tf.Tensor3D);
 }
 
-/** Everything after the patch embedding and the keyed gather: cells [N, T, D] in plain order. */
+/** Everything after the patch embedding and the keyed gather: cells [N, T, E] in plain order. */
 export function cnnTrunk(cfg: CnnConfig, w: Weights, cells: tf.Tensor3D): CnnOutputs {
   const n = cells.shape[0];
   const g = gridSide(cfg);
   const D = cfg.width;
-  let x = layerNorm(cells, need(w, 'stem.ln.g'), need(w, 'stem.ln.b')).reshape([n, g, g, D]) as tf.Tensor4D;
+  const stemmed = cfg.embedDim === undefined ? cells : tokenStem(cells, w, (cfg.stemMlpDim ?? 0) > 0);
+  let x = layerNorm(stemmed, need(w, 'stem.ln.g'), need(w, 'stem.ln.b')).reshape([n, g, g, D]) as tf.Tensor4D;
   for (let l = 0; l < cfg.depth; l++) {
     const p = `block${l}.`;
     const mixed = depthwiseSame(x, need(w, p + 'dw.w'), need(w, p + 'dw.b'), cfg.kernel);

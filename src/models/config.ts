@@ -14,6 +14,25 @@ export interface PatchGeometry {
    * inputs zero-mean and BPE's inversion a pure sign flip of x.
    */
   inputCentre?: number;
+  /**
+   * Exact patch embedding: 'patch.w' holds small integers (sum of |w| per column
+   * at most 2^24 / 255, each |w| <= 2047 so float16 keeps them) and 'patch.scale'
+   * a per-column factor; the block is fed as 2 * pixel - 255 (odd integers). Every
+   * product and partial sum is then an integer below 2^24, so float32 computes the
+   * embedding exactly in any summation order, and the key-adapted embedding (rows
+   * permuted, signs flipped) of an encrypted block equals the plain one bit for
+   * bit. Needs inputCentre 0.5 (inversion = pure sign flip). Mathematically the
+   * same map as (pixel / 255 - 0.5) @ (510 * w * scale).
+   */
+  exactEmbedding?: boolean;
+  /**
+   * Width E of the patch embedding when it differs from the model width D: a
+   * per-token stem (layer norm, linear E -> D plus a GELU MLP E -> stemMlpDim -> D)
+   * maps it to D. Absent = the embedding is D wide and there is no stem.
+   */
+  embedDim?: number;
+  /** hidden size of the stem MLP (with embedDim; 0 = linear stem only) */
+  stemMlpDim?: number;
 }
 
 export interface VitConfig extends PatchGeometry {
@@ -41,6 +60,11 @@ export type ModelConfig = VitConfig | CnnConfig;
 
 export function patchDim(g: PatchGeometry): number {
   return g.patchSize * g.patchSize * 3;
+}
+
+/** Width of the patch embedding's output (E). */
+export function embedWidth(g: PatchGeometry & { width: number }): number {
+  return g.embedDim ?? g.width;
 }
 
 export function gridSide(g: PatchGeometry): number {

@@ -98,13 +98,36 @@ const pixelMatMul = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSav
  * trains much faster (zero-mean inputs) and makes the key's inversion a pure
  * sign change: 255 - v maps x - 0.5 to -(x - 0.5). See adapt.ts.
  */
-export function patchEmbed(images: ModelTensorInput, patch: number, w: tf.Tensor, b: tf.Tensor, centre = 0): tf.Tensor3D {
+export function patchEmbed(images: ModelTensorInput, patch: number, w: tf.Tensor, b: tf.Tensor, centre = 0, scale?: tf.Tensor): tf.Tensor3D {
   const blocks = images.rank === 3 ? (images as tf.Tensor3D) : patchify(images as tf.Tensor4D, patch);
   const [n, t, p] = blocks.shape;
+  if (scale) {
+    // exact embedding (config.exactEmbedding): integer inputs 2v - 255 times integer weights
+    if (centre !== 0.5) throw new Error('the exact patch embedding needs inputs centred at 0.5');
+    const v = tf.sub(tf.mul(blocks.toFloat(), 2), 255).reshape([n * t, p]);
+    return tf.add(tf.mul(pixelMatMul(v, w), scale), b).reshape([n, t, w.shape[1]!]) as tf.Tensor3D;
+  }
   let x = tf.mul(blocks.toFloat(), 1 / 255);
   if (centre) x = tf.sub(x, centre);
   x = x.reshape([n * t, p]);
   return tf.add(pixelMatMul(x, w), b).reshape([n, t, w.shape[1]!]) as tf.Tensor3D;
+}
+
+/** The patch embedding of a model's weights and geometry (exact or float). */
+export function embedBlocks(images: ModelTensorInput, g: { patchSize: number; inputCentre?: number; exactEmbedding?: boolean }, w: Weights): tf.Tensor3D {
+  return patchEmbed(images, g.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), g.inputCentre ?? 0, g.exactEmbedding ? need(w, 'patch.scale') : undefined);
+}
+
+/**
+ * Per-token stem from the embedding width E to the model width D (config.embedDim):
+ * linear E -> D plus a GELU MLP, both on the layer-normed embedding. Acts on one
+ * token at a time, after the one linear map per block, so adaptation is unaffected.
+ */
+export function tokenStem(x: tf.Tensor, w: Weights, hasMlp: boolean): tf.Tensor {
+  const h = layerNorm(x, need(w, 'stem.in.ln.g'), need(w, 'stem.in.ln.b'));
+  const linear = dense(h, need(w, 'stem.proj.w'), need(w, 'stem.proj.b'));
+  if (!hasMlp) return linear;
+  return tf.add(linear, dense(gelu(dense(h, need(w, 'stem.w1'), need(w, 'stem.b1'))), need(w, 'stem.w2'), need(w, 'stem.b2')));
 }
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {

@@ -6,17 +6,17 @@
  * The class-token features are exposed for later homomorphic inference.
  */
 import * as tf from '@tensorflow/tfjs';
-import { gridSide, patchDim, type VitConfig } from './config';
-import { type ModelTensorInput, dense, gelu, layerNorm, need, patchEmbed, type Weights } from './ops';
+import { gridSide, type VitConfig } from './config';
+import { type ModelTensorInput, dense, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
 import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+import { initPatchEmbedding, initStem } from './embedding';
 
 export function initVit(cfg: VitConfig, seed: number): HostWeights {
   const rng = new SeededRandom(seed);
   const D = cfg.width;
   const T = gridSide(cfg) ** 2;
   const w: HostWeights = {
-    'patch.w': truncNormal(rng, [patchDim(cfg), D], 1 / Math.sqrt(patchDim(cfg))),
-    'patch.b': filled([D], 0),
+    ...initPatchEmbedding(cfg, rng),
     cls: truncNormal(rng, [D], 0.02),
     pos: truncNormal(rng, [T, D], 0.02),
   };
@@ -47,7 +47,7 @@ export function initVit(cfg: VitConfig, seed: number): HostWeights {
   w['norm.b'] = filled([D], 0);
   w['head.w'] = filled([D, cfg.classes.length], 0);
   w['head.b'] = filled([cfg.classes.length], 0);
-  return w;
+  return { ...w, ...initStem(cfg, rng) };
 }
 
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number): tf.Tensor3D {
@@ -70,14 +70,14 @@ export interface VitOutputs {
 
 /** images: [N, S, S, 3] with values 0..255 (plain, or encrypted with weights adapted to the key). */
 export function vitForward(cfg: VitConfig, w: Weights, images: ModelTensorInput): VitOutputs {
-  return vitTrunk(cfg, w, patchEmbed(images, cfg.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), cfg.inputCentre ?? 0));
+  return vitTrunk(cfg, w, embedBlocks(images, cfg, w));
 }
 
-/** Everything after the patch embedding: tokens [N, T, D] in slot order (positions say which block). */
+/** Everything after the patch embedding: tokens [N, T, E] in slot order (positions say which block). */
 export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): VitOutputs {
   const n = embedded.shape[0];
   const D = cfg.width;
-  let tokens: tf.Tensor = embedded;
+  let tokens: tf.Tensor = cfg.embedDim === undefined ? embedded : tokenStem(embedded, w, (cfg.stemMlpDim ?? 0) > 0);
   if (cfg.tokenMlpDim > 0) {
     const h = layerNorm(tokens, need(w, 'token.ln.g'), need(w, 'token.ln.b'));
     tokens = tf.add(tokens, dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')));

@@ -28,6 +28,16 @@ describe('float16 weights', () => {
     expect(Array.from(back['pos'].data)).toEqual(Array.from(host['pos'].data));
     model.dispose();
   });
+
+  it('a float16 file keeps the exact embedding exact: integer weights, float32 scales and bias', () => {
+    const cfg = { ...defaultVitConfig(['x', 'y']), depth: 1, exactEmbedding: true, embedDim: 64, stemMlpDim: 16 };
+    const host = initVit(cfg, 6);
+    const { manifest, bytes } = serializeModel(cfg, host, 'float16');
+    const back = deserializeWeights(manifest, bytes);
+    expect(manifest.weights.filter((e) => e.dtype === 'float32').map((e) => e.name).sort()).toEqual(['patch.b', 'patch.scale']);
+    for (const name of ['patch.w', 'patch.scale', 'patch.b']) expect(Array.from(back[name].data)).toEqual(Array.from(host[name].data));
+    expect(back['stem.proj.w'].data.length).toBe(64 * cfg.width);
+  });
 });
 
 describe('host-side block order', () => {

@@ -16,7 +16,16 @@ export interface WeightEntry {
   shape: number[];
   /** byte offset in the weights file */
   offset: number;
+  /** set where this entry is stored in another type than the manifest's dtype */
+  dtype?: 'float32';
 }
+
+/**
+ * Kept in float32 even in a float16 file: the exact embedding's per-column scales
+ * span 1e-6..1e-3, where float16 is subnormal and would change them by up to 1 %.
+ * A few hundred values.
+ */
+const FULL_PRECISION = new Set(['patch.scale', 'patch.b']);
 
 export interface ModelManifest {
   format: typeof MODEL_FORMAT;
@@ -29,18 +38,18 @@ export interface ModelManifest {
 
 export function serializeModel(config: ModelConfig, weights: HostWeights, dtype: 'float16' | 'float32' = 'float16'): { manifest: ModelManifest; bytes: Uint8Array } {
   const names = Object.keys(weights).sort();
-  const width = dtype === 'float16' ? 2 : 4;
   const entries: WeightEntry[] = [];
   let offset = 0;
   for (const name of names) {
-    entries.push({ name, shape: weights[name].shape, offset });
-    offset += weights[name].data.length * width;
+    const full = dtype === 'float16' && FULL_PRECISION.has(name) && weights['patch.scale'] !== undefined;
+    entries.push({ name, shape: weights[name].shape, offset, ...(full ? { dtype: 'float32' as const } : {}) });
+    offset += weights[name].data.length * (dtype === 'float16' && !full ? 2 : 4);
     offset = (offset + 3) & ~3; // keep every array 4-byte aligned for typed-array views
   }
   const bytes = new Uint8Array(offset);
   for (const e of entries) {
     const data = weights[e.name].data;
-    const packed = dtype === 'float16' ? encodeFloat16(data) : data;
+    const packed = dtype === 'float16' && !e.dtype ? encodeFloat16(data) : data;
     bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), e.offset);
   }
   return { manifest: { format: MODEL_FORMAT, config, dtype, weightsFile: 'weights.bin', byteLength: offset, weights: entries }, bytes };
@@ -59,7 +68,7 @@ export function deserializeWeights(manifest: ModelManifest, bytes: Uint8Array): 
   const out: HostWeights = {};
   for (const e of manifest.weights) {
     const size = e.shape.reduce((a, b) => a * b, 1);
-    const data = manifest.dtype === 'float16'
+    const data = manifest.dtype === 'float16' && e.dtype !== 'float32'
       ? decodeFloat16(new Uint16Array(own.buffer, e.offset, size))
       : new Float32Array(own.buffer.slice(e.offset, e.offset + size * 4));
     out[e.name] = { shape: e.shape, data };

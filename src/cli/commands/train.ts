@@ -49,6 +49,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   const mlpDim = optionalNumber(args, 'mlp', 0);
   const tokenMlpDim = optionalNumber(args, 'token-mlp', -1);
   const heads = optionalNumber(args, 'heads', 0);
+  const embedDim = optionalNumber(args, 'embed', 0);
+  const stemMlpDim = optionalNumber(args, 'stem-mlp', 0);
   const opts: TrainOptions = {
     run: name,
     architecture,
@@ -67,6 +69,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     configOverrides: {
       ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
       ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
+      ...(embedDim ? { embedDim, stemMlpDim } : {}),
+      // exact integer patch embedding unless asked otherwise (config.ts): adapted logits equal plain ones
+      exactEmbedding: !flag(args, 'float-embedding'),
     },
     limit: optionalNumber(args, 'limit', 0) || undefined,
   };

@@ -10,7 +10,8 @@
  * split is never touched here; see release.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from '../config';
+import { defaultCnnConfig, defaultVitConfig, embedWidth, type ModelConfig } from '../config';
+import { effectiveEmbedding, toExactEmbedding } from '../embedding';
 import { cnnTrunk, initCnn } from '../cnn';
 import { SeededRandom, type HostWeights } from '../init';
 import type { DiagnosisModel } from '../model';
@@ -21,7 +22,7 @@ import type { ImageSet } from '../evaluation/batchPredict';
 import { AdamW } from './adamw';
 import type { AugmentationKind } from './augment';
 import { buildFeatureBank, embeddedBatch, VARIANTS } from './blockFeatures';
-import { whitenedPatchEmbedding } from './whitenInit';
+import { centringBias, whitenedPatchEmbedding } from './whitenInit';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { stratifiedSplit } from './dataset';
 import type { BpePlan } from '../../cipher/bpe/plan';
@@ -70,6 +71,17 @@ function toHost(vars: Record<string, tf.Tensor>): HostWeights {
   return out;
 }
 
+/** Distillation shares block features: the teacher's fixed embedding must be the student's. */
+function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
+  const host = (teacher as unknown as { hostKeyed?: HostWeights }).hostKeyed;
+  const tw = host?.['patch.w'];
+  const sw = frozen['patch.w'];
+  if (!tw || tw.data.length !== sw.data.length) return false;
+  // float16 storage: exact integers stay exact, float weights agree to ~1e-3
+  for (let i = 0; i < sw.data.length; i++) if (Math.abs(tw.data[i] - sw.data[i]) > 1e-3 * Math.max(1, Math.abs(sw.data[i]))) return false;
+  return true;
+}
+
 function fmt(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
@@ -110,13 +122,23 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const centre = config.inputCentre ?? 0;
   if (!checkpoint) {
     const t0 = Date.now();
-    const { w, b } = whitenedPatchEmbedding(set.pixels, trainIdx, set.size, config.patchSize, centre, config.width, opts.seed, 8192);
-    start['patch.w'] = w;
-    start['patch.b'] = b;
-    log(`patch embedding: PCA whitening of 8192 training blocks (${((Date.now() - t0) / 1000).toFixed(0)} s), fixed from here on`);
+    const E = embedWidth(config);
+    const { w, b, mean } = whitenedPatchEmbedding(set.pixels, trainIdx, set.size, config.patchSize, centre, E, opts.seed, Math.max(8192, 4 * E * 8));
+    if (config.exactEmbedding) {
+      const exact = toExactEmbedding(w);
+      start['patch.w'] = exact.w;
+      start['patch.scale'] = exact.scale;
+      start['patch.b'] = centringBias(mean, effectiveEmbedding(exact.w, exact.scale));
+    } else {
+      start['patch.w'] = w;
+      start['patch.b'] = b;
+    }
+    log(`patch embedding: PCA whitening (${E} components) of training blocks (${((Date.now() - t0) / 1000).toFixed(0)} s)${config.exactEmbedding ? ', exact integer form' : ''}, fixed from here on`);
   }
-  const FROZEN = new Set(['patch.w', 'patch.b']);
+  const FROZEN = new Set(['patch.w', 'patch.b', 'patch.scale']);
   const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
+  if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
+  const embedding = effectiveEmbedding(frozen['patch.w'], frozen['patch.scale']);
   const vars: Record<string, tf.Variable> = {};
   for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
   const withFrozen = (host: HostWeights): HostWeights => ({ ...host, ...frozen });
@@ -147,12 +169,13 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
   const variants = opts.augmentation === 'none' ? 1 : VARIANTS;
   const tb = Date.now();
-  const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, frozen['patch.w'], frozen['patch.b'], opts.augmentation, variants, log);
-  const valBank = await buildFeatureBank(set.pixels, valIdx, set.size, config.patchSize, centre, frozen['patch.w'], frozen['patch.b'], 'none', 1, log);
+  const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], opts.augmentation, variants, log);
+  const valBank = await buildFeatureBank(set.pixels, valIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], 'none', 1, log);
   log(`block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
   const T = bank.tokens;
   const D = bank.width;
-  if (teacher && teacher.config.width !== D) throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
+  if (teacher && embedWidth(teacher.config) !== D) throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
+  if (teacher && !sameEmbedding(teacher, frozen)) throw new Error('the teacher was trained on another patch embedding (seed, split or width differ): its logits on these block features would be meaningless');
 
   for (let epoch = state.completedEpochs + 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();

@@ -12,7 +12,7 @@ import type { HostTensor } from '../init';
 import { SeededRandom } from '../init';
 import { blockOrderIndex } from '../ops';
 
-export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], size: number, patch: number, centre: number, width: number, seed: number, sampleBlocks = 4096): { w: HostTensor; b: HostTensor } {
+export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], size: number, patch: number, centre: number, width: number, seed: number, sampleBlocks = 4096): { w: HostTensor; b: HostTensor; mean: Float32Array } {
   const rng = new SeededRandom(seed);
   const P = patch * patch * 3;
   const T = (size / patch) ** 2;
@@ -43,7 +43,7 @@ export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], s
     const scale = tf.rsqrt(tf.add(eig, 1e-4));
     const W = tf.mul(Q, scale);
     const bias = tf.neg(tf.matMul(mean, W)).reshape([width]);
-    return { w: { shape: [P, width], data: W.dataSync() as Float32Array }, b: { shape: [width], data: bias.dataSync() as Float32Array } };
+    return { w: { shape: [P, width], data: W.dataSync() as Float32Array }, b: { shape: [width], data: bias.dataSync() as Float32Array }, mean: mean.dataSync() as Float32Array };
   });
 }
 
@@ -59,4 +59,12 @@ function orthonormaliseColumns(m: Float32Array, rows: number, cols: number): voi
     norm = Math.sqrt(norm) || 1;
     for (let r = 0; r < rows; r++) m[r * cols + c] /= norm;
   }
+}
+
+/** Bias that centres the embedding on the training mean block: c = -mean @ W. */
+export function centringBias(mean: Float32Array, w: HostTensor): HostTensor {
+  const [P, D] = w.shape;
+  const c = new Float32Array(D);
+  for (let i = 0; i < P; i++) for (let d = 0; d < D; d++) c[d] -= mean[i] * w.data[i * D + d];
+  return { shape: [D], data: c };
 }
