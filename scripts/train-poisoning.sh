@@ -1,19 +1,22 @@
 #!/bin/sh
-# Training-time poisoning study (issue 3): the Masked-CNN on lung-histopathology
+# Training-time poisoning study (issue 3): the Masked-CNN (shipped architecture)
 # retrained on a short schedule, clean and with 10 % / 20 % of the training images
 # bit-flipped or noised in the encrypted domain; then one comparison report in
-# docs/reports/poisoning-cnn-lung-histopathology.{json,md}. The poisoned models
-# are not shipped (.cache/poisoning/). Run after train-all.sh (one run at a time).
+# docs/reports/poisoning-cnn-<dataset>.{json,md}. The poisoned models are not
+# shipped (.cache/poisoning/<dataset>/). One training at a time per core; resumable.
+# Usage: sh scripts/train-poisoning.sh [lung-histopathology|brain-mri]   (EPOCHS=4 by default)
 set -u
 cd "$(dirname "$0")/.."
 EPOCHS=${EPOCHS:-4}
-DATA=../shared/datasets/lung-histopathology
-mkdir -p .cache/logs .cache/poisoning
+DATASET=${1:-lung-histopathology}
+DATA=../shared/datasets/$DATASET
+OUT=.cache/poisoning/$DATASET
+mkdir -p .cache/logs "$OUT"
 for run in clean bit-flip:0.1 bit-flip:0.2 gaussian:0.1 gaussian:0.2; do
-  name="poison-cnn-lung-$(echo "$run" | tr ':.' '--')"
-  [ -f ".cache/poisoning/$name/model-card.json" ] && continue
+  name="poison-cnn-$DATASET-$(echo "$run" | tr ':.' '--')"
+  [ -f "$OUT/$name/model-card.json" ] && continue
   extra=""; [ "$run" = clean ] || extra="--poison $run"
-  npx tsx src/cli/main.ts train --model cnn --data "$DATA" --width 96 --depth 4 --batch 64 --epochs "$EPOCHS" \
-    --name "$name" --out ".cache/poisoning/$name" --resume $extra >> ".cache/logs/$name.log" 2>&1
+  npx tsx src/cli/main.ts train --model cnn --data "$DATA" --embed 256 --stem-mlp 256 --width 96 --depth 4 --batch 64 --epochs "$EPOCHS" \
+    --name "$name" --out "$OUT/$name" --resume $extra >> ".cache/logs/$name.log" 2>&1
 done
-npx tsx src/cli/main.ts eval --poisoning .cache/poisoning --name poisoning-cnn-lung-histopathology >> .cache/logs/poisoning.log 2>&1
+npx tsx src/cli/main.ts eval --poisoning "$OUT" --name "poisoning-cnn-$DATASET" >> .cache/logs/poisoning.log 2>&1
