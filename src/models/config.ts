@@ -4,6 +4,8 @@
  * the only operation that ever sees raw pixels, so key adaptation stays a weight
  * transform. Nothing here may add an operation that looks inside a block first.
  */
+import type { ViewEnsemble } from './views';
+
 export interface PatchGeometry {
   /** input side S in pixels (200) */
   imageSize: number;
@@ -33,6 +35,12 @@ export interface PatchGeometry {
   embedDim?: number;
   /** hidden size of the stem MLP (with embedDim; 0 = linear stem only) */
   stemMlpDim?: number;
+  /**
+   * Test-time view ensemble (views.ts): mean logits over mirrored / turned views,
+   * each a permutation of the embedding rows and cells, so it adapts to a key
+   * like the model. Absent = one view.
+   */
+  viewEnsemble?: ViewEnsemble;
 }
 
 export interface VitConfig extends PatchGeometry {

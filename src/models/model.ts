@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
-import type { ModelConfig } from './config';
+import { gridSide, type ModelConfig } from './config';
+import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
 import { cnnForward, cnnTrunk } from './cnn';
-import type { HostTensor, HostWeights } from './init';
+import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
 import { vitForward, vitTrunk } from './vit';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
@@ -48,16 +49,27 @@ export interface DiagnosisModel {
 /** The weights a key changes, kept on the host so adaptation needs no GPU read-back. */
 const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
 
+/**
+ * One forward pass of the model: the shared weights with this branch's patch
+ * embedding / position embeddings, and the CNN's cell gather. A model has one
+ * branch per view of its view ensemble (views.ts); logits are their mean.
+ */
+interface Branch {
+  weights: Weights;
+  cellSource?: tf.Tensor1D;
+}
+
 class TfjsDiagnosisModel implements DiagnosisModel {
   readonly classes: string[];
   private disposed = false;
   constructor(
     readonly config: ModelConfig,
-    private readonly weights: Weights,
+    /** the plain model's weights (adapted models share the unkeyed ones) */
+    private readonly shared: Weights,
+    private readonly branches: Branch[],
     private readonly owned: tf.Tensor[],
     readonly hostKeyed: HostWeights,
     readonly keyed: boolean,
-    private readonly cellSource?: tf.Tensor1D,
   ) {
     this.classes = config.classes;
   }
@@ -68,9 +80,12 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     if (images.rank === 4 && (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3)) {
       throw new Error(`model needs [N, ${imageSize}, ${imageSize}, 3] images; got [${images.shape.join(', ')}]`);
     }
-    return this.config.architecture === 'vit'
-      ? vitForward(this.config, this.weights, images)
-      : cnnForward(this.config, this.weights, images, this.cellSource);
+    const outs = this.branches.map((b) => (this.config.architecture === 'vit'
+      ? vitForward(this.config, b.weights, images)
+      : cnnForward(this.config, b.weights, images, b.cellSource)));
+    if (outs.length === 1) return outs[0];
+    const mean = (ts: tf.Tensor2D[]) => tf.mean(tf.stack(ts), 0) as tf.Tensor2D;
+    return { logits: mean(outs.map((o) => o.logits)), features: mean(outs.map((o) => o.features)) };
   }
 
   logits(images: ModelTensorInput): tf.Tensor2D {
@@ -79,7 +94,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
 
   embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D {
     if (this.keyed) throw new Error('embeddedLogits needs the plain model');
-    return tf.tidy(() => (this.config.architecture === 'vit' ? vitTrunk(this.config, this.weights, tokens) : cnnTrunk(this.config, this.weights, tokens)).logits);
+    return tf.tidy(() => (this.config.architecture === 'vit' ? vitTrunk(this.config, this.shared, tokens) : cnnTrunk(this.config, this.shared, tokens)).logits);
   }
 
   features(images: tf.Tensor4D): tf.Tensor2D {
@@ -111,14 +126,13 @@ class TfjsDiagnosisModel implements DiagnosisModel {
 
   /** shared tensors, for adaptation */
   get weightMap(): Weights {
-    return this.weights;
+    return this.shared;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const t of this.owned) t.dispose();
-    this.cellSource?.dispose();
   }
 }
 
@@ -134,13 +148,47 @@ export function toBatch(input: ModelInput, size: number): tf.Tensor4D {
   return tf.tensor4d(data, [images.length, size, size, 3]);
 }
 
+/**
+ * The branch for one view, plain (plan absent) or adapted to a key. Slot j of the
+ * input holds source block blockPerm[j] (identity when plain); the view's cell q
+ * is source block cellSrc[q]. CNN: gather cell q from slot inverse(blockPerm)[cellSrc[q]];
+ * ViT: slot j gets the position embedding of view cell inverse(cellSrc)[blockPerm[j]].
+ */
+function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: BlockView, plan?: BpePlan): { branch: Branch; own: tf.Tensor[] } {
+  const plainIdentity = !plan && isIdentity(view);
+  if (plainIdentity) return { branch: { weights: shared }, own: [] };
+  const T = gridSide(cfg) ** 2;
+  const blockPerm = plan?.blockPerm ?? Uint32Array.from({ length: T }, (_, j) => j);
+  const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
+  const { w, c } = plan ? adaptPatchEmbedding(wView, host['patch.b'], plan, cfg.inputCentre ?? 0) : { w: wView, c: host['patch.b'] };
+  const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
+  let cellSource: tf.Tensor1D | undefined;
+  if (cfg.architecture === 'vit') {
+    const viewCellOf = new Uint32Array(T);
+    view.cellSrc.forEach((src, q) => (viewCellOf[src] = q));
+    own['pos'] = tf.tensor(adaptPositions(host['pos'], Uint32Array.from(blockPerm, (b) => viewCellOf[b])).data, host['pos'].shape);
+  } else {
+    const slotOf = cellSourceFor(blockPerm, cfg);
+    cellSource = tf.tensor1d(Int32Array.from(view.cellSrc, (src) => slotOf[src]), 'int32');
+  }
+  const tensors = Object.values(own);
+  if (cellSource) tensors.push(cellSource);
+  return { branch: { weights: { ...shared, ...own }, cellSource }, own: tensors };
+}
+
+function makeBranches(cfg: ModelConfig, shared: Weights, host: HostWeights, plan?: BpePlan): { branches: Branch[]; own: tf.Tensor[] } {
+  const made = viewNames(cfg.viewEnsemble).map((name) => makeBranch(cfg, shared, host, blockView(cfg, name), plan));
+  return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
+}
+
 /** Builds a plain model from host weights (training output or a loaded file). */
 export function createModel(config: ModelConfig, host: HostWeights): DiagnosisModel {
   const weights: Weights = {};
   for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
   const hostKeyed: HostWeights = {};
   for (const name of KEYED_NAMES) if (host[name]) hostKeyed[name] = host[name];
-  return new TfjsDiagnosisModel(config, weights, Object.values(weights), hostKeyed, false);
+  const { branches, own } = makeBranches(config, weights, hostKeyed);
+  return new TfjsDiagnosisModel(config, weights, branches, [...Object.values(weights), ...own], hostKeyed, false);
 }
 
 /**
@@ -153,18 +201,8 @@ export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel
   if (model.keyed) throw new Error('this model is already adapted to a key; adapt the plain model');
   const cfg = model.config;
   checkPlanFits(plan, cfg);
-  const host = model.hostKeyed as Record<string, HostTensor>;
-  const { w, c } = adaptPatchEmbedding(host['patch.w'], host['patch.b'], plan, cfg.inputCentre ?? 0);
-  const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
-  let cellSource: tf.Tensor1D | undefined;
-  if (cfg.architecture === 'vit') {
-    const pos = adaptPositions(host['pos'], plan.blockPerm);
-    own['pos'] = tf.tensor(pos.data, pos.shape);
-  } else {
-    cellSource = tf.tensor1d(cellSourceFor(plan.blockPerm, cfg), 'int32');
-  }
-  const weights: Weights = { ...model.weightMap, ...own };
-  return new TfjsDiagnosisModel(cfg, weights, Object.values(own), {}, true, cellSource);
+  const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, plan);
+  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true);
 }
 
 /** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */

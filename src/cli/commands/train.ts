@@ -93,7 +93,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const test = await loadImageSet(testDir, 200, '.cache/datasets', log);
   if (test.classes.join() !== set.classes.join()) throw new Error(`Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`);
   await releaseModel({
-    name, outDir, config: result.config, best: result.best, state: result.state, options: opts, teacher: teacherDir, test,
+    name, outDir, config: result.config, best: result.best, state: result.state, options: opts, teacher: teacherDir, viewSelection: result.viewSelection, test,
     dataset: { name: datasetName, trainDir: `../shared/datasets/${datasetName}/Training`, testDir: `../shared/datasets/${datasetName}/Testing`, trainImages: result.split.train, valImages: result.split.val },
     caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
   }, log);

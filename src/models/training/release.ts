@@ -18,7 +18,7 @@ import { deserializeWeights, MANIFEST_FILE, serializeModel } from '../weightsFil
 import { predictSet, type ImageSet } from '../evaluation/batchPredict';
 import { evaluateWithKey } from '../evaluation/keyedEval';
 import { classificationReport } from '../evaluation/metrics';
-import type { TrainOptions } from './trainer';
+import type { TrainOptions, ViewSelection } from './trainer';
 import type { TrainState } from './checkpoint';
 
 export interface ReleaseInput {
@@ -30,6 +30,7 @@ export interface ReleaseInput {
   state: TrainState;
   options: TrainOptions;
   teacher?: string;
+  viewSelection?: ViewSelection;
   test: ImageSet;
   caveat?: string;
 }
@@ -76,7 +77,8 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       optimizer: `AdamW lr ${r.options.lr} (warm-up ${r.options.warmupEpochs} epoch, cosine), weight decay ${r.options.weightDecay}, clip-norm 1`,
       labelSmoothing: r.options.labelSmoothing,
       augmentation: r.options.augmentation,
-      method: 'patch embedding set by PCA whitening of 8192 training blocks and kept fixed; the rest trained on precomputed block features of 4 geometric variants per image (MRI: mirror, shifts; histology: rotations, flips) with exact brightness/contrast augmentation on the features',
+      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of 4 geometric variants per image (MRI: mirror, shifts; histology: rotations, flips) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
+      viewEnsemble: r.viewSelection ?? null,
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,
       poisoning: r.options.poison ? { kind: r.options.poison.kind, shareOfTrainingImages: r.options.poison.fraction, attack: r.options.poison.kind === 'bit-flip' ? 'bit 7 XOR on 10 % of the encrypted values' : 'N(0, 20) on 10 % of the encrypted values' } : null,
@@ -115,6 +117,7 @@ function modelCardMarkdown(c: any): string {
     ...(c.data.caveat ? [`* Caveat: ${c.data.caveat}`] : []),
     `* Training: ${c.training.epochs} epochs (best validation epoch ${c.training.bestEpoch}, ${pct(c.training.bestValAccuracy)}), batch ${c.training.batch}, ${c.training.optimizer}, label smoothing ${c.training.labelSmoothing}, augmentation ${c.training.augmentation}${c.training.distillation ? `, distilled from ${c.training.distillation.teacher} (weight ${c.training.distillation.weight})` : ''}, seed ${c.training.seed}.`,
     `* Method: ${c.training.method}.`,
+    ...(c.training.viewEnsemble ? [`* Test-time views "${c.training.viewEnsemble.candidate}" on validation: ${pct(c.training.viewEnsemble.ensemble.accuracy)} vs one view ${pct(c.training.viewEnsemble.single.accuracy)}; ${c.training.viewEnsemble.chosen ? 'kept (each prediction averages the views; every view adapts to the key)' : 'not kept'}.`] : []),
     `* Training time on this machine: ${(c.training.seconds / 60).toFixed(1)} min (${c.training.secondsPerEpoch} s/epoch); ${c.training.machine}.`,
     '',
     '## Test split',

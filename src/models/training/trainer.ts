@@ -18,7 +18,9 @@ import type { DiagnosisModel } from '../model';
 import type { Weights } from '../ops';
 import { vitTrunk, initVit } from '../vit';
 import { argmax } from '../evaluation/metrics';
-import type { ImageSet } from '../evaluation/batchPredict';
+import { predictSet, type ImageSet } from '../evaluation/batchPredict';
+import { createModel } from '../model';
+import type { ViewEnsemble } from '../views';
 import { AdamW } from './adamw';
 import type { AugmentationKind } from './augment';
 import { buildFeatureBank, embeddedBatch, VARIANTS } from './blockFeatures';
@@ -58,8 +60,17 @@ export interface TrainOptions {
   poison?: { kind: 'bit-flip' | 'gaussian'; fraction: number; plan: BpePlan };
 }
 
+export interface ViewSelection {
+  candidate: ViewEnsemble;
+  single: { accuracy: number; logLoss: number };
+  ensemble: { accuracy: number; logLoss: number };
+  chosen: ViewEnsemble | null;
+}
+
 export interface TrainResult {
   config: ModelConfig;
+  /** the test-time view ensemble, chosen on the validation split (never the test split) */
+  viewSelection?: ViewSelection;
   best: HostWeights;
   state: TrainState;
   split: { train: number; val: number };
@@ -168,6 +179,11 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const varList = Object.values(vars);
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
   const variants = opts.augmentation === 'none' ? 1 : VARIANTS;
+  if (state.completedEpochs >= opts.epochs) {
+    log(`${opts.run}: all ${opts.epochs} epochs done already; releasing the best weights`);
+    tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
+    return finish(config, best, state, set, trainIdx, valIdx, opts, log);
+  }
   const tb = Date.now();
   const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], opts.augmentation, variants, log);
   const valBank = await buildFeatureBank(set.pixels, valIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], 'none', 1, log);
@@ -256,5 +272,40 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
   }
   tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
-  return { config, best, state, split: { train: trainIdx.length, val: valIdx.length } };
+  return finish(config, best, state, set, trainIdx, valIdx, opts, log);
+}
+
+async function finish(config: ModelConfig, best: HostWeights, state: TrainState, set: ImageSet, trainIdx: number[], valIdx: number[], opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
+  const viewSelection = await chooseViews(config, best, set, valIdx, opts.augmentation, log);
+  const chosen = { ...config, ...(viewSelection?.chosen ? { viewEnsemble: viewSelection.chosen } : {}) } as ModelConfig;
+  return { config: chosen, viewSelection, best, state, split: { train: trainIdx.length, val: valIdx.length } };
+}
+
+/**
+ * Test-time view ensemble (views.ts) or not: full-image predictions of the best
+ * weights on the validation images, one view vs the modality's views (MRI:
+ * left-right mirror; histology: mirrors and half turn). Kept only if it is
+ * better on validation (accuracy, then log-loss): it multiplies inference cost.
+ */
+async function chooseViews(config: ModelConfig, best: HostWeights, set: ImageSet, valIdx: number[], kind: AugmentationKind, log: (line: string) => void): Promise<ViewSelection | undefined> {
+  const candidate: ViewEnsemble | undefined = kind === 'mri' ? 'mirror' : kind === 'histology' ? 'dihedral4' : undefined;
+  if (!candidate || valIdx.length === 0) return undefined;
+  const score = async (cfg: ModelConfig) => {
+    const model = createModel(cfg, best);
+    const { probabilities } = await predictSet(model, set, valIdx);
+    model.dispose();
+    let correct = 0;
+    let loss = 0;
+    probabilities.forEach((p, k) => {
+      const y = set.labels[valIdx[k]];
+      if (argmax(p) === y) correct++;
+      loss -= Math.log(Math.max(p[y], 1e-12));
+    });
+    return { accuracy: correct / valIdx.length, logLoss: loss / valIdx.length };
+  };
+  const single = await score({ ...config, viewEnsemble: undefined });
+  const ensemble = await score({ ...config, viewEnsemble: candidate });
+  const better = ensemble.accuracy > single.accuracy || (ensemble.accuracy === single.accuracy && ensemble.logLoss < single.logLoss);
+  log(`view ensemble "${candidate}" on validation: ${(ensemble.accuracy * 100).toFixed(2)} % (log-loss ${ensemble.logLoss.toFixed(4)}) vs one view ${(single.accuracy * 100).toFixed(2)} % (${single.logLoss.toFixed(4)}): ${better ? 'kept' : 'not kept'}`);
+  return { candidate, single, ensemble, chosen: better ? candidate : null };
 }

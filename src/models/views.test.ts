@@ -1,0 +1,81 @@
+/**
+ * The view ensemble must equal the model averaged over explicitly mirrored /
+ * turned images (checks the block-level view maps), and adapt to a key like the
+ * model (checked with the other configurations in adapt.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initCnn } from './cnn';
+import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
+import { SeededRandom, truncNormal, type HostWeights } from './init';
+import { createModel } from './model';
+import { initVit } from './vit';
+import { blockView, viewNames } from './views';
+import type { RgbImage } from '../image/rgb';
+
+function randomImage(seed: number): RgbImage {
+  const rng = new SeededRandom(seed);
+  return { width: 200, height: 200, data: Uint8Array.from({ length: 200 * 200 * 3 }, () => rng.int(256)) };
+}
+
+function transformed(img: RgbImage, map: (y: number, x: number) => [number, number]): RgbImage {
+  const out = new Uint8Array(img.data.length);
+  for (let y = 0; y < 200; y++) for (let x = 0; x < 200; x++) {
+    const [sy, sx] = map(y, x);
+    for (let c = 0; c < 3; c++) out[(y * 200 + x) * 3 + c] = img.data[(sy * 200 + sx) * 3 + c];
+  }
+  return { width: 200, height: 200, data: out };
+}
+
+function randomised(host: HostWeights): HostWeights {
+  const rng = new SeededRandom(3);
+  const out: HostWeights = {};
+  for (const [name, t] of Object.entries(host)) out[name] = name.endsWith('.g') || name.startsWith('patch.') ? t : truncNormal(rng, t.shape, 0.2);
+  return out;
+}
+
+describe('view ensemble', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('block views of a mirror / half turn match the pixel maps', () => {
+    const g = { imageSize: 200, patchSize: 25 };
+    const v = blockView(g, 'mirror-x');
+    expect(v.cellSrc[0]).toBe(7); // top-left view cell comes from the top-right block
+    expect(v.elementSrc[0]).toBe(24 * 3); // its first pixel is the source block's last column
+    const r = blockView(g, 'rotate-180');
+    expect(r.cellSrc[0]).toBe(63);
+    expect(r.elementSrc[0]).toBe((24 * 25 + 24) * 3);
+  });
+
+  const last = 199;
+  const pixelMaps: Record<string, (y: number, x: number) => [number, number]> = {
+    identity: (y, x) => [y, x],
+    'mirror-x': (y, x) => [y, last - x],
+    'mirror-y': (y, x) => [last - y, x],
+    'rotate-180': (y, x) => [last - y, last - x],
+  };
+  const cases: ModelConfig[] = [
+    { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'mirror' },
+    { ...defaultVitConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'dihedral4' },
+  ];
+  for (const cfg of cases) {
+    it(`${cfg.architecture} ${cfg.viewEnsemble}: ensemble logits = mean of the single model over transformed images`, async () => {
+      const host = randomised(cfg.architecture === 'vit' ? initVit(cfg, 2) : initCnn(cfg, 2));
+      const ensemble = createModel(cfg, host);
+      const single = createModel({ ...cfg, viewEnsemble: undefined }, host);
+      const img = randomImage(11);
+      const got = (await ensemble.predict(img))[0].logits;
+      const names = viewNames(cfg.viewEnsemble);
+      const per = await Promise.all(names.map(async (n) => (await single.predict(transformed(img, pixelMaps[n])))[0].logits));
+      const want = got.map((_, k) => per.reduce((s, l) => s + l[k], 0) / names.length);
+      got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-4));
+      // and the views do differ (the test would pass trivially on a symmetric model otherwise)
+      expect(Math.max(...per[1].map((v, k) => Math.abs(v - per[0][k])))).toBeGreaterThan(1e-3);
+      ensemble.dispose();
+      single.dispose();
+    }, 60_000);
+  }
+});

@@ -1,0 +1,77 @@
+/**
+ * Test-time view ensemble that survives encryption. A mirror or 180° turn of a
+ * 200 x 200 image maps 25 x 25 blocks onto blocks: view block q is source block
+ * cellSrc[q] with its elements reordered by elementSrc. The model on the view is
+ * therefore the same model with the patch-embedding rows permuted (W_v) and the
+ * cells (CNN gather) or position embeddings (ViT) permuted: still one linear map
+ * per block, so key adaptation applies to every view exactly as to the model
+ * itself, and the ensemble on an encrypted image equals the ensemble on the
+ * plain one. Nothing here looks at pixels; the views are public, not keyed.
+ */
+import { gridSide, type PatchGeometry } from './config';
+
+export type ViewEnsemble = 'mirror' | 'dihedral4';
+
+export interface BlockView {
+  name: string;
+  /** view-block element i is source-block element elementSrc[i] (B*B*3 block-local indices) */
+  elementSrc: Uint32Array;
+  /** view cell q is source cell cellSrc[q] (row-major block index) */
+  cellSrc: Uint32Array;
+}
+
+type PixelMap = (y: number, x: number, last: number) => [number, number];
+const MAPS: Record<string, PixelMap> = {
+  identity: (y, x) => [y, x],
+  'mirror-x': (y, x, last) => [y, last - x],
+  'mirror-y': (y, x, last) => [last - y, x],
+  'rotate-180': (y, x, last) => [last - y, last - x],
+};
+const ENSEMBLES: Record<ViewEnsemble, string[]> = {
+  // MRI: left-right mirror only (anatomy keeps its up-down orientation)
+  mirror: ['identity', 'mirror-x'],
+  // histology has no orientation: both mirrors and the half turn
+  dihedral4: ['identity', 'mirror-x', 'mirror-y', 'rotate-180'],
+};
+
+export function viewNames(ensemble: ViewEnsemble | undefined): string[] {
+  return ensemble ? ENSEMBLES[ensemble] : ['identity'];
+}
+
+/** The block-level form of a view's pixel map (which must send blocks onto blocks). */
+export function blockView(g: PatchGeometry, name: string): BlockView {
+  const map = MAPS[name];
+  if (!map) throw new Error(`unknown view "${name}"`);
+  const B = g.patchSize;
+  const side = gridSide(g);
+  const last = g.imageSize - 1;
+  const elementSrc = new Uint32Array(B * B * 3);
+  const cellSrc = new Uint32Array(side * side);
+  for (let q = 0; q < side * side; q++) {
+    const y0 = Math.floor(q / side) * B;
+    const x0 = (q % side) * B;
+    const [sy0, sx0] = map(y0, x0, last);
+    cellSrc[q] = Math.floor(sy0 / B) * side + Math.floor(sx0 / B);
+  }
+  for (let r = 0; r < B; r++) {
+    for (let c = 0; c < B; c++) {
+      const [sy, sx] = map(r, c, last);
+      const i = (r * B + c) * 3;
+      const s = ((((sy % B) + B) % B) * B + (((sx % B) + B) % B)) * 3;
+      for (let ch = 0; ch < 3; ch++) elementSrc[i + ch] = s + ch;
+    }
+  }
+  return { name, elementSrc, cellSrc };
+}
+
+/** W_v[elementSrc[i]] = W[i]: the embedding that, applied to the source block, gives the view block's embedding. */
+export function viewEmbedding(w: { shape: number[]; data: Float32Array }, view: BlockView): { shape: number[]; data: Float32Array } {
+  const [P, D] = w.shape;
+  const out = new Float32Array(P * D);
+  for (let i = 0; i < P; i++) out.set(w.data.subarray(i * D, (i + 1) * D), view.elementSrc[i] * D);
+  return { shape: [P, D], data: out };
+}
+
+export function isIdentity(view: BlockView): boolean {
+  return view.name === 'identity';
+}
