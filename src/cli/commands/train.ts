@@ -1,7 +1,8 @@
 /**
  * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
- *   --poison bit-flip:0.1|gaussian:0.2]`
+ *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
+ *   --float-embedding]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there.
@@ -66,6 +67,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     checkpointDir: join('.cache/checkpoints', name),
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
+    cutMix: optionalNumber(args, 'cutmix', 0),
     configOverrides: {
       ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
       ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),

@@ -113,3 +113,56 @@ export function embeddedBatch(bank: FeatureBank, rows: number[], rng: SeededRand
   });
   return out;
 }
+
+export interface CutMix {
+  /** batch row whose cells were pasted into row k (-1 = none) */
+  partner: Int32Array;
+  /** share of row k's cells that came from the partner */
+  share: Float32Array;
+}
+
+/**
+ * CutMix at block granularity, in place on embedded tokens [n, side*side, width]:
+ * with the given probability a row gets a random rectangle of cells from another
+ * row of the batch. Cutting whole blocks commutes with the per-block embedding,
+ * so this is exactly CutMix on the images with a block-aligned box. The label
+ * becomes the cell-share mixture (see mixedTargets).
+ */
+export function blockCutMix(tokens: Float32Array, n: number, side: number, width: number, rng: SeededRandom, probability: number): CutMix {
+  const T = side * side;
+  const partner = new Int32Array(n).fill(-1);
+  const share = new Float32Array(n);
+  if (n < 2 || probability <= 0) return { partner, share };
+  const source = tokens.slice();
+  for (let k = 0; k < n; k++) {
+    if (rng.next() >= probability) continue;
+    let r = rng.int(n - 1);
+    if (r >= k) r++;
+    const h = 1 + rng.int(side - 1);
+    const w = 1 + rng.int(side - 1);
+    const y0 = rng.int(side - h + 1);
+    const x0 = rng.int(side - w + 1);
+    for (let y = y0; y < y0 + h; y++) {
+      for (let x = x0; x < x0 + w; x++) {
+        const t = y * side + x;
+        tokens.set(source.subarray((r * T + t) * width, (r * T + t + 1) * width), (k * T + t) * width);
+      }
+    }
+    partner[k] = r;
+    share[k] = (h * w) / T;
+  }
+  return { partner, share };
+}
+
+/** Label distributions [n, K] after CutMix, with label smoothing eps. */
+export function mixedTargets(labels: number[], mix: CutMix, classes: number, eps: number): Float32Array {
+  const out = new Float32Array(labels.length * classes);
+  labels.forEach((y, k) => {
+    const row = k * classes;
+    for (let c = 0; c < classes; c++) out[row + c] = eps / classes;
+    const s = mix.partner[k] >= 0 ? mix.share[k] : 0;
+    out[row + y] += (1 - eps) * (1 - s);
+    if (s > 0) out[row + labels[mix.partner[k]]] += (1 - eps) * s;
+  });
+  return out;
+}

@@ -23,7 +23,7 @@ import { createModel } from '../model';
 import type { ViewEnsemble } from '../views';
 import { AdamW } from './adamw';
 import type { AugmentationKind } from './augment';
-import { buildFeatureBank, embeddedBatch, VARIANTS } from './blockFeatures';
+import { blockCutMix, buildFeatureBank, embeddedBatch, mixedTargets, VARIANTS } from './blockFeatures';
 import { centringBias, whitenedPatchEmbedding } from './whitenInit';
 import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
 import { stratifiedSplit } from './dataset';
@@ -48,6 +48,8 @@ export interface TrainOptions {
   resume: boolean;
   /** weight of the teacher's hard labels in the loss (0..1) */
   distillWeight: number;
+  /** probability of block-level CutMix per training image (0 = off; blockFeatures.ts) */
+  cutMix?: number;
   configOverrides?: Partial<ModelConfig>;
   /** use only this many training images (smoke tests) */
   limit?: number;
@@ -198,6 +200,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     const order = trainIdx.map((_, k) => k);
     new SeededRandom(opts.seed * 1009 + epoch).shuffle(order);
     const augRng = new SeededRandom(opts.seed * 7919 + epoch);
+    const mixRng = new SeededRandom(opts.seed * 104729 + epoch);
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
@@ -205,7 +208,9 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     for (let s = 0; s < stepsPerEpoch; s++) {
       const rows = order.slice(s * opts.batch, (s + 1) * opts.batch);
       const labels = rows.map((r) => set.labels[trainIdx[r]]);
-      const x = tf.tensor3d(embeddedBatch(bank, rows, augRng, opts.augmentation), [rows.length, T, D]);
+      const tokens = embeddedBatch(bank, rows, augRng, opts.augmentation);
+      const mix = blockCutMix(tokens, rows.length, Math.round(Math.sqrt(T)), D, mixRng, opts.cutMix ?? 0);
+      const x = tf.tensor3d(tokens, [rows.length, T, D]);
       let teacherLabels: number[] | undefined;
       if (teacher && opts.distillWeight > 0) {
         const tl = teacher.embeddedLogits(x);
@@ -214,7 +219,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       }
       const smooth = (ys: number[]) => tf.tensor2d(ys.flatMap((y) => Array.from({ length: K }, (_, k) => (k === y ? 1 - opts.labelSmoothing : 0) + opts.labelSmoothing / K)), [ys.length, K]);
       const target = tf.tidy(() => {
-        const t = smooth(labels);
+        const t = tf.tensor2d(mixedTargets(labels, mix, K, opts.labelSmoothing), [labels.length, K]);
         if (!teacherLabels) return t;
         return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(smooth(teacherLabels), opts.distillWeight));
       });
@@ -229,7 +234,8 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       for (const [vn, g] of Object.entries(grads)) named[nameOf.get(vn)!] = g;
       optimizer.apply(named, lr);
       lossSum += value.dataSync()[0] * rows.length;
-      logitsOut.forEach((row, k) => { if (argmax(row) === labels[k]) correct++; });
+      // the dominant label of a mixed image
+      logitsOut.forEach((row, k) => { if (argmax(row) === (mix.share[k] > 0.5 ? labels[mix.partner[k]] : labels[k])) correct++; });
       seen += rows.length;
       tf.dispose([value, x, target, ...Object.values(grads)]);
       if ((s + 1) % 10 === 0 || s + 1 === stepsPerEpoch) {
