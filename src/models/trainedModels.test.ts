@@ -1,10 +1,9 @@
 /**
  * The shipped (trained) models: they load from public/models through the same
  * loader the CLI uses, classify real test images well above chance, and their
- * key-adapted versions give the same logits on encrypted images. Trained
- * weights have larger logits than the random ones in adapt.test.ts, so float32
- * rounding differences are larger; the bound here is 1e-3 (observed ~4e-4 on the
- * whole test split, i.e. ~1e-5 relative to the logits).
+ * key-adapted versions give the same logits on encrypted images, within the
+ * issue's bound of 1e-4 (models with the exact integer embedding: 0 for the CNN,
+ * ~1e-6 for the ViT; the float-embedding lung ViT ~6e-6).
  * Skips a model whose files are not there yet.
  */
 import { existsSync } from 'node:fs';
@@ -60,7 +59,7 @@ describe('shipped models', () => {
         const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
         let maxDiff = 0;
         enc.forEach((p, i) => p.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - plain[i].logits[j])))));
-        expect(maxDiff).toBeLessThan(1e-3);
+        expect(maxDiff).toBeLessThan(1e-4);
         expect(enc.map((p) => p.classIndex)).toEqual(plain.map((p) => p.classIndex));
         adapted.dispose();
       }
