@@ -84,6 +84,8 @@ function toHost(vars: Record<string, tf.Tensor>): HostWeights {
   return out;
 }
 
+const NO_MIX = (n: number) => ({ partner: new Int32Array(n).fill(-1), share: new Float32Array(n) });
+
 /** Distillation shares block features: the teacher's fixed embedding must be the student's. */
 function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
   const host = (teacher as unknown as { hostKeyed?: HostWeights }).hostKeyed;
@@ -217,11 +219,12 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
         teacherLabels = (tl.arraySync() as number[][]).map(argmax);
         tl.dispose();
       }
-      const smooth = (ys: number[]) => tf.tensor2d(ys.flatMap((y) => Array.from({ length: K }, (_, k) => (k === y ? 1 - opts.labelSmoothing : 0) + opts.labelSmoothing / K)), [ys.length, K]);
       const target = tf.tidy(() => {
         const t = tf.tensor2d(mixedTargets(labels, mix, K, opts.labelSmoothing), [labels.length, K]);
         if (!teacherLabels) return t;
-        return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(smooth(teacherLabels), opts.distillWeight));
+        // the teacher's hard labels, smoothed the same way (no mixing: the teacher saw the mixed image)
+        const fromTeacher = tf.tensor2d(mixedTargets(teacherLabels, NO_MIX(teacherLabels.length), K, opts.labelSmoothing), [teacherLabels.length, K]);
+        return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(fromTeacher, opts.distillWeight));
       });
       lr = lrAt(optimizer.step);
       let logitsOut: number[][] = [];
