@@ -13,11 +13,11 @@
  * leave tensors behind (each call frees what it made; tested with tf.memory()).
  */
 import * as tf from '@tensorflow/tfjs';
-import { gather } from '../cipher/bpe/bpe';
 import { planForKey, type BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
-import { adaptModel, load, type DiagnosisModel, type ModelSource, type Prediction } from '../models/model';
+import { encryptedBlockLayout, toBlockTensor } from '../models/blockInput';
+import { adaptModel, load, type DiagnosisModel, type ModelInput, type ModelSource, type Prediction } from '../models/model';
 
 export interface TimedPrediction {
   prediction: Prediction;
@@ -59,14 +59,16 @@ export interface LoadedModelInfo {
 }
 
 /**
- * Puts the encrypted image in front of the model. The default gathers bytes on
- * the CPU; the browser worker may pass one that encrypts on the GPU and hands
- * tfjs the GPU buffer (no CPU round trip).
+ * Puts the encrypted image in front of the model. The default encrypts on the
+ * CPU in the same pass that lays the model input out in blocks (blockInput.ts:
+ * the BPE gather composed with the block order, so no extra sweep); the browser
+ * worker may pass one that encrypts on the GPU and hands tfjs the GPU buffer (no
+ * CPU round trip).
  */
-export type EncryptForModel = (plan: BpePlan, plain: RgbImage) => Promise<{ input: RgbImage | tf.Tensor4D; path: 'cpu' | 'gpu-buffer' }>;
+export type EncryptForModel = (plan: BpePlan, plain: RgbImage) => Promise<{ input: RgbImage | tf.Tensor4D | tf.Tensor3D; path: 'cpu' | 'gpu-buffer' }>;
 
 export const encryptOnCpu: EncryptForModel = async (plan, plain) => ({
-  input: { width: plain.width, height: plain.height, data: gather(plan, plain.data) },
+  input: toBlockTensor([plain], encryptedBlockLayout(plan), plan.blockSize),
   path: 'cpu',
 });
 
@@ -220,7 +222,7 @@ export class DiagnosisSession {
   }
 }
 
-async function timedPredict(model: DiagnosisModel, input: RgbImage | tf.Tensor4D): Promise<TimedPrediction> {
+async function timedPredict(model: DiagnosisModel, input: ModelInput): Promise<TimedPrediction> {
   const t0 = performance.now();
   const [prediction] = await model.predict(input);
   return { prediction, ms: performance.now() - t0 };

@@ -15,6 +15,7 @@ import { decodeImageFile } from '../decode';
 import { toModelInput } from '../image/resize';
 import type { RgbImage } from '../image/rgb';
 import { generateKey } from '../keys/key';
+import { encryptedBlockLayout, toBlockTensor } from './blockInput';
 import { initCnn } from './cnn';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
 import { SeededRandom, truncNormal, type HostWeights } from './init';
@@ -88,6 +89,13 @@ describe('adaptModel', () => {
         // exact embedding: the CNN's cells are bit-identical after the keyed gather, so are its logits;
         // the ViT only sums attention over tokens in another order
         if (cfg.exactEmbedding) expect(maxDiff).toBeLessThan(cfg.architecture === 'cnn' ? 1e-12 : 1e-5);
+        // one image at a time (the CNN puts cells in order by a one-hot product there, by gather in batches),
+        // fed as the fused CPU encryption lays it out (blockInput.ts): the same logits
+        const fused = toBlockTensor([images[0]], encryptedBlockLayout(plan), plan.blockSize);
+        const first = (await adapted.predict(fused))[0].logits;
+        fused.dispose();
+        const firstDiff = Math.max(...first.map((v, i) => Math.abs(v - plain[i])));
+        expect(firstDiff).toBeLessThan(cfg.exactEmbedding && cfg.architecture === 'cnn' ? 1e-12 : 1e-4);
         // and the unadapted model on encrypted images is not the same function
         const unadapted = await logitsOf(model, encrypted);
         expect(Math.max(...plain.map((v, i) => Math.abs(v - unadapted[i])))).toBeGreaterThan(1e-2);

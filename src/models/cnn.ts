@@ -46,14 +46,40 @@ export interface CnnOutputs {
   features: tf.Tensor2D;
 }
 
+/** The keyed gather of an adapted model: plain cell q is encrypted cell source[q]. */
+export interface CellGather {
+  source: tf.Tensor1D;
+  /** the same as a one-hot matrix [T, T]: row q selects cell source[q] */
+  matrix: tf.Tensor2D;
+}
+
+export function cellGather(source: Int32Array): CellGather {
+  const T = source.length;
+  const onehot = new Float32Array(T * T);
+  source.forEach((s, q) => (onehot[q * T + s] = 1));
+  return { source: tf.tensor1d(source, 'int32'), matrix: tf.tensor2d(onehot, [T, T]) };
+}
+
 /**
- * images: [N, S, S, 3], values 0..255. `cellSource` (adapted models only): plain
- * cell q is taken from encrypted cell cellSource[q].
+ * Cells [N, T, E] put back in plain order. One image: a product with the one-hot
+ * matrix, exact in float32 (one 1 x value plus zeros), because tfjs-wasm's gather
+ * kernel is slow (0.6 ms for 64 x 256 values vs 0.13 ms for the product,
+ * measured) and it sat on the path of every encrypted diagnosis. Batches: gather.
  */
-export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cellSource?: tf.Tensor1D): CnnOutputs {
-  let cells: tf.Tensor = embedBlocks(images, cfg, w);
-  if (cellSource) cells = tf.gather(cells, cellSource, 1);
-  return cnnTrunk(cfg, w, cells as tf.Tensor3D);
+function putCellsInPlainOrder(cells: tf.Tensor3D, g: CellGather): tf.Tensor3D {
+  const [n, t, e] = cells.shape;
+  if (n !== 1) return tf.gather(cells, g.source, 1);
+  return tf.matMul(g.matrix, cells.reshape([t, e])).reshape([1, t, e]);
+}
+
+/**
+ * images: [N, S, S, 3] or blocks [N, T, B*B*3], values 0..255. `cells` (adapted
+ * models only): the keyed gather into plain cell order.
+ */
+export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cells?: CellGather): CnnOutputs {
+  let embedded = embedBlocks(images, cfg, w);
+  if (cells) embedded = putCellsInPlainOrder(embedded, cells);
+  return cnnTrunk(cfg, w, embedded);
 }
 
 /** Everything after the patch embedding and the keyed gather: cells [N, T, E] in plain order. */

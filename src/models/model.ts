@@ -11,13 +11,15 @@ import type { RgbImage } from '../image/rgb';
 import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
 import { gridSide, type ModelConfig } from './config';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
-import { cnnForward, cnnTrunk } from './cnn';
+import { cellGather, cnnForward, cnnTrunk, type CellGather } from './cnn';
 import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
 import { vitForward, vitTrunk } from './vit';
+import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 
-export type ModelInput = RgbImage | RgbImage[] | tf.Tensor4D;
+/** Images as bytes, an image tensor [N, S, S, 3], or the same already in block order [N, T, B*B*3] (blockInput.ts). */
+export type ModelInput = RgbImage | RgbImage[] | tf.Tensor4D | tf.Tensor3D;
 
 export interface Prediction {
   classIndex: number;
@@ -39,7 +41,7 @@ export interface DiagnosisModel {
    */
   embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D;
   /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
-  features(images: tf.Tensor4D): tf.Tensor2D;
+  features(images: ModelTensorInput): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
   classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
   /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
@@ -56,7 +58,7 @@ const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
  */
 interface Branch {
   weights: Weights;
-  cellSource?: tf.Tensor1D;
+  cells?: CellGather;
 }
 
 class TfjsDiagnosisModel implements DiagnosisModel {
@@ -80,9 +82,13 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     if (images.rank === 4 && (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3)) {
       throw new Error(`model needs [N, ${imageSize}, ${imageSize}, 3] images; got [${images.shape.join(', ')}]`);
     }
+    const blockLength = this.config.patchSize ** 2 * 3;
+    if (images.rank === 3 && (images.shape[1] !== gridSide(this.config) ** 2 || images.shape[2] !== blockLength)) {
+      throw new Error(`model needs blocks [N, ${gridSide(this.config) ** 2}, ${blockLength}]; got [${images.shape.join(', ')}]`);
+    }
     const outs = this.branches.map((b) => (this.config.architecture === 'vit'
       ? vitForward(this.config, b.weights, images)
-      : cnnForward(this.config, b.weights, images, b.cellSource)));
+      : cnnForward(this.config, b.weights, images, b.cells)));
     if (outs.length === 1) return outs[0];
     const mean = (ts: tf.Tensor2D[]) => tf.mean(tf.stack(ts), 0) as tf.Tensor2D;
     return { logits: mean(outs.map((o) => o.logits)), features: mean(outs.map((o) => o.features)) };
@@ -97,13 +103,13 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     return tf.tidy(() => (this.config.architecture === 'vit' ? vitTrunk(this.config, this.shared, tokens) : cnnTrunk(this.config, this.shared, tokens)).logits);
   }
 
-  features(images: tf.Tensor4D): tf.Tensor2D {
+  features(images: ModelTensorInput): tf.Tensor2D {
     return tf.tidy(() => this.outputs(images).features);
   }
 
   async predict(input: ModelInput): Promise<Prediction[]> {
     const [logits, probs] = tf.tidy(() => {
-      const l = this.logits(toBatch(input, this.config.imageSize));
+      const l = this.logits(toBatch(input, this.config));
       return [l, tf.softmax(l)];
     });
     const [l, p] = await Promise.all([logits.array(), probs.array()]);
@@ -117,7 +123,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   }
 
   async classTokenFeatures(input: ModelInput): Promise<Float32Array[]> {
-    const f = tf.tidy(() => this.features(toBatch(input, this.config.imageSize)));
+    const f = tf.tidy(() => this.features(toBatch(input, this.config)));
     const data = (await f.data()) as Float32Array;
     f.dispose();
     const width = f.shape[1];
@@ -136,16 +142,14 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   }
 }
 
-/** RgbImage(s) -> [N, S, S, 3] float tensor (values 0..255); tensors pass through. */
-export function toBatch(input: ModelInput, size: number): tf.Tensor4D {
+/**
+ * RgbImage(s) -> block-ordered float tensor [N, T, B*B*3] (values 0..255), cut on
+ * the host in the same pass that converts bytes to floats (blockInput.ts);
+ * tensors pass through.
+ */
+export function toBatch(input: ModelInput, geometry: { imageSize: number; patchSize: number }): ModelTensorInput {
   if (input instanceof tf.Tensor) return input;
-  const images = Array.isArray(input) ? input : [input];
-  const data = new Float32Array(images.length * size * size * 3);
-  images.forEach((img, i) => {
-    if (img.width !== size || img.height !== size) throw new Error(`model needs ${size}x${size} images (use toModelInput); got ${img.width}x${img.height}`);
-    data.set(img.data, i * size * size * 3);
-  });
-  return tf.tensor4d(data, [images.length, size, size, 3]);
+  return toBlockTensor(Array.isArray(input) ? input : [input], plainBlockLayout(geometry.imageSize, geometry.patchSize), geometry.patchSize);
 }
 
 /**
@@ -162,18 +166,18 @@ function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: 
   const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
   const { w, c } = plan ? adaptPatchEmbedding(wView, host['patch.b'], plan, cfg.inputCentre ?? 0) : { w: wView, c: host['patch.b'] };
   const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
-  let cellSource: tf.Tensor1D | undefined;
+  let cells: CellGather | undefined;
   if (cfg.architecture === 'vit') {
     const viewCellOf = new Uint32Array(T);
     view.cellSrc.forEach((src, q) => (viewCellOf[src] = q));
     own['pos'] = tf.tensor(adaptPositions(host['pos'], Uint32Array.from(blockPerm, (b) => viewCellOf[b])).data, host['pos'].shape);
   } else {
     const slotOf = cellSourceFor(blockPerm, cfg);
-    cellSource = tf.tensor1d(Int32Array.from(view.cellSrc, (src) => slotOf[src]), 'int32');
+    cells = cellGather(Int32Array.from(view.cellSrc, (src) => slotOf[src]));
   }
   const tensors = Object.values(own);
-  if (cellSource) tensors.push(cellSource);
-  return { branch: { weights: { ...shared, ...own }, cellSource }, own: tensors };
+  if (cells) tensors.push(cells.source, cells.matrix);
+  return { branch: { weights: { ...shared, ...own }, cells }, own: tensors };
 }
 
 function makeBranches(cfg: ModelConfig, shared: Weights, host: HostWeights, plan?: BpePlan): { branches: Branch[]; own: tf.Tensor[] } {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom, truncNormal } from '../init';
 import { patchEmbed } from '../ops';
-import { blockCutMix, buildFeatureBank, embedOne, geometricVariant, mixedTargets } from './blockFeatures';
+import { blockCutMix, buildFeatureBank, embedOne, geometricVariant, mixedTargets, randomAffineVariant } from './blockFeatures';
 
 describe('block features', () => {
   it('a*W(x_variant) + s*rowSum + c equals the embedding of the intensity-augmented variant', async () => {
@@ -24,6 +24,58 @@ describe('block features', () => {
       const ref = patchEmbed(tf.tensor4d(augmented, [1, S, S, 3]), B, tf.tensor2d(w.data, w.shape as [number, number]), tf.tensor1d(b.data), 0.5).dataSync();
       ref.forEach((r, i) => expect(out[i]).toBeCloseTo(r, 3));
     }
+  });
+});
+
+describe('random affine variants (--variants N > 4)', () => {
+  const S = 50;
+  const rng = new SeededRandom(5);
+  const img = Uint8Array.from({ length: S * S * 3 }, () => 20 + rng.int(200));
+
+  it('are reproducible per (image, variant) and differ between variants and images', () => {
+    const a = geometricVariant(img, S, 'mri', 5, 17);
+    expect(Array.from(geometricVariant(img, S, 'mri', 5, 17))).toEqual(Array.from(a));
+    expect(Array.from(geometricVariant(img, S, 'mri', 6, 17))).not.toEqual(Array.from(a));
+    expect(Array.from(geometricVariant(img, S, 'mri', 5, 18))).not.toEqual(Array.from(a));
+    expect(Array.from(a)).not.toEqual(Array.from(img));
+  });
+
+  it('MRI: a flat scan stays flat where the source is inside the frame; black outside', () => {
+    const flat = new Uint8Array(S * S * 3).fill(120);
+    for (let seed = 0; seed < 20; seed++) {
+      const out = randomAffineVariant(flat, S, 'mri', new SeededRandom(seed));
+      const values = new Set(out);
+      // bilinear inside, zero fill outside: only 120, 0 and edge blends
+      expect(out.every((v) => v <= 120)).toBe(true);
+      expect(values.has(120)).toBe(true);
+    }
+  });
+
+  it('histology: mirrored borders keep every pixel filled; stain gains stay within 0.9–1.1 per channel', () => {
+    const flat = new Uint8Array(S * S * 3);
+    for (let i = 0; i < flat.length; i += 3) { flat[i] = 200; flat[i + 1] = 100; flat[i + 2] = 150; }
+    for (let seed = 0; seed < 20; seed++) {
+      const out = randomAffineVariant(flat, S, 'histology', new SeededRandom(seed));
+      for (let c = 0; c < 3; c++) {
+        const first = out[c];
+        expect(first).toBeGreaterThanOrEqual(Math.floor(flat[c] * 0.9));
+        expect(first).toBeLessThanOrEqual(Math.ceil(flat[c] * 1.1));
+        for (let i = c; i < out.length; i += 3) expect(Math.abs(out[i] - first)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('a bank with 6 variants holds the embedding of each variant', async () => {
+    const B = 25, D = 4;
+    const w = truncNormal(rng, [B * B * 3, D], 0.05);
+    const b = truncNormal(rng, [D], 0.1);
+    const bank = await buildFeatureBank(img, [0], S, B, 0.5, w, b, 'histology', 6, () => {});
+    expect(bank.variants).toBe(6);
+    const out = new Float32Array(bank.tokens * D);
+    embedOne(bank, 0, 5, 1, 0, out, 0);
+    const variant = Float32Array.from(geometricVariant(img, S, 'histology', 5, 0));
+    const ref = patchEmbed(tf.tensor4d(variant, [1, S, S, 3]), B, tf.tensor2d(w.data, w.shape as [number, number]), tf.tensor1d(b.data), 0.5).dataSync();
+    ref.forEach((r, i) => expect(out[i]).toBeCloseTo(r, 3));
   });
 });
 

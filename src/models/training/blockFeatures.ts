@@ -13,11 +13,18 @@ import { SeededRandom } from '../init';
 import { blockOrderIndex } from '../ops';
 import type { AugmentationKind } from './augment';
 
+/** Fixed geometric variants per image (v = 0..3); more (--variants N) are random affine ones. */
 export const VARIANTS = 4;
 
-/** Geometric variant v of an image (v = 0 is the image itself). */
-export function geometricVariant(src: Uint8Array, size: number, kind: AugmentationKind, v: number): Uint8Array {
+/**
+ * Geometric variant v of an image (v = 0 is the image itself). Variants 0..3 are
+ * fixed (what the first models were trained with); v >= 4 is a random affine
+ * variant drawn from (image id, v), so a bank with more variants gives the trunk
+ * more distinct views of each image without any per-epoch embedding cost.
+ */
+export function geometricVariant(src: Uint8Array, size: number, kind: AugmentationKind, v: number, imageId = 0): Uint8Array {
   if (v === 0 || kind === 'none') return src;
+  if (v >= VARIANTS) return randomAffineVariant(src, size, kind, new SeededRandom(imageId * 65537 + v * 7919 + 13));
   const out = new Uint8Array(src.length);
   const last = size - 1;
   // MRI: mirror and small shifts (anatomy keeps its orientation); histology: any rotation/flip
@@ -40,6 +47,68 @@ export function geometricVariant(src: Uint8Array, size: number, kind: Augmentati
       out[o] = src[s];
       out[o + 1] = src[s + 1];
       out[o + 2] = src[s + 2];
+    }
+  }
+  return out;
+}
+
+/**
+ * Bilinear affine resampling. MRI: mirror, rotation within ±10°, scale 0.9–1.1,
+ * shift within ±12 px, black outside the scan (anatomy keeps its orientation,
+ * scanners differ in field of view and centring). Histology: any of the 8
+ * dihedral orientations, shift within ±25 px with mirrored borders (tissue has no
+ * orientation or position) and a per-channel stain gain of 0.9–1.1.
+ */
+export function randomAffineVariant(src: Uint8Array, size: number, kind: AugmentationKind, rng: SeededRandom): Uint8Array {
+  const mri = kind === 'mri';
+  const mirror = rng.next() < 0.5;
+  const angle = mri ? ((rng.next() - 0.5) * 20 * Math.PI) / 180 : (rng.int(4) * Math.PI) / 2;
+  const scale = mri ? 0.9 + 0.2 * rng.next() : 1;
+  const maxShift = mri ? 12 : 25;
+  const dx = (rng.next() - 0.5) * 2 * maxShift;
+  const dy = (rng.next() - 0.5) * 2 * maxShift;
+  const gain = [0, 1, 2].map(() => (mri ? 1 : 0.9 + 0.2 * rng.next()));
+  const out = new Uint8Array(src.length);
+  const last = size - 1;
+  const c = last / 2;
+  const cos = Math.cos(angle) / scale;
+  const sin = Math.sin(angle) / scale;
+  const reflect = (t: number) => {
+    let r = Math.abs(t);
+    r %= 2 * last;
+    return r > last ? 2 * last - r : r;
+  };
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      // inverse map: output pixel -> source pixel (undo shift, rotation/scale, mirror)
+      const u = x - c - dx;
+      const w = y - c - dy;
+      let sx = cos * u + sin * w;
+      let sy = -sin * u + cos * w;
+      if (mirror) sx = -sx;
+      sx += c;
+      sy += c;
+      const o = (y * size + x) * 3;
+      if (mri) {
+        if (sx < 0 || sy < 0 || sx > last || sy > last) continue; // black outside
+      } else {
+        sx = reflect(sx);
+        sy = reflect(sy);
+      }
+      const x0 = Math.min(Math.floor(sx), last - 1);
+      const y0 = Math.min(Math.floor(sy), last - 1);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const a = (y0 * size + x0) * 3;
+      const b = a + 3;
+      const d = a + size * 3;
+      const e = d + 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = src[a + ch] * (1 - fx) + src[b + ch] * fx;
+        const bottom = src[d + ch] * (1 - fx) + src[e + ch] * fx;
+        const value = (top * (1 - fy) + bottom * fy) * gain[ch];
+        out[o + ch] = value > 255 ? 255 : Math.round(value);
+      }
     }
   }
   return out;
@@ -71,7 +140,7 @@ export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: 
     const part = jobs.slice(start, start + chunk);
     const x = new Float32Array(part.length * per);
     part.forEach(([k, v], j) => {
-      const img = geometricVariant(pixels.subarray(ids[k] * per, (ids[k] + 1) * per), size, kind, v);
+      const img = geometricVariant(pixels.subarray(ids[k] * per, (ids[k] + 1) * per), size, kind, v, ids[k]);
       for (let i = 0; i < per; i++) x[j * per + i] = img[order[i]] / 255 - centre;
     });
     const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [part.length * T, P]), W));

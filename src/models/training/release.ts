@@ -78,7 +78,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       labelSmoothing: r.options.labelSmoothing,
       cutMix: r.options.cutMix ?? 0,
       augmentation: r.options.augmentation,
-      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of 4 geometric variants per image (MRI: mirror, shifts; histology: rotations, flips) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
+      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of ${r.options.variants ?? 4} geometric variants per image (MRI: mirror, shifts${(r.options.variants ?? 4) > 4 ? ', small rotations and scalings' : ''}; histology: rotations, flips${(r.options.variants ?? 4) > 4 ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
       viewEnsemble: r.viewSelection ?? null,
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,

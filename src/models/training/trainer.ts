@@ -50,6 +50,8 @@ export interface TrainOptions {
   distillWeight: number;
   /** probability of block-level CutMix per training image (0 = off; blockFeatures.ts) */
   cutMix?: number;
+  /** geometric variants per training image in the feature bank (4 fixed, more are random affine; blockFeatures.ts) */
+  variants?: number;
   configOverrides?: Partial<ModelConfig>;
   /** use only this many training images (smoke tests) */
   limit?: number;
@@ -182,7 +184,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const trunk = (w: Weights, x: tf.Tensor3D) => (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
   const varList = Object.values(vars);
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
-  const variants = opts.augmentation === 'none' ? 1 : VARIANTS;
+  const variants = opts.augmentation === 'none' ? 1 : Math.max(1, opts.variants ?? VARIANTS);
   if (state.completedEpochs >= opts.epochs) {
     log(`${opts.run}: all ${opts.epochs} epochs done already; releasing the best weights`);
     tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
