@@ -44,6 +44,11 @@ export interface DiagnosisModel {
   features(images: ModelTensorInput): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
   classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
+  /**
+   * The weights a key changes (patch embedding, positions) as host arrays; empty
+   * for an adapted model. Training compares a teacher's embedding with its own.
+   */
+  readonly hostKeyed: HostWeights;
   /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
   dispose(): void;
 }

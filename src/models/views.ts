@@ -75,3 +75,22 @@ export function viewEmbedding(w: { shape: number[]; data: Float32Array }, view: 
 export function isIdentity(view: BlockView): boolean {
   return view.name === 'identity';
 }
+
+/** The view itself, applied to an image's pixels (validation during training, tests). */
+export function viewImage(data: Uint8Array, size: number, name: string): Uint8Array {
+  const map = MAPS[name];
+  if (!map) throw new Error(`unknown view "${name}"`);
+  const out = new Uint8Array(data.length);
+  const last = size - 1;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const [sy, sx] = map(y, x, last);
+      const o = (y * size + x) * 3;
+      const s = (sy * size + sx) * 3;
+      out[o] = data[s];
+      out[o + 1] = data[s + 1];
+      out[o + 2] = data[s + 2];
+    }
+  }
+  return out;
+}

@@ -17,8 +17,15 @@ export interface EpochRecord {
   trainAccuracy: number;
   valAccuracy: number;
   valLoss: number;
+  /** validation with the test-time view ensemble (runs that score it every epoch) */
+  valEnsemble?: ValScore;
   seconds: number;
   lr: number;
+}
+
+export interface ValScore {
+  accuracy: number;
+  logLoss: number;
 }
 
 export interface TrainState {
@@ -27,6 +34,11 @@ export interface TrainState {
   optimizerStep: number;
   bestEpoch: number;
   bestValAccuracy: number;
+  /**
+   * Runs that score the test-time view ensemble on validation every epoch: the
+   * views chosen together with the best epoch, and both scores at that epoch.
+   */
+  bestViews?: { candidate: string; chosen: string | null; single: ValScore; ensemble: ValScore };
   history: EpochRecord[];
   trainSeconds: number;
   options: Record<string, unknown>;

@@ -20,12 +20,12 @@ import { vitTrunk, initVit } from '../vit';
 import { argmax } from '../evaluation/metrics';
 import { predictSet, type ImageSet } from '../evaluation/batchPredict';
 import { createModel } from '../model';
-import type { ViewEnsemble } from '../views';
+import { viewImage, viewNames, type ViewEnsemble } from '../views';
 import { AdamW } from './adamw';
 import type { AugmentationKind } from './augment';
-import { blockCutMix, buildFeatureBank, embeddedBatch, mixedTargets, VARIANTS } from './blockFeatures';
+import { blockCutMix, buildFeatureBank, embeddedBatch, mixedTargets, VARIANTS, type FeatureBank } from './blockFeatures';
 import { centringBias, whitenedPatchEmbedding } from './whitenInit';
-import { loadCheckpoint, saveCheckpoint, type TrainState } from './checkpoint';
+import { loadCheckpoint, saveCheckpoint, type TrainState, type ValScore } from './checkpoint';
 import { stratifiedSplit } from './dataset';
 import type { BpePlan } from '../../cipher/bpe/plan';
 import { decryptImage, encryptImage } from '../../cipher/bpe/bpe';
@@ -50,6 +50,12 @@ export interface TrainOptions {
   distillWeight: number;
   /** probability of block-level CutMix per training image (0 = off; blockFeatures.ts) */
   cutMix?: number;
+  /**
+   * Score the test-time view ensemble on validation every epoch and choose the
+   * epoch and the views together (otherwise: the epoch by one view, the views
+   * afterwards for that epoch).
+   */
+  jointViewSelection?: boolean;
   /** geometric variants per training image in the feature bank (4 fixed, more are random affine; blockFeatures.ts) */
   variants?: number;
   configOverrides?: Partial<ModelConfig>;
@@ -90,8 +96,7 @@ const NO_MIX = (n: number) => ({ partner: new Int32Array(n).fill(-1), share: new
 
 /** Distillation shares block features: the teacher's fixed embedding must be the student's. */
 function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
-  const host = (teacher as unknown as { hostKeyed?: HostWeights }).hostKeyed;
-  const tw = host?.['patch.w'];
+  const tw = teacher.hostKeyed['patch.w'];
   const sw = frozen['patch.w'];
   if (!tw || tw.data.length !== sw.data.length) return false;
   // float16 storage: exact integers stay exact, float weights agree to ~1e-3
@@ -192,10 +197,28 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   }
   const tb = Date.now();
   const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], opts.augmentation, variants, log);
-  const valBank = await buildFeatureBank(set.pixels, valIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], 'none', 1, log);
-  log(`block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
+  // validation banks: the images, then (joint view selection) each further view of them
+  const jointViews = opts.jointViewSelection ? candidateViews(opts.augmentation) : undefined;
+  const valBanks = [];
+  for (const view of viewNames(jointViews)) {
+    const pixels = view === 'identity' ? set.pixels : viewedPixels(set.pixels, valIdx, set.size, view);
+    const ids = view === 'identity' ? valIdx : valIdx.map((_, k) => k);
+    valBanks.push(await buildFeatureBank(pixels, ids, set.size, config.patchSize, centre, embedding, frozen['patch.b'], 'none', 1, log));
+  }
+  const valLabels = valIdx.map((i) => set.labels[i]);
+  log(`block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} x ${valBanks.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
   const T = bank.tokens;
   const D = bank.width;
+  const validationLogits = (valBank: FeatureBank): number[][] => {
+    const out: number[][] = [];
+    for (let v0 = 0; v0 < valIdx.length; v0 += 64) {
+      const rows = Array.from({ length: Math.min(64, valIdx.length - v0) }, (_, k) => v0 + k);
+      const l = tf.tidy(() => trunk(vars, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D])));
+      out.push(...(l.arraySync() as number[][]));
+      l.dispose();
+    }
+    return out;
+  };
   if (teacher && embedWidth(teacher.config) !== D) throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
   if (teacher && !sameEmbedding(teacher, frozen)) throw new Error('the teacher was trained on another patch embedding (seed, split or width differ): its logits on these block features would be meaningless');
 
@@ -252,34 +275,26 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
         log(`${opts.run} epoch ${epoch}/${opts.epochs} [${bar}] step ${s + 1}/${stepsPerEpoch} loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(1)}% lr ${lr.toExponential(2)} | ${(seen / elapsed).toFixed(1)} img/s | epoch ETA ${fmt(epochLeft)} | total ETA ${fmt(totalLeft)}`);
       }
     }
-    // validation on un-augmented images
-    const valProbs: number[][] = [];
-    for (let v0 = 0; v0 < valIdx.length; v0 += 64) {
-      const rows = Array.from({ length: Math.min(64, valIdx.length - v0) }, (_, k) => v0 + k);
-      const p = tf.tidy(() => tf.softmax(trunk(vars, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D]))));
-      valProbs.push(...(p.arraySync() as number[][]));
-      p.dispose();
-    }
-    const val = { probabilities: valProbs };
-    let valCorrect = 0;
-    let valLoss = 0;
-    val.probabilities.forEach((p, k) => {
-      const y = set.labels[valIdx[k]];
-      if (argmax(p) === y) valCorrect++;
-      valLoss -= Math.log(Math.max(p[y], 1e-12));
-    });
-    const valAccuracy = valCorrect / Math.max(1, valIdx.length);
+    // validation on un-augmented images: one view, and (jointViews) the test-time view ensemble = mean logits over the views
+    const viewLogits = valBanks.map((bank) => validationLogits(bank));
+    const single = scoreLogits(viewLogits[0], valLabels);
+    const ensemble = jointViews ? scoreLogits(meanLogits(viewLogits), valLabels) : undefined;
+    const valAccuracy = single.accuracy;
     const seconds = (Date.now() - t0) / 1000;
-    state.history.push({ epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, valAccuracy, valLoss: valLoss / Math.max(1, valIdx.length), seconds, lr });
+    state.history.push({ epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, valAccuracy, valLoss: single.logLoss, ...(ensemble ? { valEnsemble: ensemble } : {}), seconds, lr });
     state.completedEpochs = epoch;
     state.optimizerStep = optimizer.step;
     state.trainSeconds += seconds;
-    if (valAccuracy >= state.bestValAccuracy) {
-      state.bestValAccuracy = valAccuracy;
+    // the epoch and the views are chosen together: views only where they beat one view at that epoch
+    const useViews = !!ensemble && ensembleIsBetter(ensemble, single);
+    const score = useViews ? ensemble! : single;
+    if (score.accuracy >= state.bestValAccuracy) {
+      state.bestValAccuracy = score.accuracy;
       state.bestEpoch = epoch;
+      if (jointViews && ensemble) state.bestViews = { candidate: jointViews, chosen: useViews ? jointViews : null, single, ensemble };
       best = withFrozen(toHost(vars));
     }
-    log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${(valLoss / Math.max(1, valIdx.length)).toFixed(4)} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}) | tensors ${tf.memory().numTensors}`);
+    log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${single.logLoss.toFixed(4)}${ensemble ? ` | views "${jointViews}" ${(ensemble.accuracy * 100).toFixed(2)}% loss ${ensemble.logLoss.toFixed(4)}` : ''} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}${state.bestViews?.chosen ? `, views` : ''}) | tensors ${tf.memory().numTensors}`);
     await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
   }
   tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
@@ -287,7 +302,11 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
 }
 
 async function finish(config: ModelConfig, best: HostWeights, state: TrainState, set: ImageSet, trainIdx: number[], valIdx: number[], opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
-  const viewSelection = await chooseViews(config, best, set, valIdx, opts.augmentation, log);
+  const joint = state.bestViews;
+  const viewSelection: ViewSelection | undefined = joint
+    ? { candidate: joint.candidate as ViewEnsemble, single: joint.single, ensemble: joint.ensemble, chosen: joint.chosen as ViewEnsemble | null }
+    : await chooseViews(config, best, set, valIdx, opts.augmentation, log);
+  if (joint) log(`views chosen with the epoch (${state.bestEpoch}) on validation: "${joint.candidate}" ${(joint.ensemble.accuracy * 100).toFixed(2)} % vs one view ${(joint.single.accuracy * 100).toFixed(2)} %: ${joint.chosen ? 'kept' : 'not kept'}`);
   const chosen = { ...config, ...(viewSelection?.chosen ? { viewEnsemble: viewSelection.chosen } : {}) } as ModelConfig;
   return { config: chosen, viewSelection, best, state, split: { train: trainIdx.length, val: valIdx.length } };
 }
@@ -299,7 +318,7 @@ async function finish(config: ModelConfig, best: HostWeights, state: TrainState,
  * better on validation (accuracy, then log-loss): it multiplies inference cost.
  */
 async function chooseViews(config: ModelConfig, best: HostWeights, set: ImageSet, valIdx: number[], kind: AugmentationKind, log: (line: string) => void): Promise<ViewSelection | undefined> {
-  const candidate: ViewEnsemble | undefined = kind === 'mri' ? 'mirror' : kind === 'histology' ? 'dihedral4' : undefined;
+  const candidate = candidateViews(kind);
   if (!candidate || valIdx.length === 0) return undefined;
   const score = async (cfg: ModelConfig) => {
     const model = createModel(cfg, best);
@@ -316,7 +335,42 @@ async function chooseViews(config: ModelConfig, best: HostWeights, set: ImageSet
   };
   const single = await score({ ...config, viewEnsemble: undefined });
   const ensemble = await score({ ...config, viewEnsemble: candidate });
-  const better = ensemble.accuracy > single.accuracy || (ensemble.accuracy === single.accuracy && ensemble.logLoss < single.logLoss);
+  const better = ensembleIsBetter(ensemble, single);
   log(`view ensemble "${candidate}" on validation: ${(ensemble.accuracy * 100).toFixed(2)} % (log-loss ${ensemble.logLoss.toFixed(4)}) vs one view ${(single.accuracy * 100).toFixed(2)} % (${single.logLoss.toFixed(4)}): ${better ? 'kept' : 'not kept'}`);
   return { candidate, single, ensemble, chosen: better ? candidate : null };
+}
+
+/** The modality's test-time views (MRI: left-right mirror; histology: mirrors and half turn). */
+function candidateViews(kind: AugmentationKind): ViewEnsemble | undefined {
+  return kind === 'mri' ? 'mirror' : kind === 'histology' ? 'dihedral4' : undefined;
+}
+
+/** Views cost inference time: kept only when better on validation (accuracy, then log-loss). */
+function ensembleIsBetter(ensemble: ValScore, single: ValScore): boolean {
+  return ensemble.accuracy > single.accuracy || (ensemble.accuracy === single.accuracy && ensemble.logLoss < single.logLoss);
+}
+
+/** The images ids, each seen through `view`, laid end to end. */
+function viewedPixels(pixels: Uint8Array, ids: number[], size: number, view: string): Uint8Array {
+  const per = size * size * 3;
+  const out = new Uint8Array(ids.length * per);
+  ids.forEach((id, k) => out.set(viewImage(pixels.subarray(id * per, (id + 1) * per), size, view), k * per));
+  return out;
+}
+
+/** The view ensemble's logits: the mean over views (as model.ts averages its branches). */
+function meanLogits(perView: number[][][]): number[][] {
+  return perView[0].map((row, i) => row.map((_, c) => perView.reduce((sum, v) => sum + v[i][c], 0) / perView.length));
+}
+
+function scoreLogits(logits: number[][], labels: number[]): ValScore {
+  let correct = 0;
+  let loss = 0;
+  logits.forEach((row, k) => {
+    const m = Math.max(...row);
+    const logZ = m + Math.log(row.reduce((sum, v) => sum + Math.exp(v - m), 0));
+    if (argmax(row) === labels[k]) correct++;
+    loss -= Math.max(row[labels[k]] - logZ, Math.log(1e-12));
+  });
+  return { accuracy: correct / Math.max(1, labels.length), logLoss: loss / Math.max(1, labels.length) };
 }
