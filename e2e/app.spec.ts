@@ -329,3 +329,30 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await page.mouse.wheel(0, -100);
   await expect.poll(() => page.getByTestId('zoom-level').textContent()).toBe('188%');
 });
+
+test('Cancel stops a long batch: decoded files stay, the rest say "decoding cancelled", the next batch runs', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  // 40 JPEG 2000 DICOMs: long enough a batch to cancel part-way
+  const j2k = readFileSync(join(ROOT, '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm'));
+  const batch = Array.from({ length: 40 }, (_, i) => ({ name: `scan-${String(i + 1).padStart(2, '0')}.dcm`, mimeType: 'application/dicom', buffer: j2k }));
+  await page.getByTestId('file-input').setInputFiles(batch);
+  await expect(page.getByTestId('batch-progress')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'ready').length), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await page.getByTestId('cancel-batch').click();
+  await expect(page.getByTestId('batch-progress')).toHaveCount(0, { timeout: 60_000 });
+  const files = await page.evaluate(() => window.__cipherscan.files());
+  expect(files).toHaveLength(40);
+  // every file ended: decoded, or cancelled with a message; none left queued or decoding
+  for (const f of files) expect(f.status === 'ready' || (f.status === 'error' && f.error === 'decoding cancelled')).toBe(true);
+  const ready = files.filter((f) => f.status === 'ready').length;
+  expect(ready).toBeGreaterThanOrEqual(1);
+  expect(ready).toBeLessThan(40);
+  // files keep their order: the cancelled ones are the tail
+  const firstCancelled = files.findIndex((f) => f.status === 'error');
+  expect(files.slice(firstCancelled).every((f) => f.status === 'error')).toBe(true);
+
+  // a new batch after Cancel decodes normally
+  await page.getByTestId('file-input').setInputFiles(DICOM);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[40]?.status), { timeout: 60_000 }).toBe('ready');
+});
