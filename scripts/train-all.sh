@@ -35,7 +35,7 @@ brain() {
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
-  stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology $EMBED --stem-mlp 256 --width 96 --depth 4 --batch 64 --epochs "$(epochs cnn-lung-histopathology 20)"
+  stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology $EMBED --stem-mlp 256 --width 96 --depth 4 --batch 64 --variants 16 --cutmix 0.5 --epochs "$(epochs cnn-lung-histopathology 30)"
   report cnn-lung-histopathology ../shared/datasets/lung-histopathology/Testing
   stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology $EMBED --stem-mlp 192 --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 0 --batch 64 --epochs "$(epochs vit-lung-histopathology 15)" --teacher public/models/cnn-lung-histopathology
   report vit-lung-histopathology ../shared/datasets/lung-histopathology/Testing
