@@ -9,6 +9,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '../config';
 import type { HostWeights } from '../init';
+import type { ViewEnsemble } from '../views';
 import { deserializeWeights, parseManifest, serializeModel } from '../weightsFile';
 
 export interface EpochRecord {
@@ -38,7 +39,7 @@ export interface TrainState {
    * Runs that score the test-time view ensemble on validation every epoch: the
    * views chosen together with the best epoch, and both scores at that epoch.
    */
-  bestViews?: { candidate: string; chosen: string | null; single: ValScore; ensemble: ValScore };
+  bestViews?: { candidate: ViewEnsemble; chosen: ViewEnsemble | null; single: ValScore; ensemble: ValScore };
   history: EpochRecord[];
   trainSeconds: number;
   options: Record<string, unknown>;

@@ -303,9 +303,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
 
 async function finish(config: ModelConfig, best: HostWeights, state: TrainState, set: ImageSet, trainIdx: number[], valIdx: number[], opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
   const joint = state.bestViews;
-  const viewSelection: ViewSelection | undefined = joint
-    ? { candidate: joint.candidate as ViewEnsemble, single: joint.single, ensemble: joint.ensemble, chosen: joint.chosen as ViewEnsemble | null }
-    : await chooseViews(config, best, set, valIdx, opts.augmentation, log);
+  const viewSelection: ViewSelection | undefined = joint ? { ...joint } : await chooseViews(config, best, set, valIdx, opts.augmentation, log);
   if (joint) log(`views chosen with the epoch (${state.bestEpoch}) on validation: "${joint.candidate}" ${(joint.ensemble.accuracy * 100).toFixed(2)} % vs one view ${(joint.single.accuracy * 100).toFixed(2)} %: ${joint.chosen ? 'kept' : 'not kept'}`);
   const chosen = { ...config, ...(viewSelection?.chosen ? { viewEnsemble: viewSelection.chosen } : {}) } as ModelConfig;
   return { config: chosen, viewSelection, best, state, split: { train: trainIdx.length, val: valIdx.length } };
