@@ -18,6 +18,7 @@ import { load } from '../../models/model';
 import { loadImageSet } from '../../models/training/dataset';
 import { train, type TrainOptions } from '../../models/training/trainer';
 import { releaseModel } from '../../models/training/release';
+import { VARIANTS } from '../../models/training/blockFeatures';
 import type { AugmentationKind } from '../../models/training/augment';
 import { planForKey } from '../../cipher/bpe/plan';
 import { generateKey } from '../../keys/key';
@@ -68,7 +69,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
     cutMix: optionalNumber(args, 'cutmix', 0),
-    variants: optionalNumber(args, 'variants', 4),
+    variants: optionalNumber(args, 'variants', VARIANTS),
     jointViewSelection: flag(args, 'joint-views'),
     configOverrides: {
       ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),

@@ -20,6 +20,7 @@ import { evaluateWithKey } from '../evaluation/keyedEval';
 import { classificationReport } from '../evaluation/metrics';
 import type { TrainOptions, ViewSelection } from './trainer';
 import type { TrainState } from './checkpoint';
+import { VARIANTS } from './blockFeatures';
 
 export interface ReleaseInput {
   name: string;
@@ -52,6 +53,8 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
   log(`${r.name}: encrypted test accuracy ${(keyed.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(keyed.agreement * 100).toFixed(2)} %, max |logit diff| ${keyed.maxAbsLogitDiff.toExponential(2)}, adaptation ${keyed.adaptMs.toFixed(1)} ms`);
   const params = Object.values(r.best).reduce((s, t) => s + t.data.length, 0);
   const epochs = r.state.history.length;
+  const variants = r.options.variants ?? VARIANTS;
+  const randomAffine = variants > VARIANTS; // variants past the fixed ones are random affine (blockFeatures.ts)
   const card = {
     name: r.name,
     architecture: r.config.architecture,
@@ -78,7 +81,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       labelSmoothing: r.options.labelSmoothing,
       cutMix: r.options.cutMix ?? 0,
       augmentation: r.options.augmentation,
-      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of ${r.options.variants ?? 4} geometric variants per image (MRI: mirror, shifts${(r.options.variants ?? 4) > 4 ? ', small rotations and scalings' : ''}; histology: rotations, flips${(r.options.variants ?? 4) > 4 ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
+      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of ${variants} geometric variants per image (MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
       viewEnsemble: r.viewSelection ?? null,
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,

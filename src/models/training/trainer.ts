@@ -320,16 +320,9 @@ async function chooseViews(config: ModelConfig, best: HostWeights, set: ImageSet
   if (!candidate || valIdx.length === 0) return undefined;
   const score = async (cfg: ModelConfig) => {
     const model = createModel(cfg, best);
-    const { probabilities } = await predictSet(model, set, valIdx);
+    const { logits } = await predictSet(model, set, valIdx);
     model.dispose();
-    let correct = 0;
-    let loss = 0;
-    probabilities.forEach((p, k) => {
-      const y = set.labels[valIdx[k]];
-      if (argmax(p) === y) correct++;
-      loss -= Math.log(Math.max(p[y], 1e-12));
-    });
-    return { accuracy: correct / valIdx.length, logLoss: loss / valIdx.length };
+    return scoreLogits(logits, valIdx.map((i) => set.labels[i]));
   };
   const single = await score({ ...config, viewEnsemble: undefined });
   const ensemble = await score({ ...config, viewEnsemble: candidate });
