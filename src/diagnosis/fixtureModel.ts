@@ -7,7 +7,7 @@
  */
 import { initCnn } from '../models/cnn';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from '../models/config';
-import { SeededRandom, truncNormal, type HostWeights } from '../models/init';
+import { ModelRandom, truncNormal, type HostWeights } from '../models/init';
 import { initVit } from '../models/vit';
 import { serializeModel, type ModelManifest } from '../models/weightsFile';
 
@@ -22,7 +22,7 @@ export function fixtureConfig(architecture: 'vit' | 'cnn', options: { depth?: nu
 /** Initialised weights, then every non-gain tensor redrawn so logits differ between images (init zeroes the head). */
 export function fixtureWeights(config: ModelConfig, seed: number): HostWeights {
   const host = config.architecture === 'vit' ? initVit(config, seed) : initCnn(config, seed);
-  const rng = new SeededRandom(seed + 1);
+  const rng = new ModelRandom(seed + 1);
   const out: HostWeights = {};
   for (const [name, t] of Object.entries(host)) out[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.02 : 0.1);
   return out;

@@ -18,7 +18,7 @@ import { generateKey } from '../keys/key';
 import { encryptedBlockLayout, toBlockTensor } from './blockInput';
 import { initCnn } from './cnn';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
-import { SeededRandom, truncNormal, type HostWeights } from './init';
+import { ModelRandom, truncNormal, type HostWeights } from './init';
 import { adaptModel, createModel, type DiagnosisModel } from './model';
 import { initVit } from './vit';
 
@@ -35,7 +35,7 @@ async function realImages(count: number): Promise<RgbImage[]> {
 
 /** Random weights everywhere, including the zero-initialised head, so logits vary. */
 function randomised(host: HostWeights, seed: number, exact = false): HostWeights {
-  const rng = new SeededRandom(seed);
+  const rng = new ModelRandom(seed);
   const out: HostWeights = {};
   for (const [name, t] of Object.entries(host)) {
     // an exact embedding keeps its integer weights and scales from init

@@ -8,11 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { gridSide, type CnnConfig } from './config';
 import { type ModelTensorInput, dense, depthwiseSame, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
-import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+import { filled, ModelRandom, truncNormal, type HostWeights } from './init';
 import { initPatchEmbedding, initStem } from './embedding';
 
 export function initCnn(cfg: CnnConfig, seed: number): HostWeights {
-  const rng = new SeededRandom(seed);
+  const rng = new ModelRandom(seed);
   const D = cfg.width;
   const H = D * cfg.mlpRatio;
   const k2 = cfg.kernel * cfg.kernel;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { EXACT_COLUMN_L1, EXACT_MAX_WEIGHT, effectiveEmbedding, toExactEmbedding } from './embedding';
-import { SeededRandom, truncNormal } from './init';
+import { ModelRandom, truncNormal } from './init';
 
 describe('exact patch embedding', () => {
   const P = 1875;
   const E = 8;
-  const rng = new SeededRandom(5);
+  const rng = new ModelRandom(5);
   const wEff = truncNormal(rng, [P, E], 1);
   // one column concentrated on a few elements, one nearly constant (a DC component)
   for (let i = 0; i < P; i++) wEff.data[i * E] = i < 3 ? 5 : 1e-3 * (i % 7);
@@ -40,7 +40,7 @@ describe('exact patch embedding', () => {
   });
 
   it('float32 sums of a block are the same in any order (what makes adaptation exact)', () => {
-    const pix = new SeededRandom(9);
+    const pix = new ModelRandom(9);
     for (let trial = 0; trial < 20; trial++) {
       // worst case for cancellation-free growth: saturated blocks
       const v = Array.from({ length: P }, () => (trial % 2 ? 255 : 2 * pix.int(256) - 255));

@@ -4,7 +4,7 @@
  * integer form (config.exactEmbedding; see config.ts for why it is exact).
  */
 import { embedWidth, patchDim, type ModelConfig } from './config';
-import { filled, truncNormal, type HostTensor, type HostWeights, type SeededRandom } from './init';
+import { filled, truncNormal, type HostTensor, type HostWeights, type ModelRandom } from './init';
 
 /** Largest sum of |w| over a column: 255 * sum stays below 2^24 (float32's exact-integer range). */
 export const EXACT_COLUMN_L1 = 64000;
@@ -46,7 +46,7 @@ export function effectiveEmbedding(w: HostTensor, scale: HostTensor | undefined)
 }
 
 /** patch.w / patch.b (and patch.scale for an exact embedding), random; training replaces them by PCA whitening. */
-export function initPatchEmbedding(cfg: ModelConfig, rng: SeededRandom): HostWeights {
+export function initPatchEmbedding(cfg: ModelConfig, rng: ModelRandom): HostWeights {
   const P = patchDim(cfg);
   const E = embedWidth(cfg);
   const w = truncNormal(rng, [P, E], 1 / Math.sqrt(P));
@@ -60,7 +60,7 @@ export function initPatchEmbedding(cfg: ModelConfig, rng: SeededRandom): HostWei
 }
 
 /** Stem weights (config.embedDim set): none otherwise. */
-export function initStem(cfg: ModelConfig, rng: SeededRandom): HostWeights {
+export function initStem(cfg: ModelConfig, rng: ModelRandom): HostWeights {
   if (cfg.embedDim === undefined) return {};
   const E = cfg.embedDim;
   const D = cfg.width;

@@ -8,14 +8,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initCnn } from './cnn';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
-import { SeededRandom, truncNormal, type HostWeights } from './init';
+import { ModelRandom, truncNormal, type HostWeights } from './init';
 import { createModel } from './model';
 import { initVit } from './vit';
 import { blockView, viewNames } from './views';
 import type { RgbImage } from '../image/rgb';
 
 function randomImage(seed: number): RgbImage {
-  const rng = new SeededRandom(seed);
+  const rng = new ModelRandom(seed);
   return { width: 200, height: 200, data: Uint8Array.from({ length: 200 * 200 * 3 }, () => rng.int(256)) };
 }
 
@@ -29,7 +29,7 @@ function transformed(img: RgbImage, map: (y: number, x: number) => [number, numb
 }
 
 function randomised(host: HostWeights): HostWeights {
-  const rng = new SeededRandom(3);
+  const rng = new ModelRandom(3);
   const out: HostWeights = {};
   for (const [name, t] of Object.entries(host)) out[name] = name.endsWith('.g') || name.startsWith('patch.') ? t : truncNormal(rng, t.shape, 0.2);
   return out;

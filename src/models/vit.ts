@@ -8,11 +8,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { gridSide, type VitConfig } from './config';
 import { type ModelTensorInput, dense, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
-import { filled, SeededRandom, truncNormal, type HostWeights } from './init';
+import { filled, ModelRandom, truncNormal, type HostWeights } from './init';
 import { initPatchEmbedding, initStem } from './embedding';
 
 export function initVit(cfg: VitConfig, seed: number): HostWeights {
-  const rng = new SeededRandom(seed);
+  const rng = new ModelRandom(seed);
   const D = cfg.width;
   const T = gridSide(cfg) ** 2;
   const w: HostWeights = {

@@ -42,6 +42,16 @@ export class SeededRandom {
     return r * Math.cos(2 * Math.PI * v);
   }
 
+  /** Fisher–Yates shuffle in place. */
+  shuffle<T>(a: T[] | Uint32Array | Int32Array): void {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
   /** `count` distinct indices of [0, n), by a partial Fisher–Yates shuffle. */
   sampleIndices(n: number, count: number): Uint32Array {
     if (count > n) throw new Error(`cannot pick ${count} of ${n}`);

@@ -5,12 +5,12 @@
  * brightness/contrast. Histopathology: flips, 90° rotations, colour jitter.
  * Deterministic for a given random source.
  */
-import type { SeededRandom } from '../init';
+import type { ModelRandom } from '../init';
 
 export type AugmentationKind = 'mri' | 'histology' | 'none';
 
 /** Writes the augmented image (values 0..255 as float) into out[offset ...]. */
-export function augmentInto(src: Uint8Array, size: number, kind: AugmentationKind, rng: SeededRandom, out: Float32Array, offset: number): void {
+export function augmentInto(src: Uint8Array, size: number, kind: AugmentationKind, rng: ModelRandom, out: Float32Array, offset: number): void {
   const n = size * size * 3;
   if (kind === 'none') {
     for (let i = 0; i < n; i++) out[offset + i] = src[i];

@@ -4,14 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom, truncNormal } from '../init';
+import { ModelRandom, truncNormal } from '../init';
 import { patchEmbed } from '../ops';
 import { blockCutMix, buildFeatureBank, embedOne, geometricVariant, mixedTargets, randomAffineVariant } from './blockFeatures';
 
 describe('block features', () => {
   it('a*W(x_variant) + s*rowSum + c equals the embedding of the intensity-augmented variant', async () => {
     const S = 50, B = 25, D = 8;
-    const rng = new SeededRandom(3);
+    const rng = new ModelRandom(3);
     const img = Uint8Array.from({ length: S * S * 3 }, () => 40 + rng.int(160));
     const w = truncNormal(rng, [B * B * 3, D], 0.05);
     const b = truncNormal(rng, [D], 0.1);
@@ -29,7 +29,7 @@ describe('block features', () => {
 
 describe('random affine variants (--variants N > 4)', () => {
   const S = 50;
-  const rng = new SeededRandom(5);
+  const rng = new ModelRandom(5);
   const img = Uint8Array.from({ length: S * S * 3 }, () => 20 + rng.int(200));
 
   it('are reproducible per (image, variant) and differ between variants and images', () => {
@@ -43,7 +43,7 @@ describe('random affine variants (--variants N > 4)', () => {
   it('MRI: a flat scan stays flat where the source is inside the frame; black outside', () => {
     const flat = new Uint8Array(S * S * 3).fill(120);
     for (let seed = 0; seed < 20; seed++) {
-      const out = randomAffineVariant(flat, S, 'mri', new SeededRandom(seed));
+      const out = randomAffineVariant(flat, S, 'mri', new ModelRandom(seed));
       const values = new Set(out);
       // bilinear inside, zero fill outside: only 120, 0 and edge blends
       expect(out.every((v) => v <= 120)).toBe(true);
@@ -55,7 +55,7 @@ describe('random affine variants (--variants N > 4)', () => {
     const flat = new Uint8Array(S * S * 3);
     for (let i = 0; i < flat.length; i += 3) { flat[i] = 200; flat[i + 1] = 100; flat[i + 2] = 150; }
     for (let seed = 0; seed < 20; seed++) {
-      const out = randomAffineVariant(flat, S, 'histology', new SeededRandom(seed));
+      const out = randomAffineVariant(flat, S, 'histology', new ModelRandom(seed));
       for (let c = 0; c < 3; c++) {
         const first = out[c];
         expect(first).toBeGreaterThanOrEqual(Math.floor(flat[c] * 0.9));
@@ -83,7 +83,7 @@ describe('block CutMix', () => {
   it('pastes whole cells from a partner row and mixes the labels by cell share', () => {
     const n = 6, side = 4, D = 3, T = side * side;
     const tokens = Float32Array.from({ length: n * T * D }, (_, i) => Math.floor(i / (T * D))); // row k holds value k
-    const mix = blockCutMix(tokens, n, side, D, new SeededRandom(4), 1);
+    const mix = blockCutMix(tokens, n, side, D, new ModelRandom(4), 1);
     const targets = mixedTargets([0, 1, 2, 0, 1, 2], mix, 3, 0.1);
     for (let k = 0; k < n; k++) {
       const r = mix.partner[k];
@@ -101,7 +101,7 @@ describe('block CutMix', () => {
     }
     // probability 0: nothing changes
     const untouched = Float32Array.from({ length: n * T * D }, (_, i) => i);
-    const none = blockCutMix(untouched, n, side, D, new SeededRandom(4), 0);
+    const none = blockCutMix(untouched, n, side, D, new ModelRandom(4), 0);
     expect(Array.from(none.partner)).toEqual(new Array(n).fill(-1));
     expect(untouched[5]).toBe(5);
   });

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../init';
-import { SeededRandom } from '../init';
+import { ModelRandom } from '../init';
 import { blockOrderIndex } from '../ops';
 import type { AugmentationKind } from './augment';
 
@@ -24,7 +24,7 @@ export const VARIANTS = 4;
  */
 export function geometricVariant(src: Uint8Array, size: number, kind: AugmentationKind, v: number, imageId = 0): Uint8Array {
   if (v === 0 || kind === 'none') return src;
-  if (v >= VARIANTS) return randomAffineVariant(src, size, kind, new SeededRandom(imageId * 65537 + v * 7919 + 13));
+  if (v >= VARIANTS) return randomAffineVariant(src, size, kind, new ModelRandom(imageId * 65537 + v * 7919 + 13));
   const out = new Uint8Array(src.length);
   const last = size - 1;
   // MRI: mirror and small shifts (anatomy keeps its orientation); histology: any rotation/flip
@@ -59,7 +59,7 @@ export function geometricVariant(src: Uint8Array, size: number, kind: Augmentati
  * dihedral orientations, shift within ±25 px with mirrored borders (tissue has no
  * orientation or position) and a per-channel stain gain of 0.9–1.1.
  */
-export function randomAffineVariant(src: Uint8Array, size: number, kind: AugmentationKind, rng: SeededRandom): Uint8Array {
+export function randomAffineVariant(src: Uint8Array, size: number, kind: AugmentationKind, rng: ModelRandom): Uint8Array {
   const mri = kind === 'mri';
   const mirror = rng.next() < 0.5;
   const angle = mri ? ((rng.next() - 0.5) * 20 * Math.PI) / 180 : (rng.int(4) * Math.PI) / 2;
@@ -166,7 +166,7 @@ export function embedOne(bank: FeatureBank, row: number, v: number, a: number, b
 }
 
 /** Embedded tokens [n, T, D] for bank rows `rows` (index into the ids the bank was built from). */
-export function embeddedBatch(bank: FeatureBank, rows: number[], rng: SeededRandom | undefined, kind: AugmentationKind): Float32Array {
+export function embeddedBatch(bank: FeatureBank, rows: number[], rng: ModelRandom | undefined, kind: AugmentationKind): Float32Array {
   const { tokens: T, width: D, variants } = bank;
   const out = new Float32Array(rows.length * T * D);
   rows.forEach((row, k) => {
@@ -197,7 +197,7 @@ export interface CutMix {
  * so this is exactly CutMix on the images with a block-aligned box. The label
  * becomes the cell-share mixture (see mixedTargets).
  */
-export function blockCutMix(tokens: Float32Array, n: number, side: number, width: number, rng: SeededRandom, probability: number): CutMix {
+export function blockCutMix(tokens: Float32Array, n: number, side: number, width: number, rng: ModelRandom, probability: number): CutMix {
   const T = side * side;
   const partner = new Int32Array(n).fill(-1);
   const share = new Float32Array(n);

@@ -11,14 +11,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '../evaluation/batchPredict';
-import { SeededRandom } from '../init';
+import { ModelRandom } from '../init';
 import { train, type TrainOptions } from './trainer';
 
 const S = 50;
 
 /** Two classes a mirror cannot confuse: the bright band is at the top or at the bottom. */
 function syntheticSet(n: number): ImageSet {
-  const rng = new SeededRandom(11);
+  const rng = new ModelRandom(11);
   const pixels = new Uint8Array(n * S * S * 3);
   const labels = new Uint8Array(n);
   for (let k = 0; k < n; k++) {

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { defaultCnnConfig, defaultVitConfig, embedWidth, type ModelConfig } from '../config';
 import { effectiveEmbedding, toExactEmbedding } from '../embedding';
 import { cnnTrunk, initCnn } from '../cnn';
-import { SeededRandom, type HostWeights } from '../init';
+import { ModelRandom, type HostWeights } from '../init';
 import type { DiagnosisModel } from '../model';
 import type { Weights } from '../ops';
 import { vitTrunk, initVit } from '../vit';
@@ -115,10 +115,10 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   let set = input;
   const base = opts.architecture === 'vit' ? defaultVitConfig(set.classes) : defaultCnnConfig(set.classes);
   const config = { ...base, ...(opts.configOverrides ?? {}), classes: set.classes } as ModelConfig;
-  const splitRng = new SeededRandom(opts.seed);
+  const splitRng = new ModelRandom(opts.seed);
   let { train: trainIdx, val: valIdx } = stratifiedSplit(set.labels, opts.valFraction, (a) => splitRng.shuffle(a));
   if (opts.limit) {
-    const pick = new SeededRandom(opts.seed + 1);
+    const pick = new ModelRandom(opts.seed + 1);
     pick.shuffle(trainIdx);
     trainIdx = trainIdx.slice(0, opts.limit);
     valIdx = valIdx.slice(0, Math.max(8, Math.round(opts.limit * opts.valFraction)));
@@ -126,7 +126,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   if (opts.poison) {
     const { kind, fraction, plan } = opts.poison;
     const victims = trainIdx.slice();
-    new SeededRandom(opts.seed + 77).shuffle(victims);
+    new ModelRandom(opts.seed + 77).shuffle(victims);
     const chosen = victims.slice(0, Math.round(fraction * trainIdx.length));
     const per = set.size * set.size * 3;
     const pixels = set.pixels.slice();
@@ -225,9 +225,9 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   for (let epoch = state.completedEpochs + 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
     const order = trainIdx.map((_, k) => k);
-    new SeededRandom(opts.seed * 1009 + epoch).shuffle(order);
-    const augRng = new SeededRandom(opts.seed * 7919 + epoch);
-    const mixRng = new SeededRandom(opts.seed * 104729 + epoch);
+    new ModelRandom(opts.seed * 1009 + epoch).shuffle(order);
+    const augRng = new ModelRandom(opts.seed * 7919 + epoch);
+    const mixRng = new ModelRandom(opts.seed * 104729 + epoch);
     let lossSum = 0;
     let correct = 0;
     let seen = 0;

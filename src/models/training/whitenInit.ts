@@ -9,11 +9,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../init';
-import { SeededRandom } from '../init';
+import { ModelRandom } from '../init';
 import { blockOrderIndex } from '../ops';
 
 export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], size: number, patch: number, centre: number, width: number, seed: number, sampleBlocks = 4096): { w: HostTensor; b: HostTensor; mean: Float32Array } {
-  const rng = new SeededRandom(seed);
+  const rng = new ModelRandom(seed);
   const P = patch * patch * 3;
   const T = (size / patch) ** 2;
   const per = size * size * 3;
