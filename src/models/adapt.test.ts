@@ -89,7 +89,7 @@ describe('adaptModel', () => {
         // exact embedding: the CNN's cells are bit-identical after the keyed gather, so are its logits;
         // the ViT only sums attention over tokens in another order
         if (cfg.exactEmbedding) expect(maxDiff).toBeLessThan(cfg.architecture === 'cnn' ? 1e-12 : 1e-5);
-        // one image at a time (the CNN puts cells in order by a one-hot product there, by gather in batches),
+        // one image at a time (the CNN's one-hot product takes its single-image path there),
         // fed as the fused CPU encryption lays it out (blockInput.ts): the same logits
         const fused = toBlockTensor([images[0]], encryptedBlockLayout(plan), plan.blockSize);
         const first = (await adapted.predict(fused))[0].logits;
@@ -116,6 +116,7 @@ describe('adaptModel', () => {
     for (let i = 0; i < 3; i++) {
       await model.predict(images.slice(0, 2));
       await adapted.predict(images[1]);
+      await adapted.predict(images.slice(0, 3));
       await model.classTokenFeatures(images[0]);
     }
     expect(tf.memory().numTensors).toBe(before);

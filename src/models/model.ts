@@ -181,7 +181,7 @@ function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: 
     cells = cellGather(Int32Array.from(view.cellSrc, (src) => slotOf[src]));
   }
   const tensors = Object.values(own);
-  if (cells) tensors.push(cells.source, cells.matrix);
+  if (cells) tensors.push(cells);
   return { branch: { weights: { ...shared, ...own }, cells }, own: tensors };
 }
 
