@@ -59,6 +59,25 @@ export async function keyCheckValue(master: Uint8Array): Promise<string> {
   return toHex(tag.subarray(0, 8));
 }
 
+const PACKAGE_CHECK_LABEL = 'cipherscan/package-check/v2';
+
+/**
+ * Key-check value of one package (format version 2): HMAC-SHA256(master key,
+ * label || salt), first 8 bytes, with the package's random IV as the salt. It
+ * still tells "wrong key" from "altered", but differs from package to package,
+ * so packages made with one key cannot be linked to each other by this field
+ * (the key file's fixed check value would link them all).
+ */
+export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey('raw', asBuffer(key.master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const label = utf8(PACKAGE_CHECK_LABEL);
+  const message = new Uint8Array(label.length + salt.length);
+  message.set(label);
+  message.set(salt, label.length);
+  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, asBuffer(message)));
+  return toHex(tag.subarray(0, 8));
+}
+
 export async function keyFromBytes(master: Uint8Array, origin: CipherKey['origin'], kdf?: KdfParams): Promise<CipherKey> {
   if (master.length !== KEY_BYTES) throw new Error(`a key is ${KEY_BYTES} bytes; got ${master.length}`);
   return { master: master.slice(), origin, kdf, check: await keyCheckValue(master) };

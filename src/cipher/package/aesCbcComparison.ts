@@ -11,11 +11,11 @@
  */
 import type { DecodedImage } from '../../decode/types';
 import type { RgbImage } from '../../image/rgb';
-import { asBuffer, bytesEqual, utf8 } from '../../keys/bytes';
+import { asBuffer } from '../../keys/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
 import { packImageDetailed, unpackImage } from './aesGcmPackage';
 import { packContent, unpackContent, type UnpackedImage } from './content';
-import { CBC_IV_BYTES, headerLength, PackageRefusedError, readHeader, writeHeader } from './format';
+import { assertPackageKey, CBC_IV_BYTES, headerLength, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
 import { rawBytes } from './rawSamples';
 
 const cbcKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
@@ -40,7 +40,7 @@ async function packCbcDetailed(decoded: DecodedImage, key: CipherKey): Promise<C
   const content = await packContent(decoded);
   const iv = randomBytes(CBC_IV_BYTES);
   const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: asBuffer(iv) }, await cbcKeyFor(key), asBuffer(content.plaintext)));
-  const header = writeHeader({ cipher: 'aes-256-cbc-comparison-only', keyCheck: key.check, iv, plaintextLength: content.plaintext.length, ciphertextLength: ciphertext.length });
+  const header = writeHeader({ cipher: 'aes-256-cbc-comparison-only', keyCheck: await keyCheckFor(key, iv), iv, plaintextLength: content.plaintext.length, ciphertextLength: ciphertext.length });
   const pkg = new Uint8Array(header.length + ciphertext.length);
   pkg.set(header);
   pkg.set(ciphertext, header.length);
@@ -62,7 +62,7 @@ export async function packCbcForComparison(decoded: DecodedImage, key: CipherKey
  */
 export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey): Promise<UnpackedImage> {
   const { header, ciphertext } = readHeader(pkg, 'aes-256-cbc-comparison-only');
-  if (!bytesEqual(utf8(header.keyCheck), utf8(key.check))) throw new PackageRefusedError('wrong-key', 'key-check value differs');
+  await assertPackageKey(header, key);
   let plaintext: Uint8Array;
   try {
     plaintext = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: asBuffer(header.iv) }, await cbcKeyFor(key), asBuffer(ciphertext)));

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { encode as encodePng } from 'fast-png';
 import { decodeImageFile } from '../../decode';
 import type { DecodedImage } from '../../decode/types';
-import { generateKey } from '../../keys/key';
+import { asBuffer } from '../../keys/bytes';
+import { deriveSubkey, generateKey, packageKeyCheck } from '../../keys/key';
 import { packImage, packImageDetailed, packageFootprint, PackageRefusedError, unpackImage } from './index';
-import { GCM_MAGIC, headerLength } from './format';
+import { GCM_MAGIC, headerLength, writeHeader } from './format';
+import { packContent } from './content';
 import { rawBytes } from './rawSamples';
 import { syntheticDicom, syntheticRgb } from './testImages';
 
@@ -94,12 +96,38 @@ describe('AES-GCM package round trip (lossless)', () => {
     const a = await packImage(decoded, key);
     const b = await packImage(decoded, key);
     expect(new TextDecoder().decode(a.subarray(0, 4))).toBe(GCM_MAGIC);
-    expect(a[4]).toBe(1);
+    expect(a[4]).toBe(2);
     expect(a[5]).toBe(1);
     expect(a[6] | (a[7] << 8)).toBe(headerLength('aes-256-gcm'));
-    expect(Buffer.from(a.subarray(8, 16)).toString('hex')).toBe(key.check);
+    expect(Buffer.from(a.subarray(8, 16)).toString('hex')).toBe(await packageKeyCheck(key, a.subarray(16, 28)));
     expect(Buffer.from(a.subarray(16, 28)).equals(Buffer.from(b.subarray(16, 28)))).toBe(false);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
+  });
+
+  it('carries a key-check value that differs per package and is not the key file\'s (packages of one key are not linkable by it)', async () => {
+    const key = await generateKey();
+    const checks = new Set<string>();
+    for (let i = 0; i < 5; i++) checks.add(Buffer.from((await packImage(syntheticRgb(8, 8), key)).subarray(8, 16)).toString('hex'));
+    expect(checks.size).toBe(5);
+    expect(checks.has(key.check)).toBe(false);
+  });
+
+  it('still opens a version-1 package (fixed key-check value), and says "wrong key" for another key', async () => {
+    const key = await generateKey();
+    const decoded = syntheticRgb(6, 5, 3);
+    // a version-1 writer: the same layout with the key file's check value, header as additional data
+    const { plaintext } = await packContent(decoded);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const header = writeHeader({ version: 1, cipher: 'aes-256-gcm', keyCheck: key.check, iv, plaintextLength: plaintext.length, ciphertextLength: plaintext.length + 16 });
+    const aes = await crypto.subtle.importKey('raw', asBuffer(await deriveSubkey(key, 'aesGcm')), { name: 'AES-GCM' }, false, ['encrypt']);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: asBuffer(header), tagLength: 128 }, aes, asBuffer(plaintext)));
+    const v1 = new Uint8Array([...header, ...ciphertext]);
+    expect(v1[4]).toBe(1);
+    expectSameImage(await unpackImage(v1, key), decoded);
+    await expect(unpackImage(v1, await generateKey())).rejects.toThrow(/wrong key/i);
+    const v3 = v1.slice();
+    v3[4] = 3;
+    await expect(unpackImage(v3, key)).rejects.toThrow(/unknown format version 3/);
   });
 
   it('reports a footprint that adds up', async () => {
@@ -128,7 +156,7 @@ describe('AES-GCM package round trip (lossless)', () => {
     const other = await generateKey();
     const pkg = await packImage(syntheticRgb(8, 8), right);
     const forged = pkg.slice();
-    forged.set(Buffer.from(other.check, 'hex'), 8);
+    forged.set(Buffer.from(await packageKeyCheck(other, pkg.subarray(16, 28)), 'hex'), 8);
     await expect(unpackImage(forged, right)).rejects.toThrow(/wrong key/i);
     await expect(unpackImage(forged, other)).rejects.toThrow('This package was altered or the key is wrong');
   });

@@ -11,10 +11,10 @@
  * IV, or log key bytes or pixels.
  */
 import type { DecodedImage } from '../../decode/types';
-import { asBuffer, bytesEqual, utf8 } from '../../keys/bytes';
+import { asBuffer } from '../../keys/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
 import { packContent, unpackContent, type UnpackedImage } from './content';
-import { GCM_IV_BYTES, GCM_TAG_BYTES, PackageRefusedError, readHeader, writeHeader } from './format';
+import { assertPackageKey, GCM_IV_BYTES, GCM_TAG_BYTES, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
 
 export interface PackedImage {
   /** the package file */
@@ -59,7 +59,7 @@ export async function packImageDetailed(decoded: DecodedImage, key: CipherKey): 
   const iv = randomBytes(GCM_IV_BYTES);
   const header = writeHeader({
     cipher: 'aes-256-gcm',
-    keyCheck: key.check,
+    keyCheck: await keyCheckFor(key, iv),
     iv,
     plaintextLength: content.plaintext.length,
     ciphertextLength: content.plaintext.length + GCM_TAG_BYTES,
@@ -87,7 +87,7 @@ export async function unpackImage(pkg: Uint8Array, key: CipherKey): Promise<Unpa
   const { header, headerBytes, ciphertext } = readHeader(pkg, 'aes-256-gcm');
   if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES) throw new PackageRefusedError('altered', 'lengths in the header disagree');
   // The key-check value lets us say "wrong key" instead of a generic failure; it is authenticated too.
-  if (!bytesEqual(utf8(header.keyCheck), utf8(key.check))) throw new PackageRefusedError('wrong-key', 'key-check value differs');
+  await assertPackageKey(header, key);
   let plaintext: Uint8Array;
   try {
     plaintext = new Uint8Array(

@@ -1,12 +1,13 @@
 /**
- * The CipherScan package container, version 1 (full description: docs/package-format.md).
+ * The CipherScan package container, version 2 (full description: docs/package-format.md).
  *
  *   offset  size  field
  *   0       4     magic "CSPK" (AES-256-GCM package) or "CSCB" (AES-256-CBC, comparison only)
- *   4       1     format version = 1
+ *   4       1     format version = 2 (1 is still read)
  *   5       1     cipher: 1 = AES-256-GCM, 2 = AES-256-CBC (comparison only, unauthenticated)
  *   6       2     header length in bytes, little-endian (36 for GCM, 40 for CBC)
- *   8       8     key-check value: first 8 bytes of HMAC-SHA256(master key, "cipherscan/key-check/v1")
+ *   8       8     key-check value: first 8 bytes of HMAC-SHA256(master key, "cipherscan/package-check/v2" || IV)
+ *                 (version 1: HMAC-SHA256(master key, "cipherscan/key-check/v1"), the same for every package)
  *   16      12|16 IV: 12 random bytes (GCM) or 16 (CBC), fresh for every package
  *   ..      4     plaintext length, little-endian
  *   ..      4     ciphertext length, little-endian (GCM: plaintext + 16-byte tag; CBC: padded)
@@ -19,9 +20,12 @@
  * Must never: accept trailing or missing bytes, or hand back anything from a
  * package that did not authenticate.
  */
-import { fromHex, toHex } from '../../keys/bytes';
+import { bytesEqual, fromHex, toHex, utf8 } from '../../keys/bytes';
+import { packageKeyCheck, type CipherKey } from '../../keys/key';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Versions a reader accepts: 1 differs only in its key-check value (fixed per key, so linkable). */
+const READABLE_VERSIONS = new Set([1, 2]);
 export const GCM_MAGIC = 'CSPK';
 export const CBC_MAGIC = 'CSCB';
 export const GCM_IV_BYTES = 12;
@@ -35,6 +39,8 @@ const MAGIC: Record<CipherId, string> = { 'aes-256-gcm': GCM_MAGIC, 'aes-256-cbc
 const IV_BYTES: Record<CipherId, number> = { 'aes-256-gcm': GCM_IV_BYTES, 'aes-256-cbc-comparison-only': CBC_IV_BYTES };
 
 export interface PackageHeader {
+  /** FORMAT_VERSION when writing (others only to test readers) */
+  version?: number;
   cipher: CipherId;
   /** 16 hex characters, as CipherKey.check */
   keyCheck: string;
@@ -72,7 +78,7 @@ export function writeHeader(h: PackageHeader): Uint8Array {
   const out = new Uint8Array(length);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC[h.cipher]), 0);
-  out[4] = FORMAT_VERSION;
+  out[4] = h.version ?? FORMAT_VERSION;
   out[5] = CIPHER_CODE[h.cipher];
   view.setUint16(6, length, true);
   out.set(fromHex(h.keyCheck), 8);
@@ -95,11 +101,12 @@ export function readHeader(pkg: Uint8Array, cipher: CipherId): { header: Package
     throw new PackageRefusedError(other ? 'not-a-package' : 'altered', other ? `this is a ${magic} package, expected ${MAGIC[cipher]}` : 'not a CipherScan package: bad magic');
   }
   const view = new DataView(pkg.buffer, pkg.byteOffset, pkg.byteLength);
-  if (pkg[4] !== FORMAT_VERSION) throw new PackageRefusedError('altered', `unknown format version ${pkg[4]}`);
+  if (!READABLE_VERSIONS.has(pkg[4])) throw new PackageRefusedError('altered', `unknown format version ${pkg[4]}`);
   if (pkg[5] !== CIPHER_CODE[cipher]) throw new PackageRefusedError('altered', `unknown cipher code ${pkg[5]}`);
   if (view.getUint16(6, true) !== length || pkg.length < length) throw new PackageRefusedError('altered', 'header length does not match');
   const ivBytes = IV_BYTES[cipher];
   const header: PackageHeader = {
+    version: pkg[4],
     cipher,
     keyCheck: toHex(pkg.subarray(8, 16)),
     iv: pkg.slice(16, 16 + ivBytes),
@@ -108,4 +115,19 @@ export function readHeader(pkg: Uint8Array, cipher: CipherId): { header: Package
   };
   if (pkg.length !== length + header.ciphertextLength) throw new PackageRefusedError('altered', 'package length does not match its header (truncated or extended)');
   return { header, headerBytes: pkg.slice(0, length), ciphertext: pkg.slice(length) };
+}
+
+/** The key-check value a package made with `key` carries (version 2: salted with the package's IV). */
+export function keyCheckFor(key: CipherKey, iv: Uint8Array, version = FORMAT_VERSION): Promise<string> {
+  return version === 1 ? Promise.resolve(key.check) : packageKeyCheck(key, iv);
+}
+
+/**
+ * Refuses (wrong-key) when the header's key-check value is not `key`'s. In
+ * version 2 the value depends on the IV, so a changed IV reads as "wrong key" too
+ * (the message says the header may have been altered).
+ */
+export async function assertPackageKey(header: PackageHeader, key: CipherKey): Promise<void> {
+  const expected = await keyCheckFor(key, header.iv, header.version);
+  if (!bytesEqual(utf8(header.keyCheck), utf8(expected))) throw new PackageRefusedError('wrong-key', 'key-check value differs');
 }
