@@ -53,10 +53,15 @@ export function randomBytes(n: number): Uint8Array {
   return out;
 }
 
-export async function keyCheckValue(master: Uint8Array): Promise<string> {
+/** First 8 bytes of HMAC-SHA256(master, message), hex: the form of every key-check value. */
+async function checkTag(master: Uint8Array, message: Uint8Array): Promise<string> {
   const hmacKey = await crypto.subtle.importKey('raw', asBuffer(master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, asBuffer(utf8(KEY_CHECK_LABEL))));
+  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, asBuffer(message)));
   return toHex(tag.subarray(0, 8));
+}
+
+export async function keyCheckValue(master: Uint8Array): Promise<string> {
+  return checkTag(master, utf8(KEY_CHECK_LABEL));
 }
 
 const PACKAGE_CHECK_LABEL = 'cipherscan/package-check/v2';
@@ -69,13 +74,11 @@ const PACKAGE_CHECK_LABEL = 'cipherscan/package-check/v2';
  * (the key file's fixed check value would link them all).
  */
 export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise<string> {
-  const hmacKey = await crypto.subtle.importKey('raw', asBuffer(key.master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const label = utf8(PACKAGE_CHECK_LABEL);
   const message = new Uint8Array(label.length + salt.length);
   message.set(label);
   message.set(salt, label.length);
-  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, asBuffer(message)));
-  return toHex(tag.subarray(0, 8));
+  return checkTag(key.master, message);
 }
 
 export async function keyFromBytes(master: Uint8Array, origin: CipherKey['origin'], kdf?: KdfParams): Promise<CipherKey> {
