@@ -68,9 +68,11 @@ describe('adaptModel', () => {
     // with a test-time view ensemble (every view adapted to the key)
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'dihedral4' },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'mirror' },
+    // relative-position attention bias (random tables): permuted with the blocks, per view
+    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64, tokenMlpDim: 0, relativeBias: true, viewEnsemble: 'mirror' },
   ];
   for (const cfg of configs) {
-    it(`${cfg.architecture} (input centre ${cfg.inputCentre}${cfg.exactEmbedding ? ', exact embedding' : ''}${cfg.viewEnsemble ? `, ${cfg.viewEnsemble} views` : ''}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
+    it(`${cfg.architecture} (input centre ${cfg.inputCentre}${cfg.exactEmbedding ? ', exact embedding' : ''}${cfg.viewEnsemble ? `, ${cfg.viewEnsemble} views` : ''}${cfg.architecture === 'vit' && cfg.relativeBias ? ', relative bias' : ''}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
       const init = cfg.architecture === 'vit' ? initVit(cfg, 1) : initCnn(cfg, 1);
       const model = createModel(cfg, randomised(init, 7, cfg.exactEmbedding));
       const plain = await logitsOf(model, images);

@@ -51,6 +51,12 @@ export interface VitConfig extends PatchGeometry {
   mlpDim: number;
   /** hidden size of the per-token MLP right after the patch embedding (0 = none) */
   tokenMlpDim: number;
+  /**
+   * Learned relative-position attention bias per head and block, looked up by
+   * the grid offset of two blocks (relativeBias.ts); adapts to a key by
+   * permutation like the position embeddings. Absent = none.
+   */
+  relativeBias?: boolean;
   classes: string[];
 }
 

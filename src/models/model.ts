@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
+import { biasMatrix } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
 import { cellGather, cnnForward, cnnTrunk, type CellGather } from './cnn';
@@ -55,6 +56,8 @@ export interface DiagnosisModel {
 
 /** The weights a key changes, kept on the host so adaptation needs no GPU read-back. */
 const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
+/** ViT relative-bias tables (block{l}.attn.rel): permuted per key, so kept on the host too */
+const isKeyed = (name: string) => KEYED_NAMES.includes(name) || name.endsWith('.attn.rel');
 
 /**
  * One forward pass of the model: the shared weights with this branch's patch
@@ -175,7 +178,9 @@ function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: 
   if (cfg.architecture === 'vit') {
     const viewCellOf = new Uint32Array(T);
     view.cellSrc.forEach((src, q) => (viewCellOf[src] = q));
-    own['pos'] = tf.tensor(adaptPositions(host['pos'], Uint32Array.from(blockPerm, (b) => viewCellOf[b])).data, host['pos'].shape);
+    const cellOfSlot = Uint32Array.from(blockPerm, (b) => viewCellOf[b]);
+    own['pos'] = tf.tensor(adaptPositions(host['pos'], cellOfSlot).data, host['pos'].shape);
+    Object.assign(own, relativeBiases(cfg, host, cellOfSlot));
   } else {
     const slotOf = cellSourceFor(blockPerm, cfg);
     cells = cellGather(Int32Array.from(view.cellSrc, (src) => slotOf[src]));
@@ -183,6 +188,17 @@ function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: 
   const tensors = Object.values(own);
   if (cells) tensors.push(cells);
   return { branch: { weights: { ...shared, ...own }, cells }, own: tensors };
+}
+
+/** The ViT's attention-bias matrices for slots at these plain cells (none without config.relativeBias). */
+function relativeBiases(cfg: ModelConfig, host: HostWeights, cellOfSlot: ArrayLike<number>): Weights {
+  const out: Weights = {};
+  if (cfg.architecture !== 'vit' || !cfg.relativeBias) return out;
+  for (let l = 0; l < cfg.depth; l++) {
+    const m = biasMatrix(host[`block${l}.attn.rel`], cellOfSlot, gridSide(cfg));
+    out[`block${l}.attn.bias`] = tf.tensor(m.data, m.shape);
+  }
+  return out;
 }
 
 function makeBranches(cfg: ModelConfig, shared: Weights, host: HostWeights, plan?: BpePlan): { branches: Branch[]; own: tf.Tensor[] } {
@@ -195,7 +211,9 @@ export function createModel(config: ModelConfig, host: HostWeights): DiagnosisMo
   const weights: Weights = {};
   for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
   const hostKeyed: HostWeights = {};
-  for (const name of KEYED_NAMES) if (host[name]) hostKeyed[name] = host[name];
+  for (const name of Object.keys(host)) if (isKeyed(name)) hostKeyed[name] = host[name];
+  // the plain slot order's bias matrices, computed once here rather than per forward pass
+  Object.assign(weights, relativeBiases(config, hostKeyed, Array.from({ length: gridSide(config) ** 2 }, (_, j) => j)));
   const { branches, own } = makeBranches(config, weights, hostKeyed);
   return new TfjsDiagnosisModel(config, weights, branches, [...Object.values(weights), ...own], hostKeyed, false);
 }

@@ -10,6 +10,7 @@ import { gridSide, type VitConfig } from './config';
 import { type ModelTensorInput, dense, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
 import { filled, ModelRandom, truncNormal, type HostWeights } from './init';
 import { initPatchEmbedding, initStem } from './embedding';
+import { biasFromTable, initRelativeBias } from './relativeBias';
 
 export function initVit(cfg: VitConfig, seed: number): HostWeights {
   const rng = new ModelRandom(seed);
@@ -36,6 +37,7 @@ export function initVit(cfg: VitConfig, seed: number): HostWeights {
     w[p + 'qkv.b'] = filled([3 * D], 0);
     w[p + 'proj.w'] = truncNormal(rng, [D, D], 0.02);
     w[p + 'proj.b'] = filled([D], 0);
+    if (cfg.relativeBias) w[p + 'attn.rel'] = initRelativeBias(cfg.heads, gridSide(cfg));
     w[p + 'ln2.g'] = filled([D], 1);
     w[p + 'ln2.b'] = filled([D], 0);
     w[p + 'mlp.w1'] = truncNormal(rng, [D, cfg.mlpDim], 0.02);
@@ -50,13 +52,24 @@ export function initVit(cfg: VitConfig, seed: number): HostWeights {
   return { ...w, ...initStem(cfg, rng) };
 }
 
-function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number): tf.Tensor3D {
+/**
+ * The relative-position bias of block prefix p: the branch's precomputed matrix
+ * (slots in the key's / view's order, model.ts), else the differentiable form
+ * from the table in plain order (training).
+ */
+function attentionBias(cfg: VitConfig, w: Weights, p: string): tf.Tensor | undefined {
+  if (!cfg.relativeBias) return undefined;
+  return w[p + 'attn.bias'] ?? biasFromTable(need(w, p + 'attn.rel'), gridSide(cfg));
+}
+
+function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
   const [n, t, d] = x.shape;
   const dh = d / heads;
   const qkv = dense(x, need(w, p + 'qkv.w'), need(w, p + 'qkv.b'));
   const toHeads = (z: tf.Tensor) => z.reshape([n, t, heads, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
   const [q, k, v] = tf.split(qkv, 3, 2).map(toHeads);
-  const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+  if (bias) scores = tf.add(scores, bias); // [heads, t, t] broadcast over the batch
   const mixed = tf.matMul(tf.softmax(scores), v); // [n, heads, t, dh]
   const merged = mixed.transpose([0, 2, 1, 3]).reshape([n, t, d]);
   return dense(merged, need(w, p + 'proj.w'), need(w, p + 'proj.b')) as tf.Tensor3D;
@@ -87,7 +100,7 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
   for (let l = 0; l < cfg.depth; l++) {
     const p = `block${l}.`;
-    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads));
+    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads, attentionBias(cfg, w, p)));
     const h = layerNorm(x, need(w, p + 'ln2.g'), need(w, p + 'ln2.b'));
     x = tf.add(x, dense(gelu(dense(h, need(w, p + 'mlp.w1'), need(w, p + 'mlp.b1'))), need(w, p + 'mlp.w2'), need(w, p + 'mlp.b2')));
   }

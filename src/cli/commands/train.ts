@@ -2,7 +2,7 @@
  * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
- *   --variants N --joint-views --float-embedding]`
+ *   --variants N --joint-views --float-embedding --relative-bias]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there.
@@ -75,6 +75,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
       ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
       ...(embedDim ? { embedDim, stemMlpDim } : {}),
+      ...(flag(args, 'relative-bias') ? { relativeBias: true } : {}),
       // exact integer patch embedding unless asked otherwise (config.ts): adapted logits equal plain ones
       exactEmbedding: !flag(args, 'float-embedding'),
     },

@@ -24,9 +24,9 @@ export class AdamW {
     }
   }
 
-  /** Decay only matrices (not biases, norms, embeddings of size 1-D). */
+  /** Decay only matrices (not biases, norms, embeddings of size 1-D, position tables). */
   private decays(name: string): boolean {
-    return this.params[name].rank >= 2 && name !== 'pos';
+    return this.params[name].rank >= 2 && name !== 'pos' && !name.endsWith('.attn.rel');
   }
 
   apply(grads: Record<string, tf.Tensor>, lr: number): void {
