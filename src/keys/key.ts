@@ -53,16 +53,22 @@ export function randomBytes(n: number): Uint8Array {
   return out;
 }
 
+function importHmacKey(master: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', asBuffer(master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
 /** First 8 bytes of HMAC-SHA256(master, message), hex: the form of every key-check value. */
-async function checkTag(master: Uint8Array, message: Uint8Array): Promise<string> {
-  const hmacKey = await crypto.subtle.importKey('raw', asBuffer(master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, asBuffer(message)));
+async function checkTag(hmacKey: Promise<CryptoKey>, message: Uint8Array): Promise<string> {
+  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey, asBuffer(message)));
   return toHex(tag.subarray(0, 8));
 }
 
 export async function keyCheckValue(master: Uint8Array): Promise<string> {
-  return checkTag(master, utf8(KEY_CHECK_LABEL));
+  return checkTag(importHmacKey(master), utf8(KEY_CHECK_LABEL));
 }
+
+/** One non-extractable HMAC key per user key, imported on first use (every package pack/open needs it). */
+const packageCheckKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
 
 const PACKAGE_CHECK_LABEL = 'cipherscan/package-check/v2';
 
@@ -78,7 +84,12 @@ export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise
   const message = new Uint8Array(label.length + salt.length);
   message.set(label);
   message.set(salt, label.length);
-  return checkTag(key.master, message);
+  let hmacKey = packageCheckKeys.get(key);
+  if (!hmacKey) {
+    hmacKey = importHmacKey(key.master);
+    packageCheckKeys.set(key, hmacKey);
+  }
+  return checkTag(hmacKey, message);
 }
 
 export async function keyFromBytes(master: Uint8Array, origin: CipherKey['origin'], kdf?: KdfParams): Promise<CipherKey> {
