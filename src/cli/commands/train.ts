@@ -2,7 +2,8 @@
  * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
- *   --variants N --joint-views --float-embedding --relative-bias]`
+ *   --variants N --joint-views --float-embedding --relative-bias
+ *   --distill-temperature T]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there.
@@ -68,6 +69,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     checkpointDir: join('.cache/checkpoints', name),
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
+    distillTemperature: optionalNumber(args, 'distill-temperature', 0),
     cutMix: optionalNumber(args, 'cutmix', 0),
     variants: optionalNumber(args, 'variants', VARIANTS),
     jointViewSelection: flag(args, 'joint-views'),

@@ -83,7 +83,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       augmentation: r.options.augmentation,
       method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}` : ''}; the rest trained on precomputed block features of ${variants} geometric variants per image (MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
       viewEnsemble: r.viewSelection ?? null,
-      distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: 'hard labels of the teacher on the same augmented batch' } : null,
+      distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: r.options.distillTemperature ? `class probabilities of the teacher (temperature ${r.options.distillTemperature}) on the same augmented batch` : 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,
       poisoning: r.options.poison ? { kind: r.options.poison.kind, shareOfTrainingImages: r.options.poison.fraction, attack: r.options.poison.kind === 'bit-flip' ? 'bit 7 XOR on 10 % of the encrypted values' : 'N(0, 20) on 10 % of the encrypted values' } : null,
       seconds: Math.round(r.state.trainSeconds),

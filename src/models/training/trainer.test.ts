@@ -2,7 +2,8 @@
  * The training loop end to end on a tiny synthetic task (the real runs take
  * hours): it learns, records the view ensemble's validation score every epoch
  * with --joint-views and picks epoch + views together, reproduces itself from
- * the seed, and a resumed finished run releases without training again.
+ * the seed, and a resumed finished run releases without training again; a
+ * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '../evaluation/batchPredict';
 import { ModelRandom } from '../init';
+import { createModel } from '../model';
+import { initRelativeBias } from '../relativeBias';
 import { train, type TrainOptions } from './trainer';
 
 const S = 50;
@@ -70,5 +73,29 @@ describe('train', () => {
     const resumed = await train(set, options(join(dir, 'a'), true), quiet);
     expect(resumed.state.history).toHaveLength(4);
     expect(Array.from(resumed.best['head.w'].data)).toEqual(Array.from(first.best['head.w'].data));
+  }, 120_000);
+
+  it('a relative-bias ViT trains from a CNN teacher, with hard labels or soft probabilities', async () => {
+    const quiet = () => {};
+    const cnn = await train(set, { ...options(join(dir, 'teacher')), jointViewSelection: false }, quiet);
+    const teacher = createModel(cnn.config, cnn.best);
+    const student = (name: string, distillTemperature: number): TrainOptions => ({
+      ...options(join(dir, name)), architecture: 'vit', jointViewSelection: false, distillWeight: 0.5, distillTemperature,
+      // the same seed, split and embedding width as the teacher: the block features are shared
+      configOverrides: { imageSize: S, width: 16, depth: 2, heads: 2, mlpDim: 16, tokenMlpDim: 0, embedDim: 16, stemMlpDim: 0, exactEmbedding: true, relativeBias: true },
+    });
+    const hard = await train(set, student('hard', 0), quiet, teacher);
+    const soft = await train(set, student('soft', 2), quiet, teacher);
+    teacher.dispose();
+    for (const run of [hard, soft]) {
+      const losses = run.state.history.map((h) => h.trainLoss);
+      expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+      // gradients reach the first block's table (the last block's patch rows never reach the class token)
+      const init = initRelativeBias(2, 2).data;
+      const trained = run.best['block0.attn.rel'].data;
+      expect(Math.max(...Array.from(trained, (v, i) => Math.abs(v - init[i])))).toBeGreaterThan(1e-4);
+    }
+    // the temperature changes the targets, hence the losses
+    expect(soft.state.history.map((h) => h.trainLoss)).not.toEqual(hard.state.history.map((h) => h.trainLoss));
   }, 120_000);
 });

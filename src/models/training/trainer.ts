@@ -48,6 +48,12 @@ export interface TrainOptions {
   resume: boolean;
   /** weight of the teacher's hard labels in the loss (0..1) */
   distillWeight: number;
+  /**
+   * 0 (default): distil the teacher's hard labels (DeiT). T > 0: its class
+   * probabilities softmax(logits / T), which also say how close the other
+   * classes were, more signal per step for a student that underfits.
+   */
+  distillTemperature?: number;
   /** probability of block-level CutMix per training image (0 = off; blockFeatures.ts) */
   cutMix?: number;
   /**
@@ -238,19 +244,20 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       const tokens = embeddedBatch(bank, rows, augRng, opts.augmentation);
       const mix = blockCutMix(tokens, rows.length, Math.round(Math.sqrt(T)), D, mixRng, opts.cutMix ?? 0);
       const x = tf.tensor3d(tokens, [rows.length, T, D]);
-      let teacherLabels: number[] | undefined;
-      if (teacher && opts.distillWeight > 0) {
-        const tl = teacher.embeddedLogits(x);
-        teacherLabels = (tl.arraySync() as number[][]).map(argmax);
-        tl.dispose();
-      }
+      let teacherLogits: tf.Tensor2D | undefined;
+      if (teacher && opts.distillWeight > 0) teacherLogits = teacher.embeddedLogits(x);
       const target = tf.tidy(() => {
         const t = tf.tensor2d(mixedTargets(labels, mix, K, opts.labelSmoothing), [labels.length, K]);
-        if (!teacherLabels) return t;
-        // the teacher's hard labels, smoothed the same way (no mixing: the teacher saw the mixed image)
-        const fromTeacher = tf.tensor2d(mixedTargets(teacherLabels, NO_MIX(teacherLabels.length), K, opts.labelSmoothing), [teacherLabels.length, K]);
+        if (!teacherLogits) return t;
+        const temperature = opts.distillTemperature ?? 0;
+        // no mixing of the teacher's targets: the teacher saw the mixed image itself
+        const fromTeacher = temperature > 0
+          ? tf.softmax(tf.div(teacherLogits, temperature))
+          // the teacher's hard labels, smoothed the same way as the true ones
+          : tf.tensor2d(mixedTargets((teacherLogits.arraySync() as number[][]).map(argmax), NO_MIX(labels.length), K, opts.labelSmoothing), [labels.length, K]);
         return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(fromTeacher, opts.distillWeight));
       });
+      teacherLogits?.dispose();
       lr = lrAt(optimizer.step);
       let logitsOut: number[][] = [];
       const { value, grads } = tf.variableGrads(() => {
