@@ -61,8 +61,9 @@ const isKeyed = (name: string) => KEYED_NAMES.includes(name) || name.endsWith('.
 
 /**
  * One forward pass of the model: the shared weights with this branch's patch
- * embedding / position embeddings, and the CNN's cell gather. A model has one
- * branch per view of its view ensemble (views.ts); logits are their mean.
+ * embedding / position embeddings (and relative attention biases), and the
+ * CNN's cell gather. A model has one branch per view of its view ensemble
+ * (views.ts); logits are their mean.
  */
 interface Branch {
   weights: Weights;
