@@ -11,12 +11,14 @@ EPOCHS=${EPOCHS:-4}
 DATASET=${1:-lung-histopathology}
 DATA=../shared/datasets/$DATASET
 OUT=.cache/poisoning/$DATASET
+# the shipped CNN's width per dataset (scripts/train-all.sh)
+case "$DATASET" in brain-mri) WIDTH=128 ;; *) WIDTH=96 ;; esac
 mkdir -p .cache/logs "$OUT"
 for run in clean bit-flip:0.1 bit-flip:0.2 gaussian:0.1 gaussian:0.2; do
   name="poison-cnn-$DATASET-$(echo "$run" | tr ':.' '--')"
   [ -f "$OUT/$name/model-card.json" ] && continue
   extra=""; [ "$run" = clean ] || extra="--poison $run"
-  npx tsx src/cli/main.ts train --model cnn --data "$DATA" --embed 256 --stem-mlp 256 --width 96 --depth 4 --batch 64 --epochs "$EPOCHS" \
+  npx tsx src/cli/main.ts train --model cnn --data "$DATA" --embed 256 --stem-mlp 256 --width $WIDTH --depth 4 --batch 64 --epochs "$EPOCHS" \
     --name "$name" --out "$OUT/$name" --resume $extra >> ".cache/logs/$name.log" 2>&1
 done
 npx tsx src/cli/main.ts eval --poisoning "$OUT" --name "poisoning-cnn-$DATASET" >> .cache/logs/poisoning.log 2>&1
