@@ -107,9 +107,12 @@ describe('adaptModel', () => {
     }, 120_000);
   }
 
-  it('predict does not leak tensors', async () => {
-    const cfg = { ...defaultCnnConfig(['a', 'b']), depth: 1 };
-    const model = createModel(cfg, initCnn(cfg, 3));
+  const leakConfigs: ModelConfig[] = [
+    { ...defaultCnnConfig(['a', 'b']), depth: 1 },
+    { ...defaultVitConfig(['a', 'b']), depth: 1, relativeBias: true, viewEnsemble: 'mirror' },
+  ];
+  for (const cfg of leakConfigs) it(`predict does not leak tensors (${cfg.architecture})`, async () => {
+    const model = createModel(cfg, cfg.architecture === 'vit' ? initVit(cfg, 3) : initCnn(cfg, 3));
     const plan = await planForKey(await generateKey());
     const adapted = adaptModel(model, plan);
     await adapted.predict(images[0]);
