@@ -46,7 +46,7 @@ export interface TrainOptions {
   augmentation: AugmentationKind;
   checkpointDir: string;
   resume: boolean;
-  /** weight of the teacher's hard labels in the loss (0..1) */
+  /** weight of the teacher's targets (hard labels or probabilities) in the loss (0..1) */
   distillWeight: number;
   /**
    * 0 (default): distil the teacher's hard labels (DeiT). T > 0: its class
