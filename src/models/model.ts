@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
-import { biasMatrix } from './relativeBias';
+import { biasMatrix, isRelativeBiasTable } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
 import { cellGather, cnnForward, cnnTrunk, type CellGather } from './cnn';
@@ -56,8 +56,8 @@ export interface DiagnosisModel {
 
 /** The weights a key changes, kept on the host so adaptation needs no GPU read-back. */
 const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
-/** ViT relative-bias tables (block{l}.attn.rel): permuted per key, so kept on the host too */
-const isKeyed = (name: string) => KEYED_NAMES.includes(name) || name.endsWith('.attn.rel');
+/** ViT relative-bias tables are permuted per key too, so kept on the host */
+const isKeyed = (name: string) => KEYED_NAMES.includes(name) || isRelativeBiasTable(name);
 
 /**
  * One forward pass of the model: the shared weights with this branch's patch

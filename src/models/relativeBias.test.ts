@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultVitConfig, type VitConfig } from './config';
 import { ModelRandom, truncNormal, type HostWeights } from './init';
 import { createModel } from './model';
-import { biasFromTable, biasMatrix, initRelativeBias, offsetCount } from './relativeBias';
+import { biasesFromTables, biasMatrix, initRelativeBias, offsetCount } from './relativeBias';
 import { initVit, vitTrunk } from './vit';
 
 const side = 8;
@@ -38,11 +38,11 @@ describe('relative-position attention bias', () => {
     const table = truncNormal(rng, [3, offsetCount(side)], 1);
     const host = biasMatrix(table, Array.from({ length: T }, (_, j) => j), side);
     const t = tf.tensor(table.data, table.shape);
-    const fromTable = biasFromTable(t, side);
+    const [fromTable] = biasesFromTables([t], side);
     expect(fromTable.shape).toEqual(host.shape);
     const diff = Math.max(...Array.from(fromTable.dataSync(), (v, i) => Math.abs(v - host.data[i])));
     expect(diff).toBe(0);
-    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(biasFromTable(x, side), biasFromTable(x, side))))(t);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(biasesFromTables([x], side)[0])))(t);
     // d/dtable of sum(bias^2) = 2 * table * (number of slot pairs with that offset): non-zero where the table is
     expect(Math.max(...Array.from(g.dataSync(), Math.abs))).toBeGreaterThan(0);
     tf.dispose([t, fromTable, g]);

@@ -87,13 +87,22 @@ function offsetOneHot(side: number): Float32Array {
 }
 
 /**
- * Differentiable form for training (plain slot order): table [heads, offsets] ->
- * [heads, T + 1, T + 1]. A product with a one-hot matrix rather than a gather,
- * whose gradient kernel the wasm backend lacks.
+ * Differentiable form for training (plain slot order): one table [heads, offsets]
+ * per block -> one [heads, T + 1, T + 1] matrix per block, all blocks in one
+ * product with a one-hot matrix (uploaded once per forward pass) rather than a
+ * gather, whose gradient kernel the wasm backend lacks.
  */
-export function biasFromTable(table: tf.Tensor, side: number): tf.Tensor3D {
+export function biasesFromTables(tables: tf.Tensor[], side: number): tf.Tensor3D[] {
   const T = side * side;
+  const heads = tables[0].shape[0];
   const oneHot = tf.tensor2d(offsetOneHot(side), [offsetCount(side), T * T]);
-  const bias = dense(table, oneHot).reshape([table.shape[0], T, T]);
-  return tf.pad(bias, [[0, 0], [1, 0], [1, 0]]) as tf.Tensor3D;
+  const stacked = tf.concat(tables, 0);
+  const all = tf.pad(dense(stacked, oneHot).reshape([tables.length, heads, T, T]), [[0, 0], [0, 0], [1, 0], [1, 0]]);
+  // slices, not unstack / split: tfjs fails in their gradients when there is a single block
+  return tables.map((_, l) => tf.slice(all, [l, 0, 0, 0], [1, heads, T + 1, T + 1]).reshape([heads, T + 1, T + 1]) as tf.Tensor3D);
+}
+
+/** Weight names of the bias tables ('block{l}.attn.rel'): keyed like the position embeddings, not weight-decayed. */
+export function isRelativeBiasTable(name: string): boolean {
+  return name.endsWith('.attn.rel');
 }

@@ -10,7 +10,7 @@ import { gridSide, type VitConfig } from './config';
 import { type ModelTensorInput, dense, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
 import { filled, ModelRandom, truncNormal, type HostWeights } from './init';
 import { initPatchEmbedding, initStem } from './embedding';
-import { biasFromTable, initRelativeBias } from './relativeBias';
+import { biasesFromTables, initRelativeBias } from './relativeBias';
 
 export function initVit(cfg: VitConfig, seed: number): HostWeights {
   const rng = new ModelRandom(seed);
@@ -53,13 +53,15 @@ export function initVit(cfg: VitConfig, seed: number): HostWeights {
 }
 
 /**
- * The relative-position bias of block prefix p: the branch's precomputed matrix
+ * The relative-position bias of each block: the branch's precomputed matrices
  * (slots in the key's / view's order, model.ts), else the differentiable form
- * from the table in plain order (training).
+ * from the tables in plain order (training). Empty without config.relativeBias.
  */
-function attentionBias(cfg: VitConfig, w: Weights, p: string): tf.Tensor | undefined {
-  if (!cfg.relativeBias) return undefined;
-  return w[p + 'attn.bias'] ?? biasFromTable(need(w, p + 'attn.rel'), gridSide(cfg));
+function attentionBiases(cfg: VitConfig, w: Weights): tf.Tensor[] {
+  if (!cfg.relativeBias) return [];
+  const blocks = Array.from({ length: cfg.depth }, (_, l) => `block${l}.`);
+  if (w['block0.attn.bias']) return blocks.map((p) => need(w, p + 'attn.bias'));
+  return biasesFromTables(blocks.map((p) => need(w, p + 'attn.rel')), gridSide(cfg));
 }
 
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
@@ -98,9 +100,10 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   tokens = tf.add(tokens, need(w, 'pos'));
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
   let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
+  const biases = attentionBiases(cfg, w);
   for (let l = 0; l < cfg.depth; l++) {
     const p = `block${l}.`;
-    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads, attentionBias(cfg, w, p)));
+    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads, biases[l]));
     const h = layerNorm(x, need(w, p + 'ln2.g'), need(w, p + 'ln2.b'));
     x = tf.add(x, dense(gelu(dense(h, need(w, p + 'mlp.w1'), need(w, p + 'mlp.b1'))), need(w, p + 'mlp.w2'), need(w, p + 'mlp.b2')));
   }

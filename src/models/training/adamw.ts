@@ -4,6 +4,7 @@
  * save and `--resume` can restore exactly, and so weight decay is decoupled.
  */
 import * as tf from '@tensorflow/tfjs';
+import { isRelativeBiasTable } from '../relativeBias';
 
 export interface AdamWOptions {
   beta1: number;
@@ -26,7 +27,7 @@ export class AdamW {
 
   /** Decay only matrices (not biases, norms, embeddings of size 1-D, position tables). */
   private decays(name: string): boolean {
-    return this.params[name].rank >= 2 && name !== 'pos' && !name.endsWith('.attn.rel');
+    return this.params[name].rank >= 2 && name !== 'pos' && !isRelativeBiasTable(name);
   }
 
   apply(grads: Record<string, tf.Tensor>, lr: number): void {
