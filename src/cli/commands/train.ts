@@ -3,7 +3,7 @@
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
- *   --distill-temperature T]`
+ *   --distill-temperature T --stem-from DIR]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there.
@@ -15,7 +15,8 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
-import { load } from '../../models/model';
+import { load, loadManifestAndBytes } from '../../models/model';
+import { deserializeWeights } from '../../models/weightsFile';
 import { loadImageSet } from '../../models/training/dataset';
 import { train, type TrainOptions } from '../../models/training/trainer';
 import { releaseModel } from '../../models/training/release';
@@ -90,6 +91,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1)) throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
     // a run key, generated and discarded: only its effect on the training images matters
     opts.poison = { kind, fraction, plan: await planForKey(await generateKey()) };
+  }
+  const stemDir = optionalString(args, 'stem-from');
+  if (stemDir) {
+    const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(stemDir, f))) });
+    opts.stemFrom = { weights: deserializeWeights(manifest, bytes), label: stemDir };
   }
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);

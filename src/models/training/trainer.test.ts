@@ -3,7 +3,8 @@
  * hours): it learns, records the view ensemble's validation score every epoch
  * with --joint-views and picks epoch + views together, reproduces itself from
  * the seed, and a resumed finished run releases without training again; a
- * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities).
+ * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities)
+ * and a hybrid ViT starts from the CNN's per-token stem.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,7 +76,7 @@ describe('train', () => {
     expect(Array.from(resumed.best['head.w'].data)).toEqual(Array.from(first.best['head.w'].data));
   }, 120_000);
 
-  it('a relative-bias ViT trains from a CNN teacher, with hard labels or soft probabilities', async () => {
+  it('a relative-bias ViT trains from a CNN teacher, with hard labels or soft probabilities; a hybrid ViT starts from its stem', async () => {
     const quiet = () => {};
     const cnn = await train(set, { ...options(join(dir, 'teacher')), jointViewSelection: false }, quiet);
     const teacher = createModel(cnn.config, cnn.best);
@@ -97,5 +98,14 @@ describe('train', () => {
     }
     // the temperature changes the targets, hence the losses
     expect(soft.state.history.map((h) => h.trainLoss)).not.toEqual(hard.state.history.map((h) => h.trainLoss));
+
+    // a hybrid ViT starts from the CNN's stem (lr 0 keeps every weight where it started)
+    const stemFrom = { weights: cnn.best, label: 'the test CNN' };
+    const hybrid = await train(set, { ...student('hybrid', 0), epochs: 1, lr: 0, distillWeight: 0, stemFrom }, quiet);
+    for (const name of ['stem.in.ln.g', 'stem.proj.w', 'stem.proj.b']) expect(Array.from(hybrid.best[name].data)).toEqual(Array.from(cnn.best[name].data));
+    const fresh = await train(set, { ...student('fresh', 0), epochs: 1, lr: 0, distillWeight: 0 }, quiet);
+    expect(Array.from(fresh.best['stem.proj.w'].data)).not.toEqual(Array.from(cnn.best['stem.proj.w'].data));
+    // another seed draws another split, hence another patch embedding: the CNN's stem would see other features
+    await expect(train(set, { ...student('other', 0), seed: 4, stemFrom }, quiet)).rejects.toThrow(/another patch embedding/);
   }, 120_000);
 });

@@ -74,6 +74,15 @@ export interface TrainOptions {
    * training on encrypted images with poisoned members amounts to.
    */
   poison?: { kind: 'bit-flip' | 'gaussian'; fraction: number; plan: BpePlan };
+  /**
+   * Start the per-token stem from a trained model's stem (a hybrid ViT: the
+   * tokens begin as the Masked-CNN's learned block features, and training only
+   * has to learn how attention mixes them). The source must share the fixed
+   * patch embedding (same seed, split and width) and the stem's shapes; the
+   * stem trains on from there. A stem acts on one block at a time, so key
+   * adaptation is unchanged.
+   */
+  stemFrom?: { weights: HostWeights; label: string };
 }
 
 export interface ViewSelection {
@@ -102,12 +111,31 @@ const NO_MIX = (n: number) => ({ partner: new Int32Array(n).fill(-1), share: new
 
 /** Distillation shares block features: the teacher's fixed embedding must be the student's. */
 function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
-  const tw = teacher.hostKeyed['patch.w'];
-  const sw = frozen['patch.w'];
+  return sameWeights(teacher.hostKeyed['patch.w'], frozen['patch.w']);
+}
+
+function sameWeights(tw: HostWeights[string] | undefined, sw: HostWeights[string]): boolean {
   if (!tw || tw.data.length !== sw.data.length) return false;
   // float16 storage: exact integers stay exact, float weights agree to ~1e-3
   for (let i = 0; i < sw.data.length; i++) if (Math.abs(tw.data[i] - sw.data[i]) > 1e-3 * Math.max(1, Math.abs(sw.data[i]))) return false;
   return true;
+}
+
+/**
+ * Copies every `stem.*` weight of a trained model into `start`: only meaningful
+ * on the same fixed patch embedding, and only where the stem has the same shapes.
+ */
+function copyStem(source: HostWeights, frozen: HostWeights, start: HostWeights): void {
+  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error('the stem source was trained on another patch embedding (seed, split or width differ): its stem would see other features');
+  const names = Object.keys(start).filter((n) => n.startsWith('stem.'));
+  if (names.length === 0) throw new Error('this model has no per-token stem to initialise (set --embed)');
+  for (const name of names) {
+    const from = source[name];
+    if (!from || from.shape.join() !== start[name].shape.join()) {
+      throw new Error(`the stem source's ${name} is [${from?.shape.join(', ') ?? 'missing'}], this model's is [${start[name].shape.join(', ')}]: use the same width, embed and stem-mlp`);
+    }
+    start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
+  }
 }
 
 function fmt(seconds: number): string {
@@ -166,6 +194,10 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const FROZEN = new Set(['patch.w', 'patch.b', 'patch.scale']);
   const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
   if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
+  if (opts.stemFrom && !checkpoint) {
+    copyStem(opts.stemFrom.weights, frozen, start);
+    log(`per-token stem initialised from ${opts.stemFrom.label}`);
+  }
   const embedding = effectiveEmbedding(frozen['patch.w'], frozen['patch.scale']);
   const vars: Record<string, tf.Variable> = {};
   for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
@@ -174,7 +206,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(vars));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
-    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined },
+    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
