@@ -4,7 +4,7 @@
 # the two cores each run one single-threaded tfjs-wasm training:
 #   nohup nice -n 5 sh scripts/train-all.sh brain &  nohup nice -n 5 sh scripts/train-all.sh lung &
 # (no argument = both lanes one after the other). In a lane the CNN trains first
-# and then (brain) teaches the ViT (hard-label distillation on the same block features).
+# and then (brain) gives the ViT its initial stem and teaches it (soft distillation on the same block features).
 # A stage is skipped when its model is released and .cache/plan/<name>.redo is
 # absent. Epochs can be changed before a stage starts: .cache/plan/<name>.
 # Logs: .cache/logs/<name>.log; the evaluation report is rewritten after a release.
@@ -31,9 +31,9 @@ EMBED="--embed 256"
 brain() {
   stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --batch 64 --variants 6 --joint-views --epochs "$(epochs cnn-brain-mri 40)"
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
-  # the shipped brain ViT was distilled from the previous brain CNN (width 96, git history before this round's
-  # retrain); distilled from the current one in 24 epochs it reached 84.41 % validation (src/models/README.md)
-  stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 192 --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 0 --batch 64 --variants 12 --joint-views --epochs "$(epochs vit-brain-mri 28)" --teacher public/models/cnn-brain-mri
+  # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
+  # soft distillation from the same CNN (src/models/README.md)
+  stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --stem-from public/models/cnn-brain-mri --teacher public/models/cnn-brain-mri --distill-temperature 1 --epochs "$(epochs vit-brain-mri 24)"
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
