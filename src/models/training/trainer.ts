@@ -5,8 +5,10 @@
  * on precomputed block features with exact flip/shift/intensity augmentation
  * (blockFeatures.ts). Seeded shuffling and augmentation (per epoch, so --resume
  * reproduces the run), AdamW with warm-up + cosine schedule, label smoothing,
- * optional hard-label distillation from a trained teacher on the same features
- * (DeiT-style), a checkpoint per epoch, best-on-validation weights kept. The test
+ * optional distillation from a trained teacher on the same features (its hard
+ * labels, DeiT-style, or its probabilities), an optional start of the per-token
+ * stem from a trained model's (hybrid ViT), a checkpoint per epoch,
+ * best-on-validation weights kept. The test
  * split is never touched here; see release.ts.
  */
 import * as tf from '@tensorflow/tfjs';
