@@ -33,7 +33,7 @@ brain() {
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
   # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
   # soft distillation from the same CNN (src/models/README.md)
-  stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --stem-from public/models/cnn-brain-mri --teacher public/models/cnn-brain-mri --distill-temperature 1 --epochs "$(epochs vit-brain-mri 24)"
+  stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --stem-from public/models/cnn-brain-mri --teacher public/models/cnn-brain-mri --distill-temperature 1 --epochs "$(epochs vit-brain-mri 34)"
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
