@@ -116,6 +116,7 @@ function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
   return sameWeights(teacher.hostKeyed['patch.w'], frozen['patch.w']);
 }
 
+/** Same weights up to float16 storage (a released model's against this run's). */
 function sameWeights(tw: HostWeights[string] | undefined, sw: HostWeights[string]): boolean {
   if (!tw || tw.data.length !== sw.data.length) return false;
   // float16 storage: exact integers stay exact, float weights agree to ~1e-3
