@@ -2,7 +2,8 @@
  * The training loop end to end on a tiny synthetic task (the real runs take
  * hours): it learns, records the view ensemble's validation score every epoch
  * with --joint-views and picks epoch + views together, reproduces itself from
- * the seed, and a resumed finished run releases without training again; a
+ * the seed, a resumed finished run releases without training again and a run
+ * resumed with more epochs extends its schedule (recorded); a
  * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities)
  * and a hybrid ViT starts from the CNN's per-token stem.
  */
@@ -74,6 +75,14 @@ describe('train', () => {
     const resumed = await train(set, options(join(dir, 'a'), true), quiet);
     expect(resumed.state.history).toHaveLength(4);
     expect(Array.from(resumed.best['head.w'].data)).toEqual(Array.from(first.best['head.w'].data));
+
+    // resumed with more epochs: the schedule is extended (recorded) and the learning rate rises again
+    const extended = await train(set, { ...options(join(dir, 'a'), true), epochs: 6 }, quiet);
+    expect(extended.state.history).toHaveLength(6);
+    expect(extended.state.scheduleExtensions).toEqual([{ afterEpoch: 4, fromEpochs: 4, toEpochs: 6, lr: expect.any(Number) }]);
+    expect(extended.state.scheduleExtensions![0].lr).toBeGreaterThan(0);
+    expect(extended.state.history[4].lr).toBeGreaterThan(extended.state.history[3].lr);
+    expect(extended.state.bestValAccuracy).toBeGreaterThanOrEqual(first.state.bestValAccuracy);
   }, 120_000);
 
   it('a relative-bias ViT trains from a CNN teacher, with hard labels or soft probabilities; a hybrid ViT starts from its stem', async () => {

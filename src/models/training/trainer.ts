@@ -227,6 +227,13 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const totalSteps = stepsPerEpoch * opts.epochs;
   const warmup = Math.max(1, Math.round(stepsPerEpoch * opts.warmupEpochs));
   const lrAt = (step: number) => (step < warmup ? (opts.lr * (step + 1)) / warmup : 0.5 * opts.lr * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
+  const planned = state.options.epochs;
+  if (checkpoint && typeof planned === 'number' && planned !== opts.epochs && opts.epochs > state.completedEpochs) {
+    const lr = lrAt(state.optimizerStep);
+    state.scheduleExtensions = [...(state.scheduleExtensions ?? []), { afterEpoch: state.completedEpochs, fromEpochs: planned, toEpochs: opts.epochs, lr }];
+    state.options = { ...state.options, epochs: opts.epochs };
+    log(`${opts.run}: schedule extended from ${planned} to ${opts.epochs} epochs; the cosine now runs over ${opts.epochs}, so the learning rate rises to ${lr.toExponential(2)} at epoch ${state.completedEpochs + 1}`);
+  }
   const trunk = (w: Weights, x: tf.Tensor3D) => (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
   const varList = Object.values(vars);
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
