@@ -129,7 +129,7 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
   const t0 = performance.now();
   const model = await load(source);
   const loadMs = performance.now() - t0;
-  const parameters = Object.values((model as unknown as { weightMap: Record<string, tf.Tensor> }).weightMap).reduce((n, t) => n + t.size, 0);
+  const { parameters } = model;
   const adapt = await timeRuns(async () => adaptModel(model, plan).dispose(), { minMs: 200, minRuns: 5, maxRuns: 20 });
   const adapted = adaptModel(model, plan);
   const rows: InferenceRow[] = [];

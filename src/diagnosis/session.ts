@@ -121,7 +121,7 @@ export class DiagnosisSession {
     const t1 = performance.now();
     await warmUp(model);
     const warmUpMs = performance.now() - t1;
-    return { name, classes: model.classes, architecture: model.config.architecture, parameters: parameterCount(model), loadMs, warmUpMs };
+    return { name, classes: model.classes, architecture: model.config.architecture, parameters: model.parameters, loadMs, warmUpMs };
   }
 
   /** The model adapted to `key` (made once per key, timed). */
@@ -243,7 +243,3 @@ export async function warmUp(model: DiagnosisModel): Promise<void> {
   }
 }
 
-function parameterCount(model: DiagnosisModel): number {
-  const host = (model as unknown as { weightMap?: Record<string, tf.Tensor> }).weightMap;
-  return host ? Object.values(host).reduce((n, t) => n + t.size, 0) : 0;
-}

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { generateKey, deriveKeyFromPassphrase, deriveSubkey, WrongKeyError, keyFromBytes } from './key';
+import { describe, expect, it, vi } from 'vitest';
+import { generateKey, deriveKeyFromPassphrase, deriveSubkey, WrongKeyError, keyFromBytes, packageKeyCheck } from './key';
 import { exportKeyFile, importKeyFile, parseKeyFile } from './keyFile';
 import { passphraseStrength } from './strength';
 import { toHex } from './bytes';
@@ -67,5 +67,16 @@ describe('keys', () => {
   it('gives a passphrase strength hint', () => {
     expect(passphraseStrength('password').score).toBeLessThanOrEqual(1);
     expect(passphraseStrength('violet-harbour-kettle-93-quietly').score).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a package key check whose HMAC key failed to import is retried, not cached as failed', async () => {
+    const key = await generateKey();
+    const salt = new Uint8Array(12).fill(7);
+    const spy = vi.spyOn(crypto.subtle, 'importKey').mockRejectedValueOnce(new Error('import failed'));
+    await expect(packageKeyCheck(key, salt)).rejects.toThrow('import failed');
+    spy.mockRestore();
+    const check = await packageKeyCheck(key, salt);
+    expect(check).toMatch(/^[0-9a-f]{16}$/);
+    expect(await packageKeyCheck(key, salt)).toBe(check);
   });
 });

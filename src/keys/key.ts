@@ -88,6 +88,8 @@ export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise
   if (!hmacKey) {
     hmacKey = importHmacKey(key.master);
     packageCheckKeys.set(key, hmacKey);
+    // a failed import is not cached: the next package tries again
+    hmacKey.catch(() => packageCheckKeys.delete(key));
   }
   return checkTag(hmacKey, message);
 }

@@ -50,6 +50,8 @@ export interface DiagnosisModel {
    * for an adapted model. Training compares a teacher's embedding with its own.
    */
   readonly hostKeyed: HostWeights;
+  /** Learned values the model file holds (not the attention-bias matrices derived from them at load time). */
+  readonly parameters: number;
   /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
   dispose(): void;
 }
@@ -81,6 +83,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     private readonly owned: tf.Tensor[],
     readonly hostKeyed: HostWeights,
     readonly keyed: boolean,
+    readonly parameters: number,
   ) {
     this.classes = config.classes;
   }
@@ -211,12 +214,13 @@ function makeBranches(cfg: ModelConfig, shared: Weights, host: HostWeights, plan
 export function createModel(config: ModelConfig, host: HostWeights): DiagnosisModel {
   const weights: Weights = {};
   for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
+  const parameters = Object.values(host).reduce((n, t) => n + t.data.length, 0);
   const hostKeyed: HostWeights = {};
   for (const name of Object.keys(host)) if (isKeyed(name)) hostKeyed[name] = host[name];
   // the plain slot order's bias matrices, computed once here rather than per forward pass
   Object.assign(weights, relativeBiases(config, hostKeyed, Array.from({ length: gridSide(config) ** 2 }, (_, j) => j)));
   const { branches, own } = makeBranches(config, weights, hostKeyed);
-  return new TfjsDiagnosisModel(config, weights, branches, [...Object.values(weights), ...own], hostKeyed, false);
+  return new TfjsDiagnosisModel(config, weights, branches, [...Object.values(weights), ...own], hostKeyed, false, parameters);
 }
 
 /**
@@ -230,7 +234,7 @@ export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel
   const cfg = model.config;
   checkPlanFits(plan, cfg);
   const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, plan);
-  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true);
+  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true, model.parameters);
 }
 
 /** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */

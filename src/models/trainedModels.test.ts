@@ -49,6 +49,9 @@ describe('shipped models', () => {
   for (const m of MODELS) {
     it.skipIf(!existsSync(join(m.dir, 'model.json')) || !existsSync(m.data))(`${m.dir}: accurate on real test images, same logits when adapted to a key`, async () => {
       const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(m.dir, f))) });
+      // the count the app and the bench show is the model card's (derived attention-bias matrices excluded)
+      const card = JSON.parse(await readFile(join(m.dir, 'model-card.json'), 'utf8')) as { parameters: number };
+      expect(model.parameters).toBe(card.parameters);
       const { images, labels } = await sample(m.data, 5);
       const plain = await model.predict(images);
       const correct = plain.filter((p, i) => p.classIndex === labels[i]).length;
@@ -56,6 +59,7 @@ describe('shipped models', () => {
       for (let k = 0; k < 2; k++) {
         const plan = await planForKey(await generateKey());
         const adapted = adaptModel(model, plan);
+        expect(adapted.parameters).toBe(model.parameters);
         const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
         let maxDiff = 0;
         enc.forEach((p, i) => p.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - plain[i].logits[j])))));

@@ -3,6 +3,10 @@
  * `cipherscan` = {"scheme":"bpe-v1","imageSize":200,"blockSize":25,"check":"…"}.
  * The key-check value lets decryption say "wrong key" instead of showing noise.
  * The chunk never holds patient data or key material (the check is an HMAC tag).
+ * The check is the key file's fixed one, unlike the per-package salted check of
+ * the AES packages: BPE uses one block permutation for every image under a key
+ * (that is what lets a model adapt to the key), so images under one key are
+ * linkable by their ciphertext anyway, and a salted check would hide nothing.
  */
 import { decodeRgbPng, encodeRgbPng } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
