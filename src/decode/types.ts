@@ -17,6 +17,8 @@ export interface DicomSummary {
   /** names (keywords) of identifying attributes present in the file, e.g. "PatientName" */
   identifyingAttributes: string[];
   window?: { center: number; width: number; source: 'file' | 'computed' };
+  /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
+  lookupTables?: { modality?: { entries: number; bits: number }; voi?: { entries: number; bits: number } };
   /** colour model of DecodedImage.raw after decompression (may differ from photometricInterpretation) */
   rawPhotometricInterpretation?: string;
 }

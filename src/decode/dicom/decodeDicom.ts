@@ -59,6 +59,7 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
     samplesPerPixel: attrs.samplesPerPixel,
     identifyingAttributes: identifyingAttributesIn(dataSet),
     window: display.window,
+    ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
     rawPhotometricInterpretation: photometric,
   };
   return {

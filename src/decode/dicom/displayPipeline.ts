@@ -1,8 +1,9 @@
 /**
  * Stored samples -> 8-bit RGB display pixels, in one fixed order:
  *   grey:   sign-extend (BitsStored, PixelRepresentation) -> rescale slope/intercept
- *           -> VOI window (file's first pair, else min/max of this frame)
- *           -> MONOCHROME1 inversion -> 8-bit, replicated to R=G=B
+ *           (or the file's Modality LUT) -> VOI window (file's first pair, else the
+ *           file's VOI LUT, else min/max of this frame) -> MONOCHROME1 inversion
+ *           -> 8-bit, replicated to R=G=B
  *   colour: sign-extend -> top 8 bits -> YBR_FULL to RGB where needed (no window).
  *   palette: sign-extend -> red/green/blue lookup tables (no rescale, no window).
  * Pure arithmetic on arrays: no DOM, no I/O, deterministic (fixtures pin its bytes).
@@ -10,12 +11,20 @@
 import type { RgbImage } from '../../image/rgb';
 import { DecodeError } from '../errors';
 import type { ImageAttributes } from './imageAttributes';
+import { lookUp, type LookupTable } from './lookupTables';
 import { applyPalette, type Palette } from './paletteColour';
 import type { SampleArray } from './storedSamples';
 
 export interface DisplayResult {
   image: RgbImage;
   window?: { center: number; width: number; source: 'file' | 'computed' };
+  /** the lookup tables from the file that shaped the grey values */
+  lookupTables?: { modality?: LutSummary; voi?: LutSummary };
+}
+
+export interface LutSummary {
+  entries: number;
+  bits: number;
 }
 
 /**
@@ -54,33 +63,45 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
   const n = values.length;
   let min = Infinity;
   let max = -Infinity;
+  const modalityLut = a.modalityLut;
   for (let i = 0; i < n; i++) {
-    const v = values[i] * a.rescaleSlope + a.rescaleIntercept;
+    const v = modalityLut ? lookUp(modalityLut, values[i]) : values[i] * a.rescaleSlope + a.rescaleIntercept;
     values[i] = v;
     if (v < min) min = v;
     if (v > max) max = v;
+  }
+  const lookupTables = a.modalityLut || (!a.window && a.voiLut) ? { modality: lutSummary(a.modalityLut), voi: a.window ? undefined : lutSummary(a.voiLut) } : undefined;
+  const invert = photometric === 'MONOCHROME1';
+  const data = new Uint8Array(n * 3);
+  const put = (i: number, g: number) => {
+    g = g < 0 ? 0 : g > 255 ? 255 : g;
+    if (invert) g = 255 - g;
+    data[3 * i] = g;
+    data[3 * i + 1] = g;
+    data[3 * i + 2] = g;
+  };
+  const image = { width: a.columns, height: a.rows, data };
+  // The file's window wins over its VOI LUT (the standard lets the viewer choose; a
+  // window is what most viewers show first). VOI LUT output 0 .. 2^bits - 1 -> 0 .. 255.
+  if (!a.window && a.voiLut) {
+    const voi = a.voiLut;
+    const top = 2 ** voi.bits - 1;
+    for (let i = 0; i < n; i++) put(i, Math.round((lookUp(voi, values[i]) * 255) / top));
+    return { image, lookupTables };
   }
   // Computed window maps min -> 0 and max -> 255 exactly under the DICOM linear function.
   const window = a.window ? { ...a.window, source: 'file' as const } : { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1), source: 'computed' as const };
   const lower = window.center - 0.5 - (window.width - 1) / 2;
   const upper = window.center - 0.5 + (window.width - 1) / 2;
   const span = Math.max(window.width - 1, 1e-9);
-  const invert = photometric === 'MONOCHROME1';
-  const data = new Uint8Array(n * 3);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    let g: number;
-    if (v <= lower) g = 0;
-    else if (v > upper) g = 255;
-    else g = Math.round(((v - (window.center - 0.5)) / span + 0.5) * 255);
-    g = g < 0 ? 0 : g > 255 ? 255 : g;
-    if (invert) g = 255 - g;
-    data[3 * i] = g;
-    data[3 * i + 1] = g;
-    data[3 * i + 2] = g;
+    put(i, v <= lower ? 0 : v > upper ? 255 : Math.round(((v - (window.center - 0.5)) / span + 0.5) * 255));
   }
-  return { image: { width: a.columns, height: a.rows, data }, window };
+  return { image, window, ...(lookupTables ? { lookupTables } : {}) };
 }
+
+const lutSummary = (lut?: LookupTable): LutSummary | undefined => (lut ? { entries: lut.entries.length, bits: lut.bits } : undefined);
 
 function colourToDisplay(values: Float64Array, a: ImageAttributes, photometric: string): RgbImage {
   const pixels = a.rows * a.columns;

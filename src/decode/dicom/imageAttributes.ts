@@ -5,6 +5,7 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { DecodeError } from '../errors';
+import { readModalityLut, readVoiLut, type LookupTable } from './lookupTables';
 
 export interface ImageAttributes {
   rows: number;
@@ -25,6 +26,10 @@ export interface ImageAttributes {
   rescaleIntercept: number;
   /** first WindowCenter/WindowWidth pair in the file, if usable */
   window?: { center: number; width: number };
+  /** Modality LUT Sequence (first item): replaces rescale slope/intercept */
+  modalityLut?: LookupTable;
+  /** VOI LUT Sequence (first item): used when the file gives no window */
+  voiLut?: LookupTable;
   modality?: string;
 }
 
@@ -53,6 +58,11 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
   const intercept = dataSet.floatString('x00281052');
   const center = dataSet.floatString('x00281050', 0);
   const width = dataSet.floatString('x00281051', 0);
+  const pixelRepresentation = dataSet.uint16('x00280103') === 1 ? 1 : 0;
+  const rescaleIntercept = intercept !== undefined && Number.isFinite(intercept) ? intercept : 0;
+  const grey = photometricInterpretation.startsWith('MONOCHROME');
+  const modalityLut = grey ? readModalityLut(dataSet, pixelRepresentation) : undefined;
+  const voiLut = grey ? readVoiLut(dataSet, pixelRepresentation === 1 || (!modalityLut && rescaleIntercept < 0)) : undefined;
   return {
     rows,
     columns,
@@ -60,15 +70,17 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
     bitsAllocated,
     bitsStored,
     highBit: dataSet.uint16('x00280102') ?? bitsStored - 1,
-    pixelRepresentation: dataSet.uint16('x00280103') === 1 ? 1 : 0,
+    pixelRepresentation,
     photometricInterpretation,
     planarConfiguration: samplesPerPixel > 1 && dataSet.uint16('x00280006') === 1 ? 1 : 0,
     frames,
     framesMalformed,
     rescaleSlope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1,
-    rescaleIntercept: intercept !== undefined && Number.isFinite(intercept) ? intercept : 0,
+    rescaleIntercept,
     window: center !== undefined && width !== undefined && Number.isFinite(center) && Number.isFinite(width) && width >= 1 ? { center, width } : undefined,
     modality: dataSet.string('x00080060')?.trim() || undefined,
+    modalityLut,
+    voiLut,
   };
 }
 

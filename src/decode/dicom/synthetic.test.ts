@@ -1,7 +1,8 @@
 /**
  * Whole-decoder tests on synthetic files for cases the sample set lacks:
- * MONOCHROME1 inversion, PALETTE COLOR, signed 12-bit with rescale and file
- * window, multi-frame selection, and refusals by name.
+ * MONOCHROME1 inversion, PALETTE COLOR (plain and segmented), signed 12-bit with
+ * rescale and file window, Modality and VOI LUT sequences, multi-frame selection,
+ * and refusals by name.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeDicom } from './decodeDicom';
@@ -51,6 +52,60 @@ describe('synthetic DICOM through the whole decoder', () => {
     // 200 is past the table: it takes the last entry
     expect(Array.from(decoded.image.data)).toEqual([255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255]);
     expect(decoded.dicom?.window).toBeUndefined();
+  });
+
+  it('Modality LUT then VOI LUT from the file (the window wins when the file has both)', async () => {
+    const lutItem = (descriptor: number[], entries: number[], descriptorVr = 'US'): SyntheticElement[] => [
+      { tag: [0x0028, 0x3002], vr: descriptorVr, value: descriptor },
+      { tag: [0x0028, 0x3006], vr: 'OW', value: u16(entries) },
+    ];
+    const pixels = imagePixelModule({ rows: 1, columns: 5, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 16, pixelData: u16([0, 1, 2, 3, 100]) });
+    // modality LUT: stored 1, 2, 3 -> 10, 20, 30; 0 is below the table, 100 past it
+    const modality: SyntheticElement = { tag: [0x0028, 0x3000], vr: 'SQ', value: [lutItem([3, 1, 16], [10, 20, 30])] };
+    // VOI LUT over 10..30, 12-bit output rising by 200 per step
+    const voi: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [lutItem([21, 10, 12], Array.from({ length: 21 }, (_, k) => 200 * k))] };
+    const decoded = await decodeDicom(syntheticDicom([...pixels, modality, voi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-5000' }]));
+    // modality values 10, 10, 20, 30, 30 (the rescale is ignored) -> VOI 0, 0, 2000, 4000, 4000 of 4095
+    expect(grey(decoded.image)).toEqual([0, 0, 125, 249, 249]);
+    expect(decoded.dicom?.window).toBeUndefined();
+    expect(decoded.dicom?.lookupTables).toEqual({ modality: { entries: 3, bits: 16 }, voi: { entries: 21, bits: 12 } });
+
+    const withWindow = await decodeDicom(syntheticDicom([...pixels, modality, voi, { tag: [0x0028, 0x1050], vr: 'DS', value: '20.5' }, { tag: [0x0028, 0x1051], vr: 'DS', value: '21' }]));
+    expect(grey(withWindow.image)).toEqual([0, 0, 128, 255, 255]);
+    expect(withWindow.dicom?.window).toEqual({ center: 20.5, width: 21, source: 'file' });
+    expect(withWindow.dicom?.lookupTables).toEqual({ modality: { entries: 3, bits: 16 } });
+
+    // a VOI LUT whose first mapped value is negative (CT: rescale intercept -1024), written as US
+    const ct = imagePixelModule({ rows: 1, columns: 3, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 16, pixelData: u16([0, 1, 1025]) });
+    const ctVoi: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [lutItem([3, 0x10000 - 1024, 8], [0, 128, 255])] };
+    const ctDecoded = await decodeDicom(syntheticDicom([...ct, ctVoi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-1024' }]));
+    expect(grey(ctDecoded.image)).toEqual([0, 128, 255]);
+
+    // damaged: a LUT item without its data
+    const broken: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [[{ tag: [0x0028, 0x3002], vr: 'US', value: [3, 0, 8] }]] };
+    await expect(decodeDicom(syntheticDicom([...pixels, broken]))).rejects.toThrow('damaged DICOM file (VOI lookup table without its descriptor or data)');
+  });
+
+  it('segmented PALETTE COLOR: discrete, linear and indirect segments expand to the plain table', async () => {
+    // 0, 0x4000 | linear to 0xC000 in 4 steps | again segment 0 (at word 0) -> 8 entries
+    const segmented = u16([0, 2, 0x0000, 0x4000, 1, 4, 0xc000, 2, 1, 0, 0]);
+    const flat = u16(Array.from({ length: 8 }, () => 0x8000));
+    const elements: SyntheticElement[] = [
+      ...imagePixelModule({ rows: 1, columns: 8, photometric: 'PALETTE COLOR', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]) }),
+      { tag: [0x0028, 0x1101], vr: 'US', value: [8, 0, 16] },
+      { tag: [0x0028, 0x1102], vr: 'US', value: [8, 0, 16] },
+      { tag: [0x0028, 0x1103], vr: 'US', value: [8, 0, 16] },
+      { tag: [0x0028, 0x1221], vr: 'OW', value: segmented },
+      { tag: [0x0028, 0x1202], vr: 'OW', value: flat },
+      { tag: [0x0028, 0x1203], vr: 'OW', value: flat },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    const red = Array.from({ length: 8 }, (_, i) => decoded.image.data[3 * i]);
+    expect(red).toEqual([0, 0x40, 0x60, 0x80, 0xa0, 0xc0, 0, 0x40]);
+    expect(decoded.image.data[1]).toBe(0x80);
+    // a table that starts with a linear segment has nothing to interpolate from
+    const bad = elements.map((e) => (e.tag[1] === 0x1221 ? { ...e, value: u16([1, 8, 0xffff]) } : e));
+    await expect(decodeDicom(syntheticDicom(bad))).rejects.toThrow('starts with a linear segment');
   });
 
   it('picks the requested frame of a multi-frame file', async () => {

@@ -44,6 +44,20 @@ export function ScanDetails() {
                 </dd>
               </>
             )}
+            {decoded.dicom.lookupTables?.modality && (
+              <>
+                <dt>Modality LUT</dt>
+                <dd>from the file ({decoded.dicom.lookupTables.modality.entries} entries)</dd>
+              </>
+            )}
+            {decoded.dicom.lookupTables?.voi && (
+              <>
+                <dt>VOI LUT</dt>
+                <dd>
+                  from the file ({decoded.dicom.lookupTables.voi.entries} entries, {decoded.dicom.lookupTables.voi.bits}-bit)
+                </dd>
+              </>
+            )}
           </>
         )}
       </dl>

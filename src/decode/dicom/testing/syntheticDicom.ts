@@ -1,14 +1,15 @@
 /**
  * Builds small synthetic DICOM Part 10 files (explicit VR little endian, or any
  * transfer syntax UID you name) for tests of cases no sample file covers:
- * MONOCHROME1, PALETTE COLOR, signed 12-bit with rescale and window, refusals.
+ * MONOCHROME1, PALETTE COLOR, signed 12-bit with rescale and window, lookup-table
+ * sequences, refusals.
  * Test-only; the images are synthetic and carry no patient data.
  */
 export interface SyntheticElement {
   tag: [number, number];
   vr: string;
-  /** strings are space-padded (UI: NUL-padded); numbers are written as US; bytes as is */
-  value: string | number[] | Uint8Array;
+  /** strings are space-padded (UI: NUL-padded); numbers are written as US; bytes as is; SQ: its items */
+  value: string | number[] | Uint8Array | SyntheticElement[][];
 }
 
 const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN']);
@@ -21,7 +22,7 @@ export function syntheticDicom(elements: SyntheticElement[], transferSyntaxUid =
     { tag: [0x0002, 0x0010], vr: 'UI', value: transferSyntaxUid },
   ]);
   const groupLength = encodeElements([{ tag: [0x0002, 0x0000], vr: 'UL', value: new Uint8Array(new Uint32Array([meta.length]).buffer) }]);
-  const body = encodeElements([...elements].sort((a, b) => a.tag[0] - b.tag[0] || a.tag[1] - b.tag[1]));
+  const body = encodeElements(sortByTag(elements));
   const out = new Uint8Array(132 + groupLength.length + meta.length + body.length);
   out.set([0x44, 0x49, 0x43, 0x4d], 128);
   out.set(groupLength, 132);
@@ -34,12 +35,23 @@ function encodeElements(elements: SyntheticElement[]): Uint8Array {
   const parts: number[] = [];
   for (const { tag, vr, value } of elements) {
     let bytes: Uint8Array;
-    if (typeof value === 'string') {
+    if (vr === 'SQ') {
+      // items of defined length: (FFFE,E000), length, the item's elements
+      const items = (value as SyntheticElement[][]).map((item) => encodeElements(sortByTag(item)));
+      bytes = new Uint8Array(items.reduce((n, item) => n + 8 + item.length, 0));
+      let at = 0;
+      for (const item of items) {
+        bytes.set([0xfe, 0xff, 0x00, 0xe0, ...u32(item.length)], at);
+        bytes.set(item, at + 8);
+        at += 8 + item.length;
+      }
+    } else if (typeof value === 'string') {
       bytes = new TextEncoder().encode(value.length % 2 ? value + (vr === 'UI' ? '\0' : ' ') : value);
     } else if (Array.isArray(value)) {
-      bytes = new Uint8Array(new Uint16Array(value).buffer);
+      bytes = new Uint8Array(new Uint16Array(value as number[]).buffer);
     } else {
-      bytes = value.length % 2 ? new Uint8Array([...value, 0]) : value;
+      const raw = value as Uint8Array;
+      bytes = raw.length % 2 ? new Uint8Array([...raw, 0]) : raw;
     }
     parts.push(tag[0] & 0xff, tag[0] >> 8, tag[1] & 0xff, tag[1] >> 8, vr.charCodeAt(0), vr.charCodeAt(1));
     if (LONG_VRS.has(vr)) parts.push(0, 0, ...u32(bytes.length));
@@ -47,6 +59,10 @@ function encodeElements(elements: SyntheticElement[]): Uint8Array {
     for (const b of bytes) parts.push(b);
   }
   return new Uint8Array(parts);
+}
+
+function sortByTag(elements: SyntheticElement[]): SyntheticElement[] {
+  return [...elements].sort((a, b) => a.tag[0] - b.tag[0] || a.tag[1] - b.tag[1]);
 }
 
 function u32(n: number): number[] {
