@@ -62,7 +62,8 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
   const rescaleIntercept = intercept !== undefined && Number.isFinite(intercept) ? intercept : 0;
   const grey = photometricInterpretation.startsWith('MONOCHROME');
   const modalityLut = grey ? readModalityLut(dataSet, pixelRepresentation) : undefined;
-  const voiLut = grey ? readVoiLut(dataSet, pixelRepresentation === 1 || (!modalityLut && rescaleIntercept < 0)) : undefined;
+  // the VOI LUT's input is the modality value: negative only from signed samples or a negative rescale (LUT entries are unsigned)
+  const voiLut = grey ? readVoiLut(dataSet, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0)) : undefined;
   return {
     rows,
     columns,
