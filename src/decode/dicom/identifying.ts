@@ -80,21 +80,40 @@ export const IDENTIFYING_ATTRIBUTES: Readonly<Record<string, string>> = {
 
 /**
  * Keywords of the identifying attributes present with a non-empty value, in table
- * order. Emptiness is judged from the element's length only (padding-only strings
- * count as empty), so values are looked at byte-wise and thrown away at once.
+ * order; then those found only inside sequence items (any depth), as
+ * "PatientName (in a sequence)": a referenced-request or other-patient item
+ * carries the same kinds of data. Emptiness is judged from the element's length
+ * only (padding-only strings count as empty), so values are looked at byte-wise
+ * and thrown away at once.
  */
 export function identifyingAttributesIn(dataSet: DataSet): string[] {
-  const present: string[] = [];
+  const topLevel = new Set<string>();
+  collect(dataSet, topLevel);
+  const nested = new Set<string>();
+  for (const element of Object.values(dataSet.elements)) for (const item of element.items ?? []) if (item.dataSet) collectDeep(item.dataSet, nested, 1);
+  const keywords = Object.values(IDENTIFYING_ATTRIBUTES);
+  return [...keywords.filter((k) => topLevel.has(k)), ...keywords.filter((k) => nested.has(k) && !topLevel.has(k)).map((k) => `${k} (in a sequence)`)];
+}
+
+function collect(dataSet: DataSet, into: Set<string>): void {
   for (const [tag, keyword] of Object.entries(IDENTIFYING_ATTRIBUTES)) {
     const element = dataSet.elements[tag];
     if (!element) continue;
     if (element.items) {
-      if (element.items.length > 0) present.push(keyword);
+      if (element.items.length > 0) into.add(keyword);
       continue;
     }
-    if (element.length > 0 && !isPaddingOnly(dataSet.byteArray, element.dataOffset, element.length)) present.push(keyword);
+    if (element.length > 0 && !isPaddingOnly(dataSet.byteArray, element.dataOffset, element.length)) into.add(keyword);
   }
-  return present;
+}
+
+/** Sequences nest; real files go 3–4 deep. The bound only guards against pathological files. */
+const MAX_SEQUENCE_DEPTH = 16;
+
+function collectDeep(dataSet: DataSet, into: Set<string>, depth: number): void {
+  collect(dataSet, into);
+  if (depth >= MAX_SEQUENCE_DEPTH) return;
+  for (const element of Object.values(dataSet.elements)) for (const item of element.items ?? []) if (item.dataSet) collectDeep(item.dataSet, into, depth + 1);
 }
 
 function isPaddingOnly(bytes: Uint8Array, offset: number, length: number): boolean {

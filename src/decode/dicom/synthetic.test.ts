@@ -108,6 +108,26 @@ describe('synthetic DICOM through the whole decoder', () => {
     await expect(decodeDicom(syntheticDicom(bad))).rejects.toThrow('starts with a linear segment');
   });
 
+  it('names identifying attributes inside sequence items too, never their values', async () => {
+    const pixels = imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) });
+    const elements: SyntheticElement[] = [
+      ...pixels,
+      { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
+      // Request Attributes Sequence (not itself listed) > Requested Procedure ID, and two levels down Patient Name again
+      {
+        tag: [0x0040, 0x0275], vr: 'SQ', value: [[
+          { tag: [0x0040, 0x1001], vr: 'SH', value: 'RP-77' },
+          { tag: [0x0008, 0x1110], vr: 'SQ', value: [[{ tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' }, { tag: [0x0010, 0x0020], vr: 'LO', value: 'ID-5' }]] },
+        ]],
+      },
+      // an empty nested value is not reported
+      { tag: [0x0008, 0x1111], vr: 'SQ', value: [[{ tag: [0x0008, 0x0080], vr: 'LO', value: '  ' }]] },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    expect(decoded.dicom?.identifyingAttributes).toEqual(['PatientName', 'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)']);
+    expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|RP-77|ID-5/);
+  });
+
   it('picks the requested frame of a multi-frame file', async () => {
     const elements = [
       ...imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255, 255, 0, 7, 7]) }),
