@@ -6,7 +6,9 @@
  *   --distill-temperature T --stem-from DIR]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
- * .cache/checkpoints/NAME after every epoch; --resume continues from there.
+ * .cache/checkpoints/NAME after every epoch; --resume continues from there
+ * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
+ * in the checkpoint and the model card).
  * Runs tfjs on the wasm backend. Never logs pixels or keys.
  */
 import { basename, join, resolve } from 'node:path';
