@@ -3,7 +3,7 @@
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
- *   --distill-temperature T --stem-from DIR]`
+ *   --distill-temperature T --stem-from DIR --grow-from DIR]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there
@@ -98,6 +98,11 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (stemDir) {
     const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(stemDir, f))) });
     opts.stemFrom = { weights: deserializeWeights(manifest, bytes), label: stemDir };
+  }
+  const growDir = optionalString(args, 'grow-from');
+  if (growDir) {
+    const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(growDir, f))) });
+    opts.growFrom = { weights: deserializeWeights(manifest, bytes), label: growDir };
   }
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);

@@ -5,7 +5,8 @@
  * the seed, a resumed finished run releases without training again and a run
  * resumed with more epochs extends its schedule (recorded); a
  * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities)
- * and a hybrid ViT starts from the CNN's per-token stem.
+ * and a hybrid ViT starts from the CNN's per-token stem; a deeper ViT grown from
+ * a trained one starts with its logits.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -116,5 +117,17 @@ describe('train', () => {
     expect(Array.from(fresh.best['stem.proj.w'].data)).not.toEqual(Array.from(cnn.best['stem.proj.w'].data));
     // another seed draws another split, hence another patch embedding: the CNN's stem would see other features
     await expect(train(set, { ...student('other', 0), seed: 4, stemFrom }, quiet)).rejects.toThrow(/another patch embedding/);
+
+    // a deeper ViT grown from a trained one starts as it: same logits (lr 0 keeps the start)
+    const deeper = (name: string, depth: number): TrainOptions => ({ ...student(name, 0), epochs: 1, lr: 0, distillWeight: 0, configOverrides: { ...student(name, 0).configOverrides, depth } });
+    const grown = await train(set, { ...deeper('grown', 3), growFrom: { weights: hard.best, label: 'the test ViT' } }, quiet);
+    const images = tf.tensor4d(set.pixels.subarray(0, 8 * S * S * 3), [8, S, S, 3], 'float32');
+    const [source, fromGrown] = [createModel(hard.config, hard.best), createModel(grown.config, grown.best)];
+    expect(Array.from(fromGrown.logits(images).dataSync())).toEqual(Array.from(source.logits(images).dataSync()));
+    expect(Array.from(grown.best['block2.mlp.w1'].data).some((v) => v !== 0)).toBe(true);
+    tf.dispose(images);
+    source.dispose();
+    fromGrown.dispose();
+    await expect(train(set, { ...deeper('wider', 3), configOverrides: { ...deeper('wider', 3).configOverrides, width: 24 }, growFrom: { weights: hard.best, label: 'x' } }, quiet)).rejects.toThrow(/use the same width/);
   }, 120_000);
 });

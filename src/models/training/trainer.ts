@@ -85,6 +85,13 @@ export interface TrainOptions {
    * adaptation is unchanged.
    */
   stemFrom?: { weights: HostWeights; label: string };
+  /**
+   * Start from every weight of a trained ViT of the same width (a deeper model
+   * grown from a shallower one): the blocks past the source's depth start with
+   * zero residual outputs, so the grown model begins as the source, computing
+   * the same logits. Same fixed patch embedding required, as for stemFrom.
+   */
+  growFrom?: { weights: HostWeights; label: string };
 }
 
 export interface ViewSelection {
@@ -139,6 +146,34 @@ function copyStem(source: HostWeights, frozen: HostWeights, start: HostWeights):
     }
     start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
   }
+}
+
+/** Weights that write into a block's residual stream: zero makes the block an identity. */
+const RESIDUAL_OUTPUTS = ['proj.w', 'proj.b', 'mlp.w2', 'mlp.b2'];
+
+/**
+ * Copies every weight of a trained ViT into `start` (same names and shapes);
+ * the blocks it lacks keep their fresh weights but write nothing to the residual
+ * stream yet. Returns how many blocks were new.
+ */
+function copyGrown(source: HostWeights, frozen: HostWeights, start: HostWeights): number {
+  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error('the model to grow from was trained on another patch embedding (seed, split or width differ)');
+  const newBlocks = new Set<string>();
+  for (const name of Object.keys(start)) {
+    if (name.startsWith('patch.')) continue;
+    const from = source[name];
+    const block = /^(block\d+)\./.exec(name)?.[1];
+    if (!from && block && !Object.keys(source).some((n) => n.startsWith(block + '.'))) {
+      newBlocks.add(block);
+      if (RESIDUAL_OUTPUTS.some((r) => name === `${block}.${r}`)) start[name] = { shape: start[name].shape.slice(), data: new Float32Array(start[name].data.length) };
+      continue;
+    }
+    if (!from || from.shape.join() !== start[name].shape.join()) {
+      throw new Error(`the model to grow from has ${name} [${from?.shape.join(', ') ?? 'missing'}], this model [${start[name].shape.join(', ')}]: use the same width, heads, MLP, embed and stem-mlp`);
+    }
+    start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
+  }
+  return newBlocks.size;
 }
 
 function fmt(seconds: number): string {
@@ -197,6 +232,11 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const FROZEN = new Set(['patch.w', 'patch.b', 'patch.scale']);
   const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
   if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
+  if (opts.growFrom && opts.stemFrom) throw new Error('grow from a model or start its stem from one, not both');
+  if (opts.growFrom && !checkpoint) {
+    const added = copyGrown(opts.growFrom.weights, frozen, start);
+    log(`grown from ${opts.growFrom.label}: every weight copied, ${added} new block${added === 1 ? '' : 's'} starting as identities`);
+  }
   if (opts.stemFrom && !checkpoint) {
     copyStem(opts.stemFrom.weights, frozen, start);
     log(`per-token stem initialised from ${opts.stemFrom.label}`);
@@ -209,7 +249,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(vars));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
-    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined },
+    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined, growFrom: opts.growFrom ? { label: opts.growFrom.label } : undefined },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
