@@ -4,7 +4,8 @@
 # the two cores each run one single-threaded tfjs-wasm training:
 #   nohup nice -n 5 sh scripts/train-all.sh brain &  nohup nice -n 5 sh scripts/train-all.sh lung &
 # (no argument = both lanes one after the other). In a lane the CNN trains first
-# and then (brain) gives the ViT its initial stem and teaches it (soft distillation on the same block features).
+# and then (brain) gives the ViT its initial stem and teaches it (soft distillation on the same block features);
+# the brain ViT trains with 4 blocks, then grows to 6 (new blocks start as identities) and trains on.
 # A stage is skipped when its model is released and .cache/plan/<name>.redo is
 # absent. Epochs can be changed before a stage starts: .cache/plan/<name>.
 # Logs: .cache/logs/<name>.log; the evaluation report is rewritten after a release.
@@ -12,12 +13,14 @@ set -u
 cd "$(dirname "$0")/.."
 mkdir -p .cache/logs .cache/plan
 epochs() { cat ".cache/plan/$1" 2>/dev/null || echo "$2"; }
-stage() {
-  name=$1; shift
-  if [ -f "public/models/$name/model-card.json" ] && [ ! -f ".cache/plan/$name.redo" ]; then
+# stage NAME ARGS: trains into public/models/NAME; stage_into DIR NAME ARGS: into DIR (an intermediate model)
+stage() { name=$1; shift; stage_into "public/models/$name" "$name" "$@"; }
+stage_into() {
+  out=$1; name=$2; shift 2
+  if [ -f "$out/model-card.json" ] && [ ! -f ".cache/plan/$name.redo" ]; then
     echo "$name: already released, skipping"; return 0
   fi
-  npx tsx src/cli/main.ts train --name "$name" --out "public/models/$name" --resume "$@" >> ".cache/logs/$name.log" 2>&1 && rm -f ".cache/plan/$name.redo"
+  npx tsx src/cli/main.ts train --name "$name" --out "$out" --resume "$@" >> ".cache/logs/$name.log" 2>&1 && rm -f ".cache/plan/$name.redo"
 }
 # evaluation report (plain, encrypted, unadapted, attacks, AES) -> docs/reports/<name>.{json,md}
 report() {
@@ -32,8 +35,13 @@ brain() {
   stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --batch 64 --variants 6 --joint-views --epochs "$(epochs cnn-brain-mri 40)"
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
   # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
-  # soft distillation from the same CNN (src/models/README.md)
-  stage vit-brain-mri --model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --stem-from public/models/cnn-brain-mri --teacher public/models/cnn-brain-mri --distill-temperature 1 --epochs "$(epochs vit-brain-mri 34)"
+  # soft distillation from the same CNN; 4 blocks first, then grown to 6 (src/models/README.md)
+  VIT="--model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --teacher public/models/cnn-brain-mri --distill-temperature 1"
+  # the 4-block model is only needed to (re)make the shipped one
+  if [ ! -f public/models/vit-brain-mri/model-card.json ] || [ -f .cache/plan/vit-brain-mri.redo ]; then
+    stage_into .cache/models/vit-brain-mri-4blocks vit-brain-mri-4blocks $VIT --depth 4 --stem-from public/models/cnn-brain-mri --epochs "$(epochs vit-brain-mri-4blocks 34)"
+  fi
+  stage vit-brain-mri $VIT --depth 6 --grow-from .cache/models/vit-brain-mri-4blocks --lr 3e-4 --epochs "$(epochs vit-brain-mri 16)"
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
