@@ -43,9 +43,10 @@ export interface TrainState {
   history: EpochRecord[];
   trainSeconds: number;
   /**
-   * Resumes that asked for more epochs than the run was planned with: the cosine
-   * is re-evaluated over the new length, so the learning rate rises again at
-   * the first new epoch (a warm restart). Kept so the model card can say so.
+   * Resumes that asked for another number of epochs than the run was planned
+   * with: the cosine is re-evaluated over the new length, so with more epochs the
+   * learning rate rises again at the first new epoch (a warm restart). Kept so
+   * the model card can say so.
    */
   scheduleExtensions?: { afterEpoch: number; fromEpochs: number; toEpochs: number; lr: number }[];
   options: Record<string, unknown>;

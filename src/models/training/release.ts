@@ -77,7 +77,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       bestEpoch: r.state.bestEpoch,
       bestValAccuracy: r.state.bestValAccuracy,
       batch: r.options.batch,
-      optimizer: `AdamW lr ${r.options.lr} (warm-up ${r.options.warmupEpochs} epoch, cosine${(r.state.scheduleExtensions ?? []).map((e) => `; planned for ${e.fromEpochs} epochs, extended on resume after epoch ${e.afterEpoch} to ${e.toEpochs}, the cosine re-evaluated over ${e.toEpochs} (lr back up to ${e.lr.toExponential(1)})`).join('')}), weight decay ${r.options.weightDecay}, clip-norm 1`,
+      optimizer: `AdamW lr ${r.options.lr} (warm-up ${r.options.warmupEpochs} epoch, cosine${(r.state.scheduleExtensions ?? []).map((e) => `; planned for ${e.fromEpochs} epochs, changed on resume after epoch ${e.afterEpoch} to ${e.toEpochs}, the cosine re-evaluated over ${e.toEpochs} (lr ${e.lr.toExponential(1)} at the next epoch)`).join('')}), weight decay ${r.options.weightDecay}, clip-norm 1`,
       labelSmoothing: r.options.labelSmoothing,
       cutMix: r.options.cutMix ?? 0,
       augmentation: r.options.augmentation,

@@ -7,8 +7,9 @@
  * reproduces the run), AdamW with warm-up + cosine schedule, label smoothing,
  * optional distillation from a trained teacher on the same features (its hard
  * labels, DeiT-style, or its probabilities), an optional start of the per-token
- * stem from a trained model's (hybrid ViT), a checkpoint per epoch,
- * best-on-validation weights kept. The test
+ * stem from a trained model's (hybrid ViT) or of a deeper ViT from all of a
+ * trained one's weights (grown), a checkpoint per epoch (a resume with another
+ * --epochs re-plans the cosine, recorded), best-on-validation weights kept. The test
  * split is never touched here; see release.ts.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -233,6 +234,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
   if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
   if (opts.growFrom && opts.stemFrom) throw new Error('grow from a model or start its stem from one, not both');
+  if (opts.growFrom && config.architecture !== 'vit') throw new Error('only a ViT can be grown from another (--grow-from)');
   if (opts.growFrom && !checkpoint) {
     const added = copyGrown(opts.growFrom.weights, frozen, start);
     log(`grown from ${opts.growFrom.label}: every weight copied, ${added} new block${added === 1 ? '' : 's'} starting as identities`);
@@ -272,7 +274,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     const lr = lrAt(state.optimizerStep);
     state.scheduleExtensions = [...(state.scheduleExtensions ?? []), { afterEpoch: state.completedEpochs, fromEpochs: planned, toEpochs: opts.epochs, lr }];
     state.options = { ...state.options, epochs: opts.epochs };
-    log(`${opts.run}: schedule extended from ${planned} to ${opts.epochs} epochs; the cosine now runs over ${opts.epochs}, so the learning rate rises to ${lr.toExponential(2)} at epoch ${state.completedEpochs + 1}`);
+    log(`${opts.run}: schedule ${opts.epochs > planned ? 'extended' : 'shortened'} from ${planned} to ${opts.epochs} epochs; the cosine now runs over ${opts.epochs}, so the learning rate is ${lr.toExponential(2)} at epoch ${state.completedEpochs + 1}`);
   }
   const trunk = (w: Weights, x: tf.Tensor3D) => (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
   const varList = Object.values(vars);
