@@ -3,6 +3,12 @@ import type { RgbImage } from '../image/rgb';
 export type SourceFormat = 'dicom' | 'png' | 'jpeg';
 
 /** Summary of a DICOM file; identifying attributes are listed by name, values never kept. */
+/** A lookup table the file carried: its length and output bits. */
+export interface LutSummary {
+  entries: number;
+  bits: number;
+}
+
 export interface DicomSummary {
   transferSyntaxUid: string;
   transferSyntaxName: string;
@@ -18,7 +24,7 @@ export interface DicomSummary {
   identifyingAttributes: string[];
   window?: { center: number; width: number; source: 'file' | 'computed' };
   /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
-  lookupTables?: { modality?: { entries: number; bits: number }; voi?: { entries: number; bits: number } };
+  lookupTables?: { modality?: LutSummary; voi?: LutSummary };
   /** colour model of DecodedImage.raw after decompression (may differ from photometricInterpretation) */
   rawPhotometricInterpretation?: string;
 }

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load, loadManifestAndBytes } from '../../models/model';
+import type { HostWeights } from '../../models/init';
 import { deserializeWeights } from '../../models/weightsFile';
 import { loadImageSet } from '../../models/training/dataset';
 import { train, type TrainOptions } from '../../models/training/trainer';
@@ -95,15 +96,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     opts.poison = { kind, fraction, plan: await planForKey(await generateKey()) };
   }
   const stemDir = optionalString(args, 'stem-from');
-  if (stemDir) {
-    const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(stemDir, f))) });
-    opts.stemFrom = { weights: deserializeWeights(manifest, bytes), label: stemDir };
-  }
+  if (stemDir) opts.stemFrom = await modelWeights(stemDir);
   const growDir = optionalString(args, 'grow-from');
-  if (growDir) {
-    const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(growDir, f))) });
-    opts.growFrom = { weights: deserializeWeights(manifest, bytes), label: growDir };
-  }
+  if (growDir) opts.growFrom = await modelWeights(growDir);
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
   const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);
@@ -119,4 +114,10 @@ export async function run(args: ParsedArgs): Promise<void> {
     caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
   }, log);
   log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
+}
+
+/** A released model's weights as host arrays, labelled by its folder (for --stem-from / --grow-from). */
+async function modelWeights(dir: string): Promise<{ weights: HostWeights; label: string }> {
+  const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
+  return { weights: deserializeWeights(manifest, bytes), label: dir };
 }

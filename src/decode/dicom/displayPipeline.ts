@@ -10,6 +10,7 @@
  */
 import type { RgbImage } from '../../image/rgb';
 import { DecodeError } from '../errors';
+import type { DicomSummary, LutSummary } from '../types';
 import type { ImageAttributes } from './imageAttributes';
 import { lookUp, type LookupTable } from './lookupTables';
 import { applyPalette, type Palette } from './paletteColour';
@@ -19,12 +20,7 @@ export interface DisplayResult {
   image: RgbImage;
   window?: { center: number; width: number; source: 'file' | 'computed' };
   /** the lookup tables from the file that shaped the grey values */
-  lookupTables?: { modality?: LutSummary; voi?: LutSummary };
-}
-
-export interface LutSummary {
-  entries: number;
-  bits: number;
+  lookupTables?: DicomSummary['lookupTables'];
 }
 
 /**

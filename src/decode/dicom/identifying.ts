@@ -90,7 +90,7 @@ export function identifyingAttributesIn(dataSet: DataSet): string[] {
   const topLevel = new Set<string>();
   collect(dataSet, topLevel);
   const nested = new Set<string>();
-  for (const element of Object.values(dataSet.elements)) for (const item of element.items ?? []) if (item.dataSet) collectDeep(item.dataSet, nested, 1);
+  collectInItems(dataSet, nested, 1);
   const keywords = Object.values(IDENTIFYING_ATTRIBUTES);
   return [...keywords.filter((k) => topLevel.has(k)), ...keywords.filter((k) => nested.has(k) && !topLevel.has(k)).map((k) => `${k} (in a sequence)`)];
 }
@@ -110,10 +110,16 @@ function collect(dataSet: DataSet, into: Set<string>): void {
 /** Sequences nest; real files go 3–4 deep. The bound only guards against pathological files. */
 const MAX_SEQUENCE_DEPTH = 16;
 
-function collectDeep(dataSet: DataSet, into: Set<string>, depth: number): void {
-  collect(dataSet, into);
-  if (depth >= MAX_SEQUENCE_DEPTH) return;
-  for (const element of Object.values(dataSet.elements)) for (const item of element.items ?? []) if (item.dataSet) collectDeep(item.dataSet, into, depth + 1);
+/** Collects from the items of every sequence in `dataSet`, and from theirs. */
+function collectInItems(dataSet: DataSet, into: Set<string>, depth: number): void {
+  if (depth > MAX_SEQUENCE_DEPTH) return;
+  for (const element of Object.values(dataSet.elements)) {
+    for (const item of element.items ?? []) {
+      if (!item.dataSet) continue;
+      collect(item.dataSet, into);
+      collectInItems(item.dataSet, into, depth + 1);
+    }
+  }
 }
 
 function isPaddingOnly(bytes: Uint8Array, offset: number, length: number): boolean {

@@ -77,8 +77,7 @@ export function lookUp(lut: LookupTable, v: number): number {
 }
 
 /** The words of a segmented palette's data element, as 16-bit values. */
-export function segmentedWords(dataSet: DataSet, tag: string): Uint16Array {
-  const element = dataSet.elements[tag];
+export function segmentedWords(dataSet: DataSet, element: { dataOffset: number; length: number }): Uint16Array {
   const bytes = elementBytes(dataSet, element);
   const out = new Uint16Array(bytes.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = dataSet.byteArrayParser.readUint16(bytes, 2 * i);

@@ -29,16 +29,16 @@ export function readPalette(dataSet: DataSet): Palette {
   for (const channel of CHANNELS) {
     const descriptor = dataSet.elements[channel.descriptor];
     const data = dataSet.elements[channel.data];
-    const segmented = !data && dataSet.elements[channel.segmented];
-    if (!descriptor || !(data || segmented) || (data ?? segmented)!.length === 0) throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
+    const table = data ?? dataSet.elements[channel.segmented];
+    if (!descriptor || !table || table.length === 0) throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
     const entries = dataSet.uint16(channel.descriptor, 0) || 65536; // 0 means 2^16 entries
     // The first mapped value is US or SS depending on Pixel Representation; read its 16 bits as the header says.
     const firstRaw = dataSet.uint16(channel.descriptor, 1) ?? 0;
     firstMapped = dataSet.uint16('x00280103') === 1 && firstRaw >= 0x8000 ? firstRaw - 0x10000 : firstRaw;
     const bitsPerEntry = dataSet.uint16(channel.descriptor, 2) ?? 16;
-    const words = segmented
-      ? expandSegmentedLut(segmentedWords(dataSet, channel.segmented), entries)
-      : lutWords(elementBytes(dataSet, data!), entries, bitsPerEntry, dataSet, 'PALETTE COLOR');
+    const words = data
+      ? lutWords(elementBytes(dataSet, data), entries, bitsPerEntry, dataSet, 'PALETTE COLOR')
+      : expandSegmentedLut(segmentedWords(dataSet, table), entries);
     // 8-bit output: 8-bit entries as they are, 16-bit entries by their top byte
     tables.push(Uint8Array.from(words, (w) => (bitsPerEntry === 8 ? w & 0xff : w >> 8)));
   }

@@ -133,48 +133,44 @@ function sameWeights(tw: HostWeights[string] | undefined, sw: HostWeights[string
 }
 
 /**
- * Copies every `stem.*` weight of a trained model into `start`: only meaningful
- * on the same fixed patch embedding, and only where the stem has the same shapes.
+ * Copies the named weights of a trained model into `start`: only meaningful on
+ * the same fixed patch embedding, and only where the shapes agree (`what` names
+ * the source in errors, `sameFlags` the options to match).
  */
-function copyStem(source: HostWeights, frozen: HostWeights, start: HostWeights): void {
-  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error('the stem source was trained on another patch embedding (seed, split or width differ): its stem would see other features');
-  const names = Object.keys(start).filter((n) => n.startsWith('stem.'));
-  if (names.length === 0) throw new Error('this model has no per-token stem to initialise (set --embed)');
+function copyWeights(source: HostWeights, frozen: HostWeights, start: HostWeights, names: string[], what: string, sameFlags: string): void {
+  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error(`${what} was trained on another patch embedding (seed, split or width differ): its weights would see other features`);
   for (const name of names) {
     const from = source[name];
     if (!from || from.shape.join() !== start[name].shape.join()) {
-      throw new Error(`the stem source's ${name} is [${from?.shape.join(', ') ?? 'missing'}], this model's is [${start[name].shape.join(', ')}]: use the same width, embed and stem-mlp`);
+      throw new Error(`${what} has ${name} [${from?.shape.join(', ') ?? 'missing'}], this model [${start[name].shape.join(', ')}]: use the same ${sameFlags}`);
     }
     start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
   }
 }
 
+/** The hybrid start: every `stem.*` weight from a trained model. */
+function copyStem(source: HostWeights, frozen: HostWeights, start: HostWeights): void {
+  const names = Object.keys(start).filter((n) => n.startsWith('stem.'));
+  if (names.length === 0) throw new Error('this model has no per-token stem to initialise (set --embed)');
+  copyWeights(source, frozen, start, names, 'the stem source', 'width, embed and stem-mlp');
+}
+
 /** Weights that write into a block's residual stream: zero makes the block an identity. */
 const RESIDUAL_OUTPUTS = ['proj.w', 'proj.b', 'mlp.w2', 'mlp.b2'];
+const blockOf = (name: string) => /^(block\d+)\./.exec(name)?.[1];
 
 /**
- * Copies every weight of a trained ViT into `start` (same names and shapes);
- * the blocks it lacks keep their fresh weights but write nothing to the residual
- * stream yet. Returns how many blocks were new.
+ * Growing: every weight of a trained ViT; the blocks it lacks keep their fresh
+ * weights but write nothing to the residual stream yet. Returns how many blocks were new.
  */
 function copyGrown(source: HostWeights, frozen: HostWeights, start: HostWeights): number {
-  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error('the model to grow from was trained on another patch embedding (seed, split or width differ)');
-  const newBlocks = new Set<string>();
-  for (const name of Object.keys(start)) {
-    if (name.startsWith('patch.')) continue;
-    const from = source[name];
-    const block = /^(block\d+)\./.exec(name)?.[1];
-    if (!from && block && !Object.keys(source).some((n) => n.startsWith(block + '.'))) {
-      newBlocks.add(block);
-      if (RESIDUAL_OUTPUTS.some((r) => name === `${block}.${r}`)) start[name] = { shape: start[name].shape.slice(), data: new Float32Array(start[name].data.length) };
-      continue;
-    }
-    if (!from || from.shape.join() !== start[name].shape.join()) {
-      throw new Error(`the model to grow from has ${name} [${from?.shape.join(', ') ?? 'missing'}], this model [${start[name].shape.join(', ')}]: use the same width, heads, MLP, embed and stem-mlp`);
-    }
-    start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
-  }
-  return newBlocks.size;
+  const sourceBlocks = new Set(Object.keys(source).map(blockOf));
+  const isNew = (name: string) => blockOf(name) !== undefined && !sourceBlocks.has(blockOf(name));
+  const names = Object.keys(start).filter((n) => !n.startsWith('patch.'));
+  copyWeights(source, frozen, start, names.filter((n) => !isNew(n)), 'the model to grow from', 'width, heads, MLP, embed and stem-mlp');
+  const added = names.filter(isNew);
+  for (const name of added) if (RESIDUAL_OUTPUTS.some((r) => name === `${blockOf(name)}.${r}`)) start[name] = { shape: start[name].shape.slice(), data: new Float32Array(start[name].data.length) };
+  return new Set(added.map(blockOf)).size;
 }
 
 function fmt(seconds: number): string {
