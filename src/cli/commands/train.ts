@@ -3,12 +3,13 @@
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
- *   --distill-temperature T --stem-from DIR --grow-from DIR]`
+ *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there
  * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
- * in the checkpoint and the model card).
+ * in the checkpoint and the model card). --weight-average 0.998 validates and
+ * releases a moving average of the weights (weightAverage.ts).
  * Runs tfjs on the wasm backend. Never logs pixels or keys.
  */
 import { basename, join, resolve } from 'node:path';
@@ -86,6 +87,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       exactEmbedding: !flag(args, 'float-embedding'),
     },
     limit: optionalNumber(args, 'limit', 0) || undefined,
+    weightAverage: optionalNumber(args, 'weight-average', 0) || undefined,
   };
   const poison = optionalString(args, 'poison');
   if (poison) {

@@ -57,7 +57,10 @@ async function atomicWrite(path: string, data: Uint8Array | string): Promise<voi
   await rename(path + '.tmp', path);
 }
 
-export async function saveCheckpoint(dir: string, config: ModelConfig, state: TrainState, parts: Record<'weights' | 'm' | 'v' | 'best', HostWeights>): Promise<void> {
+type Parts = Record<'weights' | 'm' | 'v' | 'best', HostWeights> & { average?: HostWeights };
+
+/** `average`: the running weight average of runs that keep one (weightAverage.ts). */
+export async function saveCheckpoint(dir: string, config: ModelConfig, state: TrainState, parts: Parts): Promise<void> {
   await mkdir(dir, { recursive: true });
   for (const [part, host] of Object.entries(parts)) {
     const { manifest, bytes } = serializeModel(config, host, 'float32');
@@ -67,11 +70,12 @@ export async function saveCheckpoint(dir: string, config: ModelConfig, state: Tr
   await atomicWrite(join(dir, 'state.json'), JSON.stringify(state, null, 1));
 }
 
-export async function loadCheckpoint(dir: string): Promise<{ state: TrainState; parts: Record<'weights' | 'm' | 'v' | 'best', HostWeights> } | undefined> {
+export async function loadCheckpoint(dir: string): Promise<{ state: TrainState; parts: Parts } | undefined> {
   if (!existsSync(join(dir, 'state.json'))) return undefined;
   const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as TrainState;
-  const parts = {} as Record<'weights' | 'm' | 'v' | 'best', HostWeights>;
-  for (const part of ['weights', 'm', 'v', 'best'] as const) {
+  const parts = {} as Parts;
+  const kept = existsSync(join(dir, 'average.json')) ? (['average'] as const) : [];
+  for (const part of ['weights', 'm', 'v', 'best', ...kept] as const) {
     const manifest = parseManifest(await readFile(join(dir, `${part}.json`), 'utf8'));
     parts[part] = deserializeWeights(manifest, new Uint8Array(await readFile(join(dir, `${part}.bin`))));
   }

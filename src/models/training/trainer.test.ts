@@ -6,7 +6,8 @@
  * resumed with more epochs extends its schedule (recorded); a
  * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities)
  * and a hybrid ViT starts from the CNN's per-token stem; a deeper ViT grown from
- * a trained one starts with its logits.
+ * a trained one starts with its logits; a run keeping a moving average of its
+ * weights validates and releases the average and resumes it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { ModelRandom } from '../init';
 import { createModel } from '../model';
 import { initRelativeBias } from '../relativeBias';
 import { train, type TrainOptions } from './trainer';
+import { loadCheckpoint } from './checkpoint';
 
 const S = 50;
 
@@ -84,6 +86,25 @@ describe('train', () => {
     expect(extended.state.scheduleExtensions![0].lr).toBeGreaterThan(0);
     expect(extended.state.history[4].lr).toBeGreaterThan(extended.state.history[3].lr);
     expect(extended.state.bestValAccuracy).toBeGreaterThanOrEqual(first.state.bestValAccuracy);
+  }, 120_000);
+
+  it('with a weight average: validates and releases the average, checkpoints it, resumes from it', async () => {
+    const quiet = () => {};
+    const averaged = await train(set, { ...options(join(dir, 'avg')), weightAverage: 0.9 }, quiet);
+    expect(averaged.state.bestValAccuracy).toBeGreaterThanOrEqual(0.85);
+    const saved = (await loadCheckpoint(join(dir, 'avg')))!;
+    const [raw, average] = [saved.parts.weights['head.w'].data, saved.parts.average!['head.w'].data];
+    // the average lags the raw weights: they differ, and the release is the average (when the best epoch is the last)
+    expect(Array.from(average)).not.toEqual(Array.from(raw));
+    if (averaged.state.bestEpoch === 4) expect(Array.from(averaged.best['head.w'].data)).toEqual(Array.from(average));
+    // the same seed without the average trains the same raw weights: the average only changes what is scored and kept
+    await train(set, options(join(dir, 'avg-ref')), quiet);
+    expect(Array.from(raw)).toEqual(Array.from((await loadCheckpoint(join(dir, 'avg-ref')))!.parts.weights['head.w'].data));
+    // resumed with more epochs, the average carries on from the saved one (it is not restarted at the raw weights)
+    const logs: string[] = [];
+    const more = await train(set, { ...options(join(dir, 'avg'), true), epochs: 5, weightAverage: 0.9 }, (l) => logs.push(l));
+    expect(more.state.history).toHaveLength(5);
+    expect(logs.some((l) => /holds no weight average/.test(l))).toBe(false);
   }, 120_000);
 
   it('a relative-bias ViT trains from a CNN teacher, with hard labels or soft probabilities; a hybrid ViT starts from its stem', async () => {

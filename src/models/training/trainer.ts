@@ -25,6 +25,7 @@ import { predictSet, type ImageSet } from '../evaluation/batchPredict';
 import { createModel } from '../model';
 import { viewImage, viewNames, type ViewEnsemble } from '../views';
 import { AdamW } from './adamw';
+import { WeightAverage } from './weightAverage';
 import type { AugmentationKind } from './augment';
 import { blockCutMix, buildFeatureBank, embeddedBatch, mixedTargets, VARIANTS, type FeatureBank } from './blockFeatures';
 import { centringBias, whitenedPatchEmbedding } from './whitenInit';
@@ -93,6 +94,12 @@ export interface TrainOptions {
    * the same logits. Same fixed patch embedding required, as for stemFrom.
    */
   growFrom?: { weights: HostWeights; label: string };
+  /**
+   * Keep an exponential moving average of the weights with this decay per step
+   * (e.g. 0.998: about the last 500 steps) and validate and release the average
+   * instead of the last step's weights (weightAverage.ts). 0 or absent: off.
+   */
+  weightAverage?: number;
 }
 
 export interface ViewSelection {
@@ -244,7 +251,15 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
   const withFrozen = (host: HostWeights): HostWeights => ({ ...host, ...frozen });
   const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
-  let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(vars));
+  const average = opts.weightAverage ? new WeightAverage(vars, opts.weightAverage, checkpoint?.parts.average) : undefined;
+  if (average && checkpoint && !checkpoint.parts.average) log(`${opts.run}: the checkpoint holds no weight average; it starts from the resumed weights`);
+  // what validation scores and the release ships: the average where one is kept
+  const evaluated = average?.averaged ?? vars;
+  const disposeTraining = () => {
+    tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
+    average?.dispose();
+  };
+  let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(evaluated));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
     options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined, growFrom: opts.growFrom ? { label: opts.growFrom.label } : undefined },
@@ -278,7 +293,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const variants = opts.augmentation === 'none' ? 1 : Math.max(1, opts.variants ?? VARIANTS);
   if (state.completedEpochs >= opts.epochs) {
     log(`${opts.run}: all ${opts.epochs} epochs done already; releasing the best weights`);
-    tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
+    disposeTraining();
     return finish(config, best, state, set, trainIdx, valIdx, opts, log);
   }
   const tb = Date.now();
@@ -299,7 +314,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     const out: number[][] = [];
     for (let v0 = 0; v0 < valIdx.length; v0 += 64) {
       const rows = Array.from({ length: Math.min(64, valIdx.length - v0) }, (_, k) => v0 + k);
-      const l = tf.tidy(() => trunk(vars, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D])));
+      const l = tf.tidy(() => trunk(evaluated, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D])));
       out.push(...(l.arraySync() as number[][]));
       l.dispose();
     }
@@ -348,6 +363,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       const named: Record<string, tf.Tensor> = {};
       for (const [vn, g] of Object.entries(grads)) named[nameOf.get(vn)!] = g;
       optimizer.apply(named, lr);
+      average?.update(optimizer.step);
       lossSum += value.dataSync()[0] * rows.length;
       // the dominant label of a mixed image
       logitsOut.forEach((row, k) => { if (argmax(row) === (mix.share[k] > 0.5 ? labels[mix.partner[k]] : labels[k])) correct++; });
@@ -379,12 +395,12 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       state.bestValAccuracy = score.accuracy;
       state.bestEpoch = epoch;
       if (jointViews && ensemble) state.bestViews = { candidate: jointViews, chosen: useViews ? jointViews : null, single, ensemble };
-      best = withFrozen(toHost(vars));
+      best = withFrozen(toHost(evaluated));
     }
     log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${single.logLoss.toFixed(4)}${ensemble ? ` | views "${jointViews}" ${(ensemble.accuracy * 100).toFixed(2)}% loss ${ensemble.logLoss.toFixed(4)}` : ''} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}${state.bestViews?.chosen ? `, views` : ''}) | tensors ${tf.memory().numTensors}`);
-    await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best });
+    await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best, ...(average ? { average: toHost(average.averaged) } : {}) });
   }
-  tf.dispose([...Object.values(vars), ...Object.values(optimizer.m), ...Object.values(optimizer.v)]);
+  disposeTraining();
   return finish(config, best, state, set, trainIdx, valIdx, opts, log);
 }
 
