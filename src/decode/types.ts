@@ -22,6 +22,8 @@ export interface DicomSummary {
   samplesPerPixel: number;
   /** names (keywords) of identifying attributes present in the file, e.g. "PatientName" */
   identifyingAttributes: string[];
+  /** burned-in text, overlays, private attributes: counted, never read */
+  hiddenIdentifierRisks?: { burnedInAnnotation: boolean; overlayPlanes: number; privateAttributes: number };
   window?: { center: number; width: number; source: 'file' | 'computed' };
   /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
   lookupTables?: { modality?: LutSummary; voi?: LutSummary };

@@ -38,6 +38,7 @@ export async function run(args: ParsedArgs): Promise<void> {
           photometric: dicom.photometricInterpretation,
           window: dicom.window ?? null,
           identifyingAttributes: dicom.identifyingAttributes,
+          hiddenIdentifierRisks: dicom.hiddenIdentifierRisks ?? null,
         }
       : { bits: { allocated: 8, stored: 8, signed: false }, samplesPerPixel: 3, photometric: 'RGB' }),
   };

@@ -14,7 +14,7 @@ import { decodeJpegLossless } from './codecs/jpegLossless';
 import { decodeWithWasmCodec, type CodecOutput } from './codecs/wasmDecoders';
 import { toDisplayRgb } from './displayPipeline';
 import { encapsulatedFrame } from './encapsulatedFrames';
-import { identifyingAttributesIn } from './identifying';
+import { hiddenIdentifierRisks, identifyingAttributesIn } from './identifying';
 import { nativeFrameBits, readImageAttributes, type ImageAttributes } from './imageAttributes';
 import { readNativeFrame } from './nativeFrame';
 import { readPalette } from './paletteColour';
@@ -58,6 +58,7 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
     photometricInterpretation: attrs.photometricInterpretation,
     samplesPerPixel: attrs.samplesPerPixel,
     identifyingAttributes: identifyingAttributesIn(dataSet),
+    hiddenIdentifierRisks: hiddenIdentifierRisks(dataSet),
     window: display.window,
     ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
     rawPhotometricInterpretation: photometric,

@@ -23,6 +23,7 @@ export type FixtureOutcome =
       /** for multi-frame files: SHA-256 of the last frame's display pixels */
       lastFrameRgbSha256?: string;
       identifyingAttributes?: string[];
+      hiddenIdentifierRisks?: { burnedInAnnotation: boolean; overlayPlanes: number; privateAttributes: number };
     }
   | { outcome: 'refused'; message: string };
 
@@ -44,6 +45,7 @@ export async function describeFixture(bytes: Uint8Array, name: string): Promise<
     rgbSha256: await sha256Hex(first.image.data),
     rawSha256: await sha256Hex(new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength)),
     identifyingAttributes: first.dicom?.identifyingAttributes,
+    hiddenIdentifierRisks: first.dicom?.hiddenIdentifierRisks,
   };
   if (first.frames > 1) {
     const last = await decodeImageFile(bytes, name, { frame: first.frames - 1 });

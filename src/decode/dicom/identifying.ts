@@ -1,8 +1,11 @@
 /**
  * Identifying attributes from the DICOM Basic Application Level Confidentiality
  * Profile (PS3.15 Annex E, table E.1-1), by tag. Used only to say WHICH of them a
- * file carries, so the app can warn before anything is shared.
- * This module must never read, copy or return an attribute's value.
+ * file carries, so the app can warn before anything is shared. Plus the risks
+ * that sit outside named attributes: text burned into the pixels, overlay
+ * planes, private (vendor) attributes.
+ * This module must never read, copy or return an identifying attribute's value
+ * (it reads one coded value: Burned In Annotation, YES or NO).
  */
 import type { DataSet } from 'dicom-parser';
 
@@ -76,6 +79,71 @@ export const IDENTIFYING_ATTRIBUTES: Readonly<Record<string, string>> = {
   x00081030: 'StudyDescription',
   x0008103e: 'SeriesDescription',
   x00204000: 'ImageComments',
+  // further rows of table E.1-1: request and procedure-step details, people and
+  // their identification sequences, devices, clinical free text, instance UIDs
+  x00080012: 'InstanceCreationDate',
+  x00080013: 'InstanceCreationTime',
+  x00080014: 'InstanceCreatorUID',
+  x00080024: 'OverlayDate',
+  x00080025: 'CurveDate',
+  x00080034: 'OverlayTime',
+  x00080035: 'CurveTime',
+  x00080058: 'FailedSOPInstanceUIDList',
+  x00080096: 'ReferringPhysicianIdentificationSequence',
+  x0008009c: 'ConsultingPhysicianName',
+  x00080201: 'TimezoneOffsetFromUTC',
+  x00081049: 'PhysiciansOfRecordIdentificationSequence',
+  x00081052: 'PerformingPhysicianIdentificationSequence',
+  x00081062: 'PhysiciansReadingStudyIdentificationSequence',
+  x00081072: 'OperatorIdentificationSequence',
+  x00081080: 'AdmittingDiagnosesDescription',
+  x00081084: 'AdmittingDiagnosesCodeSequence',
+  x00081110: 'ReferencedStudySequence',
+  x00081111: 'ReferencedPerformedProcedureStepSequence',
+  x00081120: 'ReferencedPatientSequence',
+  x00081155: 'ReferencedSOPInstanceUID',
+  x00082111: 'DerivationDescription',
+  x00101050: 'InsurancePlanIdentification',
+  x00102000: 'MedicalAlerts',
+  x00102110: 'Allergies',
+  x001021a0: 'SmokingStatus',
+  x001021c0: 'PregnancyStatus',
+  x001021d0: 'LastMenstrualDate',
+  x00102203: 'PatientSexNeutered',
+  x00102297: 'ResponsiblePerson',
+  x00102299: 'ResponsibleOrganization',
+  x00181002: 'DeviceUID',
+  x00181004: 'PlateID',
+  x00181200: 'DateOfLastCalibration',
+  x00181201: 'TimeOfLastCalibration',
+  x00200200: 'SynchronizationFrameOfReferenceUID',
+  x00209161: 'ConcatenationUID',
+  x00321030: 'ReasonForStudy',
+  x00321033: 'RequestingService',
+  x00321070: 'RequestedContrastAgent',
+  x00324000: 'StudyComments',
+  x00380040: 'DischargeDiagnosisDescription',
+  x00380400: 'PatientInstitutionResidence',
+  x00380500: 'PatientState',
+  x00384000: 'VisitComments',
+  x00400001: 'ScheduledStationAETitle',
+  x00400002: 'ScheduledProcedureStepStartDate',
+  x00400010: 'ScheduledStationName',
+  x00400011: 'ScheduledProcedureStepLocation',
+  x00400241: 'PerformedStationAETitle',
+  x00400242: 'PerformedStationName',
+  x00400243: 'PerformedLocation',
+  x00400245: 'PerformedProcedureStepStartTime',
+  x00400250: 'PerformedProcedureStepEndDate',
+  x00400251: 'PerformedProcedureStepEndTime',
+  x00400254: 'PerformedProcedureStepDescription',
+  x00400275: 'RequestAttributesSequence',
+  x00400280: 'CommentsOnThePerformedProcedureStep',
+  x00401400: 'RequestedProcedureComments',
+  x00402400: 'ImagingServiceRequestComments',
+  x00880140: 'StorageMediaFileSetUID',
+  x30060024: 'ReferencedFrameOfReferenceUID',
+  x300e0008: 'ReviewerName',
 };
 
 /**
@@ -126,4 +194,29 @@ function isPaddingOnly(bytes: Uint8Array, offset: number, length: number): boole
   const end = Math.min(bytes.length, offset + length);
   for (let i = offset; i < end; i++) if (bytes[i] !== 0x20 && bytes[i] !== 0x00) return false;
   return true;
+}
+
+/** What can identify a patient besides the named attributes (all counted, none read). */
+export interface HiddenIdentifierRisks {
+  /** Burned In Annotation (0028,0301) is YES: the pixels themselves show text such as a name */
+  burnedInAnnotation: boolean;
+  /** overlay planes (60xx,3000) present: graphics or text drawn over the image, not shown by this app */
+  overlayPlanes: number;
+  /** attributes in private (odd) groups at the top level: vendor data, free to hold anything */
+  privateAttributes: number;
+}
+
+export function hiddenIdentifierRisks(dataSet: DataSet): HiddenIdentifierRisks {
+  let overlayPlanes = 0;
+  let privateAttributes = 0;
+  for (const tag of Object.keys(dataSet.elements)) {
+    const group = parseInt(tag.slice(1, 5), 16);
+    const element = parseInt(tag.slice(5, 9), 16);
+    // groups 6000-601E (even) are the overlay repeating groups; 3000 is Overlay Data
+    if (group >= 0x6000 && group <= 0x601e && group % 2 === 0 && element === 0x3000) overlayPlanes++;
+    // odd groups past the command/file-meta range are private (0001-0007 and FFFF are not allowed to be)
+    if (group % 2 === 1 && group > 0x0007 && group !== 0xffff) privateAttributes++;
+  }
+  const burned = dataSet.string('x00280301');
+  return { burnedInAnnotation: burned?.trim().toUpperCase() === 'YES', overlayPlanes, privateAttributes };
 }

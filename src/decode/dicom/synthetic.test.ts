@@ -124,8 +124,32 @@ describe('synthetic DICOM through the whole decoder', () => {
       { tag: [0x0008, 0x1111], vr: 'SQ', value: [[{ tag: [0x0008, 0x0080], vr: 'LO', value: '  ' }]] },
     ];
     const decoded = await decodeDicom(syntheticDicom(elements));
-    expect(decoded.dicom?.identifyingAttributes).toEqual(['PatientName', 'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)']);
+    // the two sequences are listed themselves (table E.1-1); in table order, then the nested ones
+    expect(decoded.dicom?.identifyingAttributes).toEqual([
+      'PatientName', 'ReferencedPerformedProcedureStepSequence', 'RequestAttributesSequence',
+      'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)', 'ReferencedStudySequence (in a sequence)',
+    ]);
     expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|RP-77|ID-5/);
+    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({ burnedInAnnotation: false, overlayPlanes: 0, privateAttributes: 0 });
+  });
+
+  it('counts burned-in text, overlay planes and private attributes without reading them', async () => {
+    const elements: SyntheticElement[] = [
+      ...imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) }),
+      { tag: [0x0028, 0x0301], vr: 'CS', value: 'YES ' },
+      // two overlay planes (groups 6000 and 6002), each with its Overlay Data; rows alone do not count
+      { tag: [0x6000, 0x0010], vr: 'US', value: new Uint8Array([1, 0]) },
+      { tag: [0x6000, 0x3000], vr: 'OW', value: new Uint8Array([0xff, 0]) },
+      { tag: [0x6002, 0x3000], vr: 'OW', value: new Uint8Array([0x0f, 0]) },
+      // a private creator and one private value in group 0009
+      { tag: [0x0009, 0x0010], vr: 'LO', value: 'ACME 1.0' },
+      { tag: [0x0009, 0x1001], vr: 'LO', value: 'Doe^Jane' },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({ burnedInAnnotation: true, overlayPlanes: 2, privateAttributes: 2 });
+    expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|ACME/);
+    const no = elements.map((e) => (e.tag[1] === 0x0301 ? { ...e, value: 'NO' } : e));
+    expect((await decodeDicom(syntheticDicom(no))).dicom?.hiddenIdentifierRisks?.burnedInAnnotation).toBe(false);
   });
 
   it('picks the requested frame of a multi-frame file', async () => {

@@ -1,6 +1,7 @@
 /**
- * Details of the selected scan: format and size, the DICOM frame picker, and the
- * identifying-attributes warning (names only; values are never read into the UI).
+ * Details of the selected scan: format and size, the DICOM frame picker, the
+ * identifying-attributes warning (names only; values are never read into the UI)
+ * and the identifiers that hide elsewhere: burned-in text, overlays, private attributes.
  */
 import { selectedFile, useFiles } from '../../state/files';
 import { decodeFile } from '../actions/loadFiles';
@@ -10,6 +11,7 @@ export function ScanDetails() {
   const decoded = file?.decoded;
   if (!file || !decoded) return null;
   const identifying = decoded.dicom?.identifyingAttributes ?? [];
+  const risks = decoded.dicom?.hiddenIdentifierRisks;
   return (
     <section className="panel" aria-labelledby="details-title" data-testid="scan-details">
       <h2 id="details-title">{file.label}</h2>
@@ -81,6 +83,22 @@ export function ScanDetails() {
       {identifying.length > 0 && (
         <p className="phi-warning" role="note" data-testid="phi-warning">
           This file contains patient identifiers: {identifying.join(', ')}. They are never exported.
+        </p>
+      )}
+      {risks?.burnedInAnnotation && (
+        <p className="phi-warning" role="note" data-testid="burned-in-warning">
+          The file says text is burned into the image itself (Burned In Annotation: YES), which can include the patient&apos;s name. The encrypted image hides that text only as well as it hides the rest of the image: anyone with the key, or who breaks the encryption (see the attacks), can read it.
+        </p>
+      )}
+      {risks && (risks.overlayPlanes > 0 || risks.privateAttributes > 0) && (
+        <p className="hint" data-testid="hidden-attributes-note">
+          {[
+            risks.overlayPlanes > 0 ? `${risks.overlayPlanes} overlay plane${risks.overlayPlanes === 1 ? '' : 's'} (graphics or text over the image, not shown here)` : '',
+            risks.privateAttributes > 0 ? `${risks.privateAttributes} private vendor attribute${risks.privateAttributes === 1 ? '' : 's'} (may hold identifiers)` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ')}
+          : never read by this app and never exported.
         </p>
       )}
       {file.synthetic && <p className="hint">Synthetic phantom made by this app: not a patient scan.</p>}
