@@ -253,6 +253,20 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
   expect(second!.base64).not.toBe(first!.base64);
 });
 
+test('a DICOM with private vendor attributes: they are counted in the scan details, the identifiers named', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'src/decode/dicom/fixtures.json'), 'utf8')).fixtures['CT_small.dcm'];
+  await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  const [file] = await page.evaluate(() => window.__cipherscan.files());
+  await selectFile(page, file.id);
+  expect(pinned.hiddenIdentifierRisks.privateAttributes).toBeGreaterThan(0);
+  await expect(page.getByTestId('hidden-attributes-note')).toContainText(`${pinned.hiddenIdentifierRisks.privateAttributes} private vendor attributes`);
+  await expect(page.getByTestId('phi-warning')).toContainText(pinned.identifyingAttributes[0]);
+  await expect(page.getByTestId('burned-in-warning')).toHaveCount(0);
+});
+
 test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');
