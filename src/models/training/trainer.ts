@@ -253,6 +253,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
   const average = opts.weightAverage ? new WeightAverage(vars, opts.weightAverage, checkpoint?.parts.average) : undefined;
   if (average && checkpoint && !checkpoint.parts.average) log(`${opts.run}: the checkpoint holds no weight average; it starts from the resumed weights`);
+  if (!average && checkpoint?.parts.average) log(`${opts.run}: the checkpoint keeps a weight average but this resume does not ask for one (--weight-average): the raw weights are validated from here on`);
   // what validation scores and the release ships: the average where one is kept
   const evaluated = average?.averaged ?? vars;
   const disposeTraining = () => {
