@@ -5,7 +5,7 @@
  * session that ends mid-write leaves the previous checkpoint intact.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '../config';
 import type { HostWeights } from '../init';
@@ -67,6 +67,8 @@ export async function saveCheckpoint(dir: string, config: ModelConfig, state: Tr
     await atomicWrite(join(dir, `${part}.bin`), bytes);
     await atomicWrite(join(dir, `${part}.json`), JSON.stringify(manifest));
   }
+  // a run without an average must not leave an older run's average behind for a later resume
+  if (!parts.average) await Promise.all(['average.json', 'average.bin'].map((f) => rm(join(dir, f), { force: true })));
   await atomicWrite(join(dir, 'state.json'), JSON.stringify(state, null, 1));
 }
 
