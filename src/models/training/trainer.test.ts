@@ -146,6 +146,7 @@ describe('train', () => {
     const [source, fromGrown] = [createModel(hard.config, hard.best), createModel(grown.config, grown.best)];
     expect(Array.from(fromGrown.logits(images).dataSync())).toEqual(Array.from(source.logits(images).dataSync()));
     expect(Array.from(grown.best['block2.mlp.w1'].data).some((v) => v !== 0)).toBe(true);
+    expect(grown.state.options.growFrom).toEqual({ label: 'the test ViT', addedBlocks: 1 });
     tf.dispose(images);
     source.dispose();
     fromGrown.dispose();

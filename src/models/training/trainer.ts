@@ -238,8 +238,9 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
   if (opts.growFrom && opts.stemFrom) throw new Error('grow from a model or start its stem from one, not both');
   if (opts.growFrom && config.architecture !== 'vit') throw new Error('only a ViT can be grown from another (--grow-from)');
+  let addedBlocks: number | undefined;
   if (opts.growFrom && !checkpoint) {
-    const added = copyGrown(opts.growFrom.weights, frozen, start);
+    const added = (addedBlocks = copyGrown(opts.growFrom.weights, frozen, start));
     log(`grown from ${opts.growFrom.label}: every weight copied, ${added} new block${added === 1 ? '' : 's'} starting as identities`);
   }
   if (opts.stemFrom && !checkpoint) {
@@ -263,7 +264,7 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(evaluated));
   const state: TrainState = checkpoint?.state ?? {
     run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
-    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined, growFrom: opts.growFrom ? { label: opts.growFrom.label } : undefined },
+    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined, growFrom: opts.growFrom ? { label: opts.growFrom.label, addedBlocks } : undefined },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
