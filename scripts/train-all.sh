@@ -5,7 +5,8 @@
 #   nohup nice -n 5 sh scripts/train-all.sh brain &  nohup nice -n 5 sh scripts/train-all.sh lung &
 # (no argument = both lanes one after the other). In a lane the CNN trains first
 # and then (brain) gives the ViT its initial stem and teaches it (soft distillation on the same block features);
-# the brain ViT trains with 4 blocks, then grows to 6 (new blocks start as identities) and trains on.
+# the brain ViT trains with 4 blocks, then grows to 6 (new blocks start as identities) and trains on,
+# then trains on again with the teacher weighted 0.9.
 # A stage is skipped when its model is released and .cache/plan/<name>.redo is
 # absent. Epochs can be changed before a stage starts: .cache/plan/<name>.
 # Logs: .cache/logs/<name>.log; the evaluation report is rewritten after a release.
@@ -35,13 +36,15 @@ brain() {
   stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --batch 64 --variants 6 --joint-views --epochs "$(epochs cnn-brain-mri 40)"
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
   # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
-  # soft distillation from the same CNN; 4 blocks first, then grown to 6 (src/models/README.md)
+  # soft distillation from the same CNN; 4 blocks first, then grown to 6, then continued with
+  # distillation weight 0.9 (src/models/README.md)
   VIT="--model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --teacher public/models/cnn-brain-mri --distill-temperature 1"
-  # the 4-block model is only needed to (re)make the shipped one
+  # the 4- and 6-block models are only needed to (re)make the shipped one
   if [ ! -f public/models/vit-brain-mri/model-card.json ] || [ -f .cache/plan/vit-brain-mri.redo ]; then
     stage_into .cache/models/vit-brain-mri-4blocks vit-brain-mri-4blocks $VIT --depth 4 --stem-from public/models/cnn-brain-mri --epochs "$(epochs vit-brain-mri-4blocks 34)"
+    stage_into .cache/models/vit-brain-mri-6blocks vit-brain-mri-6blocks $VIT --depth 6 --grow-from .cache/models/vit-brain-mri-4blocks --lr 3e-4 --epochs "$(epochs vit-brain-mri-6blocks 16)"
   fi
-  stage vit-brain-mri $VIT --depth 6 --grow-from .cache/models/vit-brain-mri-4blocks --lr 3e-4 --epochs "$(epochs vit-brain-mri 16)"
+  stage vit-brain-mri $VIT --depth 6 --grow-from .cache/models/vit-brain-mri-6blocks --distill 0.9 --lr 2e-4 --epochs "$(epochs vit-brain-mri 14)"
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
