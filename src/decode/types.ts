@@ -9,6 +9,16 @@ export interface LutSummary {
   bits: number;
 }
 
+/** What can identify a patient besides the named attributes (all counted, none read; dicom/identifying.ts). */
+export interface HiddenIdentifierRisks {
+  /** Burned In Annotation (0028,0301) is YES: the pixels themselves show text such as a name */
+  burnedInAnnotation: boolean;
+  /** overlay planes (60xx,3000) present: graphics or text drawn over the image, not shown by this app */
+  overlayPlanes: number;
+  /** attributes in private (odd) groups at the top level: vendor data, free to hold anything */
+  privateAttributes: number;
+}
+
 export interface DicomSummary {
   transferSyntaxUid: string;
   transferSyntaxName: string;
@@ -23,7 +33,7 @@ export interface DicomSummary {
   /** names (keywords) of identifying attributes present in the file, e.g. "PatientName" */
   identifyingAttributes: string[];
   /** burned-in text, overlays, private attributes: counted, never read */
-  hiddenIdentifierRisks?: { burnedInAnnotation: boolean; overlayPlanes: number; privateAttributes: number };
+  hiddenIdentifierRisks?: HiddenIdentifierRisks;
   window?: { center: number; width: number; source: 'file' | 'computed' };
   /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
   lookupTables?: { modality?: LutSummary; voi?: LutSummary };

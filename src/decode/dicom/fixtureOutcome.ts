@@ -7,6 +7,7 @@
  */
 import { sha256Hex } from '../../keys/bytes';
 import { decodeImageFile } from '../index';
+import type { HiddenIdentifierRisks } from '../types';
 
 export type FixtureOutcome =
   | {
@@ -23,7 +24,7 @@ export type FixtureOutcome =
       /** for multi-frame files: SHA-256 of the last frame's display pixels */
       lastFrameRgbSha256?: string;
       identifyingAttributes?: string[];
-      hiddenIdentifierRisks?: { burnedInAnnotation: boolean; overlayPlanes: number; privateAttributes: number };
+      hiddenIdentifierRisks?: HiddenIdentifierRisks;
     }
   | { outcome: 'refused'; message: string };
 

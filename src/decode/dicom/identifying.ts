@@ -8,6 +8,7 @@
  * (it reads one coded value: Burned In Annotation, YES or NO).
  */
 import type { DataSet } from 'dicom-parser';
+import type { HiddenIdentifierRisks } from '../types';
 
 /** dicom-parser tag key ("x00100010") -> DICOM keyword */
 export const IDENTIFYING_ATTRIBUTES: Readonly<Record<string, string>> = {
@@ -196,16 +197,7 @@ function isPaddingOnly(bytes: Uint8Array, offset: number, length: number): boole
   return true;
 }
 
-/** What can identify a patient besides the named attributes (all counted, none read). */
-export interface HiddenIdentifierRisks {
-  /** Burned In Annotation (0028,0301) is YES: the pixels themselves show text such as a name */
-  burnedInAnnotation: boolean;
-  /** overlay planes (60xx,3000) present: graphics or text drawn over the image, not shown by this app */
-  overlayPlanes: number;
-  /** attributes in private (odd) groups at the top level: vendor data, free to hold anything */
-  privateAttributes: number;
-}
-
+/** Burned-in text flag, overlay planes, private attributes: counted, none of their values read. */
 export function hiddenIdentifierRisks(dataSet: DataSet): HiddenIdentifierRisks {
   let overlayPlanes = 0;
   let privateAttributes = 0;
