@@ -2,7 +2,6 @@ import type { RgbImage } from '../image/rgb';
 
 export type SourceFormat = 'dicom' | 'png' | 'jpeg';
 
-/** Summary of a DICOM file; identifying attributes are listed by name, values never kept. */
 /** A lookup table the file carried: its length and output bits. */
 export interface LutSummary {
   entries: number;
@@ -19,6 +18,7 @@ export interface HiddenIdentifierRisks {
   privateAttributes: number;
 }
 
+/** Summary of a DICOM file; identifying attributes are listed by name, values never kept. */
 export interface DicomSummary {
   transferSyntaxUid: string;
   transferSyntaxName: string;

@@ -81,7 +81,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       labelSmoothing: r.options.labelSmoothing,
       cutMix: r.options.cutMix ?? 0,
       augmentation: r.options.augmentation,
-      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}${r.options.stemFrom ? `, initialised from the stem of ${r.options.stemFrom.label}` : ''}` : ''}${r.options.growFrom ? (r.state.options.growFrom as { addedBlocks?: number } | undefined)?.addedBlocks === 0 ? `; continued from every weight of ${r.options.growFrom.label} (same depth)` : `; grown from ${r.options.growFrom.label} (every weight copied, blocks past its depth started as identities)` : ''}; the rest trained on precomputed block features of ${variants} geometric variants per image (MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.options.weightAverage ? `; validated and released: the moving average of the weights (decay ${r.options.weightAverage} per step, ramped up as (1 + step) / (10 + step))` : ''}${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
+      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}${r.options.stemFrom ? `, initialised from the stem of ${r.options.stemFrom.label}` : ''}` : ''}${startedFrom(r)}; the rest trained on precomputed block features of ${variants} geometric variants per image (MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.options.weightAverage ? `; validated and released: the moving average of the weights (decay ${r.options.weightAverage} per step, ramped up as (1 + step) / (10 + step))` : ''}${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
       viewEnsemble: r.viewSelection ?? null,
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: r.options.distillTemperature ? `class probabilities of the teacher (temperature ${r.options.distillTemperature}) on the same augmented batch` : 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,
@@ -105,6 +105,15 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
   await writeFile(join(r.outDir, 'model-card.json'), JSON.stringify(card, null, 1));
   await writeFile(join(r.outDir, 'README.md'), modelCardMarkdown(card));
   return card;
+}
+
+/** The method's words for a --grow-from start: grown (new blocks) or continued (same depth). */
+function startedFrom(r: ReleaseInput): string {
+  if (!r.options.growFrom) return '';
+  const added = (r.state.options.growFrom as { addedBlocks?: number } | undefined)?.addedBlocks;
+  return added === 0
+    ? `; continued from every weight of ${r.options.growFrom.label} (same depth)`
+    : `; grown from ${r.options.growFrom.label} (every weight copied, blocks past its depth started as identities)`;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;

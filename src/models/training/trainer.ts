@@ -240,8 +240,8 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   if (opts.growFrom && config.architecture !== 'vit') throw new Error('only a ViT can be grown from another (--grow-from)');
   let addedBlocks: number | undefined;
   if (opts.growFrom && !checkpoint) {
-    const added = (addedBlocks = copyGrown(opts.growFrom.weights, frozen, start));
-    log(`grown from ${opts.growFrom.label}: every weight copied, ${added} new block${added === 1 ? '' : 's'} starting as identities`);
+    addedBlocks = copyGrown(opts.growFrom.weights, frozen, start);
+    log(`grown from ${opts.growFrom.label}: every weight copied, ${addedBlocks} new block${addedBlocks === 1 ? '' : 's'} starting as identities`);
   }
   if (opts.stemFrom && !checkpoint) {
     copyStem(opts.stemFrom.weights, frozen, start);
