@@ -171,6 +171,11 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
       await expect(page.getByTestId('roc-chart').first()).toBeVisible();
       await expect(page.getByTestId('report-table').first()).toBeVisible(); // the attack rows
     }
+    // the poisoning study: its settings (over seeds) and its runs, as tables
+    const poisoning = page.locator('details', { has: page.locator('summary', { hasText: 'docs/reports/poisoning-cnn-brain-mri.json' }) });
+    await poisoning.locator('summary').click();
+    await expect(poisoning.getByTestId('report-table')).toHaveCount(2);
+    await expect(poisoning.getByTestId('report-table').first()).toContainText('bit-flip 10 %');
   } else {
     await expect(page.getByTestId('report-view')).toContainText('no model card');
   }

@@ -19,7 +19,8 @@ import { generateKey } from '../../keys/key';
 import { load } from '../../models/model';
 import { loadImageSet, type ImageSet } from '../../models/training/dataset';
 import { evaluateModel, type EvalReport } from '../../models/evaluation/suite';
-import { poisoningMarkdown, summaryMarkdown, type CardSummary, type PoisoningRow } from '../../models/evaluation/summaryMarkdown';
+import { summaryMarkdown, type CardSummary } from '../../models/evaluation/summaryMarkdown';
+import { poisoningMarkdown, poisoningReport, runFromCard, type PoisoningCard, type PoisoningRun } from '../../models/evaluation/poisoning';
 import { evalReportMarkdown } from '../../models/evaluation/reportMarkdown';
 import { useWasmBackend } from './train';
 
@@ -47,21 +48,19 @@ async function writeSummary(modelsDir = 'public/models', reportsDir = 'docs/repo
   console.log(`wrote ${join(reportsDir, 'README.md')} (${rows.length} models)`);
 }
 
-/** --poisoning DIR --name N: compares the clean and poisoned runs' model cards in DIR. */
+/** --poisoning DIR --name N: compares the clean and poisoned runs (every seed) whose model cards are in DIR. */
 async function writePoisoningReport(dir: string, name: string, reportsDir = 'docs/reports'): Promise<void> {
-  const rows: PoisoningRow[] = [];
+  const runs: PoisoningRun[] = [];
   for (const run of (await readdir(dir)).sort()) {
     const cardPath = join(dir, run, 'model-card.json');
-    if (!existsSync(cardPath)) continue;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const c = JSON.parse(await readFile(cardPath, 'utf8')) as any;
-    rows.push({ name: run, poisoning: c.training.poisoning ?? null, epochs: c.training.epochs, testAccuracy: c.test.plain.accuracy, testMacroF1: c.test.plain.macroF1, encryptedAccuracy: c.test.encrypted.accuracy });
+    if (existsSync(cardPath)) runs.push(runFromCard(run, JSON.parse(await readFile(cardPath, 'utf8')) as PoisoningCard));
   }
-  rows.sort((a, b) => (a.poisoning ? 1 : 0) - (b.poisoning ? 1 : 0) || a.name.localeCompare(b.name));
+  if (!runs.length) throw new UsageError(`no model cards in the run folders of ${dir}`);
+  const report = poisoningReport(`Training-time poisoning: ${name.replace(/^poisoning-/, '')}`, runs);
   await mkdir(reportsDir, { recursive: true });
-  await writeFile(join(reportsDir, `${name}.json`), JSON.stringify(rows, null, 1));
-  await writeFile(join(reportsDir, `${name}.md`), poisoningMarkdown(`Training-time poisoning: ${name.replace(/^poisoning-/, '')}`, rows));
-  console.log(`wrote ${join(reportsDir, name)}.{json,md} (${rows.length} runs)`);
+  await writeFile(join(reportsDir, `${name}.json`), JSON.stringify(report, null, 1));
+  await writeFile(join(reportsDir, `${name}.md`), poisoningMarkdown(report));
+  console.log(`wrote ${join(reportsDir, name)}.{json,md} (${runs.length} runs, ${report.settings.length} settings, seeds ${report.seeds.join(', ')})`);
 }
 
 export async function run(args: ParsedArgs): Promise<void> {

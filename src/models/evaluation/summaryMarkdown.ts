@@ -42,30 +42,3 @@ export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }
   if (caveats.length) out.push('', ...caveats.map((c) => `Caveat (lung-histopathology): ${c}`));
   return out.join('\n') + '\n';
 }
-
-export interface PoisoningRow {
-  name: string;
-  poisoning: { kind: string; shareOfTrainingImages: number; attack: string } | null;
-  epochs: number;
-  testAccuracy: number;
-  testMacroF1: number;
-  encryptedAccuracy: number;
-}
-
-/** Clean vs poisoned training runs on the same short schedule. */
-export function poisoningMarkdown(title: string, rows: PoisoningRow[]): string {
-  const clean = rows.find((r) => !r.poisoning);
-  const out = [
-    `# ${title}`,
-    '',
-    'Training-time poisoning: a share of the training images was BPE-encrypted with a run key, attacked in the encrypted domain and decrypted again (what training on encrypted images with poisoned members amounts to); every run uses the same short schedule and seed. Test split, clean images; encrypted = adapted to a fresh random key.',
-    '',
-    '| run | poisoned share of training images | attack on each poisoned image | epochs | test accuracy | change vs clean | macro-F1 | encrypted accuracy |',
-    '|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const delta = clean ? `${((r.testAccuracy - clean.testAccuracy) * 100).toFixed(2)} pt` : '–';
-    out.push(`| ${r.name} | ${r.poisoning ? `${(r.poisoning.shareOfTrainingImages * 100).toFixed(0)} %` : '0 %'} | ${r.poisoning?.attack ?? '–'} | ${r.epochs} | ${(r.testAccuracy * 100).toFixed(2)} % | ${delta} | ${r.testMacroF1.toFixed(4)} | ${(r.encryptedAccuracy * 100).toFixed(2)} % |`);
-  }
-  return out.join('\n') + '\n';
-}

@@ -1,5 +1,7 @@
 /** The report view finds classification reports and training histories wherever they sit in a JSON file. */
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { findReports } from './reportShapes';
 
 describe('findReports', () => {
@@ -41,5 +43,16 @@ describe('findReports', () => {
 
   it('ignores objects that only look similar', () => {
     expect(findReports({ accuracy: 0.9, confusion: 'n/a', history: [{ step: 1 }] }, 'x')).toEqual({ reports: [], histories: [], tables: [] });
+  });
+
+  it('finds something to draw in every committed report under docs/reports (a report the view cannot show is a bug)', () => {
+    const dir = join(__dirname, '../../../docs/reports');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const found = findReports(JSON.parse(readFileSync(join(dir, file), 'utf8')), file);
+      expect(found.reports.length + found.histories.length + found.tables.length, file).toBeGreaterThan(0);
+      if (file.startsWith('poisoning-')) expect(found.tables.map((t) => t.title), file).toEqual([`${file} › settings`, `${file} › runs`]);
+    }
   });
 });
