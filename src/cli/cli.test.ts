@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
+import { poisoningStudyKey } from './commands/train';
 import { encodeRgbPng, decodeRgbPng } from '../image/png';
 import { testImage } from '../cipher/bpe/testVectors';
 
@@ -53,5 +54,11 @@ describe('command line', () => {
     expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', notImage, '--out', join(dir, 'o.png')])).toBe(1);
     expect(stderr.at(-1)).toMatch(/not a PNG, JPEG or DICOM file/);
     expect(stderr.join('\n')).not.toMatch(/\s+at\s+\S+:\d+/);
+  });
+
+  it('derives the poisoning study key from the seed: a resumed run poisons the same way, another seed differently', async () => {
+    const [a, b, c] = await Promise.all([poisoningStudyKey(1), poisoningStudyKey(1), poisoningStudyKey(2)]);
+    expect(a.check).toBe(b.check);
+    expect(a.check).not.toBe(c.check);
   });
 });

@@ -27,7 +27,7 @@ import { releaseModel } from '../../models/training/release';
 import { VARIANTS } from '../../models/training/blockFeatures';
 import type { AugmentationKind } from '../../models/training/augment';
 import { planForKey } from '../../cipher/bpe/plan';
-import { generateKey } from '../../keys/key';
+import { keyFromBytes, type CipherKey } from '../../keys/key';
 
 export async function useWasmBackend(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
@@ -94,8 +94,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     const [kind, share] = poison.split(':');
     const fraction = Number(share);
     if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1)) throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
-    // a run key, generated and discarded: only its effect on the training images matters
-    opts.poison = { kind, fraction, plan: await planForKey(await generateKey()) };
+    opts.poison = { kind, fraction, plan: await planForKey(await poisoningStudyKey(opts.seed)) };
   }
   const stemDir = optionalString(args, 'stem-from');
   if (stemDir) opts.stemFrom = await modelWeights(stemDir);
@@ -116,6 +115,15 @@ export async function run(args: ParsedArgs): Promise<void> {
     caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
   }, log);
   log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
+}
+
+/**
+ * The poisoning study's key: not a user's key, derived from the run's seed so that a run and its
+ * --resume poison the same images the same way (only the key's effect on the training images matters).
+ */
+export async function poisoningStudyKey(seed: number): Promise<CipherKey> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`cipherscan poisoning study key, seed ${seed}`)));
+  return keyFromBytes(bytes, 'imported');
 }
 
 /** A released model's weights as host arrays, labelled by its folder (for --stem-from / --grow-from). */

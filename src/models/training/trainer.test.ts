@@ -7,7 +7,8 @@
  * relative-bias ViT distils from a CNN teacher (hard labels or soft probabilities)
  * and a hybrid ViT starts from the CNN's per-token stem; a deeper ViT grown from
  * a trained one starts with its logits; a run keeping a moving average of its
- * weights validates and releases the average and resumes it.
+ * weights validates and releases the average and resumes it; a poisoned run
+ * changes its training images, the same way on every run of its seed.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ import { createModel } from '../model';
 import { initRelativeBias } from '../relativeBias';
 import { train, type TrainOptions } from './trainer';
 import { loadCheckpoint } from './checkpoint';
+import { planForKey } from '../../cipher/bpe/plan';
+import { generateKey } from '../../keys/key';
 
 const S = 50;
 
@@ -87,6 +90,20 @@ describe('train', () => {
     expect(extended.state.history[4].lr).toBeGreaterThan(extended.state.history[3].lr);
     expect(extended.state.bestValAccuracy).toBeGreaterThanOrEqual(first.state.bestValAccuracy);
   }, 120_000);
+
+  it('poisons the chosen share of training images in the encrypted domain, reproducibly for one seed and plan', async () => {
+    const plan = await planForKey(await generateKey(), { imageSize: S, blockSize: 25 });
+    const lines: string[] = [];
+    const poisoned = (name: string) => train(set, { ...options(join(dir, name)), epochs: 1, poison: { kind: 'bit-flip', fraction: 0.5, plan } }, (l) => lines.push(l));
+    const clean = await train(set, { ...options(join(dir, 'clean1')), epochs: 1 }, () => {});
+    const first = await poisoned('p1');
+    expect(lines).toContain('poisoned 48 of 96 training images (bit-flip in the encrypted domain)');
+    // the images changed: the same seed trains differently (the test fails if the poisoned pixels are dropped)
+    expect(first.state.history[0].trainLoss).not.toBe(clean.state.history[0].trainLoss);
+    // and the same images changed the same way: a rerun (or a resume) sees the same data
+    const second = await poisoned('p2');
+    expect(second.state.history[0].trainLoss).toBe(first.state.history[0].trainLoss);
+  }, 60_000);
 
   it('with a weight average: validates and releases the average, checkpoints it, resumes from it', async () => {
     const quiet = () => {};
