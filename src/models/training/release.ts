@@ -54,7 +54,6 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
   const params = Object.values(r.best).reduce((s, t) => s + t.data.length, 0);
   const epochs = r.state.history.length;
   const variants = r.options.variants ?? VARIANTS;
-  const randomAffine = variants > VARIANTS; // variants past the fixed ones are random affine (blockFeatures.ts)
   const card = {
     name: r.name,
     architecture: r.config.architecture,
@@ -81,7 +80,7 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       labelSmoothing: r.options.labelSmoothing,
       cutMix: r.options.cutMix ?? 0,
       augmentation: r.options.augmentation,
-      method: `patch embedding set by PCA whitening of training blocks (${r.config.embedDim ?? r.config.width} components${r.config.exactEmbedding ? ', exact integer form' : ''}) and kept fixed${r.config.embedDim ? `; per-token stem to width ${r.config.width}${r.options.stemFrom ? `, initialised from the stem of ${r.options.stemFrom.label}` : ''}` : ''}${startedFrom(r)}; the rest trained on precomputed block features of ${variants} geometric variants per image (MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) with exact brightness/contrast augmentation on the features${r.options.weightAverage ? `; validated and released: the moving average of the weights (decay ${r.options.weightAverage} per step, ramped up as (1 + step) / (10 + step))` : ''}${r.viewSelection?.chosen ? `; test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)` : ''}`,
+      method: methodLine(r, variants),
       viewEnsemble: r.viewSelection ?? null,
       distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: r.options.distillTemperature ? `class probabilities of the teacher (temperature ${r.options.distillTemperature}) on the same augmented batch` : 'hard labels of the teacher on the same augmented batch' } : null,
       seed: r.options.seed,
@@ -107,13 +106,30 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
   return card;
 }
 
+/** The card's method line: one clause per choice the run made, in the order they act on an image. */
+function methodLine(r: ReleaseInput, variants: number): string {
+  const { config: c, options: o } = r;
+  const randomAffine = variants > VARIANTS; // variants past the fixed ones are random affine (blockFeatures.ts)
+  const clauses = [
+    `patch embedding set by PCA whitening of training blocks (${c.embedDim ?? c.width} components${c.exactEmbedding ? ', exact integer form' : ''}) and kept fixed`,
+    c.embedDim && `per-token stem to width ${c.width}${o.stemFrom ? `, initialised from the stem of ${o.stemFrom.label}` : ''}`,
+    startedFrom(r),
+    `the rest trained on precomputed block features of ${variants} geometric variants per image ` +
+      `(MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) ` +
+      'with exact brightness/contrast augmentation on the features',
+    o.weightAverage && `validated and released: the moving average of the weights (decay ${o.weightAverage} per step, ramped up as (1 + step) / (10 + step))`,
+    r.viewSelection?.chosen && `test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)`,
+  ];
+  return clauses.filter(Boolean).join('; ');
+}
+
 /** The method's words for a --grow-from start: grown (new blocks) or continued (same depth). */
-function startedFrom(r: ReleaseInput): string {
-  if (!r.options.growFrom) return '';
+function startedFrom(r: ReleaseInput): string | undefined {
+  if (!r.options.growFrom) return undefined;
   const added = (r.state.options.growFrom as { addedBlocks?: number } | undefined)?.addedBlocks;
   return added === 0
-    ? `; continued from every weight of ${r.options.growFrom.label} (same depth)`
-    : `; grown from ${r.options.growFrom.label} (every weight copied, blocks past its depth started as identities)`;
+    ? `continued from every weight of ${r.options.growFrom.label} (same depth)`
+    : `grown from ${r.options.growFrom.label} (every weight copied, blocks past its depth started as identities)`;
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
