@@ -107,7 +107,7 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   // The DICOM's identifying attributes are flagged by name.
   await selectFile(page, dicomFile.id);
   if ((dicomFile.identifying ?? []).length > 0) {
-    await expect(page.getByTestId('phi-warning')).toContainText('This file contains patient identifiers');
+    await expect(page.getByTestId('phi-warning')).toContainText('that can identify the patient or the scan');
     await expect(page.getByTestId('phi-warning')).toContainText(dicomFile.identifying![0]);
   }
 

@@ -108,12 +108,32 @@ describe('synthetic DICOM through the whole decoder', () => {
     await expect(decodeDicom(syntheticDicom(bad))).rejects.toThrow('starts with a linear segment');
   });
 
+  it('covers the whole of table E.1-1: rarer rows, overlay comments and curve data in any of their repeating groups', async () => {
+    const pixels = imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) });
+    const elements: SyntheticElement[] = [
+      ...pixels,
+      // rows the earlier 131-row list lacked: Acquisition Comments (X), Branch of Service (X), Verifying Observer Name (D)
+      { tag: [0x0018, 0x4000], vr: 'LT', value: 'scanned by Dr Who' },
+      { tag: [0x0010, 0x1081], vr: 'LO', value: 'Navy' },
+      { tag: [0x0040, 0xa075], vr: 'PN', value: 'Smith^J' },
+      // overlay comments in the second overlay group (6002), curve data in the fourth curve group (5006)
+      { tag: [0x6002, 0x4000], vr: 'LT', value: 'J. Doe, left' },
+      { tag: [0x5006, 0x3000], vr: 'OW', value: new Uint8Array([1, 2]) },
+      // not a repeating group: odd group 6001 is private, counted as such and not named
+      { tag: [0x6001, 0x0010], vr: 'LO', value: 'VENDOR' },
+    ];
+    const decoded = await decodeDicom(syntheticDicom(elements));
+    expect(decoded.dicom?.identifyingAttributes).toEqual(['MediaStorageSOPInstanceUID', 'BranchOfService', 'AcquisitionComments', 'VerifyingObserverName', 'CurveData', 'OverlayComments']);
+    expect(JSON.stringify(decoded.dicom)).not.toMatch(/Who|Navy|Smith|Doe|VENDOR/);
+    expect(decoded.dicom?.hiddenIdentifierRisks).toMatchObject({ overlayPlanes: 0, privateAttributes: 1 });
+  });
+
   it('names identifying attributes inside sequence items too, never their values', async () => {
     const pixels = imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) });
     const elements: SyntheticElement[] = [
       ...pixels,
       { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
-      // Request Attributes Sequence (not itself listed) > Requested Procedure ID, and two levels down Patient Name again
+      // Request Attributes Sequence > Requested Procedure ID, and two levels down Patient Name again
       {
         tag: [0x0040, 0x0275], vr: 'SQ', value: [[
           { tag: [0x0040, 0x1001], vr: 'SH', value: 'RP-77' },
@@ -124,10 +144,10 @@ describe('synthetic DICOM through the whole decoder', () => {
       { tag: [0x0008, 0x1111], vr: 'SQ', value: [[{ tag: [0x0008, 0x0080], vr: 'LO', value: '  ' }]] },
     ];
     const decoded = await decodeDicom(syntheticDicom(elements));
-    // the two sequences are listed themselves (table E.1-1); in table order, then the nested ones
+    // the sequences are listed themselves (table E.1-1), so is the file meta's instance UID; in tag order, then the nested ones
     expect(decoded.dicom?.identifyingAttributes).toEqual([
-      'PatientName', 'ReferencedPerformedProcedureStepSequence', 'RequestAttributesSequence',
-      'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)', 'ReferencedStudySequence (in a sequence)',
+      'MediaStorageSOPInstanceUID', 'ReferencedPerformedProcedureStepSequence', 'PatientName', 'RequestAttributesSequence',
+      'ReferencedStudySequence (in a sequence)', 'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)',
     ]);
     expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|RP-77|ID-5/);
     expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({ burnedInAnnotation: false, overlayPlanes: 0, privateAttributes: 0 });

@@ -82,7 +82,7 @@ export function ScanDetails() {
       )}
       {identifying.length > 0 && (
         <p className="phi-warning" role="note" data-testid="phi-warning">
-          This file contains patient identifiers: {identifying.join(', ')}. They are never exported.
+          This file contains {identifying.length === 1 ? 'an attribute' : `${identifying.length} attributes`} that can identify the patient or the scan (DICOM PS3.15 table E.1-1): {identifying.join(', ')}. They are never exported.
         </p>
       )}
       {risks?.burnedInAnnotation && (
