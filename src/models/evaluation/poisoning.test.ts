@@ -19,12 +19,12 @@ describe('poisoningReport', () => {
     expect(report.seeds).toEqual([1, 2, 3]);
     expect(report.runs.map((r) => r.name)).toEqual(['clean-s1', 'clean-s2', 'clean-s3', 'bf10-s1', 'bf10-s2', 'bf10-s3']);
     const [clean, bf] = report.settings;
-    expect(clean).toMatchObject({ setting: 'clean', seeds: 3, lowest: 0.7, highest: 0.9 });
+    expect(clean).toMatchObject({ setting: 'clean', seeds: 3, lowestAccuracy: 0.7, highestAccuracy: 0.9 });
     expect(clean.accuracy).toBeCloseTo(0.8, 12);
     expect(clean.accuracySd).toBeCloseTo(0.1, 12);
     expect(bf.setting).toBe('bit-flip 10 %');
-    expect(bf.changeVsClean).toBeCloseTo(-0.02, 12);
-    expect(bf.changeHalfWidth95).toBeCloseTo(0, 12);
+    expect(bf.accuracyChangeVsClean).toBeCloseTo(-0.02, 12);
+    expect(bf.accuracyChangeHalfWidth95).toBeCloseTo(0, 12);
     expect(poisoningMarkdown(report)).toContain('| bit-flip 10 % | 10 % | bit 7 XOR on 10 % of the encrypted values | 3 | 78.00 % ± 10.00 | 68.00 % – 88.00 % | -2.00 pt ± 0.00 | lower than clean |');
   });
 
@@ -35,17 +35,17 @@ describe('poisoningReport', () => {
     ];
     const s = poisoningReport('t', runs).settings[1];
     // differences +2 and -1 points: mean +0.5, sd 2.12, half-width 12.706 * 2.12 / sqrt(2) = 19.06 points
-    expect(s.changeVsClean).toBeCloseTo(0.005, 12);
-    expect(s.changeHalfWidth95).toBeCloseTo(0.1906, 3);
+    expect(s.accuracyChangeVsClean).toBeCloseTo(0.005, 12);
+    expect(s.accuracyChangeHalfWidth95).toBeCloseTo(0.1906, 3);
     expect(poisoningMarkdown(poisoningReport('t', runs))).toContain('within seed noise');
     const single = poisoningReport('t', [runFromCard('c1', card(1, 0.8)), runFromCard('g1', card(1, 0.7, bitFlip(0.2)))]);
-    expect(single.settings[1].changeHalfWidth95).toBeNull();
+    expect(single.settings[1].accuracyChangeHalfWidth95).toBeNull();
     expect(poisoningMarkdown(single)).toContain('one seed: cannot tell');
   });
 
   it('has no change vs clean without clean runs', () => {
     const s = poisoningReport('t', [runFromCard('g1', card(1, 0.7, bitFlip(0.2)))]).settings[0];
-    expect(s.changeVsClean).toBeNull();
+    expect(s.accuracyChangeVsClean).toBeNull();
     expect(s.accuracySd).toBeNull();
   });
 });

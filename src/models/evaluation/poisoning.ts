@@ -32,12 +32,14 @@ export interface PoisoningSetting {
   /** mean test accuracy over the seeds */
   accuracy: number;
   accuracySd: number | null;
-  lowest: number;
-  highest: number;
+  lowestAccuracy: number;
+  highestAccuracy: number;
   /** mean over seeds of (this setting's accuracy - the clean run's of the same seed); null without clean runs */
-  changeVsClean: number | null;
+  accuracyChangeVsClean: number | null;
   /** half-width of the 95 % t-interval of that mean; null with fewer than two paired seeds */
-  changeHalfWidth95: number | null;
+  accuracyChangeHalfWidth95: number | null;
+  /** "within seed noise", "lower than clean", ...: an effect only where the interval excludes zero */
+  reading: string;
   macroF1: number;
   encryptedAccuracy: number;
 }
@@ -93,20 +95,21 @@ export function poisoningReport(title: string, runs: PoisoningRun[]): PoisoningR
     const accuracies = group.map((r) => r.accuracy);
     const changes = group.filter((r) => cleanBySeed.has(r.seed)).map((r) => r.accuracy - cleanBySeed.get(r.seed)!);
     const changeSd = sampleSd(changes);
-    return {
+    const figures: Omit<PoisoningSetting, 'reading'> = {
       setting,
       poisonedShare: group[0].poisonedShare,
       attack: group[0].attack,
       seeds: group.length,
       accuracy: mean(accuracies),
       accuracySd: sampleSd(accuracies),
-      lowest: Math.min(...accuracies),
-      highest: Math.max(...accuracies),
-      changeVsClean: changes.length ? mean(changes) : null,
-      changeHalfWidth95: changeSd === null ? null : (t95(changes.length - 1) * changeSd) / Math.sqrt(changes.length),
+      lowestAccuracy: Math.min(...accuracies),
+      highestAccuracy: Math.max(...accuracies),
+      accuracyChangeVsClean: changes.length ? mean(changes) : null,
+      accuracyChangeHalfWidth95: changeSd === null ? null : (t95(changes.length - 1) * changeSd) / Math.sqrt(changes.length),
       macroF1: mean(group.map((r) => r.macroF1)),
       encryptedAccuracy: mean(group.map((r) => r.encryptedAccuracy)),
     };
+    return { ...figures, reading: reading(figures) };
   });
   const unique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
   return { title, epochs: unique(runs.map((r) => r.epochs)), seeds: unique(runs.map((r) => r.seed)), settings, runs: sorted };
@@ -116,11 +119,11 @@ const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 const pt = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pt`;
 
 /** Whether a setting's interval excludes zero: the only case the report calls an effect. */
-function verdict(s: PoisoningSetting): string {
-  if (s.changeVsClean === null || s.poisonedShare === 0) return '–';
-  if (s.changeHalfWidth95 === null) return 'one seed: cannot tell';
-  if (Math.abs(s.changeVsClean) <= s.changeHalfWidth95) return 'within seed noise';
-  return s.changeVsClean < 0 ? 'lower than clean' : 'higher than clean';
+function reading(s: Omit<PoisoningSetting, 'reading'>): string {
+  if (s.accuracyChangeVsClean === null || s.poisonedShare === 0) return '–';
+  if (s.accuracyChangeHalfWidth95 === null) return 'one seed: cannot tell';
+  if (Math.abs(s.accuracyChangeVsClean) <= s.accuracyChangeHalfWidth95) return 'within seed noise';
+  return s.accuracyChangeVsClean < 0 ? 'lower than clean' : 'higher than clean';
 }
 
 export function poisoningMarkdown(report: PoisoningReport): string {
@@ -136,8 +139,8 @@ export function poisoningMarkdown(report: PoisoningReport): string {
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of report.settings) {
-    const change = s.changeVsClean === null || s.poisonedShare === 0 ? '–' : `${pt(s.changeVsClean)}${s.changeHalfWidth95 === null ? '' : ` ± ${(s.changeHalfWidth95 * 100).toFixed(2)}`}`;
-    out.push(`| ${s.setting} | ${(s.poisonedShare * 100).toFixed(0)} % | ${s.attack} | ${s.seeds} | ${pct(s.accuracy)}${s.accuracySd === null ? '' : ` ± ${(s.accuracySd * 100).toFixed(2)}`} | ${pct(s.lowest)} – ${pct(s.highest)} | ${change} | ${verdict(s)} | ${s.macroF1.toFixed(4)} | ${pct(s.encryptedAccuracy)} |`);
+    const change = s.accuracyChangeVsClean === null || s.poisonedShare === 0 ? '–' : `${pt(s.accuracyChangeVsClean)}${s.accuracyChangeHalfWidth95 === null ? '' : ` ± ${(s.accuracyChangeHalfWidth95 * 100).toFixed(2)}`}`;
+    out.push(`| ${s.setting} | ${(s.poisonedShare * 100).toFixed(0)} % | ${s.attack} | ${s.seeds} | ${pct(s.accuracy)}${s.accuracySd === null ? '' : ` ± ${(s.accuracySd * 100).toFixed(2)}`} | ${pct(s.lowestAccuracy)} – ${pct(s.highestAccuracy)} | ${change} | ${s.reading} | ${s.macroF1.toFixed(4)} | ${pct(s.encryptedAccuracy)} |`);
   }
   out.push('', '## Runs', '', '| run | setting | seed | epochs | test accuracy | macro-F1 | encrypted accuracy |', '|---|---|---|---|---|---|---|');
   for (const r of report.runs) out.push(`| ${r.name} | ${r.setting} | ${r.seed} | ${r.epochs} | ${pct(r.accuracy)} | ${r.macroF1.toFixed(4)} | ${pct(r.encryptedAccuracy)} |`);

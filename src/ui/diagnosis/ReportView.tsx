@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ModelEntry } from '../../diagnosis/registry';
 import { LineChart, type Series } from './LineChart';
 import { loadCommittedReports, loadModelCards, type FoundHistory, type FoundReport, type FoundTable, type ReportSource } from './reportData';
+import { formatCell } from './reportShapes';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -69,12 +70,6 @@ function ReportBlock({ report }: { report: FoundReport }) {
   );
 }
 
-function cell(v: string | number | undefined): string {
-  if (v === undefined) return '–';
-  if (typeof v === 'string') return v;
-  return Number.isInteger(v) ? String(v) : v.toFixed(4);
-}
-
 function TableBlock({ table }: { table: FoundTable }) {
   return (
     <div className="report-block" data-testid="report-table">
@@ -85,7 +80,7 @@ function TableBlock({ table }: { table: FoundTable }) {
         </thead>
         <tbody>
           {table.rows.map((r, i) => (
-            <tr key={i}>{table.columns.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+            <tr key={i}>{table.columns.map((c) => <td key={c}>{formatCell(c, r[c])}</td>)}</tr>
           ))}
         </tbody>
       </table>

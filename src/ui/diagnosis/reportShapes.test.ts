@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findReports } from './reportShapes';
+import { findReports, formatCell } from './reportShapes';
 
 describe('findReports', () => {
   it('finds nested reports with ROC points and a training history, labelled by path', () => {
@@ -54,5 +54,17 @@ describe('findReports', () => {
       expect(found.reports.length + found.histories.length + found.tables.length, file).toBeGreaterThan(0);
       if (file.startsWith('poisoning-')) expect(found.tables.map((t) => t.title), file).toEqual([`${file} › settings`, `${file} › runs`]);
     }
+  });
+
+  it('formats table cells by column: accuracies in %, their spreads and changes in points, the rest as numbers', () => {
+    expect(formatCell('accuracy', 0.80516)).toBe('80.52 %');
+    expect(formatCell('agreementWithClean', 1)).toBe('100.00 %');
+    expect(formatCell('encryptedAccuracy', 0.5)).toBe('50.00 %');
+    expect(formatCell('accuracySd', 0.0123)).toBe('1.23 pt');
+    expect(formatCell('accuracyChangeVsClean', -0.027)).toBe('-2.70 pt');
+    expect(formatCell('macroF1', 0.78136)).toBe('0.7814');
+    expect(formatCell('seeds', 3)).toBe('3');
+    expect(formatCell('setting', 'clean')).toBe('clean');
+    expect(formatCell('accuracy', undefined)).toBe('–');
   });
 });

@@ -124,3 +124,14 @@ export function findReports(root: Json, label: string): { reports: FoundReport[]
   return { reports, histories, tables };
 }
 
+/**
+ * A table cell as text: accuracies and agreements (the column says so) as
+ * percentages, their spreads and changes in percentage points, other numbers
+ * as they are (4 decimals).
+ */
+export function formatCell(column: string, v: string | number | undefined): string {
+  if (v === undefined) return '–';
+  if (typeof v === 'string') return v;
+  if (/accuracy|agreement/i.test(column)) return /sd$|change|halfwidth/i.test(column) ? `${(v * 100).toFixed(2)} pt` : `${(v * 100).toFixed(2)} %`;
+  return Number.isInteger(v) ? String(v) : v.toFixed(4);
+}
