@@ -253,6 +253,29 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
   expect(second!.base64).not.toBe(first!.base64);
 });
 
+test('a DICOM with several windows: each, and the full range, can be chosen; the image shown follows', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  // three Window Center/Width pairs in this sample (pydicom's test files)
+  await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm'));
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  const [file] = await page.evaluate(() => window.__cipherscan.files());
+  expect(file.voi).toBe(0);
+  expect(file.voiChoices).toHaveLength(4);
+  expect(file.voiChoices![3]).toBe('full range of the frame');
+  await expect(page.getByTestId('voi-picker').locator('option')).toHaveCount(4);
+  const first = await pixels(page, 'original');
+  await page.getByTestId('voi-picker').selectOption('3');
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.voi), { timeout: 60_000 }).toBe(3);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  const range = await pixels(page, 'original');
+  expect(range!.base64).not.toBe(first!.base64);
+  // back to the default: the same pixels as at first
+  await page.getByTestId('voi-picker').selectOption('0');
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.voi), { timeout: 60_000 }).toBe(0);
+  await expect.poll(async () => (await pixels(page, 'original'))?.base64).toBe(first!.base64);
+});
+
 test('a DICOM with private vendor attributes: they are counted in the scan details, the identifiers named', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');

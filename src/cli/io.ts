@@ -2,11 +2,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { encode as encodePng } from 'fast-png';
-import { decodeImageFile, type DecodedImage } from '../decode';
+import { decodeImageFile, type DecodedImage, type DecodeOptions } from '../decode';
 import type { RgbImage } from '../image/rgb';
 import { type CipherKey } from '../keys/key';
 import { importKeyFile, keyFileNeedsPassphrase } from '../keys/keyFile';
-import { UsageError } from './args';
+import { optionalString, UsageError, type ParsedArgs } from './args';
 
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
@@ -17,8 +17,23 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-export async function loadImage(path: string, frame?: number): Promise<DecodedImage> {
-  return decodeImageFile(await readInput(path), basename(path), { frame });
+export async function loadImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  return decodeImageFile(await readInput(path), basename(path), options);
+}
+
+/**
+ * --frame N and --window N: which frame of a multi-frame DICOM, and which of a grey
+ * DICOM's windows / VOI LUTs / full range (`cipherscan info` lists them), both from 0.
+ */
+export function decodeOptionsFrom(args: ParsedArgs): DecodeOptions {
+  const whole = (name: string): number | undefined => {
+    const text = optionalString(args, name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number from 0, got "${text}"`);
+    return value;
+  };
+  return { frame: whole('frame'), voi: whole('window') };
 }
 
 export async function writePng(path: string, image: RgbImage): Promise<void> {

@@ -35,6 +35,10 @@ export interface DicomSummary {
   /** burned-in text, overlays, private attributes: counted, never read */
   hiddenIdentifierRisks?: HiddenIdentifierRisks;
   window?: { center: number; width: number; source: 'file' | 'computed' };
+  /** grey images: the file's windows, its VOI LUTs and the full range, as labels (the default first) */
+  voiChoices?: string[];
+  /** the index into voiChoices shown */
+  voi?: number;
   /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
   lookupTables?: { modality?: LutSummary; voi?: LutSummary };
   /** colour model of DecodedImage.raw after decompression (may differ from photometricInterpretation) */
@@ -64,4 +68,6 @@ export interface DecodedImage {
 
 export interface DecodeOptions {
   frame?: number;
+  /** DICOM grey images: which of DicomSummary.voiChoices maps values to grey (0, the default, when absent) */
+  voi?: number;
 }

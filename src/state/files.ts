@@ -26,6 +26,8 @@ export interface ScanFile {
   error?: string;
   /** frame asked for (multi-frame DICOM) */
   frame: number;
+  /** grey mapping asked for (DICOM: an index into DicomSummary.voiChoices) */
+  voi: number;
   decoded?: DecodedImage;
   modelInput?: RgbImage;
   decodeMs?: number;
@@ -59,7 +61,7 @@ export const useFiles = create<FilesState>()((set, get) => ({
     let n = get().nextNumber;
     const added: ScanFile[] = items.map((item) => {
       const id = `scan-${n++}`;
-      return { ...item, id, label: item.synthetic ? `${id}-synthetic` : id, status: 'queued', frame: 0 };
+      return { ...item, id, label: item.synthetic ? `${id}-synthetic` : id, status: 'queued', frame: 0, voi: 0 };
     });
     set((s) => ({ files: [...s.files, ...added], nextNumber: n, selectedId: s.selectedId ?? added[0]?.id ?? null }));
     return added;

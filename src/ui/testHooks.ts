@@ -38,7 +38,7 @@ export interface CipherScanHooks {
   readonly computePath: string | null;
   readonly computeDetail: string | null;
   readonly keyCheck: string | null;
-  files(): Array<{ id: string; label: string; status: string; error?: string; format?: string; frames?: number; frame?: number; identifying?: string[] }>;
+  files(): Array<{ id: string; label: string; status: string; error?: string; format?: string; frames?: number; frame?: number; voi?: number; voiChoices?: string[]; identifying?: string[] }>;
   selected(): string | null;
   getPixels(view: HookView): { width: number; height: number; base64: string } | null;
   metrics(view: 'encrypted' | 'attacked'): Record<string, number> | null;
@@ -66,6 +66,8 @@ export function installTestHooks(): void {
         format: f.decoded?.format,
         frames: f.decoded?.frames,
         frame: f.decoded?.frame,
+        voi: f.decoded?.dicom?.voi,
+        voiChoices: f.decoded?.dicom?.voiChoices,
         identifying: f.decoded?.dicom?.identifyingAttributes,
       })),
     selected: () => useFiles.getState().selectedId,

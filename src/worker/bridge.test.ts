@@ -52,8 +52,8 @@ describe('WorkerBridge', () => {
     const { factory } = fakeWorkerFactory(log);
     const bridge = new WorkerBridge(factory);
     bridges.push(bridge);
-    const a = bridge.call('decode', [new Uint8Array(1), 'a', 0, 30]);
-    const b = bridge.call('decode', [new Uint8Array(1), 'b', 0, 1]);
+    const a = bridge.call('decode', [new Uint8Array(1), 'a', {}, 30]);
+    const b = bridge.call('decode', [new Uint8Array(1), 'b', {}, 1]);
     await Promise.all([a, b]);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
   });
@@ -71,11 +71,11 @@ describe('WorkerBridge', () => {
     const bridge = new WorkerBridge(factory);
     bridges.push(bridge);
     const controller = new AbortController();
-    const slow = bridge.call('decode', [new Uint8Array(1), 'slow', 0, 5_000], { signal: controller.signal });
+    const slow = bridge.call('decode', [new Uint8Array(1), 'slow', {}, 5_000], { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(slow).rejects.toBeInstanceOf(AbortError);
     expect(bridge.alive).toBe(false);
-    const next = await bridge.call('decode', [new Uint8Array(1), 'next', 0, 1]);
+    const next = await bridge.call('decode', [new Uint8Array(1), 'next', {}, 1]);
     expect(next.decoded).toEqual({ name: 'next' });
     expect(created()).toBe(2);
   });
@@ -87,7 +87,7 @@ describe('WorkerBridge', () => {
     bridges.push(bridge);
     const controller = new AbortController();
     controller.abort();
-    await expect(bridge.call('decode', [new Uint8Array(1), 'never', 0, 1], { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(bridge.call('decode', [new Uint8Array(1), 'never', {}, 1], { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
     expect(log).toEqual([]);
   });
 

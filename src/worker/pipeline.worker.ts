@@ -11,7 +11,7 @@ import { runAttack, type AttackInput, type AttackKind, type AttackResult } from 
 import { demonstrateBitFlip, type BitFlipDemonstration } from '../cipher/package';
 import { decodeImageFile } from '../decode';
 import { leakageMetrics, type LeakageMetrics } from '../metrics';
-import type { DecodedImage } from '../decode/types';
+import type { DecodedImage, DecodeOptions } from '../decode/types';
 import type { RgbImage } from '../image/rgb';
 import { toModelInput } from '../image/resize';
 import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../keys/key';
@@ -34,10 +34,10 @@ function rethrowPlain(err: unknown): never {
 }
 
 const api = {
-  async decode(bytes: Uint8Array, name: string, frame: number, modelSize: number): Promise<DecodeResult> {
+  async decode(bytes: Uint8Array, name: string, options: DecodeOptions, modelSize: number): Promise<DecodeResult> {
     const t0 = performance.now();
     try {
-      const decoded = await decodeImageFile(bytes, name, { frame });
+      const decoded = await decodeImageFile(bytes, name, options);
       const modelInput = toModelInput(decoded.image, modelSize);
       const result: DecodeResult = { decoded, modelInput, ms: performance.now() - t0 };
       // Move the two pixel arrays this module made or owns whole; `raw` may be a view into a codec's

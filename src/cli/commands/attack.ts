@@ -1,7 +1,7 @@
 /**
  * `cli attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian
  *   --key KEY.json --in FILE [--known FILE] [--bit 7 --fraction 0.1 --mu 0 --sigma 20 --seed 1]
- *   [--frame N] [--image-size 200] [--block-size 25] [--out ATTACKED.png] [--json]`
+ *   [--frame N] [--window N] [--image-size 200] [--block-size 25] [--out ATTACKED.png] [--json]`
  *
  * Loads --in as the 200x200 model input, encrypts it with the key, runs the
  * attack and prints the leakage metrics against the original (and the note).
@@ -11,7 +11,7 @@
  * never pixels, never key material.
  */
 import { type ParsedArgs, UsageError, flag, optionalNumber, optionalString, requireOption } from '../args';
-import { loadImage, loadKey, writePng } from '../io';
+import { decodeOptionsFrom, loadImage, loadKey, writePng } from '../io';
 import { toModelInput } from '../../image/resize';
 import { encryptImage } from '../../cipher/bpe/bpe';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey } from '../../cipher/bpe/plan';
@@ -39,8 +39,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
   };
   const plan = await planForKey(key, geometry);
-  const frame = optionalNumber(args, 'frame', 0);
-  const original = toModelInput((await loadImage(requireOption(args, 'in'), frame)).image, geometry.imageSize);
+  const original = toModelInput((await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args))).image, geometry.imageSize);
   const encrypted = encryptImage(plan, original);
 
   const input: AttackInput = { original, encrypted, plan, blockSize: geometry.blockSize };

@@ -1,5 +1,5 @@
 /**
- * `cipherscan diagnose --model DIR --in FILE [--key KEY.json] [--frame N] [--json]`
+ * `cipherscan diagnose --model DIR --in FILE [--key KEY.json] [--frame N] [--window N] [--json]`
  * One scan through a trained model, as the web page does it: the plain model on
  * the original model input and, with a key, the key-adapted model on the
  * BPE-encrypted image (class, probabilities, logits, latency, agreement).
@@ -10,8 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
-import { loadImage, loadKey } from '../io';
+import { flag, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { decodeOptionsFrom, loadImage, loadKey } from '../io';
 import { toModelInput } from '../../image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../diagnosis/session';
 
@@ -41,7 +41,7 @@ export async function run(args: ParsedArgs): Promise<void> {
         }
       },
     });
-    const decoded = await loadImage(input, optionalNumber(args, 'frame', 0));
+    const decoded = await loadImage(input, decodeOptionsFrom(args));
     const image = toModelInput(decoded.image, 200);
     const classes = info.classes;
     let out: Record<string, unknown>;

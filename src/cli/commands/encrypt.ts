@@ -1,7 +1,7 @@
-/** `cli encrypt --key KEY.json --in FILE --out OUT.png [--frame N] [--image-size 200] [--block-size 25]` */
+/** `cli encrypt --key KEY.json --in FILE --out OUT.png [--frame N] [--window N] [--image-size 200] [--block-size 25]` */
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, optionalNumber, optionalString, requireOption } from '../args';
-import { loadImage, loadKey } from '../io';
+import { decodeOptionsFrom, loadImage, loadKey } from '../io';
 import { toModelInput } from '../../image/resize';
 import { encryptImage } from '../../cipher/bpe/bpe';
 import { encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
@@ -14,9 +14,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
   };
   const plan = await planForKey(key, geometry);
-  const decoded = await loadImage(requireOption(args, 'in'), optionalNumber(args, 'frame', 0));
+  const decoded = await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args));
   const encrypted = encryptImage(plan, toModelInput(decoded.image, geometry.imageSize));
   const out = requireOption(args, 'out');
   await writeFile(out, encodeEncryptedPng(encrypted, key, geometry));
-  console.log(JSON.stringify({ written: out, scheme: plan.version, ...geometry, frame: decoded.frame, frames: decoded.frames }));
+  console.log(JSON.stringify({ written: out, scheme: plan.version, ...geometry, frame: decoded.frame, frames: decoded.frames, ...(decoded.dicom?.voiChoices ? { window: decoded.dicom.voiChoices[decoded.dicom.voi ?? 0] } : {}) }));
 }

@@ -49,6 +49,17 @@ describe('cli info', () => {
     expect(out).toMatchObject({ frames: 15, frame: 3, modality: 'RTDOSE' });
   });
 
+  it('lists the grey-level choices and takes --window', async () => {
+    const path = `${SAMPLES}/J2K_pixelrep_mismatch.dcm`;
+    const first = await info([path]);
+    expect(first.windowChoices).toHaveLength(4);
+    expect(first).toMatchObject({ windowChosen: 0, window: { source: 'file' } });
+    const range = await info([path, '--window', '3']);
+    expect(range).toMatchObject({ windowChosen: 3, window: { source: 'computed' } });
+    await expect(info([path, '--window', '4'])).rejects.toThrow(/display choice 4 does not exist \(this file offers 4/);
+    await expect(info([path, '--window', '-1'])).rejects.toThrow(/whole number from 0/);
+  });
+
   it('fails with one line naming the file', async () => {
     await expect(info([`${SAMPLES}/MR_truncated.dcm`])).rejects.toThrow(/^MR_truncated\.dcm: truncated file$/);
     await expect(info([])).rejects.toThrow(/needs a FILE/);

@@ -1,22 +1,20 @@
 /**
- * `cli info FILE [--frame N]`: one JSON object describing an image or DICOM file:
+ * `cli info FILE [--frame N] [--window N]`: one JSON object describing an image or DICOM file:
  * name, format, size, dimensions, modality, transfer syntax, frames, bits,
- * photometric interpretation, display window, and the NAMES of identifying
+ * photometric interpretation, display window (and the grey-level choices --window
+ * picks from), and the NAMES of identifying
  * attributes present. It must never print an attribute value or a pixel.
  */
 import { basename } from 'node:path';
-import { type ParsedArgs, UsageError, optionalString } from '../args';
+import { type ParsedArgs, UsageError } from '../args';
 import { DecodeError, decodeImageFile } from '../../decode';
-import { readInput } from '../io';
+import { decodeOptionsFrom, readInput } from '../io';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [path] = args.positionals;
   if (!path) throw new UsageError('info needs a FILE');
-  const frameText = optionalString(args, 'frame');
-  const frame = frameText === undefined ? undefined : Number(frameText);
-  if (frame !== undefined && !Number.isInteger(frame)) throw new UsageError(`--frame must be a whole number, got "${frameText}"`);
   const bytes = await readInput(path);
-  const decoded = await decodeImageFile(bytes, basename(path), { frame }).catch((err: unknown) => {
+  const decoded = await decodeImageFile(bytes, basename(path), decodeOptionsFrom(args)).catch((err: unknown) => {
     // Name the file in the one-line error: the user may be running info over a folder.
     throw err instanceof DecodeError ? new DecodeError(`${basename(path)}: ${err.message}`, basename(path)) : err;
   });
@@ -37,6 +35,8 @@ export async function run(args: ParsedArgs): Promise<void> {
           samplesPerPixel: dicom.samplesPerPixel,
           photometric: dicom.photometricInterpretation,
           window: dicom.window ?? null,
+          windowChoices: dicom.voiChoices ?? null,
+          windowChosen: dicom.voi ?? null,
           identifyingAttributes: dicom.identifyingAttributes,
           hiddenIdentifierRisks: dicom.hiddenIdentifierRisks ?? null,
         }

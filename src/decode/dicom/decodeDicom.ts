@@ -38,7 +38,7 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
   const syntax = transferSyntaxFor(transferSyntaxUid);
   const pixelData = findPixelData(dataSet);
   const encoding = requireDecodable(syntax);
-  const attrs = countFramesIfMalformed(readImageAttributes(dataSet), pixelData, dataSet, encoding);
+  const attrs = countFramesIfMalformed(readImageAttributes(dataSet, options.voi ?? 0), pixelData, dataSet, encoding);
   const frame = options.frame ?? 0;
   if (!Number.isInteger(frame) || frame < 0 || frame >= attrs.frames) {
     throw new DecodeError(`frame ${frame} does not exist (this file has ${attrs.frames} frame${attrs.frames === 1 ? '' : 's'}, numbered from 0)`);
@@ -60,6 +60,7 @@ async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): 
     identifyingAttributes: identifyingAttributesIn(dataSet),
     hiddenIdentifierRisks: hiddenIdentifierRisks(dataSet),
     window: display.window,
+    ...(attrs.voiChoices ? { voiChoices: attrs.voiChoices, voi: attrs.voi } : {}),
     ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
     rawPhotometricInterpretation: photometric,
   };

@@ -5,7 +5,7 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { DecodeError } from '../errors';
-import { readModalityLut, readVoiLut, type LookupTable } from './lookupTables';
+import { readModalityLut, readVoiLut, voiLutExplanations, type LookupTable } from './lookupTables';
 
 export interface ImageAttributes {
   rows: number;
@@ -24,18 +24,28 @@ export interface ImageAttributes {
   framesMalformed: boolean;
   rescaleSlope: number;
   rescaleIntercept: number;
-  /** first WindowCenter/WindowWidth pair in the file, if usable */
+  /** the WindowCenter/WindowWidth pair chosen (voiChoices), if a window was */
   window?: { center: number; width: number };
-  /** Modality LUT Sequence (first item): replaces rescale slope/intercept */
+  /** Modality LUT Sequence (first item; the standard allows one): replaces rescale slope/intercept */
   modalityLut?: LookupTable;
-  /** VOI LUT Sequence (first item): used when the file gives no window */
+  /** the VOI LUT Sequence item chosen (voiChoices), if a LUT was */
   voiLut?: LookupTable;
+  /**
+   * Grey images only: the ways the file offers to map values to grey, as labels, in
+   * this order: each usable window pair, each VOI LUT, then the full range of the
+   * frame (always there). Index 0 is the default: the file's first window, else its
+   * first VOI LUT, else the full range.
+   */
+  voiChoices?: string[];
+  /** the index into voiChoices in use */
+  voi?: number;
   modality?: string;
 }
 
 const SUPPORTED_PHOTOMETRIC = new Set(['MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420']);
 
-export function readImageAttributes(dataSet: DataSet): ImageAttributes {
+/** `voi` picks one of the file's windows / VOI LUTs / the full range (ImageAttributes.voiChoices); 0 by default. */
+export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes {
   const rows = dataSet.uint16('x00280010') ?? 0;
   const columns = dataSet.uint16('x00280011') ?? 0;
   if (!rows || !columns) throw new DecodeError('no image size (Rows/Columns missing)');
@@ -56,14 +66,11 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
   const frames = framesText && !framesMalformed ? Math.max(1, parseInt(framesText, 10)) : 1;
   const slope = dataSet.floatString('x00281053');
   const intercept = dataSet.floatString('x00281052');
-  const center = dataSet.floatString('x00281050', 0);
-  const width = dataSet.floatString('x00281051', 0);
   const pixelRepresentation = dataSet.uint16('x00280103') === 1 ? 1 : 0;
   const rescaleIntercept = intercept !== undefined && Number.isFinite(intercept) ? intercept : 0;
   const grey = photometricInterpretation.startsWith('MONOCHROME');
   const modalityLut = grey ? readModalityLut(dataSet, pixelRepresentation) : undefined;
-  // the VOI LUT's input is the modality value: negative only from signed samples or a negative rescale (LUT entries are unsigned)
-  const voiLut = grey ? readVoiLut(dataSet, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0)) : undefined;
+  const choice = grey ? chooseVoi(dataSet, voi, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0)) : undefined;
   return {
     rows,
     columns,
@@ -78,11 +85,46 @@ export function readImageAttributes(dataSet: DataSet): ImageAttributes {
     framesMalformed,
     rescaleSlope: slope !== undefined && Number.isFinite(slope) && slope !== 0 ? slope : 1,
     rescaleIntercept,
-    window: center !== undefined && width !== undefined && Number.isFinite(center) && Number.isFinite(width) && width >= 1 ? { center, width } : undefined,
+    window: choice?.window,
     modality: dataSet.string('x00080060')?.trim() || undefined,
     modalityLut,
-    voiLut,
+    voiLut: choice?.voiLut,
+    ...(choice ? { voiChoices: choice.labels, voi } : {}),
   };
+}
+
+const fmt = (v: number) => String(Math.round(v * 100) / 100);
+
+/**
+ * The file's windows (multi-valued Window Center/Width, with their explanations),
+ * its VOI LUTs and the full range, as labels; and the one at `voi`, read. Only the
+ * chosen LUT is read, so a damaged LUT the user does not pick cannot fail the file.
+ * `signedLutInput`: the VOI LUT's input is the modality value, negative only from
+ * signed samples or a negative rescale (LUT entries are unsigned).
+ */
+function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { labels: string[]; window?: { center: number; width: number }; voiLut?: LookupTable } {
+  const pairs = Math.min(dataSet.numStringValues('x00281050') ?? 0, dataSet.numStringValues('x00281051') ?? 0);
+  const windows: Array<{ center: number; width: number; label: string }> = [];
+  for (let i = 0; i < pairs; i++) {
+    const center = dataSet.floatString('x00281050', i);
+    const width = dataSet.floatString('x00281051', i);
+    if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width) || width < 1) continue;
+    const explanation = dataSet.string('x00281055', i)?.trim();
+    windows.push({ center, width, label: `${explanation ? `${explanation}: ` : ''}window C ${fmt(center)} / W ${fmt(width)}` });
+  }
+  const luts = voiLutExplanations(dataSet);
+  const labels = [
+    ...windows.map((w) => w.label),
+    ...luts.map((explanation, k) => `${explanation ? `${explanation}: ` : ''}VOI lookup table${luts.length > 1 ? ` ${k + 1}` : ''}`),
+    'full range of the frame',
+  ];
+  if (!Number.isInteger(voi) || voi < 0 || voi >= labels.length) {
+    // the count only: labels carry the file's own explanation text, which never goes into a message
+    throw new DecodeError(`display choice ${voi} does not exist (this file offers ${labels.length}, numbered from 0)`);
+  }
+  if (voi < windows.length) return { labels, window: { center: windows[voi].center, width: windows[voi].width } };
+  if (voi < windows.length + luts.length) return { labels, voiLut: readVoiLut(dataSet, signedLutInput, voi - windows.length) };
+  return { labels };
 }
 
 /** Bits one uncompressed frame occupies (YBR_FULL_422 stores two samples per pixel, paired). */

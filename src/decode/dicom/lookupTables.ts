@@ -32,16 +32,21 @@ export function readModalityLut(dataSet: DataSet, pixelRepresentation: number): 
 }
 
 /**
- * First item of the VOI LUT Sequence, if any. Its input is the modality value,
- * which is signed when the stored values are or when a rescale or modality LUT
- * makes it so; an SS descriptor says so explicitly.
+ * Item `index` of the VOI LUT Sequence, if there is one. Its input is the modality
+ * value, which is signed when the stored values are or when a rescale or modality
+ * LUT makes it so; an SS descriptor says so explicitly.
  */
-export function readVoiLut(dataSet: DataSet, signedInput: boolean): LookupTable | undefined {
-  return readLutItem(dataSet, VOI_LUT_SEQUENCE, 'VOI', signedInput);
+export function readVoiLut(dataSet: DataSet, signedInput: boolean, index = 0): LookupTable | undefined {
+  return readLutItem(dataSet, VOI_LUT_SEQUENCE, 'VOI', signedInput, index);
 }
 
-function readLutItem(dataSet: DataSet, sequenceTag: string, what: string, signedFirst: boolean): LookupTable | undefined {
-  const item = dataSet.elements[sequenceTag]?.items?.[0]?.dataSet;
+/** How many VOI LUTs the file offers, with each one's LUT Explanation (0028,3003) where it gives one. */
+export function voiLutExplanations(dataSet: DataSet): Array<string | undefined> {
+  return (dataSet.elements[VOI_LUT_SEQUENCE]?.items ?? []).map((item) => item.dataSet?.string('x00283003')?.trim() || undefined);
+}
+
+function readLutItem(dataSet: DataSet, sequenceTag: string, what: string, signedFirst: boolean, index = 0): LookupTable | undefined {
+  const item = dataSet.elements[sequenceTag]?.items?.[index]?.dataSet;
   if (!item) return undefined;
   const descriptor = item.elements[LUT_DESCRIPTOR];
   const data = item.elements[LUT_DATA];

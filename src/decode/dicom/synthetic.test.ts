@@ -86,6 +86,46 @@ describe('synthetic DICOM through the whole decoder', () => {
     await expect(decodeDicom(syntheticDicom([...pixels, broken]))).rejects.toThrow('damaged DICOM file (VOI lookup table without its descriptor or data)');
   });
 
+  it('offers every window, every VOI LUT and the full range to choose from; the default is the first window', async () => {
+    const lutItem = (entries: number[], explanation?: string): SyntheticElement[] => [
+      { tag: [0x0028, 0x3002], vr: 'US', value: [entries.length, 0, 8] },
+      { tag: [0x0028, 0x3006], vr: 'OW', value: u16(entries) },
+      ...(explanation ? [{ tag: [0x0028, 0x3003] as [number, number], vr: 'LO', value: explanation }] : []),
+    ];
+    const elements: SyntheticElement[] = [
+      ...imagePixelModule({ rows: 1, columns: 3, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 1, 2]) }),
+      // two windows, the second one unusable (width 0) and skipped, the third explained
+      { tag: [0x0028, 0x1050], vr: 'DS', value: '1\\5\\2' },
+      { tag: [0x0028, 0x1051], vr: 'DS', value: '3\\0\\2' },
+      { tag: [0x0028, 0x1055], vr: 'LO', value: 'SOFT\\\\NARROW' },
+      { tag: [0x0028, 0x3010], vr: 'SQ', value: [lutItem([255, 0, 128], 'REVERSED'), lutItem([10, 20, 30])] },
+    ];
+    const file = syntheticDicom(elements);
+    const first = await decodeDicom(file);
+    expect(first.dicom?.voiChoices).toEqual([
+      'SOFT: window C 1 / W 3', 'NARROW: window C 2 / W 2', 'REVERSED: VOI lookup table 1', 'VOI lookup table 2', 'full range of the frame',
+    ]);
+    expect(first.dicom?.voi).toBe(0);
+    // window 1/3 (DICOM linear): ((v - 0.5) / 2 + 0.5) * 255 -> 0: 64, 1: 191, 2: 255 (clipped)
+    expect(grey(first.image)).toEqual([64, 191, 255]);
+    const narrow = await decodeDicom(file, { voi: 1 });
+    expect(narrow.dicom?.window).toEqual({ center: 2, width: 2, source: 'file' });
+    expect(grey(narrow.image)).toEqual([0, 0, 255]);
+    const reversed = await decodeDicom(file, { voi: 2 });
+    expect(grey(reversed.image)).toEqual([255, 0, 128]);
+    expect(reversed.dicom?.window).toBeUndefined();
+    expect(reversed.dicom?.lookupTables).toEqual({ modality: undefined, voi: { entries: 3, bits: 8 } });
+    expect(grey((await decodeDicom(file, { voi: 3 })).image)).toEqual([10, 20, 30]);
+    const range = await decodeDicom(file, { voi: 4 });
+    expect(range.dicom?.window).toEqual({ center: 1.5, width: 3, source: 'computed' });
+    expect(grey(range.image)).toEqual([0, 128, 255]);
+    await expect(decodeDicom(file, { voi: 5 })).rejects.toThrow('display choice 5 does not exist (this file offers 5, numbered from 0)');
+    await expect(decodeDicom(file, { voi: 5 })).rejects.not.toThrow(/SOFT|REVERSED/);
+    // colour images have no grey mapping to choose
+    const rgb = await decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })));
+    expect(rgb.dicom?.voiChoices).toBeUndefined();
+  });
+
   it('segmented PALETTE COLOR: discrete, linear and indirect segments expand to the plain table', async () => {
     // 0, 0x4000 | linear to 0xC000 in 4 steps | again segment 0 (at word 0) -> 8 entries
     const segmented = u16([0, 2, 0x0000, 0x4000, 1, 4, 0xc000, 2, 1, 0, 0]);

@@ -13,6 +13,7 @@ const file = (id: string, withInput = true): ScanFile => ({
   bytes: new Uint8Array(0),
   status: 'encrypted',
   frame: 0,
+  voi: 0,
   modelInput: withInput ? image : undefined,
 });
 

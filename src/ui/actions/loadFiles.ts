@@ -5,6 +5,7 @@
  *
  * Must never: log file contents or DICOM attribute values.
  */
+import type { DecodeOptions } from '../../decode/types';
 import { SAMPLES, samplePng, sampleFileName } from '../../samples/gallery';
 import { useFiles, type ScanFile } from '../../state/files';
 import { useResults } from '../../state/results';
@@ -46,7 +47,7 @@ async function addAndDecode(items: NewFile[]): Promise<void> {
   store.setBatch({ total, done: previous?.done ?? 0 });
   for (const file of added) {
     if (signal.aborted) useFiles.getState().update(file.id, { status: 'error', error: 'decoding cancelled' });
-    else await decodeFile(file.id, 0, signal);
+    else await decodeFile(file.id, {}, signal);
     const batch = useFiles.getState().batch;
     if (batch) useFiles.getState().setBatch({ ...batch, done: batch.done + 1 });
   }
@@ -57,17 +58,21 @@ async function addAndDecode(items: NewFile[]): Promise<void> {
   }
 }
 
-/** Decode (or re-decode with another frame) one file. Never throws: failures become the file's status. */
-export async function decodeFile(id: string, frame: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Decode (or re-decode with another frame or grey mapping: DecodeOptions) one file; the model input
+ * changes with it, so its results are dropped. Never throws: failures become the file's status.
+ */
+export async function decodeFile(id: string, options: DecodeOptions, signal?: AbortSignal): Promise<void> {
   const { files, update } = useFiles.getState();
   const file = files.find((f) => f.id === id);
   if (!file) return;
-  update(id, { status: 'decoding', frame, error: undefined });
+  update(id, { status: 'decoding', frame: options.frame ?? 0, voi: options.voi ?? 0, error: undefined });
   try {
     // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
     const copy = file.bytes.slice();
-    const result = await pipelineBridge().call('decode', [copy, file.originalName, frame, MODEL_SIZE], { transfer: [copy.buffer], signal });
-    update(id, { status: 'ready', decoded: result.decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: result.decoded.frame });
+    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], { transfer: [copy.buffer], signal });
+    const { decoded } = result;
+    update(id, { status: 'ready', decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: decoded.frame, voi: decoded.dicom?.voi ?? 0 });
     useResults.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {

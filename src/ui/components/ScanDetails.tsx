@@ -1,5 +1,6 @@
 /**
- * Details of the selected scan: format and size, the DICOM frame picker, the
+ * Details of the selected scan: format and size, the DICOM frame and grey-level
+ * (window / VOI LUT / full range) pickers, the
  * identifying-attributes warning (names only; values are never read into the UI)
  * and the identifiers that hide elsewhere: burned-in text, overlays, private attributes.
  */
@@ -12,6 +13,7 @@ export function ScanDetails() {
   if (!file || !decoded) return null;
   const identifying = decoded.dicom?.identifyingAttributes ?? [];
   const risks = decoded.dicom?.hiddenIdentifierRisks;
+  const voiChoices = decoded.dicom?.voiChoices;
   return (
     <section className="panel" aria-labelledby="details-title" data-testid="scan-details">
       <h2 id="details-title">{file.label}</h2>
@@ -74,11 +76,31 @@ export function ScanDetails() {
             value={decoded.frame + 1}
             onChange={(e) => {
               const frame = Math.min(decoded.frames, Math.max(1, Number(e.target.value) || 1)) - 1;
-              if (frame !== decoded.frame) void decodeFile(file.id, frame);
+              if (frame !== decoded.frame) void decodeFile(file.id, { frame, voi: file.voi });
             }}
           />
           of {decoded.frames}
         </label>
+      )}
+      {voiChoices && voiChoices.length > 1 && (
+        <label className="voi-picker">
+          Grey levels (window)
+          <select
+            data-testid="voi-picker"
+            value={decoded.dicom?.voi ?? 0}
+            onChange={(e) => void decodeFile(file.id, { frame: decoded.frame, voi: Number(e.target.value) })}
+          >
+            {voiChoices.map((label, i) => (
+              <option key={i} value={i}>
+                {label}
+                {i === 0 ? ' (default)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {voiChoices && voiChoices.length > 1 && (
+        <p className="hint">The grey levels chosen here are what gets encrypted and diagnosed.</p>
       )}
       {identifying.length > 0 && (
         <p className="phi-warning" role="note" data-testid="phi-warning">
