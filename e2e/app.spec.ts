@@ -117,6 +117,8 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await page.getByTestId('derive-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
   const passphraseCheck = await page.evaluate(() => window.__cipherscan.keyCheck);
+  // the passphrase re-derives the key: it does not stay in the form
+  await expect(page.getByTestId('passphrase')).toHaveValue('');
 
   // --- encrypt, and the compute path the page reports ------------------------------------------
   await page.getByTestId('encrypt').click();

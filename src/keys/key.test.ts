@@ -64,6 +64,24 @@ describe('keys', () => {
     await expect(importKeyFile('hello')).rejects.toThrow(/not a CipherScan key file/);
   });
 
+  it('refuses a key file whose derivation cost is out of bounds (a file can ask for hours of work) or whose salt or check is damaged', async () => {
+    const text = exportKeyFile(await deriveKeyFromPassphrase('tumour board 2026!', FAST));
+    const altered = (change: (f: { kdf: Record<string, unknown>; check: unknown }) => void) => {
+      const f = JSON.parse(text);
+      change(f);
+      return JSON.stringify(f);
+    };
+    expect(() => parseKeyFile(text)).not.toThrow();
+    expect(() => parseKeyFile(altered((f) => (f.kdf.iterations = 2147483647)))).toThrow('key file: iterations 2147483647 is outside 1–16');
+    expect(() => parseKeyFile(altered((f) => (f.kdf.memoryKiB = 8 * 1024 * 1024)))).toThrow(/memoryKiB 8388608 is outside/);
+    expect(() => parseKeyFile(altered((f) => (f.kdf.parallelism = 0.5)))).toThrow(/parallelism 0.5 is outside/);
+    expect(() => parseKeyFile(altered((f) => (f.kdf.algorithm = 'scrypt')))).toThrow(/unknown key derivation "scrypt"/);
+    expect(() => parseKeyFile(altered((f) => (f.kdf.salt = 'ab')))).toThrow(/salt must be 16 bytes/);
+    expect(() => parseKeyFile(altered((f) => (f.check = 'zz')))).toThrow(/damaged key-check value/);
+    // refused before any derivation starts
+    await expect(importKeyFile(altered((f) => (f.kdf.iterations = 2147483647)), 'tumour board 2026!')).rejects.toThrow(/outside/);
+  });
+
   it('gives a passphrase strength hint', () => {
     expect(passphraseStrength('password').score).toBeLessThanOrEqual(1);
     expect(passphraseStrength('violet-harbour-kettle-93-quietly').score).toBeGreaterThanOrEqual(3);

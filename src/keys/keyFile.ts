@@ -46,10 +46,28 @@ export function parseKeyFile(text: string): KeyFile {
   if (f?.format !== KEY_FILE_FORMAT) throw new KeyFileError('not a CipherScan key file');
   if (f.version !== KEY_FILE_VERSION) throw new KeyFileError(`key file version ${String(f.version)} is not supported (this app reads version ${KEY_FILE_VERSION})`);
   if (f.kind !== 'random' && f.kind !== 'passphrase') throw new KeyFileError('key file: unknown kind');
-  if (typeof f.check !== 'string') throw new KeyFileError('key file: missing key-check value');
+  if (typeof f.check !== 'string' || !/^[0-9a-f]{16}$/.test(f.check)) throw new KeyFileError('key file: missing or damaged key-check value');
   if (f.kind === 'random' && typeof f.key !== 'string') throw new KeyFileError('key file: the key is missing');
-  if (f.kind === 'passphrase' && !f.kdf) throw new KeyFileError('key file: passphrase parameters are missing');
+  if (f.kind === 'passphrase') checkKdf(f.kdf);
   return f as KeyFile;
+}
+
+/**
+ * Bounds on the Argon2id cost a key file may ask for. The file comes from outside:
+ * without them, "iterations": 2147483647 would hold the worker (and every scan
+ * queued behind it) for hours. Wide enough for any file this app writes
+ * (64 MiB, t = 3 by default; `key derive` lets the CLI raise them).
+ */
+export const KDF_LIMITS = { memoryKiB: [8, 1024 * 1024], iterations: [1, 16], parallelism: [1, 16] } as const;
+
+function checkKdf(kdf: Partial<KdfParams> | undefined): void {
+  if (!kdf) throw new KeyFileError('key file: passphrase parameters are missing');
+  if (kdf.algorithm !== 'argon2id') throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
+  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<[keyof typeof KDF_LIMITS, readonly [number, number]]>) {
+    const v = kdf[name];
+    if (!Number.isInteger(v) || (v as number) < low || (v as number) > high) throw new KeyFileError(`key file: ${name} ${String(v)} is outside ${low}–${high}`);
+  }
+  if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt)) throw new KeyFileError('key file: the salt must be 16 bytes of hex');
 }
 
 export function keyFileNeedsPassphrase(text: string): boolean {

@@ -34,18 +34,21 @@ export async function newRandomKey(): Promise<void> {
   }
 }
 
-export async function keyFromPassphrase(passphrase: string): Promise<void> {
+/** Derives and installs the key; true when it did (the form then drops the passphrase: it IS the key). */
+export async function keyFromPassphrase(passphrase: string): Promise<boolean> {
   if (!passphrase) {
     useKey.getState().setError('type a passphrase first');
-    return;
+    return false;
   }
   useKey.getState().setBusy('deriving');
   const t0 = performance.now();
   try {
     const key = await pipelineBridge().call('deriveKey', [passphrase]);
     install(key, performance.now() - t0);
+    return true;
   } catch (err) {
     useKey.getState().setError(readableError(err));
+    return false;
   }
 }
 

@@ -1,4 +1,8 @@
-/** Passphrase entry with a strength hint as you type, and Argon2id derivation on submit. */
+/**
+ * Passphrase entry with a strength hint as you type, and Argon2id derivation on
+ * submit. A derived key empties the field: the passphrase re-derives the key, so it
+ * must not stay in the page for the next person at the screen (Forget key forgets both).
+ */
 import { useEffect, useState } from 'react';
 import type { StrengthHint } from '../../keys/strength';
 import { useKey } from '../../state/key';
@@ -29,7 +33,9 @@ export function PassphraseForm() {
       className="passphrase"
       onSubmit={(e) => {
         e.preventDefault();
-        void keyFromPassphrase(passphrase);
+        void keyFromPassphrase(passphrase).then((derived) => {
+          if (derived) setPassphrase('');
+        });
       }}
     >
       <label htmlFor="passphrase">Passphrase</label>
