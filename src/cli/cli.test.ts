@@ -42,6 +42,9 @@ describe('command line', () => {
     expect(await main(['encrypt', '--key', key, '--passphrase', 'wrong', '--in', png, '--out', join(dir, 'e.png')])).toBe(1);
     expect(stderr.at(-1)).toMatch(/^cipherscan encrypt: wrong key/);
     expect(stderr.at(-1)!.split('\n')).toHaveLength(1);
+    // a cost the app would refuse to open is refused at derivation, before any file is written
+    expect(await main(['key', 'derive', '--passphrase', 'a long tumour board passphrase', '--memory-kib', '1024', '--iterations', '99', '--out', join(dir, 'slow.json')])).toBe(2);
+    expect(stderr.at(-1)).toMatch(/key derive: iterations 99 is outside 1–16/);
   });
 
   it('user mistakes give one readable line and a non-zero exit, no stack', async () => {

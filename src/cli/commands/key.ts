@@ -1,8 +1,12 @@
-/** `cli key new --out KEY.json` and `cli key derive --passphrase P [--out KEY.json]`. */
+/**
+ * `cli key new --out KEY.json` and `cli key derive [--passphrase P] [--out KEY.json]
+ * [--memory-kib M --iterations T --salt HEX]`. Prefer CIPHERSCAN_PASSPHRASE to
+ * --passphrase: an argument shows in the process list and the shell history.
+ */
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, optionalNumber, optionalString, requireOption } from '../args';
 import { DEFAULT_KDF, deriveKeyFromPassphrase, generateKey } from '../../keys/key';
-import { exportKeyFile } from '../../keys/keyFile';
+import { exportKeyFile, KDF_LIMITS, parseKeyFile } from '../../keys/keyFile';
 import { passphraseStrength } from '../../keys/strength';
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -15,13 +19,23 @@ export async function run(args: ParsedArgs): Promise<void> {
     if (!passphrase) throw new UsageError('key derive needs --passphrase P (or CIPHERSCAN_PASSPHRASE)');
     const hint = passphraseStrength(passphrase);
     if (hint.score < 3) console.error(`warning: passphrase strength is ${hint.label}${hint.warning ? ` (${hint.warning})` : ''}`);
+    const cost = { memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB), iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations) };
+    for (const [name, value] of Object.entries(cost) as Array<[keyof typeof cost, number]>) {
+      const [low, high] = KDF_LIMITS[name];
+      if (!Number.isInteger(value) || value < low || value > high) throw new UsageError(`key derive: ${name} ${value} is outside ${low}–${high} (the limits a key file may ask for)`);
+    }
     key = await deriveKeyFromPassphrase(passphrase, {
-      memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB),
-      iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations),
+      ...cost,
       ...(optionalString(args, 'salt') ? { salt: requireOption(args, 'salt') } : {}),
     });
   } else throw new UsageError('key: expected "new" or "derive"');
   const text = exportKeyFile(key);
+  // never write a key file this app would refuse to open (its cost limits, salt format)
+  try {
+    parseKeyFile(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace('key file: ', 'key derive: '));
+  }
   if (out) {
     await writeFile(out, text, { mode: 0o600 });
     console.log(JSON.stringify({ written: out, kind: key.origin, check: key.check }));
