@@ -2,7 +2,10 @@
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
+import { deflateSync } from 'fflate';
 import { decodeImageFile, sniffFormat } from './index';
+import { inflateAfter } from './dicom/parseDataset';
+import { syntheticDicom, imagePixelModule } from './dicom/testing/syntheticDicom';
 
 describe('decodeImageFile for PNG and JPEG', () => {
   it('decodes an RGB PNG exactly and a grey PNG replicated to RGB', async () => {
@@ -30,5 +33,31 @@ describe('decodeImageFile for PNG and JPEG', () => {
     expect([decoded.image.width, decoded.image.height]).toEqual([width, height]);
     expect(Math.abs(decoded.image.data[0] - 200)).toBeLessThan(6);
     expect(Math.abs(decoded.image.data[1] - 40)).toBeLessThan(6);
+  });
+
+  it('refuses an image that claims to be huge before decoding it: PNG, JPEG, DICOM, a deflate bomb', async () => {
+    const png = encodePng({ width: 2, height: 2, data: new Uint8Array(12), channels: 3, depth: 8 });
+    const view = new DataView(png.buffer, png.byteOffset);
+    view.setUint32(16, 20000);
+    view.setUint32(20, 20000);
+    await expect(decodeImageFile(png, 'big.png')).rejects.toThrow('image too large (20000 × 20000; this app takes up to 16384 pixels a side and 50 megapixels)');
+
+    const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(255) }, 90).data);
+    // SOF0 (FFC0): length (2 bytes), precision (1), then height and width
+    const sof = jpg.findIndex((b, i) => b === 0xff && jpg[i + 1] === 0xc0);
+    new DataView(jpg.buffer, jpg.byteOffset).setUint16(sof + 5, 20000);
+    new DataView(jpg.buffer, jpg.byteOffset).setUint16(sof + 7, 20000);
+    await expect(decodeImageFile(jpg, 'big.jpg')).rejects.toThrow(/image too large \(over 50 megapixels/);
+
+    const dicom = syntheticDicom(imagePixelModule({ rows: 20000, columns: 20000, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array(2) }));
+    await expect(decodeImageFile(dicom, 'big.dcm')).rejects.toThrow('image too large (20000 × 20000');
+
+    // 4 MiB of zeros deflate to a few KB; with a 1 MiB budget the inflation stops there
+    const zeros = deflateSync(new Uint8Array(4 * 2 ** 20));
+    const file = new Uint8Array([1, 2, 3, ...zeros]);
+    expect(() => inflateAfter(file, 3, 2 ** 20)).toThrow('deflated dataset too large (inflates past 1 MiB)');
+    const whole = inflateAfter(file, 3, 8 * 2 ** 20);
+    expect(whole.length).toBe(3 + 4 * 2 ** 20);
+    expect(Array.from(whole.subarray(0, 4))).toEqual([1, 2, 3, 0]);
   });
 });

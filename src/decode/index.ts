@@ -7,6 +7,7 @@ import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
 import { DecodeError } from './errors';
+import { checkImageSize, MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
 
 export { DecodeError } from './errors';
@@ -47,6 +48,11 @@ function wrap(format: SourceFormat, image: RgbImage): DecodedImage {
 }
 
 function decodePngImage(bytes: Uint8Array): RgbImage {
+  // IHDR comes first (PNG signature, chunk length, "IHDR", then width and height, big-endian)
+  if (bytes.length >= 24) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    checkImageSize(view.getUint32(16), view.getUint32(20));
+  }
   const png = decodePng(bytes);
   const { width, height, channels, depth } = png;
   const src = png.data;
@@ -79,7 +85,15 @@ function decodePngImage(bytes: Uint8Array): RgbImage {
 
 function decodeJpegImage(bytes: Uint8Array): RgbImage {
   // jpeg-js everywhere (not the browser's decoder) so page and CLI get identical pixels.
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 1024 });
+  // jpeg-js refuses past the resolution before allocating (its message is mapped below); the side check follows
+  let img: ReturnType<typeof jpeg.decode>;
+  try {
+    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+  } catch (err) {
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(describe(err))) throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
+    throw err;
+  }
+  checkImageSize(img.width, img.height);
   return rgbaToRgb(img.width, img.height, img.data);
 }
 

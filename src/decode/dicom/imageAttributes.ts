@@ -5,6 +5,7 @@
  */
 import type { DataSet } from 'dicom-parser';
 import { DecodeError } from '../errors';
+import { checkImageSize } from '../limits';
 import { readModalityLut, readVoiLut, voiLutExplanations, type LookupTable } from './lookupTables';
 
 export interface ImageAttributes {
@@ -49,6 +50,7 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
   const rows = dataSet.uint16('x00280010') ?? 0;
   const columns = dataSet.uint16('x00280011') ?? 0;
   if (!rows || !columns) throw new DecodeError('no image size (Rows/Columns missing)');
+  checkImageSize(columns, rows);
   const samplesPerPixel = dataSet.uint16('x00280002') ?? 1;
   const bitsAllocated = dataSet.uint16('x00280100') ?? 0;
   if (![1, 8, 16, 32].includes(bitsAllocated)) throw new DecodeError(`unsupported bits allocated (${bitsAllocated})`);

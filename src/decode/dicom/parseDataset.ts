@@ -7,8 +7,9 @@
  */
 import { dicomParser } from './dicomParserModule';
 import type { DataSet, ParseDicomOptions } from 'dicom-parser';
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { DecodeError } from '../errors';
+import { MAX_INFLATED_BYTES } from '../limits';
 import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transferSyntaxes';
 
 export interface ParsedDicom {
@@ -80,17 +81,40 @@ function parseImplicitDespiteHeader(bytes: Uint8Array): DataSet | undefined {
   return dataSet;
 }
 
-/** dicom-parser's inflater hook: meta header bytes followed by the raw-inflated dataset. */
+/**
+ * dicom-parser's inflater hook: meta header bytes followed by the raw-inflated
+ * dataset. Streamed in chunks with a budget, so a small file that would inflate
+ * past MAX_INFLATED_BYTES stops there instead of allocating it.
+ */
 function inflateDataset(bytes: Uint8Array, position: number): Uint8Array {
-  let inflated: Uint8Array;
+  return inflateAfter(bytes, position, MAX_INFLATED_BYTES);
+}
+
+/** bytes[0, position) as they are, then bytes[position, end) raw-inflated, within `budget` inflated bytes. */
+export function inflateAfter(bytes: Uint8Array, position: number, budget: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > budget) throw new DecodeError(`deflated dataset too large (inflates past ${Math.round(budget / 2 ** 20)} MiB)`);
+    chunks.push(chunk);
+  });
+  const input = bytes.subarray(position);
+  const STEP = 64 * 1024;
   try {
-    inflated = inflateSync(bytes.subarray(position));
-  } catch {
+    for (let at = 0; at < input.length; at += STEP) inflater.push(input.subarray(at, at + STEP), at + STEP >= input.length);
+    if (input.length === 0) inflater.push(new Uint8Array(0), true);
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
     throw new DecodeError('damaged deflated dataset (could not inflate)');
   }
-  const full = new Uint8Array(position + inflated.length);
+  const full = new Uint8Array(position + total);
   full.set(bytes.subarray(0, position), 0);
-  full.set(inflated, position);
+  let at = position;
+  for (const chunk of chunks) {
+    full.set(chunk, at);
+    at += chunk.length;
+  }
   return full;
 }
 
