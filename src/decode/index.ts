@@ -86,9 +86,10 @@ function decodePngImage(bytes: Uint8Array): RgbImage {
 function decodeJpegImage(bytes: Uint8Array): RgbImage {
   // jpeg-js everywhere (not the browser's decoder) so page and CLI get identical pixels.
   // jpeg-js refuses past the resolution before allocating (its message is mapped below); the side check follows
-  let img: ReturnType<typeof jpeg.decode>;
+  const decodeLimited = () => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+  let img: ReturnType<typeof decodeLimited>;
   try {
-    img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+    img = decodeLimited();
   } catch (err) {
     if (/maxResolutionInMP|maxMemoryUsageInMB/.test(describe(err))) throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
     throw err;
