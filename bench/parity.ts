@@ -161,6 +161,10 @@ export interface EngineParityResult {
   encrypt: Comparison;
   roundTrip: Comparison;
   vectors: { name: string; matches: boolean }[];
+  /** plans kept after the run, after forgetPlans(), and whether encrypting again (re-uploading) gave the same bytes */
+  plansKept: number;
+  plansAfterForget: number;
+  sameAfterForget: boolean;
 }
 
 /** What the app calls: the engine picks its path; its bytes must equal the reference either way. */
@@ -177,7 +181,14 @@ export async function engineParity(c: ParityCase & { allowSoftwareGpu?: boolean 
       const out = await engine.encryptImage(vPlan, { width: v.imageSize, height: v.imageSize, data: testImage(v.imageSize) });
       vectors.push({ name: v.name, matches: (await sha256Hex(out.data)) === v.encryptedSha256 });
     }
+    const plansKept = engine.cachedPlans();
+    engine.forgetPlans();
+    const plansAfterForget = engine.cachedPlans();
+    const again = await engine.encrypt(plan, plain);
     return {
+      plansKept,
+      plansAfterForget,
+      sameAfterForget: compareBytes(again, encrypted).mismatches === 0,
       path: engine.path,
       label: engine.label,
       adapterInfo: engine.adapterInfo,

@@ -88,6 +88,10 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
     expect(r.encrypt.mismatches).toBe(0);
     expect(r.roundTrip.mismatches).toBe(0);
     expect(r.vectors.every((v) => v.matches), JSON.stringify(r.vectors)).toBe(true);
+    // the GPU keeps the tables of the plans it ran (each as good as its key) until told to forget them
+    expect(r.plansKept).toBeGreaterThan(1);
+    expect(r.plansAfterForget).toBe(0);
+    expect(r.sameAfterForget).toBe(true);
   });
 });
 

@@ -30,6 +30,10 @@ export interface BpeEngine {
   decrypt(plan: BpePlan, images: Uint8Array[] | Uint8Array): Promise<Uint8Array>;
   encryptImage(plan: BpePlan, image: RgbImage): Promise<RgbImage>;
   decryptImage(plan: BpePlan, image: RgbImage): Promise<RgbImage>;
+  /** plans whose tables this engine keeps (WebGPU: on the GPU; the CPU path keeps none) */
+  cachedPlans(): number;
+  /** drops every kept plan: a plan decrypts what its key encrypted, so it goes with the key */
+  forgetPlans(): void;
   dispose(): void;
 }
 
@@ -65,7 +69,7 @@ function checkSquare(plan: BpePlan, image: RgbImage): void {
 function engineOn(
   path: BpePath,
   run: (plan: BpePlan, direction: 'encrypt' | 'decrypt', images: Uint8Array[] | Uint8Array) => Promise<Uint8Array>,
-  details: Pick<BpeEngine, 'label' | 'adapterInfo' | 'softwareAdapter' | 'fallbackReason'> & { dispose?: () => void },
+  details: Pick<BpeEngine, 'label' | 'adapterInfo' | 'softwareAdapter' | 'fallbackReason'> & Partial<Pick<BpeEngine, 'dispose' | 'cachedPlans' | 'forgetPlans'>>,
 ): BpeEngine {
   const onImage = async (plan: BpePlan, direction: 'encrypt' | 'decrypt', image: RgbImage): Promise<RgbImage> => {
     checkSquare(plan, image);
@@ -78,6 +82,8 @@ function engineOn(
     decrypt: (plan, images) => run(plan, 'decrypt', images),
     encryptImage: (plan, image) => onImage(plan, 'encrypt', image),
     decryptImage: (plan, image) => onImage(plan, 'decrypt', image),
+    cachedPlans: () => details.cachedPlans?.() ?? 0,
+    forgetPlans: () => details.forgetPlans?.(),
     dispose: () => details.dispose?.(),
   };
 }
@@ -111,6 +117,6 @@ export async function createBpeEngine(options: BpeEngineOptions = {}): Promise<B
   return engineOn(
     'webgpu',
     (plan, direction, images) => (direction === 'encrypt' ? gpu.encryptBatch(plan, images) : gpu.decryptBatch(plan, images)),
-    { label: adapter.label, adapterInfo, softwareAdapter: adapter.software, dispose: () => gpu.dispose() },
+    { label: adapter.label, adapterInfo, softwareAdapter: adapter.software, dispose: () => gpu.dispose(), cachedPlans: () => gpu.cachedPlans(), forgetPlans: () => gpu.forgetPlans() },
   );
 }

@@ -66,6 +66,10 @@ export interface GpuBpe {
    * GPU, and for the benchmark, which times many dispatches on resident buffers.
    */
   encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void;
+  /** how many plans' tables sit on the GPU (each is as good as its key for decrypting) */
+  cachedPlans(): number;
+  /** destroys every cached plan's GPU tables: for a forgotten or replaced key */
+  forgetPlans(): void;
   dispose(): void;
 }
 
@@ -277,6 +281,11 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
   const planCache = new Map<BpePlan, PlanBuffers>();
   let disposed = false;
 
+  function forgetPlans(): void {
+    for (const entry of planCache.values()) destroyPlanBuffers(entry);
+    planCache.clear();
+  }
+
   function upload(data: Uint32Array, usage: number, label: string): GPUBuffer {
     const buffer = gpu.createBuffer({ label, size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.COPY_DST });
     gpu.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
@@ -433,11 +442,12 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
       return output;
     },
     encodeGather,
+    cachedPlans: () => planCache.size,
+    forgetPlans,
     dispose() {
       if (disposed) return;
       disposed = true;
-      for (const entry of planCache.values()) destroyPlanBuffers(entry);
-      planCache.clear();
+      forgetPlans();
       // The device is shared per page (requestSharedDevice) and stays alive for other users.
     },
   };

@@ -14,6 +14,7 @@ import { useResults } from '../../state/results';
 import { pipelineBridge } from '../../worker/bridge';
 import { saveText } from '../download';
 import { readableError } from './loadFiles';
+import { forgetPlans } from '../services/compute';
 
 function install(key: CipherKey, ms?: number): void {
   const previous = useKey.getState().key;
@@ -21,6 +22,7 @@ function install(key: CipherKey, ms?: number): void {
   if (previous?.check !== key.check) {
     useResults.getState().clearAll();
     useFiles.getState().resetEncrypted();
+    void forgetPlans();
   }
   if (ms !== undefined) useResults.getState().time('derive key', ms);
 }
@@ -79,6 +81,7 @@ export function exportKey(): void {
 
 export function forgetKey(): void {
   useKey.getState().forget();
+  void forgetPlans();
   useResults.getState().clearAll();
   useFiles.getState().resetEncrypted();
 }

@@ -3,8 +3,9 @@
  * choice (WebGPU when offered, else the CPU reference), and one plan per key.
  * The engine says which path it took; the status bar shows it.
  *
- * Must never: keep a plan for a key the user has replaced (plans are keyed by the
- * CipherKey object in a WeakMap, so they go when the key goes).
+ * Must never: keep a plan for a key the user has replaced or forgotten (plans are
+ * keyed by the CipherKey object in a WeakMap, so they go when the key goes; the
+ * WebGPU engine's uploaded tables are dropped by forgetPlans()).
  */
 import { createBpeEngine, createCpuBpeEngine, type BpeEngine } from '../../cipher/bpe/engine';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey, type BpePlan } from '../../cipher/bpe/plan';
@@ -33,6 +34,11 @@ export function planFor(key: CipherKey): Promise<BpePlan> {
     plans.set(key, plan);
   }
   return plan;
+}
+
+/** Drops the plans every cached engine keeps (GPU tables): called when the key is forgotten or replaced. */
+export async function forgetPlans(): Promise<void> {
+  for (const engine of engines.values()) (await engine.catch(() => undefined))?.forgetPlans();
 }
 
 export function describePath(engine: BpeEngine): ComputePath {
