@@ -47,9 +47,12 @@ export async function runSelectedAttack(): Promise<void> {
   results.setError(null);
   results.setBusy('attacking');
   const t0 = performance.now();
+  // results of a key forgotten or replaced meanwhile are dropped (an integrity attack's image is decrypted)
+  const keyAtStart = useKey.getState().key;
+  const keyChanged = () => useKey.getState().key !== keyAtStart;
   try {
     if (attackKind === 'aes-bit-flip') {
-      await runAesComparison(file.id);
+      await runAesComparison(file.id, keyChanged);
     } else {
       let knownPair: { plain: RgbImage; encrypted: RgbImage } | undefined;
       if (attackKind === 'known-plaintext') {
@@ -72,6 +75,7 @@ export async function runSelectedAttack(): Promise<void> {
         bitFlip: { bit: attackParams.bit, fraction: attackParams.fraction },
         gaussian: { mu: attackParams.mu, sigma: attackParams.sigma, fraction: attackParams.fraction },
       }]);
+      if (keyChanged()) return;
       useResults.getState().patch(file.id, { attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note } });
     }
     useResults.getState().time('attack', performance.now() - t0);
@@ -82,7 +86,7 @@ export async function runSelectedAttack(): Promise<void> {
   }
 }
 
-async function runAesComparison(fileId: string): Promise<void> {
+async function runAesComparison(fileId: string, keyChanged: () => boolean): Promise<void> {
   const key = useKey.getState().key;
   const file = useFiles.getState().files.find((f) => f.id === fileId);
   if (!key || !file?.decoded || !file.modelInput) throw new Error('a key and a decoded scan are needed');
@@ -90,6 +94,7 @@ async function runAesComparison(fileId: string): Promise<void> {
   // CBC hands back a full-resolution image; the views compare model inputs, so bring it to S x S.
   const image = demo.cbcImage ? toModelInput(demo.cbcImage, MODEL_SIZE) : undefined;
   const metrics = image ? (await pipelineBridge().call('score', [file.modelInput, [image]]))[0] : undefined;
+  if (keyChanged()) return;
   useResults.getState().patch(fileId, {
     attack: {
       kind: 'aes-bit-flip',
