@@ -32,7 +32,7 @@ const { openProtectedFile } = await import('./exportImport');
 async function encryptedPngFile(width = 200, height = 200): Promise<File> {
   const key = useKey.getState().key!;
   const image = { width, height, data: new Uint8Array(width * height * 3).map((_, i) => i % 251) };
-  return new File([encodeEncryptedPng(image, key, { imageSize: 200, blockSize: 25 })], 'x.png');
+  return new File([new Uint8Array(encodeEncryptedPng(image, key, { imageSize: 200, blockSize: 25 }))], 'x.png');
 }
 
 describe('openProtectedFile (encrypted PNG)', () => {
