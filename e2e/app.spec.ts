@@ -292,6 +292,16 @@ test('a DICOM with private vendor attributes: they are counted in the scan detai
   await expect(page.getByTestId('burned-in-warning')).toHaveCount(0);
 });
 
+test('outside automation the page has no test hooks (they would hand out plain pixels)', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false }));
+  await page.goto('/');
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  expect(await page.evaluate(() => navigator.webdriver)).toBe(false);
+  expect(await page.evaluate(() => typeof window.__cipherscan)).toBe('undefined');
+  expect(await page.evaluate(() => typeof window.__cipherscanDiagnosis)).toBe('undefined');
+});
+
 test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');

@@ -24,8 +24,9 @@ declare global {
   }
 }
 
+/** Installs them in a browser driven by automation only (navigator.webdriver), like the page's hooks. */
 export function installDiagnosisTestHooks(): void {
-  if (window.__cipherscanDiagnosis) return;
+  if (window.__cipherscanDiagnosis || !navigator.webdriver) return;
   const hooks: DiagnosisHooks = {
     backend: () => useDiagnosis.getState().backend,
     models: () => useDiagnosis.getState().models.map((m) => m.name),
