@@ -4,24 +4,54 @@ import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 
 /**
- * The dev server's React refresh preamble is an inline script, so index.html's CSP
- * allows 'unsafe-inline' scripts; the built app has no inline script, so the
- * shipped page drops that allowance.
+ * The page's Content Security Policy, in one place. It goes out two ways:
+ * as an HTTP header on every response of the dev and preview servers (the only
+ * way it reaches the workers, which parse untrusted files and hold keys: a
+ * worker takes its policy from its own script's response, not from the page's
+ * <meta>; and frame-ancestors only works as a header), and as a <meta> in
+ * index.html for hosts that serve the built files without headers.
+ * The dev server's React refresh preamble is an inline script, so only the dev
+ * policy allows 'unsafe-inline' scripts.
  */
-function strictScriptCspInBuild(): Plugin {
+function contentSecurityPolicy(dev: boolean): string {
+  return [
+    "default-src 'self'",
+    "img-src 'self' blob: data:",
+    "style-src 'self' 'unsafe-inline'",
+    `script-src 'self'${dev ? " 'unsafe-inline'" : ''} 'wasm-unsafe-eval'`,
+    "worker-src 'self'",
+    "connect-src 'self' blob: data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+const securityHeaders = (dev: boolean) => ({
+  'Content-Security-Policy': `${contentSecurityPolicy(dev)}; frame-ancestors 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});
+
+/** Writes the policy into index.html's <meta> (the dev policy when serving, the strict one in the build). */
+function cspMeta(): Plugin {
+  let dev = true;
   return {
-    name: 'cipherscan-strict-script-csp',
-    apply: 'build',
-    transformIndexHtml: (html) => html.replace(/(script-src [^;]*?)\s'unsafe-inline'/, '$1'),
+    name: 'cipherscan-csp-meta',
+    configResolved: (config) => {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml: (html) => html.replace('%CONTENT_SECURITY_POLICY%', contentSecurityPolicy(dev)),
   };
 }
 
 // One config for the app (vite), the unit tests (vitest) and the e2e server.
 export default defineConfig({
-  plugins: [react(), strictScriptCspInBuild()],
+  plugins: [react(), cspMeta()],
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: securityHeaders(true) },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(false) },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,

@@ -292,6 +292,21 @@ test('a DICOM with private vendor attributes: they are counted in the scan detai
   await expect(page.getByTestId('burned-in-warning')).toHaveCount(0);
 });
 
+test('the server sends the security policy as a header on every response, worker scripts included, and forbids framing', async ({ page }, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  const policies = new Map<string, string | undefined>();
+  page.on('response', (r) => policies.set(new URL(r.url()).pathname, r.headers()['content-security-policy']));
+  const response = await page.goto('/');
+  expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(response!.headers()['content-security-policy']).not.toContain("'unsafe-inline' 'wasm");
+  // a decode starts the pipeline worker: its script must come with the policy too
+  await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  const workers = [...policies.keys()].filter((p) => /worker/i.test(p) && p.endsWith('.js'));
+  expect(workers.length).toBeGreaterThan(0);
+  for (const path of [...policies.keys()].filter((p) => p.endsWith('.js') || p.endsWith('.wasm') || p === '/')) expect(policies.get(path), path).toContain("default-src 'self'");
+});
+
 test('outside automation the page has no test hooks (they would hand out plain pixels)', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false }));
