@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, WorkerBridge } from './bridge';
+import { AbortError, TimeoutError, WorkerBridge } from './bridge';
 
 /**
  * A stand-in worker: a MessageChannel whose far end exposes a fake API with the
@@ -78,6 +78,19 @@ describe('WorkerBridge', () => {
     const next = await bridge.call('decode', [new Uint8Array(1), 'next', {}, 1]);
     expect(next.decoded).toEqual({ name: 'next' });
     expect(created()).toBe(2);
+  });
+
+  it('a call past its deadline rejects with TimeoutError, ends the worker, and the next call goes on', async () => {
+    const { factory, created } = fakeWorkerFactory([]);
+    const bridge = new WorkerBridge(factory);
+    bridges.push(bridge);
+    const stuck = bridge.call('decode', [new Uint8Array(1), 'stuck', {}, 5_000], { timeoutMs: 30 });
+    const next = bridge.call('decode', [new Uint8Array(1), 'next', {}, 1], { timeoutMs: 1_000 });
+    await expect(stuck).rejects.toBeInstanceOf(TimeoutError);
+    expect((await next).decoded).toEqual({ name: 'next' });
+    expect(created()).toBe(2);
+    // a call that finishes in time is not cut off
+    expect((await bridge.call('decode', [new Uint8Array(1), 'quick', {}, 5], { timeoutMs: 1_000 })).decoded).toEqual({ name: 'quick' });
   });
 
   it('a call aborted before it starts never reaches the worker', async () => {

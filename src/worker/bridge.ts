@@ -1,7 +1,8 @@
 /**
  * The one worker bridge (after Squoosh's worker-bridge): comlink RPC to a single
- * pipeline worker, a promise queue so calls run one at a time, an AbortSignal that
- * ends a call (by terminating the worker; the next call starts a fresh one), and an
+ * pipeline worker, a promise queue so calls run one at a time, an AbortSignal or a
+ * deadline that ends a call (by terminating the worker; the next call starts a
+ * fresh one: a codec stuck on one damaged file must not hold up the rest), and an
  * idle timeout that frees the worker's memory when nothing has run for a while.
  *
  * Must never: log arguments or results (they hold pixels and, for key derivation,
@@ -16,6 +17,13 @@ export class AbortError extends Error {
   constructor() {
     super('cancelled');
     this.name = 'AbortError';
+  }
+}
+
+export class TimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`took longer than ${Math.round(ms / 1000)} s`);
+    this.name = 'TimeoutError';
   }
 }
 
@@ -37,9 +45,12 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
     private readonly idleTimeoutMs = IDLE_TIMEOUT_MS,
   ) {}
 
-  /** Queue one call. Calls run in order; an aborted call rejects with AbortError and does not stop the ones after it. */
-  call<M extends Method<Api>>(method: M, args: Args<Api, M>, options: { signal?: AbortSignal; transfer?: Transferable[] } = {}): Promise<Result<Api, M>> {
-    const { signal, transfer } = options;
+  /**
+   * Queue one call. Calls run in order; an aborted call rejects with AbortError, one past
+   * `timeoutMs` (counted from when it starts) with TimeoutError; neither stops the ones after it.
+   */
+  call<M extends Method<Api>>(method: M, args: Args<Api, M>, options: { signal?: AbortSignal; transfer?: Transferable[]; timeoutMs?: number } = {}): Promise<Result<Api, M>> {
+    const { signal, transfer, timeoutMs } = options;
     this.pending++;
     this.clearIdle();
     const run = async (): Promise<Result<Api, M>> => {
@@ -47,15 +58,20 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
       const api = this.ensureWorker();
       const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
       const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
-      if (!signal) return await fn(...callArgs);
+      if (!signal && !timeoutMs) return await fn(...callArgs);
       return await new Promise<Result<Api, M>>((resolve, reject) => {
-        const onAbort = () => {
-          // The only way to stop running wasm is to end the worker; the next call starts a new one.
+        // The only way to stop running wasm is to end the worker; the next call starts a new one.
+        const stop = (err: Error) => {
           this.terminate();
-          reject(new AbortError());
+          reject(err);
         };
-        signal.addEventListener('abort', onAbort, { once: true });
-        fn(...callArgs).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        const onAbort = () => stop(new AbortError());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        const timer = timeoutMs ? setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
+        fn(...callArgs).then(resolve, reject).finally(() => {
+          signal?.removeEventListener('abort', onAbort);
+          clearTimeout(timer);
+        });
       });
     };
     const result = this.queue.then(run, run);

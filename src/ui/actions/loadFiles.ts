@@ -9,7 +9,7 @@ import type { DecodeOptions } from '../../decode/types';
 import { SAMPLES, samplePng, sampleFileName } from '../../samples/gallery';
 import { useFiles, type ScanFile } from '../../state/files';
 import { useResults } from '../../state/results';
-import { AbortError, pipelineBridge } from '../../worker/bridge';
+import { AbortError, pipelineBridge, TimeoutError } from '../../worker/bridge';
 import { MODEL_SIZE } from '../services/compute';
 
 type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>;
@@ -27,6 +27,12 @@ export async function loadSample(sampleId: string): Promise<void> {
   if (!spec) return;
   await addAndDecode([{ originalName: sampleFileName(spec), source: 'sample', synthetic: true, bytes: samplePng(spec) }]);
 }
+
+/**
+ * The longest one file may take to decode: a 50-megapixel JPEG 2000 takes seconds;
+ * a codec stuck on a damaged file would otherwise hold every file queued after it.
+ */
+export const DECODE_TIMEOUT_MS = 120_000;
 
 /** One controller per running batch; Cancel aborts the file being decoded and skips the rest. */
 let batchAbort: AbortController | null = null;
@@ -70,13 +76,14 @@ export async function decodeFile(id: string, options: DecodeOptions, signal?: Ab
   try {
     // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
     const copy = file.bytes.slice();
-    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], { transfer: [copy.buffer], signal });
+    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], { transfer: [copy.buffer], signal, timeoutMs: DECODE_TIMEOUT_MS });
     const { decoded } = result;
     update(id, { status: 'ready', decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: decoded.frame, voi: decoded.dicom?.voi ?? 0 });
     useResults.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {
-    update(id, { status: 'error', error: err instanceof AbortError ? 'decoding cancelled' : readableError(err) });
+    const message = err instanceof AbortError ? 'decoding cancelled' : err instanceof TimeoutError ? `decoding ${err.message}: the file may be damaged (the others go on)` : readableError(err);
+    update(id, { status: 'error', error: message });
   }
 }
 
