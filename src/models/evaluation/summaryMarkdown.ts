@@ -11,7 +11,21 @@ export interface CardSummary {
   parameters: number;
   files: { weightsBytes: number; dtype: string };
   data: { dataset: string; trainImages: number; validationImages: number; testImages: number; caveat?: string };
-  training: { epochs: number; bestEpoch: number; bestValAccuracy: number; seconds: number; secondsPerEpoch: number; distillation: { teacher: string } | null };
+  training: {
+    epochs: number; bestEpoch: number; bestValAccuracy: number; seconds: number; secondsPerEpoch: number; distillation: { teacher: string } | null;
+    viewEnsemble?: { chosen?: string | null; single: { accuracy: number }; ensemble: { accuracy: number } } | null;
+  };
+}
+
+/**
+ * Validation accuracy of what ships: with the view ensemble when one was chosen. (Cards
+ * written before the trainer chose views jointly hold the single-view figure in
+ * bestValAccuracy; the view record says which is which.)
+ */
+export function shippedValAccuracy(card: CardSummary): number {
+  const v = card.training.viewEnsemble;
+  if (!v) return card.training.bestValAccuracy;
+  return v.chosen ? v.ensemble.accuracy : v.single.accuracy;
 }
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
@@ -36,7 +50,7 @@ export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }
   out.push('', 'Bit-flip: bit 7 (the leading bit) XORed on the given share of the encrypted image\'s 8-bit values; Gaussian: N(0, 20) added to that share.', '');
   out.push('## Models', '', '| model | parameters | weights (float16) | train / val images | epochs (best) | best val acc. | training time | latency batch / single | distilled from |', '|---|---|---|---|---|---|---|---|---|');
   for (const { card, report: r } of rows) {
-    out.push(`| ${card.name} | ${card.parameters.toLocaleString('en')} | ${(card.files.weightsBytes / 1024).toFixed(0)} KiB | ${card.data.trainImages} / ${card.data.validationImages} | ${card.training.epochs} (${card.training.bestEpoch}) | ${pct(card.training.bestValAccuracy)} | ${(card.training.seconds / 60).toFixed(1)} min | ${r ? `${r.plain.msPerImage.toFixed(1)} / ${r.plain.msSingleImage?.toFixed(1) ?? '–'} ms` : '–'} | ${card.training.distillation?.teacher ?? '–'} |`);
+    out.push(`| ${card.name} | ${card.parameters.toLocaleString('en')} | ${(card.files.weightsBytes / 1024).toFixed(0)} KiB | ${card.data.trainImages} / ${card.data.validationImages} | ${card.training.epochs} (${card.training.bestEpoch}) | ${pct(shippedValAccuracy(card))} | ${(card.training.seconds / 60).toFixed(1)} min | ${r ? `${r.plain.msPerImage.toFixed(1)} / ${r.plain.msSingleImage?.toFixed(1) ?? '–'} ms` : '–'} | ${card.training.distillation?.teacher ?? '–'} |`);
   }
   const caveats = [...new Set(rows.map((r) => r.card.data.caveat).filter(Boolean))];
   if (caveats.length) out.push('', ...caveats.map((c) => `Caveat (lung-histopathology): ${c}`));
