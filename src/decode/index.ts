@@ -85,13 +85,17 @@ function decodePngImage(bytes: Uint8Array): RgbImage {
 
 function decodeJpegImage(bytes: Uint8Array): RgbImage {
   // jpeg-js everywhere (not the browser's decoder) so page and CLI get identical pixels.
-  // jpeg-js refuses past the resolution before allocating (its message is mapped below); the side check follows
-  const decodeLimited = () => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+  // jpeg-js refuses past the resolution before allocating (its message is mapped below); the side check follows.
+  // Its memory accounting charges about 24 bytes a pixel for colour (component blocks, lines, RGBA out; a 49 MP
+  // colour JPEG needs 1.0–1.2 GB of it, measured), so
+  // its memory limit must leave room for MAX_IMAGE_PIXELS of colour, or colour JPEGs past ~25 MP would be refused.
+  const decodeLimited = () => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: Math.ceil((MAX_IMAGE_PIXELS * 26) / 2 ** 20) });
   let img: ReturnType<typeof decodeLimited>;
   try {
     img = decodeLimited();
   } catch (err) {
-    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(describe(err))) throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
+    if (/maxResolutionInMP/.test(describe(err))) throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
+    if (/maxMemoryUsageInMB/.test(describe(err))) throw new DecodeError('image too large to decode (its JPEG layout needs more memory than this app allows)');
     throw err;
   }
   checkImageSize(img.width, img.height);

@@ -13,7 +13,7 @@ function fakeWorkerFactory(log: string[]) {
     created++;
     const { port1, port2 } = new MessageChannel();
     const api = {
-      async decode(_bytes: Uint8Array, name: string, _frame: number, delayMs: number) {
+      async decode(_bytes: Uint8Array, name: string, _options: object, delayMs: number) {
         log.push(`start ${name}`);
         await new Promise((r) => setTimeout(r, delayMs));
         log.push(`end ${name}`);
@@ -91,6 +91,20 @@ describe('WorkerBridge', () => {
     expect(created()).toBe(2);
     // a call that finishes in time is not cut off
     expect((await bridge.call('decode', [new Uint8Array(1), 'quick', {}, 5], { timeoutMs: 1_000 })).decoded).toEqual({ name: 'quick' });
+  });
+
+  it('the deadline of a cancelled call goes with it: it cannot end the worker of a later call', async () => {
+    const { factory, created } = fakeWorkerFactory([]);
+    const bridge = new WorkerBridge(factory);
+    bridges.push(bridge);
+    const controller = new AbortController();
+    const cancelled = bridge.call('decode', [new Uint8Array(1), 'cancelled', {}, 5_000], { signal: controller.signal, timeoutMs: 100 });
+    setTimeout(() => controller.abort(), 10);
+    await expect(cancelled).rejects.toBeInstanceOf(AbortError);
+    // runs past the cancelled call's 100 ms deadline, without a deadline of its own
+    const later = await bridge.call('decode', [new Uint8Array(1), 'later', {}, 250]);
+    expect(later.decoded).toEqual({ name: 'later' });
+    expect(created()).toBe(2);
   });
 
   it('a call aborted before it starts never reaches the worker', async () => {

@@ -59,19 +59,24 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
       const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
       const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
       if (!signal && !timeoutMs) return await fn(...callArgs);
+      const worker = this.worker;
       return await new Promise<Result<Api, M>>((resolve, reject) => {
-        // The only way to stop running wasm is to end the worker; the next call starts a new one.
+        // A stopped call never settles on the worker side, so both endings clean up here.
+        const cleanup = () => {
+          signal?.removeEventListener('abort', onAbort);
+          clearTimeout(timer);
+        };
+        // The only way to stop running wasm is to end the worker (this call's, never a later
+        // one's); the next call starts a new one.
         const stop = (err: Error) => {
-          this.terminate();
+          cleanup();
+          if (this.worker === worker) this.terminate();
           reject(err);
         };
         const onAbort = () => stop(new AbortError());
         signal?.addEventListener('abort', onAbort, { once: true });
         const timer = timeoutMs ? setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
-        fn(...callArgs).then(resolve, reject).finally(() => {
-          signal?.removeEventListener('abort', onAbort);
-          clearTimeout(timer);
-        });
+        fn(...callArgs).then(resolve, reject).finally(cleanup);
       });
     };
     const result = this.queue.then(run, run);

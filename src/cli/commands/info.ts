@@ -2,8 +2,10 @@
  * `cli info FILE [--frame N] [--window N]`: one JSON object describing an image or DICOM file:
  * name, format, size, dimensions, modality, transfer syntax, frames, bits,
  * photometric interpretation, display window (and the grey-level choices --window
- * picks from), and the NAMES of identifying
- * attributes present. It must never print an attribute value or a pixel.
+ * picks from, labelled with the file's own window/LUT explanations such as "BRAIN":
+ * free text, but not an identifying attribute of PS3.15 E.1-1), and the NAMES of
+ * identifying attributes present. It must never print an identifying attribute's
+ * value or a pixel.
  */
 import { basename } from 'node:path';
 import { type ParsedArgs, UsageError } from '../args';

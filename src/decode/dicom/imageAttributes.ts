@@ -98,20 +98,25 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
 const fmt = (v: number) => String(Math.round(v * 100) / 100);
 
 /**
- * The file's windows (multi-valued Window Center/Width, with their explanations),
- * its VOI LUTs and the full range, as labels; and the one at `voi`, read. Only the
- * chosen LUT is read, so a damaged LUT the user does not pick cannot fail the file.
+ * The file's usable windows (multi-valued Window Center/Width, with their
+ * explanations; a pair with width < 1 is skipped, so the default is the first
+ * usable window), its VOI LUTs and the full range, as labels; and the one at
+ * `voi`, read. Only the chosen LUT is read, so a damaged LUT the user does not pick
+ * cannot fail the file. The labels carry the file's explanation text ("BRAIN"):
+ * shown to the user, never put into an error message (those end up in logs).
  * `signedLutInput`: the VOI LUT's input is the modality value, negative only from
  * signed samples or a negative rescale (LUT entries are unsigned).
  */
 function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { labels: string[]; window?: { center: number; width: number }; voiLut?: LookupTable } {
   const pairs = Math.min(dataSet.numStringValues('x00281050') ?? 0, dataSet.numStringValues('x00281051') ?? 0);
+  // read whole and split: dataSet.string(tag, i) throws when the file gives fewer explanations than windows
+  const explanations = dataSet.string('x00281055')?.split('\\');
   const windows: Array<{ center: number; width: number; label: string }> = [];
   for (let i = 0; i < pairs; i++) {
     const center = dataSet.floatString('x00281050', i);
     const width = dataSet.floatString('x00281051', i);
     if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width) || width < 1) continue;
-    const explanation = dataSet.string('x00281055', i)?.trim();
+    const explanation = explanations?.[i]?.trim();
     windows.push({ center, width, label: `${explanation ? `${explanation}: ` : ''}window C ${fmt(center)} / W ${fmt(width)}` });
   }
   const luts = voiLutExplanations(dataSet);
@@ -121,7 +126,7 @@ function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { la
     'full range of the frame',
   ];
   if (!Number.isInteger(voi) || voi < 0 || voi >= labels.length) {
-    // the count only: labels carry the file's own explanation text, which never goes into a message
+    // the count only: no file text in a message
     throw new DecodeError(`display choice ${voi} does not exist (this file offers ${labels.length}, numbered from 0)`);
   }
   if (voi < windows.length) return { labels, window: { center: windows[voi].center, width: windows[voi].width } };

@@ -121,6 +121,9 @@ describe('synthetic DICOM through the whole decoder', () => {
     expect(grey(range.image)).toEqual([0, 128, 255]);
     await expect(decodeDicom(file, { voi: 5 })).rejects.toThrow('display choice 5 does not exist (this file offers 5, numbered from 0)');
     await expect(decodeDicom(file, { voi: 5 })).rejects.not.toThrow(/SOFT|REVERSED/);
+    // fewer explanations than windows: the rest are unlabelled, not an error
+    const oneExplanation = elements.map((e) => (e.tag[1] === 0x1055 ? { ...e, value: 'SOFT' } : e));
+    expect((await decodeDicom(syntheticDicom(oneExplanation))).dicom?.voiChoices?.slice(0, 2)).toEqual(['SOFT: window C 1 / W 3', 'window C 2 / W 2']);
     // colour images have no grey mapping to choose
     const rgb = await decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })));
     expect(rgb.dicom?.voiChoices).toBeUndefined();
