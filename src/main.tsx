@@ -1,7 +1,8 @@
 /**
- * Entry point of the page: mounts the app, and installs the read-only test hooks
- * only in a browser driven by automation (navigator.webdriver: Playwright sets it).
- * Anywhere else they would be a one-call way to pull plain pixels out of the page.
+ * Entry point of the page: mounts the app, and installs the read-only test hooks,
+ * which exist only in a browser driven by automation (navigator.webdriver:
+ * Playwright sets it); anywhere else they would be a one-call way to pull plain
+ * pixels out of the page.
  * Must never: log anything about keys or pixels (nothing here logs at all).
  */
 import { StrictMode } from 'react';
@@ -10,7 +11,7 @@ import { App } from './ui/App';
 import { installTestHooks } from './ui/testHooks';
 import './ui/styles.css';
 
-if (navigator.webdriver) installTestHooks();
+installTestHooks();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -20,6 +20,8 @@ describe('decodeImageFile for PNG and JPEG', () => {
     const greyPng = encodePng({ width: 3, height: 2, data: grey, channels: 1, depth: 8 });
     const g = await decodeImageFile(greyPng);
     expect(Array.from(g.image.data.slice(0, 6))).toEqual([0, 0, 0, 50, 50, 50]);
+    // windows are a DICOM thing: asking a PNG for one is an error, not silently ignored
+    await expect(decodeImageFile(greyPng, 'g.png', { voi: 1 })).rejects.toThrow('no windows to choose from');
   });
 
   it('decodes a JPEG to its size with pixels near the original', async () => {

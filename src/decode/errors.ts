@@ -9,3 +9,6 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/** A grey-level choice (DecodeOptions.voi) other than the default asked of an image without windows. */
+export const noWindowsToChoose = () => new DecodeError('this image has no windows to choose from (grey DICOM images only)');

@@ -6,7 +6,7 @@
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
-import { DecodeError } from './errors';
+import { DecodeError, noWindowsToChoose } from './errors';
 import { checkImageSize, MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
 
@@ -27,8 +27,10 @@ export async function decodeImageFile(bytes: Uint8Array, name = 'file', options:
   try {
     switch (format) {
       case 'png':
+        noGreyChoice(options);
         return wrap('png', decodePngImage(bytes));
       case 'jpeg':
+        noGreyChoice(options);
         return wrap('jpeg', decodeJpegImage(bytes));
       case 'dicom': {
         const { decodeDicom } = await import('./dicom/decodeDicom');
@@ -41,6 +43,11 @@ export async function decodeImageFile(bytes: Uint8Array, name = 'file', options:
     if (err instanceof DecodeError) throw new DecodeError(err.message, name);
     throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
   }
+}
+
+/** A grey-level choice other than the default means a window or VOI LUT: DICOM grey images only. */
+function noGreyChoice(options: DecodeOptions): void {
+  if (options.voi) throw noWindowsToChoose();
 }
 
 function wrap(format: SourceFormat, image: RgbImage): DecodedImage {

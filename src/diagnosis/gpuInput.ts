@@ -77,10 +77,15 @@ export async function createGpuInputPath(): Promise<{ encrypt: (plan: BpePlan, p
 }
 
 /** The session's GPU input path on WebGPU (encrypt + plain upload), or undefined (CPU) when it cannot start. */
-export async function gpuInputPath(): Promise<{ encrypt: EncryptForModel; upload: (plain: RgbImage) => tf.Tensor4D; dispose: () => void } | undefined> {
+export async function gpuInputPath(): Promise<{ encrypt: EncryptForModel; upload: (plain: RgbImage) => tf.Tensor4D; forgetPlans: () => void; dispose: () => void } | undefined> {
   try {
     const path = await createGpuInputPath();
-    return { encrypt: async (plan, plain) => ({ input: path.encrypt(plan, plain), path: 'gpu-buffer' }), upload: path.upload, dispose: () => path.bpe.dispose() };
+    return {
+      encrypt: async (plan, plain) => ({ input: path.encrypt(plan, plain), path: 'gpu-buffer' }),
+      upload: path.upload,
+      forgetPlans: () => path.bpe.forgetPlans(),
+      dispose: () => path.bpe.dispose(),
+    };
   } catch {
     return undefined;
   }

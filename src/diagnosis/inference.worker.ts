@@ -25,8 +25,8 @@ useBundledWasmFiles();
 
 let backend: { key: string; choice: Promise<BackendChoice> } | undefined;
 let session: DiagnosisSession | undefined;
-/** frees the GPU input path's plan buffers with the session */
-let disposeGpuPath: (() => void) | undefined;
+/** the GPU input path's plan tables: dropped with the key, the whole path with the session */
+let gpuPath: { forgetPlans: () => void; dispose: () => void } | undefined;
 
 function plainError(err: unknown): never {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -40,8 +40,8 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   if (!backend || backend.key !== key) {
     session?.dispose();
     session = undefined;
-    disposeGpuPath?.();
-    disposeGpuPath = undefined;
+    gpuPath?.dispose();
+    gpuPath = undefined;
     backend = { key, choice: selectInferenceBackend(options) };
     backend.choice.catch(() => (backend = undefined));
   }
@@ -50,7 +50,7 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   if (!session) {
     const gpu = choice.backend === 'webgpu' ? await gpuInputPath() : undefined;
     session = new DiagnosisSession(gpu?.encrypt, gpu?.upload);
-    disposeGpuPath = gpu?.dispose;
+    gpuPath = gpu;
   }
   return choice;
 }
@@ -93,12 +93,7 @@ const api = {
   /** Drops the adapted models and the plan of the current key, and the GPU copies of its tables. */
   async forgetKey(): Promise<void> {
     session?.forgetKey();
-    if (session && disposeGpuPath) {
-      disposeGpuPath(); // the GPU BPE caches plan tables: renew it so none outlives the key
-      const gpu = await gpuInputPath();
-      session.setInputPaths(gpu?.encrypt, gpu?.upload);
-      disposeGpuPath = gpu?.dispose;
-    }
+    gpuPath?.forgetPlans(); // the GPU BPE caches plan tables: none may outlive the key
   },
 
   async memory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {

@@ -93,15 +93,9 @@ export class DiagnosisSession {
    * @param uploadPlain how the original reaches the plain model (default: tfjs's own upload)
    */
   constructor(
-    private encryptForModel: EncryptForModel = encryptOnCpu,
-    private uploadPlain?: (plain: RgbImage) => tf.Tensor4D,
+    private readonly encryptForModel: EncryptForModel = encryptOnCpu,
+    private readonly uploadPlain?: (plain: RgbImage) => tf.Tensor4D,
   ) {}
-
-  /** Swap how inputs reach the models (the worker renews its GPU path when a key is forgotten). */
-  setInputPaths(encryptForModel: EncryptForModel = encryptOnCpu, uploadPlain?: (plain: RgbImage) => tf.Tensor4D): void {
-    this.encryptForModel = encryptForModel;
-    this.uploadPlain = uploadPlain;
-  }
 
   has(name: string): boolean {
     return this.models.has(name);

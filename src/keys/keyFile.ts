@@ -60,13 +60,20 @@ export function parseKeyFile(text: string): KeyFile {
  */
 export const KDF_LIMITS = { memoryKiB: [8, 1024 * 1024], iterations: [1, 16], parallelism: [1, 16] } as const;
 
+/** What is wrong with an Argon2id cost, if anything: "iterations 99 is outside 1–16". */
+export function kdfCostProblem(cost: { memoryKiB?: unknown; iterations?: unknown; parallelism?: unknown }): string | undefined {
+  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<[keyof typeof KDF_LIMITS, readonly [number, number]]>) {
+    const v = cost[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < low || v > high) return `${name} ${String(v)} is outside ${low}–${high}`;
+  }
+  return undefined;
+}
+
 function checkKdf(kdf: Partial<KdfParams> | undefined): void {
   if (!kdf) throw new KeyFileError('key file: passphrase parameters are missing');
   if (kdf.algorithm !== 'argon2id') throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
-  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<[keyof typeof KDF_LIMITS, readonly [number, number]]>) {
-    const v = kdf[name];
-    if (!Number.isInteger(v) || (v as number) < low || (v as number) > high) throw new KeyFileError(`key file: ${name} ${String(v)} is outside ${low}–${high}`);
-  }
+  const problem = kdfCostProblem(kdf);
+  if (problem) throw new KeyFileError(`key file: ${problem}`);
   if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt)) throw new KeyFileError('key file: the salt must be 16 bytes of hex');
 }
 

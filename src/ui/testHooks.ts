@@ -1,5 +1,6 @@
 /**
- * Read-only hooks for the end-to-end tests: window.__cipherscan exposes the
+ * Read-only hooks for the end-to-end tests, installed only in a browser driven by
+ * automation (navigator.webdriver): window.__cipherscan exposes the
  * compute path, the file statuses, metrics and the pixels of each view (base64 of
  * the RGB bytes). It never exposes the key — only its public check value, which the
  * page shows anyway.
@@ -47,6 +48,7 @@ export interface CipherScanHooks {
 }
 
 export function installTestHooks(): void {
+  if (!navigator.webdriver) return;
   const hooks: CipherScanHooks = {
     get computePath() {
       return useResults.getState().computePath?.path ?? null;

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, optionalNumber, optionalString, requireOption } from '../args';
 import { DEFAULT_KDF, deriveKeyFromPassphrase, generateKey } from '../../keys/key';
-import { exportKeyFile, KDF_LIMITS, parseKeyFile } from '../../keys/keyFile';
+import { exportKeyFile, kdfCostProblem, parseKeyFile } from '../../keys/keyFile';
 import { passphraseStrength } from '../../keys/strength';
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -20,10 +20,8 @@ export async function run(args: ParsedArgs): Promise<void> {
     const hint = passphraseStrength(passphrase);
     if (hint.score < 3) console.error(`warning: passphrase strength is ${hint.label}${hint.warning ? ` (${hint.warning})` : ''}`);
     const cost = { memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB), iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations) };
-    for (const [name, value] of Object.entries(cost) as Array<[keyof typeof cost, number]>) {
-      const [low, high] = KDF_LIMITS[name];
-      if (!Number.isInteger(value) || value < low || value > high) throw new UsageError(`key derive: ${name} ${value} is outside ${low}–${high} (the limits a key file may ask for)`);
-    }
+    const problem = kdfCostProblem({ ...cost, parallelism: DEFAULT_KDF.parallelism });
+    if (problem) throw new UsageError(`key derive: ${problem} (the limits a key file may ask for)`);
     key = await deriveKeyFromPassphrase(passphrase, {
       ...cost,
       ...(optionalString(args, 'salt') ? { salt: requireOption(args, 'salt') } : {}),

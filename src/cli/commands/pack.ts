@@ -1,5 +1,5 @@
 /**
- * `cli pack --key KEY.json --in FILE --out OUT.csp [--frame N] [--passphrase P]`
+ * `cli pack --key KEY.json --in FILE --out OUT.csp [--frame N] [--window N] [--passphrase P]`
  * AES-256-GCM package of the full-resolution original (lossless JPEG 2000 +
  * de-identified metadata). Prints the storage footprint as JSON.
  * `--cbc-comparison` writes the unauthenticated AES-CBC variant instead: for
@@ -7,8 +7,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type ParsedArgs, flag, optionalNumber, optionalString, requireOption } from '../args';
-import { loadKey, readInput } from '../io';
+import { type ParsedArgs, flag, optionalString, requireOption } from '../args';
+import { decodeOptionsFrom, loadKey, readInput } from '../io';
 import { decodeImageFile } from '../../decode';
 import { packCbcForComparison, packImageDetailed, packageFootprint } from '../../cipher/package';
 
@@ -17,7 +17,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const inPath = requireOption(args, 'in');
   const out = requireOption(args, 'out');
   const file = await readInput(inPath);
-  const decoded = await decodeImageFile(file, basename(inPath), { frame: optionalNumber(args, 'frame', 0) });
+  const decoded = await decodeImageFile(file, basename(inPath), decodeOptionsFrom(args));
   const started = performance.now();
   if (flag(args, 'cbc-comparison')) {
     console.error('warning: AES-CBC comparison file: no integrity protection; for demonstrating tampering only');

@@ -12,18 +12,20 @@ import type { HiddenIdentifierRisks } from '../types';
 import { CONFIDENTIALITY_PROFILE, REPEATING_GROUP_ROWS } from './confidentialityProfile';
 
 /**
- * dicom-parser tag key ("x00100010") -> DICOM keyword: every fixed-tag row of
- * table E.1-1, plus four dates kept from our earlier list that the transcribed
- * edition does not have (instance creation, last calibration: they narrow down
- * when and where a scan was made).
+ * dicom-parser tag key ("x00100010") -> DICOM keyword, in tag order: every
+ * fixed-tag row of table E.1-1, plus two dates and two times kept from our earlier
+ * list that the transcribed edition does not have (instance creation, last
+ * calibration: they narrow down when and where a scan was made).
  */
-export const IDENTIFYING_ATTRIBUTES: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(Object.entries(CONFIDENTIALITY_PROFILE).map(([tag, [keyword]]) => [tag, keyword])),
-  x00080012: 'InstanceCreationDate',
-  x00080013: 'InstanceCreationTime',
-  x00181200: 'DateOfLastCalibration',
-  x00181201: 'TimeOfLastCalibration',
-};
+export const IDENTIFYING_ATTRIBUTES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    ...Object.entries(CONFIDENTIALITY_PROFILE).map(([tag, [keyword]]): [string, string] => [tag, keyword]),
+    ['x00080012', 'InstanceCreationDate'],
+    ['x00080013', 'InstanceCreationTime'],
+    ['x00181200', 'DateOfLastCalibration'],
+    ['x00181201', 'TimeOfLastCalibration'],
+  ].sort(([a], [b]) => a.localeCompare(b)),
+);
 
 /**
  * Keywords of the identifying attributes present with a non-empty value, in tag
@@ -59,12 +61,16 @@ function hasValue(dataSet: DataSet, element: DataSet['elements'][string]): boole
   return element.length > 0 && !isPaddingOnly(dataSet.byteArray, element.dataOffset, element.length);
 }
 
-/** The repeating-group row a tag falls under, if any: even groups base..base+1E. */
+/** The repeating-group row a tag falls under, if any. */
 function repeatingGroupRow(tag: string): (typeof REPEATING_GROUP_ROWS)[number] | undefined {
-  const group = parseInt(tag.slice(1, 5), 16);
-  const element = parseInt(tag.slice(5, 9), 16);
-  return REPEATING_GROUP_ROWS.find((r) => group >= r.groupBase && group <= r.groupBase + 0x1e && group % 2 === 0 && (r.element === undefined || r.element === element));
+  const { group, element } = splitTag(tag);
+  return REPEATING_GROUP_ROWS.find((r) => inRepeatingGroup(group, r.groupBase) && (r.element === undefined || r.element === element));
 }
+
+/** The even groups base..base+1E: the 16 curve (5000) or overlay (6000) groups. */
+const inRepeatingGroup = (group: number, base: number) => group >= base && group <= base + 0x1e && group % 2 === 0;
+
+const splitTag = (tag: string) => ({ group: parseInt(tag.slice(1, 5), 16), element: parseInt(tag.slice(5, 9), 16) });
 
 /** Sequences nest; real files go 3–4 deep. The bound only guards against pathological files. */
 const MAX_SEQUENCE_DEPTH = 16;
@@ -92,10 +98,9 @@ export function hiddenIdentifierRisks(dataSet: DataSet): HiddenIdentifierRisks {
   let overlayPlanes = 0;
   let privateAttributes = 0;
   for (const tag of Object.keys(dataSet.elements)) {
-    const group = parseInt(tag.slice(1, 5), 16);
-    const element = parseInt(tag.slice(5, 9), 16);
-    // groups 6000-601E (even) are the overlay repeating groups; 3000 is Overlay Data
-    if (group >= 0x6000 && group <= 0x601e && group % 2 === 0 && element === 0x3000) overlayPlanes++;
+    const { group, element } = splitTag(tag);
+    // (60xx,3000) is Overlay Data
+    if (inRepeatingGroup(group, 0x6000) && element === 0x3000) overlayPlanes++;
     // odd groups past the command/file-meta range are private (0001-0007 and FFFF are not allowed to be)
     if (group % 2 === 1 && group > 0x0007 && group !== 0xffff) privateAttributes++;
   }

@@ -4,7 +4,7 @@
  * showing something wrong. Never reads identifying attributes.
  */
 import type { DataSet } from 'dicom-parser';
-import { DecodeError } from '../errors';
+import { DecodeError, noWindowsToChoose } from '../errors';
 import { checkImageSize } from '../limits';
 import { readModalityLut, readVoiLut, voiLutExplanations, type LookupTable } from './lookupTables';
 
@@ -72,6 +72,7 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
   const rescaleIntercept = intercept !== undefined && Number.isFinite(intercept) ? intercept : 0;
   const grey = photometricInterpretation.startsWith('MONOCHROME');
   const modalityLut = grey ? readModalityLut(dataSet, pixelRepresentation) : undefined;
+  if (!grey && voi !== 0) throw noWindowsToChoose();
   const choice = grey ? chooseVoi(dataSet, voi, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0)) : undefined;
   return {
     rows,

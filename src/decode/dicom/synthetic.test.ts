@@ -127,6 +127,7 @@ describe('synthetic DICOM through the whole decoder', () => {
     // colour images have no grey mapping to choose
     const rgb = await decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })));
     expect(rgb.dicom?.voiChoices).toBeUndefined();
+    await expect(decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })), { voi: 1 })).rejects.toThrow('no windows to choose from');
   });
 
   it('segmented PALETTE COLOR: discrete, linear and indirect segments expand to the plain table', async () => {

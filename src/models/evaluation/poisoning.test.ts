@@ -19,13 +19,13 @@ describe('poisoningReport', () => {
     expect(report.seeds).toEqual([1, 2, 3]);
     expect(report.runs.map((r) => r.name)).toEqual(['clean-s1', 'clean-s2', 'clean-s3', 'bf10-s1', 'bf10-s2', 'bf10-s3']);
     const [clean, bf] = report.settings;
-    expect(clean).toMatchObject({ setting: 'clean', seeds: 3, lowestAccuracy: 0.7, highestAccuracy: 0.9 });
+    expect(clean).toMatchObject({ setting: 'clean', seeds: '1, 2, 3', lowestAccuracy: 0.7, highestAccuracy: 0.9, accuracyChangeVsClean: null, accuracyChangeHalfWidth95: null, reading: '–' });
     expect(clean.accuracy).toBeCloseTo(0.8, 12);
     expect(clean.accuracySd).toBeCloseTo(0.1, 12);
     expect(bf.setting).toBe('bit-flip 10 %');
     expect(bf.accuracyChangeVsClean).toBeCloseTo(-0.02, 12);
     expect(bf.accuracyChangeHalfWidth95).toBeCloseTo(0, 12);
-    expect(poisoningMarkdown(report)).toContain('| bit-flip 10 % | 10 % | bit 7 XOR on 10 % of the encrypted values | 3 | 78.00 % ± 10.00 | 68.00 % – 88.00 % | -2.00 pt ± 0.00 | lower than clean |');
+    expect(poisoningMarkdown(report)).toContain('| bit-flip 10 % | 10 % | bit 7 XOR on 10 % of the encrypted values | 1, 2, 3 | 78.00 % ± 10.00 | 68.00 % – 88.00 % | -2.00 pt ± 0.00 | lower than clean |');
   });
 
   it('calls a change within the t-interval noise, and one seed undecidable', () => {
@@ -41,6 +41,15 @@ describe('poisoningReport', () => {
     const single = poisoningReport('t', [runFromCard('c1', card(1, 0.8)), runFromCard('g1', card(1, 0.7, bitFlip(0.2)))]);
     expect(single.settings[1].accuracyChangeHalfWidth95).toBeNull();
     expect(poisoningMarkdown(single)).toContain('one seed: cannot tell');
+  });
+
+  it('orders clean, then each attack by share (5 % before 10 %), and refuses a setting run twice with one seed', () => {
+    const runs = [
+      runFromCard('g10', card(1, 0.7, { ...bitFlip(0.1), kind: 'gaussian' })), runFromCard('b10', card(1, 0.7, bitFlip(0.1))),
+      runFromCard('b5', card(1, 0.7, bitFlip(0.05))), runFromCard('c', card(1, 0.8)),
+    ];
+    expect(poisoningReport('t', runs).settings.map((s) => s.setting)).toEqual(['clean', 'bit-flip 5 %', 'bit-flip 10 %', 'gaussian 10 %']);
+    expect(() => poisoningReport('t', [...runs, runFromCard('b10-again', card(1, 0.71, bitFlip(0.1)))])).toThrow('two runs of bit-flip 10 % with seed 1 (b10, b10-again)');
   });
 
   it('has no change vs clean without clean runs', () => {

@@ -28,13 +28,14 @@ export interface PoisoningSetting {
   setting: string;
   poisonedShare: number;
   attack: string;
-  seeds: number;
+  /** the seeds this setting was trained with, e.g. "1, 2, 3" */
+  seeds: string;
   /** mean test accuracy over the seeds */
   accuracy: number;
   accuracySd: number | null;
   lowestAccuracy: number;
   highestAccuracy: number;
-  /** mean over seeds of (this setting's accuracy - the clean run's of the same seed); null without clean runs */
+  /** mean over seeds of (this setting's accuracy - the clean run's of the same seed); null for the clean setting and without clean runs */
   accuracyChangeVsClean: number | null;
   /** half-width of the 95 % t-interval of that mean; null with fewer than two paired seeds */
   accuracyChangeHalfWidth95: number | null;
@@ -73,9 +74,9 @@ export function runFromCard(name: string, card: PoisoningCard): PoisoningRun {
   };
 }
 
-/** Two-sided 95 % Student t quantiles by degrees of freedom (1..10); above 10, 2.2 is within 3 % of the true value up to 20 df. */
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-const t95 = (df: number) => T95[df] ?? (df > 10 ? 2.2 : NaN);
+/** Two-sided 95 % Student t quantiles by degrees of freedom (1..30); past 30 the quantile lies in 1.96–2.04, and 2.0 is within 2 % of it. */
+const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const t95 = (df: number) => T95[df] ?? (df > 30 ? 2.0 : NaN);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 function sampleSd(xs: number[]): number | null {
@@ -85,21 +86,28 @@ function sampleSd(xs: number[]): number | null {
 }
 
 export function poisoningReport(title: string, runs: PoisoningRun[]): PoisoningReport {
-  // clean first, then each attack by share ("bit-flip 10 %" < "bit-flip 20 %" < "gaussian 10 %")
-  const poisoned = (r: PoisoningRun) => (r.poisonedShare > 0 ? 1 : 0);
-  const sorted = [...runs].sort((a, b) => poisoned(a) - poisoned(b) || a.setting.localeCompare(b.setting) || a.seed - b.seed);
+  // clean first, then each attack, by share within it
+  const attack = (r: PoisoningRun) => (r.poisonedShare > 0 ? r.setting.split(' ')[0] : '');
+  const sorted = [...runs].sort((a, b) => attack(a).localeCompare(attack(b)) || a.poisonedShare - b.poisonedShare || a.seed - b.seed);
   const bySetting = new Map<string, PoisoningRun[]>();
-  for (const r of sorted) bySetting.set(r.setting, [...(bySetting.get(r.setting) ?? []), r]);
+  for (const r of sorted) {
+    const group = bySetting.get(r.setting) ?? [];
+    const twin = group.find((g) => g.seed === r.seed);
+    // two runs of one setting and seed would be counted twice as if independent
+    if (twin) throw new Error(`two runs of ${r.setting} with seed ${r.seed} (${twin.name}, ${r.name}): keep one`);
+    bySetting.set(r.setting, [...group, r]);
+  }
   const cleanBySeed = new Map((bySetting.get('clean') ?? []).map((r) => [r.seed, r.accuracy]));
   const settings = [...bySetting.entries()].map(([setting, group]): PoisoningSetting => {
     const accuracies = group.map((r) => r.accuracy);
-    const changes = group.filter((r) => cleanBySeed.has(r.seed)).map((r) => r.accuracy - cleanBySeed.get(r.seed)!);
+    // the clean runs have no change against themselves
+    const changes = group[0].poisonedShare === 0 ? [] : group.filter((r) => cleanBySeed.has(r.seed)).map((r) => r.accuracy - cleanBySeed.get(r.seed)!);
     const changeSd = sampleSd(changes);
     const figures: Omit<PoisoningSetting, 'reading'> = {
       setting,
       poisonedShare: group[0].poisonedShare,
       attack: group[0].attack,
-      seeds: group.length,
+      seeds: group.map((r) => r.seed).join(', '),
       accuracy: mean(accuracies),
       accuracySd: sampleSd(accuracies),
       lowestAccuracy: Math.min(...accuracies),
@@ -120,7 +128,7 @@ const pt = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pt`;
 
 /** Whether a setting's interval excludes zero: the only case the report calls an effect. */
 function reading(s: Omit<PoisoningSetting, 'reading'>): string {
-  if (s.accuracyChangeVsClean === null || s.poisonedShare === 0) return '–';
+  if (s.accuracyChangeVsClean === null) return '–';
   if (s.accuracyChangeHalfWidth95 === null) return 'one seed: cannot tell';
   if (Math.abs(s.accuracyChangeVsClean) <= s.accuracyChangeHalfWidth95) return 'within seed noise';
   return s.accuracyChangeVsClean < 0 ? 'lower than clean' : 'higher than clean';
@@ -131,7 +139,7 @@ export function poisoningMarkdown(report: PoisoningReport): string {
     `# ${report.title}`,
     '',
     'Training-time poisoning: a share of the training images was BPE-encrypted with a run key, attacked in the encrypted domain and decrypted again (what training on encrypted images with poisoned members amounts to). ' +
-      `Every run uses the same short schedule (${report.epochs.join(', ')} epochs); each setting was trained with ${report.seeds.length === 1 ? 'seed' : 'seeds'} ${report.seeds.join(', ')}. ` +
+      `Every run uses the same short schedule (${report.epochs.join(', ')} epochs); seeds used: ${report.seeds.join(', ')} (each setting's in the table). ` +
       'A seed fixes the split, the initial weights, the batch order and which images are poisoned, so the change vs clean is the mean of per-seed differences (poisoned minus clean, same seed), ± the half-width of its 95 % t-interval. ' +
       'Test split, clean images; encrypted = adapted to a fresh random key.',
     '',
@@ -139,7 +147,7 @@ export function poisoningMarkdown(report: PoisoningReport): string {
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of report.settings) {
-    const change = s.accuracyChangeVsClean === null || s.poisonedShare === 0 ? '–' : `${pt(s.accuracyChangeVsClean)}${s.accuracyChangeHalfWidth95 === null ? '' : ` ± ${(s.accuracyChangeHalfWidth95 * 100).toFixed(2)}`}`;
+    const change = s.accuracyChangeVsClean === null ? '–' : `${pt(s.accuracyChangeVsClean)}${s.accuracyChangeHalfWidth95 === null ? '' : ` ± ${(s.accuracyChangeHalfWidth95 * 100).toFixed(2)}`}`;
     out.push(`| ${s.setting} | ${(s.poisonedShare * 100).toFixed(0)} % | ${s.attack} | ${s.seeds} | ${pct(s.accuracy)}${s.accuracySd === null ? '' : ` ± ${(s.accuracySd * 100).toFixed(2)}`} | ${pct(s.lowestAccuracy)} – ${pct(s.highestAccuracy)} | ${change} | ${s.reading} | ${s.macroF1.toFixed(4)} | ${pct(s.encryptedAccuracy)} |`);
   }
   out.push('', '## Runs', '', '| run | setting | seed | epochs | test accuracy | macro-F1 | encrypted accuracy |', '|---|---|---|---|---|---|---|');

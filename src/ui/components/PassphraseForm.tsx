@@ -33,8 +33,10 @@ export function PassphraseForm() {
       className="passphrase"
       onSubmit={(e) => {
         e.preventDefault();
-        void keyFromPassphrase(passphrase).then((derived) => {
-          if (derived) setPassphrase('');
+        const submitted = passphrase;
+        // only what was submitted is cleared: text typed meanwhile stays
+        void keyFromPassphrase(submitted).then((derived) => {
+          if (derived) setPassphrase((now) => (now === submitted ? '' : now));
         });
       }}
     >
