@@ -141,6 +141,7 @@ export function poisoningMarkdown(report: PoisoningReport): string {
     'Training-time poisoning: a share of the training images was BPE-encrypted with a run key, attacked in the encrypted domain and decrypted again (what training on encrypted images with poisoned members amounts to). ' +
       `Every run uses the same short schedule (${report.epochs.join(', ')} epochs); seeds used: ${report.seeds.join(', ')} (each setting's in the table). ` +
       'A seed fixes the split, the initial weights, the batch order and which images are poisoned, so the change vs clean is the mean of per-seed differences (poisoned minus clean, same seed), ± the half-width of its 95 % t-interval. ' +
+      'Each poisoned setting is compared with clean at 95 % without a correction for the several comparisons: with four settings, one interval excluding zero by chance alone is not unlikely. ' +
       'Test split, clean images; encrypted = adapted to a fresh random key.',
     '',
     '| setting | poisoned share of training images | attack on each poisoned image | seeds | test accuracy (mean ± sd) | lowest – highest | change vs clean | reading | macro-F1 (mean) | encrypted accuracy (mean) |',
