@@ -6,6 +6,7 @@
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
+import { pngSize } from '../image/png';
 import { DecodeError, noWindowsToChoose } from './errors';
 import { checkImageSize, MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
@@ -55,11 +56,8 @@ function wrap(format: SourceFormat, image: RgbImage): DecodedImage {
 }
 
 function decodePngImage(bytes: Uint8Array): RgbImage {
-  // IHDR comes first (PNG signature, chunk length, "IHDR", then width and height, big-endian)
-  if (bytes.length >= 24) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    checkImageSize(view.getUint32(16), view.getUint32(20));
-  }
+  const size = pngSize(bytes);
+  if (size) checkImageSize(size.width, size.height);
   const png = decodePng(bytes);
   const { width, height, channels, depth } = png;
   const src = png.data;

@@ -7,6 +7,17 @@ export function encodeRgbPng(image: RgbImage, text?: Record<string, string>): Ui
 }
 
 /** Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). */
+/**
+ * Width and height from a PNG's IHDR (it comes first: signature, chunk length, "IHDR",
+ * then width and height, big-endian), read before decoding anything; undefined when
+ * the bytes are too short to hold it.
+ */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
 export function decodeRgbPng(bytes: Uint8Array): { image: RgbImage; text: Record<string, string> } {
   const png = decode(bytes);
   if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4) || png.palette) {

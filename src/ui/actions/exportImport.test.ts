@@ -53,9 +53,9 @@ describe('openProtectedFile (encrypted PNG)', () => {
     expect(useResults.getState().opened).toBeNull();
   });
 
-  it('refuses pixels whose shape is not the header geometry', async () => {
+  it('refuses an image that is not S x S before decoding it', async () => {
     await openProtectedFile(await encryptedPngFile(400, 100));
     expect(useResults.getState().opened).toBeNull();
-    expect(useResults.getState().error).toMatch(/this image is 400 × 100; its header says 200 × 200/);
+    expect(useResults.getState().error).toMatch(/this image is 400 × 100; the page's encrypted images are 200 × 200/);
   });
 });

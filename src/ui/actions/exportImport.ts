@@ -9,7 +9,7 @@
  */
 import { decodeEncryptedPng, encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
 import { packageFootprint, packImageDetailed, unpackImage } from '../../cipher/package';
-import { encodeRgbPng } from '../../image/png';
+import { encodeRgbPng, pngSize } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { bytesEqual } from '../../keys/bytes';
 import { selectedFile, useFiles } from '../../state/files';
@@ -101,12 +101,13 @@ export async function openProtectedFile(file: File): Promise<void> {
   try {
     results.setError(null);
     if (isPng) {
+      // the page's encrypted images are S x S: anything else is refused before it is decoded
+      const size = pngSize(bytes);
+      if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE) throw new Error(`this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`);
       const { image, header } = decodeEncryptedPng(bytes, key);
       if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
       const plan = await planFor(key);
       if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
-      // the header is only a claim: the pixels themselves must have that shape
-      if (image.width !== plan.imageSize || image.height !== plan.imageSize) throw new Error(`this image is ${image.width} × ${image.height}; its header says ${plan.imageSize} × ${plan.imageSize}`);
       const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
       if (keyChanged(key)) return;
       const plain: RgbImage = { width: image.width, height: image.height, data: plainBytes };
