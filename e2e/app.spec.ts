@@ -52,6 +52,11 @@ async function selectFile(page: Page, id: string): Promise<void> {
   await expect.poll(() => page.evaluate(() => window.__cipherscan.selected())).toBe(id);
 }
 
+/** Waits until the first file in the list is decoded (again, after a frame or window change). */
+async function firstFileReady(page: Page): Promise<void> {
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+}
+
 async function pixels(page: Page, view: Parameters<CipherScanHooks['getPixels']>[0]) {
   return page.evaluate((v) => window.__cipherscan.getPixels(v), view);
 }
@@ -243,14 +248,14 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
     return dt;
   }, bytes);
   await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  await firstFileReady(page);
   const [file] = await page.evaluate(() => window.__cipherscan.files());
   expect(file.frames).toBe(2);
   expect(file.frame).toBe(0);
   const first = await pixels(page, 'original');
   await page.getByTestId('frame-picker').fill('2');
   await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.frame), { timeout: 60_000 }).toBe(1);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  await firstFileReady(page);
   const second = await pixels(page, 'original');
   expect(second!.base64).not.toBe(first!.base64);
 });
@@ -260,7 +265,7 @@ test('a DICOM with several windows: each, and the full range, can be chosen; the
   await page.goto('/');
   // three Window Center/Width pairs in this sample (pydicom's test files)
   await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm'));
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  await firstFileReady(page);
   const [file] = await page.evaluate(() => window.__cipherscan.files());
   expect(file.voi).toBe(0);
   expect(file.voiChoices).toHaveLength(4);
@@ -269,7 +274,7 @@ test('a DICOM with several windows: each, and the full range, can be chosen; the
   const first = await pixels(page, 'original');
   await page.getByTestId('voi-picker').selectOption('3');
   await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.voi), { timeout: 60_000 }).toBe(3);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  await firstFileReady(page);
   const range = await pixels(page, 'original');
   expect(range!.base64).not.toBe(first!.base64);
   // back to the default: the same pixels as at first
@@ -283,7 +288,7 @@ test('a DICOM with private vendor attributes: they are counted in the scan detai
   await page.goto('/');
   const pinned = JSON.parse(readFileSync(join(ROOT, 'src/decode/dicom/fixtures.json'), 'utf8')).fixtures['CT_small.dcm'];
   await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  await firstFileReady(page);
   const [file] = await page.evaluate(() => window.__cipherscan.files());
   await selectFile(page, file.id);
   expect(pinned.hiddenIdentifierRisks.privateAttributes).toBeGreaterThan(0);
@@ -303,7 +308,7 @@ test('the server sends the security policy as a header on every response, worker
   expect(scriptSrc).not.toContain("'unsafe-inline'");
   // a decode starts the pipeline worker: its script must come with the policy too
   await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  await firstFileReady(page);
   const workers = [...policies.keys()].filter((p) => /worker/i.test(p) && p.endsWith('.js'));
   expect(workers.length).toBeGreaterThan(0);
   for (const path of [...policies.keys()].filter((p) => p.endsWith('.js') || p.endsWith('.wasm') || p === '/')) expect(policies.get(path), path).toContain("default-src 'self'");
@@ -326,7 +331,7 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   expect(await tiles.count()).toBeGreaterThanOrEqual(4);
   for (const tile of await tiles.all()) await expect(tile).toContainText(/synthetic/i);
   await tiles.first().click();
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  await firstFileReady(page);
   await page.getByTestId('generate-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible();
   // a random key's file round-trips: forget the key, import the file, same key-check value

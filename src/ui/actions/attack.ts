@@ -9,7 +9,7 @@
 import type { RgbImage } from '../../image/rgb';
 import { toModelInput } from '../../image/resize';
 import { selectedFile, useFiles, type ScanFile } from '../../state/files';
-import { useKey } from '../../state/key';
+import { keyReplaced, useKey } from '../../state/key';
 import { useResults, type AttackKind, type FileResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { MODEL_SIZE, planFor } from '../services/compute';
@@ -49,7 +49,7 @@ export async function runSelectedAttack(): Promise<void> {
   const t0 = performance.now();
   // results of a key forgotten or replaced meanwhile are dropped (an integrity attack's image is decrypted)
   const keyAtStart = useKey.getState().key;
-  const keyChanged = () => useKey.getState().key !== keyAtStart;
+  const keyChanged = () => keyReplaced(keyAtStart);
   try {
     if (attackKind === 'aes-bit-flip') {
       await runAesComparison(file.id, keyChanged);

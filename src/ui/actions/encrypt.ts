@@ -6,7 +6,7 @@
  * Must never: encrypt without a key, or keep results of an older key.
  */
 import { useFiles } from '../../state/files';
-import { useKey } from '../../state/key';
+import { keyReplaced, useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { bpeEngine, describePath, planFor, runBpe } from '../services/compute';
@@ -32,7 +32,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     const { bytes: batch, engine } = await runBpe(preferGpu, plan, 'encrypt', targets.map((f) => f.modelInput!.data));
     results.time('encrypt', performance.now() - t0);
     results.setComputePath(describePath(engine));
-    if (useKey.getState().key !== key) return; // the key changed while we worked: these results are stale
+    if (keyReplaced(key)) return; // the key changed while we worked: these results are stale
     const bytesPerImage = plan.imageSize * plan.imageSize * 3;
     const encryptedImages = targets.map((_, k) => ({ width: plan.imageSize, height: plan.imageSize, data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage) }));
     targets.forEach((file, k) => {
@@ -43,7 +43,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     const t1 = performance.now();
     for (const [k, file] of targets.entries()) {
       const [encryptedMetrics] = await pipelineBridge().call('score', [file.modelInput!, [encryptedImages[k]]]);
-      if (useKey.getState().key !== key) return;
+      if (keyReplaced(key)) return;
       useResults.getState().patch(file.id, { encryptedMetrics });
     }
     results.time('metrics', performance.now() - t1);

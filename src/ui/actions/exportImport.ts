@@ -13,7 +13,7 @@ import { encodeRgbPng, pngSize } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { bytesEqual } from '../../keys/bytes';
 import { selectedFile, useFiles } from '../../state/files';
-import { useKey } from '../../state/key';
+import { keyReplaced, useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { saveBytes } from '../download';
@@ -26,9 +26,6 @@ function current() {
   const r = file ? useResults.getState().byFile[file.id] : undefined;
   return { file, key, r };
 }
-
-/** The key was forgotten or replaced while an export or opening ran: its result is dropped, not shown or saved. */
-const keyChanged = (key: unknown) => useKey.getState().key !== key;
 
 function fail(what: string, err: unknown): void {
   useResults.getState().setError(`${what}: ${readableError(err)}`);
@@ -48,7 +45,7 @@ export async function exportDecryptedPng(): Promise<void> {
   try {
     const { bytes: data } = await runBpe(useSettings.getState().preferGpu, await planFor(key), 'decrypt', r.encrypted.data);
     const decrypted: RgbImage = { width: r.encrypted.width, height: r.encrypted.height, data };
-    if (keyChanged(key)) return;
+    if (keyReplaced(key)) return; // forgotten or replaced meanwhile: nothing shown or saved
     if (!bytesEqual(decrypted.data, file.modelInput.data)) throw new Error('the decrypted image does not match the original (this is a bug)');
     useResults.getState().patch(file.id, { decrypted });
     saveBytes(encodeRgbPng(decrypted), `${file.label}-decrypted.png`, 'image/png');
@@ -66,7 +63,7 @@ export async function exportPackage(): Promise<void> {
   try {
     const t0 = performance.now();
     const packed = await packImageDetailed(file.decoded, key);
-    if (keyChanged(key)) return;
+    if (keyReplaced(key)) return;
     useResults.getState().time('pack', performance.now() - t0);
     const footprint = packageFootprint(file.bytes.length, packed);
     useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes } });
@@ -109,14 +106,14 @@ export async function openProtectedFile(file: File): Promise<void> {
       const plan = await planFor(key);
       if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
       const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
-      if (keyChanged(key)) return;
+      if (keyReplaced(key)) return;
       const plain: RgbImage = { width: image.width, height: image.height, data: plainBytes };
       results.setOpened({ kind: 'encrypted-png', image: plain, details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`], matchesFileId: findMatchingFile(plain) });
       return;
     }
     const t0 = performance.now();
     const opened = await unpackImage(bytes, key);
-    if (keyChanged(key)) return;
+    if (keyReplaced(key)) return;
     results.time('unpack', performance.now() - t0);
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
