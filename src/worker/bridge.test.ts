@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, TimeoutError, WorkerBridge } from './bridge';
+import { AbortError, TimeoutError, WorkerBridge, WorkerCrashedError } from './bridge';
 
 /**
  * A stand-in worker: a MessageChannel whose far end exposes a fake API with the
@@ -104,6 +104,25 @@ describe('WorkerBridge', () => {
     // runs past the cancelled call's 100 ms deadline, without a deadline of its own
     const later = await bridge.call('decode', [new Uint8Array(1), 'later', {}, 250]);
     expect(later.decoded).toEqual({ name: 'later' });
+    expect(created()).toBe(2);
+  });
+
+  it('a worker that dies fails the call in flight at once (no deadline needed), and the next call gets a fresh one', async () => {
+    const workers: Worker[] = [];
+    const { factory, created } = fakeWorkerFactory([]);
+    const bridge = new WorkerBridge(() => {
+      const w = factory();
+      workers.push(w);
+      return w;
+    });
+    bridges.push(bridge);
+    // no signal, no deadline: without the crash listener this call would never settle
+    const inFlight = bridge.call('decode', [new Uint8Array(1), 'dies', {}, 60_000]);
+    await new Promise((r) => setTimeout(r, 20));
+    workers[0].dispatchEvent(Object.assign(new Event('error'), { message: 'Uncaught SyntaxError' }));
+    await expect(inFlight).rejects.toThrow(new WorkerCrashedError('Uncaught SyntaxError').message);
+    expect(bridge.alive).toBe(false);
+    expect((await bridge.call('decode', [new Uint8Array(1), 'next', {}, 1])).decoded).toEqual({ name: 'next' });
     expect(created()).toBe(2);
   });
 

@@ -2,7 +2,9 @@
  * The one worker bridge (after Squoosh's worker-bridge): comlink RPC to a single
  * pipeline worker, a promise queue so calls run one at a time, an AbortSignal or a
  * deadline that ends a call (by terminating the worker; the next call starts a
- * fresh one: a codec stuck on one damaged file must not hold up the rest), and an
+ * fresh one: a codec stuck on one damaged file must not hold up the rest), a
+ * worker that dies (its script fails to load, or it throws outside any call)
+ * failing the call in flight at once instead of leaving it unanswered, and an
  * idle timeout that frees the worker's memory when nothing has run for a while.
  *
  * Must never: log arguments or results (they hold pixels and, for key derivation,
@@ -24,6 +26,14 @@ export class TimeoutError extends Error {
   constructor(readonly ms: number) {
     super(`took longer than ${Math.round(ms / 1000)} s`);
     this.name = 'TimeoutError';
+  }
+}
+
+/** The worker ended without answering: a script that failed to load, or an error outside any call. */
+export class WorkerCrashedError extends Error {
+  constructor(detail?: string) {
+    super(`the background worker stopped unexpectedly${detail ? ` (${detail})` : ''}`);
+    this.name = 'WorkerCrashedError';
   }
 }
 
@@ -58,12 +68,13 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
       const api = this.ensureWorker();
       const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
       const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
-      if (!signal && !timeoutMs) return await fn(...callArgs);
-      const worker = this.worker;
+      const worker = this.worker!;
       return await new Promise<Result<Api, M>>((resolve, reject) => {
-        // A stopped call never settles on the worker side, so both endings clean up here.
+        // A stopped call never settles on the worker side, so every ending cleans up here.
         const cleanup = () => {
           signal?.removeEventListener('abort', onAbort);
+          worker.removeEventListener('error', onCrash);
+          worker.removeEventListener('messageerror', onCrash);
           clearTimeout(timer);
         };
         // The only way to stop running wasm is to end the worker (this call's, never a later
@@ -74,7 +85,11 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
           reject(err);
         };
         const onAbort = () => stop(new AbortError());
+        // no answer will come from a dead worker: without this a call with no deadline waits for ever
+        const onCrash = (event: Event) => stop(new WorkerCrashedError((event as Partial<ErrorEvent>).message || undefined));
         signal?.addEventListener('abort', onAbort, { once: true });
+        worker.addEventListener('error', onCrash);
+        worker.addEventListener('messageerror', onCrash);
         const timer = timeoutMs ? setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
         fn(...callArgs).then(resolve, reject).finally(cleanup);
       });

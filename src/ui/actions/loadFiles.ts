@@ -9,7 +9,7 @@ import type { DecodeOptions } from '../../decode/types';
 import { SAMPLES, samplePng, sampleFileName } from '../../samples/gallery';
 import { useFiles, type ScanFile } from '../../state/files';
 import { useResults } from '../../state/results';
-import { AbortError, pipelineBridge, TimeoutError } from '../../worker/bridge';
+import { AbortError, pipelineBridge, TimeoutError, WorkerCrashedError } from '../../worker/bridge';
 import { MODEL_SIZE } from '../services/compute';
 
 type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>;
@@ -82,7 +82,10 @@ export async function decodeFile(id: string, options: DecodeOptions, signal?: Ab
     useResults.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {
-    const message = err instanceof AbortError ? 'decoding cancelled' : err instanceof TimeoutError ? `decoding ${err.message}: the file may be damaged (the others go on)` : readableError(err);
+    const message = err instanceof AbortError ? 'decoding cancelled'
+      : err instanceof TimeoutError ? `decoding ${err.message}: the file may be damaged (the others go on)`
+      : err instanceof WorkerCrashedError ? `decoding failed: ${err.message}; try this file again (the others go on)`
+      : readableError(err);
     update(id, { status: 'error', error: message });
   }
 }
