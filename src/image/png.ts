@@ -6,7 +6,6 @@ export function encodeRgbPng(image: RgbImage, text?: Record<string, string>): Ui
   return encode({ width: image.width, height: image.height, data: image.data, channels: 3, depth: 8, text });
 }
 
-/** Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). */
 /**
  * Width and height from a PNG's IHDR (it comes first: signature, chunk length, "IHDR",
  * then width and height, big-endian), read before decoding anything; undefined when
@@ -18,6 +17,7 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/** Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). */
 export function decodeRgbPng(bytes: Uint8Array): { image: RgbImage; text: Record<string, string> } {
   const png = decode(bytes);
   if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4) || png.palette) {

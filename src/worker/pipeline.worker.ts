@@ -1,14 +1,18 @@
 /**
  * The pipeline worker: the heavy, blocking steps the UI thread must not run —
  * decoding (DICOM codecs are wasm), resizing to the model input, Argon2id key
- * derivation (64 MiB, about a second), leakage metrics, the attacks and the
- * AES-CBC/GCM comparison (JPEG 2000 twice). Reached only through bridge.ts.
+ * derivation (64 MiB, about a second), leakage metrics, the attacks, the
+ * AES-CBC/GCM comparison (JPEG 2000 twice) and making and opening AES packages
+ * (JPEG 2000 of the stored samples: seconds for a large radiograph), and
+ * reading an encrypted PNG (inflating a hostile file must not freeze the page). Reached
+ * only through bridge.ts.
  *
  * Must never: log, store or post anywhere but back to the page what it is given.
  */
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../attacks';
-import { demonstrateBitFlip, type BitFlipDemonstration } from '../cipher/package';
+import { demonstrateBitFlip, packImageDetailed, unpackImage, type BitFlipDemonstration, type PackedImage, type UnpackedImage } from '../cipher/package';
+import { decodeEncryptedPng, type EncryptedImageHeader } from '../cipher/bpe/encryptedPng';
 import { decodeImageFile } from '../decode';
 import { leakageMetrics, type LeakageMetrics } from '../metrics';
 import type { DecodedImage, DecodeOptions } from '../decode/types';
@@ -88,6 +92,35 @@ const api = {
   async aesBitFlip(decoded: DecodedImage, key: CipherKey): Promise<BitFlipDemonstration> {
     try {
       return await demonstrateBitFlip(decoded, key);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  /** the AES-256-GCM package of one decoded file (its stored samples, lossless) */
+  async pack(decoded: DecodedImage, key: CipherKey): Promise<PackedImage> {
+    try {
+      const packed = await packImageDetailed(decoded, key);
+      return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  /** decodes an encrypted PNG and checks its header against the key (decryption itself is BPE, on the page's engine) */
+  async readEncryptedPng(bytes: Uint8Array, key: CipherKey): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
+    try {
+      const read = decodeEncryptedPng(bytes, key);
+      return Comlink.transfer(read, [read.image.data.buffer as ArrayBuffer]);
+    } catch (err) {
+      rethrowPlain(err);
+    }
+  },
+
+  /** opens a package whole or refuses it (WrongKeyError / PackageRefusedError keep their names) */
+  async unpack(pkg: Uint8Array, key: CipherKey): Promise<UnpackedImage> {
+    try {
+      return await unpackImage(pkg, key);
     } catch (err) {
       rethrowPlain(err);
     }

@@ -1,10 +1,11 @@
 /**
  * Opening an encrypted PNG: whole or nothing. A key forgotten while it decrypts
  * means nothing is shown; pixels whose shape is not the header's are refused.
- * The BPE engine is replaced by the CPU gather (no worker, no GPU here).
+ * The BPE engine is replaced by the CPU gather and the pipeline worker by the
+ * same reader called in place (no worker, no GPU here).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
+import { decodeEncryptedPng, encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
 import { decryptionMap, gather } from '../../cipher/bpe/bpe';
 import { planForKey } from '../../cipher/bpe/plan';
 import { generateKey } from '../../keys/key';
@@ -27,6 +28,14 @@ vi.mock('../services/compute', async () => {
     },
   };
 });
+vi.mock('../../worker/bridge', () => ({
+  pipelineBridge: () => ({
+    call: async (method: string, args: unknown[]) => {
+      if (method !== 'readEncryptedPng') throw new Error(`unexpected worker call ${method}`);
+      return decodeEncryptedPng(...(args as Parameters<typeof decodeEncryptedPng>));
+    },
+  }),
+}));
 const { openProtectedFile } = await import('./exportImport');
 
 async function encryptedPngFile(width = 200, height = 200): Promise<File> {

@@ -7,8 +7,9 @@
  *
  * Must never: write identifying DICOM attributes or the original file name into an export.
  */
-import { decodeEncryptedPng, encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
-import { packageFootprint, packImageDetailed, unpackImage } from '../../cipher/package';
+import { encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
+import { packageFootprint } from '../../cipher/package';
+import { pipelineBridge } from '../../worker/bridge';
 import { encodeRgbPng, pngSize } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { bytesEqual } from '../../keys/bytes';
@@ -62,7 +63,8 @@ export async function exportPackage(): Promise<void> {
   useResults.getState().setBusy('packing');
   try {
     const t0 = performance.now();
-    const packed = await packImageDetailed(file.decoded, key);
+    // JPEG 2000 of a large scan takes seconds: in the worker, not on the page
+    const packed = await pipelineBridge().call('pack', [file.decoded, key]);
     if (keyReplaced(key)) return;
     useResults.getState().time('pack', performance.now() - t0);
     const footprint = packageFootprint(file.bytes.length, packed);
@@ -101,7 +103,7 @@ export async function openProtectedFile(file: File): Promise<void> {
       // the page's encrypted images are S x S: anything else is refused before it is decoded
       const size = pngSize(bytes);
       if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE) throw new Error(`this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`);
-      const { image, header } = decodeEncryptedPng(bytes, key);
+      const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key], { transfer: [bytes.buffer] });
       if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
       const plan = await planFor(key);
       if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
@@ -112,7 +114,7 @@ export async function openProtectedFile(file: File): Promise<void> {
       return;
     }
     const t0 = performance.now();
-    const opened = await unpackImage(bytes, key);
+    const opened = await pipelineBridge().call('unpack', [bytes, key]);
     if (keyReplaced(key)) return;
     results.time('unpack', performance.now() - t0);
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
