@@ -349,6 +349,10 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   const original = await pixels(page, 'original');
   const encrypted = await pixels(page, 'encrypted');
 
+  // the engine that encrypted keeps that key's plan (GPU tables when WebGPU ran it) until the key is forgotten
+  const gpuRan = (await page.evaluate(() => window.__cipherscan.computePath)) === 'webgpu';
+  if (gpuRan) expect(await page.evaluate(() => window.__cipherscan.bpePlans())).toBeGreaterThan(0);
+
   // switching WebGPU off gives the CPU path and the very same bytes
   await page.getByTestId('prefer-gpu').uncheck();
   await page.getByTestId('encrypt').click();
@@ -399,6 +403,12 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await page.getByTestId('view-original').locator('.view-box').hover();
   await page.mouse.wheel(0, -100);
   await expect.poll(() => page.getByTestId('zoom-level').textContent()).toBe('188%');
+
+  // Forget key: the GPU engine's tables for that key go too (a plan decrypts what its key encrypted)
+  if (gpuRan) expect(await page.evaluate(() => window.__cipherscan.bpePlans())).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await expect(page.getByTestId('key-check')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.bpePlans())).toBe(0);
 });
 
 test('Cancel stops a long batch: decoded files stay, the rest say "decoding cancelled", the next batch runs', async ({ page }, testInfo) => {

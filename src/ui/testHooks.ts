@@ -2,7 +2,7 @@
  * Read-only hooks for the end-to-end tests, installed only in a browser driven by
  * automation (navigator.webdriver): window.__cipherscan exposes the
  * compute path, the file statuses, metrics and the pixels of each view (base64 of
- * the RGB bytes). It never exposes the key — only its public check value, which the
+ * the RGB bytes), and how many key plans the GPU engine holds. It never exposes the key — only its public check value, which the
  * page shows anyway.
  *
  * Must never: return key bytes, or let a caller change state.
@@ -12,6 +12,7 @@ import type { RgbImage } from '../image/rgb';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
 import { useResults } from '../state/results';
+import { cachedPlans } from './services/compute';
 
 export type HookView = 'original' | 'encrypted' | 'attacked' | 'source' | 'opened' | 'decrypted';
 
@@ -45,6 +46,8 @@ export interface CipherScanHooks {
   metrics(view: 'encrypted' | 'attacked'): Record<string, number> | null;
   attack(): { kind: string; note: string; details: string[] } | null;
   timings(): Record<string, number>;
+  /** plans (key-derived tables) the BPE engines keep: none may outlive Forget key */
+  bpePlans(): Promise<number>;
 }
 
 export function installTestHooks(): void {
@@ -89,6 +92,7 @@ export function installTestHooks(): void {
       return a ? { kind: a.kind, note: a.note, details: [...(a.details ?? [])] } : null;
     },
     timings: () => ({ ...useResults.getState().timings }) as Record<string, number>,
+    bpePlans: () => cachedPlans(),
   };
   Object.defineProperty(window, '__cipherscan', { value: Object.freeze(hooks), configurable: false, writable: false });
 }

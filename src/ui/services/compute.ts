@@ -41,6 +41,13 @@ export async function forgetPlans(): Promise<void> {
   for (const engine of engines.values()) (await engine.catch(() => undefined))?.forgetPlans();
 }
 
+/** How many plans' tables the cached engines hold (GPU): 0 after forgetPlans (end-to-end tests). */
+export async function cachedPlans(): Promise<number> {
+  let n = 0;
+  for (const engine of engines.values()) n += (await engine.catch(() => undefined))?.cachedPlans() ?? 0;
+  return n;
+}
+
 export function describePath(engine: BpeEngine): ComputePath {
   if (engine.path === 'webgpu') return { path: 'webgpu', detail: engine.adapterInfo ? `${engine.label} — ${engine.adapterInfo}` : engine.label };
   return { path: 'cpu', detail: engine.fallbackReason ? `${engine.label}; ${engine.fallbackReason}` : engine.label };
