@@ -82,7 +82,7 @@ function summaryLines(all: Array<ModelBenchResult & { runtime: string }>, browse
     const plain = median(r, 'plain model, original, 1');
     const adapted = median(r, 'adapted model, encrypted, 1');
     const batch = r.rows.find((x) => x.variant.startsWith('plain model, original, batch'));
-    const costs = Object.entries(r.privacyCost).map(([k, v]) => `${k} ${v.toFixed(2)}x median, ${r.privacyCostBest[k].toFixed(2)}x best (${v <= TARGETS.privacyCost ? 'met' : 'missed'})`).join(', ');
+    const costs = Object.entries(r.privacyCost).map(([k, v]) => `${k} ${v.toFixed(2)}x (median of per-round ratios; middle half ${r.privacyCostQuartiles[k].map((q) => q.toFixed(2)).join('–')}), ${r.privacyCostBest[k].toFixed(2)}x best (${v <= TARGETS.privacyCost ? 'met' : 'missed'})`).join(', ');
     lines.push(
       `${r.runtime} ${r.backend} ${r.model}: ${r.parameters.toLocaleString('en')} params; plain ${plain?.toFixed(1)} ms/image, adapted ${adapted?.toFixed(1)} ms/image (median); ` +
         `${batch ? `batch ${batch.images}: ${((batch.images * 1000) / batch.timing.medianMs).toFixed(1)} images/s` : 'no batch rows (slow backend)'}; adaptation ${r.adapt.medianMs.toFixed(1)} ms (target < ${TARGETS.adaptMs}); ` +
@@ -149,7 +149,7 @@ export function inferenceSuite(cfg: InferenceSuiteConfig = INFERENCE_SUITE_DEFAU
           options,
           appBackendChoice: browser?.appChoice ?? null,
           skipped: browser?.skipped ?? ['browser half failed'],
-          perModel: all.map((r) => ({ runtime: r.runtime, backend: r.backend, model: r.model, parameters: r.parameters, loadMs: r.loadMs, adaptMs: r.adapt, privacyCost: r.privacyCost, privacyCostBest: r.privacyCostBest })),
+          perModel: all.map((r) => ({ runtime: r.runtime, backend: r.backend, model: r.model, parameters: r.parameters, loadMs: r.loadMs, adaptMs: r.adapt, privacyCost: r.privacyCost, privacyCostQuartiles: r.privacyCostQuartiles, privacyCostBest: r.privacyCostBest })),
           targets: TARGETS,
         },
         summary: summaryLines(all, browser, specs),

@@ -7,7 +7,7 @@ import { toModelInput } from '../image/resize';
 import { generateKey } from '../keys/key';
 import { brainPhantom } from '../samples/phantom';
 import { fixtureModelFiles } from './fixtureModel';
-import { benchModel, timeInterleaved } from './inferenceBench';
+import { benchModel, pairedRatios, quantile, timeInterleaved } from './inferenceBench';
 
 describe('benchModel', () => {
   it('times plain, adapted, encrypt + adapted and batches; adapted logits match; no leaks', async () => {
@@ -41,5 +41,15 @@ describe('benchModel', () => {
     const t = await timeInterleaved([mk('a'), mk('b')], { minMs: 0, minRuns: 3, maxRuns: 3 });
     expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']); // warm-up, then 3 rounds
     expect(t.map((x) => x.runs)).toEqual([3, 3]);
+    expect(t[0].samplesMs).toHaveLength(3);
+  });
+
+  it('pairs the ratios round by round: a slow round slows both sides and cancels', () => {
+    // round 2 ran under load (both variants 3x slower); the true ratio is 1.1 in every round
+    const plain = { runs: 3, medianMs: 10, bestMs: 10, samplesMs: [10, 30, 10] };
+    const priv = { runs: 3, medianMs: 11, bestMs: 11, samplesMs: [11, 33, 11] };
+    expect(pairedRatios(priv, plain).map((r) => +r.toFixed(6))).toEqual([1.1, 1.1, 1.1]);
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75);
   });
 });

@@ -21,6 +21,8 @@ export interface TimedRuns {
   runs: number;
   medianMs: number;
   bestMs: number;
+  /** every run's time in the order run (interleaved variants: run r of each belongs to round r) */
+  samplesMs?: number[];
 }
 
 export interface InferenceRow {
@@ -42,8 +44,14 @@ export interface ModelBenchResult {
   loadMs: number;
   adapt: TimedRuns;
   rows: InferenceRow[];
-  /** (encrypt + adapted inference) / plain inference, medians, per encryption path */
+  /**
+   * (encrypt + adapted inference) / plain inference per encryption path: the
+   * median over rounds of the ratio within a round (the two ran back to back, so
+   * load that drifts over the run cancels out of each ratio)
+   */
   privacyCost: Record<string, number>;
+  /** the middle half (25th to 75th percentile) of those per-round ratios */
+  privacyCostQuartiles: Record<string, [number, number]>;
   /** the same from the fastest run of each (less sensitive to other load on the machine) */
   privacyCostBest: Record<string, number>;
 }
@@ -116,8 +124,23 @@ export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenc
   }
   return times.map((t) => {
     const sorted = [...t].sort((a, b) => a - b);
-    return { runs: sorted.length, medianMs: sorted[Math.floor(sorted.length / 2)], bestMs: sorted[0] };
+    return { runs: sorted.length, medianMs: sorted[Math.floor(sorted.length / 2)], bestMs: sorted[0], samplesMs: t };
   });
+}
+
+/** The q-quantile (linear interpolation) of values. */
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
+}
+
+/** Per-round ratios of two interleaved variants (numerator / denominator), round by round. */
+export function pairedRatios(numerator: TimedRuns, denominator: TimedRuns): number[] {
+  const a = numerator.samplesMs ?? [];
+  const b = denominator.samplesMs ?? [];
+  return a.slice(0, b.length).map((t, r) => t / b[r]);
 }
 
 /**
@@ -134,6 +157,7 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
   const adapted = adaptModel(model, plan);
   const rows: InferenceRow[] = [];
   const privacyCost: Record<string, number> = {};
+  const privacyCostQuartiles: Record<string, [number, number]> = {};
   const privacyCostBest: Record<string, number> = {};
   try {
     const one = images[0];
@@ -160,7 +184,9 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
     const singleTimes = await timeInterleaved(singles, o);
     singles.forEach((v, i) => rows.push({ model: name, backend, variant: v.variant, images: 1, timing: singleTimes[i], maxAbsLogitDiff: diffs[i] }));
     Object.keys(encryptors).forEach((label, k) => {
-      privacyCost[label] = singleTimes[2 + k].medianMs / singleTimes[0].medianMs;
+      const ratios = pairedRatios(singleTimes[2 + k], singleTimes[0]);
+      privacyCost[label] = quantile(ratios, 0.5);
+      privacyCostQuartiles[label] = [quantile(ratios, 0.25), quantile(ratios, 0.75)];
       privacyCostBest[label] = singleTimes[2 + k].bestMs / singleTimes[0].bestMs;
     });
 
@@ -179,5 +205,5 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
     adapted.dispose();
     model.dispose();
   }
-  return { model: name, backend, parameters, weightsBytes, loadMs, adapt, rows, privacyCost, privacyCostBest };
+  return { model: name, backend, parameters, weightsBytes, loadMs, adapt, rows, privacyCost, privacyCostQuartiles, privacyCostBest };
 }
