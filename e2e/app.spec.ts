@@ -258,6 +258,16 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
   await firstFileReady(page);
   const second = await pixels(page, 'original');
   expect(second!.base64).not.toBe(first!.base64);
+
+  // the AES package holds both frames and opens on the one on screen (frame 2)
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible();
+  const pkgPath = scratch('two-frames.csp');
+  await saveDownload(page, () => page.getByTestId('export-package').click(), pkgPath);
+  await expect(page.getByTestId('package-footprint')).toContainText('2 frames');
+  await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
+  await expect(page.getByTestId('opened-file')).toContainText("frames in the package: 2 of the file's 2; showing frame 2");
+  expect((await pixels(page, 'opened'))!.base64).toBe((await pixels(page, 'source'))!.base64);
 });
 
 test('a DICOM with several windows: each, and the full range, can be chosen; the image shown follows', async ({ page }, testInfo) => {

@@ -30,8 +30,10 @@ export interface AttackOutcome {
 export interface PackageSummary {
   /** the file as loaded */
   originalBytes: number;
-  /** raw stored samples of the packed frame */
+  /** raw stored samples of the packed frames */
   rawBytes: number;
+  /** frames in the package (every frame of the file) */
+  frames: number;
   /** lossless JPEG 2000 of those samples */
   compressedBytes: number;
   packageBytes: number;

@@ -11,7 +11,7 @@
  */
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../attacks';
-import { demonstrateBitFlip, packImageDetailed, unpackImage, type BitFlipDemonstration, type PackedImage, type UnpackedImage } from '../cipher/package';
+import { demonstrateBitFlip, packFile, unpackImage, type BitFlipDemonstration, type PackedFile, type UnpackedPackage } from '../cipher/package';
 import { decodeEncryptedPng, type EncryptedImageHeader } from '../cipher/bpe/encryptedPng';
 import { decodeImageFile } from '../decode';
 import { leakageMetrics, type LeakageMetrics } from '../metrics';
@@ -97,10 +97,10 @@ const api = {
     }
   },
 
-  /** the AES-256-GCM package of one decoded file (its stored samples, lossless) */
-  async pack(decoded: DecodedImage, key: CipherKey): Promise<PackedImage> {
+  /** the AES-256-GCM package of a loaded file: every frame, decoded with the grey levels chosen, the chosen frame shown first */
+  async pack(bytes: Uint8Array, name: string, options: DecodeOptions, key: CipherKey): Promise<PackedFile> {
     try {
-      const packed = await packImageDetailed(decoded, key);
+      const packed = await packFile(bytes, name, options, key);
       return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
     } catch (err) {
       rethrowPlain(err);
@@ -118,7 +118,7 @@ const api = {
   },
 
   /** opens a package whole or refuses it (WrongKeyError / PackageRefusedError keep their names) */
-  async unpack(pkg: Uint8Array, key: CipherKey): Promise<UnpackedImage> {
+  async unpack(pkg: Uint8Array, key: CipherKey): Promise<UnpackedPackage> {
     try {
       return await unpackImage(pkg, key);
     } catch (err) {

@@ -40,7 +40,8 @@ async function packCbcDetailed(decoded: DecodedImage, key: CipherKey): Promise<C
   const content = await packContent(decoded);
   const iv = randomBytes(CBC_IV_BYTES);
   const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: asBuffer(iv) }, await cbcKeyFor(key), asBuffer(content.plaintext)));
-  const header = writeHeader({ cipher: 'aes-256-cbc-comparison-only', keyCheck: await keyCheckFor(key, iv), iv, plaintextLength: content.plaintext.length, ciphertextLength: ciphertext.length });
+  // one frame, no frame list: the format-2 layout (this file exists to show tampering, not to store)
+  const header = writeHeader({ version: 2, cipher: 'aes-256-cbc-comparison-only', keyCheck: await keyCheckFor(key, iv, 2), iv, plaintextLength: content.plaintext.length, ciphertextLength: ciphertext.length });
   const pkg = new Uint8Array(header.length + ciphertext.length);
   pkg.set(header);
   pkg.set(ciphertext, header.length);

@@ -4,9 +4,9 @@ import { decodeImageFile } from '../../decode';
 import type { DecodedImage } from '../../decode/types';
 import { asBuffer } from '../../keys/bytes';
 import { deriveSubkey, generateKey, packageKeyCheck } from '../../keys/key';
-import { packImage, packImageDetailed, packageFootprint, PackageRefusedError, unpackImage } from './index';
+import { MAX_PACKAGE_RAW_BYTES, packFramesDetailed, packImage, packImageDetailed, packageFootprint, PackageRefusedError, unpackImage, type UnpackedImage } from './index';
 import { GCM_MAGIC, headerLength, writeHeader } from './format';
-import { packContent } from './content';
+import { packContent, readFrames, writeFrames } from './content';
 import { rawBytes } from './rawSamples';
 import { syntheticDicom, syntheticRgb } from './testImages';
 
@@ -16,7 +16,7 @@ async function roundTrip(decoded: DecodedImage) {
   return { pkg, key, opened: await unpackImage(pkg, key) };
 }
 
-function expectSameImage(opened: Awaited<ReturnType<typeof unpackImage>>, decoded: DecodedImage) {
+function expectSameImage(opened: UnpackedImage, decoded: DecodedImage) {
   expect(opened.image.width).toBe(decoded.image.width);
   expect(opened.image.height).toBe(decoded.image.height);
   expect(Buffer.from(opened.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
@@ -96,7 +96,7 @@ describe('AES-GCM package round trip (lossless)', () => {
     const a = await packImage(decoded, key);
     const b = await packImage(decoded, key);
     expect(new TextDecoder().decode(a.subarray(0, 4))).toBe(GCM_MAGIC);
-    expect(a[4]).toBe(2);
+    expect(a[4]).toBe(3);
     expect(a[5]).toBe(1);
     expect(a[6] | (a[7] << 8)).toBe(headerLength('aes-256-gcm'));
     expect(Buffer.from(a.subarray(8, 16)).toString('hex')).toBe(await packageKeyCheck(key, a.subarray(16, 28)));
@@ -125,9 +125,9 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(v1[4]).toBe(1);
     expectSameImage(await unpackImage(v1, key), decoded);
     await expect(unpackImage(v1, await generateKey())).rejects.toThrow(/wrong key/i);
-    const v3 = v1.slice();
-    v3[4] = 3;
-    await expect(unpackImage(v3, key)).rejects.toThrow(/unknown format version 3/);
+    const v4 = v1.slice();
+    v4[4] = 4;
+    await expect(unpackImage(v4, key)).rejects.toThrow(/unknown format version 4/);
   });
 
   it('reports a footprint that adds up', async () => {
@@ -137,8 +137,9 @@ describe('AES-GCM package round trip (lossless)', () => {
     const fp = packageFootprint(10_000, packed);
     expect(fp.rawBytes).toBe(64 * 64 * 2);
     expect(fp.packageBytes).toBe(packed.pkg.length);
-    // header + tag + framing (4 length words) + metadata + segments
-    expect(fp.packageBytes).toBe(headerLength('aes-256-gcm') + 16 + 4 * 4 + fp.metadataBytes + fp.jpeg2000Bytes + fp.displayBytes);
+    // header + tag + frame list (count, shown, one length) + framing (4 length words) + metadata + segments
+    expect(fp.packageBytes).toBe(headerLength('aes-256-gcm') + 16 + 3 * 4 + 4 * 4 + fp.metadataBytes + fp.jpeg2000Bytes + fp.displayBytes);
+    expect(packed.frames).toBe(1);
     expect(fp.jpeg2000Bytes).toBeLessThan(fp.rawBytes);
   });
 
@@ -167,5 +168,60 @@ describe('AES-GCM package round trip (lossless)', () => {
     for (const bad of [pkg.subarray(0, pkg.length - 1), new Uint8Array([...pkg, 0]), new Uint8Array(0), pkg.subarray(0, 20)]) {
       await expect(unpackImage(bad, key)).rejects.toBeInstanceOf(PackageRefusedError);
     }
+  });
+
+  it('still opens a version-2 package (one frame, no frame list)', async () => {
+    const key = await generateKey();
+    const decoded = syntheticDicom({ width: 20, height: 12, bits: 16, signed: true });
+    const v2 = await packFramesDetailed({ count: 1, shown: 0, frame: async () => decoded }, key, 2);
+    expect(v2.pkg[4]).toBe(2);
+    const opened = await unpackImage(v2.pkg, key);
+    expectSameImage(opened, decoded);
+    expect(opened.frames).toHaveLength(1);
+  });
+
+  it('holds several frames, opens on the one marked shown, and says which is which', async () => {
+    const key = await generateKey();
+    const frames = [0, 1, 2].map((k) => {
+      const d = syntheticDicom({ width: 16, height: 10, bits: 16, signed: false }, k + 1);
+      return { ...d, frames: 3, frame: k };
+    });
+    const packed = await packFramesDetailed({ count: 3, shown: 2, frame: async (k) => frames[k] }, key);
+    expect(packed.frames).toBe(3);
+    expect(packed.rawBytes).toBe(3 * 16 * 10 * 2);
+    const opened = await unpackImage(packed.pkg, key);
+    expect(opened.shown).toBe(2);
+    expect(opened.frames.map((f) => f.metadata.source.frame)).toEqual([0, 1, 2]);
+    opened.frames.forEach((f, k) => expectSameImage(f, frames[k]));
+    expectSameImage(opened, frames[2]);
+  });
+
+  it('refuses frames out of order or repeated, even when authentic', async () => {
+    const key = await generateKey();
+    const f = (k: number) => ({ ...syntheticDicom({ width: 8, height: 8, bits: 16, signed: false }), frames: 3, frame: k });
+    const repeated = await packFramesDetailed({ count: 2, shown: 0, frame: async () => f(1) }, key);
+    await expect(unpackImage(repeated.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
+  });
+
+  it('refuses to pack more samples than a package takes, before encoding any', async () => {
+    const key = await generateKey();
+    const big = syntheticDicom({ width: 512, height: 512, bits: 16, signed: false });
+    let decoded = 0;
+    const count = Math.ceil(MAX_PACKAGE_RAW_BYTES / (512 * 512 * 2)) + 1;
+    const source = { count, shown: 0, frame: async () => (decoded++, { ...big, frames: count }) };
+    await expect(packFramesDetailed(source, key)).rejects.toThrow(/more than a package takes/);
+    expect(decoded).toBe(1);
+  });
+
+  it('reads a frame list only when it adds up exactly', () => {
+    const list = writeFrames([new Uint8Array([1, 2]), new Uint8Array([3])], 1);
+    expect(readFrames(list).shown).toBe(1);
+    expect(readFrames(list).contents.map((c) => [...c])).toEqual([[1, 2], [3]]);
+    expect(() => readFrames(list.subarray(0, list.length - 1))).toThrow(/truncated/);
+    expect(() => readFrames(new Uint8Array([...list, 0]))).toThrow(/trailing/);
+    const badShown = list.slice();
+    badShown[4] = 2;
+    expect(() => readFrames(badShown)).toThrow(/frame list is damaged/);
+    expect(() => writeFrames([], 0)).toThrow();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * What a package protects, before encryption: the raw samples of one frame as
  * lossless JPEG 2000, the recipe for its display pixels, and allow-listed
- * metadata. Shared by the AES-GCM package and the AES-CBC comparison.
+ * metadata (a frame's content); since format 3, every frame of the file, each
+ * as one such content, in a frame list. Shared by the AES-GCM package and the
+ * AES-CBC comparison (which keeps one frame).
  *
  * Must never: return samples whose SHA-256 differs from the one recorded at
  * packing time (unless the caller is the unauthenticated comparison mode, which
@@ -32,6 +34,67 @@ export interface UnpackedImage {
   metadata: PackageMetadata;
   /** the display pixels, equal to DecodedImage.image at packing time */
   image: RgbImage;
+}
+
+/** A version-3 package's content: every frame, and which one the user was looking at. */
+export interface UnpackedPackage extends UnpackedImage {
+  /** every frame packed, in order; `raw`, `metadata` and `image` are those of frames[shown] */
+  frames: UnpackedImage[];
+  shown: number;
+}
+
+/** More frames than any modality stores in one object (DICOM allows 2^31; enough to refuse nonsense). */
+export const MAX_PACKAGE_FRAMES = 10_000;
+
+/** The frame list: u32 frame count | u32 shown frame | (u32 length | frame content) * count. */
+export function writeFrames(contents: Uint8Array[], shown: number): Uint8Array {
+  if (contents.length < 1 || contents.length > MAX_PACKAGE_FRAMES) throw new Error(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames, not ${contents.length}`);
+  if (!(shown >= 0 && shown < contents.length)) throw new Error(`shown frame ${shown} is not one of the ${contents.length}`);
+  const out = new Uint8Array(8 + contents.reduce((sum, c) => sum + 4 + c.length, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, contents.length, true);
+  view.setUint32(4, shown, true);
+  let at = 8;
+  for (const c of contents) {
+    view.setUint32(at, c.length, true);
+    out.set(c, (at += 4));
+    at += c.length;
+  }
+  return out;
+}
+
+/** Reads the frame list; refuses a count or length that does not add up exactly. */
+export function readFrames(bytes: Uint8Array): { contents: Uint8Array[]; shown: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8) throw new Error('package content is truncated');
+  const count = view.getUint32(0, true);
+  const shown = view.getUint32(4, true);
+  if (count < 1 || count > MAX_PACKAGE_FRAMES || shown >= count) throw new Error('package frame list is damaged');
+  const contents: Uint8Array[] = [];
+  let at = 8;
+  for (let k = 0; k < count; k++) {
+    if (at + 4 > bytes.length) throw new Error('package content is truncated');
+    const length = view.getUint32(at, true);
+    at += 4;
+    if (at + length > bytes.length) throw new Error('package content is truncated');
+    contents.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  if (at !== bytes.length) throw new Error('package content has trailing bytes');
+  return { contents, shown };
+}
+
+/** Every frame of a version-3 content, each checked as unpackContent checks one. */
+export async function unpackFrames(plaintext: Uint8Array, options: { verifyChecksum: boolean }): Promise<UnpackedPackage> {
+  const { contents, shown } = readFrames(plaintext);
+  const frames: UnpackedImage[] = [];
+  for (const content of contents) frames.push(await unpackContent(content, options));
+  // frames of one file, in order, none twice (a package may hold all of a file's frames or some)
+  const total = frames[0].metadata.source.frames;
+  if (frames.some((f, k) => f.metadata.source.frames !== total || f.metadata.source.frame >= total || (k > 0 && f.metadata.source.frame <= frames[k - 1].metadata.source.frame))) {
+    throw new Error('package frames do not match their metadata');
+  }
+  return { ...frames[shown], frames, shown };
 }
 
 export async function packContent(decoded: DecodedImage): Promise<PackedContent> {

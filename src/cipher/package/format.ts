@@ -1,9 +1,9 @@
 /**
- * The CipherScan package container, version 2 (full description: docs/package-format.md).
+ * The CipherScan package container, version 3 (full description: docs/package-format.md).
  *
  *   offset  size  field
  *   0       4     magic "CSPK" (AES-256-GCM package) or "CSCB" (AES-256-CBC, comparison only)
- *   4       1     format version = 2 (1 is still read)
+ *   4       1     format version = 3 (1 and 2 are still read; 3 adds the frame list inside the plaintext)
  *   5       1     cipher: 1 = AES-256-GCM, 2 = AES-256-CBC (comparison only, unauthenticated)
  *   6       2     header length in bytes, little-endian (36 for GCM, 40 for CBC)
  *   8       8     key-check value: first 8 bytes of HMAC-SHA256(master key, "cipherscan/package-check/v2" || IV)
@@ -23,9 +23,12 @@
 import { bytesEqual, fromHex, toHex, utf8 } from '../../keys/bytes';
 import { packageKeyCheck, type CipherKey } from '../../keys/key';
 
-export const FORMAT_VERSION = 2;
-/** Versions a reader accepts: 1 differs only in its key-check value (fixed per key, so linkable). */
-const READABLE_VERSIONS = new Set([1, 2]);
+export const FORMAT_VERSION = 3;
+/**
+ * Versions a reader accepts: 1 differs from 2 only in its key-check value (fixed per key, so linkable);
+ * 3 has 2's header and key check, and a frame list in the plaintext (every frame of a file).
+ */
+const READABLE_VERSIONS = new Set([1, 2, 3]);
 export const GCM_MAGIC = 'CSPK';
 export const CBC_MAGIC = 'CSCB';
 export const GCM_IV_BYTES = 12;
@@ -117,7 +120,7 @@ export function readHeader(pkg: Uint8Array, cipher: CipherId): { header: Package
   return { header, headerBytes: pkg.slice(0, length), ciphertext: pkg.slice(length) };
 }
 
-/** The key-check value a package made with `key` carries (version 2: salted with the package's IV). */
+/** The key-check value a package made with `key` carries (versions 2 and 3: salted with the package's IV). */
 export function keyCheckFor(key: CipherKey, iv: Uint8Array, version = FORMAT_VERSION): Promise<string> {
   return version === 1 ? Promise.resolve(key.check) : packageKeyCheck(key, iv);
 }

@@ -8,7 +8,7 @@ import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
 import { decodeImageFile } from '../../decode';
 import { generateKey } from '../../keys/key';
-import { packImageDetailed, packageFootprint, unpackImage } from './index';
+import { packFile, packImageDetailed, packageFootprint, unpackImage } from './index';
 import { rawBytes } from './rawSamples';
 
 const shared = resolve(process.cwd(), '../shared');
@@ -62,5 +62,27 @@ describe.skipIf(!hasDicomDecoder)('real DICOM files (skipped: DICOM decoder not 
       packed++;
     }
     expect(packed).toBeGreaterThan(20);
+  });
+
+  it.each(['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])('%s: every frame is packed, each as its own decode, the chosen one shown', async (name) => {
+    const file = new Uint8Array(readFileSync(join(dicomDir, name)));
+    const key = await generateKey();
+    const packed = await packFile(file, name, { frame: 1 }, key);
+    expect([packed.frames, packed.fileFrames, packed.frame]).toEqual([2, 2, 1]);
+    const opened = await unpackImage(packed.pkg, key);
+    expect(opened.shown).toBe(1);
+    for (const k of [0, 1]) {
+      const decoded = await decodeImageFile(file, name, { frame: k });
+      const f = opened.frames[k];
+      expect(f.metadata.source.frame).toBe(k);
+      expect(Buffer.from(rawBytes(f.raw)).equals(Buffer.from(rawBytes(decoded.raw!)))).toBe(true);
+      expect(Buffer.from(f.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
+    }
+    // the two frames differ, so the test would notice one packed twice
+    expect(Buffer.from(rawBytes(opened.frames[0].raw)).equals(Buffer.from(rawBytes(opened.frames[1].raw)))).toBe(false);
+    expect(Buffer.from(opened.image.data).equals(Buffer.from(opened.frames[1].image.data))).toBe(true);
+    // the chosen frame alone, on request
+    const one = await unpackImage((await packFile(file, name, { frame: 1 }, key, 'chosen-frame')).pkg, key);
+    expect(one.frames.map((f) => f.metadata.source.frame)).toEqual([1]);
   });
 });

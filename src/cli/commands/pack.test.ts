@@ -57,4 +57,25 @@ describe('cli pack / unpack', () => {
     expect(refused.err.split('\n')).toHaveLength(1);
     expect(existsSync(refusedPng)).toBe(false);
   });
+
+  const twoFrames = join(process.cwd(), '../shared/dicom-samples/SC_rgb_rle_2frame.dcm');
+  it.skipIf(!existsSync(twoFrames))('packs every frame of a multi-frame DICOM; unpack writes the shown one or the one asked for', async () => {
+    const keyPath = join(dir, 'key2.json');
+    writeFileSync(keyPath, exportKeyFile(await generateKey()));
+    const pkgPath = join(dir, 'two.csp');
+    const packed = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1');
+    expect(packed.code).toBe(0);
+    expect(JSON.parse(packed.out)).toMatchObject({ frames: 2, framesPacked: 2, frame: 1 });
+    const png = (k: string) => join(dir, `frame-${k}.png`);
+    const shown = JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('shown'))).out);
+    expect(shown).toMatchObject({ frame: 1, framesInPackage: 2 });
+    expect(JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('0'), '--frame', '0')).out).frame).toBe(0);
+    expect(Buffer.from(readFileSync(png('0'))).equals(Buffer.from(readFileSync(png('shown'))))).toBe(false);
+    const missing = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('5'), '--frame', '5');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/holds frames 0, 1 of its file, not 5/);
+    expect(existsSync(png('5'))).toBe(false);
+    const one = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1', '--one-frame');
+    expect(JSON.parse(one.out)).toMatchObject({ frames: 2, framesPacked: 1, frame: 1 });
+  });
 });

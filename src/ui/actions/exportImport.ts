@@ -63,12 +63,14 @@ export async function exportPackage(): Promise<void> {
   useResults.getState().setBusy('packing');
   try {
     const t0 = performance.now();
-    // JPEG 2000 of a large scan takes seconds: in the worker, not on the page
-    const packed = await pipelineBridge().call('pack', [file.decoded, key]);
+    // every frame, with the grey levels on screen; JPEG 2000 of a large scan takes seconds: in the worker, not on the page
+    const copy = file.bytes.slice();
+    const options = { frame: file.decoded.frame, voi: file.decoded.dicom?.voi };
+    const packed = await pipelineBridge().call('pack', [copy, file.originalName, options, key], { transfer: [copy.buffer] });
     if (keyReplaced(key)) return;
     useResults.getState().time('pack', performance.now() - t0);
     const footprint = packageFootprint(file.bytes.length, packed);
-    useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes } });
+    useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, frames: packed.frames, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes } });
     saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
   } catch (err) {
     fail('packaging failed', err);
@@ -120,6 +122,8 @@ export async function openProtectedFile(file: File): Promise<void> {
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
       .map(([k, v]) => `${k}: ${String(v)}`);
+    const { frame, frames } = opened.metadata.source;
+    if (frames > 1) details.push(`frames in the package: ${opened.frames.length} of the file's ${frames}; showing frame ${frame + 1}`);
     results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image) });
   } catch (err) {
     const e = err as Error;
