@@ -266,8 +266,14 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
   await saveDownload(page, () => page.getByTestId('export-package').click(), pkgPath);
   await expect(page.getByTestId('package-footprint')).toContainText('2 frames');
   await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
-  await expect(page.getByTestId('opened-file')).toContainText("frames in the package: 2 of the file's 2; showing frame 2");
+  await expect(page.getByTestId('opened-frames')).toContainText("2 of the file's 2 frames in this package");
+  await expect(page.getByTestId('opened-frame-picker')).toHaveValue('1');
+  await expect(page.getByTestId('opened-match')).toContainText('Identical, bit for bit');
   expect((await pixels(page, 'opened'))!.base64).toBe((await pixels(page, 'source'))!.base64);
+  // its other frame is there too: the first, which is not the one on screen
+  await page.getByTestId('opened-frame-picker').selectOption('0');
+  await expect(page.getByTestId('opened-match')).toContainText('matches none of the loaded scans');
+  expect((await pixels(page, 'opened'))!.base64).not.toBe((await pixels(page, 'source'))!.base64);
 });
 
 test('a DICOM with several windows: each, and the full range, can be chosen; the image shown follows', async ({ page }, testInfo) => {

@@ -58,6 +58,8 @@ export interface OpenedFile {
   details: string[];
   /** id of a loaded file whose pixels it equals exactly, if any */
   matchesFileId: string | null;
+  /** a package of several frames: each frame's display image (the file's frame number), and which `image` is */
+  frames?: { fileFrames: number; shown: number; list: Array<{ frame: number; image: RgbImage }> };
 }
 
 export type StepName = 'decode' | 'derive key' | 'encrypt' | 'attack' | 'metrics' | 'pack' | 'unpack';

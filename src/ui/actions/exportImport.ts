@@ -87,6 +87,14 @@ function findMatchingFile(image: RgbImage): string | null {
   return null;
 }
 
+/** Shows another frame of the opened package (position in its frame list). */
+export function showOpenedFrame(position: number): void {
+  const opened = useResults.getState().opened;
+  const entry = opened?.frames?.list[position];
+  if (!opened?.frames || !entry) return;
+  useResults.getState().setOpened({ ...opened, image: entry.image, matchesFileId: findMatchingFile(entry.image), frames: { ...opened.frames, shown: position } });
+}
+
 /** Opens an AES package (.csp) or an encrypted PNG with the current key; shows it only when it opens whole. */
 export async function openProtectedFile(file: File): Promise<void> {
   const key = useKey.getState().key;
@@ -122,9 +130,9 @@ export async function openProtectedFile(file: File): Promise<void> {
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
       .map(([k, v]) => `${k}: ${String(v)}`);
-    const { frame, frames } = opened.metadata.source;
-    if (frames > 1) details.push(`frames in the package: ${opened.frames.length} of the file's ${frames}; showing frame ${frame + 1}`);
-    results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image) });
+    const fileFrames = opened.metadata.source.frames;
+    const frames = fileFrames > 1 ? { fileFrames, shown: opened.shown, list: opened.frames.map((f) => ({ frame: f.metadata.source.frame, image: f.image })) } : undefined;
+    results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image), frames });
   } catch (err) {
     const e = err as Error;
     const message = e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);

@@ -1,6 +1,7 @@
 /** A protected file opened with the current key: shown only when it opened whole, with whether it matches a loaded scan. */
 import { useFiles } from '../../state/files';
 import { useResults } from '../../state/results';
+import { showOpenedFrame } from '../actions/exportImport';
 import { ImageCanvas } from './ImageCanvas';
 
 export function OpenedFilePanel() {
@@ -22,6 +23,23 @@ export function OpenedFilePanel() {
           <p className="hint">
             {opened.image.width} × {opened.image.height}
           </p>
+          {opened.frames && (
+            <p className="hint">
+              <label>
+                Frame{' '}
+                <select data-testid="opened-frame-picker" value={opened.frames.shown} onChange={(e) => showOpenedFrame(Number(e.target.value))}>
+                  {opened.frames.list.map((f, k) => (
+                    <option key={f.frame} value={k}>
+                      {f.frame + 1}
+                    </option>
+                  ))}
+                </select>
+              </label>{' '}
+              <span data-testid="opened-frames">
+                ({opened.frames.list.length} of the file&apos;s {opened.frames.fileFrames} frames in this package)
+              </span>
+            </p>
+          )}
           {opened.details.length > 0 && (
             <ul className="hint">
               {opened.details.map((d) => (
