@@ -61,7 +61,9 @@ describe('train', () => {
 
   it('learns, scores views every epoch, chooses epoch and views together, reproduces, resumes', async () => {
     const quiet = () => {};
+    const tensorsAtStart = tf.memory().numTensors;
     const first = await train(set, options(join(dir, 'a')), quiet);
+    expect(tf.memory().numTensors).toBe(tensorsAtStart); // a run leaves no tensors behind
     expect(first.state.history).toHaveLength(4);
     expect(first.state.history.every((h) => h.valEnsemble !== undefined)).toBe(true);
     expect(first.state.bestValAccuracy).toBeGreaterThanOrEqual(0.85);
@@ -83,7 +85,10 @@ describe('train', () => {
     expect(Array.from(resumed.best['head.w'].data)).toEqual(Array.from(first.best['head.w'].data));
 
     // resumed with more epochs: the schedule is extended (recorded) and the learning rate rises again
+    const tensorsBefore = tf.memory().numTensors;
     const extended = await train(set, { ...options(join(dir, 'a'), true), epochs: 6 }, quiet);
+    // a resume leaves no tensors behind (the optimizer state read from the checkpoint included)
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(extended.state.history).toHaveLength(6);
     expect(extended.state.scheduleExtensions).toEqual([{ afterEpoch: 4, fromEpochs: 4, toEpochs: 6, lr: expect.any(Number) }]);
     expect(extended.state.scheduleExtensions![0].lr).toBeGreaterThan(0);

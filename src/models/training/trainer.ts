@@ -249,7 +249,8 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   }
   const embedding = effectiveEmbedding(frozen['patch.w'], frozen['patch.scale']);
   const vars: Record<string, tf.Variable> = {};
-  for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`);
+  // tidy: a variable shares its initial tensor's data, and that tensor must not stay behind
+  for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`));
   const withFrozen = (host: HostWeights): HostWeights => ({ ...host, ...frozen });
   const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
   const average = opts.weightAverage ? new WeightAverage(vars, opts.weightAverage, checkpoint?.parts.average) : undefined;
@@ -269,8 +270,12 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
       if (!checkpoint.parts.m[name]) continue;
-      optimizer.m[name].assign(tf.tensor(checkpoint.parts.m[name].data, checkpoint.parts.m[name].shape));
-      optimizer.v[name].assign(tf.tensor(checkpoint.parts.v[name].data, checkpoint.parts.v[name].shape));
+      // assign() shares the tensor's data and leaves the tensor itself alive: it must be disposed here (it was not,
+      // which kept two tensors per variable for the whole run after a resume)
+      tf.tidy(() => {
+        optimizer.m[name].assign(tf.tensor(checkpoint.parts.m[name].data, checkpoint.parts.m[name].shape));
+        optimizer.v[name].assign(tf.tensor(checkpoint.parts.v[name].data, checkpoint.parts.v[name].shape));
+      });
     }
     optimizer.step = state.optimizerStep;
     log(`resuming ${opts.run} after epoch ${state.completedEpochs}/${opts.epochs} (best val ${(state.bestValAccuracy * 100).toFixed(2)} % at epoch ${state.bestEpoch})`);

@@ -17,7 +17,8 @@ export class WeightAverage {
     if (!(decay > 0 && decay < 1)) throw new Error(`the weight-average decay must lie between 0 and 1 (got ${decay})`);
     for (const [name, p] of Object.entries(params)) {
       const saved = from?.[name];
-      this.averaged[name] = tf.variable(saved ? tf.tensor(saved.data, saved.shape) : p.clone(), false);
+      // tidy: the variable keeps the data; the tensor it was made from must not stay behind
+      this.averaged[name] = tf.tidy(() => tf.variable(saved ? tf.tensor(saved.data, saved.shape) : p.clone(), false));
     }
   }
 
