@@ -46,9 +46,27 @@ function cspMeta(): Plugin {
   };
 }
 
+/**
+ * The built app carries its headers for other hosts too: dist/_headers (Netlify and
+ * Cloudflare Pages read it) and dist/security-headers.nginx.conf (add_header lines to
+ * include in an nginx location). A host that sends neither leaves the workers without
+ * a policy and the page frameable.
+ */
+function securityHeaderFiles(): Plugin {
+  return {
+    name: 'cipherscan-security-header-files',
+    apply: 'build',
+    generateBundle() {
+      const headers = Object.entries(securityHeaders(false));
+      this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${headers.map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n` });
+      this.emitFile({ type: 'asset', fileName: 'security-headers.nginx.conf', source: headers.map(([k, v]) => `add_header ${k} "${v}" always;`).join('\n') + '\n' });
+    },
+  };
+}
+
 // One config for the app (vite), the unit tests (vitest) and the e2e server.
 export default defineConfig({
-  plugins: [react(), cspMeta()],
+  plugins: [react(), cspMeta(), securityHeaderFiles()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: securityHeaders(true) },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(false) },

@@ -328,6 +328,14 @@ test('the server sends the security policy as a header on every response, worker
   const workers = [...policies.keys()].filter((p) => /worker/i.test(p) && p.endsWith('.js'));
   expect(workers.length).toBeGreaterThan(0);
   for (const path of [...policies.keys()].filter((p) => p.endsWith('.js') || p.endsWith('.wasm') || p === '/')) expect(policies.get(path), path).toContain("default-src 'self'");
+  // the build carries the same headers for other hosts (Netlify/Cloudflare _headers, nginx add_header lines)
+  const sent = response!.headers();
+  const netlify = readFileSync(join(ROOT, 'dist/_headers'), 'utf8');
+  const nginx = readFileSync(join(ROOT, 'dist/security-headers.nginx.conf'), 'utf8');
+  for (const name of ['Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy']) {
+    expect(netlify).toContain(`  ${name}: ${sent[name.toLowerCase()]}\n`);
+    expect(nginx).toContain(`add_header ${name} "${sent[name.toLowerCase()]}" always;`);
+  }
 });
 
 test('outside automation the page has no test hooks (they would hand out plain pixels)', async ({ page }, testInfo) => {
