@@ -349,7 +349,7 @@ test('outside automation the page has no test hooks (they would hand out plain p
 });
 
 test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
-  await applyGpuMode(page, testInfo);
+  const mode = await applyGpuMode(page, testInfo);
   await page.goto('/');
   const tiles = page.getByTestId('sample-gallery').locator('button.sample');
   expect(await tiles.count()).toBeGreaterThanOrEqual(4);
@@ -375,6 +375,7 @@ test('built-in samples are labelled synthetic and the split handle moves with th
 
   // the engine that encrypted keeps that key's plan (GPU tables when WebGPU ran it) until the key is forgotten
   const gpuRan = (await page.evaluate(() => window.__cipherscan.computePath)) === 'webgpu';
+  expect(gpuRan).toBe(mode === 'webgpu-on'); // else the plan checks below would pass without a GPU engine
   if (gpuRan) expect(await page.evaluate(() => window.__cipherscan.bpePlans())).toBeGreaterThan(0);
 
   // switching WebGPU off gives the CPU path and the very same bytes

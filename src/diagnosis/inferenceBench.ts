@@ -46,8 +46,9 @@ export interface ModelBenchResult {
   rows: InferenceRow[];
   /**
    * (encrypt + adapted inference) / plain inference per encryption path: the
-   * median over rounds of the ratio within a round (the two ran back to back, so
-   * load that drifts over the run cancels out of each ratio)
+   * median over rounds of the ratio within a round (both ran in the same round,
+   * a few runs apart, so load that drifts over the run mostly cancels out of each
+   * ratio; medianMs elsewhere is the upper median of the times, this one interpolates)
    */
   privacyCost: Record<string, number>;
   /** the middle half (25th to 75th percentile) of those per-round ratios */

@@ -141,7 +141,7 @@ export class WrongKeyError extends Error {
 }
 
 /** Throws WrongKeyError when `key` is not the key whose check value is `expected`. */
-export function assertKeyCheck(key: CipherKey, expected: string): void {
+export function assertKeyCheck(key: Pick<CipherKey, 'check'>, expected: string): void {
   if (!bytesEqual(utf8(key.check), utf8(expected.toLowerCase()))) throw new WrongKeyError();
 }
 

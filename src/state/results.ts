@@ -32,8 +32,10 @@ export interface PackageSummary {
   originalBytes: number;
   /** raw stored samples of the packed frames */
   rawBytes: number;
-  /** frames in the package (every frame of the file) */
+  /** frames in the package (every frame of the file, unless `note` says otherwise) */
   frames: number;
+  /** why the package holds fewer frames than the file */
+  note?: string;
   /** lossless JPEG 2000 of those samples */
   compressedBytes: number;
   packageBytes: number;
@@ -58,8 +60,11 @@ export interface OpenedFile {
   details: string[];
   /** id of a loaded file whose pixels it equals exactly, if any */
   matchesFileId: string | null;
-  /** a package of several frames: each frame's display image (the file's frame number), and which `image` is */
-  frames?: { fileFrames: number; shown: number; list: Array<{ frame: number; image: RgbImage }> };
+  /**
+   * A package of a multi-frame file: the file's frame number of each frame it holds, the position of the
+   * one in `image`, and the package itself (encrypted) to decrypt another frame from on request
+   */
+  frames?: { fileFrames: number; numbers: number[]; position: number; pkg: Uint8Array };
 }
 
 export type StepName = 'decode' | 'derive key' | 'encrypt' | 'attack' | 'metrics' | 'pack' | 'unpack';

@@ -12,6 +12,9 @@
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../attacks';
 import { demonstrateBitFlip, packFile, unpackImage, type BitFlipDemonstration, type PackedFile, type UnpackedPackage } from '../cipher/package';
+
+/** An opened package as the page gets it: one frame's display pixels and metadata, and the frames it holds. */
+export type OpenedPackage = Omit<UnpackedPackage, 'raw'>;
 import { decodeEncryptedPng, type EncryptedImageHeader } from '../cipher/bpe/encryptedPng';
 import { decodeImageFile } from '../decode';
 import { leakageMetrics, type LeakageMetrics } from '../metrics';
@@ -97,10 +100,13 @@ const api = {
     }
   },
 
-  /** the AES-256-GCM package of a loaded file: every frame, decoded with the grey levels chosen, the chosen frame shown first */
-  async pack(bytes: Uint8Array, name: string, options: DecodeOptions, key: CipherKey): Promise<PackedFile> {
+  /**
+   * The AES-256-GCM package of a loaded file, decoded with the grey levels chosen: every frame, the
+   * chosen one shown first ('all-frames'), or the chosen frame alone
+   */
+  async pack(bytes: Uint8Array, name: string, options: DecodeOptions, key: CipherKey, which: 'all-frames' | 'chosen-frame'): Promise<PackedFile> {
     try {
-      const packed = await packFile(bytes, name, options, key);
+      const packed = await packFile(bytes, name, options, key, which);
       return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
     } catch (err) {
       rethrowPlain(err);
@@ -108,19 +114,25 @@ const api = {
   },
 
   /** decodes an encrypted PNG and checks its header against the key (decryption itself is BPE, on the page's engine) */
-  async readEncryptedPng(bytes: Uint8Array, key: CipherKey): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
+  async readEncryptedPng(bytes: Uint8Array, keyCheck: string): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
     try {
-      const read = decodeEncryptedPng(bytes, key);
+      // the key's public check value is all the header check needs: the key itself stays on the page
+      const read = decodeEncryptedPng(bytes, { check: keyCheck });
       return Comlink.transfer(read, [read.image.data.buffer as ArrayBuffer]);
     } catch (err) {
       rethrowPlain(err);
     }
   },
 
-  /** opens a package whole or refuses it (WrongKeyError / PackageRefusedError keep their names) */
-  async unpack(pkg: Uint8Array, key: CipherKey): Promise<UnpackedPackage> {
+  /**
+   * Opens a package whole or refuses it (WrongKeyError / PackageRefusedError keep their names); decodes
+   * one frame (the one to show first, or the one at `position`) and returns its display pixels, not its
+   * raw samples, which the page does not use
+   */
+  async unpack(pkg: Uint8Array, key: CipherKey, position?: number): Promise<OpenedPackage> {
     try {
-      return await unpackImage(pkg, key);
+      const { raw: _raw, ...opened } = await unpackImage(pkg, key, { position });
+      return Comlink.transfer(opened, [opened.image.data.buffer as ArrayBuffer]);
     } catch (err) {
       rethrowPlain(err);
     }

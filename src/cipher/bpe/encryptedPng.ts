@@ -26,7 +26,7 @@ export function encodeEncryptedPng(image: RgbImage, key: CipherKey, geometry: Bp
 }
 
 /** Reads an encrypted PNG; checks the key when the header is present (a bare PNG is accepted with the default geometry). */
-export function decodeEncryptedPng(bytes: Uint8Array, key?: CipherKey): { image: RgbImage; header?: EncryptedImageHeader } {
+export function decodeEncryptedPng(bytes: Uint8Array, key?: Pick<CipherKey, 'check'>): { image: RgbImage; header?: EncryptedImageHeader } {
   const { image, text } = decodeRgbPng(bytes);
   const raw = text[ENCRYPTED_PNG_CHUNK];
   if (!raw) return { image };

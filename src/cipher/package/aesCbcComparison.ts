@@ -14,7 +14,7 @@ import type { RgbImage } from '../../image/rgb';
 import { asBuffer } from '../../keys/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
 import { packImageDetailed, unpackImage } from './aesGcmPackage';
-import { packContent, unpackContent, type UnpackedImage } from './content';
+import { ONE_FRAME_LIST_PREFIX, packContent, unpackContent, type UnpackedImage } from './content';
 import { assertPackageKey, CBC_IV_BYTES, headerLength, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
 import { rawBytes } from './rawSamples';
 
@@ -74,7 +74,7 @@ export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey): P
 }
 
 export interface BitFlipDemonstration {
-  /** the flipped bit, as an offset into the encrypted payload (same for both modes) */
+  /** the flipped bit, as an offset into the CBC payload (the GCM flip hits the same codestream byte) */
   flipped: { ciphertextOffset: number; bit: number };
   /** 'refused' when GCM refused the package (it always should) */
   gcm: string;
@@ -118,7 +118,8 @@ export async function demonstrateBitFlip(decoded: DecodedImage, key: CipherKey, 
   let gcmRefused = false;
   let gcmMessage: string | undefined;
   try {
-    await unpackImage(flipBit(gcm.pkg, headerLength('aes-256-gcm') + ciphertextOffset, bit), key);
+    // the GCM plaintext starts with a one-frame list (format 3): the same codestream byte lies that much further in
+    await unpackImage(flipBit(gcm.pkg, headerLength('aes-256-gcm') + ONE_FRAME_LIST_PREFIX + ciphertextOffset, bit), key);
   } catch (err) {
     gcmRefused = err instanceof PackageRefusedError;
     gcmMessage = err instanceof Error ? err.message : String(err);

@@ -177,7 +177,7 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(v2.pkg[4]).toBe(2);
     const opened = await unpackImage(v2.pkg, key);
     expectSameImage(opened, decoded);
-    expect(opened.frames).toHaveLength(1);
+    expect([opened.frameNumbers, opened.shown, opened.position]).toEqual([[0], 0, 0]);
   });
 
   it('holds several frames, opens on the one marked shown, and says which is which', async () => {
@@ -190,10 +190,25 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(packed.frames).toBe(3);
     expect(packed.rawBytes).toBe(3 * 16 * 10 * 2);
     const opened = await unpackImage(packed.pkg, key);
-    expect(opened.shown).toBe(2);
-    expect(opened.frames.map((f) => f.metadata.source.frame)).toEqual([0, 1, 2]);
-    opened.frames.forEach((f, k) => expectSameImage(f, frames[k]));
+    expect([opened.frameNumbers, opened.shown, opened.position]).toEqual([[0, 1, 2], 2, 2]);
     expectSameImage(opened, frames[2]);
+    // any other frame, on request
+    for (const k of [0, 1]) {
+      const other = await unpackImage(packed.pkg, key, { position: k });
+      expect(other.position).toBe(k);
+      expectSameImage(other, frames[k]);
+    }
+    await expect(unpackImage(packed.pkg, key, { position: 3 })).rejects.toThrow(/no position 3/);
+  });
+
+  it('positions in the package and frame numbers of the file stay apart (a package of frames 1 and 3 of 4)', async () => {
+    const key = await generateKey();
+    const frames = [1, 3].map((k) => ({ ...syntheticDicom({ width: 8, height: 6, bits: 16, signed: false }, k + 1), frames: 4, frame: k }));
+    const packed = await packFramesDetailed({ count: 2, shown: 1, frame: async (k) => frames[k] }, key);
+    const opened = await unpackImage(packed.pkg, key);
+    expect([opened.frameNumbers, opened.shown, opened.metadata.source.frame]).toEqual([[1, 3], 1, 3]);
+    expectSameImage(opened, frames[1]);
+    expectSameImage(await unpackImage(packed.pkg, key, { position: 0 }), frames[0]);
   });
 
   it('refuses frames out of order or repeated, even when authentic', async () => {
@@ -201,6 +216,13 @@ describe('AES-GCM package round trip (lossless)', () => {
     const f = (k: number) => ({ ...syntheticDicom({ width: 8, height: 8, bits: 16, signed: false }), frames: 3, frame: k });
     const repeated = await packFramesDetailed({ count: 2, shown: 0, frame: async () => f(1) }, key);
     await expect(unpackImage(repeated.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
+    const backwards = await packFramesDetailed({ count: 2, shown: 0, frame: async (k) => f(2 - k) }, key);
+    await expect(unpackImage(backwards.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
+    const twoFiles = await packFramesDetailed({ count: 2, shown: 0, frame: async (k) => ({ ...f(k), frames: 3 + k }) }, key);
+    await expect(unpackImage(twoFiles.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
+    // a frame number outside its file's frames is refused with the metadata
+    const outside = await packFramesDetailed({ count: 1, shown: 0, frame: async () => ({ ...f(0), frames: 2, frame: 2 }) }, key);
+    await expect(unpackImage(outside.pkg, key)).rejects.toThrow(/metadata is incomplete/);
   });
 
   it('refuses to pack more samples than a package takes, before encoding any', async () => {

@@ -65,6 +65,14 @@ export interface FrameSource {
   frame(k: number): Promise<DecodedImage>;
 }
 
+/** More frames or samples than one package takes: pack fewer frames (packFile 'chosen-frame', CLI --one-frame). */
+export class PackageTooLargeError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'PackageTooLargeError';
+  }
+}
+
 /** Raw samples a package may hold (all frames): past this the page would hold several copies of gigabytes. */
 export const MAX_PACKAGE_RAW_BYTES = 1 << 30;
 
@@ -74,7 +82,7 @@ export const MAX_PACKAGE_RAW_BYTES = 1 << 30;
  * test readers of older packages.
  */
 export async function packFramesDetailed(source: FrameSource, key: CipherKey, version = FORMAT_VERSION): Promise<PackedImage> {
-  if (source.count < 1 || source.count > MAX_PACKAGE_FRAMES) throw new Error(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames; this file has ${source.count}`);
+  if (source.count < 1 || source.count > MAX_PACKAGE_FRAMES) throw new PackageTooLargeError(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames; this file has ${source.count}`);
   if (version < 3 && source.count !== 1) throw new Error(`format ${version} holds one frame`);
   const contents: Uint8Array[] = [];
   const totals = { rawBytes: 0, jpeg2000Bytes: 0, displayBytes: 0, metadataBytes: 0 };
@@ -82,7 +90,7 @@ export async function packFramesDetailed(source: FrameSource, key: CipherKey, ve
     const decoded = await source.frame(k);
     if (k === 0 && decoded.raw) {
       const total = rawByteLength(layoutOf(decoded.raw)) * source.count;
-      if (total > MAX_PACKAGE_RAW_BYTES) throw new Error(`this file's ${source.count} frames hold ${(total / 2 ** 20).toFixed(0)} MiB of samples, more than a package takes (${MAX_PACKAGE_RAW_BYTES / 2 ** 20} MiB); package fewer frames (CLI: --frame N)`);
+      if (total > MAX_PACKAGE_RAW_BYTES) throw new PackageTooLargeError(`this file's ${source.count} frames hold ${(total / 2 ** 20).toFixed(0)} MiB of samples, more than a package takes (${MAX_PACKAGE_RAW_BYTES / 2 ** 20} MiB)`);
     }
     const content = await packContent(decoded);
     contents.push(content.plaintext);
@@ -119,9 +127,10 @@ export async function packImage(decoded: DecodedImage, key: CipherKey): Promise<
 
 /**
  * Opens a package. Refuses (PackageRefusedError) a wrong key, any changed,
- * missing or extra byte, and returns nothing partial.
+ * missing or extra byte, and returns nothing partial. Decodes one frame: the one
+ * to show first, or the one at `position` in the package's frame list.
  */
-export async function unpackImage(pkg: Uint8Array, key: CipherKey): Promise<UnpackedPackage> {
+export async function unpackImage(pkg: Uint8Array, key: CipherKey, options: { position?: number } = {}): Promise<UnpackedPackage> {
   const { header, headerBytes, ciphertext } = readHeader(pkg, 'aes-256-gcm');
   if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES) throw new PackageRefusedError('altered', 'lengths in the header disagree');
   // The key-check value lets us say "wrong key" instead of a generic failure; it is authenticated too.
@@ -136,10 +145,11 @@ export async function unpackImage(pkg: Uint8Array, key: CipherKey): Promise<Unpa
   }
   if (plaintext.length !== header.plaintextLength) throw new PackageRefusedError('altered', 'decrypted length differs from the header');
   try {
-    if (header.version! >= 3) return await unpackFrames(plaintext, { verifyChecksum: true });
+    if (header.version! >= 3) return await unpackFrames(plaintext, { verifyChecksum: true, position: options.position });
     // versions 1 and 2: one frame's content, no frame list
+    if ((options.position ?? 0) !== 0) throw new Error(`the package holds 1 frame; there is no position ${options.position}`);
     const only = await unpackContent(plaintext, { verifyChecksum: true });
-    return { ...only, frames: [only], shown: 0 };
+    return { ...only, frameNumbers: [only.metadata.source.frame], shown: 0, position: 0 };
   } catch (err) {
     // Authentic but unreadable: made by other software, or a bug. Still refuse, and say why.
     throw new PackageRefusedError('unreadable', `${err instanceof Error ? err.message : String(err)}`);

@@ -36,15 +36,26 @@ export interface UnpackedImage {
   image: RgbImage;
 }
 
-/** A version-3 package's content: every frame, and which one the user was looking at. */
+/**
+ * An opened package: one frame decoded (the one shown first, unless asked for
+ * another), and which frames of its file the package holds. The GCM tag covers
+ * all of them, so every frame is authentic; each frame's samples are decoded and
+ * checked against their SHA-256 when that frame is asked for.
+ */
 export interface UnpackedPackage extends UnpackedImage {
-  /** every frame packed, in order; `raw`, `metadata` and `image` are those of frames[shown] */
-  frames: UnpackedImage[];
+  /** the file's frame number of each frame in the package, in package order (rising) */
+  frameNumbers: number[];
+  /** position (in frameNumbers) of the frame to show first: the one on screen when it was packed */
   shown: number;
+  /** position of the frame decoded here */
+  position: number;
 }
 
 /** More frames than any modality stores in one object (DICOM allows 2^31; enough to refuse nonsense). */
 export const MAX_PACKAGE_FRAMES = 10_000;
+
+/** Bytes before the first frame's content in a one-frame list: count, shown, its length. */
+export const ONE_FRAME_LIST_PREFIX = 12;
 
 /** The frame list: u32 frame count | u32 shown frame | (u32 length | frame content) * count. */
 export function writeFrames(contents: Uint8Array[], shown: number): Uint8Array {
@@ -84,17 +95,20 @@ export function readFrames(bytes: Uint8Array): { contents: Uint8Array[]; shown: 
   return { contents, shown };
 }
 
-/** Every frame of a version-3 content, each checked as unpackContent checks one. */
-export async function unpackFrames(plaintext: Uint8Array, options: { verifyChecksum: boolean }): Promise<UnpackedPackage> {
+/**
+ * Opens a version-3 content: checks the frame list against every frame's
+ * metadata first (frames of one file, rising, none twice), then decodes the
+ * frame at `position` (default: the one to show first) as unpackContent does.
+ */
+export async function unpackFrames(plaintext: Uint8Array, options: { verifyChecksum: boolean; position?: number }): Promise<UnpackedPackage> {
   const { contents, shown } = readFrames(plaintext);
-  const frames: UnpackedImage[] = [];
-  for (const content of contents) frames.push(await unpackContent(content, options));
-  // frames of one file, in order, none twice (a package may hold all of a file's frames or some)
-  const total = frames[0].metadata.source.frames;
-  if (frames.some((f, k) => f.metadata.source.frames !== total || f.metadata.source.frame >= total || (k > 0 && f.metadata.source.frame <= frames[k - 1].metadata.source.frame))) {
-    throw new Error('package frames do not match their metadata');
-  }
-  return { ...frames[shown], frames, shown };
+  const sources = contents.map((c) => parseMetadata(readPayload(c).metadataJson).source);
+  const total = sources[0].frames;
+  if (sources.some((s, k) => s.frames !== total || (k > 0 && s.frame <= sources[k - 1].frame))) throw new Error('package frames do not match their metadata');
+  const position = options.position ?? shown;
+  if (!(Number.isInteger(position) && position >= 0 && position < contents.length)) throw new Error(`the package holds ${contents.length} frame${contents.length === 1 ? '' : 's'}; there is no position ${position}`);
+  const frame = await unpackContent(contents[position], options);
+  return { ...frame, frameNumbers: sources.map((s) => s.frame), shown, position };
 }
 
 export async function packContent(decoded: DecodedImage): Promise<PackedContent> {

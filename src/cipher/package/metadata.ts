@@ -124,7 +124,11 @@ export function parseMetadata(json: string): PackageMetadata {
     m.codec?.name === 'jpeg2000' &&
     smallInt(m.codec.codestreams, 8) &&
     m.display &&
-    ['raw-is-display', 'gray-lut', 'stored-image'].includes(m.display.kind);
+    ['raw-is-display', 'gray-lut', 'stored-image'].includes(m.display.kind) &&
+    // which frame of how many: whole numbers, the frame one of them (the frame list relies on it)
+    smallInt(m.source?.frames, 1 << 20) !== undefined &&
+    m.source.frames >= 1 &&
+    smallInt(m.source.frame, m.source.frames - 1) !== undefined;
   if (!ok) throw new Error('package metadata is incomplete');
   return m;
 }

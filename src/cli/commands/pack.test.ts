@@ -75,6 +75,8 @@ describe('cli pack / unpack', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.err).toMatch(/holds frames 0, 1 of its file, not 5/);
     expect(existsSync(png('5'))).toBe(false);
+    const negative = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('neg'), '--frame', '-2');
+    expect(negative.err).toMatch(/--frame must be a frame number of the file/);
     const one = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1', '--one-frame');
     expect(JSON.parse(one.out)).toMatchObject({ frames: 2, framesPacked: 1, frame: 1 });
   });

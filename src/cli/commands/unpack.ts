@@ -7,7 +7,7 @@
  * an AES-CBC comparison file, which has no integrity check.
  */
 import { writeFile } from 'node:fs/promises';
-import { type ParsedArgs, UsageError, flag, optionalNumber, optionalString, requireOption } from '../args';
+import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
 import { loadKey, readInput, writePng } from '../io';
 import { unpackCbcForComparison, unpackImage, type UnpackedImage, type UnpackedPackage } from '../../cipher/package';
 import { CBC_MAGIC } from '../../cipher/package/format';
@@ -24,21 +24,26 @@ export async function run(args: ParsedArgs): Promise<void> {
   const isCbc = new TextDecoder().decode(pkg.subarray(0, 4)) === CBC_MAGIC;
   if (isCbc && !flag(args, 'cbc-comparison')) throw new UsageError('this is an AES-CBC comparison file with no integrity check; pass --cbc-comparison to open it anyway');
   if (isCbc) console.error('warning: AES-CBC comparison file: opened without any integrity check');
-  const whole: UnpackedPackage = isCbc ? oneFrame(await unpackCbcForComparison(pkg, key)) : await unpackImage(pkg, key);
+  const frameArg = optionalString(args, 'frame');
+  const wanted = frameArg === undefined ? undefined : Number(frameArg);
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 0)) throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
+  let opened: UnpackedPackage = isCbc ? oneFrame(await unpackCbcForComparison(pkg, key)) : await unpackImage(pkg, key);
+  const { frameNumbers } = opened;
+  if (wanted !== undefined && opened.metadata.source.frame !== wanted) {
+    const position = frameNumbers.indexOf(wanted);
+    if (position < 0) throw new UsageError(`this package holds frame${frameNumbers.length === 1 ? '' : 's'} ${frameNumbers.join(', ')} of its file, not ${wanted}`);
+    opened = await unpackImage(pkg, key, { position });
+  }
   const unpackMs = Math.round((performance.now() - started) * 10) / 10;
-  const { frames } = whole;
-  const wanted = optionalNumber(args, 'frame', -1);
-  const opened = wanted < 0 ? whole : frames.find((f) => f.metadata.source.frame === wanted);
-  if (!opened) throw new UsageError(`this package holds frame${frames.length === 1 ? '' : 's'} ${frames.map((f) => f.metadata.source.frame).join(', ')} of its file, not ${wanted}`);
   // Everything is decrypted and verified before the first byte is written.
   await writePng(out, opened.image);
   if (metaPath) await writeFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
   if (rawPath) await writeFile(rawPath, rawBytes(opened.raw));
   const { width, height, samplesPerPixel, bitsAllocated, signed } = opened.metadata.raw;
-  console.log(JSON.stringify({ written: out, meta: metaPath, raw: rawPath, frame: opened.metadata.source.frame, framesInPackage: frames.length, width, height, samplesPerPixel, bitsAllocated, signed, verified: !isCbc, unpackMs }));
+  console.log(JSON.stringify({ written: out, meta: metaPath, raw: rawPath, frame: opened.metadata.source.frame, framesInPackage: frameNumbers.length, width, height, samplesPerPixel, bitsAllocated, signed, verified: !isCbc, unpackMs }));
 }
 
 /** The comparison file holds one frame. */
 function oneFrame(image: UnpackedImage): UnpackedPackage {
-  return { ...image, frames: [image], shown: 0 };
+  return { ...image, frameNumbers: [image.metadata.source.frame], shown: 0, position: 0 };
 }

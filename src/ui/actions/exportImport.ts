@@ -60,17 +60,31 @@ export async function exportDecryptedPng(): Promise<void> {
 export async function exportPackage(): Promise<void> {
   const { file, key } = current();
   if (!file?.decoded || !key) return;
+  const decoded = file.decoded;
   useResults.getState().setBusy('packing');
   try {
     const t0 = performance.now();
     // every frame, with the grey levels on screen; JPEG 2000 of a large scan takes seconds: in the worker, not on the page
-    const copy = file.bytes.slice();
-    const options = { frame: file.decoded.frame, voi: file.decoded.dicom?.voi };
-    const packed = await pipelineBridge().call('pack', [copy, file.originalName, options, key], { transfer: [copy.buffer] });
+    const options = { frame: decoded.frame, voi: decoded.dicom?.voi };
+    const pack = (which: 'all-frames' | 'chosen-frame') => {
+      const copy = file.bytes.slice();
+      return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], { transfer: [copy.buffer] });
+    };
+    let note: string | undefined;
+    let packed;
+    try {
+      packed = await pack('all-frames');
+    } catch (err) {
+      // too many frames for one package, or another frame that will not decode: the frame on screen alone is still worth keeping
+      if (keyReplaced(key)) return;
+      if (decoded.frames <= 1) throw err;
+      packed = await pack('chosen-frame');
+      note = `frame ${decoded.frame + 1} only: all ${decoded.frames} frames could not be packed (${readableError(err)})`;
+    }
     if (keyReplaced(key)) return;
     useResults.getState().time('pack', performance.now() - t0);
     const footprint = packageFootprint(file.bytes.length, packed);
-    useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, frames: packed.frames, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes } });
+    useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, frames: packed.frames, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes, note } });
     saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
   } catch (err) {
     fail('packaging failed', err);
@@ -87,12 +101,24 @@ function findMatchingFile(image: RgbImage): string | null {
   return null;
 }
 
-/** Shows another frame of the opened package (position in its frame list). */
-export function showOpenedFrame(position: number): void {
+/** Shows another frame of the opened package (its position in the package): decrypted and decoded again in the worker. */
+export async function showOpenedFrame(position: number): Promise<void> {
   const opened = useResults.getState().opened;
-  const entry = opened?.frames?.list[position];
-  if (!opened?.frames || !entry) return;
-  useResults.getState().setOpened({ ...opened, image: entry.image, matchesFileId: findMatchingFile(entry.image), frames: { ...opened.frames, shown: position } });
+  const key = useKey.getState().key;
+  if (!opened?.frames || !key || position === opened.frames.position) return;
+  const { pkg } = opened.frames;
+  useResults.getState().setBusy('opening');
+  try {
+    const copy = pkg.slice();
+    const frame = await pipelineBridge().call('unpack', [copy, key, position], { transfer: [copy.buffer] });
+    // another file opened, or the key forgotten, meanwhile: nothing to show
+    if (keyReplaced(key) || useResults.getState().opened?.frames?.pkg !== pkg) return;
+    useResults.getState().setOpened({ ...opened, image: frame.image, matchesFileId: findMatchingFile(frame.image), frames: { ...opened.frames, position } });
+  } catch (err) {
+    fail('opening that frame failed', err);
+  } finally {
+    useResults.getState().setBusy(null);
+  }
 }
 
 /** Opens an AES package (.csp) or an encrypted PNG with the current key; shows it only when it opens whole. */
@@ -113,9 +139,12 @@ export async function openProtectedFile(file: File): Promise<void> {
       // the page's encrypted images are S x S: anything else is refused before it is decoded
       const size = pngSize(bytes);
       if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE) throw new Error(`this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`);
-      const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key], { transfer: [bytes.buffer] });
+      const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key.check], { transfer: [bytes.buffer] });
+      // forgotten while the worker read it: no plan may be made (or put on the GPU) for it again
+      if (keyReplaced(key)) return;
       if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
       const plan = await planFor(key);
+      if (keyReplaced(key)) return;
       if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
       const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
       if (keyReplaced(key)) return;
@@ -124,14 +153,15 @@ export async function openProtectedFile(file: File): Promise<void> {
       return;
     }
     const t0 = performance.now();
-    const opened = await pipelineBridge().call('unpack', [bytes, key]);
+    // the page keeps the (encrypted) package to show its other frames on request
+    const opened = await pipelineBridge().call('unpack', [bytes.slice(), key]);
     if (keyReplaced(key)) return;
     results.time('unpack', performance.now() - t0);
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
       .map(([k, v]) => `${k}: ${String(v)}`);
     const fileFrames = opened.metadata.source.frames;
-    const frames = fileFrames > 1 ? { fileFrames, shown: opened.shown, list: opened.frames.map((f) => ({ frame: f.metadata.source.frame, image: f.image })) } : undefined;
+    const frames = fileFrames > 1 ? { fileFrames, numbers: opened.frameNumbers, position: opened.position, pkg: bytes } : undefined;
     results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image), frames });
   } catch (err) {
     const e = err as Error;

@@ -44,7 +44,7 @@ export function ExportPanel() {
       )}
       {r?.package && (
         <p className="footprint" data-testid="package-footprint">
-          {r.package.frames > 1 ? `${r.package.frames} frames · ` : ''}File as loaded {kb(r.package.originalBytes)} · raw pixels {kb(r.package.rawBytes)} · JPEG 2000 (lossless) {kb(r.package.compressedBytes)} · package {kb(r.package.packageBytes)}
+          {r.package.note ? `${r.package.note} · ` : r.package.frames > 1 ? `${r.package.frames} frames · ` : ''}File as loaded {kb(r.package.originalBytes)} · raw pixels {kb(r.package.rawBytes)} · JPEG 2000 (lossless) {kb(r.package.compressedBytes)} · package {kb(r.package.packageBytes)}
         </p>
       )}
       <h3>Open a protected file</h3>

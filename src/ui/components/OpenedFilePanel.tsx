@@ -27,16 +27,16 @@ export function OpenedFilePanel() {
             <p className="hint">
               <label>
                 Frame{' '}
-                <select data-testid="opened-frame-picker" value={opened.frames.shown} onChange={(e) => showOpenedFrame(Number(e.target.value))}>
-                  {opened.frames.list.map((f, k) => (
-                    <option key={f.frame} value={k}>
-                      {f.frame + 1}
+                <select data-testid="opened-frame-picker" value={opened.frames.position} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
+                  {opened.frames.numbers.map((frame, position) => (
+                    <option key={frame} value={position}>
+                      {frame + 1}
                     </option>
                   ))}
                 </select>
               </label>{' '}
               <span data-testid="opened-frames">
-                ({opened.frames.list.length} of the file&apos;s {opened.frames.fileFrames} frames in this package)
+                ({opened.frames.numbers.length} of the file&apos;s {opened.frames.fileFrames} frames in this package)
               </span>
             </p>
           )}
