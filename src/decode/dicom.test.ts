@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, decodeImageFile } from './index';
+import { encode as encodePng } from 'fast-png';
+import { DecodeError, decodeImageFile, openImageFrames } from './index';
 import { decodeDicom } from './dicom/decodeDicom';
 import { describeFixture, type FixtureOutcome } from './dicom/fixtureOutcome';
 import pinned from './dicom/fixtures.json';
@@ -199,5 +200,29 @@ describe('damaged copies of every sample never hang or crash', () => {
         expect(Date.now() - started, file).toBeLessThan(5000);
       }
     }
+  });
+});
+
+describe('frame by frame from one parse (openImageFrames, used to pack every frame)', () => {
+  it.each(['rtdose.dcm', 'SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])('%s: each frame equals decodeImageFile of that frame', async (file) => {
+    const bytes = read(file);
+    const frames = await openImageFrames(bytes, file);
+    expect(frames.frames).toBe((await decodeImageFile(bytes, file)).frames);
+    expect(frames.frames).toBeGreaterThan(1);
+    for (let k = 0; k < frames.frames; k++) {
+      const alone = await decodeImageFile(bytes, file, { frame: k });
+      const fromOne = await frames.decode(k);
+      expect(fromOne.frame).toBe(k);
+      expect(Buffer.from(fromOne.image.data).equals(Buffer.from(alone.image.data))).toBe(true);
+      expect(Buffer.from(fromOne.raw!.data.buffer, fromOne.raw!.data.byteOffset, fromOne.raw!.data.byteLength).equals(Buffer.from(alone.raw!.data.buffer, alone.raw!.data.byteOffset, alone.raw!.data.byteLength))).toBe(true);
+    }
+    await expect(frames.decode(frames.frames)).rejects.toThrow(new RegExp(`frame ${frames.frames} does not exist`));
+  });
+
+  it('a PNG or JPEG has one frame; asking for another is an error, not frame 0', async () => {
+    const png = encodePng({ width: 3, height: 2, data: new Uint8Array(18), channels: 3, depth: 8 });
+    const frames = await openImageFrames(png, 'x.png');
+    expect(frames.frames).toBe(1);
+    await expect(decodeImageFile(png, 'x.png', { frame: 1 })).rejects.toThrow(/frame 1 does not exist/);
   });
 });

@@ -24,26 +24,43 @@ export function sniffFormat(bytes: Uint8Array): SourceFormat | undefined {
 }
 
 export async function decodeImageFile(bytes: Uint8Array, name = 'file', options: DecodeOptions = {}): Promise<DecodedImage> {
+  return (await openImageFrames(bytes, name, options)).decode(options.frame ?? 0);
+}
+
+/** A file's frames, decoded one at a time with the same options: a DICOM is parsed once for all of them. */
+export interface ImageFrames {
+  frames: number;
+  decode(frame: number): Promise<DecodedImage>;
+}
+
+/** Opens a file for decoding frame by frame (PNG and JPEG have one frame); every failure is a DecodeError naming the file. */
+export async function openImageFrames(bytes: Uint8Array, name = 'file', options: DecodeOptions = {}): Promise<ImageFrames> {
   const format = sniffFormat(bytes);
-  try {
+  const named = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof DecodeError) throw new DecodeError(err.message, name);
+      throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
+    }
+  };
+  return named(async (): Promise<ImageFrames> => {
     switch (format) {
       case 'png':
+      case 'jpeg': {
         noGreyChoice(options);
-        return wrap('png', decodePngImage(bytes));
-      case 'jpeg':
-        noGreyChoice(options);
-        return wrap('jpeg', decodeJpegImage(bytes));
+        const only = wrap(format, format === 'png' ? decodePngImage(bytes) : decodeJpegImage(bytes));
+        return { frames: 1, decode: async (frame) => (frame === 0 ? only : named(() => Promise.reject(new DecodeError(`frame ${frame} does not exist (this file has 1 frame, numbered from 0)`)))) };
+      }
       case 'dicom': {
-        const { decodeDicom } = await import('./dicom/decodeDicom');
-        return await decodeDicom(bytes, options);
+        const { openDicomFrames } = await import('./dicom/decodeDicom');
+        const dicom = await openDicomFrames(bytes, options);
+        return { frames: dicom.frames, decode: (frame) => named(() => dicom.decode(frame)) };
       }
       default:
         throw new DecodeError('not a PNG, JPEG or DICOM file');
     }
-  } catch (err) {
-    if (err instanceof DecodeError) throw new DecodeError(err.message, name);
-    throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
-  }
+  });
 }
 
 /** A grey-level choice other than the default means a window or VOI LUT: DICOM grey images only. */

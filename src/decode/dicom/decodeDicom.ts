@@ -24,61 +24,84 @@ import { samplesFromCodec, type SampleArray } from './storedSamples';
 import { requireDecodable, transferSyntaxFor, type PixelEncoding, type TransferSyntax } from './transferSyntaxes';
 
 export async function decodeDicom(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
-  try {
-    return await decodeDicomUnchecked(bytes, options);
-  } catch (err) {
-    if (err instanceof DecodeError) throw err;
-    // dicom-parser also throws plain strings and objects while reading frames.
-    throw new DecodeError(describeParseFailure(err));
-  }
+  return (await openDicomFrames(bytes, options)).decode(options.frame ?? 0);
 }
 
-async function decodeDicomUnchecked(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
+/** A DICOM file parsed once, its frames decoded one at a time (packing every frame of a series). */
+export interface DicomFrames {
+  frames: number;
+  decode(frame: number): Promise<DecodedImage>;
+}
+
+/**
+ * Parses the file and reads what every frame shares (attributes, grey-level
+ * choice, identifying attributes) once; `decode(k)` decompresses and displays
+ * frame k. Errors come out as DecodeError, as from decodeDicom.
+ */
+export async function openDicomFrames(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DicomFrames> {
+  const decodeErrors = async <T>(work: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof DecodeError) throw err;
+      // dicom-parser also throws plain strings and objects while reading frames.
+      throw new DecodeError(describeParseFailure(err));
+    }
+  };
+  const file = await decodeErrors(() => prepareDicom(bytes, options));
+  return { frames: file.attrs.frames, decode: (frame) => decodeErrors(() => file.decode(frame)) };
+}
+
+function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
   const { dataSet, transferSyntaxUid } = parseDicomBytes(bytes);
   const syntax = transferSyntaxFor(transferSyntaxUid);
   const pixelData = findPixelData(dataSet);
   const encoding = requireDecodable(syntax);
   const attrs = countFramesIfMalformed(readImageAttributes(dataSet, options.voi ?? 0), pixelData, dataSet, encoding);
-  const frame = options.frame ?? 0;
-  if (!Number.isInteger(frame) || frame < 0 || frame >= attrs.frames) {
-    throw new DecodeError(`frame ${frame} does not exist (this file has ${attrs.frames} frame${attrs.frames === 1 ? '' : 's'}, numbered from 0)`);
-  }
-  const { samples, photometric } = await decodeFrame(dataSet, pixelData, syntax, encoding, attrs, frame);
-  const palette = photometric === 'PALETTE COLOR' ? readPalette(dataSet) : undefined;
-  const display = toDisplayRgb(samples, attrs, photometric, palette);
-  const dicom: DicomSummary = {
-    transferSyntaxUid: syntax.uid,
-    transferSyntaxName: syntax.name,
-    modality: attrs.modality,
-    rows: attrs.rows,
-    columns: attrs.columns,
-    bitsAllocated: attrs.bitsAllocated,
-    bitsStored: attrs.bitsStored,
-    pixelRepresentation: attrs.pixelRepresentation,
-    photometricInterpretation: attrs.photometricInterpretation,
-    samplesPerPixel: attrs.samplesPerPixel,
-    identifyingAttributes: identifyingAttributesIn(dataSet),
-    hiddenIdentifierRisks: hiddenIdentifierRisks(dataSet),
-    window: display.window,
-    ...(attrs.voiChoices ? { voiChoices: attrs.voiChoices, voi: attrs.voi } : {}),
-    ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
-    rawPhotometricInterpretation: photometric,
-  };
-  return {
-    format: 'dicom',
-    image: display.image,
-    frames: attrs.frames,
-    frame,
-    dicom,
-    raw: {
-      width: attrs.columns,
-      height: attrs.rows,
-      samplesPerPixel: attrs.samplesPerPixel,
+  const identifyingAttributes = identifyingAttributesIn(dataSet);
+  const risks = hiddenIdentifierRisks(dataSet);
+  const decode = async (frame: number): Promise<DecodedImage> => {
+    if (!Number.isInteger(frame) || frame < 0 || frame >= attrs.frames) {
+      throw new DecodeError(`frame ${frame} does not exist (this file has ${attrs.frames} frame${attrs.frames === 1 ? '' : 's'}, numbered from 0)`);
+    }
+    const { samples, photometric } = await decodeFrame(dataSet, pixelData, syntax, encoding, attrs, frame);
+    const palette = photometric === 'PALETTE COLOR' ? readPalette(dataSet) : undefined;
+    const display = toDisplayRgb(samples, attrs, photometric, palette);
+    const dicom: DicomSummary = {
+      transferSyntaxUid: syntax.uid,
+      transferSyntaxName: syntax.name,
+      modality: attrs.modality,
+      rows: attrs.rows,
+      columns: attrs.columns,
       bitsAllocated: attrs.bitsAllocated,
-      signed: attrs.pixelRepresentation === 1,
-      data: rawData(samples),
-    },
+      bitsStored: attrs.bitsStored,
+      pixelRepresentation: attrs.pixelRepresentation,
+      photometricInterpretation: attrs.photometricInterpretation,
+      samplesPerPixel: attrs.samplesPerPixel,
+      identifyingAttributes: [...identifyingAttributes],
+      hiddenIdentifierRisks: structuredClone(risks),
+      window: display.window,
+      ...(attrs.voiChoices ? { voiChoices: attrs.voiChoices, voi: attrs.voi } : {}),
+      ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
+      rawPhotometricInterpretation: photometric,
+    };
+    return {
+      format: 'dicom',
+      image: display.image,
+      frames: attrs.frames,
+      frame,
+      dicom,
+      raw: {
+        width: attrs.columns,
+        height: attrs.rows,
+        samplesPerPixel: attrs.samplesPerPixel,
+        bitsAllocated: attrs.bitsAllocated,
+        signed: attrs.pixelRepresentation === 1,
+        data: rawData(samples),
+      },
+    };
   };
+  return { attrs, decode };
 }
 
 /**
