@@ -38,13 +38,20 @@ vi.mock('../services/compute', async () => {
     },
   };
 });
-vi.mock('../../worker/bridge', () => ({
+vi.mock('../../worker/bridge', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../worker/bridge')>()),
   pipelineBridge: () => ({
-    call: async (method: string, args: unknown[]) => {
+    call: async (method: string, args: unknown[], options: { signal?: AbortSignal } = {}) => {
       if (method === 'pack') {
         const which = (args as string[])[4];
         hooks.packCalls.push(which);
-        return hooks.pack(which);
+        // as the real bridge: an abort ends the call with AbortError
+        const aborted = new Promise((_, reject) => {
+          const end = async () => reject(new (await import('../../worker/bridge')).AbortError());
+          if (options.signal?.aborted) void end();
+          else options.signal?.addEventListener('abort', () => void end());
+        });
+        return Promise.race([hooks.pack(which), aborted]);
       }
       if (method !== 'readEncryptedPng') throw new Error(`unexpected worker call ${method}`);
       const [bytes, check] = args as [Uint8Array, string];
@@ -56,7 +63,7 @@ vi.mock('../../worker/bridge', () => ({
   }),
 }));
 vi.mock('../download', () => ({ saveBytes: (_b: Uint8Array, name: string) => void hooks.saved.push(name) }));
-const { exportPackage, openProtectedFile } = await import('./exportImport');
+const { cancelPackageWork, exportPackage, openProtectedFile } = await import('./exportImport');
 
 async function encryptedPngFile(width = 200, height = 200): Promise<File> {
   const key = useKey.getState().key!;
@@ -131,5 +138,18 @@ describe('exportPackage (multi-frame)', () => {
     expect(useResults.getState().byFile[file.id]?.package?.note).toMatch(/^frame 2 only: all 3 frames could not be packed \(this file's 3 frames hold 3000 MiB/);
     expect(hooks.saved).toHaveLength(1);
     expect(useResults.getState().error).toBeNull();
+  });
+
+  it('Cancel stops packing: nothing saved, no error, not busy', async () => {
+    hooks.pack = () => new Promise(() => {}); // never finishes on its own
+    const running = exportPackage();
+    await vi.waitFor(() => expect(hooks.packCalls).toEqual(['all-frames']));
+    expect(useResults.getState().busy).toBe('packing');
+    cancelPackageWork();
+    await running;
+    expect(hooks.packCalls).toEqual(['all-frames']); // no fallback to one frame after a cancel
+    expect(hooks.saved).toEqual([]);
+    expect(useResults.getState().error).toBeNull();
+    expect(useResults.getState().busy).toBeNull();
   });
 });

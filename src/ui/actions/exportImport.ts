@@ -9,7 +9,7 @@
  */
 import { encodeEncryptedPng } from '../../cipher/bpe/encryptedPng';
 import { packageFootprint } from '../../cipher/package';
-import { pipelineBridge } from '../../worker/bridge';
+import { AbortError, pipelineBridge } from '../../worker/bridge';
 import { encodeRgbPng, pngSize } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { bytesEqual } from '../../keys/bytes';
@@ -29,7 +29,24 @@ function current() {
 }
 
 function fail(what: string, err: unknown): void {
+  // a cancel the user asked for is not a failure
+  if (err instanceof AbortError) return;
   useResults.getState().setError(`${what}: ${readableError(err)}`);
+}
+
+// Making or opening a package (JPEG 2000 of every frame) can take long on a large series: it can be cancelled.
+let packageWork: AbortController | null = null;
+
+function startPackageWork(): AbortSignal {
+  packageWork?.abort();
+  packageWork = new AbortController();
+  return packageWork.signal;
+}
+
+/** Stops the package being made or opened (ends the worker's work; nothing is saved or shown). */
+export function cancelPackageWork(): void {
+  packageWork?.abort();
+  packageWork = null;
 }
 
 export function exportEncryptedPng(): void {
@@ -66,9 +83,10 @@ export async function exportPackage(): Promise<void> {
     const t0 = performance.now();
     // every frame, with the grey levels on screen; JPEG 2000 of a large scan takes seconds: in the worker, not on the page
     const options = { frame: decoded.frame, voi: decoded.dicom?.voi };
+    const signal = startPackageWork();
     const pack = (which: 'all-frames' | 'chosen-frame') => {
       const copy = file.bytes.slice();
-      return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], { transfer: [copy.buffer] });
+      return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], { transfer: [copy.buffer], signal });
     };
     let note: string | undefined;
     let packed;
@@ -77,7 +95,7 @@ export async function exportPackage(): Promise<void> {
     } catch (err) {
       // too many frames for one package, or another frame that will not decode: the frame on screen alone is still worth keeping
       if (keyReplaced(key)) return;
-      if (decoded.frames <= 1) throw err;
+      if (decoded.frames <= 1 || err instanceof AbortError) throw err;
       packed = await pack('chosen-frame');
       note = `frame ${decoded.frame + 1} only: all ${decoded.frames} frames could not be packed (${readableError(err)})`;
     }
@@ -110,7 +128,7 @@ export async function showOpenedFrame(position: number): Promise<void> {
   useResults.getState().setBusy('opening');
   try {
     const copy = pkg.slice();
-    const frame = await pipelineBridge().call('unpack', [copy, key, position], { transfer: [copy.buffer] });
+    const frame = await pipelineBridge().call('unpack', [copy, key, position], { transfer: [copy.buffer], signal: startPackageWork() });
     // another file opened, or the key forgotten, meanwhile: nothing to show
     if (keyReplaced(key) || useResults.getState().opened?.frames?.pkg !== pkg) return;
     useResults.getState().setOpened({ ...opened, image: frame.image, matchesFileId: findMatchingFile(frame.image), frames: { ...opened.frames, position } });
@@ -154,7 +172,7 @@ export async function openProtectedFile(file: File): Promise<void> {
     }
     const t0 = performance.now();
     // the page keeps the (encrypted) package to show its other frames on request
-    const opened = await pipelineBridge().call('unpack', [bytes.slice(), key]);
+    const opened = await pipelineBridge().call('unpack', [bytes.slice(), key], { signal: startPackageWork() });
     if (keyReplaced(key)) return;
     results.time('unpack', performance.now() - t0);
     const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
@@ -164,6 +182,7 @@ export async function openProtectedFile(file: File): Promise<void> {
     const frames = fileFrames > 1 ? { fileFrames, numbers: opened.frameNumbers, position: opened.position, pkg: bytes } : undefined;
     results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image), frames });
   } catch (err) {
+    if (err instanceof AbortError) return; // cancelled: nothing shown, nothing to report
     const e = err as Error;
     const message = e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
     results.setError(`Refused. ${message} Nothing from this file is shown.`);

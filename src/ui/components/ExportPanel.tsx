@@ -4,7 +4,7 @@ import { useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { exportKey } from '../actions/keyActions';
-import { exportDecryptedPng, exportEncryptedPng, exportPackage, openProtectedFile } from '../actions/exportImport';
+import { cancelPackageWork, exportDecryptedPng, exportEncryptedPng, exportPackage, openProtectedFile } from '../actions/exportImport';
 
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KiB`;
@@ -16,6 +16,8 @@ export function ExportPanel() {
   const file = useFiles((s) => s.files.find((f) => f.id === s.selectedId));
   const r = useResults((s) => (file ? s.byFile[file.id] : undefined));
   const label = file?.label ?? 'scan';
+  const busy = useResults((s) => s.busy);
+  const packageBusy = busy === 'packing' || busy === 'opening';
 
   return (
     <section className="panel export-panel" aria-labelledby="export-title">
@@ -30,13 +32,21 @@ export function ExportPanel() {
         <button type="button" data-testid="export-decrypted" disabled={!r?.encrypted} onClick={() => void exportDecryptedPng()}>
           Decrypted PNG
         </button>
-        <button type="button" data-testid="export-package" disabled={!key || !file?.decoded} onClick={() => void exportPackage()}>
+        <button type="button" data-testid="export-package" disabled={!key || !file?.decoded || packageBusy} onClick={() => void exportPackage()}>
           AES package (.csp)
         </button>
         <button type="button" data-testid="export-key-2" disabled={!key} onClick={exportKey}>
           Key file
         </button>
       </div>
+      {packageBusy && (
+        <p className="busy" role="status" data-testid="package-busy">
+          <span className="spinner" aria-hidden="true" /> {busy === 'packing' ? 'Packing every frame (lossless JPEG 2000, AES-GCM)…' : 'Decrypting and checking the package…'}{' '}
+          <button type="button" data-testid="cancel-package" onClick={cancelPackageWork}>
+            Cancel
+          </button>
+        </p>
+      )}
       {r?.decrypted && (
         <p className="hint" data-testid="roundtrip">
           Decrypted with this key: identical to the original model input, bit for bit.
