@@ -104,14 +104,15 @@ export interface InferenceSuiteConfig {
   budgetMsPerBackend: number;
 }
 
-export const INFERENCE_SUITE_DEFAULTS: InferenceSuiteConfig = { options: { ...INFERENCE_BENCH_DEFAULTS, minMs: 500, batch: 16 }, browserBackends: ['webgpu', 'webgl', 'wasm'], budgetMsPerBackend: 12_000 };
+export const INFERENCE_SUITE_DEFAULTS: InferenceSuiteConfig = { options: { ...INFERENCE_BENCH_DEFAULTS, minMs: 500, singleMinMs: 3000, batch: 16 }, browserBackends: ['webgpu', 'webgl', 'wasm'], budgetMsPerBackend: 12_000 };
 
 export function inferenceSuite(cfg: InferenceSuiteConfig = INFERENCE_SUITE_DEFAULTS): BenchSuite {
   return {
     name: 'inference',
     description: 'diagnosis models: plain vs key-adapted latency, batch throughput, cost of privacy, per backend',
     async run(ctx) {
-      const options = { ...cfg.options, minMs: ctx.minMs !== undefined ? Math.min(ctx.minMs, cfg.options.minMs) : cfg.options.minMs };
+      const cap = (ms: number) => (ctx.minMs !== undefined ? Math.min(ctx.minMs, ms) : ms);
+      const options = { ...cfg.options, minMs: cap(cfg.options.minMs), singleMinMs: cap(cfg.options.singleMinMs ?? cfg.options.minMs) };
       const specs = modelSpecs();
       const notes = Object.fromEntries(specs.map((s) => [s.name, s.fixtureNote ? 'fixture weights' : undefined]));
       ctx.log(`inference: ${specs.length} models (${specs.map((s) => s.name).join(', ')}); Node wasm rows`);

@@ -35,11 +35,11 @@ describe('benchModel', () => {
     expect(r.parameters).toBeGreaterThan(10_000);
   }, 120_000);
 
-  it('interleaves variants round by round', async () => {
+  it('interleaves variants round by round, rotating the order', async () => {
     const order: string[] = [];
     const mk = (name: string) => ({ variant: name, images: 1, work: async () => void order.push(name) });
     const t = await timeInterleaved([mk('a'), mk('b')], { minMs: 0, minRuns: 3, maxRuns: 3 });
-    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']); // warm-up, then 3 rounds
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'b', 'a', 'a', 'b']); // warm-up, then 3 rounds, each starting one later
     expect(t.map((x) => x.runs)).toEqual([3, 3]);
     expect(t[0].samplesMs).toHaveLength(3);
   });

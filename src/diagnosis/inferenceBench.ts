@@ -60,6 +60,11 @@ export interface ModelBenchResult {
 export interface InferenceBenchOptions {
   /** time spent per row at least (after a warm-up), ms */
   minMs: number;
+  /**
+   * the same for the one-image rows, timed together in rounds (default minMs): the cost-of-privacy
+   * ratios need many rounds on a machine whose run times swing between two speeds
+   */
+  singleMinMs?: number;
   minRuns: number;
   maxRuns: number;
   batch: number;
@@ -105,9 +110,9 @@ interface Variant {
 }
 
 /**
- * Runs the variants in rounds — each once per round, in turn — so a machine
- * whose load drifts (others training, here) slows them all alike and the ratios
- * between them stay fair.
+ * Runs the variants in rounds — each once per round, the order rotated from
+ * round to round — so a machine whose load drifts (others training, here) slows
+ * them all alike and the ratios between them stay fair.
  */
 export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>): Promise<TimedRuns[]> {
   // warm-up: shader compilation, buffer allocation (the variants share the model's programs: once is enough on slow backends)
@@ -116,9 +121,12 @@ export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenc
   const start = performance.now();
   let rounds = 0;
   while (rounds < o.minRuns || (rounds < o.maxRuns && performance.now() - start < o.minMs)) {
-    for (const [i, v] of variants.entries()) {
+    // each round starts one variant later: a slow-down that recurs every few runs (garbage collection,
+    // a periodic task) would otherwise hit the same variant in every round and bias the ratios
+    for (let j = 0; j < variants.length; j++) {
+      const i = (rounds + j) % variants.length;
       const t0 = performance.now();
-      await v.work();
+      await variants[i].work();
       times[i].push(performance.now() - t0);
     }
     rounds++;
@@ -182,7 +190,7 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
       diffs.push(maxDiff(plainLogits, (await run()).map((p) => p.logits)));
       singles.push({ variant: `encrypt (${label}) + adapted model, 1 image`, images: 1, work: run });
     }
-    const singleTimes = await timeInterleaved(singles, o);
+    const singleTimes = await timeInterleaved(singles, { ...o, minMs: o.singleMinMs ?? o.minMs });
     singles.forEach((v, i) => rows.push({ model: name, backend, variant: v.variant, images: 1, timing: singleTimes[i], maxAbsLogitDiff: diffs[i] }));
     Object.keys(encryptors).forEach((label, k) => {
       const ratios = pairedRatios(singleTimes[2 + k], singleTimes[0]);
