@@ -84,7 +84,7 @@ export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig)
     for (const spec of cfg.models) {
       // the budget keeps slow (software) backends from taking minutes; fast ones run every model
       if (slow && performance.now() - start > cfg.budgetMs) {
-        skipped.push(`${spec.name} on ${backend}: time budget spent (${(cfg.budgetMs / 1000).toFixed(0)} s per backend${slow ? ', slow backend' : ''})`);
+        skipped.push(`${spec.name} on ${backend}: time budget spent (${(cfg.budgetMs / 1000).toFixed(0)} s per slow backend)`);
         continue;
       }
       try {

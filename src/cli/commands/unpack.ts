@@ -25,8 +25,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (isCbc && !flag(args, 'cbc-comparison')) throw new UsageError('this is an AES-CBC comparison file with no integrity check; pass --cbc-comparison to open it anyway');
   if (isCbc) console.error('warning: AES-CBC comparison file: opened without any integrity check');
   const frameArg = optionalString(args, 'frame');
+  if (frameArg !== undefined && !/^\d+$/.test(frameArg)) throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
   const wanted = frameArg === undefined ? undefined : Number(frameArg);
-  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 0)) throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
   let opened: UnpackedPackage = isCbc ? oneFrame(await unpackCbcForComparison(pkg, key)) : await unpackImage(pkg, key);
   const { frameNumbers } = opened;
   if (wanted !== undefined && opened.metadata.source.frame !== wanted) {

@@ -32,6 +32,7 @@ vi.mock('../services/compute', async () => {
       if (!plans.has(key)) plans.set(key, planForKey(key as never));
       return plans.get(key);
     },
+    forgetPlans: async () => {},
     runBpe: async (_gpu: boolean, plan: never, direction: string, data: Uint8Array) => {
       hooks.duringDecrypt();
       return { bytes: gather(direction === 'encrypt' ? plan : decryptionMap(plan), data) };
@@ -151,5 +152,21 @@ describe('exportPackage (multi-frame)', () => {
     expect(hooks.saved).toEqual([]);
     expect(useResults.getState().error).toBeNull();
     expect(useResults.getState().busy).toBeNull();
+  });
+
+  it('one package task at a time: a file opened while packing is not touched; Forget key stops the packing', async () => {
+    hooks.pack = () => new Promise(() => {});
+    const running = exportPackage();
+    await vi.waitFor(() => expect(hooks.packCalls).toHaveLength(1));
+    // the mocked worker refuses 'unpack': reaching it would set an error
+    await openProtectedFile(new File([new Uint8Array([0x43, 0x53, 0x50, 0x4b, 3])], 'x.csp'));
+    expect(useResults.getState().error).toBeNull();
+    expect(useResults.getState().busy).toBe('packing');
+    const { forgetKey } = await import('./keyActions');
+    forgetKey();
+    await running;
+    expect(useResults.getState().busy).toBeNull();
+    expect(hooks.saved).toEqual([]);
+    expect(hooks.packCalls).toHaveLength(1);
   });
 });

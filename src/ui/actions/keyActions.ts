@@ -15,6 +15,7 @@ import { pipelineBridge } from '../../worker/bridge';
 import { saveText } from '../download';
 import { readableError } from './loadFiles';
 import { forgetPlans } from '../services/compute';
+import { cancelPackageWork } from './exportImport';
 
 function install(key: CipherKey, ms?: number): void {
   const previous = useKey.getState().key;
@@ -80,6 +81,8 @@ export function exportKey(): void {
 }
 
 export function forgetKey(): void {
+  // a package being made or opened holds the key in the worker: stop it
+  cancelPackageWork();
   useKey.getState().forget();
   void forgetPlans();
   useResults.getState().clearAll();

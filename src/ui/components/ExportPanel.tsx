@@ -58,7 +58,7 @@ export function ExportPanel() {
         </p>
       )}
       <h3>Open a protected file</h3>
-      <button type="button" data-testid="open-protected" disabled={!key} onClick={() => input.current?.click()}>
+      <button type="button" data-testid="open-protected" disabled={!key || packageBusy} onClick={() => input.current?.click()}>
         Open package or encrypted PNG…
       </button>
       <input

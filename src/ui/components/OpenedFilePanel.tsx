@@ -7,6 +7,7 @@ import { ImageCanvas } from './ImageCanvas';
 export function OpenedFilePanel() {
   const opened = useResults((s) => s.opened);
   const files = useFiles((s) => s.files);
+  const busy = useResults((s) => s.busy);
   if (!opened) return null;
   const match = files.find((f) => f.id === opened.matchesFileId);
   return (
@@ -27,7 +28,7 @@ export function OpenedFilePanel() {
             <p className="hint">
               <label>
                 Frame{' '}
-                <select data-testid="opened-frame-picker" value={opened.frames.position} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
+                <select data-testid="opened-frame-picker" value={opened.frames.position} disabled={busy === 'packing' || busy === 'opening'} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
                   {opened.frames.numbers.map((frame, position) => (
                     <option key={frame} value={position}>
                       {frame + 1}
