@@ -7,6 +7,10 @@ import { dicomParser } from './dicomParserModule';
 import type { DataSet, Element } from 'dicom-parser';
 import { DecodeError } from '../errors';
 
+// Frame offsets found by scanning for JPEG end-of-image markers, per Pixel Data element: a file whose frames are
+// decoded one after another (packing every frame) scans once, not once per frame.
+const jpegOffsetTables = new WeakMap<Element, number[]>();
+
 export function encapsulatedFrame(dataSet: DataSet, pixelData: Element, frameIndex: number, frames: number, jpegFamily: boolean): Uint8Array {
   const fragments = pixelData.fragments ?? [];
   if (fragments.length === 0) throw new DecodeError('no pixel data (empty compressed pixel data)');
@@ -18,7 +22,11 @@ export function encapsulatedFrame(dataSet: DataSet, pixelData: Element, frameInd
   } else if (frames === fragments.length) {
     bytes = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, pixelData, frameIndex, 1);
   } else if (jpegFamily) {
-    const table = dicomParser.createJPEGBasicOffsetTable(dataSet, pixelData);
+    let table = jpegOffsetTables.get(pixelData);
+    if (!table) {
+      table = dicomParser.createJPEGBasicOffsetTable(dataSet, pixelData);
+      jpegOffsetTables.set(pixelData, table);
+    }
     bytes = dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, frameIndex, table);
   } else {
     throw new DecodeError(`damaged DICOM file (cannot find frame ${frameIndex}: ${frames} frames in ${fragments.length} fragments, no offset table)`);
