@@ -12,3 +12,7 @@ export class DecodeError extends Error {
 
 /** A grey-level choice (DecodeOptions.voi) other than the default asked of an image without windows. */
 export const noWindowsToChoose = () => new DecodeError('this image has no windows to choose from (grey DICOM images only)');
+
+/** A frame the file does not have (frames are numbered from 0). */
+export const frameOutOfRange = (frame: number, frames: number, fileName?: string) =>
+  new DecodeError(`frame ${frame} does not exist (this file has ${frames} frame${frames === 1 ? '' : 's'}, numbered from 0)`, fileName);

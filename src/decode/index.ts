@@ -7,7 +7,7 @@ import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
 import { pngSize } from '../image/png';
-import { DecodeError, noWindowsToChoose } from './errors';
+import { DecodeError, frameOutOfRange, noWindowsToChoose } from './errors';
 import { checkImageSize, MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
 
@@ -50,7 +50,13 @@ export async function openImageFrames(bytes: Uint8Array, name = 'file', options:
       case 'jpeg': {
         noGreyChoice(options);
         const only = wrap(format, format === 'png' ? decodePngImage(bytes) : decodeJpegImage(bytes));
-        return { frames: 1, decode: async (frame) => (frame === 0 ? only : named(() => Promise.reject(new DecodeError(`frame ${frame} does not exist (this file has 1 frame, numbered from 0)`)))) };
+        return {
+          frames: 1,
+          decode: async (frame) => {
+            if (frame !== 0) throw frameOutOfRange(frame, 1, name);
+            return only;
+          },
+        };
       }
       case 'dicom': {
         const { openDicomFrames } = await import('./dicom/decodeDicom');

@@ -21,8 +21,11 @@ export interface TimedRuns {
   runs: number;
   medianMs: number;
   bestMs: number;
-  /** every run's time in the order run (interleaved variants: run r of each belongs to round r) */
-  samplesMs?: number[];
+}
+
+/** Runs of one variant timed in rounds with others: every run's time in round order (run r belongs to round r). */
+export interface InterleavedRuns extends TimedRuns {
+  samplesMs: number[];
 }
 
 export interface InferenceRow {
@@ -114,7 +117,7 @@ interface Variant {
  * round to round — so a machine whose load drifts (others training, here) slows
  * them all alike and the ratios between them stay fair.
  */
-export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>): Promise<TimedRuns[]> {
+export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>): Promise<InterleavedRuns[]> {
   // warm-up: shader compilation, buffer allocation (the variants share the model's programs: once is enough on slow backends)
   for (const v of o.warmUpOnce ? variants.slice(0, 1) : variants) await v.work();
   const times: number[][] = variants.map(() => []);
@@ -146,10 +149,9 @@ export function quantile(values: number[], q: number): number {
 }
 
 /** Per-round ratios of two interleaved variants (numerator / denominator), round by round. */
-export function pairedRatios(numerator: TimedRuns, denominator: TimedRuns): number[] {
-  const a = numerator.samplesMs ?? [];
-  const b = denominator.samplesMs ?? [];
-  return a.slice(0, b.length).map((t, r) => t / b[r]);
+export function pairedRatios(numerator: InterleavedRuns, denominator: InterleavedRuns): number[] {
+  const b = denominator.samplesMs;
+  return numerator.samplesMs.slice(0, b.length).map((t, r) => t / b[r]);
 }
 
 /**

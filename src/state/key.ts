@@ -40,7 +40,6 @@ export const useKey = create<KeyState>()((set) => ({
   },
 }));
 
-/** The check value shortened for display: enough to compare two keys by eye. */
 /**
  * True when `key` is no longer the key in use (forgotten or replaced): work started
  * with it drops its result instead of showing or saving it.
@@ -49,6 +48,7 @@ export function keyReplaced(key: CipherKey | null | undefined): boolean {
   return useKey.getState().key !== key;
 }
 
+/** The check value shortened for display: enough to compare two keys by eye. */
 export function shortCheck(key: CipherKey | null): string | null {
   return key ? key.check.slice(0, 8) : null;
 }

@@ -12,9 +12,6 @@
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../attacks';
 import { demonstrateBitFlip, packFile, unpackImage, type BitFlipDemonstration, type PackedFile, type UnpackedPackage } from '../cipher/package';
-
-/** An opened package as the page gets it: one frame's display pixels and metadata, and the frames it holds. */
-export type OpenedPackage = Omit<UnpackedPackage, 'raw'>;
 import { decodeEncryptedPng, type EncryptedImageHeader } from '../cipher/bpe/encryptedPng';
 import { decodeImageFile } from '../decode';
 import { leakageMetrics, type LeakageMetrics } from '../metrics';
@@ -23,6 +20,9 @@ import type { RgbImage } from '../image/rgb';
 import { toModelInput } from '../image/resize';
 import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../keys/key';
 import { importKeyFile } from '../keys/keyFile';
+
+/** An opened package as the page gets it: one frame's display pixels and metadata, and the frames it holds. */
+export type OpenedPackage = Omit<UnpackedPackage, 'raw'>;
 
 export interface DecodeResult {
   /** the decoded file minus `raw` pixel data kept only here for the package */

@@ -14,7 +14,7 @@ import type { RgbImage } from '../../image/rgb';
 import { asBuffer } from '../../keys/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
 import { packImageDetailed, unpackImage } from './aesGcmPackage';
-import { ONE_FRAME_LIST_PREFIX, packContent, unpackContent, type UnpackedImage } from './content';
+import { ONE_FRAME_LIST_PREFIX, openFrameList, packContent, type FrameChoice, type UnpackedPackage } from './content';
 import { assertPackageKey, CBC_IV_BYTES, headerLength, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
 import { rawBytes } from './rawSamples';
 
@@ -61,7 +61,7 @@ export async function packCbcForComparison(decoded: DecodedImage, key: CipherKey
  * tampered file is refused only when the damage happens to break the padding or
  * the JPEG 2000 structure; otherwise altered pixels come back as if genuine.
  */
-export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey): Promise<UnpackedImage> {
+export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey, options: FrameChoice = {}): Promise<UnpackedPackage> {
   const { header, ciphertext } = readHeader(pkg, 'aes-256-cbc-comparison-only');
   await assertPackageKey(header, key);
   let plaintext: Uint8Array;
@@ -70,7 +70,8 @@ export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey): P
   } catch {
     throw new Error('AES-CBC decryption failed (bad padding)');
   }
-  return unpackContent(plaintext, { verifyChecksum: false });
+  // one frame, no frame list (the format-2 layout)
+  return openFrameList([plaintext], 0, { ...options, verifyChecksum: false });
 }
 
 export interface BitFlipDemonstration {

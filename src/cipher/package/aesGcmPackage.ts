@@ -13,7 +13,7 @@
 import type { DecodedImage } from '../../decode/types';
 import { asBuffer } from '../../keys/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
-import { packContent, unpackContent, unpackFrames, writeFrames, MAX_PACKAGE_FRAMES, type UnpackedPackage } from './content';
+import { FrameNotInPackageError, openFrameList, packContent, unpackFrames, writeFrames, MAX_PACKAGE_FRAMES, type FrameChoice, type UnpackedPackage } from './content';
 import { assertPackageKey, FORMAT_VERSION, GCM_IV_BYTES, GCM_TAG_BYTES, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
 import { rawByteLength, layoutOf } from './rawSamples';
 
@@ -128,9 +128,10 @@ export async function packImage(decoded: DecodedImage, key: CipherKey): Promise<
 /**
  * Opens a package. Refuses (PackageRefusedError) a wrong key, any changed,
  * missing or extra byte, and returns nothing partial. Decodes one frame: the one
- * to show first, or the one at `position` in the package's frame list.
+ * to show first, the one at `position` in the package's frame list, or the file's
+ * frame number `frame` (FrameNotInPackageError when the package lacks it).
  */
-export async function unpackImage(pkg: Uint8Array, key: CipherKey, options: { position?: number } = {}): Promise<UnpackedPackage> {
+export async function unpackImage(pkg: Uint8Array, key: CipherKey, options: FrameChoice = {}): Promise<UnpackedPackage> {
   const { header, headerBytes, ciphertext } = readHeader(pkg, 'aes-256-gcm');
   if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES) throw new PackageRefusedError('altered', 'lengths in the header disagree');
   // The key-check value lets us say "wrong key" instead of a generic failure; it is authenticated too.
@@ -145,12 +146,11 @@ export async function unpackImage(pkg: Uint8Array, key: CipherKey, options: { po
   }
   if (plaintext.length !== header.plaintextLength) throw new PackageRefusedError('altered', 'decrypted length differs from the header');
   try {
-    if (header.version! >= 3) return await unpackFrames(plaintext, { verifyChecksum: true, position: options.position });
     // versions 1 and 2: one frame's content, no frame list
-    if ((options.position ?? 0) !== 0) throw new Error(`the package holds 1 frame; there is no position ${options.position}`);
-    const only = await unpackContent(plaintext, { verifyChecksum: true });
-    return { ...only, frameNumbers: [only.metadata.source.frame], shown: 0, position: 0 };
+    if (header.version! >= 3) return await unpackFrames(plaintext, { ...options, verifyChecksum: true });
+    return await openFrameList([plaintext], 0, { ...options, verifyChecksum: true });
   } catch (err) {
+    if (err instanceof FrameNotInPackageError) throw err;
     // Authentic but unreadable: made by other software, or a bug. Still refuse, and say why.
     throw new PackageRefusedError('unreadable', `${err instanceof Error ? err.message : String(err)}`);
   }

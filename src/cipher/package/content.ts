@@ -15,7 +15,7 @@ import { sha256Hex } from '../../keys/bytes';
 import { applyDisplay, planDisplay } from './display';
 import { decodeCodestream, encodeLossless } from './jpeg2000';
 import { buildMetadata, parseMetadata, type PackageMetadata } from './metadata';
-import { readPayload, writePayload } from './payload';
+import { readPayload, readPayloadMetadata, writePayload } from './payload';
 import { layoutOf, planesOf, planeShapes, rawByteLength, rawBytes, rawFromPlanes, type RawSamples } from './rawSamples';
 
 export interface PackedContent {
@@ -98,17 +98,43 @@ export function readFrames(bytes: Uint8Array): { contents: Uint8Array[]; shown: 
 /**
  * Opens a version-3 content: checks the frame list against every frame's
  * metadata first (frames of one file, rising, none twice), then decodes the
- * frame at `position` (default: the one to show first) as unpackContent does.
+ * frame asked for (default: the one to show first) as unpackContent does.
  */
-export async function unpackFrames(plaintext: Uint8Array, options: { verifyChecksum: boolean; position?: number }): Promise<UnpackedPackage> {
+export async function unpackFrames(plaintext: Uint8Array, options: FrameChoice & { verifyChecksum: boolean }): Promise<UnpackedPackage> {
   const { contents, shown } = readFrames(plaintext);
-  const sources = contents.map((c) => parseMetadata(readPayload(c).metadataJson).source);
+  return openFrameList(contents, shown, options);
+}
+
+/** Which frame to decode: by position in the package, or by the file's frame number; default the one to show first. */
+export interface FrameChoice {
+  position?: number;
+  frame?: number;
+}
+
+/**
+ * The frame list's contents, checked and one of them decoded. Versions 1 and 2
+ * (and the CBC comparison file) are a list of one: their single content.
+ */
+export async function openFrameList(contents: Uint8Array[], shown: number, options: FrameChoice & { verifyChecksum: boolean }): Promise<UnpackedPackage> {
+  const sources = contents.map((c) => parseMetadata(readPayloadMetadata(c)).source);
   const total = sources[0].frames;
   if (sources.some((s, k) => s.frames !== total || (k > 0 && s.frame <= sources[k - 1].frame))) throw new Error('package frames do not match their metadata');
-  const position = options.position ?? shown;
+  const frameNumbers = sources.map((s) => s.frame);
+  if (options.frame !== undefined && !frameNumbers.includes(options.frame)) {
+    throw new FrameNotInPackageError(`this package holds frame${frameNumbers.length === 1 ? '' : 's'} ${frameNumbers.join(', ')} of its file, not ${options.frame}`);
+  }
+  const position = options.frame !== undefined ? frameNumbers.indexOf(options.frame) : (options.position ?? shown);
   if (!(Number.isInteger(position) && position >= 0 && position < contents.length)) throw new Error(`the package holds ${contents.length} frame${contents.length === 1 ? '' : 's'}; there is no position ${position}`);
   const frame = await unpackContent(contents[position], options);
-  return { ...frame, frameNumbers: sources.map((s) => s.frame), shown, position };
+  return { ...frame, frameNumbers, shown, position };
+}
+
+/** A frame number the package does not hold: the caller asked wrongly, the package is fine. */
+export class FrameNotInPackageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FrameNotInPackageError';
+  }
 }
 
 export async function packContent(decoded: DecodedImage): Promise<PackedContent> {

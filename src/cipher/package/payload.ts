@@ -50,3 +50,11 @@ export function readPayload(bytes: Uint8Array): Payload {
   if (at !== bytes.length) throw new Error('package content has trailing bytes');
   return { metadataJson, segments };
 }
+
+/** Only the metadata JSON of a payload (checking a package's frame list without copying every frame's codestreams). */
+export function readPayloadMetadata(bytes: Uint8Array): string {
+  if (bytes.length < 4) throw new Error('package content is truncated');
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+  if (4 + length > bytes.length) throw new Error('package content is truncated');
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + length));
+}

@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
 import { loadKey, readInput, writePng } from '../io';
-import { unpackCbcForComparison, unpackImage, type UnpackedImage, type UnpackedPackage } from '../../cipher/package';
+import { FrameNotInPackageError, unpackCbcForComparison, unpackImage, type UnpackedPackage } from '../../cipher/package';
 import { CBC_MAGIC } from '../../cipher/package/format';
 import { rawBytes } from '../../cipher/package/rawSamples';
 
@@ -26,14 +26,15 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (isCbc) console.error('warning: AES-CBC comparison file: opened without any integrity check');
   const frameArg = optionalString(args, 'frame');
   if (frameArg !== undefined && !/^\d+$/.test(frameArg)) throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
-  const wanted = frameArg === undefined ? undefined : Number(frameArg);
-  let opened: UnpackedPackage = isCbc ? oneFrame(await unpackCbcForComparison(pkg, key)) : await unpackImage(pkg, key);
-  const { frameNumbers } = opened;
-  if (wanted !== undefined && opened.metadata.source.frame !== wanted) {
-    const position = frameNumbers.indexOf(wanted);
-    if (position < 0) throw new UsageError(`this package holds frame${frameNumbers.length === 1 ? '' : 's'} ${frameNumbers.join(', ')} of its file, not ${wanted}`);
-    opened = await unpackImage(pkg, key, { position });
+  const choice = frameArg === undefined ? {} : { frame: Number(frameArg) };
+  let opened: UnpackedPackage;
+  try {
+    opened = isCbc ? await unpackCbcForComparison(pkg, key, choice) : await unpackImage(pkg, key, choice);
+  } catch (err) {
+    if (err instanceof FrameNotInPackageError) throw new UsageError(err.message);
+    throw err;
   }
+  const { frameNumbers } = opened;
   const unpackMs = Math.round((performance.now() - started) * 10) / 10;
   // Everything is decrypted and verified before the first byte is written.
   await writePng(out, opened.image);
@@ -43,7 +44,3 @@ export async function run(args: ParsedArgs): Promise<void> {
   console.log(JSON.stringify({ written: out, meta: metaPath, raw: rawPath, frame: opened.metadata.source.frame, framesInPackage: frameNumbers.length, width, height, samplesPerPixel, bitsAllocated, signed, verified: !isCbc, unpackMs }));
 }
 
-/** The comparison file holds one frame. */
-function oneFrame(image: UnpackedImage): UnpackedPackage {
-  return { ...image, frameNumbers: [image.metadata.source.frame], shown: 0, position: 0 };
-}

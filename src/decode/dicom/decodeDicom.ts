@@ -6,7 +6,7 @@
  * Must never return, log or put in an error message any attribute value.
  */
 import type { DataSet, Element } from 'dicom-parser';
-import { DecodeError } from '../errors';
+import { DecodeError, frameOutOfRange } from '../errors';
 import type { DecodeOptions, DecodedImage, DicomSummary } from '../types';
 import { decodeJpegBaseline } from './codecs/jpegBaseline';
 import { decodeJpegExtended12, jpegSamplePrecision } from './codecs/jpegExtended12';
@@ -60,12 +60,14 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
   const attrs = countFramesIfMalformed(readImageAttributes(dataSet, options.voi ?? 0), pixelData, dataSet, encoding);
   const identifyingAttributes = identifyingAttributesIn(dataSet);
   const risks = hiddenIdentifierRisks(dataSet);
+  // read on the first palette-colour frame, shared by the rest
+  let paletteOnce: ReturnType<typeof readPalette> | undefined;
   const decode = async (frame: number): Promise<DecodedImage> => {
     if (!Number.isInteger(frame) || frame < 0 || frame >= attrs.frames) {
-      throw new DecodeError(`frame ${frame} does not exist (this file has ${attrs.frames} frame${attrs.frames === 1 ? '' : 's'}, numbered from 0)`);
+      throw frameOutOfRange(frame, attrs.frames);
     }
     const { samples, photometric } = await decodeFrame(dataSet, pixelData, syntax, encoding, attrs, frame);
-    const palette = photometric === 'PALETTE COLOR' ? readPalette(dataSet) : undefined;
+    const palette = photometric === 'PALETTE COLOR' ? (paletteOnce ??= readPalette(dataSet)) : undefined;
     const display = toDisplayRgb(samples, attrs, photometric, palette);
     const dicom: DicomSummary = {
       transferSyntaxUid: syntax.uid,

@@ -7,6 +7,7 @@
  * encrypted images, and for known-plaintext one plain/encrypted pair.
  */
 import type { RgbImage } from '../../image/rgb';
+import type { CipherKey } from '../../keys/key';
 import { toModelInput } from '../../image/resize';
 import { selectedFile, useFiles, type ScanFile } from '../../state/files';
 import { keyReplaced, useKey } from '../../state/key';
@@ -49,10 +50,9 @@ export async function runSelectedAttack(): Promise<void> {
   const t0 = performance.now();
   // results of a key forgotten or replaced meanwhile are dropped (an integrity attack's image is decrypted)
   const keyAtStart = useKey.getState().key;
-  const keyChanged = () => keyReplaced(keyAtStart);
   try {
     if (attackKind === 'aes-bit-flip') {
-      await runAesComparison(file.id, keyChanged);
+      await runAesComparison(file.id, keyAtStart);
     } else {
       let knownPair: { plain: RgbImage; encrypted: RgbImage } | undefined;
       if (attackKind === 'known-plaintext') {
@@ -75,7 +75,7 @@ export async function runSelectedAttack(): Promise<void> {
         bitFlip: { bit: attackParams.bit, fraction: attackParams.fraction },
         gaussian: { mu: attackParams.mu, sigma: attackParams.sigma, fraction: attackParams.fraction },
       }]);
-      if (keyChanged()) return;
+      if (keyReplaced(keyAtStart)) return;
       useResults.getState().patch(file.id, { attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note } });
     }
     useResults.getState().time('attack', performance.now() - t0);
@@ -86,15 +86,14 @@ export async function runSelectedAttack(): Promise<void> {
   }
 }
 
-async function runAesComparison(fileId: string, keyChanged: () => boolean): Promise<void> {
-  const key = useKey.getState().key;
+async function runAesComparison(fileId: string, key: CipherKey | null): Promise<void> {
   const file = useFiles.getState().files.find((f) => f.id === fileId);
   if (!key || !file?.decoded || !file.modelInput) throw new Error('a key and a decoded scan are needed');
   const demo = await pipelineBridge().call('aesBitFlip', [file.decoded, key]);
   // CBC hands back a full-resolution image; the views compare model inputs, so bring it to S x S.
   const image = demo.cbcImage ? toModelInput(demo.cbcImage, MODEL_SIZE) : undefined;
   const metrics = image ? (await pipelineBridge().call('score', [file.modelInput, [image]]))[0] : undefined;
-  if (keyChanged()) return;
+  if (keyReplaced(key)) return;
   useResults.getState().patch(fileId, {
     attack: {
       kind: 'aes-bit-flip',

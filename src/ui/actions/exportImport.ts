@@ -16,7 +16,7 @@ import { bytesEqual } from '../../keys/bytes';
 import type { CipherKey } from '../../keys/key';
 import { selectedFile, useFiles } from '../../state/files';
 import { keyReplaced, useKey } from '../../state/key';
-import { useResults } from '../../state/results';
+import { useResults, type Work } from '../../state/results';
 import { useSettings } from '../../state/settings';
 import { saveBytes } from '../download';
 import { BLOCK_SIZE, MODEL_SIZE, planFor, runBpe } from '../services/compute';
@@ -38,6 +38,11 @@ function fail(what: string, err: unknown): void {
 // Making or opening a package (JPEG 2000 of every frame) can take long on a large series: one such task at a
 // time (the panel disables the others meanwhile), and it can be cancelled.
 let packageWork: AbortController | null = null;
+
+/** Whether a package is being made or opened (the panel disables the other package actions meanwhile). */
+export function isPackageBusy(busy: Work | null): boolean {
+  return busy === 'packing' || busy === 'opening';
+}
 
 /** Runs one package task with its own abort signal; `busy` shows it until it ends. Refused while another runs. */
 async function packageTask(work: 'packing' | 'opening', run: (signal: AbortSignal) => Promise<void>): Promise<void> {

@@ -17,14 +17,21 @@ import { readableError } from './loadFiles';
 import { forgetPlans } from '../services/compute';
 import { cancelPackageWork } from './exportImport';
 
+/**
+ * Everything tied to the key that was in use, dropped when it is forgotten or replaced: package work in the
+ * worker (it holds the key), results, encrypted states, and the GPU engines' plan tables.
+ */
+function dropKeyWork(): void {
+  cancelPackageWork();
+  useResults.getState().clearAll();
+  useFiles.getState().resetEncrypted();
+  void forgetPlans();
+}
+
 function install(key: CipherKey, ms?: number): void {
   const previous = useKey.getState().key;
   useKey.getState().setKey(key, ms);
-  if (previous?.check !== key.check) {
-    useResults.getState().clearAll();
-    useFiles.getState().resetEncrypted();
-    void forgetPlans();
-  }
+  if (previous?.check !== key.check) dropKeyWork();
   if (ms !== undefined) useResults.getState().time('derive key', ms);
 }
 
@@ -81,10 +88,6 @@ export function exportKey(): void {
 }
 
 export function forgetKey(): void {
-  // a package being made or opened holds the key in the worker: stop it
-  cancelPackageWork();
   useKey.getState().forget();
-  void forgetPlans();
-  useResults.getState().clearAll();
-  useFiles.getState().resetEncrypted();
+  dropKeyWork();
 }

@@ -4,7 +4,7 @@ import { useFiles } from '../../state/files';
 import { useKey } from '../../state/key';
 import { useResults } from '../../state/results';
 import { exportKey } from '../actions/keyActions';
-import { cancelPackageWork, exportDecryptedPng, exportEncryptedPng, exportPackage, openProtectedFile } from '../actions/exportImport';
+import { cancelPackageWork, isPackageBusy, exportDecryptedPng, exportEncryptedPng, exportPackage, openProtectedFile } from '../actions/exportImport';
 
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KiB`;
@@ -17,7 +17,7 @@ export function ExportPanel() {
   const r = useResults((s) => (file ? s.byFile[file.id] : undefined));
   const label = file?.label ?? 'scan';
   const busy = useResults((s) => s.busy);
-  const packageBusy = busy === 'packing' || busy === 'opening';
+  const packageBusy = isPackageBusy(busy);
 
   return (
     <section className="panel export-panel" aria-labelledby="export-title">

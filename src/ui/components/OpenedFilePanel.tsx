@@ -1,7 +1,7 @@
 /** A protected file opened with the current key: shown only when it opened whole, with whether it matches a loaded scan. */
 import { useFiles } from '../../state/files';
 import { useResults } from '../../state/results';
-import { showOpenedFrame } from '../actions/exportImport';
+import { isPackageBusy, showOpenedFrame } from '../actions/exportImport';
 import { ImageCanvas } from './ImageCanvas';
 
 export function OpenedFilePanel() {
@@ -28,7 +28,7 @@ export function OpenedFilePanel() {
             <p className="hint">
               <label>
                 Frame{' '}
-                <select data-testid="opened-frame-picker" value={opened.frames.position} disabled={busy === 'packing' || busy === 'opening'} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
+                <select data-testid="opened-frame-picker" value={opened.frames.position} disabled={isPackageBusy(busy)} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
                   {opened.frames.numbers.map((frame, position) => (
                     <option key={frame} value={position}>
                       {frame + 1}

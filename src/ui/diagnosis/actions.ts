@@ -11,7 +11,7 @@ import { diagnoseInWorker, forgetKeyInWorker, loadModelInWorker, startInference 
 import { discoverModels, type ModelEntry } from '../../diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
-import { useKey } from '../../state/key';
+import { keyReplaced, useKey } from '../../state/key';
 import { useSettings } from '../../state/settings';
 import { readableError } from '../actions/loadFiles';
 
@@ -95,7 +95,7 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
       const file = useFiles.getState().files.find((f) => f.id === id);
       if (!file?.modelInput) continue; // removed meanwhile
       const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
-      if (useKey.getState().key !== key) return; // the key changed meanwhile: this result belongs to the old one
+      if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
       useDiagnosis.getState().record(file.id, key.check, result);
     }
   } catch (err) {

@@ -36,16 +36,20 @@ export function planFor(key: CipherKey): Promise<BpePlan> {
   return plan;
 }
 
+/** The cached engines that started (one that failed to start holds nothing). */
+async function startedEngines(): Promise<BpeEngine[]> {
+  const all = await Promise.all([...engines.values()].map((e) => e.catch(() => undefined)));
+  return all.filter((e): e is BpeEngine => e !== undefined);
+}
+
 /** Drops the plans every cached engine keeps (GPU tables): called when the key is forgotten or replaced. */
 export async function forgetPlans(): Promise<void> {
-  for (const engine of engines.values()) (await engine.catch(() => undefined))?.forgetPlans();
+  for (const engine of await startedEngines()) engine.forgetPlans();
 }
 
 /** How many plans' tables the cached engines hold (GPU): 0 after forgetPlans (end-to-end tests). */
 export async function cachedPlans(): Promise<number> {
-  let n = 0;
-  for (const engine of engines.values()) n += (await engine.catch(() => undefined))?.cachedPlans() ?? 0;
-  return n;
+  return (await startedEngines()).reduce((n, engine) => n + engine.cachedPlans(), 0);
 }
 
 export function describePath(engine: BpeEngine): ComputePath {
