@@ -78,7 +78,7 @@ export default defineConfig({
   },
   optimizeDeps: {
     // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.
-    // Their .wasm is located by a Vite `?url` import passed to locateFile (src/decode/dicom/codecs/wasmLoader.ts),
+    // Their .wasm is located by a Vite `?url` import passed to locateFile (src/lib/decode/dicom/codecs/wasmLoader.ts),
     // so pre-bundling does not break the .wasm lookup.
     include: ['@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/codec-openjpeg/wasmjs', '@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'],
   },

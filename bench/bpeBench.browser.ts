@@ -6,11 +6,11 @@
  * same resident buffers and images. Every variant is checked against the
  * TypeScript reference before it is timed.
  */
-import { gather } from '../src/cipher/bpe/bpe';
-import { encryptFourPass } from '../src/cipher/bpe/fourPass';
-import { planForKey } from '../src/cipher/bpe/plan';
-import { createGpuBpe, DEFAULT_GPU_LAYOUT, GPU_PLAN_LAYOUTS, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/cipher/bpe/webgpu';
-import { keyFromBytes } from '../src/keys/key';
+import { gather } from '../src/lib/cipher/bpe/bpe';
+import { encryptFourPass } from '../src/lib/cipher/bpe/fourPass';
+import { planForKey } from '../src/lib/cipher/bpe/plan';
+import { createGpuBpe, DEFAULT_GPU_LAYOUT, GPU_PLAN_LAYOUTS, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/lib/cipher/bpe/webgpu';
+import { keyFromBytes } from '../src/lib/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from './benchConfig';
 import { createByteWiseGpu, createCopyGpu, createFourPassGpu } from './gpuBaselines';
 import { phantomBatch } from './images';

@@ -5,8 +5,8 @@
  * copy (copy.wgsl, the bandwidth ceiling). Browser only; never used to encrypt
  * anything a user sees.
  */
-import type { BpePlan } from '../src/cipher/bpe/plan';
-import { compileShader, imageStrideBytes } from '../src/cipher/bpe/webgpu';
+import type { BpePlan } from '../src/lib/cipher/bpe/plan';
+import { compileShader, imageStrideBytes } from '../src/lib/cipher/bpe/webgpu';
 import fourPassSource from './fourPass.wgsl?raw';
 import copySource from './copy.wgsl?raw';
 import byteWiseSource from './byteWise.wgsl?raw';

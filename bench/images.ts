@@ -4,7 +4,7 @@
  * Node and in the browser so every row of the benchmark runs on the same bytes.
  * Synthetic on purpose: the benchmark must not depend on, or copy, real patient data.
  */
-import { seededUniform } from '../src/random/seededRandom';
+import { seededUniform } from '../src/lib/random/seededRandom';
 
 /** One grayscale-as-RGB phantom slice; `index` varies position, size and noise. */
 export function phantomSlice(size: number, index: number): Uint8Array {

@@ -4,13 +4,13 @@
  * bpe-v1 test vectors. Functions return plain summaries (counts, hashes, flags),
  * never keys or pixels, so nothing secret crosses into test logs.
  */
-import { gather, decryptionMap } from '../src/cipher/bpe/bpe';
-import { createBpeEngine } from '../src/cipher/bpe/engine';
-import { planForKey } from '../src/cipher/bpe/plan';
-import { BPE_TEST_VECTORS, testImage } from '../src/cipher/bpe/testVectors';
-import { createGpuBpe, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError } from '../src/cipher/bpe/webgpu';
-import { fromHex, sha256Hex } from '../src/keys/bytes';
-import { generateKey, keyFromBytes } from '../src/keys/key';
+import { gather, decryptionMap } from '../src/lib/cipher/bpe/bpe';
+import { createBpeEngine } from '../src/lib/cipher/bpe/engine';
+import { planForKey } from '../src/lib/cipher/bpe/plan';
+import { BPE_TEST_VECTORS, testImage } from '../src/testing/bpeTestVectors';
+import { createGpuBpe, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError } from '../src/lib/cipher/bpe/webgpu';
+import { fromHex, sha256Hex } from '../src/lib/bytes/bytes';
+import { generateKey, keyFromBytes } from '../src/lib/keys/key';
 
 export interface ParityCase {
   imageSize: number;

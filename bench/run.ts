@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { parseArgs, optionalNumber, optionalString, UsageError, type ParsedArgs } from '../src/cli/args';
+import { parseArgs, optionalNumber, optionalString, UsageError, type ParsedArgs } from '../src/apps/cli/args';
 import type {} from './harness'; // window.cipherscanHarness typing
 import type { BenchRow } from './results';
 import { bpeSuite, BPE_BENCH_DEFAULTS } from './suites/bpe';

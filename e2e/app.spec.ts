@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Download, type Page } from '@playwright/test';
-import { decodeRgbPng, encodeRgbPng } from '../src/image/png';
-import { brainPhantom } from '../src/samples/phantom';
-import type { CipherScanHooks } from '../src/ui/testHooks';
+import { decodeRgbPng, encodeRgbPng } from '../src/lib/image/png';
+import { brainPhantom } from '../src/lib/samples/phantom';
+import type { CipherScanHooks } from '../src/apps/web/testHooks';
 import { applyGpuMode } from './webgpuOff';
 
 declare global {
@@ -302,7 +302,7 @@ test('a DICOM with several windows: each, and the full range, can be chosen; the
 test('a DICOM with private vendor attributes: they are counted in the scan details, the identifiers named', async ({ page }, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');
-  const pinned = JSON.parse(readFileSync(join(ROOT, 'src/decode/dicom/fixtures.json'), 'utf8')).fixtures['CT_small.dcm'];
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'src/testing/dicomFixtures/fixtures.json'), 'utf8')).fixtures['CT_small.dcm'];
   await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
   await firstFileReady(page);
   const [file] = await page.evaluate(() => window.__cipherscan.files());

@@ -17,10 +17,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { fixtureModelFiles } from '../src/diagnosis/fixtureModel';
-import { encodeRgbPng } from '../src/image/png';
-import { brainPhantom } from '../src/samples/phantom';
-import type {} from '../src/ui/diagnosis/diagnosisTestHooks';
+import { fixtureModelFiles } from '../src/testing/fixtureModel';
+import { encodeRgbPng } from '../src/lib/image/png';
+import { brainPhantom } from '../src/lib/samples/phantom';
+import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
 import { applyGpuMode } from './webgpuOff';
 
 const run = promisify(execFile);

@@ -21,14 +21,14 @@ stage_into() {
   if [ -f "$out/model-card.json" ] && [ ! -f ".cache/plan/$name.redo" ]; then
     echo "$name: already released, skipping"; return 0
   fi
-  npx tsx src/cli/main.ts train --name "$name" --out "$out" --resume "$@" >> ".cache/logs/$name.log" 2>&1 && rm -f ".cache/plan/$name.redo"
+  npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume "$@" >> ".cache/logs/$name.log" 2>&1 && rm -f ".cache/plan/$name.redo"
 }
 # evaluation report (plain, encrypted, unadapted, attacks, AES) -> docs/reports/<name>.{json,md}
 report() {
   card="public/models/$1/model-card.json"
   [ -f "$card" ] || return 0
   [ -f "docs/reports/$1.json" ] && [ "docs/reports/$1.json" -nt "$card" ] && return 0
-  npx tsx src/cli/main.ts eval --model "public/models/$1" --data "$2" --report >> ".cache/logs/$1.eval.log" 2>&1
+  npx tsx src/apps/cli/main.ts eval --model "public/models/$1" --data "$2" --report >> ".cache/logs/$1.eval.log" 2>&1
 }
 # patch embedding: 256 PCA components in exact integer form, then a per-token stem to the model width
 EMBED="--embed 256"
@@ -37,7 +37,7 @@ brain() {
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
   # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
   # soft distillation from the same CNN; 4 blocks first, then grown to 6, then continued with
-  # distillation weight 0.9 (src/models/README.md)
+  # distillation weight 0.9 (src/lib/models/README.md)
   VIT="--model vit --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --heads 4 --mlp 256 --token-mlp 0 --batch 64 --variants 6 --joint-views --relative-bias --teacher public/models/cnn-brain-mri --distill-temperature 1"
   # the 4- and 6-block models are only needed to (re)make the shipped one
   if [ ! -f public/models/vit-brain-mri/model-card.json ] || [ -f .cache/plan/vit-brain-mri.redo ]; then

@@ -23,8 +23,8 @@ for seed in $SEEDS; do
     name="poison-cnn-$DATASET-$(echo "$run" | tr ':.' '--')-s$seed"
     [ -f "$OUT/$name/model-card.json" ] && continue
     extra=""; [ "$run" = clean ] || extra="--poison $run"
-    npx tsx src/cli/main.ts train --model cnn --data "$DATA" --embed 256 --stem-mlp 256 --width $WIDTH --depth 4 --batch 64 --epochs "$EPOCHS" \
+    npx tsx src/apps/cli/main.ts train --model cnn --data "$DATA" --embed 256 --stem-mlp 256 --width $WIDTH --depth 4 --batch 64 --epochs "$EPOCHS" \
       --seed "$seed" --name "$name" --out "$OUT/$name" --resume $extra >> ".cache/logs/$name.log" 2>&1
   done
 done
-npx tsx src/cli/main.ts eval --poisoning "$OUT" --name "poisoning-cnn-$DATASET" >> .cache/logs/poisoning.log 2>&1
+npx tsx src/apps/cli/main.ts eval --poisoning "$OUT" --name "poisoning-cnn-$DATASET" >> .cache/logs/poisoning.log 2>&1

@@ -5,10 +5,10 @@
  * kernel, the four-dispatch version, a plain copy and the end-to-end path.
  * Ratios are computed from the rows, and the targets are stated beside them.
  */
-import { gather } from '../../src/cipher/bpe/bpe';
-import { encryptFourPass } from '../../src/cipher/bpe/fourPass';
-import { planForKey } from '../../src/cipher/bpe/plan';
-import { keyFromBytes } from '../../src/keys/key';
+import { gather } from '../../src/lib/cipher/bpe/bpe';
+import { encryptFourPass } from '../../src/lib/cipher/bpe/fourPass';
+import { planForKey } from '../../src/lib/cipher/bpe/plan';
+import { keyFromBytes } from '../../src/lib/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from '../benchConfig';
 import { phantomBatch } from '../images';
 import type { BenchRow } from '../results';

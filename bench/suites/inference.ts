@@ -14,20 +14,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { planForKey } from '../../src/cipher/bpe/plan';
-import { toModelInput } from '../../src/image/resize';
-import { generateKey } from '../../src/keys/key';
-import type { ModelSource } from '../../src/models/model';
-import { parseManifest } from '../../src/models/weightsFile';
-import { brainPhantom } from '../../src/samples/phantom';
-import type { BrowserInferenceBenchConfig, BrowserInferenceBenchResult, BrowserModelSpec } from '../../src/diagnosis/inferenceBench.browser';
-import { benchModel, INFERENCE_BENCH_DEFAULTS, type InferenceBenchOptions, type ModelBenchResult } from '../../src/diagnosis/inferenceBench';
-import { fixtureModelFiles } from '../../src/diagnosis/fixtureModel';
+import { planForKey } from '../../src/lib/cipher/bpe/plan';
+import { toModelInput } from '../../src/lib/image/resize';
+import { generateKey } from '../../src/lib/keys/key';
+import type { ModelSource } from '../../src/lib/models/model';
+import { parseManifest } from '../../src/lib/models/weightsFile';
+import { brainPhantom } from '../../src/lib/samples/phantom';
+import type { BrowserInferenceBenchConfig, BrowserInferenceBenchResult, BrowserModelSpec } from '../inference/inferenceBench.browser';
+import { benchModel, INFERENCE_BENCH_DEFAULTS, type InferenceBenchOptions, type ModelBenchResult } from '../inference/inferenceBench';
+import { fixtureModelFiles } from '../../src/testing/fixtureModel';
 import { row, type BenchRow } from '../results';
 import type { BenchSuite } from './types';
 
 const MODELS_DIR = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../public/models');
-const BROWSER_MODULE = '/src/diagnosis/inferenceBench.browser.ts';
+const BROWSER_MODULE = '/bench/inference/inferenceBench.browser.ts';
 const TARGETS = { privacyCost: 1.05, adaptMs: 100, cpuMsPerImage: 50, modelBytes: 5e6 };
 
 interface ModelSpec extends BrowserModelSpec {

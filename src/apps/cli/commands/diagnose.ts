@@ -1,0 +1,78 @@
+/**
+ * `cipherscan diagnose --model DIR --in FILE [--key KEY.json] [--frame N] [--window N] [--json]`
+ * One scan through a trained model, as the web page does it: the plain model on
+ * the original model input and, with a key, the key-adapted model on the
+ * BPE-encrypted image (class, probabilities, logits, latency, agreement).
+ * Same code as the page's worker (src/lib/diagnosis/session.ts), tfjs on wasm.
+ * Never prints pixels or key material.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { flag, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { decodeOptionsFrom, loadImage, loadKey } from '../io';
+import { toModelInput } from '../../../lib/image/resize';
+import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
+
+function side(p: TimedPrediction) {
+  return { class: p.prediction.className, classIndex: p.prediction.classIndex, probabilities: p.prediction.probabilities, logits: p.prediction.logits, ms: p.ms };
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)} %`;
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const dir = resolve(requireOption(args, 'model'));
+  const input = requireOption(args, 'in');
+  const keyPath = optionalString(args, 'key');
+  if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
+  await tf.ready();
+  const session = new DiagnosisSession();
+  const name = basename(dir);
+  try {
+    const info = await session.loadModel(name, {
+      loader: async (file) => {
+        try {
+          return new Uint8Array(await readFile(join(dir, file)));
+        } catch {
+          throw new UsageError(`${dir} is not a model folder (no ${file})`);
+        }
+      },
+    });
+    const decoded = await loadImage(input, decodeOptionsFrom(args));
+    const image = toModelInput(decoded.image, 200);
+    const classes = info.classes;
+    let out: Record<string, unknown>;
+    if (keyPath) {
+      const key = await loadKey(keyPath, optionalString(args, 'passphrase'));
+      const r = await session.diagnose(name, image, key);
+      out = {
+        model: name,
+        classes,
+        backend: r.backend,
+        plain: side(r.plain),
+        encrypted: { ...side(r.encrypted), encryptMs: r.encrypted.encryptMs, adaptMs: r.encrypted.adaptMs },
+        agree: r.agree,
+        maxAbsLogitDiff: r.maxAbsLogitDiff,
+      };
+    } else {
+      out = { model: name, classes, backend: tf.getBackend(), plain: side(await session.predictPlain(name, image)) };
+    }
+    if (flag(args, 'json')) {
+      console.log(JSON.stringify(out));
+      return;
+    }
+    const plain = out.plain as ReturnType<typeof side>;
+    console.log(`${name} (${tf.getBackend()})`);
+    console.log(`  plain model, original:      ${plain.class}  [${classes.map((c, i) => `${c} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`);
+    if (out.encrypted) {
+      const enc = out.encrypted as ReturnType<typeof side> & { adaptMs: number };
+      console.log(`  adapted model, encrypted:   ${enc.class}  [${classes.map((c, i) => `${c} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`);
+      console.log(`  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`);
+    }
+  } finally {
+    session.dispose();
+  }
+}

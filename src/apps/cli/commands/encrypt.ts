@@ -1,0 +1,22 @@
+/** `cli encrypt --key KEY.json --in FILE --out OUT.png [--frame N] [--window N] [--image-size 200] [--block-size 25]` */
+import { writeFile } from 'node:fs/promises';
+import { type ParsedArgs, optionalNumber, optionalString, requireOption } from '../args';
+import { decodeOptionsFrom, loadImage, loadKey } from '../io';
+import { toModelInput } from '../../../lib/image/resize';
+import { encryptImage } from '../../../lib/cipher/bpe/bpe';
+import { encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey } from '../../../lib/cipher/bpe/plan';
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
+  const geometry = {
+    imageSize: optionalNumber(args, 'image-size', DEFAULT_IMAGE_SIZE),
+    blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
+  };
+  const plan = await planForKey(key, geometry);
+  const decoded = await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args));
+  const encrypted = encryptImage(plan, toModelInput(decoded.image, geometry.imageSize));
+  const out = requireOption(args, 'out');
+  await writeFile(out, encodeEncryptedPng(encrypted, key, geometry));
+  console.log(JSON.stringify({ written: out, scheme: plan.version, ...geometry, frame: decoded.frame, frames: decoded.frames, ...(decoded.dicom?.voiChoices ? { window: decoded.dicom.voiChoices[decoded.dicom.voi ?? 0] } : {}) }));
+}

@@ -1,0 +1,133 @@
+/**
+ * `cipherscan train --model vit|cnn --data DIR [--epochs N --batch B --seed S
+ *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
+ *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
+ *   --variants N --joint-views --float-embedding --relative-bias
+ *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D]`
+ * Trains on DIR/Training (validation split held out from it), evaluates once on
+ * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
+ * .cache/checkpoints/NAME after every epoch; --resume continues from there
+ * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
+ * in the checkpoint and the model card). --weight-average 0.998 validates and
+ * releases a moving average of the weights (weightAverage.ts).
+ * Runs tfjs on the wasm backend. Never logs pixels or keys.
+ */
+import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { load, loadManifestAndBytes } from '../../../lib/models/model';
+import type { HostWeights } from '../../../lib/models/init';
+import { deserializeWeights } from '../../../lib/models/weightsFile';
+import { loadImageSet } from '../../../learn/training/dataset';
+import { train, type TrainOptions } from '../../../learn/training/trainer';
+import { releaseModel } from '../../../learn/training/release';
+import { VARIANTS } from '../../../learn/training/blockFeatures';
+import type { AugmentationKind } from '../../../learn/training/augment';
+import { planForKey } from '../../../lib/cipher/bpe/plan';
+import { keyFromBytes, type CipherKey } from '../../../lib/keys/key';
+
+export async function useWasmBackend(): Promise<void> {
+  if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
+  await tf.ready();
+}
+
+function log(line: string): void {
+  console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const architecture = requireOption(args, 'model');
+  if (architecture !== 'vit' && architecture !== 'cnn') throw new UsageError('--model must be vit or cnn');
+  const dataDir = resolve(requireOption(args, 'data'));
+  const trainDir = join(dataDir, 'Training');
+  const testDir = join(dataDir, 'Testing');
+  if (!existsSync(trainDir) || !existsSync(testDir)) throw new UsageError(`${dataDir} must hold Training/ and Testing/ folders of class sub-folders`);
+  const datasetName = basename(dataDir);
+  const name = optionalString(args, 'name') ?? `${architecture}-${datasetName}`;
+  const outDir = optionalString(args, 'out') ?? join('public/models', name);
+  const histology = /histo|lung|colon|patholog/i.test(datasetName);
+  const augmentation = (optionalString(args, 'augment') ?? (histology ? 'histology' : 'mri')) as AugmentationKind;
+  if (!['mri', 'histology', 'none'].includes(augmentation)) throw new UsageError('--augment must be mri, histology or none');
+  const teacherDir = optionalString(args, 'teacher');
+  const width = optionalNumber(args, 'width', 0);
+  const depth = optionalNumber(args, 'depth', 0);
+  const mlpDim = optionalNumber(args, 'mlp', 0);
+  const tokenMlpDim = optionalNumber(args, 'token-mlp', -1);
+  const heads = optionalNumber(args, 'heads', 0);
+  const embedDim = optionalNumber(args, 'embed', 0);
+  const stemMlpDim = optionalNumber(args, 'stem-mlp', 0);
+  const opts: TrainOptions = {
+    run: name,
+    architecture,
+    epochs: optionalNumber(args, 'epochs', 20),
+    batch: optionalNumber(args, 'batch', 64),
+    seed: optionalNumber(args, 'seed', 1),
+    lr: optionalNumber(args, 'lr', architecture === 'vit' ? 5e-4 : 1e-3),
+    weightDecay: optionalNumber(args, 'weight-decay', 0.05),
+    warmupEpochs: optionalNumber(args, 'warmup', 1),
+    labelSmoothing: optionalNumber(args, 'label-smoothing', 0.1),
+    valFraction: optionalNumber(args, 'val', 0.1),
+    augmentation,
+    checkpointDir: join('.cache/checkpoints', name),
+    resume: flag(args, 'resume'),
+    distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
+    distillTemperature: optionalNumber(args, 'distill-temperature', 0),
+    cutMix: optionalNumber(args, 'cutmix', 0),
+    variants: optionalNumber(args, 'variants', VARIANTS),
+    jointViewSelection: flag(args, 'joint-views'),
+    configOverrides: {
+      ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
+      ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
+      ...(embedDim ? { embedDim, stemMlpDim } : {}),
+      ...(flag(args, 'relative-bias') ? { relativeBias: true } : {}),
+      // exact integer patch embedding unless asked otherwise (config.ts): adapted logits equal plain ones
+      exactEmbedding: !flag(args, 'float-embedding'),
+    },
+    limit: optionalNumber(args, 'limit', 0) || undefined,
+    weightAverage: optionalNumber(args, 'weight-average', 0) || undefined,
+  };
+  const poison = optionalString(args, 'poison');
+  if (poison) {
+    const [kind, share] = poison.split(':');
+    const fraction = Number(share);
+    if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1)) throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
+    opts.poison = { kind, fraction, plan: await planForKey(await poisoningStudyKey(opts.seed)) };
+  }
+  const stemDir = optionalString(args, 'stem-from');
+  if (stemDir) opts.stemFrom = await modelWeights(stemDir);
+  const growDir = optionalString(args, 'grow-from');
+  if (growDir) opts.growFrom = await modelWeights(growDir);
+  await useWasmBackend();
+  log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
+  const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);
+  const teacher = teacherDir ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) }) : undefined;
+  const result = await train(set, opts, log, teacher);
+  teacher?.dispose();
+  log(`training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`);
+  const test = await loadImageSet(testDir, 200, '.cache/datasets', log);
+  if (test.classes.join() !== set.classes.join()) throw new Error(`Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`);
+  await releaseModel({
+    name, outDir, config: result.config, best: result.best, state: result.state, options: opts, teacher: teacherDir, viewSelection: result.viewSelection, test,
+    dataset: { name: datasetName, trainDir: `../shared/datasets/${datasetName}/Training`, testDir: `../shared/datasets/${datasetName}/Testing`, trainImages: result.split.train, valImages: result.split.val },
+    caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
+  }, log);
+  log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
+}
+
+/**
+ * The poisoning study's key: not a user's key, derived from the run's seed so that a run and its
+ * --resume poison the same images the same way (only the key's effect on the training images matters).
+ */
+export async function poisoningStudyKey(seed: number): Promise<CipherKey> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`cipherscan poisoning study key, seed ${seed}`)));
+  return keyFromBytes(bytes, 'imported');
+}
+
+/** A released model's weights as host arrays, labelled by its folder (for --stem-from / --grow-from). */
+async function modelWeights(dir: string): Promise<{ weights: HostWeights; label: string }> {
+  const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
+  return { weights: deserializeWeights(manifest, bytes), label: dir };
+}

@@ -1,0 +1,93 @@
+/**
+ * Key actions: make, derive, import and export the key. Argon2id runs in the
+ * pipeline worker so the spinner keeps turning. A new key clears every result
+ * made with the old one.
+ *
+ * Must never: write the key to storage or the console; the only way out of the
+ * page is the key file the user explicitly exports.
+ */
+import { generateKey, type CipherKey } from '../../../lib/keys/key';
+import { exportKeyFile, keyFileNeedsPassphrase, parseKeyFile } from '../../../lib/keys/keyFile';
+import { useFiles } from '../state/files';
+import { useKey } from '../state/key';
+import { useResults } from '../state/results';
+import { pipelineBridge } from '../../../platform/browser/workers/bridge';
+import { saveText } from '../download';
+import { readableError } from './loadFiles';
+import { forgetPlans } from '../services/compute';
+import { cancelPackageWork } from './exportImport';
+
+/**
+ * Everything tied to the key that was in use, dropped when it is forgotten or replaced: package work in the
+ * worker (it holds the key), results, encrypted states, and the GPU engines' plan tables.
+ */
+function dropKeyWork(): void {
+  cancelPackageWork();
+  useResults.getState().clearAll();
+  useFiles.getState().resetEncrypted();
+  void forgetPlans();
+}
+
+function install(key: CipherKey, ms?: number): void {
+  const previous = useKey.getState().key;
+  useKey.getState().setKey(key, ms);
+  if (previous?.check !== key.check) dropKeyWork();
+  if (ms !== undefined) useResults.getState().time('derive key', ms);
+}
+
+export async function newRandomKey(): Promise<void> {
+  useKey.getState().setBusy('generating');
+  try {
+    install(await generateKey());
+  } catch (err) {
+    useKey.getState().setError(readableError(err));
+  }
+}
+
+/** Derives and installs the key; true when it did (the form then drops the passphrase: it IS the key). */
+export async function keyFromPassphrase(passphrase: string): Promise<boolean> {
+  if (!passphrase) {
+    useKey.getState().setError('type a passphrase first');
+    return false;
+  }
+  useKey.getState().setBusy('deriving');
+  const t0 = performance.now();
+  try {
+    const key = await pipelineBridge().call('deriveKey', [passphrase]);
+    install(key, performance.now() - t0);
+    return true;
+  } catch (err) {
+    useKey.getState().setError(readableError(err));
+    return false;
+  }
+}
+
+/** Whether a key file needs its passphrase; throws a readable error for a file that is not a key file. */
+export function keyFileWantsPassphrase(text: string): boolean {
+  parseKeyFile(text);
+  return keyFileNeedsPassphrase(text);
+}
+
+export async function importKey(text: string, passphrase?: string): Promise<void> {
+  useKey.getState().setBusy('importing');
+  const t0 = performance.now();
+  try {
+    const key = await pipelineBridge().call('importKey', [text, passphrase]);
+    install(key, passphrase !== undefined ? performance.now() - t0 : undefined);
+  } catch (err) {
+    const e = err as Error;
+    // WrongKeyError crosses the worker as a plain error; its name survives.
+    useKey.getState().setError(e?.name === 'WrongKeyError' ? 'wrong key: the passphrase does not match this key file' : readableError(err));
+  }
+}
+
+export function exportKey(): void {
+  const key = useKey.getState().key;
+  if (!key) return;
+  saveText(exportKeyFile(key), 'cipherscan-key.json', 'application/json');
+}
+
+export function forgetKey(): void {
+  useKey.getState().forget();
+  dropKeyWork();
+}

@@ -1,0 +1,56 @@
+/**
+ * Attack picker with its parameters and plain-language note, and the standing
+ * statement of BPE's known weakness (DESIGN.md §3): one known plain/encrypted
+ * pair reveals the key.
+ */
+import { useFiles } from '../state/files';
+import { useResults } from '../state/results';
+import { useSettings } from '../state/settings';
+import { ATTACKS, runSelectedAttack } from '../actions/attack';
+import { AttackParamsForm } from './AttackParamsForm';
+
+export function AttackPanel() {
+  const kind = useSettings((s) => s.attackKind);
+  const setKind = useSettings((s) => s.setAttackKind);
+  const selectedId = useFiles((s) => s.selectedId);
+  const outcome = useResults((s) => (selectedId ? s.byFile[selectedId]?.attack : undefined));
+  const encrypted = useResults((s) => (selectedId ? s.byFile[selectedId]?.encrypted !== undefined : false));
+  const busy = useResults((s) => s.busy);
+  const spec = ATTACKS.find((a) => a.kind === kind)!;
+
+  return (
+    <section className="panel attack-panel" aria-labelledby="attack-title">
+      <h2 id="attack-title">4. Attack it</h2>
+      <p className="weakness" role="note" data-testid="known-weakness">
+        Known weakness: block-pixel encryption uses the same in-block scrambling for every block, so <strong>one known plain/encrypted image pair reveals the key</strong>. Use BPE for computing on images; use the AES package to store and send them.
+      </p>
+      <label>
+        Attack{' '}
+        <select value={kind} data-testid="attack-kind" onChange={(e) => setKind(e.target.value as typeof kind)}>
+          {ATTACKS.map((a) => (
+            <option key={a.kind} value={a.kind}>
+              {a.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">{spec.what}</p>
+      <AttackParamsForm kind={kind} />
+      <button type="button" className="primary" data-testid="run-attack" disabled={!encrypted || busy === 'attacking'} onClick={() => void runSelectedAttack()}>
+        {busy === 'attacking' ? 'Attacking…' : 'Run attack'}
+      </button>
+      {outcome && (
+        <div className="attack-outcome" data-testid="attack-note" aria-live="polite">
+          <p>{outcome.note}</p>
+          {outcome.details && (
+            <ul>
+              {outcome.details.map((d) => (
+                <li key={d}>{d}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

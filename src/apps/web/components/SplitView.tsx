@@ -1,0 +1,85 @@
+/**
+ * Split view (after Squoosh's TwoUp): two views stacked in one cell; the right
+ * one is clipped by `clip-path` driven by the CSS variable --split, so the line
+ * moves without re-rendering the canvases. The handle is a slider: drag it, or
+ * focus it and use the arrow keys (Shift for bigger steps, Home/End for the ends).
+ */
+import { useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
+import { useSettings, type ViewName } from '../state/settings';
+import { usePanZoom } from '../usePanZoom';
+import { ImageCanvas } from './ImageCanvas';
+import { useViewImages } from './ViewGrid';
+
+const NAMES: ViewName[] = ['original', 'encrypted', 'attacked'];
+
+function ViewSelect({ value, onChange, label, testId }: { value: ViewName; onChange: (v: ViewName) => void; label: string; testId: string }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} data-testid={testId} onChange={(e) => onChange(e.target.value as ViewName)}>
+        {NAMES.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function SplitView() {
+  const split = useSettings((s) => s.split);
+  const setSplit = useSettings((s) => s.setSplit);
+  const images = useViewImages();
+  const cell = useRef<HTMLDivElement>(null);
+  const left = images[split.left];
+  const right = images[split.right];
+  usePanZoom(cell, left !== undefined || right !== undefined);
+
+  const fromPointer = (e: PointerEvent) => {
+    const rect = cell.current!.getBoundingClientRect();
+    setSplit({ position: ((e.clientX - rect.left) / rect.width) * 100 });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const step = e.shiftKey ? 10 : 2;
+    const moves: Record<string, number> = { ArrowLeft: -step, ArrowDown: -step, ArrowRight: step, ArrowUp: step };
+    if (e.key in moves) setSplit({ position: split.position + moves[e.key] });
+    else if (e.key === 'Home') setSplit({ position: 0 });
+    else if (e.key === 'End') setSplit({ position: 100 });
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <section className="panel" aria-labelledby="split-title">
+      <div className="panel-head">
+        <h2 id="split-title">Split view</h2>
+        <ViewSelect label="Left" value={split.left} onChange={(v) => setSplit({ left: v })} testId="split-left" />
+        <ViewSelect label="Right" value={split.right} onChange={(v) => setSplit({ right: v })} testId="split-right" />
+      </div>
+      <div className="two-up" ref={cell} style={{ '--split': `${split.position}%` } as CSSProperties} data-testid="split-view">
+        {left ? <ImageCanvas image={left} label={`${split.left} (left of the line)`} className="two-up-left" /> : <p className="view-empty">{split.left}: nothing yet</p>}
+        {right && <ImageCanvas image={right} label={`${split.right} (right of the line)`} className="two-up-right" />}
+        <div
+          className="two-up-handle"
+          role="slider"
+          tabIndex={0}
+          aria-label={`Split between ${split.left} and ${split.right}`}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(split.position)}
+          aria-valuetext={`${Math.round(split.position)}% ${split.left}`}
+          data-testid="split-handle"
+          onKeyDown={onKey}
+          onPointerDown={(e) => {
+            e.currentTarget.setPointerCapture(e.pointerId);
+            fromPointer(e);
+          }}
+          onPointerMove={(e) => {
+            if (e.currentTarget.hasPointerCapture(e.pointerId)) fromPointer(e);
+          }}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+/** Which compute path ran the encryption (WebGPU with its adapter, or the CPU) and how long each step took. */
+import { useResults, type StepName } from '../state/results';
+
+const ORDER: StepName[] = ['decode', 'derive key', 'encrypt', 'metrics', 'attack', 'pack', 'unpack'];
+
+export function StatusBar() {
+  const path = useResults((s) => s.computePath);
+  const timings = useResults((s) => s.timings);
+  const busy = useResults((s) => s.busy);
+  return (
+    <footer className="status-bar" data-testid="status-bar" aria-live="polite">
+      <span data-testid="compute-path" data-path={path?.path ?? ''}>
+        {path ? (path.path === 'webgpu' ? `WebGPU: ${path.detail}` : `CPU: ${path.detail}`) : 'Compute path: chosen at the first encryption'}
+      </span>
+      {busy && (
+        <span className="busy" role="status" data-testid="busy">
+          <span className="spinner" aria-hidden="true" /> {busy}…
+        </span>
+      )}
+      {ORDER.filter((s) => timings[s] !== undefined).map((s) => (
+        <span key={s} className="timing" data-testid={`timing-${s.replace(' ', '-')}`}>
+          {s} {timings[s]!.toFixed(timings[s]! < 10 ? 1 : 0)} ms
+        </span>
+      ))}
+    </footer>
+  );
+}

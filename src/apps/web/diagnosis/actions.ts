@@ -1,0 +1,112 @@
+/**
+ * What the diagnosis panel does: find the trained models, start the inference
+ * worker (backend probe), load the chosen model with progress, and run the
+ * side-by-side diagnosis of the selected scan under the current key.
+ *
+ * Must never: diagnose without a key or with a stale result shown for another
+ * key, pretend a model exists when it does not, or log scans or keys.
+ */
+import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/backendNames';
+import { diagnoseInWorker, forgetKeyInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
+import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
+import { chosenModel, useDiagnosis } from '../state/diagnosis';
+import { selectedFile, useFiles } from '../state/files';
+import { keyReplaced, useKey } from '../state/key';
+import { useSettings } from '../state/settings';
+import { readableError } from '../actions/loadFiles';
+
+let probing: Promise<void> | undefined;
+
+export function probeModels(): Promise<void> {
+  probing ??= (async () => {
+    const s = useDiagnosis.getState();
+    s.setModels([], 'probing');
+    try {
+      const models = await discoverModels(new URL(import.meta.env.BASE_URL, location.href).href);
+      useDiagnosis.getState().setModels(models, 'ready');
+    } catch (err) {
+      useDiagnosis.getState().setModels([], 'error', `could not look for models: ${readableError(err)}`);
+    }
+  })();
+  return probing;
+}
+
+/**
+ * `?inference=webgpu|webgl|wasm|cpu` in the page URL forces one backend (to compare
+ * on a real GPU, and for the end-to-end test of the GPU-buffer path); otherwise
+ * the worker times a probe and takes the fastest.
+ */
+export function forcedBackend(search = location.search): InferenceBackend | undefined {
+  const asked = new URLSearchParams(search).get('inference');
+  return BACKEND_ORDER.find((b) => b === asked);
+}
+
+async function ensureBackend(): Promise<void> {
+  const only = forcedBackend();
+  const backend = await startInference(only ? { only } : { preferGpu: useSettings.getState().preferGpu });
+  useDiagnosis.getState().setBackend(backend);
+}
+
+export async function loadModel(entry: ModelEntry): Promise<void> {
+  const s = useDiagnosis.getState();
+  s.setLoading({ name: entry.name, fraction: 0 });
+  try {
+    await ensureBackend();
+    const info = await loadModelInWorker(entry.name, entry.url, (fraction) => useDiagnosis.getState().setLoading({ name: entry.name, fraction }));
+    useDiagnosis.getState().setLoaded(info);
+  } finally {
+    useDiagnosis.getState().setLoading(null);
+  }
+}
+
+export async function loadChosenModel(): Promise<void> {
+  const entry = chosenModel(useDiagnosis.getState());
+  if (!entry) return;
+  try {
+    useDiagnosis.getState().setError(null);
+    await loadModel(entry);
+  } catch (err) {
+    useDiagnosis.getState().setError(`could not load ${entry.name}: ${readableError(err)}`);
+  }
+}
+
+export function diagnoseSelected(): Promise<void> {
+  const file = selectedFile(useFiles.getState());
+  return diagnoseFiles(file ? [file.id] : []);
+}
+
+/** Every loaded scan, one after the other (the worker runs one call at a time anyway). */
+export function diagnoseAll(): Promise<void> {
+  return diagnoseFiles(useFiles.getState().files.filter((f) => f.modelInput).map((f) => f.id));
+}
+
+async function diagnoseFiles(ids: string[]): Promise<void> {
+  const d = useDiagnosis.getState();
+  const entry = chosenModel(d);
+  const key = useKey.getState().key;
+  if (!entry) return d.setError('no trained model available for this choice');
+  if (ids.length === 0) return d.setError('load a scan first');
+  if (!key) return d.setError('make or load a key first: the encrypted side needs it');
+  d.setError(null);
+  d.setBusy(true);
+  try {
+    if (!d.loaded[entry.name]) await loadModel(entry);
+    for (const id of ids) {
+      const file = useFiles.getState().files.find((f) => f.id === id);
+      if (!file?.modelInput) continue; // removed meanwhile
+      const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
+      if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
+      useDiagnosis.getState().record(file.id, key.check, result);
+    }
+  } catch (err) {
+    useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`);
+  } finally {
+    useDiagnosis.getState().setBusy(false);
+  }
+}
+
+/** The key was replaced or forgotten: adapted models and results of the old key go. */
+export function onKeyChanged(): void {
+  useDiagnosis.getState().clearResults();
+  forgetKeyInWorker().catch(() => undefined);
+}

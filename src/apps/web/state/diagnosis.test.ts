@@ -1,0 +1,26 @@
+/** The diagnosis store keeps the choice on a model that exists, and results carry the key check they were made with. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ModelEntry } from '../../../lib/diagnosis/registry';
+import { chosenModel, useDiagnosis } from './diagnosis';
+
+const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
+  name: `${architecture}-${dataset}`, architecture, dataset, url: `/models/${architecture}-${dataset}/`, classes: ['a', 'b'], weightsBytes: 1, dtype: 'float16',
+});
+
+describe('diagnosis store', () => {
+  beforeEach(() => useDiagnosis.setState({ models: [], architecture: 'vit', dataset: 'brain-mri', byFile: {} }));
+
+  it('falls back to a model that exists when the choice has none', () => {
+    useDiagnosis.getState().setModels([entry('cnn', 'brain-mri'), entry('vit', 'lung-histopathology')], 'ready');
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('cnn-brain-mri');
+    useDiagnosis.getState().choose({ dataset: 'lung-histopathology' });
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+    useDiagnosis.getState().choose({ architecture: 'cnn' }); // not trained for this dataset: stays on what exists
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+  });
+
+  it('no models: nothing is chosen', () => {
+    useDiagnosis.getState().setModels([], 'ready');
+    expect(chosenModel(useDiagnosis.getState())).toBeUndefined();
+  });
+});

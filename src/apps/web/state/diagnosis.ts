@@ -1,0 +1,102 @@
+/**
+ * Diagnosis store: which trained models exist (probed from models/), which one
+ * is chosen (architecture x dataset), the inference backend the worker picked,
+ * model-loading progress, and the side-by-side result for each file under the
+ * current key.
+ *
+ * Must never: persist, or hold key material (results carry only the key-check
+ * value they were made with, so a stale result is recognised and not shown).
+ */
+import { create } from 'zustand';
+import type { BackendChoice } from '../../../lib/diagnosis/backend';
+import type { Architecture, DatasetName, ModelEntry } from '../../../lib/diagnosis/registry';
+import type { LoadedModelInfo, SideBySideDiagnosis } from '../../../lib/diagnosis/session';
+
+export interface FileDiagnosis {
+  result: SideBySideDiagnosis;
+  keyCheck: string;
+}
+
+export type ModelsStatus = 'unknown' | 'probing' | 'ready' | 'error';
+
+interface DiagnosisState {
+  modelsStatus: ModelsStatus;
+  models: ModelEntry[];
+  architecture: Architecture;
+  dataset: DatasetName;
+  backend: BackendChoice | null;
+  /** 0..1 while a model loads, null otherwise */
+  loading: { name: string; fraction: number } | null;
+  /** models loaded in the worker, by name */
+  loaded: Record<string, LoadedModelInfo>;
+  busy: boolean;
+  error: string | null;
+  /** by file id, then by model name */
+  byFile: Record<string, Record<string, FileDiagnosis>>;
+  setModels(models: ModelEntry[], status: ModelsStatus, error?: string): void;
+  choose(patch: Partial<Pick<DiagnosisState, 'architecture' | 'dataset'>>): void;
+  setBackend(backend: BackendChoice): void;
+  setLoading(loading: DiagnosisState['loading']): void;
+  setLoaded(info: LoadedModelInfo): void;
+  setBusy(busy: boolean): void;
+  setError(error: string | null): void;
+  record(fileId: string, keyCheck: string, result: SideBySideDiagnosis): void;
+  clearResults(): void;
+}
+
+export const useDiagnosis = create<DiagnosisState>()((set) => ({
+  modelsStatus: 'unknown',
+  models: [],
+  architecture: 'vit',
+  dataset: 'brain-mri',
+  backend: null,
+  loading: null,
+  loaded: {},
+  busy: false,
+  error: null,
+  byFile: {},
+  setModels(models, modelsStatus, error) {
+    set((s) => {
+      // keep the choice if it exists, else the first model that does
+      const current = models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ?? models[0];
+      return { models, modelsStatus, error: error ?? s.error, architecture: current?.architecture ?? s.architecture, dataset: current?.dataset ?? s.dataset };
+    });
+  },
+  choose(patch) {
+    set((s) => {
+      const next = { architecture: patch.architecture ?? s.architecture, dataset: patch.dataset ?? s.dataset };
+      // a dataset whose model of this architecture is missing: take the architecture it has
+      if (!s.models.some((m) => m.architecture === next.architecture && m.dataset === next.dataset)) {
+        const other = s.models.find((m) => m.dataset === next.dataset);
+        if (other) next.architecture = other.architecture;
+      }
+      return next;
+    });
+  },
+  setBackend(backend) {
+    set({ backend });
+  },
+  setLoading(loading) {
+    set({ loading });
+  },
+  setLoaded(info) {
+    set((s) => ({ loaded: { ...s.loaded, [info.name]: info } }));
+  },
+  setBusy(busy) {
+    set({ busy });
+  },
+  setError(error) {
+    set({ error });
+  },
+  record(fileId, keyCheck, result) {
+    set((s) => ({ byFile: { ...s.byFile, [fileId]: { ...s.byFile[fileId], [result.model]: { result, keyCheck } } } }));
+  },
+  clearResults() {
+    set({ byFile: {} });
+  },
+}));
+
+/** The chosen model's entry, if that model exists. */
+export function chosenModel(s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>): ModelEntry | undefined {
+  return s.models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset);
+}

@@ -1,0 +1,72 @@
+/**
+ * Node-only: reads a dataset laid out as <dir>/<class>/<image files>, decodes each
+ * file once to the 200 x 200 RGB model input and caches the bytes under .cache/
+ * (gitignored), so training epochs never decode JPEGs again. Never copies images
+ * into the repository and never logs pixels.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { decodeImageFile } from '../../lib/decode';
+import { toModelInput } from '../../lib/image/resize';
+
+import type { ImageSet } from '../evaluation/batchPredict';
+export type { ImageSet };
+
+const IMAGE_EXT = /\.(jpe?g|png|dcm)$/i;
+
+export async function listImages(dir: string): Promise<{ classes: string[]; files: string[]; labels: number[] }> {
+  if (!existsSync(dir)) throw new Error(`no such dataset folder: ${dir}`);
+  const entries = await readdir(dir, { withFileTypes: true });
+  const classes = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (classes.length < 2) throw new Error(`${dir} needs one sub-folder per class (found ${classes.length})`);
+  const files: string[] = [];
+  const labels: number[] = [];
+  for (let c = 0; c < classes.length; c++) {
+    const names = (await readdir(join(dir, classes[c]))).filter((n) => IMAGE_EXT.test(n)).sort();
+    for (const n of names) {
+      files.push(join(classes[c], n));
+      labels.push(c);
+    }
+  }
+  return { classes, files, labels };
+}
+
+/** Loads (or builds, then caches) the decoded 200 x 200 images of one split folder. */
+export async function loadImageSet(dir: string, size = 200, cacheDir = '.cache/datasets', log: (s: string) => void = () => {}): Promise<ImageSet> {
+  const abs = resolve(dir);
+  const { classes, files, labels } = await listImages(abs);
+  const id = createHash('sha256').update(`${abs}|${size}|${files.join('\n')}`).digest('hex').slice(0, 16);
+  const stem = join(cacheDir, `${basename(resolve(abs, '..'))}-${basename(abs)}-${size}-${id}`);
+  const bytes = files.length * size * size * 3;
+  if (existsSync(stem + '.bin')) {
+    const pixels = new Uint8Array(await readFile(stem + '.bin'));
+    if (pixels.length === bytes) return { classes, labels: Uint8Array.from(labels), files, size, pixels };
+  }
+  const pixels = new Uint8Array(bytes);
+  const t0 = Date.now();
+  for (let i = 0; i < files.length; i++) {
+    const decoded = await decodeImageFile(new Uint8Array(await readFile(join(abs, files[i]))), files[i]);
+    pixels.set(toModelInput(decoded.image, size).data, i * size * size * 3);
+    if ((i + 1) % 500 === 0 || i + 1 === files.length) log(`decoded ${i + 1}/${files.length} images of ${dir} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(stem + '.bin', pixels);
+  return { classes, labels: Uint8Array.from(labels), files, size, pixels };
+}
+
+/** Seeded stratified split: a fraction of each class goes to validation. */
+export function stratifiedSplit(labels: Uint8Array, fraction: number, shuffle: (a: number[]) => void): { train: number[]; val: number[] } {
+  const byClass = new Map<number, number[]>();
+  labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]));
+  const train: number[] = [];
+  const val: number[] = [];
+  for (const idx of [...byClass.keys()].sort((a, b) => a - b).map((k) => byClass.get(k)!)) {
+    shuffle(idx);
+    const nVal = Math.round(idx.length * fraction);
+    val.push(...idx.slice(0, nVal));
+    train.push(...idx.slice(nVal));
+  }
+  return { train: train.sort((a, b) => a - b), val: val.sort((a, b) => a - b) };
+}

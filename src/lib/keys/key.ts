@@ -1,0 +1,152 @@
+/**
+ * The user's key: 256 random bits, made at random or from a passphrase with
+ * Argon2id, and the sub-keys derived from it (DESIGN.md §2).
+ *
+ * Must never: log key bytes, put them in storage, or send them anywhere. A
+ * `CipherKey` lives in memory only; a key file is written only when the user asks.
+ */
+import { argon2id } from 'hash-wasm';
+import { asBuffer, bytesEqual, toHex, utf8 } from '../bytes/bytes';
+
+export const KEY_BYTES = 32;
+
+/** Argon2id cost. Defaults follow RFC 9106's second recommended option (64 MiB, t=3, p=1). */
+export interface KdfParams {
+  algorithm: 'argon2id';
+  memoryKiB: number;
+  iterations: number;
+  parallelism: number;
+  /** 16 random bytes, hex */
+  salt: string;
+}
+
+export const DEFAULT_KDF: Omit<KdfParams, 'salt'> = {
+  algorithm: 'argon2id',
+  memoryKiB: 64 * 1024,
+  iterations: 3,
+  parallelism: 1,
+};
+
+export interface CipherKey {
+  /** the 256-bit master key; never leaves memory unless exported on request */
+  readonly master: Uint8Array;
+  readonly origin: 'random' | 'passphrase' | 'imported';
+  /** present when the key came from a passphrase; needed to re-derive it */
+  readonly kdf?: KdfParams;
+  /** 8-byte HMAC tag of a fixed label, hex: lets us say "wrong key" */
+  readonly check: string;
+}
+
+/** HKDF `info` labels. Changing one changes every ciphertext made with it: version them. */
+export const SUBKEY_LABELS = {
+  bpe: 'cipherscan/bpe-v1/permutations',
+  aesGcm: 'cipherscan/aes-gcm-v1/package',
+  aesCbc: 'cipherscan/aes-cbc-v1/comparison-only',
+} as const;
+export type SubkeyPurpose = keyof typeof SUBKEY_LABELS;
+
+const KEY_CHECK_LABEL = 'cipherscan/key-check/v1';
+
+export function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  crypto.getRandomValues(out);
+  return out;
+}
+
+function importHmacKey(master: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', asBuffer(master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/** First 8 bytes of HMAC-SHA256(master, message), hex: the form of every key-check value. */
+async function checkTag(hmacKey: Promise<CryptoKey>, message: Uint8Array): Promise<string> {
+  const tag = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey, asBuffer(message)));
+  return toHex(tag.subarray(0, 8));
+}
+
+export async function keyCheckValue(master: Uint8Array): Promise<string> {
+  return checkTag(importHmacKey(master), utf8(KEY_CHECK_LABEL));
+}
+
+/** One non-extractable HMAC key per user key, imported on first use (every package pack/open needs it). */
+const packageCheckKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
+
+const PACKAGE_CHECK_LABEL = 'cipherscan/package-check/v2';
+
+/**
+ * Key-check value of one package (format version 2): HMAC-SHA256(master key,
+ * label || salt), first 8 bytes, with the package's random IV as the salt. It
+ * still tells "wrong key" from "altered", but differs from package to package,
+ * so packages made with one key cannot be linked to each other by this field
+ * (the key file's fixed check value would link them all).
+ */
+export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise<string> {
+  const label = utf8(PACKAGE_CHECK_LABEL);
+  const message = new Uint8Array(label.length + salt.length);
+  message.set(label);
+  message.set(salt, label.length);
+  let hmacKey = packageCheckKeys.get(key);
+  if (!hmacKey) {
+    hmacKey = importHmacKey(key.master);
+    packageCheckKeys.set(key, hmacKey);
+    // a failed import is not cached: the next package tries again
+    hmacKey.catch(() => packageCheckKeys.delete(key));
+  }
+  return checkTag(hmacKey, message);
+}
+
+export async function keyFromBytes(master: Uint8Array, origin: CipherKey['origin'], kdf?: KdfParams): Promise<CipherKey> {
+  if (master.length !== KEY_BYTES) throw new Error(`a key is ${KEY_BYTES} bytes; got ${master.length}`);
+  return { master: master.slice(), origin, kdf, check: await keyCheckValue(master) };
+}
+
+export async function generateKey(): Promise<CipherKey> {
+  return keyFromBytes(randomBytes(KEY_BYTES), 'random');
+}
+
+export async function deriveKeyFromPassphrase(
+  passphrase: string,
+  params: Partial<KdfParams> = {},
+): Promise<CipherKey> {
+  if (passphrase.length === 0) throw new Error('the passphrase is empty');
+  const kdf: KdfParams = { ...DEFAULT_KDF, salt: toHex(randomBytes(16)), ...params };
+  if (!/^[0-9a-f]{32}$/.test(kdf.salt)) throw new Error('the key file salt must be 16 bytes of hex');
+  const master = await argon2id({
+    password: passphrase.normalize('NFC'),
+    salt: hexToBytes(kdf.salt),
+    iterations: kdf.iterations,
+    parallelism: kdf.parallelism,
+    memorySize: kdf.memoryKiB,
+    hashLength: KEY_BYTES,
+    outputType: 'binary',
+  });
+  return keyFromBytes(master, 'passphrase', kdf);
+}
+
+/** HKDF-SHA256 sub-key for one purpose; distinct labels make the sub-keys independent. */
+export async function deriveSubkey(key: CipherKey, purpose: SubkeyPurpose, length = 32): Promise<Uint8Array> {
+  const ikm = await crypto.subtle.importKey('raw', asBuffer(key.master), 'HKDF', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: asBuffer(utf8(SUBKEY_LABELS[purpose])) },
+    ikm,
+    length * 8,
+  );
+  return new Uint8Array(bits);
+}
+
+export class WrongKeyError extends Error {
+  constructor(message = 'wrong key: this key does not match the one the data was made with') {
+    super(message);
+    this.name = 'WrongKeyError';
+  }
+}
+
+/** Throws WrongKeyError when `key` is not the key whose check value is `expected`. */
+export function assertKeyCheck(key: Pick<CipherKey, 'check'>, expected: string): void {
+  if (!bytesEqual(utf8(key.check), utf8(expected.toLowerCase()))) throw new WrongKeyError();
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

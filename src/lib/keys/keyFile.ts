@@ -1,0 +1,97 @@
+/**
+ * Key files: JSON, versioned. A random key's file holds the key itself (treat it
+ * like a password). A passphrase key's file holds only the salt, the Argon2id cost
+ * and the check value: the passphrase is needed to use it, so the file alone
+ * reveals nothing.
+ */
+import { fromBase64, toBase64 } from '../bytes/bytes';
+import { assertKeyCheck, type CipherKey, deriveKeyFromPassphrase, keyFromBytes, type KdfParams } from './key';
+
+export const KEY_FILE_FORMAT = 'cipherscan-key';
+export const KEY_FILE_VERSION = 1;
+
+export interface KeyFile {
+  format: typeof KEY_FILE_FORMAT;
+  version: typeof KEY_FILE_VERSION;
+  kind: 'random' | 'passphrase';
+  check: string;
+  /** base64 master key, random keys only */
+  key?: string;
+  kdf?: KdfParams;
+}
+
+export function exportKeyFile(key: CipherKey): string {
+  const file: KeyFile =
+    key.kdf && key.origin === 'passphrase'
+      ? { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, kind: 'passphrase', check: key.check, kdf: key.kdf }
+      : { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, kind: 'random', check: key.check, key: toBase64(key.master) };
+  return JSON.stringify(file, null, 2) + '\n';
+}
+
+export class KeyFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyFileError';
+  }
+}
+
+export function parseKeyFile(text: string): KeyFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new KeyFileError('not a CipherScan key file (it is not JSON)');
+  }
+  const f = raw as Partial<KeyFile>;
+  if (f?.format !== KEY_FILE_FORMAT) throw new KeyFileError('not a CipherScan key file');
+  if (f.version !== KEY_FILE_VERSION) throw new KeyFileError(`key file version ${String(f.version)} is not supported (this app reads version ${KEY_FILE_VERSION})`);
+  if (f.kind !== 'random' && f.kind !== 'passphrase') throw new KeyFileError('key file: unknown kind');
+  if (typeof f.check !== 'string' || !/^[0-9a-f]{16}$/.test(f.check)) throw new KeyFileError('key file: missing or damaged key-check value');
+  if (f.kind === 'random' && typeof f.key !== 'string') throw new KeyFileError('key file: the key is missing');
+  if (f.kind === 'passphrase') checkKdf(f.kdf);
+  return f as KeyFile;
+}
+
+/**
+ * Bounds on the Argon2id cost a key file may ask for. The file comes from outside:
+ * without them, "iterations": 2147483647 would hold the worker (and every scan
+ * queued behind it) for hours. Wide enough for any file this app writes
+ * (64 MiB, t = 3 by default; `key derive` lets the CLI raise them).
+ */
+export const KDF_LIMITS = { memoryKiB: [8, 1024 * 1024], iterations: [1, 16], parallelism: [1, 16] } as const;
+
+/** What is wrong with an Argon2id cost, if anything: "iterations 99 is outside 1–16". */
+export function kdfCostProblem(cost: { memoryKiB?: unknown; iterations?: unknown; parallelism?: unknown }): string | undefined {
+  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<[keyof typeof KDF_LIMITS, readonly [number, number]]>) {
+    const v = cost[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < low || v > high) return `${name} ${String(v)} is outside ${low}–${high}`;
+  }
+  return undefined;
+}
+
+function checkKdf(kdf: Partial<KdfParams> | undefined): void {
+  if (!kdf) throw new KeyFileError('key file: passphrase parameters are missing');
+  if (kdf.algorithm !== 'argon2id') throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
+  const problem = kdfCostProblem(kdf);
+  if (problem) throw new KeyFileError(`key file: ${problem}`);
+  if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt)) throw new KeyFileError('key file: the salt must be 16 bytes of hex');
+}
+
+export function keyFileNeedsPassphrase(text: string): boolean {
+  return parseKeyFile(text).kind === 'passphrase';
+}
+
+/** Opens a key file; passphrase files need the passphrase. A wrong passphrase gives WrongKeyError. */
+export async function importKeyFile(text: string, passphrase?: string): Promise<CipherKey> {
+  const file = parseKeyFile(text);
+  let key: CipherKey;
+  if (file.kind === 'random') {
+    const bytes = fromBase64(file.key!);
+    key = await keyFromBytes(bytes, 'imported');
+  } else {
+    if (passphrase === undefined) throw new KeyFileError('this key file needs its passphrase');
+    key = await deriveKeyFromPassphrase(passphrase, file.kdf);
+  }
+  assertKeyCheck(key, file.check);
+  return key;
+}

@@ -1,6 +1,0 @@
-/** Section 6, the diagnosis panel (issue 3), lives in src/ui/diagnosis; this slot only mounts it. */
-import { DiagnosisPanel } from '../diagnosis/DiagnosisPanel';
-
-export function DiagnosisSlot() {
-  return <DiagnosisPanel />;
-}
