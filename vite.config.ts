@@ -58,8 +58,16 @@ function securityHeaderFiles(): Plugin {
     apply: 'build',
     generateBundle() {
       const headers = Object.entries(securityHeaders(false));
-      this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${headers.map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n` });
-      this.emitFile({ type: 'asset', fileName: 'security-headers.nginx.conf', source: headers.map(([k, v]) => `add_header ${k} "${v}" always;`).join('\n') + '\n' });
+      this.emitFile({
+        type: 'asset',
+        fileName: '_headers',
+        source: `/*\n${headers.map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`,
+      });
+      this.emitFile({
+        type: 'asset',
+        fileName: 'security-headers.nginx.conf',
+        source: headers.map(([k, v]) => `add_header ${k} "${v}" always;`).join('\n') + '\n',
+      });
     },
   };
 }
@@ -80,7 +88,12 @@ export default defineConfig({
     // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.
     // Their .wasm is located by a Vite `?url` import passed to locateFile (src/lib/decode/dicom/codecs/wasmLoader.ts),
     // so pre-bundling does not break the .wasm lookup.
-    include: ['@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/codec-openjpeg/wasmjs', '@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'],
+    include: [
+      '@cornerstonejs/codec-openjpeg/decodewasmjs',
+      '@cornerstonejs/codec-openjpeg/wasmjs',
+      '@cornerstonejs/codec-charls/decodewasmjs',
+      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+    ],
   },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],

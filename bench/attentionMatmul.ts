@@ -19,7 +19,9 @@ function time(name: string, flop: number, f: () => tf.Tensor): number {
     r.dispose();
   }
   const ms = (performance.now() - t0) / runs;
-  console.log(`${name.padEnd(46)} ${ms.toFixed(2).padStart(8)} ms  ${(flop / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s`);
+  console.log(
+    `${name.padEnd(46)} ${ms.toFixed(2).padStart(8)} ms  ${(flop / ms / 1e6).toFixed(2).padStart(6)} GFLOP/s`,
+  );
   return ms;
 }
 
@@ -33,7 +35,9 @@ async function main(): Promise<void> {
   const batched = time('batched matMul [64, 4] x 65x24x65', flop, () => tf.matMul(q, kT));
   const q2 = tf.randomNormal([tokens, headDim]);
   const k2 = tf.randomNormal([headDim, tokens]);
-  const loop = time('loop of 256 2-D matMuls 65x24x65 (+ stack)', flop, () => tf.tidy(() => tf.stack(Array.from({ length: batch * heads }, () => tf.matMul(q2, k2)))));
+  const loop = time('loop of 256 2-D matMuls 65x24x65 (+ stack)', flop, () =>
+    tf.tidy(() => tf.stack(Array.from({ length: batch * heads }, () => tf.matMul(q2, k2)))),
+  );
   const qFlat = tf.randomNormal([batch * heads * tokens, headDim]);
   const single = time('one 2-D matMul 16640x24x65 (same FLOPs)', flop, () => tf.matMul(qFlat, k2));
   console.log(`batched / loop ${(batched / loop).toFixed(2)}x, batched / one 2-D ${(batched / single).toFixed(2)}x`);

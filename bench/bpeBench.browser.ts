@@ -9,7 +9,15 @@
 import { gather } from '../src/lib/cipher/bpe/bpe';
 import { encryptFourPass } from '../src/lib/cipher/bpe/fourPass';
 import { planForKey } from '../src/lib/cipher/bpe/plan';
-import { createGpuBpe, DEFAULT_GPU_LAYOUT, GPU_PLAN_LAYOUTS, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError, type GpuBpe } from '../src/lib/cipher/bpe/webgpu';
+import {
+  createGpuBpe,
+  DEFAULT_GPU_LAYOUT,
+  GPU_PLAN_LAYOUTS,
+  type GpuPlanLayout,
+  imageStrideBytes,
+  WebGpuUnavailableError,
+  type GpuBpe,
+} from '../src/lib/cipher/bpe/webgpu';
 import { keyFromBytes } from '../src/lib/keys/key';
 import { BENCH_KEY_BYTES, type BpeBenchConfig } from './benchConfig';
 import { createByteWiseGpu, createCopyGpu, createFourPassGpu } from './gpuBaselines';
@@ -37,7 +45,9 @@ async function readBuffer(device: GPUDevice, buffer: GPUBuffer, size: number): P
 
 const same = (a: Uint8Array, b: Uint8Array) => compareBytes(a, b).mismatches === 0;
 
-export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter: string | null; reason?: string; rows: BenchRow[] }> {
+export async function runBpeBrowserBench(
+  cfg: BpeBenchConfig,
+): Promise<{ adapter: string | null; reason?: string; rows: BenchRow[] }> {
   const { imageSize: S, blockSize: B, batch, minMs, rounds } = cfg;
   const n = S * S * 3;
   const plan = await planForKey(await keyFromBytes(BENCH_KEY_BYTES, 'imported'), { imageSize: S, blockSize: B });
@@ -52,12 +62,16 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   };
   const variants: Variant[] = [
     {
-      name: 'TS reference (fused gather)', runtime: 'browser', device: 'CPU',
+      name: 'TS reference (fused gather)',
+      runtime: 'browser',
+      device: 'CPU',
       verify: async () => same(gather(plan, images, out), reference),
       measure: async () => timeCpu(() => gather(plan, images, out), minMs),
     },
     {
-      name: 'TS four-pass', runtime: 'browser', device: 'CPU',
+      name: 'TS four-pass',
+      runtime: 'browser',
+      device: 'CPU',
       verify: async () => (fourPassAll(), same(fourPassOut, reference.subarray((batch - 1) * n))),
       measure: async () => timeCpu(fourPassAll, minMs),
     },
@@ -67,7 +81,8 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   try {
     first = await createGpuBpe(undefined, { layout: GPU_PLAN_LAYOUTS[0] });
   } catch (err) {
-    if (err instanceof WebGpuUnavailableError) return { adapter: null, reason: err.message, rows: await measureVariants(variants, rounds, base, cfg.only) };
+    if (err instanceof WebGpuUnavailableError)
+      return { adapter: null, reason: err.message, rows: await measureVariants(variants, rounds, base, cfg.only) };
     throw err;
   }
   const engines: GpuBpe[] = [first];
@@ -78,7 +93,9 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   if (stride !== n) throw new Error('the benchmark geometry must have an even image size (no padding between images)');
   const size = stride * batch;
   const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-  const [input, output, scratchA, scratchB] = ['in', 'out', 'scratch A', 'scratch B'].map((label) => device.createBuffer({ label, size, usage }));
+  const [input, output, scratchA, scratchB] = ['in', 'out', 'scratch A', 'scratch B'].map((label) =>
+    device.createBuffer({ label, size, usage }),
+  );
   device.queue.writeBuffer(input, 0, images.buffer as ArrayBuffer, images.byteOffset, images.byteLength);
   const fourPass = await createFourPassGpu(device, plan);
   const copy = await createCopyGpu(device, stride, 'word');
@@ -86,8 +103,16 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
   const byteWise = await createByteWiseGpu(device, plan);
 
   /** A GPU variant on the resident buffers: clear the output (a stale right answer must not pass), run once, compare. */
-  const onDevice = (name: string, record: (e: GPUCommandEncoder) => void, expected: Uint8Array, note?: string): Variant => ({
-    name, runtime: 'browser', device: adapter, note,
+  const onDevice = (
+    name: string,
+    record: (e: GPUCommandEncoder) => void,
+    expected: Uint8Array,
+    note?: string,
+  ): Variant => ({
+    name,
+    runtime: 'browser',
+    device: adapter,
+    note,
     async verify() {
       device.queue.writeBuffer(output, 0, new Uint8Array(size));
       const encoder = device.createCommandEncoder();
@@ -98,14 +123,48 @@ export async function runBpeBrowserBench(cfg: BpeBenchConfig): Promise<{ adapter
     measure: () => timeGpu(device, record, minMs),
   });
   for (const engine of engines) {
-    variants.push(onDevice(`WebGPU fused kernel (${LAYOUT_NAMES[engine.layout]})`, (e) => engine.encodeGather(e, plan, 'encrypt', input, output, batch), reference));
+    variants.push(
+      onDevice(
+        `WebGPU fused kernel (${LAYOUT_NAMES[engine.layout]})`,
+        (e) => engine.encodeGather(e, plan, 'encrypt', input, output, batch),
+        reference,
+      ),
+    );
   }
-  variants.push(onDevice('WebGPU byte-wise fused (baseline: one entry + one word per byte)', (e) => byteWise.record(e, input, output, batch), reference));
-  variants.push(onDevice('WebGPU four-pass (4 dispatches)', (e) => fourPass.record(e, input, output, scratchA, scratchB, batch), reference));
-  variants.push(onDevice('WebGPU plain copy (ceiling; u32 per invocation)', (e) => copy.record(e, input, output, batch), images, 'verified = copy equals input'));
-  variants.push(onDevice('WebGPU plain copy (ceiling; vec4 per invocation)', (e) => copyVec4.record(e, input, output, batch), images, 'verified = copy equals input'));
+  variants.push(
+    onDevice(
+      'WebGPU byte-wise fused (baseline: one entry + one word per byte)',
+      (e) => byteWise.record(e, input, output, batch),
+      reference,
+    ),
+  );
+  variants.push(
+    onDevice(
+      'WebGPU four-pass (4 dispatches)',
+      (e) => fourPass.record(e, input, output, scratchA, scratchB, batch),
+      reference,
+    ),
+  );
+  variants.push(
+    onDevice(
+      'WebGPU plain copy (ceiling; u32 per invocation)',
+      (e) => copy.record(e, input, output, batch),
+      images,
+      'verified = copy equals input',
+    ),
+  );
+  variants.push(
+    onDevice(
+      'WebGPU plain copy (ceiling; vec4 per invocation)',
+      (e) => copyVec4.record(e, input, output, batch),
+      images,
+      'verified = copy equals input',
+    ),
+  );
   const endToEnd = (engine: GpuBpe): Variant => ({
-    name: `WebGPU fused end to end, upload + readback (${LAYOUT_NAMES[engine.layout]})`, runtime: 'browser', device: adapter,
+    name: `WebGPU fused end to end, upload + readback (${LAYOUT_NAMES[engine.layout]})`,
+    runtime: 'browser',
+    device: adapter,
     verify: async () => same(await engine.encryptBatch(plan, images), reference),
     measure: () => timeAsync(() => engine.encryptBatch(plan, images), minMs),
   });

@@ -10,7 +10,13 @@ import { resolve } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { decodeImageFile } from '../src/lib/decode';
 import { type CipherKey, generateKey } from '../src/lib/keys/key';
-import { packFile, packImageDetailed, packageFootprint, unpackImage, type PackedFile } from '../src/lib/cipher/package/index';
+import {
+  packFile,
+  packImageDetailed,
+  packageFootprint,
+  unpackImage,
+  type PackedFile,
+} from '../src/lib/cipher/package/index';
 import { syntheticRgb } from '../src/testing/packageImages';
 
 const shared = resolve(process.cwd(), '../shared');
@@ -20,9 +26,19 @@ const firstIn = (dir: string) => dir + readdirSync(dir).sort()[0];
 const FILES = [
   ...['glioma', 'meningioma', 'notumor'].map((c) => firstIn(`${mri}${c}/`)),
   firstIn(lung),
-  ...['CT_small.dcm', 'MR_small.dcm', 'MR_small_jp2klossless.dcm', 'JPEG2000.dcm', '693_J2KI.dcm', 'J2K_pixelrep_mismatch.dcm', 'image_dfl.dcm', 'liver_1frame.dcm', 'SC_rgb_rle_16bit.dcm', 'SC_rgb_rle_2frame.dcm', 'rtdose.dcm'].map(
-    (f) => `${shared}/dicom-samples/${f}`,
-  ),
+  ...[
+    'CT_small.dcm',
+    'MR_small.dcm',
+    'MR_small_jp2klossless.dcm',
+    'JPEG2000.dcm',
+    '693_J2KI.dcm',
+    'J2K_pixelrep_mismatch.dcm',
+    'image_dfl.dcm',
+    'liver_1frame.dcm',
+    'SC_rgb_rle_16bit.dcm',
+    'SC_rgb_rle_2frame.dcm',
+    'rtdose.dcm',
+  ].map((f) => `${shared}/dicom-samples/${f}`),
 ];
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -53,7 +69,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   await packImageDetailed(syntheticRgb(2, 2), key);
   console.log(`codec start + first pack: ${(performance.now() - t0).toFixed(0)} ms\n`);
-  console.log('| file | raw samples | frames | original B | raw B | JPEG 2000 B | package B | package/original | pack ms | unpack ms |');
+  console.log(
+    '| file | raw samples | frames | original B | raw B | JPEG 2000 B | package B | package/original | pack ms | unpack ms |',
+  );
   console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const path of FILES) {
     const name = path.split('/').pop()!;
@@ -61,7 +79,11 @@ async function main(): Promise<void> {
     if (path.includes('notumor')) {
       // The same slice as a PNG, as a viewer export would give it.
       const { width, height, data } = decoded.image;
-      await measure(key, `${name.replace(/\.jpe?g$/, '')} as PNG`, encodePng({ width, height, data, channels: 3, depth: 8 }));
+      await measure(
+        key,
+        `${name.replace(/\.jpe?g$/, '')} as PNG`,
+        encodePng({ width, height, data, channels: 3, depth: 8 }),
+      );
     }
   }
 }

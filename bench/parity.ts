@@ -8,7 +8,12 @@ import { gather, decryptionMap } from '../src/lib/cipher/bpe/bpe';
 import { createBpeEngine } from '../src/lib/cipher/bpe/engine';
 import { planForKey } from '../src/lib/cipher/bpe/plan';
 import { BPE_TEST_VECTORS, testImage } from '../src/testing/bpeTestVectors';
-import { createGpuBpe, type GpuPlanLayout, imageStrideBytes, WebGpuUnavailableError } from '../src/lib/cipher/bpe/webgpu';
+import {
+  createGpuBpe,
+  type GpuPlanLayout,
+  imageStrideBytes,
+  WebGpuUnavailableError,
+} from '../src/lib/cipher/bpe/webgpu';
 import { fromHex, sha256Hex } from '../src/lib/bytes/bytes';
 import { generateKey, keyFromBytes } from '../src/lib/keys/key';
 
@@ -129,7 +134,9 @@ export interface VectorResult {
 }
 
 /** The published bpe-v1 vectors, encrypted on the GPU. The caller compares against the JSON. */
-export async function gpuTestVectors(layout: GpuPlanLayout = 'table'): Promise<{ available: boolean; reason?: string; results: VectorResult[] }> {
+export async function gpuTestVectors(
+  layout: GpuPlanLayout = 'table',
+): Promise<{ available: boolean; reason?: string; results: VectorResult[] }> {
   let gpu;
   try {
     gpu = await createGpuBpe(undefined, { layout });
@@ -140,11 +147,19 @@ export async function gpuTestVectors(layout: GpuPlanLayout = 'table'): Promise<{
   try {
     const results: VectorResult[] = [];
     for (const v of BPE_TEST_VECTORS) {
-      const plan = await planForKey(await keyFromBytes(fromHex(v.keyHex), 'imported'), { imageSize: v.imageSize, blockSize: v.blockSize });
+      const plan = await planForKey(await keyFromBytes(fromHex(v.keyHex), 'imported'), {
+        imageSize: v.imageSize,
+        blockSize: v.blockSize,
+      });
       const plain = testImage(v.imageSize);
       const encrypted = await gpu.encryptBatch(plan, plain);
       const back = await gpu.decryptBatch(plan, encrypted);
-      results.push({ name: v.name, plainSha256: await sha256Hex(plain), encryptedSha256: await sha256Hex(encrypted), roundTripExact: compareBytes(back, plain).mismatches === 0 });
+      results.push({
+        name: v.name,
+        plainSha256: await sha256Hex(plain),
+        encryptedSha256: await sha256Hex(encrypted),
+        roundTripExact: compareBytes(back, plain).mismatches === 0,
+      });
     }
     return { available: true, results };
   } finally {
@@ -177,8 +192,15 @@ export async function engineParity(c: ParityCase & { allowSoftwareGpu?: boolean 
     const decrypted = await engine.decrypt(plan, encrypted);
     const vectors = [];
     for (const v of BPE_TEST_VECTORS) {
-      const vPlan = await planForKey(await keyFromBytes(fromHex(v.keyHex), 'imported'), { imageSize: v.imageSize, blockSize: v.blockSize });
-      const out = await engine.encryptImage(vPlan, { width: v.imageSize, height: v.imageSize, data: testImage(v.imageSize) });
+      const vPlan = await planForKey(await keyFromBytes(fromHex(v.keyHex), 'imported'), {
+        imageSize: v.imageSize,
+        blockSize: v.blockSize,
+      });
+      const out = await engine.encryptImage(vPlan, {
+        width: v.imageSize,
+        height: v.imageSize,
+        data: testImage(v.imageSize),
+      });
       vectors.push({ name: v.name, matches: (await sha256Hex(out.data)) === v.encryptedSha256 });
     }
     const plansKept = engine.cachedPlans();

@@ -24,7 +24,8 @@ export interface BenchRow {
 }
 
 export function row(
-  fields: Omit<BenchRow, 'imagesPerSecond' | 'megabytesPerSecond' | 'msPerBatchMedian' | 'rounds'> & Partial<Pick<BenchRow, 'msPerBatchMedian' | 'rounds'>>,
+  fields: Omit<BenchRow, 'imagesPerSecond' | 'megabytesPerSecond' | 'msPerBatchMedian' | 'rounds'> &
+    Partial<Pick<BenchRow, 'msPerBatchMedian' | 'rounds'>>,
 ): BenchRow {
   const seconds = fields.msPerBatch / 1000;
   return {

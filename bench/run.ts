@@ -25,7 +25,18 @@ import type { BenchSuite } from './suites/types';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Same WebGPU flags as the webgpu-on project in playwright.config.ts. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
 
 export interface BenchOptions {
   suites?: string[];
@@ -39,9 +50,19 @@ export interface BenchOptions {
 
 function formatTable(rows: BenchRow[]): string {
   const header = ['implementation', 'runtime', 'device', 'ms/batch best', 'median', 'images/s', 'MB/s', 'verified'];
-  const body = rows.map((r) => [r.name, r.runtime, r.device, r.msPerBatch.toFixed(2), r.msPerBatchMedian.toFixed(2), r.imagesPerSecond.toFixed(1), r.megabytesPerSecond.toFixed(1), r.verified === null ? '-' : r.verified ? 'yes' : 'NO']);
+  const body = rows.map((r) => [
+    r.name,
+    r.runtime,
+    r.device,
+    r.msPerBatch.toFixed(2),
+    r.msPerBatchMedian.toFixed(2),
+    r.imagesPerSecond.toFixed(1),
+    r.megabytesPerSecond.toFixed(1),
+    r.verified === null ? '-' : r.verified ? 'yes' : 'NO',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -50,7 +71,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   const all: BenchSuite[] = options.batch ? [bpeSuite({ ...BPE_BENCH_DEFAULTS, batch: options.batch })] : benchSuites();
   const chosen = options.suites?.length ? all.filter((s) => options.suites!.includes(s.name)) : all;
   const unknown = (options.suites ?? []).filter((n) => !all.some((s) => s.name === n));
-  if (unknown.length) throw new UsageError(`unknown suite ${unknown.join(', ')} (have: ${all.map((s) => s.name).join(', ')})`);
+  if (unknown.length)
+    throw new UsageError(`unknown suite ${unknown.join(', ')} (have: ${all.map((s) => s.name).join(', ')})`);
 
   const server = await createServer({
     root: repoRoot,
@@ -64,7 +86,10 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     await server.listen();
     const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5290/';
     log(`vite dev server at ${base}`);
-    browser = await chromium.launch({ executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));
     page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
@@ -81,7 +106,16 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
       console.log('');
       for (const line of result.summary) console.log(line);
       const file = join(resultsDir, `${suite.name}.json`);
-      const record = { suite: suite.name, description: suite.description, date: new Date().toISOString(), node: process.version, browser: browser.version(), seconds: (performance.now() - started) / 1000, ...result.meta, rows: result.rows };
+      const record = {
+        suite: suite.name,
+        description: suite.description,
+        date: new Date().toISOString(),
+        node: process.version,
+        browser: browser.version(),
+        seconds: (performance.now() - started) / 1000,
+        ...result.meta,
+        rows: result.rows,
+      };
       await writeFile(file, JSON.stringify(record, null, 2) + '\n');
       log(`wrote ${file}`);
     }
@@ -97,7 +131,14 @@ export function benchOptionsFromArgs(args: ParsedArgs): BenchOptions {
   if (batch && (!Number.isInteger(batch) || batch < 1)) throw new UsageError('--batch must be a positive integer');
   const minMs = optionalNumber(args, 'min-ms', 0) || undefined;
   const rounds = optionalNumber(args, 'rounds', 0) || undefined;
-  return { suites, minMs, rounds, only: optionalString(args, 'only'), batch: batch || undefined, chromiumPath: optionalString(args, 'chromium') };
+  return {
+    suites,
+    minMs,
+    rounds,
+    only: optionalString(args, 'only'),
+    batch: batch || undefined,
+    chromiumPath: optionalString(args, 'chromium'),
+  };
 }
 
 const isEntry = process.argv[1] && /bench[\\/]run\.ts$/.test(process.argv[1]);
@@ -105,7 +146,7 @@ if (isEntry) {
   runBench(benchOptionsFromArgs(parseArgs(process.argv.slice(2)))).then(
     () => process.exit(0),
     (err: Error) => {
-      console.error(`bench: ${err instanceof UsageError ? err.message : err?.stack ?? String(err)}`);
+      console.error(`bench: ${err instanceof UsageError ? err.message : (err?.stack ?? String(err))}`);
       process.exit(err instanceof UsageError ? 2 : 1);
     },
   );

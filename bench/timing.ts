@@ -17,7 +17,7 @@ export function timeCpu(work: () => void, minMs = 800): Measurement {
   work(); // warm-up (JIT)
   let iterations = 0;
   const start = now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     work();
     iterations++;
@@ -30,7 +30,7 @@ export async function timeAsync(work: () => Promise<unknown>, minMs = 800): Prom
   await work();
   let iterations = 0;
   const start = now();
-  let elapsed = 0;
+  let elapsed: number;
   do {
     await work();
     iterations++;
@@ -40,7 +40,12 @@ export async function timeAsync(work: () => Promise<unknown>, minMs = 800): Prom
 }
 
 /** `record` appends one iteration's passes to the encoder. */
-export async function timeGpu(device: GPUDevice, record: (encoder: GPUCommandEncoder) => void, minMs = 800, maxIterations = 2000): Promise<Measurement> {
+export async function timeGpu(
+  device: GPUDevice,
+  record: (encoder: GPUCommandEncoder) => void,
+  minMs = 800,
+  maxIterations = 2000,
+): Promise<Measurement> {
   const run = async (iterations: number): Promise<number> => {
     const encoder = device.createCommandEncoder();
     for (let k = 0; k < iterations; k++) record(encoder);
@@ -55,7 +60,10 @@ export async function timeGpu(device: GPUDevice, record: (encoder: GPUCommandEnc
   let elapsed = await run(iterations);
   // Grow the batch of dispatches until it fills minMs, at most three rounds.
   for (let round = 0; round < 3 && elapsed < minMs && iterations < maxIterations; round++) {
-    iterations = Math.min(maxIterations, Math.max(iterations + 1, Math.ceil((iterations * minMs * 1.1) / Math.max(elapsed, 0.05))));
+    iterations = Math.min(
+      maxIterations,
+      Math.max(iterations + 1, Math.ceil((iterations * minMs * 1.1) / Math.max(elapsed, 0.05))),
+    );
     elapsed = await run(iterations);
   }
   return { iterations, totalMs: elapsed, msPerIteration: elapsed / iterations };

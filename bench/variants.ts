@@ -17,7 +17,12 @@ export interface Variant {
   note?: string;
 }
 
-export async function measureVariants(all: Variant[], rounds: number, base: { suite: string; images: number; imageBytes: number }, only?: string): Promise<BenchRow[]> {
+export async function measureVariants(
+  all: Variant[],
+  rounds: number,
+  base: { suite: string; images: number; imageBytes: number },
+  only?: string,
+): Promise<BenchRow[]> {
   const variants = only ? all.filter((v) => v.name.toLowerCase().includes(only.toLowerCase())) : all;
   const verified: (boolean | null)[] = [];
   for (const v of variants) verified.push(await v.verify());

@@ -54,7 +54,9 @@ async function selectFile(page: Page, id: string): Promise<void> {
 
 /** Waits until the first file in the list is decoded (again, after a frame or window change). */
 async function firstFileReady(page: Page): Promise<void> {
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 }).toBe('ready');
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 })
+    .toBe('ready');
 }
 
 async function pixels(page: Page, view: Parameters<CipherScanHooks['getPixels']>[0]) {
@@ -69,12 +71,14 @@ async function cliEncrypt(keyPath: string, input: string, out: string): Promise<
     });
   } catch (err) {
     const e = err as { stderr?: string; code?: number };
-    throw new Error(`cli encrypt failed (exit ${e.code}): ${e.stderr?.trim() ?? String(err)}`);
+    throw new Error(`cli encrypt failed (exit ${e.code}): ${e.stderr?.trim() ?? String(err)}`, { cause: err });
   }
   return new Uint8Array(readFileSync(out));
 }
 
-test('load, key, encrypt like the CLI, attack, package round trip, nothing leaves the page', async ({ page }, testInfo) => {
+test('load, key, encrypt like the CLI, attack, package round trip, nothing leaves the page', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(300_000);
   const mode = await applyGpuMode(page, testInfo);
 
@@ -91,7 +95,11 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   const corruptPath = scratch('corrupt.png');
   const corrupt = readFileSync(pngPath).subarray(0, 300);
   writeFileSync(corruptPath, corrupt);
-  const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
+  const jpegs = existsSync(JPEG_DIR)
+    ? readdirSync(JPEG_DIR)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+    : [];
   const jpegPath = jpegs.length ? scratch('mri.jpg') : null;
   if (jpegPath) copyFileSync(join(JPEG_DIR, jpegs[0]), jpegPath);
 
@@ -101,9 +109,9 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   // --- loading: a corrupt file fails alone, the others decode -------------------------------
   const inputs = [pngPath, DICOM, corruptPath, ...(jpegPath ? [jpegPath] : [])];
   await page.getByTestId('file-input').setInputFiles(inputs);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(
-    inputs.map((p) => (p === corruptPath ? 'error' : 'ready')),
-  );
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
+    .toEqual(inputs.map((p) => (p === corruptPath ? 'error' : 'ready')));
   const files = await page.evaluate(() => window.__cipherscan.files());
   const [pngFile, dicomFile, corruptFile, jpegFile] = files;
   expect(dicomFile.format).toBe('dicom');
@@ -127,7 +135,11 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   // --- encrypt, and the compute path the page reports ------------------------------------------
   await page.getByTestId('encrypt').click();
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'encrypted').length), { timeout: 60_000 }).toBe(files.length - 1);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'encrypted').length), {
+      timeout: 60_000,
+    })
+    .toBe(files.length - 1);
   const path = await page.evaluate(() => window.__cipherscan.computePath);
   expect(path).toBe(mode === 'webgpu-on' ? 'webgpu' : 'cpu');
   await expect(page.getByTestId('compute-path')).toContainText(mode === 'webgpu-on' ? 'WebGPU' : 'CPU');
@@ -139,7 +151,11 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   const keyDownload = await saveDownload(page, () => page.getByTestId('export-key').click(), keyPath);
   expect(keyDownload.suggestedFilename()).toBe('cipherscan-key.json');
   expect(readFileSync(keyPath, 'utf8')).not.toContain(PASSPHRASE);
-  const cases: Array<[typeof pngFile, string]> = [[pngFile, pngPath], [dicomFile, DICOM], ...(jpegFile && jpegPath ? [[jpegFile, jpegPath] as [typeof pngFile, string]] : [])];
+  const cases: Array<[typeof pngFile, string]> = [
+    [pngFile, pngPath],
+    [dicomFile, DICOM],
+    ...(jpegFile && jpegPath ? [[jpegFile, jpegPath] as [typeof pngFile, string]] : []),
+  ];
   for (const [file, input] of cases) {
     await selectFile(page, file.id);
     const pagePng = scratch(`${file.id}-page.png`);
@@ -157,10 +173,15 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await selectFile(page, pngFile.id);
   await saveDownload(page, () => page.getByTestId('export-decrypted').click(), scratch('decrypted.png'));
   const original = await pixels(page, 'original');
-  expect(Buffer.from(decodeRgbPng(new Uint8Array(readFileSync(scratch('decrypted.png')))).image.data).toString('base64')).toBe(original!.base64);
+  expect(
+    Buffer.from(decodeRgbPng(new Uint8Array(readFileSync(scratch('decrypted.png')))).image.data).toString('base64'),
+  ).toBe(original!.base64);
 
   // --- every attack, with its metrics and note -------------------------------------------------
-  const kinds = await page.getByTestId('attack-kind').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const kinds = await page
+    .getByTestId('attack-kind')
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   expect(kinds).toEqual(['leading-bit', 'min-difference', 'known-plaintext', 'bit-flip', 'gaussian', 'aes-bit-flip']);
   const ssimByKind: Record<string, number> = {};
   for (const kind of kinds) {
@@ -181,8 +202,12 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   }
   // one known pair reveals the key, as the page says: far more is recovered than by any ciphertext-only attack
   expect(ssimByKind['known-plaintext']).toBeGreaterThan(0.8);
-  expect(ssimByKind['known-plaintext']).toBeGreaterThan(Math.max(ssimByKind['leading-bit'], ssimByKind['min-difference']) + 0.5);
-  await expect(page.getByTestId('known-weakness')).toContainText('one known plain/encrypted image pair reveals the key');
+  expect(ssimByKind['known-plaintext']).toBeGreaterThan(
+    Math.max(ssimByKind['leading-bit'], ssimByKind['min-difference']) + 0.5,
+  );
+  await expect(page.getByTestId('known-weakness')).toContainText(
+    'one known plain/encrypted image pair reveals the key',
+  );
 
   // --- AES package: export, re-import, same pixels; tampered or wrong key: refused, nothing shown
   const pkgPath = scratch('scan.csp');
@@ -203,7 +228,9 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   // another key: the package says "wrong key"; the page's encrypted PNG too
   await page.getByTestId('generate-key').click();
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().some((f) => f.status === 'encrypted'))).toBe(false);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().some((f) => f.status === 'encrypted')))
+    .toBe(false);
   await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
   await expect(page.getByTestId('workspace-error')).toContainText(/wrong key/i);
   await page.getByTestId('protected-file-input').setInputFiles(scratch(`${pngFile.id}-page.png`));
@@ -276,7 +303,9 @@ test('drag and drop, multi-frame DICOM frame picker', async ({ page }, testInfo)
   expect((await pixels(page, 'opened'))!.base64).not.toBe((await pixels(page, 'source'))!.base64);
 });
 
-test('a DICOM with several windows: each, and the full range, can be chosen; the image shown follows', async ({ page }, testInfo) => {
+test('a DICOM with several windows: each, and the full range, can be chosen; the image shown follows', async ({
+  page,
+}, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');
   // three Window Center/Width pairs in this sample (pydicom's test files)
@@ -299,27 +328,39 @@ test('a DICOM with several windows: each, and the full range, can be chosen; the
   await expect.poll(async () => (await pixels(page, 'original'))?.base64).toBe(first!.base64);
 });
 
-test('a DICOM with private vendor attributes: they are counted in the scan details, the identifiers named', async ({ page }, testInfo) => {
+test('a DICOM with private vendor attributes: they are counted in the scan details, the identifiers named', async ({
+  page,
+}, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');
-  const pinned = JSON.parse(readFileSync(join(ROOT, 'src/testing/dicomFixtures/fixtures.json'), 'utf8')).fixtures['CT_small.dcm'];
+  const pinned = JSON.parse(readFileSync(join(ROOT, 'src/testing/dicomFixtures/fixtures.json'), 'utf8')).fixtures[
+    'CT_small.dcm'
+  ];
   await page.getByTestId('file-input').setInputFiles(join(ROOT, '../shared/dicom-samples/CT_small.dcm'));
   await firstFileReady(page);
   const [file] = await page.evaluate(() => window.__cipherscan.files());
   await selectFile(page, file.id);
   expect(pinned.hiddenIdentifierRisks.privateAttributes).toBeGreaterThan(0);
-  await expect(page.getByTestId('hidden-attributes-note')).toContainText(`${pinned.hiddenIdentifierRisks.privateAttributes} private vendor attributes`);
+  await expect(page.getByTestId('hidden-attributes-note')).toContainText(
+    `${pinned.hiddenIdentifierRisks.privateAttributes} private vendor attributes`,
+  );
   await expect(page.getByTestId('phi-warning')).toContainText(pinned.identifyingAttributes[0]);
   await expect(page.getByTestId('burned-in-warning')).toHaveCount(0);
 });
 
-test('the server sends the security policy as a header on every response, worker scripts included, and forbids framing', async ({ page }, testInfo) => {
+test('the server sends the security policy as a header on every response, worker scripts included, and forbids framing', async ({
+  page,
+}, testInfo) => {
   await applyGpuMode(page, testInfo);
   const policies = new Map<string, string | undefined>();
   page.on('response', (r) => policies.set(new URL(r.url()).pathname, r.headers()['content-security-policy']));
   const response = await page.goto('/');
   expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
-  const scriptSrc = response!.headers()['content-security-policy'].split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+  const policy = response!.headers()['content-security-policy'];
+  const scriptSrc = policy
+    .split(';')
+    .map((d) => d.trim())
+    .find((d) => d.startsWith('script-src '));
   expect(scriptSrc).toBeDefined();
   expect(scriptSrc).not.toContain("'unsafe-inline'");
   // a decode starts the pipeline worker: its script must come with the policy too
@@ -327,7 +368,8 @@ test('the server sends the security policy as a header on every response, worker
   await firstFileReady(page);
   const workers = [...policies.keys()].filter((p) => /worker/i.test(p) && p.endsWith('.js'));
   expect(workers.length).toBeGreaterThan(0);
-  for (const path of [...policies.keys()].filter((p) => p.endsWith('.js') || p.endsWith('.wasm') || p === '/')) expect(policies.get(path), path).toContain("default-src 'self'");
+  for (const path of [...policies.keys()].filter((p) => p.endsWith('.js') || p.endsWith('.wasm') || p === '/'))
+    expect(policies.get(path), path).toContain("default-src 'self'");
   // the build carries the same headers for other hosts (Netlify/Cloudflare _headers, nginx add_header lines)
   const sent = response!.headers();
   const netlify = readFileSync(join(ROOT, 'dist/_headers'), 'utf8');
@@ -348,7 +390,9 @@ test('outside automation the page has no test hooks (they would hand out plain p
   expect(await page.evaluate(() => typeof window.__cipherscanDiagnosis)).toBe('undefined');
 });
 
-test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({ page }, testInfo) => {
+test('built-in samples are labelled synthetic and the split handle moves with the keyboard', async ({
+  page,
+}, testInfo) => {
   const mode = await applyGpuMode(page, testInfo);
   await page.goto('/');
   const tiles = page.getByTestId('sample-gallery').locator('button.sample');
@@ -409,11 +453,15 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await expect(handle).toHaveAttribute('aria-valuenow', '42');
   await page.keyboard.press('End');
   await expect(handle).toHaveAttribute('aria-valuenow', '100');
-  expect(await page.getByTestId('split-view').evaluate((el) => (el as HTMLElement).style.getPropertyValue('--split'))).toBe('100%');
+  expect(
+    await page.getByTestId('split-view').evaluate((el) => (el as HTMLElement).style.getPropertyValue('--split')),
+  ).toBe('100%');
 
   // linked zoom: one control zooms every view
   await page.getByTestId('zoom-in').click();
-  const transforms = await page.locator('.view-box canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
+  const transforms = await page
+    .locator('.view-box canvas')
+    .evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
   expect(transforms.length).toBeGreaterThanOrEqual(2);
   expect(new Set(transforms).size).toBe(1);
   expect(transforms[0]).toContain('scale(1.5)');
@@ -421,7 +469,9 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   // keyboard pan on one view moves all of them
   await page.getByTestId('view-encrypted').locator('.view-box').focus();
   await page.keyboard.press('ArrowRight');
-  const panned = await page.locator('.view-box canvas').evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
+  const panned = await page
+    .locator('.view-box canvas')
+    .evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.transform));
   expect(new Set(panned).size).toBe(1);
   expect(panned[0]).not.toBe(transforms[0]);
   // wheel zoom over a view: still linked
@@ -436,21 +486,32 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await expect.poll(() => page.evaluate(() => window.__cipherscan.bpePlans())).toBe(0);
 });
 
-test('Cancel stops a long batch: decoded files stay, the rest say "decoding cancelled", the next batch runs', async ({ page }, testInfo) => {
+test('Cancel stops a long batch: decoded files stay, the rest say "decoding cancelled", the next batch runs', async ({
+  page,
+}, testInfo) => {
   await applyGpuMode(page, testInfo);
   await page.goto('/');
   // 40 JPEG 2000 DICOMs: long enough a batch to cancel part-way
   const j2k = readFileSync(join(ROOT, '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm'));
-  const batch = Array.from({ length: 40 }, (_, i) => ({ name: `scan-${String(i + 1).padStart(2, '0')}.dcm`, mimeType: 'application/dicom', buffer: j2k }));
+  const batch = Array.from({ length: 40 }, (_, i) => ({
+    name: `scan-${String(i + 1).padStart(2, '0')}.dcm`,
+    mimeType: 'application/dicom',
+    buffer: j2k,
+  }));
   await page.getByTestId('file-input').setInputFiles(batch);
   await expect(page.getByTestId('batch-progress')).toBeVisible();
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'ready').length), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().filter((f) => f.status === 'ready').length), {
+      timeout: 60_000,
+    })
+    .toBeGreaterThanOrEqual(1);
   await page.getByTestId('cancel-batch').click();
   await expect(page.getByTestId('batch-progress')).toHaveCount(0, { timeout: 60_000 });
   const files = await page.evaluate(() => window.__cipherscan.files());
   expect(files).toHaveLength(40);
   // every file ended: decoded, or cancelled with a message; none left queued or decoding
-  for (const f of files) expect(f.status === 'ready' || (f.status === 'error' && f.error === 'decoding cancelled')).toBe(true);
+  for (const f of files)
+    expect(f.status === 'ready' || (f.status === 'error' && f.error === 'decoding cancelled')).toBe(true);
   const ready = files.filter((f) => f.status === 'ready').length;
   expect(ready).toBeGreaterThanOrEqual(1);
   expect(ready).toBeLessThan(40);
@@ -460,5 +521,7 @@ test('Cancel stops a long batch: decoded files stay, the rest say "decoding canc
 
   // a new batch after Cancel decodes normally
   await page.getByTestId('file-input').setInputFiles(DICOM);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files()[40]?.status), { timeout: 60_000 }).toBe('ready');
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files()[40]?.status), { timeout: 60_000 })
+    .toBe('ready');
 });

@@ -44,9 +44,12 @@ interface CliDiagnosis {
 /** brain-MRI model folders to test: the trained ones, or fixtures written to `outDir`. */
 function brainModels(outDir: string): { dirs: Record<string, string>; fixtures: boolean } {
   const trained = existsSync(PUBLIC_MODELS)
-    ? readdirSync(PUBLIC_MODELS).filter((n) => /^(vit|cnn)-brain-mri$/.test(n) && existsSync(join(PUBLIC_MODELS, n, 'model.json')))
+    ? readdirSync(PUBLIC_MODELS).filter(
+        (n) => /^(vit|cnn)-brain-mri$/.test(n) && existsSync(join(PUBLIC_MODELS, n, 'model.json')),
+      )
     : [];
-  if (trained.length) return { dirs: Object.fromEntries(trained.map((n) => [n, join(PUBLIC_MODELS, n)])), fixtures: false };
+  if (trained.length)
+    return { dirs: Object.fromEntries(trained.map((n) => [n, join(PUBLIC_MODELS, n)])), fixtures: false };
   const dirs: Record<string, string> = {};
   for (const arch of ['vit', 'cnn'] as const) {
     const f = fixtureModelFiles(arch, arch === 'vit' ? 21 : 22);
@@ -65,7 +68,11 @@ async function serveFixtures(page: Page, dirs: Record<string, string>): Promise<
     const [, name, file] = new URL(route.request().url()).pathname.match(/\/models\/([^/]+)\/([^/]+)$/)!;
     const path = dirs[name] ? join(dirs[name], file) : '';
     if (path && existsSync(path)) {
-      await route.fulfill({ status: 200, body: readFileSync(path), contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream' });
+      await route.fulfill({
+        status: 200,
+        body: readFileSync(path),
+        contentType: file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      });
     } else {
       await route.fulfill({ status: 404, body: 'not found' });
     }
@@ -73,14 +80,24 @@ async function serveFixtures(page: Page, dirs: Record<string, string>): Promise<
 }
 
 async function cliDiagnose(modelDir: string, input: string, keyPath: string): Promise<CliDiagnosis> {
-  const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'diagnose', '--model', modelDir, '--in', input, '--key', keyPath, '--json'], { cwd: ROOT });
+  const { stdout } = await run(
+    'npm',
+    ['run', '--silent', 'cli', '--', 'diagnose', '--model', modelDir, '--in', input, '--key', keyPath, '--json'],
+    { cwd: ROOT },
+  );
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
-test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for the same file and key', async ({ page }, testInfo) => {
+test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for the same file and key', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(300_000);
   const mode = await applyGpuMode(page, testInfo);
-  const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
+  const jpegs = existsSync(JPEG_DIR)
+    ? readdirSync(JPEG_DIR)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+    : [];
   test.skip(jpegs.length === 0, `no brain-MRI test images at ${JPEG_DIR}`);
   const jpegPath = testInfo.outputPath('mri.jpg');
   writeFileSync(jpegPath, readFileSync(join(JPEG_DIR, jpegs[0])));
@@ -92,7 +109,9 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   await page.goto('/');
   await expect(page.getByTestId('diagnosis-panel')).toBeVisible();
   await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
-  expect((await page.evaluate(() => window.__cipherscanDiagnosis!.models())).filter((n) => n.endsWith('brain-mri')).sort()).toEqual(names);
+  expect(
+    (await page.evaluate(() => window.__cipherscanDiagnosis!.models())).filter((n) => n.endsWith('brain-mri')).sort(),
+  ).toEqual(names);
 
   const { fileId, keyPath } = await loadScanWithNewKey(page, jpegPath, testInfo);
 
@@ -101,7 +120,16 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
     const arch = name.split('-')[0];
     await page.getByTestId(`model-arch-${arch}`).click();
     await page.getByTestId('diagnose').click();
-    await expect.poll(() => page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const), { timeout: 120_000 }).toBe(name);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [
+            fileId,
+            name,
+          ] as const),
+        { timeout: 120_000 },
+      )
+      .toBe(name);
     await expect(page.getByTestId('diagnosis-error')).toHaveCount(0);
     const r = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [fileId, name] as const))!;
 
@@ -120,12 +148,16 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
     expect(cli.classes).toEqual(r.classes);
     expect(r.plain.prediction.className, `${name} plain class`).toBe(cli.plain.class);
     expect(r.encrypted.prediction.className, `${name} encrypted class`).toBe(cli.encrypted.class);
-    for (const [pageSide, cliSide] of [[r.plain, cli.plain], [r.encrypted, cli.encrypted]] as const) {
+    for (const [pageSide, cliSide] of [
+      [r.plain, cli.plain],
+      [r.encrypted, cli.encrypted],
+    ] as const) {
       const diff = Math.max(...pageSide.prediction.probabilities.map((p, i) => Math.abs(p - cliSide.probabilities[i])));
       expect(diff, `${name}: page vs CLI probabilities (${r.backend})`).toBeLessThan(1e-3);
     }
     // fixtures have random weights: make sure the output is not flat (so the comparison means something)
-    if (fixtures) expect(Math.max(...cli.plain.probabilities) - Math.min(...cli.plain.probabilities)).toBeGreaterThan(0.02);
+    if (fixtures)
+      expect(Math.max(...cli.plain.probabilities) - Math.min(...cli.plain.probabilities)).toBeGreaterThan(0.02);
   }
 
   // the backend in use is shown and exposed; a software WebGPU adapter is not used for inference
@@ -135,7 +167,10 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   if (mode === 'webgpu-off') expect(backend.backend).not.toBe('webgpu');
   if (backend.webgpuAdapter?.software) expect(backend.backend).not.toBe('webgpu');
   expect(backend.probes.find((p) => p.backend === 'wasm')?.started).toBe(true); // the .wasm files load from our origin
-  testInfo.annotations.push({ type: 'inference backend', description: `${backend.label}; adapter ${backend.webgpuAdapter?.label ?? 'none'}` });
+  testInfo.annotations.push({
+    type: 'inference backend',
+    description: `${backend.label}; adapter ${backend.webgpuAdapter?.label ?? 'none'}`,
+  });
 
   // no tensor leaks in the worker across repeated diagnoses
   const before = await page.evaluate(() => window.__cipherscanDiagnosis!.memory());
@@ -150,11 +185,16 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
   const phantomPath = testInfo.outputPath('phantom.png');
   writeFileSync(phantomPath, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
   await page.getByTestId('file-input').setInputFiles(phantomPath);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready', 'ready']);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
+    .toEqual(['ready', 'ready']);
   await page.getByTestId('diagnose-all').click();
   await expect(page.getByTestId('all-scans').locator('tbody tr')).toHaveCount(2, { timeout: 120_000 });
   const second = (await page.evaluate(() => window.__cipherscan.files()))[1].id;
-  const r2 = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [second, names.at(-1)!] as const))!;
+  const r2 = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [
+    second,
+    names.at(-1)!,
+  ] as const))!;
   expect(r2.agree).toBe(true);
   expect(r2.maxAbsLogitDiff).toBeLessThan(1e-3);
 
@@ -172,7 +212,9 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
       await expect(page.getByTestId('report-table').first()).toBeVisible(); // the attack rows
     }
     // the poisoning study: its settings (over seeds) and its runs, as tables
-    const poisoning = page.locator('details', { has: page.locator('summary', { hasText: 'docs/reports/poisoning-cnn-brain-mri.json' }) });
+    const poisoning = page.locator('details', {
+      has: page.locator('summary', { hasText: 'docs/reports/poisoning-cnn-brain-mri.json' }),
+    });
     await poisoning.locator('summary').click();
     await expect(poisoning.getByTestId('report-table')).toHaveCount(2);
     await expect(poisoning.getByTestId('report-table').first()).toContainText('bit-flip 10 %');
@@ -190,11 +232,17 @@ test('without trained models the panel says so and offers no diagnosis', async (
   await expect(page.getByTestId('diagnose')).toHaveCount(0);
 });
 
-test('on the webgpu backend the encrypted image goes from the BPE kernel to the model on the GPU, same answer as the CLI', async ({ page }, testInfo) => {
+test('on the webgpu backend the encrypted image goes from the BPE kernel to the model on the GPU, same answer as the CLI', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(300_000);
   const mode = await applyGpuMode(page, testInfo);
   test.skip(mode === 'webgpu-off', 'needs WebGPU');
-  const jpegs = existsSync(JPEG_DIR) ? readdirSync(JPEG_DIR).filter((f) => f.endsWith('.jpg')).sort() : [];
+  const jpegs = existsSync(JPEG_DIR)
+    ? readdirSync(JPEG_DIR)
+        .filter((f) => f.endsWith('.jpg'))
+        .sort()
+    : [];
   test.skip(jpegs.length === 0, `no brain-MRI test images at ${JPEG_DIR}`);
   const jpegPath = testInfo.outputPath('mri.jpg');
   writeFileSync(jpegPath, readFileSync(join(JPEG_DIR, jpegs[1] ?? jpegs[0])));
@@ -210,9 +258,18 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   await page.getByTestId('model-dataset').selectOption('brain-mri');
   await page.getByTestId(`model-arch-${name.split('-')[0]}`).click();
   await page.getByTestId('diagnose').click();
-  await expect.poll(() => page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const), { timeout: 240_000 }).toBe(name);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const),
+      { timeout: 240_000 },
+    )
+    .toBe(name);
   const backend = (await page.evaluate(() => window.__cipherscanDiagnosis!.backend()))!;
-  test.skip(backend.backend !== 'webgpu', `the tfjs webgpu backend did not start here: ${backend.probes.map((p) => `${p.backend} ${p.note ?? ''}`).join('; ')}`);
+  test.skip(
+    backend.backend !== 'webgpu',
+    `the tfjs webgpu backend did not start here: ${backend.probes.map((p) => `${p.backend} ${p.note ?? ''}`).join('; ')}`,
+  );
   const r = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [fileId, name] as const))!;
   expect(r.backend).toBe('webgpu');
   expect(r.encrypted.inputPath).toBe('gpu-buffer');
@@ -221,7 +278,9 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   expect(r.maxAbsLogitDiff).toBeLessThan(1e-3);
   const cli = await cliDiagnose(dirs[name], jpegPath, keyPath);
   expect(r.encrypted.prediction.className).toBe(cli.encrypted.class);
-  const diff = Math.max(...r.encrypted.prediction.probabilities.map((p, i) => Math.abs(p - cli.encrypted.probabilities[i])));
+  const diff = Math.max(
+    ...r.encrypted.prediction.probabilities.map((p, i) => Math.abs(p - cli.encrypted.probabilities[i])),
+  );
   expect(diff, 'webgpu page vs wasm CLI probabilities').toBeLessThan(1e-3);
 
   // a new key: the worker drops the old key's tables (GPU ones too) and the GPU path still works
@@ -230,8 +289,17 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
   await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).not.toBe(oldCheck);
   await expect(page.getByTestId('diagnosis-result')).toHaveCount(0); // the old key's result is gone
   await page.getByTestId('diagnose').click();
-  await expect.poll(() => page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const), { timeout: 240_000 }).toBe(name);
-  const again = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [fileId, name] as const))!;
+  await expect
+    .poll(
+      () =>
+        page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n)?.model ?? null, [fileId, name] as const),
+      { timeout: 240_000 },
+    )
+    .toBe(name);
+  const again = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [
+    fileId,
+    name,
+  ] as const))!;
   expect(again.encrypted.inputPath).toBe('gpu-buffer');
   expect(again.encrypted.adaptedNow).toBe(true);
   expect(again.agree).toBe(true);
@@ -239,9 +307,15 @@ test('on the webgpu backend the encrypted image goes from the BPE kernel to the 
 });
 
 /** Loads one scan, makes a random key and saves its key file (for the CLI side of the comparison). */
-async function loadScanWithNewKey(page: Page, scanPath: string, testInfo: TestInfo): Promise<{ fileId: string; keyPath: string }> {
+async function loadScanWithNewKey(
+  page: Page,
+  scanPath: string,
+  testInfo: TestInfo,
+): Promise<{ fileId: string; keyPath: string }> {
   await page.getByTestId('file-input').setInputFiles(scanPath);
-  await expect.poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 }).toEqual(['ready']);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
+    .toEqual(['ready']);
   const fileId = (await page.evaluate(() => window.__cipherscan.files()))[0].id;
   await page.getByTestId('generate-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });

@@ -19,7 +19,9 @@ interface Vector {
   plainSha256: string;
   encryptedSha256: string;
 }
-const VECTORS: Vector[] = JSON.parse(readFileSync(new URL('../docs/bpe-v1-test-vectors.json', import.meta.url), 'utf8'));
+const VECTORS: Vector[] = JSON.parse(
+  readFileSync(new URL('../docs/bpe-v1-test-vectors.json', import.meta.url), 'utf8'),
+);
 
 const GEOMETRIES = [
   { imageSize: 200, blockSize: 25, batch: 3 },
@@ -41,7 +43,9 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
 
   for (const layout of ['table', 'blocks'] as const) {
     for (const g of GEOMETRIES) {
-      test(`${g.imageSize}/${g.blockSize}, batch of ${g.batch}, ${layout} layout: encrypt equals reference, decrypt inverts`, async ({ page }) => {
+      test(`${g.imageSize}/${g.blockSize}, batch of ${g.batch}, ${layout} layout: encrypt equals reference, decrypt inverts`, async ({
+        page,
+      }) => {
         const r = await page.evaluate((c) => window.cipherscanHarness!.gpuParity(c), { ...g, layout });
         test.skip(!r.available, `no WebGPU adapter in this browser: ${r.reason}`);
         const bytes = g.imageSize * g.imageSize * 3 * g.batch;
@@ -72,7 +76,9 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
   });
 
   test('the engine picks WebGPU and says whether the adapter is software', async ({ page }) => {
-    const r = await page.evaluate(() => window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 4 }));
+    const r = await page.evaluate(() =>
+      window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 4 }),
+    );
     test.skip(r.path === 'cpu', `no WebGPU adapter in this browser: ${r.fallbackReason}`);
     expect(r.path).toBe('webgpu');
     expect(r.label).toMatch(/^WebGPU \(/);
@@ -80,14 +86,19 @@ test.describe('BPE on WebGPU matches the TypeScript reference', () => {
       expect(r.softwareAdapter).toBe(true);
       expect(r.label).toBe('WebGPU (SwiftShader, software)');
       // and a caller may refuse software adapters: then the CPU path, same bytes
-      const cpu = await page.evaluate(() => window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 2, allowSoftwareGpu: false }));
+      const cpu = await page.evaluate(() =>
+        window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 2, allowSoftwareGpu: false }),
+      );
       expect(cpu.path).toBe('cpu');
       expect(cpu.fallbackReason).toMatch(/software/);
       expect(cpu.encrypt.mismatches).toBe(0);
     }
     expect(r.encrypt.mismatches).toBe(0);
     expect(r.roundTrip.mismatches).toBe(0);
-    expect(r.vectors.every((v) => v.matches), JSON.stringify(r.vectors)).toBe(true);
+    expect(
+      r.vectors.every((v) => v.matches),
+      JSON.stringify(r.vectors),
+    ).toBe(true);
     // the GPU keeps the tables of the plans it ran (each as good as its key) until told to forget them
     expect(r.plansKept).toBeGreaterThan(1);
     expect(r.plansAfterForget).toBe(0);
@@ -101,13 +112,18 @@ test.describe('without WebGPU the engine falls back to the CPU reference', () =>
     test.skip(mode !== 'webgpu-off', 'this check is for the webgpu-off project');
     await openHarness(page);
     expect(await page.evaluate(() => 'gpu' in navigator && navigator.gpu !== undefined)).toBe(false);
-    const r = await page.evaluate(() => window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 4 }));
+    const r = await page.evaluate(() =>
+      window.cipherscanHarness!.engineParity({ imageSize: 64, blockSize: 16, batch: 4 }),
+    );
     expect(r.path).toBe('cpu');
     expect(r.label).toBe('CPU (TypeScript reference)');
     expect(r.fallbackReason).toMatch(/WebGPU is not available/);
     expect(r.encrypt.mismatches).toBe(0);
     expect(r.roundTrip.mismatches).toBe(0);
     expect(r.vectors.length).toBe(VECTORS.length);
-    expect(r.vectors.every((v) => v.matches), JSON.stringify(r.vectors)).toBe(true);
+    expect(
+      r.vectors.every((v) => v.matches),
+      JSON.stringify(r.vectors),
+    ).toBe(true);
   });
 });

@@ -24,8 +24,13 @@ async function main(): Promise<void> {
     const bytes = new Uint8Array(await readFile(join(SAMPLES_DIR, file)));
     fixtures[file] = await describeFixture(bytes, file);
     const o = fixtures[file];
-    console.log(o.outcome === 'decoded' ? `decoded  ${file}  ${o.width}x${o.height}  frames ${o.frames}` : `refused  ${file}  ${o.message}`);
-    if (pngDir && o.outcome === 'decoded') await writeFile(join(pngDir, `${file}.png`), encodeRgbPng((await decodeImageFile(bytes, file)).image));
+    console.log(
+      o.outcome === 'decoded'
+        ? `decoded  ${file}  ${o.width}x${o.height}  frames ${o.frames}`
+        : `refused  ${file}  ${o.message}`,
+    );
+    if (pngDir && o.outcome === 'decoded')
+      await writeFile(join(pngDir, `${file}.png`), encodeRgbPng((await decodeImageFile(bytes, file)).image));
   }
   await writeFile(FIXTURES_PATH, JSON.stringify({ samplesDir: '../shared/dicom-samples', fixtures }, null, 2) + '\n');
   console.log(`pinned ${files.length} files in ${FIXTURES_PATH}`);

@@ -54,7 +54,9 @@ function sourceOf(spec: BrowserModelSpec): ModelSource {
 export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig): Promise<BrowserInferenceBenchResult> {
   useBundledWasmFiles();
   const appChoice = await selectInferenceBackend({ preferGpu: true });
-  const images = Array.from({ length: Math.max(1, cfg.options.batch) }, (_, i) => toModelInput(brainPhantom({ seed: 100 + i, lesion: i % 3 === 0 ? 0.2 : 0 }), 200));
+  const images = Array.from({ length: Math.max(1, cfg.options.batch) }, (_, i) =>
+    toModelInput(brainPhantom({ seed: 100 + i, lesion: i % 3 === 0 ? 0.2 : 0 }), 200),
+  );
   const plan = await planForKey(await generateKey());
   const results: ModelBenchResult[] = [];
   const skipped: string[] = [];
@@ -74,7 +76,15 @@ export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig)
       gflops < 0.5
         ? { ...cfg.options, minMs: 0, singleMinMs: 0, minRuns: 1, maxRuns: 1, batch: 0, warmUpOnce: true }
         : slow
-          ? { ...cfg.options, minMs: 0, singleMinMs: 0, minRuns: 2, maxRuns: 2, batch: Math.min(4, cfg.options.batch), warmUpOnce: true }
+          ? {
+              ...cfg.options,
+              minMs: 0,
+              singleMinMs: 0,
+              minRuns: 2,
+              maxRuns: 2,
+              batch: Math.min(4, cfg.options.batch),
+              warmUpOnce: true,
+            }
           : { ...cfg.options };
     if (backend === 'webgpu') {
       const gpu = await gpuBufferEncryptor();
@@ -84,7 +94,9 @@ export async function runInferenceBrowserBench(cfg: BrowserInferenceBenchConfig)
     for (const spec of cfg.models) {
       // the budget keeps slow (software) backends from taking minutes; fast ones run every model
       if (slow && performance.now() - start > cfg.budgetMs) {
-        skipped.push(`${spec.name} on ${backend}: time budget spent (${(cfg.budgetMs / 1000).toFixed(0)} s per slow backend)`);
+        skipped.push(
+          `${spec.name} on ${backend}: time budget spent (${(cfg.budgetMs / 1000).toFixed(0)} s per slow backend)`,
+        );
         continue;
       }
       try {

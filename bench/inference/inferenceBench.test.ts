@@ -16,7 +16,14 @@ describe('benchModel', () => {
     const images = [1, 2, 3].map((seed) => toModelInput(brainPhantom({ seed }), 200));
     const plan = await planForKey(await generateKey());
     const before = tf.memory().numTensors;
-    const r = await benchModel('vit-test', { manifest: f.manifest, weights: f.weights }, f.weights.length, images, plan, { minMs: 0, minRuns: 2, maxRuns: 2, batch: 3 });
+    const r = await benchModel(
+      'vit-test',
+      { manifest: f.manifest, weights: f.weights },
+      f.weights.length,
+      images,
+      plan,
+      { minMs: 0, minRuns: 2, maxRuns: 2, batch: 3 },
+    );
     expect(tf.memory().numTensors).toBe(before);
     expect(r.rows.map((x) => x.variant)).toEqual([
       'plain model, original, 1 image',
@@ -28,7 +35,8 @@ describe('benchModel', () => {
     for (const row of r.rows) {
       expect(row.timing.runs).toBeGreaterThanOrEqual(1);
       expect(row.timing.medianMs).toBeGreaterThan(0);
-      if (row.variant.startsWith('adapted') || row.variant.startsWith('encrypt')) expect(row.maxAbsLogitDiff!).toBeLessThan(1e-4);
+      if (row.variant.startsWith('adapted') || row.variant.startsWith('encrypt'))
+        expect(row.maxAbsLogitDiff!).toBeLessThan(1e-4);
     }
     expect(r.privacyCost.CPU).toBeGreaterThan(0);
     expect(r.adapt.medianMs).toBeLessThan(100);

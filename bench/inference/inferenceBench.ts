@@ -79,7 +79,10 @@ export interface InferenceBenchOptions {
 
 export const INFERENCE_BENCH_DEFAULTS: InferenceBenchOptions = { minMs: 600, minRuns: 3, maxRuns: 40, batch: 16 };
 
-export async function timeRuns(work: () => Promise<unknown>, o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns'>): Promise<TimedRuns> {
+export async function timeRuns(
+  work: () => Promise<unknown>,
+  o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns'>,
+): Promise<TimedRuns> {
   await work(); // warm-up: shader compilation, buffer allocation
   const times: number[] = [];
   const start = performance.now();
@@ -117,7 +120,10 @@ interface Variant {
  * round to round — so a machine whose load drifts (others training, here) slows
  * them all alike and the ratios between them stay fair.
  */
-export async function timeInterleaved(variants: Variant[], o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>): Promise<InterleavedRuns[]> {
+export async function timeInterleaved(
+  variants: Variant[],
+  o: Pick<InferenceBenchOptions, 'minMs' | 'minRuns' | 'maxRuns' | 'warmUpOnce'>,
+): Promise<InterleavedRuns[]> {
   // warm-up: shader compilation, buffer allocation (the variants share the model's programs: once is enough on slow backends)
   for (const v of o.warmUpOnce ? variants.slice(0, 1) : variants) await v.work();
   const times: number[][] = variants.map(() => []);
@@ -158,7 +164,14 @@ export function pairedRatios(numerator: InterleavedRuns, denominator: Interleave
  * Times one model on the current backend. `images` are model inputs (S x S); at
  * least `batch` of them. `batch` 0 skips the batch rows (very slow backends).
  */
-export async function benchModel(name: string, source: ModelSource, weightsBytes: number, images: RgbImage[], plan: BpePlan, o: InferenceBenchOptions): Promise<ModelBenchResult> {
+export async function benchModel(
+  name: string,
+  source: ModelSource,
+  weightsBytes: number,
+  images: RgbImage[],
+  plan: BpePlan,
+  o: InferenceBenchOptions,
+): Promise<ModelBenchResult> {
   const backend = tf.getBackend();
   const t0 = performance.now();
   const model = await load(source);
@@ -189,11 +202,25 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
           if (input instanceof tf.Tensor) input.dispose();
         }
       };
-      diffs.push(maxDiff(plainLogits, (await run()).map((p) => p.logits)));
+      diffs.push(
+        maxDiff(
+          plainLogits,
+          (await run()).map((p) => p.logits),
+        ),
+      );
       singles.push({ variant: `encrypt (${label}) + adapted model, 1 image`, images: 1, work: run });
     }
     const singleTimes = await timeInterleaved(singles, { ...o, minMs: o.singleMinMs ?? o.minMs });
-    singles.forEach((v, i) => rows.push({ model: name, backend, variant: v.variant, images: 1, timing: singleTimes[i], maxAbsLogitDiff: diffs[i] }));
+    singles.forEach((v, i) =>
+      rows.push({
+        model: name,
+        backend,
+        variant: v.variant,
+        images: 1,
+        timing: singleTimes[i],
+        maxAbsLogitDiff: diffs[i],
+      }),
+    );
     Object.keys(encryptors).forEach((label, k) => {
       const ratios = pairedRatios(singleTimes[2 + k], singleTimes[0]);
       privacyCost[label] = quantile(ratios, 0.5);
@@ -206,15 +233,47 @@ export async function benchModel(name: string, source: ModelSource, weightsBytes
       const encBatch = batch.map((im) => encryptImage(plan, im));
       const batchDiff = maxDiff(await logitsOf(model, batch), await logitsOf(adapted, encBatch));
       const batches: Variant[] = [
-        { variant: `plain model, original, batch ${batch.length}`, images: batch.length, work: () => model.predict(batch) },
-        { variant: `adapted model, encrypted, batch ${batch.length}`, images: batch.length, work: () => adapted.predict(encBatch) },
+        {
+          variant: `plain model, original, batch ${batch.length}`,
+          images: batch.length,
+          work: () => model.predict(batch),
+        },
+        {
+          variant: `adapted model, encrypted, batch ${batch.length}`,
+          images: batch.length,
+          work: () => adapted.predict(encBatch),
+        },
       ];
-      const batchTimes = await timeInterleaved(batches, { ...o, minRuns: Math.max(1, Math.floor(o.minRuns / 2)), maxRuns: Math.max(1, Math.floor(o.maxRuns / 4)) });
-      batches.forEach((v, i) => rows.push({ model: name, backend, variant: v.variant, images: v.images, timing: batchTimes[i], maxAbsLogitDiff: i === 1 ? batchDiff : undefined }));
+      const batchTimes = await timeInterleaved(batches, {
+        ...o,
+        minRuns: Math.max(1, Math.floor(o.minRuns / 2)),
+        maxRuns: Math.max(1, Math.floor(o.maxRuns / 4)),
+      });
+      batches.forEach((v, i) =>
+        rows.push({
+          model: name,
+          backend,
+          variant: v.variant,
+          images: v.images,
+          timing: batchTimes[i],
+          maxAbsLogitDiff: i === 1 ? batchDiff : undefined,
+        }),
+      );
     }
   } finally {
     adapted.dispose();
     model.dispose();
   }
-  return { model: name, backend, parameters, weightsBytes, loadMs, adapt, rows, privacyCost, privacyCostQuartiles, privacyCostBest };
+  return {
+    model: name,
+    backend,
+    parameters,
+    weightsBytes,
+    loadMs,
+    adapt,
+    rows,
+    privacyCost,
+    privacyCostQuartiles,
+    privacyCostBest,
+  };
 }

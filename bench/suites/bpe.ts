@@ -36,15 +36,32 @@ async function nodeRows(cfg: BpeBenchConfig): Promise<BenchRow[]> {
     for (let k = 0; k < batch; k++) last = encryptFourPass(plan, images.subarray(k * n, (k + 1) * n));
   };
   const variants: Variant[] = [
-    { name: 'TS reference (fused gather)', runtime: 'node', device: 'CPU', verify: async () => equal(gather(plan, images, out), reference), measure: async () => timeCpu(() => gather(plan, images, out), minMs) },
-    { name: 'TS four-pass', runtime: 'node', device: 'CPU', verify: async () => (fourPassAll(), equal(last, reference.subarray((batch - 1) * n))), measure: async () => timeCpu(fourPassAll, minMs) },
+    {
+      name: 'TS reference (fused gather)',
+      runtime: 'node',
+      device: 'CPU',
+      verify: async () => equal(gather(plan, images, out), reference),
+      measure: async () => timeCpu(() => gather(plan, images, out), minMs),
+    },
+    {
+      name: 'TS four-pass',
+      runtime: 'node',
+      device: 'CPU',
+      verify: async () => (fourPassAll(), equal(last, reference.subarray((batch - 1) * n))),
+      measure: async () => timeCpu(fourPassAll, minMs),
+    },
   ];
   return measureVariants(variants, cfg.rounds, { suite: 'bpe', images: batch, imageBytes: n }, cfg.only);
 }
 
 const ratio = (a?: BenchRow, b?: BenchRow) => (a && b ? a.imagesPerSecond / b.imagesPerSecond : null);
 const fmt = (x: number | null, target?: number) =>
-  x === null ? 'n/a' : `${x.toFixed(2)}x` + (target === undefined ? '' : ` (target >= ${target}x: ${x >= target ? 'met' : `missed, ${(x / target * 100).toFixed(0)}% of target`})`);
+  x === null
+    ? 'n/a'
+    : `${x.toFixed(2)}x` +
+      (target === undefined
+        ? ''
+        : ` (target >= ${target}x: ${x >= target ? 'met' : `missed, ${((x / target) * 100).toFixed(0)}% of target`})`);
 
 export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
   return {
@@ -52,17 +69,39 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
     description: `block-pixel encryption, ${cfg.batch} images ${cfg.imageSize}x${cfg.imageSize}x3, block ${cfg.blockSize}`,
     async run(ctx) {
       ctx.log(`bpe: Node rows (TS reference, four-pass)`);
-      const rows = await nodeRows({ ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds, only: ctx.only });
+      const rows = await nodeRows({
+        ...cfg,
+        minMs: ctx.minMs ?? cfg.minMs,
+        rounds: ctx.rounds ?? cfg.rounds,
+        only: ctx.only,
+      });
       ctx.log(`bpe: browser rows (TS in page, WebGPU kernels)`);
-      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), { ...cfg, minMs: ctx.minMs ?? cfg.minMs, rounds: ctx.rounds ?? cfg.rounds, only: ctx.only });
+      const browser = await ctx.page.evaluate((c) => window.cipherscanHarness!.runBpeBrowserBench(c), {
+        ...cfg,
+        minMs: ctx.minMs ?? cfg.minMs,
+        rounds: ctx.rounds ?? cfg.rounds,
+        only: ctx.only,
+      });
       rows.push(...browser.rows);
-      const find = (runtime: string, name: string) => rows.find((r) => r.runtime === runtime && r.name.startsWith(name));
+      const find = (runtime: string, name: string) =>
+        rows.find((r) => r.runtime === runtime && r.name.startsWith(name));
       const fusedRows = rows.filter((r) => r.runtime === 'browser' && r.name.startsWith('WebGPU fused kernel'));
-      const fused = fusedRows.reduce<BenchRow | undefined>((best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best), undefined);
-      const slowestFused = fusedRows.reduce<BenchRow | undefined>((worst, r) => (!worst || r.imagesPerSecond < worst.imagesPerSecond ? r : worst), undefined);
+      const fused = fusedRows.reduce<BenchRow | undefined>(
+        (best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best),
+        undefined,
+      );
+      const slowestFused = fusedRows.reduce<BenchRow | undefined>(
+        (worst, r) => (!worst || r.imagesPerSecond < worst.imagesPerSecond ? r : worst),
+        undefined,
+      );
       const gpuFourPass = find('browser', 'WebGPU four-pass');
       // the ceiling is the faster of the plain copies
-      const copy = rows.filter((r) => r.runtime === 'browser' && r.name.startsWith('WebGPU plain copy')).reduce<BenchRow | undefined>((best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best), undefined);
+      const copy = rows
+        .filter((r) => r.runtime === 'browser' && r.name.startsWith('WebGPU plain copy'))
+        .reduce<BenchRow | undefined>(
+          (best, r) => (!best || r.imagesPerSecond > best.imagesPerSecond ? r : best),
+          undefined,
+        );
       const byteWise = find('browser', 'WebGPU byte-wise fused');
       const wordCopy = find('browser', 'WebGPU plain copy (ceiling; u32');
       const ratios = {
@@ -77,7 +116,7 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
       };
       const summary = browser.adapter
         ? [
-            `adapter: ${browser.adapter}${/software/.test(browser.adapter) ? ' — a CPU emulation of a GPU: GPU rows measure SwiftShader on this machine\'s CPU cores, not GPU hardware' : ''}`,
+            `adapter: ${browser.adapter}${/software/.test(browser.adapter) ? " — a CPU emulation of a GPU: GPU rows measure SwiftShader on this machine's CPU cores, not GPU hardware" : ''}`,
             `fastest fused layout: ${fused?.name ?? 'n/a'} (${fmt(ratios.fastestOverSlowestFusedLayout)} the slowest, ${slowestFused?.name ?? 'n/a'})`,
             `fused / four-pass (WebGPU, like for like): ${fmt(ratios.fusedOverFourPassGpu, 10)}`,
             `  of which fusion alone (byte-wise fused / four-pass): ${fmt(ratios.byteWiseFusedOverFourPassGpu)}`,
@@ -88,8 +127,13 @@ export function bpeSuite(cfg: BpeBenchConfig = BPE_BENCH_DEFAULTS): BenchSuite {
             `TS reference / TS four-pass (Node):       ${fmt(ratios.tsReferenceOverTsFourPassNode)}`,
           ]
         : [`no WebGPU adapter in the page (${browser.reason}); GPU rows skipped`];
-      if (rows.some((r) => r.verified === false)) summary.push('WARNING: a row did not reproduce the TypeScript reference (verified = false)');
-      return { rows, meta: { config: cfg, adapter: browser.adapter, reason: browser.reason, ratios, fusedKept: fused?.name ?? null }, summary };
+      if (rows.some((r) => r.verified === false))
+        summary.push('WARNING: a row did not reproduce the TypeScript reference (verified = false)');
+      return {
+        rows,
+        meta: { config: cfg, adapter: browser.adapter, reason: browser.reason, ratios, fusedKept: fused?.name ?? null },
+        summary,
+      };
     },
   };
 }

@@ -24,8 +24,8 @@ export function testImage(size: number): Uint8Array {
     for (let x = 0; x < size; x++) {
       const i = (y * size + x) * 3;
       const r = Math.hypot(x - size / 2, y - size / 2);
-      out[i] = (x * 255 / Math.max(1, size - 1)) | 0;
-      out[i + 1] = (y * 255 / Math.max(1, size - 1)) | 0;
+      out[i] = ((x * 255) / Math.max(1, size - 1)) | 0;
+      out[i + 1] = ((y * 255) / Math.max(1, size - 1)) | 0;
       out[i + 2] = (128 + 127 * Math.cos(r / 4)) | 0;
     }
   return out;

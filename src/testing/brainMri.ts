@@ -14,9 +14,15 @@ export const BRAIN_MRI_TESTING = '../shared/datasets/brain-mri/Testing';
 export const hasBrainMri = existsSync(BRAIN_MRI_TESTING);
 
 /** The `index`-th file (sorted by name) of a class folder, as a 200x200 RGB model input. */
-export async function loadBrainMri(className: 'glioma' | 'meningioma' | 'notumor' | 'pituitary', index: number, size = 200): Promise<RgbImage> {
+export async function loadBrainMri(
+  className: 'glioma' | 'meningioma' | 'notumor' | 'pituitary',
+  index: number,
+  size = 200,
+): Promise<RgbImage> {
   const dir = join(BRAIN_MRI_TESTING, className);
-  const names = readdirSync(dir).filter((n) => /\.(jpe?g|png)$/i.test(n)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => /\.(jpe?g|png)$/i.test(n))
+    .sort();
   const name = names[index % names.length];
   const decoded = await decodeImageFile(new Uint8Array(readFileSync(join(dir, name))), name);
   return toModelInput(decoded.image, size);

@@ -13,7 +13,10 @@ import { serializeModel, type ModelManifest } from '../lib/models/weightsFile';
 
 export const FIXTURE_CLASSES = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 
-export function fixtureConfig(architecture: 'vit' | 'cnn', options: { depth?: number; classes?: string[] } = {}): ModelConfig {
+export function fixtureConfig(
+  architecture: 'vit' | 'cnn',
+  options: { depth?: number; classes?: string[] } = {},
+): ModelConfig {
   const classes = options.classes ?? FIXTURE_CLASSES;
   const base = architecture === 'vit' ? defaultVitConfig(classes) : defaultCnnConfig(classes);
   return { ...base, depth: options.depth ?? base.depth };
@@ -24,12 +27,17 @@ export function fixtureWeights(config: ModelConfig, seed: number): HostWeights {
   const host = config.architecture === 'vit' ? initVit(config, seed) : initCnn(config, seed);
   const rng = new ModelRandom(seed + 1);
   const out: HostWeights = {};
-  for (const [name, t] of Object.entries(host)) out[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.02 : 0.1);
+  for (const [name, t] of Object.entries(host))
+    out[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, name === 'patch.w' ? 0.02 : 0.1);
   return out;
 }
 
 /** A fixture model as the files a model folder holds: model.json text and weights.bin bytes. */
-export function fixtureModelFiles(architecture: 'vit' | 'cnn', seed = 7, options: { depth?: number; classes?: string[] } = {}): { manifest: ModelManifest; manifestText: string; weights: Uint8Array } {
+export function fixtureModelFiles(
+  architecture: 'vit' | 'cnn',
+  seed = 7,
+  options: { depth?: number; classes?: string[] } = {},
+): { manifest: ModelManifest; manifestText: string; weights: Uint8Array } {
   const config = fixtureConfig(architecture, options);
   const { manifest, bytes } = serializeModel(config, fixtureWeights(config, seed), 'float16');
   return { manifest, manifestText: JSON.stringify(manifest), weights: bytes };

@@ -28,7 +28,13 @@ export function syntheticRgb(width: number, height: number, seed = 1): DecodedIm
       data[i + 1] = (y * 255) / Math.max(1, height - 1);
       data[i + 2] = Math.floor(rand() * 256);
     }
-  return { format: 'png', image: { width, height, data }, frames: 1, frame: 0, raw: { width, height, samplesPerPixel: 3, bitsAllocated: 8, signed: false, data } };
+  return {
+    format: 'png',
+    image: { width, height, data },
+    frames: 1,
+    frame: 0,
+    raw: { width, height, samplesPerPixel: 3, bitsAllocated: 8, signed: false, data },
+  };
 }
 
 /** A linear window as in DICOM PS3.3 C.11.2.1.2.1, used only to make a display image to check against. */
@@ -55,7 +61,8 @@ export function syntheticDicom(o: SyntheticDicomOptions, seed = 7): DecodedImage
   const spp = o.samplesPerPixel ?? 1;
   const rand = noise(seed);
   const n = width * height;
-  const data: RawSamples['data'] = bits === 8 ? new Uint8Array(n * spp) : signed ? new Int16Array(n * spp) : new Uint16Array(n * spp);
+  const data: RawSamples['data'] =
+    bits === 8 ? new Uint8Array(n * spp) : signed ? new Int16Array(n * spp) : new Uint16Array(n * spp);
   const lo = bits === 8 ? (signed ? -128 : 0) : signed ? -2048 : 0;
   const span = bits === 8 ? 255 : 4095;
   for (let i = 0; i < n * spp; i++) {
@@ -89,5 +96,12 @@ export function syntheticDicom(o: SyntheticDicomOptions, seed = 7): DecodedImage
     window: { center, width: widthW, source: 'computed' },
     ...(o.extra ?? {}),
   };
-  return { format: 'dicom', image: { width, height, data: rgb }, frames: 1, frame: 0, dicom, raw: { width, height, samplesPerPixel: spp, bitsAllocated: bits, signed, data } };
+  return {
+    format: 'dicom',
+    image: { width, height, data: rgb },
+    frames: 1,
+    frame: 0,
+    dicom,
+    raw: { width, height, samplesPerPixel: spp, bitsAllocated: bits, signed, data },
+  };
 }

@@ -21,7 +21,9 @@ export function syntheticDicom(elements: SyntheticElement[], transferSyntaxUid =
     { tag: [0x0002, 0x0003], vr: 'UI', value: '1.2.3.4.5.6.7.8.9' },
     { tag: [0x0002, 0x0010], vr: 'UI', value: transferSyntaxUid },
   ]);
-  const groupLength = encodeElements([{ tag: [0x0002, 0x0000], vr: 'UL', value: new Uint8Array(new Uint32Array([meta.length]).buffer) }]);
+  const groupLength = encodeElements([
+    { tag: [0x0002, 0x0000], vr: 'UL', value: new Uint8Array(new Uint32Array([meta.length]).buffer) },
+  ]);
   const body = encodeElements(sortByTag(elements));
   const out = new Uint8Array(132 + groupLength.length + meta.length + body.length);
   out.set([0x44, 0x49, 0x43, 0x4d], 128);

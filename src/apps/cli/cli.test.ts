@@ -25,7 +25,9 @@ describe('command line', () => {
     await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
     expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
     expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
-    expect(await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd.png')])).toBe(0);
+    expect(
+      await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd.png')]),
+    ).toBe(0);
     const d = decodeRgbPng(new Uint8Array(await readFile(join(dir, 'd.png'))));
     expect(d.image.data).toEqual(testImage(200));
     const e = decodeRgbPng(new Uint8Array(await readFile(join(dir, 'e.png'))));
@@ -34,16 +36,44 @@ describe('command line', () => {
 
   it('passphrase key files need the passphrase and refuse a wrong one in one line', async () => {
     const key = join(dir, 'p.json');
-    expect(await main(['key', 'derive', '--passphrase', 'a long tumour board passphrase', '--memory-kib', '1024', '--iterations', '1', '--out', key])).toBe(0);
+    expect(
+      await main([
+        'key',
+        'derive',
+        '--passphrase',
+        'a long tumour board passphrase',
+        '--memory-kib',
+        '1024',
+        '--iterations',
+        '1',
+        '--out',
+        key,
+      ]),
+    ).toBe(0);
     const png = join(dir, 'in.png');
     await writeFile(png, encodeRgbPng({ width: 64, height: 64, data: testImage(64) }));
     expect(await main(['encrypt', '--key', key, '--in', png, '--out', join(dir, 'e.png')])).toBe(2);
     expect(stderr.at(-1)).toMatch(/needs its passphrase/);
-    expect(await main(['encrypt', '--key', key, '--passphrase', 'wrong', '--in', png, '--out', join(dir, 'e.png')])).toBe(1);
+    expect(
+      await main(['encrypt', '--key', key, '--passphrase', 'wrong', '--in', png, '--out', join(dir, 'e.png')]),
+    ).toBe(1);
     expect(stderr.at(-1)).toMatch(/^cipherscan encrypt: wrong key/);
     expect(stderr.at(-1)!.split('\n')).toHaveLength(1);
     // a cost the app would refuse to open is refused at derivation, before any file is written
-    expect(await main(['key', 'derive', '--passphrase', 'a long tumour board passphrase', '--memory-kib', '1024', '--iterations', '99', '--out', join(dir, 'slow.json')])).toBe(2);
+    expect(
+      await main([
+        'key',
+        'derive',
+        '--passphrase',
+        'a long tumour board passphrase',
+        '--memory-kib',
+        '1024',
+        '--iterations',
+        '99',
+        '--out',
+        join(dir, 'slow.json'),
+      ]),
+    ).toBe(2);
     expect(stderr.at(-1)).toMatch(/key derive: iterations 99 is outside 1–16/);
   });
 
@@ -54,7 +84,9 @@ describe('command line', () => {
     const notImage = join(dir, 'notes.txt');
     await writeFile(notImage, 'hello');
     expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
-    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', notImage, '--out', join(dir, 'o.png')])).toBe(1);
+    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', notImage, '--out', join(dir, 'o.png')])).toBe(
+      1,
+    );
     expect(stderr.at(-1)).toMatch(/not a PNG, JPEG or DICOM file/);
     expect(stderr.join('\n')).not.toMatch(/\s+at\s+\S+:\d+/);
   });

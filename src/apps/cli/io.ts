@@ -30,7 +30,8 @@ export function decodeOptionsFrom(args: ParsedArgs): DecodeOptions {
     const text = optionalString(args, name);
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} must be a whole number from 0, got "${text}"`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new UsageError(`--${name} must be a whole number from 0, got "${text}"`);
     return value;
   };
   return { frame: whole('frame'), voi: whole('window') };
@@ -44,6 +45,7 @@ export async function writePng(path: string, image: RgbImage): Promise<void> {
 export async function loadKey(path: string, passphrase?: string): Promise<CipherKey> {
   const text = new TextDecoder().decode(await readInput(path));
   const pass = passphrase ?? process.env.CIPHERSCAN_PASSPHRASE;
-  if (keyFileNeedsPassphrase(text) && pass === undefined) throw new UsageError('this key file needs its passphrase: --passphrase P or CIPHERSCAN_PASSPHRASE');
+  if (keyFileNeedsPassphrase(text) && pass === undefined)
+    throw new UsageError('this key file needs its passphrase: --passphrase P or CIPHERSCAN_PASSPHRASE');
   return importKeyFile(text, pass);
 }

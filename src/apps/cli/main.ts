@@ -9,21 +9,45 @@ import { parseArgs, UsageError, type ParsedArgs } from './args';
 type Command = { summary: string; load: () => Promise<{ run: (args: ParsedArgs) => Promise<void> }> };
 
 const COMMANDS: Record<string, Command> = {
-  info: { summary: 'info FILE                      JSON summary of an image or DICOM file (no patient values)', load: () => import('./commands/info') },
-  key: { summary: 'key new|derive --out KEY.json  make a random key, or derive one from --passphrase', load: () => import('./commands/key') },
-  encrypt: { summary: 'encrypt --key K --in F --out O.png   block-pixel encrypt (S=200, B=25)', load: () => import('./commands/encrypt') },
+  info: {
+    summary: 'info FILE                      JSON summary of an image or DICOM file (no patient values)',
+    load: () => import('./commands/info'),
+  },
+  key: {
+    summary: 'key new|derive --out KEY.json  make a random key, or derive one from --passphrase',
+    load: () => import('./commands/key'),
+  },
+  encrypt: {
+    summary: 'encrypt --key K --in F --out O.png   block-pixel encrypt (S=200, B=25)',
+    load: () => import('./commands/encrypt'),
+  },
   decrypt: { summary: 'decrypt --key K --in E.png --out O.png', load: () => import('./commands/decrypt') },
-  pack: { summary: 'pack --key K --in F --out P.csp [--frame N] [--one-frame]   AES-256-GCM package of the full original, every frame', load: () => import('./commands/pack') },
-  unpack: { summary: 'unpack --key K --in P.csp --out O.png [--frame N]   one frame as PNG (+ --meta, --raw)', load: () => import('./commands/unpack') },
-  attack: { summary: 'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian ... --json', load: () => import('./commands/attack') },
+  pack: {
+    summary:
+      'pack --key K --in F --out P.csp [--frame N] [--one-frame]   AES-256-GCM package of the full original, every frame',
+    load: () => import('./commands/pack'),
+  },
+  unpack: {
+    summary: 'unpack --key K --in P.csp --out O.png [--frame N]   one frame as PNG (+ --meta, --raw)',
+    load: () => import('./commands/unpack'),
+  },
+  attack: {
+    summary: 'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian ... --json',
+    load: () => import('./commands/attack'),
+  },
   train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },
-  diagnose: { summary: 'diagnose --model DIR --in F [--key K] [--json]   plain vs key-adapted prediction for one scan', load: () => import('./commands/diagnose') },
+  diagnose: {
+    summary: 'diagnose --model DIR --in F [--key K] [--json]   plain vs key-adapted prediction for one scan',
+    load: () => import('./commands/diagnose'),
+  },
   bench: { summary: 'bench                          same as npm run bench', load: () => import('./commands/bench') },
 };
 
 function usage(): string {
-  return ['usage: cipherscan <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary)].join('\n');
+  return ['usage: cipherscan <command> [options]', '', ...Object.values(COMMANDS).map((c) => '  ' + c.summary)].join(
+    '\n',
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

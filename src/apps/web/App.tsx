@@ -26,13 +26,16 @@ export function App() {
         <details className="how-it-works">
           <summary>How it works</summary>
           <p>
-            Each scan is shrunk to a 200 × 200 model input and encrypted with your key by block-pixel encryption: pixels are shuffled inside 25 × 25 blocks, the blocks are
-            shuffled, values are inverted and colour channels swapped where the key says so. The result can still be diagnosed by a model adapted to the same key, but looks like
-            noise to people. The attacks show what an adversary can and cannot get back; the AES package stores the full original, sealed.
+            Each scan is shrunk to a 200 × 200 model input and encrypted with your key by block-pixel encryption: pixels
+            are shuffled inside 25 × 25 blocks, the blocks are shuffled, values are inverted and colour channels swapped
+            where the key says so. The result can still be diagnosed by a model adapted to the same key, but looks like
+            noise to people. The attacks show what an adversary can and cannot get back; the AES package stores the full
+            original, sealed.
           </p>
         </details>
         <p className="privacy-note" data-testid="privacy-note">
-          Everything runs on this device. No scan, key or pixel is sent anywhere; nothing is stored after you close the tab.
+          Everything runs on this device. No scan, key or pixel is sent anywhere; nothing is stored after you close the
+          tab.
         </p>
       </header>
       <aside className="sidebar" aria-label="Scans and key">

@@ -40,7 +40,18 @@ export interface CipherScanHooks {
   readonly computePath: string | null;
   readonly computeDetail: string | null;
   readonly keyCheck: string | null;
-  files(): Array<{ id: string; label: string; status: string; error?: string; format?: string; frames?: number; frame?: number; voi?: number; voiChoices?: string[]; identifying?: string[] }>;
+  files(): Array<{
+    id: string;
+    label: string;
+    status: string;
+    error?: string;
+    format?: string;
+    frames?: number;
+    frame?: number;
+    voi?: number;
+    voiChoices?: string[];
+    identifying?: string[];
+  }>;
   selected(): string | null;
   getPixels(view: HookView): { width: number; height: number; base64: string } | null;
   metrics(view: 'encrypted' | 'attacked'): Record<string, number> | null;

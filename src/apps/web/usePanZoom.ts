@@ -20,12 +20,19 @@ export function usePanZoom(box: RefObject<HTMLElement | null>, enabled = true): 
       const cx = (e.clientX - rect.left) / rect.width - 0.5;
       const cy = (e.clientY - rect.top) / rect.height - 0.5;
       const k = zoom / view.zoom;
-      setView(zoom === MIN_ZOOM ? { zoom, x: 0, y: 0 } : { zoom, x: cx - k * (cx - view.x), y: cy - k * (cy - view.y) });
+      setView(
+        zoom === MIN_ZOOM ? { zoom, x: 0, y: 0 } : { zoom, x: cx - k * (cx - view.x), y: cy - k * (cy - view.y) },
+      );
     };
     const onKey = (e: KeyboardEvent) => {
       const { view, setView, resetView } = useSettings.getState();
       const step = 0.05; // a twentieth of the box per press, at any zoom
-      const moves: Record<string, [number, number]> = { ArrowLeft: [step, 0], ArrowRight: [-step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      const moves: Record<string, [number, number]> = {
+        ArrowLeft: [step, 0],
+        ArrowRight: [-step, 0],
+        ArrowUp: [0, step],
+        ArrowDown: [0, -step],
+      };
       if (e.key in moves) setView({ ...view, x: view.x + moves[e.key][0], y: view.y + moves[e.key][1] });
       else if (e.key === '+' || e.key === '=') setView({ ...view, zoom: view.zoom * 1.5 });
       else if (e.key === '-') setView({ ...view, zoom: view.zoom / 1.5 });
@@ -44,7 +51,11 @@ export function usePanZoom(box: RefObject<HTMLElement | null>, enabled = true): 
       if (!drag || e.pointerId !== drag.id) return;
       const rect = el.getBoundingClientRect();
       const { view, setView } = useSettings.getState();
-      setView({ ...view, x: drag.vx + (e.clientX - drag.x) / rect.width, y: drag.vy + (e.clientY - drag.y) / rect.height });
+      setView({
+        ...view,
+        x: drag.vx + (e.clientX - drag.x) / rect.width,
+        y: drag.vy + (e.clientY - drag.y) / rect.height,
+      });
     };
     const onUp = () => {
       drag = null;

@@ -25,7 +25,12 @@ export interface BatchResult {
   msPerImage: number;
 }
 
-export async function predictSet(model: DiagnosisModel, set: ImageSet, indices?: number[], options: { batch?: number; transform?: ImageTransform } = {}): Promise<BatchResult> {
+export async function predictSet(
+  model: DiagnosisModel,
+  set: ImageSet,
+  indices?: number[],
+  options: { batch?: number; transform?: ImageTransform } = {},
+): Promise<BatchResult> {
   const batch = options.batch ?? 32;
   const ids = indices ?? Array.from({ length: set.labels.length }, (_, i) => i);
   const per = set.size * set.size * 3;

@@ -29,7 +29,13 @@ export function compareLogits(plain: BatchResult, enc: BatchResult): { agreement
   return { agreement: plain.logits.length ? agree / plain.logits.length : 0, maxAbsLogitDiff: maxDiff };
 }
 
-export async function evaluateWithKey(model: DiagnosisModel, set: ImageSet, plan: BpePlan, plain: BatchResult, indices?: number[]): Promise<KeyedComparison> {
+export async function evaluateWithKey(
+  model: DiagnosisModel,
+  set: ImageSet,
+  plan: BpePlan,
+  plain: BatchResult,
+  indices?: number[],
+): Promise<KeyedComparison> {
   const t0 = performance.now();
   const adapted = adaptModel(model, plan);
   const adaptMs = performance.now() - t0;
@@ -37,7 +43,12 @@ export async function evaluateWithKey(model: DiagnosisModel, set: ImageSet, plan
     const enc = await predictSet(adapted, set, indices, { transform: (px) => gather(plan, px) });
     const ids = indices ?? Array.from({ length: set.labels.length }, (_, i) => i);
     const labels = ids.map((i) => set.labels[i]);
-    return { encrypted: classificationReport(labels, enc.probabilities, set.classes), ...compareLogits(plain, enc), adaptMs, msPerImageEncrypted: enc.msPerImage };
+    return {
+      encrypted: classificationReport(labels, enc.probabilities, set.classes),
+      ...compareLogits(plain, enc),
+      adaptMs,
+      msPerImageEncrypted: enc.msPerImage,
+    };
   } finally {
     adapted.dispose();
   }

@@ -10,9 +10,20 @@ describe('classification metrics', () => {
   });
   it('confusion, per-class and macro figures', () => {
     const labels = [0, 0, 1, 1, 2, 2];
-    const probs = [[0.9, 0.1, 0], [0.2, 0.7, 0.1], [0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0, 0.1, 0.9], [0.6, 0.1, 0.3]];
+    const probs = [
+      [0.9, 0.1, 0],
+      [0.2, 0.7, 0.1],
+      [0.1, 0.8, 0.1],
+      [0.1, 0.8, 0.1],
+      [0, 0.1, 0.9],
+      [0.6, 0.1, 0.3],
+    ];
     const r = classificationReport(labels, probs, ['a', 'b', 'c']);
-    expect(r.confusion).toEqual([[1, 1, 0], [0, 2, 0], [1, 0, 1]]);
+    expect(r.confusion).toEqual([
+      [1, 1, 0],
+      [0, 2, 0],
+      [1, 0, 1],
+    ]);
     expect(r.accuracy).toBeCloseTo(4 / 6);
     expect(r.perClass[1].precision).toBeCloseTo(2 / 3);
     expect(r.perClass[1].recall).toBe(1);

@@ -38,10 +38,11 @@ export function rocAuc(scores: number[], positive: boolean[]): number {
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (positive[idx[k]]) {
-      rankSum += avgRank;
-      nPos++;
-    }
+    for (let k = i; k <= j; k++)
+      if (positive[idx[k]]) {
+        rankSum += avgRank;
+        nPos++;
+      }
     i = j + 1;
   }
   const nNeg = scores.length - nPos;
@@ -70,7 +71,11 @@ export function rocCurve(scores: number[], positive: boolean[], maxPoints = 50):
   return { fpr, tpr };
 }
 
-export function classificationReport(labels: ArrayLike<number>, probabilities: number[][], classes: string[]): ClassificationReport {
+export function classificationReport(
+  labels: ArrayLike<number>,
+  probabilities: number[][],
+  classes: string[],
+): ClassificationReport {
   const K = classes.length;
   const n = labels.length;
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
@@ -88,7 +93,10 @@ export function classificationReport(labels: ArrayLike<number>, probabilities: n
     const recall = support ? tp / support : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
     const positive = Array.from({ length: n }, (_, i) => labels[i] === c);
-    const auc = rocAuc(probabilities.map((row) => row[c]), positive);
+    const auc = rocAuc(
+      probabilities.map((row) => row[c]),
+      positive,
+    );
     return { className, precision, recall, f1, support, auc };
   });
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -55,7 +55,11 @@ export interface PoisoningReport {
 
 /** The fields of a model card this report reads (release.ts writes them). */
 export interface PoisoningCard {
-  training: { epochs: number; seed: number; poisoning: { kind: string; shareOfTrainingImages: number; attack: string } | null };
+  training: {
+    epochs: number;
+    seed: number;
+    poisoning: { kind: string; shareOfTrainingImages: number; attack: string } | null;
+  };
   test: { plain: { accuracy: number; macroF1: number }; encrypted: { accuracy: number } };
 }
 
@@ -75,7 +79,39 @@ export function runFromCard(name: string, card: PoisoningCard): PoisoningRun {
 }
 
 /** Two-sided 95 % Student t quantiles by degrees of freedom (1..30); past 30 the quantile lies in 1.96–2.04, and 2.0 is within 2 % of it. */
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T95 = [
+  NaN,
+  12.706,
+  4.303,
+  3.182,
+  2.776,
+  2.571,
+  2.447,
+  2.365,
+  2.306,
+  2.262,
+  2.228,
+  2.201,
+  2.179,
+  2.16,
+  2.145,
+  2.131,
+  2.12,
+  2.11,
+  2.101,
+  2.093,
+  2.086,
+  2.08,
+  2.074,
+  2.069,
+  2.064,
+  2.06,
+  2.056,
+  2.052,
+  2.048,
+  2.045,
+  2.042,
+];
 const t95 = (df: number) => T95[df] ?? (df > 30 ? 2.0 : NaN);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -88,7 +124,9 @@ function sampleSd(xs: number[]): number | null {
 export function poisoningReport(title: string, runs: PoisoningRun[]): PoisoningReport {
   // clean first, then each attack, by share within it
   const attack = (r: PoisoningRun) => (r.poisonedShare > 0 ? r.setting.split(' ')[0] : '');
-  const sorted = [...runs].sort((a, b) => attack(a).localeCompare(attack(b)) || a.poisonedShare - b.poisonedShare || a.seed - b.seed);
+  const sorted = [...runs].sort(
+    (a, b) => attack(a).localeCompare(attack(b)) || a.poisonedShare - b.poisonedShare || a.seed - b.seed,
+  );
   const bySetting = new Map<string, PoisoningRun[]>();
   for (const r of sorted) {
     const group = bySetting.get(r.setting) ?? [];
@@ -101,7 +139,10 @@ export function poisoningReport(title: string, runs: PoisoningRun[]): PoisoningR
   const settings = [...bySetting.entries()].map(([setting, group]): PoisoningSetting => {
     const accuracies = group.map((r) => r.accuracy);
     // the clean runs have no change against themselves
-    const changes = group[0].poisonedShare === 0 ? [] : group.filter((r) => cleanBySeed.has(r.seed)).map((r) => r.accuracy - cleanBySeed.get(r.seed)!);
+    const changes =
+      group[0].poisonedShare === 0
+        ? []
+        : group.filter((r) => cleanBySeed.has(r.seed)).map((r) => r.accuracy - cleanBySeed.get(r.seed)!);
     const changeSd = sampleSd(changes);
     const figures: Omit<PoisoningSetting, 'reading'> = {
       setting,
@@ -113,14 +154,21 @@ export function poisoningReport(title: string, runs: PoisoningRun[]): PoisoningR
       lowestAccuracy: Math.min(...accuracies),
       highestAccuracy: Math.max(...accuracies),
       accuracyChangeVsClean: changes.length ? mean(changes) : null,
-      accuracyChangeHalfWidth95: changeSd === null ? null : (t95(changes.length - 1) * changeSd) / Math.sqrt(changes.length),
+      accuracyChangeHalfWidth95:
+        changeSd === null ? null : (t95(changes.length - 1) * changeSd) / Math.sqrt(changes.length),
       macroF1: mean(group.map((r) => r.macroF1)),
       encryptedAccuracy: mean(group.map((r) => r.encryptedAccuracy)),
     };
     return { ...figures, reading: reading(figures) };
   });
   const unique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
-  return { title, epochs: unique(runs.map((r) => r.epochs)), seeds: unique(runs.map((r) => r.seed)), settings, runs: sorted };
+  return {
+    title,
+    epochs: unique(runs.map((r) => r.epochs)),
+    seeds: unique(runs.map((r) => r.seed)),
+    settings,
+    runs: sorted,
+  };
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
@@ -148,10 +196,24 @@ export function poisoningMarkdown(report: PoisoningReport): string {
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of report.settings) {
-    const change = s.accuracyChangeVsClean === null ? '–' : `${pt(s.accuracyChangeVsClean)}${s.accuracyChangeHalfWidth95 === null ? '' : ` ± ${(s.accuracyChangeHalfWidth95 * 100).toFixed(2)}`}`;
-    out.push(`| ${s.setting} | ${(s.poisonedShare * 100).toFixed(0)} % | ${s.attack} | ${s.seeds} | ${pct(s.accuracy)}${s.accuracySd === null ? '' : ` ± ${(s.accuracySd * 100).toFixed(2)}`} | ${pct(s.lowestAccuracy)} – ${pct(s.highestAccuracy)} | ${change} | ${s.reading} | ${s.macroF1.toFixed(4)} | ${pct(s.encryptedAccuracy)} |`);
+    const change =
+      s.accuracyChangeVsClean === null
+        ? '–'
+        : `${pt(s.accuracyChangeVsClean)}${s.accuracyChangeHalfWidth95 === null ? '' : ` ± ${(s.accuracyChangeHalfWidth95 * 100).toFixed(2)}`}`;
+    out.push(
+      `| ${s.setting} | ${(s.poisonedShare * 100).toFixed(0)} % | ${s.attack} | ${s.seeds} | ${pct(s.accuracy)}${s.accuracySd === null ? '' : ` ± ${(s.accuracySd * 100).toFixed(2)}`} | ${pct(s.lowestAccuracy)} – ${pct(s.highestAccuracy)} | ${change} | ${s.reading} | ${s.macroF1.toFixed(4)} | ${pct(s.encryptedAccuracy)} |`,
+    );
   }
-  out.push('', '## Runs', '', '| run | setting | seed | epochs | test accuracy | macro-F1 | encrypted accuracy |', '|---|---|---|---|---|---|---|');
-  for (const r of report.runs) out.push(`| ${r.name} | ${r.setting} | ${r.seed} | ${r.epochs} | ${pct(r.accuracy)} | ${r.macroF1.toFixed(4)} | ${pct(r.encryptedAccuracy)} |`);
+  out.push(
+    '',
+    '## Runs',
+    '',
+    '| run | setting | seed | epochs | test accuracy | macro-F1 | encrypted accuracy |',
+    '|---|---|---|---|---|---|---|',
+  );
+  for (const r of report.runs)
+    out.push(
+      `| ${r.name} | ${r.setting} | ${r.seed} | ${r.epochs} | ${pct(r.accuracy)} | ${r.macroF1.toFixed(4)} | ${pct(r.encryptedAccuracy)} |`,
+    );
   return out.join('\n') + '\n';
 }

@@ -26,21 +26,53 @@ export function evalReportMarkdown(r: EvalReport): string {
   if (r.aesCiphertext) out.push(row('key-adapted model, AES-GCM ciphertext as image', r.aesCiphertext));
   out.push('');
   if (r.encrypted) {
-    out.push(`Encrypted vs plain: predictions agree on ${pct(r.encrypted.agreementWithPlain)} of images; largest logit difference ${r.encrypted.maxAbsLogitDiff.toExponential(2)}; adaptation to the key ${r.encrypted.adaptMs.toFixed(1)} ms (${r.encrypted.keySource}).`);
+    out.push(
+      `Encrypted vs plain: predictions agree on ${pct(r.encrypted.agreementWithPlain)} of images; largest logit difference ${r.encrypted.maxAbsLogitDiff.toExponential(2)}; adaptation to the key ${r.encrypted.adaptMs.toFixed(1)} ms (${r.encrypted.keySource}).`,
+    );
     out.push('');
   }
-  out.push(`Latency (${r.backend}, this machine's CPU, shared): plain ${r.plain.msPerImage.toFixed(1)} ms/image in batches${r.encrypted ? `, encrypted ${r.encrypted.msPerImage.toFixed(1)} ms/image in batches` : ''}; ${r.plain.msSingleImage.toFixed(1)} ms for a single image.`, '');
+  out.push(
+    `Latency (${r.backend}, this machine's CPU, shared): plain ${r.plain.msPerImage.toFixed(1)} ms/image in batches${r.encrypted ? `, encrypted ${r.encrypted.msPerImage.toFixed(1)} ms/image in batches` : ''}; ${r.plain.msSingleImage.toFixed(1)} ms for a single image.`,
+    '',
+  );
   if (r.attacks?.length) {
-    out.push('## Test-time integrity attacks on encrypted inputs', '', '| attack | share of values | accuracy | macro-F1 | agreement with clean encrypted |', '|---|---|---|---|---|');
-    for (const a of r.attacks) out.push(`| ${a.attack} (${Object.entries(a.params).map(([k, v]) => `${k}=${v}`).join(', ')}) | ${pct(a.fraction)} | ${pct(a.accuracy)} | ${a.macroF1.toFixed(4)} | ${pct(a.agreementWithClean)} |`);
+    out.push(
+      '## Test-time integrity attacks on encrypted inputs',
+      '',
+      '| attack | share of values | accuracy | macro-F1 | agreement with clean encrypted |',
+      '|---|---|---|---|---|',
+    );
+    for (const a of r.attacks)
+      out.push(
+        `| ${a.attack} (${Object.entries(a.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(
+            ', ',
+          )}) | ${pct(a.fraction)} | ${pct(a.accuracy)} | ${a.macroF1.toFixed(4)} | ${pct(a.agreementWithClean)} |`,
+      );
     out.push('');
   }
   out.push('## Per class (plain)', '', '| class | precision | recall | F1 | AUC | n |', '|---|---|---|---|---|---|');
-  for (const c of r.plain.perClass) out.push(`| ${c.className} | ${c.precision.toFixed(4)} | ${c.recall.toFixed(4)} | ${c.f1.toFixed(4)} | ${c.auc.toFixed(4)} | ${c.support} |`);
-  out.push('', 'Confusion matrix (plain; rows true, columns predicted):', '', '| true \\ predicted | ' + r.classes.join(' | ') + ' |', '|---|' + r.classes.map(() => '---').join('|') + '|');
+  for (const c of r.plain.perClass)
+    out.push(
+      `| ${c.className} | ${c.precision.toFixed(4)} | ${c.recall.toFixed(4)} | ${c.f1.toFixed(4)} | ${c.auc.toFixed(4)} | ${c.support} |`,
+    );
+  out.push(
+    '',
+    'Confusion matrix (plain; rows true, columns predicted):',
+    '',
+    '| true \\ predicted | ' + r.classes.join(' | ') + ' |',
+    '|---|' + r.classes.map(() => '---').join('|') + '|',
+  );
   r.plain.confusion.forEach((rowv, i) => out.push(`| ${r.classes[i]} | ${rowv.join(' | ')} |`));
   if (r.encrypted) {
-    out.push('', 'Confusion matrix (encrypted):', '', '| true \\ predicted | ' + r.classes.join(' | ') + ' |', '|---|' + r.classes.map(() => '---').join('|') + '|');
+    out.push(
+      '',
+      'Confusion matrix (encrypted):',
+      '',
+      '| true \\ predicted | ' + r.classes.join(' | ') + ' |',
+      '|---|' + r.classes.map(() => '---').join('|') + '|',
+    );
     r.encrypted.confusion.forEach((rowv, i) => out.push(`| ${r.classes[i]} | ${rowv.join(' | ')} |`));
   }
   return out.join('\n') + '\n';

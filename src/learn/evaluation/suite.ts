@@ -42,7 +42,13 @@ export interface EvalReport {
   backend: string;
   chance: number;
   plain: ClassificationReport & { msPerImage: number; msSingleImage: number; roc: { fpr: number[]; tpr: number[] }[] };
-  encrypted?: ClassificationReport & { msPerImage: number; agreementWithPlain: number; maxAbsLogitDiff: number; adaptMs: number; keySource: string };
+  encrypted?: ClassificationReport & {
+    msPerImage: number;
+    agreementWithPlain: number;
+    maxAbsLogitDiff: number;
+    adaptMs: number;
+    keySource: string;
+  };
   unadaptedOnEncrypted?: ClassificationReport;
   attacks?: AttackRow[];
   aesCiphertext?: ClassificationReport & { note: string };
@@ -67,19 +73,42 @@ async function aesAsImage(pixels: Uint8Array, key: CryptoKey): Promise<Uint8Arra
 
 export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: EvalContext): Promise<EvalReport> {
   const log = ctx.log ?? (() => {});
-  if (set.classes.join() !== model.classes.join()) throw new Error(`data classes (${set.classes.join(', ')}) differ from the model's (${model.classes.join(', ')})`);
+  if (set.classes.join() !== model.classes.join())
+    throw new Error(`data classes (${set.classes.join(', ')}) differ from the model's (${model.classes.join(', ')})`);
   const labels = Array.from(set.labels);
   const batch = ctx.batch ?? 32;
   const plainRes = await predictSet(model, set, undefined, { batch });
   const plain = classificationReport(labels, plainRes.probabilities, set.classes);
   // one image at a time, as the page runs it (after the batches above warmed up)
-  const single = await predictSet(model, set, Array.from({ length: Math.min(16, labels.length) }, (_, i) => i), { batch: 1 });
+  const single = await predictSet(
+    model,
+    set,
+    Array.from({ length: Math.min(16, labels.length) }, (_, i) => i),
+    { batch: 1 },
+  );
   const report: EvalReport = {
-    model: ctx.modelName, architecture: model.config.architecture, data: ctx.dataLabel, n: labels.length, classes: set.classes,
-    backend: tf.getBackend(), chance: 1 / set.classes.length,
-    plain: { ...plain, msPerImage: plainRes.msPerImage, msSingleImage: single.msPerImage, roc: set.classes.map((_, c) => rocCurve(plainRes.probabilities.map((p) => p[c]), labels.map((l) => l === c))) },
+    model: ctx.modelName,
+    architecture: model.config.architecture,
+    data: ctx.dataLabel,
+    n: labels.length,
+    classes: set.classes,
+    backend: tf.getBackend(),
+    chance: 1 / set.classes.length,
+    plain: {
+      ...plain,
+      msPerImage: plainRes.msPerImage,
+      msSingleImage: single.msPerImage,
+      roc: set.classes.map((_, c) =>
+        rocCurve(
+          plainRes.probabilities.map((p) => p[c]),
+          labels.map((l) => l === c),
+        ),
+      ),
+    },
   };
-  log(`plain: accuracy ${(plain.accuracy * 100).toFixed(2)} %, macro-F1 ${plain.macroF1.toFixed(4)}, ${plainRes.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${single.msPerImage.toFixed(1)} ms one at a time`);
+  log(
+    `plain: accuracy ${(plain.accuracy * 100).toFixed(2)} %, macro-F1 ${plain.macroF1.toFixed(4)}, ${plainRes.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${single.msPerImage.toFixed(1)} ms one at a time`,
+  );
   if (!ctx.plan) return report;
   const plan = ctx.plan;
   const encrypt = (px: Uint8Array) => gather(plan, px);
@@ -89,8 +118,17 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
   try {
     const encRes = await predictSet(adapted, set, undefined, { batch, transform: encrypt });
     const cmp = compareLogits(plainRes, encRes);
-    report.encrypted = { ...classificationReport(labels, encRes.probabilities, set.classes), msPerImage: encRes.msPerImage, agreementWithPlain: cmp.agreement, maxAbsLogitDiff: cmp.maxAbsLogitDiff, adaptMs, keySource: ctx.keySource ?? 'key file' };
-    log(`encrypted: accuracy ${(report.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(cmp.agreement * 100).toFixed(2)} %, max |logit diff| ${cmp.maxAbsLogitDiff.toExponential(2)}, adaptation ${adaptMs.toFixed(1)} ms`);
+    report.encrypted = {
+      ...classificationReport(labels, encRes.probabilities, set.classes),
+      msPerImage: encRes.msPerImage,
+      agreementWithPlain: cmp.agreement,
+      maxAbsLogitDiff: cmp.maxAbsLogitDiff,
+      adaptMs,
+      keySource: ctx.keySource ?? 'key file',
+    };
+    log(
+      `encrypted: accuracy ${(report.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(cmp.agreement * 100).toFixed(2)} %, max |logit diff| ${cmp.maxAbsLogitDiff.toExponential(2)}, adaptation ${adaptMs.toFixed(1)} ms`,
+    );
     if (ctx.modes?.unadapted) {
       const res = await predictSet(model, set, undefined, { batch, transform: encrypt });
       report.unadaptedOnEncrypted = classificationReport(labels, res.probabilities, set.classes);
@@ -105,12 +143,23 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
           const transform = (px: Uint8Array, i: number) => {
             const image = { width: set.size, height: set.size, data: encrypt(px) };
             const seed = 1000 + i;
-            return (attack === 'bit-flip' ? bitFlipAttack(image, { bit: 7, fraction, seed }) : gaussianNoiseAttack(image, { mu: 0, sigma: 20, fraction, seed })).data;
+            return (
+              attack === 'bit-flip'
+                ? bitFlipAttack(image, { bit: 7, fraction, seed })
+                : gaussianNoiseAttack(image, { mu: 0, sigma: 20, fraction, seed })
+            ).data;
           };
           const res = await predictSet(adapted, set, undefined, { batch, transform });
           const r = classificationReport(labels, res.probabilities, set.classes);
           const agree = res.probabilities.filter((p, i) => argmax(p) === cleanPred[i]).length / labels.length;
-          report.attacks.push({ attack, fraction, params, accuracy: r.accuracy, macroF1: r.macroF1, agreementWithClean: agree });
+          report.attacks.push({
+            attack,
+            fraction,
+            params,
+            accuracy: r.accuracy,
+            macroF1: r.macroF1,
+            agreementWithClean: agree,
+          });
           log(`${attack} on ${fraction * 100} % of encrypted values: accuracy ${(r.accuracy * 100).toFixed(2)} %`);
         }
       }
@@ -119,10 +168,16 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
       const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt']);
       const per = set.size * set.size * 3;
       const pixels = new Uint8Array(set.pixels.length);
-      for (let i = 0; i < labels.length; i++) pixels.set(await aesAsImage(set.pixels.subarray(i * per, (i + 1) * per), key), i * per);
+      for (let i = 0; i < labels.length; i++)
+        pixels.set(await aesAsImage(set.pixels.subarray(i * per, (i + 1) * per), key), i * per);
       const res = await predictSet(adapted, { ...set, pixels }, undefined, { batch });
-      report.aesCiphertext = { ...classificationReport(labels, res.probabilities, set.classes), note: 'AES-256-GCM ciphertext of each 200x200 RGB input, fresh key and nonce, first S*S*3 bytes shown as an image, fed to the key-adapted model' };
-      log(`AES-GCM ciphertext as image: accuracy ${(report.aesCiphertext.accuracy * 100).toFixed(2)} % (chance ${(100 / set.classes.length).toFixed(1)} %)`);
+      report.aesCiphertext = {
+        ...classificationReport(labels, res.probabilities, set.classes),
+        note: 'AES-256-GCM ciphertext of each 200x200 RGB input, fresh key and nonce, first S*S*3 bytes shown as an image, fed to the key-adapted model',
+      };
+      log(
+        `AES-GCM ciphertext as image: accuracy ${(report.aesCiphertext.accuracy * 100).toFixed(2)} % (chance ${(100 / set.classes.length).toFixed(1)} %)`,
+      );
     }
   } finally {
     adapted.dispose();

@@ -12,7 +12,12 @@ export interface CardSummary {
   files: { weightsBytes: number; dtype: string };
   data: { dataset: string; trainImages: number; validationImages: number; testImages: number; caveat?: string };
   training: {
-    epochs: number; bestEpoch: number; bestValAccuracy: number; seconds: number; secondsPerEpoch: number; distillation: { teacher: string } | null;
+    epochs: number;
+    bestEpoch: number;
+    bestValAccuracy: number;
+    seconds: number;
+    secondsPerEpoch: number;
+    distillation: { teacher: string } | null;
     viewEnsemble?: { chosen?: string | null; single: { accuracy: number }; ensemble: { accuracy: number } } | null;
   };
 }
@@ -40,17 +45,39 @@ export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { card, report: r } of rows) {
-    out.push(`| ${card.name} | ${r?.n ?? card.data.testImages} | ${pct(r?.plain.accuracy)} | ${pct(r?.encrypted?.accuracy)} | ${pct(r?.encrypted?.agreementWithPlain)} | ${r?.encrypted ? r.encrypted.maxAbsLogitDiff.toExponential(1) : '–'} | ${pct(r?.unadaptedOnEncrypted?.accuracy)} | ${pct(r?.aesCiphertext?.accuracy)} | ${r ? r.plain.macroF1.toFixed(4) : '–'} | ${r ? r.plain.macroAuc.toFixed(4) : '–'} |`);
+    out.push(
+      `| ${card.name} | ${r?.n ?? card.data.testImages} | ${pct(r?.plain.accuracy)} | ${pct(r?.encrypted?.accuracy)} | ${pct(r?.encrypted?.agreementWithPlain)} | ${r?.encrypted ? r.encrypted.maxAbsLogitDiff.toExponential(1) : '–'} | ${pct(r?.unadaptedOnEncrypted?.accuracy)} | ${pct(r?.aesCiphertext?.accuracy)} | ${r ? r.plain.macroF1.toFixed(4) : '–'} | ${r ? r.plain.macroAuc.toFixed(4) : '–'} |`,
+    );
   }
-  out.push('', '## Test-time integrity attacks on encrypted inputs (accuracy of the adapted model)', '', '| model | bit-flip 10 % | bit-flip 20 % | Gaussian 10 % | Gaussian 20 % |', '|---|---|---|---|---|');
+  out.push(
+    '',
+    '## Test-time integrity attacks on encrypted inputs (accuracy of the adapted model)',
+    '',
+    '| model | bit-flip 10 % | bit-flip 20 % | Gaussian 10 % | Gaussian 20 % |',
+    '|---|---|---|---|---|',
+  );
   for (const { card, report: r } of rows) {
-    const a = (kind: string, f: number) => pct(r?.attacks?.find((x) => x.attack === kind && x.fraction === f)?.accuracy);
-    out.push(`| ${card.name} | ${a('bit-flip', 0.1)} | ${a('bit-flip', 0.2)} | ${a('gaussian', 0.1)} | ${a('gaussian', 0.2)} |`);
+    const a = (kind: string, f: number) =>
+      pct(r?.attacks?.find((x) => x.attack === kind && x.fraction === f)?.accuracy);
+    out.push(
+      `| ${card.name} | ${a('bit-flip', 0.1)} | ${a('bit-flip', 0.2)} | ${a('gaussian', 0.1)} | ${a('gaussian', 0.2)} |`,
+    );
   }
-  out.push('', 'Bit-flip: bit 7 (the leading bit) XORed on the given share of the encrypted image\'s 8-bit values; Gaussian: N(0, 20) added to that share.', '');
-  out.push('## Models', '', '| model | parameters | weights (float16) | train / val images | epochs (best) | best val acc. | training time | latency batch / single | distilled from |', '|---|---|---|---|---|---|---|---|---|');
+  out.push(
+    '',
+    "Bit-flip: bit 7 (the leading bit) XORed on the given share of the encrypted image's 8-bit values; Gaussian: N(0, 20) added to that share.",
+    '',
+  );
+  out.push(
+    '## Models',
+    '',
+    '| model | parameters | weights (float16) | train / val images | epochs (best) | best val acc. | training time | latency batch / single | distilled from |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
   for (const { card, report: r } of rows) {
-    out.push(`| ${card.name} | ${card.parameters.toLocaleString('en')} | ${(card.files.weightsBytes / 1024).toFixed(0)} KiB | ${card.data.trainImages} / ${card.data.validationImages} | ${card.training.epochs} (${card.training.bestEpoch}) | ${pct(shippedValAccuracy(card))} | ${(card.training.seconds / 60).toFixed(1)} min | ${r ? `${r.plain.msPerImage.toFixed(1)} / ${r.plain.msSingleImage?.toFixed(1) ?? '–'} ms` : '–'} | ${card.training.distillation?.teacher ?? '–'} |`);
+    out.push(
+      `| ${card.name} | ${card.parameters.toLocaleString('en')} | ${(card.files.weightsBytes / 1024).toFixed(0)} KiB | ${card.data.trainImages} / ${card.data.validationImages} | ${card.training.epochs} (${card.training.bestEpoch}) | ${pct(shippedValAccuracy(card))} | ${(card.training.seconds / 60).toFixed(1)} min | ${r ? `${r.plain.msPerImage.toFixed(1)} / ${r.plain.msSingleImage?.toFixed(1) ?? '–'} ms` : '–'} | ${card.training.distillation?.teacher ?? '–'} |`,
+    );
   }
   const caveats = [...new Set(rows.map((r) => r.card.data.caveat).filter(Boolean))];
   if (caveats.length) out.push('', ...caveats.map((c) => `Caveat (lung-histopathology): ${c}`));

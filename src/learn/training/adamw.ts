@@ -18,7 +18,10 @@ export class AdamW {
   readonly m: Record<string, tf.Variable> = {};
   readonly v: Record<string, tf.Variable> = {};
   step = 0;
-  constructor(private readonly params: Record<string, tf.Variable>, private readonly opts: AdamWOptions) {
+  constructor(
+    private readonly params: Record<string, tf.Variable>,
+    private readonly opts: AdamWOptions,
+  ) {
     // tidy: a variable shares its initial tensor's data, and that tensor must not stay behind
     for (const [name, p] of Object.entries(params)) {
       this.m[name] = tf.tidy(() => tf.variable(tf.zerosLike(p), false));

@@ -10,7 +10,14 @@ import type { ModelRandom } from '../../lib/models/init';
 export type AugmentationKind = 'mri' | 'histology' | 'none';
 
 /** Writes the augmented image (values 0..255 as float) into out[offset ...]. */
-export function augmentInto(src: Uint8Array, size: number, kind: AugmentationKind, rng: ModelRandom, out: Float32Array, offset: number): void {
+export function augmentInto(
+  src: Uint8Array,
+  size: number,
+  kind: AugmentationKind,
+  rng: ModelRandom,
+  out: Float32Array,
+  offset: number,
+): void {
   const n = size * size * 3;
   if (kind === 'none') {
     for (let i = 0; i < n; i++) out[offset + i] = src[i];
@@ -22,7 +29,7 @@ export function augmentInto(src: Uint8Array, size: number, kind: AugmentationKin
   let dx = 0;
   let dy = 0;
   const scale = [1, 1, 1];
-  let shift = 0;
+  let shift: number;
   if (kind === 'mri') {
     const maxShift = Math.round(size * 0.06);
     dx = rng.int(2 * maxShift + 1) - maxShift;

@@ -6,22 +6,38 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ModelRandom, truncNormal } from '../../lib/models/init';
 import { patchEmbed } from '../../lib/models/ops';
-import { blockCutMix, buildFeatureBank, embedOne, geometricVariant, mixedTargets, randomAffineVariant } from './blockFeatures';
+import {
+  blockCutMix,
+  buildFeatureBank,
+  embedOne,
+  geometricVariant,
+  mixedTargets,
+  randomAffineVariant,
+} from './blockFeatures';
 
 describe('block features', () => {
   it('a*W(x_variant) + s*rowSum + c equals the embedding of the intensity-augmented variant', async () => {
-    const S = 50, B = 25, D = 8;
+    const S = 50,
+      B = 25,
+      D = 8;
     const rng = new ModelRandom(3);
     const img = Uint8Array.from({ length: S * S * 3 }, () => 40 + rng.int(160));
     const w = truncNormal(rng, [B * B * 3, D], 0.05);
     const b = truncNormal(rng, [D], 0.1);
     const bank = await buildFeatureBank(img, [0], S, B, 0.5, w, b, 'mri', 4, () => {});
     for (const v of [0, 1, 2, 3]) {
-      const a = 1.1, beta = 5;
+      const a = 1.1,
+        beta = 5;
       const out = new Float32Array(bank.tokens * D);
       embedOne(bank, 0, v, a, beta, out, 0);
       const augmented = Float32Array.from(geometricVariant(img, S, 'mri', v), (p) => a * p + beta);
-      const ref = patchEmbed(tf.tensor4d(augmented, [1, S, S, 3]), B, tf.tensor2d(w.data, w.shape as [number, number]), tf.tensor1d(b.data), 0.5).dataSync();
+      const ref = patchEmbed(
+        tf.tensor4d(augmented, [1, S, S, 3]),
+        B,
+        tf.tensor2d(w.data, w.shape as [number, number]),
+        tf.tensor1d(b.data),
+        0.5,
+      ).dataSync();
       ref.forEach((r, i) => expect(out[i]).toBeCloseTo(r, 3));
     }
   });
@@ -53,7 +69,11 @@ describe('random affine variants (--variants N > 4)', () => {
 
   it('histology: mirrored borders keep every pixel filled; stain gains stay within 0.9–1.1 per channel', () => {
     const flat = new Uint8Array(S * S * 3);
-    for (let i = 0; i < flat.length; i += 3) { flat[i] = 200; flat[i + 1] = 100; flat[i + 2] = 150; }
+    for (let i = 0; i < flat.length; i += 3) {
+      flat[i] = 200;
+      flat[i + 1] = 100;
+      flat[i + 2] = 150;
+    }
     for (let seed = 0; seed < 20; seed++) {
       const out = randomAffineVariant(flat, S, 'histology', new ModelRandom(seed));
       for (let c = 0; c < 3; c++) {
@@ -66,7 +86,8 @@ describe('random affine variants (--variants N > 4)', () => {
   });
 
   it('a bank with 6 variants holds the embedding of each variant', async () => {
-    const B = 25, D = 4;
+    const B = 25,
+      D = 4;
     const w = truncNormal(rng, [B * B * 3, D], 0.05);
     const b = truncNormal(rng, [D], 0.1);
     const bank = await buildFeatureBank(img, [0], S, B, 0.5, w, b, 'histology', 6, () => {});
@@ -74,14 +95,23 @@ describe('random affine variants (--variants N > 4)', () => {
     const out = new Float32Array(bank.tokens * D);
     embedOne(bank, 0, 5, 1, 0, out, 0);
     const variant = Float32Array.from(geometricVariant(img, S, 'histology', 5, 0));
-    const ref = patchEmbed(tf.tensor4d(variant, [1, S, S, 3]), B, tf.tensor2d(w.data, w.shape as [number, number]), tf.tensor1d(b.data), 0.5).dataSync();
+    const ref = patchEmbed(
+      tf.tensor4d(variant, [1, S, S, 3]),
+      B,
+      tf.tensor2d(w.data, w.shape as [number, number]),
+      tf.tensor1d(b.data),
+      0.5,
+    ).dataSync();
     ref.forEach((r, i) => expect(out[i]).toBeCloseTo(r, 3));
   });
 });
 
 describe('block CutMix', () => {
   it('pastes whole cells from a partner row and mixes the labels by cell share', () => {
-    const n = 6, side = 4, D = 3, T = side * side;
+    const n = 6,
+      side = 4,
+      D = 3,
+      T = side * side;
     const tokens = Float32Array.from({ length: n * T * D }, (_, i) => Math.floor(i / (T * D))); // row k holds value k
     const mix = blockCutMix(tokens, n, side, D, new ModelRandom(4), 1);
     const targets = mixedTargets([0, 1, 2, 0, 1, 2], mix, 3, 0.1);

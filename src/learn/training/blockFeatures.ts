@@ -22,14 +22,30 @@ export const VARIANTS = 4;
  * variant drawn from (image id, v), so a bank with more variants gives the trunk
  * more distinct views of each image without any per-epoch embedding cost.
  */
-export function geometricVariant(src: Uint8Array, size: number, kind: AugmentationKind, v: number, imageId = 0): Uint8Array {
+export function geometricVariant(
+  src: Uint8Array,
+  size: number,
+  kind: AugmentationKind,
+  v: number,
+  imageId = 0,
+): Uint8Array {
   if (v === 0 || kind === 'none') return src;
   if (v >= VARIANTS) return randomAffineVariant(src, size, kind, new ModelRandom(imageId * 65537 + v * 7919 + 13));
   const out = new Uint8Array(src.length);
   const last = size - 1;
   // MRI: mirror and small shifts (anatomy keeps its orientation); histology: any rotation/flip
-  const mri = [[false, 0, 0, 0], [true, 0, 0, 0], [false, 10, 6, 0], [true, -8, 10, 0]] as const;
-  const histo = [[false, 0, 0, 0], [false, 0, 0, 1], [true, 0, 0, 2], [true, 0, 0, 3]] as const;
+  const mri = [
+    [false, 0, 0, 0],
+    [true, 0, 0, 0],
+    [false, 10, 6, 0],
+    [true, -8, 10, 0],
+  ] as const;
+  const histo = [
+    [false, 0, 0, 0],
+    [false, 0, 0, 1],
+    [true, 0, 0, 2],
+    [true, 0, 0, 3],
+  ] as const;
   const [flip, dx, dy, rot] = (kind === 'mri' ? mri : histo)[v];
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -59,7 +75,12 @@ export function geometricVariant(src: Uint8Array, size: number, kind: Augmentati
  * dihedral orientations, shift within ±25 px with mirrored borders (tissue has no
  * orientation or position) and a per-channel stain gain of 0.9–1.1.
  */
-export function randomAffineVariant(src: Uint8Array, size: number, kind: AugmentationKind, rng: ModelRandom): Uint8Array {
+export function randomAffineVariant(
+  src: Uint8Array,
+  size: number,
+  kind: AugmentationKind,
+  rng: ModelRandom,
+): Uint8Array {
   const mri = kind === 'mri';
   const mirror = rng.next() < 0.5;
   const angle = mri ? ((rng.next() - 0.5) * 20 * Math.PI) / 180 : (rng.int(4) * Math.PI) / 2;
@@ -125,7 +146,18 @@ export interface FeatureBank {
   bias: Float32Array;
 }
 
-export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: number, patch: number, centre: number, w: HostTensor, b: HostTensor, kind: AugmentationKind, variants: number, log: (s: string) => void): Promise<FeatureBank> {
+export async function buildFeatureBank(
+  pixels: Uint8Array,
+  ids: number[],
+  size: number,
+  patch: number,
+  centre: number,
+  w: HostTensor,
+  b: HostTensor,
+  kind: AugmentationKind,
+  variants: number,
+  log: (s: string) => void,
+): Promise<FeatureBank> {
   const [P, D] = w.shape;
   const T = (size / patch) ** 2;
   const per = size * size * 3;
@@ -147,7 +179,8 @@ export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: 
     const data = (await out.data()) as Float32Array;
     out.dispose();
     part.forEach(([k, v], j) => features.set(data.subarray(j * T * D, (j + 1) * T * D), (k * variants + v) * T * D));
-    if ((start / chunk) % 100 === 99) log(`block features: ${start + part.length}/${jobs.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if ((start / chunk) % 100 === 99)
+      log(`block features: ${start + part.length}/${jobs.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   W.dispose();
   const rowSum = new Float32Array(D);
@@ -156,7 +189,15 @@ export async function buildFeatureBank(pixels: Uint8Array, ids: number[], size: 
 }
 
 /** Writes the embedded tokens of bank row `row`, variant v, intensity a*pixel + beta, at out[offset ...]. */
-export function embedOne(bank: FeatureBank, row: number, v: number, a: number, beta: number, out: Float32Array, offset: number): void {
+export function embedOne(
+  bank: FeatureBank,
+  row: number,
+  v: number,
+  a: number,
+  beta: number,
+  out: Float32Array,
+  offset: number,
+): void {
   const { tokens: T, width: D, variants } = bank;
   const s = 0.5 * a + beta / 255 - 0.5;
   const src = bank.features.subarray((row * variants + v) * T * D, (row * variants + v + 1) * T * D);
@@ -166,7 +207,12 @@ export function embedOne(bank: FeatureBank, row: number, v: number, a: number, b
 }
 
 /** Embedded tokens [n, T, D] for bank rows `rows` (index into the ids the bank was built from). */
-export function embeddedBatch(bank: FeatureBank, rows: number[], rng: ModelRandom | undefined, kind: AugmentationKind): Float32Array {
+export function embeddedBatch(
+  bank: FeatureBank,
+  rows: number[],
+  rng: ModelRandom | undefined,
+  kind: AugmentationKind,
+): Float32Array {
   const { tokens: T, width: D, variants } = bank;
   const out = new Float32Array(rows.length * T * D);
   rows.forEach((row, k) => {
@@ -197,7 +243,14 @@ export interface CutMix {
  * so this is exactly CutMix on the images with a block-aligned box. The label
  * becomes the cell-share mixture (see mixedTargets).
  */
-export function blockCutMix(tokens: Float32Array, n: number, side: number, width: number, rng: ModelRandom, probability: number): CutMix {
+export function blockCutMix(
+  tokens: Float32Array,
+  n: number,
+  side: number,
+  width: number,
+  rng: ModelRandom,
+  probability: number,
+): CutMix {
   const T = side * side;
   const partner = new Int32Array(n).fill(-1);
   const share = new Float32Array(n);

@@ -19,7 +19,10 @@ const IMAGE_EXT = /\.(jpe?g|png|dcm)$/i;
 export async function listImages(dir: string): Promise<{ classes: string[]; files: string[]; labels: number[] }> {
   if (!existsSync(dir)) throw new Error(`no such dataset folder: ${dir}`);
   const entries = await readdir(dir, { withFileTypes: true });
-  const classes = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const classes = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   if (classes.length < 2) throw new Error(`${dir} needs one sub-folder per class (found ${classes.length})`);
   const files: string[] = [];
   const labels: number[] = [];
@@ -34,10 +37,18 @@ export async function listImages(dir: string): Promise<{ classes: string[]; file
 }
 
 /** Loads (or builds, then caches) the decoded 200 x 200 images of one split folder. */
-export async function loadImageSet(dir: string, size = 200, cacheDir = '.cache/datasets', log: (s: string) => void = () => {}): Promise<ImageSet> {
+export async function loadImageSet(
+  dir: string,
+  size = 200,
+  cacheDir = '.cache/datasets',
+  log: (s: string) => void = () => {},
+): Promise<ImageSet> {
   const abs = resolve(dir);
   const { classes, files, labels } = await listImages(abs);
-  const id = createHash('sha256').update(`${abs}|${size}|${files.join('\n')}`).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(`${abs}|${size}|${files.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   const stem = join(cacheDir, `${basename(resolve(abs, '..'))}-${basename(abs)}-${size}-${id}`);
   const bytes = files.length * size * size * 3;
   if (existsSync(stem + '.bin')) {
@@ -49,7 +60,8 @@ export async function loadImageSet(dir: string, size = 200, cacheDir = '.cache/d
   for (let i = 0; i < files.length; i++) {
     const decoded = await decodeImageFile(new Uint8Array(await readFile(join(abs, files[i]))), files[i]);
     pixels.set(toModelInput(decoded.image, size).data, i * size * size * 3);
-    if ((i + 1) % 500 === 0 || i + 1 === files.length) log(`decoded ${i + 1}/${files.length} images of ${dir} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    if ((i + 1) % 500 === 0 || i + 1 === files.length)
+      log(`decoded ${i + 1}/${files.length} images of ${dir} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await mkdir(cacheDir, { recursive: true });
   await writeFile(stem + '.bin', pixels);
@@ -57,7 +69,11 @@ export async function loadImageSet(dir: string, size = 200, cacheDir = '.cache/d
 }
 
 /** Seeded stratified split: a fraction of each class goes to validation. */
-export function stratifiedSplit(labels: Uint8Array, fraction: number, shuffle: (a: number[]) => void): { train: number[]; val: number[] } {
+export function stratifiedSplit(
+  labels: Uint8Array,
+  fraction: number,
+  shuffle: (a: number[]) => void,
+): { train: number[]; val: number[] } {
   const byClass = new Map<number, number[]>();
   labels.forEach((l, i) => byClass.set(l, [...(byClass.get(l) ?? []), i]));
   const train: number[] = [];

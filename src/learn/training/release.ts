@@ -46,11 +46,15 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
   const plainRes = await predictSet(shipped, r.test);
   const plain = classificationReport(labels, plainRes.probabilities, r.test.classes);
   const f32Acc = classificationReport(labels, f32Res.probabilities, r.test.classes).accuracy;
-  log(`${r.name}: test accuracy ${(plain.accuracy * 100).toFixed(2)} % (float16 shipped), ${(f32Acc * 100).toFixed(2)} % (float32); macro-F1 ${plain.macroF1.toFixed(4)}`);
+  log(
+    `${r.name}: test accuracy ${(plain.accuracy * 100).toFixed(2)} % (float16 shipped), ${(f32Acc * 100).toFixed(2)} % (float32); macro-F1 ${plain.macroF1.toFixed(4)}`,
+  );
   const plan = await planForKey(await generateKey());
   const keyed = await evaluateWithKey(shipped, r.test, plan, plainRes);
   shipped.dispose();
-  log(`${r.name}: encrypted test accuracy ${(keyed.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(keyed.agreement * 100).toFixed(2)} %, max |logit diff| ${keyed.maxAbsLogitDiff.toExponential(2)}, adaptation ${keyed.adaptMs.toFixed(1)} ms`);
+  log(
+    `${r.name}: encrypted test accuracy ${(keyed.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(keyed.agreement * 100).toFixed(2)} %, max |logit diff| ${keyed.maxAbsLogitDiff.toExponential(2)}, adaptation ${keyed.adaptMs.toFixed(1)} ms`,
+  );
   const params = Object.values(r.best).reduce((s, t) => s + t.data.length, 0);
   const epochs = r.state.history.length;
   const variants = r.options.variants ?? VARIANTS;
@@ -59,7 +63,12 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
     architecture: r.config.architecture,
     config: r.config,
     parameters: params,
-    files: { manifest: MANIFEST_FILE, weights: manifest.weightsFile, weightsBytes: bytes.length, dtype: manifest.dtype },
+    files: {
+      manifest: MANIFEST_FILE,
+      weights: manifest.weightsFile,
+      weightsBytes: bytes.length,
+      dtype: manifest.dtype,
+    },
     data: {
       dataset: r.dataset.name,
       classes: r.config.classes,
@@ -82,9 +91,26 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       augmentation: r.options.augmentation,
       method: methodLine(r, variants),
       viewEnsemble: r.viewSelection ?? null,
-      distillation: r.teacher ? { teacher: r.teacher, weight: r.options.distillWeight, kind: r.options.distillTemperature ? `class probabilities of the teacher (temperature ${r.options.distillTemperature}) on the same augmented batch` : 'hard labels of the teacher on the same augmented batch' } : null,
+      distillation: r.teacher
+        ? {
+            teacher: r.teacher,
+            weight: r.options.distillWeight,
+            kind: r.options.distillTemperature
+              ? `class probabilities of the teacher (temperature ${r.options.distillTemperature}) on the same augmented batch`
+              : 'hard labels of the teacher on the same augmented batch',
+          }
+        : null,
       seed: r.options.seed,
-      poisoning: r.options.poison ? { kind: r.options.poison.kind, shareOfTrainingImages: r.options.poison.fraction, attack: r.options.poison.kind === 'bit-flip' ? 'bit 7 XOR on 10 % of the encrypted values' : 'N(0, 20) on 10 % of the encrypted values' } : null,
+      poisoning: r.options.poison
+        ? {
+            kind: r.options.poison.kind,
+            shareOfTrainingImages: r.options.poison.fraction,
+            attack:
+              r.options.poison.kind === 'bit-flip'
+                ? 'bit 7 XOR on 10 % of the encrypted values'
+                : 'N(0, 20) on 10 % of the encrypted values',
+          }
+        : null,
       seconds: Math.round(r.state.trainSeconds),
       secondsPerEpoch: Math.round(r.state.trainSeconds / Math.max(1, epochs)),
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work; tfjs ${tf.version.tfjs} backend ${tf.getBackend()}`,
@@ -93,7 +119,13 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
     test: {
       plain,
       float32Accuracy: f32Acc,
-      encrypted: { ...keyed.encrypted, key: 'a fresh random key, discarded', agreementWithPlain: keyed.agreement, maxAbsLogitDiff: keyed.maxAbsLogitDiff, adaptMs: keyed.adaptMs },
+      encrypted: {
+        ...keyed.encrypted,
+        key: 'a fresh random key, discarded',
+        agreementWithPlain: keyed.agreement,
+        maxAbsLogitDiff: keyed.maxAbsLogitDiff,
+        adaptMs: keyed.adaptMs,
+      },
       msPerImage: { plain: plainRes.msPerImage, encrypted: keyed.msPerImageEncrypted, backend: tf.getBackend() },
     },
     createdAt: new Date().toISOString(),
@@ -112,12 +144,14 @@ function methodLine(r: ReleaseInput, variants: number): string {
   const randomAffine = variants > VARIANTS; // variants past the fixed ones are random affine (blockFeatures.ts)
   const clauses = [
     `patch embedding set by PCA whitening of training blocks (${c.embedDim ?? c.width} components${c.exactEmbedding ? ', exact integer form' : ''}) and kept fixed`,
-    c.embedDim && `per-token stem to width ${c.width}${o.stemFrom ? `, initialised from the stem of ${o.stemFrom.label}` : ''}`,
+    c.embedDim &&
+      `per-token stem to width ${c.width}${o.stemFrom ? `, initialised from the stem of ${o.stemFrom.label}` : ''}`,
     startedFrom(r),
     `the rest trained on precomputed block features of ${variants} geometric variants per image ` +
       `(MRI: mirror, shifts${randomAffine ? ', small rotations and scalings' : ''}; histology: rotations, flips${randomAffine ? ', shifts, stain gains' : ''}) ` +
       'with exact brightness/contrast augmentation on the features',
-    o.weightAverage && `validated and released: the moving average of the weights (decay ${o.weightAverage} per step, ramped up as (1 + step) / (10 + step))`,
+    o.weightAverage &&
+      `validated and released: the moving average of the weights (decay ${o.weightAverage} per step, ramped up as (1 + step) / (10 + step))`,
     r.viewSelection?.chosen && `test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)`,
   ];
   return clauses.filter(Boolean).join('; ');
@@ -139,14 +173,20 @@ function modelCardMarkdown(c: any): string {
   const lines = [
     `# ${c.name} — model card`,
     '',
-    `${c.architecture === 'vit' ? 'Vision Transformer' : 'Masked-CNN'} over 25 x 25 BPE blocks (CipherScan, DESIGN.md §4), trained by this project's own code (` + '`npm run cli -- train`' + `) on plain images; adapted to any key by a weight transform.`,
+    `${c.architecture === 'vit' ? 'Vision Transformer' : 'Masked-CNN'} over 25 x 25 BPE blocks (CipherScan, DESIGN.md §4), trained by this project's own code (` +
+      '`npm run cli -- train`' +
+      `) on plain images; adapted to any key by a weight transform.`,
     '',
     `* Parameters: ${c.parameters.toLocaleString('en')}; weights file ${c.files.weights} ${c.files.weightsBytes.toLocaleString('en')} bytes (${c.files.dtype}).`,
     `* Data: ${c.data.dataset}, classes ${c.data.classes.join(', ')}. Train ${c.data.trainImages}, validation ${c.data.validationImages} (${c.data.validation}), test ${c.data.testImages} (${c.data.test}, used only for the figures below).`,
     ...(c.data.caveat ? [`* Caveat: ${c.data.caveat}`] : []),
     `* Training: ${c.training.epochs} epochs (best validation epoch ${c.training.bestEpoch}, ${pct(c.training.bestValAccuracy)}), batch ${c.training.batch}, ${c.training.optimizer}, label smoothing ${c.training.labelSmoothing}${c.training.cutMix ? `, block CutMix p = ${c.training.cutMix}` : ''}, augmentation ${c.training.augmentation}${c.training.distillation ? `, distilled from ${c.training.distillation.teacher} (weight ${c.training.distillation.weight})` : ''}, seed ${c.training.seed}.`,
     `* Method: ${c.training.method}.`,
-    ...(c.training.viewEnsemble ? [`* Test-time views "${c.training.viewEnsemble.candidate}" on validation: ${pct(c.training.viewEnsemble.ensemble.accuracy)} vs one view ${pct(c.training.viewEnsemble.single.accuracy)}; ${c.training.viewEnsemble.chosen ? 'kept (each prediction averages the views; every view adapts to the key)' : 'not kept'}.`] : []),
+    ...(c.training.viewEnsemble
+      ? [
+          `* Test-time views "${c.training.viewEnsemble.candidate}" on validation: ${pct(c.training.viewEnsemble.ensemble.accuracy)} vs one view ${pct(c.training.viewEnsemble.single.accuracy)}; ${c.training.viewEnsemble.chosen ? 'kept (each prediction averages the views; every view adapts to the key)' : 'not kept'}.`,
+        ]
+      : []),
     `* Training time on this machine: ${(c.training.seconds / 60).toFixed(1)} min (${c.training.secondsPerEpoch} s/epoch); ${c.training.machine}.`,
     '',
     '## Test split',
@@ -160,7 +200,10 @@ function modelCardMarkdown(c: any): string {
     '',
     '| class | precision | recall | F1 | AUC | n |',
     '|---|---|---|---|---|---|',
-    ...c.test.plain.perClass.map((p: { className: string; precision: number; recall: number; f1: number; auc: number; support: number }) => `| ${p.className} | ${p.precision.toFixed(4)} | ${p.recall.toFixed(4)} | ${p.f1.toFixed(4)} | ${p.auc.toFixed(4)} | ${p.support} |`),
+    ...c.test.plain.perClass.map(
+      (p: { className: string; precision: number; recall: number; f1: number; auc: number; support: number }) =>
+        `| ${p.className} | ${p.precision.toFixed(4)} | ${p.recall.toFixed(4)} | ${p.f1.toFixed(4)} | ${p.auc.toFixed(4)} | ${p.support} |`,
+    ),
     '',
     'Confusion matrix (rows true, columns predicted, order as above):',
     '',

@@ -46,9 +46,22 @@ describe('train', () => {
   let dir: string;
   const set = syntheticSet(128);
   const options = (checkpointDir: string, resume = false): TrainOptions => ({
-    run: 'test', architecture: 'cnn', epochs: 4, batch: 16, seed: 3, lr: 3e-3, weightDecay: 0.01, warmupEpochs: 0.5,
-    labelSmoothing: 0.1, valFraction: 0.25, augmentation: 'mri', checkpointDir, resume, distillWeight: 0,
-    variants: 6, jointViewSelection: true,
+    run: 'test',
+    architecture: 'cnn',
+    epochs: 4,
+    batch: 16,
+    seed: 3,
+    lr: 3e-3,
+    weightDecay: 0.01,
+    warmupEpochs: 0.5,
+    labelSmoothing: 0.1,
+    valFraction: 0.25,
+    augmentation: 'mri',
+    checkpointDir,
+    resume,
+    distillWeight: 0,
+    variants: 6,
+    jointViewSelection: true,
     configOverrides: { imageSize: S, width: 16, depth: 1, embedDim: 16, stemMlpDim: 0, exactEmbedding: true },
   });
   beforeAll(async () => {
@@ -90,7 +103,9 @@ describe('train', () => {
     // a resume leaves no tensors behind (the optimizer state read from the checkpoint included)
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     expect(extended.state.history).toHaveLength(6);
-    expect(extended.state.scheduleExtensions).toEqual([{ afterEpoch: 4, fromEpochs: 4, toEpochs: 6, lr: expect.any(Number) }]);
+    expect(extended.state.scheduleExtensions).toEqual([
+      { afterEpoch: 4, fromEpochs: 4, toEpochs: 6, lr: expect.any(Number) },
+    ]);
     expect(extended.state.scheduleExtensions![0].lr).toBeGreaterThan(0);
     expect(extended.state.history[4].lr).toBeGreaterThan(extended.state.history[3].lr);
     expect(extended.state.bestValAccuracy).toBeGreaterThanOrEqual(first.state.bestValAccuracy);
@@ -99,7 +114,10 @@ describe('train', () => {
   it('poisons the chosen share of training images in the encrypted domain, reproducibly for one seed and plan', async () => {
     const plan = await planForKey(await generateKey(), { imageSize: S, blockSize: 25 });
     const lines: string[] = [];
-    const poisoned = (name: string) => train(set, { ...options(join(dir, name)), epochs: 1, poison: { kind: 'bit-flip', fraction: 0.5, plan } }, (l) => lines.push(l));
+    const poisoned = (name: string) =>
+      train(set, { ...options(join(dir, name)), epochs: 1, poison: { kind: 'bit-flip', fraction: 0.5, plan } }, (l) =>
+        lines.push(l),
+      );
     const clean = await train(set, { ...options(join(dir, 'clean1')), epochs: 1 }, () => {});
     const first = await poisoned('p1');
     expect(lines).toContain('poisoned 48 of 96 training images (bit-flip in the encrypted domain)');
@@ -121,10 +139,14 @@ describe('train', () => {
     if (averaged.state.bestEpoch === 4) expect(Array.from(averaged.best['head.w'].data)).toEqual(Array.from(average));
     // the same seed without the average trains the same raw weights: the average only changes what is scored and kept
     await train(set, options(join(dir, 'avg-ref')), quiet);
-    expect(Array.from(raw)).toEqual(Array.from((await loadCheckpoint(join(dir, 'avg-ref')))!.parts.weights['head.w'].data));
+    expect(Array.from(raw)).toEqual(
+      Array.from((await loadCheckpoint(join(dir, 'avg-ref')))!.parts.weights['head.w'].data),
+    );
     // resumed with more epochs, the average carries on from the saved one (it is not restarted at the raw weights)
     const logs: string[] = [];
-    const more = await train(set, { ...options(join(dir, 'avg'), true), epochs: 5, weightAverage: 0.9 }, (l) => logs.push(l));
+    const more = await train(set, { ...options(join(dir, 'avg'), true), epochs: 5, weightAverage: 0.9 }, (l) =>
+      logs.push(l),
+    );
     expect(more.state.history).toHaveLength(5);
     expect(logs.some((l) => /holds no weight average/.test(l))).toBe(false);
   }, 120_000);
@@ -134,9 +156,24 @@ describe('train', () => {
     const cnn = await train(set, { ...options(join(dir, 'teacher')), jointViewSelection: false }, quiet);
     const teacher = createModel(cnn.config, cnn.best);
     const student = (name: string, distillTemperature: number): TrainOptions => ({
-      ...options(join(dir, name)), architecture: 'vit', jointViewSelection: false, distillWeight: 0.5, distillTemperature,
+      ...options(join(dir, name)),
+      architecture: 'vit',
+      jointViewSelection: false,
+      distillWeight: 0.5,
+      distillTemperature,
       // the same seed, split and embedding width as the teacher: the block features are shared
-      configOverrides: { imageSize: S, width: 16, depth: 2, heads: 2, mlpDim: 16, tokenMlpDim: 0, embedDim: 16, stemMlpDim: 0, exactEmbedding: true, relativeBias: true },
+      configOverrides: {
+        imageSize: S,
+        width: 16,
+        depth: 2,
+        heads: 2,
+        mlpDim: 16,
+        tokenMlpDim: 0,
+        embedDim: 16,
+        stemMlpDim: 0,
+        exactEmbedding: true,
+        relativeBias: true,
+      },
     });
     const hard = await train(set, student('hard', 0), quiet, teacher);
     const soft = await train(set, student('soft', 2), quiet, teacher);
@@ -155,15 +192,28 @@ describe('train', () => {
     // a hybrid ViT starts from the CNN's stem (lr 0 keeps every weight where it started)
     const stemFrom = { weights: cnn.best, label: 'the test CNN' };
     const hybrid = await train(set, { ...student('hybrid', 0), epochs: 1, lr: 0, distillWeight: 0, stemFrom }, quiet);
-    for (const name of ['stem.in.ln.g', 'stem.proj.w', 'stem.proj.b']) expect(Array.from(hybrid.best[name].data)).toEqual(Array.from(cnn.best[name].data));
+    for (const name of ['stem.in.ln.g', 'stem.proj.w', 'stem.proj.b'])
+      expect(Array.from(hybrid.best[name].data)).toEqual(Array.from(cnn.best[name].data));
     const fresh = await train(set, { ...student('fresh', 0), epochs: 1, lr: 0, distillWeight: 0 }, quiet);
     expect(Array.from(fresh.best['stem.proj.w'].data)).not.toEqual(Array.from(cnn.best['stem.proj.w'].data));
     // another seed draws another split, hence another patch embedding: the CNN's stem would see other features
-    await expect(train(set, { ...student('other', 0), seed: 4, stemFrom }, quiet)).rejects.toThrow(/another patch embedding/);
+    await expect(train(set, { ...student('other', 0), seed: 4, stemFrom }, quiet)).rejects.toThrow(
+      /another patch embedding/,
+    );
 
     // a deeper ViT grown from a trained one starts as it: same logits (lr 0 keeps the start)
-    const deeper = (name: string, depth: number): TrainOptions => ({ ...student(name, 0), epochs: 1, lr: 0, distillWeight: 0, configOverrides: { ...student(name, 0).configOverrides, depth } });
-    const grown = await train(set, { ...deeper('grown', 3), growFrom: { weights: hard.best, label: 'the test ViT' } }, quiet);
+    const deeper = (name: string, depth: number): TrainOptions => ({
+      ...student(name, 0),
+      epochs: 1,
+      lr: 0,
+      distillWeight: 0,
+      configOverrides: { ...student(name, 0).configOverrides, depth },
+    });
+    const grown = await train(
+      set,
+      { ...deeper('grown', 3), growFrom: { weights: hard.best, label: 'the test ViT' } },
+      quiet,
+    );
     const images = tf.tensor4d(set.pixels.subarray(0, 8 * S * S * 3), [8, S, S, 3], 'float32');
     const [source, fromGrown] = [createModel(hard.config, hard.best), createModel(grown.config, grown.best)];
     expect(Array.from(fromGrown.logits(images).dataSync())).toEqual(Array.from(source.logits(images).dataSync()));
@@ -172,6 +222,16 @@ describe('train', () => {
     tf.dispose(images);
     source.dispose();
     fromGrown.dispose();
-    await expect(train(set, { ...deeper('wider', 3), configOverrides: { ...deeper('wider', 3).configOverrides, width: 24 }, growFrom: { weights: hard.best, label: 'x' } }, quiet)).rejects.toThrow(/use the same width/);
+    await expect(
+      train(
+        set,
+        {
+          ...deeper('wider', 3),
+          configOverrides: { ...deeper('wider', 3).configOverrides, width: 24 },
+          growFrom: { weights: hard.best, label: 'x' },
+        },
+        quiet,
+      ),
+    ).rejects.toThrow(/use the same width/);
   }, 120_000);
 });

@@ -27,7 +27,14 @@ import { viewImage, viewNames, type ViewEnsemble } from '../../lib/models/views'
 import { AdamW } from './adamw';
 import { WeightAverage } from './weightAverage';
 import type { AugmentationKind } from './augment';
-import { blockCutMix, buildFeatureBank, embeddedBatch, mixedTargets, VARIANTS, type FeatureBank } from './blockFeatures';
+import {
+  blockCutMix,
+  buildFeatureBank,
+  embeddedBatch,
+  mixedTargets,
+  VARIANTS,
+  type FeatureBank,
+} from './blockFeatures';
 import { centringBias, whitenedPatchEmbedding } from './whitenInit';
 import { loadCheckpoint, saveCheckpoint, type TrainState, type ValScore } from './checkpoint';
 import { stratifiedSplit } from './dataset';
@@ -120,7 +127,8 @@ export interface TrainResult {
 
 function toHost(vars: Record<string, tf.Tensor>): HostWeights {
   const out: HostWeights = {};
-  for (const [name, t] of Object.entries(vars)) out[name] = { shape: t.shape.slice(), data: t.dataSync() as Float32Array };
+  for (const [name, t] of Object.entries(vars))
+    out[name] = { shape: t.shape.slice(), data: t.dataSync() as Float32Array };
   return out;
 }
 
@@ -135,7 +143,8 @@ function sameEmbedding(teacher: DiagnosisModel, frozen: HostWeights): boolean {
 function sameWeights(tw: HostWeights[string] | undefined, sw: HostWeights[string]): boolean {
   if (!tw || tw.data.length !== sw.data.length) return false;
   // float16 storage: exact integers stay exact, float weights agree to ~1e-3
-  for (let i = 0; i < sw.data.length; i++) if (Math.abs(tw.data[i] - sw.data[i]) > 1e-3 * Math.max(1, Math.abs(sw.data[i]))) return false;
+  for (let i = 0; i < sw.data.length; i++)
+    if (Math.abs(tw.data[i] - sw.data[i]) > 1e-3 * Math.max(1, Math.abs(sw.data[i]))) return false;
   return true;
 }
 
@@ -144,12 +153,24 @@ function sameWeights(tw: HostWeights[string] | undefined, sw: HostWeights[string
  * the same fixed patch embedding, and only where the shapes agree (`what` names
  * the source in errors, `sameFlags` the options to match).
  */
-function copyWeights(source: HostWeights, frozen: HostWeights, start: HostWeights, names: string[], what: string, sameFlags: string): void {
-  if (!sameWeights(source['patch.w'], frozen['patch.w'])) throw new Error(`${what} was trained on another patch embedding (seed, split or width differ): its weights would see other features`);
+function copyWeights(
+  source: HostWeights,
+  frozen: HostWeights,
+  start: HostWeights,
+  names: string[],
+  what: string,
+  sameFlags: string,
+): void {
+  if (!sameWeights(source['patch.w'], frozen['patch.w']))
+    throw new Error(
+      `${what} was trained on another patch embedding (seed, split or width differ): its weights would see other features`,
+    );
   for (const name of names) {
     const from = source[name];
     if (!from || from.shape.join() !== start[name].shape.join()) {
-      throw new Error(`${what} has ${name} [${from?.shape.join(', ') ?? 'missing'}], this model [${start[name].shape.join(', ')}]: use the same ${sameFlags}`);
+      throw new Error(
+        `${what} has ${name} [${from?.shape.join(', ') ?? 'missing'}], this model [${start[name].shape.join(', ')}]: use the same ${sameFlags}`,
+      );
     }
     start[name] = { shape: from.shape.slice(), data: Float32Array.from(from.data) };
   }
@@ -174,9 +195,18 @@ function copyGrown(source: HostWeights, frozen: HostWeights, start: HostWeights)
   const sourceBlocks = new Set(Object.keys(source).map(blockOf));
   const isNew = (name: string) => blockOf(name) !== undefined && !sourceBlocks.has(blockOf(name));
   const names = Object.keys(start).filter((n) => !n.startsWith('patch.'));
-  copyWeights(source, frozen, start, names.filter((n) => !isNew(n)), 'the model to grow from', 'width, heads, MLP, embed and stem-mlp');
+  copyWeights(
+    source,
+    frozen,
+    start,
+    names.filter((n) => !isNew(n)),
+    'the model to grow from',
+    'width, heads, MLP, embed and stem-mlp',
+  );
   const added = names.filter(isNew);
-  for (const name of added) if (RESIDUAL_OUTPUTS.some((r) => name === `${blockOf(name)}.${r}`)) start[name] = { shape: start[name].shape.slice(), data: new Float32Array(start[name].data.length) };
+  for (const name of added)
+    if (RESIDUAL_OUTPUTS.some((r) => name === `${blockOf(name)}.${r}`))
+      start[name] = { shape: start[name].shape.slice(), data: new Float32Array(start[name].data.length) };
   return new Set(added.map(blockOf)).size;
 }
 
@@ -187,7 +217,12 @@ function fmt(seconds: number): string {
   return `${h ? h + 'h' : ''}${String(m).padStart(h ? 2 : 1, '0')}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export async function train(input: ImageSet, opts: TrainOptions, log: (line: string) => void, teacher?: DiagnosisModel): Promise<TrainResult> {
+export async function train(
+  input: ImageSet,
+  opts: TrainOptions,
+  log: (line: string) => void,
+  teacher?: DiagnosisModel,
+): Promise<TrainResult> {
   let set = input;
   const base = opts.architecture === 'vit' ? defaultVitConfig(set.classes) : defaultCnnConfig(set.classes);
   const config = { ...base, ...(opts.configOverrides ?? {}), classes: set.classes } as ModelConfig;
@@ -207,8 +242,15 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     const per = set.size * set.size * 3;
     const pixels = set.pixels.slice();
     for (const id of chosen) {
-      const encrypted = encryptImage(plan, { width: set.size, height: set.size, data: pixels.slice(id * per, (id + 1) * per) });
-      const attacked = kind === 'bit-flip' ? bitFlipAttack(encrypted, { bit: 7, fraction: 0.1, seed: id }) : gaussianNoiseAttack(encrypted, { mu: 0, sigma: 20, fraction: 0.1, seed: id });
+      const encrypted = encryptImage(plan, {
+        width: set.size,
+        height: set.size,
+        data: pixels.slice(id * per, (id + 1) * per),
+      });
+      const attacked =
+        kind === 'bit-flip'
+          ? bitFlipAttack(encrypted, { bit: 7, fraction: 0.1, seed: id })
+          : gaussianNoiseAttack(encrypted, { mu: 0, sigma: 20, fraction: 0.1, seed: id });
       pixels.set(decryptImage(plan, attacked).data, id * per);
     }
     set = { ...set, pixels };
@@ -221,7 +263,16 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   if (!checkpoint) {
     const t0 = Date.now();
     const E = embedWidth(config);
-    const { w, b, mean } = whitenedPatchEmbedding(set.pixels, trainIdx, set.size, config.patchSize, centre, E, opts.seed, Math.max(8192, 4 * E * 8));
+    const { w, b, mean } = whitenedPatchEmbedding(
+      set.pixels,
+      trainIdx,
+      set.size,
+      config.patchSize,
+      centre,
+      E,
+      opts.seed,
+      Math.max(8192, 4 * E * 8),
+    );
     if (config.exactEmbedding) {
       const exact = toExactEmbedding(w);
       start['patch.w'] = exact.w;
@@ -231,17 +282,22 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       start['patch.w'] = w;
       start['patch.b'] = b;
     }
-    log(`patch embedding: PCA whitening (${E} components) of training blocks (${((Date.now() - t0) / 1000).toFixed(0)} s)${config.exactEmbedding ? ', exact integer form' : ''}, fixed from here on`);
+    log(
+      `patch embedding: PCA whitening (${E} components) of training blocks (${((Date.now() - t0) / 1000).toFixed(0)} s)${config.exactEmbedding ? ', exact integer form' : ''}, fixed from here on`,
+    );
   }
   const FROZEN = new Set(['patch.w', 'patch.b', 'patch.scale']);
   const frozen: HostWeights = { 'patch.w': start['patch.w'], 'patch.b': start['patch.b'] };
   if (start['patch.scale']) frozen['patch.scale'] = start['patch.scale'];
   if (opts.growFrom && opts.stemFrom) throw new Error('grow from a model or start its stem from one, not both');
-  if (opts.growFrom && config.architecture !== 'vit') throw new Error('only a ViT can be grown from another (--grow-from)');
+  if (opts.growFrom && config.architecture !== 'vit')
+    throw new Error('only a ViT can be grown from another (--grow-from)');
   let addedBlocks: number | undefined;
   if (opts.growFrom && !checkpoint) {
     addedBlocks = copyGrown(opts.growFrom.weights, frozen, start);
-    log(`grown from ${opts.growFrom.label}: every weight copied, ${addedBlocks} new block${addedBlocks === 1 ? '' : 's'} starting as identities`);
+    log(
+      `grown from ${opts.growFrom.label}: every weight copied, ${addedBlocks} new block${addedBlocks === 1 ? '' : 's'} starting as identities`,
+    );
   }
   if (opts.stemFrom && !checkpoint) {
     copyStem(opts.stemFrom.weights, frozen, start);
@@ -250,12 +306,26 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   const embedding = effectiveEmbedding(frozen['patch.w'], frozen['patch.scale']);
   const vars: Record<string, tf.Variable> = {};
   // tidy: a variable shares its initial tensor's data, and that tensor must not stay behind
-  for (const [name, t] of Object.entries(start)) if (!FROZEN.has(name)) vars[name] = tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`));
+  for (const [name, t] of Object.entries(start))
+    if (!FROZEN.has(name))
+      vars[name] = tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape), true, `${opts.run}/${name}`));
   const withFrozen = (host: HostWeights): HostWeights => ({ ...host, ...frozen });
-  const optimizer = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: opts.weightDecay, clipNorm: 1 });
-  const average = opts.weightAverage ? new WeightAverage(vars, opts.weightAverage, checkpoint?.parts.average) : undefined;
-  if (average && checkpoint && !checkpoint.parts.average) log(`${opts.run}: the checkpoint holds no weight average; it starts from the resumed weights`);
-  if (!average && checkpoint?.parts.average) log(`${opts.run}: the checkpoint keeps a weight average but this resume does not ask for one (--weight-average): the raw weights are validated from here on`);
+  const optimizer = new AdamW(vars, {
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weightDecay: opts.weightDecay,
+    clipNorm: 1,
+  });
+  const average = opts.weightAverage
+    ? new WeightAverage(vars, opts.weightAverage, checkpoint?.parts.average)
+    : undefined;
+  if (average && checkpoint && !checkpoint.parts.average)
+    log(`${opts.run}: the checkpoint holds no weight average; it starts from the resumed weights`);
+  if (!average && checkpoint?.parts.average)
+    log(
+      `${opts.run}: the checkpoint keeps a weight average but this resume does not ask for one (--weight-average): the raw weights are validated from here on`,
+    );
   // what validation scores and the release ships: the average where one is kept
   const evaluated = average?.averaged ?? vars;
   const disposeTraining = () => {
@@ -264,8 +334,20 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
   };
   let best: HostWeights = checkpoint?.parts.best ?? withFrozen(toHost(evaluated));
   const state: TrainState = checkpoint?.state ?? {
-    run: opts.run, completedEpochs: 0, optimizerStep: 0, bestEpoch: 0, bestValAccuracy: -1, history: [], trainSeconds: 0,
-    options: { ...opts, checkpointDir: undefined, poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined, stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined, growFrom: opts.growFrom ? { label: opts.growFrom.label, addedBlocks } : undefined },
+    run: opts.run,
+    completedEpochs: 0,
+    optimizerStep: 0,
+    bestEpoch: 0,
+    bestValAccuracy: -1,
+    history: [],
+    trainSeconds: 0,
+    options: {
+      ...opts,
+      checkpointDir: undefined,
+      poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined,
+      stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined,
+      growFrom: opts.growFrom ? { label: opts.growFrom.label, addedBlocks } : undefined,
+    },
   };
   if (checkpoint) {
     for (const name of Object.keys(vars)) {
@@ -278,23 +360,36 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       });
     }
     optimizer.step = state.optimizerStep;
-    log(`resuming ${opts.run} after epoch ${state.completedEpochs}/${opts.epochs} (best val ${(state.bestValAccuracy * 100).toFixed(2)} % at epoch ${state.bestEpoch})`);
+    log(
+      `resuming ${opts.run} after epoch ${state.completedEpochs}/${opts.epochs} (best val ${(state.bestValAccuracy * 100).toFixed(2)} % at epoch ${state.bestEpoch})`,
+    );
   }
-  log(`${opts.run}: ${config.architecture} ${JSON.stringify({ ...config, classes: undefined })}; ${trainIdx.length} train / ${valIdx.length} validation images; batch ${opts.batch}; ${opts.epochs} epochs${teacher ? '; distilling from teacher' : ''}`);
+  log(
+    `${opts.run}: ${config.architecture} ${JSON.stringify({ ...config, classes: undefined })}; ${trainIdx.length} train / ${valIdx.length} validation images; batch ${opts.batch}; ${opts.epochs} epochs${teacher ? '; distilling from teacher' : ''}`,
+  );
 
   const K = set.classes.length;
   const stepsPerEpoch = Math.floor(trainIdx.length / opts.batch);
   const totalSteps = stepsPerEpoch * opts.epochs;
   const warmup = Math.max(1, Math.round(stepsPerEpoch * opts.warmupEpochs));
-  const lrAt = (step: number) => (step < warmup ? (opts.lr * (step + 1)) / warmup : 0.5 * opts.lr * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
+  const lrAt = (step: number) =>
+    step < warmup
+      ? (opts.lr * (step + 1)) / warmup
+      : 0.5 * opts.lr * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup)));
   const planned = state.options.epochs;
   if (checkpoint && typeof planned === 'number' && planned !== opts.epochs && opts.epochs > state.completedEpochs) {
     const lr = lrAt(state.optimizerStep);
-    state.scheduleExtensions = [...(state.scheduleExtensions ?? []), { afterEpoch: state.completedEpochs, fromEpochs: planned, toEpochs: opts.epochs, lr }];
+    state.scheduleExtensions = [
+      ...(state.scheduleExtensions ?? []),
+      { afterEpoch: state.completedEpochs, fromEpochs: planned, toEpochs: opts.epochs, lr },
+    ];
     state.options = { ...state.options, epochs: opts.epochs };
-    log(`${opts.run}: schedule ${opts.epochs > planned ? 'extended' : 'shortened'} from ${planned} to ${opts.epochs} epochs; the cosine now runs over ${opts.epochs}, so the learning rate is ${lr.toExponential(2)} at epoch ${state.completedEpochs + 1}`);
+    log(
+      `${opts.run}: schedule ${opts.epochs > planned ? 'extended' : 'shortened'} from ${planned} to ${opts.epochs} epochs; the cosine now runs over ${opts.epochs}, so the learning rate is ${lr.toExponential(2)} at epoch ${state.completedEpochs + 1}`,
+    );
   }
-  const trunk = (w: Weights, x: tf.Tensor3D) => (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
+  const trunk = (w: Weights, x: tf.Tensor3D) =>
+    (config.architecture === 'vit' ? vitTrunk(config, w, x) : cnnTrunk(config, w, x)).logits;
   const varList = Object.values(vars);
   const nameOf = new Map(Object.entries(vars).map(([n, v]) => [v.name, n]));
   const variants = opts.augmentation === 'none' ? 1 : Math.max(1, opts.variants ?? VARIANTS);
@@ -304,31 +399,63 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     return finish(config, best, state, set, trainIdx, valIdx, opts, log);
   }
   const tb = Date.now();
-  const bank = await buildFeatureBank(set.pixels, trainIdx, set.size, config.patchSize, centre, embedding, frozen['patch.b'], opts.augmentation, variants, log);
+  const bank = await buildFeatureBank(
+    set.pixels,
+    trainIdx,
+    set.size,
+    config.patchSize,
+    centre,
+    embedding,
+    frozen['patch.b'],
+    opts.augmentation,
+    variants,
+    log,
+  );
   // validation banks: the images, then (joint view selection) each further view of them
   const jointViews = opts.jointViewSelection ? candidateViews(opts.augmentation) : undefined;
   const valBanks = [];
   for (const view of viewNames(jointViews)) {
     const pixels = view === 'identity' ? set.pixels : viewedPixels(set.pixels, valIdx, set.size, view);
     const ids = view === 'identity' ? valIdx : valIdx.map((_, k) => k);
-    valBanks.push(await buildFeatureBank(pixels, ids, set.size, config.patchSize, centre, embedding, frozen['patch.b'], 'none', 1, log));
+    valBanks.push(
+      await buildFeatureBank(
+        pixels,
+        ids,
+        set.size,
+        config.patchSize,
+        centre,
+        embedding,
+        frozen['patch.b'],
+        'none',
+        1,
+        log,
+      ),
+    );
   }
   const valLabels = valIdx.map((i) => set.labels[i]);
-  log(`block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} x ${valBanks.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`);
+  log(
+    `block features of ${trainIdx.length} x ${variants} training and ${valIdx.length} x ${valBanks.length} validation images in ${((Date.now() - tb) / 1000).toFixed(0)} s`,
+  );
   const T = bank.tokens;
   const D = bank.width;
   const validationLogits = (valBank: FeatureBank): number[][] => {
     const out: number[][] = [];
     for (let v0 = 0; v0 < valIdx.length; v0 += 64) {
       const rows = Array.from({ length: Math.min(64, valIdx.length - v0) }, (_, k) => v0 + k);
-      const l = tf.tidy(() => trunk(evaluated, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D])));
+      const l = tf.tidy(() =>
+        trunk(evaluated, tf.tensor3d(embeddedBatch(valBank, rows, undefined, 'none'), [rows.length, T, D])),
+      );
       out.push(...(l.arraySync() as number[][]));
       l.dispose();
     }
     return out;
   };
-  if (teacher && embedWidth(teacher.config) !== D) throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
-  if (teacher && !sameEmbedding(teacher, frozen)) throw new Error('the teacher was trained on another patch embedding (seed, split or width differ): its logits on these block features would be meaningless');
+  if (teacher && embedWidth(teacher.config) !== D)
+    throw new Error('the teacher must use the same patch-embedding width as the student (shared block features)');
+  if (teacher && !sameEmbedding(teacher, frozen))
+    throw new Error(
+      'the teacher was trained on another patch embedding (seed, split or width differ): its logits on these block features would be meaningless',
+    );
 
   for (let epoch = state.completedEpochs + 1; epoch <= opts.epochs; epoch++) {
     const t0 = Date.now();
@@ -353,10 +480,19 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
         if (!teacherLogits) return t;
         const temperature = opts.distillTemperature ?? 0;
         // no mixing of the teacher's targets: the teacher saw the mixed image itself
-        const fromTeacher = temperature > 0
-          ? tf.softmax(tf.div(teacherLogits, temperature))
-          // the teacher's hard labels, smoothed the same way as the true ones
-          : tf.tensor2d(mixedTargets((teacherLogits.arraySync() as number[][]).map(argmax), NO_MIX(labels.length), K, opts.labelSmoothing), [labels.length, K]);
+        const fromTeacher =
+          temperature > 0
+            ? tf.softmax(tf.div(teacherLogits, temperature))
+            : // the teacher's hard labels, smoothed the same way as the true ones
+              tf.tensor2d(
+                mixedTargets(
+                  (teacherLogits.arraySync() as number[][]).map(argmax),
+                  NO_MIX(labels.length),
+                  K,
+                  opts.labelSmoothing,
+                ),
+                [labels.length, K],
+              );
         return tf.add(tf.mul(t, 1 - opts.distillWeight), tf.mul(fromTeacher, opts.distillWeight));
       });
       teacherLogits?.dispose();
@@ -373,7 +509,9 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
       average?.update(optimizer.step);
       lossSum += value.dataSync()[0] * rows.length;
       // the dominant label of a mixed image
-      logitsOut.forEach((row, k) => { if (argmax(row) === (mix.share[k] > 0.5 ? labels[mix.partner[k]] : labels[k])) correct++; });
+      logitsOut.forEach((row, k) => {
+        if (argmax(row) === (mix.share[k] > 0.5 ? labels[mix.partner[k]] : labels[k])) correct++;
+      });
       seen += rows.length;
       tf.dispose([value, x, target, ...Object.values(grads)]);
       if ((s + 1) % 10 === 0 || s + 1 === stepsPerEpoch) {
@@ -382,7 +520,9 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
         const epochLeft = perStep * (stepsPerEpoch - s - 1);
         const totalLeft = epochLeft + perStep * stepsPerEpoch * (opts.epochs - epoch) * 1.05;
         const bar = '#'.repeat(Math.round(((s + 1) / stepsPerEpoch) * 20)).padEnd(20, '.');
-        log(`${opts.run} epoch ${epoch}/${opts.epochs} [${bar}] step ${s + 1}/${stepsPerEpoch} loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(1)}% lr ${lr.toExponential(2)} | ${(seen / elapsed).toFixed(1)} img/s | epoch ETA ${fmt(epochLeft)} | total ETA ${fmt(totalLeft)}`);
+        log(
+          `${opts.run} epoch ${epoch}/${opts.epochs} [${bar}] step ${s + 1}/${stepsPerEpoch} loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(1)}% lr ${lr.toExponential(2)} | ${(seen / elapsed).toFixed(1)} img/s | epoch ETA ${fmt(epochLeft)} | total ETA ${fmt(totalLeft)}`,
+        );
       }
     }
     // validation on un-augmented images: one view, and (jointViews) the test-time view ensemble = mean logits over the views
@@ -391,7 +531,16 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     const ensemble = jointViews ? scoreLogits(meanLogits(viewLogits), valLabels) : undefined;
     const valAccuracy = single.accuracy;
     const seconds = (Date.now() - t0) / 1000;
-    state.history.push({ epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, valAccuracy, valLoss: single.logLoss, ...(ensemble ? { valEnsemble: ensemble } : {}), seconds, lr });
+    state.history.push({
+      epoch,
+      trainLoss: lossSum / seen,
+      trainAccuracy: correct / seen,
+      valAccuracy,
+      valLoss: single.logLoss,
+      ...(ensemble ? { valEnsemble: ensemble } : {}),
+      seconds,
+      lr,
+    });
     state.completedEpochs = epoch;
     state.optimizerStep = optimizer.step;
     state.trainSeconds += seconds;
@@ -401,20 +550,43 @@ export async function train(input: ImageSet, opts: TrainOptions, log: (line: str
     if (score.accuracy >= state.bestValAccuracy) {
       state.bestValAccuracy = score.accuracy;
       state.bestEpoch = epoch;
-      if (jointViews && ensemble) state.bestViews = { candidate: jointViews, chosen: useViews ? jointViews : null, single, ensemble };
+      if (jointViews && ensemble)
+        state.bestViews = { candidate: jointViews, chosen: useViews ? jointViews : null, single, ensemble };
       best = withFrozen(toHost(evaluated));
     }
-    log(`${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${single.logLoss.toFixed(4)}${ensemble ? ` | views "${jointViews}" ${(ensemble.accuracy * 100).toFixed(2)}% loss ${ensemble.logLoss.toFixed(4)}` : ''} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}${state.bestViews?.chosen ? `, views` : ''}) | tensors ${tf.memory().numTensors}`);
-    await saveCheckpoint(opts.checkpointDir, config, state, { weights: withFrozen(toHost(vars)), m: toHost(optimizer.m), v: toHost(optimizer.v), best, ...(average ? { average: toHost(average.averaged) } : {}) });
+    log(
+      `${opts.run} epoch ${epoch}/${opts.epochs} done in ${fmt(seconds)}: train loss ${(lossSum / seen).toFixed(4)} acc ${((correct / seen) * 100).toFixed(2)}% | val acc ${(valAccuracy * 100).toFixed(2)}% loss ${single.logLoss.toFixed(4)}${ensemble ? ` | views "${jointViews}" ${(ensemble.accuracy * 100).toFixed(2)}% loss ${ensemble.logLoss.toFixed(4)}` : ''} | best ${(state.bestValAccuracy * 100).toFixed(2)}% (epoch ${state.bestEpoch}${state.bestViews?.chosen ? `, views` : ''}) | tensors ${tf.memory().numTensors}`,
+    );
+    await saveCheckpoint(opts.checkpointDir, config, state, {
+      weights: withFrozen(toHost(vars)),
+      m: toHost(optimizer.m),
+      v: toHost(optimizer.v),
+      best,
+      ...(average ? { average: toHost(average.averaged) } : {}),
+    });
   }
   disposeTraining();
   return finish(config, best, state, set, trainIdx, valIdx, opts, log);
 }
 
-async function finish(config: ModelConfig, best: HostWeights, state: TrainState, set: ImageSet, trainIdx: number[], valIdx: number[], opts: TrainOptions, log: (line: string) => void): Promise<TrainResult> {
+async function finish(
+  config: ModelConfig,
+  best: HostWeights,
+  state: TrainState,
+  set: ImageSet,
+  trainIdx: number[],
+  valIdx: number[],
+  opts: TrainOptions,
+  log: (line: string) => void,
+): Promise<TrainResult> {
   const joint = state.bestViews;
-  const viewSelection: ViewSelection | undefined = joint ? { ...joint } : await chooseViews(config, best, set, valIdx, opts.augmentation, log);
-  if (joint) log(`views chosen with the epoch (${state.bestEpoch}) on validation: "${joint.candidate}" ${(joint.ensemble.accuracy * 100).toFixed(2)} % vs one view ${(joint.single.accuracy * 100).toFixed(2)} %: ${joint.chosen ? 'kept' : 'not kept'}`);
+  const viewSelection: ViewSelection | undefined = joint
+    ? { ...joint }
+    : await chooseViews(config, best, set, valIdx, opts.augmentation, log);
+  if (joint)
+    log(
+      `views chosen with the epoch (${state.bestEpoch}) on validation: "${joint.candidate}" ${(joint.ensemble.accuracy * 100).toFixed(2)} % vs one view ${(joint.single.accuracy * 100).toFixed(2)} %: ${joint.chosen ? 'kept' : 'not kept'}`,
+    );
   const chosen = { ...config, ...(viewSelection?.chosen ? { viewEnsemble: viewSelection.chosen } : {}) } as ModelConfig;
   return { config: chosen, viewSelection, best, state, split: { train: trainIdx.length, val: valIdx.length } };
 }
@@ -425,19 +597,31 @@ async function finish(config: ModelConfig, best: HostWeights, state: TrainState,
  * left-right mirror; histology: mirrors and half turn). Kept only if it is
  * better on validation (accuracy, then log-loss): it multiplies inference cost.
  */
-async function chooseViews(config: ModelConfig, best: HostWeights, set: ImageSet, valIdx: number[], kind: AugmentationKind, log: (line: string) => void): Promise<ViewSelection | undefined> {
+async function chooseViews(
+  config: ModelConfig,
+  best: HostWeights,
+  set: ImageSet,
+  valIdx: number[],
+  kind: AugmentationKind,
+  log: (line: string) => void,
+): Promise<ViewSelection | undefined> {
   const candidate = candidateViews(kind);
   if (!candidate || valIdx.length === 0) return undefined;
   const score = async (cfg: ModelConfig) => {
     const model = createModel(cfg, best);
     const { logits } = await predictSet(model, set, valIdx);
     model.dispose();
-    return scoreLogits(logits, valIdx.map((i) => set.labels[i]));
+    return scoreLogits(
+      logits,
+      valIdx.map((i) => set.labels[i]),
+    );
   };
   const single = await score({ ...config, viewEnsemble: undefined });
   const ensemble = await score({ ...config, viewEnsemble: candidate });
   const better = ensembleIsBetter(ensemble, single);
-  log(`view ensemble "${candidate}" on validation: ${(ensemble.accuracy * 100).toFixed(2)} % (log-loss ${ensemble.logLoss.toFixed(4)}) vs one view ${(single.accuracy * 100).toFixed(2)} % (${single.logLoss.toFixed(4)}): ${better ? 'kept' : 'not kept'}`);
+  log(
+    `view ensemble "${candidate}" on validation: ${(ensemble.accuracy * 100).toFixed(2)} % (log-loss ${ensemble.logLoss.toFixed(4)}) vs one view ${(single.accuracy * 100).toFixed(2)} % (${single.logLoss.toFixed(4)}): ${better ? 'kept' : 'not kept'}`,
+  );
   return { candidate, single, ensemble, chosen: better ? candidate : null };
 }
 
@@ -448,7 +632,9 @@ function candidateViews(kind: AugmentationKind): ViewEnsemble | undefined {
 
 /** Views cost inference time: kept only when better on validation (accuracy, then log-loss). */
 function ensembleIsBetter(ensemble: ValScore, single: ValScore): boolean {
-  return ensemble.accuracy > single.accuracy || (ensemble.accuracy === single.accuracy && ensemble.logLoss < single.logLoss);
+  return (
+    ensemble.accuracy > single.accuracy || (ensemble.accuracy === single.accuracy && ensemble.logLoss < single.logLoss)
+  );
 }
 
 /** The images ids, each seen through `view`, laid end to end. */

@@ -13,7 +13,11 @@ export class WeightAverage {
   readonly averaged: Record<string, tf.Variable> = {};
 
   /** `from`: a resumed run's saved average; otherwise the average starts at the current weights. */
-  constructor(private readonly params: Record<string, tf.Variable>, readonly decay: number, from?: HostWeights) {
+  constructor(
+    private readonly params: Record<string, tf.Variable>,
+    readonly decay: number,
+    from?: HostWeights,
+  ) {
     if (!(decay > 0 && decay < 1)) throw new Error(`the weight-average decay must lie between 0 and 1 (got ${decay})`);
     for (const [name, p] of Object.entries(params)) {
       const saved = from?.[name];
@@ -30,7 +34,8 @@ export class WeightAverage {
   update(step: number): void {
     const d = Math.min(this.decay, (1 + step) / (10 + step));
     tf.tidy(() => {
-      for (const [name, p] of Object.entries(this.params)) this.averaged[name].assign(tf.add(tf.mul(this.averaged[name], d), tf.mul(p, 1 - d)));
+      for (const [name, p] of Object.entries(this.params))
+        this.averaged[name].assign(tf.add(tf.mul(this.averaged[name], d), tf.mul(p, 1 - d)));
     });
   }
 

@@ -12,7 +12,16 @@ import type { HostTensor } from '../../lib/models/init';
 import { ModelRandom } from '../../lib/models/init';
 import { blockOrderIndex } from '../../lib/models/ops';
 
-export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], size: number, patch: number, centre: number, width: number, seed: number, sampleBlocks = 4096): { w: HostTensor; b: HostTensor; mean: Float32Array } {
+export function whitenedPatchEmbedding(
+  pixels: Uint8Array,
+  imageIds: number[],
+  size: number,
+  patch: number,
+  centre: number,
+  width: number,
+  seed: number,
+  sampleBlocks = 4096,
+): { w: HostTensor; b: HostTensor; mean: Float32Array } {
   const rng = new ModelRandom(seed);
   const P = patch * patch * 3;
   const T = (size / patch) ** 2;
@@ -43,7 +52,11 @@ export function whitenedPatchEmbedding(pixels: Uint8Array, imageIds: number[], s
     const scale = tf.rsqrt(tf.add(eig, 1e-4));
     const W = tf.mul(Q, scale);
     const bias = tf.neg(tf.matMul(mean, W)).reshape([width]);
-    return { w: { shape: [P, width], data: W.dataSync() as Float32Array }, b: { shape: [width], data: bias.dataSync() as Float32Array }, mean: mean.dataSync() as Float32Array };
+    return {
+      w: { shape: [P, width], data: W.dataSync() as Float32Array },
+      b: { shape: [width], data: bias.dataSync() as Float32Array },
+      mean: mean.dataSync() as Float32Array,
+    };
   });
 }
 

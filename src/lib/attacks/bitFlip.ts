@@ -25,6 +25,7 @@ export function bitFlipAttack(image: RgbImage, { bit, fraction, seed }: BitFlipO
   checkFraction(fraction);
   const data = image.data.slice();
   const mask = 1 << bit;
-  for (const i of new SeededRandom(seed).sampleIndices(data.length, Math.round(fraction * data.length))) data[i] ^= mask;
+  for (const i of new SeededRandom(seed).sampleIndices(data.length, Math.round(fraction * data.length)))
+    data[i] ^= mask;
   return { width: image.width, height: image.height, data };
 }

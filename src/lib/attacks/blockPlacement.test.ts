@@ -12,7 +12,7 @@ function swapBlocks(img: { width: number; height: number; data: Uint8Array }, a:
   const W = img.width;
   const per = W / B;
   const out = img.data.slice();
-  const at = (k: number, r: number) => (((Math.floor(k / per) * B + r) * W) + (k % per) * B) * 3;
+  const at = (k: number, r: number) => ((Math.floor(k / per) * B + r) * W + (k % per) * B) * 3;
   for (let r = 0; r < B; r++) {
     out.set(img.data.subarray(at(a, r), at(a, r) + B * 3), at(b, r));
     out.set(img.data.subarray(at(b, r), at(b, r) + B * 3), at(a, r));
@@ -25,7 +25,14 @@ describe('placing interchangeable blocks by edge continuity', () => {
     const x = ramp(60);
     const scrambled = swapBlocks(swapBlocks(x, 4, 12, 12), 7, 18, 12); // 5x5 blocks of 12 px
     expect(scrambled.data).not.toEqual(x.data);
-    const placed = placeInterchangeableBlocks(scrambled, [[4, 12], [7, 18]], 12);
+    const placed = placeInterchangeableBlocks(
+      scrambled,
+      [
+        [4, 12],
+        [7, 18],
+      ],
+      12,
+    );
     expect(placed.data).toEqual(x.data);
   });
 

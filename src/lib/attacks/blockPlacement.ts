@@ -15,7 +15,15 @@ function blockOrigin(k: number, perSide: number, B: number): [number, number] {
 }
 
 /** Sum of |a - b| over the B pixels (3 channels) of two edges, each given by start pixel and step. */
-function edgeCost(img: Uint8Array, W: number, a: [number, number], b: [number, number], dx: number, dy: number, B: number): number {
+function edgeCost(
+  img: Uint8Array,
+  W: number,
+  a: [number, number],
+  b: [number, number],
+  dx: number,
+  dy: number,
+  B: number,
+): number {
   let cost = 0;
   for (let t = 0; t < B; t++) {
     const pa = ((a[1] + dy * t) * W + a[0] + dx * t) * 3;
@@ -29,13 +37,21 @@ function edgeCost(img: Uint8Array, W: number, a: [number, number], b: [number, n
  * Cost of putting the block now at `contentBlock` into position `k`, measured
  * against k's neighbours that are not themselves open in `open`.
  */
-function placementCost(img: Uint8Array, W: number, B: number, contentBlock: number, k: number, open: Set<number>): number {
+function placementCost(
+  img: Uint8Array,
+  W: number,
+  B: number,
+  contentBlock: number,
+  k: number,
+  open: Set<number>,
+): number {
   const perSide = W / B;
   const [cx, cy] = blockOrigin(contentBlock, perSide, B);
   const kx = k % perSide;
   const ky = Math.floor(k / perSide);
   let cost = 0;
-  const neighbour = (nx: number, ny: number) => (nx < 0 || ny < 0 || nx >= perSide || ny >= perSide ? -1 : ny * perSide + nx);
+  const neighbour = (nx: number, ny: number) =>
+    nx < 0 || ny < 0 || nx >= perSide || ny >= perSide ? -1 : ny * perSide + nx;
   const left = neighbour(kx - 1, ky);
   if (left >= 0 && !open.has(left)) cost += edgeCost(img, W, [cx, cy], [(kx - 1) * B + B - 1, ky * B], 0, 1, B);
   const right = neighbour(kx + 1, ky);
@@ -48,7 +64,11 @@ function placementCost(img: Uint8Array, W: number, B: number, contentBlock: numb
 }
 
 /** Rearranges the blocks of each group of interchangeable positions to fit their certain neighbours. */
-export function placeInterchangeableBlocks(decrypted: RgbImage, groups: readonly (readonly number[])[], blockSize: number): RgbImage {
+export function placeInterchangeableBlocks(
+  decrypted: RgbImage,
+  groups: readonly (readonly number[])[],
+  blockSize: number,
+): RgbImage {
   const W = decrypted.width;
   const B = blockSize;
   const perSide = W / B;
@@ -58,7 +78,9 @@ export function placeInterchangeableBlocks(decrypted: RgbImage, groups: readonly
     if (group.length < 2) continue;
     const open = new Set(group);
     const pairs: { cost: number; content: number; position: number }[] = [];
-    for (const content of group) for (const position of group) pairs.push({ cost: placementCost(src, W, B, content, position, open), content, position });
+    for (const content of group)
+      for (const position of group)
+        pairs.push({ cost: placementCost(src, W, B, content, position, open), content, position });
     pairs.sort((a, b) => a.cost - b.cost || a.content - b.content || a.position - b.position);
     const contentDone = new Set<number>();
     const positionDone = new Set<number>();
@@ -69,7 +91,8 @@ export function placeInterchangeableBlocks(decrypted: RgbImage, groups: readonly
       if (content === position) continue;
       const [cx, cy] = blockOrigin(content, perSide, B);
       const [px, py] = blockOrigin(position, perSide, B);
-      for (let r = 0; r < B; r++) out.set(src.subarray(((cy + r) * W + cx) * 3, ((cy + r) * W + cx + B) * 3), ((py + r) * W + px) * 3);
+      for (let r = 0; r < B; r++)
+        out.set(src.subarray(((cy + r) * W + cx) * 3, ((cy + r) * W + cx + B) * 3), ((py + r) * W + px) * 3);
     }
   }
   return { width: W, height: decrypted.height, data: out };

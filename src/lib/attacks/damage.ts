@@ -27,8 +27,18 @@ export function changedValues(a: Uint8Array, b: Uint8Array): { count: number; ab
   return { count, absError };
 }
 
-export function damageSpread(encrypted: RgbImage, attacked: RgbImage, original: RgbImage, attackedDecrypted: RgbImage): DamageSpread {
+export function damageSpread(
+  encrypted: RgbImage,
+  attacked: RgbImage,
+  original: RgbImage,
+  attackedDecrypted: RgbImage,
+): DamageSpread {
   const before = changedValues(encrypted.data, attacked.data);
   const after = changedValues(original.data, attackedDecrypted.data);
-  return { changedEncrypted: before.count, changedDecrypted: after.count, absErrorEncrypted: before.absError, absErrorDecrypted: after.absError };
+  return {
+    changedEncrypted: before.count,
+    changedDecrypted: after.count,
+    absErrorEncrypted: before.absError,
+    absErrorDecrypted: after.absError,
+  };
 }

@@ -61,7 +61,8 @@ function blocksOf(image: RgbImage, B: number): Uint8Array[] {
     const y0 = Math.floor(k / perSide) * B;
     const x0 = (k % perSide) * B;
     const block = new Uint8Array(B * B * 3);
-    for (let r = 0; r < B; r++) block.set(image.data.subarray(((y0 + r) * S + x0) * 3, ((y0 + r) * S + x0 + B) * 3), r * B * 3);
+    for (let r = 0; r < B; r++)
+      block.set(image.data.subarray(((y0 + r) * S + x0) * 3, ((y0 + r) * S + x0 + B) * 3), r * B * 3);
     blocks.push(block);
   }
   return blocks;
@@ -77,11 +78,15 @@ function checkPair(plain: RgbImage, encrypted: RgbImage, B: number): void {
   if (plain.width !== plain.height || encrypted.width !== plain.width || encrypted.height !== plain.height) {
     throw new Error('the known plain image and its encryption must be the same square size');
   }
-  if (!Number.isInteger(B) || B < 1 || plain.width % B !== 0) throw new Error(`image size ${plain.width} is not a multiple of block size ${B}`);
+  if (!Number.isInteger(B) || B < 1 || plain.width % B !== 0)
+    throw new Error(`image size ${plain.width} is not a multiple of block size ${B}`);
 }
 
 /** Plain block of each encrypted slot, plus which slots were certain. */
-function matchBlocks(plainBlocks: Uint8Array[], encBlocks: Uint8Array[]): { perm: Int32Array; certain: boolean[]; groups: number[][] } {
+function matchBlocks(
+  plainBlocks: Uint8Array[],
+  encBlocks: Uint8Array[],
+): { perm: Int32Array; certain: boolean[]; groups: number[][] } {
   const bySignature = new Map<string, number[]>();
   plainBlocks.forEach((b, k) => {
     const s = foldedSignature(b);
@@ -93,14 +98,17 @@ function matchBlocks(plainBlocks: Uint8Array[], encBlocks: Uint8Array[]): { perm
   encBlocks.forEach((b, j) => {
     const s = foldedSignature(b);
     if (!bySignature.has(s)) {
-      throw new Error('the images do not form a plain/encrypted pair for this block size (an encrypted block matches no plain block)');
+      throw new Error(
+        'the images do not form a plain/encrypted pair for this block size (an encrypted block matches no plain block)',
+      );
     }
     slotsBySignature.set(s, [...(slotsBySignature.get(s) ?? []), j]);
   });
   const groups: number[][] = [];
   for (const [s, slots] of slotsBySignature) {
     const ks = bySignature.get(s)!;
-    if (ks.length !== slots.length) throw new Error('the images do not form a plain/encrypted pair (block contents do not correspond one to one)');
+    if (ks.length !== slots.length)
+      throw new Error('the images do not form a plain/encrypted pair (block contents do not correspond one to one)');
     if (ks.length === 1) {
       perm[slots[0]] = ks[0];
       certain[slots[0]] = true;
@@ -120,7 +128,13 @@ function vectorKey(blocks: Uint8Array[], slots: number[], element: number, compl
 }
 
 /** Candidates (source element * 2 + flip) for every encrypted element, from the slots used as evidence. */
-function elementCandidates(plainBlocks: Uint8Array[], encBlocks: Uint8Array[], perm: Int32Array, evidence: number[], n: number): number[][] {
+function elementCandidates(
+  plainBlocks: Uint8Array[],
+  encBlocks: Uint8Array[],
+  perm: Int32Array,
+  evidence: number[],
+  n: number,
+): number[][] {
   const plainOfEvidence = evidence.map((j) => plainBlocks[perm[j]]);
   const index = new Map<string, number[]>();
   const all = evidence.map((_, t) => t);
@@ -152,7 +166,7 @@ function assignBijection(candidates: number[][], n: number): { src: Uint32Array;
   };
   const free = (i: number) => candidates[i].filter((c) => !used[c >> 1]);
   // Unit propagation: an element left with one free candidate takes it.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i < n; i++) {
       if (src[i] >= 0) continue;
@@ -235,7 +249,8 @@ export function knownPlaintextAttack(plain: RgbImage, encrypted: RgbImage, block
     unassigned.forEach((j, t) => (perm[j] = rest[t]));
   }
   const blockPerm = Uint32Array.from(perm);
-  if (new Set(blockPerm).size !== blockPerm.length) throw new Error('internal: recovered block permutation is not a permutation');
+  if (new Set(blockPerm).size !== blockPerm.length)
+    throw new Error('internal: recovered block permutation is not a permutation');
 
   let unique = 0;
   let unmatched = 0;
@@ -296,9 +311,15 @@ export function recoveredEncryptionMap(map: RecoveredBpeMap): GatherMap {
  * revealed; blocks the pair could not tell apart are then placed by edge
  * continuity unless `placeBlocks` is false.
  */
-export function decryptWithRecovered(map: RecoveredBpeMap, otherEncrypted: RgbImage, { placeBlocks = true } = {}): RgbImage {
+export function decryptWithRecovered(
+  map: RecoveredBpeMap,
+  otherEncrypted: RgbImage,
+  { placeBlocks = true } = {},
+): RgbImage {
   if (otherEncrypted.width !== map.imageSize || otherEncrypted.height !== map.imageSize) {
-    throw new Error(`the recovered map is for ${map.imageSize}x${map.imageSize} images; got ${otherEncrypted.width}x${otherEncrypted.height}`);
+    throw new Error(
+      `the recovered map is for ${map.imageSize}x${map.imageSize} images; got ${otherEncrypted.width}x${otherEncrypted.height}`,
+    );
   }
   const inverse = invertPlan(recoveredEncryptionMap(map));
   const decrypted = { width: map.imageSize, height: map.imageSize, data: gather(inverse, otherEncrypted.data) };

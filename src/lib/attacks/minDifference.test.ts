@@ -31,7 +31,7 @@ describe('minimum-difference attack', () => {
     const out = minDifferenceAttack(colourOnlyEncryption(x, 5), B);
     for (let by = 0; by < W; by += B) {
       for (let bx = 0; bx < W; bx += B) {
-        const first = ((by * W) + bx) * 3;
+        const first = (by * W + bx) * 3;
         const inverted = out.data[first] !== x.data[first];
         for (let y = by; y < by + B; y++) {
           for (let k = (y * W + bx) * 3; k < (y * W + bx + B) * 3; k++) {
@@ -46,14 +46,17 @@ describe('minimum-difference attack', () => {
     expect(() => minDifferenceAttack({ width: 30, height: 30, data: new Uint8Array(2700) }, 7)).toThrow(/blocks/);
   });
 
-  it.skipIf(!hasBrainMri)('real MRI under full BPE: fast (200x200 well under a second), and the scrambled pixels keep SSIM low', async () => {
-    const original = await loadBrainMri('glioma', 5);
-    const encrypted = encryptImage(await testPlan(6), original);
-    minDifferenceAttack(encrypted, 25); // warm-up (JIT)
-    const t0 = performance.now();
-    const out = minDifferenceAttack(encrypted, 25);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(800); // typically 15-60 ms; generous for a loaded CI machine
-    expect(ssimRgb(original, out)).toBeLessThan(0.4);
-  });
+  it.skipIf(!hasBrainMri)(
+    'real MRI under full BPE: fast (200x200 well under a second), and the scrambled pixels keep SSIM low',
+    async () => {
+      const original = await loadBrainMri('glioma', 5);
+      const encrypted = encryptImage(await testPlan(6), original);
+      minDifferenceAttack(encrypted, 25); // warm-up (JIT)
+      const t0 = performance.now();
+      const out = minDifferenceAttack(encrypted, 25);
+      const ms = performance.now() - t0;
+      expect(ms).toBeLessThan(800); // typically 15-60 ms; generous for a loaded CI machine
+      expect(ssimRgb(original, out)).toBeLessThan(0.4);
+    },
+  );
 });

@@ -15,8 +15,8 @@ import type { RgbImage } from '../image/rgb';
 import { CHANNEL_ORDERS } from '../cipher/bpe/plan';
 
 /** The 48 candidate transforms as (channel order, flip mask) pairs. */
-const CANDIDATES: readonly { order: readonly [number, number, number]; flips: number }[] = CHANNEL_ORDERS.flatMap((order) =>
-  Array.from({ length: 8 }, (_, flips) => ({ order, flips })),
+const CANDIDATES: readonly { order: readonly [number, number, number]; flips: number }[] = CHANNEL_ORDERS.flatMap(
+  (order) => Array.from({ length: 8 }, (_, flips) => ({ order, flips })),
 );
 
 export function minDifferenceAttack(encrypted: RgbImage, blockSize: number): RgbImage {
@@ -31,18 +31,23 @@ export function minDifferenceAttack(encrypted: RgbImage, blockSize: number): Rgb
     for (let x = 0; x < W; x++) {
       const hasLeft = x % blockSize !== 0;
       const o = (y * W + x) * 3;
-      const e0 = data[o], e1 = data[o + 1], e2 = data[o + 2];
+      const e0 = data[o],
+        e1 = data[o + 1],
+        e2 = data[o + 2];
       const l = o - 3;
       const u = o - W * 3;
       let bestCost = Infinity;
-      let b0 = e0, b1 = e1, b2 = e2;
+      let b0 = e0,
+        b1 = e1,
+        b2 = e2;
       for (const { order, flips } of CANDIDATES) {
         for (let c = 0; c < 3; c++) {
           const v = order[c] === 0 ? e0 : order[c] === 1 ? e1 : e2;
           cand[c] = flips & (1 << c) ? 255 - v : v;
         }
         let dist = 0;
-        if (hasLeft) dist += Math.abs(cand[0] - out[l]) + Math.abs(cand[1] - out[l + 1]) + Math.abs(cand[2] - out[l + 2]);
+        if (hasLeft)
+          dist += Math.abs(cand[0] - out[l]) + Math.abs(cand[1] - out[l + 1]) + Math.abs(cand[2] - out[l + 2]);
         if (hasUp) dist += Math.abs(cand[0] - out[u]) + Math.abs(cand[1] - out[u + 1]) + Math.abs(cand[2] - out[u + 2]);
         const spread = Math.abs(cand[0] - cand[1]) + Math.abs(cand[1] - cand[2]);
         // Lexicographic: neighbour distance first (at most 1530), colour spread (at most 510) breaks ties.

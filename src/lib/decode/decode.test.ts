@@ -42,7 +42,9 @@ describe('decodeImageFile for PNG and JPEG', () => {
     const view = new DataView(png.buffer, png.byteOffset);
     view.setUint32(16, 20000);
     view.setUint32(20, 20000);
-    await expect(decodeImageFile(png, 'big.png')).rejects.toThrow('image too large (20000 × 20000; this app takes up to 16384 pixels a side and 50 megapixels)');
+    await expect(decodeImageFile(png, 'big.png')).rejects.toThrow(
+      'image too large (20000 × 20000; this app takes up to 16384 pixels a side and 50 megapixels)',
+    );
 
     const jpg = new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(255) }, 90).data);
     // SOF0 (FFC0): length (2 bytes), precision (1), then height and width
@@ -51,7 +53,16 @@ describe('decodeImageFile for PNG and JPEG', () => {
     new DataView(jpg.buffer, jpg.byteOffset).setUint16(sof + 7, 20000);
     await expect(decodeImageFile(jpg, 'big.jpg')).rejects.toThrow(/image too large \(over 50 megapixels/);
 
-    const dicom = syntheticDicom(imagePixelModule({ rows: 20000, columns: 20000, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array(2) }));
+    const dicom = syntheticDicom(
+      imagePixelModule({
+        rows: 20000,
+        columns: 20000,
+        photometric: 'MONOCHROME2',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array(2),
+      }),
+    );
     await expect(decodeImageFile(dicom, 'big.dcm')).rejects.toThrow('image too large (20000 × 20000');
 
     // 4 MiB of zeros deflate to a few KB; with a 1 MiB budget the inflation stops there

@@ -14,12 +14,15 @@ import { describeFixture, type FixtureOutcome } from '../../testing/dicomFixture
 import pinned from '../../testing/dicomFixtures/fixtures.json';
 
 const SAMPLES = resolve(process.cwd(), '../shared/dicom-samples');
-const sampleFiles = readdirSync(SAMPLES).filter((f) => f.toLowerCase().endsWith('.dcm')).sort();
+const sampleFiles = readdirSync(SAMPLES)
+  .filter((f) => f.toLowerCase().endsWith('.dcm'))
+  .sort();
 const fixtures = pinned.fixtures as Record<string, FixtureOutcome>;
 const read = (file: string) => new Uint8Array(readFileSync(join(SAMPLES, file)));
 
 /** Messages a clinician can act on: short, one line, no parser jargon or stack. */
-const READABLE = /^(not a DICOM file( \(no transfer syntax\))?|not a PNG, JPEG or DICOM file|no pixel data|truncated file|unsupported compression \(.+\)|unsupported colour model \(.+\)|damaged .+)$/;
+const READABLE =
+  /^(not a DICOM file( \(no transfer syntax\))?|not a PNG, JPEG or DICOM file|no pixel data|truncated file|unsupported compression \(.+\)|unsupported colour model \(.+\)|damaged .+)$/;
 
 describe('DICOM fixture matrix (../shared/dicom-samples)', () => {
   it('pins every sample file, and only those', () => {
@@ -29,7 +32,10 @@ describe('DICOM fixture matrix (../shared/dicom-samples)', () => {
   for (const file of sampleFiles) {
     it(`${file}: ${fixtures[file]?.outcome ?? 'not pinned'}`, async () => {
       const expected = fixtures[file];
-      expect(expected, `${file} is not in fixtures.json; run scripts/pin-dicom-fixtures.ts after checking the image`).toBeDefined();
+      expect(
+        expected,
+        `${file} is not in fixtures.json; run scripts/pin-dicom-fixtures.ts after checking the image`,
+      ).toBeDefined();
       const actual = await describeFixture(read(file), file);
       expect(actual).toEqual(expected);
       if (actual.outcome === 'refused') expect(actual.message).toMatch(READABLE);
@@ -41,16 +47,45 @@ describe('same image, different transfer syntaxes', () => {
   const groups: { name: string; files: string[]; frames?: number[]; compare: 'raw' | 'rgb' }[] = [
     {
       name: 'MR_small',
-      files: ['MR_small.dcm', 'MR_small_implicit.dcm', 'MR_small_bigendian.dcm', 'MR_small_expb.dcm', 'MR_small_RLE.dcm', 'MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm', 'MR_small_padded.dcm'],
+      files: [
+        'MR_small.dcm',
+        'MR_small_implicit.dcm',
+        'MR_small_bigendian.dcm',
+        'MR_small_expb.dcm',
+        'MR_small_RLE.dcm',
+        'MR_small_jp2klossless.dcm',
+        'MR_small_jpeg_ls_lossless.dcm',
+        'MR_small_padded.dcm',
+      ],
       compare: 'raw',
     },
     { name: 'liver mask LE/BE', files: ['liver_1frame.dcm', 'liver_expb_1frame.dcm'], compare: 'raw' },
     { name: 'rtdose native/RLE', files: ['rtdose.dcm', 'rtdose_rle.dcm'], frames: [0, 7, 14], compare: 'raw' },
     // 8-, 16- and 32-bit versions of one RGB test card: same picture once reduced to 8 bits.
-    { name: 'SC_rgb depths', files: ['SC_rgb_rle.dcm', 'SC_rgb_rle_16bit.dcm', 'SC_rgb_rle_32bit.dcm', 'SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'], compare: 'rgb' },
+    {
+      name: 'SC_rgb depths',
+      files: [
+        'SC_rgb_rle.dcm',
+        'SC_rgb_rle_16bit.dcm',
+        'SC_rgb_rle_32bit.dcm',
+        'SC_rgb_rle_2frame.dcm',
+        'SC_rgb_rle_16bit_2frame.dcm',
+        'SC_rgb_rle_32bit_2frame.dcm',
+      ],
+      compare: 'rgb',
+    },
     // One RGB card: RLE, JPEG Lossless (GDCM) and JPEG 2000 lossless (GDCM) must agree exactly.
-    { name: 'SC_rgb lossless codecs', files: ['SC_rgb_rle.dcm', 'SC_rgb_jpeg_gdcm.dcm', 'SC_rgb_gdcm_KY.dcm'], compare: 'rgb' },
-    { name: 'SC_rgb second frames', files: ['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'], frames: [1], compare: 'rgb' },
+    {
+      name: 'SC_rgb lossless codecs',
+      files: ['SC_rgb_rle.dcm', 'SC_rgb_jpeg_gdcm.dcm', 'SC_rgb_gdcm_KY.dcm'],
+      compare: 'rgb',
+    },
+    {
+      name: 'SC_rgb second frames',
+      files: ['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'],
+      frames: [1],
+      compare: 'rgb',
+    },
   ];
   for (const group of groups) {
     it(`${group.name}: identical ${group.compare === 'raw' ? 'stored samples and display pixels' : 'display pixels'}`, async () => {
@@ -76,7 +111,8 @@ describe('same image, different transfer syntaxes', () => {
     for (const [compressed, reference] of pairs) {
       const [a, b] = await Promise.all([decodeDicom(read(compressed)), decodeDicom(read(reference))]);
       let worst = 0;
-      for (let i = 0; i < a.image.data.length; i++) worst = Math.max(worst, Math.abs(a.image.data[i] - b.image.data[i]));
+      for (let i = 0; i < a.image.data.length; i++)
+        worst = Math.max(worst, Math.abs(a.image.data[i] - b.image.data[i]));
       expect(worst, `${compressed} vs ${reference}`).toBeLessThanOrEqual(1);
     }
   });
@@ -135,7 +171,7 @@ describe('refusals a clinician can read', () => {
 
   it('random bytes are refused, with or without a DICM preamble', async () => {
     let seed = 12345;
-    const random = new Uint8Array(4096).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+    const random = new Uint8Array(4096).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
     await expect(decodeImageFile(random, 'noise.bin')).rejects.toThrow(/not a PNG, JPEG or DICOM file/);
     await expect(decodeDicom(random)).rejects.toThrow(/^not a DICOM file$/);
     const withPreamble = random.slice();
@@ -146,9 +182,10 @@ describe('refusals a clinician can read', () => {
   });
 
   it('a frame that does not exist is refused with the frame count', async () => {
-    await expect(decodeDicom(read('rtdose.dcm'), { frame: 15 })).rejects.toThrow('frame 15 does not exist (this file has 15 frames, numbered from 0)');
+    await expect(decodeDicom(read('rtdose.dcm'), { frame: 15 })).rejects.toThrow(
+      'frame 15 does not exist (this file has 15 frames, numbered from 0)',
+    );
   });
-
 
   it('unknown compression is refused by name', async () => {
     const bytes = read('MR_small_RLE.dcm');
@@ -204,20 +241,27 @@ describe('damaged copies of every sample never hang or crash', () => {
 });
 
 describe('frame by frame from one parse (openImageFrames, used to pack every frame)', () => {
-  it.each(['rtdose.dcm', 'SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])('%s: each frame equals decodeImageFile of that frame', async (file) => {
-    const bytes = read(file);
-    const frames = await openImageFrames(bytes, file);
-    expect(frames.frames).toBe((await decodeImageFile(bytes, file)).frames);
-    expect(frames.frames).toBeGreaterThan(1);
-    for (let k = 0; k < frames.frames; k++) {
-      const alone = await decodeImageFile(bytes, file, { frame: k });
-      const fromOne = await frames.decode(k);
-      expect(fromOne.frame).toBe(k);
-      expect(Buffer.from(fromOne.image.data).equals(Buffer.from(alone.image.data))).toBe(true);
-      expect(Buffer.from(fromOne.raw!.data.buffer, fromOne.raw!.data.byteOffset, fromOne.raw!.data.byteLength).equals(Buffer.from(alone.raw!.data.buffer, alone.raw!.data.byteOffset, alone.raw!.data.byteLength))).toBe(true);
-    }
-    await expect(frames.decode(frames.frames)).rejects.toThrow(new RegExp(`frame ${frames.frames} does not exist`));
-  });
+  it.each(['rtdose.dcm', 'SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])(
+    '%s: each frame equals decodeImageFile of that frame',
+    async (file) => {
+      const bytes = read(file);
+      const frames = await openImageFrames(bytes, file);
+      expect(frames.frames).toBe((await decodeImageFile(bytes, file)).frames);
+      expect(frames.frames).toBeGreaterThan(1);
+      for (let k = 0; k < frames.frames; k++) {
+        const alone = await decodeImageFile(bytes, file, { frame: k });
+        const fromOne = await frames.decode(k);
+        expect(fromOne.frame).toBe(k);
+        expect(Buffer.from(fromOne.image.data).equals(Buffer.from(alone.image.data))).toBe(true);
+        expect(
+          Buffer.from(fromOne.raw!.data.buffer, fromOne.raw!.data.byteOffset, fromOne.raw!.data.byteLength).equals(
+            Buffer.from(alone.raw!.data.buffer, alone.raw!.data.byteOffset, alone.raw!.data.byteLength),
+          ),
+        ).toBe(true);
+      }
+      await expect(frames.decode(frames.frames)).rejects.toThrow(new RegExp(`frame ${frames.frames} does not exist`));
+    },
+  );
 
   it('a PNG or JPEG has one frame; asking for another is an error, not frame 0', async () => {
     const png = encodePng({ width: 3, height: 2, data: new Uint8Array(18), channels: 3, depth: 8 });

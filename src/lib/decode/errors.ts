@@ -4,15 +4,22 @@
  * "truncated file", "unsupported compression (JPEG-LS)"); the batch goes on.
  */
 export class DecodeError extends Error {
-  constructor(message: string, readonly fileName?: string) {
+  constructor(
+    message: string,
+    readonly fileName?: string,
+  ) {
     super(message);
     this.name = 'DecodeError';
   }
 }
 
 /** A grey-level choice (DecodeOptions.voi) other than the default asked of an image without windows. */
-export const noWindowsToChoose = () => new DecodeError('this image has no windows to choose from (grey DICOM images only)');
+export const noWindowsToChoose = () =>
+  new DecodeError('this image has no windows to choose from (grey DICOM images only)');
 
 /** A frame the file does not have (frames are numbered from 0). */
 export const frameOutOfRange = (frame: number, frames: number, fileName?: string) =>
-  new DecodeError(`frame ${frame} does not exist (this file has ${frames} frame${frames === 1 ? '' : 's'}, numbered from 0)`, fileName);
+  new DecodeError(
+    `frame ${frame} does not exist (this file has ${frames} frame${frames === 1 ? '' : 's'}, numbered from 0)`,
+    fileName,
+  );

@@ -15,15 +15,21 @@ export { DecodeError } from './errors';
 export type { DecodedImage, DecodeOptions, DicomSummary, SourceFormat } from './types';
 
 export function sniffFormat(bytes: Uint8Array): SourceFormat | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+    return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d) return 'dicom';
+  if (bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d)
+    return 'dicom';
   // DICOM without the 128-byte preamble / meta header: starts with a group 0x0008 (or 0x0002) tag
   if (bytes.length >= 8 && (bytes[0] === 0x08 || bytes[0] === 0x02) && bytes[1] === 0x00) return 'dicom';
   return undefined;
 }
 
-export async function decodeImageFile(bytes: Uint8Array, name = 'file', options: DecodeOptions = {}): Promise<DecodedImage> {
+export async function decodeImageFile(
+  bytes: Uint8Array,
+  name = 'file',
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
   return (await openImageFrames(bytes, name, options)).decode(options.frame ?? 0);
 }
 
@@ -34,7 +40,11 @@ export interface ImageFrames {
 }
 
 /** Opens a file for decoding frame by frame (PNG and JPEG have one frame); every failure is a DecodeError naming the file. */
-export async function openImageFrames(bytes: Uint8Array, name = 'file', options: DecodeOptions = {}): Promise<ImageFrames> {
+export async function openImageFrames(
+  bytes: Uint8Array,
+  name = 'file',
+  options: DecodeOptions = {},
+): Promise<ImageFrames> {
   const format = sniffFormat(bytes);
   const named = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -75,7 +85,20 @@ function noGreyChoice(options: DecodeOptions): void {
 }
 
 function wrap(format: SourceFormat, image: RgbImage): DecodedImage {
-  return { format, image, frames: 1, frame: 0, raw: { width: image.width, height: image.height, samplesPerPixel: 3, bitsAllocated: 8, signed: false, data: image.data } };
+  return {
+    format,
+    image,
+    frames: 1,
+    frame: 0,
+    raw: {
+      width: image.width,
+      height: image.height,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      signed: false,
+      data: image.data,
+    },
+  };
 }
 
 function decodePngImage(bytes: Uint8Array): RgbImage {
@@ -117,13 +140,21 @@ function decodeJpegImage(bytes: Uint8Array): RgbImage {
   // Its memory accounting charges about 24 bytes a pixel for colour (component blocks, lines, RGBA out; a 49 MP
   // colour JPEG needs 1.0–1.2 GB of it, measured), so
   // its memory limit must leave room for MAX_IMAGE_PIXELS of colour, or colour JPEGs past ~25 MP would be refused.
-  const decodeLimited = () => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: Math.ceil((MAX_IMAGE_PIXELS * 26) / 2 ** 20) });
+  const decodeLimited = () =>
+    jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+      maxMemoryUsageInMB: Math.ceil((MAX_IMAGE_PIXELS * 26) / 2 ** 20),
+    });
   let img: ReturnType<typeof decodeLimited>;
   try {
     img = decodeLimited();
   } catch (err) {
-    if (/maxResolutionInMP/.test(describe(err))) throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
-    if (/maxMemoryUsageInMB/.test(describe(err))) throw new DecodeError('image too large to decode (its JPEG layout needs more memory than this app allows)');
+    if (/maxResolutionInMP/.test(describe(err)))
+      throw new DecodeError(`image too large (over ${MAX_IMAGE_PIXELS / 1e6} megapixels, the most this app takes)`);
+    if (/maxMemoryUsageInMB/.test(describe(err)))
+      throw new DecodeError('image too large to decode (its JPEG layout needs more memory than this app allows)');
     throw err;
   }
   checkImageSize(img.width, img.height);

@@ -15,6 +15,8 @@ export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 
 export function checkImageSize(width: number, height: number): void {
   if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
-    throw new DecodeError(`image too large (${width} × ${height}; this app takes up to ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels)`);
+    throw new DecodeError(
+      `image too large (${width} × ${height}; this app takes up to ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels)`,
+    );
   }
 }

@@ -63,7 +63,14 @@ export interface DecodedImage {
    * Their colour model is dicom.rawPhotometricInterpretation (lossy JPEG/J2K colour
    * arrives as RGB, YBR_FULL_422 expanded to YBR_FULL).
    */
-  raw?: { width: number; height: number; samplesPerPixel: number; bitsAllocated: number; signed: boolean; data: Uint8Array | Uint16Array | Int16Array };
+  raw?: {
+    width: number;
+    height: number;
+    samplesPerPixel: number;
+    bitsAllocated: number;
+    signed: boolean;
+    data: Uint8Array | Uint16Array | Int16Array;
+  };
 }
 
 export interface DecodeOptions {

@@ -58,7 +58,9 @@ export function pickFastest(probes: BackendProbe[]): BackendProbe | undefined {
   const timed = probes.filter((p) => p.started && p.ms !== undefined);
   if (timed.length === 0) return probes.find((p) => p.started);
   const best = Math.min(...timed.map((p) => p.ms!));
-  return timed.filter((p) => p.ms! <= best * 1.1).sort((a, b) => BACKEND_ORDER.indexOf(a.backend) - BACKEND_ORDER.indexOf(b.backend))[0];
+  return timed
+    .filter((p) => p.ms! <= best * 1.1)
+    .sort((a, b) => BACKEND_ORDER.indexOf(a.backend) - BACKEND_ORDER.indexOf(b.backend))[0];
 }
 
 async function webgpuAdapter(): Promise<{ label: string; software: boolean } | undefined> {
@@ -117,7 +119,9 @@ function describe(choice: BackendProbe, probes: BackendProbe[]): string {
 
 export async function selectInferenceBackend(options: SelectOptions = {}): Promise<BackendChoice> {
   const adapter = await webgpuAdapter();
-  const candidates = options.only ? [options.only] : BACKEND_ORDER.filter((b) => options.preferGpu !== false || (b !== 'webgpu' && b !== 'webgl'));
+  const candidates = options.only
+    ? [options.only]
+    : BACKEND_ORDER.filter((b) => options.preferGpu !== false || (b !== 'webgpu' && b !== 'webgl'));
   const probes: BackendProbe[] = [];
   for (const backend of candidates) {
     // The pure-JS cpu backend is the last resort: start it only if nothing else did.
@@ -147,8 +151,10 @@ export async function selectInferenceBackend(options: SelectOptions = {}): Promi
   } else {
     choice = pickFastest(probes);
   }
-  if (!choice) throw new Error(`no tfjs backend could start (${probes.map((p) => `${p.backend}: ${p.note ?? 'no'}`).join('; ')})`);
-  if (tf.getBackend() !== choice.backend && !(await tf.setBackend(choice.backend))) throw new Error(`tfjs backend ${choice.backend} stopped working`);
+  if (!choice)
+    throw new Error(`no tfjs backend could start (${probes.map((p) => `${p.backend}: ${p.note ?? 'no'}`).join('; ')})`);
+  if (tf.getBackend() !== choice.backend && !(await tf.setBackend(choice.backend)))
+    throw new Error(`tfjs backend ${choice.backend} stopped working`);
   const reason = options.only
     ? `asked for ${options.only}`
     : choice.ms !== undefined

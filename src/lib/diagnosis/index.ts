@@ -7,7 +7,31 @@
  * (gpuInput.ts) and the wasm asset URLs (wasmAssets.ts) are imported directly
  * by the page.
  */
-export { DiagnosisSession, encryptOnCpu, warmUp, type SideBySideDiagnosis, type TimedPrediction, type LoadedModelInfo, type EncryptForModel } from './session';
-export { discoverModels, modelName, ARCHITECTURES, DATASETS, ARCHITECTURE_LABELS, DATASET_LABELS, type ModelEntry, type Architecture, type DatasetName } from './registry';
-export { selectInferenceBackend, pickFastest, type BackendChoice, type BackendProbe, type SelectOptions } from './backend';
+export {
+  DiagnosisSession,
+  encryptOnCpu,
+  warmUp,
+  type SideBySideDiagnosis,
+  type TimedPrediction,
+  type LoadedModelInfo,
+  type EncryptForModel,
+} from './session';
+export {
+  discoverModels,
+  modelName,
+  ARCHITECTURES,
+  DATASETS,
+  ARCHITECTURE_LABELS,
+  DATASET_LABELS,
+  type ModelEntry,
+  type Architecture,
+  type DatasetName,
+} from './registry';
+export {
+  selectInferenceBackend,
+  pickFastest,
+  type BackendChoice,
+  type BackendProbe,
+  type SelectOptions,
+} from './backend';
 export { BACKEND_ORDER, type InferenceBackend } from './backendNames';

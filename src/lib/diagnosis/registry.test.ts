@@ -33,19 +33,25 @@ describe('discoverModels', () => {
 
 describe('pickFastest', () => {
   it('takes the fastest started backend; near-ties go to the earlier one in webgpu, webgl, wasm, cpu', () => {
-    expect(pickFastest([
-      { backend: 'webgpu', started: true, ms: 60 },
-      { backend: 'webgl', started: true, ms: 15 },
-      { backend: 'wasm', started: true, ms: 2 },
-    ])?.backend).toBe('wasm');
-    expect(pickFastest([
-      { backend: 'webgpu', started: true, ms: 2.1 },
-      { backend: 'wasm', started: true, ms: 2.0 },
-    ])?.backend).toBe('webgpu');
-    expect(pickFastest([
-      { backend: 'webgpu', started: false },
-      { backend: 'wasm', started: true, ms: 5 },
-    ])?.backend).toBe('wasm');
+    expect(
+      pickFastest([
+        { backend: 'webgpu', started: true, ms: 60 },
+        { backend: 'webgl', started: true, ms: 15 },
+        { backend: 'wasm', started: true, ms: 2 },
+      ])?.backend,
+    ).toBe('wasm');
+    expect(
+      pickFastest([
+        { backend: 'webgpu', started: true, ms: 2.1 },
+        { backend: 'wasm', started: true, ms: 2.0 },
+      ])?.backend,
+    ).toBe('webgpu');
+    expect(
+      pickFastest([
+        { backend: 'webgpu', started: false },
+        { backend: 'wasm', started: true, ms: 5 },
+      ])?.backend,
+    ).toBe('wasm');
     expect(pickFastest([{ backend: 'cpu', started: true }])?.backend).toBe('cpu');
     expect(pickFastest([{ backend: 'webgl', started: false }])).toBeUndefined();
   });

@@ -17,7 +17,10 @@ export const ARCHITECTURES: readonly Architecture[] = ['vit', 'cnn'];
 export const DATASETS: readonly DatasetName[] = ['brain-mri', 'lung-histopathology'];
 
 export const ARCHITECTURE_LABELS: Record<Architecture, string> = { vit: 'ViT', cnn: 'Masked-CNN' };
-export const DATASET_LABELS: Record<DatasetName, string> = { 'brain-mri': 'Brain MRI', 'lung-histopathology': 'Lung histopathology' };
+export const DATASET_LABELS: Record<DatasetName, string> = {
+  'brain-mri': 'Brain MRI',
+  'lung-histopathology': 'Lung histopathology',
+};
 
 export interface ModelEntry {
   /** folder name, e.g. "vit-brain-mri" */
@@ -54,7 +57,15 @@ export async function discoverModels(base: string, fetcher: Fetcher = (u) => fet
         if (!res.ok) return null;
         const manifest = parseManifest(await res.text());
         if (manifest.config.architecture !== architecture) return null;
-        return { name, architecture, dataset, url, classes: manifest.config.classes, weightsBytes: manifest.byteLength, dtype: manifest.dtype };
+        return {
+          name,
+          architecture,
+          dataset,
+          url,
+          classes: manifest.config.classes,
+          weightsBytes: manifest.byteLength,
+          dtype: manifest.dtype,
+        };
       } catch {
         return null; // not JSON (the server's HTML fallback) or not our format: not available
       }

@@ -15,7 +15,9 @@ import { DiagnosisSession } from './session';
 
 const vit = fixtureModelFiles('vit', 11, { depth: 2 });
 const cnn = fixtureModelFiles('cnn', 12, { depth: 2 });
-const images = [brainPhantom({ seed: 3, lesion: 0.2 }), brainPhantom({ seed: 9, lesion: 0 })].map((im) => toModelInput(im, 200));
+const images = [brainPhantom({ seed: 3, lesion: 0.2 }), brainPhantom({ seed: 9, lesion: 0 })].map((im) =>
+  toModelInput(im, 200),
+);
 
 describe('DiagnosisSession', () => {
   beforeAll(async () => {
@@ -24,9 +26,14 @@ describe('DiagnosisSession', () => {
 
   it('plain on the original and adapted on the encrypted agree, logits to float rounding, for both models', async () => {
     const session = new DiagnosisSession();
-    for (const [name, files] of [['vit-test', vit], ['cnn-test', cnn]] as const) {
+    for (const [name, files] of [
+      ['vit-test', vit],
+      ['cnn-test', cnn],
+    ] as const) {
       const progress: number[] = [];
-      const info = await session.loadModel(name, { manifest: files.manifest, weights: files.weights }, (f) => progress.push(f));
+      const info = await session.loadModel(name, { manifest: files.manifest, weights: files.weights }, (f) =>
+        progress.push(f),
+      );
       expect(info.classes).toEqual(files.manifest.config.classes);
       expect(info.parameters).toBeGreaterThan(10_000);
       expect(progress.at(-1)).toBe(1);
@@ -45,7 +52,9 @@ describe('DiagnosisSession', () => {
         expect(r.backend).toBe('wasm');
       }
       // the two images give different outputs: the comparison is not between constants
-      expect(Math.max(...first.plain.prediction.logits.map((v, i) => Math.abs(v - second.plain.prediction.logits[i])))).toBeGreaterThan(1e-3);
+      expect(
+        Math.max(...first.plain.prediction.logits.map((v, i) => Math.abs(v - second.plain.prediction.logits[i]))),
+      ).toBeGreaterThan(1e-3);
     }
     session.dispose();
   }, 120_000);

@@ -17,7 +17,14 @@ import { planForKey, type BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
 import { encryptedBlockLayout, toBlockTensor } from '../models/blockInput';
-import { adaptModel, load, type DiagnosisModel, type ModelInput, type ModelSource, type Prediction } from '../models/model';
+import {
+  adaptModel,
+  load,
+  type DiagnosisModel,
+  type ModelInput,
+  type ModelSource,
+  type Prediction,
+} from '../models/model';
 
 export interface TimedPrediction {
   prediction: Prediction;
@@ -65,7 +72,10 @@ export interface LoadedModelInfo {
  * worker may pass one that encrypts on the GPU and hands tfjs the GPU buffer (no
  * CPU round trip).
  */
-export type EncryptForModel = (plan: BpePlan, plain: RgbImage) => Promise<{ input: RgbImage | tf.Tensor4D | tf.Tensor3D; path: 'cpu' | 'gpu-buffer' }>;
+export type EncryptForModel = (
+  plan: BpePlan,
+  plain: RgbImage,
+) => Promise<{ input: RgbImage | tf.Tensor4D | tf.Tensor3D; path: 'cpu' | 'gpu-buffer' }>;
 
 export const encryptOnCpu: EncryptForModel = async (plan, plain) => ({
   input: toBlockTensor([plain], encryptedBlockLayout(plan), plan.blockSize),
@@ -102,7 +112,11 @@ export class DiagnosisSession {
   }
 
   /** Loads (or reuses) a plain model and runs it once on a blank image so the first real call is not the slow one. */
-  async loadModel(name: string, source: ModelSource, onProgress?: (fraction: number) => void): Promise<LoadedModelInfo> {
+  async loadModel(
+    name: string,
+    source: ModelSource,
+    onProgress?: (fraction: number) => void,
+  ): Promise<LoadedModelInfo> {
     const t0 = performance.now();
     let model = this.models.get(name);
     if (!model) {
@@ -115,7 +129,14 @@ export class DiagnosisSession {
     const t1 = performance.now();
     await warmUp(model);
     const warmUpMs = performance.now() - t1;
-    return { name, classes: model.classes, architecture: model.config.architecture, parameters: model.parameters, loadMs, warmUpMs };
+    return {
+      name,
+      classes: model.classes,
+      architecture: model.config.architecture,
+      parameters: model.parameters,
+      loadMs,
+      warmUpMs,
+    };
   }
 
   /** The model adapted to `key` (made once per key, timed). */
@@ -236,4 +257,3 @@ export async function warmUp(model: DiagnosisModel): Promise<void> {
     out.dispose();
   }
 }
-

@@ -16,15 +16,27 @@ function padThenResize(src: RgbImage, size: number): RgbImage {
   const ox = (side - src.width) >> 1;
   const oy = (side - src.height) >> 1;
   const data = new Uint8Array(side * side * 3);
-  for (let y = 0; y < src.height; y++) data.set(src.data.subarray(y * src.width * 3, (y + 1) * src.width * 3), ((y + oy) * side + ox) * 3);
+  for (let y = 0; y < src.height; y++)
+    data.set(src.data.subarray(y * src.width * 3, (y + 1) * src.width * 3), ((y + oy) * side + ox) * 3);
   return resizeRgb({ width: side, height: side, data }, size, size);
 }
 
 describe('toModelInput', () => {
   it('equals padding to a square and resizing, byte for byte, for wide, tall, odd and small images', () => {
-    for (const [w, h, size] of [[317, 211, 200], [211, 317, 200], [640, 480, 200], [99, 500, 200], [7, 3, 25], [1, 300, 200], [300, 300, 200], [150, 100, 200]]) {
+    for (const [w, h, size] of [
+      [317, 211, 200],
+      [211, 317, 200],
+      [640, 480, 200],
+      [99, 500, 200],
+      [7, 3, 25],
+      [1, 300, 200],
+      [300, 300, 200],
+      [150, 100, 200],
+    ]) {
       const src = noise(w, h, w * 31 + h);
-      expect(Array.from(toModelInput(src, size).data), `${w} x ${h} -> ${size}`).toEqual(Array.from(padThenResize(src, size).data));
+      expect(Array.from(toModelInput(src, size).data), `${w} x ${h} -> ${size}`).toEqual(
+        Array.from(padThenResize(src, size).data),
+      );
     }
   });
 

@@ -21,7 +21,15 @@ export function resizeRgb(src: RgbImage, width: number, height: number): RgbImag
  * the same order as over a real canvas, and a black pixel adds exactly 0, so the
  * bytes equal those of padding first and resizing after.
  */
-function resizePadded(src: RgbImage, canvasWidth: number, canvasHeight: number, ox: number, oy: number, width: number, height: number): RgbImage {
+function resizePadded(
+  src: RgbImage,
+  canvasWidth: number,
+  canvasHeight: number,
+  ox: number,
+  oy: number,
+  width: number,
+  height: number,
+): RgbImage {
   const out = new Uint8Array(width * height * 3);
   const sx = canvasWidth / width;
   const sy = canvasHeight / height;
@@ -31,7 +39,10 @@ function resizePadded(src: RgbImage, canvasWidth: number, canvasHeight: number, 
     for (let x = 0; x < width; x++) {
       const x0 = x * sx;
       const x1 = x0 + sx;
-      let r = 0, g = 0, b = 0, wsum = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        wsum = 0;
       for (let yy = Math.floor(y0); yy < Math.min(Math.ceil(y1), canvasHeight); yy++) {
         const wy = Math.min(yy + 1, y1) - Math.max(yy, y0);
         if (wy <= 0) continue;

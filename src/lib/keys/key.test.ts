@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { generateKey, deriveKeyFromPassphrase, deriveSubkey, WrongKeyError, keyFromBytes, packageKeyCheck } from './key';
+import {
+  generateKey,
+  deriveKeyFromPassphrase,
+  deriveSubkey,
+  WrongKeyError,
+  keyFromBytes,
+  packageKeyCheck,
+} from './key';
 import { exportKeyFile, importKeyFile, parseKeyFile } from './keyFile';
 import { passphraseStrength } from './strength';
 import { toHex } from '../bytes/bytes';
@@ -25,7 +32,12 @@ describe('keys', () => {
   });
 
   it('matches an Argon2id reference value (RFC 9106 parameters differ; this pins our use)', async () => {
-    const k = await deriveKeyFromPassphrase('password', { memoryKiB: 1024, iterations: 2, parallelism: 1, salt: '73616c7473616c7473616c7473616c74' });
+    const k = await deriveKeyFromPassphrase('password', {
+      memoryKiB: 1024,
+      iterations: 2,
+      parallelism: 1,
+      salt: '73616c7473616c7473616c7473616c74',
+    });
     expect(toHex(k.master)).toMatch(/^[0-9a-f]{64}$/);
     const again = await deriveKeyFromPassphrase('password', k.kdf);
     expect(again.check).toBe(k.check);
@@ -72,14 +84,23 @@ describe('keys', () => {
       return JSON.stringify(f);
     };
     expect(() => parseKeyFile(text)).not.toThrow();
-    expect(() => parseKeyFile(altered((f) => (f.kdf.iterations = 2147483647)))).toThrow('key file: iterations 2147483647 is outside 1–16');
-    expect(() => parseKeyFile(altered((f) => (f.kdf.memoryKiB = 8 * 1024 * 1024)))).toThrow(/memoryKiB 8388608 is outside/);
+    expect(() => parseKeyFile(altered((f) => (f.kdf.iterations = 2147483647)))).toThrow(
+      'key file: iterations 2147483647 is outside 1–16',
+    );
+    expect(() => parseKeyFile(altered((f) => (f.kdf.memoryKiB = 8 * 1024 * 1024)))).toThrow(
+      /memoryKiB 8388608 is outside/,
+    );
     expect(() => parseKeyFile(altered((f) => (f.kdf.parallelism = 0.5)))).toThrow(/parallelism 0.5 is outside/);
     expect(() => parseKeyFile(altered((f) => (f.kdf.algorithm = 'scrypt')))).toThrow(/unknown key derivation "scrypt"/);
     expect(() => parseKeyFile(altered((f) => (f.kdf.salt = 'ab')))).toThrow(/salt must be 16 bytes/);
     expect(() => parseKeyFile(altered((f) => (f.check = 'zz')))).toThrow(/damaged key-check value/);
     // refused before any derivation starts
-    await expect(importKeyFile(altered((f) => (f.kdf.iterations = 2147483647)), 'tumour board 2026!')).rejects.toThrow(/outside/);
+    await expect(
+      importKeyFile(
+        altered((f) => (f.kdf.iterations = 2147483647)),
+        'tumour board 2026!',
+      ),
+    ).rejects.toThrow(/outside/);
   });
 
   it('gives a passphrase strength hint', () => {

@@ -94,7 +94,11 @@ export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise
   return checkTag(hmacKey, message);
 }
 
-export async function keyFromBytes(master: Uint8Array, origin: CipherKey['origin'], kdf?: KdfParams): Promise<CipherKey> {
+export async function keyFromBytes(
+  master: Uint8Array,
+  origin: CipherKey['origin'],
+  kdf?: KdfParams,
+): Promise<CipherKey> {
   if (master.length !== KEY_BYTES) throw new Error(`a key is ${KEY_BYTES} bytes; got ${master.length}`);
   return { master: master.slice(), origin, kdf, check: await keyCheckValue(master) };
 }
@@ -103,10 +107,7 @@ export async function generateKey(): Promise<CipherKey> {
   return keyFromBytes(randomBytes(KEY_BYTES), 'random');
 }
 
-export async function deriveKeyFromPassphrase(
-  passphrase: string,
-  params: Partial<KdfParams> = {},
-): Promise<CipherKey> {
+export async function deriveKeyFromPassphrase(passphrase: string, params: Partial<KdfParams> = {}): Promise<CipherKey> {
   if (passphrase.length === 0) throw new Error('the passphrase is empty');
   const kdf: KdfParams = { ...DEFAULT_KDF, salt: toHex(randomBytes(16)), ...params };
   if (!/^[0-9a-f]{32}$/.test(kdf.salt)) throw new Error('the key file salt must be 16 bytes of hex');

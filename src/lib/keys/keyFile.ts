@@ -24,7 +24,13 @@ export function exportKeyFile(key: CipherKey): string {
   const file: KeyFile =
     key.kdf && key.origin === 'passphrase'
       ? { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, kind: 'passphrase', check: key.check, kdf: key.kdf }
-      : { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, kind: 'random', check: key.check, key: toBase64(key.master) };
+      : {
+          format: KEY_FILE_FORMAT,
+          version: KEY_FILE_VERSION,
+          kind: 'random',
+          check: key.check,
+          key: toBase64(key.master),
+        };
   return JSON.stringify(file, null, 2) + '\n';
 }
 
@@ -44,9 +50,13 @@ export function parseKeyFile(text: string): KeyFile {
   }
   const f = raw as Partial<KeyFile>;
   if (f?.format !== KEY_FILE_FORMAT) throw new KeyFileError('not a CipherScan key file');
-  if (f.version !== KEY_FILE_VERSION) throw new KeyFileError(`key file version ${String(f.version)} is not supported (this app reads version ${KEY_FILE_VERSION})`);
+  if (f.version !== KEY_FILE_VERSION)
+    throw new KeyFileError(
+      `key file version ${String(f.version)} is not supported (this app reads version ${KEY_FILE_VERSION})`,
+    );
   if (f.kind !== 'random' && f.kind !== 'passphrase') throw new KeyFileError('key file: unknown kind');
-  if (typeof f.check !== 'string' || !/^[0-9a-f]{16}$/.test(f.check)) throw new KeyFileError('key file: missing or damaged key-check value');
+  if (typeof f.check !== 'string' || !/^[0-9a-f]{16}$/.test(f.check))
+    throw new KeyFileError('key file: missing or damaged key-check value');
   if (f.kind === 'random' && typeof f.key !== 'string') throw new KeyFileError('key file: the key is missing');
   if (f.kind === 'passphrase') checkKdf(f.kdf);
   return f as KeyFile;
@@ -61,20 +71,29 @@ export function parseKeyFile(text: string): KeyFile {
 export const KDF_LIMITS = { memoryKiB: [8, 1024 * 1024], iterations: [1, 16], parallelism: [1, 16] } as const;
 
 /** What is wrong with an Argon2id cost, if anything: "iterations 99 is outside 1–16". */
-export function kdfCostProblem(cost: { memoryKiB?: unknown; iterations?: unknown; parallelism?: unknown }): string | undefined {
-  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<[keyof typeof KDF_LIMITS, readonly [number, number]]>) {
+export function kdfCostProblem(cost: {
+  memoryKiB?: unknown;
+  iterations?: unknown;
+  parallelism?: unknown;
+}): string | undefined {
+  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<
+    [keyof typeof KDF_LIMITS, readonly [number, number]]
+  >) {
     const v = cost[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < low || v > high) return `${name} ${String(v)} is outside ${low}–${high}`;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < low || v > high)
+      return `${name} ${String(v)} is outside ${low}–${high}`;
   }
   return undefined;
 }
 
 function checkKdf(kdf: Partial<KdfParams> | undefined): void {
   if (!kdf) throw new KeyFileError('key file: passphrase parameters are missing');
-  if (kdf.algorithm !== 'argon2id') throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
+  if (kdf.algorithm !== 'argon2id')
+    throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
   const problem = kdfCostProblem(kdf);
   if (problem) throw new KeyFileError(`key file: ${problem}`);
-  if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt)) throw new KeyFileError('key file: the salt must be 16 bytes of hex');
+  if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt))
+    throw new KeyFileError('key file: the salt must be 16 bytes of hex');
 }
 
 export function keyFileNeedsPassphrase(text: string): boolean {

@@ -17,7 +17,11 @@ export function toGray(image: RgbImage): GrayImage {
   return { width: image.width, height: image.height, data: rgbToGray(image) };
 }
 
-export function assertSameSize(a: { width: number; height: number }, b: { width: number; height: number }, what: string): void {
+export function assertSameSize(
+  a: { width: number; height: number },
+  b: { width: number; height: number },
+  what: string,
+): void {
   if (a.width !== b.width || a.height !== b.height) {
     throw new Error(`${what}: images differ in size (${a.width}x${a.height} vs ${b.width}x${b.height})`);
   }

@@ -4,7 +4,10 @@ import { noiseBytes } from '../random/seededRandom';
 import type { RgbImage } from '../image/rgb';
 import { hammingDistance, hashToHex, lowFrequencyDct, perceptualHash, perceptualHashDistance } from './perceptualHash';
 
-const brighten = (img: RgbImage, by: number): RgbImage => ({ ...img, data: img.data.map((v) => Math.min(255, v + by)) });
+const brighten = (img: RgbImage, by: number): RgbImage => ({
+  ...img,
+  data: img.data.map((v) => Math.min(255, v + by)),
+});
 
 describe('perceptual hash (pHash)', () => {
   it('Hamming distance counts differing bits', () => {
@@ -20,7 +23,9 @@ describe('perceptual hash (pHash)', () => {
     const f = new Uint8Array(32 * 32);
     for (let y = 0; y < 32; y++) {
       for (let x = 0; x < 32; x++) {
-        f[y * 32 + x] = Math.round(128 + 100 * Math.cos(((2 * x + 1) * 3 * Math.PI) / 64) * Math.cos(((2 * y + 1) * 2 * Math.PI) / 64));
+        f[y * 32 + x] = Math.round(
+          128 + 100 * Math.cos(((2 * x + 1) * 3 * Math.PI) / 64) * Math.cos(((2 * y + 1) * 2 * Math.PI) / 64),
+        );
       }
     }
     const c = lowFrequencyDct(f);

@@ -24,7 +24,8 @@ function grayAsRgba(image: GrayImage): { width: number; height: number; data: Ui
 
 export function ssimGray(a: GrayImage, b: GrayImage): number {
   assertSameSize(a, b, 'SSIM');
-  if (a.width < 11 || a.height < 11) throw new Error('SSIM needs images of at least 11x11 pixels (the Gaussian window)');
+  if (a.width < 11 || a.height < 11)
+    throw new Error('SSIM needs images of at least 11x11 pixels (the Gaussian window)');
   return ssimJs(grayAsRgba(a), grayAsRgba(b), { ssim: 'fast' }).mssim;
 }
 

@@ -28,7 +28,10 @@ async function realImages(count: number): Promise<RgbImage[]> {
   const out: RgbImage[] = [];
   for (const cls of (await readdir(TEST_DIR)).sort()) {
     const files = (await readdir(join(TEST_DIR, cls))).sort().slice(0, Math.ceil(count / 4));
-    for (const f of files) out.push(toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(TEST_DIR, cls, f))), f)).image, 200));
+    for (const f of files)
+      out.push(
+        toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(TEST_DIR, cls, f))), f)).image, 200),
+      );
   }
   return out.slice(0, count);
 }
@@ -63,13 +66,29 @@ describe('adaptModel', () => {
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, inputCentre: 0 },
     // what ships: exact integer embedding, 256 wide, per-token stem to the model width
-    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64, tokenMlpDim: 0 },
+    {
+      ...defaultVitConfig(['a', 'b', 'c', 'd']),
+      depth: 2,
+      exactEmbedding: true,
+      embedDim: 256,
+      stemMlpDim: 64,
+      tokenMlpDim: 0,
+    },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64 },
     // with a test-time view ensemble (every view adapted to the key)
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'dihedral4' },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'mirror' },
     // relative-position attention bias (random tables): permuted with the blocks, per view
-    { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 2, exactEmbedding: true, embedDim: 256, stemMlpDim: 64, tokenMlpDim: 0, relativeBias: true, viewEnsemble: 'mirror' },
+    {
+      ...defaultVitConfig(['a', 'b', 'c', 'd']),
+      depth: 2,
+      exactEmbedding: true,
+      embedDim: 256,
+      stemMlpDim: 64,
+      tokenMlpDim: 0,
+      relativeBias: true,
+      viewEnsemble: 'mirror',
+    },
   ];
   for (const cfg of configs) {
     it(`${cfg.architecture} (input centre ${cfg.inputCentre}${cfg.exactEmbedding ? ', exact embedding' : ''}${cfg.viewEnsemble ? `, ${cfg.viewEnsemble} views` : ''}${cfg.architecture === 'vit' && cfg.relativeBias ? ', relative bias' : ''}): adapted logits on encrypted == plain logits on plain, 3 random keys`, async () => {
@@ -111,22 +130,23 @@ describe('adaptModel', () => {
     { ...defaultCnnConfig(['a', 'b']), depth: 1 },
     { ...defaultVitConfig(['a', 'b']), depth: 1, relativeBias: true, viewEnsemble: 'mirror' },
   ];
-  for (const cfg of leakConfigs) it(`predict does not leak tensors (${cfg.architecture})`, async () => {
-    const model = createModel(cfg, cfg.architecture === 'vit' ? initVit(cfg, 3) : initCnn(cfg, 3));
-    const plan = await planForKey(await generateKey());
-    const adapted = adaptModel(model, plan);
-    await adapted.predict(images[0]);
-    await model.classTokenFeatures(images[0]);
-    const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) {
-      await model.predict(images.slice(0, 2));
-      await adapted.predict(images[1]);
-      await adapted.predict(images.slice(0, 3));
+  for (const cfg of leakConfigs)
+    it(`predict does not leak tensors (${cfg.architecture})`, async () => {
+      const model = createModel(cfg, cfg.architecture === 'vit' ? initVit(cfg, 3) : initCnn(cfg, 3));
+      const plan = await planForKey(await generateKey());
+      const adapted = adaptModel(model, plan);
+      await adapted.predict(images[0]);
       await model.classTokenFeatures(images[0]);
-    }
-    expect(tf.memory().numTensors).toBe(before);
-    adapted.dispose();
-    model.dispose();
-    expect(tf.memory().numTensors).toBeLessThan(before);
-  }, 60_000);
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) {
+        await model.predict(images.slice(0, 2));
+        await adapted.predict(images[1]);
+        await adapted.predict(images.slice(0, 3));
+        await model.classTokenFeatures(images[0]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      adapted.dispose();
+      model.dispose();
+      expect(tf.memory().numTensors).toBeLessThan(before);
+    }, 60_000);
 });

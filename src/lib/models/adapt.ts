@@ -17,15 +17,23 @@ import type { HostTensor } from './init';
 
 export function checkPlanFits(plan: Pick<BpePlan, 'imageSize' | 'blockSize'>, g: PatchGeometry): void {
   if (plan.blockSize !== g.patchSize || plan.imageSize !== g.imageSize) {
-    throw new Error(`key plan is for ${plan.imageSize}px images in ${plan.blockSize}px blocks; the model needs ${g.imageSize}px in ${g.patchSize}px blocks`);
+    throw new Error(
+      `key plan is for ${plan.imageSize}px images in ${plan.blockSize}px blocks; the model needs ${g.imageSize}px in ${g.patchSize}px blocks`,
+    );
   }
 }
 
 /** W is [B*B*3, D] row-major (one row per block element), c is [D]. */
-export function adaptPatchEmbedding(w: HostTensor, c: HostTensor, plan: Pick<BpePlan, 'blockSrc' | 'blockFlip'>, inputCentre = 0): { w: HostTensor; c: HostTensor } {
+export function adaptPatchEmbedding(
+  w: HostTensor,
+  c: HostTensor,
+  plan: Pick<BpePlan, 'blockSrc' | 'blockFlip'>,
+  inputCentre = 0,
+): { w: HostTensor; c: HostTensor } {
   const biasScale = 1 - 2 * inputCentre;
   const [P, D] = w.shape;
-  if (plan.blockSrc.length !== P) throw new Error(`key plan has ${plan.blockSrc.length} block elements; the model's patch embedding has ${P}`);
+  if (plan.blockSrc.length !== P)
+    throw new Error(`key plan has ${plan.blockSrc.length} block elements; the model's patch embedding has ${P}`);
   const outW = new Float32Array(P * D);
   const outC = Float32Array.from(c.data);
   for (let i = 0; i < P; i++) {

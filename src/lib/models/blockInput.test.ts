@@ -12,14 +12,16 @@ import { SeededRandom } from '../random/seededRandom';
 import { encryptedBlockLayout, plainBlockLayout, toBlockTensor } from './blockInput';
 import { patchify } from './ops';
 
-const S = 30, B = 5;
+const S = 30,
+  B = 5;
 
 function randomImage(seed: number) {
   const rng = new SeededRandom(seed);
   return { width: S, height: S, data: Uint8Array.from({ length: S * S * 3 }, () => rng.int(256)) };
 }
 
-const cut = (img: { data: Uint8Array }) => tf.tidy(() => Array.from(patchify(tf.tensor4d(Float32Array.from(img.data), [1, S, S, 3]), B).dataSync()));
+const cut = (img: { data: Uint8Array }) =>
+  tf.tidy(() => Array.from(patchify(tf.tensor4d(Float32Array.from(img.data), [1, S, S, 3]), B).dataSync()));
 
 describe('block-ordered model input', () => {
   it('plain layout = patchify of the image', () => {
@@ -44,6 +46,8 @@ describe('block-ordered model input', () => {
   });
 
   it('rejects an image of the wrong size', () => {
-    expect(() => toBlockTensor([{ width: 20, height: 20, data: new Uint8Array(1200) }], plainBlockLayout(S, B), B)).toThrow(/30x30/);
+    expect(() =>
+      toBlockTensor([{ width: 20, height: 20, data: new Uint8Array(1200) }], plainBlockLayout(S, B), B),
+    ).toThrow(/30x30/);
   });
 });

@@ -62,7 +62,8 @@ export function toBlockTensor(images: RgbImage[], layout: BlockLayout, patch: nu
   const per = S * S * 3;
   const out = new Float32Array(images.length * per);
   images.forEach((img, k) => {
-    if (img.width !== S || img.height !== S) throw new Error(`model needs ${S}x${S} images (use toModelInput); got ${img.width}x${img.height}`);
+    if (img.width !== S || img.height !== S)
+      throw new Error(`model needs ${S}x${S} images (use toModelInput); got ${img.width}x${img.height}`);
     const data = img.data;
     const base = k * per;
     if (mask) for (let j = 0; j < per; j++) out[base + j] = data[src[j]] ^ mask[j];

@@ -7,7 +7,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { gridSide, type CnnConfig } from './config';
-import { type ModelTensorInput, dense, depthwiseSame, embedBlocks, gelu, layerNorm, need, tokenStem, type Weights } from './ops';
+import {
+  type ModelTensorInput,
+  dense,
+  depthwiseSame,
+  embedBlocks,
+  gelu,
+  layerNorm,
+  need,
+  tokenStem,
+  type Weights,
+} from './ops';
 import { filled, ModelRandom, truncNormal, type HostWeights } from './init';
 import { initPatchEmbedding, initStem } from './embedding';
 
@@ -95,7 +105,11 @@ export function cnnTrunk(cfg: CnnConfig, w: Weights, cells: tf.Tensor3D): CnnOut
     const p = `block${l}.`;
     const mixed = depthwiseSame(x, need(w, p + 'dw.w'), need(w, p + 'dw.b'), cfg.kernel);
     const h = layerNorm(mixed, need(w, p + 'ln.g'), need(w, p + 'ln.b'));
-    const y = dense(gelu(dense(h, need(w, p + 'pw1.w'), need(w, p + 'pw1.b'))), need(w, p + 'pw2.w'), need(w, p + 'pw2.b'));
+    const y = dense(
+      gelu(dense(h, need(w, p + 'pw1.w'), need(w, p + 'pw1.b'))),
+      need(w, p + 'pw2.w'),
+      need(w, p + 'pw2.b'),
+    );
     x = tf.add(x, y) as tf.Tensor4D;
   }
   const pooled = tf.mean(x, [1, 2]);

@@ -82,14 +82,36 @@ export function embedWidth(g: PatchGeometry & { width: number }): number {
 }
 
 export function gridSide(g: PatchGeometry): number {
-  if (g.imageSize % g.patchSize !== 0) throw new Error(`image size ${g.imageSize} is not a multiple of patch size ${g.patchSize}`);
+  if (g.imageSize % g.patchSize !== 0)
+    throw new Error(`image size ${g.imageSize} is not a multiple of patch size ${g.patchSize}`);
   return g.imageSize / g.patchSize;
 }
 
 export function defaultVitConfig(classes: string[]): VitConfig {
-  return { architecture: 'vit', imageSize: 200, patchSize: 25, inputCentre: 0.5, width: 128, depth: 5, heads: 4, mlpDim: 256, tokenMlpDim: 256, classes };
+  return {
+    architecture: 'vit',
+    imageSize: 200,
+    patchSize: 25,
+    inputCentre: 0.5,
+    width: 128,
+    depth: 5,
+    heads: 4,
+    mlpDim: 256,
+    tokenMlpDim: 256,
+    classes,
+  };
 }
 
 export function defaultCnnConfig(classes: string[]): CnnConfig {
-  return { architecture: 'cnn', imageSize: 200, patchSize: 25, inputCentre: 0.5, width: 128, depth: 5, kernel: 3, mlpRatio: 2, classes };
+  return {
+    architecture: 'cnn',
+    imageSize: 200,
+    patchSize: 25,
+    inputCentre: 0.5,
+    width: 128,
+    depth: 5,
+    kernel: 3,
+    mlpRatio: 2,
+    classes,
+  };
 }

@@ -91,16 +91,23 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   private outputs(images: ModelTensorInput) {
     if (this.disposed) throw new Error('this model has been disposed');
     const { imageSize } = this.config;
-    if (images.rank === 4 && (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3)) {
+    if (
+      images.rank === 4 &&
+      (images.shape[1] !== imageSize || images.shape[2] !== imageSize || images.shape[3] !== 3)
+    ) {
       throw new Error(`model needs [N, ${imageSize}, ${imageSize}, 3] images; got [${images.shape.join(', ')}]`);
     }
     const blockLength = this.config.patchSize ** 2 * 3;
     if (images.rank === 3 && (images.shape[1] !== gridSide(this.config) ** 2 || images.shape[2] !== blockLength)) {
-      throw new Error(`model needs blocks [N, ${gridSide(this.config) ** 2}, ${blockLength}]; got [${images.shape.join(', ')}]`);
+      throw new Error(
+        `model needs blocks [N, ${gridSide(this.config) ** 2}, ${blockLength}]; got [${images.shape.join(', ')}]`,
+      );
     }
-    const outs = this.branches.map((b) => (this.config.architecture === 'vit'
-      ? vitForward(this.config, b.weights, images)
-      : cnnForward(this.config, b.weights, images, b.cells)));
+    const outs = this.branches.map((b) =>
+      this.config.architecture === 'vit'
+        ? vitForward(this.config, b.weights, images)
+        : cnnForward(this.config, b.weights, images, b.cells),
+    );
     if (outs.length === 1) return outs[0];
     const mean = (ts: tf.Tensor2D[]) => tf.mean(tf.stack(ts), 0) as tf.Tensor2D;
     return { logits: mean(outs.map((o) => o.logits)), features: mean(outs.map((o) => o.features)) };
@@ -112,7 +119,13 @@ class TfjsDiagnosisModel implements DiagnosisModel {
 
   embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D {
     if (this.keyed) throw new Error('embeddedLogits needs the plain model');
-    return tf.tidy(() => (this.config.architecture === 'vit' ? vitTrunk(this.config, this.shared, tokens) : cnnTrunk(this.config, this.shared, tokens)).logits);
+    return tf.tidy(
+      () =>
+        (this.config.architecture === 'vit'
+          ? vitTrunk(this.config, this.shared, tokens)
+          : cnnTrunk(this.config, this.shared, tokens)
+        ).logits,
+    );
   }
 
   features(images: ModelTensorInput): tf.Tensor2D {
@@ -161,7 +174,11 @@ class TfjsDiagnosisModel implements DiagnosisModel {
  */
 export function toBatch(input: ModelInput, geometry: { imageSize: number; patchSize: number }): ModelTensorInput {
   if (input instanceof tf.Tensor) return input;
-  return toBlockTensor(Array.isArray(input) ? input : [input], plainBlockLayout(geometry.imageSize, geometry.patchSize), geometry.patchSize);
+  return toBlockTensor(
+    Array.isArray(input) ? input : [input],
+    plainBlockLayout(geometry.imageSize, geometry.patchSize),
+    geometry.patchSize,
+  );
 }
 
 /**
@@ -170,13 +187,21 @@ export function toBatch(input: ModelInput, geometry: { imageSize: number; patchS
  * is source block cellSrc[q]. CNN: gather cell q from slot inverse(blockPerm)[cellSrc[q]];
  * ViT: slot j gets the position embedding of view cell inverse(cellSrc)[blockPerm[j]].
  */
-function makeBranch(cfg: ModelConfig, shared: Weights, host: HostWeights, view: BlockView, plan?: BpePlan): { branch: Branch; own: tf.Tensor[] } {
+function makeBranch(
+  cfg: ModelConfig,
+  shared: Weights,
+  host: HostWeights,
+  view: BlockView,
+  plan?: BpePlan,
+): { branch: Branch; own: tf.Tensor[] } {
   const plainIdentity = !plan && isIdentity(view);
   if (plainIdentity) return { branch: { weights: shared }, own: [] };
   const T = gridSide(cfg) ** 2;
   const blockPerm = plan?.blockPerm ?? Uint32Array.from({ length: T }, (_, j) => j);
   const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
-  const { w, c } = plan ? adaptPatchEmbedding(wView, host['patch.b'], plan, cfg.inputCentre ?? 0) : { w: wView, c: host['patch.b'] };
+  const { w, c } = plan
+    ? adaptPatchEmbedding(wView, host['patch.b'], plan, cfg.inputCentre ?? 0)
+    : { w: wView, c: host['patch.b'] };
   const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
   let cells: CellGather | undefined;
   if (cfg.architecture === 'vit') {
@@ -205,7 +230,12 @@ function relativeBiases(cfg: ModelConfig, host: HostWeights, cellOfSlot: ArrayLi
   return out;
 }
 
-function makeBranches(cfg: ModelConfig, shared: Weights, host: HostWeights, plan?: BpePlan): { branches: Branch[]; own: tf.Tensor[] } {
+function makeBranches(
+  cfg: ModelConfig,
+  shared: Weights,
+  host: HostWeights,
+  plan?: BpePlan,
+): { branches: Branch[]; own: tf.Tensor[] } {
   const made = viewNames(cfg.viewEnsemble).map((name) => makeBranch(cfg, shared, host, blockView(cfg, name), plan));
   return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
 }
@@ -218,9 +248,24 @@ export function createModel(config: ModelConfig, host: HostWeights): DiagnosisMo
   const hostKeyed: HostWeights = {};
   for (const name of Object.keys(host)) if (isKeyed(name)) hostKeyed[name] = host[name];
   // the plain slot order's bias matrices, computed once here rather than per forward pass
-  Object.assign(weights, relativeBiases(config, hostKeyed, Array.from({ length: gridSide(config) ** 2 }, (_, j) => j)));
+  Object.assign(
+    weights,
+    relativeBiases(
+      config,
+      hostKeyed,
+      Array.from({ length: gridSide(config) ** 2 }, (_, j) => j),
+    ),
+  );
   const { branches, own } = makeBranches(config, weights, hostKeyed);
-  return new TfjsDiagnosisModel(config, weights, branches, [...Object.values(weights), ...own], hostKeyed, false, parameters);
+  return new TfjsDiagnosisModel(
+    config,
+    weights,
+    branches,
+    [...Object.values(weights), ...own],
+    hostKeyed,
+    false,
+    parameters,
+  );
 }
 
 /**
@@ -229,7 +274,8 @@ export function createModel(config: ModelConfig, host: HostWeights): DiagnosisMo
  * `model`: dispose it before (or together with) `model`.
  */
 export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel {
-  if (!(model instanceof TfjsDiagnosisModel)) throw new Error('adaptModel needs a model made by load() or createModel()');
+  if (!(model instanceof TfjsDiagnosisModel))
+    throw new Error('adaptModel needs a model made by load() or createModel()');
   if (model.keyed) throw new Error('this model is already adapted to a key; adapt the plain model');
   const cfg = model.config;
   checkPlanFits(plan, cfg);
@@ -239,7 +285,10 @@ export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel
 
 /** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */
 export type ModelSource =
-  | { url: string; fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> }
+  | {
+      url: string;
+      fetch?: (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+    }
   | { loader: (fileName: string) => Promise<Uint8Array> }
   | { manifest: ModelManifest; weights: Uint8Array };
 
@@ -248,7 +297,10 @@ export interface LoadOptions {
   onProgress?: (fraction: number) => void;
 }
 
-export async function loadManifestAndBytes(source: ModelSource, onProgress?: (f: number) => void): Promise<{ manifest: ModelManifest; bytes: Uint8Array }> {
+export async function loadManifestAndBytes(
+  source: ModelSource,
+  onProgress?: (f: number) => void,
+): Promise<{ manifest: ModelManifest; bytes: Uint8Array }> {
   if ('manifest' in source) return { manifest: source.manifest, bytes: source.weights };
   let get: (name: string) => Promise<Uint8Array>;
   if ('loader' in source) get = source.loader;

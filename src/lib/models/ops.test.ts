@@ -9,7 +9,9 @@ describe('custom matMul gradients', () => {
     const b = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 3));
     const w2 = tf.variable(tf.randomNormal([5, 3], 0, 1, 'float32', 4));
     const loss = (fast: boolean) => () => {
-      const h = fast ? dense(patchEmbed(x, 1, w, b), w2) : tf.matMul(tf.add(tf.matMul(tf.mul(x, 1 / 255).reshape([8, 6]), w), b), w2);
+      const h = fast
+        ? dense(patchEmbed(x, 1, w, b), w2)
+        : tf.matMul(tf.add(tf.matMul(tf.mul(x, 1 / 255).reshape([8, 6]), w), b), w2);
       return tf.sum(tf.square(h)) as tf.Scalar;
     };
     const a = tf.variableGrads(loss(true), [w, b, w2]);

@@ -88,7 +88,10 @@ const pixelMatMul = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSav
   save([x]);
   return {
     value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.zerosLike(saved[0]), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.zerosLike(saved[0]),
+      tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D),
+    ],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor;
 
@@ -98,7 +101,14 @@ const pixelMatMul = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSav
  * trains much faster (zero-mean inputs) and makes the key's inversion a pure
  * sign change: 255 - v maps x - 0.5 to -(x - 0.5). See adapt.ts.
  */
-export function patchEmbed(images: ModelTensorInput, patch: number, w: tf.Tensor, b: tf.Tensor, centre = 0, scale?: tf.Tensor): tf.Tensor3D {
+export function patchEmbed(
+  images: ModelTensorInput,
+  patch: number,
+  w: tf.Tensor,
+  b: tf.Tensor,
+  centre = 0,
+  scale?: tf.Tensor,
+): tf.Tensor3D {
   const blocks = images.rank === 3 ? (images as tf.Tensor3D) : patchify(images as tf.Tensor4D, patch);
   const [n, t, p] = blocks.shape;
   if (scale) {
@@ -114,8 +124,19 @@ export function patchEmbed(images: ModelTensorInput, patch: number, w: tf.Tensor
 }
 
 /** The patch embedding of a model's weights and geometry (exact or float). */
-export function embedBlocks(images: ModelTensorInput, g: { patchSize: number; inputCentre?: number; exactEmbedding?: boolean }, w: Weights): tf.Tensor3D {
-  return patchEmbed(images, g.patchSize, need(w, 'patch.w'), need(w, 'patch.b'), g.inputCentre ?? 0, g.exactEmbedding ? need(w, 'patch.scale') : undefined);
+export function embedBlocks(
+  images: ModelTensorInput,
+  g: { patchSize: number; inputCentre?: number; exactEmbedding?: boolean },
+  w: Weights,
+): tf.Tensor3D {
+  return patchEmbed(
+    images,
+    g.patchSize,
+    need(w, 'patch.w'),
+    need(w, 'patch.b'),
+    g.inputCentre ?? 0,
+    g.exactEmbedding ? need(w, 'patch.scale') : undefined,
+  );
 }
 
 /**
@@ -127,7 +148,10 @@ export function tokenStem(x: tf.Tensor, w: Weights, hasMlp: boolean): tf.Tensor 
   const h = layerNorm(x, need(w, 'stem.in.ln.g'), need(w, 'stem.in.ln.b'));
   const linear = dense(h, need(w, 'stem.proj.w'), need(w, 'stem.proj.b'));
   if (!hasMlp) return linear;
-  return tf.add(linear, dense(gelu(dense(h, need(w, 'stem.w1'), need(w, 'stem.b1'))), need(w, 'stem.w2'), need(w, 'stem.b2')));
+  return tf.add(
+    linear,
+    dense(gelu(dense(h, need(w, 'stem.w1'), need(w, 'stem.b1'))), need(w, 'stem.w2'), need(w, 'stem.b2')),
+  );
 }
 
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
@@ -154,7 +178,12 @@ export function gelu(x: tf.Tensor): tf.Tensor {
 export function depthwiseSame(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor, k: number): tf.Tensor4D {
   const [n, h, wd, c] = x.shape;
   const p = (k - 1) >> 1;
-  const padded = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ]);
   const taps = tf.unstack(w.reshape([k * k, c]));
   let acc: tf.Tensor | undefined;
   for (let dy = 0; dy < k; dy++) {

@@ -23,7 +23,11 @@ describe('relative-position attention bias', () => {
 
   it('starts as distance penalties: head 0 flat, later heads steeper', () => {
     const table = initRelativeBias(4, side);
-    const m = biasMatrix(table, Array.from({ length: T }, (_, j) => j), side);
+    const m = biasMatrix(
+      table,
+      Array.from({ length: T }, (_, j) => j),
+      side,
+    );
     const at = (h: number, i: number, j: number) => m.data[h * 65 * 65 + (i + 1) * 65 + (j + 1)];
     expect(at(0, 0, 63)).toBe(0);
     expect(at(3, 0, 0)).toBe(0);
@@ -36,7 +40,11 @@ describe('relative-position attention bias', () => {
   it('training form equals the host-built matrix, and gradients reach the table', () => {
     const rng = new ModelRandom(5);
     const table = truncNormal(rng, [3, offsetCount(side)], 1);
-    const host = biasMatrix(table, Array.from({ length: T }, (_, j) => j), side);
+    const host = biasMatrix(
+      table,
+      Array.from({ length: T }, (_, j) => j),
+      side,
+    );
     const t = tf.tensor(table.data, table.shape);
     const [fromTable] = biasesFromTables([t], side);
     expect(fromTable.shape).toEqual(host.shape);
@@ -52,12 +60,18 @@ describe('relative-position attention bias', () => {
     const table = truncNormal(new ModelRandom(9), [2, offsetCount(side)], 1);
     const perm = Array.from({ length: T }, (_, j) => j);
     new ModelRandom(3).shuffle(perm);
-    const plain = biasMatrix(table, Array.from({ length: T }, (_, j) => j), side);
+    const plain = biasMatrix(
+      table,
+      Array.from({ length: T }, (_, j) => j),
+      side,
+    );
     const moved = biasMatrix(table, perm, side);
     for (let h = 0; h < 2; h++) {
       for (let i = 0; i < T; i++) {
         for (let j = 0; j < T; j++) {
-          expect(moved.data[h * 65 * 65 + (i + 1) * 65 + j + 1]).toBe(plain.data[h * 65 * 65 + (perm[i] + 1) * 65 + perm[j] + 1]);
+          expect(moved.data[h * 65 * 65 + (i + 1) * 65 + j + 1]).toBe(
+            plain.data[h * 65 * 65 + (perm[i] + 1) * 65 + perm[j] + 1],
+          );
         }
       }
     }
@@ -67,7 +81,8 @@ describe('relative-position attention bias', () => {
     const cfg: VitConfig = { ...defaultVitConfig(['a', 'b', 'c']), depth: 2, relativeBias: true };
     const rng = new ModelRandom(11);
     const host: HostWeights = {};
-    for (const [name, t] of Object.entries(initVit(cfg, 1))) host[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, 0.2);
+    for (const [name, t] of Object.entries(initVit(cfg, 1)))
+      host[name] = name.endsWith('.g') ? t : truncNormal(rng, t.shape, 0.2);
     const model = createModel(cfg, host);
     const tokens = tf.randomNormal([2, T, cfg.width], 0, 1, 'float32', 4) as tf.Tensor3D;
     const viaModel = model.embeddedLogits(tokens);

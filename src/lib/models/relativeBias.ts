@@ -59,7 +59,8 @@ export function initRelativeBias(heads: number, side: number): HostTensor {
  */
 export function biasMatrix(table: HostTensor, cellOfSlot: ArrayLike<number>, side: number): HostTensor {
   const [H, R] = table.shape;
-  if (R !== offsetCount(side)) throw new Error(`relative bias table has ${R} offsets; a ${side} x ${side} grid needs ${offsetCount(side)}`);
+  if (R !== offsetCount(side))
+    throw new Error(`relative bias table has ${R} offsets; a ${side} x ${side} grid needs ${offsetCount(side)}`);
   const T = cellOfSlot.length;
   const t = T + 1;
   const data = new Float32Array(H * t * t);
@@ -98,9 +99,16 @@ export function biasesFromTables(tables: tf.Tensor[], side: number): tf.Tensor3D
   const heads = tables[0].shape[0];
   const oneHot = tf.tensor2d(offsetOneHot(side), [offsetCount(side), T * T]);
   const stacked = tf.concat(tables, 0);
-  const all = tf.pad(dense(stacked, oneHot).reshape([tables.length, heads, T, T]), [[0, 0], [0, 0], [1, 0], [1, 0]]);
+  const all = tf.pad(dense(stacked, oneHot).reshape([tables.length, heads, T, T]), [
+    [0, 0],
+    [0, 0],
+    [1, 0],
+    [1, 0],
+  ]);
   // slices, not unstack / split: tfjs fails in their gradients when there is a single block
-  return tables.map((_, l) => tf.slice(all, [l, 0, 0, 0], [1, heads, T + 1, T + 1]).reshape([heads, T + 1, T + 1]) as tf.Tensor3D);
+  return tables.map(
+    (_, l) => tf.slice(all, [l, 0, 0, 0], [1, heads, T + 1, T + 1]).reshape([heads, T + 1, T + 1]) as tf.Tensor3D,
+  );
 }
 
 /** Weight names of the bias tables ('block{l}.attn.rel'): keyed like the position embeddings, not weight-decayed. */

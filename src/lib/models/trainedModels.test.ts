@@ -35,7 +35,9 @@ async function sample(dir: string, perClass: number): Promise<{ images: RgbImage
     const files = (await readdir(join(dir, classes[c]))).sort();
     for (let k = 0; k < perClass; k++) {
       const f = files[Math.floor((k * files.length) / perClass)];
-      images.push(toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(dir, classes[c], f))), f)).image, 200));
+      images.push(
+        toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(dir, classes[c], f))), f)).image, 200),
+      );
       labels.push(c);
     }
   }
@@ -47,27 +49,33 @@ describe('shipped models', () => {
     await tf.setBackend('wasm');
   });
   for (const m of MODELS) {
-    it.skipIf(!existsSync(join(m.dir, 'model.json')) || !existsSync(m.data))(`${m.dir}: accurate on real test images, same logits when adapted to a key`, async () => {
-      const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(m.dir, f))) });
-      // the count the app and the bench show is the model card's (derived attention-bias matrices excluded)
-      const card = JSON.parse(await readFile(join(m.dir, 'model-card.json'), 'utf8')) as { parameters: number };
-      expect(model.parameters).toBe(card.parameters);
-      const { images, labels } = await sample(m.data, 5);
-      const plain = await model.predict(images);
-      const correct = plain.filter((p, i) => p.classIndex === labels[i]).length;
-      expect(correct / labels.length).toBeGreaterThan(0.6);
-      for (let k = 0; k < 2; k++) {
-        const plan = await planForKey(await generateKey());
-        const adapted = adaptModel(model, plan);
-        expect(adapted.parameters).toBe(model.parameters);
-        const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
-        let maxDiff = 0;
-        enc.forEach((p, i) => p.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - plain[i].logits[j])))));
-        expect(maxDiff).toBeLessThan(1e-4);
-        expect(enc.map((p) => p.classIndex)).toEqual(plain.map((p) => p.classIndex));
-        adapted.dispose();
-      }
-      model.dispose();
-    }, 120_000);
+    it.skipIf(!existsSync(join(m.dir, 'model.json')) || !existsSync(m.data))(
+      `${m.dir}: accurate on real test images, same logits when adapted to a key`,
+      async () => {
+        const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(m.dir, f))) });
+        // the count the app and the bench show is the model card's (derived attention-bias matrices excluded)
+        const card = JSON.parse(await readFile(join(m.dir, 'model-card.json'), 'utf8')) as { parameters: number };
+        expect(model.parameters).toBe(card.parameters);
+        const { images, labels } = await sample(m.data, 5);
+        const plain = await model.predict(images);
+        const correct = plain.filter((p, i) => p.classIndex === labels[i]).length;
+        expect(correct / labels.length).toBeGreaterThan(0.6);
+        for (let k = 0; k < 2; k++) {
+          const plan = await planForKey(await generateKey());
+          const adapted = adaptModel(model, plan);
+          expect(adapted.parameters).toBe(model.parameters);
+          const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
+          let maxDiff = 0;
+          enc.forEach((p, i) =>
+            p.logits.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - plain[i].logits[j])))),
+          );
+          expect(maxDiff).toBeLessThan(1e-4);
+          expect(enc.map((p) => p.classIndex)).toEqual(plain.map((p) => p.classIndex));
+          adapted.dispose();
+        }
+        model.dispose();
+      },
+      120_000,
+    );
   }
 });

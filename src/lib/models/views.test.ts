@@ -21,17 +21,19 @@ function randomImage(seed: number): RgbImage {
 
 function transformed(img: RgbImage, map: (y: number, x: number) => [number, number]): RgbImage {
   const out = new Uint8Array(img.data.length);
-  for (let y = 0; y < 200; y++) for (let x = 0; x < 200; x++) {
-    const [sy, sx] = map(y, x);
-    for (let c = 0; c < 3; c++) out[(y * 200 + x) * 3 + c] = img.data[(sy * 200 + sx) * 3 + c];
-  }
+  for (let y = 0; y < 200; y++)
+    for (let x = 0; x < 200; x++) {
+      const [sy, sx] = map(y, x);
+      for (let c = 0; c < 3; c++) out[(y * 200 + x) * 3 + c] = img.data[(sy * 200 + sx) * 3 + c];
+    }
   return { width: 200, height: 200, data: out };
 }
 
 function randomised(host: HostWeights): HostWeights {
   const rng = new ModelRandom(3);
   const out: HostWeights = {};
-  for (const [name, t] of Object.entries(host)) out[name] = name.endsWith('.g') || name.startsWith('patch.') ? t : truncNormal(rng, t.shape, 0.2);
+  for (const [name, t] of Object.entries(host))
+    out[name] = name.endsWith('.g') || name.startsWith('patch.') ? t : truncNormal(rng, t.shape, 0.2);
   return out;
 }
 
@@ -69,7 +71,9 @@ describe('view ensemble', () => {
       const img = randomImage(11);
       const got = (await ensemble.predict(img))[0].logits;
       const names = viewNames(cfg.viewEnsemble);
-      const per = await Promise.all(names.map(async (n) => (await single.predict(transformed(img, pixelMaps[n])))[0].logits));
+      const per = await Promise.all(
+        names.map(async (n) => (await single.predict(transformed(img, pixelMaps[n])))[0].logits),
+      );
       const want = got.map((_, k) => per.reduce((s, l) => s + l[k], 0) / names.length);
       got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-4));
       // and the views do differ (the test would pass trivially on a symmetric model otherwise)

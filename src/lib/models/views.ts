@@ -65,7 +65,10 @@ export function blockView(g: PatchGeometry, name: string): BlockView {
 }
 
 /** W_v[elementSrc[i]] = W[i]: the embedding that, applied to the source block, gives the view block's embedding. */
-export function viewEmbedding(w: { shape: number[]; data: Float32Array }, view: BlockView): { shape: number[]; data: Float32Array } {
+export function viewEmbedding(
+  w: { shape: number[]; data: Float32Array },
+  view: BlockView,
+): { shape: number[]; data: Float32Array } {
   const [P, D] = w.shape;
   const out = new Float32Array(P * D);
   for (let i = 0; i < P; i++) out.set(w.data.subarray(i * D, (i + 1) * D), view.elementSrc[i] * D);

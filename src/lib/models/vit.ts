@@ -61,7 +61,10 @@ function attentionBiases(cfg: VitConfig, w: Weights): tf.Tensor[] {
   if (!cfg.relativeBias) return [];
   const blocks = Array.from({ length: cfg.depth }, (_, l) => `block${l}.`);
   if (w['block0.attn.bias']) return blocks.map((p) => need(w, p + 'attn.bias'));
-  return biasesFromTables(blocks.map((p) => need(w, p + 'attn.rel')), gridSide(cfg));
+  return biasesFromTables(
+    blocks.map((p) => need(w, p + 'attn.rel')),
+    gridSide(cfg),
+  );
 }
 
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
@@ -95,7 +98,10 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   let tokens: tf.Tensor = cfg.embedDim === undefined ? embedded : tokenStem(embedded, w, (cfg.stemMlpDim ?? 0) > 0);
   if (cfg.tokenMlpDim > 0) {
     const h = layerNorm(tokens, need(w, 'token.ln.g'), need(w, 'token.ln.b'));
-    tokens = tf.add(tokens, dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')));
+    tokens = tf.add(
+      tokens,
+      dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')),
+    );
   }
   tokens = tf.add(tokens, need(w, 'pos'));
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
@@ -103,9 +109,15 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   const biases = attentionBiases(cfg, w);
   for (let l = 0; l < cfg.depth; l++) {
     const p = `block${l}.`;
-    x = tf.add(x, attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads, biases[l]));
+    x = tf.add(
+      x,
+      attention(layerNorm(x, need(w, p + 'ln1.g'), need(w, p + 'ln1.b')) as tf.Tensor3D, w, p, cfg.heads, biases[l]),
+    );
     const h = layerNorm(x, need(w, p + 'ln2.g'), need(w, p + 'ln2.b'));
-    x = tf.add(x, dense(gelu(dense(h, need(w, p + 'mlp.w1'), need(w, p + 'mlp.b1'))), need(w, p + 'mlp.w2'), need(w, p + 'mlp.b2')));
+    x = tf.add(
+      x,
+      dense(gelu(dense(h, need(w, p + 'mlp.w1'), need(w, p + 'mlp.b1'))), need(w, p + 'mlp.w2'), need(w, p + 'mlp.b2')),
+    );
   }
   const clsOut = tf.slice(x, [0, 0, 0], [n, 1, D]).reshape([n, D]);
   const features = layerNorm(clsOut, need(w, 'norm.g'), need(w, 'norm.b')) as tf.Tensor2D;

@@ -9,7 +9,8 @@ import { initVit } from './vit';
 
 describe('float16 weights', () => {
   it('round-trips exactly representable values and rounds others to nearest', () => {
-    for (const v of [0, 1, -2, 0.5, 65504, -(2 ** -14), 3 * 2 ** -20, 2 ** -24]) expect(fromFloat16Bits(toFloat16Bits(v))).toBe(v);
+    for (const v of [0, 1, -2, 0.5, 65504, -(2 ** -14), 3 * 2 ** -20, 2 ** -24])
+      expect(fromFloat16Bits(toFloat16Bits(v))).toBe(v);
     const xs = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 3);
     const back = decodeFloat16(encodeFloat16(xs));
     xs.forEach((x, i) => expect(Math.abs(back[i] - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 1e-7));
@@ -19,7 +20,10 @@ describe('float16 weights', () => {
     const cfg = { ...defaultVitConfig(['x', 'y']), depth: 1 };
     const host = initVit(cfg, 5);
     const { manifest, bytes } = serializeModel(cfg, host, 'float32');
-    const files: Record<string, Uint8Array> = { [MANIFEST_FILE]: new TextEncoder().encode(JSON.stringify(manifest)), 'weights.bin': bytes };
+    const files: Record<string, Uint8Array> = {
+      [MANIFEST_FILE]: new TextEncoder().encode(JSON.stringify(manifest)),
+      'weights.bin': bytes,
+    };
     const progress: number[] = [];
     const model = await load({ loader: async (f) => files[f] }, { onProgress: (p) => progress.push(p) });
     expect(progress.at(-1)).toBe(1);
@@ -34,15 +38,22 @@ describe('float16 weights', () => {
     const host = initVit(cfg, 6);
     const { manifest, bytes } = serializeModel(cfg, host, 'float16');
     const back = deserializeWeights(manifest, bytes);
-    expect(manifest.weights.filter((e) => e.dtype === 'float32').map((e) => e.name).sort()).toEqual(['patch.b', 'patch.scale']);
-    for (const name of ['patch.w', 'patch.scale', 'patch.b']) expect(Array.from(back[name].data)).toEqual(Array.from(host[name].data));
+    expect(
+      manifest.weights
+        .filter((e) => e.dtype === 'float32')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['patch.b', 'patch.scale']);
+    for (const name of ['patch.w', 'patch.scale', 'patch.b'])
+      expect(Array.from(back[name].data)).toEqual(Array.from(host[name].data));
     expect(back['stem.proj.w'].data.length).toBe(64 * cfg.width);
   });
 });
 
 describe('host-side block order', () => {
   it('matches patchify element for element', () => {
-    const S = 50, B = 25;
+    const S = 50,
+      B = 25;
     const img = Float32Array.from({ length: S * S * 3 }, (_, i) => i);
     const viaTf = patchify(tf.tensor4d(img, [1, S, S, 3]), B).dataSync();
     const order = blockOrderIndex(S, B);

@@ -36,7 +36,11 @@ export interface ModelManifest {
   weights: WeightEntry[];
 }
 
-export function serializeModel(config: ModelConfig, weights: HostWeights, dtype: 'float16' | 'float32' = 'float16'): { manifest: ModelManifest; bytes: Uint8Array } {
+export function serializeModel(
+  config: ModelConfig,
+  weights: HostWeights,
+  dtype: 'float16' | 'float32' = 'float16',
+): { manifest: ModelManifest; bytes: Uint8Array } {
   const names = Object.keys(weights).sort();
   const entries: WeightEntry[] = [];
   let offset = 0;
@@ -52,7 +56,10 @@ export function serializeModel(config: ModelConfig, weights: HostWeights, dtype:
     const packed = dtype === 'float16' && !e.dtype ? encodeFloat16(data) : data;
     bytes.set(new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength), e.offset);
   }
-  return { manifest: { format: MODEL_FORMAT, config, dtype, weightsFile: 'weights.bin', byteLength: offset, weights: entries }, bytes };
+  return {
+    manifest: { format: MODEL_FORMAT, config, dtype, weightsFile: 'weights.bin', byteLength: offset, weights: entries },
+    bytes,
+  };
 }
 
 export function parseManifest(text: string): ModelManifest {
@@ -62,15 +69,17 @@ export function parseManifest(text: string): ModelManifest {
 }
 
 export function deserializeWeights(manifest: ModelManifest, bytes: Uint8Array): HostWeights {
-  if (bytes.byteLength !== manifest.byteLength) throw new Error(`weights file has ${bytes.byteLength} bytes, manifest says ${manifest.byteLength}`);
+  if (bytes.byteLength !== manifest.byteLength)
+    throw new Error(`weights file has ${bytes.byteLength} bytes, manifest says ${manifest.byteLength}`);
   // copy once so the views below are aligned whatever buffer the bytes came in
   const own = new Uint8Array(bytes);
   const out: HostWeights = {};
   for (const e of manifest.weights) {
     const size = e.shape.reduce((a, b) => a * b, 1);
-    const data = manifest.dtype === 'float16' && e.dtype !== 'float32'
-      ? decodeFloat16(new Uint16Array(own.buffer, e.offset, size))
-      : new Float32Array(own.buffer.slice(e.offset, e.offset + size * 4));
+    const data =
+      manifest.dtype === 'float16' && e.dtype !== 'float32'
+        ? decodeFloat16(new Uint16Array(own.buffer, e.offset, size))
+        : new Float32Array(own.buffer.slice(e.offset, e.offset + size * 4));
     out[e.name] = { shape: e.shape, data };
   }
   return out;

@@ -17,11 +17,36 @@ export interface SampleSpec {
 }
 
 export const SAMPLES: readonly SampleSpec[] = [
-  { id: 'phantom-normal', title: 'Normal brain', description: 'T1-like axial slice, no findings', params: { seed: 11 } },
-  { id: 'phantom-lesion', title: 'Brain with lesion', description: 'T1-like slice with a bright round lesion', params: { seed: 23, lesion: 0.12 } },
-  { id: 'phantom-large-lesion', title: 'Large lesion', description: 'T2-like slice with a large lesion', params: { seed: 37, lesion: 0.2, t2: true } },
-  { id: 'phantom-ventricles', title: 'Enlarged ventricles', description: 'T1-like slice with enlarged ventricles', params: { seed: 41, ventricleScale: 1.7 } },
-  { id: 'phantom-t2', title: 'Normal brain, T2', description: 'T2-like contrast, no findings', params: { seed: 53, t2: true } },
+  {
+    id: 'phantom-normal',
+    title: 'Normal brain',
+    description: 'T1-like axial slice, no findings',
+    params: { seed: 11 },
+  },
+  {
+    id: 'phantom-lesion',
+    title: 'Brain with lesion',
+    description: 'T1-like slice with a bright round lesion',
+    params: { seed: 23, lesion: 0.12 },
+  },
+  {
+    id: 'phantom-large-lesion',
+    title: 'Large lesion',
+    description: 'T2-like slice with a large lesion',
+    params: { seed: 37, lesion: 0.2, t2: true },
+  },
+  {
+    id: 'phantom-ventricles',
+    title: 'Enlarged ventricles',
+    description: 'T1-like slice with enlarged ventricles',
+    params: { seed: 41, ventricleScale: 1.7 },
+  },
+  {
+    id: 'phantom-t2',
+    title: 'Normal brain, T2',
+    description: 'T2-like contrast, no findings',
+    params: { seed: 53, t2: true },
+  },
 ];
 
 /** PNG bytes of a sample, as if the user had dropped a file. */

@@ -6,7 +6,11 @@ import { decodeImageFile } from '../decode';
 function mean(values: Uint8Array, pick: (i: number) => boolean): number {
   let sum = 0;
   let n = 0;
-  for (let i = 0; i < values.length; i++) if (pick(i)) { sum += values[i]; n++; }
+  for (let i = 0; i < values.length; i++)
+    if (pick(i)) {
+      sum += values[i];
+      n++;
+    }
   return sum / n;
 }
 

@@ -69,14 +69,34 @@ export function brainPhantomGray(params: PhantomParams): Uint8Array {
         const theta = Math.atan2(y - cy, x - cx);
         // folded cortex: the grey/white boundary wobbles with angle
         const fold = 0.05 * Math.sin(gyri * theta + gyriPhase) + 0.02 * Math.sin(3 * gyri * theta);
-        if (head > 0.93) v = level.fat; // scalp
-        else if (head > 0.86) v = level.skull; // bone
-        else if (head > 0.82) v = level.csf; // subarachnoid space
-        else if (head > 0.66 + fold) v = level.grey; // cortex
+        if (head > 0.93)
+          v = level.fat; // scalp
+        else if (head > 0.86)
+          v = level.skull; // bone
+        else if (head > 0.82)
+          v = level.csf; // subarachnoid space
+        else if (head > 0.66 + fold)
+          v = level.grey; // cortex
         else v = level.white;
         // lateral ventricles: two tilted ellipses either side of the midline
-        const vl = ellipseRadius(x, y, cx - size * 0.045 * vScale, cy - size * 0.03, size * 0.03 * vScale, size * 0.11 * vScale, tilt + 0.25);
-        const vr = ellipseRadius(x, y, cx + size * 0.045 * vScale, cy - size * 0.03, size * 0.03 * vScale, size * 0.11 * vScale, tilt - 0.25);
+        const vl = ellipseRadius(
+          x,
+          y,
+          cx - size * 0.045 * vScale,
+          cy - size * 0.03,
+          size * 0.03 * vScale,
+          size * 0.11 * vScale,
+          tilt + 0.25,
+        );
+        const vr = ellipseRadius(
+          x,
+          y,
+          cx + size * 0.045 * vScale,
+          cy - size * 0.03,
+          size * 0.03 * vScale,
+          size * 0.11 * vScale,
+          tilt - 0.25,
+        );
         if (vl <= 1 || vr <= 1) v = level.csf;
         // deep grey nuclei (thalami) below the ventricles
         const th = Math.min(

@@ -18,19 +18,35 @@ import type { EncryptForModel } from '../../lib/diagnosis/session';
 const WORKGROUP = 64; // @workgroup_size in bytesToFloats.wgsl
 
 /** Encrypt on the GPU and hand tfjs a float tensor [1, S, S, 3] that never left the GPU. */
-export async function createGpuInputPath(): Promise<{ encrypt: (plan: BpePlan, plain: RgbImage) => tf.Tensor4D; upload: (plain: RgbImage) => tf.Tensor4D; bpe: GpuBpe }> {
+export async function createGpuInputPath(): Promise<{
+  encrypt: (plan: BpePlan, plain: RgbImage) => tf.Tensor4D;
+  upload: (plain: RgbImage) => tf.Tensor4D;
+  bpe: GpuBpe;
+}> {
   if (tf.getBackend() !== 'webgpu') throw new Error('the GPU input path needs the tfjs webgpu backend');
   const device = (tf.backend() as WebGPUBackend).device;
   const bpe = await createGpuBpe(device);
   const code = (await import('./bytesToFloats.wgsl?raw')).default;
   const module = await compileShader(device, 'bytesToFloats.wgsl', code);
-  const pipeline = await device.createComputePipelineAsync({ label: 'bytes to floats', layout: 'auto', compute: { module, entryPoint: 'unpackBytes' } });
+  const pipeline = await device.createComputePipelineAsync({
+    label: 'bytes to floats',
+    layout: 'auto',
+    compute: { module, entryPoint: 'unpackBytes' },
+  });
 
   /** Packed bytes (image k at word k * strideWords) -> float tensor [1, S, S, 3] on the GPU. Destroys `packed`. */
   function unpackToTensor(packed: GPUBuffer, S: number, strideWords: number): tf.Tensor4D {
     const values = S * S * 3;
-    const floats = device.createBuffer({ label: 'encrypted model input', size: values * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const geometry = device.createBuffer({ label: 'unpack geometry', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const floats = device.createBuffer({
+      label: 'encrypted model input',
+      size: values * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    const geometry = device.createBuffer({
+      label: 'unpack geometry',
+      size: 16,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
     device.queue.writeBuffer(geometry, 0, new Uint32Array([values, strideWords, 1, 0]));
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
@@ -68,8 +84,19 @@ export async function createGpuInputPath(): Promise<{ encrypt: (plan: BpePlan, p
     const S = plain.width;
     const bytes = S * S * 3;
     const words = Math.ceil(bytes / 4);
-    const packed = device.createBuffer({ label: 'plain model input bytes', size: words * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    const padded = bytes % 4 === 0 ? plain.data : (() => { const p = new Uint8Array(words * 4); p.set(plain.data); return p; })();
+    const packed = device.createBuffer({
+      label: 'plain model input bytes',
+      size: words * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    const padded =
+      bytes % 4 === 0
+        ? plain.data
+        : (() => {
+            const p = new Uint8Array(words * 4);
+            p.set(plain.data);
+            return p;
+          })();
     device.queue.writeBuffer(packed, 0, padded.buffer as ArrayBuffer, padded.byteOffset, words * 4);
     return unpackToTensor(packed, S, words);
   }
@@ -77,7 +104,10 @@ export async function createGpuInputPath(): Promise<{ encrypt: (plan: BpePlan, p
 }
 
 /** The session's GPU input path on WebGPU (encrypt + plain upload), or undefined (CPU) when it cannot start. */
-export async function gpuInputPath(): Promise<{ encrypt: EncryptForModel; upload: (plain: RgbImage) => tf.Tensor4D; forgetPlans: () => void; dispose: () => void } | undefined> {
+export async function gpuInputPath(): Promise<
+  | { encrypt: EncryptForModel; upload: (plain: RgbImage) => tf.Tensor4D; forgetPlans: () => void; dispose: () => void }
+  | undefined
+> {
   try {
     const path = await createGpuInputPath();
     return {

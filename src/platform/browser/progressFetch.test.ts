@@ -5,12 +5,19 @@ import { progressFetch } from './progressFetch';
 afterEach(() => vi.unstubAllGlobals());
 
 function serve(body: Uint8Array, contentLength: number, chunk = 1000) {
-  vi.stubGlobal('fetch', async () => new Response(new ReadableStream({
-    start(c) {
-      for (let i = 0; i < body.length; i += chunk) c.enqueue(body.slice(i, i + chunk));
-      c.close();
-    },
-  }), { headers: { 'content-length': String(contentLength) } }));
+  vi.stubGlobal(
+    'fetch',
+    async () =>
+      new Response(
+        new ReadableStream({
+          start(c) {
+            for (let i = 0; i < body.length; i += chunk) c.enqueue(body.slice(i, i + chunk));
+            c.close();
+          },
+        }),
+        { headers: { 'content-length': String(contentLength) } },
+      ),
+  );
 }
 
 describe('progressFetch', () => {

@@ -6,7 +6,9 @@
  */
 export type ByteProgress = (received: number, total: number) => void;
 
-export function progressFetch(onBytes: ByteProgress): (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> {
+export function progressFetch(
+  onBytes: ByteProgress,
+): (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> {
   return async (url) => {
     const res = await fetch(url);
     const total = Number(res.headers.get('content-length') ?? 0);

@@ -15,10 +15,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Synthetic disc "scan" (not patient data). */
 function disc(size: number, shift: number) {
   const g = new Uint8Array(size * size);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const r = Math.hypot(x - size / 2 - shift, y - size / 2);
-    g[y * size + x] = r < size / 3 ? Math.round(220 - r + 15 * Math.sin(x / 5)) : 0;
-  }
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const r = Math.hypot(x - size / 2 - shift, y - size / 2);
+      g[y * size + x] = r < size / 3 ? Math.round(220 - r + 15 * Math.sin(x / 5)) : 0;
+    }
   return grayToRgb(size, size, g);
 }
 
@@ -43,7 +44,21 @@ describe('cli attack', async () => {
 
   it('known-plaintext --json: recovers the target and says so', async () => {
     const out = join(dir, 'kp.png');
-    const json = JSON.parse(await runCli(['--kind', 'known-plaintext', '--key', keyPath, '--in', target, '--known', known, '--out', out, '--json']));
+    const json = JSON.parse(
+      await runCli([
+        '--kind',
+        'known-plaintext',
+        '--key',
+        keyPath,
+        '--in',
+        target,
+        '--known',
+        known,
+        '--out',
+        out,
+        '--json',
+      ]),
+    );
     expect(json.kind).toBe('known-plaintext');
     expect(json.metrics.ssim).toBeGreaterThan(0.9);
     expect(json.encryptedBaseline.ssim).toBeLessThan(0.3);
@@ -52,7 +67,20 @@ describe('cli attack', async () => {
   });
 
   it('bit-flip takes its options and prints a readable table without --json', async () => {
-    const text = await runCli(['--kind', 'bit-flip', '--key', keyPath, '--in', target, '--bit', '0', '--fraction', '0.2', '--seed', '4']);
+    const text = await runCli([
+      '--kind',
+      'bit-flip',
+      '--key',
+      keyPath,
+      '--in',
+      target,
+      '--bit',
+      '0',
+      '--fraction',
+      '0.2',
+      '--seed',
+      '4',
+    ]);
     expect(text).toMatch(/^metric \(vs original\)/);
     expect(text).toMatch(/PSNR\s+\d+\.\d+ dB/);
     expect(text).toMatch(/Bit flip of bit 0 on 20 %/);
@@ -60,7 +88,9 @@ describe('cli attack', async () => {
   });
 
   it('rejects an unknown kind and a known-plaintext run without --known', async () => {
-    await expect(runCli(['--kind', 'rot13', '--key', keyPath, '--in', target])).rejects.toThrow(/--kind must be one of/);
+    await expect(runCli(['--kind', 'rot13', '--key', keyPath, '--in', target])).rejects.toThrow(
+      /--kind must be one of/,
+    );
     await expect(runCli(['--kind', 'known-plaintext', '--key', keyPath, '--in', target])).rejects.toThrow(/--known/);
   });
 });

@@ -15,7 +15,14 @@ import { decodeOptionsFrom, loadImage, loadKey, writePng } from '../io';
 import { toModelInput } from '../../../lib/image/resize';
 import { encryptImage } from '../../../lib/cipher/bpe/bpe';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey } from '../../../lib/cipher/bpe/plan';
-import { ATTACK_KINDS, DEFAULT_BIT_FLIP, DEFAULT_GAUSSIAN, type AttackInput, isAttackKind, runAttack } from '../../../lib/attacks/runAttack';
+import {
+  ATTACK_KINDS,
+  DEFAULT_BIT_FLIP,
+  DEFAULT_GAUSSIAN,
+  type AttackInput,
+  isAttackKind,
+  runAttack,
+} from '../../../lib/attacks/runAttack';
 import { formatMetric, leakageMetrics, type LeakageMetrics } from '../../../lib/metrics/leakage';
 
 const METRIC_LABELS: Record<keyof LeakageMetrics, string> = {
@@ -39,20 +46,28 @@ export async function run(args: ParsedArgs): Promise<void> {
     blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
   };
   const plan = await planForKey(key, geometry);
-  const original = toModelInput((await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args))).image, geometry.imageSize);
+  const original = toModelInput(
+    (await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args))).image,
+    geometry.imageSize,
+  );
   const encrypted = encryptImage(plan, original);
 
   const input: AttackInput = { original, encrypted, plan, blockSize: geometry.blockSize };
   if (kind === 'known-plaintext') {
     const knownPath = optionalString(args, 'known');
-    if (!knownPath) throw new UsageError('known-plaintext needs --known FILE (the image the attacker knows; --in is the target)');
+    if (!knownPath)
+      throw new UsageError('known-plaintext needs --known FILE (the image the attacker knows; --in is the target)');
     const plain = toModelInput((await loadImage(knownPath)).image, geometry.imageSize);
     input.knownPair = { plain, encrypted: encryptImage(plan, plain) };
   }
   const fraction = (fallback: number) => optionalNumber(args, 'fraction', fallback);
   const seed = (fallback: number) => optionalNumber(args, 'seed', fallback);
   if (kind === 'bit-flip') {
-    input.bitFlip = { bit: optionalNumber(args, 'bit', DEFAULT_BIT_FLIP.bit), fraction: fraction(DEFAULT_BIT_FLIP.fraction), seed: seed(DEFAULT_BIT_FLIP.seed) };
+    input.bitFlip = {
+      bit: optionalNumber(args, 'bit', DEFAULT_BIT_FLIP.bit),
+      fraction: fraction(DEFAULT_BIT_FLIP.fraction),
+      seed: seed(DEFAULT_BIT_FLIP.seed),
+    };
   }
   if (kind === 'gaussian') {
     input.gaussian = {
@@ -70,18 +85,24 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (out) await writePng(out, result.image);
 
   if (flag(args, 'json')) {
-    console.log(JSON.stringify({
-      kind,
-      scheme: plan.version,
-      ...geometry,
-      metrics: jsonMetrics(result.metrics),
-      encryptedBaseline: jsonMetrics(baseline),
-      details: result.details,
-      note: result.note,
-      ...(input.bitFlip ? { bitFlip: input.bitFlip } : {}),
-      ...(input.gaussian ? { gaussian: input.gaussian } : {}),
-      ...(out ? { written: out } : {}),
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          kind,
+          scheme: plan.version,
+          ...geometry,
+          metrics: jsonMetrics(result.metrics),
+          encryptedBaseline: jsonMetrics(baseline),
+          details: result.details,
+          note: result.note,
+          ...(input.bitFlip ? { bitFlip: input.bitFlip } : {}),
+          ...(input.gaussian ? { gaussian: input.gaussian } : {}),
+          ...(out ? { written: out } : {}),
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   const rows = (Object.keys(METRIC_LABELS) as (keyof LeakageMetrics)[]).map((name) => [
@@ -95,7 +116,9 @@ export async function run(args: ParsedArgs): Promise<void> {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
-  const details = Object.entries(result.details).map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`).join(', ');
+  const details = Object.entries(result.details)
+    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
+    .join(', ');
   if (details) console.log(`\n${details}`);
   console.log(`\n${result.note}`);
   if (out) console.log(`written: ${out}`);

@@ -20,7 +20,8 @@ function toArgv(args: ParsedArgs): string[] {
 
 export async function run(args: ParsedArgs): Promise<void> {
   const argv = toArgv(args);
-  if (!existsSync(BENCH_ENTRY)) throw new UsageError('the benchmark needs a checkout of the repository (bench/run.ts not found)');
+  if (!existsSync(BENCH_ENTRY))
+    throw new UsageError('the benchmark needs a checkout of the repository (bench/run.ts not found)');
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', BENCH_ENTRY, ...argv], { stdio: 'inherit' });
     child.on('error', reject);

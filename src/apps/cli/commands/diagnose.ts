@@ -16,7 +16,13 @@ import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
 
 function side(p: TimedPrediction) {
-  return { class: p.prediction.className, classIndex: p.prediction.classIndex, probabilities: p.prediction.probabilities, logits: p.prediction.logits, ms: p.ms };
+  return {
+    class: p.prediction.className,
+    classIndex: p.prediction.classIndex,
+    probabilities: p.prediction.probabilities,
+    logits: p.prediction.logits,
+    ms: p.ms,
+  };
 }
 
 function pct(v: number): string {
@@ -66,11 +72,17 @@ export async function run(args: ParsedArgs): Promise<void> {
     }
     const plain = out.plain as ReturnType<typeof side>;
     console.log(`${name} (${tf.getBackend()})`);
-    console.log(`  plain model, original:      ${plain.class}  [${classes.map((c, i) => `${c} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`);
+    console.log(
+      `  plain model, original:      ${plain.class}  [${classes.map((c, i) => `${c} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
+    );
     if (out.encrypted) {
       const enc = out.encrypted as ReturnType<typeof side> & { adaptMs: number };
-      console.log(`  adapted model, encrypted:   ${enc.class}  [${classes.map((c, i) => `${c} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`);
-      console.log(`  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`);
+      console.log(
+        `  adapted model, encrypted:   ${enc.class}  [${classes.map((c, i) => `${c} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`,
+      );
+      console.log(
+        `  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`,
+      );
     }
   } finally {
     session.dispose();

@@ -18,5 +18,14 @@ export async function run(args: ParsedArgs): Promise<void> {
   const encrypted = encryptImage(plan, toModelInput(decoded.image, geometry.imageSize));
   const out = requireOption(args, 'out');
   await writeFile(out, encodeEncryptedPng(encrypted, key, geometry));
-  console.log(JSON.stringify({ written: out, scheme: plan.version, ...geometry, frame: decoded.frame, frames: decoded.frames, ...(decoded.dicom?.voiChoices ? { window: decoded.dicom.voiChoices[decoded.dicom.voi ?? 0] } : {}) }));
+  console.log(
+    JSON.stringify({
+      written: out,
+      scheme: plan.version,
+      ...geometry,
+      frame: decoded.frame,
+      frames: decoded.frames,
+      ...(decoded.dicom?.voiChoices ? { window: decoded.dicom.voiChoices[decoded.dicom.voi ?? 0] } : {}),
+    }),
+  );
 }

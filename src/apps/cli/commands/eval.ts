@@ -20,7 +20,13 @@ import { load } from '../../../lib/models/model';
 import { loadImageSet, type ImageSet } from '../../../learn/training/dataset';
 import { evaluateModel, type EvalReport } from '../../../learn/evaluation/suite';
 import { summaryMarkdown, type CardSummary } from '../../../learn/evaluation/summaryMarkdown';
-import { poisoningMarkdown, poisoningReport, runFromCard, type PoisoningCard, type PoisoningRun } from '../../../learn/evaluation/poisoning';
+import {
+  poisoningMarkdown,
+  poisoningReport,
+  runFromCard,
+  type PoisoningCard,
+  type PoisoningRun,
+} from '../../../learn/evaluation/poisoning';
 import { evalReportMarkdown } from '../../../learn/evaluation/reportMarkdown';
 import { useWasmBackend } from './train';
 
@@ -41,7 +47,10 @@ async function writeSummary(modelsDir = 'public/models', reportsDir = 'docs/repo
     if (!existsSync(cardPath)) continue;
     const card = JSON.parse(await readFile(cardPath, 'utf8')) as CardSummary;
     const reportPath = join(reportsDir, `${name}.json`);
-    rows.push({ card, report: existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as EvalReport) : undefined });
+    rows.push({
+      card,
+      report: existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as EvalReport) : undefined,
+    });
   }
   await mkdir(reportsDir, { recursive: true });
   await writeFile(join(reportsDir, 'README.md'), summaryMarkdown(rows));
@@ -53,14 +62,17 @@ async function writePoisoningReport(dir: string, name: string, reportsDir = 'doc
   const runs: PoisoningRun[] = [];
   for (const run of (await readdir(dir)).sort()) {
     const cardPath = join(dir, run, 'model-card.json');
-    if (existsSync(cardPath)) runs.push(runFromCard(run, JSON.parse(await readFile(cardPath, 'utf8')) as PoisoningCard));
+    if (existsSync(cardPath))
+      runs.push(runFromCard(run, JSON.parse(await readFile(cardPath, 'utf8')) as PoisoningCard));
   }
   if (!runs.length) throw new UsageError(`no model cards in the run folders of ${dir}`);
   const report = poisoningReport(`Training-time poisoning: ${name.replace(/^poisoning-/, '')}`, runs);
   await mkdir(reportsDir, { recursive: true });
   await writeFile(join(reportsDir, `${name}.json`), JSON.stringify(report, null, 1));
   await writeFile(join(reportsDir, `${name}.md`), poisoningMarkdown(report));
-  console.log(`wrote ${join(reportsDir, name)}.{json,md} (${runs.length} runs, ${report.settings.length} settings, seeds ${report.seeds.join(', ')})`);
+  console.log(
+    `wrote ${join(reportsDir, name)}.{json,md} (${runs.length} runs, ${report.settings.length} settings, seeds ${report.seeds.join(', ')})`,
+  );
 }
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -77,7 +89,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   const name = basename(resolve(modelDir));
   const dataLabel = `${basename(dirname(resolve(dataDir)))}/${basename(resolve(dataDir))}`;
   const jsonOut = optionalString(args, 'json') ?? (report ? join('docs/reports', `${name}.json`) : undefined);
-  const mdOut = optionalString(args, 'md') ?? (report ? join('docs/reports', `${name}.md`) : jsonOut?.replace(/\.json$/, '.md'));
+  const mdOut =
+    optionalString(args, 'md') ?? (report ? join('docs/reports', `${name}.md`) : jsonOut?.replace(/\.json$/, '.md'));
   const log = (line: string) => console.log(line);
 
   await useWasmBackend();
@@ -86,11 +99,23 @@ export async function run(args: ParsedArgs): Promise<void> {
     let set = await loadImageSet(dataDir, model.config.imageSize, '.cache/datasets', log);
     const limit = optionalNumber(args, 'limit', 0);
     if (limit > 0 && limit < set.labels.length) set = evenSubset(set, limit);
-    const plan = keyFile ? await planForKey(await loadKey(keyFile, optionalString(args, 'passphrase'))) : randomKey ? await planForKey(await generateKey()) : undefined;
+    const plan = keyFile
+      ? await planForKey(await loadKey(keyFile, optionalString(args, 'passphrase')))
+      : randomKey
+        ? await planForKey(await generateKey())
+        : undefined;
     const result = await evaluateModel(model, set, {
-      modelName: name, dataLabel, plan, keySource: keyFile ? 'key file' : 'fresh random key, discarded',
-      modes: { unadapted: report || flag(args, 'unadapted'), attacks: report || flag(args, 'attacks'), aes: report || flag(args, 'aes') },
-      batch: optionalNumber(args, 'batch', 32), log,
+      modelName: name,
+      dataLabel,
+      plan,
+      keySource: keyFile ? 'key file' : 'fresh random key, discarded',
+      modes: {
+        unadapted: report || flag(args, 'unadapted'),
+        attacks: report || flag(args, 'attacks'),
+        aes: report || flag(args, 'aes'),
+      },
+      batch: optionalNumber(args, 'batch', 32),
+      log,
     });
     const md = evalReportMarkdown(result);
     console.log('\n' + md);

@@ -18,8 +18,12 @@ export async function run(args: ParsedArgs): Promise<void> {
     const passphrase = optionalString(args, 'passphrase') ?? process.env.CIPHERSCAN_PASSPHRASE;
     if (!passphrase) throw new UsageError('key derive needs --passphrase P (or CIPHERSCAN_PASSPHRASE)');
     const hint = passphraseStrength(passphrase);
-    if (hint.score < 3) console.error(`warning: passphrase strength is ${hint.label}${hint.warning ? ` (${hint.warning})` : ''}`);
-    const cost = { memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB), iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations) };
+    if (hint.score < 3)
+      console.error(`warning: passphrase strength is ${hint.label}${hint.warning ? ` (${hint.warning})` : ''}`);
+    const cost = {
+      memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB),
+      iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations),
+    };
     const problem = kdfCostProblem({ ...cost, parallelism: DEFAULT_KDF.parallelism });
     if (problem) throw new UsageError(`key derive: ${problem} (the limits a key file may ask for)`);
     key = await deriveKeyFromPassphrase(passphrase, {

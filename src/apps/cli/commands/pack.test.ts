@@ -36,7 +36,11 @@ describe('cli pack / unpack', () => {
     const packed = await cli('pack', '--key', keyPath, '--in', pngPath, '--out', pkgPath);
     expect(packed.code).toBe(0);
     const footprint = JSON.parse(packed.out);
-    expect(footprint).toMatchObject({ originalBytes: readFileSync(pngPath).length, rawBytes: 30 * 20 * 3, packageBytes: readFileSync(pkgPath).length });
+    expect(footprint).toMatchObject({
+      originalBytes: readFileSync(pngPath).length,
+      rawBytes: 30 * 20 * 3,
+      packageBytes: readFileSync(pkgPath).length,
+    });
     expect(footprint.jpeg2000Bytes).toBeGreaterThan(0);
 
     const outPng = join(dir, 'out.png');
@@ -59,25 +63,42 @@ describe('cli pack / unpack', () => {
   });
 
   const twoFrames = join(process.cwd(), '../shared/dicom-samples/SC_rgb_rle_2frame.dcm');
-  it.skipIf(!existsSync(twoFrames))('packs every frame of a multi-frame DICOM; unpack writes the shown one or the one asked for', async () => {
-    const keyPath = join(dir, 'key2.json');
-    writeFileSync(keyPath, exportKeyFile(await generateKey()));
-    const pkgPath = join(dir, 'two.csp');
-    const packed = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1');
-    expect(packed.code).toBe(0);
-    expect(JSON.parse(packed.out)).toMatchObject({ frames: 2, framesPacked: 2, frame: 1 });
-    const png = (k: string) => join(dir, `frame-${k}.png`);
-    const shown = JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('shown'))).out);
-    expect(shown).toMatchObject({ frame: 1, framesInPackage: 2 });
-    expect(JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('0'), '--frame', '0')).out).frame).toBe(0);
-    expect(Buffer.from(readFileSync(png('0'))).equals(Buffer.from(readFileSync(png('shown'))))).toBe(false);
-    const missing = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('5'), '--frame', '5');
-    expect(missing.code).not.toBe(0);
-    expect(missing.err).toMatch(/holds frames 0, 1 of its file, not 5/);
-    expect(existsSync(png('5'))).toBe(false);
-    const negative = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('neg'), '--frame', '-2');
-    expect(negative.err).toMatch(/--frame must be a frame number of the file/);
-    const one = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1', '--one-frame');
-    expect(JSON.parse(one.out)).toMatchObject({ frames: 2, framesPacked: 1, frame: 1 });
-  });
+  it.skipIf(!existsSync(twoFrames))(
+    'packs every frame of a multi-frame DICOM; unpack writes the shown one or the one asked for',
+    async () => {
+      const keyPath = join(dir, 'key2.json');
+      writeFileSync(keyPath, exportKeyFile(await generateKey()));
+      const pkgPath = join(dir, 'two.csp');
+      const packed = await cli('pack', '--key', keyPath, '--in', twoFrames, '--out', pkgPath, '--frame', '1');
+      expect(packed.code).toBe(0);
+      expect(JSON.parse(packed.out)).toMatchObject({ frames: 2, framesPacked: 2, frame: 1 });
+      const png = (k: string) => join(dir, `frame-${k}.png`);
+      const shown = JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('shown'))).out);
+      expect(shown).toMatchObject({ frame: 1, framesInPackage: 2 });
+      expect(
+        JSON.parse((await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('0'), '--frame', '0')).out)
+          .frame,
+      ).toBe(0);
+      expect(Buffer.from(readFileSync(png('0'))).equals(Buffer.from(readFileSync(png('shown'))))).toBe(false);
+      const missing = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('5'), '--frame', '5');
+      expect(missing.code).not.toBe(0);
+      expect(missing.err).toMatch(/holds frames 0, 1 of its file, not 5/);
+      expect(existsSync(png('5'))).toBe(false);
+      const negative = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', png('neg'), '--frame', '-2');
+      expect(negative.err).toMatch(/--frame must be a frame number of the file/);
+      const one = await cli(
+        'pack',
+        '--key',
+        keyPath,
+        '--in',
+        twoFrames,
+        '--out',
+        pkgPath,
+        '--frame',
+        '1',
+        '--one-frame',
+      );
+      expect(JSON.parse(one.out)).toMatchObject({ frames: 2, framesPacked: 1, frame: 1 });
+    },
+  );
 });

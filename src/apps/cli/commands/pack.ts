@@ -25,13 +25,38 @@ export async function run(args: ParsedArgs): Promise<void> {
     console.error('warning: AES-CBC comparison file: no integrity protection; for demonstrating tampering only');
     const cbc = await packCbcForComparison(await decodeImageFile(file, basename(inPath), options), key);
     await writeFile(out, cbc);
-    console.log(JSON.stringify({ written: out, cipher: 'aes-256-cbc-comparison-only', originalBytes: file.length, packageBytes: cbc.length, packMs: ms(started) }));
+    console.log(
+      JSON.stringify({
+        written: out,
+        cipher: 'aes-256-cbc-comparison-only',
+        originalBytes: file.length,
+        packageBytes: cbc.length,
+        packMs: ms(started),
+      }),
+    );
     return;
   }
-  const packed = await packFile(file, basename(inPath), options, key, flag(args, 'one-frame') ? 'chosen-frame' : 'all-frames');
+  const packed = await packFile(
+    file,
+    basename(inPath),
+    options,
+    key,
+    flag(args, 'one-frame') ? 'chosen-frame' : 'all-frames',
+  );
   const packMs = ms(started);
   await writeFile(out, packed.pkg);
-  console.log(JSON.stringify({ written: out, cipher: 'aes-256-gcm', format: packed.format, frame: packed.frame, frames: packed.fileFrames, framesPacked: packed.frames, ...packageFootprint(file.length, packed), packMs }));
+  console.log(
+    JSON.stringify({
+      written: out,
+      cipher: 'aes-256-gcm',
+      format: packed.format,
+      frame: packed.frame,
+      frames: packed.fileFrames,
+      framesPacked: packed.frames,
+      ...packageFootprint(file.length, packed),
+      packMs,
+    }),
+  );
 }
 
 function ms(since: number): number {

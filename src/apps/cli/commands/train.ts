@@ -44,13 +44,15 @@ export async function run(args: ParsedArgs): Promise<void> {
   const dataDir = resolve(requireOption(args, 'data'));
   const trainDir = join(dataDir, 'Training');
   const testDir = join(dataDir, 'Testing');
-  if (!existsSync(trainDir) || !existsSync(testDir)) throw new UsageError(`${dataDir} must hold Training/ and Testing/ folders of class sub-folders`);
+  if (!existsSync(trainDir) || !existsSync(testDir))
+    throw new UsageError(`${dataDir} must hold Training/ and Testing/ folders of class sub-folders`);
   const datasetName = basename(dataDir);
   const name = optionalString(args, 'name') ?? `${architecture}-${datasetName}`;
   const outDir = optionalString(args, 'out') ?? join('public/models', name);
   const histology = /histo|lung|colon|patholog/i.test(datasetName);
   const augmentation = (optionalString(args, 'augment') ?? (histology ? 'histology' : 'mri')) as AugmentationKind;
-  if (!['mri', 'histology', 'none'].includes(augmentation)) throw new UsageError('--augment must be mri, histology or none');
+  if (!['mri', 'histology', 'none'].includes(augmentation))
+    throw new UsageError('--augment must be mri, histology or none');
   const teacherDir = optionalString(args, 'teacher');
   const width = optionalNumber(args, 'width', 0);
   const depth = optionalNumber(args, 'depth', 0);
@@ -79,8 +81,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     variants: optionalNumber(args, 'variants', VARIANTS),
     jointViewSelection: flag(args, 'joint-views'),
     configOverrides: {
-      ...(width ? { width } : {}), ...(depth ? { depth } : {}), ...(heads ? { heads } : {}),
-      ...(mlpDim ? { mlpDim } : {}), ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
+      ...(width ? { width } : {}),
+      ...(depth ? { depth } : {}),
+      ...(heads ? { heads } : {}),
+      ...(mlpDim ? { mlpDim } : {}),
+      ...(tokenMlpDim >= 0 ? { tokenMlpDim } : {}),
       ...(embedDim ? { embedDim, stemMlpDim } : {}),
       ...(flag(args, 'relative-bias') ? { relativeBias: true } : {}),
       // exact integer patch embedding unless asked otherwise (config.ts): adapted logits equal plain ones
@@ -93,7 +98,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (poison) {
     const [kind, share] = poison.split(':');
     const fraction = Number(share);
-    if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1)) throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
+    if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1))
+      throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
     opts.poison = { kind, fraction, plan: await planForKey(await poisoningStudyKey(opts.seed)) };
   }
   const stemDir = optionalString(args, 'stem-from');
@@ -103,17 +109,43 @@ export async function run(args: ParsedArgs): Promise<void> {
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
   const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);
-  const teacher = teacherDir ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) }) : undefined;
+  const teacher = teacherDir
+    ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) })
+    : undefined;
   const result = await train(set, opts, log, teacher);
   teacher?.dispose();
-  log(`training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`);
+  log(
+    `training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`,
+  );
   const test = await loadImageSet(testDir, 200, '.cache/datasets', log);
-  if (test.classes.join() !== set.classes.join()) throw new Error(`Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`);
-  await releaseModel({
-    name, outDir, config: result.config, best: result.best, state: result.state, options: opts, teacher: teacherDir, viewSelection: result.viewSelection, test,
-    dataset: { name: datasetName, trainDir: `../shared/datasets/${datasetName}/Training`, testDir: `../shared/datasets/${datasetName}/Testing`, trainImages: result.split.train, valImages: result.split.val },
-    caveat: histology ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.' : undefined,
-  }, log);
+  if (test.classes.join() !== set.classes.join())
+    throw new Error(
+      `Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`,
+    );
+  await releaseModel(
+    {
+      name,
+      outDir,
+      config: result.config,
+      best: result.best,
+      state: result.state,
+      options: opts,
+      teacher: teacherDir,
+      viewSelection: result.viewSelection,
+      test,
+      dataset: {
+        name: datasetName,
+        trainDir: `../shared/datasets/${datasetName}/Training`,
+        testDir: `../shared/datasets/${datasetName}/Testing`,
+        trainImages: result.split.train,
+        valImages: result.split.val,
+      },
+      caveat: histology
+        ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.'
+        : undefined,
+    },
+    log,
+  );
   log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
 }
 
@@ -122,12 +154,16 @@ export async function run(args: ParsedArgs): Promise<void> {
  * --resume poison the same images the same way (only the key's effect on the training images matters).
  */
 export async function poisoningStudyKey(seed: number): Promise<CipherKey> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`cipherscan poisoning study key, seed ${seed}`)));
+  const bytes = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`cipherscan poisoning study key, seed ${seed}`)),
+  );
   return keyFromBytes(bytes, 'imported');
 }
 
 /** A released model's weights as host arrays, labelled by its folder (for --stem-from / --grow-from). */
 async function modelWeights(dir: string): Promise<{ weights: HostWeights; label: string }> {
-  const { manifest, bytes } = await loadManifestAndBytes({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
+  const { manifest, bytes } = await loadManifestAndBytes({
+    loader: async (f) => new Uint8Array(await readFile(join(dir, f))),
+  });
   return { weights: deserializeWeights(manifest, bytes), label: dir };
 }

@@ -9,23 +9,35 @@
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
 import { loadKey, readInput, writePng } from '../io';
-import { FrameNotInPackageError, unpackCbcForComparison, unpackImage, type UnpackedPackage } from '../../../lib/cipher/package';
+import {
+  FrameNotInPackageError,
+  unpackCbcForComparison,
+  unpackImage,
+  type UnpackedPackage,
+} from '../../../lib/cipher/package';
 import { CBC_MAGIC } from '../../../lib/cipher/package/format';
 import { rawBytes } from '../../../lib/cipher/package/rawSamples';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const out = requireOption(args, 'out');
-  if (!/\.png$/i.test(out)) throw new UsageError('unpack writes the display image as PNG: --out must end in .png (use --raw for the stored samples)');
+  if (!/\.png$/i.test(out))
+    throw new UsageError(
+      'unpack writes the display image as PNG: --out must end in .png (use --raw for the stored samples)',
+    );
   const metaPath = optionalString(args, 'meta');
   const rawPath = optionalString(args, 'raw');
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
   const pkg = await readInput(requireOption(args, 'in'));
   const started = performance.now();
   const isCbc = new TextDecoder().decode(pkg.subarray(0, 4)) === CBC_MAGIC;
-  if (isCbc && !flag(args, 'cbc-comparison')) throw new UsageError('this is an AES-CBC comparison file with no integrity check; pass --cbc-comparison to open it anyway');
+  if (isCbc && !flag(args, 'cbc-comparison'))
+    throw new UsageError(
+      'this is an AES-CBC comparison file with no integrity check; pass --cbc-comparison to open it anyway',
+    );
   if (isCbc) console.error('warning: AES-CBC comparison file: opened without any integrity check');
   const frameArg = optionalString(args, 'frame');
-  if (frameArg !== undefined && !/^\d+$/.test(frameArg)) throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
+  if (frameArg !== undefined && !/^\d+$/.test(frameArg))
+    throw new UsageError(`--frame must be a frame number of the file (0, 1, …), not "${frameArg}"`);
   const choice = frameArg === undefined ? {} : { frame: Number(frameArg) };
   let opened: UnpackedPackage;
   try {
@@ -41,6 +53,20 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (metaPath) await writeFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
   if (rawPath) await writeFile(rawPath, rawBytes(opened.raw));
   const { width, height, samplesPerPixel, bitsAllocated, signed } = opened.metadata.raw;
-  console.log(JSON.stringify({ written: out, meta: metaPath, raw: rawPath, frame: opened.metadata.source.frame, framesInPackage: frameNumbers.length, width, height, samplesPerPixel, bitsAllocated, signed, verified: !isCbc, unpackMs }));
+  console.log(
+    JSON.stringify({
+      written: out,
+      meta: metaPath,
+      raw: rawPath,
+      frame: opened.metadata.source.frame,
+      framesInPackage: frameNumbers.length,
+      width,
+      height,
+      samplesPerPixel,
+      bitsAllocated,
+      signed,
+      verified: !isCbc,
+      unpackMs,
+    }),
+  );
 }
-

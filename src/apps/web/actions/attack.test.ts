@@ -19,7 +19,11 @@ const file = (id: string, withInput = true): ScanFile => ({
 
 describe('known-plaintext pair choice', () => {
   const files = [file('scan-1'), file('scan-2'), file('scan-3'), file('scan-4', false)];
-  const byFile: Record<string, FileResults> = { 'scan-1': { encrypted: image }, 'scan-3': { encrypted: image }, 'scan-4': { encrypted: image } };
+  const byFile: Record<string, FileResults> = {
+    'scan-1': { encrypted: image },
+    'scan-3': { encrypted: image },
+    'scan-4': { encrypted: image },
+  };
 
   it('offers only other scans that are encrypted and have a model input', () => {
     expect(knownPairCandidates(files, byFile, 'scan-1').map((f) => f.id)).toEqual(['scan-3']);
@@ -36,7 +40,14 @@ describe('known-plaintext pair choice', () => {
 
 describe('attack list', () => {
   it('offers every attack of the brief, each with a plain-language description', () => {
-    expect(ATTACKS.map((a) => a.kind)).toEqual(['leading-bit', 'min-difference', 'known-plaintext', 'bit-flip', 'gaussian', 'aes-bit-flip']);
+    expect(ATTACKS.map((a) => a.kind)).toEqual([
+      'leading-bit',
+      'min-difference',
+      'known-plaintext',
+      'bit-flip',
+      'gaussian',
+      'aes-bit-flip',
+    ]);
     for (const a of ATTACKS) expect(a.what.length).toBeGreaterThan(30);
   });
 });

@@ -18,16 +18,40 @@ import { pipelineBridge } from '../../../platform/browser/workers/bridge';
 import { readableError } from './loadFiles';
 
 export const ATTACKS: Array<{ kind: AttackKind; title: string; what: string }> = [
-  { kind: 'leading-bit', title: 'Leading-bit', what: 'Folds each value v to min(v, 255 − v), undoing the negative–positive flips, and rebuilds a grey image.' },
-  { kind: 'min-difference', title: 'Minimum-difference', what: 'Per pixel, tries the 6 channel orders × 8 flip patterns and keeps the one closest to its decoded neighbour.' },
-  { kind: 'known-plaintext', title: 'Known-plaintext', what: 'Recovers the key’s permutations from ONE known plain/encrypted pair, then decrypts this scan with them.' },
+  {
+    kind: 'leading-bit',
+    title: 'Leading-bit',
+    what: 'Folds each value v to min(v, 255 − v), undoing the negative–positive flips, and rebuilds a grey image.',
+  },
+  {
+    kind: 'min-difference',
+    title: 'Minimum-difference',
+    what: 'Per pixel, tries the 6 channel orders × 8 flip patterns and keeps the one closest to its decoded neighbour.',
+  },
+  {
+    kind: 'known-plaintext',
+    title: 'Known-plaintext',
+    what: 'Recovers the key’s permutations from ONE known plain/encrypted pair, then decrypts this scan with them.',
+  },
   { kind: 'bit-flip', title: 'Bit flip', what: 'Integrity: XORs bit n of a chosen fraction of the encrypted values.' },
-  { kind: 'gaussian', title: 'Gaussian noise', what: 'Integrity: adds N(μ, σ) noise to a chosen fraction of the encrypted values.' },
-  { kind: 'aes-bit-flip', title: 'AES-CBC vs AES-GCM bit flip', what: 'Flips one ciphertext bit of the AES package: CBC decrypts to damaged pixels without noticing, GCM refuses the file.' },
+  {
+    kind: 'gaussian',
+    title: 'Gaussian noise',
+    what: 'Integrity: adds N(μ, σ) noise to a chosen fraction of the encrypted values.',
+  },
+  {
+    kind: 'aes-bit-flip',
+    title: 'AES-CBC vs AES-GCM bit flip',
+    what: 'Flips one ciphertext bit of the AES package: CBC decrypts to damaged pixels without noticing, GCM refuses the file.',
+  },
 ];
 
 /** Files that can play the attacker's known pair for `targetId`: any other encrypted scan. */
-export function knownPairCandidates(files: ScanFile[], byFile: Record<string, FileResults>, targetId: string | null): ScanFile[] {
+export function knownPairCandidates(
+  files: ScanFile[],
+  byFile: Record<string, FileResults>,
+  targetId: string | null,
+): ScanFile[] {
   return files.filter((f) => f.id !== targetId && f.modelInput && byFile[f.id]?.encrypted);
 }
 
@@ -60,23 +84,31 @@ export async function runSelectedAttack(): Promise<void> {
         const pairId = effectiveKnownPair(candidates, attackParams.knownPairFileId);
         const pairFile = candidates.find((f) => f.id === pairId);
         const pair = pairFile ? results.byFile[pairFile.id] : undefined;
-        if (!pairFile?.modelInput || !pair?.encrypted) throw new Error('pick another encrypted scan as the known plain/encrypted pair');
+        if (!pairFile?.modelInput || !pair?.encrypted)
+          throw new Error('pick another encrypted scan as the known plain/encrypted pair');
         knownPair = { plain: pairFile.modelInput, encrypted: pair.encrypted };
       }
       // The plan is handed over only for integrity attacks: the legitimate receiver decrypts the damaged image.
       const integrity = attackKind === 'bit-flip' || attackKind === 'gaussian';
       const key = useKey.getState().key;
       const plan = integrity && key ? await planFor(key) : undefined;
-      const outcome = await pipelineBridge().call('attack', [attackKind, {
-        original: file.modelInput,
-        encrypted: r.encrypted,
-        plan,
-        knownPair,
-        bitFlip: { bit: attackParams.bit, fraction: attackParams.fraction },
-        gaussian: { mu: attackParams.mu, sigma: attackParams.sigma, fraction: attackParams.fraction },
-      }]);
+      const outcome = await pipelineBridge().call('attack', [
+        attackKind,
+        {
+          original: file.modelInput,
+          encrypted: r.encrypted,
+          plan,
+          knownPair,
+          bitFlip: { bit: attackParams.bit, fraction: attackParams.fraction },
+          gaussian: { mu: attackParams.mu, sigma: attackParams.sigma, fraction: attackParams.fraction },
+        },
+      ]);
       if (keyReplaced(keyAtStart)) return;
-      useResults.getState().patch(file.id, { attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note } });
+      useResults
+        .getState()
+        .patch(file.id, {
+          attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note },
+        });
     }
     useResults.getState().time('attack', performance.now() - t0);
   } catch (err) {
@@ -101,8 +133,12 @@ async function runAesComparison(fileId: string, key: CipherKey | null): Promise<
       metrics,
       note: `One ciphertext bit flipped (byte ${demo.flipped.ciphertextOffset}, bit ${demo.flipped.bit}). AES-CBC: ${demo.cbc}. AES-GCM: ${demo.gcm}.`,
       details: [
-        demo.cbcAccepted ? `AES-CBC accepted the altered file without any warning; ${demo.cbcChangedPixels} pixels came back changed.` : 'AES-CBC refused the file.',
-        demo.gcmRefused ? `AES-GCM refused it: ${demo.gcmMessage ?? 'authentication failed'}` : 'AES-GCM did NOT refuse the file (this would be a bug).',
+        demo.cbcAccepted
+          ? `AES-CBC accepted the altered file without any warning; ${demo.cbcChangedPixels} pixels came back changed.`
+          : 'AES-CBC refused the file.',
+        demo.gcmRefused
+          ? `AES-GCM refused it: ${demo.gcmMessage ?? 'authentication failed'}`
+          : 'AES-GCM did NOT refuse the file (this would be a bug).',
       ],
     },
   });

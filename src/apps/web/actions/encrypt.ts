@@ -20,7 +20,11 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     results.setError('make or load a key first');
     return;
   }
-  const targets = useFiles.getState().files.filter((f) => (f.status === 'ready' || f.status === 'encrypted') && f.modelInput && (!onlyId || f.id === onlyId));
+  const targets = useFiles
+    .getState()
+    .files.filter(
+      (f) => (f.status === 'ready' || f.status === 'encrypted') && f.modelInput && (!onlyId || f.id === onlyId),
+    );
   if (targets.length === 0) return;
   results.setBusy('encrypting');
   try {
@@ -29,14 +33,30 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     const preferGpu = useSettings.getState().preferGpu;
     await bpeEngine(preferGpu); // start the engine (GPU device) outside the timed step
     const t0 = performance.now();
-    const { bytes: batch, engine } = await runBpe(preferGpu, plan, 'encrypt', targets.map((f) => f.modelInput!.data));
+    const { bytes: batch, engine } = await runBpe(
+      preferGpu,
+      plan,
+      'encrypt',
+      targets.map((f) => f.modelInput!.data),
+    );
     results.time('encrypt', performance.now() - t0);
     results.setComputePath(describePath(engine));
     if (keyReplaced(key)) return; // the key changed while we worked: these results are stale
     const bytesPerImage = plan.imageSize * plan.imageSize * 3;
-    const encryptedImages = targets.map((_, k) => ({ width: plan.imageSize, height: plan.imageSize, data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage) }));
+    const encryptedImages = targets.map((_, k) => ({
+      width: plan.imageSize,
+      height: plan.imageSize,
+      data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage),
+    }));
     targets.forEach((file, k) => {
-      useResults.getState().patch(file.id, { encrypted: encryptedImages[k], keyCheck: key.check, encryptedMetrics: undefined, attack: undefined });
+      useResults
+        .getState()
+        .patch(file.id, {
+          encrypted: encryptedImages[k],
+          keyCheck: key.check,
+          encryptedMetrics: undefined,
+          attack: undefined,
+        });
       useFiles.getState().update(file.id, { status: 'encrypted' });
     });
     // Metrics are scored in the worker, after the images are on screen.

@@ -107,13 +107,25 @@ describe('openProtectedFile (encrypted PNG)', () => {
 });
 
 describe('exportPackage (multi-frame)', () => {
-  const packed = (frames: number) => ({ pkg: new Uint8Array(10), frames, rawBytes: 100, jpeg2000Bytes: 40, displayBytes: 0, metadataBytes: 20, format: 'dicom', frame: 1, fileFrames: 3 });
+  const packed = (frames: number) => ({
+    pkg: new Uint8Array(10),
+    frames,
+    rawBytes: 100,
+    jpeg2000Bytes: 40,
+    displayBytes: 0,
+    metadataBytes: 20,
+    format: 'dicom',
+    frame: 1,
+    fileFrames: 3,
+  });
   beforeEach(async () => {
     useKey.getState().setKey(await generateKey());
     useResults.getState().clearAll();
     hooks.packCalls = [];
     hooks.saved = [];
-    const [file] = useFiles.getState().add([{ originalName: 'cine.dcm', source: 'upload', synthetic: false, bytes: new Uint8Array(64) }]);
+    const [file] = useFiles
+      .getState()
+      .add([{ originalName: 'cine.dcm', source: 'upload', synthetic: false, bytes: new Uint8Array(64) }]);
     const image = { width: 2, height: 2, data: new Uint8Array(12) };
     useFiles.getState().update(file.id, { status: 'ready', decoded: { format: 'dicom', image, frames: 3, frame: 1 } });
     useFiles.getState().select(file.id);
@@ -130,13 +142,19 @@ describe('exportPackage (multi-frame)', () => {
 
   it('falls back to the frame on screen, and says so, when every frame cannot be packed', async () => {
     hooks.pack = async (which) => {
-      if (which === 'all-frames') throw Object.assign(new Error("this file's 3 frames hold 3000 MiB of samples, more than a package takes (1024 MiB)"), { name: 'PackageTooLargeError' });
+      if (which === 'all-frames')
+        throw Object.assign(
+          new Error("this file's 3 frames hold 3000 MiB of samples, more than a package takes (1024 MiB)"),
+          { name: 'PackageTooLargeError' },
+        );
       return packed(1);
     };
     await exportPackage();
     expect(hooks.packCalls).toEqual(['all-frames', 'chosen-frame']);
     const file = selectedFile(useFiles.getState())!;
-    expect(useResults.getState().byFile[file.id]?.package?.note).toMatch(/^frame 2 only: all 3 frames could not be packed \(this file's 3 frames hold 3000 MiB/);
+    expect(useResults.getState().byFile[file.id]?.package?.note).toMatch(
+      /^frame 2 only: all 3 frames could not be packed \(this file's 3 frames hold 3000 MiB/,
+    );
     expect(hooks.saved).toHaveLength(1);
     expect(useResults.getState().error).toBeNull();
   });

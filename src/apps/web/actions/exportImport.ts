@@ -66,7 +66,11 @@ export function cancelPackageWork(): void {
 export function exportEncryptedPng(): void {
   const { file, key, r } = current();
   if (!file || !key || !r?.encrypted) return;
-  saveBytes(encodeEncryptedPng(r.encrypted, key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE }), `${file.label}-encrypted.png`, 'image/png');
+  saveBytes(
+    encodeEncryptedPng(r.encrypted, key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE }),
+    `${file.label}-encrypted.png`,
+    'image/png',
+  );
 }
 
 /** Decrypts the encrypted image again (same engine), checks it equals the original bit for bit, and saves it. */
@@ -75,10 +79,16 @@ export async function exportDecryptedPng(): Promise<void> {
   if (!file || !key || !r?.encrypted || !file.modelInput) return;
   useResults.getState().setBusy('decrypting');
   try {
-    const { bytes: data } = await runBpe(useSettings.getState().preferGpu, await planFor(key), 'decrypt', r.encrypted.data);
+    const { bytes: data } = await runBpe(
+      useSettings.getState().preferGpu,
+      await planFor(key),
+      'decrypt',
+      r.encrypted.data,
+    );
     const decrypted: RgbImage = { width: r.encrypted.width, height: r.encrypted.height, data };
     if (keyReplaced(key)) return; // forgotten or replaced meanwhile: nothing shown or saved
-    if (!bytesEqual(decrypted.data, file.modelInput.data)) throw new Error('the decrypted image does not match the original (this is a bug)');
+    if (!bytesEqual(decrypted.data, file.modelInput.data))
+      throw new Error('the decrypted image does not match the original (this is a bug)');
     useResults.getState().patch(file.id, { decrypted });
     saveBytes(encodeRgbPng(decrypted), `${file.label}-decrypted.png`, 'image/png');
   } catch (err) {
@@ -99,7 +109,10 @@ export async function exportPackage(): Promise<void> {
       const options = { frame: decoded.frame, voi: decoded.dicom?.voi };
       const pack = (which: 'all-frames' | 'chosen-frame') => {
         const copy = file.bytes.slice();
-        return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], { transfer: [copy.buffer], signal });
+        return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], {
+          transfer: [copy.buffer],
+          signal,
+        });
       };
       let note: string | undefined;
       let packed;
@@ -115,7 +128,18 @@ export async function exportPackage(): Promise<void> {
       if (keyReplaced(key)) return;
       useResults.getState().time('pack', performance.now() - t0);
       const footprint = packageFootprint(file.bytes.length, packed);
-      useResults.getState().patch(file.id, { package: { originalBytes: footprint.originalBytes, rawBytes: footprint.rawBytes, frames: packed.frames, compressedBytes: footprint.jpeg2000Bytes, packageBytes: footprint.packageBytes, note } });
+      useResults
+        .getState()
+        .patch(file.id, {
+          package: {
+            originalBytes: footprint.originalBytes,
+            rawBytes: footprint.rawBytes,
+            frames: packed.frames,
+            compressedBytes: footprint.jpeg2000Bytes,
+            packageBytes: footprint.packageBytes,
+            note,
+          },
+        });
       saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
     } catch (err) {
       fail('packaging failed', err);
@@ -126,7 +150,12 @@ export async function exportPackage(): Promise<void> {
 function findMatchingFile(image: RgbImage): string | null {
   for (const f of useFiles.getState().files) {
     const candidates = [f.decoded?.image, f.modelInput];
-    if (candidates.some((c) => c && c.width === image.width && c.height === image.height && bytesEqual(c.data, image.data))) return f.id;
+    if (
+      candidates.some(
+        (c) => c && c.width === image.width && c.height === image.height && bytesEqual(c.data, image.data),
+      )
+    )
+      return f.id;
   }
   return null;
 }
@@ -143,7 +172,14 @@ export async function showOpenedFrame(position: number): Promise<void> {
       const frame = await pipelineBridge().call('unpack', [copy, key, position], { transfer: [copy.buffer], signal });
       // another file opened, or the key forgotten, meanwhile: nothing to show
       if (keyReplaced(key) || useResults.getState().opened?.frames?.pkg !== pkg) return;
-      useResults.getState().setOpened({ ...opened, image: frame.image, matchesFileId: findMatchingFile(frame.image), frames: { ...opened.frames!, position } });
+      useResults
+        .getState()
+        .setOpened({
+          ...opened,
+          image: frame.image,
+          matchesFileId: findMatchingFile(frame.image),
+          frames: { ...opened.frames!, position },
+        });
     } catch (err) {
       fail('opening that frame failed', err);
     }
@@ -165,7 +201,8 @@ export async function openProtectedFile(file: File): Promise<void> {
   const refused = (err: unknown) => {
     if (err instanceof AbortError) return; // cancelled: nothing shown, nothing to report
     const e = err as Error;
-    const message = e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
+    const message =
+      e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
     results.setError(`Refused. ${message} Nothing from this file is shown.`);
   };
   results.setError(null);
@@ -192,9 +229,21 @@ export async function openProtectedFile(file: File): Promise<void> {
         .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
         .map(([k, v]) => `${k}: ${String(v)}`);
       const fileFrames = opened.metadata.source.frames;
-      if (opened.frameNumbers.length === 1 && fileFrames > 1) details.push(`frame ${opened.metadata.source.frame + 1} of the file's ${fileFrames} (the package holds this one only)`);
-      const frames = opened.frameNumbers.length > 1 ? { fileFrames, numbers: opened.frameNumbers, position: opened.position, pkg: bytes } : undefined;
-      results.setOpened({ kind: 'package', image: opened.image, details, matchesFileId: findMatchingFile(opened.image), frames });
+      if (opened.frameNumbers.length === 1 && fileFrames > 1)
+        details.push(
+          `frame ${opened.metadata.source.frame + 1} of the file's ${fileFrames} (the package holds this one only)`,
+        );
+      const frames =
+        opened.frameNumbers.length > 1
+          ? { fileFrames, numbers: opened.frameNumbers, position: opened.position, pkg: bytes }
+          : undefined;
+      results.setOpened({
+        kind: 'package',
+        image: opened.image,
+        details,
+        matchesFileId: findMatchingFile(opened.image),
+        frames,
+      });
     } catch (err) {
       refused(err);
     }
@@ -205,16 +254,31 @@ export async function openProtectedFile(file: File): Promise<void> {
 async function openEncryptedPng(bytes: Uint8Array, key: CipherKey): Promise<void> {
   // the page's encrypted images are S x S: anything else is refused before it is decoded
   const size = pngSize(bytes);
-  if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE) throw new Error(`this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`);
-  const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key.check], { transfer: [bytes.buffer] });
+  if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE)
+    throw new Error(
+      `this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`,
+    );
+  const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key.check], {
+    transfer: [bytes.buffer],
+  });
   // forgotten while the worker read it: no plan may be made (or put on the GPU) for it again
   if (keyReplaced(key)) return;
   if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
   const plan = await planFor(key);
   if (keyReplaced(key)) return;
-  if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize) throw new Error(`this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`);
+  if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize)
+    throw new Error(
+      `this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`,
+    );
   const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
   if (keyReplaced(key)) return;
   const plain: RgbImage = { width: image.width, height: image.height, data: plainBytes };
-  useResults.getState().setOpened({ kind: 'encrypted-png', image: plain, details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`], matchesFileId: findMatchingFile(plain) });
+  useResults
+    .getState()
+    .setOpened({
+      kind: 'encrypted-png',
+      image: plain,
+      details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`],
+      matchesFileId: findMatchingFile(plain),
+    });
 }

@@ -77,7 +77,11 @@ export async function importKey(text: string, passphrase?: string): Promise<void
   } catch (err) {
     const e = err as Error;
     // WrongKeyError crosses the worker as a plain error; its name survives.
-    useKey.getState().setError(e?.name === 'WrongKeyError' ? 'wrong key: the passphrase does not match this key file' : readableError(err));
+    useKey
+      .getState()
+      .setError(
+        e?.name === 'WrongKeyError' ? 'wrong key: the passphrase does not match this key file' : readableError(err),
+      );
   }
 }
 

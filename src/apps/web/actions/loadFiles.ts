@@ -17,7 +17,12 @@ type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>
 export async function loadUserFiles(list: FileList | File[]): Promise<void> {
   const files = Array.from(list);
   const items: NewFile[] = await Promise.all(
-    files.map(async (f) => ({ originalName: f.name, source: 'upload' as const, synthetic: false, bytes: new Uint8Array(await f.arrayBuffer()) })),
+    files.map(async (f) => ({
+      originalName: f.name,
+      source: 'upload' as const,
+      synthetic: false,
+      bytes: new Uint8Array(await f.arrayBuffer()),
+    })),
   );
   await addAndDecode(items);
 }
@@ -25,7 +30,9 @@ export async function loadUserFiles(list: FileList | File[]): Promise<void> {
 export async function loadSample(sampleId: string): Promise<void> {
   const spec = SAMPLES.find((s) => s.id === sampleId);
   if (!spec) return;
-  await addAndDecode([{ originalName: sampleFileName(spec), source: 'sample', synthetic: true, bytes: samplePng(spec) }]);
+  await addAndDecode([
+    { originalName: sampleFileName(spec), source: 'sample', synthetic: true, bytes: samplePng(spec) },
+  ]);
 }
 
 /**
@@ -76,16 +83,31 @@ export async function decodeFile(id: string, options: DecodeOptions, signal?: Ab
   try {
     // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
     const copy = file.bytes.slice();
-    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], { transfer: [copy.buffer], signal, timeoutMs: DECODE_TIMEOUT_MS });
+    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], {
+      transfer: [copy.buffer],
+      signal,
+      timeoutMs: DECODE_TIMEOUT_MS,
+    });
     const { decoded } = result;
-    update(id, { status: 'ready', decoded, modelInput: result.modelInput, decodeMs: result.ms, frame: decoded.frame, voi: decoded.dicom?.voi ?? 0 });
+    update(id, {
+      status: 'ready',
+      decoded,
+      modelInput: result.modelInput,
+      decodeMs: result.ms,
+      frame: decoded.frame,
+      voi: decoded.dicom?.voi ?? 0,
+    });
     useResults.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {
-    const message = err instanceof AbortError ? 'decoding cancelled'
-      : err instanceof TimeoutError ? `decoding ${err.message}: the file may be damaged (the others go on)`
-      : err instanceof WorkerCrashedError ? `decoding failed: ${err.message}; try this file again (the others go on)`
-      : readableError(err);
+    const message =
+      err instanceof AbortError
+        ? 'decoding cancelled'
+        : err instanceof TimeoutError
+          ? `decoding ${err.message}: the file may be damaged (the others go on)`
+          : err instanceof WorkerCrashedError
+            ? `decoding failed: ${err.message}; try this file again (the others go on)`
+            : readableError(err);
     update(id, { status: 'error', error: message });
   }
 }

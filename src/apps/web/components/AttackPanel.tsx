@@ -22,7 +22,9 @@ export function AttackPanel() {
     <section className="panel attack-panel" aria-labelledby="attack-title">
       <h2 id="attack-title">4. Attack it</h2>
       <p className="weakness" role="note" data-testid="known-weakness">
-        Known weakness: block-pixel encryption uses the same in-block scrambling for every block, so <strong>one known plain/encrypted image pair reveals the key</strong>. Use BPE for computing on images; use the AES package to store and send them.
+        Known weakness: block-pixel encryption uses the same in-block scrambling for every block, so{' '}
+        <strong>one known plain/encrypted image pair reveals the key</strong>. Use BPE for computing on images; use the
+        AES package to store and send them.
       </p>
       <label>
         Attack{' '}
@@ -36,7 +38,13 @@ export function AttackPanel() {
       </label>
       <p className="hint">{spec.what}</p>
       <AttackParamsForm kind={kind} />
-      <button type="button" className="primary" data-testid="run-attack" disabled={!encrypted || busy === 'attacking'} onClick={() => void runSelectedAttack()}>
+      <button
+        type="button"
+        className="primary"
+        data-testid="run-attack"
+        disabled={!encrypted || busy === 'attacking'}
+        onClick={() => void runSelectedAttack()}
+      >
         {busy === 'attacking' ? 'Attacking…' : 'Run attack'}
       </button>
       {outcome && (

@@ -4,11 +4,35 @@ import { useResults, type AttackKind } from '../state/results';
 import { useSettings } from '../state/settings';
 import { effectiveKnownPair, knownPairCandidates } from '../actions/attack';
 
-function NumberField({ label, value, onChange, min, max, step, testId }: { label: string; value: number; onChange: (v: number) => void; min: number; max: number; step: number; testId: string }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  step,
+  testId,
+}: {
+  label: string;
+  value: number;
+  onChange: (v: number) => void;
+  min: number;
+  max: number;
+  step: number;
+  testId: string;
+}) {
   return (
     <label className="param">
       {label}
-      <input type="number" value={value} min={min} max={max} step={step} data-testid={testId} onChange={(e) => onChange(Math.min(max, Math.max(min, Number(e.target.value))))} />
+      <input
+        type="number"
+        value={value}
+        min={min}
+        max={max}
+        step={step}
+        data-testid={testId}
+        onChange={(e) => onChange(Math.min(max, Math.max(min, Number(e.target.value))))}
+      />
     </label>
   );
 }
@@ -23,16 +47,56 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   if (kind === 'bit-flip')
     return (
       <div className="params">
-        <NumberField label="Bit (0 = least significant)" value={p.bit} min={0} max={7} step={1} onChange={(bit) => set({ bit })} testId="param-bit" />
-        <NumberField label="Fraction of values" value={p.fraction} min={0} max={1} step={0.05} onChange={(fraction) => set({ fraction })} testId="param-fraction" />
+        <NumberField
+          label="Bit (0 = least significant)"
+          value={p.bit}
+          min={0}
+          max={7}
+          step={1}
+          onChange={(bit) => set({ bit })}
+          testId="param-bit"
+        />
+        <NumberField
+          label="Fraction of values"
+          value={p.fraction}
+          min={0}
+          max={1}
+          step={0.05}
+          onChange={(fraction) => set({ fraction })}
+          testId="param-fraction"
+        />
       </div>
     );
   if (kind === 'gaussian')
     return (
       <div className="params">
-        <NumberField label="μ" value={p.mu} min={-128} max={128} step={1} onChange={(mu) => set({ mu })} testId="param-mu" />
-        <NumberField label="σ" value={p.sigma} min={0} max={128} step={1} onChange={(sigma) => set({ sigma })} testId="param-sigma" />
-        <NumberField label="Fraction of values" value={p.fraction} min={0} max={1} step={0.05} onChange={(fraction) => set({ fraction })} testId="param-fraction" />
+        <NumberField
+          label="μ"
+          value={p.mu}
+          min={-128}
+          max={128}
+          step={1}
+          onChange={(mu) => set({ mu })}
+          testId="param-mu"
+        />
+        <NumberField
+          label="σ"
+          value={p.sigma}
+          min={0}
+          max={128}
+          step={1}
+          onChange={(sigma) => set({ sigma })}
+          testId="param-sigma"
+        />
+        <NumberField
+          label="Fraction of values"
+          value={p.fraction}
+          min={0}
+          max={1}
+          step={0.05}
+          onChange={(fraction) => set({ fraction })}
+          testId="param-fraction"
+        />
       </div>
     );
   if (kind === 'known-plaintext') {
@@ -41,11 +105,17 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
     return (
       <div className="params">
         {candidates.length === 0 ? (
-          <p className="hint">Load and encrypt a second scan with the same key: it plays the attacker's one known pair.</p>
+          <p className="hint">
+            Load and encrypt a second scan with the same key: it plays the attacker's one known pair.
+          </p>
         ) : (
           <label className="param">
             Known pair (attacker has its plain and encrypted image)
-            <select value={chosen ?? ''} data-testid="param-known-pair" onChange={(e) => set({ knownPairFileId: e.target.value })}>
+            <select
+              value={chosen ?? ''}
+              data-testid="param-known-pair"
+              onChange={(e) => set({ knownPairFileId: e.target.value })}
+            >
               {candidates.map((f) => (
                 <option key={f.id} value={f.id}>
                   {f.label}

@@ -4,7 +4,14 @@ import { useFiles } from '../state/files';
 import { useKey } from '../state/key';
 import { useResults } from '../state/results';
 import { exportKey } from '../actions/keyActions';
-import { cancelPackageWork, isPackageBusy, exportDecryptedPng, exportEncryptedPng, exportPackage, openProtectedFile } from '../actions/exportImport';
+import {
+  cancelPackageWork,
+  isPackageBusy,
+  exportDecryptedPng,
+  exportEncryptedPng,
+  exportPackage,
+  openProtectedFile,
+} from '../actions/exportImport';
 
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KiB`;
@@ -23,16 +30,27 @@ export function ExportPanel() {
     <section className="panel export-panel" aria-labelledby="export-title">
       <h2 id="export-title">5. Export</h2>
       <p className="hint">
-        Files are named <code>{label}-…</code>, never after the original file: DICOM file names often carry patient names or IDs. Exports hold pixels only, no patient attributes.
+        Files are named <code>{label}-…</code>, never after the original file: DICOM file names often carry patient
+        names or IDs. Exports hold pixels only, no patient attributes.
       </p>
       <div className="button-grid">
         <button type="button" data-testid="export-encrypted" disabled={!r?.encrypted} onClick={exportEncryptedPng}>
           Encrypted PNG
         </button>
-        <button type="button" data-testid="export-decrypted" disabled={!r?.encrypted} onClick={() => void exportDecryptedPng()}>
+        <button
+          type="button"
+          data-testid="export-decrypted"
+          disabled={!r?.encrypted}
+          onClick={() => void exportDecryptedPng()}
+        >
           Decrypted PNG
         </button>
-        <button type="button" data-testid="export-package" disabled={!key || !file?.decoded || packageBusy} onClick={() => void exportPackage()}>
+        <button
+          type="button"
+          data-testid="export-package"
+          disabled={!key || !file?.decoded || packageBusy}
+          onClick={() => void exportPackage()}
+        >
           AES package (.csp)
         </button>
         <button type="button" data-testid="export-key-2" disabled={!key} onClick={exportKey}>
@@ -41,7 +59,10 @@ export function ExportPanel() {
       </div>
       {packageBusy && (
         <p className="busy" role="status" data-testid="package-busy">
-          <span className="spinner" aria-hidden="true" /> {busy === 'packing' ? 'Packing every frame (lossless JPEG 2000, AES-GCM)…' : 'Decrypting and checking the package…'}{' '}
+          <span className="spinner" aria-hidden="true" />{' '}
+          {busy === 'packing'
+            ? 'Packing every frame (lossless JPEG 2000, AES-GCM)…'
+            : 'Decrypting and checking the package…'}{' '}
           <button type="button" data-testid="cancel-package" onClick={cancelPackageWork}>
             Cancel
           </button>
@@ -54,11 +75,18 @@ export function ExportPanel() {
       )}
       {r?.package && (
         <p className="footprint" data-testid="package-footprint">
-          {r.package.note ? `${r.package.note} · ` : r.package.frames > 1 ? `${r.package.frames} frames · ` : ''}File as loaded {kb(r.package.originalBytes)} · raw pixels {kb(r.package.rawBytes)} · JPEG 2000 (lossless) {kb(r.package.compressedBytes)} · package {kb(r.package.packageBytes)}
+          {r.package.note ? `${r.package.note} · ` : r.package.frames > 1 ? `${r.package.frames} frames · ` : ''}File as
+          loaded {kb(r.package.originalBytes)} · raw pixels {kb(r.package.rawBytes)} · JPEG 2000 (lossless){' '}
+          {kb(r.package.compressedBytes)} · package {kb(r.package.packageBytes)}
         </p>
       )}
       <h3>Open a protected file</h3>
-      <button type="button" data-testid="open-protected" disabled={!key || packageBusy} onClick={() => input.current?.click()}>
+      <button
+        type="button"
+        data-testid="open-protected"
+        disabled={!key || packageBusy}
+        onClick={() => input.current?.click()}
+      >
         Open package or encrypted PNG…
       </button>
       <input

@@ -40,8 +40,18 @@ export function FileList() {
       ) : (
         <ul className="file-list" data-testid="file-list">
           {files.map((f) => (
-            <li key={f.id} className={f.id === selectedId ? 'file selected' : 'file'} data-testid={`file-${f.id}`} data-status={f.status}>
-              <button type="button" className="file-select" onClick={() => select(f.id)} aria-pressed={f.id === selectedId}>
+            <li
+              key={f.id}
+              className={f.id === selectedId ? 'file selected' : 'file'}
+              data-testid={`file-${f.id}`}
+              data-status={f.status}
+            >
+              <button
+                type="button"
+                className="file-select"
+                onClick={() => select(f.id)}
+                aria-pressed={f.id === selectedId}
+              >
                 <span className="file-name" title={f.originalName}>
                   {f.label}
                   {f.synthetic && <span className="badge">synthetic</span>}

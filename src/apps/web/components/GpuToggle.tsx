@@ -6,7 +6,13 @@ export function GpuToggle() {
   const setPreferGpu = useSettings((s) => s.setPreferGpu);
   return (
     <label className="gpu-toggle" title="Both paths give the same encrypted bytes; the status bar shows which one ran">
-      <input type="checkbox" data-testid="prefer-gpu" checked={preferGpu} onChange={(e) => setPreferGpu(e.target.checked)} /> Use WebGPU when available
+      <input
+        type="checkbox"
+        data-testid="prefer-gpu"
+        checked={preferGpu}
+        onChange={(e) => setPreferGpu(e.target.checked)}
+      />{' '}
+      Use WebGPU when available
     </label>
   );
 }

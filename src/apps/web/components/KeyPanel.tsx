@@ -8,7 +8,11 @@ import { exportKey, forgetKey, newRandomKey } from '../actions/keyActions';
 import { KeyFileImport } from './KeyFileImport';
 import { PassphraseForm } from './PassphraseForm';
 
-const BUSY_TEXT = { generating: 'Making a random key…', deriving: 'Deriving the key with Argon2id (64 MiB)…', importing: 'Opening the key file…' };
+const BUSY_TEXT = {
+  generating: 'Making a random key…',
+  deriving: 'Deriving the key with Argon2id (64 MiB)…',
+  importing: 'Opening the key file…',
+};
 
 export function KeyPanel() {
   const key = useKey((s) => s.key);
@@ -22,7 +26,8 @@ export function KeyPanel() {
       <div className="key-state" data-testid="key-state" aria-live="polite">
         {key ? (
           <>
-            <span className="key-ok">Key ready</span> ({key.origin}) · check <code data-testid="key-check">{shortCheck(key)}</code>
+            <span className="key-ok">Key ready</span> ({key.origin}) · check{' '}
+            <code data-testid="key-check">{shortCheck(key)}</code>
             {deriveMs !== null && <span className="hint"> · derived in {Math.round(deriveMs)} ms</span>}
           </>
         ) : (
@@ -52,7 +57,9 @@ export function KeyPanel() {
       </div>
       <PassphraseForm />
       <KeyFileImport />
-      <p className="hint">The key lives in this tab's memory only. A random key's file holds the key itself: keep it like a password.</p>
+      <p className="hint">
+        The key lives in this tab's memory only. A random key's file holds the key itself: keep it like a password.
+      </p>
     </section>
   );
 }

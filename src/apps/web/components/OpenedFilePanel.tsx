@@ -19,7 +19,9 @@ export function OpenedFilePanel() {
         </div>
         <div>
           <p data-testid="opened-match">
-            {match ? `Identical, bit for bit, to ${match.label}.` : 'Decrypted intact; it matches none of the loaded scans.'}
+            {match
+              ? `Identical, bit for bit, to ${match.label}.`
+              : 'Decrypted intact; it matches none of the loaded scans.'}
           </p>
           <p className="hint">
             {opened.image.width} × {opened.image.height}
@@ -28,7 +30,12 @@ export function OpenedFilePanel() {
             <p className="hint">
               <label>
                 Frame{' '}
-                <select data-testid="opened-frame-picker" value={opened.frames.position} disabled={isPackageBusy(busy)} onChange={(e) => void showOpenedFrame(Number(e.target.value))}>
+                <select
+                  data-testid="opened-frame-picker"
+                  value={opened.frames.position}
+                  disabled={isPackageBusy(busy)}
+                  onChange={(e) => void showOpenedFrame(Number(e.target.value))}
+                >
                   {opened.frames.numbers.map((frame, position) => (
                     <option key={frame} value={position}>
                       {frame + 1}

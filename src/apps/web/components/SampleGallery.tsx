@@ -18,11 +18,19 @@ export function SampleGallery() {
   const thumbs = useMemo(() => SAMPLES.map((s) => thumbnailUrl(s.params)), []);
   return (
     <div className="gallery" data-testid="sample-gallery">
-      <h3>Built-in samples <span className="badge">synthetic</span></h3>
+      <h3>
+        Built-in samples <span className="badge">synthetic</span>
+      </h3>
       <ul>
         {SAMPLES.map((s, i) => (
           <li key={s.id}>
-            <button type="button" className="sample" data-testid={`sample-${s.id}`} onClick={() => void loadSample(s.id)} title={s.description}>
+            <button
+              type="button"
+              className="sample"
+              data-testid={`sample-${s.id}`}
+              onClick={() => void loadSample(s.id)}
+              title={s.description}
+            >
               <img src={thumbs[i]} alt="" width={48} height={48} />
               <span className="sample-title">
                 {s.title}

@@ -38,13 +38,15 @@ export function ScanDetails() {
             <dd>{decoded.dicom.transferSyntaxName}</dd>
             <dt>Pixels</dt>
             <dd>
-              {decoded.dicom.bitsStored}-bit {decoded.dicom.pixelRepresentation === 1 ? 'signed' : 'unsigned'}, {decoded.dicom.photometricInterpretation}
+              {decoded.dicom.bitsStored}-bit {decoded.dicom.pixelRepresentation === 1 ? 'signed' : 'unsigned'},{' '}
+              {decoded.dicom.photometricInterpretation}
             </dd>
             {decoded.dicom.window && (
               <>
                 <dt>Window</dt>
                 <dd>
-                  C {Math.round(decoded.dicom.window.center)} / W {Math.round(decoded.dicom.window.width)} ({decoded.dicom.window.source})
+                  C {Math.round(decoded.dicom.window.center)} / W {Math.round(decoded.dicom.window.width)} (
+                  {decoded.dicom.window.source})
                 </dd>
               </>
             )}
@@ -58,7 +60,8 @@ export function ScanDetails() {
               <>
                 <dt>VOI LUT</dt>
                 <dd>
-                  from the file ({decoded.dicom.lookupTables.voi.entries} entries, {decoded.dicom.lookupTables.voi.bits}-bit)
+                  from the file ({decoded.dicom.lookupTables.voi.entries} entries, {decoded.dicom.lookupTables.voi.bits}
+                  -bit)
                 </dd>
               </>
             )}
@@ -104,19 +107,27 @@ export function ScanDetails() {
       )}
       {identifying.length > 0 && (
         <p className="phi-warning" role="note" data-testid="phi-warning">
-          This file contains {identifying.length === 1 ? 'an attribute' : `${identifying.length} attributes`} that can identify the patient or the scan (DICOM PS3.15 table E.1-1): {identifying.join(', ')}. They are never exported.
+          This file contains {identifying.length === 1 ? 'an attribute' : `${identifying.length} attributes`} that can
+          identify the patient or the scan (DICOM PS3.15 table E.1-1): {identifying.join(', ')}. They are never
+          exported.
         </p>
       )}
       {risks?.burnedInAnnotation && (
         <p className="phi-warning" role="note" data-testid="burned-in-warning">
-          The file says text is burned into the image itself (Burned In Annotation: YES), which can include the patient&apos;s name. The encrypted image hides that text only as well as it hides the rest of the image: anyone with the key, or who breaks the encryption (see the attacks), can read it.
+          The file says text is burned into the image itself (Burned In Annotation: YES), which can include the
+          patient&apos;s name. The encrypted image hides that text only as well as it hides the rest of the image:
+          anyone with the key, or who breaks the encryption (see the attacks), can read it.
         </p>
       )}
       {risks && (risks.overlayPlanes > 0 || risks.privateAttributes > 0) && (
         <p className="hint" data-testid="hidden-attributes-note">
           {[
-            risks.overlayPlanes > 0 ? `${risks.overlayPlanes} overlay plane${risks.overlayPlanes === 1 ? '' : 's'} (graphics or text over the image, not shown here)` : '',
-            risks.privateAttributes > 0 ? `${risks.privateAttributes} private vendor attribute${risks.privateAttributes === 1 ? '' : 's'} (may hold identifiers)` : '',
+            risks.overlayPlanes > 0
+              ? `${risks.overlayPlanes} overlay plane${risks.overlayPlanes === 1 ? '' : 's'} (graphics or text over the image, not shown here)`
+              : '',
+            risks.privateAttributes > 0
+              ? `${risks.privateAttributes} private vendor attribute${risks.privateAttributes === 1 ? '' : 's'} (may hold identifiers)`
+              : '',
           ]
             .filter(Boolean)
             .join(' and ')}

@@ -12,7 +12,17 @@ import { useViewImages } from './ViewGrid';
 
 const NAMES: ViewName[] = ['original', 'encrypted', 'attacked'];
 
-function ViewSelect({ value, onChange, label, testId }: { value: ViewName; onChange: (v: ViewName) => void; label: string; testId: string }) {
+function ViewSelect({
+  value,
+  onChange,
+  label,
+  testId,
+}: {
+  value: ViewName;
+  onChange: (v: ViewName) => void;
+  label: string;
+  testId: string;
+}) {
   return (
     <label>
       {label}{' '}
@@ -57,8 +67,17 @@ export function SplitView() {
         <ViewSelect label="Left" value={split.left} onChange={(v) => setSplit({ left: v })} testId="split-left" />
         <ViewSelect label="Right" value={split.right} onChange={(v) => setSplit({ right: v })} testId="split-right" />
       </div>
-      <div className="two-up" ref={cell} style={{ '--split': `${split.position}%` } as CSSProperties} data-testid="split-view">
-        {left ? <ImageCanvas image={left} label={`${split.left} (left of the line)`} className="two-up-left" /> : <p className="view-empty">{split.left}: nothing yet</p>}
+      <div
+        className="two-up"
+        ref={cell}
+        style={{ '--split': `${split.position}%` } as CSSProperties}
+        data-testid="split-view"
+      >
+        {left ? (
+          <ImageCanvas image={left} label={`${split.left} (left of the line)`} className="two-up-left" />
+        ) : (
+          <p className="view-empty">{split.left}: nothing yet</p>
+        )}
         {right && <ImageCanvas image={right} label={`${split.right} (right of the line)`} className="two-up-right" />}
         <div
           className="two-up-handle"

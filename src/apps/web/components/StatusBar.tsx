@@ -10,7 +10,11 @@ export function StatusBar() {
   return (
     <footer className="status-bar" data-testid="status-bar" aria-live="polite">
       <span data-testid="compute-path" data-path={path?.path ?? ''}>
-        {path ? (path.path === 'webgpu' ? `WebGPU: ${path.detail}` : `CPU: ${path.detail}`) : 'Compute path: chosen at the first encryption'}
+        {path
+          ? path.path === 'webgpu'
+            ? `WebGPU: ${path.detail}`
+            : `CPU: ${path.detail}`
+          : 'Compute path: chosen at the first encryption'}
       </span>
       {busy && (
         <span className="busy" role="status" data-testid="busy">

@@ -23,14 +23,35 @@ export function useViewImages(): Record<ViewName, RgbImage | undefined> {
   return { original: file?.modelInput, encrypted: r?.encrypted, attacked: r?.attack?.image };
 }
 
-function ViewBox({ name, title, image, metrics, empty }: { name: ViewName; title: string; image?: RgbImage; metrics?: LeakageMetrics; empty: string }) {
+function ViewBox({
+  name,
+  title,
+  image,
+  metrics,
+  empty,
+}: {
+  name: ViewName;
+  title: string;
+  image?: RgbImage;
+  metrics?: LeakageMetrics;
+  empty: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   usePanZoom(box, image !== undefined);
   return (
     <figure className="view" data-testid={`view-${name}`}>
       <figcaption>{title}</figcaption>
-      <div className="view-box" ref={box} tabIndex={image ? 0 : -1} aria-label={`${title}: drag or arrow keys to pan, wheel or + and - to zoom (all views move together)`}>
-        {image ? <ImageCanvas image={image} label={`${title} image`} testId={`canvas-${name}`} /> : <p className="view-empty">{empty}</p>}
+      <div
+        className="view-box"
+        ref={box}
+        tabIndex={image ? 0 : -1}
+        aria-label={`${title}: drag or arrow keys to pan, wheel or + and - to zoom (all views move together)`}
+      >
+        {image ? (
+          <ImageCanvas image={image} label={`${title} image`} testId={`canvas-${name}`} />
+        ) : (
+          <p className="view-empty">{empty}</p>
+        )}
       </div>
       {name === 'original' ? (
         <p className="hint">Reference: model input {image ? `${image.width} × ${image.height}` : ''}</p>
@@ -54,7 +75,13 @@ export function ViewGrid() {
     <section className="panel views-panel" aria-labelledby="views-title">
       <div className="panel-head">
         <h2 id="views-title">3. Encrypt and compare</h2>
-        <button type="button" className="primary" data-testid="encrypt" disabled={!hasReady || busy === 'encrypting'} onClick={() => void encryptReadyFiles()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="encrypt"
+          disabled={!hasReady || busy === 'encrypting'}
+          onClick={() => void encryptReadyFiles()}
+        >
           {busy === 'encrypting' ? 'Encrypting…' : 'Encrypt all ready scans'}
         </button>
         <GpuToggle />
@@ -62,8 +89,20 @@ export function ViewGrid() {
       </div>
       <div className="view-grid">
         <ViewBox name="original" title="Original" image={images.original} empty={file?.error ?? 'Load a scan'} />
-        <ViewBox name="encrypted" title="Encrypted (BPE)" image={images.encrypted} metrics={r?.encryptedMetrics} empty="Not encrypted yet" />
-        <ViewBox name="attacked" title={attackTitle ? `Attacked: ${attackTitle}` : 'Attacked'} image={images.attacked} metrics={r?.attack?.metrics} empty="Run an attack below" />
+        <ViewBox
+          name="encrypted"
+          title="Encrypted (BPE)"
+          image={images.encrypted}
+          metrics={r?.encryptedMetrics}
+          empty="Not encrypted yet"
+        />
+        <ViewBox
+          name="attacked"
+          title={attackTitle ? `Attacked: ${attackTitle}` : 'Attacked'}
+          image={images.attacked}
+          metrics={r?.attack?.metrics}
+          empty="Run an attack below"
+        />
       </div>
     </section>
   );

@@ -11,7 +11,12 @@ export function ZoomControls() {
         −
       </button>
       <output data-testid="zoom-level">{Math.round(view.zoom * 100)}%</output>
-      <button type="button" aria-label="Zoom in" data-testid="zoom-in" onClick={() => setView({ ...view, zoom: view.zoom * 1.5 })}>
+      <button
+        type="button"
+        aria-label="Zoom in"
+        data-testid="zoom-in"
+        onClick={() => setView({ ...view, zoom: view.zoom * 1.5 })}
+      >
         +
       </button>
       <button type="button" onClick={reset}>

@@ -18,16 +18,29 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
         {model}: {agree} of {rows.length} scans get the same class on the encrypted image
       </caption>
       <thead>
-        <tr><th>scan</th><th>plain · original</th><th>adapted · encrypted</th><th>agree</th><th>ms (plain / encrypted)</th></tr>
+        <tr>
+          <th>scan</th>
+          <th>plain · original</th>
+          <th>adapted · encrypted</th>
+          <th>agree</th>
+          <th>ms (plain / encrypted)</th>
+        </tr>
       </thead>
       <tbody>
         {rows.map(({ file, r }) => (
           <tr key={file.id} data-file={file.id} onClick={() => select(file.id)} style={{ cursor: 'pointer' }}>
             <td>{file.label}</td>
-            <td>{r.plain.prediction.className} ({(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)</td>
-            <td>{r.encrypted.prediction.className} ({(Math.max(...r.encrypted.prediction.probabilities) * 100).toFixed(1)} %)</td>
+            <td>
+              {r.plain.prediction.className} ({(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)
+            </td>
+            <td>
+              {r.encrypted.prediction.className} ({(Math.max(...r.encrypted.prediction.probabilities) * 100).toFixed(1)}{' '}
+              %)
+            </td>
             <td>{r.agree ? 'yes' : 'NO'}</td>
-            <td>{r.plain.ms.toFixed(0)} / {(r.encrypted.encryptMs + r.encrypted.ms).toFixed(0)}</td>
+            <td>
+              {r.plain.ms.toFixed(0)} / {(r.encrypted.encryptMs + r.encrypted.ms).toFixed(0)}
+            </td>
           </tr>
         ))}
       </tbody>

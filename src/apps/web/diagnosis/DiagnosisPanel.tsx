@@ -23,9 +23,24 @@ const ReportView = lazy(() => import('./ReportView').then((m) => ({ default: m.R
 
 function BackendLine() {
   const backend = useDiagnosis((s) => s.backend);
-  if (!backend) return <p className="hint" data-testid="inference-backend" data-backend="">Inference backend: chosen when the first model loads (webgpu, webgl, wasm, cpu — the fastest that runs here).</p>;
+  if (!backend)
+    return (
+      <p className="hint" data-testid="inference-backend" data-backend="">
+        Inference backend: chosen when the first model loads (webgpu, webgl, wasm, cpu — the fastest that runs here).
+      </p>
+    );
   return (
-    <p className="backend-line" data-testid="inference-backend" data-backend={backend.backend} title={backend.probes.map((p) => `${p.backend}: ${p.started ? (p.ms !== undefined ? `${p.ms.toFixed(1)} ms (${p.gflops!.toFixed(2)} GFLOP/s)` : 'started') : (p.note ?? 'not started')}${p.backend === 'webgpu' && p.note && p.started ? ` — ${p.note}` : ''}`).join('\n')}>
+    <p
+      className="backend-line"
+      data-testid="inference-backend"
+      data-backend={backend.backend}
+      title={backend.probes
+        .map(
+          (p) =>
+            `${p.backend}: ${p.started ? (p.ms !== undefined ? `${p.ms.toFixed(1)} ms (${p.gflops!.toFixed(2)} GFLOP/s)` : 'started') : (p.note ?? 'not started')}${p.backend === 'webgpu' && p.note && p.started ? ` — ${p.note}` : ''}`,
+        )
+        .join('\n')}
+    >
       Inference on <strong>{backend.backend}</strong> — {backend.label}; {backend.reason}.
       {backend.webgpuAdapter?.software ? ' Encryption still uses WebGPU.' : ''}
     </p>
@@ -51,17 +66,31 @@ function ModelPicker() {
     <div className="model-picker">
       <label className="param">
         Dataset
-        <select data-testid="model-dataset" value={dataset} disabled={busy} onChange={(e) => choose({ dataset: e.target.value as typeof dataset })}>
+        <select
+          data-testid="model-dataset"
+          value={dataset}
+          disabled={busy}
+          onChange={(e) => choose({ dataset: e.target.value as typeof dataset })}
+        >
           {DATASETS.map((d) => (
             <option key={d} value={d} disabled={!ARCHITECTURES.some((a) => exists(a, d))}>
-              {DATASET_LABELS[d]}{ARCHITECTURES.some((a) => exists(a, d)) ? '' : ' (no trained model)'}
+              {DATASET_LABELS[d]}
+              {ARCHITECTURES.some((a) => exists(a, d)) ? '' : ' (no trained model)'}
             </option>
           ))}
         </select>
       </label>
       <div className="arch-choice" role="radiogroup" aria-label="Model">
         {ARCHITECTURES.map((a) => (
-          <button key={a} role="radio" aria-checked={architecture === a} className={architecture === a ? 'primary' : ''} data-testid={`model-arch-${a}`} disabled={busy || !exists(a, dataset)} onClick={() => choose({ architecture: a })}>
+          <button
+            key={a}
+            role="radio"
+            aria-checked={architecture === a}
+            className={architecture === a ? 'primary' : ''}
+            data-testid={`model-arch-${a}`}
+            disabled={busy || !exists(a, dataset)}
+            onClick={() => choose({ architecture: a })}
+          >
             {ARCHITECTURE_LABELS[a]}
           </button>
         ))}
@@ -85,30 +114,51 @@ function DiagnoseTab() {
       <ModelPicker />
       {entry && (
         <p className="hint" data-testid="model-facts">
-          {entry.name}: classes {entry.classes.join(', ')}; weights {(entry.weightsBytes / 1e6).toFixed(2)} MB ({entry.dtype})
-          {info ? ` · loaded in ${info.loadMs.toFixed(0)} ms, warm-up ${info.warmUpMs.toFixed(0)} ms, ${info.parameters.toLocaleString('en')} parameters` : ''}
+          {entry.name}: classes {entry.classes.join(', ')}; weights {(entry.weightsBytes / 1e6).toFixed(2)} MB (
+          {entry.dtype})
+          {info
+            ? ` · loaded in ${info.loadMs.toFixed(0)} ms, warm-up ${info.warmUpMs.toFixed(0)} ms, ${info.parameters.toLocaleString('en')} parameters`
+            : ''}
         </p>
       )}
       <BackendLine />
       <LoadProgress />
       <div className="diagnosis-actions">
-        <button data-testid="load-model" disabled={!entry || state.busy || state.loading !== null || info !== undefined} onClick={() => void loadChosenModel()}>
+        <button
+          data-testid="load-model"
+          disabled={!entry || state.busy || state.loading !== null || info !== undefined}
+          onClick={() => void loadChosenModel()}
+        >
           {info ? 'Model loaded' : 'Load model'}
         </button>
-        <button className="primary" data-testid="diagnose" disabled={!entry || !file?.modelInput || !key || state.busy || state.loading !== null} onClick={() => void diagnoseSelected()}>
+        <button
+          className="primary"
+          data-testid="diagnose"
+          disabled={!entry || !file?.modelInput || !key || state.busy || state.loading !== null}
+          onClick={() => void diagnoseSelected()}
+        >
           {state.busy ? 'Diagnosing…' : 'Diagnose selected scan'}
         </button>
-        <button data-testid="diagnose-all" disabled={!entry || !key || state.busy || state.loading !== null || !hasScans} onClick={() => void diagnoseAll()}>
+        <button
+          data-testid="diagnose-all"
+          disabled={!entry || !key || state.busy || state.loading !== null || !hasScans}
+          onClick={() => void diagnoseAll()}
+        >
           Diagnose all loaded scans
         </button>
         {!key && <span className="hint">A key is needed for the encrypted side.</span>}
         {!file?.modelInput && <span className="hint">Load a scan first.</span>}
       </div>
-      {state.error && <p className="error" data-testid="diagnosis-error">{state.error}</p>}
+      {state.error && (
+        <p className="error" data-testid="diagnosis-error">
+          {state.error}
+        </p>
+      )}
       {current && <SideBySideResult result={current} />}
       {entry && key && <AllScansTable model={entry.name} keyCheck={key.check} />}
       <p className="hint">
-        Research models trained here on public datasets; not a medical device. The encrypted side never sees the original pixels: its model was adapted to your key in the browser.
+        Research models trained here on public datasets; not a medical device. The encrypted side never sees the
+        original pixels: its model was adapted to your key in the browser.
       </p>
     </>
   );
@@ -132,8 +182,24 @@ export function DiagnosisPanel() {
       <div className="panel-head">
         <h2 id="diagnosis-title">6. Diagnosis on the encrypted image</h2>
         <div className="tabs" role="tablist">
-          <button role="tab" aria-selected={tab === 'diagnose'} className={tab === 'diagnose' ? 'primary' : ''} data-testid="tab-diagnose" onClick={() => setTab('diagnose')}>Diagnose</button>
-          <button role="tab" aria-selected={tab === 'reports'} className={tab === 'reports' ? 'primary' : ''} data-testid="tab-reports" onClick={() => setTab('reports')}>Evaluation reports</button>
+          <button
+            role="tab"
+            aria-selected={tab === 'diagnose'}
+            className={tab === 'diagnose' ? 'primary' : ''}
+            data-testid="tab-diagnose"
+            onClick={() => setTab('diagnose')}
+          >
+            Diagnose
+          </button>
+          <button
+            role="tab"
+            aria-selected={tab === 'reports'}
+            className={tab === 'reports' ? 'primary' : ''}
+            data-testid="tab-reports"
+            onClick={() => setTab('reports')}
+          >
+            Evaluation reports
+          </button>
         </div>
       </div>
       {status === 'probing' || status === 'unknown' ? (
@@ -144,7 +210,8 @@ export function DiagnosisPanel() {
         </Suspense>
       ) : models.length === 0 ? (
         <p className="hint" data-testid="no-model">
-          No trained model available: nothing was found under models/ on this server. Diagnosis stays off rather than guessing.
+          No trained model available: nothing was found under models/ on this server. Diagnosis stays off rather than
+          guessing.
           {status === 'error' && error ? ` (${error})` : ''}
         </p>
       ) : (

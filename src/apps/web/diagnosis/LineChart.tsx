@@ -17,7 +17,23 @@ export interface Series {
 
 const COLOURS = ['#1f77b4', '#2ca02c', '#ff7f0e', '#d62728', '#9467bd', '#17becf'];
 
-export function LineChart({ title, series, xLabel, yLabel, square, yRange, testId }: { title: string; series: Series[]; xLabel: string; yLabel: string; square?: boolean; yRange?: [number, number]; testId?: string }) {
+export function LineChart({
+  title,
+  series,
+  xLabel,
+  yLabel,
+  square,
+  yRange,
+  testId,
+}: {
+  title: string;
+  series: Series[];
+  xLabel: string;
+  yLabel: string;
+  square?: boolean;
+  yRange?: [number, number];
+  testId?: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -45,10 +61,25 @@ export function LineChart({ title, series, xLabel, yLabel, square, yRange, testI
         maintainAspectRatio: true,
         aspectRatio: square ? 1 : 1.8,
         color: text,
-        plugins: { title: { display: true, text: title, color: text }, legend: { labels: { color: text, boxWidth: 12 } } },
+        plugins: {
+          title: { display: true, text: title, color: text },
+          legend: { labels: { color: text, boxWidth: 12 } },
+        },
         scales: {
-          x: { type: 'linear', title: { display: true, text: xLabel, color: muted }, ticks: { color: muted }, grid: { color: grid } },
-          y: { type: 'linear', min: yRange?.[0], max: yRange?.[1], title: { display: true, text: yLabel, color: muted }, ticks: { color: muted }, grid: { color: grid } },
+          x: {
+            type: 'linear',
+            title: { display: true, text: xLabel, color: muted },
+            ticks: { color: muted },
+            grid: { color: grid },
+          },
+          y: {
+            type: 'linear',
+            min: yRange?.[0],
+            max: yRange?.[1],
+            title: { display: true, text: yLabel, color: muted },
+            ticks: { color: muted },
+            grid: { color: grid },
+          },
         },
       },
     });

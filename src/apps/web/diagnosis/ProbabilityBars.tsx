@@ -1,13 +1,35 @@
 /** Class probabilities as horizontal bars, the predicted class marked; values readable without colour. */
-export function ProbabilityBars({ classes, probabilities, predicted, testId }: { classes: string[]; probabilities: number[]; predicted: number; testId?: string }) {
+export function ProbabilityBars({
+  classes,
+  probabilities,
+  predicted,
+  testId,
+}: {
+  classes: string[];
+  probabilities: number[];
+  predicted: number;
+  testId?: string;
+}) {
   return (
     <ul className="prob-bars" data-testid={testId}>
       {classes.map((name, i) => {
         const p = probabilities[i] ?? 0;
         return (
-          <li key={name} className={i === predicted ? 'prob-bar predicted' : 'prob-bar'} data-class={name} data-probability={p}>
+          <li
+            key={name}
+            className={i === predicted ? 'prob-bar predicted' : 'prob-bar'}
+            data-class={name}
+            data-probability={p}
+          >
             <span className="prob-name">{name}</span>
-            <span className="prob-track" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={p} aria-label={`${name} probability`}>
+            <span
+              className="prob-track"
+              role="meter"
+              aria-valuemin={0}
+              aria-valuemax={1}
+              aria-valuenow={p}
+              aria-label={`${name} probability`}
+            >
               <span className="prob-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
             </span>
             <span className="prob-value">{(p * 100).toFixed(1)} %</span>

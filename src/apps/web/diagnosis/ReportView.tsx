@@ -6,7 +6,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { LineChart, type Series } from './LineChart';
-import { loadCommittedReports, loadModelCards, type FoundHistory, type FoundReport, type FoundTable, type ReportSource } from './reportData';
+import {
+  loadCommittedReports,
+  loadModelCards,
+  type FoundHistory,
+  type FoundReport,
+  type FoundTable,
+  type ReportSource,
+} from './reportData';
 import { formatCell } from './reportShapes';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
@@ -21,7 +28,9 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
         <tr>
           <th />
           {report.classes.map((c) => (
-            <th key={c} scope="col">{c}</th>
+            <th key={c} scope="col">
+              {c}
+            </th>
           ))}
         </tr>
       </thead>
@@ -30,7 +39,12 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
           <tr key={i}>
             <th scope="row">{report.classes[i]}</th>
             {row.map((v, j) => (
-              <td key={j} style={{ background: `rgba(${i === j ? '87, 209, 143' : '255, 122, 122'}, ${(v / max) * 0.8})` }}>{v}</td>
+              <td
+                key={j}
+                style={{ background: `rgba(${i === j ? '87, 209, 143' : '255, 122, 122'}, ${(v / max) * 0.8})` }}
+              >
+                {v}
+              </td>
             ))}
           </tr>
         ))}
@@ -40,30 +54,66 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
 }
 
 function ReportBlock({ report }: { report: FoundReport }) {
-  const roc = useMemo<Series[]>(() => [...report.roc.map((r) => ({ label: r.className, x: r.fpr, y: r.tpr })), { label: 'chance', x: [0, 1], y: [0, 1], dashed: true }], [report]);
+  const roc = useMemo<Series[]>(
+    () => [
+      ...report.roc.map((r) => ({ label: r.className, x: r.fpr, y: r.tpr })),
+      { label: 'chance', x: [0, 1], y: [0, 1], dashed: true },
+    ],
+    [report],
+  );
   return (
     <div className="report-block" data-testid="report-block">
       <h4>{report.title}</h4>
       <p className="report-summary">
-        n {report.n ?? '–'} · accuracy <strong>{pct(report.accuracy)}</strong> · macro-F1 {num(report.macroF1)} · macro AUC {num(report.macroAuc)}
-        {report.extras.map(([k, v]) => ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`).join('')}
+        n {report.n ?? '–'} · accuracy <strong>{pct(report.accuracy)}</strong> · macro-F1 {num(report.macroF1)} · macro
+        AUC {num(report.macroAuc)}
+        {report.extras
+          .map(
+            ([k, v]) =>
+              ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`,
+          )
+          .join('')}
       </p>
       <div className="report-row">
         {report.perClass.length > 0 && (
           <table className="per-class">
             <thead>
-              <tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>AUC</th><th>n</th></tr>
+              <tr>
+                <th>class</th>
+                <th>precision</th>
+                <th>recall</th>
+                <th>F1</th>
+                <th>AUC</th>
+                <th>n</th>
+              </tr>
             </thead>
             <tbody>
               {report.perClass.map((p) => (
-                <tr key={p.className}><td>{p.className}</td><td>{num(p.precision)}</td><td>{num(p.recall)}</td><td>{num(p.f1)}</td><td>{num(p.auc)}</td><td>{p.support ?? '–'}</td></tr>
+                <tr key={p.className}>
+                  <td>{p.className}</td>
+                  <td>{num(p.precision)}</td>
+                  <td>{num(p.recall)}</td>
+                  <td>{num(p.f1)}</td>
+                  <td>{num(p.auc)}</td>
+                  <td>{p.support ?? '–'}</td>
+                </tr>
               ))}
             </tbody>
           </table>
         )}
         <ConfusionMatrix report={report} />
         {report.roc.length > 0 && (
-          <div className="chart-box chart-square"><LineChart title="ROC (one vs rest)" series={roc} xLabel="false positive rate" yLabel="true positive rate" square yRange={[0, 1]} testId="roc-chart" /></div>
+          <div className="chart-box chart-square">
+            <LineChart
+              title="ROC (one vs rest)"
+              series={roc}
+              xLabel="false positive rate"
+              yLabel="true positive rate"
+              square
+              yRange={[0, 1]}
+              testId="roc-chart"
+            />
+          </div>
         )}
       </div>
     </div>
@@ -76,11 +126,19 @@ function TableBlock({ table }: { table: FoundTable }) {
       <h4>{table.title}</h4>
       <table className="per-class">
         <thead>
-          <tr>{table.columns.map((c) => <th key={c}>{c}</th>)}</tr>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c}>{c}</th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {table.rows.map((r, i) => (
-            <tr key={i}>{table.columns.map((c) => <td key={c}>{formatCell(c, r[c])}</td>)}</tr>
+            <tr key={i}>
+              {table.columns.map((c) => (
+                <td key={c}>{formatCell(c, r[c])}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -91,7 +149,10 @@ function TableBlock({ table }: { table: FoundTable }) {
 function HistoryBlock({ history }: { history: FoundHistory }) {
   const [loss, accuracy] = useMemo(() => {
     const x = history.epochs.map((e) => e.epoch);
-    const pick = (k: keyof FoundHistory['epochs'][number], label: string): Series[] => (history.epochs.every((e) => typeof e[k] === 'number') ? [{ label, x, y: history.epochs.map((e) => e[k] as number) }] : []);
+    const pick = (k: keyof FoundHistory['epochs'][number], label: string): Series[] =>
+      history.epochs.every((e) => typeof e[k] === 'number')
+        ? [{ label, x, y: history.epochs.map((e) => e[k] as number) }]
+        : [];
     return [
       [...pick('trainLoss', 'training loss'), ...pick('valLoss', 'validation loss')],
       [...pick('trainAccuracy', 'training accuracy'), ...pick('valAccuracy', 'validation accuracy')],
@@ -99,8 +160,22 @@ function HistoryBlock({ history }: { history: FoundHistory }) {
   }, [history]);
   return (
     <div className="report-row" data-testid="training-curves">
-      {loss.length > 0 && <div className="chart-box"><LineChart title={`Loss — ${history.title}`} series={loss} xLabel="epoch" yLabel="loss" /></div>}
-      {accuracy.length > 0 && <div className="chart-box"><LineChart title={`Accuracy — ${history.title}`} series={accuracy} xLabel="epoch" yLabel="accuracy" yRange={[0, 1]} /></div>}
+      {loss.length > 0 && (
+        <div className="chart-box">
+          <LineChart title={`Loss — ${history.title}`} series={loss} xLabel="epoch" yLabel="loss" />
+        </div>
+      )}
+      {accuracy.length > 0 && (
+        <div className="chart-box">
+          <LineChart
+            title={`Accuracy — ${history.title}`}
+            series={accuracy}
+            xLabel="epoch"
+            yLabel="accuracy"
+            yRange={[0, 1]}
+          />
+        </div>
+      )}
     </div>
   );
 }
@@ -109,30 +184,50 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
   const [sources, setSources] = useState<ReportSource[] | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all([loadModelCards(models), loadCommittedReports()]).then(([cards, reports]) => live && setSources([...cards, ...reports]));
+    Promise.all([loadModelCards(models), loadCommittedReports()]).then(
+      ([cards, reports]) => live && setSources([...cards, ...reports]),
+    );
     return () => {
       live = false;
     };
   }, [models]);
   if (!sources) return <p className="hint">Reading the committed reports…</p>;
-  if (sources.length === 0) return <p className="hint" data-testid="no-reports">No committed evaluation reports yet (no trained model in models/, nothing in docs/reports/).</p>;
+  if (sources.length === 0)
+    return (
+      <p className="hint" data-testid="no-reports">
+        No committed evaluation reports yet (no trained model in models/, nothing in docs/reports/).
+      </p>
+    );
   return (
     <div className="report-view" data-testid="report-view">
       {sources.map((s, i) => (
         <details key={s.name} className="report-source" open={i === 0 || undefined}>
-          <summary><h3>{s.name}</h3></summary>
+          <summary>
+            <h3>{s.name}</h3>
+          </summary>
           {s.error && <p className="hint">{s.error}</p>}
           {s.facts.length > 0 && (
             <dl className="facts">
               {s.facts.map(([k, v]) => (
-                <div key={k} style={{ display: 'contents' }}><dt>{k}</dt><dd>{v}</dd></div>
+                <div key={k} style={{ display: 'contents' }}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
               ))}
             </dl>
           )}
-          {s.histories.map((h) => <HistoryBlock key={h.title} history={h} />)}
-          {s.reports.map((r) => <ReportBlock key={r.title} report={r} />)}
-          {s.tables.map((t) => <TableBlock key={t.title} table={t} />)}
-          {!s.error && s.reports.length === 0 && s.histories.length === 0 && s.tables.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
+          {s.histories.map((h) => (
+            <HistoryBlock key={h.title} history={h} />
+          ))}
+          {s.reports.map((r) => (
+            <ReportBlock key={r.title} report={r} />
+          ))}
+          {s.tables.map((t) => (
+            <TableBlock key={t.title} table={t} />
+          ))}
+          {!s.error && s.reports.length === 0 && s.histories.length === 0 && s.tables.length === 0 && (
+            <p className="hint">Nothing to draw in this file.</p>
+          )}
         </details>
       ))}
     </div>

@@ -20,25 +20,47 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
       <div className="side-by-side-columns">
         <section className="side" data-testid="diagnosis-plain">
           <h3>Plain model · original</h3>
-          <p className="side-class" data-testid="plain-class">{plain.prediction.className}</p>
-          <ProbabilityBars classes={classes} probabilities={plain.prediction.probabilities} predicted={plain.prediction.classIndex} testId="plain-probabilities" />
-          <p className="hint" data-testid="plain-latency">inference {ms(plain.ms)}</p>
+          <p className="side-class" data-testid="plain-class">
+            {plain.prediction.className}
+          </p>
+          <ProbabilityBars
+            classes={classes}
+            probabilities={plain.prediction.probabilities}
+            predicted={plain.prediction.classIndex}
+            testId="plain-probabilities"
+          />
+          <p className="hint" data-testid="plain-latency">
+            inference {ms(plain.ms)}
+          </p>
         </section>
         <section className="side" data-testid="diagnosis-encrypted">
           <h3>Key-adapted model · encrypted image</h3>
-          <p className="side-class" data-testid="encrypted-class">{encrypted.prediction.className}</p>
-          <ProbabilityBars classes={classes} probabilities={encrypted.prediction.probabilities} predicted={encrypted.prediction.classIndex} testId="encrypted-probabilities" />
+          <p className="side-class" data-testid="encrypted-class">
+            {encrypted.prediction.className}
+          </p>
+          <ProbabilityBars
+            classes={classes}
+            probabilities={encrypted.prediction.probabilities}
+            predicted={encrypted.prediction.classIndex}
+            testId="encrypted-probabilities"
+          />
           <p className="hint" data-testid="encrypted-latency">
             encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
-            {encrypted.inputPath === 'gpu-buffer' ? ' · encrypted image fed to the model on the GPU (no CPU round trip)' : ''}
+            {encrypted.inputPath === 'gpu-buffer'
+              ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
+              : ''}
           </p>
         </section>
       </div>
       <p className={result.agree ? 'agreement agree' : 'agreement disagree'} data-testid="diagnosis-agreement">
-        {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'} · largest logit difference {result.maxAbsLogitDiff.toExponential(1)}
+        {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'} · largest logit difference{' '}
+        {result.maxAbsLogitDiff.toExponential(1)}
       </p>
       <p className="hint" data-testid="adaptation-time">
-        Adaptation to this key: {ms(encrypted.adaptMs)} {encrypted.adaptMs < ADAPT_TARGET_MS ? `(under the ${ADAPT_TARGET_MS} ms target)` : `(over the ${ADAPT_TARGET_MS} ms target)`}
+        Adaptation to this key: {ms(encrypted.adaptMs)}{' '}
+        {encrypted.adaptMs < ADAPT_TARGET_MS
+          ? `(under the ${ADAPT_TARGET_MS} ms target)`
+          : `(over the ${ADAPT_TARGET_MS} ms target)`}
         {encrypted.adaptedNow ? '' : ', made earlier for this key and reused'} · backend {result.backend}
       </p>
     </div>

@@ -7,7 +7,12 @@
  * key, pretend a model exists when it does not, or log scans or keys.
  */
 import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/backendNames';
-import { diagnoseInWorker, forgetKeyInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
+import {
+  diagnoseInWorker,
+  forgetKeyInWorker,
+  loadModelInWorker,
+  startInference,
+} from '../../../platform/browser/workers/inferenceClient';
 import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
@@ -52,7 +57,9 @@ export async function loadModel(entry: ModelEntry): Promise<void> {
   s.setLoading({ name: entry.name, fraction: 0 });
   try {
     await ensureBackend();
-    const info = await loadModelInWorker(entry.name, entry.url, (fraction) => useDiagnosis.getState().setLoading({ name: entry.name, fraction }));
+    const info = await loadModelInWorker(entry.name, entry.url, (fraction) =>
+      useDiagnosis.getState().setLoading({ name: entry.name, fraction }),
+    );
     useDiagnosis.getState().setLoaded(info);
   } finally {
     useDiagnosis.getState().setLoading(null);
@@ -77,7 +84,12 @@ export function diagnoseSelected(): Promise<void> {
 
 /** Every loaded scan, one after the other (the worker runs one call at a time anyway). */
 export function diagnoseAll(): Promise<void> {
-  return diagnoseFiles(useFiles.getState().files.filter((f) => f.modelInput).map((f) => f.id));
+  return diagnoseFiles(
+    useFiles
+      .getState()
+      .files.filter((f) => f.modelInput)
+      .map((f) => f.id),
+  );
 }
 
 async function diagnoseFiles(ids: string[]): Promise<void> {

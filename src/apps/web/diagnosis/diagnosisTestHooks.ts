@@ -39,5 +39,9 @@ export function installDiagnosisTestHooks(): void {
     },
     memory: () => workerMemory(),
   };
-  Object.defineProperty(window, '__cipherscanDiagnosis', { value: Object.freeze(hooks), configurable: false, writable: false });
+  Object.defineProperty(window, '__cipherscanDiagnosis', {
+    value: Object.freeze(hooks),
+    configurable: false,
+    writable: false,
+  });
 }

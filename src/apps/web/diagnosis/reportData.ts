@@ -27,10 +27,12 @@ function cardFacts(card: Json): Array<[string, string]> {
   const facts: Array<[string, string]> = [];
   if (typeof card.parameters === 'number') facts.push(['parameters', card.parameters.toLocaleString('en')]);
   const files = card.files;
-  if (isObject(files) && typeof files.weightsBytes === 'number') facts.push(['weights', `${(files.weightsBytes / 1e6).toFixed(2)} MB (${String(files.dtype ?? '')})`]);
+  if (isObject(files) && typeof files.weightsBytes === 'number')
+    facts.push(['weights', `${(files.weightsBytes / 1e6).toFixed(2)} MB (${String(files.dtype ?? '')})`]);
   const training = card.training;
   if (isObject(training)) {
-    if (typeof training.seconds === 'number') facts.push(['training time', `${(training.seconds / 60).toFixed(1)} min on this machine`]);
+    if (typeof training.seconds === 'number')
+      facts.push(['training time', `${(training.seconds / 60).toFixed(1)} min on this machine`]);
     if (typeof training.epochs === 'number') facts.push(['epochs', String(training.epochs)]);
   }
   const data = card.data;
@@ -44,7 +46,8 @@ function reportFacts(report: Json): Array<[string, string]> {
   return (['data', 'n', 'backend', 'chance'] as const).flatMap((k) => {
     const v = report[k];
     if (typeof v === 'string') return [[k, v] as [string, string]];
-    if (typeof v === 'number') return [[k, k === 'chance' ? `${(v * 100).toFixed(1)} %` : String(v)] as [string, string]];
+    if (typeof v === 'number')
+      return [[k, k === 'chance' ? `${(v * 100).toFixed(1)} %` : String(v)] as [string, string]];
     return [];
   });
 }
@@ -58,7 +61,14 @@ export async function loadModelCards(models: ModelEntry[]): Promise<ReportSource
         const card = (await res.json()) as Json;
         return { name: `${m.name} (model card)`, ...findReports(card, m.name), facts: cardFacts(card) };
       } catch (err) {
-        return { name: `${m.name} (model card)`, error: `no model card: ${(err as Error).message}`, reports: [], histories: [], tables: [], facts: [] };
+        return {
+          name: `${m.name} (model card)`,
+          error: `no model card: ${(err as Error).message}`,
+          reports: [],
+          histories: [],
+          tables: [],
+          facts: [],
+        };
       }
     }),
   );
@@ -74,7 +84,11 @@ export async function loadCommittedReports(): Promise<ReportSource[]> {
       const name = path.replace(/^.*docs\/reports\//, 'docs/reports/');
       try {
         const json = await load();
-        return { name, ...findReports(json, name.replace(/^docs\/reports\//, '').replace(/\.json$/, '')), facts: reportFacts(json) };
+        return {
+          name,
+          ...findReports(json, name.replace(/^docs\/reports\//, '').replace(/\.json$/, '')),
+          facts: reportFacts(json),
+        };
       } catch (err) {
         return { name, error: (err as Error).message, reports: [], histories: [], tables: [], facts: [] };
       }

@@ -8,10 +8,37 @@ describe('findReports', () => {
   it('finds nested reports with ROC points and a training history, labelled by path', () => {
     const card = {
       name: 'vit-brain-mri',
-      training: { history: [{ epoch: 1, trainLoss: 1.2, valAccuracy: 0.5 }, { epoch: 2, trainLoss: 0.9, valAccuracy: 0.7 }] },
+      training: {
+        history: [
+          { epoch: 1, trainLoss: 1.2, valAccuracy: 0.5 },
+          { epoch: 2, trainLoss: 0.9, valAccuracy: 0.7 },
+        ],
+      },
       test: {
-        plain: { n: 4, accuracy: 0.75, macroF1: 0.7, perClass: [{ className: 'a', precision: 1, recall: 0.5, f1: 0.67 }, { className: 'b', precision: 0.67, recall: 1, f1: 0.8 }], confusion: [[1, 1], [0, 2]], roc: [{ fpr: [0, 1], tpr: [0, 1] }, { className: 'b', fpr: [0, 0.5, 1], tpr: [0, 1, 1] }] },
-        encrypted: { accuracy: 0.75, confusion: [[1, 1], [0, 2]] },
+        plain: {
+          n: 4,
+          accuracy: 0.75,
+          macroF1: 0.7,
+          perClass: [
+            { className: 'a', precision: 1, recall: 0.5, f1: 0.67 },
+            { className: 'b', precision: 0.67, recall: 1, f1: 0.8 },
+          ],
+          confusion: [
+            [1, 1],
+            [0, 2],
+          ],
+          roc: [
+            { fpr: [0, 1], tpr: [0, 1] },
+            { className: 'b', fpr: [0, 0.5, 1], tpr: [0, 1, 1] },
+          ],
+        },
+        encrypted: {
+          accuracy: 0.75,
+          confusion: [
+            [1, 1],
+            [0, 2],
+          ],
+        },
       },
     };
     const { reports, histories } = findReports(card, 'card');
@@ -26,23 +53,67 @@ describe('findReports', () => {
 
   it('reads an eval report: ROC points named by the report classes, extra figures, the attack rows as a table', () => {
     const report = {
-      model: 'cnn-brain-mri', n: 3, classes: ['x', 'y'], backend: 'wasm', chance: 0.5,
-      plain: { n: 3, accuracy: 2 / 3, macroF1: 0.6, macroAuc: 0.75, msPerImage: 4.2, perClass: [{ className: 'x', precision: 1, recall: 0.5, f1: 0.67, auc: 0.8, support: 2 }, { className: 'y', precision: 0.5, recall: 1, f1: 0.67, auc: 0.7, support: 1 }], confusion: [[1, 1], [0, 1]], roc: [{ fpr: [0, 1], tpr: [0, 1] }, { fpr: [0, 1], tpr: [1, 1] }] },
-      encrypted: { n: 3, accuracy: 2 / 3, perClass: [], confusion: [[1, 1], [0, 1]], agreementWithPlain: 1, maxAbsLogitDiff: 2e-6, adaptMs: 3.1, keySource: 'random' },
-      attacks: [{ attack: 'bit-flip', fraction: 0.1, params: { bit: 7 }, accuracy: 0.5, macroF1: 0.4, agreementWithClean: 0.6 }],
+      model: 'cnn-brain-mri',
+      n: 3,
+      classes: ['x', 'y'],
+      backend: 'wasm',
+      chance: 0.5,
+      plain: {
+        n: 3,
+        accuracy: 2 / 3,
+        macroF1: 0.6,
+        macroAuc: 0.75,
+        msPerImage: 4.2,
+        perClass: [
+          { className: 'x', precision: 1, recall: 0.5, f1: 0.67, auc: 0.8, support: 2 },
+          { className: 'y', precision: 0.5, recall: 1, f1: 0.67, auc: 0.7, support: 1 },
+        ],
+        confusion: [
+          [1, 1],
+          [0, 1],
+        ],
+        roc: [
+          { fpr: [0, 1], tpr: [0, 1] },
+          { fpr: [0, 1], tpr: [1, 1] },
+        ],
+      },
+      encrypted: {
+        n: 3,
+        accuracy: 2 / 3,
+        perClass: [],
+        confusion: [
+          [1, 1],
+          [0, 1],
+        ],
+        agreementWithPlain: 1,
+        maxAbsLogitDiff: 2e-6,
+        adaptMs: 3.1,
+        keySource: 'random',
+      },
+      attacks: [
+        { attack: 'bit-flip', fraction: 0.1, params: { bit: 7 }, accuracy: 0.5, macroF1: 0.4, agreementWithClean: 0.6 },
+      ],
     };
     const { reports, tables } = findReports(report, 'cnn');
     expect(reports.map((r) => r.title)).toEqual(['cnn › plain', 'cnn › encrypted']);
     expect(reports[0].roc.map((r) => r.className)).toEqual(['x', 'y']);
     expect(reports[0].extras).toEqual([['msPerImage', 4.2]]);
-    expect(reports[1].extras).toEqual([['agreementWithPlain', 1], ['maxAbsLogitDiff', 2e-6], ['adaptMs', 3.1]]);
+    expect(reports[1].extras).toEqual([
+      ['agreementWithPlain', 1],
+      ['maxAbsLogitDiff', 2e-6],
+      ['adaptMs', 3.1],
+    ]);
     expect(tables).toHaveLength(1);
     expect(tables[0].title).toBe('cnn › attacks');
     expect(tables[0].rows[0]).toMatchObject({ attack: 'bit-flip', fraction: 0.1, params: 'bit 7', accuracy: 0.5 });
   });
 
   it('ignores objects that only look similar', () => {
-    expect(findReports({ accuracy: 0.9, confusion: 'n/a', history: [{ step: 1 }] }, 'x')).toEqual({ reports: [], histories: [], tables: [] });
+    expect(findReports({ accuracy: 0.9, confusion: 'n/a', history: [{ step: 1 }] }, 'x')).toEqual({
+      reports: [],
+      histories: [],
+      tables: [],
+    });
   });
 
   it('finds something to draw in every committed report under docs/reports (a report the view cannot show is a bug)', () => {
@@ -52,7 +123,11 @@ describe('findReports', () => {
     for (const file of files) {
       const found = findReports(JSON.parse(readFileSync(join(dir, file), 'utf8')), file);
       expect(found.reports.length + found.histories.length + found.tables.length, file).toBeGreaterThan(0);
-      if (file.startsWith('poisoning-')) expect(found.tables.map((t) => t.title), file).toEqual([`${file} › settings`, `${file} › runs`]);
+      if (file.startsWith('poisoning-'))
+        expect(
+          found.tables.map((t) => t.title),
+          file,
+        ).toEqual([`${file} › settings`, `${file} › runs`]);
     }
   });
 

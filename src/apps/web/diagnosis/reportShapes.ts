@@ -57,31 +57,60 @@ export interface FoundHistory {
   epochs: EpochPoint[];
 }
 
-
 export type Json = unknown;
-export const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumberArray = (v: Json): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 
 function rocOf(v: Json, classes: string[]): RocCurve[] {
   if (Array.isArray(v)) {
-    return v.flatMap((c, i) => (isObject(c) && isNumberArray(c.fpr) && isNumberArray(c.tpr) ? [{ className: typeof c.className === 'string' ? c.className : (classes[i] ?? `class ${i}`), fpr: c.fpr, tpr: c.tpr }] : []));
+    return v.flatMap((c, i) =>
+      isObject(c) && isNumberArray(c.fpr) && isNumberArray(c.tpr)
+        ? [
+            {
+              className: typeof c.className === 'string' ? c.className : (classes[i] ?? `class ${i}`),
+              fpr: c.fpr,
+              tpr: c.tpr,
+            },
+          ]
+        : [],
+    );
   }
   if (isObject(v)) {
-    return Object.entries(v).flatMap(([name, c]) => (isObject(c) && isNumberArray(c.fpr) && isNumberArray(c.tpr) ? [{ className: name, fpr: c.fpr, tpr: c.tpr }] : []));
+    return Object.entries(v).flatMap(([name, c]) =>
+      isObject(c) && isNumberArray(c.fpr) && isNumberArray(c.tpr) ? [{ className: name, fpr: c.fpr, tpr: c.tpr }] : [],
+    );
   }
   return [];
 }
 
-const REPORT_KEYS = new Set(['n', 'accuracy', 'macroF1', 'macroAuc', 'perClass', 'confusion', 'classes', 'roc', 'rocCurves']);
+const REPORT_KEYS = new Set([
+  'n',
+  'accuracy',
+  'macroF1',
+  'macroAuc',
+  'perClass',
+  'confusion',
+  'classes',
+  'roc',
+  'rocCurves',
+]);
 
 function flatCell(v: Json): string | number | undefined {
   if (typeof v === 'number' || typeof v === 'string') return v;
-  if (isObject(v)) return Object.entries(v).filter(([, x]) => typeof x === 'number' || typeof x === 'string').map(([k, x]) => `${k} ${x}`).join(', ');
+  if (isObject(v))
+    return Object.entries(v)
+      .filter(([, x]) => typeof x === 'number' || typeof x === 'string')
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ');
   return undefined;
 }
 
 /** Every classification report, training history and table of accuracy rows in a JSON tree. */
-export function findReports(root: Json, label: string): { reports: FoundReport[]; histories: FoundHistory[]; tables: FoundTable[] } {
+export function findReports(
+  root: Json,
+  label: string,
+): { reports: FoundReport[]; histories: FoundHistory[]; tables: FoundTable[] } {
   const reports: FoundReport[] = [];
   const histories: FoundHistory[] = [];
   const tables: FoundTable[] = [];
@@ -93,7 +122,14 @@ export function findReports(root: Json, label: string): { reports: FoundReport[]
         return;
       }
       if (v.length && v.every((e) => isObject(e) && typeof e.accuracy === 'number' && !Array.isArray(e.confusion))) {
-        const rows = (v as Array<Record<string, Json>>).map((e) => Object.fromEntries(Object.entries(e).flatMap(([k, x]) => { const c = flatCell(x); return c === undefined ? [] : [[k, c]]; })));
+        const rows = (v as Array<Record<string, Json>>).map((e) =>
+          Object.fromEntries(
+            Object.entries(e).flatMap(([k, x]) => {
+              const c = flatCell(x);
+              return c === undefined ? [] : [[k, c]];
+            }),
+          ),
+        );
         const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
         tables.push({ title: [label, ...path].join(' › '), columns, rows });
         return;
@@ -115,10 +151,13 @@ export function findReports(root: Json, label: string): { reports: FoundReport[]
         confusion: v.confusion as number[][],
         classes: classes.length ? classes : (v.confusion as number[][]).map((_, i) => `class ${i}`),
         roc: rocOf(v.roc ?? v.rocCurves, classes),
-        extras: Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number' && !REPORT_KEYS.has(e[0])),
+        extras: Object.entries(v).filter(
+          (e): e is [string, number] => typeof e[1] === 'number' && !REPORT_KEYS.has(e[0]),
+        ),
       });
     }
-    for (const [k, child] of Object.entries(v)) if (k !== 'confusion' && k !== 'roc' && k !== 'perClass') walk(child, [...path, k], depth + 1);
+    for (const [k, child] of Object.entries(v))
+      if (k !== 'confusion' && k !== 'roc' && k !== 'perClass') walk(child, [...path, k], depth + 1);
   };
   walk(root, [], 0);
   return { reports, histories, tables };
@@ -132,6 +171,7 @@ export function findReports(root: Json, label: string): { reports: FoundReport[]
 export function formatCell(column: string, v: string | number | undefined): string {
   if (v === undefined) return '–';
   if (typeof v === 'string') return v;
-  if (/accuracy|agreement/i.test(column)) return /sd$|change|halfwidth/i.test(column) ? `${(v * 100).toFixed(2)} pt` : `${(v * 100).toFixed(2)} %`;
+  if (/accuracy|agreement/i.test(column))
+    return /sd$|change|halfwidth/i.test(column) ? `${(v * 100).toFixed(2)} pt` : `${(v * 100).toFixed(2)} %`;
   return Number.isInteger(v) ? String(v) : v.toFixed(4);
 }

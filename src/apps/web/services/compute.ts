@@ -53,7 +53,8 @@ export async function cachedPlans(): Promise<number> {
 }
 
 export function describePath(engine: BpeEngine): ComputePath {
-  if (engine.path === 'webgpu') return { path: 'webgpu', detail: engine.adapterInfo ? `${engine.label} — ${engine.adapterInfo}` : engine.label };
+  if (engine.path === 'webgpu')
+    return { path: 'webgpu', detail: engine.adapterInfo ? `${engine.label} — ${engine.adapterInfo}` : engine.label };
   return { path: 'cpu', detail: engine.fallbackReason ? `${engine.label}; ${engine.fallbackReason}` : engine.label };
 }
 
@@ -63,7 +64,12 @@ export function describePath(engine: BpeEngine): ComputePath {
  * and the batch is redone on the CPU reference, which gives the same bytes; the
  * returned engine says which path actually produced them.
  */
-export async function runBpe(preferGpu: boolean, plan: BpePlan, direction: 'encrypt' | 'decrypt', images: Uint8Array[] | Uint8Array): Promise<{ bytes: Uint8Array; engine: BpeEngine }> {
+export async function runBpe(
+  preferGpu: boolean,
+  plan: BpePlan,
+  direction: 'encrypt' | 'decrypt',
+  images: Uint8Array[] | Uint8Array,
+): Promise<{ bytes: Uint8Array; engine: BpeEngine }> {
   const engine = await bpeEngine(preferGpu);
   try {
     return { bytes: await engine[direction](plan, images), engine };
@@ -71,7 +77,9 @@ export async function runBpe(preferGpu: boolean, plan: BpePlan, direction: 'encr
     if (engine.path !== 'webgpu') throw err;
     engines.delete(preferGpu);
     engine.dispose();
-    const cpu = createCpuBpeEngine(`WebGPU failed during this step (${err instanceof Error ? err.message : String(err)})`);
+    const cpu = createCpuBpeEngine(
+      `WebGPU failed during this step (${err instanceof Error ? err.message : String(err)})`,
+    );
     return { bytes: await cpu[direction](plan, images), engine: cpu };
   }
 }

@@ -4,7 +4,13 @@ import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis } from './diagnosis';
 
 const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
-  name: `${architecture}-${dataset}`, architecture, dataset, url: `/models/${architecture}-${dataset}/`, classes: ['a', 'b'], weightsBytes: 1, dtype: 'float16',
+  name: `${architecture}-${dataset}`,
+  architecture,
+  dataset,
+  url: `/models/${architecture}-${dataset}/`,
+  classes: ['a', 'b'],
+  weightsBytes: 1,
+  dtype: 'float16',
 });
 
 describe('diagnosis store', () => {

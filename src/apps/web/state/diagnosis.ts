@@ -59,7 +59,13 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
     set((s) => {
       // keep the choice if it exists, else the first model that does
       const current = models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ?? models[0];
-      return { models, modelsStatus, error: error ?? s.error, architecture: current?.architecture ?? s.architecture, dataset: current?.dataset ?? s.dataset };
+      return {
+        models,
+        modelsStatus,
+        error: error ?? s.error,
+        architecture: current?.architecture ?? s.architecture,
+        dataset: current?.dataset ?? s.dataset,
+      };
     });
   },
   choose(patch) {

@@ -16,7 +16,8 @@ export interface LeakageMetrics {
   phashDistance: number;
 }
 
-export type AttackKind = 'leading-bit' | 'min-difference' | 'known-plaintext' | 'bit-flip' | 'gaussian' | 'aes-bit-flip';
+export type AttackKind =
+  'leading-bit' | 'min-difference' | 'known-plaintext' | 'bit-flip' | 'gaussian' | 'aes-bit-flip';
 
 export interface AttackOutcome {
   kind: AttackKind;

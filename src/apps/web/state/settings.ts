@@ -61,7 +61,9 @@ export const useSettings = create<SettingsState>()((set) => ({
     set({ view: { zoom: 1, x: 0, y: 0 } });
   },
   setSplit(patch) {
-    set((s) => ({ split: { ...s.split, ...patch, position: Math.min(100, Math.max(0, patch.position ?? s.split.position)) } }));
+    set((s) => ({
+      split: { ...s.split, ...patch, position: Math.min(100, Math.max(0, patch.position ?? s.split.position)) },
+    }));
   },
   setPreferGpu(preferGpu) {
     set({ preferGpu });

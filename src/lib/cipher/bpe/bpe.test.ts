@@ -37,7 +37,11 @@ describe('block-pixel encryption', () => {
   });
 
   it('fused gather equals the four-step implementation', async () => {
-    for (const [S, B] of [[200, 25], [64, 16], [30, 5]]) {
+    for (const [S, B] of [
+      [200, 25],
+      [64, 16],
+      [30, 5],
+    ]) {
       const key = await generateKey();
       const plan = await planForKey(key, { imageSize: S, blockSize: B });
       const x = testImage(S);

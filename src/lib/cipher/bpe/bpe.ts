@@ -29,7 +29,8 @@ function xorMask(map: GatherMap): Uint8Array {
 /** out[i] = flip[i] ? 255 - input[src[i]] : input[src[i]], for each image in a batch laid end to end. */
 export function gather(map: GatherMap, input: Uint8Array, output = new Uint8Array(input.length)): Uint8Array {
   const n = map.src.length;
-  if (input.length % n !== 0) throw new Error(`batch of ${input.length} bytes is not a whole number of ${n}-byte images`);
+  if (input.length % n !== 0)
+    throw new Error(`batch of ${input.length} bytes is not a whole number of ${n}-byte images`);
   const { src } = map;
   const mask = xorMask(map);
   for (let base = 0; base < input.length; base += n) {

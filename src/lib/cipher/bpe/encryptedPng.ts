@@ -21,12 +21,20 @@ export interface EncryptedImageHeader extends BpeGeometry {
 }
 
 export function encodeEncryptedPng(image: RgbImage, key: CipherKey, geometry: BpeGeometry): Uint8Array {
-  const header: EncryptedImageHeader = { scheme: BPE_VERSION, imageSize: geometry.imageSize, blockSize: geometry.blockSize, check: key.check };
+  const header: EncryptedImageHeader = {
+    scheme: BPE_VERSION,
+    imageSize: geometry.imageSize,
+    blockSize: geometry.blockSize,
+    check: key.check,
+  };
   return encodeRgbPng(image, { [ENCRYPTED_PNG_CHUNK]: JSON.stringify(header) });
 }
 
 /** Reads an encrypted PNG; checks the key when the header is present (a bare PNG is accepted with the default geometry). */
-export function decodeEncryptedPng(bytes: Uint8Array, key?: Pick<CipherKey, 'check'>): { image: RgbImage; header?: EncryptedImageHeader } {
+export function decodeEncryptedPng(
+  bytes: Uint8Array,
+  key?: Pick<CipherKey, 'check'>,
+): { image: RgbImage; header?: EncryptedImageHeader } {
   const { image, text } = decodeRgbPng(bytes);
   const raw = text[ENCRYPTED_PNG_CHUNK];
   if (!raw) return { image };
@@ -36,7 +44,8 @@ export function decodeEncryptedPng(bytes: Uint8Array, key?: Pick<CipherKey, 'che
   } catch {
     throw new Error('the encrypted image header is damaged');
   }
-  if (header.scheme !== BPE_VERSION) throw new Error(`this image was encrypted with ${String(header.scheme)}; this app reads ${BPE_VERSION}`);
+  if (header.scheme !== BPE_VERSION)
+    throw new Error(`this image was encrypted with ${String(header.scheme)}; this app reads ${BPE_VERSION}`);
   if (key) assertKeyCheck(key, header.check);
   return { image, header };
 }

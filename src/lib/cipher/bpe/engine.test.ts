@@ -30,7 +30,9 @@ describe('BPE engine in Node', () => {
     expect(await engine.decrypt(plan, expected)).toEqual(both);
     const image = await engine.encryptImage(plan, { width: 30, height: 30, data: a });
     expect(image.data).toEqual(expected.subarray(0, a.length));
-    await expect(engine.encryptImage(plan, { width: 20, height: 20, data: new Uint8Array(1200) })).rejects.toThrow(/30x30/);
+    await expect(engine.encryptImage(plan, { width: 20, height: 20, data: new Uint8Array(1200) })).rejects.toThrow(
+      /30x30/,
+    );
   });
 
   it('preferGpu: false forces the CPU path', async () => {

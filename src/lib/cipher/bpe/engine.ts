@@ -69,7 +69,8 @@ function checkSquare(plan: BpePlan, image: RgbImage): void {
 function engineOn(
   path: BpePath,
   run: (plan: BpePlan, direction: 'encrypt' | 'decrypt', images: Uint8Array[] | Uint8Array) => Promise<Uint8Array>,
-  details: Pick<BpeEngine, 'label' | 'adapterInfo' | 'softwareAdapter' | 'fallbackReason'> & Partial<Pick<BpeEngine, 'dispose' | 'cachedPlans' | 'forgetPlans'>>,
+  details: Pick<BpeEngine, 'label' | 'adapterInfo' | 'softwareAdapter' | 'fallbackReason'> &
+    Partial<Pick<BpeEngine, 'dispose' | 'cachedPlans' | 'forgetPlans'>>,
 ): BpeEngine {
   const onImage = async (plan: BpePlan, direction: 'encrypt' | 'decrypt', image: RgbImage): Promise<RgbImage> => {
     checkSquare(plan, image);
@@ -105,18 +106,33 @@ export async function createBpeEngine(options: BpeEngineOptions = {}): Promise<B
   try {
     gpu = await createGpuBpe();
   } catch (err) {
-    const reason = err instanceof WebGpuUnavailableError ? err.message : `WebGPU failed to start: ${(err as Error)?.message ?? String(err)}`;
+    const reason =
+      err instanceof WebGpuUnavailableError
+        ? err.message
+        : `WebGPU failed to start: ${(err as Error)?.message ?? String(err)}`;
     return createCpuBpeEngine(reason);
   }
   const { adapter } = gpu;
   if (adapter.software && options.allowSoftwareGpu === false) {
     gpu.dispose();
-    return createCpuBpeEngine(`the WebGPU adapter is software (${adapter.label}) and software adapters were not allowed`);
+    return createCpuBpeEngine(
+      `the WebGPU adapter is software (${adapter.label}) and software adapters were not allowed`,
+    );
   }
-  const adapterInfo = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' / ') || adapter.label;
+  const adapterInfo =
+    [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' / ') ||
+    adapter.label;
   return engineOn(
     'webgpu',
-    (plan, direction, images) => (direction === 'encrypt' ? gpu.encryptBatch(plan, images) : gpu.decryptBatch(plan, images)),
-    { label: adapter.label, adapterInfo, softwareAdapter: adapter.software, dispose: () => gpu.dispose(), cachedPlans: () => gpu.cachedPlans(), forgetPlans: () => gpu.forgetPlans() },
+    (plan, direction, images) =>
+      direction === 'encrypt' ? gpu.encryptBatch(plan, images) : gpu.decryptBatch(plan, images),
+    {
+      label: adapter.label,
+      adapterInfo,
+      softwareAdapter: adapter.software,
+      dispose: () => gpu.dispose(),
+      cachedPlans: () => gpu.cachedPlans(),
+      forgetPlans: () => gpu.forgetPlans(),
+    },
   );
 }

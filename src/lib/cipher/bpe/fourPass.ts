@@ -19,14 +19,12 @@ export function encryptFourPass(d: BpeDraws, image: Uint8Array): Uint8Array {
   // 1. pixel scrambling inside every block
   const s1 = new Uint8Array(image.length);
   for (let b = 0; b < blocks; b++)
-    for (let p = 0; p < n; p++)
-      for (let c = 0; c < 3; c++) s1[at(b, p, c)] = image[at(b, d.pixelPerm[p], c)];
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) s1[at(b, p, c)] = image[at(b, d.pixelPerm[p], c)];
 
   // 2. block shuffling
   const s2 = new Uint8Array(image.length);
   for (let j = 0; j < blocks; j++)
-    for (let p = 0; p < n; p++)
-      for (let c = 0; c < 3; c++) s2[at(j, p, c)] = s1[at(d.blockPerm[j], p, c)];
+    for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) s2[at(j, p, c)] = s1[at(d.blockPerm[j], p, c)];
 
   // 3. negative-positive transform
   const s3 = new Uint8Array(image.length);

@@ -25,7 +25,12 @@ export const DEFAULT_IMAGE_SIZE = 200;
 export const DEFAULT_BLOCK_SIZE = 25;
 
 export const CHANNEL_ORDERS: readonly (readonly [number, number, number])[] = [
-  [0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0],
+  [0, 1, 2],
+  [0, 2, 1],
+  [1, 0, 2],
+  [1, 2, 0],
+  [2, 0, 1],
+  [2, 1, 0],
 ];
 
 export interface BpeGeometry {

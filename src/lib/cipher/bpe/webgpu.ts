@@ -65,7 +65,14 @@ export interface GpuBpe {
    * packed layout) into a command encoder. For pipelines that keep data on the
    * GPU, and for the benchmark, which times many dispatches on resident buffers.
    */
-  encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void;
+  encodeGather(
+    encoder: GPUCommandEncoder,
+    plan: BpePlan,
+    direction: BpeDirection,
+    input: GPUBuffer,
+    output: GPUBuffer,
+    imageCount: number,
+  ): void;
   /** how many plans' tables sit on the GPU (each is as good as its key for decrypting) */
   cachedPlans(): number;
   /** destroys every cached plan's GPU tables: for a forgotten or replaced key */
@@ -114,7 +121,14 @@ export function summarizeAdapterInfo(adapterInfo: GPUAdapterInfo | undefined, fa
   const named = /swiftshader/i.test(`${architecture} ${description}`)
     ? 'SwiftShader'
     : [vendor, architecture || description].filter(Boolean).join(', ') || 'unknown adapter';
-  return { vendor, architecture, device, description, software, label: `WebGPU (${named}${software ? ', software' : ''})` };
+  return {
+    vendor,
+    architecture,
+    device,
+    description,
+    software,
+    label: `WebGPU (${named}${software ? ', software' : ''})`,
+  };
 }
 
 interface SharedDevice {
@@ -159,7 +173,10 @@ export async function compileShader(device: GPUDevice, label: string, code: stri
   const module = device.createShaderModule({ label, code });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length) throw new Error(`${label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`);
+  if (errors.length)
+    throw new Error(
+      `${label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+    );
   return module;
 }
 
@@ -182,7 +199,8 @@ function packPixelMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
     let entry = from;
     for (let c = 0; c < 3; c++) {
       const s = src[p * 3 + c];
-      if (Math.floor(s / 3) !== from) throw new Error('this plan does not move whole pixels, which the GPU kernel needs');
+      if (Math.floor(s / 3) !== from)
+        throw new Error('this plan does not move whole pixels, which the GPU kernel needs');
       entry |= (s % 3) << (23 + 2 * c);
       if (flip[p * 3 + c]) entry |= 1 << (29 + c);
     }
@@ -192,7 +210,10 @@ function packPixelMap(src: Uint32Array, flip: Uint8Array): Uint32Array {
 }
 
 /** Block-local byte maps for one direction (packed into pixel entries for gatherWithBlocks). */
-function blockMaps(plan: BpePlan, direction: BpeDirection): { src: Uint32Array; flip: Uint8Array; blockPerm: Uint32Array } {
+function blockMaps(
+  plan: BpePlan,
+  direction: BpeDirection,
+): { src: Uint32Array; flip: Uint8Array; blockPerm: Uint32Array } {
   if (direction === 'encrypt') return { src: plan.blockSrc, flip: plan.blockFlip, blockPerm: plan.blockPerm };
   // plain(block k, local m) = enc(slot invBlockPerm[k], local l = invBlockSrc[m]), inverted by blockFlip[l]
   const n = plan.blockSrc.length;
@@ -208,13 +229,23 @@ function blockMaps(plan: BpePlan, direction: BpeDirection): { src: Uint32Array; 
 }
 
 /** The kernel's tables for one direction and layout. */
-function kernelTables(plan: BpePlan, direction: BpeDirection, layout: GpuPlanLayout): { mapTable: Uint32Array; blockPerm: Uint32Array } {
-  if (plan.imageSize * plan.imageSize > MAX_PIXELS) throw new Error(`the GPU kernel addresses at most ${MAX_PIXELS} pixels per image; use the CPU path for larger images`);
+function kernelTables(
+  plan: BpePlan,
+  direction: BpeDirection,
+  layout: GpuPlanLayout,
+): { mapTable: Uint32Array; blockPerm: Uint32Array } {
+  if (plan.imageSize * plan.imageSize > MAX_PIXELS)
+    throw new Error(
+      `the GPU kernel addresses at most ${MAX_PIXELS} pixels per image; use the CPU path for larger images`,
+    );
   if (layout === 'table') {
     const map = direction === 'encrypt' ? plan : decryptionMap(plan);
     const packed = packPixelMap(map.src, map.flip);
     // read as one vec4 per 4 pixels: pad to whole groups of 4 (padding pixels are written as 0)
-    const mapTable = packed.length % 4 ? Uint32Array.from({ length: Math.ceil(packed.length / 4) * 4 }, (_, i) => packed[i] ?? 0) : packed;
+    const mapTable =
+      packed.length % 4
+        ? Uint32Array.from({ length: Math.ceil(packed.length / 4) * 4 }, (_, i) => packed[i] ?? 0)
+        : packed;
     return { mapTable, blockPerm: new Uint32Array(4) }; // blockPerm unused by gatherWithTable
   }
   const { src, flip, blockPerm } = blockMaps(plan, direction);
@@ -227,7 +258,9 @@ function batchOf(plan: BpePlan, images: Uint8Array[] | Uint8Array): { bytes: Uin
   let count = 0;
   for (const part of parts) {
     if (part.length === 0 || part.length % n !== 0) {
-      throw new Error(`BPE needs whole ${plan.imageSize}x${plan.imageSize}x3 images (${n} bytes each); got ${part.length} bytes`);
+      throw new Error(
+        `BPE needs whole ${plan.imageSize}x${plan.imageSize}x3 images (${n} bytes each); got ${part.length} bytes`,
+      );
     }
     count += part.length / n;
   }
@@ -249,14 +282,24 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
   let adapter: GpuAdapterSummary;
   if (device) {
     const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
-    adapter = info ? summarizeAdapterInfo(info) : { vendor: '', architecture: '', device: '', description: '', software: false, label: 'WebGPU (caller-provided device)' };
+    adapter = info
+      ? summarizeAdapterInfo(info)
+      : {
+          vendor: '',
+          architecture: '',
+          device: '',
+          description: '',
+          software: false,
+          label: 'WebGPU (caller-provided device)',
+        };
   } else {
     ({ device, adapter } = await requestSharedDevice());
   }
   const gpu: GPUDevice = device;
   const layout: GpuPlanLayout = options.layout ?? DEFAULT_GPU_LAYOUT;
   const imagesPerInvocation = options.imagesPerInvocation ?? (adapter.software ? 8 : 4);
-  if (!Number.isInteger(imagesPerInvocation) || imagesPerInvocation < 1) throw new Error('imagesPerInvocation must be a positive integer');
+  if (!Number.isInteger(imagesPerInvocation) || imagesPerInvocation < 1)
+    throw new Error('imagesPerInvocation must be a positive integer');
   const module = await compileShader(gpu, 'bpe.wgsl', await loadShaderSource());
   const storage = (type: GPUBufferBindingType): GPUBufferBindingLayout => ({ type });
   const bindGroupLayout = gpu.createBindGroupLayout({
@@ -287,17 +330,33 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
   }
 
   function upload(data: Uint32Array, usage: number, label: string): GPUBuffer {
-    const buffer = gpu.createBuffer({ label, size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.COPY_DST });
+    const buffer = gpu.createBuffer({
+      label,
+      size: Math.max(16, data.byteLength),
+      usage: usage | GPUBufferUsage.COPY_DST,
+    });
     gpu.queue.writeBuffer(buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     return buffer;
   }
 
-  function planBuffers(plan: BpePlan, direction: BpeDirection): { geometry: GPUBuffer; mapTable: GPUBuffer; blockPerm: GPUBuffer } {
+  function planBuffers(
+    plan: BpePlan,
+    direction: BpeDirection,
+  ): { geometry: GPUBuffer; mapTable: GPUBuffer; blockPerm: GPUBuffer } {
     let entry = planCache.get(plan);
     if (!entry) {
       const S = plan.imageSize;
       const B = plan.blockSize;
-      const geometry = new Uint32Array([S, B, S / B, S * S * 3, imageStrideBytes(plan) / 4, imageStrideBytes(plan) / 12, S * S, 0]); // Geometry in bpe.wgsl
+      const geometry = new Uint32Array([
+        S,
+        B,
+        S / B,
+        S * S * 3,
+        imageStrideBytes(plan) / 4,
+        imageStrideBytes(plan) / 12,
+        S * S,
+        0,
+      ]); // Geometry in bpe.wgsl
       entry = { geometry: upload(geometry, GPUBufferUsage.UNIFORM, 'bpe geometry'), tables: {} };
       planCache.set(plan, entry);
       if (planCache.size > MAX_CACHED_PLANS) {
@@ -333,11 +392,20 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
     if (disposed) throw new Error('this GPU BPE instance was disposed');
   }
 
-  function encodeGather(encoder: GPUCommandEncoder, plan: BpePlan, direction: BpeDirection, input: GPUBuffer, output: GPUBuffer, imageCount: number): void {
+  function encodeGather(
+    encoder: GPUCommandEncoder,
+    plan: BpePlan,
+    direction: BpeDirection,
+    input: GPUBuffer,
+    output: GPUBuffer,
+    imageCount: number,
+  ): void {
     checkUsable();
     const strideBytes = imageStrideBytes(plan);
-    if (imageCount < 1 || Math.ceil(imageCount / imagesPerInvocation) > maxImagesPerDispatch) throw new Error(`a dispatch takes 1 to ${maxImagesPerDispatch * imagesPerInvocation} images`);
-    if (input.size < strideBytes * imageCount || output.size < strideBytes * imageCount) throw new Error('GPU buffer too small for the batch');
+    if (imageCount < 1 || Math.ceil(imageCount / imagesPerInvocation) > maxImagesPerDispatch)
+      throw new Error(`a dispatch takes 1 to ${maxImagesPerDispatch * imagesPerInvocation} images`);
+    if (input.size < strideBytes * imageCount || output.size < strideBytes * imageCount)
+      throw new Error('GPU buffer too small for the batch');
     const { geometry, mapTable, blockPerm } = planBuffers(plan, direction);
     const bindGroup = gpu.createBindGroup({
       layout: bindGroupLayout,
@@ -353,7 +421,11 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     // one invocation per 4 pixels (12 bytes) in each group of imagesPerInvocation images
-    pass.dispatchWorkgroups(Math.ceil(strideBytes / 12 / WORKGROUP_WIDTH), Math.ceil(imageCount / imagesPerInvocation), 1);
+    pass.dispatchWorkgroups(
+      Math.ceil(strideBytes / 12 / WORKGROUP_WIDTH),
+      Math.ceil(imageCount / imagesPerInvocation),
+      1,
+    );
     pass.end();
   }
 
@@ -362,9 +434,15 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
     const { bytes, count } = batchOf(plan, images);
     const n = plan.imageSize * plan.imageSize * 3;
     const stride = imageStrideBytes(plan);
-    if (stride * count > limit) throw new Error(`a batch of ${count} images is larger than this GPU's ${limit}-byte buffer limit: split it`);
-    if (Math.ceil(count / imagesPerInvocation) > maxImagesPerDispatch) throw new Error(`at most ${maxImagesPerDispatch * imagesPerInvocation} images per batch on this GPU: split it`);
-    const buffer = gpu.createBuffer({ label: 'bpe images in', size: stride * count, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    if (stride * count > limit)
+      throw new Error(`a batch of ${count} images is larger than this GPU's ${limit}-byte buffer limit: split it`);
+    if (Math.ceil(count / imagesPerInvocation) > maxImagesPerDispatch)
+      throw new Error(`at most ${maxImagesPerDispatch * imagesPerInvocation} images per batch on this GPU: split it`);
+    const buffer = gpu.createBuffer({
+      label: 'bpe images in',
+      size: stride * count,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    });
     if (stride === n) {
       let offset = 0;
       for (const part of bytes) {
@@ -374,32 +452,49 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
     } else {
       const staged = new Uint8Array(stride * count); // padding bytes stay 0
       let k = 0;
-      for (const part of bytes) for (let at = 0; at < part.length; at += n, k++) staged.set(part.subarray(at, at + n), k * stride);
+      for (const part of bytes)
+        for (let at = 0; at < part.length; at += n, k++) staged.set(part.subarray(at, at + n), k * stride);
       gpu.queue.writeBuffer(buffer, 0, staged);
     }
     return { buffer, count };
   }
 
-  function runToBuffer(plan: BpePlan, direction: BpeDirection, images: Uint8Array[] | Uint8Array): { output: GPUBuffer; count: number; encoder: GPUCommandEncoder; input: GPUBuffer } {
+  function runToBuffer(
+    plan: BpePlan,
+    direction: BpeDirection,
+    images: Uint8Array[] | Uint8Array,
+  ): { output: GPUBuffer; count: number; encoder: GPUCommandEncoder; input: GPUBuffer } {
     checkUsable();
     const { buffer: input, count } = uploadBatch(plan, images);
-    const output = gpu.createBuffer({ label: `bpe images ${direction}ed`, size: input.size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const output = gpu.createBuffer({
+      label: `bpe images ${direction}ed`,
+      size: input.size,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     const encoder = gpu.createCommandEncoder({ label: `bpe ${direction}` });
     encodeGather(encoder, plan, direction, input, output, count);
     return { output, count, encoder, input };
   }
 
-  async function runAndRead(plan: BpePlan, direction: BpeDirection, images: Uint8Array[] | Uint8Array): Promise<Uint8Array> {
+  async function runAndRead(
+    plan: BpePlan,
+    direction: BpeDirection,
+    images: Uint8Array[] | Uint8Array,
+  ): Promise<Uint8Array> {
     // WebGPU reports validation and memory errors asynchronously, not by throwing:
     // scope them so a failed dispatch is an exception here, never silent garbage.
     gpu.pushErrorScope('out-of-memory');
     gpu.pushErrorScope('validation');
     let run: ReturnType<typeof runToBuffer>;
     let readback: GPUBuffer;
-    let errors: GPUError[] = [];
+    let errors: GPUError[];
     try {
       run = runToBuffer(plan, direction, images);
-      readback = gpu.createBuffer({ label: 'bpe readback', size: run.output.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      readback = gpu.createBuffer({
+        label: 'bpe readback',
+        size: run.output.size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
       run.encoder.copyBufferToBuffer(run.output, 0, readback, 0, run.output.size);
       gpu.queue.submit([run.encoder.finish()]);
     } finally {
@@ -408,7 +503,8 @@ export async function createGpuBpe(device?: GPUDevice, options: GpuBpeOptions = 
     }
     const { output, count, input } = run;
     try {
-      if (errors.length) throw new Error(`the GPU refused the BPE ${direction}: ${errors.map((e) => e.message).join('; ')}`);
+      if (errors.length)
+        throw new Error(`the GPU refused the BPE ${direction}: ${errors.map((e) => e.message).join('; ')}`);
       await readback.mapAsync(GPUMapMode.READ);
       const packed = new Uint8Array(readback.getMappedRange());
       const n = plan.imageSize * plan.imageSize * 3;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateKey } from '../../keys/key';
-import { demonstrateBitFlip, packCbcForComparison, packImage, PackageRefusedError, unpackCbcForComparison, unpackImage } from './index';
+import {
+  demonstrateBitFlip,
+  packCbcForComparison,
+  packImage,
+  PackageRefusedError,
+  unpackCbcForComparison,
+  unpackImage,
+} from './index';
 import { CBC_MAGIC, headerLength } from './format';
 import { rawBytes } from './rawSamples';
 import { syntheticDicom, syntheticRgb } from '../../../testing/packageImages';
@@ -16,7 +23,9 @@ describe('AES-CBC comparison mode (unauthenticated, comparison only)', () => {
     expect(Buffer.from(opened.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
     // The two containers cannot be confused for one another.
     await expect(unpackImage(cbc, key)).rejects.toBeInstanceOf(PackageRefusedError);
-    await expect(unpackCbcForComparison(await packImage(decoded, key), key)).rejects.toBeInstanceOf(PackageRefusedError);
+    await expect(unpackCbcForComparison(await packImage(decoded, key), key)).rejects.toBeInstanceOf(
+      PackageRefusedError,
+    );
   });
 
   it('accepts flipped ciphertext bits and hands back silently corrupted images', async () => {

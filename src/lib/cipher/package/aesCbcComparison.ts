@@ -15,7 +15,15 @@ import { asBuffer } from '../../bytes/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
 import { packImageDetailed, unpackImage } from './aesGcmPackage';
 import { ONE_FRAME_LIST_PREFIX, openFrameList, packContent, type FrameChoice, type UnpackedPackage } from './content';
-import { assertPackageKey, CBC_IV_BYTES, headerLength, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
+import {
+  assertPackageKey,
+  CBC_IV_BYTES,
+  headerLength,
+  keyCheckFor,
+  PackageRefusedError,
+  readHeader,
+  writeHeader,
+} from './format';
 import { rawBytes } from './rawSamples';
 
 const cbcKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
@@ -23,7 +31,9 @@ const cbcKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
 function cbcKeyFor(key: CipherKey): Promise<CryptoKey> {
   let k = cbcKeys.get(key);
   if (!k) {
-    k = deriveSubkey(key, 'aesCbc').then((bytes) => crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']));
+    k = deriveSubkey(key, 'aesCbc').then((bytes) =>
+      crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']),
+    );
     cbcKeys.set(key, k);
   }
   return k;
@@ -39,9 +49,22 @@ interface CbcPacked {
 async function packCbcDetailed(decoded: DecodedImage, key: CipherKey): Promise<CbcPacked> {
   const content = await packContent(decoded);
   const iv = randomBytes(CBC_IV_BYTES);
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: asBuffer(iv) }, await cbcKeyFor(key), asBuffer(content.plaintext)));
+  const ciphertext = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-CBC', iv: asBuffer(iv) },
+      await cbcKeyFor(key),
+      asBuffer(content.plaintext),
+    ),
+  );
   // one frame, no frame list: the format-2 layout (this file exists to show tampering, not to store)
-  const header = writeHeader({ version: 2, cipher: 'aes-256-cbc-comparison-only', keyCheck: await keyCheckFor(key, iv, 2), iv, plaintextLength: content.plaintext.length, ciphertextLength: ciphertext.length });
+  const header = writeHeader({
+    version: 2,
+    cipher: 'aes-256-cbc-comparison-only',
+    keyCheck: await keyCheckFor(key, iv, 2),
+    iv,
+    plaintextLength: content.plaintext.length,
+    ciphertextLength: ciphertext.length,
+  });
   const pkg = new Uint8Array(header.length + ciphertext.length);
   pkg.set(header);
   pkg.set(ciphertext, header.length);
@@ -61,12 +84,22 @@ export async function packCbcForComparison(decoded: DecodedImage, key: CipherKey
  * tampered file is refused only when the damage happens to break the padding or
  * the JPEG 2000 structure; otherwise altered pixels come back as if genuine.
  */
-export async function unpackCbcForComparison(pkg: Uint8Array, key: CipherKey, options: FrameChoice = {}): Promise<UnpackedPackage> {
+export async function unpackCbcForComparison(
+  pkg: Uint8Array,
+  key: CipherKey,
+  options: FrameChoice = {},
+): Promise<UnpackedPackage> {
   const { header, ciphertext } = readHeader(pkg, 'aes-256-cbc-comparison-only');
   await assertPackageKey(header, key);
   let plaintext: Uint8Array;
   try {
-    plaintext = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: asBuffer(header.iv) }, await cbcKeyFor(key), asBuffer(ciphertext)));
+    plaintext = new Uint8Array(
+      await crypto.subtle.decrypt(
+        { name: 'AES-CBC', iv: asBuffer(header.iv) },
+        await cbcKeyFor(key),
+        asBuffer(ciphertext),
+      ),
+    );
   } catch {
     throw new Error('AES-CBC decryption failed (bad padding)');
   }
@@ -108,7 +141,11 @@ function countDifferent(a: Uint8Array, b: Uint8Array): number {
  * (`position` in [0, 1) along it, default the middle), not in the header, so the
  * comparison is about the cipher modes and not about header checks.
  */
-export async function demonstrateBitFlip(decoded: DecodedImage, key: CipherKey, options: { position?: number; bit?: number } = {}): Promise<BitFlipDemonstration> {
+export async function demonstrateBitFlip(
+  decoded: DecodedImage,
+  key: CipherKey,
+  options: { position?: number; bit?: number } = {},
+): Promise<BitFlipDemonstration> {
   const position = Math.min(Math.max(options.position ?? 0.5, 0), 0.999);
   const bit = (options.bit ?? 3) & 7;
   const cbc = await packCbcDetailed(decoded, key);
@@ -120,7 +157,10 @@ export async function demonstrateBitFlip(decoded: DecodedImage, key: CipherKey, 
   let gcmMessage: string | undefined;
   try {
     // the GCM plaintext starts with a one-frame list (format 3): the same codestream byte lies that much further in
-    await unpackImage(flipBit(gcm.pkg, headerLength('aes-256-gcm') + ONE_FRAME_LIST_PREFIX + ciphertextOffset, bit), key);
+    await unpackImage(
+      flipBit(gcm.pkg, headerLength('aes-256-gcm') + ONE_FRAME_LIST_PREFIX + ciphertextOffset, bit),
+      key,
+    );
   } catch (err) {
     gcmRefused = err instanceof PackageRefusedError;
     gcmMessage = err instanceof Error ? err.message : String(err);
@@ -133,7 +173,10 @@ export async function demonstrateBitFlip(decoded: DecodedImage, key: CipherKey, 
   let cbcChangedPixels = 0;
   let cbcImage: RgbImage | undefined;
   try {
-    const opened = await unpackCbcForComparison(flipBit(cbc.pkg, headerLength('aes-256-cbc-comparison-only') + ciphertextOffset, bit), key);
+    const opened = await unpackCbcForComparison(
+      flipBit(cbc.pkg, headerLength('aes-256-cbc-comparison-only') + ciphertextOffset, bit),
+      key,
+    );
     cbcAccepted = true;
     cbcChangedRawBytes = countDifferent(rawBytes(opened.raw), original);
     cbcChangedPixels = countDifferent(opened.image.data, decoded.image.data);

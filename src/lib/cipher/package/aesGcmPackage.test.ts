@@ -4,7 +4,16 @@ import { decodeImageFile } from '../../decode';
 import type { DecodedImage } from '../../decode/types';
 import { asBuffer } from '../../bytes/bytes';
 import { deriveSubkey, generateKey, packageKeyCheck } from '../../keys/key';
-import { MAX_PACKAGE_RAW_BYTES, packFramesDetailed, packImage, packImageDetailed, packageFootprint, PackageRefusedError, unpackImage, type UnpackedImage } from './index';
+import {
+  MAX_PACKAGE_RAW_BYTES,
+  packFramesDetailed,
+  packImage,
+  packImageDetailed,
+  packageFootprint,
+  PackageRefusedError,
+  unpackImage,
+  type UnpackedImage,
+} from './index';
 import { GCM_MAGIC, headerLength, writeHeader } from './format';
 import { packContent, readFrames, writeFrames } from './content';
 import { rawBytes } from './rawSamples';
@@ -56,12 +65,21 @@ describe('AES-GCM package round trip (lossless)', () => {
     const bits1 = syntheticRgb(w, h, 4);
     const mask = new Uint8Array(w * h).map((_, i) => (i % 5 === 0 ? 1 : 0));
     const maskImage = new Uint8Array(w * h * 3).map((_, i) => mask[Math.floor(i / 3)] * 255);
-    const oneBit: DecodedImage = { ...bits1, format: 'dicom', image: { width: w, height: h, data: maskImage }, raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 1, signed: false, data: mask } };
+    const oneBit: DecodedImage = {
+      ...bits1,
+      format: 'dicom',
+      image: { width: w, height: h, data: maskImage },
+      raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 1, signed: false, data: mask },
+    };
     const a = await roundTrip(oneBit);
     expectSameImage(a.opened, oneBit);
     expect(a.opened.metadata.raw.bitsAllocated).toBe(1);
     const words = new Uint8Array(w * h * 4).map((_, i) => (i * 97 + (i >> 5)) & 0xff);
-    const dose: DecodedImage = { ...bits1, format: 'dicom', raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 32, signed: false, data: words } };
+    const dose: DecodedImage = {
+      ...bits1,
+      format: 'dicom',
+      raw: { width: w, height: h, samplesPerPixel: 1, bitsAllocated: 32, signed: false, data: words },
+    };
     const b = await roundTrip(dose);
     expectSameImage(b.opened, dose);
     expect(b.opened.metadata.codec.codestreams).toBe(2);
@@ -104,10 +122,11 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(false);
   });
 
-  it('carries a key-check value that differs per package and is not the key file\'s (packages of one key are not linkable by it)', async () => {
+  it("carries a key-check value that differs per package and is not the key file's (packages of one key are not linkable by it)", async () => {
     const key = await generateKey();
     const checks = new Set<string>();
-    for (let i = 0; i < 5; i++) checks.add(Buffer.from((await packImage(syntheticRgb(8, 8), key)).subarray(8, 16)).toString('hex'));
+    for (let i = 0; i < 5; i++)
+      checks.add(Buffer.from((await packImage(syntheticRgb(8, 8), key)).subarray(8, 16)).toString('hex'));
     expect(checks.size).toBe(5);
     expect(checks.has(key.check)).toBe(false);
   });
@@ -118,9 +137,28 @@ describe('AES-GCM package round trip (lossless)', () => {
     // a version-1 writer: the same layout with the key file's check value, header as additional data
     const { plaintext } = await packContent(decoded);
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const header = writeHeader({ version: 1, cipher: 'aes-256-gcm', keyCheck: key.check, iv, plaintextLength: plaintext.length, ciphertextLength: plaintext.length + 16 });
-    const aes = await crypto.subtle.importKey('raw', asBuffer(await deriveSubkey(key, 'aesGcm')), { name: 'AES-GCM' }, false, ['encrypt']);
-    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: asBuffer(header), tagLength: 128 }, aes, asBuffer(plaintext)));
+    const header = writeHeader({
+      version: 1,
+      cipher: 'aes-256-gcm',
+      keyCheck: key.check,
+      iv,
+      plaintextLength: plaintext.length,
+      ciphertextLength: plaintext.length + 16,
+    });
+    const aes = await crypto.subtle.importKey(
+      'raw',
+      asBuffer(await deriveSubkey(key, 'aesGcm')),
+      { name: 'AES-GCM' },
+      false,
+      ['encrypt'],
+    );
+    const ciphertext = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: asBuffer(header), tagLength: 128 },
+        aes,
+        asBuffer(plaintext),
+      ),
+    );
     const v1 = new Uint8Array([...header, ...ciphertext]);
     expect(v1[4]).toBe(1);
     expectSameImage(await unpackImage(v1, key), decoded);
@@ -138,7 +176,9 @@ describe('AES-GCM package round trip (lossless)', () => {
     expect(fp.rawBytes).toBe(64 * 64 * 2);
     expect(fp.packageBytes).toBe(packed.pkg.length);
     // header + tag + frame list (count, shown, one length) + framing (4 length words) + metadata + segments
-    expect(fp.packageBytes).toBe(headerLength('aes-256-gcm') + 16 + 3 * 4 + 4 * 4 + fp.metadataBytes + fp.jpeg2000Bytes + fp.displayBytes);
+    expect(fp.packageBytes).toBe(
+      headerLength('aes-256-gcm') + 16 + 3 * 4 + 4 * 4 + fp.metadataBytes + fp.jpeg2000Bytes + fp.displayBytes,
+    );
     expect(packed.frames).toBe(1);
     expect(fp.jpeg2000Bytes).toBeLessThan(fp.rawBytes);
   });
@@ -165,7 +205,12 @@ describe('AES-GCM package round trip (lossless)', () => {
   it('refuses truncated, extended and empty packages', async () => {
     const key = await generateKey();
     const pkg = await packImage(syntheticRgb(8, 8), key);
-    for (const bad of [pkg.subarray(0, pkg.length - 1), new Uint8Array([...pkg, 0]), new Uint8Array(0), pkg.subarray(0, 20)]) {
+    for (const bad of [
+      pkg.subarray(0, pkg.length - 1),
+      new Uint8Array([...pkg, 0]),
+      new Uint8Array(0),
+      pkg.subarray(0, 20),
+    ]) {
       await expect(unpackImage(bad, key)).rejects.toBeInstanceOf(PackageRefusedError);
     }
   });
@@ -203,7 +248,11 @@ describe('AES-GCM package round trip (lossless)', () => {
 
   it('positions in the package and frame numbers of the file stay apart (a package of frames 1 and 3 of 4)', async () => {
     const key = await generateKey();
-    const frames = [1, 3].map((k) => ({ ...syntheticDicom({ width: 8, height: 6, bits: 16, signed: false }, k + 1), frames: 4, frame: k }));
+    const frames = [1, 3].map((k) => ({
+      ...syntheticDicom({ width: 8, height: 6, bits: 16, signed: false }, k + 1),
+      frames: 4,
+      frame: k,
+    }));
     const packed = await packFramesDetailed({ count: 2, shown: 1, frame: async (k) => frames[k] }, key);
     const opened = await unpackImage(packed.pkg, key);
     expect([opened.frameNumbers, opened.shown, opened.metadata.source.frame]).toEqual([[1, 3], 1, 3]);
@@ -213,15 +262,25 @@ describe('AES-GCM package round trip (lossless)', () => {
 
   it('refuses frames out of order or repeated, even when authentic', async () => {
     const key = await generateKey();
-    const f = (k: number) => ({ ...syntheticDicom({ width: 8, height: 8, bits: 16, signed: false }), frames: 3, frame: k });
+    const f = (k: number) => ({
+      ...syntheticDicom({ width: 8, height: 8, bits: 16, signed: false }),
+      frames: 3,
+      frame: k,
+    });
     const repeated = await packFramesDetailed({ count: 2, shown: 0, frame: async () => f(1) }, key);
     await expect(unpackImage(repeated.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
     const backwards = await packFramesDetailed({ count: 2, shown: 0, frame: async (k) => f(2 - k) }, key);
     await expect(unpackImage(backwards.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
-    const twoFiles = await packFramesDetailed({ count: 2, shown: 0, frame: async (k) => ({ ...f(k), frames: 3 + k }) }, key);
+    const twoFiles = await packFramesDetailed(
+      { count: 2, shown: 0, frame: async (k) => ({ ...f(k), frames: 3 + k }) },
+      key,
+    );
     await expect(unpackImage(twoFiles.pkg, key)).rejects.toThrow(/frames do not match their metadata/);
     // a frame number outside its file's frames is refused with the metadata
-    const outside = await packFramesDetailed({ count: 1, shown: 0, frame: async () => ({ ...f(0), frames: 2, frame: 2 }) }, key);
+    const outside = await packFramesDetailed(
+      { count: 1, shown: 0, frame: async () => ({ ...f(0), frames: 2, frame: 2 }) },
+      key,
+    );
     await expect(unpackImage(outside.pkg, key)).rejects.toThrow(/metadata is incomplete/);
   });
 

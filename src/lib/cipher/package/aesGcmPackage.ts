@@ -13,8 +13,26 @@
 import type { DecodedImage } from '../../decode/types';
 import { asBuffer } from '../../bytes/bytes';
 import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
-import { FrameNotInPackageError, openFrameList, packContent, unpackFrames, writeFrames, MAX_PACKAGE_FRAMES, type FrameChoice, type UnpackedPackage } from './content';
-import { assertPackageKey, FORMAT_VERSION, GCM_IV_BYTES, GCM_TAG_BYTES, keyCheckFor, PackageRefusedError, readHeader, writeHeader } from './format';
+import {
+  FrameNotInPackageError,
+  openFrameList,
+  packContent,
+  unpackFrames,
+  writeFrames,
+  MAX_PACKAGE_FRAMES,
+  type FrameChoice,
+  type UnpackedPackage,
+} from './content';
+import {
+  assertPackageKey,
+  FORMAT_VERSION,
+  GCM_IV_BYTES,
+  GCM_TAG_BYTES,
+  keyCheckFor,
+  PackageRefusedError,
+  readHeader,
+  writeHeader,
+} from './format';
 import { rawByteLength, layoutOf } from './rawSamples';
 
 export interface PackedImage {
@@ -51,7 +69,9 @@ const gcmKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
 function gcmKeyFor(key: CipherKey): Promise<CryptoKey> {
   let k = gcmKeys.get(key);
   if (!k) {
-    k = deriveSubkey(key, 'aesGcm').then((bytes) => crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']));
+    k = deriveSubkey(key, 'aesGcm').then((bytes) =>
+      crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']),
+    );
     gcmKeys.set(key, k);
   }
   return k;
@@ -81,8 +101,13 @@ export const MAX_PACKAGE_RAW_BYTES = 1 << 30;
  * in a frame list, AES-256-GCM. `version` 2 (one frame, no frame list) only to
  * test readers of older packages.
  */
-export async function packFramesDetailed(source: FrameSource, key: CipherKey, version = FORMAT_VERSION): Promise<PackedImage> {
-  if (source.count < 1 || source.count > MAX_PACKAGE_FRAMES) throw new PackageTooLargeError(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames; this file has ${source.count}`);
+export async function packFramesDetailed(
+  source: FrameSource,
+  key: CipherKey,
+  version = FORMAT_VERSION,
+): Promise<PackedImage> {
+  if (source.count < 1 || source.count > MAX_PACKAGE_FRAMES)
+    throw new PackageTooLargeError(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames; this file has ${source.count}`);
   if (version < 3 && source.count !== 1) throw new Error(`format ${version} holds one frame`);
   const contents: Uint8Array[] = [];
   const totals = { rawBytes: 0, jpeg2000Bytes: 0, displayBytes: 0, metadataBytes: 0 };
@@ -90,7 +115,10 @@ export async function packFramesDetailed(source: FrameSource, key: CipherKey, ve
     const decoded = await source.frame(k);
     if (k === 0 && decoded.raw) {
       const total = rawByteLength(layoutOf(decoded.raw)) * source.count;
-      if (total > MAX_PACKAGE_RAW_BYTES) throw new PackageTooLargeError(`this file's ${source.count} frames hold ${(total / 2 ** 20).toFixed(0)} MiB of samples, more than a package takes (${MAX_PACKAGE_RAW_BYTES / 2 ** 20} MiB)`);
+      if (total > MAX_PACKAGE_RAW_BYTES)
+        throw new PackageTooLargeError(
+          `this file's ${source.count} frames hold ${(total / 2 ** 20).toFixed(0)} MiB of samples, more than a package takes (${MAX_PACKAGE_RAW_BYTES / 2 ** 20} MiB)`,
+        );
     }
     const content = await packContent(decoded);
     contents.push(content.plaintext);
@@ -107,7 +135,11 @@ export async function packFramesDetailed(source: FrameSource, key: CipherKey, ve
     ciphertextLength: plaintext.length + GCM_TAG_BYTES,
   });
   const ciphertext = new Uint8Array(
-    await crypto.subtle.encrypt({ name: 'AES-GCM', iv: asBuffer(iv), additionalData: asBuffer(header), tagLength: GCM_TAG_BYTES * 8 }, await gcmKeyFor(key), asBuffer(plaintext)),
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: asBuffer(iv), additionalData: asBuffer(header), tagLength: GCM_TAG_BYTES * 8 },
+      await gcmKeyFor(key),
+      asBuffer(plaintext),
+    ),
   );
   const pkg = new Uint8Array(header.length + ciphertext.length);
   pkg.set(header);
@@ -131,20 +163,35 @@ export async function packImage(decoded: DecodedImage, key: CipherKey): Promise<
  * to show first, the one at `position` in the package's frame list, or the file's
  * frame number `frame` (FrameNotInPackageError when the package lacks it).
  */
-export async function unpackImage(pkg: Uint8Array, key: CipherKey, options: FrameChoice = {}): Promise<UnpackedPackage> {
+export async function unpackImage(
+  pkg: Uint8Array,
+  key: CipherKey,
+  options: FrameChoice = {},
+): Promise<UnpackedPackage> {
   const { header, headerBytes, ciphertext } = readHeader(pkg, 'aes-256-gcm');
-  if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES) throw new PackageRefusedError('altered', 'lengths in the header disagree');
+  if (header.ciphertextLength !== header.plaintextLength + GCM_TAG_BYTES)
+    throw new PackageRefusedError('altered', 'lengths in the header disagree');
   // The key-check value lets us say "wrong key" instead of a generic failure; it is authenticated too.
   await assertPackageKey(header, key);
   let plaintext: Uint8Array;
   try {
     plaintext = new Uint8Array(
-      await crypto.subtle.decrypt({ name: 'AES-GCM', iv: asBuffer(header.iv), additionalData: asBuffer(headerBytes), tagLength: GCM_TAG_BYTES * 8 }, await gcmKeyFor(key), asBuffer(ciphertext)),
+      await crypto.subtle.decrypt(
+        {
+          name: 'AES-GCM',
+          iv: asBuffer(header.iv),
+          additionalData: asBuffer(headerBytes),
+          tagLength: GCM_TAG_BYTES * 8,
+        },
+        await gcmKeyFor(key),
+        asBuffer(ciphertext),
+      ),
     );
   } catch {
     throw new PackageRefusedError('altered', 'authentication failed');
   }
-  if (plaintext.length !== header.plaintextLength) throw new PackageRefusedError('altered', 'decrypted length differs from the header');
+  if (plaintext.length !== header.plaintextLength)
+    throw new PackageRefusedError('altered', 'decrypted length differs from the header');
   try {
     // versions 1 and 2: one frame's content, no frame list
     if (header.version! >= 3) return await unpackFrames(plaintext, { ...options, verifyChecksum: true });

@@ -59,8 +59,10 @@ export const ONE_FRAME_LIST_PREFIX = 12;
 
 /** The frame list: u32 frame count | u32 shown frame | (u32 length | frame content) * count. */
 export function writeFrames(contents: Uint8Array[], shown: number): Uint8Array {
-  if (contents.length < 1 || contents.length > MAX_PACKAGE_FRAMES) throw new Error(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames, not ${contents.length}`);
-  if (!(shown >= 0 && shown < contents.length)) throw new Error(`shown frame ${shown} is not one of the ${contents.length}`);
+  if (contents.length < 1 || contents.length > MAX_PACKAGE_FRAMES)
+    throw new Error(`a package holds 1 to ${MAX_PACKAGE_FRAMES} frames, not ${contents.length}`);
+  if (!(shown >= 0 && shown < contents.length))
+    throw new Error(`shown frame ${shown} is not one of the ${contents.length}`);
   const out = new Uint8Array(8 + contents.reduce((sum, c) => sum + 4 + c.length, 0));
   const view = new DataView(out.buffer);
   view.setUint32(0, contents.length, true);
@@ -100,7 +102,10 @@ export function readFrames(bytes: Uint8Array): { contents: Uint8Array[]; shown: 
  * metadata first (frames of one file, rising, none twice), then decodes the
  * frame asked for (default: the one to show first) as unpackContent does.
  */
-export async function unpackFrames(plaintext: Uint8Array, options: FrameChoice & { verifyChecksum: boolean }): Promise<UnpackedPackage> {
+export async function unpackFrames(
+  plaintext: Uint8Array,
+  options: FrameChoice & { verifyChecksum: boolean },
+): Promise<UnpackedPackage> {
   const { contents, shown } = readFrames(plaintext);
   return openFrameList(contents, shown, options);
 }
@@ -115,16 +120,26 @@ export interface FrameChoice {
  * The frame list's contents, checked and one of them decoded. Versions 1 and 2
  * (and the CBC comparison file) are a list of one: their single content.
  */
-export async function openFrameList(contents: Uint8Array[], shown: number, options: FrameChoice & { verifyChecksum: boolean }): Promise<UnpackedPackage> {
+export async function openFrameList(
+  contents: Uint8Array[],
+  shown: number,
+  options: FrameChoice & { verifyChecksum: boolean },
+): Promise<UnpackedPackage> {
   const sources = contents.map((c) => parseMetadata(readPayloadMetadata(c)).source);
   const total = sources[0].frames;
-  if (sources.some((s, k) => s.frames !== total || (k > 0 && s.frame <= sources[k - 1].frame))) throw new Error('package frames do not match their metadata');
+  if (sources.some((s, k) => s.frames !== total || (k > 0 && s.frame <= sources[k - 1].frame)))
+    throw new Error('package frames do not match their metadata');
   const frameNumbers = sources.map((s) => s.frame);
   if (options.frame !== undefined && !frameNumbers.includes(options.frame)) {
-    throw new FrameNotInPackageError(`this package holds frame${frameNumbers.length === 1 ? '' : 's'} ${frameNumbers.join(', ')} of its file, not ${options.frame}`);
+    throw new FrameNotInPackageError(
+      `this package holds frame${frameNumbers.length === 1 ? '' : 's'} ${frameNumbers.join(', ')} of its file, not ${options.frame}`,
+    );
   }
   const position = options.frame !== undefined ? frameNumbers.indexOf(options.frame) : (options.position ?? shown);
-  if (!(Number.isInteger(position) && position >= 0 && position < contents.length)) throw new Error(`the package holds ${contents.length} frame${contents.length === 1 ? '' : 's'}; there is no position ${position}`);
+  if (!(Number.isInteger(position) && position >= 0 && position < contents.length))
+    throw new Error(
+      `the package holds ${contents.length} frame${contents.length === 1 ? '' : 's'}; there is no position ${position}`,
+    );
   const frame = await unpackContent(contents[position], options);
   return { ...frame, frameNumbers, shown, position };
 }
@@ -148,9 +163,16 @@ export async function packContent(decoded: DecodedImage): Promise<PackedContent>
   if (display.lut) displaySegments.push(display.lut);
   if (display.recipe.kind === 'stored-image') {
     const { width, height, data } = decoded.image;
-    displaySegments.push(await encodeLossless({ width, height, components: 3, bitsPerSample: 8, signed: false, bytes: data }));
+    displaySegments.push(
+      await encodeLossless({ width, height, components: 3, bitsPerSample: 8, signed: false, bytes: data }),
+    );
   }
-  const metadata = buildMetadata(decoded, { ...layout, sha256: await sha256Hex(rawBytes(raw)) }, display.recipe, codestreams.length);
+  const metadata = buildMetadata(
+    decoded,
+    { ...layout, sha256: await sha256Hex(rawBytes(raw)) },
+    display.recipe,
+    codestreams.length,
+  );
   const metadataJson = JSON.stringify(metadata);
   const plaintext = writePayload({ metadataJson, segments: [...codestreams, ...displaySegments] });
   return {
@@ -163,7 +185,10 @@ export async function packContent(decoded: DecodedImage): Promise<PackedContent>
 }
 
 /** Parses, decodes and checks a decrypted payload. `verifyChecksum: false` only for the CBC comparison. */
-export async function unpackContent(plaintext: Uint8Array, options: { verifyChecksum: boolean }): Promise<UnpackedImage> {
+export async function unpackContent(
+  plaintext: Uint8Array,
+  options: { verifyChecksum: boolean },
+): Promise<UnpackedImage> {
   const { metadataJson, segments } = readPayload(plaintext);
   const metadata = parseMetadata(metadataJson);
   const layout = metadata.raw;

@@ -32,12 +32,21 @@ export interface DisplayPlan {
 
 export function planDisplay(raw: RawSamples, image: RgbImage): DisplayPlan {
   const sameSize = image.width === raw.width && image.height === raw.height;
-  if (sameSize && raw.samplesPerPixel === 3 && raw.bitsAllocated === 8 && sameBytes(raw.data as Uint8Array, image.data)) {
+  if (
+    sameSize &&
+    raw.samplesPerPixel === 3 &&
+    raw.bitsAllocated === 8 &&
+    sameBytes(raw.data as Uint8Array, image.data)
+  ) {
     return { recipe: { kind: 'raw-is-display' } };
   }
   if (sameSize && raw.samplesPerPixel === 1 && raw.bitsAllocated <= 16) {
     const table = tabulateGray(raw, image);
-    if (table) return { recipe: { kind: 'gray-lut', min: table.min, length: table.lut.length }, lut: deflateSync(table.lut, { level: 9 }) };
+    if (table)
+      return {
+        recipe: { kind: 'gray-lut', min: table.min, length: table.lut.length },
+        lut: deflateSync(table.lut, { level: 9 }),
+      };
   }
   return { recipe: { kind: 'stored-image', width: image.width, height: image.height } };
 }
@@ -74,14 +83,21 @@ function tabulateGray(raw: RawSamples, image: RgbImage): { min: number; lut: Uin
 }
 
 /** Rebuilds the display pixels; `stored` is the decoded display codestream for 'stored-image'. */
-export function applyDisplay(recipe: DisplayRecipe, raw: RawSamples, lutDeflated?: Uint8Array, stored?: Uint8Array): RgbImage {
+export function applyDisplay(
+  recipe: DisplayRecipe,
+  raw: RawSamples,
+  lutDeflated?: Uint8Array,
+  stored?: Uint8Array,
+): RgbImage {
   const { width, height } = raw;
   switch (recipe.kind) {
     case 'raw-is-display':
-      if (raw.samplesPerPixel !== 3 || raw.bitsAllocated !== 8) throw new Error('package display recipe does not fit its samples');
+      if (raw.samplesPerPixel !== 3 || raw.bitsAllocated !== 8)
+        throw new Error('package display recipe does not fit its samples');
       return { width, height, data: (raw.data as Uint8Array).slice() };
     case 'gray-lut': {
-      if (!lutDeflated || raw.samplesPerPixel !== 1 || raw.bitsAllocated > 16) throw new Error('package display table is missing');
+      if (!lutDeflated || raw.samplesPerPixel !== 1 || raw.bitsAllocated > 16)
+        throw new Error('package display table is missing');
       const lut = inflateSync(lutDeflated);
       if (lut.length !== recipe.length) throw new Error('package display table has the wrong length');
       const out = new Uint8Array(width * height * 3);
@@ -94,7 +110,8 @@ export function applyDisplay(recipe: DisplayRecipe, raw: RawSamples, lutDeflated
       return { width, height, data: out };
     }
     case 'stored-image':
-      if (!stored || stored.length !== recipe.width * recipe.height * 3) throw new Error('package display image is missing');
+      if (!stored || stored.length !== recipe.width * recipe.height * 3)
+        throw new Error('package display image is missing');
       return { width: recipe.width, height: recipe.height, data: stored };
   }
 }

@@ -95,18 +95,25 @@ export function writeHeader(h: PackageHeader): Uint8Array {
  * Reads and checks the header of a package of the expected kind. Structural
  * damage is refused here; whether the bytes are authentic is decided by the cipher.
  */
-export function readHeader(pkg: Uint8Array, cipher: CipherId): { header: PackageHeader; headerBytes: Uint8Array; ciphertext: Uint8Array } {
+export function readHeader(
+  pkg: Uint8Array,
+  cipher: CipherId,
+): { header: PackageHeader; headerBytes: Uint8Array; ciphertext: Uint8Array } {
   const length = headerLength(cipher);
   if (pkg.length < 8) throw new PackageRefusedError('not-a-package', 'too short to be a package');
   const magic = String.fromCharCode(pkg[0], pkg[1], pkg[2], pkg[3]);
   if (magic !== MAGIC[cipher]) {
     const other = magic === GCM_MAGIC || magic === CBC_MAGIC;
-    throw new PackageRefusedError(other ? 'not-a-package' : 'altered', other ? `this is a ${magic} package, expected ${MAGIC[cipher]}` : 'not a CipherScan package: bad magic');
+    throw new PackageRefusedError(
+      other ? 'not-a-package' : 'altered',
+      other ? `this is a ${magic} package, expected ${MAGIC[cipher]}` : 'not a CipherScan package: bad magic',
+    );
   }
   const view = new DataView(pkg.buffer, pkg.byteOffset, pkg.byteLength);
   if (!READABLE_VERSIONS.has(pkg[4])) throw new PackageRefusedError('altered', `unknown format version ${pkg[4]}`);
   if (pkg[5] !== CIPHER_CODE[cipher]) throw new PackageRefusedError('altered', `unknown cipher code ${pkg[5]}`);
-  if (view.getUint16(6, true) !== length || pkg.length < length) throw new PackageRefusedError('altered', 'header length does not match');
+  if (view.getUint16(6, true) !== length || pkg.length < length)
+    throw new PackageRefusedError('altered', 'header length does not match');
   const ivBytes = IV_BYTES[cipher];
   const header: PackageHeader = {
     version: pkg[4],
@@ -116,7 +123,8 @@ export function readHeader(pkg: Uint8Array, cipher: CipherId): { header: Package
     plaintextLength: view.getUint32(16 + ivBytes, true),
     ciphertextLength: view.getUint32(20 + ivBytes, true),
   };
-  if (pkg.length !== length + header.ciphertextLength) throw new PackageRefusedError('altered', 'package length does not match its header (truncated or extended)');
+  if (pkg.length !== length + header.ciphertextLength)
+    throw new PackageRefusedError('altered', 'package length does not match its header (truncated or extended)');
   return { header, headerBytes: pkg.slice(0, length), ciphertext: pkg.slice(length) };
 }
 
@@ -132,5 +140,6 @@ export function keyCheckFor(key: CipherKey, iv: Uint8Array, version = FORMAT_VER
  */
 export async function assertPackageKey(header: PackageHeader, key: CipherKey): Promise<void> {
   const expected = await keyCheckFor(key, header.iv, header.version);
-  if (!bytesEqual(utf8(header.keyCheck), utf8(expected))) throw new PackageRefusedError('wrong-key', 'key-check value differs');
+  if (!bytesEqual(utf8(header.keyCheck), utf8(expected)))
+    throw new PackageRefusedError('wrong-key', 'key-check value differs');
 }

@@ -3,8 +3,22 @@
  * + de-identified metadata, AES-256-GCM. Plus the AES-CBC comparison for the
  * attack view. The browser and the CLI import from here.
  */
-export { packImage, packImageDetailed, packFramesDetailed, unpackImage, packageFootprint, MAX_PACKAGE_RAW_BYTES, type PackedImage, type PackageFootprint } from './aesGcmPackage';
-export { packCbcForComparison, unpackCbcForComparison, demonstrateBitFlip, type BitFlipDemonstration } from './aesCbcComparison';
+export {
+  packImage,
+  packImageDetailed,
+  packFramesDetailed,
+  unpackImage,
+  packageFootprint,
+  MAX_PACKAGE_RAW_BYTES,
+  type PackedImage,
+  type PackageFootprint,
+} from './aesGcmPackage';
+export {
+  packCbcForComparison,
+  unpackCbcForComparison,
+  demonstrateBitFlip,
+  type BitFlipDemonstration,
+} from './aesCbcComparison';
 export { PackageRefusedError, type RefusalReason } from './format';
 export { FrameNotInPackageError } from './content';
 export type { UnpackedImage, UnpackedPackage } from './content';

@@ -32,7 +32,13 @@ function decompositionsFor(width: number, height: number): number {
 }
 
 function frameInfoOf(plane: SamplePlane): OpenJpegFrameInfo {
-  return { width: plane.width, height: plane.height, bitsPerSample: plane.bitsPerSample, componentCount: plane.components, isSigned: plane.signed };
+  return {
+    width: plane.width,
+    height: plane.height,
+    bitsPerSample: plane.bitsPerSample,
+    componentCount: plane.components,
+    isSigned: plane.signed,
+  };
 }
 
 function expectedBytes(plane: Omit<SamplePlane, 'bytes'>): number {
@@ -45,7 +51,8 @@ export async function encodeLossless(plane: SamplePlane): Promise<Uint8Array> {
     // The encoder build copies only the first component of >8-bit images.
     throw new Jpeg2000Error('16-bit samples must be encoded one component at a time');
   }
-  if (plane.bytes.length !== expectedBytes(plane)) throw new Jpeg2000Error(`sample buffer has ${plane.bytes.length} bytes, expected ${expectedBytes(plane)}`);
+  if (plane.bytes.length !== expectedBytes(plane))
+    throw new Jpeg2000Error(`sample buffer has ${plane.bytes.length} bytes, expected ${expectedBytes(plane)}`);
   const codec = await loadOpenJpeg();
   const encoder = new codec.J2KEncoder();
   let codestream: Uint8Array;
@@ -64,12 +71,16 @@ export async function encodeLossless(plane: SamplePlane): Promise<Uint8Array> {
     encoder.delete();
   }
   const back = await decodeCodestream(codestream, plane);
-  if (!sameBytes(back, plane.bytes)) throw new Jpeg2000Error('JPEG 2000 round trip was not bit-identical; refusing to archive');
+  if (!sameBytes(back, plane.bytes))
+    throw new Jpeg2000Error('JPEG 2000 round trip was not bit-identical; refusing to archive');
   return codestream;
 }
 
 /** Decodes a codestream and checks it has exactly the expected geometry and sample type. */
-export async function decodeCodestream(codestream: Uint8Array, expected: Omit<SamplePlane, 'bytes'>): Promise<Uint8Array> {
+export async function decodeCodestream(
+  codestream: Uint8Array,
+  expected: Omit<SamplePlane, 'bytes'>,
+): Promise<Uint8Array> {
   const codec = await loadOpenJpeg();
   const decoder = new codec.J2KDecoder();
   try {
@@ -77,12 +88,19 @@ export async function decodeCodestream(codestream: Uint8Array, expected: Omit<Sa
     decoder.decode();
     const info = decoder.getFrameInfo();
     const want = frameInfoOf({ ...expected, bytes: new Uint8Array(0) });
-    if (info.width !== want.width || info.height !== want.height || info.componentCount !== want.componentCount || info.bitsPerSample !== want.bitsPerSample || info.isSigned !== want.isSigned) {
+    if (
+      info.width !== want.width ||
+      info.height !== want.height ||
+      info.componentCount !== want.componentCount ||
+      info.bitsPerSample !== want.bitsPerSample ||
+      info.isSigned !== want.isSigned
+    ) {
       throw new Jpeg2000Error(`JPEG 2000 codestream is ${describeInfo(info)}, expected ${describeInfo(want)}`);
     }
     if (!decoder.getIsReversible()) throw new Jpeg2000Error('JPEG 2000 codestream is not reversible (lossy)');
     const out = new Uint8Array(decoder.getDecodedBuffer());
-    if (out.length !== expectedBytes(expected)) throw new Jpeg2000Error(`JPEG 2000 decoder returned ${out.length} bytes, expected ${expectedBytes(expected)}`);
+    if (out.length !== expectedBytes(expected))
+      throw new Jpeg2000Error(`JPEG 2000 decoder returned ${out.length} bytes, expected ${expectedBytes(expected)}`);
     return out;
   } catch (err) {
     if (err instanceof Jpeg2000Error) throw err;

@@ -22,7 +22,18 @@ async function metadataJson(decoded: DecodedImage): Promise<string> {
 describe('package metadata is built from an allow-list', () => {
   it('keeps the allowed fields', async () => {
     const meta = JSON.parse(await metadataJson(syntheticDicom({ width: 8, height: 8, bits: 16, signed: true })));
-    expect(meta.source).toMatchObject({ format: 'dicom', width: 8, height: 8, frames: 1, frame: 0, modality: 'CT', transferSyntax: 'Explicit VR Little Endian', photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 12 });
+    expect(meta.source).toMatchObject({
+      format: 'dicom',
+      width: 8,
+      height: 8,
+      frames: 1,
+      frame: 0,
+      modality: 'CT',
+      transferSyntax: 'Explicit VR Little Endian',
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 16,
+      bitsStored: 12,
+    });
     expect(meta.window).toMatchObject({ source: 'computed' });
     expect(meta.raw).toMatchObject({ bitsAllocated: 16, signed: true, samplesPerPixel: 1 });
   });
@@ -37,7 +48,17 @@ describe('package metadata is built from an allow-list', () => {
   });
 
   it('drops code fields that do not look like codes (a name typed into Modality)', async () => {
-    const decoded = syntheticDicom({ width: 8, height: 8, bits: 8, signed: false, extra: { modality: 'Doe^Jane', photometricInterpretation: 'MONOCHROME2 Jane Doe', transferSyntaxName: 'x'.repeat(200) } });
+    const decoded = syntheticDicom({
+      width: 8,
+      height: 8,
+      bits: 8,
+      signed: false,
+      extra: {
+        modality: 'Doe^Jane',
+        photometricInterpretation: 'MONOCHROME2 Jane Doe',
+        transferSyntaxName: 'x'.repeat(200),
+      },
+    });
     const meta = JSON.parse(await metadataJson(decoded));
     expect(meta.source.modality).toBeUndefined();
     expect(meta.source.photometric).toBeUndefined();

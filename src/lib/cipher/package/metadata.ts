@@ -59,9 +59,15 @@ function smallInt(value: unknown, max: number): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
 }
 
-export function buildMetadata(decoded: DecodedImage, raw: RawLayout & { sha256: string }, display: DisplayRecipe, codestreams: number): PackageMetadata {
+export function buildMetadata(
+  decoded: DecodedImage,
+  raw: RawLayout & { sha256: string },
+  display: DisplayRecipe,
+  codestreams: number,
+): PackageMetadata {
   const format = decoded.format;
-  if (format !== 'dicom' && format !== 'png' && format !== 'jpeg') throw new Error(`unknown source format ${String(format)}`);
+  if (format !== 'dicom' && format !== 'png' && format !== 'jpeg')
+    throw new Error(`unknown source format ${String(format)}`);
   const dicom = format === 'dicom' ? decoded.dicom : undefined;
   const source: PackageMetadata['source'] = {
     format,
@@ -85,7 +91,14 @@ export function buildMetadata(decoded: DecodedImage, raw: RawLayout & { sha256: 
   const metadata: PackageMetadata = {
     schema: METADATA_SCHEMA,
     source,
-    raw: { width: raw.width, height: raw.height, samplesPerPixel: raw.samplesPerPixel, bitsAllocated: raw.bitsAllocated, signed: raw.signed, sha256: raw.sha256 },
+    raw: {
+      width: raw.width,
+      height: raw.height,
+      samplesPerPixel: raw.samplesPerPixel,
+      bitsAllocated: raw.bitsAllocated,
+      signed: raw.signed,
+      sha256: raw.sha256,
+    },
     display,
     codec: { name: 'jpeg2000', reversible: true, codestreams },
   };

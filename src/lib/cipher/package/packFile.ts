@@ -17,12 +17,22 @@ export interface PackedFile extends PackedImage {
   fileFrames: number;
 }
 
-export async function packFile(bytes: Uint8Array, name: string, options: DecodeOptions, key: CipherKey, which: 'all-frames' | 'chosen-frame' = 'all-frames'): Promise<PackedFile> {
+export async function packFile(
+  bytes: Uint8Array,
+  name: string,
+  options: DecodeOptions,
+  key: CipherKey,
+  which: 'all-frames' | 'chosen-frame' = 'all-frames',
+): Promise<PackedFile> {
   const file = await openImageFrames(bytes, name, options);
   const chosen = await file.decode(options.frame ?? 0);
   const source: FrameSource =
     which === 'all-frames' && file.frames > 1
-      ? { count: file.frames, shown: chosen.frame, frame: (k) => (k === chosen.frame ? Promise.resolve(chosen) : file.decode(k)) }
+      ? {
+          count: file.frames,
+          shown: chosen.frame,
+          frame: (k) => (k === chosen.frame ? Promise.resolve(chosen) : file.decode(k)),
+        }
       : { count: 1, shown: 0, frame: async () => chosen };
   const packed = await packFramesDetailed(source, key);
   return { ...packed, format: chosen.format, frame: chosen.frame, fileFrames: chosen.frames };

@@ -36,14 +36,20 @@ export function layoutOf(raw: RawSamples): RawLayout {
   const { width, height, samplesPerPixel, signed } = raw;
   const bits = raw.bitsAllocated;
   if (bits !== 1 && bits !== 8 && bits !== 16 && bits !== 32) throw new Error(`cannot archive ${bits}-bit samples`);
-  const holds = raw.data instanceof Uint8Array ? 8 : raw.data instanceof Uint16Array || raw.data instanceof Int16Array ? 16 : 0;
+  const holds =
+    raw.data instanceof Uint8Array ? 8 : raw.data instanceof Uint16Array || raw.data instanceof Int16Array ? 16 : 0;
   // 32-bit samples arrive as their little-endian bytes.
-  if (!(bits === holds || ((bits === 32 || bits === 1) && holds === 8))) throw new Error(`raw samples say ${raw.bitsAllocated} bits but hold ${raw.data.constructor.name}`);
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new Error(`raw samples have a bad size ${width}x${height}`);
-  if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1 || samplesPerPixel > 4) throw new Error(`cannot archive ${samplesPerPixel} samples per pixel`);
+  if (!(bits === holds || ((bits === 32 || bits === 1) && holds === 8)))
+    throw new Error(`raw samples say ${raw.bitsAllocated} bits but hold ${raw.data.constructor.name}`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+    throw new Error(`raw samples have a bad size ${width}x${height}`);
+  if (!Number.isInteger(samplesPerPixel) || samplesPerPixel < 1 || samplesPerPixel > 4)
+    throw new Error(`cannot archive ${samplesPerPixel} samples per pixel`);
   const values = raw.data.length / (bits === 32 ? 4 : 1);
-  if (values !== width * height * samplesPerPixel) throw new Error(`raw samples hold ${values} values, expected ${width * height * samplesPerPixel}`);
-  if (bits === 16 && (raw.data instanceof Int16Array) !== signed) throw new Error('raw samples: signedness does not match the array type');
+  if (values !== width * height * samplesPerPixel)
+    throw new Error(`raw samples hold ${values} values, expected ${width * height * samplesPerPixel}`);
+  if (bits === 16 && raw.data instanceof Int16Array !== signed)
+    throw new Error('raw samples: signedness does not match the array type');
   return { width, height, samplesPerPixel, bitsAllocated: bits, signed };
 }
 
@@ -71,7 +77,8 @@ export function planesOf(raw: RawSamples, layout: RawLayout): SamplePlane[] {
         low[i] = words.getUint16(4 * (i * spp + c), true);
         high[i] = words.getUint16(4 * (i * spp + c) + 2, true);
       }
-      for (const half of [low, high]) planes.push({ width, height, components: 1, bitsPerSample: 16, signed: false, bytes: bytesOf(half) });
+      for (const half of [low, high])
+        planes.push({ width, height, components: 1, bitsPerSample: 16, signed: false, bytes: bytesOf(half) });
     }
     return planes;
   }
@@ -87,8 +94,21 @@ export function planesOf(raw: RawSamples, layout: RawLayout): SamplePlane[] {
 export function planeShapes(layout: RawLayout): Omit<SamplePlane, 'bytes'>[] {
   const { width, height, samplesPerPixel: spp } = layout;
   if (storageBits(layout) === 8) return [{ width, height, components: spp, bitsPerSample: 8, signed: false }];
-  if (layout.bitsAllocated === 32) return Array.from({ length: 2 * spp }, () => ({ width, height, components: 1, bitsPerSample: 16 as const, signed: false }));
-  return Array.from({ length: spp }, () => ({ width, height, components: 1, bitsPerSample: 16 as const, signed: layout.signed }));
+  if (layout.bitsAllocated === 32)
+    return Array.from({ length: 2 * spp }, () => ({
+      width,
+      height,
+      components: 1,
+      bitsPerSample: 16 as const,
+      signed: false,
+    }));
+  return Array.from({ length: spp }, () => ({
+    width,
+    height,
+    components: 1,
+    bitsPerSample: 16 as const,
+    signed: layout.signed,
+  }));
 }
 
 export function rawFromPlanes(layout: RawLayout, planes: Uint8Array[]): RawSamples {

@@ -44,7 +44,18 @@ describe.skipIf(!hasDicomDecoder)('real DICOM files (skipped: DICOM decoder not 
     expect(opened.metadata.source.format).toBe('dicom');
     // Read the identifying values straight from the file and make sure none reached the package.
     const ds = dicomParser.parseDicom(file);
-    const identifying = ['x00100010', 'x00100020', 'x00100030', 'x00080080', 'x00080050', 'x0020000d', 'x0020000e', 'x00080018', 'x00080090', 'x00100040']
+    const identifying = [
+      'x00100010',
+      'x00100020',
+      'x00100030',
+      'x00080080',
+      'x00080050',
+      'x0020000d',
+      'x0020000e',
+      'x00080018',
+      'x00080090',
+      'x00100040',
+    ]
       .map((tag) => ds.string(tag)?.trim())
       .filter((v): v is string => !!v && v.length > 1);
     expect(identifying.length).toBeGreaterThan(0);
@@ -64,27 +75,30 @@ describe.skipIf(!hasDicomDecoder)('real DICOM files (skipped: DICOM decoder not 
     expect(packed).toBeGreaterThan(20);
   });
 
-  it.each(['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])('%s: every frame is packed, each as its own decode, the chosen one shown', async (name) => {
-    const file = new Uint8Array(readFileSync(join(dicomDir, name)));
-    const key = await generateKey();
-    const packed = await packFile(file, name, { frame: 1 }, key);
-    expect([packed.frames, packed.fileFrames, packed.frame]).toEqual([2, 2, 1]);
-    const opened = await unpackImage(packed.pkg, key);
-    expect([opened.frameNumbers, opened.shown, opened.metadata.source.frame]).toEqual([[0, 1], 1, 1]);
-    const raws: Uint8Array[] = [];
-    for (const k of [0, 1]) {
-      const decoded = await decodeImageFile(file, name, { frame: k });
-      const f = await unpackImage(packed.pkg, key, { position: k });
-      expect(f.metadata.source.frame).toBe(k);
-      raws.push(rawBytes(f.raw));
-      expect(Buffer.from(raws[k]).equals(Buffer.from(rawBytes(decoded.raw!)))).toBe(true);
-      expect(Buffer.from(f.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
-      if (k === 1) expect(Buffer.from(opened.image.data).equals(Buffer.from(f.image.data))).toBe(true);
-    }
-    // the two frames differ, so the test would notice one packed twice
-    expect(Buffer.from(raws[0]).equals(Buffer.from(raws[1]))).toBe(false);
-    // the chosen frame alone, on request
-    const one = await unpackImage((await packFile(file, name, { frame: 1 }, key, 'chosen-frame')).pkg, key);
-    expect(one.frameNumbers).toEqual([1]);
-  });
+  it.each(['SC_rgb_rle_2frame.dcm', 'SC_rgb_rle_16bit_2frame.dcm', 'SC_rgb_rle_32bit_2frame.dcm'])(
+    '%s: every frame is packed, each as its own decode, the chosen one shown',
+    async (name) => {
+      const file = new Uint8Array(readFileSync(join(dicomDir, name)));
+      const key = await generateKey();
+      const packed = await packFile(file, name, { frame: 1 }, key);
+      expect([packed.frames, packed.fileFrames, packed.frame]).toEqual([2, 2, 1]);
+      const opened = await unpackImage(packed.pkg, key);
+      expect([opened.frameNumbers, opened.shown, opened.metadata.source.frame]).toEqual([[0, 1], 1, 1]);
+      const raws: Uint8Array[] = [];
+      for (const k of [0, 1]) {
+        const decoded = await decodeImageFile(file, name, { frame: k });
+        const f = await unpackImage(packed.pkg, key, { position: k });
+        expect(f.metadata.source.frame).toBe(k);
+        raws.push(rawBytes(f.raw));
+        expect(Buffer.from(raws[k]).equals(Buffer.from(rawBytes(decoded.raw!)))).toBe(true);
+        expect(Buffer.from(f.image.data).equals(Buffer.from(decoded.image.data))).toBe(true);
+        if (k === 1) expect(Buffer.from(opened.image.data).equals(Buffer.from(f.image.data))).toBe(true);
+      }
+      // the two frames differ, so the test would notice one packed twice
+      expect(Buffer.from(raws[0]).equals(Buffer.from(raws[1]))).toBe(false);
+      // the chosen frame alone, on request
+      const one = await unpackImage((await packFile(file, name, { frame: 1 }, key, 'chosen-frame')).pkg, key);
+      expect(one.frameNumbers).toEqual([1]);
+    },
+  );
 });

@@ -7,7 +7,10 @@ import { syntheticDicom, syntheticRgb } from '../../../testing/packageImages';
 describe('every flipped bit is refused', () => {
   it.each([
     ['an 8-bit RGB package', () => syntheticRgb(4, 3, 5)],
-    ['a 16-bit gray package with a display table', () => syntheticDicom({ width: 5, height: 4, bits: 16, signed: true })],
+    [
+      'a 16-bit gray package with a display table',
+      () => syntheticDicom({ width: 5, height: 4, bits: 16, signed: true }),
+    ],
   ])('in %s', async (_name, make) => {
     const key = await generateKey();
     const decoded = make();
@@ -25,7 +28,8 @@ describe('every flipped bit is refused', () => {
         expect(err).toBeInstanceOf(PackageRefusedError);
         const reason = (err as PackageRefusedError).reason;
         reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-        if (reason === 'altered') expect((err as Error).message).toMatch(/^This package was altered or the key is wrong/);
+        if (reason === 'altered')
+          expect((err as Error).message).toMatch(/^This package was altered or the key is wrong/);
       }
     }
     expect(accepted).toBe(0);

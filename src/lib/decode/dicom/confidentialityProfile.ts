@@ -461,7 +461,12 @@ export const CONFIDENTIALITY_PROFILE: Readonly<Record<string, readonly [keyword:
  * Rows of the table whose group repeats (the even groups base..base+1E): matched
  * by group and element (or every element of the group when none is given).
  */
-export const REPEATING_GROUP_ROWS: ReadonlyArray<{ keyword: string; action: ProfileAction; groupBase: number; element?: number }> = [
+export const REPEATING_GROUP_ROWS: ReadonlyArray<{
+  keyword: string;
+  action: ProfileAction;
+  groupBase: number;
+  element?: number;
+}> = [
   { keyword: 'CurveData', action: 'X', groupBase: 0x5000 }, // retired curve groups: any element
   { keyword: 'OverlayComments', action: 'X', groupBase: 0x6000, element: 0x4000 },
 ];

@@ -111,7 +111,12 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
  * the frames are counted from what is really there (whole frames of native data,
  * or one fragment per frame), so no frame is silently dropped or invented.
  */
-function countFramesIfMalformed(a: ImageAttributes, pixelData: Element, dataSet: DataSet, encoding: PixelEncoding): ImageAttributes {
+function countFramesIfMalformed(
+  a: ImageAttributes,
+  pixelData: Element,
+  dataSet: DataSet,
+  encoding: PixelEncoding,
+): ImageAttributes {
   if (!a.framesMalformed) return a;
   if (encoding === 'native' && !pixelData.encapsulatedPixelData) {
     const available = Math.max(0, Math.min(pixelData.length, dataSet.byteArray.length - pixelData.dataOffset));
@@ -123,7 +128,8 @@ function countFramesIfMalformed(a: ImageAttributes, pixelData: Element, dataSet:
 function findPixelData(dataSet: DataSet): Element {
   const element = dataSet.elements.x7fe00010;
   if (element) return element;
-  if (dataSet.elements.x7fe00008 || dataSet.elements.x7fe00009) throw new DecodeError('unsupported pixel data (floating point)');
+  if (dataSet.elements.x7fe00008 || dataSet.elements.x7fe00009)
+    throw new DecodeError('unsupported pixel data (floating point)');
   throw new DecodeError('no pixel data');
 }
 
@@ -133,22 +139,38 @@ interface DecodedFrame {
   photometric: string;
 }
 
-async function decodeFrame(dataSet: DataSet, pixelData: Element, syntax: TransferSyntax, encoding: PixelEncoding, a: ImageAttributes, frame: number): Promise<DecodedFrame> {
+async function decodeFrame(
+  dataSet: DataSet,
+  pixelData: Element,
+  syntax: TransferSyntax,
+  encoding: PixelEncoding,
+  a: ImageAttributes,
+  frame: number,
+): Promise<DecodedFrame> {
   if (encoding === 'native') {
-    if (pixelData.encapsulatedPixelData) throw new DecodeError('damaged DICOM file (compressed pixel data under an uncompressed transfer syntax)');
+    if (pixelData.encapsulatedPixelData)
+      throw new DecodeError('damaged DICOM file (compressed pixel data under an uncompressed transfer syntax)');
     const available = Math.max(0, Math.min(pixelData.length, dataSet.byteArray.length - pixelData.dataOffset));
     if (available === 0) throw new DecodeError('no pixel data');
-    const bytes = new Uint8Array(dataSet.byteArray.buffer, dataSet.byteArray.byteOffset + pixelData.dataOffset, available);
+    const bytes = new Uint8Array(
+      dataSet.byteArray.buffer,
+      dataSet.byteArray.byteOffset + pixelData.dataOffset,
+      available,
+    );
     return readNativeFrame({ bytes, bigEndian: !!syntax.bigEndian, vr: pixelData.vr }, a, frame);
   }
-  if (!pixelData.encapsulatedPixelData) throw new DecodeError(`damaged DICOM file (uncompressed pixel data under ${syntax.name})`);
+  if (!pixelData.encapsulatedPixelData)
+    throw new DecodeError(`damaged DICOM file (uncompressed pixel data under ${syntax.name})`);
   const jpegFamily = encoding === 'jpegBaseline' || encoding === 'jpegExtended' || encoding === 'jpegLossless';
   const encoded = encapsulatedFrame(dataSet, pixelData, frame, a.frames, jpegFamily);
   if (encoding === 'rle') {
     return { samples: decodeRleFrame(encoded, a), photometric: a.photometricInterpretation };
   }
   const output = await decodeCompressed(encoding, encoded, a);
-  return { samples: samplesFromCodec(output, a), photometric: photometricAfterCodec(encoding, a.photometricInterpretation) };
+  return {
+    samples: samplesFromCodec(output, a),
+    photometric: photometricAfterCodec(encoding, a.photometricInterpretation),
+  };
 }
 
 function decodeCompressed(encoding: PixelEncoding, encoded: Uint8Array, a: ImageAttributes): Promise<CodecOutput> {

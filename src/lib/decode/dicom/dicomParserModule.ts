@@ -7,4 +7,5 @@ import * as namespace from 'dicom-parser';
 
 type DicomParser = typeof namespace;
 
-export const dicomParser: DicomParser = ((namespace as unknown as { default?: DicomParser }).default ?? namespace) as DicomParser;
+export const dicomParser: DicomParser = ((namespace as unknown as { default?: DicomParser }).default ??
+  namespace) as DicomParser;

@@ -21,7 +21,7 @@ const grey = (over: Partial<ImageAttributes>): ImageAttributes => ({
 });
 
 describe('display pipeline', () => {
-  it('sign-extends 12-bit two\'s complement and ignores bits above HighBit', () => {
+  it("sign-extends 12-bit two's complement and ignores bits above HighBit", () => {
     const a = grey({});
     // 0x0FFF = -1, 0x0800 = -2048, 0xF7FF has junk in the top nibble and means 2047.
     expect(Array.from(signExtend(new Uint16Array([0x0fff, 0x0800, 0xf7ff, 5]), a))).toEqual([-1, -2048, 2047, 5]);
@@ -29,7 +29,13 @@ describe('display pipeline', () => {
   });
 
   it('rescales, then applies the file window (DICOM linear function)', () => {
-    const a = grey({ bitsStored: 16, highBit: 15, rescaleSlope: 2, rescaleIntercept: -1000, window: { center: 0, width: 200 } });
+    const a = grey({
+      bitsStored: 16,
+      highBit: 15,
+      rescaleSlope: 2,
+      rescaleIntercept: -1000,
+      window: { center: 0, width: 200 },
+    });
     // stored 400 -> -200 (below window), 500 -> 0 (centre), 560 -> 120 (above), 450 -> -100 (lower edge)
     const { image, window } = toDisplayRgb(new Int16Array([400, 500, 560, 450]), a, 'MONOCHROME2');
     const g = [0, 1, 2, 3].map((i) => image.data[3 * i]);
@@ -51,7 +57,15 @@ describe('display pipeline', () => {
   });
 
   it('converts YBR_FULL to RGB and leaves RGB alone', () => {
-    const a = grey({ columns: 2, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, highBit: 7, pixelRepresentation: 0, photometricInterpretation: 'YBR_FULL' });
+    const a = grey({
+      columns: 2,
+      samplesPerPixel: 3,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      highBit: 7,
+      pixelRepresentation: 0,
+      photometricInterpretation: 'YBR_FULL',
+    });
     // pure red in full-range YCbCr: Y=76, Cb=85, Cr=255
     const ybr = toDisplayRgb(new Uint8Array([76, 85, 255, 128, 128, 128]), a, 'YBR_FULL');
     expect(Array.from(ybr.image.data)).toEqual([254, 0, 0, 128, 128, 128]);

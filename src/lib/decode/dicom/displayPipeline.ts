@@ -27,7 +27,12 @@ export interface DisplayResult {
  * `photometric` is the colour model of `samples` after decompression (codecs may already give RGB).
  * PALETTE COLOR needs its `palette`; its stored values index the tables directly (no rescale, no window).
  */
-export function toDisplayRgb(samples: SampleArray, a: ImageAttributes, photometric: string, palette?: Palette): DisplayResult {
+export function toDisplayRgb(
+  samples: SampleArray,
+  a: ImageAttributes,
+  photometric: string,
+  palette?: Palette,
+): DisplayResult {
   const values = signExtend(samples, a);
   if (photometric === 'PALETTE COLOR') {
     if (!palette) throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
@@ -66,7 +71,10 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const lookupTables = a.modalityLut || (!a.window && a.voiLut) ? { modality: lutSummary(a.modalityLut), voi: a.window ? undefined : lutSummary(a.voiLut) } : undefined;
+  const lookupTables =
+    a.modalityLut || (!a.window && a.voiLut)
+      ? { modality: lutSummary(a.modalityLut), voi: a.window ? undefined : lutSummary(a.voiLut) }
+      : undefined;
   const invert = photometric === 'MONOCHROME1';
   const data = new Uint8Array(n * 3);
   const put = (i: number, g: number) => {
@@ -86,7 +94,9 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
     return { image, lookupTables };
   }
   // Computed window maps min -> 0 and max -> 255 exactly under the DICOM linear function.
-  const window = a.window ? { ...a.window, source: 'file' as const } : { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1), source: 'computed' as const };
+  const window = a.window
+    ? { ...a.window, source: 'file' as const }
+    : { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1), source: 'computed' as const };
   const lower = window.center - 0.5 - (window.width - 1) / 2;
   const upper = window.center - 0.5 + (window.width - 1) / 2;
   const span = Math.max(window.width - 1, 1e-9);
@@ -97,7 +107,8 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
   return { image, window, ...(lookupTables ? { lookupTables } : {}) };
 }
 
-const lutSummary = (lut?: LookupTable): LutSummary | undefined => (lut ? { entries: lut.entries.length, bits: lut.bits } : undefined);
+const lutSummary = (lut?: LookupTable): LutSummary | undefined =>
+  lut ? { entries: lut.entries.length, bits: lut.bits } : undefined;
 
 function colourToDisplay(values: Float64Array, a: ImageAttributes, photometric: string): RgbImage {
   const pixels = a.rows * a.columns;

@@ -11,7 +11,13 @@ import { DecodeError } from '../errors';
 // decoded one after another (packing every frame) scans once, not once per frame.
 const jpegOffsetTables = new WeakMap<Element, number[]>();
 
-export function encapsulatedFrame(dataSet: DataSet, pixelData: Element, frameIndex: number, frames: number, jpegFamily: boolean): Uint8Array {
+export function encapsulatedFrame(
+  dataSet: DataSet,
+  pixelData: Element,
+  frameIndex: number,
+  frames: number,
+  jpegFamily: boolean,
+): Uint8Array {
   const fragments = pixelData.fragments ?? [];
   if (fragments.length === 0) throw new DecodeError('no pixel data (empty compressed pixel data)');
   let bytes: Uint8Array;
@@ -29,7 +35,9 @@ export function encapsulatedFrame(dataSet: DataSet, pixelData: Element, frameInd
     }
     bytes = dicomParser.readEncapsulatedImageFrame(dataSet, pixelData, frameIndex, table);
   } else {
-    throw new DecodeError(`damaged DICOM file (cannot find frame ${frameIndex}: ${frames} frames in ${fragments.length} fragments, no offset table)`);
+    throw new DecodeError(
+      `damaged DICOM file (cannot find frame ${frameIndex}: ${frames} frames in ${fragments.length} fragments, no offset table)`,
+    );
   }
   // dicom-parser may hand back a Node Buffer; keep a plain Uint8Array view of the same bytes.
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

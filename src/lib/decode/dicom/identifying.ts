@@ -40,8 +40,13 @@ export function identifyingAttributesIn(dataSet: DataSet): string[] {
   collect(dataSet, topLevel);
   const nested = new Set<string>();
   collectInItems(dataSet, nested, 1);
-  const keywords = [...new Set([...Object.values(IDENTIFYING_ATTRIBUTES), ...REPEATING_GROUP_ROWS.map((r) => r.keyword)])];
-  return [...keywords.filter((k) => topLevel.has(k)), ...keywords.filter((k) => nested.has(k) && !topLevel.has(k)).map((k) => `${k} (in a sequence)`)];
+  const keywords = [
+    ...new Set([...Object.values(IDENTIFYING_ATTRIBUTES), ...REPEATING_GROUP_ROWS.map((r) => r.keyword)]),
+  ];
+  return [
+    ...keywords.filter((k) => topLevel.has(k)),
+    ...keywords.filter((k) => nested.has(k) && !topLevel.has(k)).map((k) => `${k} (in a sequence)`),
+  ];
 }
 
 function collect(dataSet: DataSet, into: Set<string>): void {
@@ -64,7 +69,9 @@ function hasValue(dataSet: DataSet, element: DataSet['elements'][string]): boole
 /** The repeating-group row a tag falls under, if any. */
 function repeatingGroupRow(tag: string): (typeof REPEATING_GROUP_ROWS)[number] | undefined {
   const { group, element } = splitTag(tag);
-  return REPEATING_GROUP_ROWS.find((r) => inRepeatingGroup(group, r.groupBase) && (r.element === undefined || r.element === element));
+  return REPEATING_GROUP_ROWS.find(
+    (r) => inRepeatingGroup(group, r.groupBase) && (r.element === undefined || r.element === element),
+  );
 }
 
 /** The even groups base..base+1E: the 16 curve (5000) or overlay (6000) groups. */

@@ -43,7 +43,17 @@ export interface ImageAttributes {
   modality?: string;
 }
 
-const SUPPORTED_PHOTOMETRIC = new Set(['MONOCHROME1', 'MONOCHROME2', 'PALETTE COLOR', 'RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_RCT', 'YBR_ICT', 'YBR_PARTIAL_420']);
+const SUPPORTED_PHOTOMETRIC = new Set([
+  'MONOCHROME1',
+  'MONOCHROME2',
+  'PALETTE COLOR',
+  'RGB',
+  'YBR_FULL',
+  'YBR_FULL_422',
+  'YBR_RCT',
+  'YBR_ICT',
+  'YBR_PARTIAL_420',
+]);
 
 /** `voi` picks one of the file's windows / VOI LUTs / the full range (ImageAttributes.voiChoices); 0 by default. */
 export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes {
@@ -56,11 +66,17 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
   if (![1, 8, 16, 32].includes(bitsAllocated)) throw new DecodeError(`unsupported bits allocated (${bitsAllocated})`);
   let bitsStored = dataSet.uint16('x00280101') ?? bitsAllocated;
   if (bitsStored < 1 || bitsStored > bitsAllocated) bitsStored = bitsAllocated;
-  const photometricInterpretation = (dataSet.string('x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2')).trim().toUpperCase();
-  if (!SUPPORTED_PHOTOMETRIC.has(photometricInterpretation)) throw new DecodeError(`unsupported colour model (${photometricInterpretation})`);
-  const monochrome = photometricInterpretation.startsWith('MONOCHROME') || photometricInterpretation === 'PALETTE COLOR';
+  const photometricInterpretation = (dataSet.string('x00280004') ?? (samplesPerPixel === 3 ? 'RGB' : 'MONOCHROME2'))
+    .trim()
+    .toUpperCase();
+  if (!SUPPORTED_PHOTOMETRIC.has(photometricInterpretation))
+    throw new DecodeError(`unsupported colour model (${photometricInterpretation})`);
+  const monochrome =
+    photometricInterpretation.startsWith('MONOCHROME') || photometricInterpretation === 'PALETTE COLOR';
   if ((monochrome && samplesPerPixel !== 1) || (!monochrome && samplesPerPixel !== 3)) {
-    throw new DecodeError(`inconsistent image attributes (${photometricInterpretation} with ${samplesPerPixel} samples per pixel)`);
+    throw new DecodeError(
+      `inconsistent image attributes (${photometricInterpretation} with ${samplesPerPixel} samples per pixel)`,
+    );
   }
   if (bitsAllocated === 1 && samplesPerPixel !== 1) throw new DecodeError('unsupported bits allocated (1-bit colour)');
   const framesText = dataSet.string('x00280008')?.trim();
@@ -73,7 +89,9 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
   const grey = photometricInterpretation.startsWith('MONOCHROME');
   const modalityLut = grey ? readModalityLut(dataSet, pixelRepresentation) : undefined;
   if (!grey && voi !== 0) throw noWindowsToChoose();
-  const choice = grey ? chooseVoi(dataSet, voi, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0)) : undefined;
+  const choice = grey
+    ? chooseVoi(dataSet, voi, !modalityLut && (pixelRepresentation === 1 || rescaleIntercept < 0))
+    : undefined;
   return {
     rows,
     columns,
@@ -108,7 +126,11 @@ const fmt = (v: number) => String(Math.round(v * 100) / 100);
  * `signedLutInput`: the VOI LUT's input is the modality value, negative only from
  * signed samples or a negative rescale (LUT entries are unsigned).
  */
-function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { labels: string[]; window?: { center: number; width: number }; voiLut?: LookupTable } {
+function chooseVoi(
+  dataSet: DataSet,
+  voi: number,
+  signedLutInput: boolean,
+): { labels: string[]; window?: { center: number; width: number }; voiLut?: LookupTable } {
   const pairs = Math.min(dataSet.numStringValues('x00281050') ?? 0, dataSet.numStringValues('x00281051') ?? 0);
   // read whole and split: dataSet.string(tag, i) throws when the file gives fewer explanations than windows
   const explanations = dataSet.string('x00281055')?.split('\\');
@@ -116,14 +138,22 @@ function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { la
   for (let i = 0; i < pairs; i++) {
     const center = dataSet.floatString('x00281050', i);
     const width = dataSet.floatString('x00281051', i);
-    if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width) || width < 1) continue;
+    if (center === undefined || width === undefined || !Number.isFinite(center) || !Number.isFinite(width) || width < 1)
+      continue;
     const explanation = explanations?.[i]?.trim();
-    windows.push({ center, width, label: `${explanation ? `${explanation}: ` : ''}window C ${fmt(center)} / W ${fmt(width)}` });
+    windows.push({
+      center,
+      width,
+      label: `${explanation ? `${explanation}: ` : ''}window C ${fmt(center)} / W ${fmt(width)}`,
+    });
   }
   const luts = voiLutExplanations(dataSet);
   const labels = [
     ...windows.map((w) => w.label),
-    ...luts.map((explanation, k) => `${explanation ? `${explanation}: ` : ''}VOI lookup table${luts.length > 1 ? ` ${k + 1}` : ''}`),
+    ...luts.map(
+      (explanation, k) =>
+        `${explanation ? `${explanation}: ` : ''}VOI lookup table${luts.length > 1 ? ` ${k + 1}` : ''}`,
+    ),
     'full range of the frame',
   ];
   if (!Number.isInteger(voi) || voi < 0 || voi >= labels.length) {
@@ -131,7 +161,8 @@ function chooseVoi(dataSet: DataSet, voi: number, signedLutInput: boolean): { la
     throw new DecodeError(`display choice ${voi} does not exist (this file offers ${labels.length}, numbered from 0)`);
   }
   if (voi < windows.length) return { labels, window: { center: windows[voi].center, width: windows[voi].width } };
-  if (voi < windows.length + luts.length) return { labels, voiLut: readVoiLut(dataSet, signedLutInput, voi - windows.length) };
+  if (voi < windows.length + luts.length)
+    return { labels, voiLut: readVoiLut(dataSet, signedLutInput, voi - windows.length) };
   return { labels };
 }
 

@@ -42,34 +42,49 @@ export function readVoiLut(dataSet: DataSet, signedInput: boolean, index = 0): L
 
 /** How many VOI LUTs the file offers, with each one's LUT Explanation (0028,3003) where it gives one. */
 export function voiLutExplanations(dataSet: DataSet): Array<string | undefined> {
-  return (dataSet.elements[VOI_LUT_SEQUENCE]?.items ?? []).map((item) => item.dataSet?.string('x00283003')?.trim() || undefined);
+  return (dataSet.elements[VOI_LUT_SEQUENCE]?.items ?? []).map(
+    (item) => item.dataSet?.string('x00283003')?.trim() || undefined,
+  );
 }
 
-function readLutItem(dataSet: DataSet, sequenceTag: string, what: string, signedFirst: boolean, index = 0): LookupTable | undefined {
+function readLutItem(
+  dataSet: DataSet,
+  sequenceTag: string,
+  what: string,
+  signedFirst: boolean,
+  index = 0,
+): LookupTable | undefined {
   const item = dataSet.elements[sequenceTag]?.items?.[index]?.dataSet;
   if (!item) return undefined;
   const descriptor = item.elements[LUT_DESCRIPTOR];
   const data = item.elements[LUT_DATA];
-  if (!descriptor || !data || data.length === 0) throw new DecodeError(`damaged DICOM file (${what} lookup table without its descriptor or data)`);
+  if (!descriptor || !data || data.length === 0)
+    throw new DecodeError(`damaged DICOM file (${what} lookup table without its descriptor or data)`);
   const count = item.uint16(LUT_DESCRIPTOR, 0) || 65536; // 0 means 2^16 entries
   const firstRaw = item.uint16(LUT_DESCRIPTOR, 1) ?? 0;
   const signed = descriptor.vr === 'SS' || signedFirst;
   const firstMapped = signed && firstRaw >= 0x8000 ? firstRaw - 0x10000 : firstRaw;
   const bits = item.uint16(LUT_DESCRIPTOR, 2) ?? 16;
-  if (bits < 8 || bits > 16) throw new DecodeError(`damaged DICOM file (${what} lookup table with ${bits} bits per entry)`);
+  if (bits < 8 || bits > 16)
+    throw new DecodeError(`damaged DICOM file (${what} lookup table with ${bits} bits per entry)`);
   const bytes = elementBytes(item, data);
   return { firstMapped, entries: lutWords(bytes, count, bits, item, what), bits };
 }
 
 export function elementBytes(dataSet: DataSet, element: { dataOffset: number; length: number }): Uint8Array {
   const { byteArray } = dataSet;
-  return new Uint8Array(byteArray.buffer, byteArray.byteOffset + element.dataOffset, Math.max(0, Math.min(element.length, byteArray.length - element.dataOffset)));
+  return new Uint8Array(
+    byteArray.buffer,
+    byteArray.byteOffset + element.dataOffset,
+    Math.max(0, Math.min(element.length, byteArray.length - element.dataOffset)),
+  );
 }
 
 /** LUT Data is 16-bit words; 8-bit tables are sometimes packed one entry per byte. */
 export function lutWords(bytes: Uint8Array, count: number, bits: number, dataSet: DataSet, what: string): Uint16Array {
   if (bits === 8 && bytes.length === count + (count % 2)) return Uint16Array.from(bytes.subarray(0, count));
-  if (bytes.length < count * 2) throw new DecodeError(`damaged DICOM file (${what} lookup table shorter than its descriptor)`);
+  if (bytes.length < count * 2)
+    throw new DecodeError(`damaged DICOM file (${what} lookup table shorter than its descriptor)`);
   const out = new Uint16Array(count);
   for (let i = 0; i < count; i++) out[i] = dataSet.byteArrayParser.readUint16(bytes, 2 * i);
   return out;
@@ -100,7 +115,8 @@ export function segmentedWords(dataSet: DataSet, element: { dataOffset: number; 
 export function expandSegmentedLut(words: Uint16Array, count: number): Uint16Array {
   const out: number[] = [];
   expandSegments(words, 0, Infinity, out, 0);
-  if (out.length < count) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table shorter than its descriptor)');
+  if (out.length < count)
+    throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table shorter than its descriptor)');
   return Uint16Array.from(out.slice(0, count));
 }
 
@@ -113,23 +129,28 @@ function expandSegments(words: Uint16Array, start: number, maxSegments: number, 
     const n = words[at + 1];
     at += 2;
     if (opcode === 0) {
-      if (at + n > words.length) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR segment past the end of its data)');
+      if (at + n > words.length)
+        throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR segment past the end of its data)');
       for (let k = 0; k < n; k++) out.push(words[at + k]);
       at += n;
     } else if (opcode === 1) {
-      if (out.length === 0) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table starts with a linear segment)');
+      if (out.length === 0)
+        throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table starts with a linear segment)');
       const y0 = out[out.length - 1];
       const y1 = words[at++];
       for (let k = 1; k <= n; k++) out.push(Math.round(y0 + ((y1 - y0) * k) / n));
     } else if (opcode === 2) {
-      if (out.length === 0) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table starts with an indirect segment)');
+      if (out.length === 0)
+        throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table starts with an indirect segment)');
       const offset = words[at] + words[at + 1] * 0x10000;
       at += 2;
-      if (offset >= words.length) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR segment past the end of its data)');
+      if (offset >= words.length)
+        throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR segment past the end of its data)');
       expandSegments(words, offset, n, out, depth + 1);
     } else {
       throw new DecodeError(`damaged DICOM file (segmented PALETTE COLOR segment of unknown type ${opcode})`);
     }
-    if (out.length > 65536) throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table longer than 65536 entries)');
+    if (out.length > 65536)
+      throw new DecodeError('damaged DICOM file (segmented PALETTE COLOR table longer than 65536 entries)');
   }
 }

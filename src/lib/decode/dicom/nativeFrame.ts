@@ -16,11 +16,20 @@ export interface NativePixelData {
   vr?: string;
 }
 
-export function readNativeFrame(pixelData: NativePixelData, a: ImageAttributes, frameIndex: number): { samples: SampleArray; photometric: string } {
+export function readNativeFrame(
+  pixelData: NativePixelData,
+  a: ImageAttributes,
+  frameIndex: number,
+): { samples: SampleArray; photometric: string } {
   const pixels = a.rows * a.columns;
   const count = pixels * a.samplesPerPixel;
-  if (a.bitsAllocated === 1) return { samples: unpackBits(pixelData.bytes, frameIndex * count, count), photometric: a.photometricInterpretation };
-  if (a.photometricInterpretation === 'YBR_FULL_422') return { samples: expandYbr422(pixelData.bytes, a, frameIndex), photometric: 'YBR_FULL' };
+  if (a.bitsAllocated === 1)
+    return {
+      samples: unpackBits(pixelData.bytes, frameIndex * count, count),
+      photometric: a.photometricInterpretation,
+    };
+  if (a.photometricInterpretation === 'YBR_FULL_422')
+    return { samples: expandYbr422(pixelData.bytes, a, frameIndex), photometric: 'YBR_FULL' };
 
   const bytesPerSample = a.bitsAllocated / 8;
   const frameBytes = count * bytesPerSample;
@@ -34,10 +43,14 @@ export function readNativeFrame(pixelData: NativePixelData, a: ImageAttributes, 
   const little = !pixelData.bigEndian;
   for (let i = 0; i < count; i++) {
     if (bytesPerSample === 1) samples[i] = bytes[i];
-    else if (bytesPerSample === 2) samples[i] = samples instanceof Int16Array ? view.getInt16(2 * i, little) : view.getUint16(2 * i, little);
+    else if (bytesPerSample === 2)
+      samples[i] = samples instanceof Int16Array ? view.getInt16(2 * i, little) : view.getUint16(2 * i, little);
     else samples[i] = samples instanceof Int32Array ? view.getInt32(4 * i, little) : view.getUint32(4 * i, little);
   }
-  return { samples: a.planarConfiguration === 1 ? interleavePlanes(samples, pixels, a.samplesPerPixel) : samples, photometric: a.photometricInterpretation };
+  return {
+    samples: a.planarConfiguration === 1 ? interleavePlanes(samples, pixels, a.samplesPerPixel) : samples,
+    photometric: a.photometricInterpretation,
+  };
 }
 
 /** 1-bit data is packed little-bit-first across frame boundaries (frames need not start on a byte). */

@@ -30,7 +30,8 @@ export function readPalette(dataSet: DataSet): Palette {
     const descriptor = dataSet.elements[channel.descriptor];
     const data = dataSet.elements[channel.data];
     const table = data ?? dataSet.elements[channel.segmented];
-    if (!descriptor || !table || table.length === 0) throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
+    if (!descriptor || !table || table.length === 0)
+      throw new DecodeError('damaged DICOM file (PALETTE COLOR without its colour tables)');
     const entries = dataSet.uint16(channel.descriptor, 0) || 65536; // 0 means 2^16 entries
     // The first mapped value is US or SS depending on Pixel Representation; read its 16 bits as the header says.
     const firstRaw = dataSet.uint16(channel.descriptor, 1) ?? 0;
@@ -45,7 +46,12 @@ export function readPalette(dataSet: DataSet): Palette {
   return { firstMapped, red: tables[0], green: tables[1], blue: tables[2] };
 }
 
-export function applyPalette(values: Float64Array, palette: Palette, width: number, height: number): { width: number; height: number; data: Uint8Array } {
+export function applyPalette(
+  values: Float64Array,
+  palette: Palette,
+  width: number,
+  height: number,
+): { width: number; height: number; data: Uint8Array } {
   const data = new Uint8Array(values.length * 3);
   const last = palette.red.length - 1;
   for (let i = 0; i < values.length; i++) {

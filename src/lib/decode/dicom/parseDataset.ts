@@ -10,7 +10,12 @@ import type { DataSet, ParseDicomOptions } from 'dicom-parser';
 import { Inflate } from 'fflate';
 import { DecodeError } from '../errors';
 import { MAX_INFLATED_BYTES } from '../limits';
-import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transferSyntaxes';
+import {
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+  EXPLICIT_VR_BIG_ENDIAN,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+} from './transferSyntaxes';
 
 export interface ParsedDicom {
   dataSet: DataSet;
@@ -20,7 +25,8 @@ export interface ParsedDicom {
 }
 
 export function parseDicomBytes(bytes: Uint8Array): ParsedDicom {
-  const hasMetaHeader = bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+  const hasMetaHeader =
+    bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
   const assumedSyntax = hasMetaHeader ? undefined : guessBareSyntax(bytes);
   let dataSet: DataSet;
   try {
@@ -65,13 +71,21 @@ function parseImplicitDespiteHeader(bytes: Uint8Array): DataSet | undefined {
   const meta = dicomParser.readPart10Header(bytes) as DataSet & { position: number };
   const syntax = meta.string('x00020010')?.replace(/\0/g, '').trim();
   const pos = meta.position;
-  if (!syntax || syntax === IMPLICIT_VR_LITTLE_ENDIAN || syntax === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN || syntax === EXPLICIT_VR_BIG_ENDIAN) return undefined;
+  if (
+    !syntax ||
+    syntax === IMPLICIT_VR_LITTLE_ENDIAN ||
+    syntax === DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN ||
+    syntax === EXPLICIT_VR_BIG_ENDIAN
+  )
+    return undefined;
   if (pos + 8 > bytes.length) return undefined;
   const vr = String.fromCharCode(bytes[pos + 4], bytes[pos + 5]);
   if (VALUE_REPRESENTATIONS.has(vr)) return undefined;
   const parser = dicomParser.littleEndianByteArrayParser;
   const stream = new dicomParser.ByteStream(parser, bytes, pos);
-  const DataSetClass = (dicomParser as unknown as { DataSet: new (p: typeof parser, b: Uint8Array, e: DataSet['elements']) => DataSet }).DataSet;
+  const DataSetClass = (
+    dicomParser as unknown as { DataSet: new (p: typeof parser, b: Uint8Array, e: DataSet['elements']) => DataSet }
+  ).DataSet;
   const dataSet = new DataSetClass(parser, bytes, {});
   dicomParser.parseDicomDataSetImplicit(dataSet, stream, bytes.length, { untilTag: 'x7fe00010' });
   const pixelData = dataSet.elements.x7fe00010;
@@ -96,13 +110,15 @@ export function inflateAfter(bytes: Uint8Array, position: number, budget: number
   let total = 0;
   const inflater = new Inflate((chunk) => {
     total += chunk.length;
-    if (total > budget) throw new DecodeError(`deflated dataset too large (inflates past ${Math.round(budget / 2 ** 20)} MiB)`);
+    if (total > budget)
+      throw new DecodeError(`deflated dataset too large (inflates past ${Math.round(budget / 2 ** 20)} MiB)`);
     chunks.push(chunk);
   });
   const input = bytes.subarray(position);
   const STEP = 64 * 1024;
   try {
-    for (let at = 0; at < input.length; at += STEP) inflater.push(input.subarray(at, at + STEP), at + STEP >= input.length);
+    for (let at = 0; at < input.length; at += STEP)
+      inflater.push(input.subarray(at, at + STEP), at + STEP >= input.length);
     if (input.length === 0) inflater.push(new Uint8Array(0), true);
   } catch (err) {
     if (err instanceof DecodeError) throw err;
@@ -121,11 +137,17 @@ export function inflateAfter(bytes: Uint8Array, position: number, budget: number
 /** Maps dicom-parser's thrown strings and objects to one plain sentence. */
 export function describeParseFailure(err: unknown): string {
   if (err instanceof DecodeError) return err.message;
-  const inner = typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
+  const inner =
+    typeof err === 'object' && err !== null && 'exception' in err ? (err as { exception: unknown }).exception : err;
   if (inner instanceof DecodeError) return inner.message;
   const text = typeof inner === 'string' ? inner : inner instanceof Error ? inner.message : String(inner);
   if (/DICM prefix not found/i.test(text)) return 'not a DICOM file';
-  if (/overrun|overread|past end of buffer|cannot seek|greater than or equal to .*length|invalid value for parameter .*maxP/i.test(text)) return 'truncated file';
+  if (
+    /overrun|overread|past end of buffer|cannot seek|greater than or equal to .*length|invalid value for parameter .*maxP/i.test(
+      text,
+    )
+  )
+    return 'truncated file';
   if (/missing required meta header attribute 0002,0010/i.test(text)) return 'not a DICOM file (no transfer syntax)';
   if (/inflate/i.test(text)) return 'damaged deflated dataset (could not inflate)';
   return `damaged DICOM file (${text.replace(/^dicomParser[.:]\w*:?\s*/i, '').slice(0, 120)})`;

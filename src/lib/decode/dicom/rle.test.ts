@@ -50,6 +50,14 @@ describe('RLE Lossless', () => {
 
   it('refuses a segment that ends early or a wrong segment count', () => {
     expect(() => decodeRleFrame(rleFrame([[1, 7, 8]]), attrs({}))).toThrow(/damaged RLE data/);
-    expect(() => decodeRleFrame(rleFrame([[0xfb, 1], [0xfb, 2]]), attrs({}))).toThrow(/damaged RLE data/);
+    expect(() =>
+      decodeRleFrame(
+        rleFrame([
+          [0xfb, 1],
+          [0xfb, 2],
+        ]),
+        attrs({}),
+      ),
+    ).toThrow(/damaged RLE data/);
   });
 });

@@ -23,7 +23,8 @@ export function decodeRleFrame(encoded: Uint8Array, a: ImageAttributes): SampleA
   for (let s = 0; s < segmentCount; s++) {
     const start = header.getUint32(4 + 4 * s, true);
     const end = s + 1 < segmentCount ? header.getUint32(8 + 4 * s, true) : encoded.length;
-    if (start < 64 || start > encoded.length || end < start) throw new DecodeError('damaged RLE data (bad segment offset)');
+    if (start < 64 || start > encoded.length || end < start)
+      throw new DecodeError('damaged RLE data (bad segment offset)');
     planes.push(unpackBitsSegment(encoded.subarray(start, Math.min(end, encoded.length)), pixels));
   }
   const samples = allocateSamples(a, pixels * a.samplesPerPixel);

@@ -12,7 +12,10 @@ import type { ImageAttributes } from './imageAttributes';
 export type SampleArray = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
 /** The array type that holds one sample of `bitsAllocated` bits (1-bit samples use one byte each). */
-export function allocateSamples(a: Pick<ImageAttributes, 'bitsAllocated' | 'pixelRepresentation'>, count: number): SampleArray {
+export function allocateSamples(
+  a: Pick<ImageAttributes, 'bitsAllocated' | 'pixelRepresentation'>,
+  count: number,
+): SampleArray {
   const signed = a.pixelRepresentation === 1;
   if (a.bitsAllocated <= 8) return new Uint8Array(count);
   if (a.bitsAllocated <= 16) return signed ? new Int16Array(count) : new Uint16Array(count);
@@ -32,21 +35,27 @@ export function interleavePlanes(planar: SampleArray, pixels: number, samplesPer
 /** Codec output (little-endian bytes, 1 or 2 per sample) to stored samples typed by the DICOM header. */
 export function samplesFromCodec(out: CodecOutput, a: ImageAttributes): SampleArray {
   if (out.width !== a.columns || out.height !== a.rows) {
-    throw new DecodeError(`compressed image size ${out.width}x${out.height} does not match the header (${a.columns}x${a.rows})`);
+    throw new DecodeError(
+      `compressed image size ${out.width}x${out.height} does not match the header (${a.columns}x${a.rows})`,
+    );
   }
   if (out.componentCount !== a.samplesPerPixel) {
-    throw new DecodeError(`compressed image has ${out.componentCount} colour components, header says ${a.samplesPerPixel}`);
+    throw new DecodeError(
+      `compressed image has ${out.componentCount} colour components, header says ${a.samplesPerPixel}`,
+    );
   }
   const count = a.rows * a.columns * a.samplesPerPixel;
   const bytesPerSample = out.bitsPerSample <= 8 ? 1 : 2;
-  if (out.bytes.length < count * bytesPerSample) throw new DecodeError('compressed frame decoded to fewer pixels than the header says');
+  if (out.bytes.length < count * bytesPerSample)
+    throw new DecodeError('compressed frame decoded to fewer pixels than the header says');
   const samples = allocateSamples(a, count);
   if (bytesPerSample === 1) {
     for (let i = 0; i < count; i++) samples[i] = out.bytes[i];
   } else {
     const view = new DataView(out.bytes.buffer, out.bytes.byteOffset, out.bytes.byteLength);
     // Codec sign and header sign can disagree (J2K_pixelrep_mismatch): keep the 16-bit pattern, the header decides later.
-    for (let i = 0; i < count; i++) samples[i] = samples instanceof Int16Array ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
+    for (let i = 0; i < count; i++)
+      samples[i] = samples instanceof Int16Array ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
   }
   return out.planar ? interleavePlanes(samples, a.rows * a.columns, a.samplesPerPixel) : samples;
 }

@@ -8,12 +8,22 @@ import { describe, expect, it } from 'vitest';
 import { decodeDicom } from './decodeDicom';
 import { imagePixelModule, syntheticDicom, type SyntheticElement } from '../../../testing/syntheticDicom';
 
-const grey = (image: { data: Uint8Array }) => Array.from({ length: image.data.length / 3 }, (_, i) => image.data[3 * i]);
+const grey = (image: { data: Uint8Array }) =>
+  Array.from({ length: image.data.length / 3 }, (_, i) => image.data[3 * i]);
 const u16 = (values: number[]) => new Uint8Array(new Uint16Array(values).buffer);
 
 describe('synthetic DICOM through the whole decoder', () => {
   it('MONOCHROME1 is inverted after the computed window', async () => {
-    const file = syntheticDicom(imagePixelModule({ rows: 2, columns: 2, photometric: 'MONOCHROME1', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 85, 170, 255]) }));
+    const file = syntheticDicom(
+      imagePixelModule({
+        rows: 2,
+        columns: 2,
+        photometric: 'MONOCHROME1',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([0, 85, 170, 255]),
+      }),
+    );
     const decoded = await decodeDicom(file);
     expect(grey(decoded.image)).toEqual([255, 170, 85, 0]);
     expect(decoded.dicom?.window).toEqual({ center: 128, width: 256, source: 'computed' });
@@ -23,7 +33,15 @@ describe('synthetic DICOM through the whole decoder', () => {
     // stored 12-bit two's complement in 16-bit words, junk in the top nibble must be ignored
     const stored = [0x0fff, 0xf000 | 0x0010, 0x0800, 0x07ff]; // -1, 16, -2048, 2047
     const elements: SyntheticElement[] = [
-      ...imagePixelModule({ rows: 1, columns: 4, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 12, signed: true, pixelData: u16(stored) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 4,
+        photometric: 'MONOCHROME2',
+        bitsAllocated: 16,
+        bitsStored: 12,
+        signed: true,
+        pixelData: u16(stored),
+      }),
       { tag: [0x0028, 0x1052], vr: 'DS', value: '-100' },
       { tag: [0x0028, 0x1053], vr: 'DS', value: '2' },
       { tag: [0x0028, 0x1050], vr: 'DS', value: '0\\500' },
@@ -31,7 +49,9 @@ describe('synthetic DICOM through the whole decoder', () => {
     ];
     const decoded = await decodeDicom(syntheticDicom(elements));
     // modality values: -102, -68, -4196, 3994 ; window 0/200 -> [-100.5, 98.5]
-    const expected = [-102, -68, -4196, 3994].map((v) => (v <= -100.5 ? 0 : v > 98.5 ? 255 : Math.round(((v + 0.5) / 199 + 0.5) * 255)));
+    const expected = [-102, -68, -4196, 3994].map((v) =>
+      v <= -100.5 ? 0 : v > 98.5 ? 255 : Math.round(((v + 0.5) / 199 + 0.5) * 255),
+    );
     expect(grey(decoded.image)).toEqual(expected);
     expect(decoded.dicom?.window).toEqual({ center: 0, width: 200, source: 'file' });
     expect(Array.from(decoded.raw!.data)).toEqual(Array.from(new Int16Array(new Uint16Array(stored).buffer)));
@@ -40,7 +60,14 @@ describe('synthetic DICOM through the whole decoder', () => {
   it('PALETTE COLOR looks each value up in the red, green and blue tables', async () => {
     const table = (entries: number[]) => u16(entries.map((v) => v * 257)); // 16-bit entries
     const elements: SyntheticElement[] = [
-      ...imagePixelModule({ rows: 1, columns: 4, photometric: 'PALETTE COLOR', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([10, 11, 12, 200]) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 4,
+        photometric: 'PALETTE COLOR',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([10, 11, 12, 200]),
+      }),
       { tag: [0x0028, 0x1101], vr: 'US', value: [3, 10, 16] },
       { tag: [0x0028, 0x1102], vr: 'US', value: [3, 10, 16] },
       { tag: [0x0028, 0x1103], vr: 'US', value: [3, 10, 16] },
@@ -59,31 +86,76 @@ describe('synthetic DICOM through the whole decoder', () => {
       { tag: [0x0028, 0x3002], vr: descriptorVr, value: descriptor },
       { tag: [0x0028, 0x3006], vr: 'OW', value: u16(entries) },
     ];
-    const pixels = imagePixelModule({ rows: 1, columns: 5, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 16, pixelData: u16([0, 1, 2, 3, 100]) });
+    const pixels = imagePixelModule({
+      rows: 1,
+      columns: 5,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelData: u16([0, 1, 2, 3, 100]),
+    });
     // modality LUT: stored 1, 2, 3 -> 10, 20, 30; 0 is below the table, 100 past it
     const modality: SyntheticElement = { tag: [0x0028, 0x3000], vr: 'SQ', value: [lutItem([3, 1, 16], [10, 20, 30])] };
     // VOI LUT over 10..30, 12-bit output rising by 200 per step
-    const voi: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [lutItem([21, 10, 12], Array.from({ length: 21 }, (_, k) => 200 * k))] };
-    const decoded = await decodeDicom(syntheticDicom([...pixels, modality, voi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-5000' }]));
+    const voi: SyntheticElement = {
+      tag: [0x0028, 0x3010],
+      vr: 'SQ',
+      value: [
+        lutItem(
+          [21, 10, 12],
+          Array.from({ length: 21 }, (_, k) => 200 * k),
+        ),
+      ],
+    };
+    const decoded = await decodeDicom(
+      syntheticDicom([...pixels, modality, voi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-5000' }]),
+    );
     // modality values 10, 10, 20, 30, 30 (the rescale is ignored) -> VOI 0, 0, 2000, 4000, 4000 of 4095
     expect(grey(decoded.image)).toEqual([0, 0, 125, 249, 249]);
     expect(decoded.dicom?.window).toBeUndefined();
     expect(decoded.dicom?.lookupTables).toEqual({ modality: { entries: 3, bits: 16 }, voi: { entries: 21, bits: 12 } });
 
-    const withWindow = await decodeDicom(syntheticDicom([...pixels, modality, voi, { tag: [0x0028, 0x1050], vr: 'DS', value: '20.5' }, { tag: [0x0028, 0x1051], vr: 'DS', value: '21' }]));
+    const withWindow = await decodeDicom(
+      syntheticDicom([
+        ...pixels,
+        modality,
+        voi,
+        { tag: [0x0028, 0x1050], vr: 'DS', value: '20.5' },
+        { tag: [0x0028, 0x1051], vr: 'DS', value: '21' },
+      ]),
+    );
     expect(grey(withWindow.image)).toEqual([0, 0, 128, 255, 255]);
     expect(withWindow.dicom?.window).toEqual({ center: 20.5, width: 21, source: 'file' });
     expect(withWindow.dicom?.lookupTables).toEqual({ modality: { entries: 3, bits: 16 } });
 
     // a VOI LUT whose first mapped value is negative (CT: rescale intercept -1024), written as US
-    const ct = imagePixelModule({ rows: 1, columns: 3, photometric: 'MONOCHROME2', bitsAllocated: 16, bitsStored: 16, pixelData: u16([0, 1, 1025]) });
-    const ctVoi: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [lutItem([3, 0x10000 - 1024, 8], [0, 128, 255])] };
-    const ctDecoded = await decodeDicom(syntheticDicom([...ct, ctVoi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-1024' }]));
+    const ct = imagePixelModule({
+      rows: 1,
+      columns: 3,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 16,
+      bitsStored: 16,
+      pixelData: u16([0, 1, 1025]),
+    });
+    const ctVoi: SyntheticElement = {
+      tag: [0x0028, 0x3010],
+      vr: 'SQ',
+      value: [lutItem([3, 0x10000 - 1024, 8], [0, 128, 255])],
+    };
+    const ctDecoded = await decodeDicom(
+      syntheticDicom([...ct, ctVoi, { tag: [0x0028, 0x1052], vr: 'DS', value: '-1024' }]),
+    );
     expect(grey(ctDecoded.image)).toEqual([0, 128, 255]);
 
     // damaged: a LUT item without its data
-    const broken: SyntheticElement = { tag: [0x0028, 0x3010], vr: 'SQ', value: [[{ tag: [0x0028, 0x3002], vr: 'US', value: [3, 0, 8] }]] };
-    await expect(decodeDicom(syntheticDicom([...pixels, broken]))).rejects.toThrow('damaged DICOM file (VOI lookup table without its descriptor or data)');
+    const broken: SyntheticElement = {
+      tag: [0x0028, 0x3010],
+      vr: 'SQ',
+      value: [[{ tag: [0x0028, 0x3002], vr: 'US', value: [3, 0, 8] }]],
+    };
+    await expect(decodeDicom(syntheticDicom([...pixels, broken]))).rejects.toThrow(
+      'damaged DICOM file (VOI lookup table without its descriptor or data)',
+    );
   });
 
   it('offers every window, every VOI LUT and the full range to choose from; the default is the first window', async () => {
@@ -93,7 +165,14 @@ describe('synthetic DICOM through the whole decoder', () => {
       ...(explanation ? [{ tag: [0x0028, 0x3003] as [number, number], vr: 'LO', value: explanation }] : []),
     ];
     const elements: SyntheticElement[] = [
-      ...imagePixelModule({ rows: 1, columns: 3, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 1, 2]) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 3,
+        photometric: 'MONOCHROME2',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([0, 1, 2]),
+      }),
       // two windows, the second one unusable (width 0) and skipped, the third explained
       { tag: [0x0028, 0x1050], vr: 'DS', value: '1\\5\\2' },
       { tag: [0x0028, 0x1051], vr: 'DS', value: '3\\0\\2' },
@@ -103,7 +182,11 @@ describe('synthetic DICOM through the whole decoder', () => {
     const file = syntheticDicom(elements);
     const first = await decodeDicom(file);
     expect(first.dicom?.voiChoices).toEqual([
-      'SOFT: window C 1 / W 3', 'NARROW: window C 2 / W 2', 'REVERSED: VOI lookup table 1', 'VOI lookup table 2', 'full range of the frame',
+      'SOFT: window C 1 / W 3',
+      'NARROW: window C 2 / W 2',
+      'REVERSED: VOI lookup table 1',
+      'VOI lookup table 2',
+      'full range of the frame',
     ]);
     expect(first.dicom?.voi).toBe(0);
     // window 1/3 (DICOM linear): ((v - 0.5) / 2 + 0.5) * 255 -> 0: 64, 1: 191, 2: 255 (clipped)
@@ -119,15 +202,47 @@ describe('synthetic DICOM through the whole decoder', () => {
     const range = await decodeDicom(file, { voi: 4 });
     expect(range.dicom?.window).toEqual({ center: 1.5, width: 3, source: 'computed' });
     expect(grey(range.image)).toEqual([0, 128, 255]);
-    await expect(decodeDicom(file, { voi: 5 })).rejects.toThrow('display choice 5 does not exist (this file offers 5, numbered from 0)');
+    await expect(decodeDicom(file, { voi: 5 })).rejects.toThrow(
+      'display choice 5 does not exist (this file offers 5, numbered from 0)',
+    );
     await expect(decodeDicom(file, { voi: 5 })).rejects.not.toThrow(/SOFT|REVERSED/);
     // fewer explanations than windows: the rest are unlabelled, not an error
     const oneExplanation = elements.map((e) => (e.tag[1] === 0x1055 ? { ...e, value: 'SOFT' } : e));
-    expect((await decodeDicom(syntheticDicom(oneExplanation))).dicom?.voiChoices?.slice(0, 2)).toEqual(['SOFT: window C 1 / W 3', 'window C 2 / W 2']);
+    expect((await decodeDicom(syntheticDicom(oneExplanation))).dicom?.voiChoices?.slice(0, 2)).toEqual([
+      'SOFT: window C 1 / W 3',
+      'window C 2 / W 2',
+    ]);
     // colour images have no grey mapping to choose
-    const rgb = await decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })));
+    const rgb = await decodeDicom(
+      syntheticDicom(
+        imagePixelModule({
+          rows: 1,
+          columns: 1,
+          photometric: 'RGB',
+          bitsAllocated: 8,
+          bitsStored: 8,
+          samplesPerPixel: 3,
+          pixelData: new Uint8Array([1, 2, 3]),
+        }),
+      ),
+    );
     expect(rgb.dicom?.voiChoices).toBeUndefined();
-    await expect(decodeDicom(syntheticDicom(imagePixelModule({ rows: 1, columns: 1, photometric: 'RGB', bitsAllocated: 8, bitsStored: 8, samplesPerPixel: 3, pixelData: new Uint8Array([1, 2, 3]) })), { voi: 1 })).rejects.toThrow('no windows to choose from');
+    await expect(
+      decodeDicom(
+        syntheticDicom(
+          imagePixelModule({
+            rows: 1,
+            columns: 1,
+            photometric: 'RGB',
+            bitsAllocated: 8,
+            bitsStored: 8,
+            samplesPerPixel: 3,
+            pixelData: new Uint8Array([1, 2, 3]),
+          }),
+        ),
+        { voi: 1 },
+      ),
+    ).rejects.toThrow('no windows to choose from');
   });
 
   it('segmented PALETTE COLOR: discrete, linear and indirect segments expand to the plain table', async () => {
@@ -135,7 +250,14 @@ describe('synthetic DICOM through the whole decoder', () => {
     const segmented = u16([0, 2, 0x0000, 0x4000, 1, 4, 0xc000, 2, 1, 0, 0]);
     const flat = u16(Array.from({ length: 8 }, () => 0x8000));
     const elements: SyntheticElement[] = [
-      ...imagePixelModule({ rows: 1, columns: 8, photometric: 'PALETTE COLOR', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 8,
+        photometric: 'PALETTE COLOR',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]),
+      }),
       { tag: [0x0028, 0x1101], vr: 'US', value: [8, 0, 16] },
       { tag: [0x0028, 0x1102], vr: 'US', value: [8, 0, 16] },
       { tag: [0x0028, 0x1103], vr: 'US', value: [8, 0, 16] },
@@ -153,7 +275,14 @@ describe('synthetic DICOM through the whole decoder', () => {
   });
 
   it('covers the whole of table E.1-1: rarer rows, overlay comments and curve data in any of their repeating groups', async () => {
-    const pixels = imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) });
+    const pixels = imagePixelModule({
+      rows: 1,
+      columns: 2,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelData: new Uint8Array([0, 255]),
+    });
     const elements: SyntheticElement[] = [
       ...pixels,
       // rows the earlier 131-row list lacked: Acquisition Comments (X), Branch of Service (X), Verifying Observer Name (D)
@@ -167,22 +296,49 @@ describe('synthetic DICOM through the whole decoder', () => {
       { tag: [0x6001, 0x0010], vr: 'LO', value: 'VENDOR' },
     ];
     const decoded = await decodeDicom(syntheticDicom(elements));
-    expect(decoded.dicom?.identifyingAttributes).toEqual(['MediaStorageSOPInstanceUID', 'BranchOfService', 'AcquisitionComments', 'VerifyingObserverName', 'CurveData', 'OverlayComments']);
+    expect(decoded.dicom?.identifyingAttributes).toEqual([
+      'MediaStorageSOPInstanceUID',
+      'BranchOfService',
+      'AcquisitionComments',
+      'VerifyingObserverName',
+      'CurveData',
+      'OverlayComments',
+    ]);
     expect(JSON.stringify(decoded.dicom)).not.toMatch(/Who|Navy|Smith|Doe|VENDOR/);
     expect(decoded.dicom?.hiddenIdentifierRisks).toMatchObject({ overlayPlanes: 0, privateAttributes: 1 });
   });
 
   it('names identifying attributes inside sequence items too, never their values', async () => {
-    const pixels = imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) });
+    const pixels = imagePixelModule({
+      rows: 1,
+      columns: 2,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelData: new Uint8Array([0, 255]),
+    });
     const elements: SyntheticElement[] = [
       ...pixels,
       { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
       // Request Attributes Sequence > Requested Procedure ID, and two levels down Patient Name again
       {
-        tag: [0x0040, 0x0275], vr: 'SQ', value: [[
-          { tag: [0x0040, 0x1001], vr: 'SH', value: 'RP-77' },
-          { tag: [0x0008, 0x1110], vr: 'SQ', value: [[{ tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' }, { tag: [0x0010, 0x0020], vr: 'LO', value: 'ID-5' }]] },
-        ]],
+        tag: [0x0040, 0x0275],
+        vr: 'SQ',
+        value: [
+          [
+            { tag: [0x0040, 0x1001], vr: 'SH', value: 'RP-77' },
+            {
+              tag: [0x0008, 0x1110],
+              vr: 'SQ',
+              value: [
+                [
+                  { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
+                  { tag: [0x0010, 0x0020], vr: 'LO', value: 'ID-5' },
+                ],
+              ],
+            },
+          ],
+        ],
       },
       // an empty nested value is not reported
       { tag: [0x0008, 0x1111], vr: 'SQ', value: [[{ tag: [0x0008, 0x0080], vr: 'LO', value: '  ' }]] },
@@ -190,16 +346,32 @@ describe('synthetic DICOM through the whole decoder', () => {
     const decoded = await decodeDicom(syntheticDicom(elements));
     // the sequences are listed themselves (table E.1-1), so is the file meta's instance UID; in tag order, then the nested ones
     expect(decoded.dicom?.identifyingAttributes).toEqual([
-      'MediaStorageSOPInstanceUID', 'ReferencedPerformedProcedureStepSequence', 'PatientName', 'RequestAttributesSequence',
-      'ReferencedStudySequence (in a sequence)', 'PatientID (in a sequence)', 'RequestedProcedureID (in a sequence)',
+      'MediaStorageSOPInstanceUID',
+      'ReferencedPerformedProcedureStepSequence',
+      'PatientName',
+      'RequestAttributesSequence',
+      'ReferencedStudySequence (in a sequence)',
+      'PatientID (in a sequence)',
+      'RequestedProcedureID (in a sequence)',
     ]);
     expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|RP-77|ID-5/);
-    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({ burnedInAnnotation: false, overlayPlanes: 0, privateAttributes: 0 });
+    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({
+      burnedInAnnotation: false,
+      overlayPlanes: 0,
+      privateAttributes: 0,
+    });
   });
 
   it('counts burned-in text, overlay planes and private attributes without reading them', async () => {
     const elements: SyntheticElement[] = [
-      ...imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255]) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 2,
+        photometric: 'MONOCHROME2',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([0, 255]),
+      }),
       { tag: [0x0028, 0x0301], vr: 'CS', value: 'YES ' },
       // two overlay planes (groups 6000 and 6002), each with its Overlay Data; rows alone do not count
       { tag: [0x6000, 0x0010], vr: 'US', value: new Uint8Array([1, 0]) },
@@ -210,7 +382,11 @@ describe('synthetic DICOM through the whole decoder', () => {
       { tag: [0x0009, 0x1001], vr: 'LO', value: 'Doe^Jane' },
     ];
     const decoded = await decodeDicom(syntheticDicom(elements));
-    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({ burnedInAnnotation: true, overlayPlanes: 2, privateAttributes: 2 });
+    expect(decoded.dicom?.hiddenIdentifierRisks).toEqual({
+      burnedInAnnotation: true,
+      overlayPlanes: 2,
+      privateAttributes: 2,
+    });
     expect(JSON.stringify(decoded.dicom)).not.toMatch(/Doe|ACME/);
     const no = elements.map((e) => (e.tag[1] === 0x0301 ? { ...e, value: 'NO' } : e));
     expect((await decodeDicom(syntheticDicom(no))).dicom?.hiddenIdentifierRisks?.burnedInAnnotation).toBe(false);
@@ -218,7 +394,14 @@ describe('synthetic DICOM through the whole decoder', () => {
 
   it('picks the requested frame of a multi-frame file', async () => {
     const elements = [
-      ...imagePixelModule({ rows: 1, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([0, 255, 255, 0, 7, 7]) }),
+      ...imagePixelModule({
+        rows: 1,
+        columns: 2,
+        photometric: 'MONOCHROME2',
+        bitsAllocated: 8,
+        bitsStored: 8,
+        pixelData: new Uint8Array([0, 255, 255, 0, 7, 7]),
+      }),
       { tag: [0x0028, 0x0008], vr: 'IS', value: '3' } as SyntheticElement,
     ];
     const file = syntheticDicom(elements);
@@ -229,10 +412,26 @@ describe('synthetic DICOM through the whole decoder', () => {
   });
 
   it('refuses by name: near-lossless JPEG-LS, missing pixel data, short pixel data', async () => {
-    const pixels = imagePixelModule({ rows: 2, columns: 2, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([1, 2, 3, 4]) });
-    await expect(decodeDicom(syntheticDicom(pixels, '1.2.840.10008.1.2.4.81'))).rejects.toThrow('unsupported compression (JPEG-LS Near-lossless)');
+    const pixels = imagePixelModule({
+      rows: 2,
+      columns: 2,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelData: new Uint8Array([1, 2, 3, 4]),
+    });
+    await expect(decodeDicom(syntheticDicom(pixels, '1.2.840.10008.1.2.4.81'))).rejects.toThrow(
+      'unsupported compression (JPEG-LS Near-lossless)',
+    );
     await expect(decodeDicom(syntheticDicom(pixels.slice(0, -1)))).rejects.toThrow('no pixel data');
-    const short = imagePixelModule({ rows: 4, columns: 4, photometric: 'MONOCHROME2', bitsAllocated: 8, bitsStored: 8, pixelData: new Uint8Array([1, 2, 3, 4]) });
+    const short = imagePixelModule({
+      rows: 4,
+      columns: 4,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 8,
+      bitsStored: 8,
+      pixelData: new Uint8Array([1, 2, 3, 4]),
+    });
     await expect(decodeDicom(syntheticDicom(short))).rejects.toThrow('truncated file');
   });
 });

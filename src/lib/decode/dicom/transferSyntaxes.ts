@@ -38,19 +38,39 @@ const SYNTAXES: TransferSyntax[] = [
   // no maintained npm decoder fits, so a small hand-written decoder covers the single-component case.
   { uid: '1.2.840.10008.1.2.4.51', name: 'JPEG Extended (Process 2 & 4)', encoding: 'jpegExtended' },
   { uid: '1.2.840.10008.1.2.4.57', name: 'JPEG Lossless, Non-Hierarchical (Process 14)', encoding: 'jpegLossless' },
-  { uid: '1.2.840.10008.1.2.4.70', name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])', encoding: 'jpegLossless' },
+  {
+    uid: '1.2.840.10008.1.2.4.70',
+    name: 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [SV1])',
+    encoding: 'jpegLossless',
+  },
   { uid: '1.2.840.10008.1.2.4.80', name: 'JPEG-LS Lossless', encoding: 'jpegLs' },
   // Near-lossless JPEG-LS decodes with the same CharLS call, but the brief is to archive exact
   // stored samples; a near-lossless stream has none, so it is refused rather than passed off as exact.
   { uid: '1.2.840.10008.1.2.4.81', name: 'JPEG-LS Lossy (Near-Lossless)', refusal: 'JPEG-LS Near-lossless' },
   { uid: '1.2.840.10008.1.2.4.90', name: 'JPEG 2000 Image Compression (Lossless Only)', encoding: 'jpeg2000' },
   { uid: '1.2.840.10008.1.2.4.91', name: 'JPEG 2000 Image Compression', encoding: 'jpeg2000' },
-  { uid: '1.2.840.10008.1.2.4.53', name: 'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8)', refusal: 'JPEG Spectral Selection' },
-  { uid: '1.2.840.10008.1.2.4.55', name: 'JPEG Full Progression, Non-Hierarchical (Process 10 & 12)', refusal: 'JPEG Full Progression' },
-  { uid: '1.2.840.10008.1.2.4.92', name: 'JPEG 2000 Part 2 Multi-component (Lossless Only)', refusal: 'JPEG 2000 Part 2' },
+  {
+    uid: '1.2.840.10008.1.2.4.53',
+    name: 'JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8)',
+    refusal: 'JPEG Spectral Selection',
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.55',
+    name: 'JPEG Full Progression, Non-Hierarchical (Process 10 & 12)',
+    refusal: 'JPEG Full Progression',
+  },
+  {
+    uid: '1.2.840.10008.1.2.4.92',
+    name: 'JPEG 2000 Part 2 Multi-component (Lossless Only)',
+    refusal: 'JPEG 2000 Part 2',
+  },
   { uid: '1.2.840.10008.1.2.4.93', name: 'JPEG 2000 Part 2 Multi-component', refusal: 'JPEG 2000 Part 2' },
   { uid: '1.2.840.10008.1.2.4.201', name: 'High-Throughput JPEG 2000 (Lossless Only)', refusal: 'HTJ2K' },
-  { uid: '1.2.840.10008.1.2.4.202', name: 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)', refusal: 'HTJ2K' },
+  {
+    uid: '1.2.840.10008.1.2.4.202',
+    name: 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)',
+    refusal: 'HTJ2K',
+  },
   { uid: '1.2.840.10008.1.2.4.203', name: 'High-Throughput JPEG 2000', refusal: 'HTJ2K' },
   { uid: '1.2.840.10008.1.2.4.100', name: 'MPEG2 Main Profile / Main Level', refusal: 'MPEG2 video' },
   { uid: '1.2.840.10008.1.2.4.101', name: 'MPEG2 Main Profile / High Level', refusal: 'MPEG2 video' },

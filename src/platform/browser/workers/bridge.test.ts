@@ -90,7 +90,9 @@ describe('WorkerBridge', () => {
     expect((await next).decoded).toEqual({ name: 'next' });
     expect(created()).toBe(2);
     // a call that finishes in time is not cut off
-    expect((await bridge.call('decode', [new Uint8Array(1), 'quick', {}, 5], { timeoutMs: 1_000 })).decoded).toEqual({ name: 'quick' });
+    expect((await bridge.call('decode', [new Uint8Array(1), 'quick', {}, 5], { timeoutMs: 1_000 })).decoded).toEqual({
+      name: 'quick',
+    });
   });
 
   it('the deadline of a cancelled call goes with it: it cannot end the worker of a later call', async () => {
@@ -98,7 +100,10 @@ describe('WorkerBridge', () => {
     const bridge = new WorkerBridge(factory);
     bridges.push(bridge);
     const controller = new AbortController();
-    const cancelled = bridge.call('decode', [new Uint8Array(1), 'cancelled', {}, 5_000], { signal: controller.signal, timeoutMs: 100 });
+    const cancelled = bridge.call('decode', [new Uint8Array(1), 'cancelled', {}, 5_000], {
+      signal: controller.signal,
+      timeoutMs: 100,
+    });
     setTimeout(() => controller.abort(), 10);
     await expect(cancelled).rejects.toBeInstanceOf(AbortError);
     // runs past the cancelled call's 100 ms deadline, without a deadline of its own
@@ -133,7 +138,9 @@ describe('WorkerBridge', () => {
     bridges.push(bridge);
     const controller = new AbortController();
     controller.abort();
-    await expect(bridge.call('decode', [new Uint8Array(1), 'never', {}, 1], { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(
+      bridge.call('decode', [new Uint8Array(1), 'never', {}, 1], { signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
     expect(log).toEqual([]);
   });
 

@@ -59,7 +59,11 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
    * Queue one call. Calls run in order; an aborted call rejects with AbortError, one past
    * `timeoutMs` (counted from when it starts) with TimeoutError; neither stops the ones after it.
    */
-  call<M extends Method<Api>>(method: M, args: Args<Api, M>, options: { signal?: AbortSignal; transfer?: Transferable[]; timeoutMs?: number } = {}): Promise<Result<Api, M>> {
+  call<M extends Method<Api>>(
+    method: M,
+    args: Args<Api, M>,
+    options: { signal?: AbortSignal; transfer?: Transferable[]; timeoutMs?: number } = {},
+  ): Promise<Result<Api, M>> {
     const { signal, transfer, timeoutMs } = options;
     this.pending++;
     this.clearIdle();
@@ -67,7 +71,9 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
       if (signal?.aborted) throw new AbortError();
       const api = this.ensureWorker();
       const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
-      const callArgs = transfer?.length ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a)) : (args as unknown[]);
+      const callArgs = transfer?.length
+        ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a))
+        : (args as unknown[]);
       const worker = this.worker!;
       return await new Promise<Result<Api, M>>((resolve, reject) => {
         // A stopped call never settles on the worker side, so every ending cleans up here.
@@ -86,19 +92,24 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
         };
         const onAbort = () => stop(new AbortError());
         // no answer will come from a dead worker: without this a call with no deadline waits for ever
-        const onCrash = (event: Event) => stop(new WorkerCrashedError((event as Partial<ErrorEvent>).message || undefined));
+        const onCrash = (event: Event) =>
+          stop(new WorkerCrashedError((event as Partial<ErrorEvent>).message || undefined));
         signal?.addEventListener('abort', onAbort, { once: true });
         worker.addEventListener('error', onCrash);
         worker.addEventListener('messageerror', onCrash);
         const timer = timeoutMs ? setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
-        fn(...callArgs).then(resolve, reject).finally(cleanup);
+        fn(...callArgs)
+          .then(resolve, reject)
+          .finally(cleanup);
       });
     };
     const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined).finally(() => {
-      this.pending--;
-      if (this.pending === 0) this.armIdle();
-    });
+    this.queue = result
+      .catch(() => undefined)
+      .finally(() => {
+        this.pending--;
+        if (this.pending === 0) this.armIdle();
+      });
     return result;
   }
 
@@ -138,6 +149,8 @@ let shared: WorkerBridge | undefined;
 
 /** The app's bridge, created on first use. */
 export function pipelineBridge(): WorkerBridge {
-  shared ??= new WorkerBridge(() => new Worker(new URL('./pipeline.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-pipeline' }));
+  shared ??= new WorkerBridge(
+    () => new Worker(new URL('./pipeline.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-pipeline' }),
+  );
   return shared;
 }

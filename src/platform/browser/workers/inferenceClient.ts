@@ -21,7 +21,8 @@ let bridge: WorkerBridge<InferenceWorkerApi> | undefined;
 
 export function inferenceBridge(): WorkerBridge<InferenceWorkerApi> {
   bridge ??= new WorkerBridge<InferenceWorkerApi>(
-    () => new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-inference' }),
+    () =>
+      new Worker(new URL('./inference.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-inference' }),
     INFERENCE_IDLE_MS,
   );
   return bridge;
@@ -31,11 +32,20 @@ export function startInference(options: SelectOptions): Promise<BackendChoice> {
   return inferenceBridge().call('start', [options]);
 }
 
-export function loadModelInWorker(name: string, url: string, onProgress: (fraction: number) => void): Promise<LoadedModelInfo> {
+export function loadModelInWorker(
+  name: string,
+  url: string,
+  onProgress: (fraction: number) => void,
+): Promise<LoadedModelInfo> {
   return inferenceBridge().call('loadModel', [name, url, Comlink.proxy(onProgress)]);
 }
 
-export function diagnoseInWorker(name: string, url: string, plain: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis> {
+export function diagnoseInWorker(
+  name: string,
+  url: string,
+  plain: RgbImage,
+  key: CipherKey,
+): Promise<SideBySideDiagnosis> {
   // a copy: the page keeps its model input (Comlink structured-clones arguments)
   return inferenceBridge().call('diagnose', [name, url, plain, key]);
 }

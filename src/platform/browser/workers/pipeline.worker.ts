@@ -11,7 +11,14 @@
  */
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../../../lib/attacks';
-import { demonstrateBitFlip, packFile, unpackImage, type BitFlipDemonstration, type PackedFile, type UnpackedPackage } from '../../../lib/cipher/package';
+import {
+  demonstrateBitFlip,
+  packFile,
+  unpackImage,
+  type BitFlipDemonstration,
+  type PackedFile,
+  type UnpackedPackage,
+} from '../../../lib/cipher/package';
 import { decodeEncryptedPng, type EncryptedImageHeader } from '../../../lib/cipher/bpe/encryptedPng';
 import { decodeImageFile } from '../../../lib/decode';
 import { leakageMetrics, type LeakageMetrics } from '../../../lib/metrics';
@@ -104,7 +111,13 @@ const api = {
    * The AES-256-GCM package of a loaded file, decoded with the grey levels chosen: every frame, the
    * chosen one shown first ('all-frames'), or the chosen frame alone
    */
-  async pack(bytes: Uint8Array, name: string, options: DecodeOptions, key: CipherKey, which: 'all-frames' | 'chosen-frame'): Promise<PackedFile> {
+  async pack(
+    bytes: Uint8Array,
+    name: string,
+    options: DecodeOptions,
+    key: CipherKey,
+    which: 'all-frames' | 'chosen-frame',
+  ): Promise<PackedFile> {
     try {
       const packed = await packFile(bytes, name, options, key, which);
       return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
@@ -114,7 +127,10 @@ const api = {
   },
 
   /** decodes an encrypted PNG and checks its header against the key (decryption itself is BPE, on the page's engine) */
-  async readEncryptedPng(bytes: Uint8Array, keyCheck: string): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
+  async readEncryptedPng(
+    bytes: Uint8Array,
+    keyCheck: string,
+  ): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
     try {
       // the key's public check value is all the header check needs: the key itself stays on the page
       const read = decodeEncryptedPng(bytes, { check: keyCheck });

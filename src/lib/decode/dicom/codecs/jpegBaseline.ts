@@ -14,12 +14,26 @@ export async function decodeJpegBaseline(encoded: Uint8Array, photometric: strin
   const markers = readJpegColourMarkers(encoded);
   const [a, b, c] = markers.componentIds;
   const libjpegKnowsRgb = markers.adobeTransform !== undefined || (a === 0x52 && b === 0x47 && c === 0x42);
-  if (!jpegHoldsRgb(markers, photometric) || libjpegKnowsRgb) return decodeWithWasmCodec('libjpegTurbo8bit', encoded, 'JPEG');
+  if (!jpegHoldsRgb(markers, photometric) || libjpegKnowsRgb)
+    return decodeWithWasmCodec('libjpegTurbo8bit', encoded, 'JPEG');
   let img: { width: number; height: number; data: Uint8Array };
   try {
-    img = jpeg.decode(encoded, { useTArray: true, formatAsRGBA: false, colorTransform: false, maxMemoryUsageInMB: 1024 });
+    img = jpeg.decode(encoded, {
+      useTArray: true,
+      formatAsRGBA: false,
+      colorTransform: false,
+      maxMemoryUsageInMB: 1024,
+    });
   } catch (err) {
     throw new DecodeError(`damaged JPEG data (${err instanceof Error ? err.message : String(err)})`);
   }
-  return { width: img.width, height: img.height, bitsPerSample: 8, componentCount: 3, isSigned: false, planar: false, bytes: img.data };
+  return {
+    width: img.width,
+    height: img.height,
+    bitsPerSample: 8,
+    componentCount: 3,
+    isSigned: false,
+    planar: false,
+    bytes: img.data,
+  };
 }

@@ -24,9 +24,24 @@ export function readJpegColourMarkers(jpeg: Uint8Array): JpegColourMarkers {
     }
     const length = (jpeg[pos + 2] << 8) | jpeg[pos + 3];
     const body = pos + 4;
-    if (marker === 0xe0 && jpeg[body] === 0x4a && jpeg[body + 1] === 0x46 && jpeg[body + 2] === 0x49 && jpeg[body + 3] === 0x46) found.jfif = true;
+    if (
+      marker === 0xe0 &&
+      jpeg[body] === 0x4a &&
+      jpeg[body + 1] === 0x46 &&
+      jpeg[body + 2] === 0x49 &&
+      jpeg[body + 3] === 0x46
+    )
+      found.jfif = true;
     // An Adobe segment too short to hold its transform byte (length < 14, seen in SC_rgb_jpeg.dcm) says nothing.
-    if (marker === 0xee && length >= 14 && jpeg[body] === 0x41 && jpeg[body + 1] === 0x64 && jpeg[body + 2] === 0x6f && jpeg[body + 3] === 0x62 && jpeg[body + 4] === 0x65) {
+    if (
+      marker === 0xee &&
+      length >= 14 &&
+      jpeg[body] === 0x41 &&
+      jpeg[body + 1] === 0x64 &&
+      jpeg[body + 2] === 0x6f &&
+      jpeg[body + 3] === 0x62 &&
+      jpeg[body + 4] === 0x65
+    ) {
       found.adobeTransform = jpeg[body + 11];
     }
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {

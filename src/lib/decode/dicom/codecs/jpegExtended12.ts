@@ -12,8 +12,9 @@ import { DecodeError } from '../../errors';
 import type { CodecOutput } from './wasmDecoders';
 
 const ZIGZAG = new Int32Array([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37,
-  44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+  55, 62, 63,
 ]);
 
 interface HuffmanTable {
@@ -72,7 +73,8 @@ export function decodeJpegExtended12(jpeg: Uint8Array): CodecOutput {
       throw new DecodeError(`unsupported compression (JPEG process with SOF marker 0x${marker.toString(16)})`);
     } else if (marker === 0xda) {
       if (!frame) throw damaged('scan before frame header');
-      if (jpeg[body] !== 1) throw new DecodeError('unsupported compression (JPEG Extended with more than one component)');
+      if (jpeg[body] !== 1)
+        throw new DecodeError('unsupported compression (JPEG Extended with more than one component)');
       const tables = jpeg[body + 2];
       const dc = dcTables[tables >> 4];
       const ac = acTables[tables & 15];
@@ -122,7 +124,13 @@ function readQuantTables(jpeg: Uint8Array, pos: number, end: number, quant: (Int
   }
 }
 
-function readHuffmanTables(jpeg: Uint8Array, pos: number, end: number, dc: (HuffmanTable | undefined)[], ac: (HuffmanTable | undefined)[]): void {
+function readHuffmanTables(
+  jpeg: Uint8Array,
+  pos: number,
+  end: number,
+  dc: (HuffmanTable | undefined)[],
+  ac: (HuffmanTable | undefined)[],
+): void {
   while (pos + 17 <= end) {
     const cls = jpeg[pos] >> 4;
     const id = jpeg[pos] & 3;
@@ -146,7 +154,15 @@ function readHuffmanTables(jpeg: Uint8Array, pos: number, end: number, dc: (Huff
   }
 }
 
-function decodeScan(jpeg: Uint8Array, start: number, frame: Frame, dc: HuffmanTable, ac: HuffmanTable, q: Int32Array, restartInterval: number): Uint16Array {
+function decodeScan(
+  jpeg: Uint8Array,
+  start: number,
+  frame: Frame,
+  dc: HuffmanTable,
+  ac: HuffmanTable,
+  q: Int32Array,
+  restartInterval: number,
+): Uint16Array {
   const { width, height, precision } = frame;
   const blocksPerLine = Math.ceil(width / 8);
   const blockRows = Math.ceil(height / 8);
@@ -208,7 +224,7 @@ function decodeScan(jpeg: Uint8Array, start: number, frame: Frame, dc: HuffmanTa
     if (t > 16) throw damaged('DC difference out of range');
     predictor += extend(receive(t), t);
     coefficients[0] = predictor * q[0];
-    for (let k = 1; k < 64; ) {
+    for (let k = 1; k < 64;) {
       const rs = decodeSymbol(ac);
       const r = rs >> 4;
       const s = rs & 15;
@@ -257,7 +273,15 @@ const FIX_3_072711026 = 25172;
  * written to `output[outOffset + k*outStride]` after descaling by `shift` bits.
  * Plain locals, no closures: this runs 16 times per 8x8 block.
  */
-function idctPass(input: Float64Array, offset: number, stride: number, output: Float64Array, outOffset: number, outStride: number, shift: number): void {
+function idctPass(
+  input: Float64Array,
+  offset: number,
+  stride: number,
+  output: Float64Array,
+  outOffset: number,
+  outStride: number,
+  shift: number,
+): void {
   const i0 = input[offset];
   const i1 = input[offset + stride];
   const i2 = input[offset + 2 * stride];

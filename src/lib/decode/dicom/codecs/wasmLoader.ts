@@ -74,7 +74,12 @@ function rememberLine(name: CodecName, text: string): void {
 
 /** Node (not a browser page, not a worker): process.versions.node exists and there is no window/self worker scope. */
 export function isNodeRuntime(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions === 'object' && !!process.versions?.node && typeof window === 'undefined';
+  return (
+    typeof process !== 'undefined' &&
+    typeof process.versions === 'object' &&
+    !!process.versions?.node &&
+    typeof window === 'undefined'
+  );
 }
 
 /** Starts the codec module once per thread (page, worker or Node process) and caches it. */
@@ -103,7 +108,11 @@ async function startCodec(name: CodecName): Promise<unknown> {
 /** CommonJS default export interop differs between Node, vitest and Vite's bundle. */
 function unwrapDefault(mod: unknown): unknown {
   let value = mod;
-  for (let i = 0; i < 2 && typeof value !== 'function' && value && typeof value === 'object' && 'default' in value; i++) {
+  for (
+    let i = 0;
+    i < 2 && typeof value !== 'function' && value && typeof value === 'object' && 'default' in value;
+    i++
+  ) {
     value = (value as { default: unknown }).default;
   }
   return value;
