@@ -1,7 +1,7 @@
 /**
  * GPU baselines for the benchmark, on the same device, buffers and packing as the
  * fused kernel: the four-dispatch BPE (fourPass.wgsl, one dispatch per step of
- * DESIGN.md §3), the fused gather done byte by byte (byteWise.wgsl) and a plain
+ * ARCHITECTURE.md §3), the fused gather done byte by byte (byteWise.wgsl) and a plain
  * copy (copy.wgsl, the bandwidth ceiling). Browser only; never used to encrypt
  * anything a user sees.
  */

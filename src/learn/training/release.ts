@@ -173,7 +173,7 @@ function modelCardMarkdown(c: any): string {
   const lines = [
     `# ${c.name} — model card`,
     '',
-    `${c.architecture === 'vit' ? 'Vision Transformer' : 'Masked-CNN'} over 25 x 25 BPE blocks (CipherScan, DESIGN.md §4), trained by this project's own code (` +
+    `${c.architecture === 'vit' ? 'Vision Transformer' : 'Masked-CNN'} over 25 x 25 BPE blocks (CipherScan, ARCHITECTURE.md §4), trained by this project's own code (` +
       '`npm run cli -- train`' +
       `) on plain images; adapted to any key by a weight transform.`,
     '',

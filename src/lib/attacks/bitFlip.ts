@@ -1,5 +1,5 @@
 /**
- * Bit-flip attack (integrity, DESIGN.md §5): XOR bit `bit` (0 = least
+ * Bit-flip attack (integrity, ARCHITECTURE.md §5): XOR bit `bit` (0 = least
  * significant, 7 = leading) of a seeded random `fraction` of the image's 8-bit
  * values. Applied to encrypted images, then decrypted, it shows that BPE does not
  * spread damage: 255 - (v ^ m) = (255 - v) ^ m, so each flipped value decrypts to

@@ -1,5 +1,5 @@
 /**
- * Gaussian-noise attack (integrity, DESIGN.md §5): add N(mu, sigma) to a seeded
+ * Gaussian-noise attack (integrity, ARCHITECTURE.md §5): add N(mu, sigma) to a seeded
  * random `fraction` of the 8-bit values, rounded and clamped to 0..255. On an
  * encrypted image, decryption moves each noisy value to one plain position and
  * may invert it (so +n becomes -n there): magnitudes carry over, nothing spreads.

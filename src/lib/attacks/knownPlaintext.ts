@@ -1,5 +1,5 @@
 /**
- * Known-plaintext key recovery for bpe-v1 (DESIGN.md §3, the weakness the app
+ * Known-plaintext key recovery for bpe-v1 (ARCHITECTURE.md §3, the weakness the app
  * states openly). The in-block transforms are the same for every block, so one
  * plain image and its encryption reveal the key's whole effect:
  *

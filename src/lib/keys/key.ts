@@ -1,6 +1,6 @@
 /**
  * The user's key: 256 random bits, made at random or from a passphrase with
- * Argon2id, and the sub-keys derived from it (DESIGN.md §2).
+ * Argon2id, and the sub-keys derived from it (ARCHITECTURE.md §2).
  *
  * Must never: log key bytes, put them in storage, or send them anywhere. A
  * `CipherKey` lives in memory only; a key file is written only when the user asks.

@@ -1,6 +1,6 @@
 /**
  * Key adaptation must give the same logits on encrypted images as the plain model
- * on plain images (DESIGN.md §4), for both architectures, several random keys and
+ * on plain images (ARCHITECTURE.md §4), for both architectures, several random keys and
  * real test images. Uses untrained models with random weights (non-zero head) so
  * the check does not depend on trained files.
  */

@@ -1,5 +1,5 @@
 /**
- * Key adaptation (DESIGN.md §4) as a pure weight transform. For encrypted block
+ * Key adaptation (ARCHITECTURE.md §4) as a pure weight transform. For encrypted block
  * element e_i (scaled 1/255) taken from plain element blockSrc[i], inverted when
  * blockFlip[i]:  x[blockSrc[i]] = blockFlip[i] ? 1 - e_i : e_i, hence
  *     W'[i, :] = (blockFlip[i] ? -1 : 1) * W[blockSrc[i], :]

@@ -1,6 +1,6 @@
 /**
  * Architecture descriptions of the two diagnosis models. Both start with the same
- * patch embedding: one linear map of each whole B x B x 3 block (DESIGN.md §4),
+ * patch embedding: one linear map of each whole B x B x 3 block (ARCHITECTURE.md §4),
  * the only operation that ever sees raw pixels, so key adaptation stays a weight
  * transform. Nothing here may add an operation that looks inside a block first.
  */

@@ -11,7 +11,7 @@
  * sits on the plain grid. BPE's block shuffle moves blocks between slots, so the
  * adapted model looks the bias up by the plain cell of each slot's block: the
  * bias matrix is the plain one with rows and columns permuted, exactly (no
- * arithmetic on it), like the position embeddings (DESIGN.md §4). The class
+ * arithmetic on it), like the position embeddings (ARCHITECTURE.md §4). The class
  * token has no position: its row and column of the bias are 0.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -2,7 +2,7 @@
  * Vision Transformer over BPE blocks: patch = encryption block (25 x 25 x 3), 64
  * patch tokens + a class token, learned position embeddings, pre-norm encoder
  * blocks, head on the class token. An optional per-token MLP follows the patch
- * embedding (allowed by DESIGN.md §4: it acts after the one linear map per block).
+ * embedding (allowed by ARCHITECTURE.md §4: it acts after the one linear map per block).
  * The class-token features are exposed for later homomorphic inference.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,6 +1,6 @@
 /**
  * Attack picker with its parameters and plain-language note, and the standing
- * statement of BPE's known weakness (DESIGN.md §3): one known plain/encrypted
+ * statement of BPE's known weakness (ARCHITECTURE.md §3): one known plain/encrypted
  * pair reveals the key.
  */
 import { useFiles } from '../state/files';

@@ -1,5 +1,5 @@
 /**
- * BPE as four separate passes, one per step of DESIGN.md §3, written to read
+ * BPE as four separate passes, one per step of ARCHITECTURE.md §3, written to read
  * like the paper. It exists to check the fused gather (bpe.ts) step by step and
  * as the "straightforward" baseline in the benchmark; it is never used to encrypt.
  */

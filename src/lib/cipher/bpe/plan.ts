@@ -1,5 +1,5 @@
 /**
- * The BPE plan (`bpe-v1`, DESIGN.md §3): everything the key decides, drawn once
+ * The BPE plan (`bpe-v1`, ARCHITECTURE.md §3): everything the key decides, drawn once
  * per key and image geometry, then used by every implementation (TypeScript
  * reference, WebGPU kernel, model adaptation).
  *

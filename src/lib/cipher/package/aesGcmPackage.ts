@@ -1,6 +1,6 @@
 /**
  * The AES-256-GCM package: the full-resolution original, every frame of it,
- * lossless, encrypted and authenticated, for storing and sending (DESIGN.md §1, §5).
+ * lossless, encrypted and authenticated, for storing and sending (ARCHITECTURE.md §1, §5).
  * Works on Uint8Array in and out, so the browser and the CLI share it.
  *
  * Key: HKDF sub-key 'aesGcm' of the user's key. IV: 12 fresh random bytes per

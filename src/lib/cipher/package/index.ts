@@ -1,5 +1,5 @@
 /**
- * AES package of the full-resolution original (DESIGN.md §1): lossless JPEG 2000
+ * AES package of the full-resolution original (ARCHITECTURE.md §1): lossless JPEG 2000
  * + de-identified metadata, AES-256-GCM. Plus the AES-CBC comparison for the
  * attack view. The browser and the CLI import from here.
  */

@@ -3,7 +3,7 @@ import { generateKey } from '../../keys/key';
 import { packImage, PackageRefusedError, unpackImage } from './index';
 import { syntheticDicom, syntheticRgb } from '../../../testing/packageImages';
 
-// The DESIGN.md §5 promise: any flipped bit in a package is refused, loudly.
+// The ARCHITECTURE.md §5 promise: any flipped bit in a package is refused, loudly.
 describe('every flipped bit is refused', () => {
   it.each([
     ['an 8-bit RGB package', () => syntheticRgb(4, 3, 5)],
