@@ -57,7 +57,9 @@ async function atomicWrite(path: string, data: Uint8Array | string): Promise<voi
   await rename(path + '.tmp', path);
 }
 
-type Parts = Record<'weights' | 'm' | 'v' | 'best', HostWeights> & { average?: HostWeights };
+/** What a checkpoint holds besides its state (trainingModel.ts builds them from a training model). */
+export type CheckpointParts = Record<'weights' | 'm' | 'v' | 'best', HostWeights> & { average?: HostWeights };
+type Parts = CheckpointParts;
 
 /** `average`: the running weight average of runs that keep one (weightAverage.ts). */
 export async function saveCheckpoint(dir: string, config: ModelConfig, state: TrainState, parts: Parts): Promise<void> {
