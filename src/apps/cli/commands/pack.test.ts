@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { generateKey } from '../../../lib/keys/key';
 import { exportKeyFile } from '../../../lib/keys/keyFile';
-import { syntheticRgb } from '../../../testing/packageImages';
+import { syntheticDicom, syntheticRgb } from '../../../testing/packageImages';
+import { packWithMetadata } from '../../../testing/craftedPackage';
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-pack-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -101,4 +102,36 @@ describe('cli pack / unpack', () => {
       expect(JSON.parse(one.out)).toMatchObject({ frames: 2, framesPacked: 1, frame: 1 });
     },
   );
+
+  it('unpack --meta writes only allow-listed metadata, whatever the package carries', async () => {
+    const key = await generateKey();
+    const keyPath = join(dir, 'key-meta.json');
+    writeFileSync(keyPath, exportKeyFile(key));
+    const decoded = syntheticDicom({ width: 8, height: 8, bits: 16, signed: false });
+    const pkgPath = join(dir, 'phi.csp');
+    writeFileSync(
+      pkgPath,
+      await packWithMetadata(decoded, key, (m) => ({
+        ...m,
+        patientName: 'Doe^Jane',
+        source: { ...(m.source as object), institution: 'St Example Hospital' },
+      })),
+    );
+    const metaPath = join(dir, 'phi.json');
+    const unpacked = await cli(
+      'unpack',
+      '--key',
+      keyPath,
+      '--in',
+      pkgPath,
+      '--out',
+      join(dir, 'phi.png'),
+      '--meta',
+      metaPath,
+    );
+    expect(unpacked.code).toBe(0);
+    const meta = readFileSync(metaPath, 'utf8');
+    expect(meta).not.toMatch(/Doe|Example|patientName|institution/);
+    expect(JSON.parse(meta).source).toMatchObject({ format: 'dicom', modality: 'CT' });
+  });
 });

@@ -3,6 +3,7 @@ import type { DecodedImage } from '../../decode/types';
 import { generateKey } from '../../keys/key';
 import { packImage, unpackImage } from './index';
 import { syntheticDicom } from '../../../testing/packageImages';
+import { packWithMetadata } from '../../../testing/craftedPackage';
 
 const PHI = {
   patientName: 'Doe^Jane',
@@ -64,5 +65,38 @@ describe('package metadata is built from an allow-list', () => {
     expect(meta.source.photometric).toBeUndefined();
     expect(meta.source.transferSyntax).toBeUndefined();
     expect(JSON.stringify(meta)).not.toContain('Doe');
+  });
+});
+
+describe('package metadata is allow-listed when a package is opened', () => {
+  it('drops identifying fields a package made by other software carries', async () => {
+    const key = await generateKey();
+    const decoded = syntheticDicom({ width: 8, height: 8, bits: 16, signed: true });
+    const pkg = await packWithMetadata(decoded, key, (m) => ({
+      ...m,
+      ...PHI,
+      source: { ...(m.source as object), institution: 'St Example Hospital', modality: 'Doe^Jane' },
+      raw: { ...(m.raw as object), patientId: 'MRN-0042' },
+      display: { ...(m.display as object), note: 'Doe^Jane' },
+      window: { center: 1, width: 2, source: 'file', operator: 'Dr Who' },
+    }));
+    const opened = await unpackImage(pkg, key);
+    const json = JSON.stringify(opened.metadata);
+    for (const value of [...Object.values(PHI), 'Dr Who']) expect(json).not.toContain(value);
+    expect(json).not.toMatch(/patient|institution|operator|note/i);
+    // what is allowed still comes through
+    expect(opened.metadata.source).toMatchObject({ format: 'dicom', width: 8, height: 8, bitsStored: 12 });
+    expect(opened.metadata.source.modality).toBeUndefined();
+    expect(opened.metadata.window).toEqual({ center: 1, width: 2, source: 'file' });
+  });
+
+  it('refuses a package whose display recipe smuggles a string where a number belongs', async () => {
+    const key = await generateKey();
+    const decoded = syntheticDicom({ width: 8, height: 8, bits: 16, signed: true });
+    const pkg = await packWithMetadata(decoded, key, (m) => ({
+      ...m,
+      display: { ...(m.display as object), min: 'Doe^Jane' },
+    }));
+    await expect(unpackImage(pkg, key)).rejects.toThrow(/metadata is incomplete/);
   });
 });

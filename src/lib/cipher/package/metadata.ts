@@ -1,11 +1,14 @@
 /**
  * The de-identified metadata that travels inside a package, built from an
  * ALLOW-LIST: every field is picked by name and checked against a narrow pattern.
- * Anything a decoder adds later (or smuggles in) is dropped, not filtered.
+ * Anything a decoder adds later (or smuggles in) is dropped, not filtered. The
+ * same allow-list applies when a package is opened (parseMetadata): a package
+ * from someone else is not trusted to be de-identified.
  *
  * Must never: copy a string from the file that is not a short code matching its
  * pattern, or carry patient, study, institution, date or UID values. Names of the
- * identifying attributes found in the file are not carried either.
+ * identifying attributes found in the file are not carried either. Never hand a
+ * field read from a package to its caller without picking it by name.
  */
 import type { DecodedImage } from '../../decode/types';
 import type { RawLayout } from './rawSamples';
@@ -112,9 +115,14 @@ export function buildMetadata(
 }
 
 /**
- * Reads metadata back out of a decrypted package. The package is authenticated,
- * so a failure here means a package made by other software or a bug: say so
- * plainly rather than guess.
+ * Reads metadata back out of a decrypted package, through the same allow-list
+ * as buildMetadata: a package made by other software (or by a writer with its
+ * allow-list bypassed) may carry anything, and authentication only proves who
+ * made it, not that it is de-identified. Every field is picked by name into a
+ * fresh object and checked; anything else (a `patientName`, a
+ * `source.institution`) is dropped, so it never reaches `unpack --meta` or the
+ * page. A required field that is missing or malformed refuses the package:
+ * say so plainly rather than guess.
  */
 export function parseMetadata(json: string): PackageMetadata {
   let value: unknown;
@@ -123,25 +131,89 @@ export function parseMetadata(json: string): PackageMetadata {
   } catch {
     throw new Error('package metadata is not JSON');
   }
-  const m = value as PackageMetadata;
-  if (!m || m.schema !== METADATA_SCHEMA) throw new Error('package metadata has an unknown schema');
-  const r = m.raw;
-  const ok =
-    r &&
-    smallInt(r.width, 1 << 20) &&
-    smallInt(r.height, 1 << 20) &&
-    smallInt(r.samplesPerPixel, 4) &&
-    [1, 8, 16, 32].includes(r.bitsAllocated) &&
-    typeof r.signed === 'boolean' &&
-    /^[0-9a-f]{64}$/.test(r.sha256) &&
-    m.codec?.name === 'jpeg2000' &&
-    smallInt(m.codec.codestreams, 8) &&
-    m.display &&
-    ['raw-is-display', 'gray-lut', 'stored-image'].includes(m.display.kind) &&
-    // which frame of how many: whole numbers, the frame one of them (the frame list relies on it)
-    smallInt(m.source?.frames, 1 << 20) !== undefined &&
-    m.source.frames >= 1 &&
-    smallInt(m.source.frame, m.source.frames - 1) !== undefined;
-  if (!ok) throw new Error('package metadata is incomplete');
-  return m;
+  const metadata = allowListed(value);
+  if (!metadata) throw new Error('package metadata is incomplete');
+  return metadata;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function allowListed(value: unknown): PackageMetadata | undefined {
+  if (!isRecord(value) || value.schema !== METADATA_SCHEMA) throw new Error('package metadata has an unknown schema');
+  const raw = allowListedRaw(value.raw);
+  const display = allowListedDisplay(value.display);
+  const s = value.source;
+  const c = value.codec;
+  if (!raw || !display || !isRecord(s) || !isRecord(c)) return undefined;
+  const codestreams = smallInt(c.codestreams, 8);
+  if (c.name !== 'jpeg2000' || !codestreams) return undefined;
+  // which frame of how many: whole numbers, the frame one of them (the frame list relies on it)
+  const frames = smallInt(s.frames, 1 << 20);
+  const frame = frames ? smallInt(s.frame, frames - 1) : undefined;
+  if (!frames || frame === undefined || (s.format !== 'dicom' && s.format !== 'png' && s.format !== 'jpeg'))
+    return undefined;
+  const source: PackageMetadata['source'] = {
+    format: s.format,
+    width: smallInt(s.width, 1 << 20) ?? raw.width,
+    height: smallInt(s.height, 1 << 20) ?? raw.height,
+    frames,
+    frame,
+  };
+  const modality = pick(s.modality, MODALITY);
+  const transferSyntax = pick(s.transferSyntax, TRANSFER_SYNTAX);
+  const photometric = pick(s.photometric, PHOTOMETRIC);
+  const bitsAllocated = smallInt(s.bitsAllocated, 64);
+  const bitsStored = smallInt(s.bitsStored, 64);
+  if (modality) source.modality = modality;
+  if (transferSyntax) source.transferSyntax = transferSyntax;
+  if (photometric) source.photometric = photometric;
+  if (bitsAllocated !== undefined) source.bitsAllocated = bitsAllocated;
+  if (bitsStored !== undefined) source.bitsStored = bitsStored;
+  const metadata: PackageMetadata = {
+    schema: METADATA_SCHEMA,
+    source,
+    raw,
+    display,
+    codec: { name: 'jpeg2000', reversible: true, codestreams },
+  };
+  const w = value.window;
+  if (isRecord(w)) {
+    const center = finiteNumber(w.center);
+    const width = finiteNumber(w.width);
+    if (center !== undefined && width !== undefined && (w.source === 'file' || w.source === 'computed'))
+      metadata.window = { center, width, source: w.source };
+  }
+  return metadata;
+}
+
+function allowListedRaw(r: unknown): PackageMetadata['raw'] | undefined {
+  if (!isRecord(r)) return undefined;
+  const width = smallInt(r.width, 1 << 20);
+  const height = smallInt(r.height, 1 << 20);
+  const samplesPerPixel = smallInt(r.samplesPerPixel, 4);
+  const bits = r.bitsAllocated;
+  if (!width || !height || !samplesPerPixel || (bits !== 1 && bits !== 8 && bits !== 16 && bits !== 32))
+    return undefined;
+  if (typeof r.signed !== 'boolean' || typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(r.sha256))
+    return undefined;
+  return { width, height, samplesPerPixel, bitsAllocated: bits, signed: r.signed, sha256: r.sha256 };
+}
+
+function allowListedDisplay(d: unknown): DisplayRecipe | undefined {
+  if (!isRecord(d)) return undefined;
+  if (d.kind === 'raw-is-display') return { kind: 'raw-is-display' };
+  if (d.kind === 'gray-lut') {
+    // min may be negative (signed samples); the table length is checked against its segment when applied
+    const min = typeof d.min === 'number' && Number.isSafeInteger(d.min) ? d.min : undefined;
+    const length = smallInt(d.length, 2 ** 32);
+    return min !== undefined && length !== undefined ? { kind: 'gray-lut', min, length } : undefined;
+  }
+  if (d.kind === 'stored-image') {
+    const width = smallInt(d.width, 1 << 20);
+    const height = smallInt(d.height, 1 << 20);
+    return width !== undefined && height !== undefined ? { kind: 'stored-image', width, height } : undefined;
+  }
+  return undefined;
 }

@@ -1,0 +1,54 @@
+/**
+ * Packages crafted below the public pack API, for tests of what a reader does
+ * with a package someone else made: the content is built as packImage builds it,
+ * then its metadata JSON is rewritten (bypassing the writer's allow-list) and the
+ * result encrypted and authenticated exactly as a real package, so the reader
+ * cannot tell it from one.
+ *
+ * Must never: be imported by product code (it writes packages the app never would).
+ */
+import { asBuffer } from '../lib/bytes/bytes';
+import { packContent, writeFrames } from '../lib/cipher/package/content';
+import { FORMAT_VERSION, GCM_IV_BYTES, GCM_TAG_BYTES, keyCheckFor, writeHeader } from '../lib/cipher/package/format';
+import { readPayload, writePayload } from '../lib/cipher/package/payload';
+import type { DecodedImage } from '../lib/decode/types';
+import { type CipherKey, deriveSubkey, randomBytes } from '../lib/keys/key';
+
+/** A one-frame version-3 package whose metadata is `edit(metadata)`, encrypted under `key`. */
+export async function packWithMetadata(
+  decoded: DecodedImage,
+  key: CipherKey,
+  edit: (metadata: Record<string, unknown>) => Record<string, unknown>,
+): Promise<Uint8Array> {
+  const { plaintext: content } = await packContent(decoded);
+  const payload = readPayload(content);
+  const metadataJson = JSON.stringify(edit(JSON.parse(payload.metadataJson) as Record<string, unknown>));
+  const plaintext = writeFrames([writePayload({ metadataJson, segments: payload.segments })], 0);
+  const iv = randomBytes(GCM_IV_BYTES);
+  const header = writeHeader({
+    version: FORMAT_VERSION,
+    cipher: 'aes-256-gcm',
+    keyCheck: await keyCheckFor(key, iv, FORMAT_VERSION),
+    iv,
+    plaintextLength: plaintext.length,
+    ciphertextLength: plaintext.length + GCM_TAG_BYTES,
+  });
+  const aes = await crypto.subtle.importKey(
+    'raw',
+    asBuffer(await deriveSubkey(key, 'aesGcm')),
+    { name: 'AES-GCM' },
+    false,
+    ['encrypt'],
+  );
+  const ciphertext = new Uint8Array(
+    await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: asBuffer(iv), additionalData: asBuffer(header), tagLength: GCM_TAG_BYTES * 8 },
+      aes,
+      asBuffer(plaintext),
+    ),
+  );
+  const pkg = new Uint8Array(header.length + ciphertext.length);
+  pkg.set(header);
+  pkg.set(ciphertext, header.length);
+  return pkg;
+}
