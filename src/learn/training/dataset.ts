@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { decodeImageFile } from '../../lib/decode';
+import { MODEL_INPUT_SIZE } from '../../lib/image/modelInput';
 import { toModelInput } from '../../lib/image/resize';
 
 import type { ImageSet } from '../evaluation/batchPredict';
@@ -36,10 +37,10 @@ export async function listImages(dir: string): Promise<{ classes: string[]; file
   return { classes, files, labels };
 }
 
-/** Loads (or builds, then caches) the decoded 200 x 200 images of one split folder. */
+/** Loads (or builds, then caches) the decoded S x S images (S = MODEL_INPUT_SIZE) of one split folder. */
 export async function loadImageSet(
   dir: string,
-  size = 200,
+  size = MODEL_INPUT_SIZE,
   cacheDir = '.cache/datasets',
   log: (s: string) => void = () => {},
 ): Promise<ImageSet> {

@@ -3,6 +3,7 @@
  * browser, the CLI and the tests produce the same bytes: the encrypted pixels the
  * page shows must equal the CLI's for the same file and key.
  */
+import { MODEL_INPUT_SIZE } from './modelInput';
 import type { RgbImage } from './rgb';
 
 /**
@@ -74,7 +75,7 @@ function resizePadded(
  * The model input: pad to a centred square with black (nothing of the scan is
  * cut away), then resize to S x S.
  */
-export function toModelInput(src: RgbImage, size = 200): RgbImage {
+export function toModelInput(src: RgbImage, size = MODEL_INPUT_SIZE): RgbImage {
   if (src.width === src.height) return resizeRgb(src, size, size);
   const side = Math.max(src.width, src.height);
   return resizePadded(src, side, side, (side - src.width) >> 1, (side - src.height) >> 1, size, size);

@@ -4,10 +4,11 @@
  * the only operation that ever sees raw pixels, so key adaptation stays a weight
  * transform. Nothing here may add an operation that looks inside a block first.
  */
+import { MODEL_INPUT_SIZE } from '../image/modelInput';
 import type { ViewEnsemble } from './views';
 
 export interface PatchGeometry {
-  /** input side S in pixels (200) */
+  /** input side S in pixels (MODEL_INPUT_SIZE, 200) */
   imageSize: number;
   /** block side B in pixels; must equal the BPE block size (25) */
   patchSize: number;
@@ -90,7 +91,7 @@ export function gridSide(g: PatchGeometry): number {
 export function defaultVitConfig(classes: string[]): VitConfig {
   return {
     architecture: 'vit',
-    imageSize: 200,
+    imageSize: MODEL_INPUT_SIZE,
     patchSize: 25,
     inputCentre: 0.5,
     width: 128,
@@ -105,7 +106,7 @@ export function defaultVitConfig(classes: string[]): VitConfig {
 export function defaultCnnConfig(classes: string[]): CnnConfig {
   return {
     architecture: 'cnn',
-    imageSize: 200,
+    imageSize: MODEL_INPUT_SIZE,
     patchSize: 25,
     inputCentre: 0.5,
     width: 128,

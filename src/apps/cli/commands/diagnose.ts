@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { flag, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { decodeOptionsFrom, loadImage, loadKey } from '../io';
+import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
 
@@ -48,7 +49,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       },
     });
     const decoded = await loadImage(input, decodeOptionsFrom(args));
-    const image = toModelInput(decoded.image, 200);
+    const image = toModelInput(decoded.image, MODEL_INPUT_SIZE);
     const classes = info.classes;
     let out: Record<string, unknown>;
     if (keyPath) {

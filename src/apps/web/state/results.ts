@@ -7,6 +7,7 @@
  * cleared when the key changes, since they belong to the old key.
  */
 import { create } from 'zustand';
+import type { AttackKind as LibraryAttackKind } from '../../../lib/attacks';
 import type { RgbImage } from '../../../lib/image/rgb';
 
 export interface LeakageMetrics {
@@ -16,8 +17,8 @@ export interface LeakageMetrics {
   phashDistance: number;
 }
 
-export type AttackKind =
-  'leading-bit' | 'min-difference' | 'known-plaintext' | 'bit-flip' | 'gaussian' | 'aes-bit-flip';
+/** The library's attacks (src/lib/attacks), plus the page's AES comparison, which runs on the package, not BPE. */
+export type AttackKind = LibraryAttackKind | 'aes-bit-flip';
 
 export interface AttackOutcome {
   kind: AttackKind;

@@ -18,10 +18,11 @@
  */
 import type { CipherKey } from '../../keys/key';
 import { deriveSubkey } from '../../keys/key';
+import { MODEL_INPUT_SIZE } from '../../image/modelInput';
 import { Keystream } from './keystream';
 
 export const BPE_VERSION = 'bpe-v1';
-export const DEFAULT_IMAGE_SIZE = 200;
+export const DEFAULT_IMAGE_SIZE = MODEL_INPUT_SIZE;
 export const DEFAULT_BLOCK_SIZE = 25;
 
 export const CHANNEL_ORDERS: readonly (readonly [number, number, number])[] = [
