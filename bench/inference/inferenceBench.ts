@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gather } from '../../src/lib/cipher/bpe/bpe';
 import type { BpePlan } from '../../src/lib/cipher/bpe/plan';
+import { bpeProtectedInput } from '../../src/lib/cipher/bpe/protection';
 import type { RgbImage } from '../../src/lib/image/rgb';
 import { adaptModel, load, type DiagnosisModel, type ModelSource } from '../../src/lib/models/model';
 import { encryptOnCpu, type EncryptForModel } from '../../src/lib/diagnosis/session';
@@ -177,8 +178,13 @@ export async function benchModel(
   const model = await load(source);
   const loadMs = performance.now() - t0;
   const { parameters } = model;
-  const adapt = await timeRuns(async () => adaptModel(model, plan).dispose(), { minMs: 200, minRuns: 5, maxRuns: 20 });
-  const adapted = adaptModel(model, plan);
+  const protection = bpeProtectedInput(plan);
+  const adapt = await timeRuns(async () => adaptModel(model, protection).dispose(), {
+    minMs: 200,
+    minRuns: 5,
+    maxRuns: 20,
+  });
+  const adapted = adaptModel(model, protection);
   const rows: InferenceRow[] = [];
   const privacyCost: Record<string, number> = {};
   const privacyCostQuartiles: Record<string, [number, number]> = {};
@@ -195,7 +201,7 @@ export async function benchModel(
     ];
     for (const [label, encrypt] of Object.entries(encryptors)) {
       const run = async () => {
-        const { input } = await encrypt(plan, one);
+        const { input } = await encrypt(protection, one);
         try {
           return await adapted.predict(input);
         } finally {

@@ -6,6 +6,7 @@
  */
 import { gather } from '../../lib/cipher/bpe/bpe';
 import type { BpePlan } from '../../lib/cipher/bpe/plan';
+import { bpeProtectedInput } from '../../lib/cipher/bpe/protection';
 import { adaptModel, type DiagnosisModel } from '../../lib/models/model';
 import { predictSet, type BatchResult, type ImageSet } from './batchPredict';
 import { argmax, classificationReport, type ClassificationReport } from './metrics';
@@ -37,7 +38,7 @@ export async function evaluateWithKey(
   indices?: number[],
 ): Promise<KeyedComparison> {
   const t0 = performance.now();
-  const adapted = adaptModel(model, plan);
+  const adapted = adaptModel(model, bpeProtectedInput(plan));
   const adaptMs = performance.now() - t0;
   try {
     const enc = await predictSet(adapted, set, indices, { transform: (px) => gather(plan, px) });

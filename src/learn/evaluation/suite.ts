@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { gather } from '../../lib/cipher/bpe/bpe';
 import type { BpePlan } from '../../lib/cipher/bpe/plan';
+import { bpeProtectedInput } from '../../lib/cipher/bpe/protection';
 import { bitFlipAttack } from '../../lib/attacks/bitFlip';
 import { gaussianNoiseAttack } from '../../lib/attacks/gaussianNoise';
 import { adaptModel, type DiagnosisModel } from '../../lib/models/model';
@@ -113,7 +114,7 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
   const plan = ctx.plan;
   const encrypt = (px: Uint8Array) => gather(plan, px);
   const t0 = performance.now();
-  const adapted = adaptModel(model, plan);
+  const adapted = adaptModel(model, bpeProtectedInput(plan));
   const adaptMs = performance.now() - t0;
   try {
     const encRes = await predictSet(adapted, set, undefined, { batch, transform: encrypt });

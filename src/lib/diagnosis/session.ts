@@ -8,15 +8,20 @@
  * command and the benchmark (Node, wasm backend) share this code, so the page
  * and the CLI give the same answer for the same file and key.
  *
+ * The key's protected input comes from a ProtectionScheme (BPE by default, its
+ * plans from the realm's one PlanCache; docs/ARCHITECTURE.md, Protection schemes).
+ *
  * Must never: log or return keys, plans or pixels; keep an adapted model for a
- * key that has been replaced (one key per model, the old one is disposed);
+ * key that has been replaced (one key per model, the old one is disposed), nor
+ * let the scheme keep the replaced key's plans (forgotten on the change);
  * leave tensors behind (each call frees what it made; tested with tf.memory()).
  */
 import * as tf from '@tensorflow/tfjs';
-import { planForKey, type BpePlan } from '../cipher/bpe/plan';
+import { bpeScheme } from '../cipher/bpe/protection';
 import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
-import { encryptedBlockLayout, toBlockTensor } from '../models/blockInput';
+import type { ProtectedInput, ProtectionScheme } from '../protection/protectedInput';
+import { toProtectedTokens } from '../models/blockInput';
 import {
   adaptModel,
   load,
@@ -66,19 +71,19 @@ export interface LoadedModelInfo {
 }
 
 /**
- * Puts the encrypted image in front of the model. The default encrypts on the
+ * Puts the protected image in front of the model. The default protects on the
  * CPU in the same pass that lays the model input out in blocks (blockInput.ts:
- * the BPE gather composed with the block order, so no extra sweep); the browser
- * worker may pass one that encrypts on the GPU and hands tfjs the GPU buffer (no
- * CPU round trip).
+ * the scheme's token layout, for BPE the gather composed with the block order,
+ * so no extra sweep); the browser worker may pass one that encrypts on the GPU
+ * and hands tfjs the GPU buffer (no CPU round trip).
  */
 export type EncryptForModel = (
-  plan: BpePlan,
+  protection: ProtectedInput,
   plain: RgbImage,
 ) => Promise<{ input: RgbImage | tf.Tensor4D | tf.Tensor3D; path: 'cpu' | 'gpu-buffer' }>;
 
-export const encryptOnCpu: EncryptForModel = async (plan, plain) => ({
-  input: toBlockTensor([plain], encryptedBlockLayout(plan), plan.blockSize),
+export const encryptOnCpu: EncryptForModel = async (protection, plain) => ({
+  input: toProtectedTokens([plain], protection),
   path: 'cpu',
 });
 
@@ -95,16 +100,18 @@ function maxAbsDiff(a: number[], b: number[]): number {
 export class DiagnosisSession {
   private readonly models = new Map<string, DiagnosisModel>();
   private readonly adapted = new Map<string, Adapted>();
-  /** one plan, for the last key seen (plans are key material: keep no history) */
-  private plan: { keyCheck: string; plan: Promise<BpePlan> } | undefined;
+  /** the last key seen: its material is forgotten in the scheme when another key comes (keep no history) */
+  private keyCheck: string | undefined;
 
   /**
    * @param encryptForModel how the encrypted image reaches the adapted model (CPU gather by default)
    * @param uploadPlain how the original reaches the plain model (default: tfjs's own upload)
+   * @param scheme how a key protects the model input (BPE, plans from the realm's one cache, by default)
    */
   constructor(
     private readonly encryptForModel: EncryptForModel = encryptOnCpu,
     private readonly uploadPlain?: (plain: RgbImage) => tf.Tensor4D,
+    private readonly scheme: ProtectionScheme = bpeScheme(),
   ) {}
 
   has(name: string): boolean {
@@ -144,9 +151,9 @@ export class DiagnosisSession {
     const model = this.requireModel(name);
     const current = this.adapted.get(name);
     if (current?.keyCheck === key.check) return current;
-    const plan = await this.planFor(key);
+    const protection = await this.protectionFor(key, model);
     const t0 = performance.now();
-    const adapted = adaptModel(model, plan);
+    const adapted = adaptModel(model, protection);
     const adaptMs = performance.now() - t0;
     current?.model.dispose();
     const entry = { keyCheck: key.check, model: adapted, adaptMs };
@@ -175,12 +182,12 @@ export class DiagnosisSession {
     const model = this.requireModel(name);
     const hadAdapted = this.adapted.get(name)?.keyCheck === key.check;
     const adapted = await this.adaptedModel(name, key);
-    const plan = await this.planFor(key);
+    const protection = await this.protectionFor(key, model);
 
     const plain = await this.timedPlain(model, plainInput);
 
     const t0 = performance.now();
-    const { input, path } = await this.encryptForModel(plan, plainInput);
+    const { input, path } = await this.encryptForModel(protection, plainInput);
     const encryptMs = performance.now() - t0;
     let encrypted: TimedPrediction;
     try {
@@ -213,7 +220,8 @@ export class DiagnosisSession {
   forgetKey(): void {
     for (const a of this.adapted.values()) a.model.dispose();
     this.adapted.clear();
-    this.plan = undefined;
+    if (this.keyCheck !== undefined) this.scheme.forget(this.keyCheck);
+    this.keyCheck = undefined;
   }
 
   dispose(): void {
@@ -227,13 +235,13 @@ export class DiagnosisSession {
     return model;
   }
 
-  private planFor(key: CipherKey): Promise<BpePlan> {
-    if (this.plan?.keyCheck !== key.check) {
-      const model = this.models.values().next().value as DiagnosisModel | undefined;
-      const geometry = model ? { imageSize: model.config.imageSize, blockSize: model.config.patchSize } : undefined;
-      this.plan = { keyCheck: key.check, plan: planForKey(key, geometry) };
+  /** The key's protected input at the model's geometry (the scheme caches it); a new key makes the scheme forget the old one. */
+  private protectionFor(key: CipherKey, model: DiagnosisModel): Promise<ProtectedInput> {
+    if (this.keyCheck !== key.check) {
+      if (this.keyCheck !== undefined) this.scheme.forget(this.keyCheck);
+      this.keyCheck = key.check;
     }
-    return this.plan.plan;
+    return this.scheme.forKey(key, { imageSize: model.config.imageSize, blockSize: model.config.patchSize });
   }
 }
 

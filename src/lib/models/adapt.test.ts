@@ -11,11 +11,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encryptImage } from '../cipher/bpe/bpe';
 import { planForKey } from '../cipher/bpe/plan';
+import { bpeProtectedInput, encryptedBlockLayout } from '../cipher/bpe/protection';
 import { decodeImageFile } from '../decode';
 import { toModelInput } from '../image/resize';
 import type { RgbImage } from '../image/rgb';
 import { generateKey } from '../keys/key';
-import { encryptedBlockLayout, toBlockTensor } from './blockInput';
+import { toBlockTensor } from './blockInput';
 import { initCnn } from './cnn';
 import { defaultCnnConfig, defaultVitConfig, type ModelConfig } from './config';
 import { ModelRandom, truncNormal, type HostWeights } from './init';
@@ -100,7 +101,7 @@ describe('adaptModel', () => {
       for (let k = 0; k < 3; k++) {
         const plan = await planForKey(await generateKey());
         const t0 = performance.now();
-        const adapted = adaptModel(model, plan);
+        const adapted = adaptModel(model, bpeProtectedInput(plan));
         const ms = performance.now() - t0;
         expect(ms).toBeLessThan(100);
         const encrypted = images.map((im) => encryptImage(plan, im));
@@ -134,7 +135,7 @@ describe('adaptModel', () => {
     it(`predict does not leak tensors (${cfg.architecture})`, async () => {
       const model = createModel(cfg, cfg.architecture === 'vit' ? initVit(cfg, 3) : initCnn(cfg, 3));
       const plan = await planForKey(await generateKey());
-      const adapted = adaptModel(model, plan);
+      const adapted = adaptModel(model, bpeProtectedInput(plan));
       await adapted.predict(images[0]);
       await model.classTokenFeatures(images[0]);
       const before = tf.memory().numTensors;

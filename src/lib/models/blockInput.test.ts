@@ -7,9 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { encryptImage } from '../cipher/bpe/bpe';
 import { planForKey } from '../cipher/bpe/plan';
+import { encryptedBlockLayout } from '../cipher/bpe/protection';
 import { generateKey } from '../keys/key';
 import { SeededRandom } from '../random/seededRandom';
-import { encryptedBlockLayout, plainBlockLayout, toBlockTensor } from './blockInput';
+import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { patchify } from './ops';
 
 const S = 30,

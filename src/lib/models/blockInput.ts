@@ -1,33 +1,24 @@
 /**
  * Model input in block order, built on the host in one pass over the bytes:
- * [N, T, B*B*3] floats with token t = BPE block t and element i = the BPE
- * block-local index (ops.ts `patchify` layout). The model then skips its own
+ * [N, T, B*B*3] floats with token t = block t and element i = the block-local
+ * index (ops.ts `patchify` layout). The model then skips its own
  * reshape-transpose of the image.
  *
- * The encrypted layout composes the BPE gather (encrypted[e] = plain[src[e]] ^
- * mask[e]) with the block order, so encrypting the model input costs the same
- * single indexed pass as preparing the plain one: the CPU path of "encrypt +
- * encrypted inference" does no extra sweep over the image. The values are those
- * of the BPE-encrypted image exactly (tested against `encryptImage` + patchify);
- * only their layout in memory is the block layout.
+ * A protected input's layout (ProtectedInput.tokenLayout; for BPE, the gather
+ * composed with the block order, src/lib/cipher/bpe/protection.ts) is applied in
+ * the same single indexed pass, so the CPU path of "protect + protected
+ * inference" does no extra sweep over the image (docs/ARCHITECTURE.md,
+ * Protection schemes).
  *
- * Never logs pixels, plans or keys.
+ * Never logs pixels, plans or keys; never imports a scheme (cipher/*).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
-import { blockOrderIndex } from './ops';
+import { blockOrderIndex, type BlockLayout, type ProtectedInput } from '../protection/protectedInput';
 
-/** Where block-ordered element j comes from in the plain bytes, and what it is XORed with. */
-export interface BlockLayout {
-  imageSize: number;
-  src: Uint32Array;
-  /** XOR mask per block-ordered element (encrypted layouts only) */
-  mask?: Uint8Array;
-}
+export type { BlockLayout };
 
 const plainLayouts = new Map<string, BlockLayout>();
-const encryptedLayouts = new WeakMap<BpePlan, BlockLayout>();
 
 export function plainBlockLayout(imageSize: number, patch: number): BlockLayout {
   const id = `${imageSize}/${patch}`;
@@ -35,23 +26,6 @@ export function plainBlockLayout(imageSize: number, patch: number): BlockLayout 
   if (!layout) {
     layout = { imageSize, src: blockOrderIndex(imageSize, patch) };
     plainLayouts.set(id, layout);
-  }
-  return layout;
-}
-
-/** The layout of the BPE-encrypted image for `plan`, read straight from the plain bytes. Key material: cached per plan object only. */
-export function encryptedBlockLayout(plan: BpePlan): BlockLayout {
-  let layout = encryptedLayouts.get(plan);
-  if (!layout) {
-    const order = blockOrderIndex(plan.imageSize, plan.blockSize);
-    const src = new Uint32Array(order.length);
-    const blockMask = new Uint8Array(order.length);
-    for (let j = 0; j < order.length; j++) {
-      src[j] = plan.src[order[j]];
-      blockMask[j] = plan.flip[order[j]] ? 255 : 0; // 255 - v === v ^ 255 for a byte
-    }
-    layout = { imageSize: plan.imageSize, src, mask: blockMask };
-    encryptedLayouts.set(plan, layout);
   }
   return layout;
 }
@@ -70,4 +44,9 @@ export function toBlockTensor(images: RgbImage[], layout: BlockLayout, patch: nu
     else for (let j = 0; j < per; j++) out[base + j] = data[src[j]];
   });
   return tf.tensor3d(out, [images.length, (S / patch) ** 2, patch * patch * 3]);
+}
+
+/** Images -> the protected input's tokens [N, T, B*B*3] (values 0..255), protected in the same pass. */
+export function toProtectedTokens(images: RgbImage[], input: ProtectedInput): tf.Tensor3D {
+  return toBlockTensor(images, input.tokenLayout(), input.blockSize);
 }

@@ -1,6 +1,6 @@
 /**
- * Public API of the diagnosis models (ViT and Masked-CNN over BPE blocks, key
- * adaptation, weight files). Browser- and Node-safe: no filesystem access here.
+ * Public API of the diagnosis models (ViT and Masked-CNN over blocks, adaptation
+ * to a key's protected input, weight files). Browser- and Node-safe: no filesystem access here.
  */
 export {
   load,
@@ -15,6 +15,8 @@ export {
 } from './model';
 export { defaultCnnConfig, defaultVitConfig, type ModelConfig, type VitConfig, type CnnConfig } from './config';
 export { serializeModel, deserializeWeights, parseManifest, MANIFEST_FILE, type ModelManifest } from './weightsFile';
-export { adaptPatchEmbedding, adaptPositions, cellSourceFor } from './adapt';
+export { adaptPositions, cellSourceFor } from './adapt';
+// the BPE embedding transform moved to the scheme: src/lib/cipher/bpe/protection.ts (adaptPatchEmbedding)
+export type { ProtectedInput } from '../protection/protectedInput';
 export { initVit } from './vit';
 export { initCnn } from './cnn';

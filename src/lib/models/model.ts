@@ -1,14 +1,17 @@
 /**
  * The diagnosis model object shared by the browser, the CLI and training, shaped
  * like tfjs-models: `load(source)` -> `{ predict, classTokenFeatures, dispose }`,
- * and `adaptModel(model, plan)` -> the same object for one key, in milliseconds.
+ * and `adaptModel(model, protectedInput)` -> the same object for one key, in
+ * milliseconds. A model meets protected input only through `ProtectedInput`
+ * (docs/ARCHITECTURE.md, Protection schemes): this file, vit.ts and cnn.ts never
+ * import a scheme (cipher/*), so another scheme plugs in without touching them.
  * No Node or DOM imports: weights arrive as bytes from a fetch-like loader.
  * Never logs pixels, keys or plans.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BpePlan } from '../cipher/bpe/plan';
 import type { RgbImage } from '../image/rgb';
-import { adaptPatchEmbedding, adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
+import type { ProtectedInput } from '../protection/protectedInput';
+import { adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
 import { biasMatrix, isRelativeBiasTable } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
@@ -32,7 +35,7 @@ export interface Prediction {
 export interface DiagnosisModel {
   readonly config: ModelConfig;
   readonly classes: string[];
-  /** true for a model adapted to a key: it expects BPE-encrypted images */
+  /** true for a model adapted to a key: it expects protected (for BPE: encrypted) images */
   readonly keyed: boolean;
   /** Logits [N, classes] for images [N, S, S, 3] valued 0..255. Synchronous; the caller owns the result. */
   logits(images: ModelTensorInput): tf.Tensor2D;
@@ -182,8 +185,9 @@ export function toBatch(input: ModelInput, geometry: { imageSize: number; patchS
 }
 
 /**
- * The branch for one view, plain (plan absent) or adapted to a key. Slot j of the
- * input holds source block blockPerm[j] (identity when plain); the view's cell q
+ * The branch for one view, plain (protection absent) or adapted to a key's
+ * protected input. Slot j of the input holds source block blockPerm[j] =
+ * protection.tokenSource[j] (identity when plain); the view's cell q
  * is source block cellSrc[q]. CNN: gather cell q from slot inverse(blockPerm)[cellSrc[q]];
  * ViT: slot j gets the position embedding of view cell inverse(cellSrc)[blockPerm[j]].
  */
@@ -192,15 +196,15 @@ function makeBranch(
   shared: Weights,
   host: HostWeights,
   view: BlockView,
-  plan?: BpePlan,
+  protection?: ProtectedInput,
 ): { branch: Branch; own: tf.Tensor[] } {
-  const plainIdentity = !plan && isIdentity(view);
+  const plainIdentity = !protection && isIdentity(view);
   if (plainIdentity) return { branch: { weights: shared }, own: [] };
   const T = gridSide(cfg) ** 2;
-  const blockPerm = plan?.blockPerm ?? Uint32Array.from({ length: T }, (_, j) => j);
+  const blockPerm = protection?.tokenSource ?? Uint32Array.from({ length: T }, (_, j) => j);
   const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
-  const { w, c } = plan
-    ? adaptPatchEmbedding(wView, host['patch.b'], plan, cfg.inputCentre ?? 0)
+  const { w, c } = protection
+    ? protection.adaptEmbedding(wView, host['patch.b'], cfg.inputCentre ?? 0)
     : { w: wView, c: host['patch.b'] };
   const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
   let cells: CellGather | undefined;
@@ -234,9 +238,11 @@ function makeBranches(
   cfg: ModelConfig,
   shared: Weights,
   host: HostWeights,
-  plan?: BpePlan,
+  protection?: ProtectedInput,
 ): { branches: Branch[]; own: tf.Tensor[] } {
-  const made = viewNames(cfg.viewEnsemble).map((name) => makeBranch(cfg, shared, host, blockView(cfg, name), plan));
+  const made = viewNames(cfg.viewEnsemble).map((name) =>
+    makeBranch(cfg, shared, host, blockView(cfg, name), protection),
+  );
   return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
 }
 
@@ -269,17 +275,18 @@ export function createModel(config: ModelConfig, host: HostWeights): DiagnosisMo
 }
 
 /**
- * The model for one key: same predictions on encrypted images as `model` on the
- * plain images. Takes a plain model. The result shares the unkeyed tensors with
- * `model`: dispose it before (or together with) `model`.
+ * The model for one key's protected input: same predictions on protected images
+ * as `model` on the plain images. Takes a plain model. For BPE pass
+ * `bpeProtectedInput(plan)` (src/lib/cipher/bpe/protection.ts). The result shares
+ * the unkeyed tensors with `model`: dispose it before (or together with) `model`.
  */
-export function adaptModel(model: DiagnosisModel, plan: BpePlan): DiagnosisModel {
+export function adaptModel(model: DiagnosisModel, protection: ProtectedInput): DiagnosisModel {
   if (!(model instanceof TfjsDiagnosisModel))
     throw new Error('adaptModel needs a model made by load() or createModel()');
   if (model.keyed) throw new Error('this model is already adapted to a key; adapt the plain model');
   const cfg = model.config;
-  checkPlanFits(plan, cfg);
-  const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, plan);
+  checkPlanFits(protection, cfg);
+  const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, protection);
   return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true, model.parameters);
 }
 

@@ -64,21 +64,8 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
  */
 export type ModelTensorInput = tf.Tensor4D | tf.Tensor3D;
 
-/** Host-side patchify index: blockOrder[j] = pixel-array index of block-ordered element j. */
-export function blockOrderIndex(imageSize: number, patch: number): Uint32Array {
-  const g = imageSize / patch;
-  const per = patch * patch * 3;
-  const out = new Uint32Array(imageSize * imageSize * 3);
-  for (let t = 0; t < g * g; t++) {
-    const y0 = Math.floor(t / g) * patch;
-    const x0 = (t % g) * patch;
-    for (let i = 0; i < per; i++) {
-      const p = Math.floor(i / 3);
-      out[t * per + i] = ((y0 + Math.floor(p / patch)) * imageSize + x0 + (p % patch)) * 3 + (i % 3);
-    }
-  }
-  return out;
-}
+/** Host-side patchify index (the protection seam's token order): kept exported here for training and tests. */
+export { blockOrderIndex } from '../protection/protectedInput';
 
 /**
  * x @ w where x is data (pixels), never a trained quantity: the gradient for x is

@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encryptImage } from '../cipher/bpe/bpe';
 import { planForKey } from '../cipher/bpe/plan';
+import { bpeProtectedInput } from '../cipher/bpe/protection';
 import { decodeImageFile } from '../decode';
 import { toModelInput } from '../image/resize';
 import type { RgbImage } from '../image/rgb';
@@ -62,7 +63,7 @@ describe('shipped models', () => {
         expect(correct / labels.length).toBeGreaterThan(0.6);
         for (let k = 0; k < 2; k++) {
           const plan = await planForKey(await generateKey());
-          const adapted = adaptModel(model, plan);
+          const adapted = adaptModel(model, bpeProtectedInput(plan));
           expect(adapted.parameters).toBe(model.parameters);
           const enc = await adapted.predict(images.map((im) => encryptImage(plan, im)));
           let maxDiff = 0;

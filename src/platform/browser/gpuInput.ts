@@ -12,8 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { compileShader, createGpuBpe, imageStrideBytes, type GpuBpe } from '../../lib/cipher/bpe/webgpu';
 import type { BpePlan } from '../../lib/cipher/bpe/plan';
+import { bpePlanOf } from '../../lib/cipher/bpe/protection';
 import type { RgbImage } from '../../lib/image/rgb';
-import type { EncryptForModel } from '../../lib/diagnosis/session';
+import { encryptOnCpu, type EncryptForModel } from '../../lib/diagnosis/session';
 
 const WORKGROUP = 64; // @workgroup_size in bytesToFloats.wgsl
 
@@ -111,7 +112,11 @@ export async function gpuInputPath(): Promise<
   try {
     const path = await createGpuInputPath();
     return {
-      encrypt: async (plan, plain) => ({ input: path.encrypt(plan, plain), path: 'gpu-buffer' }),
+      // the GPU kernel is BPE's: another scheme's protected input takes the CPU path
+      encrypt: async (protection, plain) => {
+        const plan = bpePlanOf(protection);
+        return plan ? { input: path.encrypt(plan, plain), path: 'gpu-buffer' } : encryptOnCpu(protection, plain);
+      },
       upload: path.upload,
       forgetPlans: () => path.bpe.forgetPlans(),
       dispose: () => path.bpe.dispose(),

@@ -14,7 +14,8 @@ import { type ParsedArgs, UsageError, flag, optionalNumber, optionalString, requ
 import { decodeOptionsFrom, loadImage, loadKey, writePng } from '../io';
 import { toModelInput } from '../../../lib/image/resize';
 import { encryptImage } from '../../../lib/cipher/bpe/bpe';
-import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey } from '../../../lib/cipher/bpe/plan';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE } from '../../../lib/cipher/bpe/plan';
+import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import {
   ATTACK_KINDS,
   DEFAULT_BIT_FLIP,
@@ -45,7 +46,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     imageSize: optionalNumber(args, 'image-size', DEFAULT_IMAGE_SIZE),
     blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
   };
-  const plan = await planForKey(key, geometry);
+  const plan = await bpePlans.plan(key, geometry);
   const original = toModelInput(
     (await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args))).image,
     geometry.imageSize,

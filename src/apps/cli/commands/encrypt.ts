@@ -5,7 +5,8 @@ import { decodeOptionsFrom, loadImage, loadKey } from '../io';
 import { toModelInput } from '../../../lib/image/resize';
 import { encryptImage } from '../../../lib/cipher/bpe/bpe';
 import { encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
-import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey } from '../../../lib/cipher/bpe/plan';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE } from '../../../lib/cipher/bpe/plan';
+import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
@@ -13,7 +14,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     imageSize: optionalNumber(args, 'image-size', DEFAULT_IMAGE_SIZE),
     blockSize: optionalNumber(args, 'block-size', DEFAULT_BLOCK_SIZE),
   };
-  const plan = await planForKey(key, geometry);
+  const plan = await bpePlans.plan(key, geometry);
   const decoded = await loadImage(requireOption(args, 'in'), decodeOptionsFrom(args));
   const encrypted = encryptImage(plan, toModelInput(decoded.image, geometry.imageSize));
   const out = requireOption(args, 'out');

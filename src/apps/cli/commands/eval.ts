@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { loadKey } from '../io';
-import { planForKey } from '../../../lib/cipher/bpe/plan';
+import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import { generateKey } from '../../../lib/keys/key';
 import { load } from '../../../lib/models/model';
 import { loadImageSet, type ImageSet } from '../../../learn/training/dataset';
@@ -100,9 +100,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     const limit = optionalNumber(args, 'limit', 0);
     if (limit > 0 && limit < set.labels.length) set = evenSubset(set, limit);
     const plan = keyFile
-      ? await planForKey(await loadKey(keyFile, optionalString(args, 'passphrase')))
+      ? await bpePlans.plan(await loadKey(keyFile, optionalString(args, 'passphrase')))
       : randomKey
-        ? await planForKey(await generateKey())
+        ? await bpePlans.plan(await generateKey())
         : undefined;
     const result = await evaluateModel(model, set, {
       modelName: name,

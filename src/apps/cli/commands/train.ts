@@ -26,7 +26,8 @@ import { train, type TrainOptions } from '../../../learn/training/trainer';
 import { releaseModel } from '../../../learn/training/release';
 import { VARIANTS } from '../../../learn/training/blockFeatures';
 import type { AugmentationKind } from '../../../learn/training/augment';
-import { planForKey } from '../../../lib/cipher/bpe/plan';
+import { bpePlans } from '../../../lib/cipher/bpe/planCache';
+import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { keyFromBytes, type CipherKey } from '../../../lib/keys/key';
 
 export async function useWasmBackend(): Promise<void> {
@@ -100,7 +101,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     const fraction = Number(share);
     if ((kind !== 'bit-flip' && kind !== 'gaussian') || !(fraction > 0 && fraction <= 1))
       throw new UsageError('--poison must be bit-flip:F or gaussian:F with 0 < F <= 1');
-    opts.poison = { kind, fraction, plan: await planForKey(await poisoningStudyKey(opts.seed)) };
+    opts.poison = { kind, fraction, plan: await bpePlans.plan(await poisoningStudyKey(opts.seed)) };
   }
   const stemDir = optionalString(args, 'stem-from');
   if (stemDir) opts.stemFrom = await modelWeights(stemDir);
@@ -108,7 +109,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (growDir) opts.growFrom = await modelWeights(growDir);
   await useWasmBackend();
   log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
-  const set = await loadImageSet(trainDir, 200, '.cache/datasets', log);
+  const set = await loadImageSet(trainDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
   const teacher = teacherDir
     ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) })
     : undefined;
@@ -117,7 +118,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   log(
     `training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`,
   );
-  const test = await loadImageSet(testDir, 200, '.cache/datasets', log);
+  const test = await loadImageSet(testDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
   if (test.classes.join() !== set.classes.join())
     throw new Error(
       `Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`,

@@ -1,22 +1,24 @@
 /**
  * The page's access to block-pixel encryption: one engine per "prefer GPU"
- * choice (WebGPU when offered, else the CPU reference), and one plan per key.
- * The engine says which path it took; the status bar shows it.
+ * choice (WebGPU when offered, else the CPU reference), and the key's plan from
+ * the one plan cache (src/lib/cipher/bpe/planCache.ts; docs/ARCHITECTURE.md,
+ * Protection schemes). The engine says which path it took; the status bar shows it.
  *
- * Must never: keep a plan for a key the user has replaced or forgotten (plans are
- * keyed by the CipherKey object in a WeakMap, so they go when the key goes; the
- * WebGPU engine's uploaded tables are dropped by forgetPlans()).
+ * Must never: keep a plan for a key the user has replaced or forgotten
+ * (forgetPlans() clears the plan cache and the WebGPU engines' uploaded tables;
+ * the key actions call it on forget and on replace).
  */
 import { createBpeEngine, createCpuBpeEngine, type BpeEngine } from '../../../lib/cipher/bpe/engine';
-import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE, planForKey, type BpePlan } from '../../../lib/cipher/bpe/plan';
+import { DEFAULT_BLOCK_SIZE, type BpePlan } from '../../../lib/cipher/bpe/plan';
+import { bpePlans } from '../../../lib/cipher/bpe/planCache';
+import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import type { CipherKey } from '../../../lib/keys/key';
 import type { ComputePath } from '../state/results';
 
-export const MODEL_SIZE = DEFAULT_IMAGE_SIZE;
+export const MODEL_SIZE = MODEL_INPUT_SIZE;
 export const BLOCK_SIZE = DEFAULT_BLOCK_SIZE;
 
 const engines = new Map<boolean, Promise<BpeEngine>>();
-const plans = new WeakMap<CipherKey, Promise<BpePlan>>();
 
 export function bpeEngine(preferGpu: boolean): Promise<BpeEngine> {
   let engine = engines.get(preferGpu);
@@ -27,13 +29,9 @@ export function bpeEngine(preferGpu: boolean): Promise<BpeEngine> {
   return engine;
 }
 
+/** The key's plan at the page's geometry (the one plan cache: the same object every time until forgetPlans). */
 export function planFor(key: CipherKey): Promise<BpePlan> {
-  let plan = plans.get(key);
-  if (!plan) {
-    plan = planForKey(key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE });
-    plans.set(key, plan);
-  }
-  return plan;
+  return bpePlans.plan(key, { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE });
 }
 
 /** The cached engines that started (one that failed to start holds nothing). */
@@ -42,8 +40,9 @@ async function startedEngines(): Promise<BpeEngine[]> {
   return all.filter((e): e is BpeEngine => e !== undefined);
 }
 
-/** Drops the plans every cached engine keeps (GPU tables): called when the key is forgotten or replaced. */
+/** Drops the cached plans and those every cached engine keeps (GPU tables): called when the key is forgotten or replaced. */
 export async function forgetPlans(): Promise<void> {
+  bpePlans.clear(); // before any await: no plan of the old key survives this call's first step
   for (const engine of await startedEngines()) engine.forgetPlans();
 }
 
