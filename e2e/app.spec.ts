@@ -249,6 +249,8 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck), { timeout: 60_000 }).toBe(passphraseCheck);
   await page.getByTestId('protected-file-input').setInputFiles(pkgPath);
   await expect(page.getByTestId('opened-match')).toContainText(`Identical, bit for bit, to ${pngFile.label}`);
+  // the pipeline worker holds the key in use by handle, and none of the keys replaced before it
+  expect(await page.evaluate(() => window.__cipherscan.workerKeys())).toBe(1);
 
   // --- privacy: same origin only, no storage, nothing secret in the console --------------------
   const foreign = requests.filter((u) => /^(https?|wss?):/.test(u) && new URL(u).origin !== origin);
@@ -484,6 +486,7 @@ test('built-in samples are labelled synthetic and the split handle moves with th
   await page.getByRole('button', { name: 'Forget key' }).click();
   await expect(page.getByTestId('key-check')).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => window.__cipherscan.bpePlans())).toBe(0);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.workerKeys())).toBe(0);
 });
 
 test('Cancel stops a long batch: decoded files stay, the rest say "decoding cancelled", the next batch runs', async ({

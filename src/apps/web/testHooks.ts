@@ -13,6 +13,7 @@ import { selectedFile, useFiles } from './state/files';
 import { useKey } from './state/key';
 import { useResults } from './state/results';
 import { cachedPlans } from './services/compute';
+import { heldKeysInWorkers } from '../../platform/browser/workers/appWorkers';
 
 export type HookView = 'original' | 'encrypted' | 'attacked' | 'source' | 'opened' | 'decrypted';
 
@@ -59,6 +60,8 @@ export interface CipherScanHooks {
   timings(): Record<string, number>;
   /** plans (key-derived tables) the BPE engines keep: none may outlive Forget key */
   bpePlans(): Promise<number>;
+  /** keys the live workers hold (registered by handle): none may outlive Forget key */
+  workerKeys(): Promise<number>;
 }
 
 export function installTestHooks(): void {
@@ -104,6 +107,7 @@ export function installTestHooks(): void {
     },
     timings: () => ({ ...useResults.getState().timings }) as Record<string, number>,
     bpePlans: () => cachedPlans(),
+    workerKeys: () => heldKeysInWorkers(),
   };
   Object.defineProperty(window, '__cipherscan', { value: Object.freeze(hooks), configurable: false, writable: false });
 }

@@ -3,25 +3,21 @@ import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, optionalString, requireOption } from '../args';
 import { loadKey, readInput } from '../io';
 import { encodeRgbPng } from '../../../lib/image/png';
-import { decryptImage } from '../../../lib/cipher/bpe/bpe';
-import { decodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
-import { DEFAULT_BLOCK_SIZE, planForKey } from '../../../lib/cipher/bpe/plan';
+import { openEncryptedPng } from '../../../lib/cipher/bpe/openEncryptedPng';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
-  const { image, header } = decodeEncryptedPng(await readInput(requireOption(args, 'in')), key);
-  if (image.width !== image.height)
-    throw new Error(`an encrypted image is square; this one is ${image.width}x${image.height}`);
-  const geometry = header ?? { imageSize: image.width, blockSize: DEFAULT_BLOCK_SIZE };
-  const plan = await planForKey(key, geometry);
+  // the page's rules, with a bare PNG (no header) accepted at the default block size
+  const opened = await openEncryptedPng(await readInput(requireOption(args, 'in')), key, { reader: 'the CLI' });
+  if (!opened) throw new Error('the image could not be opened'); // only a caller's stillWanted stops it; none here
   const out = requireOption(args, 'out');
-  await writeFile(out, encodeRgbPng(decryptImage(plan, image)));
+  await writeFile(out, encodeRgbPng(opened.image));
   console.log(
     JSON.stringify({
       written: out,
-      scheme: plan.version,
-      imageSize: geometry.imageSize,
-      blockSize: geometry.blockSize,
+      scheme: opened.scheme,
+      imageSize: opened.geometry.imageSize,
+      blockSize: opened.geometry.blockSize,
     }),
   );
 }

@@ -14,7 +14,7 @@ import { keyReplaced, useKey } from '../state/key';
 import { useResults, type AttackKind, type FileResults } from '../state/results';
 import { useSettings } from '../state/settings';
 import { MODEL_SIZE, planFor } from '../services/compute';
-import { pipelineBridge } from '../../../platform/browser/workers/bridge';
+import { appKeys, pipelineBridge } from '../../../platform/browser/workers/appWorkers';
 import { readableError } from './loadFiles';
 
 export const ATTACKS: Array<{ kind: AttackKind; title: string; what: string }> = [
@@ -104,11 +104,9 @@ export async function runSelectedAttack(): Promise<void> {
         },
       ]);
       if (keyReplaced(keyAtStart)) return;
-      useResults
-        .getState()
-        .patch(file.id, {
-          attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note },
-        });
+      useResults.getState().patch(file.id, {
+        attack: { kind: attackKind, image: outcome.image, metrics: outcome.metrics, note: outcome.note },
+      });
     }
     useResults.getState().time('attack', performance.now() - t0);
   } catch (err) {
@@ -121,7 +119,8 @@ export async function runSelectedAttack(): Promise<void> {
 async function runAesComparison(fileId: string, key: CipherKey | null): Promise<void> {
   const file = useFiles.getState().files.find((f) => f.id === fileId);
   if (!key || !file?.decoded || !file.modelInput) throw new Error('a key and a decoded scan are needed');
-  const demo = await pipelineBridge().call('aesBitFlip', [file.decoded, key]);
+  const handle = appKeys().registerKey(key);
+  const demo = await appKeys().call(pipelineBridge(), handle, 'aesBitFlip', [file.decoded, handle]);
   // CBC hands back a full-resolution image; the views compare model inputs, so bring it to S x S.
   const image = demo.cbcImage ? toModelInput(demo.cbcImage, MODEL_SIZE) : undefined;
   const metrics = image ? (await pipelineBridge().call('score', [file.modelInput, [image]]))[0] : undefined;

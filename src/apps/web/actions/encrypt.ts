@@ -10,7 +10,7 @@ import { keyReplaced, useKey } from '../state/key';
 import { useResults } from '../state/results';
 import { useSettings } from '../state/settings';
 import { bpeEngine, describePath, planFor, runBpe } from '../services/compute';
-import { pipelineBridge } from '../../../platform/browser/workers/bridge';
+import { pipelineBridge } from '../../../platform/browser/workers/appWorkers';
 import { readableError } from './loadFiles';
 
 export async function encryptReadyFiles(onlyId?: string): Promise<void> {
@@ -49,14 +49,12 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
       data: batch.slice(k * bytesPerImage, (k + 1) * bytesPerImage),
     }));
     targets.forEach((file, k) => {
-      useResults
-        .getState()
-        .patch(file.id, {
-          encrypted: encryptedImages[k],
-          keyCheck: key.check,
-          encryptedMetrics: undefined,
-          attack: undefined,
-        });
+      useResults.getState().patch(file.id, {
+        encrypted: encryptedImages[k],
+        keyCheck: key.check,
+        encryptedMetrics: undefined,
+        attack: undefined,
+      });
       useFiles.getState().update(file.id, { status: 'encrypted' });
     });
     // Metrics are scored in the worker, after the images are on screen.

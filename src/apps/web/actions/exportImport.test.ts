@@ -5,7 +5,8 @@
  * same reader called in place (no worker, no GPU here).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeEncryptedPng, encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
+import { encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
+import { readEncryptedPng, type EncryptedPngRules } from '../../../lib/cipher/bpe/openEncryptedPng';
 import { decryptionMap, gather } from '../../../lib/cipher/bpe/bpe';
 import { planForKey } from '../../../lib/cipher/bpe/plan';
 import { generateKey } from '../../../lib/keys/key';
@@ -39,8 +40,8 @@ vi.mock('../services/compute', async () => {
     },
   };
 });
-vi.mock('../../../platform/browser/workers/bridge', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../platform/browser/workers/bridge')>()),
+vi.mock('../../../platform/browser/workers/appWorkers', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../platform/browser/workers/appWorkers')>()),
   pipelineBridge: () => ({
     call: async (method: string, args: unknown[], options: { signal?: AbortSignal } = {}) => {
       if (method === 'pack') {
@@ -55,11 +56,11 @@ vi.mock('../../../platform/browser/workers/bridge', async (importOriginal) => ({
         return Promise.race([hooks.pack(which), aborted]);
       }
       if (method !== 'readEncryptedPng') throw new Error(`unexpected worker call ${method}`);
-      const [bytes, check] = args as [Uint8Array, string];
+      const [bytes, check, rules] = args as [Uint8Array, string, EncryptedPngRules];
       // the worker gets the key's public check value, never the key
       if (typeof check !== 'string') throw new Error('readEncryptedPng takes the key check value');
       hooks.duringRead();
-      return decodeEncryptedPng(bytes, { check });
+      return readEncryptedPng(bytes, check, rules);
     },
   }),
 }));

@@ -9,8 +9,10 @@
  */
 import { encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
 import { packageFootprint } from '../../../lib/cipher/package';
-import { AbortError, pipelineBridge } from '../../../platform/browser/workers/bridge';
-import { encodeRgbPng, pngSize } from '../../../lib/image/png';
+import { AbortError } from '../../../platform/browser/workers/bridge';
+import { appKeys, pipelineBridge } from '../../../platform/browser/workers/appWorkers';
+import { openEncryptedPng as openEncryptedPngFile } from '../../../lib/cipher/bpe/openEncryptedPng';
+import { encodeRgbPng } from '../../../lib/image/png';
 import type { RgbImage } from '../../../lib/image/rgb';
 import { bytesEqual } from '../../../lib/bytes/bytes';
 import type { CipherKey } from '../../../lib/keys/key';
@@ -107,9 +109,10 @@ export async function exportPackage(): Promise<void> {
       const t0 = performance.now();
       // every frame, with the grey levels on screen; JPEG 2000 of a large scan takes seconds: in the worker, not on the page
       const options = { frame: decoded.frame, voi: decoded.dicom?.voi };
+      const handle = appKeys().registerKey(key);
       const pack = (which: 'all-frames' | 'chosen-frame') => {
         const copy = file.bytes.slice();
-        return pipelineBridge().call('pack', [copy, file.originalName, options, key, which], {
+        return appKeys().call(pipelineBridge(), handle, 'pack', [copy, file.originalName, options, handle, which], {
           transfer: [copy.buffer],
           signal,
         });
@@ -128,18 +131,16 @@ export async function exportPackage(): Promise<void> {
       if (keyReplaced(key)) return;
       useResults.getState().time('pack', performance.now() - t0);
       const footprint = packageFootprint(file.bytes.length, packed);
-      useResults
-        .getState()
-        .patch(file.id, {
-          package: {
-            originalBytes: footprint.originalBytes,
-            rawBytes: footprint.rawBytes,
-            frames: packed.frames,
-            compressedBytes: footprint.jpeg2000Bytes,
-            packageBytes: footprint.packageBytes,
-            note,
-          },
-        });
+      useResults.getState().patch(file.id, {
+        package: {
+          originalBytes: footprint.originalBytes,
+          rawBytes: footprint.rawBytes,
+          frames: packed.frames,
+          compressedBytes: footprint.jpeg2000Bytes,
+          packageBytes: footprint.packageBytes,
+          note,
+        },
+      });
       saveBytes(packed.pkg, `${file.label}.csp`, 'application/octet-stream');
     } catch (err) {
       fail('packaging failed', err);
@@ -169,17 +170,19 @@ export async function showOpenedFrame(position: number): Promise<void> {
   await packageTask('opening', async (signal) => {
     try {
       const copy = pkg.slice();
-      const frame = await pipelineBridge().call('unpack', [copy, key, position], { transfer: [copy.buffer], signal });
+      const handle = appKeys().registerKey(key);
+      const frame = await appKeys().call(pipelineBridge(), handle, 'unpack', [copy, handle, position], {
+        transfer: [copy.buffer],
+        signal,
+      });
       // another file opened, or the key forgotten, meanwhile: nothing to show
       if (keyReplaced(key) || useResults.getState().opened?.frames?.pkg !== pkg) return;
-      useResults
-        .getState()
-        .setOpened({
-          ...opened,
-          image: frame.image,
-          matchesFileId: findMatchingFile(frame.image),
-          frames: { ...opened.frames!, position },
-        });
+      useResults.getState().setOpened({
+        ...opened,
+        image: frame.image,
+        matchesFileId: findMatchingFile(frame.image),
+        frames: { ...opened.frames!, position },
+      });
     } catch (err) {
       fail('opening that frame failed', err);
     }
@@ -222,7 +225,11 @@ export async function openProtectedFile(file: File): Promise<void> {
       const t0 = performance.now();
       // the page keeps the (encrypted) package to show its other frames on request; the worker gets a copy
       const copy = bytes.slice();
-      const opened = await pipelineBridge().call('unpack', [copy, key], { transfer: [copy.buffer], signal });
+      const handle = appKeys().registerKey(key);
+      const opened = await appKeys().call(pipelineBridge(), handle, 'unpack', [copy, handle], {
+        transfer: [copy.buffer],
+        signal,
+      });
       if (keyReplaced(key)) return;
       results.time('unpack', performance.now() - t0);
       const details = Object.entries(opened.metadata as unknown as Record<string, unknown>)
@@ -250,35 +257,25 @@ export async function openProtectedFile(file: File): Promise<void> {
   });
 }
 
-/** An encrypted PNG: read in the worker (its header checked against the key's check value), decrypted with BPE here. */
+/**
+ * An encrypted PNG, by the one use-case (lib/cipher/bpe/openEncryptedPng.ts): read in the worker (sizes from
+ * the IHDR, header checked against the key's check value), decrypted with BPE on the page's engine.
+ */
 async function openEncryptedPng(bytes: Uint8Array, key: CipherKey): Promise<void> {
-  // the page's encrypted images are S x S: anything else is refused before it is decoded
-  const size = pngSize(bytes);
-  if (size?.width !== MODEL_SIZE || size.height !== MODEL_SIZE)
-    throw new Error(
-      `this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; the page's encrypted images are ${MODEL_SIZE} × ${MODEL_SIZE}`,
-    );
-  const { image, header } = await pipelineBridge().call('readEncryptedPng', [bytes, key.check], {
-    transfer: [bytes.buffer],
+  // the page's encrypted images are S x S with the header: anything else is refused before it is decoded
+  const rules = { geometry: { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE }, requireHeader: true, reader: 'the page' };
+  const opened = await openEncryptedPngFile(bytes, key, rules, {
+    read: (b, check, r) => pipelineBridge().call('readEncryptedPng', [b, check, r], { transfer: [b.buffer] }),
+    plan: (k) => planFor(k), // the page's plan cache: one geometry, the rules' own
+    decrypt: async (plan, image) => (await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data)).bytes,
+    // forgotten meanwhile: no plan may be made (or put on the GPU) for it again, nothing shown
+    stillWanted: () => !keyReplaced(key),
   });
-  // forgotten while the worker read it: no plan may be made (or put on the GPU) for it again
-  if (keyReplaced(key)) return;
-  if (!header) throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
-  const plan = await planFor(key);
-  if (keyReplaced(key)) return;
-  if (header.imageSize !== plan.imageSize || header.blockSize !== plan.blockSize)
-    throw new Error(
-      `this image uses ${header.imageSize}/${header.blockSize} geometry; the page uses ${plan.imageSize}/${plan.blockSize}`,
-    );
-  const { bytes: plainBytes } = await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data);
-  if (keyReplaced(key)) return;
-  const plain: RgbImage = { width: image.width, height: image.height, data: plainBytes };
-  useResults
-    .getState()
-    .setOpened({
-      kind: 'encrypted-png',
-      image: plain,
-      details: [`scheme ${header.scheme}`, `S=${header.imageSize}, B=${header.blockSize}`],
-      matchesFileId: findMatchingFile(plain),
-    });
+  if (!opened) return;
+  useResults.getState().setOpened({
+    kind: 'encrypted-png',
+    image: opened.image,
+    details: [`scheme ${opened.scheme}`, `S=${opened.geometry.imageSize}, B=${opened.geometry.blockSize}`],
+    matchesFileId: findMatchingFile(opened.image),
+  });
 }

@@ -11,11 +11,20 @@ import { exportKeyFile, keyFileNeedsPassphrase, parseKeyFile } from '../../../li
 import { useFiles } from '../state/files';
 import { useKey } from '../state/key';
 import { useResults } from '../state/results';
-import { pipelineBridge } from '../../../platform/browser/workers/bridge';
+import { appKeys, pipelineBridge } from '../../../platform/browser/workers/appWorkers';
 import { saveText } from '../download';
 import { readableError } from './loadFiles';
 import { forgetPlans } from '../services/compute';
 import { cancelPackageWork } from './exportImport';
+
+/**
+ * The workers' copies of a key the page no longer uses (forgotten, or replaced by another key object):
+ * each live worker drops it and what it derived from it (plans, adapted models).
+ */
+function forgetInWorkers(key: CipherKey | null): void {
+  const handle = key && appKeys().handleOf(key);
+  if (handle) void appKeys().forgetKey(handle);
+}
 
 /**
  * Everything tied to the key that was in use, dropped when it is forgotten or replaced: package work in the
@@ -31,6 +40,7 @@ function dropKeyWork(): void {
 function install(key: CipherKey, ms?: number): void {
   const previous = useKey.getState().key;
   useKey.getState().setKey(key, ms);
+  if (previous !== key) forgetInWorkers(previous); // the same key again is a new object: its own handle
   if (previous?.check !== key.check) dropKeyWork();
   if (ms !== undefined) useResults.getState().time('derive key', ms);
 }
@@ -92,6 +102,8 @@ export function exportKey(): void {
 }
 
 export function forgetKey(): void {
+  const previous = useKey.getState().key;
   useKey.getState().forget();
+  forgetInWorkers(previous);
   dropKeyWork();
 }

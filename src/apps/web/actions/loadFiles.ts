@@ -9,7 +9,8 @@ import type { DecodeOptions } from '../../../lib/decode/types';
 import { SAMPLES, samplePng, sampleFileName } from '../../../lib/samples/gallery';
 import { useFiles, type ScanFile } from '../state/files';
 import { useResults } from '../state/results';
-import { AbortError, pipelineBridge, TimeoutError, WorkerCrashedError } from '../../../platform/browser/workers/bridge';
+import { AbortError, TimeoutError, WorkerCrashedError } from '../../../platform/browser/workers/bridge';
+import { appWorkers } from '../../../platform/browser/workers/appWorkers';
 import { MODEL_SIZE } from '../services/compute';
 
 type NewFile = Pick<ScanFile, 'originalName' | 'source' | 'synthetic' | 'bytes'>;
@@ -83,11 +84,14 @@ export async function decodeFile(id: string, options: DecodeOptions, signal?: Ab
   try {
     // a copy goes to the worker (transferred); the page keeps the original bytes for frame changes and the package
     const copy = file.bytes.slice();
-    const result = await pipelineBridge().call('decode', [copy, file.originalName, options, MODEL_SIZE], {
-      transfer: [copy.buffer],
-      signal,
-      timeoutMs: DECODE_TIMEOUT_MS,
-    });
+    // decoding needs no order: the least busy pipeline worker takes it (one, unless the pool is made larger)
+    const result = await appWorkers()
+      .pick('pipeline')
+      .call('decode', [copy, file.originalName, options, MODEL_SIZE], {
+        transfer: [copy.buffer],
+        signal,
+        timeoutMs: DECODE_TIMEOUT_MS,
+      });
     const { decoded } = result;
     update(id, {
       status: 'ready',

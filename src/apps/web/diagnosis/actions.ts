@@ -7,12 +7,8 @@
  * key, pretend a model exists when it does not, or log scans or keys.
  */
 import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/backendNames';
-import {
-  diagnoseInWorker,
-  forgetKeyInWorker,
-  loadModelInWorker,
-  startInference,
-} from '../../../platform/browser/workers/inferenceClient';
+import { diagnoseInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
+import { appKeys } from '../../../platform/browser/workers/appWorkers';
 import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
@@ -103,10 +99,13 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
   d.setBusy(true);
   try {
     if (!d.loaded[entry.name]) await loadModel(entry);
+    if (keyReplaced(key)) return; // forgotten or replaced while the model loaded
+    // one handle for the whole run: a key forgotten meanwhile fails the next call instead of going back
+    const handle = appKeys().registerKey(key);
     for (const id of ids) {
       const file = useFiles.getState().files.find((f) => f.id === id);
       if (!file?.modelInput) continue; // removed meanwhile
-      const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, key);
+      const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, handle);
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
       useDiagnosis.getState().record(file.id, key.check, result);
     }
@@ -117,8 +116,10 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
   }
 }
 
-/** The key was replaced or forgotten: adapted models and results of the old key go. */
+/**
+ * The key was replaced or forgotten: results of the old key go. Its adapted models go with it in the
+ * worker, where Forget key / a new key forgets its handle (keyActions.ts).
+ */
 export function onKeyChanged(): void {
   useDiagnosis.getState().clearResults();
-  forgetKeyInWorker().catch(() => undefined);
 }

@@ -6,6 +6,9 @@
  * worker that dies (its script fails to load, or it throws outside any call)
  * failing the call in flight at once instead of leaving it unanswered, and an
  * idle timeout that frees the worker's memory when nothing has run for a while.
+ * The app's bridges are made and named by the worker registry (registry.ts,
+ * appWorkers.ts; docs/ARCHITECTURE.md, "Workers"); `prepare` lets the key ring
+ * register a key with each fresh worker before the first call that names it.
  *
  * Must never: log arguments or results (they hold pixels and, for key derivation,
  * key material), or keep a reference to them after the call settles.
@@ -43,12 +46,32 @@ type Method<Api> = keyof Api & string;
 type Args<Api, M extends Method<Api>> = Api[M] extends (...a: infer A) => unknown ? A : never;
 type Result<Api, M extends Method<Api>> = Api[M] extends (...a: never[]) => infer R ? Awaited<R> : never;
 
+export interface CallOptions<Api> {
+  signal?: AbortSignal;
+  transfer?: Transferable[];
+  timeoutMs?: number;
+  /**
+   * Runs in the call's turn, on the worker that will run it, before the method: `worker` numbers the
+   * workers this bridge started, so a caller can tell a fresh one (after idle shutdown, an abort or a
+   * crash) from the one it already prepared. Its failure fails the call.
+   */
+  prepare?: (api: Comlink.Remote<Api>, worker: number) => Promise<void>;
+  /**
+   * When the call's turn comes and no worker is running, resolve with undefined instead of starting
+   * one (forgetting a key: a worker that ended holds nothing).
+   */
+  onlyIfAlive?: boolean;
+}
+
 export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
   private worker: Worker | undefined;
   private api: Comlink.Remote<Api> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private pending = 0;
+  private started = 0;
+  /** ends the call in flight (there is at most one): a terminated worker never answers it */
+  private endInFlight: ((err: Error) => void) | undefined;
 
   constructor(
     private readonly createWorker: () => Worker,
@@ -59,25 +82,24 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
    * Queue one call. Calls run in order; an aborted call rejects with AbortError, one past
    * `timeoutMs` (counted from when it starts) with TimeoutError; neither stops the ones after it.
    */
-  call<M extends Method<Api>>(
-    method: M,
-    args: Args<Api, M>,
-    options: { signal?: AbortSignal; transfer?: Transferable[]; timeoutMs?: number } = {},
-  ): Promise<Result<Api, M>> {
-    const { signal, transfer, timeoutMs } = options;
+  call<M extends Method<Api>>(method: M, args: Args<Api, M>, options: CallOptions<Api> = {}): Promise<Result<Api, M>> {
+    const { signal, transfer, timeoutMs, prepare, onlyIfAlive } = options;
     this.pending++;
     this.clearIdle();
     const run = async (): Promise<Result<Api, M>> => {
       if (signal?.aborted) throw new AbortError();
+      if (onlyIfAlive && !this.api) return undefined as Result<Api, M>;
       const api = this.ensureWorker();
       const fn = api[method] as unknown as (...a: unknown[]) => Promise<Result<Api, M>>;
       const callArgs = transfer?.length
         ? (args as unknown[]).map((a, i) => (i === 0 ? Comlink.transfer(a, transfer) : a))
         : (args as unknown[]);
       const worker = this.worker!;
+      const workerNumber = this.started;
       return await new Promise<Result<Api, M>>((resolve, reject) => {
         // A stopped call never settles on the worker side, so every ending cleans up here.
         const cleanup = () => {
+          if (this.endInFlight === stop) this.endInFlight = undefined;
           signal?.removeEventListener('abort', onAbort);
           worker.removeEventListener('error', onCrash);
           worker.removeEventListener('messageerror', onCrash);
@@ -94,11 +116,13 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
         // no answer will come from a dead worker: without this a call with no deadline waits for ever
         const onCrash = (event: Event) =>
           stop(new WorkerCrashedError((event as Partial<ErrorEvent>).message || undefined));
+        this.endInFlight = stop;
         signal?.addEventListener('abort', onAbort, { once: true });
         worker.addEventListener('error', onCrash);
         worker.addEventListener('messageerror', onCrash);
         const timer = timeoutMs ? setTimeout(() => stop(new TimeoutError(timeoutMs)), timeoutMs) : undefined;
-        fn(...callArgs)
+        (prepare ? prepare(api, workerNumber) : Promise.resolve())
+          .then(() => fn(...callArgs))
           .then(resolve, reject)
           .finally(cleanup);
       });
@@ -113,12 +137,19 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
     return result;
   }
 
+  /** calls queued or running (the registry sends a pool's next call to the least busy bridge) */
+  get busy(): number {
+    return this.pending;
+  }
+
   /** true while a worker exists (for tests and the status bar) */
   get alive(): boolean {
     return this.worker !== undefined;
   }
 
+  /** Ends the worker now; a call in flight fails with AbortError. The next call starts a fresh one. */
   terminate(): void {
+    this.endInFlight?.(new AbortError());
     this.clearIdle();
     this.api?.[Comlink.releaseProxy]();
     this.worker?.terminate();
@@ -129,6 +160,7 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
   private ensureWorker(): Comlink.Remote<Api> {
     if (!this.api) {
       this.worker = this.createWorker();
+      this.started++;
       this.api = Comlink.wrap<Api>(this.worker);
     }
     return this.api;
@@ -143,14 +175,4 @@ export class WorkerBridge<Api extends AnyApi = PipelineWorkerApi> {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
-}
-
-let shared: WorkerBridge | undefined;
-
-/** The app's bridge, created on first use. */
-export function pipelineBridge(): WorkerBridge {
-  shared ??= new WorkerBridge(
-    () => new Worker(new URL('./pipeline.worker.ts', import.meta.url), { type: 'module', name: 'cipherscan-pipeline' }),
-  );
-  return shared;
 }

@@ -2,19 +2,22 @@
  * The inference worker: tfjs (webgpu / webgl / wasm / cpu, chosen by a timed
  * probe, see backend.ts), the loaded models and the side-by-side diagnosis run
  * here so the page's thread only draws. Reached only through the shared
- * WorkerBridge (src/platform/browser/workers/bridge.ts) via client.ts.
+ * 'inference' bridge of the worker registry (appWorkers.ts) via inferenceClient.ts.
+ * The key is registered once by handle (docs/ARCHITECTURE.md, "Workers") and
+ * diagnose names the handle.
  *
  * Each call names the model and where it lives, so a worker that was recycled
  * (idle timeout, abort) reloads what it needs instead of failing.
  * Must never: log or post anywhere but back to the page what it is given (scans
  * and key material), or keep a key after `forgetKey`.
  */
-import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { RgbImage } from '../../../lib/image/rgb';
 import type { CipherKey } from '../../../lib/keys/key';
+import { KeyStore, type KeyHandle, type KeyHolderApi } from '../../../lib/keys/keyStore';
+import { exposeWorkerApi } from './exposeApi';
 import { selectInferenceBackend, type BackendChoice, type SelectOptions } from '../../../lib/diagnosis/backend';
 import { gpuInputPath } from '../gpuInput';
 import { progressFetch } from '../progressFetch';
@@ -23,17 +26,11 @@ import { useBundledWasmFiles } from '../wasmAssets';
 
 useBundledWasmFiles();
 
+const keys = new KeyStore();
 let backend: { key: string; choice: Promise<BackendChoice> } | undefined;
 let session: DiagnosisSession | undefined;
 /** the GPU input path's plan tables: dropped with the key, the whole path with the session */
 let gpuPath: { forgetPlans: () => void; dispose: () => void } | undefined;
-
-function plainError(err: unknown): never {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const out = new Error(e.message);
-  out.name = e.name;
-  throw out;
-}
 
 async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
   const key = JSON.stringify(options);
@@ -65,33 +62,31 @@ async function ensureModel(name: string, url: string, onProgress?: (f: number) =
 
 const api = {
   async start(options: SelectOptions): Promise<BackendChoice> {
-    try {
-      return await ensureBackend(options);
-    } catch (err) {
-      plainError(err);
-    }
+    return await ensureBackend(options);
   },
 
   /** Loads a model (progress 0..1 through the proxied callback) and warms it up once. */
   async loadModel(name: string, url: string, onProgress?: (fraction: number) => void): Promise<LoadedModelInfo> {
-    try {
-      return await ensureModel(name, url, onProgress);
-    } catch (err) {
-      plainError(err);
-    }
+    return await ensureModel(name, url, onProgress);
   },
 
-  async diagnose(name: string, url: string, plain: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis> {
-    try {
-      if (!session?.has(name)) await ensureModel(name, url);
-      return await session!.diagnose(name, plain, key);
-    } catch (err) {
-      plainError(err);
-    }
+  async diagnose(name: string, url: string, plain: RgbImage, key: KeyHandle): Promise<SideBySideDiagnosis> {
+    const cipherKey = keys.get(key); // before loading anything: a forgotten key fails at once
+    if (!session?.has(name)) await ensureModel(name, url);
+    return await session!.diagnose(name, plain, cipherKey);
   },
 
-  /** Drops the adapted models and the plan of the current key, and the GPU copies of its tables. */
-  async forgetKey(): Promise<void> {
+  async registerKey(handle: KeyHandle, key: CipherKey): Promise<void> {
+    keys.register(handle, key);
+  },
+
+  async heldKeys(): Promise<number> {
+    return keys.size;
+  },
+
+  /** Drops the key, the adapted models and the plan of the current key, and the GPU copies of its tables. */
+  async forgetKey(handle: KeyHandle): Promise<void> {
+    keys.forget(handle);
     session?.forgetKey();
     gpuPath?.forgetPlans(); // the GPU BPE caches plan tables: none may outlive the key
   },
@@ -100,8 +95,8 @@ const api = {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes, backend: tf.getBackend() };
   },
-};
+} satisfies KeyHolderApi & Record<string, unknown>;
 
 export type InferenceWorkerApi = typeof api;
 
-Comlink.expose(api);
+exposeWorkerApi(api);

@@ -5,9 +5,14 @@
  * AES-CBC/GCM comparison (JPEG 2000 twice) and making and opening AES packages
  * (JPEG 2000 of the stored samples: seconds for a large radiograph), and
  * reading an encrypted PNG (inflating a hostile file must not freeze the page). Reached
- * only through bridge.ts.
+ * only through its bridge in the worker registry (appWorkers.ts).
  *
- * Must never: log, store or post anywhere but back to the page what it is given.
+ * Keys are registered once by handle (registerKey) and calls name the handle
+ * (docs/ARCHITECTURE.md, "Workers", "Trust boundaries"): the same CipherKey object
+ * serves every call, so the caches keyed by it (package check keys) hit.
+ *
+ * Must never: log, store or post anywhere but back to the page what it is given,
+ * or keep a key after `forgetKey`.
  */
 import * as Comlink from 'comlink';
 import { runAttack, type AttackInput, type AttackKind, type AttackResult } from '../../../lib/attacks';
@@ -19,7 +24,11 @@ import {
   type PackedFile,
   type UnpackedPackage,
 } from '../../../lib/cipher/package';
-import { decodeEncryptedPng, type EncryptedImageHeader } from '../../../lib/cipher/bpe/encryptedPng';
+import {
+  readEncryptedPng,
+  type EncryptedPngRules,
+  type ReadEncryptedPng,
+} from '../../../lib/cipher/bpe/openEncryptedPng';
 import { decodeImageFile } from '../../../lib/decode';
 import { leakageMetrics, type LeakageMetrics } from '../../../lib/metrics';
 import type { DecodedImage, DecodeOptions } from '../../../lib/decode/types';
@@ -27,6 +36,8 @@ import type { RgbImage } from '../../../lib/image/rgb';
 import { toModelInput } from '../../../lib/image/resize';
 import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../../../lib/keys/key';
 import { importKeyFile } from '../../../lib/keys/keyFile';
+import { KeyStore, type KeyHandle, type KeyHolderApi } from '../../../lib/keys/keyStore';
+import { exposeWorkerApi } from './exposeApi';
 
 /** An opened package as the page gets it: one frame's display pixels and metadata, and the frames it holds. */
 export type OpenedPackage = Omit<UnpackedPackage, 'raw'>;
@@ -39,72 +50,54 @@ export interface DecodeResult {
   ms: number;
 }
 
-/** Errors cross the worker boundary as plain objects; keep the name so the page can tell a DecodeError. */
-function rethrowPlain(err: unknown): never {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const plain = new Error(e.message);
-  plain.name = e.name;
-  throw plain;
-}
+const keys = new KeyStore();
 
 const api = {
+  async registerKey(handle: KeyHandle, key: CipherKey): Promise<void> {
+    keys.register(handle, key);
+  },
+
+  async forgetKey(handle: KeyHandle): Promise<void> {
+    keys.forget(handle);
+  },
+
+  async heldKeys(): Promise<number> {
+    return keys.size;
+  },
+
   async decode(bytes: Uint8Array, name: string, options: DecodeOptions, modelSize: number): Promise<DecodeResult> {
     const t0 = performance.now();
-    try {
-      const decoded = await decodeImageFile(bytes, name, options);
-      const modelInput = toModelInput(decoded.image, modelSize);
-      const result: DecodeResult = { decoded, modelInput, ms: performance.now() - t0 };
-      // Move the two pixel arrays this module made or owns whole; `raw` may be a view into a codec's
-      // buffer (not ours to detach), so it is copied by structured clone instead.
-      const transfer = [...new Set([decoded.image.data.buffer, modelInput.data.buffer])].filter(
-        (b): b is ArrayBuffer => b instanceof ArrayBuffer && b !== decoded.raw?.data.buffer,
-      );
-      return Comlink.transfer(result, transfer);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    const decoded = await decodeImageFile(bytes, name, options);
+    const modelInput = toModelInput(decoded.image, modelSize);
+    const result: DecodeResult = { decoded, modelInput, ms: performance.now() - t0 };
+    // Move the two pixel arrays this module made or owns whole; `raw` may be a view into a codec's
+    // buffer (not ours to detach), so it is copied by structured clone instead.
+    const transfer = [...new Set([decoded.image.data.buffer, modelInput.data.buffer])].filter(
+      (b): b is ArrayBuffer => b instanceof ArrayBuffer && b !== decoded.raw?.data.buffer,
+    );
+    return Comlink.transfer(result, transfer);
   },
 
   async deriveKey(passphrase: string, kdf?: KdfParams): Promise<CipherKey> {
-    try {
-      return await deriveKeyFromPassphrase(passphrase, kdf);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    return deriveKeyFromPassphrase(passphrase, kdf);
   },
 
   async importKey(text: string, passphrase?: string): Promise<CipherKey> {
-    try {
-      return await importKeyFile(text, passphrase);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    return importKeyFile(text, passphrase);
   },
 
   /** leakage metrics of each candidate against the original */
   async score(original: RgbImage, candidates: RgbImage[]): Promise<LeakageMetrics[]> {
-    try {
-      return candidates.map((c) => leakageMetrics(original, c));
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    return candidates.map((c) => leakageMetrics(original, c));
   },
 
   async attack(kind: AttackKind, input: AttackInput): Promise<AttackResult> {
-    try {
-      const result = runAttack(kind, input);
-      return Comlink.transfer(result, [result.image.data.buffer as ArrayBuffer]);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    const result = runAttack(kind, input);
+    return Comlink.transfer(result, [result.image.data.buffer as ArrayBuffer]);
   },
 
-  async aesBitFlip(decoded: DecodedImage, key: CipherKey): Promise<BitFlipDemonstration> {
-    try {
-      return await demonstrateBitFlip(decoded, key);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+  async aesBitFlip(decoded: DecodedImage, key: KeyHandle): Promise<BitFlipDemonstration> {
+    return demonstrateBitFlip(decoded, keys.get(key));
   },
 
   /**
@@ -115,29 +108,21 @@ const api = {
     bytes: Uint8Array,
     name: string,
     options: DecodeOptions,
-    key: CipherKey,
+    key: KeyHandle,
     which: 'all-frames' | 'chosen-frame',
   ): Promise<PackedFile> {
-    try {
-      const packed = await packFile(bytes, name, options, key, which);
-      return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+    const packed = await packFile(bytes, name, options, keys.get(key), which);
+    return Comlink.transfer(packed, [packed.pkg.buffer as ArrayBuffer]);
   },
 
-  /** decodes an encrypted PNG and checks its header against the key (decryption itself is BPE, on the page's engine) */
-  async readEncryptedPng(
-    bytes: Uint8Array,
-    keyCheck: string,
-  ): Promise<{ image: RgbImage; header?: EncryptedImageHeader }> {
-    try {
-      // the key's public check value is all the header check needs: the key itself stays on the page
-      const read = decodeEncryptedPng(bytes, { check: keyCheck });
-      return Comlink.transfer(read, [read.image.data.buffer as ArrayBuffer]);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+  /**
+   * Reads an encrypted PNG by the one set of rules (openEncryptedPng.ts): sizes from the IHDR first,
+   * scheme, key check, geometry. Decryption itself is BPE, on the page's engine.
+   */
+  async readEncryptedPng(bytes: Uint8Array, keyCheck: string, rules: EncryptedPngRules): Promise<ReadEncryptedPng> {
+    // the key's public check value is all the header check needs: no key handle here
+    const read = readEncryptedPng(bytes, keyCheck, rules);
+    return Comlink.transfer(read, [read.image.data.buffer as ArrayBuffer]);
   },
 
   /**
@@ -145,16 +130,12 @@ const api = {
    * one frame (the one to show first, or the one at `position`) and returns its display pixels, not its
    * raw samples, which the page does not use
    */
-  async unpack(pkg: Uint8Array, key: CipherKey, position?: number): Promise<OpenedPackage> {
-    try {
-      const { raw: _raw, ...opened } = await unpackImage(pkg, key, { position });
-      return Comlink.transfer(opened, [opened.image.data.buffer as ArrayBuffer]);
-    } catch (err) {
-      rethrowPlain(err);
-    }
+  async unpack(pkg: Uint8Array, key: KeyHandle, position?: number): Promise<OpenedPackage> {
+    const { raw: _raw, ...opened } = await unpackImage(pkg, keys.get(key), { position });
+    return Comlink.transfer(opened, [opened.image.data.buffer as ArrayBuffer]);
   },
-};
+} satisfies KeyHolderApi & Record<string, unknown>;
 
 export type PipelineWorkerApi = typeof api;
 
-Comlink.expose(api);
+exposeWorkerApi(api);

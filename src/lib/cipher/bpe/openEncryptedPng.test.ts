@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { generateKey, WrongKeyError } from '../../keys/key';
+import { encodeRgbPng } from '../../image/png';
+import { encryptImage } from './bpe';
+import { encodeEncryptedPng } from './encryptedPng';
+import { openEncryptedPng, readEncryptedPng } from './openEncryptedPng';
+import { planForKey } from './plan';
+import { testImage } from '../../../testing/bpeTestVectors';
+
+const PAGE = { geometry: { imageSize: 200, blockSize: 25 }, requireHeader: true, reader: 'the page' };
+
+describe('openEncryptedPng (one set of rules for the page and the CLI)', () => {
+  it('decrypts exactly and reports scheme and geometry', async () => {
+    const key = await generateKey();
+    const plan = await planForKey(key);
+    const file = encodeEncryptedPng(encryptImage(plan, { width: 200, height: 200, data: testImage(200) }), key, plan);
+    const opened = await openEncryptedPng(file, key, PAGE);
+    expect(opened?.image.data).toEqual(testImage(200));
+    expect(opened).toMatchObject({ scheme: 'bpe-v1', geometry: { imageSize: 200, blockSize: 25 } });
+  });
+
+  it('refuses a size the reader does not take from the IHDR, before decoding', () => {
+    // a truncated PNG whose IHDR says 400 x 100: decoding it would throw something else
+    const file = encodeRgbPng({ width: 400, height: 100, data: new Uint8Array(400 * 100 * 3) }).slice(0, 40);
+    expect(() => readEncryptedPng(file, 'x', PAGE)).toThrow(
+      "this image is 400 × 100; the page's encrypted images are 200 × 200",
+    );
+    expect(() => readEncryptedPng(file, 'x', {})).toThrow('an encrypted image is square; this one is 400x100');
+  });
+
+  it('refuses a wrong key, a missing header where one is required, and another geometry', async () => {
+    const key = await generateKey();
+    const other = await generateKey();
+    const plan = await planForKey(key);
+    const enc = encryptImage(plan, { width: 200, height: 200, data: testImage(200) });
+    expect(() => readEncryptedPng(encodeEncryptedPng(enc, key, plan), other.check, PAGE)).toThrow(WrongKeyError);
+    expect(() => readEncryptedPng(encodeRgbPng(enc), key.check, PAGE)).toThrow(/no CipherScan header/);
+    const fine = encodeEncryptedPng(enc, key, { imageSize: 200, blockSize: 20 });
+    expect(() => readEncryptedPng(fine, key.check, PAGE)).toThrow(
+      'this image uses 200/20 geometry; the page uses 200/25',
+    );
+    // the header must describe the pixels it comes with
+    const lying = encodeEncryptedPng(enc, key, { imageSize: 100, blockSize: 25 });
+    expect(() => readEncryptedPng(lying, key.check, {})).toThrow(
+      /the header says 100 × 100 but the image is 200 × 200/,
+    );
+  });
+
+  it('takes a bare PNG when no header is required (the CLI), at the default block size', async () => {
+    const key = await generateKey();
+    const plan = await planForKey(key);
+    const enc = encryptImage(plan, { width: 200, height: 200, data: testImage(200) });
+    const opened = await openEncryptedPng(encodeRgbPng(enc), key, { reader: 'the CLI' });
+    expect(opened?.image.data).toEqual(testImage(200));
+    expect(opened?.header).toBeUndefined();
+  });
+
+  it('stops between steps when the key is no longer wanted: no plan, nothing returned', async () => {
+    const key = await generateKey();
+    const plan = await planForKey(key);
+    const file = encodeEncryptedPng(encryptImage(plan, { width: 200, height: 200, data: testImage(200) }), key, plan);
+    let plans = 0;
+    const opened = await openEncryptedPng(file, key, PAGE, {
+      plan: async (k, g) => (plans++, planForKey(k, g)),
+      stillWanted: () => false,
+    });
+    expect(opened).toBeUndefined();
+    expect(plans).toBe(0);
+  });
+});
