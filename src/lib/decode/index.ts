@@ -3,10 +3,9 @@
  * dispatches to the PNG, JPEG or DICOM decoder, and maps every failure to a
  * DecodeError. Runs in Node, in a worker and on the main thread alike.
  */
-import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { grayToRgb, rgbaToRgb, type RgbImage } from '../image/rgb';
-import { pngSize } from '../image/png';
+import { PngRefusedError, readBoundedPng } from '../image/png';
 import { DecodeError, frameOutOfRange, noWindowsToChoose } from './errors';
 import { checkImageSize, MAX_IMAGE_PIXELS } from './limits';
 import type { DecodeOptions, DecodedImage, SourceFormat } from './types';
@@ -50,7 +49,7 @@ export async function openImageFrames(
     try {
       return await work();
     } catch (err) {
-      if (err instanceof DecodeError) throw new DecodeError(err.message, name);
+      if (err instanceof DecodeError || err instanceof PngRefusedError) throw new DecodeError(err.message, name);
       throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
     }
   };
@@ -102,9 +101,8 @@ function wrap(format: SourceFormat, image: RgbImage): DecodedImage {
 }
 
 function decodePngImage(bytes: Uint8Array): RgbImage {
-  const size = pngSize(bytes);
-  if (size) checkImageSize(size.width, size.height);
-  const png = decodePng(bytes);
+  // Bounded: the size is checked before anything is inflated, and the image data inflates no further than it allows.
+  const png = readBoundedPng(bytes, checkImageSize);
   const { width, height, channels, depth } = png;
   const src = png.data;
   // 16-bit PNGs keep their high byte; palette PNGs arrive expanded by fast-png only when asked, so map here.

@@ -1,6 +1,12 @@
-/** PNG encode/decode of RgbImage with optional text chunks (fast-png: same bytes in Node and browser). */
-import { decode, encode } from 'fast-png';
+/**
+ * PNG encode/decode of RgbImage with optional text chunks (fast-png: same bytes in Node and browser).
+ * Reading goes through pngLimits.ts, which bounds every inflate (never call fast-png's decode directly).
+ */
+import { encode } from 'fast-png';
+import { readBoundedPng } from './pngLimits';
 import type { RgbImage } from './rgb';
+
+export { PngRefusedError, readBoundedPng } from './pngLimits';
 
 export function encodeRgbPng(image: RgbImage, text?: Record<string, string>): Uint8Array {
   return encode({ width: image.width, height: image.height, data: image.data, channels: 3, depth: 8, text });
@@ -17,9 +23,15 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). */
-export function decodeRgbPng(bytes: Uint8Array): { image: RgbImage; text: Record<string, string> } {
-  const png = decode(bytes);
+/**
+ * Reads an 8-bit RGB(A) PNG exactly (no colour management, no resampling). `checkSize` refuses a
+ * declared size the caller does not take, before anything is inflated.
+ */
+export function decodeRgbPng(
+  bytes: Uint8Array,
+  checkSize?: (width: number, height: number) => void,
+): { image: RgbImage; text: Record<string, string> } {
+  const png = readBoundedPng(bytes, checkSize);
   if (png.depth !== 8 || (png.channels !== 3 && png.channels !== 4) || png.palette) {
     throw new Error(`expected an 8-bit RGB PNG, got ${png.channels} channel(s) at ${png.depth} bits`);
   }

@@ -8,6 +8,7 @@
  * (that is what lets a model adapt to the key), so images under one key are
  * linkable by their ciphertext anyway, and a salted check would hide nothing.
  */
+import { checkImageSize } from '../../decode/limits';
 import { decodeRgbPng, encodeRgbPng } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { assertKeyCheck, type CipherKey } from '../../keys/key';
@@ -35,7 +36,7 @@ export function decodeEncryptedPng(
   bytes: Uint8Array,
   key?: Pick<CipherKey, 'check'>,
 ): { image: RgbImage; header?: EncryptedImageHeader } {
-  const { image, text } = decodeRgbPng(bytes);
+  const { image, text } = decodeRgbPng(bytes, checkImageSize);
   const raw = text[ENCRYPTED_PNG_CHUNK];
   if (!raw) return { image };
   let header: EncryptedImageHeader;
