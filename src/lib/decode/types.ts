@@ -57,7 +57,9 @@ export interface DecodedImage {
    * Raw stored samples of the chosen frame for lossless archiving (AES package).
    * For PNG/JPEG this is the decoded RGB image itself.
    * DICOM: the decompressed samples, interleaved (pixel by pixel), bit patterns as
-   * stored (not sign-extended or rescaled), one array element per sample, except:
+   * stored (not rescaled), except that bits outside Bits Stored / High Bit are
+   * cleared (signed samples sign-extended from High Bit), so an overlay in unused
+   * high bits never leaves the app; one array element per sample, except:
    * 1-bit data has one byte (0/1) per sample, and 32-bit data travels as
    * little-endian bytes (4 per sample) in a Uint8Array; bitsAllocated says which.
    * Their colour model is dicom.rawPhotometricInterpretation (lossy JPEG/J2K colour

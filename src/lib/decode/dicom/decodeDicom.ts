@@ -20,7 +20,7 @@ import { readNativeFrame } from './nativeFrame';
 import { readPalette } from './paletteColour';
 import { describeParseFailure, parseDicomBytes } from './parseDataset';
 import { decodeRleFrame } from './rle';
-import { samplesFromCodec, type SampleArray } from './storedSamples';
+import { samplesFromCodec, storedBitsOnly, type SampleArray } from './storedSamples';
 import { requireDecodable, transferSyntaxFor, type PixelEncoding, type TransferSyntax } from './transferSyntaxes';
 
 export async function decodeDicom(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
@@ -99,7 +99,8 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
         samplesPerPixel: attrs.samplesPerPixel,
         bitsAllocated: attrs.bitsAllocated,
         signed: attrs.pixelRepresentation === 1,
-        data: rawData(samples),
+        // only the stored bits leave the app: unused high bits may hold an overlay
+        data: rawData(storedBitsOnly(samples, attrs)),
       },
     };
   };

@@ -1,9 +1,13 @@
 /**
  * Stored samples of one frame, as numbers: interleaved (pixel by pixel, sample by
  * sample), host byte order, bit patterns exactly as stored (no sign extension, no
- * rescale). This is what the display pipeline reads and what DecodedImage.raw
- * carries for lossless archiving. Conversions here must be exact: no rounding,
- * no clamping.
+ * rescale). This is what the display pipeline reads; DecodedImage.raw carries
+ * them for lossless archiving after storedBitsOnly has cleared the bits outside
+ * Bits Stored / High Bit. Conversions here must be exact: no rounding, no
+ * clamping.
+ *
+ * Must never: let bits outside the stored range (old-style overlays, junk) into
+ * the samples that leave the app.
  */
 import { DecodeError } from '../errors';
 import type { CodecOutput } from './codecs/wasmDecoders';
@@ -58,4 +62,40 @@ export function samplesFromCodec(out: CodecOutput, a: ImageAttributes): SampleAr
       samples[i] = samples instanceof Int16Array ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
   }
   return out.planar ? interleavePlanes(samples, a.rows * a.columns, a.samplesPerPixel) : samples;
+}
+
+/**
+ * The samples with only their stored bits: bits above High Bit and below the
+ * stored range cleared, signed samples sign-extended from High Bit, each kept at
+ * its place in the word (so a 12-bit value stored in bits 4 to 15 stays there).
+ * Unused high bits may hold an old-style overlay (burned-in text or marks, DICOM
+ * PS3.5 8.1.2, retired) that the display never shows; without this they would
+ * travel in packages and `unpack --raw`. Returns a new array; 1-bit samples and
+ * samples that use their whole word are returned as they are.
+ */
+export function storedBitsOnly(
+  samples: SampleArray,
+  a: Pick<ImageAttributes, 'bitsAllocated' | 'bitsStored' | 'highBit' | 'pixelRepresentation'>,
+): SampleArray {
+  const word = a.bitsAllocated;
+  if (word === 1) return samples;
+  // A High Bit past the word or below Bits Stored (malformed) is read as the word's top / Bits Stored - 1.
+  const top = Math.min(Math.max(a.highBit, a.bitsStored - 1), word - 1);
+  const low = Math.max(0, top + 1 - a.bitsStored);
+  const bits = top + 1 - low;
+  if (bits === word) return samples;
+  const range = 2 ** bits;
+  const signed = a.pixelRepresentation === 1;
+  const out = new (samples.constructor as { new (n: number): SampleArray })(samples.length);
+  const wordRange = 2 ** Math.max(8, word);
+  for (let i = 0; i < samples.length; i++) {
+    let v = samples[i];
+    // the unsigned pattern (typed arrays may hold it as negative)
+    if (v < 0) v += wordRange;
+    v = Math.floor(v / 2 ** low) % range;
+    if (signed && v >= range / 2) v -= range;
+    // signed values in an unsigned array (8-bit) wrap to their two's-complement pattern, as stored
+    out[i] = v * 2 ** low;
+  }
+  return out;
 }

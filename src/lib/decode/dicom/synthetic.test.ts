@@ -54,7 +54,71 @@ describe('synthetic DICOM through the whole decoder', () => {
     );
     expect(grey(decoded.image)).toEqual(expected);
     expect(decoded.dicom?.window).toEqual({ center: 0, width: 200, source: 'file' });
-    expect(Array.from(decoded.raw!.data)).toEqual(Array.from(new Int16Array(new Uint16Array(stored).buffer)));
+    // raw samples keep the stored bits only, sign-extended from High Bit: the junk nibble does not travel
+    expect(Array.from(decoded.raw!.data)).toEqual([-1, 16, -2048, 2047]);
+  });
+
+  it('raw samples drop an overlay stored in unused high bits, and bits below a raised stored range', async () => {
+    // unsigned 12-bit in bits 0-11, an "overlay" in bits 12-15 of some pixels
+    const low = await decodeDicom(
+      syntheticDicom(
+        imagePixelModule({
+          rows: 1,
+          columns: 4,
+          photometric: 'MONOCHROME2',
+          bitsAllocated: 16,
+          bitsStored: 12,
+          pixelData: u16([0xf000 | 5, 0x1000 | 0x0fff, 0x8000, 0x0123]),
+        }),
+      ),
+    );
+    expect(Array.from(low.raw!.data)).toEqual([5, 0x0fff, 0, 0x0123]);
+    // the display already ignored those bits; it is unchanged
+    expect(grey(low.image)).toEqual(
+      grey(
+        (
+          await decodeDicom(
+            syntheticDicom(
+              imagePixelModule({
+                rows: 1,
+                columns: 4,
+                photometric: 'MONOCHROME2',
+                bitsAllocated: 16,
+                bitsStored: 12,
+                pixelData: u16([5, 0x0fff, 0, 0x0123]),
+              }),
+            ),
+          )
+        ).image,
+      ),
+    );
+    // signed 10-bit with High Bit 13: bits 4-13 stored, bits 0-3 and 14-15 cleared, sign from bit 13
+    const placed = imagePixelModule({
+      rows: 1,
+      columns: 3,
+      photometric: 'MONOCHROME2',
+      bitsAllocated: 16,
+      bitsStored: 10,
+      signed: true,
+      pixelData: u16([0xc000 | (0x3ff << 4) | 0xf, (0x001 << 4) | 0x3, 0x8000 | (0x200 << 4)]),
+    }).map((e) => (e.tag[0] === 0x0028 && e.tag[1] === 0x0102 ? { ...e, value: [13] } : e));
+    const mid = await decodeDicom(syntheticDicom(placed));
+    expect(Array.from(mid.raw!.data)).toEqual([-1 * 16, 1 * 16, -512 * 16]);
+    // 8-bit signed, 6 bits stored: two's complement of the 6-bit value in the byte
+    const small = await decodeDicom(
+      syntheticDicom(
+        imagePixelModule({
+          rows: 1,
+          columns: 3,
+          photometric: 'MONOCHROME2',
+          bitsAllocated: 8,
+          bitsStored: 6,
+          signed: true,
+          pixelData: new Uint8Array([0xc0 | 0x3f, 0x40 | 0x01, 0x80 | 0x20]),
+        }),
+      ),
+    );
+    expect(Array.from(small.raw!.data)).toEqual([0xff, 0x01, 0xe0]);
   });
 
   it('PALETTE COLOR looks each value up in the red, green and blue tables', async () => {
