@@ -10,7 +10,7 @@
 import { asBuffer } from '../lib/bytes/bytes';
 import { packContent, writeFrames } from '../lib/cipher/package/content';
 import { FORMAT_VERSION, GCM_IV_BYTES, GCM_TAG_BYTES, keyCheckFor, writeHeader } from '../lib/cipher/package/format';
-import { readPayload, writePayload } from '../lib/cipher/package/payload';
+import { readPayload, writePayload, type Payload } from '../lib/cipher/package/payload';
 import type { DecodedImage } from '../lib/decode/types';
 import { type CipherKey, deriveSubkey, randomBytes } from '../lib/keys/key';
 
@@ -20,10 +20,20 @@ export async function packWithMetadata(
   key: CipherKey,
   edit: (metadata: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<Uint8Array> {
+  return packWithPayload(decoded, key, (payload) => ({
+    ...payload,
+    metadataJson: JSON.stringify(edit(JSON.parse(payload.metadataJson) as Record<string, unknown>)),
+  }));
+}
+
+/** A one-frame version-3 package whose content (metadata JSON and segments) is `edit(content)`. */
+export async function packWithPayload(
+  decoded: DecodedImage,
+  key: CipherKey,
+  edit: (payload: Payload) => Payload,
+): Promise<Uint8Array> {
   const { plaintext: content } = await packContent(decoded);
-  const payload = readPayload(content);
-  const metadataJson = JSON.stringify(edit(JSON.parse(payload.metadataJson) as Record<string, unknown>));
-  const plaintext = writeFrames([writePayload({ metadataJson, segments: payload.segments })], 0);
+  const plaintext = writeFrames([writePayload(edit(readPayload(content)))], 0);
   const iv = randomBytes(GCM_IV_BYTES);
   const header = writeHeader({
     version: FORMAT_VERSION,

@@ -9,6 +9,7 @@
  * packing time (unless the caller is the unauthenticated comparison mode, which
  * exists to show what happens without that check).
  */
+import { checkImageSize } from '../../decode/limits';
 import type { DecodedImage } from '../../decode/types';
 import type { RgbImage } from '../../image/rgb';
 import { sha256Hex } from '../../bytes/bytes';
@@ -191,6 +192,9 @@ export async function unpackContent(
 ): Promise<UnpackedImage> {
   const { metadataJson, segments } = readPayload(plaintext);
   const metadata = parseMetadata(metadataJson);
+  // Declared sizes first: every inflate and decode below is then bounded by sizes this app takes.
+  checkImageSize(metadata.raw.width, metadata.raw.height);
+  if (metadata.display.kind === 'stored-image') checkImageSize(metadata.display.width, metadata.display.height);
   const layout = metadata.raw;
   const shapes = planeShapes(layout);
   const displaySegments = metadata.display.kind === 'raw-is-display' ? 0 : 1;

@@ -15,14 +15,15 @@
  * Must never: approximate. If a recipe does not reproduce every pixel, fall back
  * to storing the display image.
  */
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateSync } from 'fflate';
+import { boundedInflate, InflateLimitError } from '../../bytes/boundedInflate';
 import type { RgbImage } from '../../image/rgb';
 import type { DisplayRecipe } from './metadata';
 import type { RawSamples } from './rawSamples';
 import { sameBytes } from './jpeg2000';
 
 /** Biggest value range we tabulate (16-bit samples span 65536). */
-const MAX_LUT_LENGTH = 1 << 16;
+export const MAX_LUT_LENGTH = 1 << 16;
 
 export interface DisplayPlan {
   recipe: DisplayRecipe;
@@ -98,8 +99,7 @@ export function applyDisplay(
     case 'gray-lut': {
       if (!lutDeflated || raw.samplesPerPixel !== 1 || raw.bitsAllocated > 16)
         throw new Error('package display table is missing');
-      const lut = inflateSync(lutDeflated);
-      if (lut.length !== recipe.length) throw new Error('package display table has the wrong length');
+      const lut = inflateTable(lutDeflated, recipe.length);
       const out = new Uint8Array(width * height * 3);
       for (let i = 0; i < width * height; i++) {
         // Verified samples always fall inside the table. Only the unauthenticated CBC comparison can
@@ -114,4 +114,22 @@ export function applyDisplay(
         throw new Error('package display image is missing');
       return { width: recipe.width, height: recipe.height, data: stored };
   }
+}
+
+/** The display table, inflated no further than the length its metadata declares (checked first). */
+function inflateTable(deflated: Uint8Array, length: number): Uint8Array {
+  if (!(Number.isInteger(length) && length >= 1 && length <= MAX_LUT_LENGTH))
+    throw new Error(`package display table declares ${length} entries; a table has 1 to ${MAX_LUT_LENGTH}`);
+  let lut: Uint8Array;
+  try {
+    lut = boundedInflate(deflated, { limit: length, format: 'raw', keep: true }).bytes!;
+  } catch (err) {
+    if (err instanceof InflateLimitError)
+      throw new Error(`package display table inflates past the ${length} entries its metadata declares`, {
+        cause: err,
+      });
+    throw new Error('package display table is damaged', { cause: err });
+  }
+  if (lut.length !== length) throw new Error('package display table has the wrong length');
+  return lut;
 }

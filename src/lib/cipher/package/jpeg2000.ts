@@ -76,25 +76,57 @@ export async function encodeLossless(plane: SamplePlane): Promise<Uint8Array> {
   return codestream;
 }
 
+/**
+ * What a codestream's SIZ marker segment (right after SOC, ISO 15444-1 A.5.1) declares,
+ * read without decoding: OpenJPEG allocates for whatever size it declares.
+ * Layout: SOC, SIZ, Lsiz, Rsiz, then u32 Xsiz Ysiz XOsiz YOsiz (tiles follow) at 8..20, u16 Csiz at 40, and
+ * per component Ssiz (precision - 1, top bit: signed), XRsiz, YRsiz from 42.
+ */
+export function readCodestreamSize(codestream: Uint8Array): OpenJpegFrameInfo & { subsampled: boolean } {
+  const view = new DataView(codestream.buffer, codestream.byteOffset, codestream.byteLength);
+  if (codestream.length < 45 || view.getUint16(0) !== 0xff4f || view.getUint16(2) !== 0xff51)
+    throw new Jpeg2000Error('JPEG 2000 codestream does not start with its size header');
+  const components = view.getUint16(40);
+  if (components < 1 || codestream.length < 42 + 3 * components || view.getUint16(4) !== 38 + 3 * components)
+    throw new Jpeg2000Error('JPEG 2000 size header is damaged');
+  const [x, y, x0, y0] = [8, 12, 16, 20].map((at) => view.getUint32(at));
+  const precision = new Set<number>();
+  let subsampled = false;
+  for (let c = 0; c < components; c++) {
+    precision.add(codestream[42 + 3 * c]);
+    subsampled ||= codestream[43 + 3 * c] !== 1 || codestream[44 + 3 * c] !== 1;
+  }
+  // One Ssiz byte for all components, as the encoder writes; otherwise report a precision no frame has.
+  const ssiz = precision.size === 1 ? [...precision][0] : 0xff;
+  return {
+    width: x > x0 ? x - x0 : 0,
+    height: y > y0 ? y - y0 : 0,
+    componentCount: components,
+    bitsPerSample: (ssiz & 0x7f) + 1,
+    isSigned: (ssiz & 0x80) !== 0,
+    subsampled,
+  };
+}
+
 /** Decodes a codestream and checks it has exactly the expected geometry and sample type. */
 export async function decodeCodestream(
   codestream: Uint8Array,
   expected: Omit<SamplePlane, 'bytes'>,
 ): Promise<Uint8Array> {
+  const want = frameInfoOf({ ...expected, bytes: new Uint8Array(0) });
+  // The size it declares must be the expected one before OpenJPEG allocates anything for it.
+  const declared = readCodestreamSize(codestream);
+  if (declared.subsampled || !sameInfo(declared, want))
+    throw new Jpeg2000Error(
+      `JPEG 2000 codestream declares ${describeInfo(declared)}${declared.subsampled ? ' subsampled' : ''}, expected ${describeInfo(want)}`,
+    );
   const codec = await loadOpenJpeg();
   const decoder = new codec.J2KDecoder();
   try {
     decoder.getEncodedBuffer(codestream.length).set(codestream);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    const want = frameInfoOf({ ...expected, bytes: new Uint8Array(0) });
-    if (
-      info.width !== want.width ||
-      info.height !== want.height ||
-      info.componentCount !== want.componentCount ||
-      info.bitsPerSample !== want.bitsPerSample ||
-      info.isSigned !== want.isSigned
-    ) {
+    if (!sameInfo(info, want)) {
       throw new Jpeg2000Error(`JPEG 2000 codestream is ${describeInfo(info)}, expected ${describeInfo(want)}`);
     }
     if (!decoder.getIsReversible()) throw new Jpeg2000Error('JPEG 2000 codestream is not reversible (lossy)');
@@ -108,6 +140,16 @@ export async function decodeCodestream(
   } finally {
     decoder.delete();
   }
+}
+
+function sameInfo(a: OpenJpegFrameInfo, b: OpenJpegFrameInfo): boolean {
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    a.componentCount === b.componentCount &&
+    a.bitsPerSample === b.bitsPerSample &&
+    a.isSigned === b.isSigned
+  );
 }
 
 function describeInfo(i: OpenJpegFrameInfo): string {
