@@ -43,9 +43,9 @@ describe('command line', () => {
         '--passphrase',
         'a long tumour board passphrase',
         '--memory-kib',
-        '1024',
+        '19456',
         '--iterations',
-        '1',
+        '2',
         '--out',
         key,
       ]),
@@ -67,7 +67,7 @@ describe('command line', () => {
         '--passphrase',
         'a long tumour board passphrase',
         '--memory-kib',
-        '1024',
+        '19456',
         '--iterations',
         '99',
         '--out',
@@ -75,6 +75,52 @@ describe('command line', () => {
       ]),
     ).toBe(2);
     expect(stderr.at(-1)).toMatch(/key derive: iterations 99 is outside 1–16/);
+  });
+
+  it('key derive refuses a weak passphrase or a cost below the floor, and says the file is as private as the passphrase', async () => {
+    const out = join(dir, 'weak.json');
+    expect(await main(['key', 'derive', '--passphrase', 'password1', '--out', out])).toBe(2);
+    expect(stderr.at(-1)).toMatch(/^cipherscan key: key derive: This passphrase is too easy to guess \(strength: /);
+    expect(stderr.at(-1)).toMatch(/four or more unrelated words/);
+    const strong = 'violet harbour lantern 7 quietly';
+    const cheap = ['key', 'derive', '--passphrase', strong, '--memory-kib', '8', '--iterations', '1', '--out', out];
+    expect(await main(cheap)).toBe(2);
+    expect(stderr.at(-1)).toMatch(/memoryKiB 8 is below 19456 \(19 MiB, OWASP's minimum for Argon2id\)/);
+    await expect(readFile(out)).rejects.toThrow();
+
+    const good = ['key', 'derive', '--passphrase', strong, '--memory-kib', '19456', '--iterations', '2'];
+    expect(await main([...good, '--out', out])).toBe(0);
+    expect(stderr.join('\n')).toMatch(/keep this key file as private as the passphrase/);
+  });
+
+  it('refuses a passphrase key file that asks for less than the cost floor or has an all-zero salt', async () => {
+    const png = join(dir, 'in.png');
+    await writeFile(png, encodeRgbPng({ width: 64, height: 64, data: testImage(64) }));
+    const file = (kdf: Record<string, unknown>) =>
+      JSON.stringify({
+        format: 'cipherscan-key',
+        version: 1,
+        kind: 'passphrase',
+        check: '0123456789abcdef',
+        kdf: {
+          algorithm: 'argon2id',
+          memoryKiB: 65536,
+          iterations: 3,
+          parallelism: 1,
+          salt: '5be0c4d1a2f3e4d5c6b7a8991a2b3c4d',
+          ...kdf,
+        },
+      });
+    for (const [kdf, message] of [
+      [{ memoryKiB: 8, iterations: 1 }, /key file: memoryKiB 8 is below 19456/],
+      [{ salt: '0'.repeat(32) }, /key file: the salt is not random/],
+    ] as const) {
+      const key = join(dir, 'hostile.json');
+      await writeFile(key, file(kdf));
+      const args = ['encrypt', '--key', key, '--passphrase', 'password', '--in', png, '--out', join(dir, 'e.png')];
+      expect(await main(args)).not.toBe(0);
+      expect(stderr.at(-1)).toMatch(message);
+    }
   });
 
   it('user mistakes give one readable line and a non-zero exit, no stack', async () => {

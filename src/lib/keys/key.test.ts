@@ -8,11 +8,34 @@ import {
   packageKeyCheck,
 } from './key';
 import { exportKeyFile, importKeyFile, parseKeyFile } from './keyFile';
-import { passphraseStrength } from './strength';
+import { passphraseStrength, WeakPassphraseError } from './strength';
+import { KDF_MIN_MEMORY_KIB } from './kdfPolicy';
 import { toHex } from '../bytes/bytes';
 
-// Cheap Argon2id cost for tests; the default (64 MiB, t=3) is exercised once below.
-const FAST = { memoryKiB: 1024, iterations: 1 };
+// The cheapest cost a passphrase key may have (OWASP's floor, 19 MiB, t=2: a few tenths of a second);
+// the default (64 MiB, t=3) is exercised once below.
+const FAST = { memoryKiB: KDF_MIN_MEMORY_KIB, iterations: 2 };
+
+let fileText: string | undefined;
+/** A valid passphrase key file with one change. */
+function altered(change: (f: { kdf: Record<string, unknown>; check: unknown }) => void): string {
+  fileText ??= JSON.stringify({
+    format: 'cipherscan-key',
+    version: 1,
+    kind: 'passphrase',
+    check: '0123456789abcdef',
+    kdf: {
+      algorithm: 'argon2id',
+      memoryKiB: 65536,
+      iterations: 3,
+      parallelism: 1,
+      salt: '5be0c4d1a2f3e4d5c6b7a8991a2b3c4d',
+    },
+  });
+  const f = JSON.parse(fileText);
+  change(f);
+  return JSON.stringify(f);
+}
 
 describe('keys', () => {
   it('random keys are 256 bits and distinct', async () => {
@@ -33,7 +56,7 @@ describe('keys', () => {
 
   it('matches an Argon2id reference value (RFC 9106 parameters differ; this pins our use)', async () => {
     const k = await deriveKeyFromPassphrase('password', {
-      memoryKiB: 1024,
+      memoryKiB: KDF_MIN_MEMORY_KIB,
       iterations: 2,
       parallelism: 1,
       salt: '73616c7473616c7473616c7473616c74',
@@ -101,6 +124,53 @@ describe('keys', () => {
         'tumour board 2026!',
       ),
     ).rejects.toThrow(/outside/);
+  });
+
+  it('refuses a weak passphrase for a new key, with a message that says why and what to do', async () => {
+    const weak = deriveKeyFromPassphrase('password', FAST);
+    await expect(weak).rejects.toBeInstanceOf(WeakPassphraseError);
+    await expect(deriveKeyFromPassphrase('password', FAST)).rejects.toThrow(
+      /too easy to guess \(strength: very weak\).*guesses against it offline.*four or more unrelated words/,
+    );
+    await expect(deriveKeyFromPassphrase('tumour2026', FAST)).rejects.toBeInstanceOf(WeakPassphraseError);
+  });
+
+  it('re-derives an existing key (salt given, as from its key file) without judging its passphrase again', async () => {
+    const salt = toHex(crypto.getRandomValues(new Uint8Array(16)));
+    const old = await deriveKeyFromPassphrase('password', { ...FAST, salt });
+    const text = exportKeyFile(old);
+    expect((await importKeyFile(text, 'password')).check).toBe(old.check);
+  });
+
+  it("refuses an Argon2id cost below OWASP's floor and a salt that is not random, reading or deriving", async () => {
+    const strong = 'violet harbour lantern 7 quietly';
+    await expect(deriveKeyFromPassphrase(strong, { memoryKiB: 8, iterations: 1 })).rejects.toThrow(
+      /memoryKiB 8 is below 19456 \(19 MiB, OWASP's minimum/,
+    );
+    await expect(deriveKeyFromPassphrase(strong, { memoryKiB: KDF_MIN_MEMORY_KIB, iterations: 1 })).rejects.toThrow(
+      /memoryKiB × iterations 19456 is below 38912/,
+    );
+    // 47 MiB × 1 is one of OWASP's equivalent settings: allowed
+    expect(() =>
+      parseKeyFile(altered((f) => Object.assign(f.kdf, { memoryKiB: 47 * 1024, iterations: 1 }))),
+    ).not.toThrow();
+    for (const salt of ['0'.repeat(32), 'ab'.repeat(16)])
+      await expect(deriveKeyFromPassphrase(strong, { ...FAST, salt })).rejects.toThrow(/salt is not random/);
+
+    // the file from the review: 8 KiB, one pass, all-zero salt
+    expect(() => parseKeyFile(altered((f) => Object.assign(f.kdf, { memoryKiB: 8, iterations: 1 })))).toThrow(
+      /key file: memoryKiB 8 is below 19456/,
+    );
+    expect(() => parseKeyFile(altered((f) => (f.kdf.salt = '0'.repeat(32))))).toThrow(
+      /key file: the salt is not random/,
+    );
+    expect(() => parseKeyFile(altered((f) => (f.kdf.salt = 'ab'.repeat(8))))).toThrow(/salt must be 16 bytes/);
+    await expect(
+      importKeyFile(
+        altered((f) => (f.kdf.salt = '0'.repeat(32))),
+        strong,
+      ),
+    ).rejects.toThrow(/not random/);
   });
 
   it('gives a passphrase strength hint', () => {

@@ -7,10 +7,11 @@
  */
 import { argon2id } from 'hash-wasm';
 import { asBuffer, bytesEqual, toHex, utf8 } from '../bytes/bytes';
+import { kdfCostProblem, kdfSaltProblem, SALT_BYTES } from './kdfPolicy';
 
 export const KEY_BYTES = 32;
 
-/** Argon2id cost. Defaults follow RFC 9106's second recommended option (64 MiB, t=3, p=1). */
+/** Argon2id cost. Defaults follow RFC 9106's second recommended option (64 MiB, t=3, p=1); the floor is kdfPolicy's. */
 export interface KdfParams {
   algorithm: 'argon2id';
   memoryKiB: number;
@@ -107,10 +108,27 @@ export async function generateKey(): Promise<CipherKey> {
   return keyFromBytes(randomBytes(KEY_BYTES), 'random');
 }
 
+/**
+ * Argon2id of the passphrase. Without `params.salt` this makes a NEW key (fresh
+ * random salt) and refuses a passphrase too easy to guess (WeakPassphraseError,
+ * strength.ts). With a salt it re-derives an existing key (a key file being
+ * opened): its passphrase is not judged again, so nobody is locked out of what
+ * they already encrypted. Either way a cost below OWASP's floor or a salt that is
+ * not random is refused before any work (kdfPolicy.ts).
+ */
 export async function deriveKeyFromPassphrase(passphrase: string, params: Partial<KdfParams> = {}): Promise<CipherKey> {
   if (passphrase.length === 0) throw new Error('the passphrase is empty');
-  const kdf: KdfParams = { ...DEFAULT_KDF, salt: toHex(randomBytes(16)), ...params };
-  if (!/^[0-9a-f]{32}$/.test(kdf.salt)) throw new Error('the key file salt must be 16 bytes of hex');
+  const fresh = params.salt === undefined;
+  const kdf: KdfParams = { ...DEFAULT_KDF, salt: toHex(randomBytes(SALT_BYTES)), ...params };
+  if (kdf.algorithm !== 'argon2id') throw new Error(`unknown key derivation "${String(kdf.algorithm)}"`);
+  const problem = kdfCostProblem(kdf) ?? kdfSaltProblem(kdf.salt);
+  if (problem) throw new Error(`passphrase key: ${problem}`);
+  if (fresh) {
+    // zxcvbn's dictionaries are large: loaded only when a new key is made, not with every worker
+    const { weakPassphraseProblem, WeakPassphraseError } = await import('./strength');
+    const weak = weakPassphraseProblem(passphrase);
+    if (weak) throw new WeakPassphraseError(weak);
+  }
   const master = await argon2id({
     password: passphrase.normalize('NFC'),
     salt: hexToBytes(kdf.salt),

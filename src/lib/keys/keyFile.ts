@@ -1,11 +1,20 @@
 /**
  * Key files: JSON, versioned. A random key's file holds the key itself (treat it
- * like a password). A passphrase key's file holds only the salt, the Argon2id cost
- * and the check value: the passphrase is needed to use it, so the file alone
- * reveals nothing.
+ * like a password). A passphrase key's file holds the salt, the Argon2id cost and
+ * the check value, not the key: the passphrase is needed to use it. But the check
+ * value lets anyone who has the file test guesses at the passphrase offline, as
+ * fast as the cost allows, so the file must be kept as private as the passphrase;
+ * a file asking for less than OWASP's cost floor or with a non-random salt is
+ * refused (kdfPolicy.ts).
+ *
+ * Must never: open a file whose cost or salt fails kdfPolicy, or start a
+ * derivation before the file has been checked.
  */
 import { fromBase64, toBase64 } from '../bytes/bytes';
 import { assertKeyCheck, type CipherKey, deriveKeyFromPassphrase, keyFromBytes, type KdfParams } from './key';
+import { kdfCostProblem, kdfSaltProblem } from './kdfPolicy';
+
+export { KDF_LIMITS, kdfCostProblem } from './kdfPolicy';
 
 export const KEY_FILE_FORMAT = 'cipherscan-key';
 export const KEY_FILE_VERSION = 1;
@@ -62,38 +71,14 @@ export function parseKeyFile(text: string): KeyFile {
   return f as KeyFile;
 }
 
-/**
- * Bounds on the Argon2id cost a key file may ask for. The file comes from outside:
- * without them, "iterations": 2147483647 would hold the worker (and every scan
- * queued behind it) for hours. Wide enough for any file this app writes
- * (64 MiB, t = 3 by default; `key derive` lets the CLI raise them).
- */
-export const KDF_LIMITS = { memoryKiB: [8, 1024 * 1024], iterations: [1, 16], parallelism: [1, 16] } as const;
-
-/** What is wrong with an Argon2id cost, if anything: "iterations 99 is outside 1–16". */
-export function kdfCostProblem(cost: {
-  memoryKiB?: unknown;
-  iterations?: unknown;
-  parallelism?: unknown;
-}): string | undefined {
-  for (const [name, [low, high]] of Object.entries(KDF_LIMITS) as Array<
-    [keyof typeof KDF_LIMITS, readonly [number, number]]
-  >) {
-    const v = cost[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < low || v > high)
-      return `${name} ${String(v)} is outside ${low}–${high}`;
-  }
-  return undefined;
-}
-
 function checkKdf(kdf: Partial<KdfParams> | undefined): void {
   if (!kdf) throw new KeyFileError('key file: passphrase parameters are missing');
   if (kdf.algorithm !== 'argon2id')
     throw new KeyFileError(`key file: unknown key derivation "${String(kdf.algorithm)}" (this app uses argon2id)`);
   const problem = kdfCostProblem(kdf);
   if (problem) throw new KeyFileError(`key file: ${problem}`);
-  if (typeof kdf.salt !== 'string' || !/^[0-9a-f]{32}$/.test(kdf.salt))
-    throw new KeyFileError('key file: the salt must be 16 bytes of hex');
+  const saltProblem = kdfSaltProblem(kdf.salt);
+  if (saltProblem) throw new KeyFileError(`key file: ${saltProblem}`);
 }
 
 export function keyFileNeedsPassphrase(text: string): boolean {

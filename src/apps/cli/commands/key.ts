@@ -2,12 +2,19 @@
  * `cli key new --out KEY.json` and `cli key derive [--passphrase P] [--out KEY.json]
  * [--memory-kib M --iterations T --salt HEX]`. Prefer CIPHERSCAN_PASSPHRASE to
  * --passphrase: an argument shows in the process list and the shell history.
+ * `derive` refuses a passphrase too easy to guess and a cost below OWASP's floor,
+ * and says that the file it writes must be kept as private as the passphrase
+ * (it lets anyone who has it guess the passphrase offline).
  */
 import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, optionalNumber, optionalString, requireOption } from '../args';
 import { DEFAULT_KDF, deriveKeyFromPassphrase, generateKey } from '../../../lib/keys/key';
 import { exportKeyFile, kdfCostProblem, parseKeyFile } from '../../../lib/keys/keyFile';
-import { passphraseStrength } from '../../../lib/keys/strength';
+import { weakPassphraseProblem } from '../../../lib/keys/strength';
+
+/** Said on stderr by every `key derive`: the file is an offline guessing target, not a harmless record. */
+export const PASSPHRASE_KEY_FILE_NOTE =
+  'note: keep this key file as private as the passphrase: it holds no key, but anyone who has it can try guesses at the passphrase offline.';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [sub] = args.positionals;
@@ -17,9 +24,9 @@ export async function run(args: ParsedArgs): Promise<void> {
   else if (sub === 'derive') {
     const passphrase = optionalString(args, 'passphrase') ?? process.env.CIPHERSCAN_PASSPHRASE;
     if (!passphrase) throw new UsageError('key derive needs --passphrase P (or CIPHERSCAN_PASSPHRASE)');
-    const hint = passphraseStrength(passphrase);
-    if (hint.score < 3)
-      console.error(`warning: passphrase strength is ${hint.label}${hint.warning ? ` (${hint.warning})` : ''}`);
+    // refused even when re-deriving with --salt: this writes a new key file, and a weak one is an easy target
+    const weak = weakPassphraseProblem(passphrase);
+    if (weak) throw new UsageError(`key derive: ${weak}`);
     const cost = {
       memoryKiB: optionalNumber(args, 'memory-kib', DEFAULT_KDF.memoryKiB),
       iterations: optionalNumber(args, 'iterations', DEFAULT_KDF.iterations),
@@ -38,6 +45,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   } catch (err) {
     throw new UsageError((err as Error).message.replace('key file: ', 'key derive: '));
   }
+  if (key.origin === 'passphrase') console.error(PASSPHRASE_KEY_FILE_NOTE);
   if (out) {
     await writeFile(out, text, { mode: 0o600 });
     console.log(JSON.stringify({ written: out, kind: key.origin, check: key.check }));

@@ -1,10 +1,13 @@
 /**
  * Passphrase entry with a strength hint as you type, and Argon2id derivation on
- * submit. A derived key empties the field: the passphrase re-derives the key, so it
- * must not stay in the page for the next person at the screen (Forget key forgets both).
+ * submit. A passphrase below "strong" cannot make a key: the button stays off and
+ * the form says why (the worker refuses it too, lib/keys/strength.ts). A derived
+ * key empties the field: the passphrase re-derives the key, so it must not stay in
+ * the page for the next person at the screen (Forget key forgets both).
  */
 import { useEffect, useState } from 'react';
 import type { StrengthHint } from '../../../lib/keys/strength';
+import { MIN_PASSPHRASE_SCORE } from '../../../lib/keys/kdfPolicy';
 import { useKey } from '../state/key';
 import { keyFromPassphrase } from '../actions/keyActions';
 
@@ -27,6 +30,8 @@ export function PassphraseForm() {
       current = false;
     };
   }, [passphrase]);
+
+  const tooWeak = hint !== null && hint.score < MIN_PASSPHRASE_SCORE;
 
   return (
     <form
@@ -58,9 +63,19 @@ export function PassphraseForm() {
           </span>
         </div>
       )}
-      <button type="submit" data-testid="derive-key" disabled={!passphrase || busy !== null}>
+      {tooWeak && (
+        <p className="hint" data-testid="passphrase-too-weak">
+          Too easy to guess: a passphrase key needs a strong passphrase, because anyone who gets its key file can try
+          guesses offline. Use four or more unrelated words, or a long sentence only you would write.
+        </p>
+      )}
+      <button type="submit" data-testid="derive-key" disabled={!passphrase || tooWeak || busy !== null}>
         Derive key
       </button>
+      <p className="hint">
+        A passphrase key's file holds no key, but anyone who has it can try guesses at the passphrase offline: keep it
+        as private as the passphrase.
+      </p>
     </form>
   );
 }
