@@ -376,7 +376,14 @@ test('the server sends the security policy as a header on every response, worker
   const sent = response!.headers();
   const netlify = readFileSync(join(ROOT, 'dist/_headers'), 'utf8');
   const nginx = readFileSync(join(ROOT, 'dist/security-headers.nginx.conf'), 'utf8');
-  for (const name of ['Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy']) {
+  for (const name of [
+    'Content-Security-Policy',
+    'X-Content-Type-Options',
+    'Referrer-Policy',
+    'Cross-Origin-Opener-Policy',
+    'Permissions-Policy',
+  ]) {
+    expect(sent[name.toLowerCase()], name).toBeTruthy();
     expect(netlify).toContain(`  ${name}: ${sent[name.toLowerCase()]}\n`);
     expect(nginx).toContain(`add_header ${name} "${sent[name.toLowerCase()]}" always;`);
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -30,6 +30,19 @@ describe('command line', () => {
     ).toBe(0);
     const d = decodeRgbPng(new Uint8Array(await readFile(join(dir, 'd.png'))));
     expect(d.image.data).toEqual(testImage(200));
+    // plain pixels and the key file: owner only, like a password file (an existing file's mode is replaced too)
+    if (process.platform !== 'win32') {
+      expect((await stat(join(dir, 'd.png'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, 'k.json'))).mode & 0o777).toBe(0o600);
+      await writeFile(join(dir, 'd2.png'), 'old', { mode: 0o644 });
+      await writeFile(join(dir, 'k2.json'), 'old', { mode: 0o644 });
+      expect(await main(['key', 'new', '--out', join(dir, 'k2.json')])).toBe(0);
+      expect(
+        await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd2.png')]),
+      ).toBe(0);
+      expect((await stat(join(dir, 'd2.png'))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, 'k2.json'))).mode & 0o777).toBe(0o600);
+    }
     const e = decodeRgbPng(new Uint8Array(await readFile(join(dir, 'e.png'))));
     expect(e.image.data).not.toEqual(testImage(200));
   });

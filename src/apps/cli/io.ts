@@ -1,5 +1,5 @@
 /** File I/O for the CLI (Node). The isomorphic library (src/lib) never touches the filesystem; the CLI reads and writes for it. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { decodeImageFile, type DecodedImage, type DecodeOptions } from '../../lib/decode';
 import { encodeRgbPng } from '../../lib/image/png';
@@ -37,8 +37,25 @@ export function decodeOptionsFrom(args: ParsedArgs): DecodeOptions {
   return { frame: whole('frame'), voi: whole('window') };
 }
 
+/**
+ * Writes a file only its owner may read or write (0600), as for key files: keys,
+ * decrypted images, their metadata and raw samples. The mode is set before any
+ * byte is written, also over an existing file (writeFile's `mode` only applies to
+ * a file it creates, so an old 0644 file would stay readable by everyone).
+ */
+export async function writePrivateFile(path: string, data: Uint8Array | string): Promise<void> {
+  const file = await open(path, 'w', 0o600);
+  try {
+    await file.chmod(0o600);
+    await file.writeFile(data);
+  } finally {
+    await file.close();
+  }
+}
+
+/** PNGs the CLI writes from a scan (decrypted, unpacked, reconstructed): private, like key files. */
 export async function writePng(path: string, image: RgbImage): Promise<void> {
-  await writeFile(path, encodeRgbPng(image));
+  await writePrivateFile(path, encodeRgbPng(image));
 }
 
 /** Opens --key KEYFILE; passphrase key files take --passphrase or CIPHERSCAN_PASSPHRASE. */

@@ -1,8 +1,6 @@
 /** `cli decrypt --key KEY.json --in ENCRYPTED.png --out PLAIN.png` (a wrong key is refused by its check value). */
-import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, optionalString, requireOption } from '../args';
-import { loadKey, readInput } from '../io';
-import { encodeRgbPng } from '../../../lib/image/png';
+import { loadKey, readInput, writePng } from '../io';
 import { openEncryptedPng } from '../../../lib/cipher/bpe/openEncryptedPng';
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -11,7 +9,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const opened = await openEncryptedPng(await readInput(requireOption(args, 'in')), key, { reader: 'the CLI' });
   if (!opened) throw new Error('the image could not be opened'); // only a caller's stillWanted stops it; none here
   const out = requireOption(args, 'out');
-  await writeFile(out, encodeRgbPng(opened.image));
+  await writePng(out, opened.image); // 0600: plain pixels, private like a key file
   console.log(
     JSON.stringify({
       written: out,

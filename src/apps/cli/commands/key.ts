@@ -6,8 +6,8 @@
  * and says that the file it writes must be kept as private as the passphrase
  * (it lets anyone who has it guess the passphrase offline).
  */
-import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, optionalNumber, optionalString, requireOption } from '../args';
+import { writePrivateFile } from '../io';
 import { DEFAULT_KDF, deriveKeyFromPassphrase, generateKey } from '../../../lib/keys/key';
 import { exportKeyFile, kdfCostProblem, parseKeyFile } from '../../../lib/keys/keyFile';
 import { weakPassphraseProblem } from '../../../lib/keys/strength';
@@ -47,7 +47,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   }
   if (key.origin === 'passphrase') console.error(PASSPHRASE_KEY_FILE_NOTE);
   if (out) {
-    await writeFile(out, text, { mode: 0o600 });
+    await writePrivateFile(out, text);
     console.log(JSON.stringify({ written: out, kind: key.origin, check: key.check }));
   } else process.stdout.write(text);
 }

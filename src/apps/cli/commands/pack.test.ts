@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng, decode as decodePng } from 'fast-png';
@@ -134,4 +134,37 @@ describe('cli pack / unpack', () => {
     expect(meta).not.toMatch(/Doe|Example|patientName|institution/);
     expect(JSON.parse(meta).source).toMatchObject({ format: 'dicom', modality: 'CT' });
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'unpack writes the image, metadata and raw samples with mode 0600, also over existing files',
+    async () => {
+      const key = await generateKey();
+      const keyPath = join(dir, 'key-mode.json');
+      writeFileSync(keyPath, exportKeyFile(key));
+      const pkgPath = join(dir, 'mode.csp');
+      writeFileSync(
+        pkgPath,
+        await packWithMetadata(syntheticDicom({ width: 8, height: 8, bits: 16, signed: true }), key, (m) => m),
+      );
+      const outputs = ['mode.png', 'mode.json', 'mode.bin'].map((f) => join(dir, f));
+      // an existing world-readable file must not keep its mode
+      writeFileSync(outputs[1], 'old', { mode: 0o644 });
+      const unpacked = await cli(
+        'unpack',
+        '--key',
+        keyPath,
+        '--in',
+        pkgPath,
+        '--out',
+        outputs[0],
+        '--meta',
+        outputs[1],
+        '--raw',
+        outputs[2],
+      );
+      expect(unpacked.code).toBe(0);
+      for (const path of outputs) expect(statSync(path).mode & 0o777, path).toBe(0o600);
+      expect(readFileSync(outputs[2]).length).toBe(8 * 8 * 2);
+    },
+  );
 });

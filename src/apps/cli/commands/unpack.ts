@@ -2,13 +2,12 @@
  * `cli unpack --key KEY.json --in P.csp --out IMG.png [--frame N] [--meta META.json] [--raw SAMPLES.bin]`
  * Opens an AES-256-GCM package: writes the display image of one frame as PNG
  * (the one marked to show, or frame N of the file), optionally its de-identified
- * metadata and raw stored samples (little-endian). A package
+ * metadata and raw stored samples (little-endian), all mode 0600. A package
  * that fails authentication writes nothing. `--cbc-comparison` is needed to open
  * an AES-CBC comparison file, which has no integrity check.
  */
-import { writeFile } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
-import { loadKey, readInput, writePng } from '../io';
+import { loadKey, readInput, writePng, writePrivateFile } from '../io';
 import {
   FrameNotInPackageError,
   unpackCbcForComparison,
@@ -48,10 +47,10 @@ export async function run(args: ParsedArgs): Promise<void> {
   }
   const { frameNumbers } = opened;
   const unpackMs = Math.round((performance.now() - started) * 10) / 10;
-  // Everything is decrypted and verified before the first byte is written.
+  // Everything is decrypted and verified before the first byte is written; every output is 0600, like a key file.
   await writePng(out, opened.image);
-  if (metaPath) await writeFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
-  if (rawPath) await writeFile(rawPath, rawBytes(opened.raw));
+  if (metaPath) await writePrivateFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
+  if (rawPath) await writePrivateFile(rawPath, rawBytes(opened.raw));
   const { width, height, samplesPerPixel, bitsAllocated, signed } = opened.metadata.raw;
   console.log(
     JSON.stringify({
