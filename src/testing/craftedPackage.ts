@@ -34,6 +34,11 @@ export async function packWithPayload(
 ): Promise<Uint8Array> {
   const { plaintext: content } = await packContent(decoded);
   const plaintext = writeFrames([writePayload(edit(readPayload(content)))], 0);
+  return sealPlaintext(plaintext, key);
+}
+
+/** Any plaintext (a frame list, damaged or not), encrypted and authenticated as a version-3 package. */
+export async function sealPlaintext(plaintext: Uint8Array, key: CipherKey): Promise<Uint8Array> {
   const iv = randomBytes(GCM_IV_BYTES);
   const header = writeHeader({
     version: FORMAT_VERSION,

@@ -2,13 +2,17 @@
  * Decode errors a clinician can read. Every failure to load a file ends up as a
  * DecodeError with a short, plain message ("not a DICOM file", "no pixel data",
  * "truncated file", "unsupported compression (JPEG-LS)"); the batch goes on.
+ * JavaScript's own words ("Cannot read properties of undefined") never reach the
+ * message: a library's exception goes into `cause` (see decode/index.ts).
  */
 export class DecodeError extends Error {
   constructor(
     message: string,
     readonly fileName?: string,
+    /** the technical reason (a library's exception), kept out of the message */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'DecodeError';
   }
 }

@@ -49,8 +49,9 @@ export async function openImageFrames(
     try {
       return await work();
     } catch (err) {
-      if (err instanceof DecodeError || err instanceof PngRefusedError) throw new DecodeError(err.message, name);
-      throw new DecodeError(`could not read this ${format ?? ''} file (${describe(err)})`.replace('  ', ' '), name);
+      if (err instanceof DecodeError || err instanceof PngRefusedError)
+        throw new DecodeError(err.message, name, { cause: err });
+      throw new DecodeError(damagedMessage(format, err), name, { cause: err });
     }
   };
   return named(async (): Promise<ImageFrames> => {
@@ -157,6 +158,21 @@ function decodeJpegImage(bytes: Uint8Array): RgbImage {
   }
   checkImageSize(img.width, img.height);
   return rgbaToRgb(img.width, img.height, img.data);
+}
+
+/**
+ * A library's exception in words for the person who loaded the file. Engine errors (TypeError,
+ * RangeError: "Cannot read properties of undefined", "Offset is outside the bounds of the DataView")
+ * are the decoder tripping over damaged bytes, so they say only that; a library's own message
+ * ("marker was not found") is kept when it is short and says nothing of the code.
+ */
+function damagedMessage(format: SourceFormat | undefined, err: unknown): string {
+  const what = format ? `this ${format.toUpperCase()} file` : 'this file';
+  const detail = describe(err);
+  const engine = err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError;
+  if (engine || !/^[\w ,.:'()-]{1,120}$/.test(detail) || /undefined|null|NaN|offset|bounds|array/i.test(detail))
+    return `${what} is damaged or not one this app can read`;
+  return `${what} is damaged or not one this app can read (${detail})`;
 }
 
 function describe(err: unknown): string {

@@ -20,8 +20,8 @@ export interface SamplePlane {
 }
 
 export class Jpeg2000Error extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'Jpeg2000Error';
   }
 }
@@ -136,7 +136,9 @@ export async function decodeCodestream(
     return out;
   } catch (err) {
     if (err instanceof Jpeg2000Error) throw err;
-    throw new Jpeg2000Error(`JPEG 2000 decoding failed (${describe(err)})`);
+    // Emscripten throws C++ exceptions as bare numbers (pointers): only the codec's own log is words.
+    const log = lastCodecMessages();
+    throw new Jpeg2000Error(`JPEG 2000 codestream is damaged${log ? ` (${log})` : ''}`, { cause: err });
   } finally {
     decoder.delete();
   }

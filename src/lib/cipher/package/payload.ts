@@ -42,7 +42,7 @@ export function readPayload(bytes: Uint8Array): Payload {
     take(4);
     return view.getUint32(at - 4, true);
   };
-  const metadataJson = new TextDecoder('utf-8', { fatal: true }).decode(take(u32()));
+  const metadataJson = utf8Text(take(u32()));
   const count = u32();
   if (count > 16) throw new Error('package content has too many segments');
   const segments: Uint8Array[] = [];
@@ -56,5 +56,14 @@ export function readPayloadMetadata(bytes: Uint8Array): string {
   if (bytes.length < 4) throw new Error('package content is truncated');
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
   if (4 + length > bytes.length) throw new Error('package content is truncated');
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + length));
+  return utf8Text(bytes.subarray(4, 4 + length));
+}
+
+/** The metadata as text; the decoder's own words ("The encoded data was not valid…") stay in `cause`. */
+function utf8Text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw new Error('package metadata is not valid UTF-8 text', { cause: err });
+  }
 }
