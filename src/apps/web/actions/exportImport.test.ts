@@ -16,8 +16,10 @@ import { selectedFile, useFiles } from '../state/files';
 
 const hooks = vi.hoisted(() => ({
   duringDecrypt: () => {},
-  duringRead: () => {},
+  duringRead: (): unknown => undefined,
   plansMade: 0,
+  // the options of the last readEncryptedPng call (deadline, signal)
+  readOptions: undefined as { signal?: AbortSignal; timeoutMs?: number } | undefined,
   // pack calls the worker saw, and how it answers them
   packCalls: [] as string[],
   pack: async (which: string): Promise<unknown> => ({ which }),
@@ -59,13 +61,26 @@ vi.mock('../../../platform/browser/workers/appWorkers', async (importOriginal) =
       const [bytes, check, rules] = args as [Uint8Array, string, EncryptedPngRules];
       // the worker gets the key's public check value, never the key
       if (typeof check !== 'string') throw new Error('readEncryptedPng takes the key check value');
-      hooks.duringRead();
-      return readEncryptedPng(bytes, check, rules);
+      hooks.readOptions = options;
+      const { AbortError } = await import('../../../platform/browser/workers/bridge');
+      if (options.signal?.aborted) throw new AbortError();
+      // as the real bridge: an abort ends the call (and the worker) whatever the read is doing
+      const aborted = new Promise((_, reject) =>
+        options.signal?.addEventListener('abort', () => reject(new AbortError())),
+      );
+      return Promise.race([
+        (async () => {
+          await hooks.duringRead();
+          return readEncryptedPng(bytes, check, rules);
+        })(),
+        aborted,
+      ]);
     },
   }),
 }));
 vi.mock('../download', () => ({ saveBytes: (_b: Uint8Array, name: string) => void hooks.saved.push(name) }));
-const { cancelPackageWork, exportPackage, openProtectedFile } = await import('./exportImport');
+const { cancelPackageWork, exportPackage, openProtectedFile, ENCRYPTED_PNG_TIMEOUT_MS } =
+  await import('./exportImport');
 
 async function encryptedPngFile(width = 200, height = 200): Promise<File> {
   const key = useKey.getState().key!;
@@ -78,8 +93,9 @@ describe('openProtectedFile (encrypted PNG)', () => {
     useKey.getState().setKey(await generateKey());
     useResults.getState().clearAll();
     hooks.duringDecrypt = () => {};
-    hooks.duringRead = () => {};
+    hooks.duringRead = () => undefined;
     hooks.plansMade = 0;
+    hooks.readOptions = undefined;
   });
 
   it('shows the decrypted image when the key stays', async () => {
@@ -98,6 +114,41 @@ describe('openProtectedFile (encrypted PNG)', () => {
     await openProtectedFile(await encryptedPngFile());
     expect(useResults.getState().opened).toBeNull();
     expect(hooks.plansMade).toBe(0);
+  });
+
+  it('reads in the worker under a deadline, and says so in words when it passes', async () => {
+    await openProtectedFile(await encryptedPngFile());
+    expect(hooks.readOptions?.timeoutMs).toBe(ENCRYPTED_PNG_TIMEOUT_MS);
+    const { TimeoutError } = await import('../../../platform/browser/workers/bridge');
+    hooks.duringRead = () => {
+      throw new TimeoutError(ENCRYPTED_PNG_TIMEOUT_MS);
+    };
+    await openProtectedFile(await encryptedPngFile());
+    expect(useResults.getState().opened).toBeNull();
+    expect(useResults.getState().error).toBe(
+      'Refused. Reading this file took longer than 20 s: it may be damaged. Nothing from this file is shown.',
+    );
+    expect(useResults.getState().busy).toBeNull();
+  });
+
+  it('shows what runs with a Cancel; Cancel ends the read: nothing shown, no error, not busy', async () => {
+    hooks.duringRead = () => new Promise(() => {}); // a file the worker never finishes reading
+    const running = openProtectedFile(await encryptedPngFile());
+    await vi.waitFor(() => expect(hooks.readOptions).toBeDefined());
+    // the Export panel shows the package-task status line and its Cancel for this work
+    expect(useResults.getState().busy).toBe('opening-png');
+    cancelPackageWork();
+    await running;
+    expect(useResults.getState().opened).toBeNull();
+    expect(useResults.getState().error).toBeNull();
+    expect(useResults.getState().busy).toBeNull();
+  });
+
+  it('Cancel while it decrypts shows nothing', async () => {
+    hooks.duringDecrypt = () => cancelPackageWork();
+    await openProtectedFile(await encryptedPngFile());
+    expect(useResults.getState().opened).toBeNull();
+    expect(useResults.getState().error).toBeNull();
   });
 
   it('refuses an image that is not S x S before decoding it', async () => {

@@ -9,7 +9,7 @@
  */
 import { encodeEncryptedPng } from '../../../lib/cipher/bpe/encryptedPng';
 import { packageFootprint } from '../../../lib/cipher/package';
-import { AbortError } from '../../../platform/browser/workers/bridge';
+import { AbortError, TimeoutError } from '../../../platform/browser/workers/bridge';
 import { appKeys, pipelineBridge } from '../../../platform/browser/workers/appWorkers';
 import { openEncryptedPng as openEncryptedPngFile } from '../../../lib/cipher/bpe/openEncryptedPng';
 import { encodeRgbPng } from '../../../lib/image/png';
@@ -37,17 +37,28 @@ function fail(what: string, err: unknown): void {
   useResults.getState().setError(`${what}: ${readableError(err)}`);
 }
 
-// Making or opening a package (JPEG 2000 of every frame) can take long on a large series: one such task at a
-// time (the panel disables the others meanwhile), and it can be cancelled.
+// Making or opening a package (JPEG 2000 of every frame) can take long on a large series, and opening someone
+// else's encrypted PNG reads hostile input in the pipeline worker: one such task at a time (the panel disables
+// the others meanwhile), and each can be cancelled.
 let packageWork: AbortController | null = null;
 
-/** Whether a package is being made or opened (the panel disables the other package actions meanwhile). */
+/**
+ * How long the pipeline worker may spend reading an encrypted PNG (IHDR, bounded inflate, header): well under
+ * a second for the page's 200 x 200 images, so past this the file is hostile or damaged and the worker is
+ * ended (the bridge terminates it), which frees the queue for the calls behind it.
+ */
+export const ENCRYPTED_PNG_TIMEOUT_MS = 20_000;
+
+/** Whether a package or encrypted PNG is being made or opened (the panel disables the other such actions meanwhile). */
 export function isPackageBusy(busy: Work | null): boolean {
-  return busy === 'packing' || busy === 'opening';
+  return busy === 'packing' || busy === 'opening' || busy === 'opening-png';
 }
 
 /** Runs one package task with its own abort signal; `busy` shows it until it ends. Refused while another runs. */
-async function packageTask(work: 'packing' | 'opening', run: (signal: AbortSignal) => Promise<void>): Promise<void> {
+async function packageTask(
+  work: 'packing' | 'opening' | 'opening-png',
+  run: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
   if (packageWork) return;
   const controller = new AbortController();
   packageWork = controller;
@@ -60,7 +71,7 @@ async function packageTask(work: 'packing' | 'opening', run: (signal: AbortSigna
   }
 }
 
-/** Stops the package being made or opened (ends the worker's work; nothing is saved or shown). Forget key calls it too. */
+/** Stops the package (or encrypted PNG) being made or opened (ends the worker's work; nothing is saved or shown). Forget key calls it too. */
 export function cancelPackageWork(): void {
   packageWork?.abort();
 }
@@ -205,19 +216,22 @@ export async function openProtectedFile(file: File): Promise<void> {
     if (err instanceof AbortError) return; // cancelled: nothing shown, nothing to report
     const e = err as Error;
     const message =
-      e?.name === 'WrongKeyError' ? 'Wrong key: this file was made with another key.' : readableError(err);
+      e?.name === 'WrongKeyError'
+        ? 'Wrong key: this file was made with another key.'
+        : err instanceof TimeoutError
+          ? `Reading this file ${err.message}: it may be damaged.`
+          : readableError(err);
     results.setError(`Refused. ${message} Nothing from this file is shown.`);
   };
   results.setError(null);
   if (isPng) {
-    useResults.getState().setBusy('decrypting');
-    try {
-      await openEncryptedPng(bytes, key);
-    } catch (err) {
-      refused(err);
-    } finally {
-      useResults.getState().setBusy(null);
-    }
+    await packageTask('opening-png', async (signal) => {
+      try {
+        await openEncryptedPng(bytes, key, signal);
+      } catch (err) {
+        refused(err);
+      }
+    });
     return;
   }
   await packageTask('opening', async (signal) => {
@@ -261,15 +275,22 @@ export async function openProtectedFile(file: File): Promise<void> {
  * An encrypted PNG, by the one use-case (lib/cipher/bpe/openEncryptedPng.ts): read in the worker (sizes from
  * the IHDR, header checked against the key's check value), decrypted with BPE on the page's engine.
  */
-async function openEncryptedPng(bytes: Uint8Array, key: CipherKey): Promise<void> {
+async function openEncryptedPng(bytes: Uint8Array, key: CipherKey, signal: AbortSignal): Promise<void> {
   // the page's encrypted images are S x S with the header: anything else is refused before it is decoded
   const rules = { geometry: { imageSize: MODEL_SIZE, blockSize: BLOCK_SIZE }, requireHeader: true, reader: 'the page' };
   const opened = await openEncryptedPngFile(bytes, key, rules, {
-    read: (b, check, r) => pipelineBridge().call('readEncryptedPng', [b, check, r], { transfer: [b.buffer] }),
+    // Cancel or the deadline ends the worker mid-read (a hostile file must not hold the queue)
+    read: (b, check, r) =>
+      pipelineBridge().call('readEncryptedPng', [b, check, r], {
+        transfer: [b.buffer],
+        signal,
+        timeoutMs: ENCRYPTED_PNG_TIMEOUT_MS,
+      }),
     plan: (k) => planFor(k), // the page's plan cache: one geometry, the rules' own
+    // 200 x 200 on the page's engine: milliseconds, not interruptible; a Cancel meanwhile shows nothing
     decrypt: async (plan, image) => (await runBpe(useSettings.getState().preferGpu, plan, 'decrypt', image.data)).bytes,
-    // forgotten meanwhile: no plan may be made (or put on the GPU) for it again, nothing shown
-    stillWanted: () => !keyReplaced(key),
+    // forgotten or cancelled meanwhile: no plan may be made (or put on the GPU) for it again, nothing shown
+    stillWanted: () => !keyReplaced(key) && !signal.aborted,
   });
   if (!opened) return;
   useResults.getState().setOpened({

@@ -62,7 +62,9 @@ export function ExportPanel() {
           <span className="spinner" aria-hidden="true" />{' '}
           {busy === 'packing'
             ? 'Packing every frame (lossless JPEG 2000, AES-GCM)…'
-            : 'Decrypting and checking the package…'}{' '}
+            : busy === 'opening-png'
+              ? 'Reading and decrypting the encrypted PNG…'
+              : 'Decrypting and checking the package…'}{' '}
           <button type="button" data-testid="cancel-package" onClick={cancelPackageWork}>
             Cancel
           </button>

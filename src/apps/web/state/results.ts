@@ -77,7 +77,8 @@ export interface ComputePath {
   detail: string;
 }
 
-export type Work = 'encrypting' | 'attacking' | 'packing' | 'opening' | 'decrypting';
+/** 'opening' a package, 'opening-png' an encrypted PNG (both cancellable); 'decrypting' the exported round trip */
+export type Work = 'encrypting' | 'attacking' | 'packing' | 'opening' | 'opening-png' | 'decrypting';
 
 interface ResultsState {
   /** the step running now, for busy indicators; null when idle */

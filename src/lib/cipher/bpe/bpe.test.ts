@@ -81,6 +81,12 @@ describe('block-pixel encryption', () => {
     await expect(planForKey(await generateKey(), { imageSize: 200, blockSize: 30 })).rejects.toThrow(/multiple/);
   });
 
+  it('rejects geometries no plan should be drawn for (a header names them: hostile input)', async () => {
+    const key = await generateKey();
+    await expect(planForKey(key, { imageSize: 2048, blockSize: 2048 })).rejects.toThrow(/larger than/);
+    await expect(planForKey(key, { imageSize: 200, blockSize: 1 })).rejects.toThrow(/too small/);
+  });
+
   it('reproduces the published bpe-v1 test vectors', async () => {
     expect(BPE_TEST_VECTORS.length).toBeGreaterThan(0);
     for (const v of BPE_TEST_VECTORS) {

@@ -12,7 +12,7 @@ import { checkImageSize } from '../../decode/limits';
 import { decodeRgbPng, encodeRgbPng } from '../../image/png';
 import type { RgbImage } from '../../image/rgb';
 import { assertKeyCheck, type CipherKey } from '../../keys/key';
-import { BPE_VERSION, type BpeGeometry } from './plan';
+import { BPE_VERSION, checkGeometry, type BpeGeometry } from './plan';
 
 export const ENCRYPTED_PNG_CHUNK = 'cipherscan';
 
@@ -39,14 +39,34 @@ export function decodeEncryptedPng(
   const { image, text } = decodeRgbPng(bytes, checkImageSize);
   const raw = text[ENCRYPTED_PNG_CHUNK];
   if (!raw) return { image };
-  let header: EncryptedImageHeader;
+  const header = parseHeader(raw);
+  if (key) assertKeyCheck(key, header.check);
+  return { image, header };
+}
+
+/**
+ * The header is someone else's text: every field is checked for its type, and the geometry against the
+ * bounds a plan may be made for (checkGeometry), before anything is drawn or allocated from it.
+ */
+function parseHeader(raw: string): EncryptedImageHeader {
+  let parsed: unknown;
   try {
-    header = JSON.parse(raw) as EncryptedImageHeader;
+    parsed = JSON.parse(raw);
   } catch {
     throw new Error('the encrypted image header is damaged');
   }
-  if (header.scheme !== BPE_VERSION)
-    throw new Error(`this image was encrypted with ${String(header.scheme)}; this app reads ${BPE_VERSION}`);
-  if (key) assertKeyCheck(key, header.check);
-  return { image, header };
+  const h = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<Record<string, unknown>>;
+  if (h.scheme !== BPE_VERSION)
+    throw new Error(`this image was encrypted with ${String(h.scheme)}; this app reads ${BPE_VERSION}`);
+  const { imageSize, blockSize, check } = h;
+  if (typeof imageSize !== 'number' || typeof blockSize !== 'number' || typeof check !== 'string')
+    throw new Error('the encrypted image header is damaged');
+  try {
+    checkGeometry({ imageSize, blockSize });
+  } catch (err) {
+    throw new Error(`the encrypted image header names a geometry this app refuses: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return { scheme: BPE_VERSION, imageSize, blockSize, check };
 }

@@ -67,4 +67,32 @@ describe('openEncryptedPng (one set of rules for the page and the CLI)', () => {
     expect(opened).toBeUndefined();
     expect(plans).toBe(0);
   });
+
+  it('bounds the geometry a header names before any plan is made (the CLI takes any square)', async () => {
+    const key = await generateKey();
+    const enc = { width: 200, height: 200, data: testImage(200) };
+    let plans = 0;
+    const counting = {
+      plan: async (k: typeof key, g: Parameters<typeof planForKey>[1]) => (plans++, planForKey(k, g)),
+    };
+    // a 1-pixel block: nothing to scramble inside it, and S*S blocks to shuffle
+    const tiny = encodeEncryptedPng(enc, key, { imageSize: 200, blockSize: 1 });
+    await expect(openEncryptedPng(tiny, key, { reader: 'the CLI' }, counting)).rejects.toThrow(
+      'the encrypted image header names a geometry this app refuses: block size 1 is too small (at least 2)',
+    );
+    // fields of the wrong type are refused, not passed on
+    const typed = encodeRgbPng(enc, {
+      cipherscan: JSON.stringify({ scheme: 'bpe-v1', imageSize: '200', blockSize: 25 }),
+    });
+    expect(() => readEncryptedPng(typed, key.check, {})).toThrow('the encrypted image header is damaged');
+    // a side larger than any plan is refused from the IHDR, before the pixels are inflated (truncated: decoding would fail otherwise)
+    const big = encodeRgbPng({ width: 1100, height: 1100, data: new Uint8Array(1100 * 1100 * 3) }).slice(0, 40);
+    expect(() => readEncryptedPng(big, key.check, {})).toThrow(
+      'this image is 1100 × 1100; encrypted images are at most 1024 × 1024',
+    );
+    // a read done elsewhere (the page's worker) is checked again before the plan
+    const read = async () => ({ image: enc, geometry: { imageSize: 4096, blockSize: 4096 } });
+    await expect(openEncryptedPng(tiny, key, {}, { ...counting, read })).rejects.toThrow(/larger than block-pixel/);
+    expect(plans).toBe(0);
+  });
 });

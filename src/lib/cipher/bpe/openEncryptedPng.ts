@@ -15,7 +15,15 @@ import { pngSize } from '../../image/png';
 import type { CipherKey } from '../../keys/key';
 import { decryptImage } from './bpe';
 import { decodeEncryptedPng, type EncryptedImageHeader } from './encryptedPng';
-import { BPE_VERSION, DEFAULT_BLOCK_SIZE, checkGeometry, planForKey, type BpeGeometry, type BpePlan } from './plan';
+import {
+  BPE_VERSION,
+  DEFAULT_BLOCK_SIZE,
+  MAX_BPE_IMAGE_SIZE,
+  checkGeometry,
+  planForKey,
+  type BpeGeometry,
+  type BpePlan,
+} from './plan';
 
 /** What the reader accepts. The page fixes the geometry and wants the header; the CLI takes a bare PNG too. */
 export interface EncryptedPngRules {
@@ -70,6 +78,11 @@ export function readEncryptedPng(bytes: Uint8Array, keyCheck: string, rules: Enc
   if (!size) throw new Error('this file is not a whole PNG');
   if (size.width !== size.height)
     throw new Error(`an encrypted image is square; this one is ${size.width}x${size.height}`);
+  // no plan is made for a larger side (plan.ts): refused before the pixels are inflated
+  if (size.width > MAX_BPE_IMAGE_SIZE)
+    throw new Error(
+      `this image is ${size.width} × ${size.height}; encrypted images are at most ${MAX_BPE_IMAGE_SIZE} × ${MAX_BPE_IMAGE_SIZE}`,
+    );
   const { image, header } = decodeEncryptedPng(bytes, { check: keyCheck });
   if (!header && rules.requireHeader)
     throw new Error('this PNG has no CipherScan header: it is not an encrypted image from this app');
@@ -102,6 +115,8 @@ export async function openEncryptedPng(
     stillWanted = () => true,
   } = steps;
   const { image, header, geometry } = await read(bytes, key.check, rules);
+  // the read may have run elsewhere (a worker): its geometry is checked again here, before any plan
+  checkGeometry(geometry);
   // forgotten while the file was read: no plan may be made (or put on a GPU) for it again
   if (!stillWanted()) return undefined;
   const plan = await makePlan(key, geometry);

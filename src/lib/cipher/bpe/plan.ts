@@ -24,6 +24,15 @@ import { Keystream } from './keystream';
 export const BPE_VERSION = 'bpe-v1';
 export const DEFAULT_IMAGE_SIZE = MODEL_INPUT_SIZE;
 export const DEFAULT_BLOCK_SIZE = 25;
+/**
+ * The largest image side a plan is made for. A plan holds about 30 bytes per pixel (forward and inverse
+ * gathers), and a hostile encrypted PNG's header names the geometry: without a bound a 7000 x 7000 file with
+ * one 7000-pixel block would have a reader draw a 49-million-entry permutation and allocate gigabytes.
+ * 1024 is five times the model input, far above any geometry this app makes.
+ */
+export const MAX_BPE_IMAGE_SIZE = 1024;
+/** A 1-pixel block has no pixels to scramble inside it: the in-block steps would do nothing. */
+export const MIN_BPE_BLOCK_SIZE = 2;
 
 export const CHANNEL_ORDERS: readonly (readonly [number, number, number])[] = [
   [0, 1, 2],
@@ -66,6 +75,12 @@ export interface BpePlan extends BpeDraws {
 export function checkGeometry({ imageSize, blockSize }: BpeGeometry): void {
   if (!Number.isInteger(imageSize) || !Number.isInteger(blockSize) || blockSize < 1 || imageSize < 1) {
     throw new Error('image and block sizes must be positive integers');
+  }
+  if (imageSize > MAX_BPE_IMAGE_SIZE) {
+    throw new Error(`image size ${imageSize} is larger than block-pixel encryption takes (${MAX_BPE_IMAGE_SIZE})`);
+  }
+  if (blockSize < MIN_BPE_BLOCK_SIZE) {
+    throw new Error(`block size ${blockSize} is too small (at least ${MIN_BPE_BLOCK_SIZE})`);
   }
   if (imageSize % blockSize !== 0) {
     throw new Error(`image size ${imageSize} is not a multiple of block size ${blockSize}`);
