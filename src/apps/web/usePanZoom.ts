@@ -25,6 +25,8 @@ export function usePanZoom(box: RefObject<HTMLElement | null>, enabled = true): 
       );
     };
     const onKey = (e: KeyboardEvent) => {
+      // the split handle's arrow keys move the handle (its own handler), not the image under it
+      if ((e.target as HTMLElement).closest('[role="slider"]')) return;
       const { view, setView, resetView } = useSettings.getState();
       const step = 0.05; // a twentieth of the box per press, at any zoom
       const moves: Record<string, [number, number]> = {

@@ -1,8 +1,11 @@
 /**
  * Split view (after Squoosh's TwoUp): two views stacked in one cell; the right
  * one is clipped by `clip-path` driven by the CSS variable --split, so the line
- * moves without re-rendering the canvases. The handle is a slider: drag it, or
- * focus it and use the arrow keys (Shift for bigger steps, Home/End for the ends).
+ * moves without re-rendering the canvases. The clip sits on a wrapper that is
+ * never zoomed or panned: on the canvas itself it would be scaled and moved with
+ * the image, and the boundary would drift away from the handle. The handle is a
+ * slider: drag it, or focus it and use the arrow keys (Shift for bigger steps,
+ * Home/End for the ends); its keys move the handle only, never the image.
  */
 import { useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } from 'react';
 import { useSettings, type ViewName } from '../state/settings';
@@ -78,7 +81,11 @@ export function SplitView() {
         ) : (
           <p className="view-empty">{split.left}: nothing yet</p>
         )}
-        {right && <ImageCanvas image={right} label={`${split.right} (right of the line)`} className="two-up-right" />}
+        {right && (
+          <div className="two-up-right">
+            <ImageCanvas image={right} label={`${split.right} (right of the line)`} />
+          </div>
+        )}
         <div
           className="two-up-handle"
           role="slider"

