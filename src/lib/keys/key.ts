@@ -2,6 +2,14 @@
  * The user's key: 256 random bits, made at random or from a passphrase with
  * Argon2id, and the sub-keys derived from it (ARCHITECTURE.md §2).
  *
+ * Lifetime: the master bytes live in the `CipherKey` only; every WebCrypto import
+ * gets a copy that is zeroed once imported, AES sub-keys are derived straight into
+ * non-extractable CryptoKeys (no sub-key bytes exist), and the one sub-key that
+ * must exist as bytes (BPE's ChaCha20 key) is zeroed by its caller after use.
+ * `wipeKey` zeroes the master bytes (Forget key, a replaced key) and makes every
+ * later use of that key object fail with KeyForgottenError instead of running on
+ * an all-zero key.
+ *
  * Must never: log key bytes, put them in storage, or send them anywhere. A
  * `CipherKey` lives in memory only; a key file is written only when the user asks.
  */
@@ -48,6 +56,40 @@ export type SubkeyPurpose = keyof typeof SUBKEY_LABELS;
 
 const KEY_CHECK_LABEL = 'cipherscan/key-check/v1';
 
+/** A key was used after it was wiped (Forget key, or a new key replaced it). */
+export class KeyForgottenError extends Error {
+  constructor() {
+    super('this key was forgotten (Forget key, or a new key replaced it): make or load the key again');
+    this.name = 'KeyForgottenError';
+  }
+}
+
+const wipedKeys = new WeakSet<CipherKey>();
+
+/**
+ * Zeroes the key's master bytes in place and marks the object: every later use of it (sub-keys, check
+ * values, a key file) throws KeyForgottenError. Call it only once nothing needs the key any more.
+ */
+export function wipeKey(key: CipherKey): void {
+  key.master.fill(0);
+  wipedKeys.add(key);
+}
+
+/** Throws KeyForgottenError for a wiped key (caches keyed by the key object check this before a hit). */
+export function assertKeyUsable(key: CipherKey): void {
+  if (wipedKeys.has(key)) throw new KeyForgottenError();
+}
+
+/** Runs `use` on a copy of `bytes` and zeroes the copy afterwards (WebCrypto imports keep their own). */
+async function withCopy<T>(bytes: Uint8Array, use: (copy: Uint8Array<ArrayBuffer>) => Promise<T>): Promise<T> {
+  const copy = asBuffer(bytes);
+  try {
+    return await use(copy);
+  } finally {
+    copy.fill(0);
+  }
+}
+
 export function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   crypto.getRandomValues(out);
@@ -55,7 +97,9 @@ export function randomBytes(n: number): Uint8Array {
 }
 
 function importHmacKey(master: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', asBuffer(master), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return withCopy(master, (raw) =>
+    crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+  );
 }
 
 /** First 8 bytes of HMAC-SHA256(master, message), hex: the form of every key-check value. */
@@ -85,6 +129,7 @@ export async function packageKeyCheck(key: CipherKey, salt: Uint8Array): Promise
   const message = new Uint8Array(label.length + salt.length);
   message.set(label);
   message.set(salt, label.length);
+  assertKeyUsable(key); // the cached HMAC key would otherwise outlive a wiped key
   let hmacKey = packageCheckKeys.get(key);
   if (!hmacKey) {
     hmacKey = importHmacKey(key.master);
@@ -105,7 +150,12 @@ export async function keyFromBytes(
 }
 
 export async function generateKey(): Promise<CipherKey> {
-  return keyFromBytes(randomBytes(KEY_BYTES), 'random');
+  const bytes = randomBytes(KEY_BYTES);
+  try {
+    return await keyFromBytes(bytes, 'random');
+  } finally {
+    bytes.fill(0); // the key holds its own copy
+  }
 }
 
 /**
@@ -138,18 +188,47 @@ export async function deriveKeyFromPassphrase(passphrase: string, params: Partia
     hashLength: KEY_BYTES,
     outputType: 'binary',
   });
-  return keyFromBytes(master, 'passphrase', kdf);
+  try {
+    return await keyFromBytes(master, 'passphrase', kdf);
+  } finally {
+    master.fill(0); // the key holds its own copy
+  }
 }
 
-/** HKDF-SHA256 sub-key for one purpose; distinct labels make the sub-keys independent. */
+function hkdfParams(purpose: SubkeyPurpose): HkdfParams {
+  return { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: asBuffer(utf8(SUBKEY_LABELS[purpose])) };
+}
+
+function importHkdfKey(key: CipherKey, usage: KeyUsage): Promise<CryptoKey> {
+  assertKeyUsable(key);
+  return withCopy(key.master, (raw) => crypto.subtle.importKey('raw', raw, 'HKDF', false, [usage]));
+}
+
+/**
+ * HKDF-SHA256 sub-key bytes for one purpose; distinct labels make the sub-keys independent. Only for a
+ * sub-key that must exist as bytes (BPE's ChaCha20 key): the caller zeroes them as soon as it is done.
+ */
 export async function deriveSubkey(key: CipherKey, purpose: SubkeyPurpose, length = 32): Promise<Uint8Array> {
-  const ikm = await crypto.subtle.importKey('raw', asBuffer(key.master), 'HKDF', false, ['deriveBits']);
-  const bits = await crypto.subtle.deriveBits(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: asBuffer(utf8(SUBKEY_LABELS[purpose])) },
-    ikm,
-    length * 8,
-  );
+  const bits = await crypto.subtle.deriveBits(hkdfParams(purpose), await importHkdfKey(key, 'deriveBits'), length * 8);
   return new Uint8Array(bits);
+}
+
+/**
+ * The same HKDF sub-key (256 bits) as a non-extractable AES CryptoKey: its bytes never exist in script
+ * memory. Equal to importing `deriveSubkey(key, purpose)` (packages made either way open either way).
+ */
+export async function deriveAesSubkey(
+  key: CipherKey,
+  purpose: 'aesGcm' | 'aesCbc',
+  algorithm: 'AES-GCM' | 'AES-CBC',
+): Promise<CryptoKey> {
+  return crypto.subtle.deriveKey(
+    hkdfParams(purpose),
+    await importHkdfKey(key, 'deriveKey'),
+    { name: algorithm, length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
 }
 
 export class WrongKeyError extends Error {

@@ -11,7 +11,14 @@
  * derivation before the file has been checked.
  */
 import { fromBase64, toBase64 } from '../bytes/bytes';
-import { assertKeyCheck, type CipherKey, deriveKeyFromPassphrase, keyFromBytes, type KdfParams } from './key';
+import {
+  assertKeyCheck,
+  assertKeyUsable,
+  type CipherKey,
+  deriveKeyFromPassphrase,
+  keyFromBytes,
+  type KdfParams,
+} from './key';
 import { kdfCostProblem, kdfSaltProblem } from './kdfPolicy';
 
 export { KDF_LIMITS, kdfCostProblem } from './kdfPolicy';
@@ -30,6 +37,7 @@ export interface KeyFile {
 }
 
 export function exportKeyFile(key: CipherKey): string {
+  assertKeyUsable(key); // a wiped key's bytes are zeros: never write those as "the key"
   const file: KeyFile =
     key.kdf && key.origin === 'passphrase'
       ? { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, kind: 'passphrase', check: key.check, kdf: key.kdf }
@@ -91,7 +99,11 @@ export async function importKeyFile(text: string, passphrase?: string): Promise<
   let key: CipherKey;
   if (file.kind === 'random') {
     const bytes = fromBase64(file.key!);
-    key = await keyFromBytes(bytes, 'imported');
+    try {
+      key = await keyFromBytes(bytes, 'imported');
+    } finally {
+      bytes.fill(0); // the key holds its own copy
+    }
   } else {
     if (passphrase === undefined) throw new KeyFileError('this key file needs its passphrase');
     key = await deriveKeyFromPassphrase(passphrase, file.kdf);

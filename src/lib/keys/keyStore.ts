@@ -7,20 +7,16 @@
  *
  * Must never: hand a key back to the caller, log it, or keep it after `forget`
  * (this Map holds the only reference on this side; what is keyed by the key
- * object in WeakMaps goes with it).
+ * object in WeakMaps goes with it). The store owns the keys registered with it
+ * (a worker's structured-clone copy): `forget` zeroes their bytes.
  */
-import type { CipherKey } from './key';
+import { KeyForgottenError, wipeKey, type CipherKey } from './key';
+
+/** A call named a key this side does not hold, or a wiped key was used: defined beside `wipeKey`. */
+export { KeyForgottenError };
 
 /** An opaque name for a key registered with a worker; never the key or its check value. */
 export type KeyHandle = string;
-
-/** A call named a key this side does not hold: it was forgotten (Forget key, or a new key replaced it). */
-export class KeyForgottenError extends Error {
-  constructor() {
-    super('this key was forgotten (Forget key, or a new key replaced it): make or load the key again');
-    this.name = 'KeyForgottenError';
-  }
-}
 
 /** The calls every key-holding worker exposes (the page's KeyRing makes them). */
 export interface KeyHolderApi {
@@ -34,7 +30,9 @@ export class KeyStore {
   private readonly keys = new Map<KeyHandle, CipherKey>();
 
   register(handle: KeyHandle, key: CipherKey): void {
+    const previous = this.keys.get(handle);
     this.keys.set(handle, key);
+    if (previous && previous !== key) wipeKey(previous);
   }
 
   /** The key of `handle`; KeyForgottenError when it is not (or no longer) held. */
@@ -44,9 +42,13 @@ export class KeyStore {
     return key;
   }
 
-  /** Drops the key; true when it was held. */
+  /** Drops the key and zeroes its bytes (calls on this side run one at a time: none is using it); true when it was held. */
   forget(handle: KeyHandle): boolean {
-    return this.keys.delete(handle);
+    const key = this.keys.get(handle);
+    if (!key) return false;
+    this.keys.delete(handle);
+    wipeKey(key);
+    return true;
   }
 
   get size(): number {

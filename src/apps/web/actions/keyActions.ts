@@ -6,7 +6,7 @@
  * Must never: write the key to storage or the console; the only way out of the
  * page is the key file the user explicitly exports.
  */
-import { generateKey, type CipherKey } from '../../../lib/keys/key';
+import { generateKey, wipeKey, type CipherKey } from '../../../lib/keys/key';
 import { exportKeyFile, keyFileNeedsPassphrase, parseKeyFile } from '../../../lib/keys/keyFile';
 import { useFiles } from '../state/files';
 import { useKey } from '../state/key';
@@ -27,6 +27,19 @@ function forgetInWorkers(key: CipherKey | null): void {
 }
 
 /**
+ * Forgets a key the page no longer uses and zeroes its bytes. The ring stops handing it to workers at once
+ * (forgetKey drops it before its first await; a registration already sent holds its own copy, which that
+ * worker's KeyStore zeroes when the forget reaches it); the page's own work started with it took its bytes
+ * when it began (a plan, a registration) and drops its result (keyReplaced). Any later use of this object
+ * fails with KeyForgottenError.
+ */
+function retire(key: CipherKey | null): void {
+  if (!key) return;
+  forgetInWorkers(key);
+  wipeKey(key);
+}
+
+/**
  * Everything tied to the key that was in use, dropped when it is forgotten or replaced: package work in the
  * worker (it holds the key), results, encrypted states, and the GPU engines' plan tables.
  */
@@ -40,7 +53,7 @@ function dropKeyWork(): void {
 function install(key: CipherKey, ms?: number): void {
   const previous = useKey.getState().key;
   useKey.getState().setKey(key, ms);
-  if (previous !== key) forgetInWorkers(previous); // the same key again is a new object: its own handle
+  if (previous !== key) retire(previous); // the same key again is a new object: its own handle and bytes
   if (previous?.check !== key.check) dropKeyWork();
   if (ms !== undefined) useResults.getState().time('derive key', ms);
 }
@@ -104,6 +117,6 @@ export function exportKey(): void {
 export function forgetKey(): void {
   const previous = useKey.getState().key;
   useKey.getState().forget();
-  forgetInWorkers(previous);
+  retire(previous);
   dropKeyWork();
 }

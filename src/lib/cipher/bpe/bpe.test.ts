@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sha256Hex, fromHex } from '../../bytes/bytes';
 import { generateKey, keyFromBytes } from '../../keys/key';
 import { decryptImage, encryptImage, gather } from './bpe';
@@ -79,6 +79,26 @@ describe('block-pixel encryption', () => {
 
   it('rejects sizes that are not a multiple of the block', async () => {
     await expect(planForKey(await generateKey(), { imageSize: 200, blockSize: 30 })).rejects.toThrow(/multiple/);
+  });
+
+  it('zeroes the BPE sub-key bytes as soon as the plan is drawn', async () => {
+    const derived: ArrayBuffer[] = [];
+    const deriveBits = crypto.subtle.deriveBits.bind(crypto.subtle);
+    const spy = vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation(async (...args) => {
+      const bits = await deriveBits(...args);
+      derived.push(bits);
+      return bits;
+    });
+    try {
+      const key = await generateKey();
+      const plan = await planForKey(key);
+      expect(derived).toHaveLength(1);
+      expect(new Uint8Array(derived[0]).every((b) => b === 0)).toBe(true);
+      // the plan is still the key's (same tables as a fresh draw)
+      expect((await planForKey(key)).src).toEqual(plan.src);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('rejects geometries no plan should be drawn for (a header names them: hostile input)', async () => {

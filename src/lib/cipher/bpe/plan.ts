@@ -139,8 +139,14 @@ export async function planForKey(
   key: CipherKey,
   geometry: BpeGeometry = { imageSize: DEFAULT_IMAGE_SIZE, blockSize: DEFAULT_BLOCK_SIZE },
 ): Promise<BpePlan> {
+  checkGeometry(geometry); // before the sub-key exists: nothing to wipe on a refusal
+  // ChaCha20 needs the sub-key as bytes: they exist only while the tables are drawn
   const subkey = await deriveSubkey(key, 'bpe');
-  return composePlan(drawFromKeystream(new Keystream(subkey), geometry));
+  try {
+    return composePlan(drawFromKeystream(new Keystream(subkey), geometry));
+  } finally {
+    subkey.fill(0);
+  }
 }
 
 /** The inverse map, for decryption by the same gather: plain[src[i]] = flip[i] ? 255 - enc[i] : enc[i]. */

@@ -12,7 +12,7 @@
 import type { DecodedImage } from '../../decode/types';
 import type { RgbImage } from '../../image/rgb';
 import { asBuffer } from '../../bytes/bytes';
-import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
+import { assertKeyUsable, type CipherKey, deriveAesSubkey, randomBytes } from '../../keys/key';
 import { packImageDetailed, unpackImage } from './aesGcmPackage';
 import { ONE_FRAME_LIST_PREFIX, openFrameList, packContent, type FrameChoice, type UnpackedPackage } from './content';
 import {
@@ -29,11 +29,11 @@ import { rawBytes } from './rawSamples';
 const cbcKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
 
 function cbcKeyFor(key: CipherKey): Promise<CryptoKey> {
+  assertKeyUsable(key); // a cached CryptoKey must not outlive a wiped key
   let k = cbcKeys.get(key);
   if (!k) {
-    k = deriveSubkey(key, 'aesCbc').then((bytes) =>
-      crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-CBC' }, false, ['encrypt', 'decrypt']),
-    );
+    // derived straight into a non-extractable CryptoKey: no sub-key bytes in script memory
+    k = deriveAesSubkey(key, 'aesCbc', 'AES-CBC');
     cbcKeys.set(key, k);
   }
   return k;

@@ -12,7 +12,7 @@
  */
 import type { DecodedImage } from '../../decode/types';
 import { asBuffer } from '../../bytes/bytes';
-import { type CipherKey, deriveSubkey, randomBytes } from '../../keys/key';
+import { assertKeyUsable, type CipherKey, deriveAesSubkey, randomBytes } from '../../keys/key';
 import {
   FrameNotInPackageError,
   openFrameList,
@@ -67,11 +67,11 @@ export interface PackageFootprint {
 const gcmKeys = new WeakMap<CipherKey, Promise<CryptoKey>>();
 
 function gcmKeyFor(key: CipherKey): Promise<CryptoKey> {
+  assertKeyUsable(key); // a cached CryptoKey must not outlive a wiped key
   let k = gcmKeys.get(key);
   if (!k) {
-    k = deriveSubkey(key, 'aesGcm').then((bytes) =>
-      crypto.subtle.importKey('raw', asBuffer(bytes), { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']),
-    );
+    // derived straight into a non-extractable CryptoKey: no sub-key bytes in script memory
+    k = deriveAesSubkey(key, 'aesGcm', 'AES-GCM');
     gcmKeys.set(key, k);
   }
   return k;

@@ -52,6 +52,11 @@ export interface DecodeResult {
 
 const keys = new KeyStore();
 
+/** A key made here for the page: its bytes move to the page (transferred), no copy stays in this worker. */
+function handOver(key: CipherKey): CipherKey {
+  return Comlink.transfer(key, [key.master.buffer as ArrayBuffer]);
+}
+
 const api = {
   async registerKey(handle: KeyHandle, key: CipherKey): Promise<void> {
     keys.register(handle, key);
@@ -79,11 +84,11 @@ const api = {
   },
 
   async deriveKey(passphrase: string, kdf?: KdfParams): Promise<CipherKey> {
-    return deriveKeyFromPassphrase(passphrase, kdf);
+    return handOver(await deriveKeyFromPassphrase(passphrase, kdf));
   },
 
   async importKey(text: string, passphrase?: string): Promise<CipherKey> {
-    return importKeyFile(text, passphrase);
+    return handOver(await importKeyFile(text, passphrase));
   },
 
   /** leakage metrics of each candidate against the original */
