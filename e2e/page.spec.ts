@@ -65,3 +65,50 @@ test('the split view switches images exactly at its handle, at any zoom and pan;
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
   await expectSidesMatch(page, original, encrypted, '100 %, panned, handle at 63 %');
 });
+
+test('an error shows beside the control that caused it, in view; Run attack says why it is off; an old attack image goes', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+
+  // Encrypt without a key: the message is next to the Encrypt button and on screen right after the click
+  await page.getByTestId('encrypt').click();
+  const error = page.getByRole('alert').filter({ hasText: 'make or load a key first' });
+  await expect(error).toBeInViewport();
+  await expect(page.locator('.views-panel').getByTestId('workspace-error')).toHaveText(/key first/);
+
+  await keyAndEncrypt(page);
+  await expect(page.getByTestId('workspace-error')).toHaveCount(0);
+
+  // Known-plaintext with one scan: no known pair, so Run attack is off and says why
+  await page.getByTestId('attack-kind').selectOption('known-plaintext');
+  await expect(page.getByTestId('run-attack')).toBeDisabled();
+  await expect(page.getByTestId('attack-blocked')).toContainText('needs a second scan');
+  await expect(page.getByTestId('run-attack')).toHaveAccessibleDescription(/needs a second scan/);
+
+  // a new attack removes the previous attack's image when it starts (it would pass for the new one's)
+  await page.getByTestId('attack-kind').selectOption('leading-bit');
+  await expect(page.getByTestId('run-attack')).toBeEnabled();
+  await page.getByTestId('run-attack').click();
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.attack()?.kind)).toBe('leading-bit');
+  await expect(page.getByTestId('canvas-attacked')).toBeVisible();
+  await page.evaluate(() => {
+    const w = window as unknown as { attackedCanvasRemoved: boolean };
+    w.attackedCanvasRemoved = false;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.removedNodes)
+          if ((n as Element).getAttribute?.('data-testid') === 'canvas-attacked') w.attackedCanvasRemoved = true;
+    }).observe(document.querySelector('[data-testid="view-attacked"]')!, { childList: true, subtree: true });
+  });
+  await page.getByTestId('attack-kind').selectOption('min-difference');
+  await page.getByTestId('run-attack').click();
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.attack()?.kind), { timeout: 60_000 })
+    .toBe('min-difference');
+  expect(
+    await page.evaluate(() => (window as unknown as { attackedCanvasRemoved: boolean }).attackedCanvasRemoved),
+  ).toBe(true);
+});

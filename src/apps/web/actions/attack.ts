@@ -66,11 +66,13 @@ export async function runSelectedAttack(): Promise<void> {
   const { attackKind, attackParams } = useSettings.getState();
   const r = file ? results.byFile[file.id] : undefined;
   if (!file?.modelInput || !r?.encrypted) {
-    results.setError('encrypt the selected scan first');
+    results.setError('encrypt the selected scan first', 'attack');
     return;
   }
   results.setError(null);
   results.setBusy('attacking');
+  // the previous attack's image and note go now: left under "Attacked", they would pass for this attack's
+  results.patch(file.id, { attack: undefined });
   const t0 = performance.now();
   // results of a key forgotten or replaced meanwhile are dropped (an integrity attack's image is decrypted)
   const keyAtStart = useKey.getState().key;
@@ -110,7 +112,7 @@ export async function runSelectedAttack(): Promise<void> {
     }
     useResults.getState().time('attack', performance.now() - t0);
   } catch (err) {
-    useResults.getState().setError(`attack failed: ${readableError(err)}`);
+    useResults.getState().setError(`attack failed: ${readableError(err)}`, 'attack');
   } finally {
     useResults.getState().setBusy(null);
   }

@@ -17,7 +17,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
   const key = useKey.getState().key;
   const results = useResults.getState();
   if (!key) {
-    results.setError('make or load a key first');
+    results.setError('make or load a key first', 'encrypt');
     return;
   }
   const targets = useFiles
@@ -66,7 +66,7 @@ export async function encryptReadyFiles(onlyId?: string): Promise<void> {
     }
     results.time('metrics', performance.now() - t1);
   } catch (err) {
-    results.setError(`encryption failed: ${readableError(err)}`);
+    results.setError(`encryption failed: ${readableError(err)}`, 'encrypt');
   } finally {
     useResults.getState().setBusy(null);
   }

@@ -6,8 +6,9 @@
 import { useFiles } from '../state/files';
 import { useResults } from '../state/results';
 import { useSettings } from '../state/settings';
-import { ATTACKS, runSelectedAttack } from '../actions/attack';
+import { ATTACKS, knownPairCandidates, runSelectedAttack } from '../actions/attack';
 import { AttackParamsForm } from './AttackParamsForm';
+import { WorkspaceError } from './WorkspaceError';
 
 export function AttackPanel() {
   const kind = useSettings((s) => s.attackKind);
@@ -17,6 +18,15 @@ export function AttackPanel() {
   const encrypted = useResults((s) => (selectedId ? s.byFile[selectedId]?.encrypted !== undefined : false));
   const busy = useResults((s) => s.busy);
   const spec = ATTACKS.find((a) => a.kind === kind)!;
+  const files = useFiles((s) => s.files);
+  const byFile = useResults((s) => s.byFile);
+  const pairs = knownPairCandidates(files, byFile, selectedId).length;
+  // why Run attack is off, said beside it (a disabled button alone does not say what is missing)
+  const blocked = !encrypted
+    ? 'Encrypt the selected scan first.'
+    : kind === 'known-plaintext' && pairs === 0
+      ? 'Known-plaintext needs a second scan encrypted with the same key: its plain and encrypted images are the attacker’s one known pair.'
+      : null;
 
   return (
     <section className="panel attack-panel" aria-labelledby="attack-title">
@@ -42,11 +52,18 @@ export function AttackPanel() {
         type="button"
         className="primary"
         data-testid="run-attack"
-        disabled={!encrypted || busy === 'attacking'}
+        disabled={blocked !== null || busy === 'attacking'}
+        aria-describedby={blocked ? 'attack-blocked' : undefined}
         onClick={() => void runSelectedAttack()}
       >
         {busy === 'attacking' ? 'Attacking…' : 'Run attack'}
       </button>
+      {blocked && (
+        <p className="hint" id="attack-blocked" data-testid="attack-blocked">
+          {blocked}
+        </p>
+      )}
+      <WorkspaceError at="attack" />
       {outcome && (
         <div className="attack-outcome" data-testid="attack-note" aria-live="polite">
           <p>{outcome.note}</p>

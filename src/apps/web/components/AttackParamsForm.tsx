@@ -102,13 +102,10 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   if (kind === 'known-plaintext') {
     const candidates = knownPairCandidates(files, byFile, selectedId);
     const chosen = effectiveKnownPair(candidates, p.knownPairFileId);
+    // with no candidate, the panel says beside Run attack what is missing
     return (
       <div className="params">
-        {candidates.length === 0 ? (
-          <p className="hint">
-            Load and encrypt a second scan with the same key: it plays the attacker's one known pair.
-          </p>
-        ) : (
+        {candidates.length > 0 && (
           <label className="param">
             Known pair (attacker has its plain and encrypted image)
             <select

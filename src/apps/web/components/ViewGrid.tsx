@@ -16,6 +16,7 @@ import { ImageCanvas } from './ImageCanvas';
 import { MetricsList } from './MetricsList';
 import { GpuToggle } from './GpuToggle';
 import { ZoomControls } from './ZoomControls';
+import { WorkspaceError } from './WorkspaceError';
 
 export function useViewImages(): Record<ViewName, RgbImage | undefined> {
   const file = useFiles(selectedFile);
@@ -87,6 +88,7 @@ export function ViewGrid() {
         <GpuToggle />
         <ZoomControls />
       </div>
+      <WorkspaceError at="encrypt" />
       <div className="view-grid">
         <ViewBox name="original" title="Original" image={images.original} empty={file?.error ?? 'Load a scan'} />
         <ViewBox
@@ -101,7 +103,7 @@ export function ViewGrid() {
           title={attackTitle ? `Attacked: ${attackTitle}` : 'Attacked'}
           image={images.attacked}
           metrics={r?.attack?.metrics}
-          empty="Run an attack below"
+          empty={busy === 'attacking' ? 'Attacking…' : 'Run an attack below'}
         />
       </div>
     </section>

@@ -77,6 +77,9 @@ export interface ComputePath {
   detail: string;
 }
 
+/** Where an error is shown: beside the control whose step failed ('workspace': below the attack and export panels). */
+export type ErrorPlace = 'encrypt' | 'attack' | 'workspace';
+
 /** 'opening' a package, 'opening-png' an encrypted PNG (both cancellable); 'decrypting' the exported round trip */
 export type Work = 'encrypting' | 'attacking' | 'packing' | 'opening' | 'opening-png' | 'decrypting';
 
@@ -89,12 +92,14 @@ interface ResultsState {
   timings: Partial<Record<StepName, number>>;
   /** a readable message of the last failed step (package refused, attack failed) */
   error: string | null;
+  /** where `error` is shown */
+  errorAt: ErrorPlace;
   opened: OpenedFile | null;
   setOpened(opened: OpenedFile | null): void;
   patch(fileId: string, patch: Partial<FileResults>): void;
   setComputePath(path: ComputePath): void;
   time(step: StepName, ms: number): void;
-  setError(error: string | null): void;
+  setError(error: string | null, at?: ErrorPlace): void;
   clearAll(): void;
   dropFile(fileId: string): void;
 }
@@ -108,6 +113,7 @@ export const useResults = create<ResultsState>()((set) => ({
   computePath: null,
   timings: {},
   error: null,
+  errorAt: 'workspace',
   opened: null,
   setOpened(opened) {
     set({ opened });
@@ -121,8 +127,8 @@ export const useResults = create<ResultsState>()((set) => ({
   time(step, ms) {
     set((s) => ({ timings: { ...s.timings, [step]: ms } }));
   },
-  setError(error) {
-    set({ error });
+  setError(error, at = 'workspace') {
+    set({ error, errorAt: at });
   },
   clearAll() {
     set({ byFile: {}, error: null, opened: null });
