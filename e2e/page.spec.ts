@@ -112,3 +112,50 @@ test('an error shows beside the control that caused it, in view; Run attack says
     await page.evaluate(() => (window as unknown as { attackedCanvasRemoved: boolean }).attackedCanvasRemoved),
   ).toBe(true);
 });
+
+test('Random key asks before replacing a key that has work: Cancel and Escape keep everything, Replace drops it', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+  await keyAndEncrypt(page); // the first key: nothing to lose, no question
+  const check = await page.evaluate(() => window.__cipherscan.keyCheck);
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('export-package').click()]);
+  await expect(page.getByTestId('package-footprint')).toBeVisible();
+
+  const dialog = page.getByRole('dialog', { name: 'Replace the key in use?' });
+  const stillTheSame = async () => {
+    await expect(dialog).toHaveCount(0);
+    expect(await page.evaluate(() => window.__cipherscan.keyCheck)).toBe(check);
+    expect(await page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('encrypted');
+    await expect(page.getByTestId('package-footprint')).toBeVisible();
+  };
+
+  await page.getByTestId('generate-key').click();
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('1 scan loses the encrypted image made with it');
+  await expect(dialog).toContainText('1 AES package');
+  await expect(dialog).toContainText('Save the current key file first');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await stillTheSame();
+
+  await page.getByTestId('generate-key').click();
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await stillTheSame();
+
+  // save the key file from the dialog, then replace
+  await page.getByTestId('generate-key').click();
+  const [keyFile] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByRole('button', { name: 'Save key file first' }).click(),
+  ]);
+  expect(keyFile.suggestedFilename()).toMatch(/key.*\.json$/);
+  await dialog.getByRole('button', { name: 'Replace key' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).not.toBe(check);
+  expect(await page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
+  await expect(page.getByTestId('package-footprint')).toHaveCount(0);
+});

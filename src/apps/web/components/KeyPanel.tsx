@@ -3,9 +3,12 @@
  * key-check value, and "wrong key" when a key file and passphrase do not match.
  * The key itself is never displayed.
  */
+import { useState } from 'react';
 import { useKey, shortCheck } from '../state/key';
 import { exportKey, forgetKey, newRandomKey } from '../actions/keyActions';
+import { keyReplacementLoss, type ReplacementLoss } from '../actions/replaceKey';
 import { KeyFileImport } from './KeyFileImport';
+import { ReplaceKeyDialog } from './ReplaceKeyDialog';
 import { PassphraseForm } from './PassphraseForm';
 
 const BUSY_TEXT = {
@@ -19,6 +22,13 @@ export function KeyPanel() {
   const busy = useKey((s) => s.busy);
   const error = useKey((s) => s.error);
   const deriveMs = useKey((s) => s.deriveMs);
+  // set while the replace-key dialog is open: what the replacement would lose
+  const [asking, setAsking] = useState<ReplacementLoss | null>(null);
+  const randomKey = () => {
+    const loss = keyReplacementLoss();
+    if (loss) setAsking(loss);
+    else void newRandomKey();
+  };
 
   return (
     <section className="panel" aria-labelledby="key-title" data-testid="key-panel">
@@ -45,7 +55,7 @@ export function KeyPanel() {
         </p>
       )}
       <div className="button-row">
-        <button type="button" data-testid="generate-key" onClick={() => void newRandomKey()} disabled={busy !== null}>
+        <button type="button" data-testid="generate-key" onClick={randomKey} disabled={busy !== null}>
           Random key
         </button>
         <button type="button" data-testid="export-key" onClick={exportKey} disabled={!key}>
@@ -55,6 +65,16 @@ export function KeyPanel() {
           Forget key
         </button>
       </div>
+      {asking && (
+        <ReplaceKeyDialog
+          loss={asking}
+          onCancel={() => setAsking(null)}
+          onReplace={() => {
+            setAsking(null);
+            void newRandomKey();
+          }}
+        />
+      )}
       <PassphraseForm />
       <KeyFileImport />
       <p className="hint">

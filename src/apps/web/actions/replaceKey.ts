@@ -1,0 +1,25 @@
+/**
+ * What replacing the key in use would lose: the encrypted results made with it (they are dropped) and
+ * the files exported with it (they open only with that key). The key panel asks before a replacement
+ * that would lose something; the replacement itself is keyActions' own.
+ */
+import { useFiles } from '../state/files';
+import { useKey } from '../state/key';
+import { useResults } from '../state/results';
+
+export interface ReplacementLoss {
+  /** scans with an encrypted image made with the current key */
+  encrypted: number;
+  /** AES packages exported with it */
+  packages: number;
+}
+
+/** null when nothing would be lost (no key yet, or nothing made with it). */
+export function keyReplacementLoss(): ReplacementLoss | null {
+  if (!useKey.getState().key) return null;
+  const byFile = useResults.getState().byFile;
+  const ids = useFiles.getState().files.map((f) => f.id);
+  const encrypted = ids.filter((id) => byFile[id]?.encrypted).length;
+  const packages = ids.filter((id) => byFile[id]?.package).length;
+  return encrypted + packages > 0 ? { encrypted, packages } : null;
+}
