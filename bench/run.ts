@@ -3,7 +3,8 @@
  * port chosen free), opens bench/harness.html in Debian's headless Chromium with
  * WebGPU enabled (SwiftShader here, a real GPU elsewhere), runs each suite of
  * bench/suites/index.ts, prints one table per suite on stdout and writes
- * bench/results/<suite>.json. Progress goes to stderr.
+ * bench/results/<suite>.json. Progress goes to stderr. A `nodeOnly` suite (he) runs
+ * in this process; when every chosen suite is nodeOnly, no server or browser starts.
  *
  * Options: --suite NAME[,NAME]  --min-ms N (time per row and round)  --rounds N
  *          --only TEXT (rows whose name contains TEXT)
@@ -20,7 +21,7 @@ import type {} from './harness'; // window.cipherscanHarness typing
 import type { BenchRow } from './results';
 import { bpeSuite, BPE_BENCH_DEFAULTS } from './suites/bpe';
 import { benchSuites } from './suites/index';
-import type { BenchSuite } from './suites/types';
+import type { AnyBenchSuite, SuiteResult } from './suites/types';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -68,39 +69,50 @@ function formatTable(rows: BenchRow[]): string {
 
 export async function runBench(options: BenchOptions = {}): Promise<void> {
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-  const all: BenchSuite[] = options.batch ? [bpeSuite({ ...BPE_BENCH_DEFAULTS, batch: options.batch })] : benchSuites();
+  const all: AnyBenchSuite[] = options.batch
+    ? [bpeSuite({ ...BPE_BENCH_DEFAULTS, batch: options.batch })]
+    : benchSuites();
   const chosen = options.suites?.length ? all.filter((s) => options.suites!.includes(s.name)) : all;
   const unknown = (options.suites ?? []).filter((n) => !all.some((s) => s.name === n));
   if (unknown.length)
     throw new UsageError(`unknown suite ${unknown.join(', ')} (have: ${all.map((s) => s.name).join(', ')})`);
 
-  const server = await createServer({
-    root: repoRoot,
-    configFile: join(repoRoot, 'vite.config.ts'),
-    logLevel: 'warn',
-    server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false },
-    optimizeDeps: { entries: ['bench/harness.html'] },
-  });
+  const needsPage = chosen.some((s) => !s.nodeOnly);
+  const server = !needsPage
+    ? undefined
+    : await createServer({
+        root: repoRoot,
+        configFile: join(repoRoot, 'vite.config.ts'),
+        logLevel: 'warn',
+        server: { host: '127.0.0.1', port: 5290, strictPort: false, hmr: false },
+        optimizeDeps: { entries: ['bench/harness.html'] },
+      });
   let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  let page: Awaited<ReturnType<NonNullable<typeof browser>['newPage']>> | undefined;
   try {
-    await server.listen();
-    const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5290/';
-    log(`vite dev server at ${base}`);
-    browser = await chromium.launch({
-      executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
-    });
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => log(`page error: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
-    await page.goto(new URL('bench/harness.html', base).href);
-    await page.waitForFunction(() => window.cipherscanHarness !== undefined, undefined, { timeout: 120_000 });
+    if (server) {
+      await server.listen();
+      const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5290/';
+      log(`vite dev server at ${base}`);
+      browser = await chromium.launch({
+        executablePath: options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: CHROMIUM_ARGS,
+      });
+      page = await browser.newPage();
+      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
+      await page.goto(new URL('bench/harness.html', base).href);
+      await page.waitForFunction(() => window.cipherscanHarness !== undefined, undefined, { timeout: 120_000 });
+    }
     const resultsDir = options.resultsDir ?? join(repoRoot, 'bench', 'results');
     await mkdir(resultsDir, { recursive: true });
     for (const suite of chosen) {
       log(`suite ${suite.name}: ${suite.description}`);
       const started = performance.now();
-      const result = await suite.run({ page, minMs: options.minMs, rounds: options.rounds, only: options.only, log });
+      const common = { minMs: options.minMs, rounds: options.rounds, only: options.only, log };
+      const result: SuiteResult = suite.nodeOnly
+        ? await suite.run(common)
+        : await suite.run({ ...common, page: page! });
       console.log(`\n${suite.name} — ${suite.description}\n`);
       console.log(formatTable(result.rows));
       console.log('');
@@ -111,7 +123,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
         description: suite.description,
         date: new Date().toISOString(),
         node: process.version,
-        browser: browser.version(),
+        browser: suite.nodeOnly ? null : browser!.version(),
         seconds: (performance.now() - started) / 1000,
         ...result.meta,
         rows: result.rows,
@@ -121,7 +133,7 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     }
   } finally {
     await browser?.close();
-    await server.close();
+    await server?.close();
   }
 }
 

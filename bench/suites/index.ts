@@ -1,8 +1,9 @@
 /** The suites `npm run bench` runs, in order. Add model-inference suites here (see types.ts). */
 import { bpeSuite } from './bpe';
+import { heSuite } from './he';
 import { inferenceSuite } from './inference';
-import type { BenchSuite } from './types';
+import type { AnyBenchSuite } from './types';
 
-export function benchSuites(): BenchSuite[] {
-  return [bpeSuite(), inferenceSuite()];
+export function benchSuites(): AnyBenchSuite[] {
+  return [bpeSuite(), inferenceSuite(), heSuite()];
 }

@@ -2,6 +2,7 @@
  * What a benchmark suite is, for bench/run.ts. To add one (e.g. model inference):
  * write bench/suites/<name>.ts exporting a `BenchSuite`, add its browser half to
  * bench/harness.ts if it needs the page, and list it in bench/suites/index.ts.
+ * A suite that needs no page is a `NodeBenchSuite` (`nodeOnly: true`).
  */
 import type { Page } from '@playwright/test';
 import type { BenchRow } from '../results';
@@ -30,5 +31,22 @@ export interface SuiteResult {
 export interface BenchSuite {
   name: string;
   description: string;
+  nodeOnly?: false;
   run(ctx: BenchContext): Promise<SuiteResult>;
 }
+
+/** What a suite that runs in Node alone gets: everything but the page. */
+export type NodeBenchContext = Omit<BenchContext, 'page'>;
+
+/**
+ * A suite measured in Node only (e.g. `he`, node-seal's Node build): run.ts
+ * starts Vite and Chromium only when a chosen suite is not `nodeOnly`.
+ */
+export interface NodeBenchSuite {
+  name: string;
+  description: string;
+  nodeOnly: true;
+  run(ctx: NodeBenchContext): Promise<SuiteResult>;
+}
+
+export type AnyBenchSuite = BenchSuite | NodeBenchSuite;

@@ -57,7 +57,7 @@ describe('CKKS encrypted linear head', () => {
 
   it('uses N = 8192, 60+40+60 bits, 128-bit security, and SEAL refuses a longer chain at tc128', () => {
     expect(CKKS_PARAMETERS.polyModulusDegree).toBe(8192);
-    expect(CKKS_PARAMETERS.coeffModulusBits.reduce((a, b) => a + b)).toBeLessThanOrEqual(218);
+    expect(CKKS_PARAMETERS.coeffModulusBits.reduce((a: number, b) => a + b, 0)).toBeLessThanOrEqual(218);
     createCkksContext(seal).dispose();
     sealScope((s) => {
       const parms = s.keep(seal.EncryptionParameters(seal.SchemeType.ckks));
