@@ -110,3 +110,27 @@ export function compareSides(screen: Awaited<ReturnType<typeof splitScreen>>, le
   }
   return out;
 }
+
+/**
+ * For one image: per side of the split line, how many sampled screen pixels over a bright image pixel
+ * (a dark stand-in could pass for the dark background) show that image's pixel.
+ */
+export function sidesShowing(screen: Awaited<ReturnType<typeof splitScreen>>, img: Rgb) {
+  const { shot, lineX, canvas } = screen;
+  const out = { left: { compared: 0, showing: 0 }, right: { compared: 0, showing: 0 } };
+  for (let y = 1; y < shot.height; y += 3) {
+    for (let x = 1; x < shot.width; x += 3) {
+      if (Math.abs(x + 0.5 - lineX) < 3) continue;
+      const u = ((x + 0.5 - canvas.x) / canvas.w) * img.width;
+      const v = ((y + 0.5 - canvas.y) / canvas.h) * img.height;
+      if (u < 0 || v < 0 || u >= img.width || v >= img.height) continue;
+      if (u % 1 < 0.25 || u % 1 > 0.75 || v % 1 < 0.25 || v % 1 > 0.75) continue;
+      const want = at(img, Math.floor(u), Math.floor(v));
+      if (Math.max(...want) < 80) continue;
+      const side = x + 0.5 < lineX ? 'left' : 'right';
+      out[side].compared++;
+      if (dist(at(shot, x, y), want) <= 8) out[side].showing++;
+    }
+  }
+  return out;
+}

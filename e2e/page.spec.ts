@@ -5,7 +5,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { applyGpuMode } from './webgpuOff';
-import { compareSides, keyAndEncrypt, loadSample, splitScreen, viewPixels, type Rgb } from './helpers';
+import { compareSides, keyAndEncrypt, loadSample, sidesShowing, splitScreen, viewPixels, type Rgb } from './helpers';
 
 async function expectSidesMatch(page: Page, left: Rgb, right: Rgb, what: string): Promise<void> {
   const sides = compareSides(await splitScreen(page), left, right);
@@ -158,4 +158,24 @@ test('Random key asks before replacing a key that has work: Cancel and Escape ke
   await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).not.toBe(check);
   expect(await page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
   await expect(page.getByTestId('package-footprint')).toHaveCount(0);
+});
+
+test('before encryption the split view shows the original on its side only, and says the other is not encrypted yet', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+  const original = await viewPixels(page, 'original');
+  await expect(page.getByTestId('split-empty-right')).toHaveText('encrypted: not encrypted yet');
+  const sides = sidesShowing(await splitScreen(page), original);
+  expect(sides.left.compared).toBeGreaterThan(50);
+  expect(sides.right.compared).toBeGreaterThan(50);
+  expect(sides.left.showing / sides.left.compared).toBeGreaterThan(0.97);
+  expect(sides.right.showing / sides.right.compared).toBeLessThan(0.03);
+
+  // once encrypted, the stand-in gives way to the encrypted view
+  await keyAndEncrypt(page);
+  await expect(page.getByTestId('split-empty-right')).toHaveCount(0);
+  await expectSidesMatch(page, original, await viewPixels(page, 'encrypted'), 'after encryption');
 });

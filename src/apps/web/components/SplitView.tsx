@@ -14,6 +14,21 @@ import { ImageCanvas } from './ImageCanvas';
 import { useViewImages } from './ViewGrid';
 
 const NAMES: ViewName[] = ['original', 'encrypted', 'attacked'];
+// what a side shows while its view has no image: without it, the other view filled the whole frame and
+// "original | encrypted" showed the original twice before encryption
+const EMPTY: Record<ViewName, string> = {
+  original: 'no scan loaded',
+  encrypted: 'not encrypted yet',
+  attacked: 'no attack run yet',
+};
+
+function EmptySide({ side, view }: { side: 'left' | 'right'; view: ViewName }) {
+  return (
+    <p className={`two-up-empty two-up-empty-${side}`} data-testid={`split-empty-${side}`}>
+      {view}: {EMPTY[view]}
+    </p>
+  );
+}
 
 function ViewSelect({
   value,
@@ -79,12 +94,14 @@ export function SplitView() {
         {left ? (
           <ImageCanvas image={left} label={`${split.left} (left of the line)`} className="two-up-left" />
         ) : (
-          <p className="view-empty">{split.left}: nothing yet</p>
+          <EmptySide side="left" view={split.left} />
         )}
-        {right && (
+        {right ? (
           <div className="two-up-right">
             <ImageCanvas image={right} label={`${split.right} (right of the line)`} />
           </div>
+        ) : (
+          <EmptySide side="right" view={split.right} />
         )}
         <div
           className="two-up-handle"
