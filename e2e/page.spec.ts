@@ -179,3 +179,35 @@ test('before encryption the split view shows the original on its side only, and 
   await expect(page.getByTestId('split-empty-right')).toHaveCount(0);
   await expectSidesMatch(page, original, await viewPixels(page, 'encrypted'), 'after encryption');
 });
+
+test('the AES-CBC report counts bytes and pixels apart, says what SSIM and PSNR miss, and keeps the images level', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+  await keyAndEncrypt(page);
+  await page.getByTestId('attack-kind').selectOption('aes-bit-flip');
+  await page.getByTestId('run-attack').click();
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.attack()?.kind), { timeout: 60_000 })
+    .toBe('aes-bit-flip');
+  const note = page.getByTestId('attack-note');
+  await expect(note).toContainText(/AES-CBC: accepted: \d+ bytes of the stored samples changed/);
+  const text = (await note.textContent())!;
+  const bytes = Number(/(\d+) bytes of the stored samples/.exec(text)![1]);
+  const [, pixels, total] = /(\d+) of (\d+) pixels came back changed/.exec(text)!.map(Number);
+  // an RGB sample of 8 bits: a changed pixel is one to three changed bytes
+  expect(pixels).toBeGreaterThan(0);
+  expect(pixels).toBeLessThanOrEqual(bytes);
+  expect(bytes).toBeLessThanOrEqual(3 * pixels);
+  const source = await page.evaluate(() => window.__cipherscan.getPixels('source'));
+  expect(total).toBe(source!.width * source!.height);
+  await expect(note).toContainText('SSIM and PSNR average over the whole image');
+  await expect(note).toContainText('miss local damage');
+
+  // the attacked view's title stays on one line: its image is level with the original's
+  await expect(page.getByTestId('view-attacked').locator('figcaption')).toHaveText('Attacked: AES-CBC bit flip');
+  const top = async (name: string) => (await page.getByTestId(`canvas-${name}`).boundingBox())!.y;
+  expect(Math.abs((await top('attacked')) - (await top('original')))).toBeLessThan(1);
+});

@@ -71,7 +71,7 @@ export function ViewGrid() {
   const r = useResults((s) => (file ? s.byFile[file.id] : undefined));
   const hasReady = useFiles((s) => s.files.some((f) => f.status === 'ready' || f.status === 'encrypted'));
   const busy = useResults((s) => s.busy);
-  const attackTitle = ATTACKS.find((a) => a.kind === r?.attack?.kind)?.title;
+  const attackTitle = ATTACKS.find((a) => a.kind === r?.attack?.kind)?.short;
   return (
     <section className="panel views-panel" aria-labelledby="views-title">
       <div className="panel-head">

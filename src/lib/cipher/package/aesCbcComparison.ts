@@ -112,15 +112,25 @@ export interface BitFlipDemonstration {
   flipped: { ciphertextOffset: number; bit: number };
   /** 'refused' when GCM refused the package (it always should) */
   gcm: string;
-  /** e.g. 'accepted: 37 bytes changed, image corrupted silently' */
+  /** e.g. 'accepted: 37 bytes of the stored samples changed, image corrupted silently' */
   cbc: string;
   gcmRefused: boolean;
   gcmMessage?: string;
   cbcAccepted: boolean;
+  /** bytes of the stored samples (2 per 16-bit sample) that CBC handed back changed */
   cbcChangedRawBytes: number;
+  /** pixels of the display image with any channel changed (not channel values: a grey pixel counts once) */
   cbcChangedPixels: number;
   /** the display image CBC handed back, for the attack view */
   cbcImage?: RgbImage;
+}
+
+function countDifferentPixels(a: RgbImage, b: RgbImage): number {
+  if (a.width !== b.width || a.height !== b.height) return Math.max(a.width * a.height, b.width * b.height);
+  let n = 0;
+  for (let i = 0; i < a.data.length; i += 3)
+    if (a.data[i] !== b.data[i] || a.data[i + 1] !== b.data[i + 1] || a.data[i + 2] !== b.data[i + 2]) n++;
+  return n;
 }
 
 function flipBit(pkg: Uint8Array, offset: number, bit: number): Uint8Array {
@@ -179,11 +189,11 @@ export async function demonstrateBitFlip(
     );
     cbcAccepted = true;
     cbcChangedRawBytes = countDifferent(rawBytes(opened.raw), original);
-    cbcChangedPixels = countDifferent(opened.image.data, decoded.image.data);
+    cbcChangedPixels = countDifferentPixels(opened.image, decoded.image);
     cbcImage = opened.image;
     cbcText =
       cbcChangedRawBytes > 0
-        ? `accepted: ${cbcChangedRawBytes} bytes changed, image corrupted silently`
+        ? `accepted: ${cbcChangedRawBytes} bytes of the stored samples changed, image corrupted silently`
         : 'accepted: the flip landed where it changed no sample this time, and CBC could not have told either way';
   } catch (err) {
     cbcText = `accepted by AES-CBC without complaint; the damage surfaced only later, in the image decoder (${err instanceof Error ? err.message : String(err)})`;
