@@ -1,6 +1,8 @@
 /**
  * End-to-end tests drive Debian's Chromium (never a downloaded browser) against
- * the BUILT app (vite preview), so .wasm asset URLs are tested as shipped.
+ * the BUILT app (vite preview), so .wasm asset URLs are tested as shipped; built
+ * with `--mode e2e`, which adds the read-only test hooks and the BPE harness page
+ * to the production build (into dist-e2e/; plain `vite build` has neither).
  * Two projects: WebGPU on (SwiftShader via --enable-unsafe-webgpu) and WebGPU off
  * (flag absent and navigator.gpu removed before any page script runs).
  */
@@ -30,7 +32,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: 'npx vite build && npx vite preview',
+    // the e2e build (test hooks and the BPE harness, in dist-e2e/: vite.config.ts e2eBuild), never dist/
+    command: 'npx vite build --mode e2e && npx vite preview --mode e2e',
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,

@@ -100,17 +100,38 @@ function securityHeaderFiles(): Plugin {
   };
 }
 
+/**
+ * The build the end-to-end tests run against: `vite build --mode e2e`. It is the
+ * production build plus what only tests may have: the BPE harness page
+ * (bench/harness.html, `window.cipherscanHarness`) and the read-only test hooks
+ * (`window.__cipherscan*`, compiled in only where `import.meta.env.MODE` is this
+ * mode), written to their own folder so that `dist/`, what `npm start` serves and
+ * hosts get, never holds them (scripts/check-production-build.ts checks it).
+ */
+export const E2E_MODE = 'e2e';
+export const E2E_OUT_DIR = 'dist-e2e';
+
+function e2eBuild(): Plugin {
+  return {
+    name: 'cipherscan-e2e-build',
+    config: (_config, { mode }) =>
+      mode === E2E_MODE
+        ? { build: { outDir: E2E_OUT_DIR, rolldownOptions: { input: { harness: 'bench/harness.html' } } } }
+        : undefined,
+  };
+}
+
 // One config for the app (vite), the unit tests (vitest) and the e2e server.
 export default defineConfig({
-  plugins: [react(), cspMeta(), securityHeaderFiles()],
+  plugins: [react(), cspMeta(), securityHeaderFiles(), e2eBuild()],
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: securityHeaders(true) },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: securityHeaders(false) },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
-    // Second page: the BPE test/benchmark harness (e2e/gpu.spec.ts, bench/run.ts) is built and served with the app.
-    rolldownOptions: { input: { main: 'index.html', harness: 'bench/harness.html' } },
+    // The app only; the e2e build adds the BPE harness page (e2eBuild). bench/run.ts serves it from the dev server.
+    rolldownOptions: { input: { main: 'index.html' } },
   },
   optimizeDeps: {
     // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.

@@ -374,8 +374,8 @@ test('the server sends the security policy as a header on every response, worker
     expect(policies.get(path), path).toContain("default-src 'self'");
   // the build carries the same headers for other hosts (Netlify/Cloudflare _headers, nginx add_header lines)
   const sent = response!.headers();
-  const netlify = readFileSync(join(ROOT, 'dist/_headers'), 'utf8');
-  const nginx = readFileSync(join(ROOT, 'dist/security-headers.nginx.conf'), 'utf8');
+  const netlify = readFileSync(join(ROOT, 'dist-e2e/_headers'), 'utf8');
+  const nginx = readFileSync(join(ROOT, 'dist-e2e/security-headers.nginx.conf'), 'utf8');
   for (const name of [
     'Content-Security-Policy',
     'X-Content-Type-Options',

@@ -1,8 +1,9 @@
 /**
- * Entry point of the page: mounts the app, and installs the read-only test hooks,
- * which exist only in a browser driven by automation (navigator.webdriver:
- * Playwright sets it); anywhere else they would be a one-call way to pull plain
- * pixels out of the page.
+ * Entry point of the page: mounts the app, and in the e2e build only (`vite build
+ * --mode e2e`, vite.config.ts) installs the read-only test hooks. The mode is
+ * replaced by a constant at build time, so in the production build the condition is
+ * false and the bundler drops the hooks module altogether: they hand out plain
+ * pixels, and any automated browser sets navigator.webdriver.
  * Must never: log anything about keys or pixels (nothing here logs at all).
  */
 import { StrictMode } from 'react';
@@ -11,7 +12,7 @@ import { App } from './App';
 import { installTestHooks } from './testHooks';
 import './styles.css';
 
-installTestHooks();
+if (import.meta.env.MODE === 'e2e') installTestHooks();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

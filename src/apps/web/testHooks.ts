@@ -1,6 +1,7 @@
 /**
- * Read-only hooks for the end-to-end tests, installed only in a browser driven by
- * automation (navigator.webdriver): window.__cipherscan exposes the
+ * Read-only hooks for the end-to-end tests, compiled only into the e2e build (main.tsx,
+ * vite.config.ts; never in `vite build`, scripts/check-production-build.ts checks) and
+ * installed there only in a browser driven by automation (navigator.webdriver): window.__cipherscan exposes the
  * compute path, the file statuses, metrics and the pixels of each view (base64 of
  * the RGB bytes), and how many key plans the GPU engine holds. It never exposes the key — only its public check value, which the
  * page shows anyway.
@@ -65,7 +66,7 @@ export interface CipherScanHooks {
 }
 
 export function installTestHooks(): void {
-  if (!navigator.webdriver) return;
+  if (import.meta.env.MODE !== 'e2e' || !navigator.webdriver) return;
   const hooks: CipherScanHooks = {
     get computePath() {
       return useResults.getState().computePath?.path ?? null;

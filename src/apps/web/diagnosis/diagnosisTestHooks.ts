@@ -24,9 +24,12 @@ declare global {
   }
 }
 
-/** Installs them in a browser driven by automation only (navigator.webdriver), like the page's hooks. */
+/**
+ * Installs them in the e2e build only (a constant at build time: in `vite build` the body is dead code
+ * and dropped), and there in a browser driven by automation only (navigator.webdriver), like the page's hooks.
+ */
 export function installDiagnosisTestHooks(): void {
-  if (window.__cipherscanDiagnosis || !navigator.webdriver) return;
+  if (import.meta.env.MODE !== 'e2e' || window.__cipherscanDiagnosis || !navigator.webdriver) return;
   const hooks: DiagnosisHooks = {
     backend: () => useDiagnosis.getState().backend,
     models: () => useDiagnosis.getState().models.map((m) => m.name),

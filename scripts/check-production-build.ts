@@ -1,0 +1,59 @@
+/**
+ * The shipped build holds no test surface (issue 19): no read-only test hooks
+ * (`window.__cipherscan`, `__cipherscanDiagnosis`: they hand out plain pixels to any
+ * automated browser) and no BPE harness page (`bench/harness.html`,
+ * `window.cipherscanHarness`). Those exist only in the e2e build (`vite build --mode
+ * e2e`, into dist-e2e/; vite.config.ts). `npm run build` runs this after building
+ * (postbuild), so `npm start` checks what it serves every time; exit 1 with one line
+ * per finding.
+ *   npx tsx scripts/check-production-build.ts [DIST]
+ * Must never: change the build; it only reads it.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+/** Strings that only the test hooks and the harness contain. */
+export const TEST_ONLY_MARKERS = ['__cipherscan', 'cipherscanHarness'] as const;
+/** Text files the markers are searched in (the rest is wasm, images, fonts). */
+const TEXT = /\.(js|mjs|html|css|json|map|txt|conf)$|^_headers$/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+/** What in the build at `dist` belongs to tests only; empty when it is fit to ship. */
+export function productionBuildProblems(dist: string): string[] {
+  let all: string[];
+  try {
+    all = files(dist).sort();
+  } catch {
+    return [`${dist}: no build here (run vite build first)`];
+  }
+  const problems: string[] = [];
+  for (const path of all) {
+    const name = relative(dist, path);
+    if (/(^|\/)harness[^/]*\.html$/.test(name) || name.startsWith('bench/'))
+      problems.push(`${name}: the BPE harness page is for tests only`);
+    if (!TEXT.test(name.split('/').pop()!)) continue;
+    const text = readFileSync(path, 'utf8');
+    for (const marker of TEST_ONLY_MARKERS)
+      if (text.includes(marker)) problems.push(`${name}: contains "${marker}" (test hooks or harness)`);
+  }
+  return problems;
+}
+
+const isEntry = process.argv[1] && /check-production-build\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  const dist = resolve(process.argv[2] ?? 'dist');
+  const problems = productionBuildProblems(dist);
+  for (const p of problems) console.error(p);
+  console.error(
+    problems.length
+      ? `check-production-build: ${problems.length} finding(s): build the tests' version with --mode e2e`
+      : 'check-production-build: no test hooks, no harness',
+  );
+  process.exit(problems.length ? 1 : 0);
+}
