@@ -226,8 +226,10 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
   await expect(page.getByTestId('opened-file')).toHaveCount(0);
   expect(await pixels(page, 'opened')).toBeNull();
 
-  // another key: the package says "wrong key"; the page's encrypted PNG too
+  // another key (the page asks first: encrypted scans and an exported package would be lost):
+  // the package says "wrong key"; the page's encrypted PNG too
   await page.getByTestId('generate-key').click();
+  await page.getByTestId('replace-key-confirm').click();
   await expect
     .poll(() => page.evaluate(() => window.__cipherscan.files().some((f) => f.status === 'encrypted')))
     .toBe(false);
