@@ -8,11 +8,15 @@ import { applyGpuMode } from './webgpuOff';
 import { compareSides, keyAndEncrypt, loadSample, sidesShowing, splitScreen, viewPixels, type Rgb } from './helpers';
 
 async function expectSidesMatch(page: Page, left: Rgb, right: Rgb, what: string): Promise<void> {
-  const sides = compareSides(await splitScreen(page), left, right);
-  for (const side of ['left', 'right'] as const) {
-    expect(sides[side].compared, `${what}: ${side} samples`).toBeGreaterThan(50);
-    expect(sides[side].wrong / sides[side].compared, `${what}: ${side} of the line`).toBeLessThan(0.03);
-  }
+  // retried for a few seconds: right after a step the views may still be redrawing (seen once in CI, WebGPU
+  // off, straight after encryption); a wrong boundary stays wrong and still fails
+  await expect(async () => {
+    const sides = compareSides(await splitScreen(page), left, right);
+    for (const side of ['left', 'right'] as const) {
+      expect(sides[side].compared, `${what}: ${side} samples`).toBeGreaterThan(50);
+      expect(sides[side].wrong / sides[side].compared, `${what}: ${side} of the line`).toBeLessThan(0.03);
+    }
+  }).toPass({ timeout: 10_000 });
 }
 
 test('the split view switches images exactly at its handle, at any zoom and pan; its keys move only the handle', async ({
