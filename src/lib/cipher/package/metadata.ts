@@ -62,6 +62,32 @@ function smallInt(value: unknown, max: number): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
 }
 
+/**
+ * The DICOM attributes a package may carry, each only when it passes the allow-list:
+ * one rule for writing a package and for reading someone else's.
+ */
+function addDicomFields(
+  source: PackageMetadata['source'],
+  fields: {
+    modality?: unknown;
+    transferSyntax?: unknown;
+    photometric?: unknown;
+    bitsAllocated?: unknown;
+    bitsStored?: unknown;
+  },
+): void {
+  const modality = pick(fields.modality, MODALITY);
+  const transferSyntax = pick(fields.transferSyntax, TRANSFER_SYNTAX);
+  const photometric = pick(fields.photometric, PHOTOMETRIC);
+  const bitsAllocated = smallInt(fields.bitsAllocated, 64);
+  const bitsStored = smallInt(fields.bitsStored, 64);
+  if (modality) source.modality = modality;
+  if (transferSyntax) source.transferSyntax = transferSyntax;
+  if (photometric) source.photometric = photometric;
+  if (bitsAllocated !== undefined) source.bitsAllocated = bitsAllocated;
+  if (bitsStored !== undefined) source.bitsStored = bitsStored;
+}
+
 export function buildMetadata(
   decoded: DecodedImage,
   raw: RawLayout & { sha256: string },
@@ -80,16 +106,13 @@ export function buildMetadata(
     frame: smallInt(decoded.frame, 1 << 20) ?? 0,
   };
   if (dicom) {
-    const modality = pick(dicom.modality, MODALITY);
-    const transferSyntax = pick(dicom.transferSyntaxName, TRANSFER_SYNTAX);
-    const photometric = pick(dicom.photometricInterpretation, PHOTOMETRIC);
-    const bitsAllocated = smallInt(dicom.bitsAllocated, 64);
-    const bitsStored = smallInt(dicom.bitsStored, 64);
-    if (modality) source.modality = modality;
-    if (transferSyntax) source.transferSyntax = transferSyntax;
-    if (photometric) source.photometric = photometric;
-    if (bitsAllocated !== undefined) source.bitsAllocated = bitsAllocated;
-    if (bitsStored !== undefined) source.bitsStored = bitsStored;
+    addDicomFields(source, {
+      modality: dicom.modality,
+      transferSyntax: dicom.transferSyntaxName,
+      photometric: dicom.photometricInterpretation,
+      bitsAllocated: dicom.bitsAllocated,
+      bitsStored: dicom.bitsStored,
+    });
   }
   const metadata: PackageMetadata = {
     schema: METADATA_SCHEMA,
@@ -161,16 +184,7 @@ function allowListed(value: unknown): PackageMetadata | undefined {
     frames,
     frame,
   };
-  const modality = pick(s.modality, MODALITY);
-  const transferSyntax = pick(s.transferSyntax, TRANSFER_SYNTAX);
-  const photometric = pick(s.photometric, PHOTOMETRIC);
-  const bitsAllocated = smallInt(s.bitsAllocated, 64);
-  const bitsStored = smallInt(s.bitsStored, 64);
-  if (modality) source.modality = modality;
-  if (transferSyntax) source.transferSyntax = transferSyntax;
-  if (photometric) source.photometric = photometric;
-  if (bitsAllocated !== undefined) source.bitsAllocated = bitsAllocated;
-  if (bitsStored !== undefined) source.bitsStored = bitsStored;
+  addDicomFields(source, s);
   const metadata: PackageMetadata = {
     schema: METADATA_SCHEMA,
     source,
