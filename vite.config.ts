@@ -134,6 +134,11 @@ export default defineConfig({
     rolldownOptions: { input: { main: 'index.html' } },
   },
   optimizeDeps: {
+    // The dev server pre-bundles the npm packages it finds by crawling from these files. The workers are reached
+    // only through `new Worker(new URL('./x.worker.ts', import.meta.url))`, which the crawl does not follow: without
+    // them here, tfjs (imported only in the inference worker) is found on the first diagnosis, the dev server
+    // re-optimises and reloads the page, and the user's scans and key are gone (issue 20, Broken 1).
+    entries: ['index.html', 'src/platform/browser/workers/*.worker.ts'],
     // The codecs' Emscripten glue is CommonJS: the dev server must pre-bundle it to serve it as ESM.
     // Their .wasm is located by a Vite `?url` import passed to locateFile (src/lib/decode/dicom/codecs/wasmLoader.ts),
     // so pre-bundling does not break the .wasm lookup.
