@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { fixtureModelFiles } from '../src/testing/fixtureModel';
+import { classLabel } from '../src/lib/models/classNames';
 import { encodeRgbPng } from '../src/lib/image/png';
 import { brainPhantom } from '../src/lib/samples/phantom';
 import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
@@ -135,8 +136,9 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
 
     // the page: both sides, the same diagnosis, logits equal to float rounding, adaptation fast
     await expect(page.getByTestId('diagnosis-result')).toBeVisible();
-    await expect(page.getByTestId('plain-class')).toHaveText(r.plain.prediction.className);
-    await expect(page.getByTestId('encrypted-class')).toHaveText(r.encrypted.prediction.className);
+    // the page shows the class's name for people; the result object keeps the model's id
+    await expect(page.getByTestId('plain-class')).toHaveText(classLabel(r.plain.prediction.className));
+    await expect(page.getByTestId('encrypted-class')).toHaveText(classLabel(r.encrypted.prediction.className));
     await expect(page.getByTestId('encrypted-probabilities').locator('.prob-bar')).toHaveCount(r.classes.length);
     expect(r.agree).toBe(true);
     expect(r.maxAbsLogitDiff).toBeLessThan(1e-3);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
+import { classLabel } from '../../../lib/models/classNames';
 import { main } from '../main';
 
 let dir: string;
@@ -40,6 +41,10 @@ describe('cli diagnose', () => {
     expect(r.classes).toEqual(f.manifest.config.classes);
     expect(r.backend).toBe('wasm');
     expect(r.encrypted.class).toBe(r.plain.class);
+    // --json keeps the model's id as `class` and adds the name for people
+    expect(r.classes).toContain(r.plain.class);
+    expect(r.plain.label).toBe(classLabel(r.plain.class));
+    expect(r.plain.label).not.toBe(r.plain.class);
     expect(r.agree).toBe(true);
     expect(r.maxAbsLogitDiff).toBeLessThan(1e-4);
     expect(r.plain.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
@@ -50,6 +55,12 @@ describe('cli diagnose', () => {
     const plainOnly = JSON.parse(stdout.at(-1)!);
     expect(plainOnly.encrypted).toBeUndefined();
     expect(plainOnly.plain.probabilities).toEqual(r.plain.probabilities);
+
+    // text output names the class for people
+    stdout = [];
+    expect(await main(['diagnose', '--model', model, '--in', png])).toBe(0);
+    expect(stdout.join('\n')).toContain(`plain model, original:      ${r.plain.label}`);
+    expect(stdout.join('\n')).toContain('No tumour');
   }, 60_000);
 
   it('refuses a folder without a model in one line', async () => {

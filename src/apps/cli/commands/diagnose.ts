@@ -3,6 +3,8 @@
  * One scan through a trained model, as the web page does it: the plain model on
  * the original model input and, with a key, the key-adapted model on the
  * BPE-encrypted image (class, probabilities, logits, latency, agreement).
+ * Text output names classes for people (classNames.ts); --json keeps the id
+ * as `class` and adds the person's name as `label`.
  * Same code as the page's worker (src/lib/diagnosis/session.ts), tfjs on wasm.
  * Never prints pixels or key material.
  */
@@ -15,10 +17,12 @@ import { decodeOptionsFrom, loadImage, loadKey } from '../io';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
+import { classLabel } from '../../../lib/models/classNames';
 
 function side(p: TimedPrediction) {
   return {
     class: p.prediction.className,
+    label: classLabel(p.prediction.className),
     classIndex: p.prediction.classIndex,
     probabilities: p.prediction.probabilities,
     logits: p.prediction.logits,
@@ -74,12 +78,12 @@ export async function run(args: ParsedArgs): Promise<void> {
     const plain = out.plain as ReturnType<typeof side>;
     console.log(`${name} (${tf.getBackend()})`);
     console.log(
-      `  plain model, original:      ${plain.class}  [${classes.map((c, i) => `${c} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
+      `  plain model, original:      ${plain.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
     );
     if (out.encrypted) {
       const enc = out.encrypted as ReturnType<typeof side> & { adaptMs: number };
       console.log(
-        `  adapted model, encrypted:   ${enc.class}  [${classes.map((c, i) => `${c} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`,
+        `  adapted model, encrypted:   ${enc.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`,
       );
       console.log(
         `  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`,

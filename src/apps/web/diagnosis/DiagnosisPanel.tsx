@@ -8,6 +8,7 @@
  * nothing to click.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { classLabel } from '../../../lib/models/classNames';
 import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
@@ -114,8 +115,8 @@ function DiagnoseTab() {
       <ModelPicker />
       {entry && (
         <p className="hint" data-testid="model-facts">
-          {entry.name}: classes {entry.classes.join(', ')}; weights {(entry.weightsBytes / 1e6).toFixed(2)} MB (
-          {entry.dtype})
+          {entry.name}: classes {entry.classes.map(classLabel).join(', ')}; weights{' '}
+          {(entry.weightsBytes / 1e6).toFixed(2)} MB ({entry.dtype})
           {info
             ? ` · loaded in ${info.loadMs.toFixed(0)} ms, warm-up ${info.warmUpMs.toFixed(0)} ms, ${info.parameters.toLocaleString('en')} parameters`
             : ''}

@@ -1,4 +1,10 @@
-/** Class probabilities as horizontal bars, the predicted class marked; values readable without colour. */
+import { classLabel } from '../../../lib/models/classNames';
+
+/**
+ * Class probabilities as horizontal bars, the predicted class marked; values
+ * readable without colour. Shows each class's name for people; `data-class`
+ * keeps the model's id.
+ */
 export function ProbabilityBars({
   classes,
   probabilities,
@@ -21,14 +27,14 @@ export function ProbabilityBars({
             data-class={name}
             data-probability={p}
           >
-            <span className="prob-name">{name}</span>
+            <span className="prob-name">{classLabel(name)}</span>
             <span
               className="prob-track"
               role="meter"
               aria-valuemin={0}
               aria-valuemax={1}
               aria-valuenow={p}
-              aria-label={`${name} probability`}
+              aria-label={`${classLabel(name)} probability`}
             >
               <span className="prob-fill" style={{ width: `${(p * 100).toFixed(1)}%` }} />
             </span>

@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
+import { classLabel } from '../../../lib/models/classNames';
 import { LineChart, type Series } from './LineChart';
 import {
   loadCommittedReports,
@@ -29,7 +30,7 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
           <th />
           {report.classes.map((c) => (
             <th key={c} scope="col">
-              {c}
+              {classLabel(c)}
             </th>
           ))}
         </tr>
@@ -37,7 +38,7 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
       <tbody>
         {report.confusion.map((row, i) => (
           <tr key={i}>
-            <th scope="row">{report.classes[i]}</th>
+            <th scope="row">{classLabel(report.classes[i])}</th>
             {row.map((v, j) => (
               <td
                 key={j}
@@ -56,7 +57,7 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
 function ReportBlock({ report }: { report: FoundReport }) {
   const roc = useMemo<Series[]>(
     () => [
-      ...report.roc.map((r) => ({ label: r.className, x: r.fpr, y: r.tpr })),
+      ...report.roc.map((r) => ({ label: classLabel(r.className), x: r.fpr, y: r.tpr })),
       { label: 'chance', x: [0, 1], y: [0, 1], dashed: true },
     ],
     [report],
@@ -90,7 +91,7 @@ function ReportBlock({ report }: { report: FoundReport }) {
             <tbody>
               {report.perClass.map((p) => (
                 <tr key={p.className}>
-                  <td>{p.className}</td>
+                  <td>{classLabel(p.className)}</td>
                   <td>{num(p.precision)}</td>
                   <td>{num(p.recall)}</td>
                   <td>{num(p.f1)}</td>

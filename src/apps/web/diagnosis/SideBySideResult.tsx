@@ -1,10 +1,11 @@
 /**
  * One scan's diagnosis: the plain model on the original next to the key-adapted
  * model on the encrypted image, each with its class, probabilities and latency,
- * and below them whether they agree, the largest logit difference and the cost
+ * (its name for people, classNames.ts), and below them whether they agree, the largest logit difference and the cost
  * of adaptation (target under 100 ms) and encryption.
  */
 import type { SideBySideDiagnosis } from '../../../lib/diagnosis/session';
+import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
 
 const ADAPT_TARGET_MS = 100;
@@ -21,7 +22,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
         <section className="side" data-testid="diagnosis-plain">
           <h3>Plain model · original</h3>
           <p className="side-class" data-testid="plain-class">
-            {plain.prediction.className}
+            {classLabel(plain.prediction.className)}
           </p>
           <ProbabilityBars
             classes={classes}
@@ -36,7 +37,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
         <section className="side" data-testid="diagnosis-encrypted">
           <h3>Key-adapted model · encrypted image</h3>
           <p className="side-class" data-testid="encrypted-class">
-            {encrypted.prediction.className}
+            {classLabel(encrypted.prediction.className)}
           </p>
           <ProbabilityBars
             classes={classes}
