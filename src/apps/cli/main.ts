@@ -37,6 +37,10 @@ const COMMANDS: Record<string, Command> = {
   },
   train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },
+  calibrate: {
+    summary: 'calibrate --model DIR --data DS [--dry-run]   fit the temperature on validation, ECE before/after',
+    load: () => import('./commands/calibrate'),
+  },
   diagnose: {
     summary: 'diagnose --model DIR --in F [--key K] [--json]   plain vs key-adapted prediction for one scan',
     load: () => import('./commands/diagnose'),

@@ -2,6 +2,8 @@
  * Runs a model over an in-memory image set in batches and returns class
  * probabilities (and raw logits). Optionally transforms each image first (e.g.
  * BPE encryption, a test-time attack). No I/O; used by training, eval and bench.
+ * Probabilities use the model's temperature (its calibration) as the page's do;
+ * logits are the raw ones.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DiagnosisModel } from '../../lib/models/model';
@@ -48,7 +50,7 @@ export async function predictSet(
     const [l, p] = tf.tidy(() => {
       const x = tf.tensor4d(data, [chunk.length, set.size, set.size, 3]);
       const out = model.logits(x);
-      return [out, tf.softmax(out)];
+      return [out, tf.softmax(model.temperature === 1 ? out : tf.div(out, model.temperature))];
     });
     const [la, pa] = await Promise.all([l.array(), p.array()]);
     modelMs += performance.now() - t0;

@@ -32,6 +32,8 @@ export function evalReportMarkdown(r: EvalReport): string {
     out.push('');
   }
   out.push(
+    `Calibration: expected calibration error (15 bins) ${r.plain.ece?.toFixed(4) ?? '–'} at temperature ${r.plain.temperature?.toFixed(4) ?? '1'} (${r.plain.eceUncalibrated?.toFixed(4) ?? '–'} uncalibrated).`,
+    '',
     `Latency (${r.backend}, this machine's CPU, shared): plain ${r.plain.msPerImage.toFixed(1)} ms/image in batches${r.encrypted ? `, encrypted ${r.encrypted.msPerImage.toFixed(1)} ms/image in batches` : ''}; ${r.plain.msSingleImage.toFixed(1)} ms for a single image.`,
     '',
   );

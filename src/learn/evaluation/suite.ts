@@ -15,6 +15,7 @@ import { gaussianNoiseAttack } from '../../lib/attacks/gaussianNoise';
 import { adaptModel, type DiagnosisModel } from '../../lib/models/model';
 import { predictSet, type ImageSet } from './batchPredict';
 import { compareLogits } from './keyedEval';
+import { eceAt, expectedCalibrationError } from './calibration';
 import { argmax, classificationReport, rocCurve, type ClassificationReport } from './metrics';
 
 export interface EvalModes {
@@ -42,7 +43,17 @@ export interface EvalReport {
   classes: string[];
   backend: string;
   chance: number;
-  plain: ClassificationReport & { msPerImage: number; msSingleImage: number; roc: { fpr: number[]; tpr: number[] }[] };
+  plain: ClassificationReport & {
+    msPerImage: number;
+    msSingleImage: number;
+    roc: { fpr: number[]; tpr: number[] }[];
+    /** expected calibration error (15 bins) of the probabilities the model gives (its temperature applied) */
+    ece: number;
+    /** the same at temperature 1 (raw softmax) */
+    eceUncalibrated: number;
+    /** the model's temperature (model.json `calibration`; 1 if none) */
+    temperature: number;
+  };
   encrypted?: ClassificationReport & {
     msPerImage: number;
     agreementWithPlain: number;
@@ -99,6 +110,9 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
       ...plain,
       msPerImage: plainRes.msPerImage,
       msSingleImage: single.msPerImage,
+      ece: expectedCalibrationError(plainRes.probabilities, labels),
+      eceUncalibrated: eceAt(plainRes.logits, labels, 1),
+      temperature: model.temperature,
       roc: set.classes.map((_, c) =>
         rocCurve(
           plainRes.probabilities.map((p) => p[c]),

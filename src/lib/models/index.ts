@@ -14,8 +14,16 @@ export {
   type LoadOptions,
 } from './model';
 export { defaultCnnConfig, defaultVitConfig, type ModelConfig, type VitConfig, type CnnConfig } from './config';
-export { serializeModel, deserializeWeights, parseManifest, MANIFEST_FILE, type ModelManifest } from './weightsFile';
+export {
+  serializeModel,
+  deserializeWeights,
+  parseManifest,
+  MANIFEST_FILE,
+  type ModelManifest,
+  type ModelCalibration,
+} from './weightsFile';
 export { adaptPositions, cellSourceFor } from './adapt';
+export { CLASS_LABELS, classLabel } from './classNames';
 // the BPE embedding transform moved to the scheme: src/lib/cipher/bpe/protection.ts (adaptPatchEmbedding)
 export type { ProtectedInput } from '../protection/protectedInput';
 export { initVit } from './vit';

@@ -55,6 +55,11 @@ export interface DiagnosisModel {
   readonly hostKeyed: HostWeights;
   /** Learned values the model file holds (not the attention-bias matrices derived from them at load time). */
   readonly parameters: number;
+  /**
+   * Temperature T the probabilities are computed with, softmax(logits / T): 1, or
+   * the manifest's fitted `calibration.temperature`. Logits never change with it.
+   */
+  readonly temperature: number;
   /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
   dispose(): void;
 }
@@ -87,6 +92,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     readonly hostKeyed: HostWeights,
     readonly keyed: boolean,
     readonly parameters: number,
+    readonly temperature: number,
   ) {
     this.classes = config.classes;
   }
@@ -138,7 +144,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   async predict(input: ModelInput): Promise<Prediction[]> {
     const [logits, probs] = tf.tidy(() => {
       const l = this.logits(toBatch(input, this.config));
-      return [l, tf.softmax(l)];
+      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature))];
     });
     const [l, p] = await Promise.all([logits.array(), probs.array()]);
     logits.dispose();
@@ -246,8 +252,10 @@ function makeBranches(
   return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
 }
 
-/** Builds a plain model from host weights (training output or a loaded file). */
-export function createModel(config: ModelConfig, host: HostWeights): DiagnosisModel {
+/** Builds a plain model from host weights (training output or a loaded file); `temperature` as in DiagnosisModel. */
+export function createModel(config: ModelConfig, host: HostWeights, temperature = 1): DiagnosisModel {
+  if (!(temperature > 0 && Number.isFinite(temperature)))
+    throw new Error(`temperature must be > 0 (got ${temperature})`);
   const weights: Weights = {};
   for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
   const parameters = Object.values(host).reduce((n, t) => n + t.data.length, 0);
@@ -271,6 +279,7 @@ export function createModel(config: ModelConfig, host: HostWeights): DiagnosisMo
     hostKeyed,
     false,
     parameters,
+    temperature,
   );
 }
 
@@ -287,7 +296,7 @@ export function adaptModel(model: DiagnosisModel, protection: ProtectedInput): D
   const cfg = model.config;
   checkPlanFits(protection, cfg);
   const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, protection);
-  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true, model.parameters);
+  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true, model.parameters, model.temperature);
 }
 
 /** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */
@@ -330,7 +339,7 @@ export async function loadManifestAndBytes(
 
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<DiagnosisModel> {
   const { manifest, bytes } = await loadManifestAndBytes(source, options.onProgress);
-  const model = createModel(manifest.config, deserializeWeights(manifest, bytes));
+  const model = createModel(manifest.config, deserializeWeights(manifest, bytes), manifest.calibration?.temperature);
   options.onProgress?.(1);
   return model;
 }

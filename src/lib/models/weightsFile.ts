@@ -27,6 +27,19 @@ export interface WeightEntry {
  */
 const FULL_PRECISION = new Set(['patch.scale', 'patch.b']);
 
+/**
+ * Temperature scaling fitted after training (learn/evaluation/calibration.ts):
+ * probabilities are softmax(logits / temperature). Logits are unchanged, so the
+ * plain and key-adapted models still agree exactly.
+ */
+export interface ModelCalibration {
+  temperature: number;
+  /** which images it was fitted on, in words: never the test split */
+  fittedOn: string;
+  /** images it was fitted on */
+  n: number;
+}
+
 export interface ModelManifest {
   format: typeof MODEL_FORMAT;
   config: ModelConfig;
@@ -34,6 +47,8 @@ export interface ModelManifest {
   weightsFile: string;
   byteLength: number;
   weights: WeightEntry[];
+  /** optional: absent = temperature 1 */
+  calibration?: ModelCalibration;
 }
 
 export function serializeModel(
@@ -65,6 +80,11 @@ export function serializeModel(
 export function parseManifest(text: string): ModelManifest {
   const m = JSON.parse(text) as ModelManifest;
   if (m.format !== MODEL_FORMAT) throw new Error(`not a CipherScan model (format "${String(m.format)}")`);
+  if (m.calibration !== undefined) {
+    const t = (m.calibration as Partial<ModelCalibration> | null)?.temperature;
+    if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+      throw new Error(`model.json: calibration.temperature must be a number > 0 (got ${String(t)})`);
+  }
   return m;
 }
 
