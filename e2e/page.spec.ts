@@ -1,8 +1,9 @@
 /**
  * The page's own behaviour (issue 20, "Broken"): the split view's line where its handle is at any zoom
- * and pan, errors shown beside the control that caused them, a key replaced only after asking, the AES
- * report's wording, and the split view before anything is encrypted.
+ * and pan, errors shown beside the control that caused them, a key replaced only after asking (random,
+ * passphrase or key file), the AES report's wording, and the split view before anything is encrypted.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { applyGpuMode } from './webgpuOff';
 import { compareSides, keyAndEncrypt, loadSample, sidesShowing, splitScreen, viewPixels, type Rgb } from './helpers';
@@ -162,6 +163,71 @@ test('Random key asks before replacing a key that has work: Cancel and Escape ke
   await expect.poll(() => page.evaluate(() => window.__cipherscan.keyCheck)).not.toBe(check);
   expect(await page.evaluate(() => window.__cipherscan.files()[0]?.status)).toBe('ready');
   await expect(page.getByTestId('package-footprint')).toHaveCount(0);
+});
+
+test('a passphrase or key-file key asks before replacing a different key that has work; the same key does not', async ({
+  page,
+}, testInfo) => {
+  await applyGpuMode(page, testInfo);
+  await page.goto('/');
+  await loadSample(page);
+  await keyAndEncrypt(page); // key A, random
+  const keyCheck = () => page.evaluate(() => window.__cipherscan.keyCheck);
+  const status = () => page.evaluate(() => window.__cipherscan.files()[0]?.status);
+  const checkA = await keyCheck();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-key').click()]);
+  const keyFileA = { name: 'key-a.json', mimeType: 'application/json', buffer: readFileSync(await download.path()) };
+  const dialog = page.getByRole('dialog', { name: 'Replace the key in use?' });
+  const keyState = page.getByTestId('key-state');
+
+  // the same key from its own file replaces nothing: no question, the encrypted scan stays
+  await page.getByTestId('key-file-input').setInputFiles(keyFileA);
+  await expect(keyState).toContainText('(imported)');
+  await expect(dialog).toHaveCount(0);
+  expect(await keyCheck()).toBe(checkA);
+  expect(await status()).toBe('encrypted');
+
+  // a passphrase key: asked once it is derived; Cancel keeps key A, its work and the typed passphrase
+  const passphrase = 'violet harbour lantern 7 quietly';
+  await page.getByTestId('passphrase').fill(passphrase);
+  await page.getByTestId('derive-key').click();
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  await expect(dialog).toContainText('The key from this passphrase replaces the current one');
+  await expect(dialog).toContainText('1 scan loses the encrypted image made with it');
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('key-busy')).toHaveCount(0);
+  expect(await keyCheck()).toBe(checkA);
+  expect(await status()).toBe('encrypted');
+  await expect(keyState).toContainText('(imported)');
+  await expect(page.getByTestId('passphrase')).toHaveValue(passphrase);
+
+  // ... Replace installs it and drops the work
+  await page.getByTestId('derive-key').click();
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Replace key' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(keyState).toContainText('(passphrase)');
+  const checkB = await keyCheck();
+  expect(checkB).not.toBe(checkA);
+  expect(await status()).toBe('ready');
+  await expect(page.getByTestId('passphrase')).toHaveValue('');
+
+  // a key file of another key, over key B with work: asked; Escape keeps key B, Replace installs key A
+  await page.getByTestId('encrypt').click();
+  await expect.poll(status).toBe('encrypted');
+  await page.getByTestId('key-file-input').setInputFiles(keyFileA);
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('The key from this key file replaces the current one');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  expect(await keyCheck()).toBe(checkB);
+  expect(await status()).toBe('encrypted');
+  await page.getByTestId('key-file-input').setInputFiles(keyFileA);
+  await dialog.getByRole('button', { name: 'Replace key' }).click();
+  await expect.poll(keyCheck).toBe(checkA);
+  expect(await status()).toBe('ready');
 });
 
 test('before encryption the split view shows the original on its side only, and says the other is not encrypted yet', async ({

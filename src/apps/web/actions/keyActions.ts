@@ -16,6 +16,7 @@ import { saveText } from '../download';
 import { readableError } from './loadFiles';
 import { forgetPlans } from '../services/compute';
 import { cancelPackageWork } from './exportImport';
+import { keyReplacementLoss, type ConfirmReplace } from './replaceKey';
 
 /**
  * The workers' copies of a key the page no longer uses (forgotten, or replaced by another key object):
@@ -58,6 +59,24 @@ function install(key: CipherKey, ms?: number): void {
   if (ms !== undefined) useResults.getState().time('derive key', ms);
 }
 
+/**
+ * Installs a key made in the worker (passphrase, key file), but first asks `confirm` when it would replace a
+ * different key that has work; declined, the new key is wiped and everything stays. True when installed.
+ */
+async function installAsked(key: CipherKey, ms: number | undefined, confirm?: ConfirmReplace): Promise<boolean> {
+  const previous = useKey.getState().key;
+  const loss = previous && previous.check !== key.check ? keyReplacementLoss() : null;
+  if (loss && confirm) {
+    useKey.getState().setBusy(null); // the key is made: the spinner stops while the dialog asks
+    if (!(await confirm(loss))) {
+      wipeKey(key);
+      return false;
+    }
+  }
+  install(key, ms);
+  return true;
+}
+
 export async function newRandomKey(): Promise<void> {
   useKey.getState().setBusy('generating');
   try {
@@ -67,8 +86,11 @@ export async function newRandomKey(): Promise<void> {
   }
 }
 
-/** Derives and installs the key; true when it did (the form then drops the passphrase: it IS the key). */
-export async function keyFromPassphrase(passphrase: string): Promise<boolean> {
+/**
+ * Derives and installs the key; true when it did (the form then drops the passphrase: it IS the key).
+ * `confirm` is asked before it replaces a different key that has work (replaceKey.ts).
+ */
+export async function keyFromPassphrase(passphrase: string, confirm?: ConfirmReplace): Promise<boolean> {
   if (!passphrase) {
     useKey.getState().setError('type a passphrase first');
     return false;
@@ -77,8 +99,7 @@ export async function keyFromPassphrase(passphrase: string): Promise<boolean> {
   const t0 = performance.now();
   try {
     const key = await pipelineBridge().call('deriveKey', [passphrase]);
-    install(key, performance.now() - t0);
-    return true;
+    return await installAsked(key, performance.now() - t0, confirm);
   } catch (err) {
     useKey.getState().setError(readableError(err));
     return false;
@@ -91,12 +112,13 @@ export function keyFileWantsPassphrase(text: string): boolean {
   return keyFileNeedsPassphrase(text);
 }
 
-export async function importKey(text: string, passphrase?: string): Promise<void> {
+/** Opens a key file and installs its key; `confirm` is asked before it replaces a different key that has work. */
+export async function importKey(text: string, passphrase?: string, confirm?: ConfirmReplace): Promise<void> {
   useKey.getState().setBusy('importing');
   const t0 = performance.now();
   try {
     const key = await pipelineBridge().call('importKey', [text, passphrase]);
-    install(key, passphrase !== undefined ? performance.now() - t0 : undefined);
+    await installAsked(key, passphrase !== undefined ? performance.now() - t0 : undefined, confirm);
   } catch (err) {
     const e = err as Error;
     // WrongKeyError crosses the worker as a plain error; its name survives.

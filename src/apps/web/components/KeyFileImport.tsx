@@ -3,8 +3,10 @@ import { useRef, useState } from 'react';
 import { useKey } from '../state/key';
 import { importKey, keyFileWantsPassphrase } from '../actions/keyActions';
 import { readableError } from '../actions/loadFiles';
+import type { ConfirmReplace } from '../actions/replaceKey';
 
-export function KeyFileImport() {
+/** `confirmReplace` asks before the file's key replaces a different key that has work. */
+export function KeyFileImport({ confirmReplace }: { confirmReplace: ConfirmReplace }) {
   const input = useRef<HTMLInputElement>(null);
   const [pending, setPending] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
@@ -17,7 +19,7 @@ export function KeyFileImport() {
         setPending(text);
         return;
       }
-      await importKey(text);
+      await importKey(text, undefined, confirmReplace);
     } catch (err) {
       useKey.getState().setError(readableError(err));
     }
@@ -48,7 +50,7 @@ export function KeyFileImport() {
             e.preventDefault();
             const text = pending;
             setPending(null);
-            void importKey(text, passphrase).finally(() => setPassphrase(''));
+            void importKey(text, passphrase, confirmReplace).finally(() => setPassphrase(''));
           }}
         >
           <label htmlFor="key-file-passphrase">This key file needs its passphrase</label>

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { useKey, shortCheck } from '../state/key';
 import { exportKey, forgetKey, newRandomKey } from '../actions/keyActions';
-import { keyReplacementLoss, type ReplacementLoss } from '../actions/replaceKey';
+import { keyReplacementLoss, type ConfirmReplace, type KeySource, type ReplacementLoss } from '../actions/replaceKey';
 import { KeyFileImport } from './KeyFileImport';
 import { ReplaceKeyDialog } from './ReplaceKeyDialog';
 import { PassphraseForm } from './PassphraseForm';
@@ -22,12 +22,30 @@ export function KeyPanel() {
   const busy = useKey((s) => s.busy);
   const error = useKey((s) => s.error);
   const deriveMs = useKey((s) => s.deriveMs);
-  // set while the replace-key dialog is open: what the replacement would lose
-  const [asking, setAsking] = useState<ReplacementLoss | null>(null);
-  const randomKey = () => {
+  // set while the replace-key dialog is open: what the replacement would lose, where the new key comes
+  // from, and the answer's receiver
+  const [asking, setAsking] = useState<{
+    loss: ReplacementLoss;
+    source: KeySource;
+    answer: (replace: boolean) => void;
+  } | null>(null);
+  const confirmFor =
+    (source: KeySource): ConfirmReplace =>
+    (loss) =>
+      new Promise<boolean>((resolve) =>
+        setAsking({
+          loss,
+          source,
+          answer: (replace) => {
+            setAsking(null);
+            resolve(replace);
+          },
+        }),
+      );
+  // a random key is asked about before it is made; a passphrase or key-file key once made (keyActions)
+  const randomKey = async () => {
     const loss = keyReplacementLoss();
-    if (loss) setAsking(loss);
-    else void newRandomKey();
+    if (!loss || (await confirmFor('random')(loss))) await newRandomKey();
   };
 
   return (
@@ -55,7 +73,7 @@ export function KeyPanel() {
         </p>
       )}
       <div className="button-row">
-        <button type="button" data-testid="generate-key" onClick={randomKey} disabled={busy !== null}>
+        <button type="button" data-testid="generate-key" onClick={() => void randomKey()} disabled={busy !== null}>
           Random key
         </button>
         <button type="button" data-testid="export-key" onClick={exportKey} disabled={!key}>
@@ -67,16 +85,14 @@ export function KeyPanel() {
       </div>
       {asking && (
         <ReplaceKeyDialog
-          loss={asking}
-          onCancel={() => setAsking(null)}
-          onReplace={() => {
-            setAsking(null);
-            void newRandomKey();
-          }}
+          loss={asking.loss}
+          source={asking.source}
+          onCancel={() => asking.answer(false)}
+          onReplace={() => asking.answer(true)}
         />
       )}
-      <PassphraseForm />
-      <KeyFileImport />
+      <PassphraseForm confirmReplace={confirmFor('passphrase')} />
+      <KeyFileImport confirmReplace={confirmFor('key file')} />
       <p className="hint">
         The key lives in this tab's memory only. A random key's file holds the key itself: keep it like a password.
       </p>

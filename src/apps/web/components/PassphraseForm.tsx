@@ -10,8 +10,10 @@ import type { StrengthHint } from '../../../lib/keys/strength';
 import { MIN_PASSPHRASE_SCORE } from '../../../lib/keys/kdfPolicy';
 import { useKey } from '../state/key';
 import { keyFromPassphrase } from '../actions/keyActions';
+import type { ConfirmReplace } from '../actions/replaceKey';
 
-export function PassphraseForm() {
+/** `confirmReplace` asks before the derived key replaces a different key that has work. */
+export function PassphraseForm({ confirmReplace }: { confirmReplace: ConfirmReplace }) {
   const [passphrase, setPassphrase] = useState('');
   const busy = useKey((s) => s.busy);
   const [hint, setHint] = useState<StrengthHint | null>(null);
@@ -39,8 +41,8 @@ export function PassphraseForm() {
       onSubmit={(e) => {
         e.preventDefault();
         const submitted = passphrase;
-        // only what was submitted is cleared: text typed meanwhile stays
-        void keyFromPassphrase(submitted).then((derived) => {
+        // only what was submitted is cleared: text typed meanwhile stays; a replacement declined keeps it
+        void keyFromPassphrase(submitted, confirmReplace).then((derived) => {
           if (derived) setPassphrase((now) => (now === submitted ? '' : now));
         });
       }}

@@ -4,18 +4,26 @@
  * takes focus, keeps it inside, and Escape cancels; Cancel keeps everything as it was.
  */
 import { useEffect, useRef } from 'react';
-import type { ReplacementLoss } from '../actions/replaceKey';
+import type { KeySource, ReplacementLoss } from '../actions/replaceKey';
 import { exportKey } from '../actions/keyActions';
+
+const NEW_KEY: Record<KeySource, string> = {
+  random: 'A new random key',
+  passphrase: 'The key from this passphrase',
+  'key file': 'The key from this key file',
+};
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 interface Props {
   loss: ReplacementLoss;
+  /** where the new key comes from */
+  source: KeySource;
   onReplace: () => void;
   onCancel: () => void;
 }
 
-export function ReplaceKeyDialog({ loss, onReplace, onCancel }: Props) {
+export function ReplaceKeyDialog({ loss, source, onReplace, onCancel }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -37,7 +45,7 @@ export function ReplaceKeyDialog({ loss, onReplace, onCancel }: Props) {
     >
       <h3 id="replace-key-title">Replace the key in use?</h3>
       <div id="replace-key-what">
-        <p>A new random key replaces the current one, and then:</p>
+        <p>{NEW_KEY[source]} replaces the current one, and then:</p>
         <ul>
           {loss.encrypted > 0 && (
             <li>{plural(loss.encrypted, 'scan loses', 'scans lose')} the encrypted image made with it;</li>
