@@ -1,21 +1,27 @@
-/** Every scan diagnosed with the chosen model under the current key: one row each, plain vs encrypted class and agreement. Click a row to show that scan. */
+/**
+ * Every loaded scan, one row each: plain vs encrypted class and agreement under the chosen model and current
+ * key, or why it has none (not decoded, diagnosis failed, not diagnosed yet). Click a row to show that scan.
+ */
 import { useDiagnosis } from '../state/diagnosis';
 import { useFiles } from '../state/files';
+import { allScansRows } from './allScansRows';
 
 export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: string }) {
   const files = useFiles((s) => s.files);
   const select = useFiles((s) => s.select);
   const byFile = useDiagnosis((s) => s.byFile);
-  const rows = files.flatMap((f) => {
-    const d = byFile[f.id]?.[model];
-    return d && d.keyCheck === keyCheck ? [{ file: f, r: d.result }] : [];
-  });
-  if (rows.length < 2) return null;
-  const agree = rows.filter((x) => x.r.agree).length;
+  const failed = useDiagnosis((s) => s.failed);
+  const rows = allScansRows(files, byFile, failed, model, keyCheck);
+  const diagnosed = rows.flatMap((x) => (x.kind === 'diagnosed' ? [x.result] : []));
+  // one scan has the side-by-side view; the table is for several, once one of them is diagnosed
+  if (rows.length < 2 || diagnosed.length === 0) return null;
+  const agree = diagnosed.filter((r) => r.agree).length;
+  const failures = rows.filter((x) => x.kind === 'failed').length;
   return (
     <table className="per-class all-scans" data-testid="all-scans">
       <caption>
-        {model}: {agree} of {rows.length} scans get the same class on the encrypted image
+        {model}: {agree} of {diagnosed.length} diagnosed scans get the same class on the encrypted image
+        {failures > 0 && ` · ${failures} failed`}
       </caption>
       <thead>
         <tr>
@@ -27,22 +33,41 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
         </tr>
       </thead>
       <tbody>
-        {rows.map(({ file, r }) => (
-          <tr key={file.id} data-file={file.id} onClick={() => select(file.id)} style={{ cursor: 'pointer' }}>
-            <td>{file.label}</td>
-            <td>
-              {r.plain.prediction.className} ({(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)
-            </td>
-            <td>
-              {r.encrypted.prediction.className} ({(Math.max(...r.encrypted.prediction.probabilities) * 100).toFixed(1)}{' '}
-              %)
-            </td>
-            <td>{r.agree ? 'yes' : 'NO'}</td>
-            <td>
-              {r.plain.ms.toFixed(0)} / {(r.encrypted.encryptMs + r.encrypted.ms).toFixed(0)}
-            </td>
-          </tr>
-        ))}
+        {rows.map((row) => {
+          const { file } = row;
+          const props = {
+            'data-file': file.id,
+            'data-kind': row.kind,
+            onClick: () => select(file.id),
+            style: { cursor: 'pointer' },
+          };
+          if (row.kind !== 'diagnosed')
+            return (
+              <tr {...props} key={file.id}>
+                <td>{file.label}</td>
+                <td colSpan={4} className={row.kind === 'failed' ? 'error' : 'hint'} data-testid="all-scans-reason">
+                  {row.reason}
+                </td>
+              </tr>
+            );
+          const r = row.result;
+          return (
+            <tr {...props} key={file.id}>
+              <td>{file.label}</td>
+              <td>
+                {r.plain.prediction.className} ({(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)
+              </td>
+              <td>
+                {r.encrypted.prediction.className} (
+                {(Math.max(...r.encrypted.prediction.probabilities) * 100).toFixed(1)} %)
+              </td>
+              <td>{r.agree ? 'yes' : 'NO'}</td>
+              <td>
+                {r.plain.ms.toFixed(0)} / {(r.encrypted.encryptMs + r.encrypted.ms).toFixed(0)}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

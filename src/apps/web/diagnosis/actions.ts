@@ -105,7 +105,16 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
     for (const id of ids) {
       const file = useFiles.getState().files.find((f) => f.id === id);
       if (!file?.modelInput) continue; // removed meanwhile
-      const result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, handle);
+      let result;
+      try {
+        result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, handle);
+      } catch (err) {
+        if (keyReplaced(key)) return;
+        // one scan that fails does not stop the others: the all-scans table gives its reason
+        useDiagnosis.getState().recordFailure(file.id, entry.name, key.check, readableError(err));
+        if (ids.length === 1) throw err;
+        continue;
+      }
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
       useDiagnosis.getState().record(file.id, key.check, result);
     }

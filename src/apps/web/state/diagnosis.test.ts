@@ -29,4 +29,19 @@ describe('diagnosis store', () => {
     useDiagnosis.getState().setModels([], 'ready');
     expect(chosenModel(useDiagnosis.getState())).toBeUndefined();
   });
+
+  it('a failure is kept per file and model, cleared by a later result and by clearResults', () => {
+    const d = useDiagnosis.getState();
+    d.clearResults();
+    d.recordFailure('scan-1', 'cnn-brain-mri', 'k', 'out of memory');
+    d.recordFailure('scan-1', 'vit-brain-mri', 'k', 'lost');
+    expect(useDiagnosis.getState().failed['scan-1']['cnn-brain-mri']).toEqual({
+      reason: 'out of memory',
+      keyCheck: 'k',
+    });
+    useDiagnosis.getState().record('scan-1', 'k', { model: 'cnn-brain-mri' } as never);
+    expect(Object.keys(useDiagnosis.getState().failed['scan-1'])).toEqual(['vit-brain-mri']);
+    useDiagnosis.getState().clearResults();
+    expect(useDiagnosis.getState().failed).toEqual({});
+  });
 });

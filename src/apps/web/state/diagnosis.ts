@@ -33,6 +33,8 @@ interface DiagnosisState {
   error: string | null;
   /** by file id, then by model name */
   byFile: Record<string, Record<string, FileDiagnosis>>;
+  /** why a file's diagnosis failed, by file id, then by model name (with the key check of the attempt) */
+  failed: Record<string, Record<string, { reason: string; keyCheck: string }>>;
   setModels(models: ModelEntry[], status: ModelsStatus, error?: string): void;
   choose(patch: Partial<Pick<DiagnosisState, 'architecture' | 'dataset'>>): void;
   setBackend(backend: BackendChoice): void;
@@ -41,6 +43,7 @@ interface DiagnosisState {
   setBusy(busy: boolean): void;
   setError(error: string | null): void;
   record(fileId: string, keyCheck: string, result: SideBySideDiagnosis): void;
+  recordFailure(fileId: string, model: string, keyCheck: string, reason: string): void;
   clearResults(): void;
 }
 
@@ -55,6 +58,7 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   busy: false,
   error: null,
   byFile: {},
+  failed: {},
   setModels(models, modelsStatus, error) {
     set((s) => {
       // keep the choice if it exists, else the first model that does
@@ -95,10 +99,19 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
     set({ error });
   },
   record(fileId, keyCheck, result) {
-    set((s) => ({ byFile: { ...s.byFile, [fileId]: { ...s.byFile[fileId], [result.model]: { result, keyCheck } } } }));
+    set((s) => {
+      const { [result.model]: _, ...failedOthers } = s.failed[fileId] ?? {};
+      return {
+        byFile: { ...s.byFile, [fileId]: { ...s.byFile[fileId], [result.model]: { result, keyCheck } } },
+        failed: { ...s.failed, [fileId]: failedOthers },
+      };
+    });
+  },
+  recordFailure(fileId, model, keyCheck, reason) {
+    set((s) => ({ failed: { ...s.failed, [fileId]: { ...s.failed[fileId], [model]: { reason, keyCheck } } } }));
   },
   clearResults() {
-    set({ byFile: {} });
+    set({ byFile: {}, failed: {} });
   },
 }));
 
