@@ -193,8 +193,20 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
     .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
     .toEqual(['ready', 'ready']);
   await page.getByTestId('diagnose-all').click();
-  await expect(page.getByTestId('all-scans').locator('tbody tr')).toHaveCount(2, { timeout: 120_000 });
   const second = (await page.evaluate(() => window.__cipherscan.files()))[1].id;
+  // the table lists every file at once ("not diagnosed yet" until its result comes): wait for the result
+  await expect
+    .poll(
+      () =>
+        page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n) !== null, [
+          second,
+          names.at(-1)!,
+        ] as const),
+      { timeout: 120_000 },
+    )
+    .toBe(true);
+  await expect(page.getByTestId('all-scans').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('all-scans')).not.toContainText('not diagnosed yet');
   const r2 = (await page.evaluate(([id, n]) => window.__cipherscanDiagnosis!.result(id, n), [
     second,
     names.at(-1)!,
