@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../../lib/models/init';
 import { ModelRandom } from '../../lib/models/init';
-import { blockOrderIndex } from '../../lib/models/ops';
+import { blockOrderIndex } from '../../lib/protection/protectedInput';
 import type { AugmentationKind } from './augment';
 
 /** Fixed geometric variants per image (v = 0..3); more (--variants N) are random affine ones. */

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HostTensor } from '../../lib/models/init';
 import { ModelRandom } from '../../lib/models/init';
-import { blockOrderIndex } from '../../lib/models/ops';
+import { blockOrderIndex } from '../../lib/protection/protectedInput';
 
 export function whitenedPatchEmbedding(
   pixels: Uint8Array,

@@ -12,9 +12,6 @@
  */
 import { KeyForgottenError, wipeKey, type CipherKey } from './key';
 
-/** A call named a key this side does not hold, or a wiped key was used: defined beside `wipeKey`. */
-export { KeyForgottenError };
-
 /** An opaque name for a key registered with a worker; never the key or its check value. */
 export type KeyHandle = string;
 

@@ -24,7 +24,6 @@ export {
 } from './weightsFile';
 export { adaptPositions, cellSourceFor } from './adapt';
 export { CLASS_LABELS, classLabel } from './classNames';
-// the BPE embedding transform moved to the scheme: src/lib/cipher/bpe/protection.ts (adaptPatchEmbedding)
 export type { ProtectedInput } from '../protection/protectedInput';
 export { initVit } from './vit';
 export { initCnn } from './cnn';

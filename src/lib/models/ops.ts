@@ -64,9 +64,6 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
  */
 export type ModelTensorInput = tf.Tensor4D | tf.Tensor3D;
 
-/** Host-side patchify index (the protection seam's token order): kept exported here for training and tests. */
-export { blockOrderIndex } from '../protection/protectedInput';
-
 /**
  * x @ w where x is data (pixels), never a trained quantity: the gradient for x is
  * not needed, so skip its [N*T, B*B*3] matMul (a third of the stem's cost).

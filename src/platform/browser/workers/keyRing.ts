@@ -11,7 +11,8 @@
  */
 import type * as Comlink from 'comlink';
 import type { CipherKey } from '../../../lib/keys/key';
-import { KeyForgottenError, type KeyHandle, type KeyHolderApi } from '../../../lib/keys/keyStore';
+import { KeyForgottenError } from '../../../lib/keys/key';
+import type { KeyHandle, KeyHolderApi } from '../../../lib/keys/keyStore';
 import type { CallOptions, WorkerBridge } from './bridge';
 
 type AnyApi = Record<string, (...args: never[]) => unknown>;
