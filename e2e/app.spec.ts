@@ -17,6 +17,7 @@ import { decodeRgbPng, encodeRgbPng } from '../src/lib/image/png';
 import { brainPhantom } from '../src/lib/samples/phantom';
 import type { CipherScanHooks } from '../src/apps/web/testHooks';
 import { applyGpuMode } from './webgpuOff';
+import { firstFileReady } from './helpers';
 
 declare global {
   interface Window {
@@ -53,12 +54,6 @@ async function selectFile(page: Page, id: string): Promise<void> {
 }
 
 /** Waits until the first file in the list is decoded (again, after a frame or window change). */
-async function firstFileReady(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 })
-    .toBe('ready');
-}
-
 async function pixels(page: Page, view: Parameters<CipherScanHooks['getPixels']>[0]) {
   return page.evaluate((v) => window.__cipherscan.getPixels(v), view);
 }
