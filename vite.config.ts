@@ -2,66 +2,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { contentSecurityPolicy, securityHeaders } from './src/lib/pageSecurity/securityHeaders';
 
-/**
- * The page's Content Security Policy, in one place. It goes out two ways:
- * as an HTTP header on every response of the dev and preview servers (the only
- * way it reaches the workers, which parse untrusted files and hold keys: a
- * worker takes its policy from its own script's response, not from the page's
- * <meta>; and frame-ancestors only works as a header), and as a <meta> in
- * index.html for hosts that serve the built files without headers.
- * The dev server's React refresh preamble is an inline script, so only the dev
- * policy allows 'unsafe-inline' scripts.
- */
-function contentSecurityPolicy(dev: boolean): string {
-  return [
-    "default-src 'self'",
-    "img-src 'self' blob: data:",
-    "style-src 'self' 'unsafe-inline'",
-    `script-src 'self'${dev ? " 'unsafe-inline'" : ''} 'wasm-unsafe-eval'`,
-    "worker-src 'self'",
-    "connect-src 'self' blob: data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
-
-/**
- * Powerful features the app never uses, switched off for the page and anything it
- * embeds: a script that got in could not reach a camera, a microphone, the
- * location or a device port. Only names Chromium knows (others log a warning).
- */
-const PERMISSIONS_POLICY = [
-  'camera',
-  'microphone',
-  'geolocation',
-  'display-capture',
-  'payment',
-  'usb',
-  'serial',
-  'hid',
-  'bluetooth',
-  'midi',
-  'publickey-credentials-get',
-]
-  .map((feature) => `${feature}=()`)
-  .join(', ');
-
-/**
- * Every response header that protects the page; the dev and preview servers send
- * them and the build writes them for other hosts (securityHeaderFiles). COOP
- * same-origin: a page that opens this one, or that it opens, gets no handle on
- * its window (the tab holds keys and plain pixels).
- */
-export const securityHeaders = (dev: boolean): Record<string, string> => ({
-  'Content-Security-Policy': `${contentSecurityPolicy(dev)}; frame-ancestors 'none'`,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Permissions-Policy': PERMISSIONS_POLICY,
-});
+// The headers live in src/lib so the CipherScan server sends the very same ones; re-exported for scripts and tests.
+export { securityHeaders };
 
 /** Writes the policy into index.html's <meta> (the dev policy when serving, the strict one in the build). */
 function cspMeta(): Plugin {
