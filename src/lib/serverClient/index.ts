@@ -1,0 +1,10 @@
+/**
+ * The CipherScan server's HTTP client (docs/server.md), shared by the page and the
+ * CLI. Everything it sends is ciphertext, public keys or signatures.
+ */
+export { createServerClient, type ServerClient, type ServerClientOptions, type FetchLike } from './client';
+export { ServerError, ServerUnreachableError, ServerProtocolError } from './errors';
+export { encodeStowBody, BUNDLE_MEDIA_TYPE, type MultipartBody } from './multipart';
+export { studySummariesFromDicomJson, dicomDateTimeToIso, type StudySummary } from './dicomJson';
+export { signChallenge, serverOrigin, type SigningKey } from './challenge';
+export * from './types';
