@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy, securityHeaders } from './src/lib/pageSecurity/securityHeaders';
+import { contentSecurityPolicy, securityHeaders } from './src/lib/pageSecurity/securityHeaders.ts';
 
 // The headers live in src/lib so the CipherScan server sends the very same ones; re-exported for scripts and tests.
 export { securityHeaders };
