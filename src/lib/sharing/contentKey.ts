@@ -28,7 +28,8 @@ export interface WrapBinding {
 
 /** Protected-header members a wrapped key may have: the contract's, and the ephemeral key ECDH-ES needs. */
 const ALLOWED_HEADER = new Set(['alg', 'enc', 'epk', 'csStudy', 'csOwner']);
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// the encrypted-key part may be empty (direct ECDH-ES): such a JWE is then refused by its alg
+const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export function newContentKey(): Uint8Array {
   return randomBytes(CONTENT_KEY_BYTES);
