@@ -70,6 +70,7 @@ export {
   openDownloadedBundle,
   newStudyUid,
   type SealForUploadOptions,
+  type PackagedStudy,
   type SealedUpload,
   type ReshareOptions,
   type OpenDownloadOptions,

@@ -37,6 +37,14 @@ function upload(owner: Person): Promise<SealedUpload> {
   });
 }
 
+/** The other way to call it: modality and frames learnt while packing. */
+function uploadLearning(owner: Person): Promise<SealedUpload> {
+  return sealForUpload({
+    packageFrom: async (key) => ({ pkg: await packImage(image, key), modality: 'MR', frames: 1 }),
+    owner: { id: owner.id, signKey: owner.keys.sign.privateKey, wrapJwk: owner.keys.wrapJwk },
+  });
+}
+
 /** What the server would send `reader` after alice shared `sealed` with bob and carol: version 2. */
 async function downloadFor(reader: Person, sealed: SealedUpload) {
   const { record } = await reshareRecord({
@@ -78,7 +86,7 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   [alice, bob, carol, mallory] = await Promise.all(['acc-alice', 'acc-bob', 'acc-carol', 'acc-mallory'].map(person));
   first = await upload(alice);
-  second = await upload(alice);
+  second = await uploadLearning(alice);
 });
 
 describe('shared package', () => {
@@ -105,6 +113,17 @@ describe('shared package', () => {
     const opened = await unpackImage(got.pkg, got.contentKey);
     expect(opened.image.data).toEqual(image.image.data);
     expect(opened.raw.data).toEqual(image.raw!.data);
+  });
+
+  it('takes modality and frames from packageFrom, and needs them from somewhere', async () => {
+    expect(second.header).toMatchObject({ modality: 'MR', frames: 1, version: 1 });
+    const owner = { id: alice.id, signKey: alice.keys.sign.privateKey, wrapJwk: alice.keys.wrapJwk };
+    await expect(sealForUpload({ packageFrom: (key) => packImage(image, key), owner, frames: 1 })).rejects.toThrow(
+      /modality/,
+    );
+    await expect(
+      sealForUpload({ packageFrom: (key) => packImage(image, key), owner, frames: 1, modality: 'mr' }),
+    ).rejects.toThrow(SharingRefusedError);
   });
 
   it('gives a reader nothing from the upload bundle (only the owner’s copy of the key is in it)', async () => {

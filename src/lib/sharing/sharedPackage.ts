@@ -30,14 +30,23 @@ export function newStudyUid(): string {
   return `2.25.${BigInt('0x' + toHex(bits)).toString(10)}`;
 }
 
+/** What `packageFrom` may answer when it learns modality or frame count only while packing. */
+export interface PackagedStudy {
+  pkg: Uint8Array;
+  modality?: string;
+  frames?: number;
+}
+
 export interface SealForUploadOptions {
-  /** makes the CSPK package under the given key (packImage / packFile) */
-  packageFrom: (contentKey: CipherKey) => Promise<Uint8Array>;
+  /** makes the CSPK package under the given key (packImage / packFile); may also say modality and frames */
+  packageFrom: (contentKey: CipherKey) => Promise<Uint8Array | PackagedStudy>;
   owner: { id: string; signKey: CryptoKey; wrapJwk: PublicJwk };
   /** default: a new `newStudyUid()` */
   study?: string;
-  modality: string;
-  frames: number;
+  /** DICOM modality code; when absent, the one `packageFrom` answers (else an error) */
+  modality?: string;
+  /** frame count; when absent, the one `packageFrom` answers (else an error) */
+  frames?: number;
   now?: Date;
 }
 
@@ -56,17 +65,36 @@ export interface SealedUpload {
 
 /** Packs a study under a fresh content key and makes its version-1 record and upload bundle. */
 export async function sealForUpload(options: SealForUploadOptions, limits: BundleLimits = {}): Promise<SealedUpload> {
-  const { owner, modality, frames } = options;
   const study = options.study ?? newStudyUid();
   if (!isStudyUid(study)) throw new Error('a study UID must be 2.25.<decimal of 128 bits>');
   const contentKey = newContentKey();
-  const cipherKey = await keyFromBytes(contentKey, 'random');
-  let pkg: Uint8Array;
   try {
-    pkg = await options.packageFrom(cipherKey);
+    return await sealUnder(contentKey, study, options, limits);
+  } catch (err) {
+    contentKey.fill(0); // nothing was sealed: the key protects nothing and must not linger
+    throw err;
+  }
+}
+
+async function sealUnder(
+  contentKey: Uint8Array,
+  study: string,
+  options: SealForUploadOptions,
+  limits: BundleLimits,
+): Promise<SealedUpload> {
+  const { owner } = options;
+  const cipherKey = await keyFromBytes(contentKey, 'random');
+  let packaged: Uint8Array | PackagedStudy;
+  try {
+    packaged = await options.packageFrom(cipherKey);
   } finally {
     wipeKey(cipherKey); // the package is made; its key object must not outlive this call
   }
+  const pkg = packaged instanceof Uint8Array ? packaged : packaged.pkg;
+  const modality = options.modality ?? (packaged instanceof Uint8Array ? undefined : packaged.modality);
+  const frames = options.frames ?? (packaged instanceof Uint8Array ? undefined : packaged.frames);
+  if (modality === undefined || frames === undefined)
+    throw new Error('sealForUpload needs the modality and frame count (as options or from packageFrom)');
   const header: RecordHeader = {
     study,
     version: 1,
