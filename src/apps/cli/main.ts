@@ -46,6 +46,38 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/diagnose'),
   },
   bench: { summary: 'bench                          same as npm run bench', load: () => import('./commands/bench') },
+  server: {
+    summary: 'server --data DIR [--port P] [--static dist]   run the server; prints the URL it listens on',
+    load: () => import('./commands/server'),
+  },
+  invite: {
+    summary: 'invite --data DIR --name N --role R   an invitation code for a new account',
+    load: () => import('./commands/invite'),
+  },
+  account: {
+    summary: 'account create --server URL --invite CODE --out A.json [--key K]   make account keys, redeem',
+    load: () => import('./commands/account'),
+  },
+  upload: {
+    summary: 'upload --server URL --account A [--key K] --in FILE   seal and upload; prints {"id"}',
+    load: () => import('./commands/upload'),
+  },
+  share: {
+    summary: 'share --server URL --account A [--key K] --id ID --with NAME --purpose P [--until DATE]',
+    load: () => import('./commands/share'),
+  },
+  revoke: {
+    summary: 'revoke --server URL --account A --id ID --with NAME',
+    load: () => import('./commands/revoke'),
+  },
+  download: {
+    summary: 'download --server URL --account A --id ID --out FILE.png   a scan shared with you, checked',
+    load: () => import('./commands/download'),
+  },
+  audit: {
+    summary: 'audit verify --data DIR        exit 0 only for an intact audit chain',
+    load: () => import('./commands/audit'),
+  },
 };
 
 function usage(): string {

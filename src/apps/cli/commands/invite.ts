@@ -1,0 +1,12 @@
+/**
+ * `cipherscan invite --data DIR --name N --role R [--site S]`: makes an invitation
+ * for a new account and prints its code (src/apps/server/main.ts invite: through
+ * the running server's admin socket, or the database directly when no server
+ * runs). Only someone with access to the data directory can invite.
+ */
+import type { ParsedArgs } from '../args';
+import { exitWith, passOptions, runServerEntry } from '../serverProcess';
+
+export async function run(args: ParsedArgs): Promise<void> {
+  exitWith(await runServerEntry('invite', passOptions(args, ['data', 'name', 'role'], ['site'])));
+}
