@@ -37,7 +37,12 @@ const TABLE: Row[] = [
   ['owner sets consent', req(alice, 'setConsent', study), 'allow', ['owner-set-consent']],
   ['owner reads the study audit', req(alice, 'readAudit', study), 'allow', ['owner-read-audit']],
   ['owner reads after withdrawing consent', req(alice, 'read', withdrawn), 'allow', ['owner-read']],
-  ['owner shares after withdrawing consent', req(alice, 'share', withdrawn), 'allow', ['owner-share']],
+  [
+    'owner cannot share after withdrawing consent',
+    req(alice, 'share', withdrawn),
+    'deny',
+    ['consent-withdrawn-no-share'],
+  ],
   ['owner restores consent', req(alice, 'setConsent', withdrawn), 'allow', ['owner-set-consent']],
   ['owner reads the whole audit log', req(alice, 'readAudit', server), 'deny', []],
   ['owner manages accounts', req(alice, 'manageAccounts', server), 'deny', []],
