@@ -55,17 +55,12 @@ export async function wrapContentKey(
 }
 
 /**
- * Opens a wrapped key with the reader's private ECDH key. Refuses
- * (SharingRefusedError) an oversized or malformed JWE, any algorithm but the
- * contract's, a binding to another study or owner, a JWE that does not open
- * with this key (made for another reader, or altered), and a key of the wrong
- * length. The caller owns the returned bytes and should zero them after use.
+ * Checks a wrapped key's form and binding without opening it: size, compact
+ * shape, the contract's algorithms, no header member beyond the contract's, and
+ * `csStudy`/`csOwner` equal to `expected`. What the server can check (it holds
+ * no private key); a reader's unwrap runs it first. SharingRefusedError if not.
  */
-export async function unwrapContentKey(
-  jwe: string,
-  readerPrivateKey: CryptoKey,
-  expected: WrapBinding,
-): Promise<Uint8Array> {
+export function inspectWrappedKey(jwe: string, expected: WrapBinding): void {
   if (typeof jwe !== 'string' || jwe.length > MAX_WRAPPED_KEY_CHARS)
     throw new SharingRefusedError('too-large', 'the wrapped key is larger than any real one: refused');
   if (!COMPACT_JWE.test(jwe)) throw new SharingRefusedError('malformed', 'the wrapped key is not a compact JWE');
@@ -80,8 +75,23 @@ export async function unwrapContentKey(
   for (const name of Object.keys(header))
     if (!ALLOWED_HEADER.has(name))
       throw new SharingRefusedError('malformed', `the wrapped key's header has an unexpected member "${name}"`);
-  // The binding is checked before any decryption, and again from the authenticated header after it.
   checkHeaderBinding(header, expected);
+}
+
+/**
+ * Opens a wrapped key with the reader's private ECDH key. Refuses
+ * (SharingRefusedError) an oversized or malformed JWE, any algorithm but the
+ * contract's, a binding to another study or owner, a JWE that does not open
+ * with this key (made for another reader, or altered), and a key of the wrong
+ * length. The caller owns the returned bytes and should zero them after use.
+ */
+export async function unwrapContentKey(
+  jwe: string,
+  readerPrivateKey: CryptoKey,
+  expected: WrapBinding,
+): Promise<Uint8Array> {
+  // The binding is checked before any decryption, and again from the authenticated header after it.
+  inspectWrappedKey(jwe, expected);
   let opened: { plaintext: Uint8Array; protectedHeader: Record<string, unknown> };
   try {
     opened = await compactDecrypt(jwe, readerPrivateKey, {

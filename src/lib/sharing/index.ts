@@ -35,6 +35,7 @@ export {
   newContentKey,
   wrapContentKey,
   unwrapContentKey,
+  inspectWrappedKey,
   CONTENT_KEY_BYTES,
   MAX_WRAPPED_KEY_CHARS,
   type WrapBinding,
@@ -76,4 +77,11 @@ export {
   type OpenDownloadOptions,
   type OpenedDownload,
 } from './sharedPackage';
+export {
+  acceptUpload,
+  acceptRecordChange,
+  type AcceptedUpload,
+  type RecordChange,
+  type RegisteredOwner,
+} from './serverChecks';
 export { SharingRefusedError, type SharingRefusalReason } from './errors';
