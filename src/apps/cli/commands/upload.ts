@@ -25,14 +25,14 @@ function modalityCode(value: string | undefined): string {
   return code && /^[A-Z0-9_]{1,16}$/.test(code) ? code : 'OT';
 }
 
-interface Packer {
+export interface Packer {
   modality: string;
   frames: number;
   pack: (contentKey: CipherKey) => Promise<Uint8Array>;
 }
 
 /** An image or DICOM file: packed by `packFile`, exactly as `cipherscan pack` does (all frames). */
-async function fileSource(bytes: Uint8Array, name: string, args: ParsedArgs): Promise<Packer> {
+export async function fileSource(bytes: Uint8Array, name: string, args: ParsedArgs): Promise<Packer> {
   const options = decodeOptionsFrom(args);
   // the record needs modality and frame count before the content key exists; one decode of the chosen frame says both
   const summary = await decodeImageFile(bytes, name, options);
@@ -78,7 +78,7 @@ function asDecoded(opened: UnpackedPackage): DecodedImage {
  * does), then every frame it holds re-packed under the content key. The samples
  * are re-encoded losslessly and checked against their SHA-256 on every opening.
  */
-async function packageSource(pkg: Uint8Array, args: ParsedArgs): Promise<Packer> {
+export async function packageSource(pkg: Uint8Array, args: ParsedArgs): Promise<Packer> {
   const userKey = await optionalUserKey(args);
   if (!userKey) throw new UsageError('a .csp package is opened with its key before upload: give --key K');
   const first = await unpackImage(pkg, userKey);
