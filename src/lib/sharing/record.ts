@@ -148,7 +148,7 @@ export async function verifyRecord(
   checkProtectedHeader(jws);
   let key: CryptoKey;
   try {
-    key = ownerSignKey instanceof CryptoKey ? ownerSignKey : await importPublicKey(ownerSignKey, 'sign');
+    key = isCryptoKey(ownerSignKey) ? ownerSignKey : await importPublicKey(ownerSignKey, 'sign');
   } catch (cause) {
     throw new SharingRefusedError('malformed', "the owner's public key is not valid", { cause });
   }
@@ -222,4 +222,9 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch (cause) {
     throw new SharingRefusedError('malformed', 'the study record is not valid JSON', { cause });
   }
+}
+
+/** `instanceof CryptoKey` where that global exists (browsers, Node 20); a JWK otherwise. */
+function isCryptoKey(value: unknown): value is CryptoKey {
+  return typeof CryptoKey !== 'undefined' && value instanceof CryptoKey;
 }
