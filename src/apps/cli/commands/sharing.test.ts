@@ -1,0 +1,306 @@
+/**
+ * The whole sharing script of docs/server.md "CLI", against the real server in a
+ * child process (127.0.0.1, a free port, a temporary data directory, PGlite):
+ * invite, account create ×2, upload a DICOM, share, download as the reader (the
+ * same pixels `unpack` gives the owner), revoke, download refused, audit verify
+ * intact, then one audit row altered and audit verify failing. Throughout, a
+ * patient name and a pixel pattern planted in the DICOM are looked for in every
+ * byte the client sent and every file the server wrote: they must never appear.
+ *
+ * The CLI commands that talk HTTP run in this process (main()), so `fetch` can be
+ * watched; `invite` and `audit verify` run as the user runs them, as a child.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main';
+import { decodeRgbPng } from '../../../lib/image/png';
+import { generateKey } from '../../../lib/keys/key';
+import { exportKeyFile } from '../../../lib/keys/keyFile';
+import { imagePixelModule, syntheticDicom } from '../../../testing/syntheticDicom';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
+const SERVER_ENTRY = join(REPO, 'src/apps/server/main.ts');
+
+const NAME_MARKER = 'ZZMARKERZZ';
+const PIXEL_MARKER = 'PIXMARK0123456789PIXMARK';
+
+/** A 64×64 8-bit MR whose patient name and first pixel row are markers no ciphertext would contain. */
+function markedDicom(): Uint8Array {
+  const side = 64;
+  const pixels = new Uint8Array(side * side);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i % side) * 3 + Math.floor(i / side);
+  pixels.set(new TextEncoder().encode(PIXEL_MARKER), 0);
+  const pixelModule = imagePixelModule({
+    rows: side,
+    columns: side,
+    photometric: 'MONOCHROME2',
+    bitsAllocated: 8,
+    bitsStored: 8,
+    pixelData: pixels,
+  }).filter((e) => !(e.tag[0] === 0x0008 && e.tag[1] === 0x0060));
+  return syntheticDicom([
+    ...pixelModule,
+    { tag: [0x0008, 0x0060], vr: 'CS', value: 'MR' },
+    { tag: [0x0010, 0x0010], vr: 'PN', value: `${NAME_MARKER}^JANE` },
+    { tag: [0x0010, 0x0020], vr: 'LO', value: `${NAME_MARKER}-ID` },
+  ]);
+}
+
+/** The marker's bytes as they could travel: raw, hex, and base64 / base64url at each of the three alignments. */
+function markerForms(marker: string): Buffer[] {
+  const raw = Buffer.from(marker, 'latin1');
+  const forms = [raw, Buffer.from(raw.toString('hex')), Buffer.from(raw.toString('hex').toUpperCase())];
+  for (let pad = 0; pad < 3; pad++) {
+    const b64 = Buffer.concat([Buffer.alloc(pad), raw]).toString('base64');
+    // drop the characters that depend on the padding bytes or the bytes after the marker
+    const inner = b64.slice(Math.ceil((pad * 4) / 3) + 1, Math.floor(((pad + raw.length) * 4) / 3) - 1);
+    forms.push(Buffer.from(inner), Buffer.from(inner.replace(/\+/g, '-').replace(/\//g, '_')));
+  }
+  return forms;
+}
+
+function hits(haystack: Buffer, markers: Buffer[]): number {
+  return markers.filter((m) => haystack.includes(m)).length;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(path) : e.isFile() ? [path] : [];
+  });
+}
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** A CLI command as the user runs it, in its own process. */
+function runCliChild(argv: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...argv], { cwd: REPO });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+}
+
+/** Everything fetch sent during the test: URLs, headers and bodies. */
+const sent: Buffer[] = [];
+const realFetch = globalThis.fetch;
+
+/** A CLI command in this process, its console output captured. */
+async function cli(...argv: string[]): Promise<Ran> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cipherscan-sharing-'));
+const data = join(dir, 'data');
+let server: ChildProcess | undefined;
+let url = '';
+
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SERVER_ENTRY, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1'],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server = child;
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const found = /listening on (https?:\/\/\S+)/.exec(out);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
+    });
+  });
+}
+
+function stopServer(): Promise<void> {
+  const child = server;
+  server = undefined;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+beforeAll(async () => {
+  url = await startServer();
+  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    sent.push(Buffer.from(`${String(input)} ${JSON.stringify(init?.headers ?? {})}`));
+    const body = init?.body;
+    if (typeof body === 'string') sent.push(Buffer.from(body));
+    else if (body instanceof Uint8Array) sent.push(Buffer.from(body));
+    else if (body !== undefined && body !== null) throw new Error('the test cannot see this request body');
+    return realFetch(input, init);
+  });
+}, 90_000);
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await stopServer();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The invitation code the server entry prints (its last word on stdout). */
+async function invite(name: string): Promise<string> {
+  const ran = await runCliChild(['invite', '--data', data, '--name', name, '--role', 'clinician']);
+  expect(ran.code, ran.err).toBe(0);
+  const code = ran.out.trim().split(/\s+/).pop();
+  expect(code).toBeTruthy();
+  return code!;
+}
+
+describe('sharing through the server, from the command line', () => {
+  it('upload, share, download, revoke, audit: and no name or pixel reaches the server', async () => {
+    const dcm = join(dir, 'scan.dcm');
+    const file = markedDicom();
+    writeFileSync(dcm, file);
+    const markers = [...markerForms(NAME_MARKER), ...markerForms(PIXEL_MARKER)];
+    expect(hits(Buffer.from(file), markers)).toBeGreaterThanOrEqual(2); // the markers are findable where they are
+
+    const aliceCode = await invite('alice');
+    const bobCode = await invite('bob');
+    const keyPath = join(dir, 'alice-key.json');
+    writeFileSync(keyPath, exportKeyFile(await generateKey()));
+    const alice = join(dir, 'alice.json');
+    const bob = join(dir, 'bob.json');
+
+    const wrongInvite = await cli(
+      'account',
+      'create',
+      '--server',
+      url,
+      '--invite',
+      'not-a-code',
+      '--out',
+      join(dir, 'x.json'),
+    );
+    expect(wrongInvite.code).toBe(1);
+    expect(wrongInvite.err).toMatch(/invitation/i);
+
+    const made = await cli(
+      'account',
+      'create',
+      '--server',
+      url,
+      '--invite',
+      aliceCode,
+      '--out',
+      alice,
+      '--key',
+      keyPath,
+    );
+    expect(made.code, made.err).toBe(0);
+    expect(statSync(alice).mode & 0o777).toBe(0o600);
+    expect(readFileSync(alice, 'utf8')).not.toMatch(/"d"/); // sealed: no private JWK member in the clear
+    expect((await cli('account', 'create', '--server', url, '--invite', bobCode, '--out', bob)).code).toBe(0);
+    expect((await cli('account', 'create', '--server', url, '--invite', bobCode, '--out', bob)).err).toMatch(/exists/);
+
+    const uploaded = await cli('upload', '--server', url, '--account', alice, '--key', keyPath, '--in', dcm);
+    expect(uploaded.code, uploaded.err).toBe(0);
+    const { id, version } = JSON.parse(uploaded.out) as { id: string; version: number };
+    expect(id).toMatch(/^2\.25\.\d+$/);
+    expect(version).toBe(1);
+
+    const bobPng = join(dir, 'bob.png');
+    const early = await cli('download', '--server', url, '--account', bob, '--id', id, '--out', bobPng);
+    expect(early.code).toBe(1);
+    expect(early.err).toContain('this scan is not shared with you (or does not exist)');
+
+    const shared = await cli(
+      'share',
+      '--server',
+      url,
+      '--account',
+      alice,
+      '--key',
+      keyPath,
+      '--id',
+      id,
+      '--with',
+      'bob',
+      '--purpose',
+      'second-opinion',
+      '--until',
+      '2099-01-31',
+    );
+    expect(shared.code, shared.err).toBe(0);
+    expect(JSON.parse(shared.out)).toMatchObject({ id, version: 2, with: 'bob', purpose: 'second-opinion' });
+
+    const downloaded = await cli('download', '--server', url, '--account', bob, '--id', id, '--out', bobPng);
+    expect(downloaded.code, downloaded.err).toBe(0);
+    expect(statSync(bobPng).mode & 0o777).toBe(0o600);
+
+    // what `unpack` gives alice for the same file, with her own key
+    const csp = join(dir, 'alice.csp');
+    const alicePng = join(dir, 'alice.png');
+    expect((await cli('pack', '--key', keyPath, '--in', dcm, '--out', csp)).code).toBe(0);
+    expect((await cli('unpack', '--key', keyPath, '--in', csp, '--out', alicePng)).code).toBe(0);
+    const bobImage = decodeRgbPng(new Uint8Array(readFileSync(bobPng))).image;
+    const aliceImage = decodeRgbPng(new Uint8Array(readFileSync(alicePng))).image;
+    expect([bobImage.width, bobImage.height]).toEqual([64, 64]);
+    expect(bobImage.data).toEqual(aliceImage.data);
+
+    const revoked = await cli(
+      'revoke',
+      '--server',
+      url,
+      '--account',
+      alice,
+      '--key',
+      keyPath,
+      '--id',
+      id,
+      '--with',
+      'bob',
+    );
+    expect(revoked.code, revoked.err).toBe(0);
+    expect(JSON.parse(revoked.out)).toMatchObject({ id, version: 3 });
+    const late = await cli('download', '--server', url, '--account', bob, '--id', id, '--out', join(dir, 'late.png'));
+    expect(late.code).toBe(1);
+    expect(late.err).toContain('this scan is not shared with you (or does not exist)');
+
+    const intact = await runCliChild(['audit', 'verify', '--data', data]);
+    expect(intact.code, intact.out + intact.err).toBe(0);
+
+    // nothing identifying left this process, nothing identifying is stored
+    expect(sent.length).toBeGreaterThan(10);
+    expect(hits(Buffer.concat(sent), markers)).toBe(0);
+    await stopServer();
+    const stored = filesUnder(data);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const path of stored) expect(hits(readFileSync(path), markers), path).toBe(0);
+  }, 300_000);
+});
