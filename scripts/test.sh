@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-postgres.sh
 echo "== lint"; npm run --silent lint
 echo "== type check"; npx tsc --noEmit -p .
 echo "== unit tests"; npx vitest run
