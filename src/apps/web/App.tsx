@@ -1,7 +1,7 @@
 /**
  * The page: load scans and a key on the left, the three linked views with their
- * metrics, the split view, attacks and exports in the middle, the status bar at
- * the bottom. Composition only — each panel lives in its own component.
+ * metrics, the split view, attacks and exports in the middle (the hospital server
+ * panel last), the status bar at the bottom. Composition only — each panel lives in its own component.
  */
 import { AttackPanel } from './components/AttackPanel';
 import { WorkspaceError } from './components/WorkspaceError';
@@ -12,6 +12,7 @@ import { KeyPanel } from './components/KeyPanel';
 import { LoadPanel } from './components/LoadPanel';
 import { OpenedFilePanel } from './components/OpenedFilePanel';
 import { ScanDetails } from './components/ScanDetails';
+import { ServerPanel } from './hospital/ServerPanel';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ViewGrid } from './components/ViewGrid';
@@ -54,6 +55,7 @@ export function App() {
         <WorkspaceError />
         <OpenedFilePanel />
         <DiagnosisSlot />
+        <ServerPanel />
       </main>
       <StatusBar />
     </div>

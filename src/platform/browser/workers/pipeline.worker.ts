@@ -33,6 +33,7 @@ import { decodeImageFile } from '../../../lib/decode';
 import { leakageMetrics, type LeakageMetrics } from '../../../lib/metrics';
 import type { DecodedImage, DecodeOptions } from '../../../lib/decode/types';
 import type { RgbImage } from '../../../lib/image/rgb';
+import { encodeRgbPng } from '../../../lib/image/png';
 import { toModelInput } from '../../../lib/image/resize';
 import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../../../lib/keys/key';
 import { importKeyFile } from '../../../lib/keys/keyFile';
@@ -48,6 +49,14 @@ export interface DecodeResult {
   /** S x S model input (padded, area-resized) */
   modelInput: RgbImage;
   ms: number;
+}
+
+/** A shared scan's frame as a PNG file, with what the page says about it. */
+export interface SharedScanPng {
+  png: Uint8Array;
+  modality?: string;
+  /** frames in the package (the PNG holds the one shown first) */
+  packageFrames: number;
 }
 
 const keys = new KeyStore();
@@ -138,6 +147,23 @@ const api = {
   async unpack(pkg: Uint8Array, key: KeyHandle, position?: number): Promise<OpenedPackage> {
     const { raw: _raw, ...opened } = await unpackImage(pkg, keys.get(key), { position });
     return Comlink.transfer(opened, [opened.image.data.buffer as ArrayBuffer]);
+  },
+
+  /**
+   * A package shared through the server, opened whole (or refused, as `unpack`) under its content key, and its
+   * frame to show first handed back as a lossless PNG of the display pixels: the page loads that like a file
+   * the user picked, so viewing and diagnosis work on it as on any loaded scan. Encoding a large radiograph's
+   * PNG takes a while: here, not on the page.
+   */
+  async unpackAsPng(pkg: Uint8Array, key: KeyHandle): Promise<SharedScanPng> {
+    const opened = await unpackImage(pkg, keys.get(key));
+    const png = encodeRgbPng(opened.image);
+    const result: SharedScanPng = {
+      png,
+      modality: opened.metadata.source.modality,
+      packageFrames: opened.frameNumbers.length,
+    };
+    return Comlink.transfer(result, [png.buffer as ArrayBuffer]);
   },
 } satisfies KeyHolderApi & Record<string, unknown>;
 
