@@ -34,15 +34,24 @@ function sharedCluster(): Promise<ThrowawayPostgres> {
 
 let snapshot: Promise<Blob> | undefined;
 
+/** Where a snapshot of this PGlite version is kept between test files; undefined when unknown. */
+function snapshotFile(): string | undefined {
+  try {
+    const manifest = join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json');
+    const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+    return join(tmpdir(), `cipherscan-pglite-${version}.tar`);
+  } catch {
+    return undefined;
+  }
+}
+
 async function makeSnapshot(): Promise<Blob> {
-  const { version } = JSON.parse(
-    readFileSync(join(process.cwd(), 'node_modules/@electric-sql/pglite/package.json'), 'utf8'),
-  ) as { version: string };
-  const file = join(tmpdir(), `cipherscan-pglite-${version}.tar`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const file = snapshotFile();
+  if (file && existsSync(file)) return new Blob([readFileSync(file)]);
   const pg = await PGlite.create();
   const image = await pg.dumpDataDir('none');
   await pg.close();
+  if (!file) return image;
   // Written aside and renamed: another test file may be reading or writing it now.
   const part = `${file}.${process.pid}.part`;
   writeFileSync(part, new Uint8Array(await image.arrayBuffer()));
@@ -65,7 +74,8 @@ export function describeOnBothDatabases(name: string, fn: (suite: DatabaseSuite)
   });
 
   if (!postgresAvailable()) {
-    const why = 'PostgreSQL is not installed (run `bash scripts/ensure-postgres.sh` or set TEST_DATABASE_URL)';
+    const why =
+      'PostgreSQL is not installed or has no `postgres` user (run `bash scripts/ensure-postgres.sh` or set TEST_DATABASE_URL)';
     if (process.env.CI) {
       describe(`${name} [postgres]`, () => {
         it('needs PostgreSQL under CI', () => {

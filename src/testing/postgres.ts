@@ -35,9 +35,14 @@ export function postgresBinDir(): string | undefined {
   return which.status === 0 && initdb ? initdb.replace(/\/initdb$/, '') : undefined;
 }
 
-/** Whether startThrowawayPostgres can work here (a TEST_DATABASE_URL, or the binaries). */
+/**
+ * Whether startThrowawayPostgres can work here: a TEST_DATABASE_URL, or the
+ * binaries (and, as root, a `postgres` user to run them as).
+ */
 export function postgresAvailable(): boolean {
-  return Boolean(process.env.TEST_DATABASE_URL) || postgresBinDir() !== undefined;
+  if (process.env.TEST_DATABASE_URL) return true;
+  if (postgresBinDir() === undefined) return false;
+  return userInfo().uid !== 0 || spawnSync('id', ['-u', 'postgres']).status === 0;
 }
 
 async function freePort(): Promise<number> {
