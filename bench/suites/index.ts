@@ -2,8 +2,9 @@
 import { bpeSuite } from './bpe';
 import { heSuite } from './he';
 import { inferenceSuite } from './inference';
+import { serverSuite } from '../server/suite';
 import type { AnyBenchSuite } from './types';
 
 export function benchSuites(): AnyBenchSuite[] {
-  return [bpeSuite(), inferenceSuite(), heSuite()];
+  return [bpeSuite(), inferenceSuite(), heSuite(), serverSuite()];
 }
