@@ -1,4 +1,5 @@
 /** The database seam and its migrations, on PGlite and on a throwaway PostgreSQL. */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,15 @@ describe('PGlite data directory', () => {
     await db.query("INSERT INTO server_secrets (name, value) VALUES ('kept', '\\x2a')");
     await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DatabaseLockedError);
     await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/open in another process \(pid \d+\)/);
+    // Another process is told the same, with this process's pid, and never touches the files.
+    const opener = `import { openDatabase } from ${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)};
+      openDatabase({ dataDir: process.env.DIR }).then(() => process.exit(3), (e) => { console.log(e.name, e.message); });`;
+    const said = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', opener], {
+      env: { ...process.env, DIR: dir },
+      encoding: 'utf8',
+    });
+    expect(said).toContain(`DatabaseLockedError`);
+    expect(said).toContain(`(pid ${process.pid})`);
     await db.close();
 
     // A lock left by a process that died is taken over.
