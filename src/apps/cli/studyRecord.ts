@@ -8,7 +8,7 @@
  */
 import type { OpenedAccount } from '../../lib/sharing';
 import { openDownloadedBundle, type OpenedDownload } from '../../lib/sharing';
-import type { ServerClient } from '../../lib/serverClient';
+import { ServerError, type PublicAccount, type ServerClient } from '../../lib/serverClient';
 import { explained } from './serverSession';
 
 export interface CurrentStudy extends OpenedDownload {
@@ -16,11 +16,28 @@ export interface CurrentStudy extends OpenedDownload {
   readers: Map<string, string>;
 }
 
+/** Another account by name; a 404 here means no such account, not "not shared". */
+export async function accountNamed(client: ServerClient, name: string): Promise<PublicAccount> {
+  try {
+    return await client.account(name);
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 404)
+      throw new Error(`there is no account named "${name}" on this server`, { cause: err });
+    throw err;
+  }
+}
+
 export async function currentStudy(client: ServerClient, me: OpenedAccount, study: string): Promise<CurrentStudy> {
   const bundle = await explained(client.retrieve(study));
-  const grants = await explained(client.readers(study));
+  const grants = await explained(
+    client.readers(study).catch((err: unknown) => {
+      if (err instanceof ServerError && err.status === 403)
+        throw new Error('only the owner of this scan can change who may read it', { cause: err });
+      throw err;
+    }),
+  );
   const readers = new Map<string, string>();
-  for (const grant of grants) readers.set(grant.name, (await explained(client.account(grant.name))).id);
+  for (const grant of grants) readers.set(grant.name, (await accountNamed(client, grant.name)).id);
   const opened = await explained(
     openDownloadedBundle(bundle, {
       me: { id: me.account.id, wrapKey: me.wrapKey },

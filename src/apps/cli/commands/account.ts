@@ -45,8 +45,14 @@ export async function run(args: ParsedArgs): Promise<void> {
   try {
     ({ account } = await client.redeemInvitation({ code, signJwk: keys.signJwk, wrapJwk: keys.wrapJwk }));
   } catch (err) {
-    if (err instanceof ServerError && (err.status === 400 || err.status === 404 || err.status === 410))
-      throw new Error(`the invitation was not accepted: ${err.message}`, { cause: err });
+    // The server words every refused code alike (401), so as not to say which codes exist.
+    if (err instanceof ServerError && [400, 401, 404, 410].includes(err.status))
+      throw new Error(
+        'the invitation was not accepted: the code is wrong, used already or expired (ask for a new one)',
+        {
+          cause: err,
+        },
+      );
     throw err;
   }
   const sealingKey = userKey ? await accountSealingKey(userKey) : undefined;

@@ -7,7 +7,7 @@
  * `{"id", "version", "with", "purpose", "until"}`.
  */
 import { type ParsedArgs, requireOption } from '../args';
-import { currentStudy } from '../studyRecord';
+import { accountNamed, currentStudy } from '../studyRecord';
 import { explained, purposeFrom, signIn, untilFrom } from '../serverSession';
 import { wipeKey } from '../../../lib/keys/key';
 import { reshareRecord, wrapContentKey } from '../../../lib/sharing';
@@ -19,7 +19,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const until = untilFrom(args);
   const { client, me } = await signIn(args);
   // The reader's wrap key comes from the server's directory: sharing trusts the server to name the right key.
-  const reader = await explained(client.account(readerName));
+  const reader = await accountNamed(client, readerName);
   const current = await currentStudy(client, me, study);
   let wrappedKey: string;
   try {
