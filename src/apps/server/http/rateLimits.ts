@@ -29,13 +29,19 @@ export function authRouteLimits(
   app: FastifyInstance,
   config: RateLimitConfig,
 ): { config: { rateLimit: { max: number; timeWindow: number } }; preHandler: preHandlerAsyncHookHandler } {
+  const perAccount = app.createRateLimit({
+    max: config.authPerAccount,
+    timeWindow: config.windowMs,
+    keyGenerator: (request) => `account:${accountKey(request)}`,
+  });
   return {
     config: { rateLimit: { max: config.authPerIp, timeWindow: config.windowMs } },
-    preHandler: app.rateLimit({
-      max: config.authPerAccount,
-      timeWindow: config.windowMs,
-      keyGenerator: (request) => `account:${accountKey(request)}`,
-    }),
+    // createRateLimit, not rateLimit: the plugin's own handler skips a request it has already limited (per IP).
+    preHandler: async (request) => {
+      const counted = await perAccount(request);
+      // isAllowed means "on the allow list"; over the limit is isExceeded
+      if (!counted.isAllowed && counted.isExceeded) throw rateLimited();
+    },
   };
 }
 
