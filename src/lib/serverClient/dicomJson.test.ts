@@ -43,6 +43,19 @@ describe('studySummariesFromDicomJson', () => {
     expect(study.until).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it("reads the server's DT form and a grant without an end (DT without a value)", () => {
+    const [study] = studySummariesFromDicomJson([
+      item({
+        '00111011': { vr: 'DT', Value: ['20261202211500.123000+0000'] },
+        '00111014': { vr: 'CS', Value: ['treatment'] },
+        '00111015': { vr: 'DT' },
+      }),
+    ]);
+    expect(study.uploadedAt).toBe('2026-12-02T21:15:00.123Z');
+    expect(study.purpose).toBe('treatment');
+    expect(study.until).toBeUndefined();
+  });
+
   it('accepts ISO times as sent and an empty list', () => {
     const [study] = studySummariesFromDicomJson([item({ '00111011': { vr: 'DT', Value: ['2026-12-02T21:00:00Z'] } })]);
     expect(study.uploadedAt).toBe('2026-12-02T21:00:00Z');

@@ -15,6 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { decodeRgbPng } from '../../../lib/image/png';
@@ -302,5 +303,15 @@ describe('sharing through the server, from the command line', () => {
     const stored = filesUnder(data);
     expect(stored.length).toBeGreaterThan(0);
     for (const path of stored) expect(hits(readFileSync(path), markers), path).toBe(0);
+
+    // one audit row altered while the server is down: the chain no longer verifies
+    const db = new PGlite(join(data, 'db'));
+    const altered = await db.query("UPDATE audit_log SET decision = 'deny' WHERE seq = 2 AND decision = 'allow'");
+    const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log');
+    await db.close();
+    expect(altered.affectedRows).toBe(1);
+    expect(rows.rows[0].n).toBeGreaterThan(5);
+    const broken = await runCliChild(['audit', 'verify', '--data', data]);
+    expect(broken.code, broken.out + broken.err).not.toBe(0);
   }, 300_000);
 });
