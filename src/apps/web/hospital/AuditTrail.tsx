@@ -6,6 +6,7 @@ import { slot, useServer } from './state';
 export function AuditTrail({ uid }: { uid: string }) {
   const entries = useServer((s) => s.audit[uid]);
   const busy = useServer((s) => s.busy);
+  const names = useServer((s) => s.names);
   const error = useServer((s) => s.errors[slot.audit(uid)]);
   const errorId = `audit-error-${uid}`;
 
@@ -43,7 +44,7 @@ export function AuditTrail({ uid }: { uid: string }) {
               {entries.map((e) => (
                 <tr key={e.seq} data-testid="audit-entry" data-decision={e.decision} data-action={e.action}>
                   <td>{formatTime(e.at)}</td>
-                  <td>{e.actor}</td>
+                  <td>{names[e.actor] ?? `account ${e.actor}`}</td>
                   <td>{e.action}</td>
                   <td className={e.decision === 'allow' ? 'decision-allow' : 'decision-deny'}>{e.decision}</td>
                   <td>{e.reason}</td>

@@ -36,6 +36,8 @@ interface ServerState {
   shared: StudySummary[];
   readers: Record<string, Reader[]>;
   audit: Record<string, AuditEntry[]>;
+  /** account ids → names this session has met (the audit log names actors by id) */
+  names: Record<string, string>;
   signedIn(account: Account, hasKeys: boolean): void;
   setBusy(busy: ServerWork | null, study?: string | null): void;
   setError(slot: string, message: string | null): void;
@@ -44,6 +46,7 @@ interface ServerState {
   setLists(lists: { mine: StudySummary[]; shared: StudySummary[] }): void;
   setReaders(study: string, readers: Reader[]): void;
   setAudit(study: string, entries: AuditEntry[]): void;
+  rememberName(id: string, name: string): void;
   signedOut(): void;
 }
 
@@ -59,12 +62,13 @@ const empty = {
   shared: [],
   readers: {},
   audit: {},
+  names: {},
 } satisfies Partial<ServerState>;
 
 export const useServer = create<ServerState>()((set) => ({
   ...empty,
   signedIn(account, hasKeys) {
-    set({ ...empty, account, hasKeys });
+    set({ ...empty, account, hasKeys, names: { [account.id]: account.name } });
   },
   setBusy(busy, study = null) {
     set({ busy, busyStudy: busy ? study : null });
@@ -91,6 +95,9 @@ export const useServer = create<ServerState>()((set) => ({
   },
   setAudit(study, entries) {
     set((s) => ({ audit: { ...s.audit, [study]: entries } }));
+  },
+  rememberName(id, name) {
+    set((s) => (s.names[id] === name ? s : { names: { ...s.names, [id]: name } }));
   },
   signedOut() {
     set({ ...empty });

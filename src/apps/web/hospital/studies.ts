@@ -67,8 +67,11 @@ async function ownStudy(uid: string): Promise<OwnStudy> {
   const me = useServer.getState().account!;
   const bundle = await session.client.retrieve(uid);
   const readers = new Map<string, string>();
-  for (const grant of await session.client.readers(uid))
-    readers.set(grant.name, (await session.client.account(grant.name)).id);
+  for (const grant of await session.client.readers(uid)) {
+    const reader = await session.client.account(grant.name);
+    readers.set(grant.name, reader.id);
+    useServer.getState().rememberName(reader.id, reader.name);
+  }
   const opened = await openDownloadedBundle(bundle, {
     me: { id: me.id, wrapKey: keys.wrapKey },
     ownerSignJwk: keys.signJwk,
@@ -112,6 +115,7 @@ export async function shareStudy(uid: string, form: ShareForm): Promise<boolean>
     try {
       // the colleague's wrap key comes from the server's directory: sharing trusts the server to name the right key
       reader = await session.client.account(name!);
+      useServer.getState().rememberName(reader.id, reader.name);
     } catch (err) {
       if (err instanceof ServerError && err.status === 404) {
         store.setError(errorSlot, `There is no account named "${name}" on this server.`);
