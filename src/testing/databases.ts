@@ -12,7 +12,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from './postgres.ts';
 
 /** What openDatabase takes to reach a fresh database of either kind. */
@@ -23,6 +23,9 @@ export interface DatabaseSuite {
   /** A new, empty, unmigrated database. PostgreSQL: every openDatabase of this URL reaches the same one. */
   freshDatabase(): Promise<FreshDatabase>;
 }
+
+/** Making the PGlite snapshot or starting the cluster takes seconds, more on a busy machine. */
+const WARM_UP_MS = 120_000;
 
 let cluster: Promise<ThrowawayPostgres> | undefined;
 let stopRegistered = false;
@@ -70,6 +73,8 @@ function pgliteSnapshot(): Promise<Blob> {
  */
 export function describeOnBothDatabases(name: string, fn: (suite: DatabaseSuite) => void): void {
   describe(`${name} [pglite]`, () => {
+    // Warmed here, under a long timeout, so the suite's own hooks stay within vitest's 10 s default.
+    beforeAll(() => pgliteSnapshot().then(() => {}), WARM_UP_MS);
     fn({ kind: 'pglite', freshDatabase: async () => ({ pgliteSnapshot: await pgliteSnapshot() }) });
   });
 
@@ -96,6 +101,7 @@ export function describeOnBothDatabases(name: string, fn: (suite: DatabaseSuite)
     });
   }
   describe(`${name} [postgres]`, () => {
+    beforeAll(() => sharedCluster().then(() => {}), WARM_UP_MS);
     fn({
       kind: 'postgres',
       freshDatabase: async () => ({ databaseUrl: await (await sharedCluster()).createDatabase() }),

@@ -16,7 +16,7 @@ describeOnBothDatabases('audit log', (suite) => {
   let db: Database;
   beforeAll(async () => {
     db = await openDatabase(await suite.freshDatabase());
-  });
+  }, 60_000);
   afterAll(() => db?.close());
   beforeEach(async () => {
     for (let i = 1; i <= 5; i++) {

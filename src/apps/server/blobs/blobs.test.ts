@@ -78,7 +78,7 @@ describeOnBothDatabases('database blob store', (suite) => {
   let db: Database;
   beforeAll(async () => {
     db = await openDatabase(await suite.freshDatabase());
-  });
+  }, 60_000);
   afterAll(() => db?.close());
 
   behavesAsBlobStore(

@@ -46,7 +46,7 @@ describeOnBothDatabases('store', (suite) => {
       wrapJwk: jwk('a2'),
     });
     bob = await createAccount(db, { name: 'bob', role: 'clinician', signJwk: jwk('b1'), wrapJwk: jwk('b2') });
-  });
+  }, 60_000);
   afterAll(() => db?.close());
 
   it('creates and finds accounts, refusing a taken name', async () => {
