@@ -4,6 +4,7 @@
  * audit log (which records denies), the record versions and the blob directory are the
  * same before and after. Runs on PGlite and PostgreSQL.
  */
+import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { encodeStowBody } from '../../../lib/serverClient/multipart';
 import { reshareRecord } from '../../../lib/sharing/sharedPackage';
@@ -43,7 +44,7 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
   afterEach(async () => h?.close());
 
   /** Sends the request and checks status, error shape and that nothing changed. */
-  async function refused(request: Parameters<Harness['app']['inject']>[0], status: number, error?: string) {
+  async function refused(request: InjectOptions, status: number, error?: string) {
     const before = await snapshot(h);
     const answer = await h.app.inject(request);
     expect(answer.statusCode, answer.body).toBe(status);
