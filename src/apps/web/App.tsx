@@ -35,8 +35,9 @@ export function App() {
           </p>
         </details>
         <p className="privacy-note" data-testid="privacy-note">
-          Everything runs on this device. No scan, key or pixel is sent anywhere; nothing is stored after you close the
-          tab.
+          Everything runs on this device. No key or pixel is sent anywhere; a scan leaves it only if you upload it to
+          your hospital server, sealed under a key the server never sees. Nothing is stored after you close the tab,
+          except the keys of a hospital-server account you join.
         </p>
       </header>
       <aside className="sidebar" aria-label="Scans and key">
