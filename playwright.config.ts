@@ -1,8 +1,13 @@
 /**
  * End-to-end tests drive Debian's Chromium (never a downloaded browser) against
- * the BUILT app (vite preview), so .wasm asset URLs are tested as shipped; built
- * with `--mode e2e`, which adds the read-only test hooks and the BPE harness page
- * to the production build (into dist-e2e/; plain `vite build` has neither).
+ * the BUILT app served by the CipherScan server itself (src/apps/server, which sends
+ * the very security headers `vite preview` sends, and the API the hospital-server
+ * panel talks to), so .wasm asset URLs are tested as shipped; built with
+ * `--mode e2e`, which adds the read-only test hooks and the BPE harness page to the
+ * production build (into dist-e2e/; plain `vite build` has neither). The server's
+ * data folder, .e2e-server/, is emptied before it starts: every run begins with no
+ * account and no scan. The page is opened at http://localhost:4173, never
+ * 127.0.0.1: WebAuthn refuses an IP address as its relying-party id.
  * Two projects: WebGPU on (SwiftShader via --enable-unsafe-webgpu) and WebGPU off
  * (flag absent and navigator.gpu removed before any page script runs).
  */
@@ -26,15 +31,18 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: 'http://localhost:4173',
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     trace: 'off',
   },
   webServer: {
-    // the e2e build (test hooks and the BPE harness, in dist-e2e/: vite.config.ts e2eBuild), never dist/
-    command: 'npx vite build --mode e2e && npx vite preview --mode e2e',
-    url: 'http://127.0.0.1:4173',
+    // the e2e build (test hooks and the BPE harness, in dist-e2e/: vite.config.ts e2eBuild), never dist/,
+    // served with the API by our server, on an empty data folder
+    command:
+      'rm -rf .e2e-server && npx vite build --mode e2e && ' +
+      'node --import tsx src/apps/server/main.ts serve --data .e2e-server --port 4173 --static "$PWD/dist-e2e"',
+    url: 'http://localhost:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
   },

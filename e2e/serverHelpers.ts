@@ -24,7 +24,8 @@ export async function invite(name: string): Promise<string> {
     ['--import', 'tsx', 'src/apps/server/main.ts', 'invite', '--data', DATA_DIR, '--name', name, '--role', 'clinician'],
     { cwd: ROOT, timeout: 60_000 },
   );
-  const code = stdout.trim().split('\n').pop()?.trim() ?? '';
+  // the code is the last word printed
+  const code = stdout.trim().split(/\s+/).pop() ?? '';
   if (!code) throw new Error(`invite printed no code for ${name}`);
   return code;
 }
