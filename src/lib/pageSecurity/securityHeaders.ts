@@ -35,6 +35,8 @@ export function contentSecurityPolicy(dev: boolean): string {
  * Powerful features the app never uses, switched off for the page and anything it
  * embeds: a script that got in could not reach a camera, a microphone, the
  * location or a device port. Only names Chromium knows (others log a warning).
+ * Passkeys (publickey-credentials-get/create) stay at their default, this origin
+ * only: the page signs in to the CipherScan server with them (issue 16).
  */
 const PERMISSIONS_POLICY = [
   'camera',
@@ -47,7 +49,6 @@ const PERMISSIONS_POLICY = [
   'hid',
   'bluetooth',
   'midi',
-  'publickey-credentials-get',
 ]
   .map((feature) => `${feature}=()`)
   .join(', ');

@@ -1,0 +1,76 @@
+/**
+ * What the host's operator may do without an account (docs/server.md, "Admin socket"):
+ * make an invitation, and check the audit chain. The same two functions serve the
+ * admin socket (while the server runs) and the entry's direct path (when it does not:
+ * PGlite is single-process). An invitation is audited with the operator as actor, so
+ * the log shows how every account came to exist; the code itself is printed once and
+ * only its hash is stored.
+ */
+import { appendAudit, verifyAuditChain } from '../audit';
+import { isInvitableRole, newInvitationCode } from '../auth/invitations';
+import type { Database } from '../db';
+import { createInvitation, getAccountByName } from '../store';
+
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+const ACCOUNT_NAME = /^[a-z][a-z0-9-]{1,31}$/;
+const SITE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
+
+/** A refusal the operator can act on (bad name, taken name, bad role). */
+export class AdminError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+export interface InvitationRequest {
+  name: string;
+  role: string;
+  site?: string;
+}
+
+export async function makeInvitation(
+  db: Database,
+  request: InvitationRequest,
+): Promise<{ code: string; expiresAt: string }> {
+  const { name, role, site } = request;
+  if (typeof name !== 'string' || !ACCOUNT_NAME.test(name))
+    throw new AdminError('a name is 2 to 32 characters: lower-case letters, digits and dashes, a letter first');
+  if (!isInvitableRole(role)) throw new AdminError('the role must be clinician, auditor or admin');
+  if (site !== undefined && (typeof site !== 'string' || !SITE.test(site)))
+    throw new AdminError('a site is up to 64 letters, digits, spaces, dots, dashes or underscores');
+  if (await getAccountByName(db, name)) throw new AdminError(`an account named ${name} exists already`);
+  const { code, codeHash } = newInvitationCode();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  await db.transaction(async (tx) => {
+    await createInvitation(tx, { codeHash, name, role, site: site ?? null, expiresAt });
+    await appendAudit(tx, {
+      actor: 'operator',
+      action: 'invite',
+      resource: `account:${name}`,
+      decision: 'allow',
+      reason: `admin-socket role=${role}`,
+    });
+  });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+/** The contract's `{ok, entries, firstBad?}` plus where and how it broke. */
+export async function auditVerification(db: Database) {
+  const result = await verifyAuditChain(db);
+  return {
+    ok: result.ok,
+    entries: result.entries,
+    lastHash: result.lastHash,
+    ...(result.firstBad ? { firstBad: result.firstBad.seq, problem: result.firstBad.problem } : {}),
+  };
+}
+
+export type AuditVerificationAnswer = Awaited<ReturnType<typeof auditVerification>>;
+
+/** The one line `audit-verify` prints. */
+export function auditSummary(answer: AuditVerificationAnswer): string {
+  return answer.ok
+    ? `audit log intact: ${answer.entries} entries, last hash ${answer.lastHash.slice(0, 16)}…`
+    : `audit log BROKEN at entry ${answer.firstBad} (${answer.problem}); ${answer.entries} entries`;
+}

@@ -1,0 +1,221 @@
+/**
+ * The server's entry, run as `node --import tsx src/apps/server/main.ts <subcommand>`
+ * (the CLI spawns it: one app may not import another, docs/ARCHITECTURE.md):
+ *
+ *   serve --data DIR [--port P] [--host 127.0.0.1] [--static DIR] [--origin URL]
+ *         [--blobs file|database] [--max-upload-bytes N]
+ *         [--rate-limit-auth N] [--rate-limit-account N] [--rate-limit-api N] [--log]
+ *   invite --data DIR --name N --role R [--site S]     prints the code (last word on stdout)
+ *   audit-verify --data DIR                            one line; exit 0 only when intact
+ *
+ * The database is PGlite in DIR/db, or PostgreSQL when DATABASE_URL is set; package
+ * blobs are files in DIR/blobs (or rows, `--blobs database`, for replicas sharing no
+ * disk). `serve` listens on 127.0.0.1 unless told otherwise and prints exactly one line,
+ * `CipherScan server listening on http://localhost:PORT` (localhost, not the IP: WebAuthn
+ * refuses IP addresses), then runs the admin socket DIR/admin.sock until SIGTERM/SIGINT.
+ */
+import type { FastifyInstance } from 'fastify';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { callAdminSocket } from './admin/adminClient';
+import { startAdminSocket } from './admin/adminSocket';
+import {
+  AdminError,
+  auditSummary,
+  auditVerification,
+  makeInvitation,
+  type AuditVerificationAnswer,
+} from './admin/operations';
+import { buildServer } from './app';
+import { openBlobStore } from './blobs';
+import { openDatabase, type Database } from './db';
+import { createAuthorizer } from './policy/authorizer';
+
+const OPTIONS = {
+  data: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  static: { type: 'string' },
+  origin: { type: 'string' },
+  blobs: { type: 'string' },
+  'max-upload-bytes': { type: 'string' },
+  'rate-limit-auth': { type: 'string' },
+  'rate-limit-account': { type: 'string' },
+  'rate-limit-api': { type: 'string' },
+  log: { type: 'boolean' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  site: { type: 'string' },
+} as const;
+
+class UsageError extends Error {}
+
+type Options = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function required(values: Options, name: 'data' | 'name' | 'role'): string {
+  const value = values[name];
+  if (!value) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function count(value: string | undefined, name: string, { allowZero = false } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) throw new UsageError(`--${name} must be a whole number`);
+  return n;
+}
+
+async function openData(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const databaseUrl = process.env.DATABASE_URL;
+  return openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
+}
+
+/** A free port on `host`, for `--port 0`: the origin (and so every signature's audience) needs the port up front. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function serve(values: Options): Promise<number> {
+  const dataDir = required(values, 'data');
+  const host = values.host ?? '127.0.0.1';
+  let port = count(values.port, 'port', { allowZero: true }) ?? 8787;
+  if (port === 0) port = await freePort(host);
+  const blobKind = values.blobs ?? 'file';
+  if (blobKind !== 'file' && blobKind !== 'database') throw new UsageError('--blobs is file or database');
+  const db = await openData(dataDir);
+  let app: FastifyInstance | undefined;
+  let admin: FastifyInstance | undefined;
+  try {
+    const blobs =
+      blobKind === 'file'
+        ? openBlobStore({ kind: 'file', dir: join(dataDir, 'blobs') })
+        : openBlobStore({ kind: 'database', db });
+    app = await buildServer({
+      db,
+      blobs,
+      authorizer: createAuthorizer(),
+      config: {
+        origin: values.origin ?? `http://localhost:${port}`,
+        staticDir: values.static,
+        maxUploadBytes: count(values['max-upload-bytes'], 'max-upload-bytes'),
+        logger: values.log ?? false,
+        rateLimit: {
+          ...(values['rate-limit-auth'] ? { authPerIp: count(values['rate-limit-auth'], 'rate-limit-auth') } : {}),
+          ...(values['rate-limit-account']
+            ? { authPerAccount: count(values['rate-limit-account'], 'rate-limit-account') }
+            : {}),
+          ...(values['rate-limit-api'] ? { apiPerIp: count(values['rate-limit-api'], 'rate-limit-api') } : {}),
+        },
+      },
+    });
+    await app.listen({ host, port });
+    admin = await startAdminSocket(db, join(dataDir, 'admin.sock'));
+  } catch (err) {
+    await admin?.close().catch(() => {});
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw err;
+  }
+  process.stdout.write(`CipherScan server listening on http://localhost:${port}\n`);
+  return new Promise<number>((resolve) => {
+    let closing = false;
+    const close = () => {
+      if (closing) return;
+      closing = true;
+      // Stop taking requests, let those in flight finish, then close the database (PGlite writes its files).
+      void Promise.allSettled([app!.close(), admin!.close()])
+        .then(() => db.close())
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+    };
+    process.once('SIGTERM', close);
+    process.once('SIGINT', close);
+  });
+}
+
+async function invite(values: Options): Promise<number> {
+  const dataDir = required(values, 'data');
+  const request = {
+    name: required(values, 'name'),
+    role: required(values, 'role'),
+    ...(values.site ? { site: values.site } : {}),
+  };
+  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'POST', '/invitations', request);
+  let code: string;
+  if (viaSocket) {
+    const body = viaSocket.body as { code?: string; message?: string };
+    if (viaSocket.status !== 200 || !body.code)
+      throw new AdminError(body.message ?? 'the server refused the invitation');
+    code = body.code;
+  } else {
+    const db = await openData(dataDir);
+    try {
+      code = (await makeInvitation(db, request)).code;
+    } finally {
+      await db.close();
+    }
+  }
+  process.stderr.write(`Invitation for ${request.name} (${request.role}), valid 7 days; give them this code:\n`);
+  process.stdout.write(`${code}\n`);
+  return 0;
+}
+
+async function auditVerify(values: Options): Promise<number> {
+  const dataDir = required(values, 'data');
+  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'GET', '/audit/verify');
+  let answer: AuditVerificationAnswer;
+  if (viaSocket) {
+    if (viaSocket.status !== 200) throw new Error('the server could not verify the audit log');
+    answer = viaSocket.body as AuditVerificationAnswer;
+  } else {
+    const db = await openData(dataDir);
+    try {
+      answer = await auditVerification(db);
+    } finally {
+      await db.close();
+    }
+  }
+  process.stdout.write(`${auditSummary(answer)}\n`);
+  return answer.ok ? 0 : 1;
+}
+
+const USAGE = 'usage: main.ts serve|invite|audit-verify --data DIR … (see the top of src/apps/server/main.ts)';
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const [subcommand, ...rest] = positionals;
+    if (rest.length > 0) throw new UsageError(USAGE);
+    if (subcommand === 'serve') return await serve(values);
+    if (subcommand === 'invite') return await invite(values);
+    if (subcommand === 'audit-verify') return await auditVerify(values);
+    throw new UsageError(USAGE);
+  } catch (caught) {
+    let err = caught;
+    if (String((err as { code?: unknown })?.code).startsWith('ERR_PARSE_ARGS'))
+      err = new UsageError((err as Error).message);
+    const known =
+      err instanceof UsageError || err instanceof AdminError || (err as Error)?.name === 'DatabaseLockedError';
+    process.stderr.write(
+      `${known ? (err as Error).message : `the server failed: ${(err as Error)?.message ?? err}`}\n`,
+    );
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
