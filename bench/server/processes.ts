@@ -1,17 +1,21 @@
 /**
- * Child processes of the server benchmark other than the real server entry
- * (that one is `startServerProcess` in src/apps/server/faults/serverProcess.ts):
- * the bare-Fastify ceiling. A child, so the load generator (this process) and the
- * server under test never share an event loop.
+ * The benchmark's servers as child processes: the bare-Fastify ceiling
+ * (bareServer.ts) and the full server (fullServer.ts). Children, so the load
+ * generator (this process) and the server under test never share an event loop —
+ * though on a small machine they still share its cores.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BARE_ENTRY = fileURLToPath(new URL('./bareServer.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ChildServer {
+  /** as the child printed it (the full server: http://localhost:PORT, its origin) */
   url: string;
+  /** http://127.0.0.1:PORT, for autocannon */
+  loopbackUrl: string;
+  pid: number;
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -23,9 +27,11 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export function startBareServer(): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BARE_ENTRY], {
+function startChild(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildServer> {
+  const script = fileURLToPath(new URL(entry, import.meta.url));
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -34,18 +40,43 @@ export function startBareServer(): Promise<ChildServer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`bare server did not start:\n${out}`));
-    }, 30_000);
-    child.once('exit', (code) => {
+      reject(new Error(`${entry} did not start:\n${out}`));
+    }, 60_000);
+    const onExit = (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`bare server exited (${code}):\n${out}`));
-    });
-    child.stdout!.on('data', () => {
-      const found = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      reject(new Error(`${entry} exited (${code}):\n${out}`));
+    };
+    child.once('exit', onExit);
+    child.stdout!.on('data', function onData() {
+      const found = /listening on (http:\/\/[^\s:]+:(\d+))/.exec(out);
       if (!found) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
-      resolve({ url: found[1], stop: () => stopChild(child) });
+      child.off('exit', onExit);
+      child.stdout!.off('data', onData);
+      resolve({
+        url: found[1],
+        loopbackUrl: `http://127.0.0.1:${found[2]}`,
+        pid: child.pid!,
+        output: () => out,
+        stop: () => stopChild(child),
+      });
     });
   });
+}
+
+export function startBareServer(): Promise<ChildServer> {
+  return startChild('./bareServer.ts', {});
+}
+
+/** The full server on `dataDir` (and PostgreSQL when `databaseUrl`), with the invitation code it printed. */
+export async function startFullServer(
+  dataDir: string,
+  databaseUrl?: string,
+  nodeArgs: string[] = [],
+): Promise<ChildServer & { invitation: string }> {
+  const env: Record<string, string> = { BENCH_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '' };
+  const server = await startChild('./fullServer.ts', env, nodeArgs);
+  const invitation = /invitation (\S+)/.exec(server.output())?.[1];
+  if (!invitation) throw new Error(`the full server printed no invitation:\n${server.output()}`);
+  return { ...server, invitation };
 }

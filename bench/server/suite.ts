@@ -17,15 +17,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerProcess, startServerProcess } from '../../src/apps/server/faults/serverProcess';
-import { inviteCode, randomPackage, sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
+import { randomPackage, sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
 import { encodeStowBody } from '../../src/lib/serverClient';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/postgres';
 import { row, type BenchRow } from '../results';
 import type { NodeBenchContext, NodeBenchSuite, SuiteResult } from '../suites/types';
 import { bodiesNeeded, type LoadResult, runLoad, type StowBody } from './load';
 import { type MicroResult, policyRows } from './micro';
-import { startBareServer } from './processes';
+import { type ChildServer, startBareServer, startFullServer } from './processes';
+import { stageRows } from './stages';
 import { storageRows } from './storageMicro';
 import { formatLoadTable, formatMicroTable } from './tables';
 
@@ -33,12 +33,10 @@ export const CONCURRENCY = [1, 8, 64] as const;
 /** Requests per full-path row (distinct studies); the bare rows send BARE_FACTOR times as many. */
 const FULL_REQUESTS: Record<number, number> = { 1: 150, 8: 400, 64: 640 };
 const BARE_FACTOR = 5;
-const WARMUP = 24;
+const WARMUP = 120;
 const PACKAGE_BYTES = 100_000;
 const TARGET_RATIO = 0.5;
 const STOW_PATH = '/api/dicomweb/studies';
-/** The bench sends more than a person would: the per-IP API limit must not be what is measured. */
-const SERVE_ARGS = ['--rate-limit-api', '1000000'];
 
 export type Target = 'bare' | 'pglite' | 'postgres';
 const LABEL: Record<Target, string> = {
@@ -54,7 +52,7 @@ export interface LoadRow extends LoadResult {
 
 interface FullTarget {
   target: Target;
-  server: ServerProcess;
+  server: ChildServer;
   token: string;
   /** per concurrency, the distinct bodies that row may send */
   bodies: Map<number, StowBody[]>;
@@ -67,10 +65,9 @@ async function prepareFull(
   databaseUrl: string | undefined,
   log: (line: string) => void,
 ): Promise<FullTarget> {
-  const server = await startServerProcess({ dataDir, databaseUrl, args: SERVE_ARGS });
+  const server = await startFullServer(dataDir, databaseUrl);
   log(`${target}: server pid ${server.pid} at ${server.url}`);
-  const code = await inviteCode({ dataDir, databaseUrl }, 'bench');
-  const owner = await signedInAccount(server.url, code, 'bench');
+  const owner = await signedInAccount(server.url, server.invitation, 'bench');
   const counts = CONCURRENCY.map((c) => bodiesNeeded(c, FULL_REQUESTS[c]));
   const total = WARMUP + counts.reduce((a, b) => a + b, 0);
   const started = performance.now();
@@ -138,6 +135,9 @@ export async function runServerBench(ctx: NodeBenchContext): Promise<SuiteResult
       micro.push(...(await policyRows(microMs)));
       const auditUrl = await postgres?.createDatabase('cipherscan_bench_micro');
       micro.push(...(await storageRows(microMs, PACKAGE_BYTES, auditUrl)));
+      micro.push(
+        ...(await stageRows(microMs, PACKAGE_BYTES, await postgres?.createDatabase('cipherscan_bench_stages'))),
+      );
     }
     if (wanted('postgres') && postgres) {
       const url = await postgres.createDatabase('cipherscan_bench');
@@ -150,7 +150,7 @@ export async function runServerBench(ctx: NodeBenchContext): Promise<SuiteResult
         url: f.server.loopbackUrl + STOW_PATH,
         token: f.token,
         connections: 4,
-        amount: WARMUP - 12,
+        amount: WARMUP - 10,
         bodies: f.warmup,
       });
       if (warm.errors) throw new Error(`${f.target}: warm-up uploads failed (${warm.errors} errors)`);

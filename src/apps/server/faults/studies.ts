@@ -11,7 +11,13 @@
  * seconds on JPEG 2000 before a benchmark. Test support, never product code.
  */
 import { sha256Hex } from '../../../lib/bytes/bytes';
-import { type AccountKeys, generateAccountKeys, openDownloadedBundle, sealForUpload } from '../../../lib/sharing';
+import {
+  type AccountKeys,
+  type RecordHeader,
+  generateAccountKeys,
+  openDownloadedBundle,
+  sealForUpload,
+} from '../../../lib/sharing';
 import { type Account, type ServerClient, createServerClient, encodeStowBody } from '../../../lib/serverClient';
 import { runServerEntry } from './serverProcess';
 
@@ -56,6 +62,10 @@ export async function signInAgain(url: string, who: Pick<Clinician, 'account' | 
 export interface SealedStudy {
   study: string;
   packageSha256: string;
+  /** the version-1 record header (to re-sign when sharing) */
+  header: RecordHeader;
+  /** the content key, only with `keepContentKeys` */
+  contentKey?: Uint8Array;
   /** one bundle: what `client.upload` sends */
   bundle: Uint8Array;
   /** the same bundle as a one-part STOW-RS body, for load generators */
@@ -74,6 +84,7 @@ export async function sealStudies(
   owner: Pick<Clinician, 'account' | 'keys'>,
   count: number,
   packageBytes = 100_000,
+  options: { keepContentKeys?: boolean } = {},
 ): Promise<SealedStudy[]> {
   const studies: SealedStudy[] = [];
   for (let i = 0; i < count; i++) {
@@ -84,10 +95,13 @@ export async function sealStudies(
       modality: 'MR',
       frames: 1,
     });
-    sealed.contentKey.fill(0); // nobody reads these packages: the key is not needed
+    // Kept only when a test shares the study (it wraps the key for a reader); zeroed otherwise.
+    if (!options.keepContentKeys) sealed.contentKey.fill(0);
     studies.push({
       study: sealed.study,
       packageSha256: sealed.header.packageSha256,
+      header: sealed.header,
+      contentKey: options.keepContentKeys ? sealed.contentKey : undefined,
       bundle: sealed.bundle,
       stow: encodeStowBody([sealed.bundle]),
     });
