@@ -28,7 +28,7 @@ const JSON_BODY_LIMIT = 128 * 1024;
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const config: ServerConfig = resolveConfig(options.config);
   const app = Fastify({
-    logger: config.logger ? loggerOptions() : false,
+    logger: config.logger ? loggerOptions(config.logger === true ? undefined : config.logger.stream) : false,
     bodyLimit: JSON_BODY_LIMIT,
     // Ids in paths are matched exactly; a percent-encoded slash is not a separator.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 128 },
@@ -55,9 +55,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 }
 
 /** What may reach a log line: the method, the path without its query, the status. */
-function loggerOptions() {
+function loggerOptions(stream: NodeJS.WritableStream | undefined) {
   return {
     level: 'info',
+    ...(stream ? { stream } : {}),
     redact: { paths: ['req.headers', 'req.body', 'req.query'], remove: true },
     serializers: {
       req: (request: { method: string; url: string }) => ({ method: request.method, url: request.url.split('?')[0] }),

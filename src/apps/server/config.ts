@@ -26,8 +26,11 @@ export interface ServerConfig {
   /** the built app to serve, if any */
   staticDir?: string;
   rateLimit: RateLimitConfig;
-  /** Fastify's logger; off unless asked for (it never logs bodies, tokens or Authorization headers) */
-  logger: boolean;
+  /**
+   * Fastify's logger; off unless asked for (it never logs bodies, queries, tokens or headers).
+   * `{stream}` writes its JSON lines there instead of stdout (tests).
+   */
+  logger: boolean | { stream: NodeJS.WritableStream };
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
