@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ParsedArgs, UsageError, optionalString, requireOption } from './args';
+import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from './args';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('../server/main.ts', import.meta.url));
 
@@ -35,14 +35,15 @@ export async function runServerEntry(subcommand: string, argv: string[]): Promis
 }
 
 /** Options passed through as `--name value`, only the ones named (the child checks their values). */
-export function passOptions(args: ParsedArgs, required: string[], optional: string[]): string[] {
+export function passOptions(args: ParsedArgs, required: string[], optional: string[], flags: string[] = []): string[] {
   const argv: string[] = [];
+  for (const name of flags) if (flag(args, name)) argv.push(`--${name}`);
   for (const name of required) argv.push(`--${name}`, requireOption(args, name));
   for (const name of optional) {
     const value = optionalString(args, name);
     if (value !== undefined) argv.push(`--${name}`, value);
   }
-  const known = new Set([...required, ...optional]);
+  const known = new Set([...required, ...optional, ...flags]);
   for (const name of args.options.keys()) if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
   return argv;
 }
