@@ -3,7 +3,9 @@
  * decoding (DICOM codecs are wasm), resizing to the model input, Argon2id key
  * derivation (64 MiB, about a second), leakage metrics, the attacks, the
  * AES-CBC/GCM comparison (JPEG 2000 twice) and making and opening AES packages
- * (JPEG 2000 of the stored samples: seconds for a large radiograph), and
+ * (JPEG 2000 of the stored samples: seconds for a large radiograph; a scan
+ * shared through the hospital server is packed and opened under its own content
+ * key, registered by handle like any key), and
  * reading an encrypted PNG (inflating a hostile file must not freeze the page). Reached
  * only through its bridge in the worker registry (appWorkers.ts).
  *
