@@ -1,5 +1,5 @@
 /** The audit trail of one of my scans: every decision the server's policies took on it, allowed or denied. */
-import { formatTime } from './messages';
+import { actionLabel, decisionLabel, formatTime } from './messages';
 import { loadAudit } from './studies';
 import { slot, useServer } from './state';
 
@@ -45,8 +45,10 @@ export function AuditTrail({ uid }: { uid: string }) {
                 <tr key={e.seq} data-testid="audit-entry" data-decision={e.decision} data-action={e.action}>
                   <td>{formatTime(e.at)}</td>
                   <td>{names[e.actor] ?? `account ${e.actor}`}</td>
-                  <td>{e.action}</td>
-                  <td className={e.decision === 'allow' ? 'decision-allow' : 'decision-deny'}>{e.decision}</td>
+                  <td>{actionLabel(e.action)}</td>
+                  <td className={e.decision === 'allow' ? 'decision-allow' : 'decision-deny'}>
+                    {decisionLabel(e.decision)}
+                  </td>
                   <td>{e.reason}</td>
                 </tr>
               ))}

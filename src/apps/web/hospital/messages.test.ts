@@ -3,6 +3,8 @@ import { ServerError, ServerUnreachableError } from '../../../lib/serverClient';
 import { SharingRefusedError } from '../../../lib/sharing/errors';
 import {
   NO_LONGER_SHARED,
+  actionLabel,
+  decisionLabel,
   SESSION_ENDED,
   colleagueFromField,
   explain,
@@ -69,5 +71,8 @@ describe('hospital-server messages', () => {
     expect(modalityCode('Head scan')).toBe('OT');
     expect(modalityCode(undefined)).toBe('OT');
     expect(sentence('done')).toBe('Done.');
+    expect(actionLabel('read')).toBe('Open (download)');
+    expect(actionLabel('somethingNew')).toBe('somethingNew');
+    expect(decisionLabel('deny')).toBe('Refused');
   });
 });

@@ -110,6 +110,29 @@ export function modalityCode(value: string | undefined): string {
   return code && /^[A-Z0-9_]{1,16}$/.test(code) ? code : 'OT';
 }
 
+/**
+ * The audit log's actions (the Cedar actions of docs/server.md) in plain words. The server checks listing a
+ * scan's readers under the owner's `revoke` right, so that action covers both.
+ */
+const ACTION_LABELS: Record<string, string> = {
+  upload: 'Upload',
+  read: 'Open (download)',
+  list: 'List scans',
+  share: 'Share',
+  revoke: 'Manage readers (list or revoke)',
+  setConsent: 'Change consent',
+  readAudit: 'Read the audit trail',
+  manageAccounts: 'Manage accounts',
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function decisionLabel(decision: string): string {
+  return decision === 'allow' ? 'Allowed' : decision === 'deny' ? 'Refused' : decision;
+}
+
 /** A short, non-identifying name for a study on screen: the end of its pseudonymous UID. */
 export function shortUid(uid: string): string {
   return `…${uid.slice(-8)}`;
