@@ -14,7 +14,7 @@ import { describeOnBothDatabases } from '../../testing/databases';
 import { callAdminSocket } from './admin/adminClient';
 import { startAdminSocket } from './admin/adminSocket';
 import { openDatabase } from './db';
-import { bearer, newUser, startHarness, type Harness } from './routes/routeHarness';
+import { bearer, HOOK_TIMEOUT_MS, newUser, startHarness, type Harness } from './routes/routeHarness';
 
 describeOnBothDatabases('server shell', (suite) => {
   if (suite.kind !== 'pglite') {
@@ -24,7 +24,7 @@ describeOnBothDatabases('server shell', (suite) => {
   const cleanup: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
-  });
+  }, HOOK_TIMEOUT_MS);
 
   async function harness(config: Parameters<typeof startHarness>[1] = {}): Promise<Harness> {
     const h = await startHarness(await openDatabase(await suite.freshDatabase()), config);

@@ -10,14 +10,23 @@ import { reshareRecord } from '../../../lib/sharing/sharedPackage';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { openDatabase } from '../db';
-import { bearer, newUser, sealStudy, shareBody, startHarness, stow, type Harness } from './routeHarness';
+import {
+  bearer,
+  newUser,
+  sealStudy,
+  shareBody,
+  startHarness,
+  stow,
+  type Harness,
+  HOOK_TIMEOUT_MS,
+} from './routeHarness';
 
 describeOnBothDatabases('routes: upload, share, read, revoke', (suite) => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness(await openDatabase(await suite.freshDatabase()));
-  });
-  afterEach(async () => h?.close());
+  }, HOOK_TIMEOUT_MS);
+  afterEach(async () => h?.close(), HOOK_TIMEOUT_MS);
 
   it('alice uploads and shares with bob, bob reads, alice revokes, bob gets 404', async () => {
     const alice = await newUser(h, 'alice');

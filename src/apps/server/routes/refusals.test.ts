@@ -25,6 +25,7 @@ import {
   stow,
   type Harness,
   type User,
+  HOOK_TIMEOUT_MS,
 } from './routeHarness';
 import type { SealedUpload } from '../../../lib/sharing/sharedPackage';
 
@@ -40,8 +41,8 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
     bob = await newUser(h, 'bob');
     sealed = await sealStudy(alice);
     expect((await stow(h.app, alice, [sealed.bundle])).statusCode).toBe(200);
-  });
-  afterEach(async () => h?.close());
+  }, HOOK_TIMEOUT_MS);
+  afterEach(async () => h?.close(), HOOK_TIMEOUT_MS);
 
   /** Sends the request and checks status, error shape and that nothing changed. */
   async function refused(request: InjectOptions, status: number, error?: string) {

@@ -25,6 +25,8 @@ import { createAuthorizer } from '../policy/authorizer';
 import { createInvitation, type Role } from '../store';
 
 export const ORIGIN = 'http://localhost:4173';
+/** A fresh database, migrated, on a machine shared with other test files: seconds, not milliseconds. */
+export const HOOK_TIMEOUT_MS = 120_000;
 
 export interface Harness {
   app: FastifyInstance;

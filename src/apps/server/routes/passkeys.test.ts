@@ -1,0 +1,157 @@
+/**
+ * The passkey routes end to end against a software authenticator (packed "none"
+ * attestation, ES256; the same construction as auth/passkeys.test.ts): register by
+ * redeeming an invitation, sign in with a discoverable credential, and the refusals —
+ * a replayed ceremony, another origin, a used invitation — each a 401 that changes
+ * nothing. Runs on PGlite and PostgreSQL.
+ */
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { isoCBOR } from '@simplewebauthn/server/helpers';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { generateAccountKeys } from '../../../lib/sharing/accountKeys';
+import { describeOnBothDatabases } from '../../../testing/databases';
+import { openDatabase } from '../db';
+import { bearer, invite, ORIGIN, snapshot, startHarness, type Harness, HOOK_TIMEOUT_MS } from './routeHarness';
+
+const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
+
+function softAuthenticator(rpId = 'localhost') {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const credentialId = randomBytes(16);
+  let counter = 0;
+  const cose = isoCBOR.encode(
+    new Map<number, number | Uint8Array>([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
+      [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
+    ]),
+  );
+  const authData = (flags: number, attested: boolean) => {
+    const head = Buffer.alloc(37);
+    sha256(rpId).copy(head, 0);
+    head[32] = flags;
+    head.writeUInt32BE(counter, 33);
+    if (!attested) return head;
+    const idLength = Buffer.alloc(2);
+    idLength.writeUInt16BE(credentialId.length);
+    return Buffer.concat([head, Buffer.alloc(16), idLength, credentialId, cose]);
+  };
+  const clientData = (type: string, challenge: string, origin: string) =>
+    Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+  return {
+    register(challenge: string, origin = ORIGIN) {
+      const attestationObject = isoCBOR.encode(
+        new Map<string, unknown>([
+          ['fmt', 'none'],
+          ['attStmt', new Map()],
+          ['authData', new Uint8Array(authData(0x45, true))],
+        ]) as never,
+      );
+      return {
+        id: b64u(credentialId),
+        rawId: b64u(credentialId),
+        type: 'public-key',
+        response: {
+          clientDataJSON: b64u(clientData('webauthn.create', challenge, origin)),
+          attestationObject: b64u(attestationObject),
+          transports: ['internal'],
+        },
+        clientExtensionResults: {},
+      };
+    },
+    login(challenge: string, origin = ORIGIN) {
+      counter++;
+      const data = authData(0x05, false);
+      const client = clientData('webauthn.get', challenge, origin);
+      return {
+        id: b64u(credentialId),
+        rawId: b64u(credentialId),
+        type: 'public-key',
+        response: {
+          clientDataJSON: b64u(client),
+          authenticatorData: b64u(data),
+          signature: b64u(sign('sha256', Buffer.concat([data, sha256(client)]), privateKey)),
+          userHandle: b64u('user'),
+        },
+        clientExtensionResults: {},
+      };
+    },
+  };
+}
+
+describeOnBothDatabases('routes: passkeys', (suite) => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness(await openDatabase(await suite.freshDatabase()));
+  }, HOOK_TIMEOUT_MS);
+  afterEach(async () => h?.close(), HOOK_TIMEOUT_MS);
+
+  const post = (url: string, payload: object) =>
+    h.app.inject({ method: 'POST', url: `/api/auth/passkey/${url}`, payload });
+
+  it('registers by invitation, signs in, and refuses replays, other origins and used invitations', async () => {
+    const code = await invite(h.db, 'erin');
+    const keys = await generateAccountKeys({ extractable: false });
+    const authenticator = softAuthenticator();
+    const options = await post('register/options', { code });
+    expect(options.statusCode, options.body).toBe(200);
+    expect(options.json()).toMatchObject({ rp: { id: 'localhost' }, user: { name: 'erin' }, attestation: 'none' });
+    const registration = authenticator.register(options.json().challenge);
+    const body = { code, response: registration, signJwk: keys.signJwk, wrapJwk: keys.wrapJwk };
+    const registered = await post('register/verify', body);
+    expect(registered.statusCode, registered.body).toBe(200);
+    expect(registered.json().account).toMatchObject({ name: 'erin', role: 'clinician' });
+    const me = await h.app.inject({ method: 'GET', url: '/api/me', headers: bearer(registered.json()) });
+    expect(me.json().name).toBe('erin');
+
+    let before = await snapshot(h);
+    expect((await post('register/verify', body)).statusCode).toBe(401); // replay: challenge used, invitation used
+    expect((await post('register/options', { code })).statusCode).toBe(401); // the invitation is spent
+    expect(await snapshot(h)).toEqual(before);
+
+    const login = await post('login/options', {});
+    const assertion = authenticator.login(login.json().challenge);
+    const session = await post('login/verify', { response: assertion });
+    expect(session.statusCode, session.body).toBe(200);
+    expect(session.json().account.name).toBe('erin');
+
+    before = await snapshot(h);
+    const replay = await post('login/verify', { response: assertion });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json()).toEqual({ error: 'unauthorized', message: expect.any(String) });
+    const other = await post('login/options', {});
+    expect(
+      (await post('login/verify', { response: authenticator.login(other.json().challenge, 'http://evil.example') }))
+        .statusCode,
+    ).toBe(401);
+    // the other-origin attempt used its challenge up: the right origin cannot reuse it
+    expect((await post('login/verify', { response: authenticator.login(other.json().challenge) })).statusCode).toBe(
+      401,
+    );
+    const stranger = softAuthenticator();
+    const third = await post('login/options', {});
+    expect((await post('login/verify', { response: stranger.login(third.json().challenge) })).statusCode).toBe(401);
+    expect(await snapshot(h)).toEqual(before);
+  });
+
+  it('refuses a registration answered with another invitation code than the one it was opened for', async () => {
+    const erin = await invite(h.db, 'erin');
+    const frank = await invite(h.db, 'frank');
+    const keys = await generateAccountKeys({ extractable: false });
+    const options = await post('register/options', { code: erin });
+    const response = softAuthenticator().register(options.json().challenge);
+    const before = await snapshot(h);
+    const swapped = await post('register/verify', {
+      code: frank,
+      response,
+      signJwk: keys.signJwk,
+      wrapJwk: keys.wrapJwk,
+    });
+    expect(swapped.statusCode).toBe(401);
+    expect(await snapshot(h)).toEqual(before);
+  });
+});
