@@ -1,8 +1,8 @@
 /**
- * The benchmark's servers as child processes: the bare-Fastify ceiling
- * (bareServer.ts) and the full server (fullServer.ts). Children, so the load
- * generator (this process) and the server under test never share an event loop —
- * though on a small machine they still share its cores.
+ * The bare-Fastify ceiling (bareServer.ts) as a child process, like the real server
+ * entry (src/apps/server/faults/serverProcess.ts): the load generator (this process)
+ * and the server under test never share an event loop — though on a small machine
+ * they still share its cores.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ChildServer {
-  /** as the child printed it (the full server: http://localhost:PORT, its origin) */
+  /** as the child printed it */
   url: string;
   /** http://127.0.0.1:PORT, for autocannon */
   loopbackUrl: string;
@@ -27,9 +27,9 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function startChild(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildServer> {
+function startChild(entry: string, env: Record<string, string>): Promise<ChildServer> {
   const script = fileURLToPath(new URL(entry, import.meta.url));
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,17 +66,4 @@ function startChild(entry: string, env: Record<string, string>, nodeArgs: string
 
 export function startBareServer(): Promise<ChildServer> {
   return startChild('./bareServer.ts', {});
-}
-
-/** The full server on `dataDir` (and PostgreSQL when `databaseUrl`), with the invitation code it printed. */
-export async function startFullServer(
-  dataDir: string,
-  databaseUrl?: string,
-  nodeArgs: string[] = [],
-): Promise<ChildServer & { invitation: string }> {
-  const env: Record<string, string> = { BENCH_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '' };
-  const server = await startChild('./fullServer.ts', env, nodeArgs);
-  const invitation = /invitation (\S+)/.exec(server.output())?.[1];
-  if (!invitation) throw new Error(`the full server printed no invitation:\n${server.output()}`);
-  return { ...server, invitation };
 }

@@ -1,5 +1,5 @@
 /**
- * Where the full STOW path spends its time: the benchmark's full server under V8's
+ * Where the full STOW path spends its time: the server entry (as the suite runs it) under V8's
  * CPU profiler (`--cpu-prof`) while autocannon uploads distinct sealed bundles at
  * one concurrency, then the profile's self time summed by what runs it — PGlite,
  * Cedar, jose, Fastify, the server's own modules, Node's internals, GC, idle.
@@ -13,10 +13,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
+import { startServerProcess } from '../../src/apps/server/faults/serverProcess';
+import { inviteCode, sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/postgres';
 import { bodiesNeeded, runLoad } from './load';
-import { startFullServer } from './processes';
+import { SERVE_ARGS } from './suite';
 
 interface ProfileNode {
   id: number;
@@ -97,9 +98,19 @@ async function main() {
     cluster = values.db === 'postgres' ? await startThrowawayPostgres() : undefined;
     const url = await cluster?.createDatabase('cipherscan_profile');
     let r: Awaited<ReturnType<typeof runLoad>> | undefined;
-    const server = await startFullServer(join(dir, 'data'), url, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+    const dataDir = join(dir, 'data');
+    const server = await startServerProcess({
+      dataDir,
+      databaseUrl: url,
+      args: SERVE_ARGS,
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+    });
     try {
-      const owner = await signedInAccount(server.url, server.invitation, 'bench');
+      const owner = await signedInAccount(
+        server.url,
+        await inviteCode({ dataDir, databaseUrl: url }, 'bench'),
+        'bench',
+      );
       const warm = 100;
       const studies = await sealStudies(owner, warm + bodiesNeeded(connections, requests));
       const bodies = studies.map((s) => s.stow);

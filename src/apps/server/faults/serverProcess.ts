@@ -22,6 +22,8 @@ export interface ServerProcessOptions {
   args?: string[];
   /** more environment for the child */
   env?: Record<string, string>;
+  /** Node options before the entry, e.g. `--cpu-prof` (the profiler) */
+  nodeArgs?: string[];
   /** how long the entry may take to print its URL (tsx compiles on start) */
   startTimeoutMs?: number;
 }
@@ -57,7 +59,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** Starts `main.ts serve` and resolves once it prints `listening on URL`. */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const argv = ['--import', 'tsx', SERVER_ENTRY, 'serve', '--data', options.dataDir, '--port', '0'];
+  const argv = [...(options.nodeArgs ?? []), '--import', 'tsx', SERVER_ENTRY, 'serve'];
+  argv.push('--data', options.dataDir, '--port', '0');
   argv.push('--host', '127.0.0.1', ...(options.args ?? []));
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
