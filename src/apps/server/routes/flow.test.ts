@@ -8,10 +8,12 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDownloadedBundle } from '../../../lib/sharing/sharedPackage';
 import { reshareRecord } from '../../../lib/sharing/sharedPackage';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
+import { createServerClient, type FetchLike } from '../../../lib/serverClient/client';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { openDatabase } from '../db';
 import {
   bearer,
+  ORIGIN,
   newUser,
   sealStudy,
   shareBody,
@@ -142,6 +144,45 @@ describeOnBothDatabases('routes: upload, share, read, revoke', (suite) => {
     expect(verify.json().entries).toBeGreaterThan(8);
     const aliceVerify = await h.app.inject({ method: 'GET', url: '/api/audit/verify', headers: bearer(alice) });
     expect(aliceVerify.statusCode).toBe(403);
+  });
+
+  it('the HTTP client of src/lib/serverClient speaks these routes (sign in, upload, search, share, retrieve, audit)', async () => {
+    const alice = await newUser(h, 'alice');
+    const bob = await newUser(h, 'bob');
+    // fetch over inject: the client's real requests and parsers, no socket
+    const fetchOverInject: FetchLike = async (input, init) => {
+      const url = new URL(input);
+      const answer = await h.app.inject({
+        method: (init?.method ?? 'GET') as 'GET',
+        url: url.pathname + url.search,
+        headers: init?.headers as Record<string, string>,
+        payload: init?.body instanceof Uint8Array ? Buffer.from(init.body) : (init?.body as string | undefined),
+      });
+      return new Response(new Uint8Array(answer.rawPayload), {
+        status: answer.statusCode,
+        headers: answer.headers as Record<string, string>,
+      });
+    };
+    const client = createServerClient({ baseUrl: ORIGIN, fetch: fetchOverInject });
+    await client.signIn('alice', alice.keys.sign.privateKey);
+    expect(await client.me()).toMatchObject({ name: 'alice' });
+    const sealed = await sealStudy(alice);
+    expect(await client.upload([sealed.bundle])).toEqual({ stored: [{ id: sealed.study, version: 1 }], failed: [] });
+    const [summary] = await client.search('mine');
+    expect(summary).toMatchObject({ uid: sealed.study, modality: 'MR', frames: 1, ownerName: 'alice', version: 1 });
+    expect(Math.abs(Date.parse(summary.uploadedAt) - Date.now())).toBeLessThan(120_000);
+    const share = await shareBody(alice, sealed, sealed.record, [bob], bob, 'treatment');
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    expect(await client.share(sealed.study, 'bob', { ...share, purpose: 'treatment', until })).toEqual({ version: 2 });
+    expect(await client.readers(sealed.study)).toEqual([expect.objectContaining({ name: 'bob', until })]);
+    const bobClient = createServerClient({ baseUrl: ORIGIN, fetch: fetchOverInject, token: bob.token });
+    const [shared] = await bobClient.search('shared');
+    expect(shared).toMatchObject({ uid: sealed.study, purpose: 'treatment', until, version: 2 });
+    expect((await bobClient.retrieve(sealed.study)).length).toBe(
+      sealed.bundle.length - sealed.wrappedKey.length + share.wrappedKey.length,
+    );
+    await expect(bobClient.retrieve('2.25.1')).rejects.toMatchObject({ status: 404, code: 'not-found' });
+    expect((await client.audit({ study: sealed.study })).length).toBeGreaterThan(2);
   });
 
   it('consent withdrawn closes the study to a reader (403: the reader knows it exists), not to the owner', async () => {
