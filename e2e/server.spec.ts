@@ -201,7 +201,7 @@ test('upload, share, open, revoke and audit through the server; nothing identify
   const actions = await audit.evaluateAll((rows) =>
     rows.map((r) => `${(r as HTMLElement).dataset.action}:${(r as HTMLElement).dataset.decision}`),
   );
-  for (const expected of ['upload:allow', 'share:allow', 'read:allow', 'revoke:allow'])
+  for (const expected of ['upload:allow', 'share:allow', 'read:allow', 'revoke:allow', 'listReaders:allow'])
     expect(actions, expected).toContain(expected);
   // Bob's read is named: Alice's page learnt his id when it looked up the readers to revoke
   await expect(again.getByTestId('audit-table')).toContainText(bob.name);

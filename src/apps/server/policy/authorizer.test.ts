@@ -4,7 +4,7 @@
 // that the table exercises every policy: drop any one and some row changes.
 import { describe, expect, it } from 'vitest';
 import { validate } from '@cedar-policy/cedar-wasm/nodejs';
-import { createAuthorizer, type AccessRequest, type Action } from './authorizer';
+import { ACTIONS, createAuthorizer, type AccessRequest, type Action } from './authorizer';
 import { loadPolicySource } from './policySource';
 
 const NOW = 1_800_000_000;
@@ -35,6 +35,15 @@ const TABLE: Row[] = [
   ['owner shares', req(alice, 'share', study), 'allow', ['owner-share']],
   ['owner revokes', req(alice, 'revoke', study), 'allow', ['owner-revoke']],
   ['owner sets consent', req(alice, 'setConsent', study), 'allow', ['owner-set-consent']],
+  ['owner lists readers', req(alice, 'listReaders', study), 'allow', ['owner-list-readers']],
+  [
+    'owner lists readers after withdrawing consent',
+    req(alice, 'listReaders', withdrawn),
+    'allow',
+    ['owner-list-readers'],
+  ],
+  ['reader lists the readers', req(bob, 'listReaders', study, asReader('treatment')), 'deny', []],
+  ['admin lists readers', req(adam, 'listReaders', study), 'deny', ['admin-never-data']],
   ['owner reads the study audit', req(alice, 'readAudit', study), 'allow', ['owner-read-audit']],
   ['owner reads after withdrawing consent', req(alice, 'read', withdrawn), 'allow', ['owner-read']],
   [
@@ -148,7 +157,7 @@ describe('decision table', () => {
   });
 
   it('covers every action and every role', () => {
-    expect(new Set(TABLE.map((r) => r[1].action)).size).toBe(8);
+    expect(new Set(TABLE.map((r) => r[1].action)).size).toBe(ACTIONS.length);
     expect(new Set(TABLE.map((r) => r[1].principal.role))).toEqual(
       new Set(['clinician', 'auditor', 'admin', 'disabled', 'superuser']),
     );

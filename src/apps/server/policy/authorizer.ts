@@ -27,6 +27,7 @@ export const ACTIONS = [
   'list',
   'share',
   'revoke',
+  'listReaders',
   'setConsent',
   'readAudit',
   'manageAccounts',

@@ -76,8 +76,8 @@ function untilDate(until: string | undefined): Date | null {
 
 export function registerSharingRoutes(api: FastifyInstance, ctx: RouteContext): void {
   api.get<{ Params: { uid: string } }>('/studies/:uid/readers', async (request) => {
-    // Listing readers is part of managing them: the owner's revoke right (it survives withdrawn consent).
-    const { study, allowed } = await studyFor(ctx, request, 'revoke');
+    // Its own action, so the audit trail says "listed readers", not "revoked".
+    const { study, allowed } = await studyFor(ctx, request, 'listReaders');
     await ctx.db.transaction((tx) => allowed.audit(tx));
     return (await listReaders(ctx.db, study.uid)).map((grant) => ({
       name: grant.readerName,

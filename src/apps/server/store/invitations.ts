@@ -3,7 +3,6 @@
  * create an account. Only a SHA-256 of the code is stored, so a database leak
  * gives no usable code.
  */
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 import type { Role } from './accounts.ts';
 
@@ -33,11 +32,6 @@ const toInvitation = (row: InvitationRow): Invitation => ({
   expiresAt: row.expires_at,
   usedAt: row.used_at,
 });
-
-/** The stored form of an invitation code: SHA-256, hex. */
-export function hashInvitationCode(code: string): string {
-  return createHash('sha256').update(code, 'utf8').digest('hex');
-}
 
 export async function createInvitation(
   q: Queryable,

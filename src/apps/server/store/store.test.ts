@@ -1,6 +1,7 @@
 /** The repositories on both databases: CRUD, single use, compare-and-set versions, sharing. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../../../testing/databases.ts';
+import { hashInvitationCode } from '../auth/invitations.ts';
 import { openDatabase, type Database } from '../db/index.ts';
 import {
   StoreError,
@@ -14,7 +15,6 @@ import {
   getPasskey,
   getStudy,
   getStudyForReader,
-  hashInvitationCode,
   insertStudy,
   listKeyHolders,
   listMyStudies,

@@ -111,15 +111,15 @@ export function modalityCode(value: string | undefined): string {
 }
 
 /**
- * The audit log's actions (the Cedar actions of docs/server.md) in plain words. The server checks listing a
- * scan's readers under the owner's `revoke` right, so that action covers both.
+ * The audit log's actions (the Cedar actions of docs/server.md) in plain words.
  */
 const ACTION_LABELS: Record<string, string> = {
   upload: 'Upload',
   read: 'Open (download)',
   list: 'List scans',
   share: 'Share',
-  revoke: 'Manage readers (list or revoke)',
+  revoke: 'Revoke a reader',
+  listReaders: 'List readers',
   setConsent: 'Change consent',
   readAudit: 'Read the audit trail',
   manageAccounts: 'Manage accounts',
