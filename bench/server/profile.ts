@@ -6,6 +6,7 @@
  * Idle is time the process waited (on fsync, on PostgreSQL, on the load generator).
  *
  *   npx tsx bench/server/profile.ts [--db pglite|postgres] [--connections 8] [--requests 400]
+ *                                   [--blobs file|database] [--threadpool N] [--sync-commit off] [--no-profile]
  *
  * Loopback only; bounded by --requests; the server and any cluster are stopped after.
  */
@@ -13,6 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { startServerProcess } from '../../src/apps/server/faults/serverProcess';
 import { inviteCode, sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/postgres';
@@ -81,12 +83,30 @@ export function selfTimeByCategory(profile: CpuProfile & { endTime: number }, wi
   return totals;
 }
 
+async function setSynchronousCommitOff(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`ALTER DATABASE ${new URL(url).pathname.slice(1)} SET synchronous_commit = off`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
       db: { type: 'string', default: 'pglite' },
       connections: { type: 'string', default: '8' },
       requests: { type: 'string', default: '400' },
+      /** libuv's pool (fs, WebCrypto digests): 4 threads unless set */
+      threadpool: { type: 'string' },
+      /** file (default) or database */
+      blobs: { type: 'string', default: 'file' },
+      /** PostgreSQL: `off` sets synchronous_commit off for the database (an experiment: how much is the WAL flush) */
+      'sync-commit': { type: 'string', default: 'on' },
+      /** no --cpu-prof (the profiler's own cost out of the figure) */
+      'no-profile': { type: 'boolean', default: false },
     },
   });
   const connections = Number(values.connections);
@@ -97,13 +117,15 @@ async function main() {
   try {
     cluster = values.db === 'postgres' ? await startThrowawayPostgres() : undefined;
     const url = await cluster?.createDatabase('cipherscan_profile');
+    if (cluster && values['sync-commit'] === 'off') await setSynchronousCommitOff(url!);
     let r: Awaited<ReturnType<typeof runLoad>> | undefined;
     const dataDir = join(dir, 'data');
     const server = await startServerProcess({
       dataDir,
       databaseUrl: url,
-      args: SERVE_ARGS,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      args: [...SERVE_ARGS, '--blobs', values.blobs!],
+      nodeArgs: values['no-profile'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      env: values.threadpool ? { UV_THREADPOOL_SIZE: values.threadpool } : {},
     });
     try {
       const owner = await signedInAccount(
@@ -128,12 +150,14 @@ async function main() {
         amount: requests,
         bodies: bodies.slice(warm),
       });
+      const variant = `blobs ${values.blobs}, threadpool ${values.threadpool ?? 'default'}, synchronous_commit ${values['sync-commit']}`;
       console.log(
-        `${values.db} c=${connections}: ${r.perSecond.toFixed(1)} uploads/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors}`,
+        `${values.db} (${variant}) c=${connections}: ${r.perSecond.toFixed(1)} uploads/s, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.errors}`,
       );
     } finally {
       await server.stop();
     }
+    if (values['no-profile']) return;
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the server wrote no profile');
     const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile & { endTime: number };

@@ -53,9 +53,40 @@ async function auditRows(dir: string, minMs: number, databaseUrl?: string): Prom
         reason: 'clinician-upload',
       });
       rows.push(await timeCalls(`audit append (${label})`, (i) => appendAudit(db, event(i)), minMs));
+      if (label.startsWith('PostgreSQL'))
+        rows.push(await concurrentAppends(label, minMs, (i) => appendAudit(db, event(i))));
     } finally {
       await db.close();
     }
   }
   return rows;
+}
+
+/**
+ * Eight appenders at once, each one append after another: if the table lock held
+ * to commit serialises them, the wall time per append stays what one appender
+ * sees, however many there are (PostgreSQL only: PGlite runs one query at a time anyway).
+ */
+async function concurrentAppends(
+  label: string,
+  minMs: number,
+  append: (i: number) => Promise<unknown>,
+): Promise<MicroResult> {
+  const appenders = 8;
+  let calls = 0;
+  const started = performance.now();
+  const until = started + minMs;
+  await Promise.all(
+    Array.from({ length: appenders }, async () => {
+      while (performance.now() < until) await append(calls++);
+    }),
+  );
+  const ms = performance.now() - started;
+  return {
+    name: `audit append, ${appenders} at once (${label})`,
+    calls,
+    ms,
+    usPerCall: (ms * 1000) / calls,
+    note: 'wall time per append',
+  };
 }
