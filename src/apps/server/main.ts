@@ -107,7 +107,7 @@ async function serve(values: Options): Promise<number> {
       authorizer: createAuthorizer(),
       config: {
         origin: values.origin ?? `http://localhost:${port}`,
-        staticDir: values.static,
+        staticDir: values.static ? resolve(values.static) : undefined,
         maxUploadBytes: count(values['max-upload-bytes'], 'max-upload-bytes'),
         logger: values.log ?? false,
         rateLimit: {
