@@ -30,6 +30,7 @@ import {
   type AuditVerificationAnswer,
 } from './admin/operations';
 import { buildServer } from './app';
+import { startOrphanSweeps } from './maintenance';
 import { openBlobStore } from './blobs';
 import { openDatabase, type Database } from './db';
 import { createAuthorizer } from './policy/authorizer';
@@ -96,6 +97,7 @@ async function serve(values: Options): Promise<number> {
   const db = await openData(dataDir);
   let app: FastifyInstance | undefined;
   let admin: FastifyInstance | undefined;
+  let stopSweeps = () => {};
   try {
     const blobs =
       blobKind === 'file'
@@ -121,6 +123,7 @@ async function serve(values: Options): Promise<number> {
     });
     await app.listen({ host, port });
     admin = await startAdminSocket(db, join(dataDir, 'admin.sock'));
+    stopSweeps = startOrphanSweeps(db, blobs);
   } catch (err) {
     await admin?.close().catch(() => {});
     await app?.close().catch(() => {});
@@ -133,6 +136,7 @@ async function serve(values: Options): Promise<number> {
     const close = () => {
       if (closing) return;
       closing = true;
+      stopSweeps();
       // Stop taking requests, let those in flight finish, then close the database (PGlite writes its files).
       void Promise.allSettled([app!.close(), admin!.close()])
         .then(() => db.close())
