@@ -41,6 +41,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'calibrate --model DIR --data DS [--dry-run]   fit the temperature on validation, ECE before/after',
     load: () => import('./commands/calibrate'),
   },
+  guard: {
+    summary: 'guard --model DIR --data DS [--limit N] [--report --other DS2]   fit / report the out-of-domain guard',
+    load: () => import('./commands/guard'),
+  },
   diagnose: {
     summary: 'diagnose --model DIR --in F [--key K] [--json]   plain vs key-adapted prediction for one scan',
     load: () => import('./commands/diagnose'),
@@ -69,6 +73,10 @@ const COMMANDS: Record<string, Command> = {
   revoke: {
     summary: 'revoke --server URL --account A --id ID --with NAME',
     load: () => import('./commands/revoke'),
+  },
+  consent: {
+    summary: 'consent --server URL --account A --id ID --withdraw|--give   the patient withdrew (or gave) consent',
+    load: () => import('./commands/consent'),
   },
   download: {
     summary: 'download --server URL --account A --id ID --out FILE.png   a scan shared with you, checked',

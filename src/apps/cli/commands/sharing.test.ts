@@ -274,6 +274,17 @@ describe('sharing through the server, from the command line', () => {
     expect([bobImage.width, bobImage.height]).toEqual([64, 64]);
     expect(bobImage.data).toEqual(aliceImage.data);
 
+    // the patient withdraws consent: bob's grant no longer opens it; given again, it does
+    const account = ['--server', url, '--account', alice, '--key', keyPath, '--id', id];
+    const withdrawn = await cli('consent', ...account, '--withdraw');
+    expect(withdrawn.code, withdrawn.err).toBe(0);
+    expect(JSON.parse(withdrawn.out)).toEqual({ id, consent: 'withdrawn' });
+    const refused = await cli('download', '--server', url, '--account', bob, '--id', id, '--out', join(dir, 'w.png'));
+    expect(refused.code).toBe(1);
+    expect((await cli('consent', ...account, '--give')).code).toBe(0);
+    const again = await cli('download', '--server', url, '--account', bob, '--id', id, '--out', join(dir, 'g.png'));
+    expect(again.code, again.err).toBe(0);
+
     const revoked = await cli(
       'revoke',
       '--server',
