@@ -6,7 +6,8 @@
  *         [--blobs file|database] [--max-upload-bytes N]
  *         [--rate-limit-auth N] [--rate-limit-account N] [--rate-limit-api N] [--log]
  *   invite --data DIR --name N --role R [--site S]     prints the code (last word on stdout)
- *   audit-verify --data DIR                            one line; exit 0 only when intact
+ *   audit-verify --data DIR [--anchor FILE]            one line; exit 0 only when intact (and, with an
+ *                                                      anchor, still holding the head it saved last time)
  *
  * The database is PGlite in DIR/db, or PostgreSQL when DATABASE_URL is set; package
  * blobs are files in DIR/blobs (or rows, `--blobs database`, for replicas sharing no
@@ -15,7 +16,7 @@
  * refuses IP addresses), then runs the admin socket DIR/admin.sock until SIGTERM/SIGINT.
  */
 import type { FastifyInstance } from 'fastify';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +27,9 @@ import {
   AdminError,
   auditSummary,
   auditVerification,
+  checkAgainstAnchor,
   makeInvitation,
+  type AuditAnchor,
   type AuditVerificationAnswer,
 } from './admin/operations';
 import { buildServer } from './app';
@@ -50,6 +53,7 @@ const OPTIONS = {
   name: { type: 'string' },
   role: { type: 'string' },
   site: { type: 'string' },
+  anchor: { type: 'string' },
 } as const;
 
 class UsageError extends Error {}
@@ -177,9 +181,20 @@ async function invite(values: Options): Promise<number> {
   return 0;
 }
 
+/** The anchor saved by the last intact `audit-verify --anchor FILE`, or null for a first run. */
+function readAnchor(path: string | undefined): AuditAnchor | null {
+  if (!path || !existsSync(path)) return null;
+  const anchor = JSON.parse(readFileSync(path, 'utf8')) as Partial<AuditAnchor>;
+  if (!Number.isSafeInteger(anchor.entries) || typeof anchor.lastHash !== 'string')
+    throw new UsageError(`${path} is not an audit anchor saved by audit verify`);
+  return anchor as AuditAnchor;
+}
+
 async function auditVerify(values: Options): Promise<number> {
   const dataDir = required(values, 'data');
-  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'GET', '/audit/verify');
+  const anchor = readAnchor(values.anchor);
+  const at = anchor && anchor.entries > 0 ? anchor.entries : undefined;
+  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'GET', `/audit/verify${at ? `?at=${at}` : ''}`);
   let answer: AuditVerificationAnswer;
   if (viaSocket) {
     if (viaSocket.status !== 200) throw new Error('the server could not verify the audit log');
@@ -187,10 +202,21 @@ async function auditVerify(values: Options): Promise<number> {
   } else {
     const db = await openData(dataDir);
     try {
-      answer = await auditVerification(db);
+      answer = await auditVerification(db, at);
     } finally {
       await db.close();
     }
+  }
+  if (anchor && at) answer = checkAgainstAnchor(answer, anchor);
+  // Kept elsewhere (another machine, a notebook), the anchor shows a log cut short at its end,
+  // which no chain can show by itself.
+  if (values.anchor && answer.ok) {
+    const next: AuditAnchor = {
+      entries: answer.entries,
+      lastHash: answer.lastHash,
+      checkedAt: new Date().toISOString(),
+    };
+    writeFileSync(values.anchor, JSON.stringify(next, null, 2) + '\n');
   }
   process.stdout.write(`${auditSummary(answer)}\n`);
   return answer.ok ? 0 : 1;

@@ -1,13 +1,15 @@
 /**
- * `cipherscan audit verify --data DIR`: checks the audit log's hash chain
+ * `cipherscan audit verify --data DIR [--anchor FILE]`: checks the audit log's hash chain
  * (src/apps/server/main.ts audit-verify). Exit 0 only for an intact chain; the
- * server entry prints what it found.
+ * server entry prints what it found. A chain cut short at its end still verifies by
+ * itself: with --anchor, the length and head hash of the last intact check are kept in
+ * FILE (keep it off the server) and a later check fails if the log no longer holds them.
  */
 import { type ParsedArgs, UsageError } from '../args';
 import { exitWith, passOptions, runServerEntry } from '../serverProcess';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;
-  if (action !== 'verify' || rest.length > 0) throw new UsageError('usage: audit verify --data DIR');
-  exitWith(await runServerEntry('audit-verify', passOptions(args, ['data'], [])));
+  if (action !== 'verify' || rest.length > 0) throw new UsageError('usage: audit verify --data DIR [--anchor FILE]');
+  exitWith(await runServerEntry('audit-verify', passOptions(args, ['data'], ['anchor'])));
 }

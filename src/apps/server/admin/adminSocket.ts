@@ -36,7 +36,10 @@ export async function startAdminSocket(db: Database, socketPath: string): Promis
     },
     async (request) => makeInvitation(db, request.body),
   );
-  admin.get('/audit/verify', async () => auditVerification(db));
+  admin.get<{ Querystring: { at?: string } }>('/audit/verify', async (request) => {
+    const at = Number(request.query.at);
+    return auditVerification(db, Number.isSafeInteger(at) && at > 0 ? at : undefined);
+  });
 
   if (existsSync(socketPath)) {
     if (await socketAnswers(socketPath)) throw new Error(`another server is using ${socketPath}`);

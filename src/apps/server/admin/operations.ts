@@ -55,15 +55,44 @@ export async function makeInvitation(
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
-/** The contract's `{ok, entries, firstBad?}` plus where and how it broke. */
-export async function auditVerification(db: Database) {
+/**
+ * The contract's `{ok, entries, firstBad?}` plus where and how it broke. With `at`, also the
+ * hash of the at-th entry (1-based, in chain order): what an anchor saved earlier is checked
+ * against, because a chain cut short at its end still verifies on its own.
+ */
+export async function auditVerification(db: Database, at?: number) {
   const result = await verifyAuditChain(db);
+  let hashAt: string | null | undefined;
+  if (at !== undefined) {
+    const { rows } = await db.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY seq OFFSET $1 LIMIT 1', [
+      at - 1,
+    ]);
+    hashAt = rows[0]?.hash ?? null;
+  }
   return {
     ok: result.ok,
     entries: result.entries,
     lastHash: result.lastHash,
+    ...(hashAt !== undefined ? { hashAt } : {}),
     ...(result.firstBad ? { firstBad: result.firstBad.seq, problem: result.firstBad.problem } : {}),
   };
+}
+
+/** What `audit-verify --anchor FILE` keeps between runs: the chain's length and head when last intact. */
+export interface AuditAnchor {
+  entries: number;
+  lastHash: string;
+  checkedAt: string;
+}
+
+/** The answer, failed when the chain no longer holds the anchor's head where it was (cut short or rewritten). */
+export function checkAgainstAnchor(answer: AuditVerificationAnswer, anchor: AuditAnchor): AuditVerificationAnswer {
+  if (!answer.ok) return answer;
+  if (answer.entries < anchor.entries)
+    return { ...answer, ok: false, firstBad: answer.entries + 1, problem: 'removed' as const };
+  if (answer.hashAt !== anchor.lastHash)
+    return { ...answer, ok: false, firstBad: anchor.entries, problem: 'edited' as const };
+  return answer;
 }
 
 export type AuditVerificationAnswer = Awaited<ReturnType<typeof auditVerification>>;
