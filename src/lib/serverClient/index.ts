@@ -8,3 +8,19 @@ export { encodeStowBody, BUNDLE_MEDIA_TYPE, type MultipartBody } from './multipa
 export { studySummariesFromDicomJson, dicomDateTimeToIso, type StudySummary } from './dicomJson';
 export { signChallenge, serverOrigin, type SigningKey } from './challenge';
 export * from './types';
+export {
+  heSession,
+  heInfer,
+  heEndSession,
+  encodeHeFrame,
+  decodeHeFrame,
+  HeFrameError,
+  HE_PARAMETER_ID,
+  HE_MEDIA_TYPE,
+  type HeSession,
+  type HeServer,
+  type HeCallOptions,
+  type HeInferResult,
+  type HeFrame,
+  type HeFrameLimits,
+} from './he';

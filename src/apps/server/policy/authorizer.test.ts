@@ -58,6 +58,10 @@ const TABLE: Row[] = [
   // any clinician on the server
   ['clinician uploads', req(bob, 'upload', server), 'allow', ['clinician-upload']],
   ['clinician lists', req(bob, 'list', server), 'allow', ['clinician-list']],
+  ['clinician infers on ciphertext', req(bob, 'heInfer', server), 'allow', ['clinician-he-infer']],
+  ['auditor infers on ciphertext', req(audra, 'heInfer', server), 'deny', []],
+  ['admin infers on ciphertext', req(adam, 'heInfer', server), 'deny', ['admin-never-data']],
+  ['disabled account infers on ciphertext', req(dora, 'heInfer', server), 'deny', ['disabled-account']],
   // another clinician on alice's study
   ['stranger reads without grant', req(bob, 'read', study), 'deny', []],
   ['stranger reads stating a purpose, no grant', req(bob, 'read', study, { purpose: 'treatment' }), 'deny', []],

@@ -31,6 +31,7 @@ export const ACTIONS = [
   'setConsent',
   'readAudit',
   'manageAccounts',
+  'heInfer',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

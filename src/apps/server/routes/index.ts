@@ -12,6 +12,7 @@ import { registerAuditRoutes } from './audit';
 import { registerAuthRoutes } from './auth';
 import type { RouteContext, ServerDeps } from './context';
 import { registerDicomwebRoutes } from './dicomweb';
+import { registerHeRoutes } from './he';
 import { registerPasskeyRoutes } from './passkeys';
 import { registerSharingRoutes } from './sharing';
 
@@ -28,4 +29,5 @@ export async function registerApiRoutes(api: FastifyInstance, deps: ServerDeps):
   registerDicomwebRoutes(api, ctx);
   registerSharingRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
+  registerHeRoutes(api, ctx);
 }
