@@ -82,6 +82,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'download --server URL --account A --id ID --out FILE.png   a scan shared with you, checked',
     load: () => import('./commands/download'),
   },
+  he: {
+    summary:
+      'he keygen --out he.json | he infer --server URL --account A --he he.json --model DIR --in FILE [--json]   CKKS head on the server',
+    load: () => import('./commands/he'),
+  },
   audit: {
     summary: 'audit verify --data DIR        exit 0 only for an intact audit chain',
     load: () => import('./commands/audit'),

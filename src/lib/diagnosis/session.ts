@@ -30,11 +30,17 @@ import {
   type ModelSource,
   type Prediction,
 } from '../models/model';
+import { domainVerdict, loadDomainGuard, type DomainGuard, type DomainVerdict } from './domainGuard';
 
 export interface TimedPrediction {
   prediction: Prediction;
   /** wall time of the model call, including reading the result back, ms */
   ms: number;
+  /**
+   * The model's out-of-domain guard on this image (absent when the model ships
+   * none): show it before the class, and no class when `inDomain` is false.
+   */
+  domain?: DomainVerdict;
 }
 
 export interface SideBySideDiagnosis {
@@ -68,6 +74,8 @@ export interface LoadedModelInfo {
   parameters: number;
   loadMs: number;
   warmUpMs: number;
+  /** whether the model carries an out-of-domain guard (domain-guard.json) */
+  hasDomainGuard: boolean;
 }
 
 /**
@@ -99,6 +107,7 @@ function maxAbsDiff(a: number[], b: number[]): number {
 
 export class DiagnosisSession {
   private readonly models = new Map<string, DiagnosisModel>();
+  private readonly guards = new Map<string, DomainGuard>();
   private readonly adapted = new Map<string, Adapted>();
   /** the last key seen: its material is forgotten in the scheme when another key comes (keep no history) */
   private keyCheck: string | undefined;
@@ -128,7 +137,15 @@ export class DiagnosisSession {
     let model = this.models.get(name);
     if (!model) {
       model = await load(source, { onProgress });
+      let guard: DomainGuard | undefined;
+      try {
+        guard = await loadDomainGuard(guardFileGetter(source), model.classes, 2 * model.config.width);
+      } catch (err) {
+        model.dispose(); // a malformed guard refuses the model: never diagnose without the guard it ships
+        throw err;
+      }
       this.models.set(name, model);
+      if (guard) this.guards.set(name, guard);
     } else {
       onProgress?.(1);
     }
@@ -143,6 +160,7 @@ export class DiagnosisSession {
       parameters: model.parameters,
       loadMs,
       warmUpMs,
+      hasDomainGuard: this.guards.has(name),
     };
   }
 
@@ -163,7 +181,14 @@ export class DiagnosisSession {
 
   /** The plain model alone on the original (no key). */
   async predictPlain(name: string, plainInput: RgbImage): Promise<TimedPrediction> {
-    return this.timedPlain(this.requireModel(name), plainInput);
+    return this.judged(name, await this.timedPlain(this.requireModel(name), plainInput));
+  }
+
+  /** The prediction with the model's domain verdict on its features (unchanged when the model has no guard). */
+  private judged(name: string, p: TimedPrediction): TimedPrediction {
+    const guard = this.guards.get(name);
+    const features = p.prediction.domainFeatures;
+    return guard && features ? { ...p, domain: domainVerdict(guard, features) } : p;
   }
 
   private async timedPlain(model: DiagnosisModel, plainInput: RgbImage): Promise<TimedPrediction> {
@@ -184,14 +209,14 @@ export class DiagnosisSession {
     const adapted = await this.adaptedModel(name, key);
     const protection = await this.protectionFor(key, model);
 
-    const plain = await this.timedPlain(model, plainInput);
+    const plain = this.judged(name, await this.timedPlain(model, plainInput));
 
     const t0 = performance.now();
     const { input, path } = await this.encryptForModel(protection, plainInput);
     const encryptMs = performance.now() - t0;
     let encrypted: TimedPrediction;
     try {
-      encrypted = await timedPredict(adapted.model, input);
+      encrypted = this.judged(name, await timedPredict(adapted.model, input));
     } finally {
       if (input instanceof tf.Tensor) input.dispose();
     }
@@ -213,6 +238,7 @@ export class DiagnosisSession {
       this.adapted.delete(n);
       this.models.get(n)?.dispose();
       this.models.delete(n);
+      this.guards.delete(n);
     }
   }
 
@@ -243,6 +269,30 @@ export class DiagnosisSession {
     }
     return this.scheme.forKey(key, { imageSize: model.config.imageSize, blockSize: model.config.patchSize });
   }
+}
+
+/**
+ * Reads the optional guard file from where the weights came from; a missing
+ * file means "no guard" (older models), a malformed one is refused by the parser.
+ */
+function guardFileGetter(source: ModelSource): (file: string) => Promise<Uint8Array | undefined> {
+  if ('manifest' in source) return async () => undefined;
+  if ('loader' in source)
+    return async (file) => {
+      try {
+        return await source.loader(file);
+      } catch {
+        return undefined;
+      }
+    };
+  const fetcher = source.fetch ?? ((u: string) => fetch(u));
+  const base = source.url.endsWith('/') ? source.url : source.url + '/';
+  return async (file) => {
+    const res = await fetcher(base + file).catch(() => undefined);
+    if (!res?.ok) return undefined;
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return bytes[0] === 0x3c ? undefined : bytes; // '<': a dev server's HTML fallback for a missing file
+  };
 }
 
 async function timedPredict(model: DiagnosisModel, input: ModelInput): Promise<TimedPrediction> {

@@ -54,6 +54,13 @@ export interface CnnOutputs {
   logits: tf.Tensor2D;
   /** pooled features after the last norm, [N, width] */
   features: tf.Tensor2D;
+  /**
+   * What the out-of-domain guard scores, [N, 2 * width]: the mean over cells of
+   * the stemmed tokens (low-level appearance) and the pooled features before the
+   * last norm (their magnitude). Both are the same for a plain image through the
+   * plain model and its encryption through the adapted one.
+   */
+  domainFeatures: tf.Tensor2D;
 }
 
 /**
@@ -115,5 +122,6 @@ export function cnnTrunk(cfg: CnnConfig, w: Weights, cells: tf.Tensor3D): CnnOut
   const pooled = tf.mean(x, [1, 2]);
   const features = layerNorm(pooled, need(w, 'norm.g'), need(w, 'norm.b')) as tf.Tensor2D;
   const logits = dense(features, need(w, 'head.w'), need(w, 'head.b')) as tf.Tensor2D;
-  return { logits, features };
+  const domainFeatures = tf.concat([tf.mean(stemmed, 1), pooled], 1) as tf.Tensor2D;
+  return { logits, features, domainFeatures };
 }

@@ -30,6 +30,8 @@ export interface Prediction {
   className: string;
   probabilities: number[];
   logits: number[];
+  /** what the out-of-domain guard scores (cnn.ts / vit.ts `domainFeatures`), read in the same pass */
+  domainFeatures?: number[];
 }
 
 export interface DiagnosisModel {
@@ -46,6 +48,8 @@ export interface DiagnosisModel {
   embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D;
   /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
   features(images: ModelTensorInput): tf.Tensor2D;
+  /** The out-of-domain guard's features [N, 2 * width] (same for plain and adapted). The caller owns the result. */
+  domainFeatures(images: ModelTensorInput): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
   classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
   /**
@@ -119,7 +123,11 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     );
     if (outs.length === 1) return outs[0];
     const mean = (ts: tf.Tensor2D[]) => tf.mean(tf.stack(ts), 0) as tf.Tensor2D;
-    return { logits: mean(outs.map((o) => o.logits)), features: mean(outs.map((o) => o.features)) };
+    return {
+      logits: mean(outs.map((o) => o.logits)),
+      features: mean(outs.map((o) => o.features)),
+      domainFeatures: mean(outs.map((o) => o.domainFeatures)),
+    };
   }
 
   logits(images: ModelTensorInput): tf.Tensor2D {
@@ -141,18 +149,24 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     return tf.tidy(() => this.outputs(images).features);
   }
 
+  domainFeatures(images: ModelTensorInput): tf.Tensor2D {
+    return tf.tidy(() => this.outputs(images).domainFeatures);
+  }
+
   async predict(input: ModelInput): Promise<Prediction[]> {
-    const [logits, probs] = tf.tidy(() => {
-      const l = this.logits(toBatch(input, this.config));
-      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature))];
+    const [logits, probs, features] = tf.tidy(() => {
+      const out = this.outputs(toBatch(input, this.config));
+      const l = out.logits;
+      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature)), out.domainFeatures];
     });
-    const [l, p] = await Promise.all([logits.array(), probs.array()]);
+    const [l, p, f] = await Promise.all([logits.array(), probs.array(), features.array()]);
     logits.dispose();
     probs.dispose();
+    features.dispose();
     return l.map((row, i) => {
       const probabilities = p[i];
       const classIndex = probabilities.indexOf(Math.max(...probabilities));
-      return { classIndex, className: this.classes[classIndex], probabilities, logits: row };
+      return { classIndex, className: this.classes[classIndex], probabilities, logits: row, domainFeatures: f[i] };
     });
   }
 

@@ -84,6 +84,12 @@ export interface VitOutputs {
   logits: tf.Tensor2D;
   /** final class-token features (after the last norm), [N, width] */
   features: tf.Tensor2D;
+  /**
+   * What the out-of-domain guard scores, [N, 2 * width]: the mean over tokens of
+   * the stemmed tokens before positions (order-free, so a key's block scramble
+   * leaves it unchanged) and the class token before the last norm.
+   */
+  domainFeatures: tf.Tensor2D;
 }
 
 /** images: [N, S, S, 3] with values 0..255 (plain, or encrypted with weights adapted to the key). */
@@ -103,6 +109,7 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
       dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')),
     );
   }
+  const tokenMean = tf.mean(tokens, 1);
   tokens = tf.add(tokens, need(w, 'pos'));
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
   let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
@@ -122,5 +129,6 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   const clsOut = tf.slice(x, [0, 0, 0], [n, 1, D]).reshape([n, D]);
   const features = layerNorm(clsOut, need(w, 'norm.g'), need(w, 'norm.b')) as tf.Tensor2D;
   const logits = dense(features, need(w, 'head.w'), need(w, 'head.b')) as tf.Tensor2D;
-  return { logits, features };
+  const domainFeatures = tf.concat([tokenMean, clsOut], 1) as tf.Tensor2D;
+  return { logits, features, domainFeatures };
 }

@@ -6,6 +6,11 @@
  * Text output names classes for people (classNames.ts); --json keeps the id
  * as `class` and adds the person's name as `label`.
  * Same code as the page's worker (src/lib/diagnosis/session.ts), tfjs on wasm.
+ * Out-of-domain guard (issue 18): with the model's domain-guard.json, --json has
+ * top-level `inDomain`, `domainScore`, `domainThreshold` (and `domainAgree` with
+ * a key: plain and encrypted verdicts must match); the text output says the
+ * verdict in words first and withholds the class when the image is refused
+ * (--json still carries it under plain/encrypted, with `diagnosisWithheld`).
  * Never prints pixels or key material.
  */
 import { readFile } from 'node:fs/promises';
@@ -18,6 +23,7 @@ import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
+import { domainNameFor, outOfDomainMessage, type DomainVerdict } from '../../../lib/diagnosis/domainGuard';
 
 function side(p: TimedPrediction) {
   return {
@@ -27,7 +33,25 @@ function side(p: TimedPrediction) {
     probabilities: p.prediction.probabilities,
     logits: p.prediction.logits,
     ms: p.ms,
+    ...(p.domain ? { domain: p.domain } : {}),
   };
+}
+
+/** Top-level guard fields: refused when either side is refused (they agree when adaptation is right). */
+function domainFields(plain?: DomainVerdict, encrypted?: DomainVerdict): Record<string, unknown> {
+  if (!plain) return { inDomain: null, domainGuard: 'none shipped with this model' };
+  const inDomain = plain.inDomain && (encrypted?.inDomain ?? true);
+  return {
+    inDomain,
+    domainScore: plain.score,
+    domainThreshold: plain.threshold,
+    ...(encrypted ? { domainAgree: encrypted.inDomain === plain.inDomain, encryptedDomainScore: encrypted.score } : {}),
+    diagnosisWithheld: !inDomain,
+  };
+}
+
+function fmt(v: unknown): string {
+  return typeof v === 'number' ? v.toFixed(1) : '?';
 }
 
 function pct(v: number): string {
@@ -61,6 +85,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       const r = await session.diagnose(name, image, key);
       out = {
         model: name,
+        ...domainFields(r.plain.domain, r.encrypted.domain),
         classes,
         backend: r.backend,
         plain: side(r.plain),
@@ -69,7 +94,8 @@ export async function run(args: ParsedArgs): Promise<void> {
         maxAbsLogitDiff: r.maxAbsLogitDiff,
       };
     } else {
-      out = { model: name, classes, backend: tf.getBackend(), plain: side(await session.predictPlain(name, image)) };
+      const plain = await session.predictPlain(name, image);
+      out = { model: name, ...domainFields(plain.domain), classes, backend: tf.getBackend(), plain: side(plain) };
     }
     if (flag(args, 'json')) {
       console.log(JSON.stringify(out));
@@ -77,6 +103,15 @@ export async function run(args: ParsedArgs): Promise<void> {
     }
     const plain = out.plain as ReturnType<typeof side>;
     console.log(`${name} (${tf.getBackend()})`);
+    const verdict = `score ${fmt(out.domainScore)}, threshold ${fmt(out.domainThreshold)}`;
+    if (out.inDomain === false) {
+      console.log(`  ${outOfDomainMessage(domainNameFor(classes))} (${verdict})`);
+      if (out.domainAgree === false) console.log('  (the plain and encrypted verdicts DISAGREE)');
+      return;
+    }
+    if (out.inDomain === true)
+      console.log(`  Looks like a ${domainNameFor(classes)} the model was trained on (${verdict}).`);
+    else console.log('  (this model ships no out-of-domain guard: it answers every image)');
     console.log(
       `  plain model, original:      ${plain.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
     );

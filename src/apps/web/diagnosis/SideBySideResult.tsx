@@ -3,10 +3,14 @@
  * model on the encrypted image, each with its class, probabilities and latency,
  * (its name for people, classNames.ts), and below them whether they agree, the largest logit difference and the cost
  * of adaptation (target under 100 ms) and encryption.
+ * The model's out-of-domain verdict comes first (issue 18): when the scan does not
+ * look like what the model was trained on, the classes are hidden behind a
+ * "show anyway" disclosure.
  */
 import type { SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
+import { DomainVerdictNotice } from './DomainVerdictNotice';
 
 const ADAPT_TARGET_MS = 100;
 
@@ -16,43 +20,56 @@ function ms(v: number): string {
 
 export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const { plain, encrypted, classes } = result;
+  // refused when either side is refused (they agree when adaptation is right)
+  const refused = plain.domain?.inDomain === false || encrypted.domain?.inDomain === false;
+  const columns = (
+    <div className="side-by-side-columns">
+      <section className="side" data-testid="diagnosis-plain">
+        <h3>Plain model · original</h3>
+        <p className="side-class" data-testid="plain-class">
+          {classLabel(plain.prediction.className)}
+        </p>
+        <ProbabilityBars
+          classes={classes}
+          probabilities={plain.prediction.probabilities}
+          predicted={plain.prediction.classIndex}
+          testId="plain-probabilities"
+        />
+        <p className="hint" data-testid="plain-latency">
+          inference {ms(plain.ms)}
+        </p>
+      </section>
+      <section className="side" data-testid="diagnosis-encrypted">
+        <h3>Key-adapted model · encrypted image</h3>
+        <p className="side-class" data-testid="encrypted-class">
+          {classLabel(encrypted.prediction.className)}
+        </p>
+        <ProbabilityBars
+          classes={classes}
+          probabilities={encrypted.prediction.probabilities}
+          predicted={encrypted.prediction.classIndex}
+          testId="encrypted-probabilities"
+        />
+        <p className="hint" data-testid="encrypted-latency">
+          encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
+          {encrypted.inputPath === 'gpu-buffer'
+            ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
+            : ''}
+        </p>
+      </section>
+    </div>
+  );
   return (
-    <div className="side-by-side" data-testid="diagnosis-result" data-agree={result.agree}>
-      <div className="side-by-side-columns">
-        <section className="side" data-testid="diagnosis-plain">
-          <h3>Plain model · original</h3>
-          <p className="side-class" data-testid="plain-class">
-            {classLabel(plain.prediction.className)}
-          </p>
-          <ProbabilityBars
-            classes={classes}
-            probabilities={plain.prediction.probabilities}
-            predicted={plain.prediction.classIndex}
-            testId="plain-probabilities"
-          />
-          <p className="hint" data-testid="plain-latency">
-            inference {ms(plain.ms)}
-          </p>
-        </section>
-        <section className="side" data-testid="diagnosis-encrypted">
-          <h3>Key-adapted model · encrypted image</h3>
-          <p className="side-class" data-testid="encrypted-class">
-            {classLabel(encrypted.prediction.className)}
-          </p>
-          <ProbabilityBars
-            classes={classes}
-            probabilities={encrypted.prediction.probabilities}
-            predicted={encrypted.prediction.classIndex}
-            testId="encrypted-probabilities"
-          />
-          <p className="hint" data-testid="encrypted-latency">
-            encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
-            {encrypted.inputPath === 'gpu-buffer'
-              ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
-              : ''}
-          </p>
-        </section>
-      </div>
+    <div className="side-by-side" data-testid="diagnosis-result" data-agree={result.agree} data-in-domain={!refused}>
+      <DomainVerdictNotice classes={classes} plain={plain.domain} encrypted={encrypted.domain} />
+      {refused ? (
+        <details className="domain-show-anyway" data-testid="domain-show-anyway">
+          <summary>Show the model&apos;s answer anyway (not a diagnosis)</summary>
+          {columns}
+        </details>
+      ) : (
+        columns
+      )}
       <p className={result.agree ? 'agreement agree' : 'agreement disagree'} data-testid="diagnosis-agreement">
         {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'} · largest logit difference{' '}
         {result.maxAbsLogitDiff.toExponential(1)}

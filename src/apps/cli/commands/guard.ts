@@ -1,0 +1,97 @@
+/**
+ * `cipherscan guard --model public/models/NAME --data ../shared/datasets/DS [--limit N] [--batch N] [--dry-run]`
+ * Fits the model's out-of-domain guard (issue 18) and writes NAME/domain-guard.json:
+ * class means and shrunk shared covariance of the head's input features on
+ * DS/Training outside the validation split the model was trained with (10 %,
+ * seed 1, as `calibrate`), threshold on that validation split. --limit N fits on
+ * a seeded subset of N fitting images (the wasm backend is slow); validation is
+ * always whole. Testing is never read here.
+ *
+ * `cipherscan guard --report --model NAME --data DS --other DS2 [--dicom DIR] [--out FILE.json]`
+ * Reads the shipped guard and reports, once, the share of DS/Testing accepted and
+ * the share refused of DS2/Testing, every image of DIR (default
+ * ../shared/dicom-samples; files that fail to decode are counted, not scored) and
+ * the built-in phantoms, with 95 % Wilson intervals (guardReport.ts).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { load, type DiagnosisModel } from '../../../lib/models/model';
+import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
+import { loadImageSet } from '../../../learn/training/dataset';
+import { splitData } from '../../../learn/training/data';
+import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
+import { ModelRandom } from '../../../lib/models/init';
+import { featuresOf, fitDomainGuard } from '../../../learn/evaluation/domainGuardFit';
+import { useWasmBackend } from './train';
+import { runGuardReport } from './guardReport';
+
+export type Log = (line: string) => void;
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const modelDir = requireOption(args, 'model');
+  const dataDir = requireOption(args, 'data');
+  if (!existsSync(join(modelDir, 'model.json'))) throw new UsageError(`no model.json in ${modelDir}`);
+  if (!existsSync(join(dataDir, 'Training'))) throw new UsageError(`no Training folder in ${dataDir}`);
+  const log: Log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  await useWasmBackend();
+  const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });
+  try {
+    if (flag(args, 'report')) await runGuardReport(model, modelDir, dataDir, args, log);
+    else await fit(model, modelDir, dataDir, args, log);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, args: ParsedArgs, log: Log) {
+  const batch = optionalNumber(args, 'batch', 32);
+  const limit = optionalNumber(args, 'limit', 0);
+  const training = await loadImageSet(join(dataDir, 'Training'), model.config.imageSize, '.cache/datasets', log);
+  if (training.classes.join() !== model.classes.join())
+    throw new UsageError(`data classes (${training.classes.join(', ')}) differ from the model's`);
+  const { trainIdx, valIdx } = splitData(training, SHIPPED_SPLIT, log);
+  let fitIdx = trainIdx;
+  if (limit > 0 && limit < trainIdx.length) {
+    fitIdx = trainIdx.slice();
+    new ModelRandom(SHIPPED_SPLIT.seed + 18).shuffle(fitIdx);
+    fitIdx = fitIdx.slice(0, limit).sort((a, b) => a - b);
+  }
+  log(
+    `fitting on ${fitIdx.length} of ${trainIdx.length} Training images outside validation; threshold on ${valIdx.length}`,
+  );
+  const t0 = performance.now();
+  const progress = (what: string) => (done: number, total: number) => {
+    if (done % (batch * 8) === 0 || done === total) log(`${what} features ${done}/${total}`);
+  };
+  const fitFeatures = await featuresOf(model, training, fitIdx, { batch, onBatch: progress('fitting') });
+  const valFeatures = await featuresOf(model, training, valIdx, { batch, onBatch: progress('validation') });
+  const msPerImage = (performance.now() - t0) / (fitIdx.length + valIdx.length);
+  const guard = fitDomainGuard(
+    model.classes,
+    fitFeatures,
+    fitIdx.map((i) => training.labels[i]),
+    valFeatures,
+    {
+      fittedOn:
+        `${fitIdx.length} of ${trainIdx.length} Training images outside validation` +
+        `${fitIdx.length < trainIdx.length ? ' (seeded subset)' : ''}; threshold on validation (10 % of Training, seed 1)`,
+    },
+  );
+  const text = serializeDomainGuard(guard);
+  const summary = {
+    threshold: guard.threshold,
+    validationAccepted: guard.fit.validationAccepted,
+    nFit: guard.fit.nFit,
+    nValidation: guard.fit.nValidation,
+    bytes: text.length,
+    featureMsPerImage: Number(msPerImage.toFixed(2)),
+  };
+  console.log(JSON.stringify(summary));
+  if (flag(args, 'dry-run')) return;
+  await writeFile(join(modelDir, DOMAIN_GUARD_FILE), text);
+  log(`wrote ${join(modelDir, DOMAIN_GUARD_FILE)} (${text.length} bytes)`);
+  const out = optionalString(args, 'out');
+  if (out) await writeFile(out, JSON.stringify(summary));
+}

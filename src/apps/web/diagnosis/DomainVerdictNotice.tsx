@@ -1,0 +1,35 @@
+/**
+ * The out-of-domain guard's verdict in words, shown before any diagnosis
+ * (issue 18): a clinician must read "this is not what the model knows" before a
+ * class name. Plain and encrypted verdicts are shown as one sentence when they
+ * agree (they do when adaptation is right) and flagged when they do not.
+ */
+import type { DomainVerdict } from '../../../lib/diagnosis/domainGuard';
+import { domainNameFor, outOfDomainMessage } from '../../../lib/diagnosis/domainGuard';
+
+export function DomainVerdictNotice(props: { classes: string[]; plain?: DomainVerdict; encrypted?: DomainVerdict }) {
+  const { classes, plain, encrypted } = props;
+  const domain = domainNameFor(classes);
+  if (!plain)
+    return (
+      <p className="hint" data-testid="domain-verdict" data-in-domain="unknown">
+        This model has no out-of-domain check: it answers every image, whatever it shows.
+      </p>
+    );
+  const refused = !plain.inDomain || encrypted?.inDomain === false;
+  const disagree = encrypted !== undefined && encrypted.inDomain !== plain.inDomain;
+  return (
+    <p
+      className={refused ? 'domain-verdict out-of-domain' : 'domain-verdict hint'}
+      role={refused ? 'alert' : undefined}
+      data-testid="domain-verdict"
+      data-in-domain={!refused}
+    >
+      {refused ? outOfDomainMessage(domain) : `Looks like a ${domain} the model was trained on.`}{' '}
+      <span className="hint">
+        (distance {plain.score.toFixed(0)}, limit {plain.threshold.toFixed(0)}
+        {disagree ? '; the plain and encrypted checks DISAGREE' : ''})
+      </span>
+    </p>
+  );
+}
