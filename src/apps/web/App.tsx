@@ -15,6 +15,7 @@ import { ScanDetails } from './components/ScanDetails';
 import { ServerPanel } from './hospital/ServerPanel';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
+import { ThemeToggle } from './components/ThemeToggle';
 import { ViewGrid } from './components/ViewGrid';
 
 export function App() {
@@ -24,6 +25,7 @@ export function App() {
         <h1>
           CipherScan <span className="tagline">encrypted imaging, in your browser</span>
         </h1>
+        <ThemeToggle />
         <details className="how-it-works">
           <summary>How it works</summary>
           <p>

@@ -10,9 +10,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { installTestHooks } from './testHooks';
+import { applyTheme, storedTheme } from './theme';
 import './styles.css';
 
 if (import.meta.env.MODE === 'e2e') installTestHooks();
+// before the first render, so a remembered light theme does not start dark
+applyTheme(storedTheme(), false);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -11,6 +11,8 @@ import { useRef, type CSSProperties, type KeyboardEvent, type PointerEvent } fro
 import { useSettings, type ViewName } from '../state/settings';
 import { usePanZoom } from '../usePanZoom';
 import { ImageCanvas } from './ImageCanvas';
+import { canvasLabel } from './canvasLabel';
+import { selectedFile, useFiles } from '../state/files';
 import { useViewImages } from './ViewGrid';
 
 const NAMES: ViewName[] = ['original', 'encrypted', 'attacked'];
@@ -59,6 +61,7 @@ export function SplitView() {
   const split = useSettings((s) => s.split);
   const setSplit = useSettings((s) => s.setSplit);
   const images = useViewImages();
+  const file = useFiles(selectedFile);
   const cell = useRef<HTMLDivElement>(null);
   const left = images[split.left];
   const right = images[split.right];
@@ -92,13 +95,17 @@ export function SplitView() {
         data-testid="split-view"
       >
         {left ? (
-          <ImageCanvas image={left} label={`${split.left} (left of the line)`} className="two-up-left" />
+          <ImageCanvas
+            image={left}
+            label={`${canvasLabel(split.left, file)}, left of the line`}
+            className="two-up-left"
+          />
         ) : (
           <EmptySide side="left" view={split.left} />
         )}
         {right ? (
           <div className="two-up-right">
-            <ImageCanvas image={right} label={`${split.right} (right of the line)`} />
+            <ImageCanvas image={right} label={`${canvasLabel(split.right, file)}, right of the line`} />
           </div>
         ) : (
           <EmptySide side="right" view={split.right} />

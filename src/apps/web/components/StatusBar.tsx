@@ -8,7 +8,8 @@ export function StatusBar() {
   const timings = useResults((s) => s.timings);
   const busy = useResults((s) => s.busy);
   return (
-    <footer className="status-bar" data-testid="status-bar" aria-live="polite">
+    // focusable: on a phone the bar is one line that scrolls sideways, and the keyboard must reach that too
+    <footer className="status-bar" data-testid="status-bar" aria-live="polite" aria-label="Status" tabIndex={0}>
       <span data-testid="compute-path" data-path={path?.path ?? ''}>
         {path
           ? path.path === 'webgpu'

@@ -13,6 +13,7 @@ import { ATTACKS } from '../actions/attack';
 import { encryptReadyFiles } from '../actions/encrypt';
 import { usePanZoom } from '../usePanZoom';
 import { ImageCanvas } from './ImageCanvas';
+import { canvasLabel } from './canvasLabel';
 import { MetricsList } from './MetricsList';
 import { GpuToggle } from './GpuToggle';
 import { ZoomControls } from './ZoomControls';
@@ -38,6 +39,7 @@ function ViewBox({
   empty: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  const file = useFiles(selectedFile);
   usePanZoom(box, image !== undefined);
   return (
     <figure className="view" data-testid={`view-${name}`}>
@@ -49,7 +51,7 @@ function ViewBox({
         aria-label={`${title}: drag or arrow keys to pan, wheel or + and - to zoom (all views move together)`}
       >
         {image ? (
-          <ImageCanvas image={image} label={`${title} image`} testId={`canvas-${name}`} />
+          <ImageCanvas image={image} label={canvasLabel(title, file)} testId={`canvas-${name}`} />
         ) : (
           <p className="view-empty">{empty}</p>
         )}

@@ -13,6 +13,7 @@ import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '..
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
+import { rovingKeyDown } from '../components/rovingFocus';
 import { diagnoseAll, diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
 import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
@@ -81,12 +82,13 @@ function ModelPicker() {
           ))}
         </select>
       </label>
-      <div className="arch-choice" role="radiogroup" aria-label="Model">
+      <div className="arch-choice" role="radiogroup" aria-label="Model" onKeyDown={rovingKeyDown}>
         {ARCHITECTURES.map((a) => (
           <button
             key={a}
             role="radio"
             aria-checked={architecture === a}
+            tabIndex={architecture === a ? 0 : -1}
             className={architecture === a ? 'primary' : ''}
             data-testid={`model-arch-${a}`}
             disabled={busy || !exists(a, dataset)}
@@ -182,10 +184,13 @@ export function DiagnosisPanel() {
     <section className="panel diagnosis" aria-labelledby="diagnosis-title" data-testid="diagnosis-panel">
       <div className="panel-head">
         <h2 id="diagnosis-title">6. Diagnosis on the encrypted image</h2>
-        <div className="tabs" role="tablist">
+        <div className="tabs" role="tablist" aria-label="Diagnosis views" onKeyDown={rovingKeyDown}>
           <button
             role="tab"
             aria-selected={tab === 'diagnose'}
+            id="tab-diagnose"
+            aria-controls="diagnosis-tabpanel"
+            tabIndex={tab === 'diagnose' ? 0 : -1}
             className={tab === 'diagnose' ? 'primary' : ''}
             data-testid="tab-diagnose"
             onClick={() => setTab('diagnose')}
@@ -195,6 +200,9 @@ export function DiagnosisPanel() {
           <button
             role="tab"
             aria-selected={tab === 'reports'}
+            id="tab-reports"
+            aria-controls="diagnosis-tabpanel"
+            tabIndex={tab === 'reports' ? 0 : -1}
             className={tab === 'reports' ? 'primary' : ''}
             data-testid="tab-reports"
             onClick={() => setTab('reports')}
@@ -203,21 +211,23 @@ export function DiagnosisPanel() {
           </button>
         </div>
       </div>
-      {status === 'probing' || status === 'unknown' ? (
-        <p className="hint">Looking for trained models…</p>
-      ) : tab === 'reports' ? (
-        <Suspense fallback={<p className="hint">Loading the report view…</p>}>
-          <ReportView models={models} />
-        </Suspense>
-      ) : models.length === 0 ? (
-        <p className="hint" data-testid="no-model">
-          No trained model available: nothing was found under models/ on this server. Diagnosis stays off rather than
-          guessing.
-          {status === 'error' && error ? ` (${error})` : ''}
-        </p>
-      ) : (
-        <DiagnoseTab />
-      )}
+      <div role="tabpanel" id="diagnosis-tabpanel" aria-labelledby={`tab-${tab}`}>
+        {status === 'probing' || status === 'unknown' ? (
+          <p className="hint">Looking for trained models…</p>
+        ) : tab === 'reports' ? (
+          <Suspense fallback={<p className="hint">Loading the report view…</p>}>
+            <ReportView models={models} />
+          </Suspense>
+        ) : models.length === 0 ? (
+          <p className="hint" data-testid="no-model">
+            No trained model available: nothing was found under models/ on this server. Diagnosis stays off rather than
+            guessing.
+            {status === 'error' && error ? ` (${error})` : ''}
+          </p>
+        ) : (
+          <DiagnoseTab />
+        )}
+      </div>
     </section>
   );
 }

@@ -3,7 +3,7 @@
  * metrics tables, confusion matrices, ROC curves and training curves. Reads only
  * what is committed (model cards beside the weights, docs/reports/*.json).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { classLabel } from '../../../lib/models/classNames';
 import { LineChart, type Series } from './LineChart';
@@ -42,7 +42,9 @@ function ConfusionMatrix({ report }: { report: FoundReport }) {
             {row.map((v, j) => (
               <td
                 key={j}
-                style={{ background: `rgba(${i === j ? '87, 209, 143' : '255, 122, 122'}, ${(v / max) * 0.8})` }}
+                className={i === j ? 'hit' : 'miss'}
+                // the shade's strength; its colour and ceiling come from the theme (diagnosis.css), so the number stays legible
+                style={{ '--share': v / max } as CSSProperties}
               >
                 {v}
               </td>
