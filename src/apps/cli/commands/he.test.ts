@@ -1,0 +1,158 @@
+/**
+ * `he keygen` and `he infer` as the user runs them (child processes), against the
+ * real server in a child process (127.0.0.1, a free port, a temporary data
+ * directory, PGlite), on a synthetic brain phantom PNG with the shipped
+ * vit-brain-mri: the key file is 0600 and not overwritten; the encrypted logits
+ * agree with plain inference of the same model within 1e-4; the answer carries the
+ * figures; no byte of the CKKS secret key is in anything the server wrote; an
+ * unknown model is refused in one sentence.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeRgbPng } from '../../../lib/image/png';
+import { brainPhantom } from '../../../lib/samples/phantom';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
+const SERVER_ENTRY = join(REPO, 'src/apps/server/main.ts');
+const MODEL = join(REPO, 'public/models/vit-brain-mri');
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+function runCli(argv: string[]): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...argv], { cwd: REPO });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cipherscan-he-'));
+const data = join(dir, 'data');
+let server: ChildProcess | undefined;
+let url = '';
+
+function startServer(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', SERVER_ENTRY, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1'],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server = child;
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 90_000);
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const found = /listening on (https?:\/\/\S+)/.exec(out);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
+    });
+  });
+}
+
+function stopServer(): Promise<void> {
+  const child = server;
+  server = undefined;
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function filesUnder(path: string): string[] {
+  return readdirSync(path, { withFileTypes: true }).flatMap((e) => {
+    const p = join(path, e.name);
+    return e.isDirectory() ? filesUnder(p) : e.isFile() ? [p] : [];
+  });
+}
+
+const present = existsSync(join(MODEL, 'model.json'));
+
+describe.skipIf(!present)('encrypted inference from the command line', () => {
+  beforeAll(async () => {
+    url = await startServer();
+  }, 120_000);
+  afterAll(async () => {
+    await stopServer();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('he keygen, he infer: agrees with plain inference, within 1e-4, and the secret key stays here', async () => {
+    const invited = await runCli(['invite', '--data', data, '--name', 'alice', '--role', 'clinician']);
+    expect(invited.code, invited.err).toBe(0);
+    const code = invited.out.trim().split(/\s+/).pop()!;
+    const account = join(dir, 'alice.json');
+    const made = await runCli(['account', 'create', '--server', url, '--invite', code, '--out', account]);
+    expect(made.code, made.err).toBe(0);
+
+    const he = join(dir, 'he.json');
+    const keygen = await runCli(['he', 'keygen', '--out', he]);
+    expect(keygen.code, keygen.err).toBe(0);
+    expect(statSync(he).mode & 0o777).toBe(0o600);
+    const again = await runCli(['he', 'keygen', '--out', he]);
+    expect(again.code).toBe(2); // never overwrites a key
+
+    const png = join(dir, 'phantom.png');
+    writeFileSync(png, encodeRgbPng(brainPhantom({ seed: 7, lesion: 0.2 })));
+    const args = ['--server', url, '--account', account, '--he', he, '--in', png, '--repeat', '2', '--json'];
+    const ran = await runCli(['he', 'infer', ...args, '--model', MODEL]);
+    expect(ran.code, ran.err).toBe(0);
+    const out = JSON.parse(ran.out.trim().split('\n').pop()!);
+    expect(out).toMatchObject({ model: 'vit-brain-mri', agree: true, className: out.plainClassName });
+    expect(out.maxAbsLogitDiff).toBeLessThan(1e-4);
+    expect(out.msPerImage).toBeGreaterThan(0);
+    expect(out.bytesUp).toBeGreaterThan(50_000);
+    expect(out.bytesUp).toBeLessThan(200_000);
+    expect(out.bytesDown).toBeGreaterThan(50_000);
+    console.log(
+      `he infer over loopback: ${out.msPerImage.toFixed(1)} ms/image, ${out.bytesUp} B up, ${out.bytesDown} B down, ` +
+        `logit diff ${out.maxAbsLogitDiff.toExponential(2)}`,
+    );
+
+    // a 48-byte run from the middle of the secret key: in nothing the server wrote
+    const secret = Buffer.from(JSON.parse(readFileSync(he, 'utf8')).secretKey, 'base64');
+    const probe = secret.subarray(secret.length >> 1, (secret.length >> 1) + 48);
+    for (const f of filesUnder(data)) expect(readFileSync(f).includes(probe), f).toBe(false);
+
+    // the same model under a name the server does not ship: refused in one sentence
+    const copy = join(dir, 'models/vit-not-shipped');
+    mkdirSync(copy, { recursive: true });
+    for (const f of ['model.json', 'weights.bin']) copyFileSync(join(MODEL, f), join(copy, f));
+    const unknown = await runCli(['he', 'infer', ...args, '--model', copy]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/no model named vit-not-shipped/);
+  }, 240_000);
+});
