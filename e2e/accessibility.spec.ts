@@ -6,38 +6,11 @@
  * arrow keys in the tab list and the model radios, canvases named after the scan and the view,
  * disabled buttons that look disabled, and the theme toggle.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { axe, type StateAudit } from './axeAudit';
 import { keyAndEncrypt, loadSample } from './helpers';
 import { addVirtualAuthenticator, invite } from './serverHelpers';
 import { applyGpuMode } from './webgpuOff';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa'];
-
-interface StateAudit {
-  state: string;
-  serious: string[];
-  counts: Record<string, number>;
-}
-
-/** Runs axe on the whole page; returns the serious and critical violations (rule: target) and counts by impact. */
-async function axe(page: Page, state: string): Promise<StateAudit> {
-  // no transitions or animations half-way (a fading colour would be measured mid-fade)
-  await page.addStyleTag({
-    content: '*, *::before, *::after { transition: none !important; animation: none !important; }',
-  });
-  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const counts: Record<string, number> = {};
-  const serious: string[] = [];
-  for (const v of result.violations) {
-    const impact = v.impact ?? 'unknown';
-    counts[impact] = (counts[impact] ?? 0) + v.nodes.length;
-    if (impact === 'serious' || impact === 'critical')
-      for (const n of v.nodes) serious.push(`${v.id} (${impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`);
-  }
-  console.log(`axe ${state}: ${JSON.stringify(counts)}${serious.length ? '\n  ' + serious.join('\n  ') : ''}`);
-  return { state, serious, counts };
-}
 
 /** axe in the dark theme (the default), then in the light one (by the toggle, as a user would), then back. */
 async function audit(page: Page, state: string): Promise<StateAudit[]> {

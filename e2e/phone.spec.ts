@@ -1,9 +1,12 @@
 /**
  * The page on a phone (issue 20), 390 × 844 CSS pixels, touch: the three views each large enough
  * to read (one per row), a slim status bar that never covers a button at any scroll position, and
- * no page-level horizontal scroll in any main state (wide tables scroll inside their own box).
+ * no page-level horizontal scroll in any main state (wide tables scroll inside their own box); and no
+ * serious or critical axe violation at this width either (a table scrolling in its own box must be
+ * reachable by keyboard, for one).
  */
 import { expect, test, type Page } from '@playwright/test';
+import { axe } from './axeAudit';
 import { keyAndEncrypt, loadSample } from './helpers';
 import { applyGpuMode } from './webgpuOff';
 
@@ -57,6 +60,7 @@ test('on a phone: views one per row and readable, a slim status bar covering no 
   await page.getByTestId('run-attack').click();
   await expect(page.getByTestId('metrics-attacked')).toBeVisible({ timeout: 60_000 });
   await noSidewaysScroll(page, 'encrypted and attacked');
+  const serious = (await axe(page, 'phone, attacked')).serious;
 
   // each view on a row of its own, wide enough to read a 200 × 200 model input at 1:1 or better
   const boxes = await page
@@ -98,4 +102,6 @@ test('on a phone: views one per row and readable, a slim status bar covering no 
   await expect(page.getByTestId('report-table').first()).toBeVisible();
   await noSidewaysScroll(page, 'reports');
   expect(await controlsUnderStatusBar(page)).toEqual([]);
+  serious.push(...(await axe(page, 'phone, reports')).serious);
+  expect(serious).toEqual([]);
 });
