@@ -14,7 +14,6 @@
  * SEAL work is synchronous, and the session lookup and the evaluation happen in one
  * synchronous stretch, so no other request can end a session while it is in use.
  */
-import SEAL from 'node-seal/throws_wasm_node_umd';
 import {
   CKKS_PARAMETERS,
   ckksLayout,
@@ -25,7 +24,6 @@ import {
   type Seal,
 } from '../../../lib/cipher/ckks';
 import { decodeHeFrame, encodeHeFrame, HE_PARAMETER_ID, type HeSession } from '../../../lib/serverClient/he';
-import { loadSeal } from '../../../platform/node/seal';
 import type { ShippedHeads } from './heads';
 import { HeInputError, Quarantine, type SealFactory } from './quarantine';
 import { DEFAULT_HE_SESSION_LIMITS, HeSessions, type HeSessionLimits } from './sessions';
@@ -69,8 +67,11 @@ export interface HeService {
 }
 
 export function createHeService(options: HeServiceOptions): HeService {
-  const evaluatorSeal = options.evaluatorSeal ?? loadSeal;
-  const quarantine = new Quarantine(options.quarantineSeal ?? (() => SEAL()));
+  // imported on first use: node-seal's module alone takes about half a second to load
+  const evaluatorSeal = options.evaluatorSeal ?? (async () => (await import('../../../platform/node/seal')).loadSeal());
+  const quarantine = new Quarantine(
+    options.quarantineSeal ?? (async () => (await import('node-seal/throws_wasm_node_umd')).default()),
+  );
   const now = options.now ?? Date.now;
   const sessions = new HeSessions({ ...DEFAULT_HE_SESSION_LIMITS, ...options.limits }, now);
 
