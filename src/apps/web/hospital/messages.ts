@@ -120,6 +120,7 @@ const ACTION_LABELS: Record<string, string> = {
   share: 'Share',
   revoke: 'Revoke a reader',
   listReaders: 'List readers',
+  heInfer: 'Encrypted inference',
   setConsent: 'Change consent',
   readAudit: 'Read the audit trail',
   manageAccounts: 'Manage accounts',
