@@ -88,55 +88,59 @@ describe('domain guard on the plain and the encrypted path', () => {
     expect(await tf.setBackend('wasm')).toBe(true);
   });
 
-  it('gives the same verdict and score for the plain image and for its encryption', async () => {
-    const files = fixtureModelFiles('cnn', 12, { depth: 2 });
-    const images = [
-      brainPhantom({ seed: 3, lesion: 0.2 }),
-      brainPhantom({ seed: 9 }),
-      brainPhantom({ seed: 5, t2: true }),
-    ].map((im) => toModelInput(im, 200));
-    // a guard centred on the first image's features, threshold between the images' scores
-    const model = await load({ manifest: files.manifest, weights: files.weights });
-    const t = model.domainFeatures(toBatch(images, model.config));
-    const flat = (await t.data()) as Float32Array;
-    t.dispose();
-    model.dispose();
-    const d = flat.length / images.length;
-    const feats = images.map((_, i) => flat.slice(i * d, (i + 1) * d));
-    const precision = new Float32Array(d * d);
-    for (let i = 0; i < d; i++) precision[i * d + i] = 1;
-    const probe: DomainGuard = {
-      width: d,
-      classes: files.manifest.config.classes,
-      means: [feats[0], feats[0], feats[0], feats[0]],
-      precision,
-      threshold: 1,
-      fit: fitInfo,
-    };
-    const scores = feats.map((f) => domainScore(probe, f));
-    const guard = { ...probe, threshold: (scores[0] + Math.min(scores[1], scores[2])) / 2 };
-    const stored: Record<string, Uint8Array> = {
-      'model.json': new TextEncoder().encode(files.manifestText),
-      [files.manifest.weightsFile]: files.weights,
-      [DOMAIN_GUARD_FILE]: new TextEncoder().encode(serializeDomainGuard(guard)),
-    };
-    const session = new DiagnosisSession();
-    const info = await session.loadModel('cnn-test', { loader: async (f) => stored[f] });
-    expect(info.hasDomainGuard).toBe(true);
-    const key = await generateKey();
-    const verdicts = [];
-    for (const im of images) {
-      const r = await session.diagnose('cnn-test', im, key);
-      expect(r.plain.domain).toBeDefined();
-      expect(r.encrypted.domain?.inDomain).toBe(r.plain.domain?.inDomain);
-      expect(Math.abs(r.encrypted.domain!.score - r.plain.domain!.score)).toBeLessThan(
-        1e-3 * (1 + r.plain.domain!.score),
-      );
-      verdicts.push(r.plain.domain!.inDomain);
-    }
-    expect(verdicts).toEqual([true, false, false]);
-    session.dispose();
-  }, 120_000);
+  it.each(['cnn', 'vit'] as const)(
+    'gives the same verdict and score for the plain image and its encryption (%s)',
+    async (arch) => {
+      const files = fixtureModelFiles(arch, 12, { depth: 2 });
+      const images = [
+        brainPhantom({ seed: 3, lesion: 0.2 }),
+        brainPhantom({ seed: 9 }),
+        brainPhantom({ seed: 5, t2: true }),
+      ].map((im) => toModelInput(im, 200));
+      // a guard centred on the first image's features, threshold between the images' scores
+      const model = await load({ manifest: files.manifest, weights: files.weights });
+      const t = model.domainFeatures(toBatch(images, model.config));
+      const flat = (await t.data()) as Float32Array;
+      t.dispose();
+      model.dispose();
+      const d = flat.length / images.length;
+      const feats = images.map((_, i) => flat.slice(i * d, (i + 1) * d));
+      const precision = new Float32Array(d * d);
+      for (let i = 0; i < d; i++) precision[i * d + i] = 1;
+      const probe: DomainGuard = {
+        width: d,
+        classes: files.manifest.config.classes,
+        means: [feats[0], feats[0], feats[0], feats[0]],
+        precision,
+        threshold: 1,
+        fit: fitInfo,
+      };
+      const scores = feats.map((f) => domainScore(probe, f));
+      const guard = { ...probe, threshold: (scores[0] + Math.min(scores[1], scores[2])) / 2 };
+      const stored: Record<string, Uint8Array> = {
+        'model.json': new TextEncoder().encode(files.manifestText),
+        [files.manifest.weightsFile]: files.weights,
+        [DOMAIN_GUARD_FILE]: new TextEncoder().encode(serializeDomainGuard(guard)),
+      };
+      const session = new DiagnosisSession();
+      const info = await session.loadModel('fixture', { loader: async (f) => stored[f] });
+      expect(info.hasDomainGuard).toBe(true);
+      const key = await generateKey();
+      const verdicts = [];
+      for (const im of images) {
+        const r = await session.diagnose('fixture', im, key);
+        expect(r.plain.domain).toBeDefined();
+        expect(r.encrypted.domain?.inDomain).toBe(r.plain.domain?.inDomain);
+        expect(Math.abs(r.encrypted.domain!.score - r.plain.domain!.score)).toBeLessThan(
+          1e-3 * (1 + r.plain.domain!.score),
+        );
+        verdicts.push(r.plain.domain!.inDomain);
+      }
+      expect(verdicts).toEqual([true, false, false]);
+      session.dispose();
+    },
+    120_000,
+  );
 
   it('refuses to load a model whose guard file is malformed; no guard file means no verdict', async () => {
     const files = fixtureModelFiles('cnn', 12, { depth: 2 });
