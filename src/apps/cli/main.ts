@@ -82,6 +82,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'download --server URL --account A --id ID --out FILE.png   a scan shared with you, checked',
     load: () => import('./commands/download'),
   },
+  federated: {
+    summary:
+      'federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5 --method ridge --out DIR [--json R]   CKKS ridge head (fedavg: not built yet)',
+    load: () => import('./commands/federated'),
+  },
   he: {
     summary:
       'he keygen --out he.json | he infer --server URL --account A --he he.json --model DIR --in FILE [--json]   CKKS head on the server',

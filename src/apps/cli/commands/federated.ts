@@ -1,0 +1,135 @@
+/**
+ * `cipherscan federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5
+ *   --method ridge --out DIR [--json report.json] [--model public/models/NAME]
+ *   [--seed 1] [--rounds 20] [--cache DIR]` (issue 17 (a), DESIGN.md §9).
+ *
+ * Simulates, in one process, hospitals that fit a model head together by one-shot
+ * ridge regression from CKKS-encrypted sufficient statistics that an aggregator
+ * sums without a key (src/learn/federated). Separate processes over HTTP are not
+ * built yet. `--method fedavg` (encrypted FedAvg rounds) is not built yet either:
+ * it exits 2.
+ *
+ * Features are the shipped model's class-token / pooled features of DS/Training
+ * and DS/Testing (cached, federatedFeatures.ts). Testing is used once, for the
+ * report: the federated head, the centralised ridge head on the same features,
+ * and the shipped (trained logistic) head, each with a 95 % Wilson interval.
+ * DIR receives the shipped model's files with head.w and head.b replaced; it has
+ * no calibration (temperature 1: the ridge logits are not the trained head's).
+ */
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { splitFeatures } from './federatedFeatures';
+import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
+import { parseSplit, splitHospitals } from '../../../learn/federated/hospitalSplit';
+import { accuracy, type RidgeHead } from '../../../learn/federated/ridge';
+import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn/federated/simulateRidge';
+import { loadSeal } from '../../../platform/node/seal';
+
+const USAGE =
+  'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R]  (--method fedavg: not built yet, exit 2)';
+
+function wilson(k: number, n: number, z = 1.96) {
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { accuracy: p, correct: k, n, low: centre - half, high: centre + half };
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const [action, ...rest] = args.positionals;
+  if (action !== 'simulate' || rest.length > 0) throw new UsageError(USAGE);
+  const method = optionalString(args, 'method') ?? 'ridge';
+  if (method === 'fedavg') throw new UsageError('--method fedavg (encrypted FedAvg rounds) is not built yet');
+  if (method !== 'ridge') throw new UsageError(USAGE);
+  const data = resolve(requireOption(args, 'data'));
+  const out = resolve(requireOption(args, 'out'));
+  const modelDir = resolve(optionalString(args, 'model') ?? 'public/models/vit-lung-histopathology');
+  const hospitals = optionalNumber(args, 'hospitals', 3);
+  const seed = optionalNumber(args, 'seed', 1);
+  const rounds = optionalNumber(args, 'rounds', 20);
+  const splitText = optionalString(args, 'split') ?? 'iid';
+  let split;
+  try {
+    split = parseSplit(splitText);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (!Number.isInteger(hospitals) || hospitals < 2 || hospitals > 32)
+    throw new UsageError('--hospitals must be 2 to 32');
+  const cache = optionalString(args, 'cache') ?? tmpdir();
+  const log = (line: string) => console.error(line);
+
+  const t0 = performance.now();
+  const training = await splitFeatures(modelDir, join(data, 'Training'), cache, log);
+  const testing = await splitFeatures(modelDir, join(data, 'Testing'), cache, log);
+  const featureMs = performance.now() - t0;
+  const classes = training.classes.length;
+  const shares = splitHospitals(training.labels, hospitals, split, seed);
+
+  const seal = await loadSeal();
+  const t1 = performance.now();
+  const fed = simulateRidge(seal, training.features, training.labels, classes, shares, seed);
+  const protocolMs = performance.now() - t1;
+  const central = centralisedRidge(training.features, training.labels, classes, seed);
+
+  const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
+  const weights = deserializeWeights(manifest, new Uint8Array(await readFile(join(modelDir, manifest.weightsFile))));
+  const shipped: RidgeHead = {
+    features: weights['head.w'].shape[0],
+    classes: weights['head.w'].shape[1],
+    weights: Float64Array.from(weights['head.w'].data),
+    bias: Float64Array.from(weights['head.b'].data),
+  };
+  const onTesting = (head: RidgeHead) => {
+    const acc = accuracy(head, testing.features, testing.labels);
+    return wilson(Math.round(acc * testing.labels.length), testing.labels.length);
+  };
+
+  // the model directory: the shipped model with the federated head
+  weights['head.w'] = { shape: weights['head.w'].shape, data: Float32Array.from(fed.head.weights) };
+  weights['head.b'] = { shape: weights['head.b'].shape, data: Float32Array.from(fed.head.bias) };
+  const { manifest: written, bytes } = serializeModel(manifest.config, weights, manifest.dtype);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'model.json'), JSON.stringify(written) + '\n');
+  await writeFile(join(out, written.weightsFile), bytes);
+  for (const extra of ['model-card.json', 'README.md']) {
+    await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
+  }
+
+  const bytesPerHospital = Math.max(...fed.hospitals.map((h) => h.bytesSent));
+  const sameHead = gradientTraffic((shipped.features + 1) * classes, rounds, fed.bytesPerCiphertext);
+  const parameters = written.weights.reduce((s, e) => s + e.shape.reduce((a, b) => a * b, 1), 0);
+  const fullModel = gradientTraffic(parameters, rounds, fed.bytesPerCiphertext);
+  const report = {
+    method: 'ridge (one-shot, CKKS-encrypted sufficient statistics)',
+    simulation: 'one process: hospitals and aggregator are separate objects exchanging bytes, not processes over HTTP',
+    model: modelDir,
+    data,
+    split: splitText,
+    seed,
+    hospitals: fed.hospitals,
+    lambda: { ...fed.lambda, rule: 'grid, pooled squared error on each hospital’s seeded 10 % local hold-out' },
+    centralisedLambda: central.lambda.lambda,
+    testing: { federated: onTesting(fed.head), centralised: onTesting(central.head), shippedHead: onTesting(shipped) },
+    ckks: {
+      params: 'N = 8192, 60+40+60 bits, scale 2^40, 128-bit; seeded symmetric, zstd',
+      maxAbsError: fed.maxAbsError,
+      maxAbsStatistic: fed.maxAbsStatistic,
+      bytesPerCiphertext: fed.bytesPerCiphertext,
+    },
+    traffic: {
+      bytesPerHospital,
+      gradientsSameHead: { ...sameHead, ratio: sameHead.bytesTotal / bytesPerHospital },
+      gradientsFullModel: { ...fullModel, ratio: fullModel.bytesTotal / bytesPerHospital },
+      note: `rounds = ${rounds} is an estimate of what FedAvg would need, not measured`,
+    },
+    timeMs: { features: featureMs, protocol: protocolMs, aggregate: fed.aggregateMs, decryptSolve: fed.decryptSolveMs },
+    out,
+  };
+  const json = optionalString(args, 'json');
+  if (json) await writeFile(json, JSON.stringify(report, null, 2) + '\n');
+  console.log(JSON.stringify(report));
+}
