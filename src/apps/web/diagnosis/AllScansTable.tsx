@@ -5,6 +5,7 @@
 import { useDiagnosis } from '../state/diagnosis';
 import { useFiles } from '../state/files';
 import { allScansRows } from './allScansRows';
+import { domainNameFor } from '../../../lib/diagnosis/domainGuard';
 
 export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: string }) {
   const files = useFiles((s) => s.files);
@@ -51,6 +52,16 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
               </tr>
             );
           const r = row.result;
+          // the out-of-domain guard refused it: no class in the table either (issue 18)
+          if (r.plain.domain?.inDomain === false || r.encrypted.domain?.inDomain === false)
+            return (
+              <tr {...props} key={file.id}>
+                <td>{file.label}</td>
+                <td colSpan={4} className="hint" data-testid="all-scans-reason">
+                  not shown: does not look like a {domainNameFor(r.classes)} the model was trained on
+                </td>
+              </tr>
+            );
           return (
             <tr {...props} key={file.id}>
               <td>{file.label}</td>

@@ -20,7 +20,7 @@ export function DomainVerdictNotice(props: { classes: string[]; plain?: DomainVe
   const disagree = encrypted !== undefined && encrypted.inDomain !== plain.inDomain;
   return (
     <p
-      className={refused ? 'domain-verdict out-of-domain' : 'domain-verdict hint'}
+      className={refused ? 'domain-verdict out-of-domain error' : 'domain-verdict hint'}
       role={refused ? 'alert' : undefined}
       data-testid="domain-verdict"
       data-in-domain={!refused}

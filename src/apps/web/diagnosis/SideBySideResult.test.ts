@@ -1,0 +1,57 @@
+/**
+ * The diagnosis view with the out-of-domain guard (issue 18): a refused scan
+ * shows the verdict in words before anything else and its class only inside the
+ * "show anyway" disclosure; an accepted scan shows the class directly.
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { SideBySideDiagnosis, TimedPrediction } from '../../../lib/diagnosis/session';
+import { SideBySideResult } from './SideBySideResult';
+
+const classes = ['glioma', 'meningioma', 'notumor', 'pituitary'];
+
+function side(inDomain: boolean): TimedPrediction {
+  return {
+    prediction: {
+      classIndex: 1,
+      className: 'meningioma',
+      probabilities: [0.01, 0.95, 0.03, 0.01],
+      logits: [0, 3, 1, 0],
+    },
+    ms: 12,
+    domain: { inDomain, score: inDomain ? 80 : 486, threshold: 228 },
+  };
+}
+
+function result(inDomain: boolean): SideBySideDiagnosis {
+  return {
+    model: 'cnn-brain-mri',
+    classes,
+    plain: side(inDomain),
+    encrypted: { ...side(inDomain), encryptMs: 1, adaptMs: 20, adaptedNow: true, inputPath: 'cpu' },
+    agree: true,
+    maxAbsLogitDiff: 0,
+    backend: 'wasm',
+  };
+}
+
+describe('SideBySideResult with the domain verdict', () => {
+  it('says a refused scan is not a brain MRI before any class, and hides the class behind a disclosure', () => {
+    const html = renderToStaticMarkup(createElement(SideBySideResult, { result: result(false) }));
+    const verdict = html.indexOf('This does not look like a brain MRI the model was trained on: no diagnosis shown.');
+    expect(verdict).toBeGreaterThan(-1);
+    const details = html.indexOf('<details');
+    expect(details).toBeGreaterThan(verdict);
+    expect(html.indexOf('Meningioma')).toBeGreaterThan(details);
+    expect(html).toContain('data-in-domain="false"');
+  });
+
+  it('shows the class of an accepted scan after saying it looks like a brain MRI', () => {
+    const html = renderToStaticMarkup(createElement(SideBySideResult, { result: result(true) }));
+    expect(html).not.toContain('<details');
+    const verdict = html.indexOf('Looks like a brain MRI the model was trained on.');
+    expect(verdict).toBeGreaterThan(-1);
+    expect(html.indexOf('Meningioma')).toBeGreaterThan(verdict);
+  });
+});
