@@ -1,0 +1,87 @@
+/**
+ * `cipherscan diagnose` with a model that ships an out-of-domain guard: --json
+ * has top-level inDomain / domainScore / domainThreshold, the plain and the
+ * encrypted verdicts agree (with a key), and the text output of a refused scan
+ * says so in words and prints no class; the class stays in --json for scripts.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixtureModelFiles } from '../../../testing/fixtureModel';
+import { encodeRgbPng } from '../../../lib/image/png';
+import { brainPhantom } from '../../../lib/samples/phantom';
+import { classLabel } from '../../../lib/models/classNames';
+import { DOMAIN_GUARD_FILE, serializeDomainGuard, type DomainGuard } from '../../../lib/diagnosis/domainGuard';
+import { main } from '../main';
+
+let dir: string;
+let stdout: string[];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cipherscan-diagnose-guard-'));
+  stdout = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+
+/** identity precision around the origin: the score is the squared norm of the features */
+function guard(width: number, classes: string[], threshold: number): DomainGuard {
+  const precision = new Float32Array(width * width);
+  for (let i = 0; i < width; i++) precision[i * width + i] = 1;
+  const fit = {
+    shrinkage: 1,
+    nFit: 1,
+    nValidation: 1,
+    validationAccepted: 1,
+    targetAcceptance: 0.98,
+    fittedOn: 'test',
+  };
+  return { width, classes, means: classes.map(() => new Float32Array(width)), precision, threshold, fit };
+}
+
+describe('cli diagnose with a domain guard', () => {
+  it('reports the verdict at the top level, the same on both paths, and withholds the class in text when refused', async () => {
+    const model = join(dir, 'cnn-brain-mri');
+    await mkdir(model);
+    const f = fixtureModelFiles('cnn', 4, { depth: 2 });
+    const { classes, width } = f.manifest.config;
+    await writeFile(join(model, 'model.json'), f.manifestText);
+    await writeFile(join(model, 'weights.bin'), f.weights);
+    const png = join(dir, 'scan.png');
+    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
+    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
+    const key = join(dir, 'k.json');
+
+    // a generous threshold: accepted
+    await writeFile(join(model, DOMAIN_GUARD_FILE), serializeDomainGuard(guard(2 * width, classes, 1e12)));
+    stdout = [];
+    expect(await main(['diagnose', '--model', model, '--in', png, '--key', key, '--json'])).toBe(0);
+    const ok = JSON.parse(stdout.at(-1)!);
+    expect(ok.inDomain).toBe(true);
+    expect(ok.domainAgree).toBe(true);
+    expect(ok.domainScore).toBeGreaterThan(0);
+    expect(Math.abs(ok.encryptedDomainScore - ok.domainScore)).toBeLessThan(1e-3 * ok.domainScore);
+    expect(ok.diagnosisWithheld).toBe(false);
+
+    // a threshold below this scan's score: refused on both paths
+    await writeFile(
+      join(model, DOMAIN_GUARD_FILE),
+      serializeDomainGuard(guard(2 * width, classes, ok.domainScore / 2)),
+    );
+    stdout = [];
+    expect(await main(['diagnose', '--model', model, '--in', png, '--key', key, '--json'])).toBe(0);
+    const refused = JSON.parse(stdout.at(-1)!);
+    expect(refused.inDomain).toBe(false);
+    expect(refused.domainAgree).toBe(true);
+    expect(refused.domainThreshold).toBeCloseTo(ok.domainScore / 2);
+    expect(refused.diagnosisWithheld).toBe(true);
+    expect(classes).toContain(refused.plain.class); // still there for scripts
+
+    stdout = [];
+    expect(await main(['diagnose', '--model', model, '--in', png, '--key', key])).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).toContain('This does not look like a brain MRI the model was trained on: no diagnosis shown.');
+    for (const c of classes) expect(text).not.toContain(classLabel(c));
+  }, 120_000);
+});
