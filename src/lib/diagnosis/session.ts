@@ -146,6 +146,7 @@ export class DiagnosisSession {
       }
       this.models.set(name, model);
       if (guard) this.guards.set(name, guard);
+      onProgress?.(1); // a progress-reporting fetch also reported the guard file's bytes
     } else {
       onProgress?.(1);
     }
