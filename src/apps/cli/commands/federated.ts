@@ -23,7 +23,7 @@ import { optionalNumber, optionalString, requireOption, UsageError, type ParsedA
 import { splitFeatures } from './federatedFeatures';
 import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
 import { parseSplit, splitHospitals } from '../../../learn/federated/hospitalSplit';
-import { accuracy, type RidgeHead } from '../../../learn/federated/ridge';
+import { accuracy, solveRidge, statistics, type RidgeHead } from '../../../learn/federated/ridge';
 import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn/federated/simulateRidge';
 import { loadSeal } from '../../../platform/node/seal';
 
@@ -74,6 +74,14 @@ export async function run(args: ParsedArgs): Promise<void> {
   const fed = simulateRidge(seal, training.features, training.labels, classes, shares, seed);
   const protocolMs = performance.now() - t1;
   const central = centralisedRidge(training.features, training.labels, classes, seed);
+  // the federated head against a plain solve of the pooled data at the same λ: CKKS' whole effect on the head
+  const pooled = solveRidge(
+    statistics(training.features, training.labels, training.features[0].length, classes),
+    fed.lambda.lambda,
+  );
+  let headMaxAbsDiff = 0;
+  fed.head.weights.forEach((w, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(w - pooled.weights[i]))));
+  fed.head.bias.forEach((b, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(b - pooled.bias[i]))));
 
   const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
   const weights = deserializeWeights(manifest, new Uint8Array(await readFile(join(modelDir, manifest.weightsFile))));
@@ -119,6 +127,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       maxAbsError: fed.maxAbsError,
       maxAbsStatistic: fed.maxAbsStatistic,
       bytesPerCiphertext: fed.bytesPerCiphertext,
+      headMaxAbsDiffVsPlainPooledSameLambda: headMaxAbsDiff,
     },
     traffic: {
       bytesPerHospital,
