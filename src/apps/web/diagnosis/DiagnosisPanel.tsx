@@ -13,7 +13,7 @@ import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '..
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
-import { rovingKeyDown } from '../components/rovingFocus';
+import { rovingKeyDown } from '../a11y/rovingFocus';
 import { diagnoseAll, diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
 import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
