@@ -1,6 +1,6 @@
 /**
  * The bare-Fastify ceiling (bareServer.ts) as a child process, like the real server
- * entry (src/apps/server/faults/serverProcess.ts): the load generator (this process)
+ * entry (src/testing/serverProcess.ts): the load generator (this process)
  * and the server under test never share an event loop — though on a small machine
  * they still share its cores.
  */

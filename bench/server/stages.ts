@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { appendAudit } from '../../src/apps/server/audit';
 import { issueSessionToken, verifySessionToken } from '../../src/apps/server/auth/tokens';
 import { openDatabase, type Database } from '../../src/apps/server/db';
-import { sealStudies } from '../../src/apps/server/faults/studies';
+import { sealStudies } from '../../src/testing/serverStudies';
 import { createAccount, getAccountById, getStudy, insertStudy } from '../../src/apps/server/store';
 import { type AccountKeys, generateAccountKeys } from '../../src/lib/sharing';
 import { acceptUpload } from '../../src/lib/sharing/serverChecks';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { appendAudit } from '../../src/apps/server/audit';
 import { fileBlobStore } from '../../src/apps/server/blobs';
 import { openDatabase } from '../../src/apps/server/db';
-import { randomPackage } from '../../src/apps/server/faults/studies';
+import { randomPackage } from '../../src/testing/serverStudies';
 import { type MicroResult, timeCalls } from './micro';
 
 export async function storageRows(minMs: number, packageBytes: number, databaseUrl?: string): Promise<MicroResult[]> {

@@ -17,8 +17,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServerProcess, startServerProcess } from '../../src/apps/server/faults/serverProcess';
-import { inviteCode, randomPackage, sealStudies, signedInAccount } from '../../src/apps/server/faults/studies';
+import { type ServerProcess, startServerProcess } from '../../src/testing/serverProcess';
+import { inviteCode, randomPackage, sealStudies, signedInAccount } from '../../src/testing/serverStudies';
 import { encodeStowBody } from '../../src/lib/serverClient';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../../src/testing/postgres';
 import { row, type BenchRow } from '../results';

@@ -7,7 +7,7 @@
  * figures; no byte of the CKKS secret key is in anything the server wrote; an
  * unknown model is refused in one sentence.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -22,13 +22,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ServerProcess, startServerProcess } from '../../../testing/serverProcess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
-const SERVER_ENTRY = join(REPO, 'src/apps/server/main.ts');
 const MODEL = join(REPO, 'public/models/vit-brain-mri');
 
 interface Ran {
@@ -51,45 +51,18 @@ function runCli(argv: string[]): Promise<Ran> {
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-he-'));
 const data = join(dir, 'data');
-let server: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 let url = '';
 
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', SERVER_ENTRY, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1'],
-      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 90_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const found = /listening on (https?:\/\/\S+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
-    });
-  });
+async function startServer(): Promise<string> {
+  server = await startServerProcess({ dataDir: data, startTimeoutMs: 90_000 });
+  return server.url;
 }
 
-function stopServer(): Promise<void> {
-  const child = server;
+async function stopServer(): Promise<void> {
+  const running = server;
   server = undefined;
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await running?.stop();
 }
 
 function filesUnder(path: string): string[] {

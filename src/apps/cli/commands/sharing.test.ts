@@ -10,12 +10,13 @@
  * The CLI commands that talk HTTP run in this process (main()), so `fetch` can be
  * watched; `invite` and `audit verify` run as the user runs them, as a child.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { type ServerProcess, startServerProcess } from '../../../testing/serverProcess';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../main';
 import { decodeRgbPng } from '../../../lib/image/png';
@@ -25,7 +26,6 @@ import { imagePixelModule, syntheticDicom } from '../../../testing/syntheticDico
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
-const SERVER_ENTRY = join(REPO, 'src/apps/server/main.ts');
 
 const NAME_MARKER = 'ZZMARKERZZ';
 const PIXEL_MARKER = 'PIXMARK0123456789PIXMARK';
@@ -115,45 +115,18 @@ async function cli(...argv: string[]): Promise<Ran> {
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-sharing-'));
 const data = join(dir, 'data');
-let server: ChildProcess | undefined;
+let server: ServerProcess | undefined;
 let url = '';
 
-function startServer(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', SERVER_ENTRY, 'serve', '--data', data, '--port', '0', '--host', '127.0.0.1'],
-      { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const found = /listening on (https?:\/\/\S+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}):\n${out}\n${err}`));
-    });
-  });
+async function startServer(): Promise<string> {
+  server = await startServerProcess({ dataDir: data, startTimeoutMs: 60_000 });
+  return server.url;
 }
 
-function stopServer(): Promise<void> {
-  const child = server;
+async function stopServer(): Promise<void> {
+  const running = server;
   server = undefined;
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.on('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  await running?.stop();
 }
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../../../testing/postgres';
-import { type ServerProcess, runServerEntry, startServerProcess } from './serverProcess';
+import { type ServerProcess, runServerEntry, startServerProcess } from '../../../testing/serverProcess';
 import {
   type Clinician,
   type SealedStudy,
@@ -23,7 +23,7 @@ import {
   signInAgain,
   sealStudies,
   signedInAccount,
-} from './studies';
+} from '../../../testing/serverStudies';
 
 const STUDIES = 40;
 const IN_FLIGHT = 4;

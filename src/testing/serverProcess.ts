@@ -6,13 +6,13 @@
  *
  * Listens on 127.0.0.1 and a free port only. The child's output is kept in memory
  * (the server never logs a token or a key; we print it only when it fails to start).
- * Test support: never imported by the server itself.
+ * Test support (src/testing): never imported by product code; the CLI's tests use it too.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const SERVER_ENTRY = fileURLToPath(new URL('../main.ts', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SERVER_ENTRY = fileURLToPath(new URL('../apps/server/main.ts', import.meta.url));
 
 export interface ServerProcessOptions {
   dataDir: string;

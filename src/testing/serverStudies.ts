@@ -10,15 +10,15 @@
  * so random bytes cost it exactly what a real package does, without spending
  * seconds on JPEG 2000 before a benchmark. Test support, never product code.
  */
-import { sha256Hex } from '../../../lib/bytes/bytes';
+import { sha256Hex } from '../lib/bytes/bytes';
 import {
   type AccountKeys,
   type RecordHeader,
   generateAccountKeys,
   openDownloadedBundle,
   sealForUpload,
-} from '../../../lib/sharing';
-import { type Account, type ServerClient, createServerClient, encodeStowBody } from '../../../lib/serverClient';
+} from '../lib/sharing';
+import { type Account, type ServerClient, createServerClient, encodeStowBody } from '../lib/serverClient';
 import { runServerEntry } from './serverProcess';
 
 export interface Clinician {
