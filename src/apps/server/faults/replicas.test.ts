@@ -16,7 +16,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { reshareRecord, wrapContentKey } from '../../../lib/sharing';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../../../testing/postgres';
 import { type ServerProcess, runServerEntry, startServerProcess } from '../../../testing/serverProcess';
-import { inviteCode, retrieveVerified, sealStudies, signInAgain, signedInAccount } from '../../../testing/serverStudies';
+import {
+  inviteCode,
+  retrieveVerified,
+  sealStudies,
+  signInAgain,
+  signedInAccount,
+} from '../../../testing/serverStudies';
 
 /** What makes a replica: package bytes in the shared database rather than on this host's disk. */
 export const REPLICA_ARGS = ['--blobs', 'database'];
