@@ -5,83 +5,14 @@
  * a replayed ceremony, another origin, a used invitation — each a 401 that changes
  * nothing. Runs on PGlite and PostgreSQL.
  */
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { generateAccountKeys } from '../../../lib/sharing/accountKeys';
 import { describeOnBothDatabases } from '../../../testing/databases';
+import { softwareAuthenticator } from '../../../testing/softwareAuthenticator';
 import { openDatabase } from '../db';
 import { bearer, invite, ORIGIN, snapshot, startHarness, type Harness, HOOK_TIMEOUT_MS } from './routeHarness';
 
-const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
-const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
-
-function softAuthenticator(rpId = 'localhost') {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const credentialId = randomBytes(16);
-  let counter = 0;
-  const cose = isoCBOR.encode(
-    new Map<number, number | Uint8Array>([
-      [1, 2],
-      [3, -7],
-      [-1, 1],
-      [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
-      [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
-    ]),
-  );
-  const authData = (flags: number, attested: boolean) => {
-    const head = Buffer.alloc(37);
-    sha256(rpId).copy(head, 0);
-    head[32] = flags;
-    head.writeUInt32BE(counter, 33);
-    if (!attested) return head;
-    const idLength = Buffer.alloc(2);
-    idLength.writeUInt16BE(credentialId.length);
-    return Buffer.concat([head, Buffer.alloc(16), idLength, credentialId, cose]);
-  };
-  const clientData = (type: string, challenge: string, origin: string) =>
-    Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
-  return {
-    register(challenge: string, origin = ORIGIN) {
-      const attestationObject = isoCBOR.encode(
-        new Map<string, unknown>([
-          ['fmt', 'none'],
-          ['attStmt', new Map()],
-          ['authData', new Uint8Array(authData(0x45, true))],
-        ]) as never,
-      );
-      return {
-        id: b64u(credentialId),
-        rawId: b64u(credentialId),
-        type: 'public-key',
-        response: {
-          clientDataJSON: b64u(clientData('webauthn.create', challenge, origin)),
-          attestationObject: b64u(attestationObject),
-          transports: ['internal'],
-        },
-        clientExtensionResults: {},
-      };
-    },
-    login(challenge: string, origin = ORIGIN) {
-      counter++;
-      const data = authData(0x05, false);
-      const client = clientData('webauthn.get', challenge, origin);
-      return {
-        id: b64u(credentialId),
-        rawId: b64u(credentialId),
-        type: 'public-key',
-        response: {
-          clientDataJSON: b64u(client),
-          authenticatorData: b64u(data),
-          signature: b64u(sign('sha256', Buffer.concat([data, sha256(client)]), privateKey)),
-          userHandle: b64u('user'),
-        },
-        clientExtensionResults: {},
-      };
-    },
-  };
-}
+const softAuthenticator = (rpId = 'localhost') => softwareAuthenticator({ rpId, origin: ORIGIN, countOnLogin: true });
 
 describeOnBothDatabases('routes: passkeys', (suite) => {
   let h: Harness;
