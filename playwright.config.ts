@@ -13,6 +13,10 @@
  */
 import { defineConfig } from '@playwright/test';
 
+// E2E_PORT lets two checkouts on one machine run their suites side by side (each its own server)
+const port = Number(process.env.E2E_PORT ?? 4173);
+const origin = `http://localhost:${port}`;
+
 const chromiumArgs = [
   '--no-sandbox',
   '--disable-quic',
@@ -31,7 +35,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: origin,
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     trace: 'off',
@@ -41,8 +45,8 @@ export default defineConfig({
     // served with the API by our server, on an empty data folder
     command:
       'rm -rf .e2e-server && npx vite build --mode e2e && ' +
-      'node --import tsx src/apps/server/main.ts serve --data .e2e-server --port 4173 --static "$PWD/dist-e2e"',
-    url: 'http://localhost:4173',
+      `node --import tsx src/apps/server/main.ts serve --data .e2e-server --port ${port} --static "$PWD/dist-e2e"`,
+    url: origin,
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
   },
