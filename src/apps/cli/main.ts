@@ -41,6 +41,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'calibrate --model DIR --data DS [--dry-run]   fit the temperature on validation, ECE before/after',
     load: () => import('./commands/calibrate'),
   },
+  selective: {
+    summary: 'selective --data DS --models DIR1,DIR2 [--write]   abstention threshold + ensemble, fitted on validation',
+    load: () => import('./commands/selective'),
+  },
   guard: {
     summary: 'guard --model DIR --data DS [--limit N] [--report --other DS2]   fit / report the out-of-domain guard',
     load: () => import('./commands/guard'),

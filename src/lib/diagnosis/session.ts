@@ -31,6 +31,7 @@ import {
   type Prediction,
 } from '../models/model';
 import { domainVerdict, loadDomainGuard, type DomainGuard, type DomainVerdict } from './domainGuard';
+import { confidenceVerdict, type ConfidenceVerdict } from './abstention';
 
 export interface TimedPrediction {
   prediction: Prediction;
@@ -41,6 +42,11 @@ export interface TimedPrediction {
    * none): show it before the class, and no class when `inDomain` is false.
    */
   domain?: DomainVerdict;
+  /**
+   * Whether the model is sure enough to give a class (absent when the model ships
+   * no threshold): when `uncertain`, say "Uncertain — refer for review" first.
+   */
+  certainty?: ConfidenceVerdict;
 }
 
 export interface SideBySideDiagnosis {
@@ -185,11 +191,21 @@ export class DiagnosisSession {
     return this.judged(name, await this.timedPlain(this.requireModel(name), plainInput));
   }
 
-  /** The prediction with the model's domain verdict on its features (unchanged when the model has no guard). */
+  /**
+   * The prediction with the model's domain verdict on its features and its
+   * certainty against the model's threshold (each absent when the model ships none).
+   */
   private judged(name: string, p: TimedPrediction): TimedPrediction {
     const guard = this.guards.get(name);
     const features = p.prediction.domainFeatures;
-    return guard && features ? { ...p, domain: domainVerdict(guard, features) } : p;
+    const minConfidence = this.models.get(name)?.minConfidence;
+    return {
+      ...p,
+      ...(guard && features ? { domain: domainVerdict(guard, features) } : {}),
+      ...(minConfidence !== undefined
+        ? { certainty: confidenceVerdict(p.prediction.probabilities, minConfidence) }
+        : {}),
+    };
   }
 
   private async timedPlain(model: DiagnosisModel, plainInput: RgbImage): Promise<TimedPrediction> {

@@ -64,6 +64,12 @@ export interface DiagnosisModel {
    * the manifest's fitted `calibration.temperature`. Logits never change with it.
    */
   readonly temperature: number;
+  /**
+   * Calibrated top probability below which the diagnosis is "Uncertain — refer for
+   * review" (the manifest's `calibration.minConfidence`, fitted on validation);
+   * undefined: the model answers every image.
+   */
+  readonly minConfidence?: number;
   /** Frees the tensors this object owns (an adapted model owns only its keyed tensors). */
   dispose(): void;
 }
@@ -97,6 +103,7 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     readonly keyed: boolean,
     readonly parameters: number,
     readonly temperature: number,
+    readonly minConfidence?: number,
   ) {
     this.classes = config.classes;
   }
@@ -266,8 +273,13 @@ function makeBranches(
   return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
 }
 
-/** Builds a plain model from host weights (training output or a loaded file); `temperature` as in DiagnosisModel. */
-export function createModel(config: ModelConfig, host: HostWeights, temperature = 1): DiagnosisModel {
+/** Builds a plain model from host weights (training output or a loaded file); `temperature`, `minConfidence` as in DiagnosisModel. */
+export function createModel(
+  config: ModelConfig,
+  host: HostWeights,
+  temperature = 1,
+  minConfidence?: number,
+): DiagnosisModel {
   if (!(temperature > 0 && Number.isFinite(temperature)))
     throw new Error(`temperature must be > 0 (got ${temperature})`);
   const weights: Weights = {};
@@ -294,6 +306,7 @@ export function createModel(config: ModelConfig, host: HostWeights, temperature 
     false,
     parameters,
     temperature,
+    minConfidence,
   );
 }
 
@@ -310,7 +323,17 @@ export function adaptModel(model: DiagnosisModel, protection: ProtectedInput): D
   const cfg = model.config;
   checkPlanFits(protection, cfg);
   const { branches, own } = makeBranches(cfg, model.weightMap, model.hostKeyed, protection);
-  return new TfjsDiagnosisModel(cfg, model.weightMap, branches, own, {}, true, model.parameters, model.temperature);
+  return new TfjsDiagnosisModel(
+    cfg,
+    model.weightMap,
+    branches,
+    own,
+    {},
+    true,
+    model.parameters,
+    model.temperature,
+    model.minConfidence,
+  );
 }
 
 /** Where weights come from: a base URL (browser, same origin), a loader (Node: readFile), or bytes. */
@@ -353,7 +376,12 @@ export async function loadManifestAndBytes(
 
 export async function load(source: ModelSource, options: LoadOptions = {}): Promise<DiagnosisModel> {
   const { manifest, bytes } = await loadManifestAndBytes(source, options.onProgress);
-  const model = createModel(manifest.config, deserializeWeights(manifest, bytes), manifest.calibration?.temperature);
+  const model = createModel(
+    manifest.config,
+    deserializeWeights(manifest, bytes),
+    manifest.calibration?.temperature,
+    manifest.calibration?.minConfidence,
+  );
   options.onProgress?.(1);
   return model;
 }

@@ -38,6 +38,12 @@ export interface ModelCalibration {
   fittedOn: string;
   /** images it was fitted on */
   n: number;
+  /**
+   * Selective diagnosis (learn/evaluation/selective.ts): below this calibrated top
+   * probability the answer is "Uncertain — refer for review". Fitted on the same
+   * validation images; absent = always answer.
+   */
+  minConfidence?: number;
 }
 
 export interface ModelManifest {
@@ -84,6 +90,9 @@ export function parseManifest(text: string): ModelManifest {
     const t = (m.calibration as Partial<ModelCalibration> | null)?.temperature;
     if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
       throw new Error(`model.json: calibration.temperature must be a number > 0 (got ${String(t)})`);
+    const c = m.calibration.minConfidence;
+    if (c !== undefined && !(typeof c === 'number' && c >= 0 && c <= 1))
+      throw new Error(`model.json: calibration.minConfidence must be a number in [0, 1] (got ${String(c)})`);
   }
   return m;
 }

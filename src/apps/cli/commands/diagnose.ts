@@ -11,6 +11,9 @@
  * a key: plain and encrypted verdicts must match); the text output says the
  * verdict in words first and withholds the class when the image is refused
  * (--json still carries it under plain/encrypted, with `diagnosisWithheld`).
+ * Abstention (issue 18): with the model's `calibration.minConfidence`, --json has
+ * top-level `uncertain`, `confidence`, `minConfidence`; the text output says
+ * "Uncertain — refer for review" and the reason before the probabilities.
  * Never prints pixels or key material.
  */
 import { readFile } from 'node:fs/promises';
@@ -24,6 +27,7 @@ import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
 import { domainNameFor, outOfDomainMessage, type DomainVerdict } from '../../../lib/diagnosis/domainGuard';
+import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../lib/diagnosis/abstention';
 
 function side(p: TimedPrediction) {
   return {
@@ -47,6 +51,16 @@ function domainFields(plain?: DomainVerdict, encrypted?: DomainVerdict): Record<
     domainThreshold: plain.threshold,
     ...(encrypted ? { domainAgree: encrypted.inDomain === plain.inDomain, encryptedDomainScore: encrypted.score } : {}),
     diagnosisWithheld: !inDomain,
+  };
+}
+
+/** Top-level certainty: uncertain when either side is (they agree when adaptation is right). */
+function certaintyFields(plain?: ConfidenceVerdict, encrypted?: ConfidenceVerdict): Record<string, unknown> {
+  if (!plain) return { uncertain: null, abstention: 'no threshold shipped with this model' };
+  return {
+    uncertain: plain.uncertain || (encrypted?.uncertain ?? false),
+    confidence: plain.confidence,
+    minConfidence: plain.minConfidence,
   };
 }
 
@@ -86,6 +100,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       out = {
         model: name,
         ...domainFields(r.plain.domain, r.encrypted.domain),
+        ...certaintyFields(r.plain.certainty, r.encrypted.certainty),
         classes,
         backend: r.backend,
         plain: side(r.plain),
@@ -95,7 +110,14 @@ export async function run(args: ParsedArgs): Promise<void> {
       };
     } else {
       const plain = await session.predictPlain(name, image);
-      out = { model: name, ...domainFields(plain.domain), classes, backend: tf.getBackend(), plain: side(plain) };
+      out = {
+        model: name,
+        ...domainFields(plain.domain),
+        ...certaintyFields(plain.certainty),
+        classes,
+        backend: tf.getBackend(),
+        plain: side(plain),
+      };
     }
     if (flag(args, 'json')) {
       console.log(JSON.stringify(out));
@@ -112,6 +134,10 @@ export async function run(args: ParsedArgs): Promise<void> {
     if (out.inDomain === true)
       console.log(`  Looks like a ${domainNameFor(classes)} the model was trained on (${verdict}).`);
     else console.log('  (this model ships no out-of-domain guard: it answers every image)');
+    if (out.uncertain === true)
+      console.log(
+        `  ${UNCERTAIN_MESSAGE}: ${uncertainReason({ confidence: out.confidence as number, minConfidence: out.minConfidence as number, uncertain: true })}.`,
+      );
     console.log(
       `  plain model, original:      ${plain.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
     );

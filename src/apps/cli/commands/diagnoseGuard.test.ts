@@ -84,4 +84,37 @@ describe('cli diagnose with a domain guard', () => {
     expect(text).toContain('This does not look like a brain MRI the model was trained on: no diagnosis shown.');
     for (const c of classes) expect(text).not.toContain(classLabel(c));
   }, 120_000);
+
+  it('reports "uncertain" at the top level and says so in words below the model\'s confidence threshold', async () => {
+    const model = join(dir, 'cnn-brain-mri');
+    await mkdir(model);
+    const f = fixtureModelFiles('cnn', 4, { depth: 2 });
+    const png = join(dir, 'scan.png');
+    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
+    await writeFile(join(model, 'weights.bin'), f.weights);
+    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
+    const run = async (minConfidence: number | undefined, json: boolean) => {
+      const calibration = {
+        temperature: 1,
+        fittedOn: 'test',
+        n: 1,
+        ...(minConfidence !== undefined ? { minConfidence } : {}),
+      };
+      await writeFile(join(model, 'model.json'), JSON.stringify({ ...f.manifest, calibration }));
+      stdout = [];
+      const args = ['diagnose', '--model', model, '--in', png, '--key', join(dir, 'k.json')];
+      expect(await main(json ? [...args, '--json'] : args)).toBe(0);
+      return json ? JSON.parse(stdout.at(-1)!) : stdout.join('\n');
+    };
+    const none = await run(undefined, true);
+    expect(none.uncertain).toBeNull();
+    const sure = await run(0, true);
+    expect(sure.uncertain).toBe(false);
+    expect(sure.minConfidence).toBe(0);
+    expect(sure.confidence).toBeCloseTo(Math.max(...sure.plain.probabilities), 6);
+    const unsure = await run(1, true);
+    expect(unsure.uncertain).toBe(true);
+    expect(await run(1, false)).toContain('Uncertain — refer for review: the model is');
+    expect(await run(0, false)).not.toContain('Uncertain');
+  }, 120_000);
 });

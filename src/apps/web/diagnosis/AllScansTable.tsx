@@ -6,6 +6,9 @@ import { useDiagnosis } from '../state/diagnosis';
 import { useFiles } from '../state/files';
 import { allScansRows } from './allScansRows';
 import { domainNameFor } from '../../../lib/diagnosis/domainGuard';
+import { UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
+import { classLabel } from '../../../lib/models/classNames';
+import { isUncertain } from './CertaintyNotice';
 
 export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: string }) {
   const files = useFiles((s) => s.files);
@@ -62,14 +65,25 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
                 </td>
               </tr>
             );
+          // below the model's confidence threshold: no class either, the scan goes to a person
+          if (isUncertain(r.plain.certainty, r.encrypted.certainty))
+            return (
+              <tr {...props} key={file.id}>
+                <td>{file.label}</td>
+                <td colSpan={4} className="hint" data-testid="all-scans-reason">
+                  {UNCERTAIN_MESSAGE}: {uncertainReason(r.plain.certainty!)}
+                </td>
+              </tr>
+            );
           return (
             <tr {...props} key={file.id}>
               <td>{file.label}</td>
               <td>
-                {r.plain.prediction.className} ({(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)
+                {classLabel(r.plain.prediction.className)} (
+                {(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)
               </td>
               <td>
-                {r.encrypted.prediction.className} (
+                {classLabel(r.encrypted.prediction.className)} (
                 {(Math.max(...r.encrypted.prediction.probabilities) * 100).toFixed(1)} %)
               </td>
               <td>{r.agree ? 'yes' : 'NO'}</td>

@@ -5,12 +5,14 @@
  * of adaptation (target under 100 ms) and encryption.
  * The model's out-of-domain verdict comes first (issue 18): when the scan does not
  * look like what the model was trained on, the classes are hidden behind a
- * "show anyway" disclosure.
+ * "show anyway" disclosure. So is an uncertain one (below the model's confidence
+ * threshold): "Uncertain — refer for review" comes first.
  */
 import type { SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
 import { DomainVerdictNotice } from './DomainVerdictNotice';
+import { CertaintyNotice, isUncertain } from './CertaintyNotice';
 
 const ADAPT_TARGET_MS = 100;
 
@@ -22,6 +24,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const { plain, encrypted, classes } = result;
   // refused when either side is refused (they agree when adaptation is right)
   const refused = plain.domain?.inDomain === false || encrypted.domain?.inDomain === false;
+  const uncertain = isUncertain(plain.certainty, encrypted.certainty);
   const columns = (
     <div className="side-by-side-columns">
       <section className="side" data-testid="diagnosis-plain">
@@ -60,11 +63,18 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
     </div>
   );
   return (
-    <div className="side-by-side" data-testid="diagnosis-result" data-agree={result.agree} data-in-domain={!refused}>
+    <div
+      className="side-by-side"
+      data-testid="diagnosis-result"
+      data-agree={result.agree}
+      data-in-domain={!refused}
+      data-uncertain={uncertain}
+    >
       <DomainVerdictNotice classes={classes} plain={plain.domain} encrypted={encrypted.domain} />
-      {refused ? (
+      {refused ? null : <CertaintyNotice plain={plain.certainty} encrypted={encrypted.certainty} />}
+      {refused || uncertain ? (
         <details className="domain-show-anyway" data-testid="domain-show-anyway">
-          <summary>Show the model&apos;s answer anyway (not a diagnosis)</summary>
+          <summary>Show the model&apos;s leaning anyway (not a diagnosis)</summary>
           {columns}
         </details>
       ) : (

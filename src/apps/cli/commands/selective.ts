@@ -1,0 +1,137 @@
+/**
+ * `cipherscan selective --data ../shared/datasets/DS --models DIR1,DIR2 [--target 0.97] [--batch N]
+ *   [--out docs/reports/selective-DS] [--write]`
+ * Issue 18's abstention and ensemble study (learn/evaluation/selectiveStudy.ts):
+ * each model's logits on the validation split it was trained with (10 % of
+ * Training, seed 1) and on Testing; the "Uncertain — refer for review" threshold
+ * fitted on validation only; the ensemble of the models shipped only where it
+ * wins on validation; Testing figures for what ships, with Wilson intervals.
+ * Writes OUT.json and OUT.md; --write also stores each model's threshold in its
+ * model.json (`calibration.minConfidence`). Logits are cached in
+ * .cache/predictions by the hash of the model's files, so a re-run after a change
+ * to the study costs no forward pass.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { load } from '../../../lib/models/model';
+import type { ModelManifest } from '../../../lib/models/weightsFile';
+import { loadImageSet } from '../../../learn/training/dataset';
+import { splitData } from '../../../learn/training/data';
+import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
+import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
+import { selectiveStudy, type MemberLogits } from '../../../learn/evaluation/selectiveStudy';
+import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
+import { useWasmBackend } from './train';
+
+type Log = (line: string) => void;
+
+async function modelHash(modelDir: string): Promise<string> {
+  const h = createHash('sha256');
+  const manifest = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as ModelManifest;
+  // the logits do not depend on the calibration block (temperature, threshold): leave it out of the key
+  h.update(JSON.stringify({ ...manifest, calibration: undefined }));
+  h.update(await readFile(join(modelDir, manifest.weightsFile)));
+  return h.digest('hex').slice(0, 16);
+}
+
+async function cachedLogits(key: string, compute: () => Promise<number[][]>, log: Log): Promise<number[][]> {
+  const path = join('.cache/predictions', `${key}.json`);
+  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as number[][];
+  const t0 = performance.now();
+  const logits = await compute();
+  log(`${key}: ${logits.length} images in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(logits));
+  return logits;
+}
+
+export async function run(args: ParsedArgs): Promise<void> {
+  const dataDir = requireOption(args, 'data');
+  const modelDirs = requireOption(args, 'models').split(',').filter(Boolean);
+  for (const d of modelDirs) if (!existsSync(join(d, 'model.json'))) throw new UsageError(`no model.json in ${d}`);
+  for (const s of ['Training', 'Testing'])
+    if (!existsSync(join(dataDir, s))) throw new UsageError(`no ${s} folder in ${dataDir}`);
+  const target = optionalNumber(args, 'target', 0.97);
+  if (!(target > 0 && target < 1)) throw new UsageError('--target is an accuracy between 0 and 1, e.g. 0.97');
+  const dataset = basename(resolve(dataDir));
+  const out = optionalString(args, 'out') ?? join('docs/reports', `selective-${dataset}`);
+  const batch = optionalNumber(args, 'batch', 32);
+  const log: Log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+
+  await useWasmBackend();
+  const sets = new Map<number, { training: ImageSet; testing: ImageSet; valIdx: number[] }>();
+  const members: MemberLogits[] = [];
+  let labels: { validation: number[]; testing: number[] } | undefined;
+  for (const dir of modelDirs) {
+    const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
+    try {
+      const size = model.config.imageSize;
+      if (!sets.has(size)) {
+        const training = await loadImageSet(join(dataDir, 'Training'), size, '.cache/datasets', log);
+        const testing = await loadImageSet(join(dataDir, 'Testing'), size, '.cache/datasets', log);
+        sets.set(size, { training, testing, valIdx: splitData(training, SHIPPED_SPLIT, log).valIdx });
+      }
+      const { training, testing, valIdx } = sets.get(size)!;
+      if (training.classes.join() !== model.classes.join())
+        throw new UsageError(
+          `${dir} has classes ${model.classes.join(', ')}; ${dataDir} has ${training.classes.join(', ')}`,
+        );
+      const these = { validation: valIdx.map((i) => training.labels[i]), testing: Array.from(testing.labels) };
+      if (
+        labels &&
+        (labels.validation.join() !== these.validation.join() || labels.testing.join() !== these.testing.join())
+      )
+        throw new UsageError('the models do not see the same images in the same order');
+      labels = these;
+      const hash = await modelHash(dir);
+      const name = basename(resolve(dir));
+      members.push({
+        name,
+        temperature: model.temperature,
+        validation: await cachedLogits(
+          `${name}-${hash}-validation-${valIdx.length}`,
+          async () => (await predictSet(model, training, valIdx, { batch })).logits,
+          log,
+        ),
+        testing: await cachedLogits(
+          `${name}-${hash}-testing-${testing.labels.length}`,
+          async () => (await predictSet(model, testing, undefined, { batch })).logits,
+          log,
+        ),
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+  const study = selectiveStudy(
+    members,
+    labels!.validation,
+    labels!.testing,
+    target,
+    `the split the shipped models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
+  );
+  const md = selectiveMarkdown(
+    dataset,
+    study,
+    `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}`,
+  );
+  console.log('\n' + md);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(`${out}.json`, JSON.stringify(study, null, 1));
+  await writeFile(`${out}.md`, md);
+  log(`wrote ${out}.json and ${out}.md`);
+  if (!flag(args, 'write')) return;
+  for (const dir of modelDirs) {
+    const candidate = study.candidates.find((c) => c.members.length === 1 && c.name === basename(resolve(dir)))!;
+    const manifestPath = join(dir, 'model.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ModelManifest;
+    if (!manifest.calibration) throw new UsageError(`${dir} has no calibration: run cipherscan calibrate first`);
+    // rounded down, so the image that set the threshold is still answered
+    manifest.calibration.minConfidence = Math.floor(candidate.abstention.minConfidence * 1e6) / 1e6;
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    log(`wrote minConfidence ${manifest.calibration.minConfidence} into ${manifestPath}`);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Selective diagnosis maths: the coverage–accuracy curve on a hand-made set, the
+ * threshold rule (Wilson lower bound, not the point estimate), the ensemble mean,
+ * and the study choosing the ensemble only when it wins on validation.
+ */
+import { describe, expect, it } from 'vitest';
+import { accuracyAtCoverage, atThreshold, coverageAccuracyCurve, fitAbstention, meanProbabilities } from './selective';
+import { selectiveStudy } from './selectiveStudy';
+
+// confidences 0.9 (right), 0.8 (wrong), 0.7 (right), 0.6 (right)
+const probs = [
+  [0.9, 0.1],
+  [0.2, 0.8],
+  [0.7, 0.3],
+  [0.4, 0.6],
+];
+const labels = [0, 0, 0, 1];
+
+describe('coverageAccuracyCurve', () => {
+  it('answers the most confident first', () => {
+    const c = coverageAccuracyCurve(probs, labels);
+    expect(c.map((p) => [p.threshold, p.coverage, p.accuracy])).toEqual([
+      [0.9, 0.25, 1],
+      [0.8, 0.5, 0.5],
+      [0.7, 0.75, 2 / 3],
+      [0.6, 1, 0.75],
+    ]);
+    expect(accuracyAtCoverage(c, 0.6)?.threshold).toBe(0.7);
+    expect(atThreshold(probs, labels, 0.75)).toMatchObject({ answered: 2, correct: 1, coverage: 0.5 });
+  });
+
+  it('moves tied confidences together', () => {
+    const c = coverageAccuracyCurve(
+      [
+        [0.8, 0.2],
+        [0.2, 0.8],
+      ],
+      [0, 0],
+    );
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ coverage: 1, accuracy: 0.5 });
+  });
+});
+
+describe('fitAbstention', () => {
+  it('needs the Wilson lower bound, not the point estimate, to reach the target', () => {
+    // 200 right answers at high confidence, then 10 wrong ones at low confidence
+    const p = [
+      ...Array.from({ length: 200 }, (_, i) => [0.99 - i * 1e-4, 0.01 + i * 1e-4]),
+      ...Array.from({ length: 10 }, (_, i) => [0.6 - i * 0.01, 0.4 + i * 0.01]),
+    ];
+    const l = [...new Array(200).fill(0), ...new Array(10).fill(1)];
+    const fit = fitAbstention(p, l, 0.975);
+    // all 200 right answered (lower bound 98.1 %); one wrong more would bring it to 97.2 %
+    expect(fit.validation.answered).toBe(200);
+    expect(fit.minConfidence).toBeCloseTo(0.99 - 199e-4, 10);
+    // 30 right answers alone would pass a point estimate but not the lower bound
+    const small = fitAbstention(p.slice(0, 30), l.slice(0, 30), 0.97);
+    expect(small.validation.accuracyInterval.low).toBeLessThan(0.97);
+    expect(small.validation.answered).toBe(1); // nothing qualifies: the strictest threshold
+  });
+});
+
+describe('meanProbabilities', () => {
+  it('averages element-wise and refuses mismatched members', () => {
+    expect(meanProbabilities([[[1, 0]], [[0, 1]]])).toEqual([[0.5, 0.5]]);
+    expect(() => meanProbabilities([[[1, 0]], []])).toThrow(/different numbers/);
+  });
+});
+
+describe('selectiveStudy', () => {
+  const logitsFor = (right: boolean[], strength: number) =>
+    right.map((r, k) => (r === (labels[k % 4] === 0) ? [strength, 0] : [0, strength]));
+  it('ships the ensemble only when it wins on validation, and scores Testing only for what ships', () => {
+    const valLabels = labels;
+    const a = { name: 'a', temperature: 1, validation: logitsFor([true, true, true, false], 3), testing: probs };
+    const b = { name: 'b', temperature: 1, validation: logitsFor([true, true, true, false], 2), testing: probs };
+    const study = selectiveStudy([a, b], valLabels, labels, 0.5, 'toy');
+    const ensemble = study.candidates.find((c) => c.members.length === 2)!;
+    expect(study.ensembleShips).toBe(false); // same right answers, and a's sharper logits give a lower NLL
+    expect(ensemble.testing).toBeUndefined();
+    expect(study.candidates.filter((c) => c.testing)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Selective diagnosis: answer only when the calibrated confidence (the top
+ * probability) reaches a threshold, otherwise "Uncertain — refer for review".
+ * The coverage–accuracy curve says what each threshold costs (share answered)
+ * and buys (accuracy of the answers); the threshold is fitted on validation
+ * images only, so the Testing curve is an honest check of it.
+ * Also the ViT + Masked-CNN ensemble (mean of calibrated probabilities): both
+ * models read the same encrypted image, so it costs one more forward pass.
+ * Pure functions on probabilities and labels; no tensors, no I/O.
+ */
+import { wilson, type Rate } from './domainGuardReport';
+import { argmax } from './metrics';
+
+export interface CoveragePoint {
+  /** answer when the top probability is >= this */
+  threshold: number;
+  /** share of images answered */
+  coverage: number;
+  /** accuracy of the answered images (1 when none is answered) */
+  accuracy: number;
+  answered: number;
+  correct: number;
+}
+
+interface Scored {
+  confidence: number;
+  correct: boolean;
+}
+
+function scored(probabilities: number[][], labels: ArrayLike<number>): Scored[] {
+  if (probabilities.length !== labels.length) throw new Error('one probability row per label is needed');
+  return probabilities
+    .map((p, k) => ({ confidence: p[argmax(p)], correct: argmax(p) === labels[k] }))
+    .sort((a, b) => b.confidence - a.confidence);
+}
+
+/**
+ * Every distinct threshold from the most confident image down: the point for
+ * threshold t answers every image whose confidence is >= t. Ties move together
+ * (a threshold cannot separate two images of equal confidence).
+ */
+export function coverageAccuracyCurve(probabilities: number[][], labels: ArrayLike<number>): CoveragePoint[] {
+  const rows = scored(probabilities, labels);
+  const n = rows.length;
+  const points: CoveragePoint[] = [];
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    if (rows[i].correct) correct++;
+    if (i + 1 < n && rows[i + 1].confidence === rows[i].confidence) continue;
+    const answered = i + 1;
+    points.push({
+      threshold: rows[i].confidence,
+      coverage: answered / n,
+      accuracy: correct / answered,
+      answered,
+      correct,
+    });
+  }
+  return points;
+}
+
+/** The curve at a given threshold: the images whose confidence is >= threshold. */
+export function atThreshold(probabilities: number[][], labels: ArrayLike<number>, threshold: number): CoveragePoint {
+  const rows = scored(probabilities, labels).filter((r) => r.confidence >= threshold);
+  const correct = rows.filter((r) => r.correct).length;
+  return {
+    threshold,
+    coverage: probabilities.length ? rows.length / probabilities.length : 0,
+    accuracy: rows.length ? correct / rows.length : 1,
+    answered: rows.length,
+    correct,
+  };
+}
+
+/** The best accuracy the curve reaches while answering at least `coverage` of the images. */
+export function accuracyAtCoverage(curve: CoveragePoint[], coverage: number): CoveragePoint | undefined {
+  return curve.find((p) => p.coverage >= coverage - 1e-12);
+}
+
+/** A few points of the curve for a report (coverage steps of 5 %, from 50 % to 100 %). */
+export function curveForReport(
+  curve: CoveragePoint[],
+  steps = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1],
+): CoveragePoint[] {
+  return steps.map((c) => accuracyAtCoverage(curve, c)).filter((p): p is CoveragePoint => p !== undefined);
+}
+
+export interface AbstentionFit {
+  /** calibrated top probability below which the answer is "Uncertain — refer for review" */
+  minConfidence: number;
+  targetAccuracy: number;
+  rule: string;
+  /** the validation point the threshold gives */
+  validation: CoveragePoint & { accuracyInterval: Rate };
+}
+
+export const ABSTENTION_RULE =
+  'lowest threshold whose answered validation images have a 95 % Wilson lower bound >= the target accuracy';
+
+/**
+ * The lowest threshold (most coverage) at which the answered validation images'
+ * accuracy has a Wilson 95 % LOWER bound at or above the target. The lower bound,
+ * not the point estimate: validation picked the shipped models, so its accuracy is
+ * optimistic, and a small validation set must not buy a confident-looking rule.
+ * When no threshold qualifies, the strictest one (the most confident images only).
+ */
+export function fitAbstention(
+  probabilities: number[][],
+  labels: ArrayLike<number>,
+  targetAccuracy: number,
+): AbstentionFit {
+  const curve = coverageAccuracyCurve(probabilities, labels);
+  if (!curve.length) throw new Error('fitAbstention needs at least one image');
+  let chosen = curve[0];
+  for (const p of curve) if (wilson(p.correct, p.answered).low >= targetAccuracy) chosen = p;
+  return {
+    minConfidence: chosen.threshold,
+    targetAccuracy,
+    rule: ABSTENTION_RULE,
+    validation: { ...chosen, accuracyInterval: wilson(chosen.correct, chosen.answered) },
+  };
+}
+
+/** The ensemble's probabilities: the element-wise mean of each model's calibrated probabilities. */
+export function meanProbabilities(members: number[][][]): number[][] {
+  if (!members.length) throw new Error('an ensemble needs at least one member');
+  const n = members[0].length;
+  if (members.some((m) => m.length !== n)) throw new Error('ensemble members scored different numbers of images');
+  return members[0].map((row, k) => row.map((_, c) => members.reduce((s, m) => s + m[k][c], 0) / members.length));
+}

@@ -1,0 +1,138 @@
+/**
+ * The study behind `cipherscan selective` (issue 18): for each shipped model of a
+ * dataset and for their ensemble, calibrated probabilities on the validation split
+ * and on Testing; the abstention threshold fitted on validation only; the
+ * ensemble shipped only where it wins on validation (accuracy, then NLL); Testing
+ * figures computed for what ships, each accuracy with its 95 % Wilson interval.
+ * Pure: the CLI runs the models and gathers the logits.
+ */
+import { expectedCalibrationError, softmaxT } from './calibration';
+import { wilson, type Rate } from './domainGuardReport';
+import { argmax } from './metrics';
+import {
+  accuracyAtCoverage,
+  atThreshold,
+  coverageAccuracyCurve,
+  curveForReport,
+  fitAbstention,
+  meanProbabilities,
+  type AbstentionFit,
+  type CoveragePoint,
+} from './selective';
+
+export interface MemberLogits {
+  /** the model's folder name, e.g. vit-lung-histopathology */
+  name: string;
+  /** its fitted temperature (model.json calibration) */
+  temperature: number;
+  validation: number[][];
+  testing: number[][];
+}
+
+export interface SplitFigures {
+  n: number;
+  accuracy: Rate;
+  /** mean negative log-likelihood of the calibrated probabilities */
+  nll: number;
+  /** expected calibration error, 15 bins, calibrated probabilities */
+  ece: number;
+  /** answered share and accuracy at the fitted threshold */
+  atThreshold: CoveragePoint & { accuracyInterval: Rate };
+  /** best accuracy while answering >= 90 % (the issue's target point) */
+  at90: CoveragePoint | undefined;
+  curve: CoveragePoint[];
+}
+
+export interface Candidate {
+  name: string;
+  members: string[];
+  abstention: AbstentionFit;
+  validation: SplitFigures;
+  /** present for what ships only (singles always; the ensemble where it wins on validation) */
+  testing?: SplitFigures;
+}
+
+export interface SelectiveStudy {
+  targetAccuracy: number;
+  validationNote: string;
+  candidates: Candidate[];
+  /** the ensemble's name when it ships, else undefined */
+  ensembleShips: boolean;
+  ensembleReason: string;
+}
+
+const nllOfProbabilities = (probabilities: number[][], labels: ArrayLike<number>) =>
+  probabilities.reduce((s, p, k) => s - Math.log(Math.max(1e-12, p[labels[k]])), 0) / Math.max(1, labels.length);
+
+function figures(probabilities: number[][], labels: ArrayLike<number>, threshold: number): SplitFigures {
+  const correct = probabilities.filter((p, k) => argmax(p) === labels[k]).length;
+  const curve = coverageAccuracyCurve(probabilities, labels);
+  const at = atThreshold(probabilities, labels, threshold);
+  return {
+    n: labels.length,
+    accuracy: wilson(correct, labels.length),
+    nll: nllOfProbabilities(probabilities, labels),
+    ece: expectedCalibrationError(probabilities, labels),
+    atThreshold: { ...at, accuracyInterval: wilson(at.correct, at.answered) },
+    at90: accuracyAtCoverage(curve, 0.9),
+    curve: curveForReport(curve),
+  };
+}
+
+export function selectiveStudy(
+  members: MemberLogits[],
+  validationLabels: ArrayLike<number>,
+  testingLabels: ArrayLike<number>,
+  targetAccuracy: number,
+  validationNote: string,
+): SelectiveStudy {
+  const calibrated = (logits: number[][], t: number) => logits.map((row) => softmaxT(row, t));
+  const singles = members.map((m) => ({
+    name: m.name,
+    members: [m.name],
+    validation: calibrated(m.validation, m.temperature),
+    testing: calibrated(m.testing, m.temperature),
+  }));
+  const pool = [...singles];
+  if (members.length > 1)
+    pool.push({
+      name: `ensemble(${members.map((m) => m.name).join(' + ')})`,
+      members: members.map((m) => m.name),
+      validation: meanProbabilities(singles.map((s) => s.validation)),
+      testing: meanProbabilities(singles.map((s) => s.testing)),
+    });
+  const scoredOnValidation = pool.map((c) => {
+    const abstention = fitAbstention(c.validation, validationLabels, targetAccuracy);
+    return { c, abstention, validation: figures(c.validation, validationLabels, abstention.minConfidence) };
+  });
+  // the ensemble ships when it beats every single model on validation: more right answers, or as many and a lower NLL
+  const ensemble = members.length > 1 ? scoredOnValidation[scoredOnValidation.length - 1] : undefined;
+  const bestSingle = scoredOnValidation
+    .slice(0, members.length)
+    .reduce((a, b) =>
+      b.validation.accuracy.k > a.validation.accuracy.k ||
+      (b.validation.accuracy.k === a.validation.accuracy.k && b.validation.nll < a.validation.nll)
+        ? b
+        : a,
+    );
+  const ensembleWins =
+    !!ensemble &&
+    (ensemble.validation.accuracy.k > bestSingle.validation.accuracy.k ||
+      (ensemble.validation.accuracy.k === bestSingle.validation.accuracy.k &&
+        ensemble.validation.nll < bestSingle.validation.nll));
+  const ensembleReason = !ensemble
+    ? 'one model only'
+    : `validation: ensemble ${ensemble.validation.accuracy.k}/${ensemble.validation.n} right, NLL ${ensemble.validation.nll.toFixed(4)}; ` +
+      `best single (${bestSingle.c.name}) ${bestSingle.validation.accuracy.k}/${bestSingle.validation.n}, NLL ${bestSingle.validation.nll.toFixed(4)}`;
+  const candidates: Candidate[] = scoredOnValidation.map(({ c, abstention, validation }) => {
+    const ships = c.members.length === 1 || ensembleWins;
+    return {
+      name: c.name,
+      members: c.members,
+      abstention,
+      validation,
+      ...(ships ? { testing: figures(c.testing, testingLabels, abstention.minConfidence) } : {}),
+    };
+  });
+  return { targetAccuracy, validationNote, candidates, ensembleShips: ensembleWins, ensembleReason };
+}

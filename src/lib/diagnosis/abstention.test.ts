@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { confidenceVerdict, uncertainReason } from './abstention';
+
+describe('confidenceVerdict', () => {
+  it('is uncertain strictly below the threshold and sure at it', () => {
+    expect(confidenceVerdict([0.1, 0.9], 0.95).uncertain).toBe(true);
+    expect(confidenceVerdict([0.05, 0.95], 0.95).uncertain).toBe(false);
+    expect(confidenceVerdict([0.3, 0.7], 0).uncertain).toBe(false);
+  });
+
+  it('explains itself in words, rounding down so it never overstates the confidence', () => {
+    const v = confidenceVerdict([0.0001, 0.9499], 0.95);
+    expect(uncertainReason(v)).toBe('the model is 94.9 % sure; it gives a class only from 95 %');
+  });
+});

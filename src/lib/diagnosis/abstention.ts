@@ -1,0 +1,31 @@
+/**
+ * Selective diagnosis (issue 18): a model answers only when its calibrated top
+ * probability reaches the threshold fitted on validation (model.json
+ * `calibration.minConfidence`, learn/evaluation/selective.ts); below it the
+ * answer a person reads is "Uncertain — refer for review". The plain and
+ * encrypted sides give the same probabilities, so the same verdict.
+ */
+
+export const UNCERTAIN_MESSAGE = 'Uncertain — refer for review';
+
+export interface ConfidenceVerdict {
+  /** the calibrated top probability */
+  confidence: number;
+  /** the model's threshold: it answers from here up */
+  minConfidence: number;
+  /** true: no class is given, the scan goes to a person */
+  uncertain: boolean;
+}
+
+export function confidenceVerdict(probabilities: ArrayLike<number>, minConfidence: number): ConfidenceVerdict {
+  let confidence = 0;
+  for (let i = 0; i < probabilities.length; i++) confidence = Math.max(confidence, probabilities[i]);
+  return { confidence, minConfidence, uncertain: confidence < minConfidence };
+}
+
+const pct = (v: number) => `${Math.floor(v * 1000) / 10} %`;
+
+/** The reason in words, e.g. "the model is 71.3 % sure; it gives a class only from 94.8 %". */
+export function uncertainReason(v: ConfidenceVerdict): string {
+  return `the model is ${pct(v.confidence)} sure; it gives a class only from ${pct(v.minConfidence)}`;
+}
