@@ -31,6 +31,20 @@ export function evalReportMarkdown(r: EvalReport): string {
     );
     out.push('');
   }
+  const rate = (x: { rate: number; low: number; high: number }) => `${pct(x.rate)} [${pct(x.low)}, ${pct(x.high)}]`;
+  out.push(`Plain accuracy with its 95 % Wilson interval: ${rate(r.plain.accuracyInterval)}.`, '');
+  if (r.plain.selective)
+    out.push(
+      `Selective diagnosis (answers from a calibrated confidence of ${r.plain.selective.minConfidence.toFixed(4)}, ` +
+        `fitted on validation; below it "Uncertain — refer for review"): ${rate(r.plain.selective.coverage)} of images answered, ` +
+        `accuracy of the answers ${rate(r.plain.selective.accuracy)}.`,
+      '',
+    );
+  if (r.domainGuard)
+    out.push(
+      `Out-of-domain guard (limit ${r.domainGuard.threshold.toFixed(1)}): accepts ${rate(r.domainGuard.accepted)} of these images.`,
+      '',
+    );
   out.push(
     `Calibration: expected calibration error (15 bins) ${r.plain.ece?.toFixed(4) ?? '–'} at temperature ${r.plain.temperature?.toFixed(4) ?? '1'} (${r.plain.eceUncalibrated?.toFixed(4) ?? '–'} uncalibrated).`,
     '',

@@ -4,7 +4,15 @@
  * and the study choosing the ensemble only when it wins on validation.
  */
 import { describe, expect, it } from 'vitest';
-import { accuracyAtCoverage, atThreshold, coverageAccuracyCurve, fitAbstention, meanProbabilities } from './selective';
+import {
+  accuracyAtCoverage,
+  atThreshold,
+  coverageAccuracyCurve,
+  fitAbstention,
+  meanProbabilities,
+  reliabilityBins,
+} from './selective';
+import { expectedCalibrationError } from './calibration';
 import { selectiveStudy } from './selectiveStudy';
 
 // confidences 0.9 (right), 0.8 (wrong), 0.7 (right), 0.6 (right)
@@ -58,6 +66,16 @@ describe('fitAbstention', () => {
     const small = fitAbstention(p.slice(0, 30), l.slice(0, 30), 0.97);
     expect(small.validation.accuracyInterval.low).toBeLessThan(0.97);
     expect(small.validation.answered).toBe(1); // nothing qualifies: the strictest threshold
+  });
+});
+
+describe('reliabilityBins', () => {
+  it('bins as the ECE does: the count-weighted gap from the diagonal is the ECE', () => {
+    const bins = reliabilityBins(probs, labels);
+    expect(bins.reduce((s, b) => s + b.count, 0)).toBe(4);
+    const gap = bins.reduce((s, b) => s + (b.count * Math.abs(b.accuracy - b.confidence)) / 4, 0);
+    expect(gap).toBeCloseTo(expectedCalibrationError(probs, labels), 12);
+    expect(bins.find((b) => b.confidence === 0.8)).toMatchObject({ accuracy: 0, count: 1 });
   });
 });
 

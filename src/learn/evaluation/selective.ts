@@ -77,12 +77,41 @@ export function accuracyAtCoverage(curve: CoveragePoint[], coverage: number): Co
   return curve.find((p) => p.coverage >= coverage - 1e-12);
 }
 
-/** A few points of the curve for a report (coverage steps of 5 %, from 50 % to 100 %). */
-export function curveForReport(
-  curve: CoveragePoint[],
-  steps = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1],
-): CoveragePoint[] {
+/** The coverages a report's table quotes. */
+export const REPORT_COVERAGES = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1];
+/** The coverages a report's plot draws: every 2 % from 30 % to 100 %. */
+export const PLOT_COVERAGES = Array.from({ length: 36 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100);
+
+/** The curve at the given coverages (each the best accuracy answering at least that share). */
+export function curveForReport(curve: CoveragePoint[], steps = REPORT_COVERAGES): CoveragePoint[] {
   return steps.map((c) => accuracyAtCoverage(curve, c)).filter((p): p is CoveragePoint => p !== undefined);
+}
+
+export interface ReliabilityBin {
+  /** mean top probability of the images in the bin */
+  confidence: number;
+  /** share of them the model got right */
+  accuracy: number;
+  count: number;
+}
+
+/**
+ * The reliability diagram's bins (the same equal-width bins as the ECE,
+ * calibration.ts): a calibrated model's points lie on the diagonal. Empty bins
+ * are left out.
+ */
+export function reliabilityBins(probabilities: number[][], labels: ArrayLike<number>, bins = 15): ReliabilityBin[] {
+  const count = new Array<number>(bins).fill(0);
+  const correct = new Array<number>(bins).fill(0);
+  const confSum = new Array<number>(bins).fill(0);
+  probabilities.forEach((p, k) => {
+    const best = argmax(p);
+    const b = Math.min(bins - 1, Math.max(0, Math.ceil(p[best] * bins) - 1));
+    count[b]++;
+    confSum[b] += p[best];
+    if (best === labels[k]) correct[b]++;
+  });
+  return count.flatMap((c, b) => (c ? [{ confidence: confSum[b] / c, accuracy: correct[b] / c, count: c }] : []));
 }
 
 export interface AbstentionFit {

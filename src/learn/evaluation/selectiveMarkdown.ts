@@ -43,7 +43,7 @@ export function selectiveMarkdown(dataset: string, study: SelectiveStudy, comman
     if (!c.testing) continue;
     lines.push(
       `**${c.name}** (threshold ${c.abstention.minConfidence.toFixed(4)}): ` +
-        c.testing.curve.map((p) => `${pct(p.coverage)} % → ${pct(p.accuracy)} %`).join(', '),
+        c.testing.points.map((p) => `${pct(p.coverage)} % → ${pct(p.accuracy)} %`).join(', '),
       '',
     );
   }

@@ -15,9 +15,12 @@ import {
   coverageAccuracyCurve,
   curveForReport,
   fitAbstention,
+  PLOT_COVERAGES,
+  reliabilityBins,
   meanProbabilities,
   type AbstentionFit,
   type CoveragePoint,
+  type ReliabilityBin,
 } from './selective';
 
 export interface MemberLogits {
@@ -40,7 +43,12 @@ export interface SplitFigures {
   atThreshold: CoveragePoint & { accuracyInterval: Rate };
   /** best accuracy while answering >= 90 % (the target point) */
   at90: CoveragePoint | undefined;
+  /** the coverage–accuracy curve at the table's coverages (50 … 100 %) */
+  points: CoveragePoint[];
+  /** the same every 2 % from 30 %, for the report view's plot */
   curve: CoveragePoint[];
+  /** reliability diagram (15 bins) of the calibrated probabilities */
+  reliability: ReliabilityBin[];
 }
 
 export interface Candidate {
@@ -75,7 +83,9 @@ function figures(probabilities: number[][], labels: ArrayLike<number>, threshold
     ece: expectedCalibrationError(probabilities, labels),
     atThreshold: { ...at, accuracyInterval: wilson(at.correct, at.answered) },
     at90: accuracyAtCoverage(curve, 0.9),
-    curve: curveForReport(curve),
+    points: curveForReport(curve),
+    curve: curveForReport(curve, PLOT_COVERAGES),
+    reliability: reliabilityBins(probabilities, labels),
   };
 }
 

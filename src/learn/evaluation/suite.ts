@@ -17,6 +17,10 @@ import { predictSet, type ImageSet } from './batchPredict';
 import { compareLogits } from './keyedEval';
 import { eceAt, expectedCalibrationError } from './calibration';
 import { argmax, classificationReport, rocCurve, type ClassificationReport } from './metrics';
+import { wilson, type Rate } from './domainGuardReport';
+import { atThreshold } from './selective';
+import { featuresOf } from './domainGuardFit';
+import { domainVerdict, type DomainGuard } from '../../lib/diagnosis/domainGuard';
 
 export interface EvalModes {
   unadapted?: boolean;
@@ -53,7 +57,13 @@ export interface EvalReport {
     eceUncalibrated: number;
     /** the model's temperature (model.json `calibration`; 1 if none) */
     temperature: number;
+    /** 95 % Wilson interval of the accuracy */
+    accuracyInterval: Rate;
+    /** with the model's confidence threshold: share answered and the answers' accuracy (the rest: refer for review) */
+    selective?: { minConfidence: number; coverage: Rate; accuracy: Rate };
   };
+  /** with the model's out-of-domain guard: the share of these images it accepts */
+  domainGuard?: { accepted: Rate; threshold: number };
   encrypted?: ClassificationReport & {
     msPerImage: number;
     agreementWithPlain: number;
@@ -72,8 +82,16 @@ export interface EvalContext {
   plan?: BpePlan;
   keySource?: string;
   modes?: EvalModes;
+  /** the model's out-of-domain guard (domain-guard.json), when it ships one */
+  domainGuard?: DomainGuard;
   batch?: number;
   log?: (line: string) => void;
+}
+
+/** Share answered above the threshold, and the accuracy of those answers, with Wilson intervals. */
+function selectiveFigures(probabilities: number[][], labels: number[], minConfidence: number) {
+  const p = atThreshold(probabilities, labels, minConfidence);
+  return { minConfidence, coverage: wilson(p.answered, labels.length), accuracy: wilson(p.correct, p.answered) };
 }
 
 /** One image's 8-bit values AES-256-GCM encrypted (fresh key and nonce) and cut to the image's size. */
@@ -113,6 +131,10 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
       ece: expectedCalibrationError(plainRes.probabilities, labels),
       eceUncalibrated: eceAt(plainRes.logits, labels, 1),
       temperature: model.temperature,
+      accuracyInterval: wilson(Math.round(plain.accuracy * labels.length), labels.length),
+      ...(model.minConfidence !== undefined
+        ? { selective: selectiveFigures(plainRes.probabilities, labels, model.minConfidence) }
+        : {}),
       roc: set.classes.map((_, c) =>
         rocCurve(
           plainRes.probabilities.map((p) => p[c]),
@@ -121,6 +143,14 @@ export async function evaluateModel(model: DiagnosisModel, set: ImageSet, ctx: E
       ),
     },
   };
+  if (ctx.domainGuard) {
+    const guard = ctx.domainGuard;
+    const accepted = (await featuresOf(model, set, undefined, { batch })).filter(
+      (f) => domainVerdict(guard, f).inDomain,
+    );
+    report.domainGuard = { accepted: wilson(accepted.length, labels.length), threshold: guard.threshold };
+    log(`out-of-domain guard: accepts ${accepted.length} of ${labels.length} images`);
+  }
   log(
     `plain: accuracy ${(plain.accuracy * 100).toFixed(2)} %, macro-F1 ${plain.macroF1.toFixed(4)}, ${plainRes.msPerImage.toFixed(1)} ms/image in batches of ${batch}, ${single.msPerImage.toFixed(1)} ms one at a time`,
   );

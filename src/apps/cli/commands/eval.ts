@@ -3,7 +3,9 @@
  *   --random-key] [--json OUT.json] [--md OUT.md] [--unadapted] [--attacks]
  *   [--aes] [--report] [--batch N] [--limit N]`
  * DIR holds one sub-folder per class. Prints and writes n, accuracy, macro-F1,
- * one-vs-rest AUC, per-class P/R/F1, confusion matrix; with a key the
+ * one-vs-rest AUC, per-class P/R/F1, confusion matrix, the accuracy's 95 % Wilson
+ * interval, the share answered above the model's confidence threshold and the
+ * share its out-of-domain guard accepts (when it ships them); with a key the
  * encrypted-domain figures; latency and backend. --report = --random-key
  * --unadapted --attacks --aes, written to docs/reports/NAME.{json,md}.
  * `cipherscan eval --summary` writes docs/reports/README.md from all model cards and reports.
@@ -29,6 +31,7 @@ import {
 } from '../../../learn/evaluation/poisoning';
 import { evalReportMarkdown } from '../../../learn/evaluation/reportMarkdown';
 import { useWasmBackend } from './train';
+import { DOMAIN_GUARD_FILE, parseDomainGuard } from '../../../lib/diagnosis/domainGuard';
 
 /** Every k-th image (all classes represented, deterministic): for quick checks only. */
 function evenSubset(set: ImageSet, count: number): ImageSet {
@@ -104,8 +107,13 @@ export async function run(args: ParsedArgs): Promise<void> {
       : randomKey
         ? await bpePlans.plan(await generateKey())
         : undefined;
+    const guardPath = join(modelDir, DOMAIN_GUARD_FILE);
+    const domainGuard = existsSync(guardPath)
+      ? parseDomainGuard(await readFile(guardPath, 'utf8'), model.classes, 2 * model.config.width)
+      : undefined;
     const result = await evaluateModel(model, set, {
       modelName: name,
+      domainGuard,
       dataLabel,
       plan,
       keySource: keyFile ? 'key file' : 'fresh random key, discarded',

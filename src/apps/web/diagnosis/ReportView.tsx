@@ -11,6 +11,7 @@ import {
   loadCommittedReports,
   loadModelCards,
   type FoundHistory,
+  type FoundPlot,
   type FoundReport,
   type FoundTable,
   type ReportSource,
@@ -123,6 +124,48 @@ function ReportBlock({ report }: { report: FoundReport }) {
   );
 }
 
+/**
+ * Selective diagnosis, drawn large: every coverage–accuracy curve of a file in one
+ * chart (how accuracy rises as uncertain scans go to a person) and every
+ * reliability diagram in another (on the diagonal = calibrated).
+ */
+function PlotsBlock({ plots }: { plots: FoundPlot[] }) {
+  const series = (kind: FoundPlot['kind']): Series[] =>
+    plots
+      .filter((p) => p.kind === kind)
+      .map((p) => ({ label: p.title.split(' › ').slice(-2).join(' · '), x: p.x, y: p.y }));
+  const coverage = series('coverage');
+  const reliability = series('reliability');
+  return (
+    <div className="report-block report-plots">
+      {coverage.length > 0 && (
+        <div className="chart-box chart-large">
+          <LineChart
+            title="Accuracy of the answers against the share answered (the rest: refer for review)"
+            series={coverage}
+            xLabel="share of scans answered"
+            yLabel="accuracy of the answers"
+            testId="coverage-chart"
+          />
+        </div>
+      )}
+      {reliability.length > 0 && (
+        <div className="chart-box chart-square chart-large">
+          <LineChart
+            title="Reliability: how often the model is right at each confidence (diagonal = calibrated)"
+            series={[...reliability, { label: 'calibrated', x: [0, 1], y: [0, 1], dashed: true }]}
+            xLabel="confidence (calibrated top probability)"
+            yLabel="share right"
+            square
+            yRange={[0, 1]}
+            testId="reliability-chart"
+          />
+        </div>
+      )}
+    </div>
+  );
+}
+
 function TableBlock({ table }: { table: FoundTable }) {
   return (
     <div className="report-block" data-testid="report-table">
@@ -225,12 +268,15 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
           {s.reports.map((r) => (
             <ReportBlock key={r.title} report={r} />
           ))}
+          {s.plots.length > 0 && <PlotsBlock plots={s.plots} />}
           {s.tables.map((t) => (
             <TableBlock key={t.title} table={t} />
           ))}
-          {!s.error && s.reports.length === 0 && s.histories.length === 0 && s.tables.length === 0 && (
-            <p className="hint">Nothing to draw in this file.</p>
-          )}
+          {!s.error &&
+            s.reports.length === 0 &&
+            s.histories.length === 0 &&
+            s.tables.length === 0 &&
+            s.plots.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
         </details>
       ))}
     </div>

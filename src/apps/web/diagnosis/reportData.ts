@@ -7,9 +7,17 @@
  * Must never: fetch from another origin.
  */
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
-import { findReports, isObject, type FoundHistory, type FoundReport, type FoundTable, type Json } from './reportShapes';
+import {
+  findReports,
+  isObject,
+  type FoundHistory,
+  type FoundPlot,
+  type FoundReport,
+  type FoundTable,
+  type Json,
+} from './reportShapes';
 
-export type { FoundHistory, FoundReport, FoundTable };
+export type { FoundHistory, FoundPlot, FoundReport, FoundTable };
 
 export interface ReportSource {
   name: string;
@@ -18,6 +26,8 @@ export interface ReportSource {
   reports: FoundReport[];
   histories: FoundHistory[];
   tables: FoundTable[];
+  /** coverage–accuracy curves and reliability diagrams (selective-diagnosis reports) */
+  plots: FoundPlot[];
   /** a few top-level facts (training minutes, parameters, weights bytes) when present */
   facts: Array<[string, string]>;
 }
@@ -67,6 +77,7 @@ export async function loadModelCards(models: ModelEntry[]): Promise<ReportSource
           reports: [],
           histories: [],
           tables: [],
+          plots: [],
           facts: [],
         };
       }
@@ -90,7 +101,7 @@ export async function loadCommittedReports(): Promise<ReportSource[]> {
           facts: reportFacts(json),
         };
       } catch (err) {
-        return { name, error: (err as Error).message, reports: [], histories: [], tables: [], facts: [] };
+        return { name, error: (err as Error).message, reports: [], histories: [], tables: [], plots: [], facts: [] };
       }
     }),
   );

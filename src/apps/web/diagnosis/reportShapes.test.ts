@@ -113,7 +113,32 @@ describe('findReports', () => {
       reports: [],
       histories: [],
       tables: [],
+      plots: [],
     });
+  });
+
+  it('draws coverage curves and reliability diagrams, not tables of their rows', () => {
+    const study = {
+      candidates: [
+        {
+          name: 'vit',
+          testing: {
+            accuracy: { rate: 0.9 },
+            curve: [
+              { coverage: 0.5, accuracy: 1, threshold: 0.99 },
+              { coverage: 1, accuracy: 0.9, threshold: 0.4 },
+            ],
+            reliability: [{ confidence: 0.95, accuracy: 0.93, count: 10 }],
+          },
+        },
+      ],
+    };
+    const { plots, tables } = findReports(study, 'selective');
+    expect(plots).toEqual([
+      { title: 'selective › candidates › vit › testing', kind: 'coverage', x: [0.5, 1], y: [1, 0.9] },
+      { title: 'selective › candidates › vit › testing', kind: 'reliability', x: [0.95], y: [0.93] },
+    ]);
+    expect(tables).toEqual([]);
   });
 
   it('finds something to draw in every committed report under docs/reports (a report the view cannot show is a bug)', () => {
@@ -122,7 +147,12 @@ describe('findReports', () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
       const found = findReports(JSON.parse(readFileSync(join(dir, file), 'utf8')), file);
-      expect(found.reports.length + found.histories.length + found.tables.length, file).toBeGreaterThan(0);
+      expect(
+        found.reports.length + found.histories.length + found.tables.length + found.plots.length,
+        file,
+      ).toBeGreaterThan(0);
+      if (file.startsWith('selective-'))
+        expect(new Set(found.plots.map((p) => p.kind)), file).toEqual(new Set(['coverage', 'reliability']));
       if (file.startsWith('poisoning-'))
         expect(
           found.tables.map((t) => t.title),

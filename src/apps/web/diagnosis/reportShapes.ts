@@ -2,8 +2,9 @@
  * The shapes the report view can draw, found wherever they sit in a committed
  * JSON file (model card or eval report): a classification report (accuracy +
  * confusion matrix, optional per-class metrics, ROC points and other figures), a
- * training history, and tables of accuracy rows (attacks, poisoning). Each is
- * labelled by its path in the file. Pure: no I/O, runs in Node for tests.
+ * training history, tables of accuracy rows (attacks, poisoning), and the
+ * selective-diagnosis plots (coverage–accuracy curves, reliability diagrams).
+ * Each is labelled by its path in the file. Pure: no I/O, runs in Node for tests.
  * Must never: invent a figure that is not in the file.
  */
 
@@ -55,6 +56,18 @@ export interface EpochPoint {
 export interface FoundHistory {
   title: string;
   epochs: EpochPoint[];
+}
+
+/**
+ * A curve to draw: the coverage–accuracy curve of selective diagnosis (`curve`:
+ * rows of coverage + accuracy) or a reliability diagram (`reliability`: rows of
+ * confidence + accuracy), both as selectiveStudy.ts writes them.
+ */
+export interface FoundPlot {
+  title: string;
+  kind: 'coverage' | 'reliability';
+  x: number[];
+  y: number[];
 }
 
 export type Json = unknown;
@@ -110,10 +123,17 @@ function flatCell(v: Json): string | number | undefined {
 export function findReports(
   root: Json,
   label: string,
-): { reports: FoundReport[]; histories: FoundHistory[]; tables: FoundTable[] } {
+): { reports: FoundReport[]; histories: FoundHistory[]; tables: FoundTable[]; plots: FoundPlot[] } {
   const reports: FoundReport[] = [];
   const histories: FoundHistory[] = [];
   const tables: FoundTable[] = [];
+  const plots: FoundPlot[] = [];
+  const rowsWith = (v: Json, x: string): v is Array<Record<string, number>> =>
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((e) => isObject(e) && typeof e[x] === 'number' && typeof e.accuracy === 'number');
+  const plotOf = (kind: FoundPlot['kind'], x: string, rows: Array<Record<string, number>>, path: string[]) =>
+    plots.push({ title: [label, ...path].join(' › '), kind, x: rows.map((r) => r[x]), y: rows.map((r) => r.accuracy) });
   const walk = (v: Json, path: string[], depth: number) => {
     if (depth > 8) return;
     if (Array.isArray(v)) {
@@ -156,11 +176,20 @@ export function findReports(
         ),
       });
     }
+    const drawn = new Set<string>();
+    if (rowsWith(v.curve, 'coverage')) {
+      plotOf('coverage', 'coverage', v.curve, path);
+      drawn.add('curve');
+    }
+    if (rowsWith(v.reliability, 'confidence')) {
+      plotOf('reliability', 'confidence', v.reliability, path);
+      drawn.add('reliability');
+    }
     for (const [k, child] of Object.entries(v))
-      if (k !== 'confusion' && k !== 'roc' && k !== 'perClass') walk(child, [...path, k], depth + 1);
+      if (k !== 'confusion' && k !== 'roc' && k !== 'perClass' && !drawn.has(k)) walk(child, [...path, k], depth + 1);
   };
   walk(root, [], 0);
-  return { reports, histories, tables };
+  return { reports, histories, tables, plots };
 }
 
 /**
