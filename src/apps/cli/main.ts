@@ -88,7 +88,7 @@ const COMMANDS: Record<string, Command> = {
   },
   federated: {
     summary:
-      'federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5 --method ridge --out DIR [--json R]   CKKS ridge head (fedavg: not built yet)',
+      'federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5 --method ridge|fedavg --out DIR [--json R]   CKKS ridge head, or FedAvg rounds beside it',
     load: () => import('./commands/federated'),
   },
   he: {

@@ -6,8 +6,10 @@
  * Simulates, in one process, hospitals that fit a model head together by one-shot
  * ridge regression from CKKS-encrypted sufficient statistics that an aggregator
  * sums without a key (src/learn/federated). Separate processes over HTTP are not
- * built yet. `--method fedavg` (encrypted FedAvg rounds) is not built yet either:
- * it exits 2.
+ * built yet. `--method fedavg [--rounds 40 --local-epochs 1 --lr 0.1 --dropout 0
+ * --quorum 2]` runs FedAvg of the same head with CKKS-encrypted updates every
+ * round, beside the ridge protocol and a centralised SGD baseline in the same run
+ * (federatedFedAvg.ts), and writes the FedAvg head into DIR.
  *
  * Features are the shipped model's class-token / pooled features of DS/Training
  * and DS/Testing (cached, federatedFeatures.ts). Testing is used once, for the
@@ -26,9 +28,11 @@ import { parseSplit, splitHospitals } from '../../../learn/federated/hospitalSpl
 import { accuracy, solveRidge, statistics, type RidgeHead } from '../../../learn/federated/ridge';
 import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn/federated/simulateRidge';
 import { loadSeal } from '../../../platform/node/seal';
+import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../learn/federated/fedavgHead';
+import { fedavgReport } from './federatedFedAvg';
 
 const USAGE =
-  'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R]  (--method fedavg: not built yet, exit 2)';
+  'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';
 
 function wilson(k: number, n: number, z = 1.96) {
   const p = k / n;
@@ -38,12 +42,43 @@ function wilson(k: number, n: number, z = 1.96) {
   return { accuracy: p, correct: k, n, low: centre - half, high: centre + half };
 }
 
+async function readModel(modelDir: string) {
+  const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
+  const weights = deserializeWeights(manifest, new Uint8Array(await readFile(join(modelDir, manifest.weightsFile))));
+  return { manifest, weights };
+}
+
+/** The head the model ships with (trained logistic head), as a RidgeHead for scoring. */
+async function shippedHead(modelDir: string): Promise<RidgeHead> {
+  const { weights } = await readModel(modelDir);
+  return {
+    features: weights['head.w'].shape[0],
+    classes: weights['head.w'].shape[1],
+    weights: Float64Array.from(weights['head.w'].data),
+    bias: Float64Array.from(weights['head.b'].data),
+  };
+}
+
+/** DIR: the shipped model with `head` in place of its own (no calibration: temperature 1). */
+async function writeModelDir(modelDir: string, out: string, head: RidgeHead) {
+  const { manifest, weights } = await readModel(modelDir);
+  weights['head.w'] = { shape: weights['head.w'].shape, data: Float32Array.from(head.weights) };
+  weights['head.b'] = { shape: weights['head.b'].shape, data: Float32Array.from(head.bias) };
+  const { manifest: written, bytes } = serializeModel(manifest.config, weights, manifest.dtype);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'model.json'), JSON.stringify(written) + '\n');
+  await writeFile(join(out, written.weightsFile), bytes);
+  for (const extra of ['model-card.json', 'README.md']) {
+    await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
+  }
+  return written;
+}
+
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;
   if (action !== 'simulate' || rest.length > 0) throw new UsageError(USAGE);
   const method = optionalString(args, 'method') ?? 'ridge';
-  if (method === 'fedavg') throw new UsageError('--method fedavg (encrypted FedAvg rounds) is not built yet');
-  if (method !== 'ridge') throw new UsageError(USAGE);
+  if (method !== 'ridge' && method !== 'fedavg') throw new UsageError(USAGE);
   const data = resolve(requireOption(args, 'data'));
   const out = resolve(requireOption(args, 'out'));
   const modelDir = resolve(optionalString(args, 'model') ?? 'public/models/vit-lung-histopathology');
@@ -70,6 +105,31 @@ export async function run(args: ParsedArgs): Promise<void> {
   const shares = splitHospitals(training.labels, hospitals, split, seed);
 
   const seal = await loadSeal();
+  if (method === 'fedavg') {
+    const options: FedAvgOptions = {
+      seed,
+      rounds: optionalNumber(args, 'rounds', FEDAVG_DEFAULTS.rounds),
+      localEpochs: optionalNumber(args, 'local-epochs', FEDAVG_DEFAULTS.localEpochs),
+      learningRate: optionalNumber(args, 'lr', FEDAVG_DEFAULTS.learningRate),
+      batch: FEDAVG_DEFAULTS.batch,
+      dropout: optionalNumber(args, 'dropout', FEDAVG_DEFAULTS.dropout),
+      quorum: optionalNumber(args, 'quorum', FEDAVG_DEFAULTS.quorum),
+    };
+    if (!(options.dropout >= 0 && options.dropout < 1)) throw new UsageError('--dropout is a chance in [0, 1)');
+    const { fedavgHead: head, ...report } = fedavgReport(
+      seal,
+      { training, testing, classes },
+      shares,
+      options,
+      await shippedHead(modelDir),
+    );
+    await writeModelDir(modelDir, out, head);
+    const full = { model: modelDir, data, split: splitText, features: featureMs, ...report, out };
+    const json = optionalString(args, 'json');
+    if (json) await writeFile(json, JSON.stringify(full, null, 2) + '\n');
+    console.log(JSON.stringify(full));
+    return;
+  }
   const t1 = performance.now();
   const fed = simulateRidge(seal, training.features, training.labels, classes, shares, seed);
   const protocolMs = performance.now() - t1;
@@ -83,29 +143,13 @@ export async function run(args: ParsedArgs): Promise<void> {
   fed.head.weights.forEach((w, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(w - pooled.weights[i]))));
   fed.head.bias.forEach((b, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(b - pooled.bias[i]))));
 
-  const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
-  const weights = deserializeWeights(manifest, new Uint8Array(await readFile(join(modelDir, manifest.weightsFile))));
-  const shipped: RidgeHead = {
-    features: weights['head.w'].shape[0],
-    classes: weights['head.w'].shape[1],
-    weights: Float64Array.from(weights['head.w'].data),
-    bias: Float64Array.from(weights['head.b'].data),
-  };
+  const shipped = await shippedHead(modelDir);
   const onTesting = (head: RidgeHead) => {
     const acc = accuracy(head, testing.features, testing.labels);
     return wilson(Math.round(acc * testing.labels.length), testing.labels.length);
   };
 
-  // the model directory: the shipped model with the federated head
-  weights['head.w'] = { shape: weights['head.w'].shape, data: Float32Array.from(fed.head.weights) };
-  weights['head.b'] = { shape: weights['head.b'].shape, data: Float32Array.from(fed.head.bias) };
-  const { manifest: written, bytes } = serializeModel(manifest.config, weights, manifest.dtype);
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'model.json'), JSON.stringify(written) + '\n');
-  await writeFile(join(out, written.weightsFile), bytes);
-  for (const extra of ['model-card.json', 'README.md']) {
-    await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
-  }
+  const written = await writeModelDir(modelDir, out, fed.head);
 
   const bytesPerHospital = Math.max(...fed.hospitals.map((h) => h.bytesSent));
   const sameHead = gradientTraffic((shipped.features + 1) * classes, rounds, fed.bytesPerCiphertext);
