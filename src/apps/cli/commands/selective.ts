@@ -7,7 +7,8 @@
  * fitted on validation only; the ensemble of the models shipped only where it
  * wins on validation; Testing figures for what ships, with Wilson intervals.
  * Writes OUT.json and OUT.md; --write also stores each model's threshold in its
- * model.json (`calibration.minConfidence`). Logits are cached in
+ * model.json (`calibration.minConfidence`) and the figures in its model card
+ * (model-card.json `selective`, README.md "Uncertain — refer for review"). Logits are cached in
  * .cache/predictions by the hash of the model's files, so a re-run after a change
  * to the study costs no forward pass.
  */
@@ -22,7 +23,12 @@ import { loadImageSet } from '../../../learn/training/dataset';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
-import { selectiveStudy, type MemberLogits } from '../../../learn/evaluation/selectiveStudy';
+import {
+  selectiveStudy,
+  type Candidate,
+  type MemberLogits,
+  type SelectiveStudy,
+} from '../../../learn/evaluation/selectiveStudy';
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
 
@@ -46,6 +52,50 @@ async function cachedLogits(key: string, compute: () => Promise<number[][]>, log
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, JSON.stringify(logits));
   return logits;
+}
+
+const CARD_SECTION = '## Uncertain — refer for review';
+
+/** The figures in the model card: model-card.json `selective` and a README.md section (replaced on a re-run). */
+async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, command: string): Promise<void> {
+  const cardPath = join(dir, 'model-card.json');
+  if (existsSync(cardPath)) {
+    const card = JSON.parse(await readFile(cardPath, 'utf8')) as Record<string, unknown>;
+    const { curve: _plot, reliability: _bins, ...validation } = c.validation;
+    card.selective = {
+      minConfidence: c.abstention.minConfidence,
+      rule: c.abstention.rule,
+      targetAccuracy: study.targetAccuracy,
+      validation: { ...validation, curve: undefined },
+      testing: c.testing ? { ...c.testing, curve: undefined } : undefined,
+      ensemble: study.ensembleShips ? 'ships' : `not shipped: ${study.ensembleReason}`,
+      command,
+    };
+    await writeFile(cardPath, JSON.stringify(card, null, 1));
+  }
+  const readmePath = join(dir, 'README.md');
+  if (!existsSync(readmePath) || !c.testing) return;
+  const pct = (v: number) => (v * 100).toFixed(1);
+  const t = c.testing;
+  const ai = t.atThreshold.accuracyInterval;
+  const section = [
+    CARD_SECTION,
+    '',
+    `Below a calibrated confidence of ${c.abstention.minConfidence.toFixed(4)} the app and \`cli diagnose\` say "Uncertain — refer for review" instead of a class. ` +
+      `Threshold rule (on the ${c.validation.n} validation images): ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). ` +
+      `On Testing (n = ${t.n}): ${pct(t.atThreshold.coverage)} % of scans answered, accuracy of the answers ${pct(ai.rate)} % [${pct(ai.low)}, ${pct(ai.high)}]; ` +
+      `answering at least 90 %, the best accuracy is ${t.at90 ? pct(t.at90.accuracy) : '–'} %. ` +
+      `The ViT + CNN ensemble ${study.ensembleShips ? 'ships' : 'does not ship'} (${study.ensembleReason}). \`${command}\`.`,
+    '',
+  ].join('\n');
+  const text = await readFile(readmePath, 'utf8');
+  const start = text.indexOf(CARD_SECTION);
+  const next = start < 0 ? -1 : text.indexOf('\n## ', start + CARD_SECTION.length);
+  const updated =
+    start < 0
+      ? text.trimEnd() + '\n\n' + section
+      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
+  await writeFile(readmePath, updated);
 }
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -113,11 +163,8 @@ export async function run(args: ParsedArgs): Promise<void> {
     target,
     `the split the shipped models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
   );
-  const md = selectiveMarkdown(
-    dataset,
-    study,
-    `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}`,
-  );
+  const command = `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}`;
+  const md = selectiveMarkdown(dataset, study, command);
   console.log('\n' + md);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(`${out}.json`, JSON.stringify(study, null, 1));
@@ -133,5 +180,6 @@ export async function run(args: ParsedArgs): Promise<void> {
     manifest.calibration.minConfidence = Math.floor(candidate.abstention.minConfidence * 1e6) / 1e6;
     await writeFile(manifestPath, JSON.stringify(manifest));
     log(`wrote minConfidence ${manifest.calibration.minConfidence} into ${manifestPath}`);
+    await writeModelCard(dir, candidate, study, command);
   }
 }
