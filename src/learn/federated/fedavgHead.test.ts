@@ -46,7 +46,8 @@ describe('fedavg head', () => {
     expect(fedAcc).toBeGreaterThan(0.85);
     expect(Math.abs(fedAcc - accuracy(central.head, test.x, test.labels))).toBeLessThan(0.05);
     expect(fed.rounds.every((r) => r.present.length === 3 && !r.skipped)).toBe(true);
-    expect(fed.bytesPerHospital).toBeGreaterThan(0);
+    expect(fed.bytesUpPerHospital).toBeGreaterThan(0);
+    expect(fed.bytesDownPerHospital).toBeGreaterThan(fed.bytesUpPerHospital); // the sum comes back unseeded
     // the same rounds in plain (same seeds): the encrypted head differs by CKKS error only
     let plain = { features: 8, classes: 3, weights: new Float64Array(24), bias: new Float64Array(3) };
     const parts = shares.map((s, h) => localHoldOut(s, 0.1, options.seed + 1000 * (h + 1)));

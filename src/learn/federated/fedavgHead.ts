@@ -34,6 +34,8 @@ export interface FedAvgOptions {
   dropout: number;
   /** fewest hospitals a round needs */
   quorum: number;
+  /** stop after this many rounds without a lower pooled hold-out loss (early stopping) */
+  patience: number;
 }
 
 export const FEDAVG_DEFAULTS: Omit<FedAvgOptions, 'seed'> = {
@@ -43,6 +45,7 @@ export const FEDAVG_DEFAULTS: Omit<FedAvgOptions, 'seed'> = {
   batch: 32,
   dropout: 0,
   quorum: 2,
+  patience: 5,
 };
 
 export interface RoundReport {
@@ -62,8 +65,9 @@ export interface FedAvgRun {
   /** the round whose starting head had the lowest pooled hold-out loss (0 = before any round) */
   bestRound: number;
   rounds: RoundReport[];
-  /** per hospital, over the rounds up to and including the best one's end */
-  bytesPerHospital: number;
+  /** the most any hospital sent (up) and received (down) over the rounds run */
+  bytesUpPerHospital: number;
+  bytesDownPerHospital: number;
   bytesPerCiphertextUp: number;
   ms: number;
 }
@@ -162,7 +166,9 @@ export function simulateFedAvg(
     let global = zeroHead(features, classes);
     let best = { round: 0, loss: Infinity, head: copyHead(global) };
     const rounds: RoundReport[] = [];
-    const sentUpTo: number[][] = [];
+    const up = shares.map(() => 0);
+    const down = shares.map(() => 0);
+    let sinceBest = 0;
     let upBytes = 0;
     let upCount = 0;
     for (let round = 1; round <= options.rounds; round++) {
@@ -199,7 +205,10 @@ export function simulateFedAvg(
         const n = total[size];
         const holdOutLoss = total[size + 1] / total[size + 3];
         const holdOutAccuracy = total[size + 2] / total[size + 3];
-        if (holdOutLoss < best.loss) best = { round: round - 1, loss: holdOutLoss, head: copyHead(global) };
+        if (holdOutLoss < best.loss) {
+          best = { round: round - 1, loss: holdOutLoss, head: copyHead(global) };
+          sinceBest = 0;
+        } else sinceBest++;
         const next = copyHead(global);
         for (let k = 0; k < next.weights.length; k++) next.weights[k] += total[k] / n;
         for (let k = 0; k < classes; k++) next.bias[k] += total[features * classes + k] / n;
@@ -207,16 +216,16 @@ export function simulateFedAvg(
         report = { round, present, skipped, holdOutLoss, holdOutAccuracy, bytesUp: Math.max(...bytesUp), bytesDown };
       }
       rounds.push(report);
-      sentUpTo.push(shares.map((_, h) => (present.includes(h) ? bytesUp[present.indexOf(h)] + report.bytesDown : 0)));
+      present.forEach((h, k) => ((up[h] += bytesUp[k]), (down[h] += report.bytesDown)));
+      // early stopping: the rounds run are what the hospitals paid for, whichever head is kept
+      if (sinceBest >= options.patience) break;
     }
-    // traffic to reach the chosen head: the rounds that produced it (the head after round r is scored at round r + 1)
-    const used = sentUpTo.slice(0, best.round);
-    const bytesPerHospital = Math.max(...shares.map((_, h) => used.reduce((s, r) => s + r[h], 0)));
     return {
       head: best.head,
       bestRound: best.round,
       rounds,
-      bytesPerHospital,
+      bytesUpPerHospital: Math.max(...up),
+      bytesDownPerHospital: Math.max(...down),
       bytesPerCiphertextUp: upCount ? upBytes / upCount : 0,
       ms: performance.now() - t0,
     };
@@ -243,6 +252,7 @@ export function centralisedSoftmax(
     trainLocally(head, x, labels, fit, { epochs: 1, learningRate: options.learningRate, batch: options.batch, rng });
     const { loss } = lossAndRight(head, x, labels, holdOut);
     if (loss < best.loss) best = { epoch, loss, head: copyHead(head) };
+    else if (epoch - best.epoch >= options.patience * options.localEpochs) break;
   }
   return { head: best.head, bestEpoch: best.epoch };
 }

@@ -45,6 +45,8 @@ export interface RidgeRun {
   maxAbsStatistic: number;
   /** bytes of one ciphertext as sent (seeded, zstd), the mean over this run's */
   bytesPerCiphertext: number;
+  /** bytes of the summed ciphertexts a hospital receives to decrypt */
+  bytesDown: number;
 }
 
 const HOLD_OUT = 0.1;
@@ -116,7 +118,18 @@ export function simulateRidge(
     });
     const all = messages.flatMap((m) => m.ciphertexts);
     const bytesPerCiphertext = all.reduce((s, b) => s + b.byteLength, 0) / all.length;
-    return { head, lambda, hospitals, aggregateMs, decryptSolveMs, maxAbsError, maxAbsStatistic, bytesPerCiphertext };
+    const bytesDown = sum.ciphertexts.reduce((s, b) => s + b.byteLength, 0);
+    return {
+      head,
+      lambda,
+      hospitals,
+      aggregateMs,
+      decryptSolveMs,
+      maxAbsError,
+      maxAbsStatistic,
+      bytesPerCiphertext,
+      bytesDown,
+    };
   } finally {
     key.dispose();
   }

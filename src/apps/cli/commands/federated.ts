@@ -114,6 +114,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       batch: FEDAVG_DEFAULTS.batch,
       dropout: optionalNumber(args, 'dropout', FEDAVG_DEFAULTS.dropout),
       quorum: optionalNumber(args, 'quorum', FEDAVG_DEFAULTS.quorum),
+      patience: optionalNumber(args, 'patience', FEDAVG_DEFAULTS.patience),
     };
     if (!(options.dropout >= 0 && options.dropout < 1)) throw new UsageError('--dropout is a chance in [0, 1)');
     const { fedavgHead: head, ...report } = fedavgReport(

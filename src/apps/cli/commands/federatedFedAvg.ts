@@ -42,15 +42,19 @@ export function fedavgReport(
       roundsRun: fed.rounds.length,
       skippedRounds: fed.rounds.filter((r) => r.skipped).length,
       rounds: fed.rounds,
-      bytesPerHospital: fed.bytesPerHospital,
+      bytesUpPerHospital: fed.bytesUpPerHospital,
+      bytesDownPerHospital: fed.bytesDownPerHospital,
       bytesPerCiphertextUp: fed.bytesPerCiphertextUp,
       ms: fed.ms,
-      rule: 'head kept: the round start with the lowest pooled hold-out cross-entropy (hold-out figures summed under CKKS)',
+      rule:
+        'head kept: the round start with the lowest pooled hold-out cross-entropy (hold-out figures summed under CKKS); ' +
+        `stop after ${options.patience} rounds without improvement`,
     },
-    ridge: { bytesPerHospital: ridgeBytes, lambda: ridge.lambda.lambda },
+    ridge: { bytesUpPerHospital: ridgeBytes, bytesDownPerHospital: ridge.bytesDown, lambda: ridge.lambda.lambda },
     trafficRatio: {
-      fedavgOverRidge: fed.bytesPerHospital / ridgeBytes,
-      note: 'bytes each hospital sent and received to reach its head: FedAvg up to its best round, ridge one message',
+      up: fed.bytesUpPerHospital / ridgeBytes,
+      upAndDown: (fed.bytesUpPerHospital + fed.bytesDownPerHospital) / (ridgeBytes + ridge.bytesDown),
+      note: 'most bytes any hospital sent (and received) in the whole run: FedAvg over every round run, ridge one message each way',
     },
     testing: {
       fedavg: onTesting(fed.head),
