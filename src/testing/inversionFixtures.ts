@@ -26,8 +26,16 @@ export function tinyVitConfig(overrides: Partial<VitConfig> = {}): VitConfig {
   };
 }
 
+/**
+ * Random weights; the token MLP's first layer scaled down so its pre-activations
+ * stay above GELU's minimum (-0.75), as the shipped lung ViT's nearly all do
+ * (the analytic gradient inversion is exact there; patchEmbeddingLeak.ts).
+ */
 export function tinyVitWeights(config: VitConfig, seed = 3): HostWeights {
-  return fixtureWeights(config, seed);
+  const host = fixtureWeights(config, seed);
+  const w1 = host['token.w1'];
+  if (w1) host['token.w1'] = { shape: w1.shape, data: w1.data.map((v) => v * 0.3) };
+  return host;
 }
 
 /** A smooth blob pattern with some texture, different per seed. */

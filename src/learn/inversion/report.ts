@@ -48,13 +48,16 @@ const range = (xs: number[]): Range | null =>
     : { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs) };
 
 /** `count` training images (any class) drawn with a seeded generator, with their labels. */
-export async function pickImages(trainingDir: string, count: number, seed: number) {
+export async function pickImages(trainingDir: string, count: number, seed: number, size: number) {
   const { files, labels } = await listImages(trainingDir);
   const rng = new SeededRandom(seed);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(count, files.length)) chosen.add(rng.int(files.length));
   return Promise.all(
-    [...chosen].map(async (i) => ({ image: await readModelInput(join(trainingDir, files[i])), label: labels[i] })),
+    [...chosen].map(async (i) => ({
+      image: await readModelInput(join(trainingDir, files[i]), size),
+      label: labels[i],
+    })),
   );
 }
 
@@ -63,7 +66,7 @@ export async function inversionReport(
   trainingDir: string,
   options: { images: number; seed: number; kinds?: readonly InversionKind[]; log?: (s: string) => void },
 ): Promise<InversionReport> {
-  const picked = await pickImages(trainingDir, options.images, options.seed);
+  const picked = await pickImages(trainingDir, options.images, options.seed, ctx.vit.config.imageSize);
   const summaries: KindSummary[] = [];
   for (const kind of options.kinds ?? INVERSION_KINDS) {
     const scores = picked.map(({ image, label }, i) => {

@@ -37,6 +37,8 @@ export async function inversionContext(args: ParsedArgs): Promise<InversionConte
   const sample = await publicSample(
     join(resolve(requireOption(args, 'data')), 'Training'),
     optionalNumber(args, 'sample', 60),
+    8,
+    manifest.config.imageSize,
   );
   const tokens = sample.images.map((im) => tf.tidy(() => vit.features(pixelsOf(im)).dataSync()));
   return {
@@ -57,7 +59,7 @@ export function jsonMetrics(m: LeakageMetrics): Record<string, number | null> {
 export async function runInversionAttack(kind: InversionKind, args: ParsedArgs): Promise<void> {
   const ctx = await inversionContext(args);
   try {
-    const original = await readModelInput(requireOption(args, 'in'));
+    const original = await readModelInput(requireOption(args, 'in'), ctx.vit.config.imageSize);
     const label =
       optionalString(args, 'label') !== undefined
         ? optionalNumber(args, 'label', 0)
