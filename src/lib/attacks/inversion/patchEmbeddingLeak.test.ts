@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticScan, tinyVitConfig, tinyVitWeights } from '../../../testing/inversionFixtures';
 import { createModel } from '../../models/model';
+import { toExactEmbedding } from '../../models/embedding';
 import { leakageMetrics } from '../../metrics/leakage';
 import { pixelsOf, pixelVit } from './pixelVit';
 import { recoverFromUpdate, singleImageUpdate } from './patchEmbeddingLeak';
@@ -14,24 +15,38 @@ describe('pixelVit', () => {
     await tf.setBackend('wasm');
   });
 
-  it("computes the model's own class-token features, views included", () => {
-    const cfg = tinyVitConfig({ viewEnsemble: 'dihedral4', relativeBias: true });
-    const host = tinyVitWeights(cfg);
-    const model = createModel(cfg, host);
-    const vit = pixelVit(cfg, host);
-    const image = syntheticScan(20, 5);
-    const [ours, theirs] = tf.tidy(() => [
-      vit.features(pixelsOf(image)).dataSync(),
-      model.features(tf.tensor4d(image.data, [1, 20, 20, 3], 'float32')).dataSync(),
-    ]);
-    const diff = Math.max(...Array.from(ours, (v, i) => Math.abs(v - theirs[i])));
-    expect(diff).toBeLessThan(1e-4);
-    // and the views matter: the identity view alone differs
-    const identity = tf.tidy(() => vit.outputs(pixelsOf(image)).features.dataSync());
-    expect(Math.max(...Array.from(identity, (v, i) => Math.abs(v - theirs[i])))).toBeGreaterThan(1e-3);
-    model.dispose();
-    vit.dispose();
-  });
+  const variants = {
+    'float embedding, dihedral views, relative bias': tinyVitConfig({ viewEnsemble: 'dihedral4', relativeBias: true }),
+    'exact embedding, stem, mirror views': tinyVitConfig({
+      viewEnsemble: 'mirror',
+      exactEmbedding: true,
+      embedDim: 16,
+      stemMlpDim: 8,
+    }),
+  };
+  for (const [name, cfg] of Object.entries(variants)) {
+    it(`computes the model's own class-token features (${name})`, () => {
+      const host = tinyVitWeights(cfg);
+      if (cfg.exactEmbedding) {
+        const exact = toExactEmbedding(host['patch.w']);
+        host['patch.w'] = exact.w;
+        host['patch.scale'] = exact.scale;
+      }
+      const model = createModel(cfg, host);
+      const vit = pixelVit(cfg, host);
+      const image = syntheticScan(20, 5);
+      const [ours, theirs, identity] = tf.tidy(() => [
+        vit.features(pixelsOf(image)).dataSync(),
+        model.features(tf.tensor4d(image.data, [1, 20, 20, 3], 'float32')).dataSync(),
+        vit.outputs(pixelsOf(image)).features.dataSync(),
+      ]);
+      const diff = (a: ArrayLike<number>) => Math.max(...Array.from(a, (v, i) => Math.abs(v - theirs[i])));
+      expect(diff(ours)).toBeLessThan(1e-4);
+      expect(diff(identity)).toBeGreaterThan(1e-3); // the views matter: the identity view alone differs
+      model.dispose();
+      vit.dispose();
+    });
+  }
 });
 
 describe('analytic gradient inversion of the patch embedding', () => {
