@@ -32,8 +32,13 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/unpack'),
   },
   attack: {
-    summary: 'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian ... --json',
+    summary:
+      'attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian|gradient-analytic|gradient-dlg|token-inversion|server-view ... --json',
     load: () => import('./commands/attack'),
+  },
+  inversion: {
+    summary: 'inversion report --model DIR --data DS [--images 5] --json F --md F   model-inversion attacks, scored',
+    load: () => import('./commands/inversion'),
   },
   train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },

@@ -97,10 +97,12 @@ export function vitForward(cfg: VitConfig, w: Weights, images: ModelTensorInput)
   return vitTrunk(cfg, w, embedBlocks(images, cfg, w));
 }
 
-/** Everything after the patch embedding: tokens [N, T, E] in slot order (positions say which block). */
-export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): VitOutputs {
-  const n = embedded.shape[0];
-  const D = cfg.width;
+/**
+ * The per-token part between the patch embedding and the position embeddings
+ * (stem, token MLP): [N, T, E] -> [N, T, D], one token at a time. Exported for
+ * the gradient-inversion attack (lib/attacks/inversion), which runs it backwards.
+ */
+export function vitTokenStage(cfg: VitConfig, w: Weights, embedded: tf.Tensor): tf.Tensor {
   let tokens: tf.Tensor = cfg.embedDim === undefined ? embedded : tokenStem(embedded, w, (cfg.stemMlpDim ?? 0) > 0);
   if (cfg.tokenMlpDim > 0) {
     const h = layerNorm(tokens, need(w, 'token.ln.g'), need(w, 'token.ln.b'));
@@ -109,6 +111,14 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
       dense(gelu(dense(h, need(w, 'token.w1'), need(w, 'token.b1'))), need(w, 'token.w2'), need(w, 'token.b2')),
     );
   }
+  return tokens;
+}
+
+/** Everything after the patch embedding: tokens [N, T, E] in slot order (positions say which block). */
+export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): VitOutputs {
+  const n = embedded.shape[0];
+  const D = cfg.width;
+  let tokens = vitTokenStage(cfg, w, embedded);
   const tokenMean = tf.mean(tokens, 1);
   tokens = tf.add(tokens, need(w, 'pos'));
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);

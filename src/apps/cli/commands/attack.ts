@@ -1,4 +1,7 @@
 /**
+ * `cli attack --kind gradient-analytic|gradient-dlg|token-inversion|server-view ...`:
+ * the model-inversion attacks, see inversionAttack.ts.
+ *
  * `cli attack --kind leading-bit|min-difference|known-plaintext|bit-flip|gaussian
  *   --key KEY.json --in FILE [--known FILE] [--bit 7 --fraction 0.1 --mu 0 --sigma 20 --seed 1]
  *   [--frame N] [--window N] [--image-size 200] [--block-size 25] [--out ATTACKED.png] [--json]`
@@ -25,6 +28,7 @@ import {
   runAttack,
 } from '../../../lib/attacks/runAttack';
 import { formatMetric, leakageMetrics, type LeakageMetrics } from '../../../lib/metrics/leakage';
+import { INVERSION_KINDS, isInversionKind } from '../../../lib/attacks/inversion';
 
 const METRIC_LABELS: Record<keyof LeakageMetrics, string> = {
   ssim: 'SSIM',
@@ -40,7 +44,9 @@ function jsonMetrics(m: LeakageMetrics): Record<string, number | null> {
 
 export async function run(args: ParsedArgs): Promise<void> {
   const kind = requireOption(args, 'kind');
-  if (!isAttackKind(kind)) throw new UsageError(`--kind must be one of ${ATTACK_KINDS.join(', ')}; got "${kind}"`);
+  if (isInversionKind(kind)) return (await import('./inversionAttack')).runInversionAttack(kind, args);
+  if (!isAttackKind(kind))
+    throw new UsageError(`--kind must be one of ${[...ATTACK_KINDS, ...INVERSION_KINDS].join(', ')}; got "${kind}"`);
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
   const geometry = {
     imageSize: optionalNumber(args, 'image-size', DEFAULT_IMAGE_SIZE),
