@@ -151,6 +151,11 @@ describe('findReports', () => {
         found.reports.length + found.histories.length + found.tables.length + found.plots.length,
         file,
       ).toBeGreaterThan(0);
+      if (file === 'inversion.json')
+        expect(
+          found.tables[0]?.rows.map((r) => r.attack),
+          file,
+        ).toContain('gradient-analytic');
       if (file.startsWith('selective-'))
         expect(new Set(found.plots.map((p) => p.kind)), file).toEqual(new Set(['coverage', 'reliability']));
       if (file.startsWith('poisoning-'))

@@ -141,6 +141,30 @@ export function findReports(
         histories.push({ title: [label, ...path].join(' › '), epochs: v as EpochPoint[] });
         return;
       }
+      // reconstruction attacks (docs/reports/inversion.json): one row per attack, the means of its scores
+      if (v.length && v.every((e) => isObject(e) && typeof e.kind === 'string' && isObject(e.reconstruction))) {
+        const mean = (x: Json) =>
+          isObject(x) && typeof x.mean === 'number' ? x.mean : x === null ? 'identical' : undefined;
+        const rows = (v as Array<Record<string, Json>>).map((e) => {
+          const r = e.reconstruction as Record<string, Json>;
+          const m = isObject(e.meanImage) ? e.meanImage : {};
+          const row: Record<string, string | number> = { attack: e.kind as string };
+          for (const k of ['psnr', 'ssim', 'nmi']) {
+            const got = mean(r[k]);
+            if (got !== undefined) row[k.toUpperCase()] = got;
+            const base = mean(m[k]);
+            if (base !== undefined) row[`mean image ${k.toUpperCase()}`] = base;
+          }
+          if (typeof e.images === 'number') row.images = e.images;
+          return row;
+        });
+        tables.push({
+          title: [label, ...path].join(' › '),
+          columns: [...new Set(rows.flatMap((r) => Object.keys(r)))],
+          rows,
+        });
+        return;
+      }
       if (v.length && v.every((e) => isObject(e) && typeof e.accuracy === 'number' && !Array.isArray(e.confusion))) {
         const rows = (v as Array<Record<string, Json>>).map((e) =>
           Object.fromEntries(
@@ -200,6 +224,7 @@ export function findReports(
 export function formatCell(column: string, v: string | number | undefined): string {
   if (v === undefined) return '–';
   if (typeof v === 'string') return v;
+  if (/PSNR/.test(column)) return `${v.toFixed(2)} dB`;
   if (/accuracy|agreement/i.test(column))
     return /sd$|change|halfwidth/i.test(column) ? `${(v * 100).toFixed(2)} pt` : `${(v * 100).toFixed(2)} %`;
   return Number.isInteger(v) ? String(v) : v.toFixed(4);
