@@ -100,10 +100,9 @@ describe('adaptModel', () => {
       expect(spread).toBeGreaterThan(0.5); // logits are not trivially constant
       for (let k = 0; k < 3; k++) {
         const plan = await planForKey(await generateKey());
-        const t0 = performance.now();
+        // its speed (2-25 ms) is measured in `npm run bench -- --suite inference`, not asserted here:
+        // a time limit in a unit test fails on a loaded machine (132 ms once, with other jobs running)
         const adapted = adaptModel(model, bpeProtectedInput(plan));
-        const ms = performance.now() - t0;
-        expect(ms).toBeLessThan(100);
         const encrypted = images.map((im) => encryptImage(plan, im));
         const enc = await logitsOf(adapted, encrypted);
         const maxDiff = Math.max(...plain.map((v, i) => Math.abs(v - enc[i])));
