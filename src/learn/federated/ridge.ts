@@ -155,7 +155,15 @@ export function chooseLambda(
   grid: readonly number[] = LAMBDA_GRID,
 ): LambdaChoice {
   const n = holdOut.packed[((fit.features + 1) * (fit.features + 2)) / 2 - 1];
-  const validation = grid.map((lambda) => ({ lambda, mse: squaredError(holdOut, solveRidge(fit, lambda)) / n }));
+  // a λ whose system is not positive definite (noisy statistics under differential privacy) is not a candidate
+  const validation = grid.map((lambda) => {
+    try {
+      return { lambda, mse: squaredError(holdOut, solveRidge(fit, lambda)) / n };
+    } catch {
+      return { lambda, mse: Infinity };
+    }
+  });
+  if (validation.every((v) => v.mse === Infinity)) throw new Error('no λ of the grid gives a positive definite system');
   const best = validation.reduce((x, y) => (y.mse < x.mse ? y : x));
   return { lambda: best.lambda, validation };
 }

@@ -15,8 +15,10 @@
 import type { Seal } from '../../lib/cipher/ckks';
 import { aggregate, ciphertextsFor, createHospitalKey, type EncryptedVector } from './ckksStatistics';
 import { localHoldOut } from './hospitalSplit';
+import { addHospitalNoise, clipRows } from './differentialPrivacy';
 import {
   chooseLambda,
+  LAMBDA_GRID,
   solveRidge,
   statistics,
   statisticsLength,
@@ -67,8 +69,12 @@ export function simulateRidge(
   classes: number,
   shares: number[][],
   seed: number,
+  /** differential privacy: rows clipped to norm `clip`, N(0, σ²) in the sum (each hospital adds its share) */
+  dp?: { sigma: number; clip: number },
 ): RidgeRun {
   const features = x[0].length;
+  if (dp) x = clipRows(x, dp.clip);
+  const grid = dp ? [...LAMBDA_GRID, 3, 10, 30, 100] : LAMBDA_GRID;
   const key = createHospitalKey(seal);
   try {
     const plain: Float64Array[] = [];
@@ -85,6 +91,7 @@ export function simulateRidge(
       const vector = new Float64Array(2 * statisticsLength(features, classes));
       vector.set(part(fit));
       vector.set(part(holdOut), statisticsLength(features, classes));
+      if (dp) addHospitalNoise(vector, dp.sigma, shares.length);
       plain.push(vector);
       const t = performance.now();
       const message = key.encrypt(vector);
@@ -105,7 +112,7 @@ export function simulateRidge(
     const t1 = performance.now();
     const decrypted = key.decrypt(sum);
     const [fitSum, holdSum] = split(decrypted, features, classes);
-    const lambda = chooseLambda(fitSum, holdSum);
+    const lambda = chooseLambda(fitSum, holdSum, grid);
     const head = solveRidge(sumStatistics([fitSum, holdSum]), lambda.lambda);
     const decryptSolveMs = performance.now() - t1;
     const plainSum = new Float64Array(decrypted.length);

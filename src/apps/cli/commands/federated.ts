@@ -9,7 +9,9 @@
  * built yet. `--method fedavg [--rounds 40 --local-epochs 1 --lr 0.1 --dropout 0
  * --quorum 2]` runs FedAvg of the same head with CKKS-encrypted updates every
  * round, beside the ridge protocol and a centralised SGD baseline in the same run
- * (federatedFedAvg.ts), and writes the FedAvg head into DIR.
+ * (federatedFedAvg.ts), and writes the FedAvg head into DIR. `--method ridge
+ * --dp-epsilon E [--dp-delta D --dp-clip C]` adds Gaussian differential privacy to
+ * the summed statistics (differentialPrivacy.ts).
  *
  * Features are the shipped model's class-token / pooled features of DS/Training
  * and DS/Testing (cached, federatedFeatures.ts). Testing is used once, for the
@@ -30,6 +32,7 @@ import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn
 import { loadSeal } from '../../../platform/node/seal';
 import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../learn/federated/fedavgHead';
 import { fedavgReport } from './federatedFedAvg';
+import { analyticGaussianSigma, statisticsSensitivity } from '../../../learn/federated/differentialPrivacy';
 
 const USAGE =
   'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';
@@ -72,6 +75,28 @@ async function writeModelDir(modelDir: string, out: string, head: RidgeHead) {
     await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
   }
   return written;
+}
+
+/**
+ * --dp-epsilon E [--dp-delta 1e-5] [--dp-clip C]: Gaussian DP on the summed statistics
+ * (differentialPrivacy.ts). C defaults to √d, the norm a LayerNorm'd feature row has
+ * (a public constant, not read from the data).
+ */
+function dpSettings(epsilon: number, args: ParsedArgs, features: number) {
+  const delta = optionalNumber(args, 'dp-delta', 1e-5);
+  const clip = optionalNumber(args, 'dp-clip', Math.sqrt(features));
+  if (!(delta > 0 && delta < 1) || !(clip > 0)) throw new UsageError('--dp-delta must be in (0, 1) and --dp-clip > 0');
+  const sensitivity = statisticsSensitivity(clip);
+  const sigma = analyticGaussianSigma(epsilon, delta, sensitivity);
+  return {
+    epsilon,
+    delta,
+    clip,
+    sensitivity,
+    sigma,
+    mechanism: 'analytic Gaussian (Balle & Wang 2018); each hospital adds N(0, σ²/H) before encrypting',
+    collusion: 't colluding hospitals know their own noise: against them the sum carries σ²(H − t)/H',
+  };
 }
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -132,7 +157,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     return;
   }
   const t1 = performance.now();
-  const fed = simulateRidge(seal, training.features, training.labels, classes, shares, seed);
+  const epsilon = optionalNumber(args, 'dp-epsilon', 0);
+  const dp = epsilon > 0 ? dpSettings(epsilon, args, training.features[0].length) : undefined;
+  const fed = simulateRidge(seal, training.features, training.labels, classes, shares, seed, dp);
   const protocolMs = performance.now() - t1;
   const central = centralisedRidge(training.features, training.labels, classes, seed);
   // the federated head against a plain solve of the pooled data at the same λ: CKKS' whole effect on the head
@@ -158,6 +185,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const fullModel = gradientTraffic(parameters, rounds, fed.bytesPerCiphertext);
   const report = {
     method: 'ridge (one-shot, CKKS-encrypted sufficient statistics)',
+    ...(dp ? { differentialPrivacy: dp } : {}),
     simulation: 'one process: hospitals and aggregator are separate objects exchanging bytes, not processes over HTTP',
     model: modelDir,
     data,
