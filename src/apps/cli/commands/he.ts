@@ -28,15 +28,20 @@ import { toModelInput } from '../../../lib/image/resize';
 import { load } from '../../../lib/models/model';
 import { heEndSession, heInfer, heSession, ServerError, type HeInferResult } from '../../../lib/serverClient';
 import { loadSeal } from '../../../platform/node/seal';
+import { receiveKey, shareKey } from '../he/shareKey';
 
 const USAGE =
-  'usage: he keygen --out he.json | he infer --server URL --account A.json --he he.json --model DIR --in FILE [--json]';
+  'usage: he keygen --out he.json | he infer --server URL --account A.json --he he.json --model DIR --in FILE [--json]' +
+  ' | he share --server URL --account A.json --he he.json --to NAME --network NET --out FILE' +
+  ' | he receive --server URL --account A.json --in FILE --from NAME --network NET --out he.json';
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;
   if (rest.length > 0) throw new UsageError(USAGE);
   if (action === 'keygen') return keygen(args);
   if (action === 'infer') return infer(args);
+  if (action === 'share') return shareKey(args);
+  if (action === 'receive') return receiveKey(args);
   throw new UsageError(USAGE);
 }
 
