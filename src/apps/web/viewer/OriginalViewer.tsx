@@ -82,11 +82,11 @@ export function OriginalViewer() {
               ))}
             </fieldset>
             <div className="viewer-zoom" role="group" aria-label="Zoom of the original">
-              <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8, fitted)}>
+              <button type="button" aria-label="Shrink the original" onClick={() => zoomBy(0.8, fitted)}>
                 −
               </button>
               <output data-testid="viewer-zoom">{Math.round(scale * 100)}%</output>
-              <button type="button" aria-label="Zoom in" onClick={() => zoomBy(1.25, fitted)}>
+              <button type="button" aria-label="Enlarge the original" onClick={() => zoomBy(1.25, fitted)}>
                 +
               </button>
               <button type="button" onClick={fitView}>
@@ -108,7 +108,9 @@ export function OriginalViewer() {
             aria-describedby="viewer-keys"
             data-testid="viewer-box"
           >
-            {viewerFile === file.id && shown && <ViewerCanvas label={canvasLabel('Original', file)} scale={scale} />}
+            {viewerFile === file.id && shown && (
+              <ViewerCanvas label={canvasLabel('Original at native resolution', file)} scale={scale} />
+            )}
             {error && (
               <p className="error" role="alert">
                 {error}
