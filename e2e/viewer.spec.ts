@@ -17,15 +17,15 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const SAMPLES = join(ROOT, '../shared/dicom-samples');
 const fixtures = JSON.parse(readFileSync(join(ROOT, 'src/testing/dicomFixtures/fixtures.json'), 'utf8')).fixtures;
 
-/** The viewer canvas: its own size and a hash of what it holds (RGBA from the 2D context). */
-async function viewerCanvas(page: Page): Promise<{ width: number; height: number; hash: string }> {
+/** The viewer canvas: its own size, whether anything is drawn (opaque), and a hash of its RGB. */
+async function viewerCanvas(page: Page): Promise<{ width: number; height: number; drawn: boolean; hash: string }> {
   const got = await page.getByTestId('viewer-canvas').evaluate((c: HTMLCanvasElement) => {
     const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let text = '';
     for (let i = 0; i < data.length; i += 4) text += String.fromCharCode(data[i], data[i + 1], data[i + 2]);
-    return { width: c.width, height: c.height, pixels: btoa(text) };
+    return { width: c.width, height: c.height, drawn: data[3] === 255, pixels: btoa(text) };
   });
-  return { width: got.width, height: got.height, hash: createHash('sha256').update(got.pixels).digest('hex') };
+  return { ...got, hash: createHash('sha256').update(got.pixels).digest('hex') };
 }
 
 const wlText = (page: Page) => page.getByTestId('viewer-wl').innerText();
@@ -35,6 +35,8 @@ async function open(page: Page, file: string): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(join(SAMPLES, file));
   await firstFileReady(page);
   await expect(page.getByTestId('viewer-canvas')).toBeVisible();
+  // drawing waits for an animation frame: a blank 300 × 150 canvas is not the picture yet
+  await expect.poll(async () => (await viewerCanvas(page)).drawn).toBe(true);
 }
 
 /** Drags across the middle of the viewer box by (dx, dy) screen pixels. */
@@ -82,8 +84,7 @@ test('a CT at its native size: drag, presets and reset change the window and the
     await expect(page.getByTestId('viewer-wl')).toHaveText(text);
     await expect(page.getByTestId(`preset-${id}`)).toHaveAttribute('aria-pressed', 'true');
   }
-  const softTissue = await viewerCanvas(page);
-  expect(softTissue.hash).not.toBe(first.hash);
+  await expect.poll(async () => (await viewerCanvas(page)).hash).not.toBe(first.hash);
 
   // reset: the first window and the first picture again
   await page.getByTestId('viewer-reset').click();
@@ -97,6 +98,14 @@ test('a CT at its native size: drag, presets and reset change the window and the
   expect(w2).toBeGreaterThan(w0);
   await page.keyboard.press('r');
   await expect(page.getByTestId('viewer-wl')).toHaveText(initialText);
+
+  // exact values typed in the fields, the level's minus sign first
+  const level = page.getByTestId('viewer-level');
+  await level.fill('');
+  await level.pressSequentially('-600');
+  await page.getByTestId('viewer-width').fill('1500');
+  await expect(page.getByTestId('viewer-wl')).toHaveText('W 1500 / L -600 HU');
+  await expect(page.getByTestId('preset-lung')).toHaveAttribute('aria-pressed', 'true');
 
   // looking only: the model input is the same bytes after all of it
   const after = await viewPixels(page, 'original');

@@ -6,6 +6,7 @@
 import { windowPresets } from '../../../lib/viewing/presets';
 import { formatNumber, formatWindow } from '../../../lib/viewing/windowLevel';
 import type { DicomSummary } from '../../../lib/decode/types';
+import { NumberField } from './NumberField';
 import { resetWindow, setWindow } from './viewerActions';
 import { useViewer } from './viewerStore';
 
@@ -45,31 +46,19 @@ export function WindowControls({ dicom }: { dicom?: DicomSummary }) {
           Reset
         </button>
       </div>
-      <label>
-        Width
-        <input
-          type="number"
-          data-testid="viewer-width"
-          min={1}
-          value={formatNumber(window.width)}
-          onChange={(e) => {
-            const width = Number(e.target.value);
-            if (Number.isFinite(width) && e.target.value !== '') setWindow({ ...window, width });
-          }}
-        />
-      </label>
-      <label>
-        Level
-        <input
-          type="number"
-          data-testid="viewer-level"
-          value={formatNumber(window.center)}
-          onChange={(e) => {
-            const center = Number(e.target.value);
-            if (Number.isFinite(center) && e.target.value !== '') setWindow({ ...window, center });
-          }}
-        />
-      </label>
+      <NumberField
+        label="Width"
+        testId="viewer-width"
+        min={1}
+        value={window.width}
+        onValue={(width) => setWindow({ ...window, width })}
+      />
+      <NumberField
+        label="Level"
+        testId="viewer-level"
+        value={window.center}
+        onValue={(center) => setWindow({ ...window, center })}
+      />
     </div>
   );
 }
