@@ -49,6 +49,8 @@ export function ViewerCanvas({ label, scale }: { label: string; scale: number })
       role="img"
       aria-label={label}
       data-testid="viewer-canvas"
+      width={source?.width}
+      height={source?.height}
       className={scale >= 2 ? 'viewer-canvas pixelated' : 'viewer-canvas'}
       style={
         source
