@@ -17,6 +17,7 @@ import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ThemeToggle } from './components/ThemeToggle';
 import { ViewGrid } from './components/ViewGrid';
+import { OriginalViewer } from './viewer/OriginalViewer';
 
 export function App() {
   return (
@@ -50,6 +51,7 @@ export function App() {
       </aside>
       <main className="workspace">
         <ViewGrid />
+        <OriginalViewer />
         <SplitView />
         <div className="workspace-row">
           <AttackPanel />

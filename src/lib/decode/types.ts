@@ -1,4 +1,8 @@
 import type { RgbImage } from '../image/rgb';
+import type { DescriptiveAttributes } from './dicom/descriptiveAttributes';
+import type { LookupTable } from './dicom/lookupTables';
+
+export type { DescriptiveAttributes } from './dicom/descriptiveAttributes';
 
 export type SourceFormat = 'dicom' | 'png' | 'jpeg';
 
@@ -39,10 +43,29 @@ export interface DicomSummary {
   voiChoices?: string[];
   /** the index into voiChoices shown */
   voi?: number;
+  /** grey images: the file's usable windows as numbers, labelled as in voiChoices */
+  fileWindows?: Array<{ center: number; width: number; label: string }>;
   /** lookup tables from the file that shaped the grey values (Modality LUT; VOI LUT when no window) */
   lookupTables?: { modality?: LutSummary; voi?: LutSummary };
   /** colour model of DecodedImage.raw after decompression (may differ from photometricInterpretation) */
   rawPhotometricInterpretation?: string;
+  /** equipment, acquisition and timing attributes from an allow-list outside the confidentiality profile */
+  descriptive?: DescriptiveAttributes;
+}
+
+/**
+ * How `raw` of a grey DICOM image becomes modality values (Hounsfield units for CT), for a
+ * viewer that windows the stored samples itself (lib/viewing) with the display pipeline's functions.
+ */
+export interface ModalityTransform {
+  bitsAllocated: number;
+  bitsStored: number;
+  highBit: number;
+  pixelRepresentation: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  /** the file's Modality LUT, which replaces slope and intercept */
+  modalityLut?: LookupTable;
 }
 
 export interface DecodedImage {
@@ -73,6 +96,8 @@ export interface DecodedImage {
     signed: boolean;
     data: Uint8Array | Uint16Array | Int16Array;
   };
+  /** grey DICOM images: how `raw` becomes modality values (absent for colour, PNG and JPEG) */
+  modalityTransform?: ModalityTransform;
 }
 
 export interface DecodeOptions {

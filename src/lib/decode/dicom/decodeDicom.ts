@@ -20,6 +20,7 @@ import { readNativeFrame } from './nativeFrame';
 import { readPalette } from './paletteColour';
 import { describeParseFailure, parseDicomBytes } from './parseDataset';
 import { decodeRleFrame } from './rle';
+import { readDescriptiveAttributes } from './descriptiveAttributes';
 import { samplesFromCodec, storedBitsOnly, type SampleArray } from './storedSamples';
 import { requireDecodable, transferSyntaxFor, type PixelEncoding, type TransferSyntax } from './transferSyntaxes';
 
@@ -60,6 +61,18 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
   const attrs = countFramesIfMalformed(readImageAttributes(dataSet, options.voi ?? 0), pixelData, dataSet, encoding);
   const identifyingAttributes = identifyingAttributesIn(dataSet);
   const risks = hiddenIdentifierRisks(dataSet);
+  const descriptive = readDescriptiveAttributes(dataSet);
+  const modalityTransform = photometricIsGrey(attrs.photometricInterpretation)
+    ? {
+        bitsAllocated: attrs.bitsAllocated,
+        bitsStored: attrs.bitsStored,
+        highBit: attrs.highBit,
+        pixelRepresentation: attrs.pixelRepresentation,
+        rescaleSlope: attrs.rescaleSlope,
+        rescaleIntercept: attrs.rescaleIntercept,
+        ...(attrs.modalityLut ? { modalityLut: attrs.modalityLut } : {}),
+      }
+    : undefined;
   // read on the first palette-colour frame, shared by the rest
   let paletteOnce: ReturnType<typeof readPalette> | undefined;
   const decode = async (frame: number): Promise<DecodedImage> => {
@@ -84,8 +97,10 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
       hiddenIdentifierRisks: structuredClone(risks),
       window: display.window,
       ...(attrs.voiChoices ? { voiChoices: attrs.voiChoices, voi: attrs.voi } : {}),
+      ...(attrs.fileWindows?.length ? { fileWindows: attrs.fileWindows.map((w) => ({ ...w })) } : {}),
       ...(display.lookupTables ? { lookupTables: display.lookupTables } : {}),
       rawPhotometricInterpretation: photometric,
+      ...(Object.keys(descriptive).length ? { descriptive: { ...descriptive } } : {}),
     };
     return {
       format: 'dicom',
@@ -102,6 +117,7 @@ function prepareDicom(bytes: Uint8Array, options: DecodeOptions) {
         // only the stored bits leave the app: unused high bits may hold an overlay
         data: rawData(storedBitsOnly(samples, attrs)),
       },
+      ...(modalityTransform ? { modalityTransform } : {}),
     };
   };
   return { attrs, decode };
@@ -125,6 +141,8 @@ function countFramesIfMalformed(
   }
   return { ...a, frames: Math.max(1, pixelData.basicOffsetTable?.length || pixelData.fragments?.length || 1) };
 }
+
+const photometricIsGrey = (photometric: string) => photometric.startsWith('MONOCHROME');
 
 function findPixelData(dataSet: DataSet): Element {
   const element = dataSet.elements.x7fe00010;

@@ -43,7 +43,10 @@ export function toDisplayRgb(
 }
 
 /** Stored bit pattern -> integer value: drop bits above HighBit, then two's complement when signed. */
-export function signExtend(samples: SampleArray, a: ImageAttributes): Float64Array {
+export function signExtend(
+  samples: SampleArray,
+  a: Pick<ImageAttributes, 'bitsAllocated' | 'bitsStored' | 'highBit' | 'pixelRepresentation'>,
+): Float64Array {
   const out = new Float64Array(samples.length);
   const bits = a.bitsStored;
   const shift = Math.max(0, a.highBit + 1 - bits);
@@ -64,9 +67,8 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
   const n = values.length;
   let min = Infinity;
   let max = -Infinity;
-  const modalityLut = a.modalityLut;
   for (let i = 0; i < n; i++) {
-    const v = modalityLut ? lookUp(modalityLut, values[i]) : values[i] * a.rescaleSlope + a.rescaleIntercept;
+    const v = toModalityValue(values[i], a);
     values[i] = v;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -97,14 +99,30 @@ function greyToDisplay(values: Float64Array, a: ImageAttributes, photometric: st
   const window = a.window
     ? { ...a.window, source: 'file' as const }
     : { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1), source: 'computed' as const };
+  const grey = linearWindow(window);
+  for (let i = 0; i < n; i++) put(i, grey(values[i]));
+  return { image, window, ...(lookupTables ? { lookupTables } : {}) };
+}
+
+/** Sign-extended stored value -> modality value (Hounsfield units for CT): the file's Modality LUT, else rescale. */
+export function toModalityValue(
+  value: number,
+  a: Pick<ImageAttributes, 'rescaleSlope' | 'rescaleIntercept' | 'modalityLut'>,
+): number {
+  return a.modalityLut ? lookUp(a.modalityLut, value) : value * a.rescaleSlope + a.rescaleIntercept;
+}
+
+/**
+ * The DICOM linear VOI function (PS3.3 C.11.2.1.2.1) for one window: modality value -> grey 0..255
+ * (before MONOCHROME1 inversion). The viewer windows with this same function, so its first picture
+ * and the decoder's agree byte for byte.
+ */
+export function linearWindow(window: { center: number; width: number }): (v: number) => number {
   const lower = window.center - 0.5 - (window.width - 1) / 2;
   const upper = window.center - 0.5 + (window.width - 1) / 2;
   const span = Math.max(window.width - 1, 1e-9);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    put(i, v <= lower ? 0 : v > upper ? 255 : Math.round(((v - (window.center - 0.5)) / span + 0.5) * 255));
-  }
-  return { image, window, ...(lookupTables ? { lookupTables } : {}) };
+  const centre = window.center - 0.5;
+  return (v) => (v <= lower ? 0 : v > upper ? 255 : Math.round(((v - centre) / span + 0.5) * 255));
 }
 
 const lutSummary = (lut?: LookupTable): LutSummary | undefined =>

@@ -40,6 +40,8 @@ export interface ImageAttributes {
   voiChoices?: string[];
   /** the index into voiChoices in use */
   voi?: number;
+  /** grey images: the file's usable windows, in voiChoices order (a viewer's presets) */
+  fileWindows?: Array<{ center: number; width: number; label: string }>;
   modality?: string;
 }
 
@@ -110,7 +112,7 @@ export function readImageAttributes(dataSet: DataSet, voi = 0): ImageAttributes 
     modality: dataSet.string('x00080060')?.trim() || undefined,
     modalityLut,
     voiLut: choice?.voiLut,
-    ...(choice ? { voiChoices: choice.labels, voi } : {}),
+    ...(choice ? { voiChoices: choice.labels, voi, fileWindows: choice.windows } : {}),
   };
 }
 
@@ -130,7 +132,12 @@ function chooseVoi(
   dataSet: DataSet,
   voi: number,
   signedLutInput: boolean,
-): { labels: string[]; window?: { center: number; width: number }; voiLut?: LookupTable } {
+): {
+  labels: string[];
+  windows: Array<{ center: number; width: number; label: string }>;
+  window?: { center: number; width: number };
+  voiLut?: LookupTable;
+} {
   const pairs = Math.min(dataSet.numStringValues('x00281050') ?? 0, dataSet.numStringValues('x00281051') ?? 0);
   // read whole and split: dataSet.string(tag, i) throws when the file gives fewer explanations than windows
   const explanations = dataSet.string('x00281055')?.split('\\');
@@ -160,10 +167,11 @@ function chooseVoi(
     // the count only: no file text in a message
     throw new DecodeError(`display choice ${voi} does not exist (this file offers ${labels.length}, numbered from 0)`);
   }
-  if (voi < windows.length) return { labels, window: { center: windows[voi].center, width: windows[voi].width } };
+  if (voi < windows.length)
+    return { labels, windows, window: { center: windows[voi].center, width: windows[voi].width } };
   if (voi < windows.length + luts.length)
-    return { labels, voiLut: readVoiLut(dataSet, signedLutInput, voi - windows.length) };
-  return { labels };
+    return { labels, windows, voiLut: readVoiLut(dataSet, signedLutInput, voi - windows.length) };
+  return { labels, windows };
 }
 
 /** Bits one uncompressed frame occupies (YBR_FULL_422 stores two samples per pixel, paired). */

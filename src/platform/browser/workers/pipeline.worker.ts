@@ -41,6 +41,9 @@ import { deriveKeyFromPassphrase, type CipherKey, type KdfParams } from '../../.
 import { importKeyFile } from '../../../lib/keys/keyFile';
 import { KeyStore, type KeyHandle, type KeyHolderApi } from '../../../lib/keys/keyStore';
 import { exposeWorkerApi } from './exposeApi';
+import { viewerFrame, viewerFrameBuffers, type ViewerFrame, type ViewerFrameRequest } from './viewerFrames';
+
+export type { ViewerFrame, ViewerFrameRequest } from './viewerFrames';
 
 /** An opened package as the page gets it: one frame's display pixels and metadata, and the frames it holds. */
 export type OpenedPackage = Omit<UnpackedPackage, 'raw'>;
@@ -166,6 +169,12 @@ const api = {
       packageFrames: opened.frameNumbers.length,
     };
     return Comlink.transfer(result, [png.buffer as ArrayBuffer]);
+  },
+
+  /** One frame for the original viewer (viewerFrames.ts): null asks the page to send the file again. */
+  async viewerFrame(request: ViewerFrameRequest): Promise<ViewerFrame | null> {
+    const shown = await viewerFrame(request);
+    return shown && Comlink.transfer(shown, viewerFrameBuffers(shown));
   },
 } satisfies KeyHolderApi & Record<string, unknown>;
 
