@@ -12,7 +12,7 @@ import { KeyPanel } from './components/KeyPanel';
 import { LoadPanel } from './components/LoadPanel';
 import { OpenedFilePanel } from './components/OpenedFilePanel';
 import { ScanDetails } from './components/ScanDetails';
-import { ServerPanel } from './hospital/ServerPanel';
+import { ServerPanel } from './hospital/LazyServerPanel';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ThemeToggle } from './components/ThemeToggle';

@@ -48,18 +48,33 @@ async function ensureBackend(): Promise<void> {
   useDiagnosis.getState().setBackend(backend);
 }
 
-export async function loadModel(entry: ModelEntry): Promise<void> {
-  const s = useDiagnosis.getState();
-  s.setLoading({ name: entry.name, fraction: 0 });
-  try {
-    await ensureBackend();
-    const info = await loadModelInWorker(entry.name, entry.url, (fraction) =>
-      useDiagnosis.getState().setLoading({ name: entry.name, fraction }),
-    );
-    useDiagnosis.getState().setLoaded(info);
-  } finally {
-    useDiagnosis.getState().setLoading(null);
+/** Loads in flight, by model name: a click on Diagnose during a background warm-up joins it rather than starting another. */
+const inFlight = new Map<string, Promise<void>>();
+
+/**
+ * Starts the inference worker (its first start loads tfjs and times the backends) and loads `entry`'s
+ * weights, saying which of the two it is doing (the panel and the status bar show it).
+ */
+export function loadModel(entry: ModelEntry): Promise<void> {
+  let loading = inFlight.get(entry.name);
+  if (!loading) {
+    loading = (async () => {
+      const s = useDiagnosis.getState();
+      s.setLoading({ name: entry.name, fraction: 0, stage: 'engine' });
+      try {
+        await ensureBackend();
+        const info = await loadModelInWorker(entry.name, entry.url, (fraction) =>
+          useDiagnosis.getState().setLoading({ name: entry.name, fraction, stage: 'weights' }),
+        );
+        useDiagnosis.getState().setLoaded(info);
+      } finally {
+        useDiagnosis.getState().setLoading(null);
+        inFlight.delete(entry.name);
+      }
+    })();
+    inFlight.set(entry.name, loading);
   }
+  return loading;
 }
 
 export async function loadChosenModel(): Promise<void> {
