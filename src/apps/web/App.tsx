@@ -16,6 +16,7 @@ import { ServerPanel } from './hospital/LazyServerPanel';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ThemeToggle } from './components/ThemeToggle';
+import { PresenterToggle } from './presenter/PresenterToggle';
 import { ViewGrid } from './components/ViewGrid';
 
 export function App() {
@@ -26,6 +27,7 @@ export function App() {
           CipherScan <span className="tagline">encrypted imaging, in your browser</span>
         </h1>
         <ThemeToggle />
+        <PresenterToggle />
         <details className="how-it-works">
           <summary>How it works</summary>
           <p>
