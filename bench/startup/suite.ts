@@ -18,8 +18,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { REPO_ROOT, startServerProcess, type ServerProcess } from '../../src/testing/serverProcess';
 import { row, type BenchRow } from '../results';
@@ -140,6 +140,20 @@ function buildCheckout(log: (line: string) => void): string {
   return out;
 }
 
+/** `baseline (commit abc1234)` when the folder sits in a git checkout, else its path. */
+function baselineLabel(dist: string): string {
+  try {
+    const commit = execFileSync('git', ['-C', dirname(dist), 'rev-parse', '--short', 'HEAD'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+    return `baseline (commit ${commit})`;
+  } catch {
+    return `baseline (${dist})`;
+  }
+}
+
 export function startupSuite(): NodeBenchSuite {
   return {
     name: 'startup',
@@ -147,6 +161,7 @@ export function startupSuite(): NodeBenchSuite {
     nodeOnly: true,
     async run({ log }: NodeBenchContext): Promise<SuiteResult> {
       const loads = Number(process.env.STARTUP_LOADS ?? 5);
+      const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
       const builtHere = buildCheckout(log);
       const builds: Build[] = [
         {
@@ -158,7 +173,7 @@ export function startupSuite(): NodeBenchSuite {
       ];
       if (process.env.STARTUP_BASELINE_DIST)
         builds.unshift({
-          label: `baseline (${process.env.STARTUP_BASELINE_DIST})`,
+          label: baselineLabel(process.env.STARTUP_BASELINE_DIST),
           dir: process.env.STARTUP_BASELINE_DIST,
           dataDir: mkdtempSync(join(tmpdir(), 'cipherscan-startup-data-')),
           loads: [],
@@ -189,9 +204,18 @@ export function startupSuite(): NodeBenchSuite {
             targets: TARGETS,
             loads,
             chromium: browser.version(),
+            // a shared machine's load moves these figures more than anything in the page: say what it was
+            cores: cpus().length,
+            loadBefore,
+            loadAfter: loadavg().map((l) => Number(l.toFixed(2))),
             builds: builds.map((b) => ({ label: b.label, loads: b.loads })),
           },
-          summary: builds.flatMap(summaryLines),
+          summary: [
+            ...builds.flatMap(summaryLines),
+            `machine: ${cpus().length} cores, load average ${loadBefore.join(' / ')} before, ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' / ')} after`,
+          ],
         };
       } finally {
         await browser?.close();
