@@ -2,10 +2,11 @@
  * Presenter mode (issue 20, "present cleanly"), in the built app: the toggle beside the theme
  * toggle folds the internals away (probe and inference times, the model's load times, the logit
  * difference, adaptation time against its target, the status bar's step timings), sets larger
- * type, and writes each privacy score's meaning and a verdict in words beside its value; the
- * choice survives a reload, applied before the first render.
+ * type, and writes each privacy score's meaning and a verdict in words beside its value (axe:
+ * nothing serious in either theme); the choice survives a reload, applied before the first render.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { axe } from './axeAudit';
 import { keyAndEncrypt, loadSample } from './helpers';
 import { applyGpuMode } from './webgpuOff';
 import { METRIC_MEANINGS, VERDICT_TEXT } from '../src/apps/web/presenter/metricMeanings';
@@ -63,6 +64,12 @@ test('presenter mode hides the internals, writes what each score means, and surv
     await expect(row.getByTestId('metric-verdict')).toHaveText(VERDICT_TEXT[verdict]);
     await expect(row).toHaveAttribute('data-verdict', verdict);
   }
+
+  // the verdicts' colours and the meaning lines read in either theme (axe: no serious or critical violation)
+  expect((await axe(page, 'presenter, dark')).serious).toEqual([]);
+  await page.getByTestId('theme-toggle').click();
+  expect((await axe(page, 'presenter, light')).serious).toEqual([]);
+  await page.getByTestId('theme-toggle').click();
 
   // remembered, and applied before the first render (no flash of the internals' type size)
   await page.reload();

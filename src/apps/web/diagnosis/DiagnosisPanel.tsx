@@ -64,7 +64,9 @@ function LoadProgress() {
 
 function ModelPicker() {
   const { models, architecture, dataset, choose } = useDiagnosis();
-  const busy = useDiagnosis((s) => s.busy || s.loading !== null);
+  // not disabled while a model loads (a background warm-up may be loading one): a radio disabled under the
+  // keyboard loses focus, and another choice simply loads after it
+  const busy = useDiagnosis((s) => s.busy);
   const exists = (a: string, d: string) => models.some((m) => m.architecture === a && m.dataset === d);
   return (
     <div className="model-picker">

@@ -19,14 +19,21 @@ const warmed = new Set<string>();
 export function useModelWarmUp(): void {
   const hasScan = useFiles((s) => s.files.length > 0);
   const name = useDiagnosis((s) => chosenModel(s)?.name);
+  // one load at a time: a model chosen while another loads warms up after it
+  const idle = useDiagnosis((s) => s.loading === null);
   useEffect(() => {
-    if (!hasScan || !name || warmed.has(name) || useDiagnosis.getState().loaded[name]) return;
+    if (!hasScan || !name || !idle || warmed.has(name) || useDiagnosis.getState().loaded[name]) return;
     warmed.add(name);
+    let started = false;
     // a task later: the frame that shows the new scan is drawn first
-    const timer = setTimeout(() => void loadChosenModel(), 0);
+    const timer = setTimeout(() => {
+      started = true;
+      void loadChosenModel();
+    }, 0);
     return () => {
+      if (started) return; // once started it stays warmed, even if it fails (no retry loop)
       clearTimeout(timer);
       warmed.delete(name);
     };
-  }, [hasScan, name]);
+  }, [hasScan, name, idle]);
 }
