@@ -3,8 +3,9 @@ import { bpeSuite } from './bpe';
 import { heSuite } from './he';
 import { inferenceSuite } from './inference';
 import { serverSuite } from '../server/suite';
+import { startupSuite } from '../startup/suite';
 import type { AnyBenchSuite } from './types';
 
 export function benchSuites(): AnyBenchSuite[] {
-  return [bpeSuite(), inferenceSuite(), heSuite(), serverSuite()];
+  return [bpeSuite(), inferenceSuite(), heSuite(), serverSuite(), startupSuite()];
 }

@@ -12,10 +12,11 @@ import { KeyPanel } from './components/KeyPanel';
 import { LoadPanel } from './components/LoadPanel';
 import { OpenedFilePanel } from './components/OpenedFilePanel';
 import { ScanDetails } from './components/ScanDetails';
-import { ServerPanel } from './hospital/ServerPanel';
+import { ServerPanel } from './hospital/LazyServerPanel';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ThemeToggle } from './components/ThemeToggle';
+import { PresenterToggle } from './presenter/PresenterToggle';
 import { ViewGrid } from './components/ViewGrid';
 import { OriginalViewer } from './viewer/OriginalViewer';
 
@@ -27,6 +28,7 @@ export function App() {
           CipherScan <span className="tagline">encrypted imaging, in your browser</span>
         </h1>
         <ThemeToggle />
+        <PresenterToggle />
         <details className="how-it-works">
           <summary>How it works</summary>
           <p>

@@ -11,11 +11,13 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { installTestHooks } from './testHooks';
 import { applyTheme, storedTheme } from './theme';
+import { applyPresenter, storedPresenter } from './presenter/presenterMode';
 import './styles.css';
 
 if (import.meta.env.MODE === 'e2e') installTestHooks();
-// before the first render, so a remembered light theme does not start dark
+// before the first render, so a remembered light theme does not start dark, nor presenter mode with internals
 applyTheme(storedTheme(), false);
+applyPresenter(storedPresenter(), false);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

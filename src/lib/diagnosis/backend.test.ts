@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selectInferenceBackend } from './backend';
 
 describe('selectInferenceBackend (Node)', () => {
@@ -36,4 +36,47 @@ describe('selectInferenceBackend (Node)', () => {
     await expect(selectInferenceBackend({ only: 'webgpu' })).rejects.toThrow(/no tfjs backend could start/);
     await tf.setBackend('wasm');
   }, 60_000);
+
+  describe('on a software GPU (SwiftShader)', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('tries it only after the others, does not load its code when another backend started, and says why', async () => {
+      const adapter = { info: { vendor: 'google', architecture: 'swiftshader', device: '', description: '' } };
+      vi.stubGlobal('navigator', { gpu: { requestAdapter: async () => adapter } });
+      const loadWebgpu = vi.fn(async () => undefined);
+      const choice = await selectInferenceBackend({ preferGpu: true }, { webgpu: loadWebgpu });
+      expect(choice.backend).toBe('wasm');
+      expect(choice.webgpuAdapter?.software).toBe(true);
+      expect(choice.probes.map((p) => p.backend)).toEqual(['webgl', 'wasm', 'webgpu', 'cpu']);
+      expect(choice.probes.find((p) => p.backend === 'webgpu')).toMatchObject({
+        started: false,
+        note: expect.stringContaining('software'),
+      });
+      expect(loadWebgpu).not.toHaveBeenCalled();
+      // forced, it is tried (the e2e test of the GPU-buffer path asks for it): its code is loaded first
+      await selectInferenceBackend({ only: 'webgpu' }, { webgpu: loadWebgpu }).catch(() => undefined);
+      expect(loadWebgpu).toHaveBeenCalledTimes(1);
+      await tf.setBackend('wasm');
+    }, 60_000);
+
+    it('a software WebGL renderer (ANGLE on SwiftShader) is a last resort too', async () => {
+      const renderer = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero)), SwiftShader driver)';
+      const gl = { RENDERER: 1, getExtension: () => null, getParameter: () => renderer };
+      vi.stubGlobal(
+        'OffscreenCanvas',
+        class {
+          getContext() {
+            return gl;
+          }
+        },
+      );
+      const choice = await selectInferenceBackend({ preferGpu: true });
+      expect(choice.backend).toBe('wasm');
+      expect(choice.probes.map((p) => p.backend)).toEqual(['webgpu', 'wasm', 'webgl', 'cpu']);
+      expect(choice.probes.find((p) => p.backend === 'webgl')).toMatchObject({
+        started: false,
+        note: expect.stringContaining('SwiftShader'),
+      });
+    }, 60_000);
+  });
 });

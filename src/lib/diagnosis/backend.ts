@@ -9,9 +9,14 @@
  * keeps its own WebGPU path (src/lib/cipher/bpe/engine.ts); this choice is for the
  * model only.
  *
- * The backends must be registered by the caller (the worker imports
- * @tensorflow/tfjs-backend-webgpu and -wasm); this module imports none, so Node
- * can use `pickFastest` and the types.
+ * A software GPU — a WebGPU adapter or a WebGL renderer on SwiftShader — is not even
+ * started unless nothing else does (issue 20): it is never chosen over wasm, and
+ * starting and timing it cost the first diagnosis 0.5–1 s (plus the webgpu
+ * backend's code). A real GPU is still timed against wasm.
+ *
+ * The backends must be registered by the caller (the worker imports -wasm, and
+ * -webgpu through `loaders` only when it is tried); this module imports none, so
+ * Node can use `pickFastest` and the types.
  * Must never: leave a probe tensor behind, or report a backend it did not run on.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -100,7 +105,15 @@ async function timeProbe(budgetMs = 400): Promise<number> {
   }
 }
 
-async function tryStart(backend: InferenceBackend): Promise<string | undefined> {
+/** Loads a backend's code on first use (a dynamic import that registers it); the caller knows where it lives. */
+export type BackendLoaders = Partial<Record<InferenceBackend, () => Promise<unknown>>>;
+
+async function tryStart(backend: InferenceBackend, loaders: BackendLoaders): Promise<string | undefined> {
+  try {
+    await loaders[backend]?.();
+  } catch (err) {
+    return `could not load its code: ${(err as Error)?.message ?? String(err)}`;
+  }
   if (!tf.findBackendFactory(backend)) return 'not registered in this build';
   try {
     if (!(await tf.setBackend(backend))) return 'failed to start';
@@ -117,21 +130,68 @@ function describe(choice: BackendProbe, probes: BackendProbe[]): string {
   return `${choice.backend} (fastest of ${timed.map((p) => `${p.backend} ${p.ms!.toFixed(p.ms! < 10 ? 1 : 0)} ms`).join(', ')})`;
 }
 
-export async function selectInferenceBackend(options: SelectOptions = {}): Promise<BackendChoice> {
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/**
+ * The WebGL renderer where one can start (an OffscreenCanvas: page or worker; none in Node). A software
+ * renderer (ANGLE on SwiftShader) is where tfjs's webgl backend runs at a fraction of wasm's speed.
+ */
+function webglRenderer(): { label: string; software: boolean } | undefined {
+  const Canvas = (globalThis as { OffscreenCanvas?: typeof OffscreenCanvas }).OffscreenCanvas;
+  if (!Canvas) return undefined;
+  try {
+    const gl = new Canvas(1, 1).getContext('webgl2') ?? new Canvas(1, 1).getContext('webgl');
+    if (!gl) return undefined;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const label = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return { label, software: SOFTWARE_RENDERER.test(label) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The order to try: as BACKEND_ORDER, but backends on a software GPU go just before the cpu backend. */
+function candidateOrder(options: SelectOptions, software: ReadonlySet<InferenceBackend>): InferenceBackend[] {
+  if (options.only) return [options.only];
+  const order = BACKEND_ORDER.filter((b) => options.preferGpu !== false || (b !== 'webgpu' && b !== 'webgl'));
+  const first = order.filter((b) => !software.has(b) && b !== 'cpu');
+  const last = order.filter((b) => software.has(b));
+  return [...first, ...last, ...(order.includes('cpu') ? (['cpu'] as const) : [])];
+}
+
+/** Why a last resort was not started: something before it did. */
+function lastResortNote(backend: InferenceBackend): string {
+  return backend === 'cpu' ? 'not needed' : 'not needed: software GPU (SwiftShader), a fraction of wasm’s speed';
+}
+
+export async function selectInferenceBackend(
+  options: SelectOptions = {},
+  loaders: BackendLoaders = {},
+): Promise<BackendChoice> {
   const adapter = await webgpuAdapter();
-  const candidates = options.only
-    ? [options.only]
-    : BACKEND_ORDER.filter((b) => options.preferGpu !== false || (b !== 'webgpu' && b !== 'webgl'));
+  const gl = options.only || options.preferGpu === false ? undefined : webglRenderer();
+  const software = new Set<InferenceBackend>();
+  if (adapter?.software) software.add('webgpu');
+  if (gl?.software) software.add('webgl');
+  const candidates = candidateOrder(options, software);
   const probes: BackendProbe[] = [];
   for (const backend of candidates) {
-    // The pure-JS cpu backend is the last resort: start it only if nothing else did.
-    if (backend === 'cpu' && probes.some((p) => p.started)) {
-      probes.push({ backend, started: false, note: 'not needed' });
+    // Last resorts, started only if nothing else did: the pure-JS cpu backend, and a software GPU's backends.
+    const lastResort = !options.only && (backend === 'cpu' || software.has(backend));
+    if (lastResort && probes.some((p) => p.started)) {
+      const what = backend === 'webgpu' ? adapter?.label : backend === 'webgl' ? gl?.label : undefined;
+      probes.push({
+        backend,
+        started: false,
+        note: what ? `${lastResortNote(backend)} (${what})` : lastResortNote(backend),
+      });
       continue;
     }
-    const failure = await tryStart(backend);
+    const failure = await tryStart(backend, loaders);
     const probe: BackendProbe = { backend, started: failure === undefined, note: failure };
     if (backend === 'webgpu' && adapter) probe.note = failure ? `${adapter.label}: ${failure}` : adapter.label;
+    if (backend === 'webgl' && gl) probe.note = failure ? `${gl.label}: ${failure}` : gl.label;
     if (probe.started && !options.noProbe && !options.only && backend !== 'cpu') {
       try {
         probe.ms = await timeProbe();

@@ -17,6 +17,8 @@ import { rovingKeyDown } from '../a11y/rovingFocus';
 import { diagnoseAll, diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
 import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
+import { loadingSentence } from './loadingSentence';
+import { useModelWarmUp } from './warmUp';
 import { SideBySideResult } from './SideBySideResult';
 import './diagnosis.css';
 
@@ -53,8 +55,8 @@ function LoadProgress() {
   const loading = useDiagnosis((s) => s.loading);
   if (!loading) return null;
   return (
-    <div className="model-progress">
-      <label htmlFor="model-progress">Loading {loading.name}…</label>
+    <div className="model-progress" data-testid="model-loading" data-stage={loading.stage}>
+      <label htmlFor="model-progress">{loadingSentence(loading)}</label>
       <progress id="model-progress" data-testid="model-progress" max={1} value={loading.fraction} />
     </div>
   );
@@ -62,7 +64,9 @@ function LoadProgress() {
 
 function ModelPicker() {
   const { models, architecture, dataset, choose } = useDiagnosis();
-  const busy = useDiagnosis((s) => s.busy || s.loading !== null);
+  // not disabled while a model loads (a background warm-up may be loading one): a radio disabled under the
+  // keyboard loses focus, and another choice simply loads after it
+  const busy = useDiagnosis((s) => s.busy);
   const exists = (a: string, d: string) => models.some((m) => m.architecture === a && m.dataset === d);
   return (
     <div className="model-picker">
@@ -137,14 +141,15 @@ function DiagnoseTab() {
         <button
           className="primary"
           data-testid="diagnose"
-          disabled={!entry || !file?.modelInput || !key || state.busy || state.loading !== null}
+          // not disabled while a model loads: the click joins the load (a background warm-up) and diagnoses after it
+          disabled={!entry || !file?.modelInput || !key || state.busy}
           onClick={() => void diagnoseSelected()}
         >
           {state.busy ? 'Diagnosing…' : 'Diagnose selected scan'}
         </button>
         <button
           data-testid="diagnose-all"
-          disabled={!entry || !key || state.busy || state.loading !== null || !hasScans}
+          disabled={!entry || !key || state.busy || !hasScans}
           onClick={() => void diagnoseAll()}
         >
           Diagnose all loaded scans
@@ -179,6 +184,7 @@ export function DiagnosisPanel() {
     void probeModels();
   }, []);
   useEffect(() => onKeyChanged(), [keyCheck]);
+  useModelWarmUp();
 
   return (
     <section className="panel diagnosis" aria-labelledby="diagnosis-title" data-testid="diagnosis-panel">

@@ -71,12 +71,14 @@ function ReportBlock({ report }: { report: FoundReport }) {
       <p className="report-summary">
         n {report.n ?? '–'} · accuracy <strong>{pct(report.accuracy)}</strong> · macro-F1 {num(report.macroF1)} · macro
         AUC {num(report.macroAuc)}
-        {report.extras
-          .map(
-            ([k, v]) =>
-              ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`,
-          )
-          .join('')}
+        <span className="report-extras">
+          {report.extras
+            .map(
+              ([k, v]) =>
+                ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`,
+            )
+            .join('')}
+        </span>
       </p>
       <div className="report-row">
         {report.perClass.length > 0 && (

@@ -81,8 +81,8 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
         columns
       )}
       <p className={result.agree ? 'agreement agree' : 'agreement disagree'} data-testid="diagnosis-agreement">
-        {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'} · largest logit difference{' '}
-        {result.maxAbsLogitDiff.toExponential(1)}
+        {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'}
+        <span className="logit-difference"> · largest logit difference {result.maxAbsLogitDiff.toExponential(1)}</span>
       </p>
       <p className="hint" data-testid="adaptation-time">
         Adaptation to this key: {ms(encrypted.adaptMs)}{' '}

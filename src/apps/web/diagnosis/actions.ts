@@ -10,7 +10,7 @@ import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/bac
 import { diagnoseInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
 import { appKeys } from '../../../platform/browser/workers/appWorkers';
 import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
-import { chosenModel, useDiagnosis } from '../state/diagnosis';
+import { chosenModel, useDiagnosis, type ModelLoading } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { keyReplaced, useKey } from '../state/key';
 import { useSettings } from '../state/settings';
@@ -48,18 +48,39 @@ async function ensureBackend(): Promise<void> {
   useDiagnosis.getState().setBackend(backend);
 }
 
-export async function loadModel(entry: ModelEntry): Promise<void> {
-  const s = useDiagnosis.getState();
-  s.setLoading({ name: entry.name, fraction: 0 });
-  try {
-    await ensureBackend();
-    const info = await loadModelInWorker(entry.name, entry.url, (fraction) =>
-      useDiagnosis.getState().setLoading({ name: entry.name, fraction }),
-    );
-    useDiagnosis.getState().setLoaded(info);
-  } finally {
-    useDiagnosis.getState().setLoading(null);
+/** Loads in flight, by model name: a click on Diagnose during a background warm-up joins it rather than starting another. */
+const inFlight = new Map<string, Promise<void>>();
+/** The load the page shows progress for: the latest started (an earlier one still loading does not overwrite it). */
+let shownLoad: string | undefined;
+
+function showLoading(name: string, loading: ModelLoading | null): void {
+  if (shownLoad === name) useDiagnosis.getState().setLoading(loading);
+}
+
+/**
+ * Starts the inference worker (its first start loads tfjs and times the backends) and loads `entry`'s
+ * weights, saying which of the two it is doing (the panel and the status bar show it).
+ */
+export function loadModel(entry: ModelEntry): Promise<void> {
+  let loading = inFlight.get(entry.name);
+  if (!loading) {
+    loading = (async () => {
+      shownLoad = entry.name;
+      showLoading(entry.name, { name: entry.name, fraction: 0, stage: 'engine' });
+      try {
+        await ensureBackend();
+        const info = await loadModelInWorker(entry.name, entry.url, (fraction) =>
+          showLoading(entry.name, { name: entry.name, fraction, stage: 'weights' }),
+        );
+        useDiagnosis.getState().setLoaded(info);
+      } finally {
+        showLoading(entry.name, null);
+        inFlight.delete(entry.name);
+      }
+    })();
+    inFlight.set(entry.name, loading);
   }
+  return loading;
 }
 
 export async function loadChosenModel(): Promise<void> {

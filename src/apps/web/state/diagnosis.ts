@@ -19,14 +19,21 @@ export interface FileDiagnosis {
 
 export type ModelsStatus = 'unknown' | 'probing' | 'ready' | 'error';
 
+export interface ModelLoading {
+  name: string;
+  fraction: number;
+  /** 'engine': the inference worker starts, loads tfjs and picks a backend; 'weights': the model itself */
+  stage: 'engine' | 'weights';
+}
+
 interface DiagnosisState {
   modelsStatus: ModelsStatus;
   models: ModelEntry[];
   architecture: Architecture;
   dataset: DatasetName;
   backend: BackendChoice | null;
-  /** 0..1 while a model loads, null otherwise */
-  loading: { name: string; fraction: number } | null;
+  /** while a model loads: its weights' 0..1, and whether the engine (tfjs, backend probe) or the weights are loading */
+  loading: ModelLoading | null;
   /** models loaded in the worker, by name */
   loaded: Record<string, LoadedModelInfo>;
   busy: boolean;

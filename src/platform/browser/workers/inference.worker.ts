@@ -12,19 +12,30 @@
  * and key material), or keep a key after `forgetKey`.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-backend-wasm';
 import type { RgbImage } from '../../../lib/image/rgb';
 import type { CipherKey } from '../../../lib/keys/key';
 import { KeyStore, type KeyHandle, type KeyHolderApi } from '../../../lib/keys/keyStore';
 import { exposeWorkerApi } from './exposeApi';
-import { selectInferenceBackend, type BackendChoice, type SelectOptions } from '../../../lib/diagnosis/backend';
+import {
+  selectInferenceBackend,
+  type BackendChoice,
+  type BackendLoaders,
+  type SelectOptions,
+} from '../../../lib/diagnosis/backend';
 import { gpuInputPath } from '../gpuInput';
 import { progressFetch } from '../progressFetch';
 import { DiagnosisSession, type LoadedModelInfo, type SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 import { useBundledWasmFiles } from '../wasmAssets';
 
 useBundledWasmFiles();
+
+/**
+ * The webgpu backend's code loads only when it is tried (issue 20): on a software adapter it never is,
+ * and its chunk is the largest of the backends. wasm, the usual choice, and tfjs's own webgl and cpu
+ * come with the worker.
+ */
+const BACKEND_LOADERS: BackendLoaders = { webgpu: () => import('@tensorflow/tfjs-backend-webgpu') };
 
 const keys = new KeyStore();
 let backend: { key: string; choice: Promise<BackendChoice> } | undefined;
@@ -39,7 +50,7 @@ async function ensureBackend(options: SelectOptions): Promise<BackendChoice> {
     session = undefined;
     gpuPath?.dispose();
     gpuPath = undefined;
-    backend = { key, choice: selectInferenceBackend(options) };
+    backend = { key, choice: selectInferenceBackend(options, BACKEND_LOADERS) };
     backend.choice.catch(() => (backend = undefined));
   }
   const choice = await backend.choice;
