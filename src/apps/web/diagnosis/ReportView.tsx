@@ -17,6 +17,7 @@ import {
   type ReportSource,
 } from './reportData';
 import { formatCell } from './reportShapes';
+import { blockTitle, sourceTitle } from './reportTitles';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -67,7 +68,7 @@ function ReportBlock({ report }: { report: FoundReport }) {
   );
   return (
     <div className="report-block" data-testid="report-block">
-      <h4>{report.title}</h4>
+      <h4>{blockTitle(report.title)}</h4>
       <p className="report-summary">
         n {report.n ?? '–'} · accuracy <strong>{pct(report.accuracy)}</strong> · macro-F1 {num(report.macroF1)} · macro
         AUC {num(report.macroAuc)}
@@ -135,7 +136,7 @@ function PlotsBlock({ plots }: { plots: FoundPlot[] }) {
   const series = (kind: FoundPlot['kind']): Series[] =>
     plots
       .filter((p) => p.kind === kind)
-      .map((p) => ({ label: p.title.split(' › ').slice(-2).join(' · '), x: p.x, y: p.y }));
+      .map((p) => ({ label: blockTitle(p.title).split(' › ').slice(-2).join(' · '), x: p.x, y: p.y }));
   const coverage = series('coverage');
   const reliability = series('reliability');
   return (
@@ -171,7 +172,7 @@ function PlotsBlock({ plots }: { plots: FoundPlot[] }) {
 function TableBlock({ table }: { table: FoundTable }) {
   return (
     <div className="report-block" data-testid="report-table">
-      <h4>{table.title}</h4>
+      <h4>{blockTitle(table.title)}</h4>
       <table className="per-class">
         <thead>
           <tr>
@@ -210,13 +211,13 @@ function HistoryBlock({ history }: { history: FoundHistory }) {
     <div className="report-row" data-testid="training-curves">
       {loss.length > 0 && (
         <div className="chart-box">
-          <LineChart title={`Loss — ${history.title}`} series={loss} xLabel="epoch" yLabel="loss" />
+          <LineChart title={`Loss — ${blockTitle(history.title)}`} series={loss} xLabel="epoch" yLabel="loss" />
         </div>
       )}
       {accuracy.length > 0 && (
         <div className="chart-box">
           <LineChart
-            title={`Accuracy — ${history.title}`}
+            title={`Accuracy — ${blockTitle(history.title)}`}
             series={accuracy}
             xLabel="epoch"
             yLabel="accuracy"
@@ -251,7 +252,7 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
       {sources.map((s, i) => (
         <details key={s.name} className="report-source" open={i === 0 || undefined}>
           <summary>
-            <h3>{s.name}</h3>
+            <h3>{sourceTitle(s.name)}</h3> <span className="hint report-file">{s.name}</span>
           </summary>
           {s.error && <p className="hint">{s.error}</p>}
           {s.facts.length > 0 && (

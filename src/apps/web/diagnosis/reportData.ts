@@ -41,8 +41,14 @@ function cardFacts(card: Json): Array<[string, string]> {
     facts.push(['weights', `${(files.weightsBytes / 1e6).toFixed(2)} MB (${String(files.dtype ?? '')})`]);
   const training = card.training;
   if (isObject(training)) {
+    // one figure per fact: a stage that started from other models says both, as its README does
     if (typeof training.seconds === 'number')
-      facts.push(['training time', `${(training.seconds / 60).toFixed(1)} min on this machine`]);
+      facts.push([
+        'training time',
+        typeof training.secondsIncludingSource === 'number'
+          ? `${(training.seconds / 60).toFixed(1)} min this stage, ${(training.secondsIncludingSource / 60).toFixed(1)} min including the models it started from`
+          : `${(training.seconds / 60).toFixed(1)} min on this machine`,
+      ]);
     if (typeof training.epochs === 'number') facts.push(['epochs', String(training.epochs)]);
   }
   const data = card.data;
