@@ -17,7 +17,7 @@ import {
   type ReportSource,
 } from './reportData';
 import { formatCell } from './reportShapes';
-import { blockTitle, sourceTitle } from './reportTitles';
+import { blockTitle, figureLabel, sourceTitle } from './reportTitles';
 
 const pct = (v: number | undefined) => (v === undefined ? '–' : `${(v * 100).toFixed(2)} %`);
 const num = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
@@ -76,7 +76,7 @@ function ReportBlock({ report }: { report: FoundReport }) {
           {report.extras
             .map(
               ([k, v]) =>
-                ` · ${k} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`,
+                ` · ${figureLabel(k)} ${Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : Number.isInteger(v) ? v : v.toFixed(k.endsWith('Ms') || k.startsWith('ms') ? 1 : 4)}`,
             )
             .join('')}
         </span>

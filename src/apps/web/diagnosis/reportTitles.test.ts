@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockTitle, modelTitle, sourceTitle } from './reportTitles';
+import { blockTitle, figureLabel, modelTitle, sourceTitle } from './reportTitles';
 
 describe('report titles for people', () => {
   it('names models, files and blocks in words, and leaves unknown names as they are', () => {
@@ -20,5 +20,7 @@ describe('report titles for people', () => {
     expect(blockTitle('selective › candidates › cnn-brain-mri › testing')).toBe(
       'selective › Masked-CNN · Brain MRI › Testing',
     );
+    expect(figureLabel('maxAbsLogitDiff')).toBe('largest logit difference from plain');
+    expect(figureLabel('bitFlipAccuracy')).toBe('bit flip accuracy');
   });
 });

@@ -56,3 +56,19 @@ export function blockTitle(path: string): string {
   const words = rest.map((s) => SEGMENTS[s] ?? modelTitle(s)).filter(Boolean);
   return [modelTitle(first.replace(/\.json$/, '')), ...words].join(' › ');
 }
+
+const FIGURES: Record<string, string> = {
+  agreementWithPlain: 'same answer as plain',
+  maxAbsLogitDiff: 'largest logit difference from plain',
+  msPerImage: 'ms per image (batches)',
+  msSingleImage: 'ms for one image',
+  adaptMs: 'ms to adapt to the key',
+  ece: 'calibration error (ECE)',
+  eceUncalibrated: 'ECE before calibration',
+  temperature: 'temperature',
+};
+
+/** A report figure's key in words ("maxAbsLogitDiff" → "largest logit difference from plain"); camelCase split otherwise. */
+export function figureLabel(key: string): string {
+  return FIGURES[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
