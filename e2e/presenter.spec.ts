@@ -25,6 +25,13 @@ test('presenter mode hides the internals, writes what each score means, and surv
   await keyAndEncrypt(page);
   await page.getByTestId('diagnose').click();
   await expect(page.getByTestId('diagnosis-result')).toBeVisible({ timeout: 120_000 });
+  // a scan the model is not sure about (or refuses) keeps its columns behind a disclosure: open it
+  const result = page.getByTestId('diagnosis-result');
+  if (
+    (await result.getAttribute('data-uncertain')) === 'true' ||
+    (await result.getAttribute('data-in-domain')) === 'false'
+  )
+    await page.getByTestId('domain-show-anyway').locator('summary').click();
 
   const internals = [
     page.getByTestId('model-facts'),
