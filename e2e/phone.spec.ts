@@ -9,42 +9,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { axe } from './axeAudit';
 import { keyAndEncrypt, loadSample } from './helpers';
 import { applyGpuMode } from './webgpuOff';
+import { controlsUnderStatusBar, noSidewaysScrollAt } from './layoutChecks';
 
 const PHONE = { width: 390, height: 844 };
 
 test.use({ viewport: PHONE, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
 
-/** The page is no wider than the screen: anything wide scrolls in its own box. */
-async function noSidewaysScroll(page: Page, state: string): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width, `page width in state "${state}"`).toBeLessThanOrEqual(PHONE.width);
-}
-
-/**
- * Scrolls through the whole page; at each stop, the visible buttons, selects and inputs that the status
- * bar's box intersects. Returns their descriptions (empty when nothing is ever covered).
- */
-async function controlsUnderStatusBar(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const bar = document.querySelector('[data-testid="status-bar"]')!;
-    const covered = new Set<string>();
-    const step = Math.floor(window.innerHeight / 3);
-    for (let y = 0; ; y += step) {
-      window.scrollTo(0, y);
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const b = bar.getBoundingClientRect();
-      for (const el of document.querySelectorAll<HTMLElement>('button, select, input, [role="slider"]')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.top >= window.innerHeight) continue;
-        const overlaps = r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top;
-        if (overlaps) covered.add(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}"`);
-      }
-      if (y + window.innerHeight >= document.documentElement.scrollHeight) break;
-    }
-    window.scrollTo(0, 0);
-    return [...covered];
-  });
-}
+const noSidewaysScroll = (page: Page, state: string) => noSidewaysScrollAt(page, PHONE.width, state);
 
 test('on a phone: views one per row and readable, a slim status bar covering no button, no sideways scroll', async ({
   page,

@@ -32,18 +32,11 @@ import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn
 import { loadSeal } from '../../../platform/node/seal';
 import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../learn/federated/fedavgHead';
 import { fedavgReport } from './federatedFedAvg';
+import { wilson } from '../../../learn/evaluation/domainGuardReport';
 import { analyticGaussianSigma, statisticsSensitivity } from '../../../learn/federated/differentialPrivacy';
 
 const USAGE =
   'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';
-
-function wilson(k: number, n: number, z = 1.96) {
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / d;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return { accuracy: p, correct: k, n, low: centre - half, high: centre + half };
-}
 
 async function readModel(modelDir: string) {
   const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
