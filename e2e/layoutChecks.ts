@@ -32,3 +32,25 @@ export async function controlsUnderStatusBar(page: Page): Promise<string[]> {
     return [...covered];
   });
 }
+
+/**
+ * Controls the status bar still covers when scrolled to the middle of the screen (a sticky bar may pass over
+ * a control while scrolling; it must never hide one for good). Returns their descriptions.
+ */
+export async function controlsHiddenByStatusBar(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const bar = document.querySelector('[data-testid="status-bar"]')!;
+    const hidden: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, select, input, [role="slider"]')) {
+      if (el.getBoundingClientRect().width === 0 || el.getBoundingClientRect().height === 0) continue;
+      el.scrollIntoView({ block: 'center' });
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const r = el.getBoundingClientRect();
+      const b = bar.getBoundingClientRect();
+      if (r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top)
+        hidden.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}"`);
+    }
+    window.scrollTo(0, 0);
+    return hidden;
+  });
+}
