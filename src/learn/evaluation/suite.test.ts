@@ -10,11 +10,11 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../lib/models/model';
 import { ModelRandom } from '../../lib/models/init';
-import type { DomainGuard } from '../../lib/diagnosis/domainGuard';
 import { fixtureConfig, fixtureWeights, FIXTURE_CLASSES } from '../../testing/fixtureModel';
 import { predictSet, type ImageSet } from './batchPredict';
 import { atThreshold } from './selective';
 import { evaluateModel } from './suite';
+import { identityDomainGuard } from '../../testing/domainGuardFixture';
 
 function randomSet(n: number): ImageSet {
   const rng = new ModelRandom(3);
@@ -24,28 +24,6 @@ function randomSet(n: number): ImageSet {
     files: Array.from({ length: n }, (_, i) => `img${i}.png`),
     size: 200,
     pixels: Uint8Array.from({ length: n * 200 * 200 * 3 }, () => rng.next() * 256),
-  };
-}
-
-/** identity precision around the origin: the score is the squared norm of the features */
-function guard(width: number, threshold: number): DomainGuard {
-  const precision = new Float32Array(width * width);
-  for (let i = 0; i < width; i++) precision[i * width + i] = 1;
-  const fit = {
-    shrinkage: 1,
-    nFit: 1,
-    nValidation: 1,
-    validationAccepted: 1,
-    targetAcceptance: 0.98,
-    fittedOn: 'test',
-  };
-  return {
-    width,
-    classes: FIXTURE_CLASSES,
-    means: FIXTURE_CLASSES.map(() => new Float32Array(width)),
-    precision,
-    threshold,
-    fit,
   };
 }
 
@@ -73,7 +51,11 @@ describe('evaluateModel trust figures', () => {
     expect(none.plain.accuracyInterval.low).toBeLessThanOrEqual(none.plain.accuracy);
     expect(none.plain.accuracyInterval.high).toBeGreaterThanOrEqual(none.plain.accuracy);
 
-    const all = await evaluateModel(model, set, { modelName: 'm', dataLabel: 'd', domainGuard: guard(width, 1e12) });
+    const all = await evaluateModel(model, set, {
+      modelName: 'm',
+      dataLabel: 'd',
+      domainGuard: identityDomainGuard(width, FIXTURE_CLASSES, 1e12),
+    });
     const expected = atThreshold(probs, set.labels, minConfidence);
     expect(all.plain.selective?.coverage).toMatchObject({ k: expected.answered, n: 12 });
     expect(all.plain.selective?.accuracy).toMatchObject({ k: expected.correct, n: expected.answered });
@@ -81,7 +63,11 @@ describe('evaluateModel trust figures', () => {
     expect(expected.answered).toBeLessThan(12);
     expect(all.domainGuard?.accepted).toMatchObject({ k: 12, n: 12 });
 
-    const refused = await evaluateModel(model, set, { modelName: 'm', dataLabel: 'd', domainGuard: guard(width, 0) });
+    const refused = await evaluateModel(model, set, {
+      modelName: 'm',
+      dataLabel: 'd',
+      domainGuard: identityDomainGuard(width, FIXTURE_CLASSES, 0),
+    });
     expect(refused.domainGuard?.accepted).toMatchObject({ k: 0, n: 12 });
     bare.dispose();
     model.dispose();

@@ -12,8 +12,9 @@ import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
 import { classLabel } from '../../../lib/models/classNames';
-import { DOMAIN_GUARD_FILE, serializeDomainGuard, type DomainGuard } from '../../../lib/diagnosis/domainGuard';
+import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { main } from '../main';
+import { identityDomainGuard } from '../../../testing/domainGuardFixture';
 
 let dir: string;
 let stdout: string[];
@@ -24,21 +25,6 @@ beforeEach(async () => {
   vi.spyOn(console, 'error').mockImplementation(() => {});
 });
 afterEach(() => vi.restoreAllMocks());
-
-/** identity precision around the origin: the score is the squared norm of the features */
-function guard(width: number, classes: string[], threshold: number): DomainGuard {
-  const precision = new Float32Array(width * width);
-  for (let i = 0; i < width; i++) precision[i * width + i] = 1;
-  const fit = {
-    shrinkage: 1,
-    nFit: 1,
-    nValidation: 1,
-    validationAccepted: 1,
-    targetAcceptance: 0.98,
-    fittedOn: 'test',
-  };
-  return { width, classes, means: classes.map(() => new Float32Array(width)), precision, threshold, fit };
-}
 
 describe('cli diagnose with a domain guard', () => {
   it('reports the verdict at the top level, the same on both paths, and withholds the class in text when refused', async () => {
@@ -54,7 +40,10 @@ describe('cli diagnose with a domain guard', () => {
     const key = join(dir, 'k.json');
 
     // a generous threshold: accepted
-    await writeFile(join(model, DOMAIN_GUARD_FILE), serializeDomainGuard(guard(2 * width, classes, 1e12)));
+    await writeFile(
+      join(model, DOMAIN_GUARD_FILE),
+      serializeDomainGuard(identityDomainGuard(2 * width, classes, 1e12)),
+    );
     stdout = [];
     expect(await main(['diagnose', '--model', model, '--in', png, '--key', key, '--json'])).toBe(0);
     const ok = JSON.parse(stdout.at(-1)!);
@@ -67,7 +56,7 @@ describe('cli diagnose with a domain guard', () => {
     // a threshold below this scan's score: refused on both paths
     await writeFile(
       join(model, DOMAIN_GUARD_FILE),
-      serializeDomainGuard(guard(2 * width, classes, ok.domainScore / 2)),
+      serializeDomainGuard(identityDomainGuard(2 * width, classes, ok.domainScore / 2)),
     );
     stdout = [];
     expect(await main(['diagnose', '--model', model, '--in', png, '--key', key, '--json'])).toBe(0);

@@ -7,12 +7,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { ModelRandom } from '../../../lib/models/init';
 import { parseManifest } from '../../../lib/models/weightsFile';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
-import { main } from '../main';
+import { runCliHere } from '../cliTestHarness';
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-federated-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,17 +31,7 @@ function writeSplit(split: string, perClass: number, seed: number): void {
   });
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    return { code: await main(argv), out: out.join('\n') };
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCliHere;
 
 describe('cli federated simulate', () => {
   it('runs ridge and fedavg, writes their reports and a loadable model directory', async () => {

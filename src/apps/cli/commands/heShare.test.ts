@@ -5,17 +5,13 @@
  * the clear (every request body searched); a token opened under the wrong sender
  * or network is refused and writes nothing.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServerProcess, startServerProcess } from '../../../testing/serverProcess';
-import { main } from '../main';
+import { runCliChild, runCliHere } from '../cliTestHarness';
 
-const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
-const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-he-share-'));
 const data = join(dir, 'data');
 let server: ServerProcess | undefined;
@@ -23,30 +19,7 @@ let url = '';
 const sent: Buffer[] = [];
 const realFetch = globalThis.fetch;
 
-function runCliChild(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...argv], { cwd: REPO });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const cli = runCliHere;
 
 async function account(name: string): Promise<string> {
   const invited = await runCliChild(['invite', '--data', data, '--name', name, '--role', 'clinician']);

@@ -62,11 +62,13 @@ async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, 
   if (existsSync(cardPath)) {
     const card = JSON.parse(await readFile(cardPath, 'utf8')) as Record<string, unknown>;
     const { curve: _plot, reliability: _bins, ...validation } = c.validation;
+
     card.selective = {
       minConfidence: c.abstention.minConfidence,
       rule: c.abstention.rule,
       targetAccuracy: study.targetAccuracy,
-      validation: { ...validation, curve: undefined },
+      // the card keeps the table points; the 36-point plot curve stays in the report
+      validation,
       testing: c.testing ? { ...c.testing, curve: undefined } : undefined,
       ensemble: study.ensembleShips ? 'ships' : `not shipped: ${study.ensembleReason}`,
       command,
