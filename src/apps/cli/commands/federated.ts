@@ -38,15 +38,16 @@ import { analyticGaussianSigma, statisticsSensitivity } from '../../../learn/fed
 const USAGE =
   'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';
 
+type ModelFiles = Awaited<ReturnType<typeof readModel>>;
+
 async function readModel(modelDir: string) {
   const manifest = parseManifest(await readFile(join(modelDir, 'model.json'), 'utf8'));
   const weights = deserializeWeights(manifest, new Uint8Array(await readFile(join(modelDir, manifest.weightsFile))));
-  return { manifest, weights };
+  return { dir: modelDir, manifest, weights };
 }
 
 /** The head the model ships with (trained logistic head), as a RidgeHead for scoring. */
-async function shippedHead(modelDir: string): Promise<RidgeHead> {
-  const { weights } = await readModel(modelDir);
+function shippedHead({ weights }: ModelFiles): RidgeHead {
   return {
     features: weights['head.w'].shape[0],
     classes: weights['head.w'].shape[1],
@@ -56,8 +57,9 @@ async function shippedHead(modelDir: string): Promise<RidgeHead> {
 }
 
 /** DIR: the shipped model with `head` in place of its own (no calibration: temperature 1). */
-async function writeModelDir(modelDir: string, out: string, head: RidgeHead) {
-  const { manifest, weights } = await readModel(modelDir);
+async function writeModelDir(model: ModelFiles, out: string, head: RidgeHead) {
+  const { manifest, dir: modelDir } = model;
+  const weights = { ...model.weights };
   weights['head.w'] = { shape: weights['head.w'].shape, data: Float32Array.from(head.weights) };
   weights['head.b'] = { shape: weights['head.b'].shape, data: Float32Array.from(head.bias) };
   const { manifest: written, bytes } = serializeModel(manifest.config, weights, manifest.dtype);
@@ -123,6 +125,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const shares = splitHospitals(training.labels, hospitals, split, seed);
 
   const seal = await loadSeal();
+  const model = await readModel(modelDir);
   if (method === 'fedavg') {
     const options: FedAvgOptions = {
       seed,
@@ -140,9 +143,9 @@ export async function run(args: ParsedArgs): Promise<void> {
       { training, testing, classes },
       shares,
       options,
-      await shippedHead(modelDir),
+      shippedHead(model),
     );
-    await writeModelDir(modelDir, out, head);
+    await writeModelDir(model, out, head);
     const full = { model: modelDir, data, split: splitText, features: featureMs, ...report, out };
     const json = optionalString(args, 'json');
     if (json) await writeFile(json, JSON.stringify(full, null, 2) + '\n');
@@ -164,13 +167,13 @@ export async function run(args: ParsedArgs): Promise<void> {
   fed.head.weights.forEach((w, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(w - pooled.weights[i]))));
   fed.head.bias.forEach((b, i) => (headMaxAbsDiff = Math.max(headMaxAbsDiff, Math.abs(b - pooled.bias[i]))));
 
-  const shipped = await shippedHead(modelDir);
+  const shipped = shippedHead(model);
   const onTesting = (head: RidgeHead) => {
     const acc = accuracy(head, testing.features, testing.labels);
     return wilson(Math.round(acc * testing.labels.length), testing.labels.length);
   };
 
-  const written = await writeModelDir(modelDir, out, fed.head);
+  const written = await writeModelDir(model, out, fed.head);
 
   const bytesPerHospital = Math.max(...fed.hospitals.map((h) => h.bytesSent));
   const sameHead = gradientTraffic((shipped.features + 1) * classes, rounds, fed.bytesPerCiphertext);
