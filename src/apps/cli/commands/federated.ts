@@ -5,7 +5,7 @@
  *
  * Simulates, in one process, hospitals that fit a model head together by one-shot
  * ridge regression from CKKS-encrypted sufficient statistics that an aggregator
- * sums without a key (src/learn/federated). Separate processes over HTTP are not
+ * sums without a key (src/lib/federated). Separate processes over HTTP are not
  * built yet. `--method fedavg [--rounds 40 --local-epochs 1 --lr 0.1 --dropout 0
  * --quorum 2]` runs FedAvg of the same head with CKKS-encrypted updates every
  * round, beside the ridge protocol and a centralised SGD baseline in the same run
@@ -26,14 +26,14 @@ import { join, resolve } from 'node:path';
 import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { splitFeatures } from './federatedFeatures';
 import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
-import { parseSplit, splitHospitals } from '../../../learn/federated/hospitalSplit';
-import { accuracy, solveRidge, statistics, type RidgeHead } from '../../../learn/federated/ridge';
-import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../learn/federated/simulateRidge';
+import { parseSplit, splitHospitals } from '../../../lib/federated/hospitalSplit';
+import { accuracy, solveRidge, statistics, type RidgeHead } from '../../../lib/federated/ridge';
+import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../lib/federated/simulateRidge';
 import { loadSeal } from '../../../platform/node/seal';
-import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../learn/federated/fedavgHead';
+import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../lib/federated/fedavgHead';
 import { fedavgReport } from './federatedFedAvg';
 import { wilson } from '../../../learn/evaluation/domainGuardReport';
-import { analyticGaussianSigma, statisticsSensitivity } from '../../../learn/federated/differentialPrivacy';
+import { analyticGaussianSigma, statisticsSensitivity } from '../../../lib/federated/differentialPrivacy';
 
 const USAGE =
   'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';

@@ -6,9 +6,9 @@
  * bytes per hospital measured for both protocols.
  */
 import type { Seal } from '../../../lib/cipher/ckks';
-import { accuracy, type RidgeHead } from '../../../learn/federated/ridge';
-import { simulateRidge } from '../../../learn/federated/simulateRidge';
-import { centralisedSoftmax, simulateFedAvg, type FedAvgOptions } from '../../../learn/federated/fedavgHead';
+import { accuracy, type RidgeHead } from '../../../lib/federated/ridge';
+import { simulateRidge } from '../../../lib/federated/simulateRidge';
+import { centralisedSoftmax, simulateFedAvg, type FedAvgOptions } from '../../../lib/federated/fedavgHead';
 import { wilson } from '../../../learn/evaluation/domainGuardReport';
 
 export interface FeatureSets {

@@ -6,7 +6,7 @@
  * exactly one hospital. Also a seeded hold-out of each hospital's own share, for
  * choosing λ without pooling data.
  */
-import { SeededRandom } from '../../lib/random/seededRandom';
+import { SeededRandom } from '../random/seededRandom';
 
 export type SplitKind = { kind: 'iid' } | { kind: 'dirichlet'; alpha: number };
 

@@ -21,7 +21,7 @@
 import type { CipherText } from 'node-seal/implementation/cipher-text';
 import type { Decryptor } from 'node-seal/implementation/decryptor';
 import type { Encryptor } from 'node-seal/implementation/encryptor';
-import { createCkksContext, SCALE, SLOTS, sealScope, type Seal } from '../../lib/cipher/ckks';
+import { createCkksContext, SCALE, SLOTS, sealScope, type Seal } from '../cipher/ckks';
 
 type CkksContext = ReturnType<typeof createCkksContext>;
 

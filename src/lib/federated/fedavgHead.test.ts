@@ -5,16 +5,16 @@
  * separable toy data the federated head is as accurate as the centralised one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../lib/random/seededRandom';
-import type { Seal } from '../../lib/cipher/ckks';
-import { loadSeal } from '../../platform/node/seal';
+import { SeededRandom } from '../random/seededRandom';
+import type { Seal } from '../cipher/ckks';
+import { loadSealWithHeap } from '../../testing/sealHeap';
 import { localHoldOut, splitHospitals } from './hospitalSplit';
 import { accuracy } from './ridge';
 import { centralisedSoftmax, lossAndRight, simulateFedAvg, trainLocally, FEDAVG_DEFAULTS } from './fedavgHead';
 
 let seal: Seal;
 beforeAll(async () => {
-  seal = await loadSeal();
+  seal = (await loadSealWithHeap()).seal;
 });
 
 /** Three Gaussian blobs in 8 dimensions. */

@@ -12,7 +12,7 @@
  *    and solves the head on all its Training statistics.
  * The plain sums are computed alongside only to report the CKKS error.
  */
-import type { Seal } from '../../lib/cipher/ckks';
+import type { Seal } from '../cipher/ckks';
 import { aggregate, ciphertextsFor, createHospitalKey, type EncryptedVector } from './ckksStatistics';
 import { localHoldOut } from './hospitalSplit';
 import { addHospitalNoise, clipRows } from './differentialPrivacy';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../lib/random/seededRandom';
-import type { Seal } from '../../lib/cipher/ckks';
-import { loadSeal } from '../../platform/node/seal';
+import { SeededRandom } from '../random/seededRandom';
+import type { Seal } from '../cipher/ckks';
+import { loadSealWithHeap } from '../../testing/sealHeap';
 import { aggregate, createHospitalKey, type AggregatorInput } from './ckksStatistics';
 import { localHoldOut, parseSplit, splitHospitals } from './hospitalSplit';
 import { accuracy, solveRidge, squaredError, statistics, sumStatistics } from './ridge';
@@ -71,7 +71,7 @@ describe('hospital splits', () => {
 describe('CKKS sum of statistics', () => {
   let seal: Seal;
   beforeAll(async () => {
-    seal = await loadSeal();
+    seal = (await loadSealWithHeap()).seal;
   });
 
   it('the encrypted sum equals the plain sum, and the federated head the centralised one', () => {

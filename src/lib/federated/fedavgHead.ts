@@ -18,8 +18,8 @@
  * Decrypted sums never go back to the aggregator (Li–Micciancio), so no noise
  * flooding is needed on this path.
  */
-import { SeededRandom } from '../../lib/random/seededRandom';
-import type { Seal } from '../../lib/cipher/ckks';
+import { SeededRandom } from '../random/seededRandom';
+import type { Seal } from '../cipher/ckks';
 import { aggregate, createHospitalKey, type EncryptedVector } from './ckksStatistics';
 import { localHoldOut } from './hospitalSplit';
 import type { RidgeHead } from './ridge';
