@@ -45,18 +45,30 @@ export const ciphertextsFor = (length: number): number => Math.ceil(length / SLO
 export interface HospitalKey {
   encrypt(values: ArrayLike<number>): EncryptedVector;
   decrypt(vector: EncryptedVector): Float64Array;
+  /**
+   * The secret key's bytes, for handing to another hospital (wrapped with its
+   * account key across machines; inside one page, from worker to worker).
+   * Never to an aggregator, a server or a log.
+   */
+  exportSecretKey(): Uint8Array;
   dispose(): void;
 }
 
-export function createHospitalKey(seal: Seal): HospitalKey {
+/** A fresh key, or (given `secretKeyBytes` from exportSecretKey) the same key another hospital made. */
+export function createHospitalKey(seal: Seal, secretKeyBytes?: Uint8Array): HospitalKey {
   const ctx = createCkksContext(seal);
   try {
-    const keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context));
+    let keygen;
+    if (secretKeyBytes) {
+      const imported = ctx.scope.keep(seal.SecretKey());
+      imported.loadArray(ctx.context, secretKeyBytes);
+      keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context, imported));
+    } else keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context));
     const secretKey = ctx.scope.keep(keygen.secretKey());
     const publicKey = ctx.scope.keep(keygen.createPublicKey());
     const encryptor = ctx.scope.keep(seal.Encryptor(ctx.context, publicKey, secretKey));
     const decryptor = ctx.scope.keep(seal.Decryptor(ctx.context, secretKey));
-    return new SharedKey(ctx, encryptor, decryptor);
+    return new SharedKey(ctx, encryptor, decryptor, () => secretKey.saveArray(seal.ComprModeType.zstd));
   } catch (e) {
     ctx.dispose();
     throw e;
@@ -68,6 +80,7 @@ class SharedKey implements HospitalKey {
     private readonly ctx: CkksContext,
     private readonly encryptor: Encryptor,
     private readonly decryptor: Decryptor,
+    readonly exportSecretKey: () => Uint8Array,
   ) {}
 
   encrypt(values: ArrayLike<number>): EncryptedVector {
