@@ -23,6 +23,8 @@ export function FederatedTraining() {
   const [rounds, setRounds] = useState(10);
   const [deadline, setDeadline] = useState(3);
   const [runError, setRunError] = useState<string | null>(null);
+  /** who summed each method's last run: the table says it, whatever is selected now */
+  const [ranVia, setRanVia] = useState<Record<'ridge' | 'fedavg', string>>({ ridge: '', fedavg: '' });
   const id = useId();
   const running = s.ridge.phase === 'running' || s.fedavg.phase === 'running';
   const ready = s.stage === 'ready' && !running;
@@ -32,6 +34,7 @@ export function FederatedTraining() {
     setRunError(null);
     try {
       const transport = useServerRoute ? await serverTransportFor(account.id) : s.inTab();
+      setRanVia((r) => ({ ...r, [method]: useServerRoute ? 'the hospital server' : 'the aggregator in this tab' }));
       await s.run(method, rounds, deadline * 1000, transport);
     } catch (err) {
       setRunError((err as Error).message);
@@ -235,8 +238,8 @@ export function FederatedTraining() {
           . Trained in this page on the three hospitals' features put together — what federated training avoids.
         </p>
       )}
-      <RunTable run={s.ridge} title={`Ridge via ${via === 'inTab' ? 'the aggregator in this tab' : 'the server'}`} />
-      <RunTable run={s.fedavg} title={`FedAvg via ${via === 'inTab' ? 'the aggregator in this tab' : 'the server'}`} />
+      <RunTable run={s.ridge} title={`Ridge (one shot) via ${ranVia.ridge}`} />
+      <RunTable run={s.fedavg} title={`FedAvg via ${ranVia.fedavg}`} />
     </section>
   );
 }

@@ -61,7 +61,7 @@ export function RunTable({ run, title }: { run: RunState; title: string }) {
   const totals = runTotals(run);
   if (run.phase === 'idle') return null;
   return (
-    <div className="federated-run" data-testid={`federated-run-${run.method}`} data-phase={run.phase}>
+    <div className="federated-run" data-testid={`federated-result-${run.method}`} data-phase={run.phase}>
       <h4>{title}</h4>
       <p className="federated-totals" data-testid={`federated-totals-${run.method}`}>
         Rounds run: <strong data-testid={`rounds-run-${run.method}`}>{totals.roundsRun}</strong>, skipped:{' '}
