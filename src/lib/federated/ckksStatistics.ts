@@ -54,21 +54,27 @@ export interface HospitalKey {
   dispose(): void;
 }
 
-/** A fresh key, or (given `secretKeyBytes` from exportSecretKey) the same key another hospital made. */
+/**
+ * A new key, or (`secretKey`: SEAL's serialised SecretKey, as a CKKS key file holds it)
+ * the key another hospital made and sent sealed to this one.
+ */
 export function createHospitalKey(seal: Seal, secretKeyBytes?: Uint8Array): HospitalKey {
   const ctx = createCkksContext(seal);
   try {
-    let keygen;
+    let secretKey;
     if (secretKeyBytes) {
-      const imported = ctx.scope.keep(seal.SecretKey());
-      imported.loadArray(ctx.context, secretKeyBytes);
-      keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context, imported));
-    } else keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context));
-    const secretKey = ctx.scope.keep(keygen.secretKey());
+      secretKey = ctx.scope.keep(seal.SecretKey());
+      secretKey.loadArray(ctx.context, secretKeyBytes);
+    }
+    const keygen = ctx.scope.keep(
+      secretKey ? seal.KeyGenerator(ctx.context, secretKey) : seal.KeyGenerator(ctx.context),
+    );
+    secretKey ??= ctx.scope.keep(keygen.secretKey());
     const publicKey = ctx.scope.keep(keygen.createPublicKey());
     const encryptor = ctx.scope.keep(seal.Encryptor(ctx.context, publicKey, secretKey));
     const decryptor = ctx.scope.keep(seal.Decryptor(ctx.context, secretKey));
-    return new SharedKey(ctx, encryptor, decryptor, () => secretKey.saveArray(seal.ComprModeType.zstd));
+    const kept = secretKey;
+    return new SharedKey(ctx, encryptor, decryptor, () => kept.saveArray(seal.ComprModeType.zstd));
   } catch (e) {
     ctx.dispose();
     throw e;
