@@ -12,7 +12,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ROOT } from './serverHelpers';
+import { addVirtualAuthenticator, invite, ROOT } from './serverHelpers';
 
 const DATASET = join(ROOT, '../shared/datasets/lung-histopathology');
 const CLASSES = ['lung_aca', 'lung_n', 'lung_scc'];
@@ -42,17 +42,35 @@ test.afterAll(() => rmSync(join(folder, '..'), { recursive: true, force: true })
 const numberAttr = async (page: Page, testId: string, attr: string) =>
   Number(await page.getByTestId(testId).getAttribute(attr));
 
+/** Picks the subset folder and waits until the three hospitals have their features and the key. */
+async function pickAndPrepare(page: Page): Promise<void> {
+  await page.getByTestId('federated-folder').setInputFiles(folder);
+  await expect(page.getByTestId('federated-set')).toContainText('54 training images, 12 test images (Testing folder)');
+  await expect(page.getByTestId('federated-set')).toContainText('vit-lung-histopathology');
+  await page.getByTestId('federated-prepare').click();
+  await expect(page.getByTestId('federated-live')).toContainText('Features ready in all three hospitals', {
+    timeout: 240_000,
+  });
+  await expect(page.getByTestId('hospital-features')).toHaveText([/^18\/18/, /^18\/18/, /^18\/18/]);
+}
+
+/** Records requests to any origin but ours (data: and blob: URLs are no request to anyone). */
+function foreignRequests(page: Page, origin: string): string[] {
+  const foreign: string[] = [];
+  page.context().on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) foreign.push(url);
+  });
+  return foreign;
+}
+
 test('three hospital workers train ridge and FedAvg in the page, above chance, with bytes counted', async ({
   page,
 }, testInfo) => {
   test.skip(testInfo.project.name !== 'webgpu-off', 'one run covers it: the hospitals compute on wasm');
   test.setTimeout(300_000);
   const origin = new URL(testInfo.project.use.baseURL ?? 'http://localhost:4173').origin;
-  const foreign: string[] = [];
-  page.context().on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) foreign.push(url);
-  });
+  const foreign = foreignRequests(page, origin);
   const t0 = Date.now();
   const lap = (what: string) => {
     testInfo.annotations.push({ type: 'timing', description: `${what}: ${Date.now() - t0} ms` });
@@ -62,15 +80,7 @@ test('three hospital workers train ridge and FedAvg in the page, above chance, w
   await page.goto('/');
   const view = page.getByTestId('federated-training');
   await expect(view).toBeVisible();
-  await page.getByTestId('federated-folder').setInputFiles(folder);
-  await expect(page.getByTestId('federated-set')).toContainText('54 training images, 12 test images (Testing folder)');
-  await expect(page.getByTestId('federated-set')).toContainText('vit-lung-histopathology');
-
-  await page.getByTestId('federated-prepare').click();
-  await expect(page.getByTestId('federated-live')).toContainText('Features ready in all three hospitals', {
-    timeout: 240_000,
-  });
-  await expect(page.getByTestId('hospital-features')).toHaveText([/^18\/18/, /^18\/18/, /^18\/18/]);
+  await pickAndPrepare(page);
   lap('features');
 
   // ridge: one encrypted round, all three hospitals
@@ -117,4 +127,58 @@ test('three hospital workers train ridge and FedAvg in the page, above chance, w
   lap('drop-out run');
 
   expect(foreign).toEqual([]);
+});
+
+test('signed in to the hospital server, the same run goes through its federated routes', async ({
+  browser,
+}, testInfo) => {
+  test.skip(testInfo.project.name !== 'webgpu-off', 'one run covers it: the hospitals compute on wasm');
+  test.setTimeout(300_000);
+  const baseURL = testInfo.project.use.baseURL ?? 'http://localhost:4173';
+  const origin = new URL(baseURL).origin;
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  const foreign = foreignRequests(page, origin);
+  const posts: { url: string; bytes: number }[] = [];
+  context.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/api/federated/'))
+      posts.push({ url: new URL(r.url()).pathname, bytes: r.postDataBuffer()?.length ?? 0 });
+  });
+  await addVirtualAuthenticator(context, page);
+  await page.goto('/');
+  const name = `fed-${Date.now().toString(36)}`;
+  await page.getByLabel('Invitation code').fill(await invite(name));
+  await page.getByTestId('join-submit').click();
+  await expect(page.getByTestId('signed-in-as')).toContainText(`Signed in as ${name}`);
+
+  await pickAndPrepare(page);
+  await page.getByTestId('federated-via-server').check();
+  await page.getByTestId('federated-run-ridge').click();
+  await expect(page.locator('[data-testid="federated-result-ridge"][data-phase="done"]')).toHaveCount(1, {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('federated-result-ridge')).toContainText('via the hospital server');
+  const ridgeAccuracy = await numberAttr(page, 'accuracy-ridge', 'data-accuracy');
+  expect(ridgeAccuracy).toBeGreaterThan(0.6);
+  await page.getByTestId('federated-rounds').fill('3');
+  await page.getByTestId('federated-run-fedavg').click();
+  await expect(page.locator('[data-testid="federated-result-fedavg"][data-phase="done"]')).toHaveCount(1, {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('rounds-run-fedavg')).toHaveText('3');
+  const fedAccuracy = await numberAttr(page, 'accuracy-fedavg', 'data-accuracy');
+  const fedUp = await numberAttr(page, 'bytes-up-fedavg', 'data-bytes');
+  const fedDown = await numberAttr(page, 'bytes-down-fedavg', 'data-bytes');
+  console.log(`[network] server: ridge ${ridgeAccuracy}, fedavg ${fedAccuracy}, ${fedUp} B up, ${fedDown} B down`);
+  expect(fedAccuracy).toBeGreaterThan(0.6);
+  expect(fedDown).toBeGreaterThan(0);
+  // two networks made, then one contribution per hospital per round: 3 for ridge, 3 × 3 for FedAvg
+  const contributions = posts.filter((p) => /\/rounds\/\d+\/seats\/\d+$/.test(p.url));
+  expect(posts.length - contributions.length).toBe(2);
+  expect(contributions.length).toBe(12);
+  // what went up is what the page counted (CSHE frames of ciphertexts)
+  const fedPosted = contributions.slice(3).reduce((s, p) => s + p.bytes, 0);
+  expect(fedPosted).toBe(fedUp);
+  expect(foreign).toEqual([]);
+  await context.close();
 });
