@@ -11,6 +11,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { addVirtualAuthenticator, invite, ROOT } from './serverHelpers';
 
@@ -125,6 +126,17 @@ test('three hospital workers train ridge and FedAvg in the page, above chance, w
   await expect(page.getByTestId('federated-result-fedavg').getByRole('cell', { name: 'offline' })).toHaveCount(2);
   expect(await numberAttr(page, 'accuracy-fedavg', 'data-accuracy')).toBeGreaterThan(0.5);
   lap('drop-out run');
+
+  // presenter mode: the view, its chart and tables pass axe's WCAG A/AA rules with nothing serious
+  await page.getByTestId('presenter-toggle').click();
+  await expect(page.locator('html')).toHaveAttribute('data-presenter', 'on');
+  await expect(page.getByTestId('federated-accuracy-chart')).toBeVisible();
+  const audit = await new AxeBuilder({ page })
+    .include('[data-testid="federated-training"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+    .analyze();
+  const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   expect(foreign).toEqual([]);
 });

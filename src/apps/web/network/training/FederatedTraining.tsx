@@ -106,7 +106,7 @@ export function FederatedTraining() {
       </fieldset>
 
       {s.hospitals.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="The hospitals">
           <table className="server-table federated-table" data-testid="federated-hospitals">
             <caption>The hospitals: their images per class (their own, never pooled) and their features</caption>
             <thead>

@@ -82,7 +82,8 @@ export function RunTable({ run, title }: { run: RunState; title: string }) {
         .
       </p>
       {run.message && <p className="hint">{run.message}</p>}
-      <div className="table-scroll">
+      {/* focusable: a table wider than the screen scrolls in its own box, by keyboard too */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={`${title}, rounds`}>
         <table className="server-table federated-table">
           <caption>{title}: per round, bytes each hospital sent (up) and fetched (down)</caption>
           <thead>
