@@ -136,6 +136,7 @@ test('three hospital workers train ridge and FedAvg in the page, above chance, w
     .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
     .analyze();
   const serious = audit.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  await view.screenshot({ path: testInfo.outputPath('hospital-network-presenter.png') });
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   expect(foreign).toEqual([]);

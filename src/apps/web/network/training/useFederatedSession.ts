@@ -37,11 +37,6 @@ export interface HospitalStatus {
 
 export type Stage = 'empty' | 'picked' | 'preparing' | 'ready';
 
-export interface SessionOptions {
-  /** the server transport when the page is signed in to the hospital server, else undefined */
-  serverTransport?: () => Promise<RoundTransport>;
-}
-
 export function useFederatedSession() {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [set, setSet] = useState<TrainingSet<File> | null>(null);
@@ -177,6 +172,7 @@ export function useFederatedSession() {
       setNotice(method === 'ridge' ? 'Ridge: one encrypted round…' : `FedAvg: ${rounds} encrypted rounds…`);
       if (method === 'ridge') await runRidge(ctx);
       else await runFedAvg(ctx, rounds, LOCAL_TRAINING);
+      setNotice(''); // the run's own sentence (RunResults.runSentence) now says how it ended
       if (abort.current === controller) abort.current = null;
     },
     [set, centralised],
