@@ -48,11 +48,22 @@ export interface HospitalKey {
   dispose(): void;
 }
 
-export function createHospitalKey(seal: Seal): HospitalKey {
+/**
+ * A new key, or (`secretKey`: SEAL's serialised SecretKey, as a CKKS key file holds it)
+ * the key another hospital made and sent sealed to this one.
+ */
+export function createHospitalKey(seal: Seal, secretKeyBytes?: Uint8Array): HospitalKey {
   const ctx = createCkksContext(seal);
   try {
-    const keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context));
-    const secretKey = ctx.scope.keep(keygen.secretKey());
+    let secretKey;
+    if (secretKeyBytes) {
+      secretKey = ctx.scope.keep(seal.SecretKey());
+      secretKey.loadArray(ctx.context, secretKeyBytes);
+    }
+    const keygen = ctx.scope.keep(
+      secretKey ? seal.KeyGenerator(ctx.context, secretKey) : seal.KeyGenerator(ctx.context),
+    );
+    secretKey ??= ctx.scope.keep(keygen.secretKey());
     const publicKey = ctx.scope.keep(keygen.createPublicKey());
     const encryptor = ctx.scope.keep(seal.Encryptor(ctx.context, publicKey, secretKey));
     const decryptor = ctx.scope.keep(seal.Decryptor(ctx.context, secretKey));
