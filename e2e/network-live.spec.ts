@@ -141,6 +141,12 @@ test('the inversion attacks on the loaded scan, side by side with their scores',
     'What our server holds: no better than the average image.',
   );
   expect(Number.isFinite(await psnr('token-inversion'))).toBe(true);
+  const seconds = await Promise.all(
+    ['gradient-analytic', 'gradient-dlg', 'token-inversion', 'server-view'].map((k) =>
+      page.getByTestId(`inv-card-${k}`).getAttribute('data-seconds'),
+    ),
+  );
+  testInfo.annotations.push({ type: 'seconds', description: seconds.join(', ') });
   testInfo.annotations.push({
     type: 'measured',
     description: `PSNR analytic ${await psnr('gradient-analytic')}, dlg ${await psnr('gradient-dlg')}, token ${await psnr(

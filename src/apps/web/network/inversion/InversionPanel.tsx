@@ -46,7 +46,12 @@ function AttackCard({ kind }: { kind: InversionKind }) {
   const running = useInversion((s) => s.running === kind);
   const { title, holds } = ATTACK_TITLES[kind];
   return (
-    <figure className="network-card" data-testid={`inv-card-${kind}`} aria-busy={running}>
+    <figure
+      className="network-card"
+      data-testid={`inv-card-${kind}`}
+      data-seconds={result?.details.seconds}
+      aria-busy={running}
+    >
       {result ? (
         <RgbCanvas image={result.reconstruction} label={`${title}: reconstruction`} testId={`inv-image-${kind}`} />
       ) : (
