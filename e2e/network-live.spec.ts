@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { firstFileReady } from './helpers';
 import { ROOT, addVirtualAuthenticator, invite, recordRequests, type RecordedRequest } from './serverHelpers';
@@ -30,6 +31,17 @@ async function openPage(page: Page, requests: RecordedRequest[]): Promise<void> 
   await expect(page.getByTestId('network-view')).toBeVisible();
   await page.getByTestId('file-input').setInputFiles(SCAN);
   await firstFileReady(page);
+}
+
+/** WCAG 2.0 A/AA and 2.1 AA serious or critical violations inside the view (as e2e/axeAudit.ts counts them). */
+async function seriousInView(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .include('[data-testid="network-view"]')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 const num = async (page: Page, testId: string, attr: string) =>
@@ -80,6 +92,8 @@ test('encrypted inference of the loaded scan on the server agrees with the local
     type: 'measured',
     description: `${serverClass}; diff ${diff.toExponential(2)}; ${ms.toFixed(0)} ms; ${up} B up, ${down} B down`,
   });
+
+  expect(await seriousInView(page)).toEqual([]);
 
   // the encrypted path really ran through the server: a session with Galois keys, then a CSHE frame up
   const he = requests.filter((r) => r.method === 'POST' && r.url.includes('/api/he/sessions'));
@@ -141,6 +155,7 @@ test('the inversion attacks on the loaded scan, side by side with their scores',
     'What our server holds: no better than the average image.',
   );
   expect(Number.isFinite(await psnr('token-inversion'))).toBe(true);
+  expect(await seriousInView(page)).toEqual([]);
   const seconds = await Promise.all(
     ['gradient-analytic', 'gradient-dlg', 'token-inversion', 'server-view'].map((k) =>
       page.getByTestId(`inv-card-${k}`).getAttribute('data-seconds'),

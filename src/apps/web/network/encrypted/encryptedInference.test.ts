@@ -121,6 +121,18 @@ describe('diagnoseEncrypted', () => {
     expect([ckks.opened, ckks.closed]).toEqual([1, 1]);
   });
 
+  it('shows it when the server answers with another head: the difference is large', async () => {
+    const result = await diagnoseEncrypted({
+      model: 'm',
+      classes: ['a', 'b', 'c', 'd'],
+      local,
+      server: { baseUrl: 'http://server.test', token: 't' },
+      ckks: localCkks(),
+      call: { fetch: fakeServer(randomHead(4), []) as never },
+    });
+    expect(result.maxAbsLogitDiff).toBeGreaterThan(0.01);
+  });
+
   it('ends the session and frees the key when the server refuses', async () => {
     const seen: Seen[] = [];
     const ckks = localCkks();
