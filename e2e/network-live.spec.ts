@@ -44,6 +44,13 @@ async function seriousInView(page: Page): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
+/** At a phone's width, the page (this view included) does not scroll sideways. */
+async function fitsPhone(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 720 });
+}
+
 const num = async (page: Page, testId: string, attr: string) =>
   Number(await page.getByTestId(testId).getAttribute(attr));
 
@@ -94,6 +101,7 @@ test('encrypted inference of the loaded scan on the server agrees with the local
   });
 
   expect(await seriousInView(page)).toEqual([]);
+  await fitsPhone(page);
 
   // the encrypted path really ran through the server: a session with Galois keys, then a CSHE frame up
   const he = requests.filter((r) => r.method === 'POST' && r.url.includes('/api/he/sessions'));
@@ -156,6 +164,7 @@ test('the inversion attacks on the loaded scan, side by side with their scores',
   );
   expect(Number.isFinite(await psnr('token-inversion'))).toBe(true);
   expect(await seriousInView(page)).toEqual([]);
+  await fitsPhone(page);
   const seconds = await Promise.all(
     ['gradient-analytic', 'gradient-dlg', 'token-inversion', 'server-view'].map((k) =>
       page.getByTestId(`inv-card-${k}`).getAttribute('data-seconds'),
