@@ -103,7 +103,8 @@ export function InversionPanel() {
         scan on screen; nothing is sent. Scores compare each reconstruction with the scan: PSNR (higher is closer; the
         same image is infinite), SSIM and NMI (1 is the same image). The average image of the dataset&apos;s Training
         split is the guess anyone can make without a leak. No LPIPS: its network&apos;s weights cannot be installed
-        here.
+        here. A plaintext token that this optimiser cannot invert is not safe: a stronger attacker (a decoder trained on
+        public scans) may do better, which is why the token leaves only encrypted.
       </p>
       <p className="hint" data-testid="inv-settings">
         {describeSettings(PAGE_INVERSION_SETTINGS)}
