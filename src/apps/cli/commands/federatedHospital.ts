@@ -131,6 +131,7 @@ export async function runHospital(args: ParsedArgs): Promise<void> {
     };
     if (flag(args, 'wait-go')) await waitForGo();
     const t0 = performance.now();
+    const setup = { bytesUp: counter.up(), bytesDown: counter.down() };
     let result: Record<string, unknown>;
     if (method === 'ridge') {
       const values = hospitalStatistics(x, labels, share, seat, classes, seed);
@@ -165,7 +166,8 @@ export async function runHospital(args: ParsedArgs): Promise<void> {
         classCounts,
         ...result,
         protocolMs: performance.now() - t0,
-        wire: { bytesUp: counter.up(), bytesDown: counter.down() },
+        // every request and answer body; `setup`: the network, the sealed key (before the rounds)
+        wire: { bytesUp: counter.up(), bytesDown: counter.down(), setup },
       }),
     );
   } finally {
