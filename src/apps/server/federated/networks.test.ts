@@ -71,6 +71,14 @@ describe('federated networks', () => {
     expect(n.status(net()).map((r) => r.state)).toEqual(['closed', 'closed', 'skipped', 'open']);
     now += 10_000; // round 4: nobody within roundSeconds of its opening
     expect(n.status(net())[3].state).toBe('skipped');
+    // round 1 of a new network: no clock until a seat waits for it, then skipped when nobody sends
+    const other = n.create(info()).id;
+    now += 60_000;
+    const fresh = n.get('a', other)!;
+    expect(n.status(fresh)[0].state).toBe('open');
+    n.awaiting(fresh.rounds[0]);
+    now += 10_000;
+    expect(n.status(n.get('b', other)!)[0].state).toBe('skipped');
     expect(n.heldBytes).toBe(10); // round 2's sum only
   });
 });
