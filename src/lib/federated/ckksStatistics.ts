@@ -45,6 +45,12 @@ export const ciphertextsFor = (length: number): number => Math.ceil(length / SLO
 export interface HospitalKey {
   encrypt(values: ArrayLike<number>): EncryptedVector;
   decrypt(vector: EncryptedVector): Float64Array;
+  /**
+   * The secret key's bytes, for handing to another hospital (wrapped with its
+   * account key across machines; inside one page, from worker to worker).
+   * Never to an aggregator, a server or a log.
+   */
+  exportSecretKey(): Uint8Array;
   dispose(): void;
 }
 
@@ -67,7 +73,8 @@ export function createHospitalKey(seal: Seal, secretKeyBytes?: Uint8Array): Hosp
     const publicKey = ctx.scope.keep(keygen.createPublicKey());
     const encryptor = ctx.scope.keep(seal.Encryptor(ctx.context, publicKey, secretKey));
     const decryptor = ctx.scope.keep(seal.Decryptor(ctx.context, secretKey));
-    return new SharedKey(ctx, encryptor, decryptor);
+    const kept = secretKey;
+    return new SharedKey(ctx, encryptor, decryptor, () => kept.saveArray(seal.ComprModeType.zstd));
   } catch (e) {
     ctx.dispose();
     throw e;
@@ -79,6 +86,7 @@ class SharedKey implements HospitalKey {
     private readonly ctx: CkksContext,
     private readonly encryptor: Encryptor,
     private readonly decryptor: Decryptor,
+    readonly exportSecretKey: () => Uint8Array,
   ) {}
 
   encrypt(values: ArrayLike<number>): EncryptedVector {
