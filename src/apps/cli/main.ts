@@ -93,7 +93,7 @@ const COMMANDS: Record<string, Command> = {
   },
   federated: {
     summary:
-      'federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5 --method ridge|fedavg --out DIR [--json R]   CKKS ridge head, or FedAvg rounds beside it',
+      'federated simulate --data DS --hospitals 3 --split iid|dirichlet:0.5 --method ridge|fedavg --out DIR [--json R] [--transport http [--late SEAT:ROUND:SEC]]   CKKS ridge head, or FedAvg rounds beside it; http: hospitals as processes (federated hospital ...)',
     load: () => import('./commands/federated'),
   },
   he: {

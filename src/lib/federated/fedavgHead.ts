@@ -146,6 +146,58 @@ export function trainLocally(
 
 const HOLD_OUT = 0.1;
 
+/** The seeded draws of the protocol, shared by the simulation and the hospital processes (so they agree). */
+export const fedavgPart = (share: number[], h: number, seed: number) =>
+  localHoldOut(share, HOLD_OUT, seed + 1000 * (h + 1));
+export const fedavgTrainingRng = (h: number, seed: number) => new SeededRandom(seed + 7 * (h + 1));
+/** one draw per hospital per round, in hospital order: below `dropout` = absent */
+export const fedavgAbsenceRng = (seed: number) => new SeededRandom(seed + 99);
+
+/**
+ * One present hospital's round message in plain, before encryption:
+ * [n·Δweights, n·Δbias, n, hold-out loss sum, right answers, hold-out count].
+ */
+export function fedavgUpdate(
+  global: RidgeHead,
+  x: ArrayLike<number>[],
+  labels: number[],
+  part: { fit: number[]; holdOut: number[] },
+  rng: SeededRandom,
+  options: Pick<FedAvgOptions, 'localEpochs' | 'learningRate' | 'batch'>,
+): Float64Array {
+  const { features, classes } = global;
+  const size = features * classes + classes;
+  const { fit, holdOut } = part;
+  const start = lossAndRight(global, x, labels, holdOut);
+  const local = copyHead(global);
+  trainLocally(local, x, labels, fit, {
+    epochs: options.localEpochs,
+    learningRate: options.learningRate,
+    batch: options.batch,
+    rng,
+  });
+  const v = new Float64Array(size + 4);
+  const n = fit.length;
+  local.weights.forEach((w, k) => (v[k] = n * (w - global.weights[k])));
+  local.bias.forEach((b, k) => (v[features * classes + k] = n * (b - global.bias[k])));
+  v.set([n, start.loss, start.right, holdOut.length], size);
+  return v;
+}
+
+/** The decrypted sum of a closed round -> the next global head and the pooled hold-out of the one it started from. */
+export function applyFedAvgSum(global: RidgeHead, total: Float64Array) {
+  const { features, classes } = global;
+  const size = features * classes + classes;
+  const n = total[size];
+  const next = copyHead(global);
+  for (let k = 0; k < next.weights.length; k++) next.weights[k] += total[k] / n;
+  for (let k = 0; k < classes; k++) next.bias[k] += total[features * classes + k] / n;
+  return { next, holdOutLoss: total[size + 1] / total[size + 3], holdOutAccuracy: total[size + 2] / total[size + 3] };
+}
+
+export const fedavgVectorLength = (features: number, classes: number) => features * classes + classes + 4;
+export { zeroHead, copyHead };
+
 /** Runs FedAvg rounds over `shares` (indices into x and labels per hospital). */
 export function simulateFedAvg(
   seal: Seal,
@@ -157,10 +209,9 @@ export function simulateFedAvg(
 ): FedAvgRun {
   const t0 = performance.now();
   const features = x[0].length;
-  const size = features * classes + classes;
-  const parts = shares.map((share, h) => localHoldOut(share, HOLD_OUT, options.seed + 1000 * (h + 1)));
-  const rngs = shares.map((_, h) => new SeededRandom(options.seed + 7 * (h + 1)));
-  const absence = new SeededRandom(options.seed + 99);
+  const parts = shares.map((share, h) => fedavgPart(share, h, options.seed));
+  const rngs = shares.map((_, h) => fedavgTrainingRng(h, options.seed));
+  const absence = fedavgAbsenceRng(options.seed);
   const key = createHospitalKey(seal);
   try {
     let global = zeroHead(features, classes);
@@ -173,23 +224,9 @@ export function simulateFedAvg(
     let upCount = 0;
     for (let round = 1; round <= options.rounds; round++) {
       const present = shares.flatMap((_, h) => (absence.next() < options.dropout ? [] : [h]));
-      const messages: EncryptedVector[] = present.map((h) => {
-        const { fit, holdOut } = parts[h];
-        const start = lossAndRight(global, x, labels, holdOut);
-        const local = copyHead(global);
-        trainLocally(local, x, labels, fit, {
-          epochs: options.localEpochs,
-          learningRate: options.learningRate,
-          batch: options.batch,
-          rng: rngs[h],
-        });
-        const v = new Float64Array(size + 4);
-        const n = fit.length;
-        local.weights.forEach((w, k) => (v[k] = n * (w - global.weights[k])));
-        local.bias.forEach((b, k) => (v[features * classes + k] = n * (b - global.bias[k])));
-        v.set([n, start.loss, start.right, holdOut.length], size);
-        return key.encrypt(v);
-      });
+      const messages: EncryptedVector[] = present.map((h) =>
+        key.encrypt(fedavgUpdate(global, x, labels, parts[h], rngs[h], options)),
+      );
       const bytesUp = messages.map((m) => m.ciphertexts.reduce((s, b) => s + b.byteLength, 0));
       bytesUp.forEach((b) => ((upBytes += b), upCount++));
       const skipped = present.length < options.quorum;
@@ -201,17 +238,11 @@ export function simulateFedAvg(
       } else {
         const sum = aggregate(seal, { contributions: messages });
         const bytesDown = sum.ciphertexts.reduce((s, b) => s + b.byteLength, 0);
-        const total = key.decrypt(sum);
-        const n = total[size];
-        const holdOutLoss = total[size + 1] / total[size + 3];
-        const holdOutAccuracy = total[size + 2] / total[size + 3];
+        const { next, holdOutLoss, holdOutAccuracy } = applyFedAvgSum(global, key.decrypt(sum));
         if (holdOutLoss < best.loss) {
           best = { round: round - 1, loss: holdOutLoss, head: copyHead(global) };
           sinceBest = 0;
         } else sinceBest++;
-        const next = copyHead(global);
-        for (let k = 0; k < next.weights.length; k++) next.weights[k] += total[k] / n;
-        for (let k = 0; k < classes; k++) next.bias[k] += total[features * classes + k] / n;
         global = next;
         report = { round, present, skipped, holdOutLoss, holdOutAccuracy, bytesUp: Math.max(...bytesUp), bytesDown };
       }

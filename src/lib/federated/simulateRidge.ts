@@ -61,6 +61,47 @@ function split(vector: Float64Array, features: number, classes: number): [Statis
   ];
 }
 
+/**
+ * One hospital's message in plain, before encryption: the statistics of its fit
+ * part and of its seeded 10 % local hold-out (hospital `h` of the split, seed as
+ * in the simulation), packed one after the other. Each hospital process computes
+ * it from its own rows only.
+ */
+export function hospitalStatistics(
+  x: ArrayLike<number>[],
+  labels: number[],
+  share: number[],
+  h: number,
+  classes: number,
+  seed: number,
+): Float64Array {
+  const features = x[0].length;
+  const { fit, holdOut } = localHoldOut(share, HOLD_OUT, seed + 1000 * (h + 1));
+  const part = (idx: number[]) =>
+    statistics(
+      idx.map((i) => x[i]),
+      idx.map((i) => labels[i]),
+      features,
+      classes,
+    ).packed;
+  const vector = new Float64Array(2 * statisticsLength(features, classes));
+  vector.set(part(fit));
+  vector.set(part(holdOut), statisticsLength(features, classes));
+  return vector;
+}
+
+/** What a hospital does with the decrypted sum: λ on the pooled hold-outs, then the head on all statistics. */
+export function headFromSum(
+  decrypted: Float64Array,
+  features: number,
+  classes: number,
+  grid: readonly number[] = LAMBDA_GRID,
+): { head: RidgeHead; lambda: LambdaChoice } {
+  const [fitSum, holdSum] = split(decrypted, features, classes);
+  const lambda = chooseLambda(fitSum, holdSum, grid);
+  return { head: solveRidge(sumStatistics([fitSum, holdSum]), lambda.lambda), lambda };
+}
+
 /** Runs the protocol over `shares` (indices into x and labels per hospital). */
 export function simulateRidge(
   seal: Seal,
@@ -80,17 +121,7 @@ export function simulateRidge(
     const plain: Float64Array[] = [];
     const messages: EncryptedVector[] = [];
     const hospitals = shares.map((share, h) => {
-      const { fit, holdOut } = localHoldOut(share, HOLD_OUT, seed + 1000 * (h + 1));
-      const part = (idx: number[]) =>
-        statistics(
-          idx.map((i) => x[i]),
-          idx.map((i) => labels[i]),
-          features,
-          classes,
-        ).packed;
-      const vector = new Float64Array(2 * statisticsLength(features, classes));
-      vector.set(part(fit));
-      vector.set(part(holdOut), statisticsLength(features, classes));
+      const vector = hospitalStatistics(x, labels, share, h, classes, seed);
       if (dp) addHospitalNoise(vector, dp.sigma, shares.length);
       plain.push(vector);
       const t = performance.now();
@@ -111,9 +142,7 @@ export function simulateRidge(
     const aggregateMs = performance.now() - t0;
     const t1 = performance.now();
     const decrypted = key.decrypt(sum);
-    const [fitSum, holdSum] = split(decrypted, features, classes);
-    const lambda = chooseLambda(fitSum, holdSum, grid);
-    const head = solveRidge(sumStatistics([fitSum, holdSum]), lambda.lambda);
+    const { head, lambda } = headFromSum(decrypted, features, classes, grid);
     const decryptSolveMs = performance.now() - t1;
     const plainSum = new Float64Array(decrypted.length);
     for (const p of plain) p.forEach((v, i) => (plainSum[i] += v));

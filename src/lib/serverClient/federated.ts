@@ -67,6 +67,7 @@ export interface FederatedCallOptions {
 export type RoundSum =
   | { state: 'closed'; sum: EncryptedVector; contributors: number; bytesDown: number }
   | { state: 'skipped'; contributors: number };
+// a sum no longer kept (the server keeps the latest two) is a ServerError 410 `gone`
 
 const SUM_LIMITS = { maxCiphertexts: 1024, maxCiphertextBytes: 4 * 1024 * 1024 };
 
@@ -94,10 +95,7 @@ async function call(
     if (isAbortError(err)) throw err;
     throw new ServerUnreachableError(new URL(base).origin);
   }
-  if (!response.ok || okStatuses.includes(response.status)) {
-    if (okStatuses.includes(response.status)) return response;
-    throw await errorFromResponse(response);
-  }
+  if (!response.ok && !okStatuses.includes(response.status)) throw await errorFromResponse(response);
   return response;
 }
 
@@ -214,6 +212,7 @@ export async function awaitRoundSum(
     }
     if (response.status === 410) {
       const answer = await json<{ state: string; contributors: number }>(response, 'GET a round sum');
+      if (answer.state === 'gone') throw new ServerError(410, 'gone', `round ${round}’s sum is no longer kept`);
       if (answer.state !== 'skipped') throw new ServerProtocolError(`round ${round} is ${answer.state}, not skipped`);
       return { state: 'skipped', contributors: answer.contributors };
     }

@@ -5,8 +5,9 @@
  *
  * Simulates, in one process, hospitals that fit a model head together by one-shot
  * ridge regression from CKKS-encrypted sufficient statistics that an aggregator
- * sums without a key (src/lib/federated). Separate processes over HTTP are not
- * built yet. `--method fedavg [--rounds 40 --local-epochs 1 --lr 0.1 --dropout 0
+ * sums without a key (src/lib/federated). `--transport http` runs every hospital
+ * as its own process talking HTTP to the server (federatedHttp.ts,
+ * federatedHospital.ts). `--method fedavg [--rounds 40 --local-epochs 1 --lr 0.1 --dropout 0
  * --quorum 2]` runs FedAvg of the same head with CKKS-encrypted updates every
  * round, beside the ridge protocol and a centralised SGD baseline in the same run
  * (federatedFedAvg.ts), and writes the FedAvg head into DIR. `--method ridge
@@ -36,7 +37,7 @@ import { wilson } from '../../../learn/evaluation/domainGuardReport';
 import { analyticGaussianSigma, statisticsSensitivity } from '../../../lib/federated/differentialPrivacy';
 
 const USAGE =
-  'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q]';
+  'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q] [--transport http [--server URL --accounts A,B,C] [--round-seconds S] [--late SEAT:ROUND:SECONDS]] | federated hospital --server URL --account A.json --network ID --seat S --coordinator NAME --data DS ...';
 
 type ModelFiles = Awaited<ReturnType<typeof readModel>>;
 
@@ -96,7 +97,10 @@ function dpSettings(epsilon: number, args: ParsedArgs, features: number) {
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;
+  if (action === 'hospital' && rest.length === 0) return (await import('./federatedHospital')).runHospital(args);
   if (action !== 'simulate' || rest.length > 0) throw new UsageError(USAGE);
+  const transport = optionalString(args, 'transport') ?? 'process';
+  if (transport !== 'process' && transport !== 'http') throw new UsageError('--transport process|http');
   const method = optionalString(args, 'method') ?? 'ridge';
   if (method !== 'ridge' && method !== 'fedavg') throw new UsageError(USAGE);
   const data = resolve(requireOption(args, 'data'));
@@ -126,6 +130,33 @@ export async function run(args: ParsedArgs): Promise<void> {
 
   const seal = await loadSeal();
   const model = await readModel(modelDir);
+  if (transport === 'http') {
+    const t = performance.now();
+    const { httpSimulation } = await import('./federatedHttp');
+    const shape = { features: training.features[0].length, classes, hospitals, method: method as 'ridge' | 'fedavg' };
+    const { head, report } = await httpSimulation(args, seal, shape, log);
+    const onTesting = (h: RidgeHead) =>
+      wilson(Math.round(accuracy(h, testing.features, testing.labels) * testing.labels.length), testing.labels.length);
+    await writeModelDir(model, out, head);
+    const full = {
+      method:
+        method === 'ridge'
+          ? 'ridge (one-shot, CKKS-encrypted sufficient statistics)'
+          : 'fedavg (CKKS-encrypted updates every round)',
+      model: modelDir,
+      data,
+      split: splitText,
+      seed,
+      ...report,
+      testing: { federated: onTesting(head), shippedHead: onTesting(shippedHead(model)) },
+      timeMs: { features: featureMs, total: performance.now() - t },
+      out,
+    };
+    const json = optionalString(args, 'json');
+    if (json) await writeFile(json, JSON.stringify(full, null, 2) + '\n');
+    console.log(JSON.stringify(full));
+    return;
+  }
   if (method === 'fedavg') {
     const options: FedAvgOptions = {
       seed,

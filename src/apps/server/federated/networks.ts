@@ -9,9 +9,10 @@
  * ends. A round's clock starts at its first contribution: it closes as soon as
  * every seat has contributed, or at `roundSeconds` after the first contribution
  * with at least `quorum` contributions; below the quorum it is skipped (its sum
- * dropped unopened). A round after the first that nobody contributes to within
- * `roundSeconds` of its opening is skipped too, so absent hospitals cannot stall
- * a network. Time is read from an injected clock and deadlines are settled
+ * dropped unopened). A round that nobody contributes to within `roundSeconds` of
+ * its opening is skipped too, so absent hospitals cannot stall a network; for
+ * round 1 that clock starts when a seat first waits for its sum (the network may
+ * be created long before the hospitals are ready). Time is read from an injected clock and deadlines are settled
  * lazily on every access (and by the long poll's timer), so tests need no sleep.
  *
  * Bounded: at most `maxNetworks` networks, `maxBytes` of ciphertexts and sealed
@@ -58,6 +59,8 @@ export interface Round {
   openedAt: number;
   firstAt?: number;
   endedAt?: number;
+  /** the empty-round clock runs: from the opening for rounds after the first, from the first wait for round 1 */
+  awaited: boolean;
   seats: Set<number>;
   /** running sum while open, the sum once closed; undefined when skipped or dropped */
   sum?: Uint8Array[];
@@ -102,7 +105,7 @@ export class FederatedNetworks {
     const network: Network = {
       info: { id, ...info },
       keys: new Map(),
-      rounds: [{ round: 1, state: 'open', openedAt: now, seats: new Set(), sumBytes: 0 }],
+      rounds: [{ round: 1, state: 'open', openedAt: now, awaited: false, seats: new Set(), sumBytes: 0 }],
       lastUsed: now,
       waiters: new Set(),
     };
@@ -173,12 +176,19 @@ export class FederatedNetworks {
     else this.settle(network);
   }
 
+  /** A seat waits for round 1's sum: from now, round 1 is skipped if nobody contributes within roundSeconds. */
+  awaiting(r: Round): void {
+    if (r.awaited) return;
+    r.awaited = true;
+    r.openedAt = this.now();
+  }
+
   /** When the round ends if nothing else happens (undefined: round 1 before its first contribution). */
   deadline(network: Network, r: Round): number | undefined {
     if (r.state !== 'open') return r.endedAt;
     const ms = network.info.roundSeconds * 1000;
     if (r.firstAt !== undefined) return r.firstAt + ms;
-    return r.round > 1 ? r.openedAt + ms : undefined;
+    return r.awaited ? r.openedAt + ms : undefined;
   }
 
   /** Ends every round whose deadline has passed, opening the next. */
@@ -199,7 +209,14 @@ export class FederatedNetworks {
     const ended = network.rounds.filter((x) => x.state !== 'open' && x.sum);
     for (const old of ended.slice(0, Math.max(0, ended.length - this.limits.keptSums))) this.dropSum(old);
     if (r.round < network.info.maxRounds)
-      network.rounds.push({ round: r.round + 1, state: 'open', openedAt: at, seats: new Set(), sumBytes: 0 });
+      network.rounds.push({
+        round: r.round + 1,
+        state: 'open',
+        openedAt: at,
+        awaited: true,
+        seats: new Set(),
+        sumBytes: 0,
+      });
     for (const wake of [...network.waiters]) wake();
   }
 

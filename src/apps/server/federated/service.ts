@@ -184,6 +184,7 @@ export function createFederatedService(options: FederatedServiceOptions = {}): F
         const r = network.rounds[round - 1];
         if (!Number.isInteger(round) || round < 1 || round > network.info.maxRounds)
           throw new FederatedError(404, 'not-found', `rounds are 1 to ${network.info.maxRounds}`);
+        if (r?.state === 'open') networks.awaiting(r);
         const contributors = r?.seats.size ?? 0;
         if (r?.state === 'skipped') return { state: 'skipped', contributors };
         if (r?.state === 'closed')
