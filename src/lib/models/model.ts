@@ -31,7 +31,7 @@ export interface Prediction {
   className: string;
   probabilities: number[];
   logits: number[];
-  /** what the out-of-domain guard scores (cnn.ts / vit.ts `domainFeatures`), read in the same pass */
+  /** what the out-of-domain guard scores (cnn.ts / vit.ts `domainFeatures`, then the input's intensity histogram), read in the same pass */
   domainFeatures?: number[];
 }
 
