@@ -13,6 +13,7 @@ import { LoadPanel } from './components/LoadPanel';
 import { OpenedFilePanel } from './components/OpenedFilePanel';
 import { ScanDetails } from './components/ScanDetails';
 import { ServerPanel } from './hospital/LazyServerPanel';
+import { HospitalNetworkView } from './network/LazyHospitalNetworkView';
 import { SplitView } from './components/SplitView';
 import { StatusBar } from './components/StatusBar';
 import { ThemeToggle } from './components/ThemeToggle';
@@ -63,6 +64,7 @@ export function App() {
         <OpenedFilePanel />
         <DiagnosisSlot />
         <ServerPanel />
+        <HospitalNetworkView />
       </main>
       <StatusBar />
     </div>

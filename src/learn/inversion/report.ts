@@ -11,7 +11,7 @@ import { INVERSION_KINDS, type InversionKind } from '../../lib/attacks/inversion
 import type { LeakageMetrics } from '../../lib/metrics/leakage';
 import { listImages } from '../training/dataset';
 import { readModelInput } from './publicPrior';
-import { runInversion, type InversionContext } from './runInversion';
+import { runInversion, type InversionContext } from '../../lib/attacks/inversion/runInversion';
 
 type Metric = 'psnr' | 'ssim' | 'nmi';
 const METRICS: Metric[] = ['psnr', 'ssim', 'nmi'];

@@ -59,6 +59,21 @@ describe('DiagnosisSession', () => {
     session.dispose();
   }, 120_000);
 
+  it('plainFeatures: the class token and the plain answer of the same pass, no tensors left', async () => {
+    const session = new DiagnosisSession();
+    await session.loadModel('vit-test', { manifest: vit.manifest, weights: vit.weights });
+    const before = tf.memory().numTensors;
+    const [a, b] = [
+      await session.plainFeatures('vit-test', images[0]),
+      await session.plainFeatures('vit-test', images[1]),
+    ];
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.features.length).toBe(vit.manifest.config.width);
+    expect(a.prediction.logits).toEqual((await session.predictPlain('vit-test', images[0])).prediction.logits);
+    expect(Math.max(...a.features.map((v, i) => Math.abs(v - b.features[i])))).toBeGreaterThan(1e-3);
+    session.dispose();
+  }, 60_000);
+
   it('a new key gets a new adapted model; the unadapted model on encrypted pixels is a different function', async () => {
     const session = new DiagnosisSession();
     await session.loadModel('vit', { manifest: vit.manifest, weights: vit.weights });

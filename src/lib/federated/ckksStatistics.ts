@@ -45,18 +45,36 @@ export const ciphertextsFor = (length: number): number => Math.ceil(length / SLO
 export interface HospitalKey {
   encrypt(values: ArrayLike<number>): EncryptedVector;
   decrypt(vector: EncryptedVector): Float64Array;
+  /**
+   * The secret key's bytes, for handing to another hospital (wrapped with its
+   * account key across machines; inside one page, from worker to worker).
+   * Never to an aggregator, a server or a log.
+   */
+  exportSecretKey(): Uint8Array;
   dispose(): void;
 }
 
-export function createHospitalKey(seal: Seal): HospitalKey {
+/**
+ * A new key, or (`secretKey`: SEAL's serialised SecretKey, as a CKKS key file holds it)
+ * the key another hospital made and sent sealed to this one.
+ */
+export function createHospitalKey(seal: Seal, secretKeyBytes?: Uint8Array): HospitalKey {
   const ctx = createCkksContext(seal);
   try {
-    const keygen = ctx.scope.keep(seal.KeyGenerator(ctx.context));
-    const secretKey = ctx.scope.keep(keygen.secretKey());
+    let secretKey;
+    if (secretKeyBytes) {
+      secretKey = ctx.scope.keep(seal.SecretKey());
+      secretKey.loadArray(ctx.context, secretKeyBytes);
+    }
+    const keygen = ctx.scope.keep(
+      secretKey ? seal.KeyGenerator(ctx.context, secretKey) : seal.KeyGenerator(ctx.context),
+    );
+    secretKey ??= ctx.scope.keep(keygen.secretKey());
     const publicKey = ctx.scope.keep(keygen.createPublicKey());
     const encryptor = ctx.scope.keep(seal.Encryptor(ctx.context, publicKey, secretKey));
     const decryptor = ctx.scope.keep(seal.Decryptor(ctx.context, secretKey));
-    return new SharedKey(ctx, encryptor, decryptor);
+    const kept = secretKey;
+    return new SharedKey(ctx, encryptor, decryptor, () => kept.saveArray(seal.ComprModeType.zstd));
   } catch (e) {
     ctx.dispose();
     throw e;
@@ -68,6 +86,7 @@ class SharedKey implements HospitalKey {
     private readonly ctx: CkksContext,
     private readonly encryptor: Encryptor,
     private readonly decryptor: Decryptor,
+    readonly exportSecretKey: () => Uint8Array,
   ) {}
 
   encrypt(values: ArrayLike<number>): EncryptedVector {

@@ -24,3 +24,19 @@ export {
   type HeFrame,
   type HeFrameLimits,
 } from './he';
+export {
+  createFederatedNetwork,
+  getFederatedNetwork,
+  putSealedSeatKey,
+  getSealedSeatKey,
+  contributeToRound,
+  awaitRoundSum,
+  FEDERATED_LIMITS,
+  type FederatedNetwork,
+  type FederatedNetworkRequest,
+  type FederatedNetworkStatus,
+  type FederatedCallOptions,
+  type RoundState,
+  type RoundStatus,
+  type RoundSum,
+} from './federated';

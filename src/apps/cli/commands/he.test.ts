@@ -7,7 +7,6 @@
  * figures; no byte of the CKKS secret key is in anything the server wrote; an
  * unknown model is refused in one sentence.
  */
-import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -26,28 +25,10 @@ import { type ServerProcess, startServerProcess } from '../../../testing/serverP
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
+import { runCliChild as runCli } from '../cliTestHarness';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
 const MODEL = join(REPO, 'public/models/vit-brain-mri');
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
-function runCli(argv: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...argv], { cwd: REPO });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-he-'));
 const data = join(dir, 'data');

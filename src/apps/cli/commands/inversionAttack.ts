@@ -22,7 +22,7 @@ import { deserializeWeights } from '../../../lib/models/weightsFile';
 import { pixelVit, pixelsOf, tokenPrior, type InversionKind } from '../../../lib/attacks/inversion';
 import { formatMetric, type LeakageMetrics } from '../../../lib/metrics/leakage';
 import { publicSample, readModelInput } from '../../../learn/inversion/publicPrior';
-import { runInversion, type InversionContext, type InversionScore } from '../../../learn/inversion/runInversion';
+import { runInversion, type InversionContext, type InversionScore } from '../../../lib/attacks/inversion/runInversion';
 import { loadSeal } from '../../../platform/node/seal';
 
 /** The attacker's setup: the public model, the dataset's mean image and class-token prior, SEAL. */

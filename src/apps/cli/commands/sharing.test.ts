@@ -10,22 +10,17 @@
  * The CLI commands that talk HTTP run in this process (main()), so `fetch` can be
  * watched; `invite` and `audit verify` run as the user runs them, as a child.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { type ServerProcess, startServerProcess } from '../../../testing/serverProcess';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main';
+import { runCliChild, runCliHere } from '../cliTestHarness';
 import { decodeRgbPng } from '../../../lib/image/png';
 import { generateKey } from '../../../lib/keys/key';
 import { exportKeyFile } from '../../../lib/keys/keyFile';
 import { imagePixelModule, syntheticDicom } from '../../../testing/syntheticDicom';
-
-const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const CLI_ENTRY = join(REPO, 'src/apps/cli/main.ts');
 
 const NAME_MARKER = 'ZZMARKERZZ';
 const PIXEL_MARKER = 'PIXMARK0123456789PIXMARK';
@@ -76,42 +71,12 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** A CLI command as the user runs it, in its own process. */
-function runCliChild(argv: string[]): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...argv], { cwd: REPO });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, out, err }));
-  });
-}
-
 /** Everything fetch sent during the test: URLs, headers and bodies. */
 const sent: Buffer[] = [];
 const realFetch = globalThis.fetch;
 
-/** A CLI command in this process, its console output captured. */
-async function cli(...argv: string[]): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+/** A CLI command in this process (fetch stays watched), its console output captured. */
+const cli = runCliHere;
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-sharing-'));
 const data = join(dir, 'data');

@@ -62,6 +62,26 @@ const TABLE: Row[] = [
   ['auditor infers on ciphertext', req(audra, 'heInfer', server), 'deny', []],
   ['admin infers on ciphertext', req(adam, 'heInfer', server), 'deny', ['admin-never-data']],
   ['disabled account infers on ciphertext', req(dora, 'heInfer', server), 'deny', ['disabled-account']],
+  [
+    'clinician coordinates a federated network',
+    req(bob, 'federatedCoordinate', server),
+    'allow',
+    ['clinician-federated-coordinate'],
+  ],
+  [
+    'clinician takes part in a federated network',
+    req(bob, 'federatedTakePart', server),
+    'allow',
+    ['clinician-federated-take-part'],
+  ],
+  ['auditor coordinates a federated network', req(audra, 'federatedCoordinate', server), 'deny', []],
+  ['admin takes part in a federated network', req(adam, 'federatedTakePart', server), 'deny', ['admin-never-data']],
+  [
+    'disabled account takes part in a federated network',
+    req(dora, 'federatedTakePart', server),
+    'deny',
+    ['disabled-account'],
+  ],
   // another clinician on alice's study
   ['stranger reads without grant', req(bob, 'read', study), 'deny', []],
   ['stranger reads stating a purpose, no grant', req(bob, 'read', study, { purpose: 'treatment' }), 'deny', []],

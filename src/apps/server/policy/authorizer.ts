@@ -32,6 +32,8 @@ export const ACTIONS = [
   'readAudit',
   'manageAccounts',
   'heInfer',
+  'federatedCoordinate',
+  'federatedTakePart',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

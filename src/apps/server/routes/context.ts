@@ -10,6 +10,7 @@ import { appendAudit } from '../audit';
 import { AuthError } from '../auth/authError';
 import { verifySessionToken } from '../auth/tokens';
 import type { BlobStore } from '../blobs';
+import type { FederatedService } from '../federated/service';
 import type { ServerConfig } from '../config';
 import type { Database, Queryable } from '../db';
 import { forbidden, notFound } from '../http/errors';
@@ -21,6 +22,8 @@ export interface ServerDeps {
   blobs: BlobStore;
   authorizer: Authorizer;
   config: ServerConfig;
+  /** federated rounds' state; tests pass one with an injected clock (default: made by the routes) */
+  federated?: FederatedService;
 }
 
 /** The deps plus what buildServer derives once (the session-token key from the database). */

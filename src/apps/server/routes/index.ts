@@ -12,6 +12,7 @@ import { registerAuditRoutes } from './audit';
 import { registerAuthRoutes } from './auth';
 import type { RouteContext, ServerDeps } from './context';
 import { registerDicomwebRoutes } from './dicomweb';
+import { registerFederatedRoutes } from './federated';
 import { registerHeRoutes } from './he';
 import { registerPasskeyRoutes } from './passkeys';
 import { registerSharingRoutes } from './sharing';
@@ -30,4 +31,5 @@ export async function registerApiRoutes(api: FastifyInstance, deps: ServerDeps):
   registerSharingRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
   registerHeRoutes(api, ctx);
+  registerFederatedRoutes(api, ctx, deps.federated);
 }

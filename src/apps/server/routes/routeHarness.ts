@@ -21,6 +21,7 @@ import { newInvitationCode } from '../auth/invitations';
 import { fileBlobStore } from '../blobs';
 import type { ServerConfigInput } from '../config';
 import type { Database } from '../db';
+import type { ServerDeps } from './context';
 import { createAuthorizer } from '../policy/authorizer';
 import { createInvitation, type Role } from '../store';
 
@@ -35,9 +36,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(db: Database, config: Partial<ServerConfigInput> = {}): Promise<Harness> {
+export async function startHarness(
+  db: Database,
+  config: Partial<ServerConfigInput> = {},
+  extra: Pick<ServerDeps, 'federated'> = {},
+): Promise<Harness> {
   const blobDir = mkdtempSync(join(tmpdir(), 'cipherscan-blobs-'));
   const app = await buildServer({
+    ...extra,
     db,
     blobs: fileBlobStore({ dir: blobDir, fsync: false }),
     authorizer: createAuthorizer(),

@@ -47,6 +47,10 @@ export function AttackPanel() {
         </select>
       </label>
       <p className="hint">{spec.what}</p>
+      <p className="hint" data-testid="inversion-link">
+        Attacks on what hospitals would share instead (updates, class tokens, our server&apos;s ciphertexts):{' '}
+        <a href="#inv-title">model-inversion attacks, in Hospital network</a>.
+      </p>
       <AttackParamsForm kind={kind} />
       <button
         type="button"

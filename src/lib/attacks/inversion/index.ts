@@ -23,3 +23,5 @@ export {
 } from './deepLeakage';
 export { invertClassToken, totalVariation, DEFAULT_TOKEN_STEPS, type TokenInversion } from './tokenInversion';
 export { ciphertextAsToken, tokenPrior, type TokenPrior } from './serverView';
+export { runInversion, DLG_SIZE, type InversionContext, type InversionScore } from './runInversion';
+export { denseFirstLayerLeak, type DenseFirstLayerLeak } from './denseFirstLayer';

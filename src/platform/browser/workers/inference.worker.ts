@@ -87,6 +87,12 @@ const api = {
     return await session!.diagnose(name, plain, cipherKey);
   },
 
+  /** The plain model's class-token features and prediction (encrypted inference encrypts the features elsewhere). */
+  async classTokenFeatures(name: string, url: string, plain: RgbImage) {
+    if (!session?.has(name)) await ensureModel(name, url);
+    return await session!.plainFeatures(name, plain);
+  },
+
   async registerKey(handle: KeyHandle, key: CipherKey): Promise<void> {
     keys.register(handle, key);
   },

@@ -44,6 +44,15 @@ export function diagnoseInWorker(
   return appKeys().call(inferenceBridge(), handle, 'diagnose', [name, url, plain, handle]);
 }
 
+/** The plain model's class-token features of `plain` and its prediction, computed in the inference worker. */
+export function classTokenFeaturesInWorker(
+  name: string,
+  url: string,
+  plain: RgbImage,
+): ReturnType<InferenceWorkerApi['classTokenFeatures']> {
+  return inferenceBridge().call('classTokenFeatures', [name, url, plain]);
+}
+
 export function workerMemory(): Promise<{ numTensors: number; numBytes: number; backend: string }> {
   return inferenceBridge().call('memory', []);
 }

@@ -3,27 +3,21 @@
  * scores it: PSNR, SSIM, NMI (and pHash distance) of the reconstruction against
  * the original, beside the same scores of the dataset's mean image (the guess
  * that needs no leak). No LPIPS: its network's weights cannot be installed
- * here, and no other measure is called by that name. Node only (SEAL's Node
- * build is injected by the caller). Never logs pixels, tokens or keys.
+ * here, and no other measure is called by that name. Isomorphic: the CLI
+ * (SEAL's Node build) and the page's inversion worker (its web build) inject
+ * SEAL. Never logs pixels, tokens or keys.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RgbImage } from '../../lib/image/rgb';
-import { resizeRgb } from '../../lib/image/resize';
-import { leakageMetrics, type LeakageMetrics } from '../../lib/metrics/leakage';
-import { createCkksClient, type Seal } from '../../lib/cipher/ckks';
-import {
-  ciphertextAsToken,
-  deepLeakage,
-  invertClassToken,
-  pixelsOf,
-  recoverFromUpdate,
-  singleImageUpdate,
-  tinyNetUpdate,
-  tinyPatchNet,
-  type InversionKind,
-  type PixelVit,
-  type TokenPrior,
-} from '../../lib/attacks/inversion';
+import type { RgbImage } from '../../image/rgb';
+import { resizeRgb } from '../../image/resize';
+import { leakageMetrics, type LeakageMetrics } from '../../metrics/leakage';
+import { createCkksClient, type Seal } from '../../cipher/ckks';
+import { ciphertextAsToken, type TokenPrior } from './serverView';
+import { deepLeakage, tinyNetUpdate, tinyPatchNet } from './deepLeakage';
+import { invertClassToken } from './tokenInversion';
+import { pixelsOf, type PixelVit } from './pixelVit';
+import { recoverFromUpdate, singleImageUpdate } from './patchEmbeddingLeak';
+import type { InversionKind } from './index';
 
 export interface InversionContext {
   vit: PixelVit;

@@ -1,0 +1,69 @@
+/**
+ * What the "Diagnose on the server, encrypted" button does: the chosen model's
+ * class-token features and local answer for the selected scan (inference worker,
+ * the model the local diagnosis uses, loaded if needed), then encryptedInference.ts
+ * with the CKKS worker and the signed-in hospital-server session. The result and
+ * the error live in a small store of their own (in memory only).
+ * Must never: run without a signed-in session, or log features, logits or tokens.
+ */
+import { create } from 'zustand';
+import { classTokenFeaturesInWorker } from '../../../../platform/browser/workers/inferenceClient';
+import { loadModel, probeModels } from '../../diagnosis/actions';
+import { currentSession, signOut } from '../../hospital/session';
+import { explain, sessionEnded } from '../../hospital/messages';
+import { chosenModel, useDiagnosis } from '../../state/diagnosis';
+import { selectedFile, useFiles } from '../../state/files';
+import { diagnoseEncrypted, type EncryptedDiagnosis } from './encryptedInference';
+import { workerCkks } from './heWorkerClient';
+
+export type EncryptedStage = 'features' | 'keys' | 'server' | null;
+
+interface EncryptedState {
+  stage: EncryptedStage;
+  /** by file id: the last result for that scan */
+  results: Record<string, EncryptedDiagnosis & { fileId: string; localMs: number }>;
+  error: string | null;
+}
+
+export const useEncrypted = create<EncryptedState>()(() => ({ stage: null, results: {}, error: null }));
+
+export async function diagnoseOnServerEncrypted(): Promise<void> {
+  const file = selectedFile(useFiles.getState());
+  const session = currentSession();
+  if (useEncrypted.getState().stage) return;
+  if (!file?.modelInput) return void useEncrypted.setState({ error: 'Load a scan first.' });
+  if (!session) return void useEncrypted.setState({ error: 'Sign in to the hospital server first.' });
+  useEncrypted.setState({ stage: 'features', error: null });
+  try {
+    await probeModels();
+    const entry = chosenModel(useDiagnosis.getState());
+    if (!entry) throw new Error('no trained model is available for this dataset');
+    await loadModel(entry);
+    const local = await classTokenFeaturesInWorker(entry.name, entry.url, file.modelInput);
+    useEncrypted.setState({ stage: 'keys' });
+    const ckks = workerCkks();
+    const result = await diagnoseEncrypted({
+      model: entry.name,
+      classes: entry.classes,
+      local: { features: local.features, logits: local.prediction.logits, classIndex: local.prediction.classIndex },
+      server: session.client,
+      ckks: {
+        ...ckks,
+        open: async (shape) => {
+          const keys = await ckks.open(shape);
+          useEncrypted.setState({ stage: 'server' });
+          return keys;
+        },
+      },
+    });
+    useEncrypted.setState((s) => ({
+      results: { ...s.results, [file.id]: { ...result, fileId: file.id, localMs: local.ms } },
+    }));
+  } catch (err) {
+    // a session that ended signs out (the server panel then offers sign-in); the reason is said here
+    if (sessionEnded(err)) signOut('Your session on the hospital server ended: sign in again.');
+    useEncrypted.setState({ error: explain(err) });
+  } finally {
+    useEncrypted.setState({ stage: null });
+  }
+}

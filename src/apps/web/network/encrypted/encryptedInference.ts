@@ -1,0 +1,120 @@
+/**
+ * Encrypted inference of the loaded scan on the hospital server (issue 17, "The
+ * page"), in the order `cli he infer` does it (src/apps/cli/commands/he.ts):
+ * the class-token features and the local answer come from this device's model;
+ * a CKKS key is made on the device (in a worker) and only its Galois keys go to
+ * the server with the session; the features go up encrypted; the server applies
+ * the model's head on ciphertext; the logits come back encrypted and are
+ * decrypted on the device, then compared with the local logits.
+ *
+ * `ms` is encrypt + HTTP round trip + decrypt for one image (opening the session,
+ * Galois keys up once, is `sessionMs` apart), as in the CLI.
+ * Must never: send the secret key, a plain feature or a decrypted logit to the
+ * server (nothing decrypted goes back, so no noise flooding is needed), or log any
+ * of them.
+ */
+import type { EncryptedBatch, HeadShape } from '../../../../lib/cipher/ckks';
+import { heEndSession, heInfer, heSession, type HeCallOptions, type HeServer } from '../../../../lib/serverClient';
+
+/** The device's CKKS side (the HE worker; a CkksClient in tests): holds the secret key, never returns it. */
+export interface CkksSide {
+  /** makes a fresh key for this head shape; answers the Galois keys only */
+  open(shape: HeadShape): Promise<{ galoisKeys: Uint8Array }>;
+  encrypt(features: Float32Array): Promise<EncryptedBatch>;
+  /** one image's logits */
+  decrypt(batch: EncryptedBatch): Promise<Float64Array>;
+  /** frees every SEAL object, the secret key's included */
+  close(): Promise<void>;
+}
+
+/** What this device's model computed on the scan. */
+export interface LocalAnswer {
+  features: Float32Array;
+  logits: number[];
+  classIndex: number;
+}
+
+export interface EncryptedDiagnosis {
+  model: string;
+  classes: string[];
+  serverClassIndex: number;
+  localClassIndex: number;
+  agree: boolean;
+  maxAbsLogitDiff: number;
+  serverLogits: number[];
+  localLogits: number[];
+  /** encrypt + round trip + decrypt, one image */
+  ms: number;
+  /** opening the session (Galois keys up) */
+  sessionMs: number;
+  galoisKeyBytes: number;
+  bytesUp: number;
+  bytesDown: number;
+  ciphertextsUp: number;
+  featureCount: number;
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Same class on both sides, and the largest |server − local| logit. */
+export function compareLogits(
+  server: ArrayLike<number>,
+  local: ArrayLike<number>,
+): { agree: boolean; maxAbsLogitDiff: number } {
+  if (server.length !== local.length) throw new Error('the server answered logits for another number of classes');
+  let diff = 0;
+  for (let c = 0; c < local.length; c++) diff = Math.max(diff, Math.abs(server[c] - local[c]));
+  return { agree: argmax(server) === argmax(local), maxAbsLogitDiff: diff };
+}
+
+export async function diagnoseEncrypted(input: {
+  model: string;
+  classes: string[];
+  local: LocalAnswer;
+  server: HeServer;
+  ckks: CkksSide;
+  call?: HeCallOptions;
+}): Promise<EncryptedDiagnosis> {
+  const { model, classes, local, server, ckks, call } = input;
+  const shape = { features: local.features.length, classes: classes.length };
+  const { galoisKeys } = await ckks.open(shape);
+  try {
+    const t0 = performance.now();
+    const session = await heSession(server, { model, galoisKeys }, call);
+    const sessionMs = performance.now() - t0;
+    try {
+      if (session.features !== shape.features || session.classes !== shape.classes)
+        throw new Error(`the server's ${model} head has another shape than this model: not the same model`);
+      const t1 = performance.now();
+      const sent = await ckks.encrypt(local.features);
+      const answer = await heInfer(server, session.session, sent, call);
+      const logits = await ckks.decrypt(answer.logits); // stays here: never sent back
+      const ms = performance.now() - t1;
+      const serverLogits = Array.from(logits);
+      return {
+        model,
+        classes,
+        serverClassIndex: argmax(serverLogits),
+        localClassIndex: local.classIndex,
+        ...compareLogits(serverLogits, local.logits),
+        serverLogits,
+        localLogits: [...local.logits],
+        ms,
+        sessionMs,
+        galoisKeyBytes: galoisKeys.length,
+        bytesUp: answer.bytesUp,
+        bytesDown: answer.bytesDown,
+        ciphertextsUp: sent.ciphertexts.length,
+        featureCount: shape.features,
+      };
+    } finally {
+      await heEndSession(server, session.session, call).catch(() => undefined);
+    }
+  } finally {
+    await ckks.close();
+  }
+}
