@@ -1,11 +1,16 @@
 /**
- * A diagnosis a clinician can trust (issue 18), in the page: the shipped brain-MRI
- * ViT is not sure enough about the built-in "normal" phantom (a drawing, not an
- * MRI: 76 % against the 97 % it needs, `cipherscan diagnose`), so the page says
- * "Uncertain — refer for review" before any class, keeps the class behind the
- * "not a diagnosis" disclosure, and the all-scans table gives no class either;
- * the report view draws the coverage–accuracy curves and reliability diagrams.
- * Needs the trained models under public/models (skipped without them).
+ * A diagnosis a clinician can trust (issue 18), in the page, with the shipped
+ * brain-MRI ViT:
+ * - the built-in "normal" phantom is a drawing, not an MRI: its intensity
+ *   histogram is refused by the out-of-domain guard (version 2), so the page
+ *   says "This does not look like a brain MRI…" first, gives no certainty verdict
+ *   and keeps the class behind the "not a diagnosis" disclosure;
+ * - a real brain MRI from the validation split of Training (never Testing) that
+ *   the guard accepts but the model is not sure enough about (93.7 % against the
+ *   97 % it needs, `cipherscan diagnose`) is "Uncertain — refer for review";
+ * - the all-scans table names no class for either; the report view draws the
+ *   coverage–accuracy curves and reliability diagrams.
+ * Needs the trained models under public/models and ../shared/datasets (skipped without them).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,12 +19,15 @@ import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
 import { loadSample } from './helpers';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+/** in the validation split (10 % of Training, seed 1); read from ../shared, never copied */
+const UNCERTAIN_SCAN = join(ROOT, '../shared/datasets/brain-mri/Training/glioma/Tr-gl_0046.jpg');
 
-test('an uncertain scan is referred for review, and the report view draws coverage and reliability', async ({
+test('a drawing is refused as not an MRI, an uncertain scan is referred for review, and the report view draws coverage and reliability', async ({
   page,
 }) => {
   test.setTimeout(240_000);
   test.skip(!existsSync(join(ROOT, 'public/models/vit-brain-mri/model.json')), 'no trained brain-MRI ViT');
+  test.skip(!existsSync(UNCERTAIN_SCAN), `no ${UNCERTAIN_SCAN}`);
   await page.goto('/');
   await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
   await loadSample(page);
@@ -31,24 +39,38 @@ test('an uncertain scan is referred for review, and the report view draws covera
   const result = page.getByTestId('diagnosis-result');
   await expect(result).toBeVisible({ timeout: 120_000 });
 
-  await expect(result).toHaveAttribute('data-uncertain', 'true');
-  const verdict = page.getByTestId('certainty-verdict');
-  await expect(verdict).toContainText('Uncertain — refer for review');
-  await expect(verdict).toContainText('it gives a class only from 97');
-  // the class is only inside the closed disclosure, after the verdict
+  // the phantom: the out-of-domain notice comes first, on both paths; no certainty verdict, no class
+  await expect(result).toHaveAttribute('data-in-domain', 'false');
+  const domain = page.getByTestId('domain-verdict');
+  await expect(domain).toContainText(
+    'This does not look like a brain MRI the model was trained on: no diagnosis shown.',
+  );
+  await expect(domain).toContainText('intensity histogram');
+  await expect(domain).not.toContainText('DISAGREE');
+  await expect(page.getByTestId('certainty-verdict')).toHaveCount(0);
   await expect(page.getByTestId('plain-class')).toBeHidden();
   await page.getByTestId('domain-show-anyway').locator('summary').click();
   await expect(page.getByTestId('plain-class')).toBeVisible();
 
-  // a second scan makes the all-scans table: the uncertain row names no class
-  await page.getByTestId('sample-gallery').locator('button.sample').nth(1).click();
+  // a real brain MRI the model is unsure of: accepted by the guard, then "Uncertain — refer for review"
+  await page.getByTestId('file-input').setInputFiles(UNCERTAIN_SCAN);
   await expect
     .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
     .toEqual(['ready', 'ready']);
   await page.getByTestId('diagnose-all').click();
   const rows = page.getByTestId('all-scans').locator('tbody tr');
   await expect(rows).toHaveCount(2, { timeout: 120_000 });
-  await expect(rows.first()).toContainText('Uncertain — refer for review', { timeout: 120_000 });
+  await expect(rows.first()).toContainText('not shown: does not look like a brain MRI', { timeout: 120_000 });
+  await expect(rows.nth(1)).toContainText('Uncertain — refer for review', { timeout: 120_000 });
+  await rows.nth(1).click();
+  await expect(result).toHaveAttribute('data-in-domain', 'true');
+  await expect(result).toHaveAttribute('data-uncertain', 'true');
+  await expect(domain).toContainText('Looks like a brain MRI the model was trained on.');
+  const verdict = page.getByTestId('certainty-verdict');
+  await expect(verdict).toContainText('Uncertain — refer for review');
+  await expect(verdict).toContainText('it gives a class only from 97');
+  // the class only inside the "not a diagnosis" disclosure (left open from the phantom: the page keeps it)
+  await expect(page.getByTestId('domain-show-anyway').getByTestId('plain-class')).toHaveCount(1);
 
   await page.getByTestId('tab-reports').click();
   const selective = page.locator('details', {

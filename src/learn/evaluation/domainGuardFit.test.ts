@@ -2,12 +2,15 @@
  * Fitting the out-of-domain guard: on Gaussian clusters the threshold accepts at
  * least the target share of validation, points far from every cluster (or along
  * a direction the training data never varies in) are refused, and the inverse
- * is a true inverse. Wilson intervals match known values.
+ * is a true inverse. The intensity score: smooth histograms pass at the target
+ * share, one with peaks and troughs (a drawing's) is refused. Wilson intervals
+ * match known values.
  */
 import { describe, expect, it } from 'vitest';
 import { ModelRandom } from '../../lib/models/init';
 import { domainVerdict } from '../../lib/diagnosis/domainGuard';
-import { fitDomainGuard, invertSymmetric } from './domainGuardFit';
+import { INTENSITY_BINS } from '../../lib/models/intensityHistogram';
+import { fitDomainGuard, fitIntensityGuard, invertSymmetric } from './domainGuardFit';
 import { wilson } from './domainGuardReport';
 
 /** points around class centres, wide in dimension 0, narrow in the others */
@@ -65,6 +68,45 @@ describe('fitDomainGuard', () => {
         for (let k = 0; k < 3; k++) s += a[i * 3 + k] * inv[k * 3 + j];
         expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
       }
+  });
+});
+
+/** a smooth bump of shares over the bins, centre and width jittered, normalised */
+function smoothHistogram(rng: ModelRandom): Float32Array {
+  const centre = 16 + rng.normal() * 3;
+  const width = 8 + Math.abs(rng.normal()) * 2;
+  const h = Float32Array.from({ length: INTENSITY_BINS }, (_, i) => Math.exp(-(((i - centre) / width) ** 2)) + 0.01);
+  const sum = h.reduce((a, b) => a + b, 0);
+  return h.map((v) => v / sum);
+}
+
+describe('fitIntensityGuard', () => {
+  it('accepts the target share of validation and refuses a histogram with peaks and troughs', () => {
+    const rng = new ModelRandom(8);
+    const fit = Array.from({ length: 400 }, () => smoothHistogram(rng));
+    const val = Array.from({ length: 200 }, () => smoothHistogram(rng));
+    const g = fitIntensityGuard(fit, val, { targetAcceptance: 0.99 });
+    expect(g.fit.validationAccepted).toBeGreaterThanOrEqual(0.99);
+    expect(g.fit.nFit).toBe(400);
+    const guard = {
+      width: 1,
+      classes: ['a'],
+      means: [Float32Array.from([0])],
+      precision: Float32Array.from([1]),
+      threshold: 1,
+      fit: g.fit,
+      intensity: g,
+    };
+    const fresh = Array.from({ length: 200 }, () => smoothHistogram(rng));
+    const accepted = fresh.filter((h) => domainVerdict(guard, [0, ...h]).inDomain).length / fresh.length;
+    expect(accepted).toBeGreaterThan(0.95);
+    // the same bump, every other bin nearly emptied: a few levels with gaps between
+    const drawn = smoothHistogram(new ModelRandom(1)).map((v, i) => (i % 2 ? v * 1e-3 : v));
+    const verdict = domainVerdict(guard, [0, ...drawn]);
+    expect(verdict.inDomain).toBe(false);
+    expect(verdict.intensity!.score).toBeGreaterThan(10 * g.threshold);
+    expect(() => fitIntensityGuard(fit.slice(0, 10), val)).toThrow(/too few/);
+    expect(() => fitIntensityGuard([...fit, new Float32Array(3)], val)).toThrow(/bins/);
   });
 });
 

@@ -3,7 +3,9 @@
  * Mahalanobis distance to a class mean; the file survives a round trip and a
  * malformed file is refused; and, through a DiagnosisSession with a fixture
  * model and a guard file beside it, the plain and the encrypted image get the
- * same verdict (the key-adapted model yields the same features).
+ * same verdict (the key-adapted model yields the same features). Version 2:
+ * the intensity score refuses on its own, version 1 files still parse and read
+ * the network's features only.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -14,9 +16,11 @@ import { generateKey } from '../keys/key';
 import { load, toBatch } from '../models/model';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { DiagnosisSession } from './session';
+import { INTENSITY_BINS } from '../models/intensityHistogram';
 import {
   DOMAIN_GUARD_FILE,
   domainScore,
+  intensityScore,
   domainVerdict,
   parseDomainGuard,
   serializeDomainGuard,
@@ -72,7 +76,8 @@ describe('domain guard score and file', () => {
     const broken = (patch: Record<string, unknown>) => JSON.stringify({ ...raw, ...patch });
     expect(() => parseDomainGuard('not json')).toThrow(/not JSON/);
     expect(() => parseDomainGuard(broken({ format: 'other' }))).toThrow(/format/);
-    expect(() => parseDomainGuard(broken({ version: 2 }))).toThrow(/version/);
+    expect(() => parseDomainGuard(broken({ version: 2 }))).toThrow(/version 2 needs the intensity part/);
+    expect(() => parseDomainGuard(broken({ version: 3 }))).toThrow(/unsupported version 3/);
     expect(() => parseDomainGuard(broken({ width: 3 }))).toThrow(/needs/);
     expect(() => parseDomainGuard(broken({ precision: 'AAAA' }))).toThrow(/precision/);
     expect(() => parseDomainGuard(broken({ means: '%%%%' }))).toThrow(/base64/);
@@ -80,6 +85,73 @@ describe('domain guard score and file', () => {
     expect(() => parseDomainGuard(text, ['a', 'c'])).toThrow(/differ/);
     const nan = serializeDomainGuard({ ...g, means: [Float32Array.from([NaN, 0]), g.means[1]] });
     expect(() => parseDomainGuard(nan)).toThrow(/non-finite/);
+  });
+});
+
+/** smallGuard plus an intensity part: mean log(share + 0.01) of a flat histogram, identity precision */
+function twoPartGuard(intensityThreshold: number): DomainGuard {
+  const flat = 1 / INTENSITY_BINS;
+  const precision = new Float32Array(INTENSITY_BINS * INTENSITY_BINS);
+  for (let i = 0; i < INTENSITY_BINS; i++) precision[i * INTENSITY_BINS + i] = 1;
+  return {
+    ...smallGuard(),
+    intensity: {
+      epsilon: 0.01,
+      mean: new Float32Array(INTENSITY_BINS).fill(Math.log(flat + 0.01)),
+      precision,
+      threshold: intensityThreshold,
+      fit: fitInfo,
+    },
+  };
+}
+
+describe('domain guard version 2: features and intensity histogram', () => {
+  const flatShares = new Array<number>(INTENSITY_BINS).fill(1 / INTENSITY_BINS);
+  // everything in the first bin: the empty bins sit far below the mean log share
+  const spiky = [1, ...new Array<number>(INTENSITY_BINS - 1).fill(0)];
+
+  it('refuses when either score is over its threshold, and says which', () => {
+    const g = twoPartGuard(10);
+    const ok = domainVerdict(g, [1, 0, ...flatShares]);
+    expect(ok.inDomain).toBe(true);
+    expect(ok.intensity?.score).toBeCloseTo(0, 9);
+    const expected =
+      Math.log(1.01 / (1 / INTENSITY_BINS + 0.01)) ** 2 +
+      (INTENSITY_BINS - 1) * Math.log(0.01 / (1 / INTENSITY_BINS + 0.01)) ** 2;
+    expect(intensityScore(g.intensity!, [0, 0, ...spiky], 2)).toBeCloseTo(expected, 4);
+    const drawn = domainVerdict(g, [1, 0, ...spiky]);
+    expect(drawn.inDomain).toBe(false);
+    expect(drawn.score).toBeCloseTo(1);
+    expect(drawn.intensity?.inDomain).toBe(false);
+    const far = domainVerdict(g, [5, 0, ...flatShares]);
+    expect(far.inDomain).toBe(false);
+    expect(far.intensity?.inDomain).toBe(true);
+    // a version 2 guard needs the histogram; a version 1 guard ignores it
+    expect(() => domainVerdict(g, [1, 0])).toThrow(/34 features/);
+    expect(domainVerdict(smallGuard(), [1, 0, ...spiky]).inDomain).toBe(true);
+  });
+
+  it('round-trips version 2, still reads version 1 and refuses a broken intensity part', () => {
+    const g = twoPartGuard(12.5);
+    const text = serializeDomainGuard(g);
+    const raw = JSON.parse(text) as Record<string, unknown> & { intensity: Record<string, unknown> };
+    expect(raw.version).toBe(2);
+    const back = parseDomainGuard(text, ['a', 'b'], 2);
+    expect(back.intensity?.threshold).toBe(12.5);
+    for (const x of [
+      [1, 0, ...flatShares],
+      [9, 1, ...spiky],
+    ])
+      expect(domainVerdict(back, x)).toEqual(domainVerdict(g, x));
+    const v1 = serializeDomainGuard(smallGuard());
+    expect((JSON.parse(v1) as { version: number }).version).toBe(1);
+    expect(parseDomainGuard(v1).intensity).toBeUndefined();
+    const broken = (patch: Record<string, unknown>) =>
+      JSON.stringify({ ...raw, intensity: { ...raw.intensity, ...patch } });
+    expect(() => parseDomainGuard(broken({ bins: 16 }))).toThrow(/bins 16/);
+    expect(() => parseDomainGuard(broken({ threshold: 0 }))).toThrow(/intensity epsilon \/ threshold/);
+    expect(() => parseDomainGuard(broken({ mean: 'AAAA' }))).toThrow(/intensity mean/);
+    expect(() => parseDomainGuard(JSON.stringify({ ...raw, version: 1 }))).toThrow(/version 1 file has no intensity/);
   });
 });
 
@@ -103,8 +175,11 @@ describe('domain guard on the plain and the encrypted path', () => {
       const flat = (await t.data()) as Float32Array;
       t.dispose();
       model.dispose();
-      const d = flat.length / images.length;
-      const feats = images.map((_, i) => flat.slice(i * d, (i + 1) * d));
+      // the network's features (the guard's width); the model appends the intensity histogram
+      const all = flat.length / images.length;
+      const d = all - INTENSITY_BINS;
+      expect(d).toBe(2 * files.manifest.config.width);
+      const feats = images.map((_, i) => flat.slice(i * all, i * all + d));
       const precision = new Float32Array(d * d);
       for (let i = 0; i < d; i++) precision[i * d + i] = 1;
       const probe: DomainGuard = {

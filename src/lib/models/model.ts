@@ -21,6 +21,7 @@ import type { ModelTensorInput, Weights } from './ops';
 import { vitForward, vitTrunk } from './vit';
 import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
+import { intensityHistogramTensor } from './intensityHistogram';
 
 /** Images as bytes, an image tensor [N, S, S, 3], or the same already in block order [N, T, B*B*3] (blockInput.ts). */
 export type ModelInput = RgbImage | RgbImage[] | tf.Tensor4D | tf.Tensor3D;
@@ -30,7 +31,7 @@ export interface Prediction {
   className: string;
   probabilities: number[];
   logits: number[];
-  /** what the out-of-domain guard scores (cnn.ts / vit.ts `domainFeatures`), read in the same pass */
+  /** what the out-of-domain guard scores (cnn.ts / vit.ts `domainFeatures`, then the input's intensity histogram), read in the same pass */
   domainFeatures?: number[];
 }
 
@@ -48,7 +49,11 @@ export interface DiagnosisModel {
   embeddedLogits(tokens: tf.Tensor3D): tf.Tensor2D;
   /** Class-token (ViT) or pooled (CNN) features [N, width]. The caller owns the result. */
   features(images: ModelTensorInput): tf.Tensor2D;
-  /** The out-of-domain guard's features [N, 2 * width] (same for plain and adapted). The caller owns the result. */
+  /**
+   * The out-of-domain guard's features [N, 2 * width + INTENSITY_BINS] (same for plain and
+   * adapted): the network's (cnn.ts / vit.ts) then the input's intensity histogram
+   * (intensityHistogram.ts). The caller owns the result.
+   */
   domainFeatures(images: ModelTensorInput): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
   classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
@@ -157,14 +162,16 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   }
 
   domainFeatures(images: ModelTensorInput): tf.Tensor2D {
-    return tf.tidy(() => this.outputs(images).domainFeatures);
+    return tf.tidy(() => withHistogram(this.outputs(images).domainFeatures, images));
   }
 
   async predict(input: ModelInput): Promise<Prediction[]> {
     const [logits, probs, features] = tf.tidy(() => {
-      const out = this.outputs(toBatch(input, this.config));
+      const batch = toBatch(input, this.config);
+      const out = this.outputs(batch);
       const l = out.logits;
-      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature)), out.domainFeatures];
+      const guardFeatures = withHistogram(out.domainFeatures, batch);
+      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature)), guardFeatures];
     });
     const [l, p, f] = await Promise.all([logits.array(), probs.array(), features.array()]);
     logits.dispose();
@@ -195,6 +202,11 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     this.disposed = true;
     for (const t of this.owned) t.dispose();
   }
+}
+
+/** The network's guard features with the input's intensity histogram appended. */
+function withHistogram(features: tf.Tensor2D, images: ModelTensorInput): tf.Tensor2D {
+  return tf.concat([features, intensityHistogramTensor(images)], 1);
 }
 
 /**

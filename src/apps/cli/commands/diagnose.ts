@@ -49,7 +49,11 @@ function domainFields(plain?: DomainVerdict, encrypted?: DomainVerdict): Record<
     inDomain,
     domainScore: plain.score,
     domainThreshold: plain.threshold,
+    ...(plain.intensity
+      ? { intensityScore: plain.intensity.score, intensityThreshold: plain.intensity.threshold }
+      : {}),
     ...(encrypted ? { domainAgree: encrypted.inDomain === plain.inDomain, encryptedDomainScore: encrypted.score } : {}),
+    ...(encrypted?.intensity ? { encryptedIntensityScore: encrypted.intensity.score } : {}),
     diagnosisWithheld: !inDomain,
   };
 }

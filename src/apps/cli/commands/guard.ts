@@ -1,11 +1,14 @@
 /**
  * `cipherscan guard --model public/models/NAME --data ../shared/datasets/DS [--limit N] [--batch N] [--dry-run]`
- * Fits the model's out-of-domain guard (issue 18) and writes NAME/domain-guard.json:
- * class means and shrunk shared covariance of the head's input features on
- * DS/Training outside the validation split the model was trained with (10 %,
- * seed 1, as `calibrate`), threshold on that validation split. --limit N fits on
- * a seeded subset of N fitting images (the wasm backend is slow); validation is
- * always whole. Testing is never read here.
+ * Fits the model's out-of-domain guard (issue 18) and writes NAME/domain-guard.json
+ * (version 2): class means and shrunk shared covariance of the network's guard
+ * features on DS/Training outside the validation split the model was trained with
+ * (10 %, seed 1, as `calibrate`), and mean and covariance of the log intensity
+ * histogram (lib/models/intensityHistogram.ts) of every such image; each threshold
+ * accepts 99 % of that validation split. --limit N fits the network part on a
+ * seeded subset of N fitting images (the wasm backend is slow); the histograms are
+ * cheap and always use all of them; validation is always whole. Testing is never
+ * read here.
  *
  * `cipherscan guard --report --model NAME --data DS --other DS2 [--dicom DIR] [--out FILE.json]`
  * Reads the shipped guard and reports, once, the share of DS/Testing accepted and
@@ -18,12 +21,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load, type DiagnosisModel } from '../../../lib/models/model';
-import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
+import { DOMAIN_GUARD_FILE, domainVerdict, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { loadImageSet } from '../../../learn/training/dataset';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { ModelRandom } from '../../../lib/models/init';
-import { featuresOf, fitDomainGuard } from '../../../learn/evaluation/domainGuardFit';
+import { featuresOf, fitDomainGuard, fitIntensityGuard } from '../../../learn/evaluation/domainGuardFit';
+import { intensityHistogram } from '../../../lib/models/intensityHistogram';
 import { useWasmBackend } from './train';
 import { runGuardReport } from './guardReport';
 
@@ -65,24 +69,37 @@ async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, arg
   const progress = (what: string) => (done: number, total: number) => {
     if (done % (batch * 8) === 0 || done === total) log(`${what} features ${done}/${total}`);
   };
+  // the network's part of the guard features; the model appends the histogram after it
+  const d = 2 * model.config.width;
+  const network = (f: Float32Array[]) => f.map((x) => x.subarray(0, d));
   const fitFeatures = await featuresOf(model, training, fitIdx, { batch, onBatch: progress('fitting') });
   const valFeatures = await featuresOf(model, training, valIdx, { batch, onBatch: progress('validation') });
   const msPerImage = (performance.now() - t0) / (fitIdx.length + valIdx.length);
+  const onValidation = 'threshold on validation (10 % of Training, seed 1)';
   const guard = fitDomainGuard(
     model.classes,
-    fitFeatures,
+    network(fitFeatures),
     fitIdx.map((i) => training.labels[i]),
-    valFeatures,
+    network(valFeatures),
     {
       fittedOn:
         `${fitIdx.length} of ${trainIdx.length} Training images outside validation` +
-        `${fitIdx.length < trainIdx.length ? ' (seeded subset)' : ''}; threshold on validation (10 % of Training, seed 1)`,
+        `${fitIdx.length < trainIdx.length ? ' (seeded subset)' : ''}; ${onValidation}`,
     },
   );
+  const per = training.size * training.size * 3;
+  const histogram = (i: number) => intensityHistogram(training.pixels.subarray(i * per, (i + 1) * per));
+  guard.intensity = fitIntensityGuard(trainIdx.map(histogram), valIdx.map(histogram), {
+    fittedOn: `all ${trainIdx.length} Training images outside validation; ${onValidation}`,
+  });
   const text = serializeDomainGuard(guard);
   const summary = {
     threshold: guard.threshold,
     validationAccepted: guard.fit.validationAccepted,
+    intensityThreshold: guard.intensity.threshold,
+    intensityValidationAccepted: guard.intensity.fit.validationAccepted,
+    bothValidationAccepted:
+      valFeatures.filter((f) => domainVerdict(guard, f).inDomain).length / Math.max(1, valFeatures.length),
     nFit: guard.fit.nFit,
     nValidation: guard.fit.nValidation,
     bytes: text.length,

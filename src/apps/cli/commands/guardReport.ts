@@ -5,7 +5,8 @@
  * other dataset's Testing, every DICOM file of --dicom (decoded through the normal
  * path, frame 0, default window; failures counted, not scored) and the built-in
  * phantoms (src/lib/samples, decoded from their PNG bytes as the page does).
- * Prints JSON, writes it to --out, and the markdown rows.
+ * Prints JSON (with, for version 2 guards, how many refusals each score made),
+ * writes it to --out, and the markdown rows.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import {
   type DomainGuard,
 } from '../../../lib/diagnosis/domainGuard';
 import { decodeImageFile } from '../../../lib/decode';
+import { INTENSITY_BINS } from '../../../lib/models/intensityHistogram';
 import { toModelInput } from '../../../lib/image/resize';
 import type { RgbImage } from '../../../lib/image/rgb';
 import { SAMPLES, sampleFileName, samplePng } from '../../../lib/samples/gallery';
@@ -81,11 +83,23 @@ export async function runGuardReport(
     log(`${what}: ${f.length} images, ${((performance.now() - t0) / Math.max(1, f.length)).toFixed(1)} ms/image`);
     return f.map((x) => domainVerdict(guard, x));
   };
+  /** how many refusals each part made (version 2 guards) */
+  const refusedBy: Record<string, { features: number; intensity: number; both: number }> = {};
   const sets: GuardSetResult[] = [];
   const scores: Record<string, number[]> = {};
   const add = async (name: string, inDomain: boolean, set: ImageSet, failed?: number) => {
     const v = await verdicts(set, name);
     scores[name] = v.map((x) => Number(x.score.toFixed(2)));
+    if (guard.intensity) {
+      scores[`${name} (intensity)`] = v.map((x) => Number((x.intensity?.score ?? NaN).toFixed(2)));
+      const f = v.map((x) => x.score > x.threshold);
+      const i = v.map((x) => x.intensity?.inDomain === false);
+      refusedBy[name] = {
+        features: f.filter(Boolean).length,
+        intensity: i.filter(Boolean).length,
+        both: f.filter((r, k) => r && i[k]).length,
+      };
+    }
     sets.push(
       guardSet(
         name,
@@ -114,6 +128,9 @@ export async function runGuardReport(
     model: modelDir,
     threshold: guard.threshold,
     fit: guard.fit,
+    ...(guard.intensity
+      ? { intensityThreshold: guard.intensity.threshold, intensityFit: guard.intensity.fit, refusedBy }
+      : {}),
     scoreMsPerImage: scoreMs,
     sets,
     scores,
@@ -125,9 +142,10 @@ export async function runGuardReport(
   console.log([...GUARD_TABLE_HEAD, ...guardRows(name, sets)].join('\n'));
 }
 
-/** Wall time of one score (the only work the guard adds to a diagnosis: the features come with the logits). */
+/** Wall time of one verdict (the only work the guard adds to a diagnosis: the features come with the logits). */
 function timeScore(guard: DomainGuard): number {
-  const x = guard.means[0].map((v, i) => v + (i % 3) * 0.01);
+  const network = Array.from(guard.means[0], (v, i) => v + (i % 3) * 0.01);
+  const x = [...network, ...new Array<number>(INTENSITY_BINS).fill(1 / INTENSITY_BINS)];
   const reps = 200;
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) domainVerdict(guard, x);

@@ -28,6 +28,9 @@ export function DomainVerdictNotice(props: { classes: string[]; plain?: DomainVe
       {refused ? outOfDomainMessage(domain) : `Looks like a ${domain} the model was trained on.`}{' '}
       <span className="hint">
         (distance {plain.score.toFixed(0)}, limit {plain.threshold.toFixed(0)}
+        {plain.intensity
+          ? `; intensity histogram ${plain.intensity.score.toFixed(0)}, limit ${plain.intensity.threshold.toFixed(0)}`
+          : ''}
         {disagree ? '; the plain and encrypted checks DISAGREE' : ''})
       </span>
     </p>
