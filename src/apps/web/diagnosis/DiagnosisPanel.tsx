@@ -162,7 +162,8 @@ function DiagnoseTab() {
           {state.error}
         </p>
       )}
-      {current && <SideBySideResult result={current} />}
+      {/* keyed by scan and model: "show anyway" opened for one scan must not show the next scan's class unasked */}
+      {current && file && entry && <SideBySideResult key={`${file.id}|${entry.name}`} result={current} />}
       {entry && key && <AllScansTable model={entry.name} keyCheck={key.check} />}
       <p className="hint">
         Research models trained here on public datasets; not a medical device. The encrypted side never sees the
