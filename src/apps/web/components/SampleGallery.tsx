@@ -60,6 +60,10 @@ export function SampleGallery() {
       <h3>
         Built-in samples <span className="badge">synthetic</span>
       </h3>
+      <p className="hint" data-testid="sample-gallery-note">
+        Drawings for trying the page, not scans: the models say they do not look like a brain MRI and show no diagnosis.
+        Drop a real scan to see one.
+      </p>
       <ul>
         {SAMPLES.map((s, i) => (
           <li key={s.id}>
