@@ -1,5 +1,5 @@
 /**
- * The rounds over the hospital server (/work/federated-http-contract.md): one
+ * The rounds over the hospital server (docs/server.md "Federated rounds"): one
  * network per run, whose three seats are all held by the signed-in account (the
  * demo page runs the three hospitals under one clinician). The server sums
  * ciphertexts with SEAL additions and never holds a key: the CKKS key stays with
@@ -11,52 +11,14 @@
  * not tie the page's first load to the client's code.
  */
 import type { EncryptedVector } from '../../../../lib/federated/ckksStatistics';
+import type { HeServer as ServerRef } from '../../../../lib/serverClient/he';
 import type { NetworkConfig, RoundOutcome, RoundTransport } from './transport';
 
-export interface ServerRef {
-  baseUrl: string;
-  token?: string;
-}
-
-export interface FederatedNetworkRequest {
-  name: string;
-  seats: string[];
-  quorum: number;
-  roundSeconds: number;
-  vectorLength: number;
-  maxRounds: number;
-  params: string;
-}
-
-interface CallOptions {
-  signal?: AbortSignal;
-}
-
-/** The part of the fedhttp client this transport uses. */
-export interface FederatedApi {
-  createFederatedNetwork(
-    server: ServerRef,
-    request: FederatedNetworkRequest,
-    options?: CallOptions,
-  ): Promise<{ id: string }>;
-  contributeToRound(
-    server: ServerRef,
-    id: string,
-    round: number,
-    seat: number,
-    vector: EncryptedVector,
-    options?: CallOptions,
-  ): Promise<{ contributors: number; bytesUp: number }>;
-  awaitRoundSum(
-    server: ServerRef,
-    id: string,
-    round: number,
-    options?: { signal?: AbortSignal; waitMs?: number; vectorLength?: number },
-  ): Promise<
-    | { state: 'closed'; sum: EncryptedVector; contributors: number; bytesDown: number }
-    | { state: 'skipped'; contributors: number }
-  >;
-}
+/** The part of the federated client this transport uses (a type only: no client code in the first load). */
+export type FederatedApi = Pick<
+  typeof import('../../../../lib/serverClient/federated'),
+  'createFederatedNetwork' | 'contributeToRound' | 'awaitRoundSum'
+>;
 
 export class ServerTransport implements RoundTransport {
   readonly kind = 'server';

@@ -110,7 +110,7 @@ describe('the server transport', () => {
     const api: FederatedApi = {
       createFederatedNetwork: async (server, request) => {
         calls.push(`create ${server.baseUrl} ${request.seats.join(',')} q${request.quorum} ${request.roundSeconds}s`);
-        return { id: 'net-1' };
+        return { ...request, id: 'net-1', coordinator: request.seats[0] };
       },
       contributeToRound: async (_s, id, round, seat, vector) => {
         calls.push(`contribute ${id} r${round} s${seat}`);

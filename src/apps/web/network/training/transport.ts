@@ -10,7 +10,7 @@
  *   is skipped. Rounds go in order and a late contribution is refused, so a
  *   hospital that drops out or comes late never stalls or corrupts a round.
  * * `ServerTransport` (serverTransport.ts): the same over the hospital server's
- *   federated routes (/work/federated-http-contract.md).
+ *   federated routes (docs/server.md "Federated rounds").
  *
  * Neither ever receives a key: `contribute` takes ciphertexts only.
  */
