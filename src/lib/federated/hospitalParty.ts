@@ -10,15 +10,12 @@
  * ciphertexts leave through `ridgeMessage` / `fedavgMessage`); export the secret
  * key anywhere but to another hospital (`exportSecretKey`, for the caller to pass on).
  */
-import { SeededRandom } from '../random/seededRandom';
+import type { SeededRandom } from '../random/seededRandom';
 import type { Seal } from '../cipher/ckks';
 import { createHospitalKey, type EncryptedVector, type HospitalKey } from './ckksStatistics';
-import { localHoldOut } from './hospitalSplit';
-import { lossAndRight, trainLocally } from './fedavgHead';
-import { chooseLambda, solveRidge, statistics, statisticsLength, sumStatistics, type RidgeHead } from './ridge';
-
-/** The same 10 % local hold-out as the simulations. */
-const HOLD_OUT = 0.1;
+import { applyFedAvgSum, copyHead, fedavgPart, fedavgTrainingRng, fedavgUpdate, zeroHead } from './fedavgHead';
+import type { RidgeHead } from './ridge';
+import { headFromSum, hospitalStatistics } from './simulateRidge';
 
 export interface LocalTraining {
   localEpochs: number;
@@ -36,14 +33,7 @@ export interface RoundSummary {
   holdOutAccuracy: number;
 }
 
-export const zeroHead = (features: number, classes: number): RidgeHead => ({
-  features,
-  classes,
-  weights: new Float64Array(features * classes),
-  bias: new Float64Array(classes),
-});
-
-const copyHead = (h: RidgeHead): RidgeHead => ({ ...h, weights: h.weights.slice(), bias: h.bias.slice() });
+export { zeroHead };
 
 export class HospitalParty {
   private key: HospitalKey | undefined;
@@ -58,17 +48,18 @@ export class HospitalParty {
     private readonly x: ArrayLike<number>[],
     private readonly labels: number[],
     readonly classes: number,
-    seed: number,
+    /** the run's seed: the same hold-out and SGD order as the simulations for this seat */
+    private readonly seed: number,
   ) {
     if (x.length === 0) throw new Error(`hospital ${seat + 1} has no images`);
-    const parts = localHoldOut(
+    const parts = fedavgPart(
       labels.map((_, i) => i),
-      HOLD_OUT,
-      seed + 1000 * (seat + 1),
+      seat,
+      seed,
     );
     this.fit = parts.fit;
     this.holdOut = parts.holdOut;
-    this.rng = new SeededRandom(seed + 7 * (seat + 1));
+    this.rng = fedavgTrainingRng(seat, seed);
     this.global = zeroHead(x[0].length, classes);
   }
 
@@ -95,67 +86,30 @@ export class HospitalParty {
 
   /** Ridge (one shot): the statistics of the fit part then of the hold-out, encrypted together. */
   ridgeMessage(): EncryptedVector {
-    const n = statisticsLength(this.features, this.classes);
-    const part = (idx: number[]) =>
-      statistics(
-        idx.map((i) => this.x[i]),
-        idx.map((i) => this.labels[i]),
-        this.features,
-        this.classes,
-      ).packed;
-    const vector = new Float64Array(2 * n);
-    vector.set(part(this.fit));
-    vector.set(part(this.holdOut), n);
-    return this.requireKey().encrypt(vector);
+    const all = this.labels.map((_, i) => i);
+    return this.requireKey().encrypt(hospitalStatistics(this.x, this.labels, all, this.seat, this.classes, this.seed));
   }
 
   /** Decrypts the summed statistics, picks λ on the pooled hold-out, solves on all of them. */
   solveRidge(sum: EncryptedVector): { head: RidgeHead; lambda: number } {
-    const decrypted = this.requireKey().decrypt(sum);
-    const n = statisticsLength(this.features, this.classes);
-    const fit = { features: this.features, classes: this.classes, packed: decrypted.slice(0, n) };
-    const hold = { features: this.features, classes: this.classes, packed: decrypted.slice(n, 2 * n) };
-    const choice = chooseLambda(fit, hold);
-    return { head: solveRidge(sumStatistics([fit, hold]), choice.lambda), lambda: choice.lambda };
+    const { head, lambda } = headFromSum(this.requireKey().decrypt(sum), this.features, this.classes);
+    return { head, lambda: lambda.lambda };
   }
 
   /** FedAvg: [n·Δweights, n·Δbias, n, hold-out loss, right, count] of local training from the global head, encrypted. */
   fedavgMessage(options: LocalTraining): EncryptedVector {
-    const { features, classes } = this;
-    const size = features * classes + classes;
-    const start = lossAndRight(this.global, this.x, this.labels, this.holdOut);
-    const local = copyHead(this.global);
-    trainLocally(local, this.x, this.labels, this.fit, {
-      epochs: options.localEpochs,
-      learningRate: options.learningRate,
-      batch: options.batch,
-      rng: this.rng,
-    });
-    const n = this.fit.length;
-    const v = new Float64Array(size + 4);
-    local.weights.forEach((w, k) => (v[k] = n * (w - this.global.weights[k])));
-    local.bias.forEach((b, k) => (v[features * classes + k] = n * (b - this.global.bias[k])));
-    v.set([n, start.loss, start.right, this.holdOut.length], size);
-    return this.requireKey().encrypt(v);
+    const part = { fit: this.fit, holdOut: this.holdOut };
+    return this.requireKey().encrypt(fedavgUpdate(this.global, this.x, this.labels, part, this.rng, options));
   }
 
   /** Decrypts a round's sum and moves the global head by the image-weighted mean update. */
   applyRound(sum: EncryptedVector): RoundSummary {
-    const { features, classes } = this;
-    const size = features * classes + classes;
     const total = this.requireKey().decrypt(sum);
-    const n = total[size];
+    const n = total[this.features * this.classes + this.classes];
     if (!(n > 0)) throw new Error('the round sum holds no images');
-    const next = copyHead(this.global);
-    for (let k = 0; k < next.weights.length; k++) next.weights[k] += total[k] / n;
-    for (let k = 0; k < classes; k++) next.bias[k] += total[features * classes + k] / n;
+    const { next, holdOutLoss, holdOutAccuracy } = applyFedAvgSum(this.global, total);
     this.global = next;
-    return {
-      head: copyHead(next),
-      images: Math.round(n),
-      holdOutLoss: total[size + 1] / total[size + 3],
-      holdOutAccuracy: total[size + 2] / total[size + 3],
-    };
+    return { head: copyHead(next), images: Math.round(n), holdOutLoss, holdOutAccuracy };
   }
 
   /** The global head (every hospital holds it): handed to one that missed rounds, and to the page to evaluate. */
