@@ -13,6 +13,7 @@
 set -u
 cd "$(dirname "$0")/.."
 mkdir -p .cache/logs .cache/plan
+. scripts/recipes.sh
 epochs() { cat ".cache/plan/$1" 2>/dev/null || echo "$2"; }
 # stage NAME ARGS: trains into public/models/NAME; stage_into DIR NAME ARGS: into DIR (an intermediate model)
 stage() { name=$1; shift; stage_into "public/models/$name" "$name" "$@"; }
@@ -48,10 +49,10 @@ brain() {
   report vit-brain-mri ../shared/datasets/brain-mri/Testing
 }
 lung() {
-  stage cnn-lung-histopathology --model cnn --data ../shared/datasets/lung-histopathology $EMBED --stem-mlp 256 --width 96 --depth 4 --batch 64 --variants 16 --cutmix 0.5 --epochs "$(epochs cnn-lung-histopathology 30)"
+  stage cnn-lung-histopathology --data ../shared/datasets/lung-histopathology $LUNG_CNN --epochs "$(epochs cnn-lung-histopathology $LUNG_CNN_EPOCHS)"
   report cnn-lung-histopathology ../shared/datasets/lung-histopathology/Testing
   # the ViT keeps the first run's float 96-component embedding + token MLP (better on validation than the 256 exact one), so no teacher
-  stage vit-lung-histopathology --model vit --data ../shared/datasets/lung-histopathology --float-embedding --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --variants 16 --cutmix 0.5 --joint-views --epochs "$(epochs vit-lung-histopathology 20)"
+  stage vit-lung-histopathology --data ../shared/datasets/lung-histopathology $LUNG_VIT --epochs "$(epochs vit-lung-histopathology $LUNG_VIT_EPOCHS)"
   report vit-lung-histopathology ../shared/datasets/lung-histopathology/Testing
 }
 case "${1:-all}" in

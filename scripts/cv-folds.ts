@@ -1,0 +1,62 @@
+/**
+ * K-fold cross-validation folders for issue 18's protocol ("choose models by k-fold
+ * cross-validation on the data you have"): pools DS/Training and DS/Testing, deals
+ * each class's images to K folds (stratified, seeded shuffle), and writes, for fold
+ * k, `.cache/cv/<ds>/fold-<k>/{Training,Testing}/<class>/` of symbolic links — the
+ * other K - 1 folds as Training, fold k as Testing — so `cipherscan train --data`
+ * trains on them unchanged and its one Testing figure is that fold's out-of-fold
+ * accuracy. Links are named `<split>__<file>`: Training and Testing may share names.
+ * Also writes `.cache/cv/<ds>/folds.json` (which image is in which fold).
+ *   npx tsx scripts/cv-folds.ts --data ../shared/datasets/lung-histopathology [--folds 5] [--seed 1]
+ * Run by scripts/cv-train.sh; idempotent (a fold folder is rebuilt from scratch).
+ */
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { SeededRandom } from '../src/lib/random/seededRandom';
+
+const arg = (name: string, fallback?: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i > 0 ? process.argv[i + 1] : fallback;
+  if (value === undefined) throw new Error(`--${name} is required`);
+  return value;
+};
+const data = resolve(arg('data'));
+const folds = Number(arg('folds', '5'));
+const seed = Number(arg('seed', '1'));
+if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer of at least 2');
+const out = resolve('.cache/cv', basename(data));
+
+const IMAGE = /\.(jpe?g|png|dcm)$/i;
+const byClass = new Map<string, string[]>();
+for (const split of ['Training', 'Testing']) {
+  for (const cls of readdirSync(join(data, split)).sort()) {
+    const files = readdirSync(join(data, split, cls))
+      .filter((f) => IMAGE.test(f))
+      .sort()
+      .map((f) => join(split, cls, f));
+    byClass.set(cls, [...(byClass.get(cls) ?? []), ...files]);
+  }
+}
+
+const rng = new SeededRandom(seed);
+const assignment: Record<string, number> = {};
+for (const files of byClass.values()) {
+  const order = files.slice();
+  rng.shuffle(order);
+  order.forEach((file, i) => (assignment[file] = i % folds));
+}
+
+for (let k = 0; k < folds; k++) {
+  const dir = join(out, `fold-${k + 1}`);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [file, fold] of Object.entries(assignment)) {
+    const [split, cls, name] = file.split('/');
+    const target = join(dir, fold === k ? 'Testing' : 'Training', cls);
+    mkdirSync(target, { recursive: true });
+    symlinkSync(join(data, file), join(target, `${split}__${name}`));
+  }
+}
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'folds.json'), JSON.stringify({ data, folds, seed, assignment }, null, 1) + '\n');
+const sizes = Array.from({ length: folds }, (_, k) => Object.values(assignment).filter((f) => f === k).length);
+console.log(`${out}: ${folds} folds of ${sizes.join(' / ')} images`);

@@ -1,0 +1,35 @@
+#!/bin/sh
+# K-fold cross-validation of the shipped lung models (issue 18's protocol): trains the
+# shipped recipe (scripts/recipes.sh) once per fold of scripts/cv-folds.ts, each on the
+# other folds, each evaluated once on its own fold (the model card's Testing figure is
+# that fold's out-of-fold accuracy). Resumable like train-all.sh: a fold whose model
+# card exists is skipped, an interrupted one continues from .cache/checkpoints/<name>/.
+# One lane per architecture, so the two cores each run one single-threaded training:
+#   nohup nice -n 5 sh scripts/cv-train.sh cnn &  nohup nice -n 5 sh scripts/cv-train.sh vit &
+# Models: .cache/cv/models/cv-<arch>-lung-histopathology-fold<k>/; logs: .cache/logs/.
+set -u
+cd "$(dirname "$0")/.."
+. scripts/recipes.sh
+DATA=../shared/datasets/lung-histopathology
+FOLDS=${FOLDS:-5}
+ARCH=${1:?usage: cv-train.sh cnn|vit}
+case "$ARCH" in
+  cnn) RECIPE=$LUNG_CNN; EPOCHS=$LUNG_CNN_EPOCHS ;;
+  vit) RECIPE=$LUNG_VIT; EPOCHS=$LUNG_VIT_EPOCHS ;;
+  *) echo "usage: cv-train.sh cnn|vit" >&2; exit 2 ;;
+esac
+mkdir -p .cache/logs .cache/cv/models
+[ -f .cache/cv/lung-histopathology/folds.json ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
+k=1
+while [ "$k" -le "$FOLDS" ]; do
+  name="cv-$ARCH-lung-histopathology-fold$k"
+  out=".cache/cv/models/$name"
+  if [ -f "$out/model-card.json" ]; then
+    echo "$name: done, skipping"
+  else
+    # shellcheck disable=SC2086 # the recipe is a list of flags
+    npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data ".cache/cv/lung-histopathology/fold-$k" $RECIPE --epochs "$EPOCHS" >> ".cache/logs/$name.log" 2>&1 || exit 1
+  fi
+  k=$((k + 1))
+done
+echo "cv lane $ARCH done"
