@@ -98,5 +98,9 @@ describe('selectiveStudy', () => {
     expect(study.ensembleShips).toBe(false); // same right answers, and a's sharper logits give a lower NLL
     expect(ensemble.testing).toBeUndefined();
     expect(study.candidates.filter((c) => c.testing)).toHaveLength(2);
+    // a cross-validation fold scores every candidate on its held-out part; the shipping decision is unchanged
+    const fold = selectiveStudy([a, b], valLabels, labels, 0.5, 'toy', { scoreAllOnTesting: true });
+    expect(fold.ensembleShips).toBe(false);
+    expect(fold.candidates.filter((c) => c.testing)).toHaveLength(3);
   });
 });

@@ -95,6 +95,12 @@ export function selectiveStudy(
   testingLabels: ArrayLike<number>,
   targetAccuracy: number,
   validationNote: string,
+  /**
+   * Score every candidate on Testing, not only what ships: for a cross-validation
+   * fold, whose "Testing" is the held-out fold (the choice is made on the pooled
+   * out-of-fold figures, scripts/cv-report.ts), never for the shipped split.
+   */
+  options: { scoreAllOnTesting?: boolean } = {},
 ): SelectiveStudy {
   const calibrated = (logits: number[][], t: number) => logits.map((row) => softmaxT(row, t));
   const singles = members.map((m) => ({
@@ -135,7 +141,7 @@ export function selectiveStudy(
     : `validation: ensemble ${ensemble.validation.accuracy.k}/${ensemble.validation.n} right, NLL ${ensemble.validation.nll.toFixed(4)}; ` +
       `best single (${bestSingle.c.name}) ${bestSingle.validation.accuracy.k}/${bestSingle.validation.n}, NLL ${bestSingle.validation.nll.toFixed(4)}`;
   const candidates: Candidate[] = scoredOnValidation.map(({ c, abstention, validation }) => {
-    const ships = c.members.length === 1 || ensembleWins;
+    const ships = c.members.length === 1 || ensembleWins || options.scoreAllOnTesting === true;
     return {
       name: c.name,
       members: c.members,

@@ -1,6 +1,6 @@
 /**
  * `cipherscan selective --data ../shared/datasets/DS --models DIR1,DIR2 [--target 0.97] [--batch N]
- *   [--out docs/reports/selective-DS] [--write]`
+ *   [--out docs/reports/selective-DS] [--write] [--cross-validation]`
  * Issue 18's abstention and ensemble study (learn/evaluation/selectiveStudy.ts):
  * each model's logits on the validation split it was trained with (10 % of
  * Training, seed 1) and on Testing; the "Uncertain — refer for review" threshold
@@ -10,7 +10,9 @@
  * model.json (`calibration.minConfidence`) and the figures in its model card
  * (model-card.json `selective`, README.md "Uncertain — refer for review"). Logits are cached in
  * .cache/predictions by the hash of the model's files, so a re-run after a change
- * to the study costs no forward pass.
+ * to the study costs no forward pass. `--cross-validation` is for a fold of
+ * scripts/cv-folds.ts (its Testing is the held-out fold): every candidate, the
+ * ensemble too, is scored there, for scripts/cv-report.ts to pool; refused with --write.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -111,6 +113,9 @@ export async function run(args: ParsedArgs): Promise<void> {
   const dataset = basename(resolve(dataDir));
   const out = optionalString(args, 'out') ?? join('docs/reports', `selective-${dataset}`);
   const batch = optionalNumber(args, 'batch', 32);
+  const crossValidation = flag(args, 'cross-validation');
+  if (crossValidation && flag(args, 'write'))
+    throw new UsageError('--cross-validation scores a fold; it never writes a threshold into a model');
   const log: Log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
   await useWasmBackend();
@@ -163,7 +168,8 @@ export async function run(args: ParsedArgs): Promise<void> {
     labels!.validation,
     labels!.testing,
     target,
-    `the split the shipped models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
+    `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
+    { scoreAllOnTesting: crossValidation },
   );
   const command = `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}`;
   const md = selectiveMarkdown(dataset, study, command);
