@@ -47,7 +47,8 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/calibrate'),
   },
   selective: {
-    summary: 'selective --data DS --models DIR1,DIR2 [--write]   abstention threshold + ensemble, fitted on validation',
+    summary:
+      'selective --data DS --models DIR1,DIR2 [--write | --cross-validation]   abstention threshold + ensemble, fitted on validation',
     load: () => import('./commands/selective'),
   },
   guard: {
