@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
+import { ABSTENTION_RULE, atThreshold, fitAbstention } from '../src/learn/evaluation/selective';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,6 +61,8 @@ const empty = (): Totals => ({
   at90Right: 0,
 });
 const totals: Record<Kind, Totals> = { vit: empty(), cnn: empty(), ensemble: empty() };
+/** per candidate, per scored fold: the held-out fold's calibrated probabilities and labels */
+const outOfFold: Record<Kind, { probabilities: number[][]; labels: number[] }[]> = { vit: [], cnn: [], ensemble: [] };
 const missing: number[] = [];
 for (let fold = 1; fold <= folds; fold++) {
   const data = join('.cache/cv', DATASET, `fold-${fold}`);
@@ -77,7 +80,9 @@ for (let fold = 1; fold <= folds; fold++) {
   const study = JSON.parse(readFileSync(`${report}.json`, 'utf8')) as SelectiveStudy;
   for (const c of study.candidates) {
     const kind: Kind = c.members.length > 1 ? 'ensemble' : c.members[0].startsWith('cv-vit') ? 'vit' : 'cnn';
-    if (!c.testing) throw new Error(`fold ${fold}: ${c.name} has no held-out figures (run with --cross-validation)`);
+    if (!c.testing || !c.testingProbabilities || !study.testingLabels)
+      throw new Error(`fold ${fold}: ${c.name} has no held-out figures (run with --cross-validation)`);
+    outOfFold[kind].push({ probabilities: c.testingProbabilities, labels: study.testingLabels });
     totals[kind].k += c.testing.accuracy.k;
     totals[kind].n += c.testing.accuracy.n;
     totals[kind].perFold.push(`${c.testing.accuracy.k}/${c.testing.accuracy.n}`);
@@ -112,6 +117,57 @@ const abstention = Object.fromEntries(
     ];
   }),
 ) as Record<Kind, { coverage: number; accuracy: Rate; ece: number; nll: number; at90: Rate }>;
+/**
+ * The "Uncertain" threshold fitted on out-of-fold predictions instead of one validation split
+ * (10x the images, so the rule's Wilson bound is tighter): scored by nested cross-validation —
+ * fitted on the other folds' out-of-fold predictions, applied to each fold's — and, for shipping,
+ * fitted once on all of them.
+ */
+const TARGET = 0.97;
+const pooledThreshold = Object.fromEntries(
+  kinds.map((kind) => {
+    const parts = outOfFold[kind];
+    let answered = 0;
+    let right = 0;
+    let n = 0;
+    parts.forEach((held, k) => {
+      const others = parts.filter((_, j) => j !== k);
+      const fit = fitAbstention(
+        others.flatMap((p) => p.probabilities),
+        others.flatMap((p) => p.labels),
+        TARGET,
+      );
+      const at = atThreshold(held.probabilities, held.labels, fit.minConfidence);
+      answered += at.answered;
+      right += at.correct;
+      n += held.labels.length;
+    });
+    const all = parts.length
+      ? fitAbstention(
+          parts.flatMap((p) => p.probabilities),
+          parts.flatMap((p) => p.labels),
+          TARGET,
+        )
+      : undefined;
+    return [
+      kind,
+      {
+        nested: { coverage: n ? answered / n : 0, accuracy: wilson(right, answered) },
+        minConfidence: all?.minConfidence,
+        fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,
+        rule: all?.rule,
+      },
+    ];
+  }),
+) as Record<
+  Kind,
+  {
+    nested: { coverage: number; accuracy: Rate };
+    minConfidence?: number;
+    fittedOn?: string;
+    rule?: string;
+  }
+>;
 const done = folds - missing.length;
 const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
 const choice: Kind = totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
@@ -129,6 +185,15 @@ const lines = [
     return `| ${k} | ${pct(rates[k])} | ${totals[k].perFold.join(', ')} | ${(a.coverage * 100).toFixed(1)} % | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
   }),
   '',
+  `"Uncertain" threshold fitted on out-of-fold predictions (rule: ${ABSTENTION_RULE}, target ${TARGET * 100} %), scored by nested cross-validation (fitted on the other folds, applied to each):`,
+  '',
+  '| candidate | answered (nested) | accuracy of the answers (nested) | threshold fitted on all folds |',
+  '|---|---|---|---|',
+  ...kinds.map((k) => {
+    const p = pooledThreshold[k];
+    return `| ${k} | ${(p.nested.coverage * 100).toFixed(1)} % | ${pct(p.nested.accuracy)} | ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |`;
+  }),
+  '',
   done === folds
     ? `Choice: **${choice}** (the ensemble is chosen only with more out-of-fold right answers than the better single).`
     : 'No choice yet: not every fold is scored.',
@@ -139,7 +204,16 @@ writeFileSync(`${out}.md`, lines.join('\n'));
 writeFileSync(
   `${out}.json`,
   JSON.stringify(
-    { folds, scored: done, missing, totals, rates, abstention, choice: done === folds ? choice : null },
+    {
+      folds,
+      scored: done,
+      missing,
+      totals,
+      rates,
+      abstention,
+      pooledThreshold,
+      choice: done === folds ? choice : null,
+    },
     null,
     1,
   ) + '\n',
@@ -151,12 +225,30 @@ if (process.argv.includes('--write-cards')) {
   for (const kind of ['vit', 'cnn'] as const) writeCard(kind);
 }
 
+/**
+ * The shipped model's "Uncertain" threshold becomes the one fitted on the recipe's 3,000
+ * out-of-fold predictions (scored by nested cross-validation above) instead of its 270
+ * validation images; its calibrated probabilities are the same kind (each fold model's
+ * temperature was fitted on its own validation split, as the shipped model's was).
+ */
+function writeThreshold(kind: 'vit' | 'cnn'): number {
+  const manifestPath = join('public/models', `${kind}-${DATASET}`, 'model.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { calibration?: { minConfidence?: number } };
+  const fitted = pooledThreshold[kind].minConfidence;
+  if (!manifest.calibration || fitted === undefined) throw new Error(`${manifestPath}: no calibration or no threshold`);
+  // rounded down, so the image that set the threshold is still answered (as selective --write does)
+  manifest.calibration.minConfidence = Math.floor(fitted * 1e6) / 1e6;
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return manifest.calibration.minConfidence;
+}
+
 /** The shipped model's card gains its recipe's out-of-fold figures (JSON block + a README section, replaced on a re-run). */
 function writeCard(kind: 'vit' | 'cnn'): void {
   const dir = join('public/models', `${kind}-${DATASET}`);
   const cardPath = join(dir, 'model-card.json');
   const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
   const command = `npx tsx scripts/cv-report.ts --folds ${folds} --out ${out} --write-cards`;
+  const minConfidence = writeThreshold(kind);
   card.crossValidation = {
     folds,
     data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
@@ -164,6 +256,11 @@ function writeCard(kind: 'vit' | 'cnn'): void {
     accuracy: rates[kind],
     perFold: totals[kind].perFold,
     abstention: abstention[kind],
+    threshold: {
+      ...pooledThreshold[kind],
+      shipped: minConfidence,
+      replaces: 'the threshold fitted on the 270 validation images (selective below)',
+    },
     ensemble: rates.ensemble,
     choice,
     command,
@@ -178,6 +275,7 @@ function writeCard(kind: 'vit' | 'cnn'): void {
     `The same recipe retrained ${folds} times, each time on ${folds - 1} of ${folds} folds of Training + Testing pooled (3,000 images) and scored on the fifth: ` +
       `out-of-fold accuracy ${pct(rates[kind])} (per fold ${totals[kind].perFold.join(', ')}); ` +
       `with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${pct(a.accuracy)}; ECE ${a.ece.toFixed(4)}. ` +
+      `The shipped "Uncertain" threshold is now ${minConfidence.toFixed(4)}, fitted on the ${pooledThreshold[kind].fittedOn} (same rule, target ${TARGET * 100} %), replacing the one fitted on the 270 validation images; by nested cross-validation it answers ${(pooledThreshold[kind].nested.coverage * 100).toFixed(1)} % at ${pct(pooledThreshold[kind].nested.accuracy)}. ` +
       `This is the figure to expect on unseen scans of the same sources; the Testing figure above is one split's, read many times, and optimistic. ` +
       `ViT + CNN ensemble ${pct(rates.ensemble)}; choice: ${choice}. \`${command}\`.`,
     '',
