@@ -44,6 +44,18 @@ describe('authorizedCall', () => {
     expect(called).toBe(false);
   });
 
+  it('sends an anonymous call without a token and without an authorization header', async () => {
+    const seen: RequestInit[] = [];
+    const fetch: FetchLike = async (_url, init = {}) => (seen.push(init), new Response('ok'));
+    const anonymous = { method: 'POST', body: '{}', type: 'application/json', accept: 'a/b', anonymous: true };
+    await authorizedCall({ baseUrl: server.baseUrl }, '/x', anonymous, { fetch });
+    await authorizedCall(server, '/x', anonymous, { fetch });
+    expect(seen.map((init) => init.headers)).toEqual([
+      { accept: 'a/b', 'content-type': 'application/json' },
+      { accept: 'a/b', 'content-type': 'application/json' },
+    ]);
+  });
+
   it('maps no answer to ServerUnreachableError with the origin, and keeps an abort an abort', async () => {
     const refused: FetchLike = async () => {
       throw new TypeError('fetch failed');

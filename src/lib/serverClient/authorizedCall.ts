@@ -1,13 +1,15 @@
 /**
- * One signed-in call to the server, shared by the encrypted-inference (he.ts) and
- * federated-rounds (federated.ts) clients: the bearer token, the fetch, and the
+ * One call to the server, shared by the route client (client.ts), the
+ * encrypted-inference (he.ts) and federated-rounds (federated.ts) clients: the
+ * bearer token, the fetch, and the
  * mapping of what goes wrong to the typed errors of errors.ts — no answer is a
  * ServerUnreachableError naming the origin, an abort stays the AbortError, an
  * error status is the server's own ServerError. Bodies travel as given (ciphertext
  * frames, sealed text, JSON); this module never looks inside them.
  */
-import type { FetchLike } from './client';
 import { errorFromResponse, isAbortError, ServerError, ServerProtocolError, ServerUnreachableError } from './errors';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** The server and the caller's session token; a ServerClient (after signIn) is one. */
 export interface SignedInServer {
@@ -28,20 +30,23 @@ export interface AuthorizedRequest {
   accept: string;
   /** statuses besides 2xx that the caller reads itself rather than as a ServerError */
   okStatuses?: readonly number[];
+  /** true for the routes one calls before signing in: no token is needed, none is sent */
+  anonymous?: boolean;
 }
 
-/** `path` is appended to the server's base URL; throws before sending when there is no token. */
+/** `path` is appended to the server's base URL; throws before sending when a call that is not anonymous has no token. */
 export async function authorizedCall(
   server: SignedInServer,
   path: string,
   request: AuthorizedRequest,
   options: AuthorizedCallOptions,
 ): Promise<Response> {
-  if (!server.token) throw new ServerError(401, 'not-signed-in', 'not signed in: sign in first');
+  if (!request.anonymous && !server.token) throw new ServerError(401, 'not-signed-in', 'not signed in: sign in first');
   const base = server.baseUrl.replace(/\/+$/, '');
   // a bare global `fetch` must be called unbound from its object in the browser ("Illegal invocation")
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const headers: Record<string, string> = { accept: request.accept, authorization: `Bearer ${server.token}` };
+  const headers: Record<string, string> = { accept: request.accept };
+  if (!request.anonymous) headers.authorization = `Bearer ${server.token}`;
   if (request.body !== undefined && request.type) headers['content-type'] = request.type;
   let response: Response;
   try {

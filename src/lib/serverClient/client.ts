@@ -11,9 +11,10 @@
  * gives it.
  */
 import type { JWK } from 'jose';
+import { authorizedCall, readJson, type FetchLike } from './authorizedCall';
 import { serverOrigin, signChallenge, type SigningKey } from './challenge';
 import { studySummariesFromDicomJson, type StudySummary } from './dicomJson';
-import { errorFromResponse, isAbortError, ServerError, ServerProtocolError, ServerUnreachableError } from './errors';
+import { ServerError } from './errors';
 import { BUNDLE_MEDIA_TYPE, encodeStowBody } from './multipart';
 import type {
   Account,
@@ -29,7 +30,7 @@ import type {
   UploadProgress,
 } from './types';
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type { FetchLike };
 
 export interface ServerClientOptions {
   /** e.g. `http://localhost:8787` (a path prefix before `/api` is kept) */
@@ -58,44 +59,35 @@ export type ServerClient = ReturnType<typeof createServerClient>;
 export function createServerClient(options: ServerClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '');
   const origin = serverOrigin(base);
-  // a bare global `fetch` must be called unbound from its object in the browser ("Illegal invocation")
-  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   let session: Session | undefined;
   let token = options.token;
 
-  async function send(path: string, call: Call = {}): Promise<Response> {
-    const headers: Record<string, string> = { accept: call.accept ?? 'application/json' };
-    let body: BodyInit | undefined;
+  function send(path: string, call: Call = {}): Promise<Response> {
+    let body: Uint8Array<ArrayBuffer> | string | undefined;
+    let type: string | undefined;
     if (call.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      type = 'application/json';
       body = JSON.stringify(call.json);
     } else if (call.body !== undefined) {
-      headers['content-type'] = call.contentType ?? 'application/octet-stream';
+      type = call.contentType ?? 'application/octet-stream';
       body = call.body;
     }
-    if (call.auth !== false) {
-      if (!token) throw new ServerError(401, 'not-signed-in', 'not signed in: sign in first');
-      headers.authorization = `Bearer ${token}`;
-    }
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}`, { method: call.method ?? 'GET', headers, body, signal: call.signal });
-    } catch (err) {
-      if (isAbortError(err)) throw err;
-      throw new ServerUnreachableError(origin);
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
+    return authorizedCall(
+      { baseUrl: base, token },
+      path,
+      {
+        method: call.method ?? 'GET',
+        body,
+        type,
+        accept: call.accept ?? 'application/json',
+        anonymous: call.auth === false,
+      },
+      { fetch: options.fetch, signal: call.signal },
+    );
   }
 
   async function json<T>(path: string, call: Call = {}): Promise<T> {
-    const response = await send(path, call);
-    try {
-      return (await response.json()) as T;
-    } catch (err) {
-      if (isAbortError(err)) throw err;
-      throw new ServerProtocolError(`${call.method ?? 'GET'} ${path} did not answer JSON`);
-    }
+    return readJson<T>(await send(path, call), `${call.method ?? 'GET'} ${path}`);
   }
 
   const segment = encodeURIComponent;
