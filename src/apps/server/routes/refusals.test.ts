@@ -266,6 +266,36 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
       403,
     );
   });
+
+  it('readers: share to an unknown account 404, to the owner 400, until in the past 400; revoke a non-reader 404', async () => {
+    const base = `/api/studies/${sealed.study}/readers`;
+    const toBob = await shareBody(alice, sealed, sealed.record, [bob], bob);
+    const put = (name: string, payload: object) => ({
+      method: 'PUT' as const,
+      url: `${base}/${name}`,
+      headers: bearer(alice),
+      payload,
+    });
+    await refused(put('carol', toBob), 404);
+    // the reader is checked before the date: an unknown reader with a bad date is still 404
+    await refused(put('carol', { ...toBob, until: '2000-01-01T00:00:00Z' }), 404);
+    await refused(put('alice', toBob), 400, 'bad-request');
+    await refused(put('bob', { ...toBob, until: '2000-01-01T00:00:00Z' }), 400, 'bad-request');
+    await refused(put('bob', { ...toBob, until: 'tomorrow-ish' }), 400, 'bad-request');
+    // bob holds no key yet: revoking him is a 404, like revoking an unknown account or the owner
+    const { record: none } = await reshareRecord({
+      header: sealed.header,
+      readers: [],
+      signKey: alice.keys.sign.privateKey,
+    });
+    const del = (name: string) => ({
+      method: 'DELETE' as const,
+      url: `${base}/${name}`,
+      headers: bearer(alice),
+      payload: { record: none },
+    });
+    for (const name of ['bob', 'carol', 'alice']) await refused(del(name), 404);
+  });
 });
 
 describeOnBothDatabases('routes: rate limits', (suite) => {

@@ -13,6 +13,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { acceptRecordChange } from '../../../lib/sharing/serverChecks';
+import type { Queryable } from '../db';
 import { badRequest, conflict, notFound } from '../http/errors';
 import {
   getAccountByName,
@@ -25,6 +26,7 @@ import {
   shareStudy,
   StoreError,
   type Account,
+  type ShareChange,
   type Purpose,
   type Study,
 } from '../store';
@@ -64,6 +66,51 @@ async function orConflict<T>(work: () => Promise<T>): Promise<T> {
     if (err instanceof StoreError && err.code === 'not-found') throw notFound();
     throw err;
   }
+}
+
+/**
+ * Share and revoke alike: the caller's decision on the study, the named reader (404
+ * when unknown), the owner's next record checked against the reader list after the
+ * change, then the store's compare-and-set and the audit record in one transaction.
+ */
+async function changeReaders(
+  ctx: RouteContext,
+  request: FastifyRequest<{ Params: { uid: string; name: string }; Body: { record: string } }>,
+  action: 'share' | 'revoke',
+  change: {
+    /** refuses a reader this change cannot name, else gives the reader ids after the change */
+    readersAfter: (reader: Account, study: Study, holders: string[]) => string[];
+    /** checked by acceptRecordChange when given */
+    wrappedKey?: string;
+    store: (tx: Queryable, change: ShareChange) => Promise<number>;
+  },
+): Promise<{ version: number }> {
+  const { caller, study, allowed } = await studyFor(ctx, request, action);
+  const reader = await getAccountByName(ctx.db, accountNameParam(request.params.name));
+  if (!reader) throw notFound();
+  const holders = await listKeyHolders(ctx.db, study.uid);
+  const readersAfter = change.readersAfter(reader, study, holders);
+  const current = decodeRecordUnverified(study.recordJws);
+  await acceptRecordChange({
+    record: request.body.record,
+    owner: { id: caller.id, signJwk: caller.signJwk },
+    current,
+    readersAfter,
+    wrappedKey: change.wrappedKey,
+  });
+  const version = await orConflict(() =>
+    ctx.db.transaction(async (tx) => {
+      const bumped = await change.store(tx, {
+        uid: study.uid,
+        expectedVersion: current.version,
+        recordJws: request.body.record,
+        readerId: reader.id,
+      });
+      await allowed.audit(tx);
+      return bumped;
+    }),
+  );
+  return { version };
 }
 
 function untilDate(until: string | undefined): Date | null {
@@ -106,68 +153,32 @@ export function registerSharingRoutes(api: FastifyInstance, ctx: RouteContext): 
       },
     },
     async (request) => {
-      const { caller, study, allowed } = await studyFor(ctx, request, 'share');
-      const reader = await getAccountByName(ctx.db, accountNameParam(request.params.name));
-      if (!reader) throw notFound();
-      if (reader.id === study.ownerId) throw badRequest('bad-request', 'the owner is a reader of their study already');
-      const until = untilDate(request.body.until);
-      const current = decodeRecordUnverified(study.recordJws);
-      const holders = await listKeyHolders(ctx.db, study.uid);
-      const header = await acceptRecordChange({
-        record: request.body.record,
-        owner: { id: caller.id, signJwk: caller.signJwk },
-        current,
-        readersAfter: [...new Set([...holders, reader.id])],
+      let until: Date | null = null;
+      return changeReaders(ctx, request, 'share', {
+        readersAfter: (reader, study, holders) => {
+          if (reader.id === study.ownerId)
+            throw badRequest('bad-request', 'the owner is a reader of their study already');
+          until = untilDate(request.body.until);
+          return [...new Set([...holders, reader.id])];
+        },
         wrappedKey: request.body.wrappedKey,
+        store: (tx, change) =>
+          shareStudy(tx, { ...change, wrappedKey: request.body.wrappedKey, purpose: request.body.purpose, until }),
       });
-      const version = await orConflict(() =>
-        ctx.db.transaction(async (tx) => {
-          const bumped = await shareStudy(tx, {
-            uid: study.uid,
-            expectedVersion: current.version,
-            recordJws: request.body.record,
-            readerId: reader.id,
-            wrappedKey: request.body.wrappedKey,
-            purpose: request.body.purpose,
-            until,
-          });
-          await allowed.audit(tx);
-          return bumped;
-        }),
-      );
-      return { version: version ?? header.version };
     },
   );
 
   api.delete<{ Params: { uid: string; name: string }; Body: { record: string } }>(
     '/studies/:uid/readers/:name',
     { schema: { body: closedBody({ record: compactJwsSchema }, ['record']) } },
-    async (request) => {
-      const { caller, study, allowed } = await studyFor(ctx, request, 'revoke');
-      const reader = await getAccountByName(ctx.db, accountNameParam(request.params.name));
-      const holders = await listKeyHolders(ctx.db, study.uid);
-      if (!reader || reader.id === study.ownerId || !holders.includes(reader.id)) throw notFound();
-      const current = decodeRecordUnverified(study.recordJws);
-      await acceptRecordChange({
-        record: request.body.record,
-        owner: { id: caller.id, signJwk: caller.signJwk },
-        current,
-        readersAfter: holders.filter((id) => id !== reader.id),
-      });
-      const version = await orConflict(() =>
-        ctx.db.transaction(async (tx) => {
-          const bumped = await revokeStudyReader(tx, {
-            uid: study.uid,
-            expectedVersion: current.version,
-            recordJws: request.body.record,
-            readerId: reader.id,
-          });
-          await allowed.audit(tx);
-          return bumped;
-        }),
-      );
-      return { version };
-    },
+    (request) =>
+      changeReaders(ctx, request, 'revoke', {
+        readersAfter: (reader, study, holders) => {
+          if (reader.id === study.ownerId || !holders.includes(reader.id)) throw notFound();
+          return holders.filter((id) => id !== reader.id);
+        },
+        store: revokeStudyReader,
+      }),
   );
 
   api.put<{ Params: { uid: string }; Body: { consent: 'given' | 'withdrawn' } }>(
