@@ -90,19 +90,15 @@ export async function verifyRegistration(opts: {
   relyingParty: RelyingParty;
   userVerification?: UserVerification;
 }): Promise<RegisteredPasskey> {
-  let verified;
-  try {
-    verified = await verifyRegistrationResponse({
+  const verified = await verifiedOrRefused('registration', () =>
+    verifyRegistrationResponse({
       response: opts.response,
       expectedChallenge: opts.expectedChallenge,
       expectedOrigin: opts.relyingParty.origin,
       expectedRPID: opts.relyingParty.rpId,
       requireUserVerification: opts.userVerification === 'required',
-    });
-  } catch (error) {
-    throw new AuthError('invalid', `passkey registration refused: ${withoutValues(error)}`);
-  }
-  if (!verified.verified) throw new AuthError('invalid', 'passkey registration not verified');
+    }),
+  );
   const { credential } = verified.registrationInfo;
   return {
     credentialId: credential.id,
@@ -141,9 +137,8 @@ export async function verifyAuthentication(opts: {
   userVerification?: UserVerification;
 }): Promise<{ newCounter: number }> {
   const { passkey } = opts;
-  let verified;
-  try {
-    verified = await verifyAuthenticationResponse({
+  const verified = await verifiedOrRefused('sign-in', () =>
+    verifyAuthenticationResponse({
       response: opts.response,
       expectedChallenge: opts.expectedChallenge,
       expectedOrigin: opts.relyingParty.origin,
@@ -155,11 +150,8 @@ export async function verifyAuthentication(opts: {
         transports: passkey.transports,
       },
       requireUserVerification: opts.userVerification === 'required',
-    });
-  } catch (error) {
-    throw new AuthError('invalid', `passkey sign-in refused: ${withoutValues(error)}`);
-  }
-  if (!verified.verified) throw new AuthError('invalid', 'passkey sign-in not verified');
+    }),
+  );
   const { newCounter } = verified.authenticationInfo;
   // A counter that does not move forward means a cloned authenticator (the library checks this too;
   // we keep the rule here, where a reader of our code looks for it). Passkeys that sync report 0 always.
@@ -167,6 +159,24 @@ export async function verifyAuthentication(opts: {
     throw new AuthError('invalid', 'passkey counter went backwards (possible clone)');
   }
   return { newCounter };
+}
+
+/**
+ * The library's verification, its refusal mapped once for both ceremonies: thrown or
+ * `verified: false`, it is an AuthError 'invalid' naming the ceremony.
+ */
+async function verifiedOrRefused<T extends { verified: boolean }>(
+  ceremony: 'registration' | 'sign-in',
+  verify: () => Promise<T>,
+): Promise<T & { verified: true }> {
+  let verified: T;
+  try {
+    verified = await verify();
+  } catch (error) {
+    throw new AuthError('invalid', `passkey ${ceremony} refused: ${withoutValues(error)}`);
+  }
+  if (!verified.verified) throw new AuthError('invalid', `passkey ${ceremony} not verified`);
+  return verified as T & { verified: true };
 }
 
 /** The library's reason without the values it quotes (challenges, origins): messages reach server logs. */
