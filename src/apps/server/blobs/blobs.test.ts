@@ -32,6 +32,17 @@ function behavesAsBlobStore(store: () => BlobStore, corrupt: (sha: string) => Pr
     await expect(store().get(name)).rejects.toBeInstanceOf(BlobCorruptError);
   });
 
+  it('takes a hash the caller computed already as the name, without hashing again; reads still check it', async () => {
+    const bytes = bytesOf('package three');
+    expect(await store().put(bytes, sha(bytes))).toBe(sha(bytes));
+    expect(await store().get(sha(bytes))).toEqual(bytes);
+    // a wrong hash is taken as given (proof it is not recomputed), and the read refuses the bytes
+    const wrong = sha(bytesOf('something else'));
+    expect(await store().put(bytesOf('package four'), wrong)).toBe(wrong);
+    await expect(store().get(wrong)).rejects.toBeInstanceOf(BlobCorruptError);
+    await expect(store().put(bytes, '../../etc/passwd')).rejects.toThrow(/SHA-256/);
+  });
+
   it('collects blobs no study names, once they are past the grace period', async () => {
     const kept = await store().put(bytesOf('kept'));
     const orphan = await store().put(bytesOf('orphan'));

@@ -11,8 +11,8 @@ const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).dige
 
 export function databaseBlobStore(db: Queryable): BlobStore {
   return {
-    async put(bytes) {
-      const sha = sha256Hex(bytes);
+    async put(bytes, knownSha256) {
+      const sha = knownSha256 === undefined ? sha256Hex(bytes) : checkSha256(knownSha256);
       await db.query(
         'INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO UPDATE SET created_at = now()',
         [sha, bytes],

@@ -42,8 +42,8 @@ export function fileBlobStore(options: FileBlobStoreOptions): BlobStore {
     );
 
   return {
-    async put(bytes) {
-      const sha = sha256Hex(bytes);
+    async put(bytes, knownSha256) {
+      const sha = knownSha256 === undefined ? sha256Hex(bytes) : checkSha256(knownSha256);
       const target = pathOf(sha);
       if (await exists(target)) {
         // Fresh again: an old orphan about to be named by a new study must outlive the grace period.

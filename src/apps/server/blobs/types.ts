@@ -5,8 +5,12 @@
  */
 
 export interface BlobStore {
-  /** Stores `bytes` durably and returns their SHA-256 (hex). Storing existing bytes again is a no-op. */
-  put(bytes: Uint8Array): Promise<string>;
+  /**
+   * Stores `bytes` durably and returns their SHA-256 (hex). Storing existing bytes again is a no-op.
+   * `knownSha256`: their hash when the caller has computed it already (an upload checked against
+   * its signed record), so the bytes are not hashed twice; every read still checks it.
+   */
+  put(bytes: Uint8Array, knownSha256?: string): Promise<string>;
   /** The bytes, checked against their name; null when absent; BlobCorruptError when they do not match. */
   get(sha256: string): Promise<Uint8Array | null>;
   has(sha256: string): Promise<boolean>;
