@@ -3,7 +3,7 @@
  * like tfjs-models: `load(source)` -> `{ predict, classTokenFeatures, dispose }`,
  * and `adaptModel(model, protectedInput)` -> the same object for one key, in
  * milliseconds. A model meets protected input only through `ProtectedInput`
- * (docs/ARCHITECTURE.md, Protection schemes): this file, vit.ts and cnn.ts never
+ * (docs/ARCHITECTURE.md, Protection schemes): this file, branches.ts, vit.ts and cnn.ts never
  * import a scheme (cipher/*), so another scheme plugs in without touching them.
  * No Node or DOM imports: weights arrive as bytes from a fetch-like loader.
  * Never logs pixels, keys or plans.
@@ -11,11 +11,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '../image/rgb';
 import type { ProtectedInput } from '../protection/protectedInput';
-import { adaptPositions, cellSourceFor, checkPlanFits } from './adapt';
-import { biasMatrix, isRelativeBiasTable } from './relativeBias';
+import { checkPlanFits } from './adapt';
+import { makeBranches, relativeBiases, type Branch } from './branches';
+import { isRelativeBiasTable } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
-import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
-import { cellGather, cnnForward, cnnTrunk, type CellGather } from './cnn';
+import { cnnForward, cnnTrunk } from './cnn';
 import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
 import { vitForward, vitTrunk } from './vit';
@@ -83,17 +83,6 @@ export interface DiagnosisModel {
 const KEYED_NAMES = ['patch.w', 'patch.b', 'pos'];
 /** ViT relative-bias tables are permuted per key too, so kept on the host */
 const isKeyed = (name: string) => KEYED_NAMES.includes(name) || isRelativeBiasTable(name);
-
-/**
- * One forward pass of the model: the shared weights with this branch's patch
- * embedding / position embeddings (and relative attention biases), and the
- * CNN's cell gather. A model has one branch per view of its view ensemble
- * (views.ts); logits are their mean.
- */
-interface Branch {
-  weights: Weights;
-  cells?: CellGather;
-}
 
 class TfjsDiagnosisModel implements DiagnosisModel {
   readonly classes: string[];
@@ -221,68 +210,6 @@ export function toBatch(input: ModelInput, geometry: { imageSize: number; patchS
     plainBlockLayout(geometry.imageSize, geometry.patchSize),
     geometry.patchSize,
   );
-}
-
-/**
- * The branch for one view, plain (protection absent) or adapted to a key's
- * protected input. Slot j of the input holds source block blockPerm[j] =
- * protection.tokenSource[j] (identity when plain); the view's cell q
- * is source block cellSrc[q]. CNN: gather cell q from slot inverse(blockPerm)[cellSrc[q]];
- * ViT: slot j gets the position embedding of view cell inverse(cellSrc)[blockPerm[j]].
- */
-function makeBranch(
-  cfg: ModelConfig,
-  shared: Weights,
-  host: HostWeights,
-  view: BlockView,
-  protection?: ProtectedInput,
-): { branch: Branch; own: tf.Tensor[] } {
-  const plainIdentity = !protection && isIdentity(view);
-  if (plainIdentity) return { branch: { weights: shared }, own: [] };
-  const T = gridSide(cfg) ** 2;
-  const blockPerm = protection?.tokenSource ?? Uint32Array.from({ length: T }, (_, j) => j);
-  const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
-  const { w, c } = protection
-    ? protection.adaptEmbedding(wView, host['patch.b'], cfg.inputCentre ?? 0)
-    : { w: wView, c: host['patch.b'] };
-  const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
-  let cells: CellGather | undefined;
-  if (cfg.architecture === 'vit') {
-    const viewCellOf = new Uint32Array(T);
-    view.cellSrc.forEach((src, q) => (viewCellOf[src] = q));
-    const cellOfSlot = Uint32Array.from(blockPerm, (b) => viewCellOf[b]);
-    own['pos'] = tf.tensor(adaptPositions(host['pos'], cellOfSlot).data, host['pos'].shape);
-    Object.assign(own, relativeBiases(cfg, host, cellOfSlot));
-  } else {
-    const slotOf = cellSourceFor(blockPerm, cfg);
-    cells = cellGather(Int32Array.from(view.cellSrc, (src) => slotOf[src]));
-  }
-  const tensors = Object.values(own);
-  if (cells) tensors.push(cells);
-  return { branch: { weights: { ...shared, ...own }, cells }, own: tensors };
-}
-
-/** The ViT's attention-bias matrices for slots at these plain cells (none without config.relativeBias). */
-function relativeBiases(cfg: ModelConfig, host: HostWeights, cellOfSlot: ArrayLike<number>): Weights {
-  const out: Weights = {};
-  if (cfg.architecture !== 'vit' || !cfg.relativeBias) return out;
-  for (let l = 0; l < cfg.depth; l++) {
-    const m = biasMatrix(host[`block${l}.attn.rel`], cellOfSlot, gridSide(cfg));
-    out[`block${l}.attn.bias`] = tf.tensor(m.data, m.shape);
-  }
-  return out;
-}
-
-function makeBranches(
-  cfg: ModelConfig,
-  shared: Weights,
-  host: HostWeights,
-  protection?: ProtectedInput,
-): { branches: Branch[]; own: tf.Tensor[] } {
-  const made = viewNames(cfg.viewEnsemble).map((name) =>
-    makeBranch(cfg, shared, host, blockView(cfg, name), protection),
-  );
-  return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
 }
 
 /** Builds a plain model from host weights (training output or a loaded file); `temperature`, `minConfidence` as in DiagnosisModel. */

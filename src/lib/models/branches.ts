@@ -1,0 +1,90 @@
+/**
+ * The branches of a diagnosis model (model.ts): one forward pass per view of its
+ * view ensemble (views.ts), each with the shared weights and its own patch
+ * embedding, position embeddings, relative attention biases (ViT) or cell gather
+ * (CNN), plain or adapted to a key's protected input. Like model.ts it meets
+ * protection only through `ProtectedInput` and never imports a scheme.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ProtectedInput } from '../protection/protectedInput';
+import { adaptPositions, cellSourceFor } from './adapt';
+import { cellGather, type CellGather } from './cnn';
+import { gridSide, type ModelConfig } from './config';
+import type { HostWeights } from './init';
+import type { Weights } from './ops';
+import { biasMatrix } from './relativeBias';
+import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
+
+/**
+ * One forward pass of the model: the shared weights with this branch's patch
+ * embedding / position embeddings (and relative attention biases), and the
+ * CNN's cell gather. A model has one branch per view of its view ensemble
+ * (views.ts); logits are their mean.
+ */
+export interface Branch {
+  weights: Weights;
+  cells?: CellGather;
+}
+
+/**
+ * The branch for one view, plain (protection absent) or adapted to a key's
+ * protected input. Slot j of the input holds source block blockPerm[j] =
+ * protection.tokenSource[j] (identity when plain); the view's cell q
+ * is source block cellSrc[q]. CNN: gather cell q from slot inverse(blockPerm)[cellSrc[q]];
+ * ViT: slot j gets the position embedding of view cell inverse(cellSrc)[blockPerm[j]].
+ */
+function makeBranch(
+  cfg: ModelConfig,
+  shared: Weights,
+  host: HostWeights,
+  view: BlockView,
+  protection?: ProtectedInput,
+): { branch: Branch; own: tf.Tensor[] } {
+  const plainIdentity = !protection && isIdentity(view);
+  if (plainIdentity) return { branch: { weights: shared }, own: [] };
+  const T = gridSide(cfg) ** 2;
+  const blockPerm = protection?.tokenSource ?? Uint32Array.from({ length: T }, (_, j) => j);
+  const wView = isIdentity(view) ? host['patch.w'] : viewEmbedding(host['patch.w'], view);
+  const { w, c } = protection
+    ? protection.adaptEmbedding(wView, host['patch.b'], cfg.inputCentre ?? 0)
+    : { w: wView, c: host['patch.b'] };
+  const own: Weights = { 'patch.w': tf.tensor(w.data, w.shape), 'patch.b': tf.tensor(c.data, c.shape) };
+  let cells: CellGather | undefined;
+  if (cfg.architecture === 'vit') {
+    const viewCellOf = new Uint32Array(T);
+    view.cellSrc.forEach((src, q) => (viewCellOf[src] = q));
+    const cellOfSlot = Uint32Array.from(blockPerm, (b) => viewCellOf[b]);
+    own['pos'] = tf.tensor(adaptPositions(host['pos'], cellOfSlot).data, host['pos'].shape);
+    Object.assign(own, relativeBiases(cfg, host, cellOfSlot));
+  } else {
+    const slotOf = cellSourceFor(blockPerm, cfg);
+    cells = cellGather(Int32Array.from(view.cellSrc, (src) => slotOf[src]));
+  }
+  const tensors = Object.values(own);
+  if (cells) tensors.push(cells);
+  return { branch: { weights: { ...shared, ...own }, cells }, own: tensors };
+}
+
+/** The ViT's attention-bias matrices for slots at these plain cells (none without config.relativeBias). */
+export function relativeBiases(cfg: ModelConfig, host: HostWeights, cellOfSlot: ArrayLike<number>): Weights {
+  const out: Weights = {};
+  if (cfg.architecture !== 'vit' || !cfg.relativeBias) return out;
+  for (let l = 0; l < cfg.depth; l++) {
+    const m = biasMatrix(host[`block${l}.attn.rel`], cellOfSlot, gridSide(cfg));
+    out[`block${l}.attn.bias`] = tf.tensor(m.data, m.shape);
+  }
+  return out;
+}
+
+/** One branch per view of the config's view ensemble, plain or for `protection`; `own`: the tensors they add. */
+export function makeBranches(
+  cfg: ModelConfig,
+  shared: Weights,
+  host: HostWeights,
+  protection?: ProtectedInput,
+): { branches: Branch[]; own: tf.Tensor[] } {
+  const made = viewNames(cfg.viewEnsemble).map((name) =>
+    makeBranch(cfg, shared, host, blockView(cfg, name), protection),
+  );
+  return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
+}
