@@ -23,7 +23,7 @@ export function EnsembleMembers({ result }: { result: SideBySideDiagnosis }) {
             data-class={m.plain.prediction.className}
           >
             {i > 0 ? ' · ' : ''}
-            {MEMBER_LABELS[m.architecture]} {plain}
+            {MEMBER_LABELS[m.architecture]}: {plain}
             {enc !== undefined && enc !== plain ? ` (encrypted: ${enc})` : ''}
           </span>
         );

@@ -87,6 +87,6 @@ describe('SideBySideResult of an ensemble', () => {
     expect(html).toContain('Plain ensemble · original');
     const members = html.indexOf('data-testid="ensemble-members"');
     expect(members).toBeGreaterThan(html.indexOf('data-testid="plain-class"'));
-    expect(html.slice(members)).toMatch(/ViT Meningioma.*Masked-CNN Meningioma/);
+    expect(html.slice(members)).toMatch(/ViT: Meningioma.*Masked-CNN: Meningioma/);
   });
 });
