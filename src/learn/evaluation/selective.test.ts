@@ -102,5 +102,12 @@ describe('selectiveStudy', () => {
     const fold = selectiveStudy([a, b], valLabels, labels, 0.5, 'toy', { scoreAllOnTesting: true });
     expect(fold.ensembleShips).toBe(false);
     expect(fold.candidates.filter((c) => c.testing)).toHaveLength(3);
+    // and keeps the per-image probabilities and labels for pooling out of fold (never for the shipped split)
+    expect(fold.testingLabels).toEqual(Array.from(labels));
+    const foldEnsemble = fold.candidates.find((c) => c.members.length === 2)!;
+    expect(foldEnsemble.testingProbabilities).toHaveLength(labels.length);
+    expect(foldEnsemble.testingProbabilities![0].reduce((s, p) => s + p, 0)).toBeCloseTo(1, 6);
+    expect(study.testingLabels).toBeUndefined();
+    expect(study.candidates.every((c) => c.testingProbabilities === undefined)).toBe(true);
   });
 });

@@ -58,6 +58,12 @@ export interface Candidate {
   validation: SplitFigures;
   /** present for what ships only (singles always; the ensemble where it wins on validation) */
   testing?: SplitFigures;
+  /**
+   * Cross-validation only (scoreAllOnTesting): the calibrated probabilities on the
+   * held-out fold, per image, for scripts/cv-report.ts to fit a threshold on the
+   * pooled out-of-fold predictions.
+   */
+  testingProbabilities?: number[][];
 }
 
 export interface SelectiveStudy {
@@ -67,6 +73,8 @@ export interface SelectiveStudy {
   /** the ensemble's name when it ships, else undefined */
   ensembleShips: boolean;
   ensembleReason: string;
+  /** cross-validation only: the held-out fold's labels, in the order of testingProbabilities */
+  testingLabels?: number[];
 }
 
 const nllOfProbabilities = (probabilities: number[][], labels: ArrayLike<number>) =>
@@ -158,7 +166,15 @@ export function selectiveStudy(
       abstention,
       validation,
       ...(ships ? { testing: figures(c.testing, testingLabels, abstention.minConfidence) } : {}),
+      ...(options.scoreAllOnTesting ? { testingProbabilities: c.testing } : {}),
     };
   });
-  return { targetAccuracy, validationNote, candidates, ensembleShips: ensembleWins, ensembleReason };
+  return {
+    targetAccuracy,
+    validationNote,
+    candidates,
+    ensembleShips: ensembleWins,
+    ensembleReason,
+    ...(options.scoreAllOnTesting ? { testingLabels: Array.from(testingLabels) } : {}),
+  };
 }

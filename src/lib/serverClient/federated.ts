@@ -15,8 +15,8 @@
  * statistic or a key in the clear.
  */
 import { ciphertextsFor, type EncryptedVector } from '../federated/ckksStatistics';
-import type { FetchLike } from './client';
-import { errorFromResponse, isAbortError, ServerError, ServerProtocolError, ServerUnreachableError } from './errors';
+import { authorizedCall, readJson, type AuthorizedCallOptions, type AuthorizedRequest } from './authorizedCall';
+import { ServerError, ServerProtocolError } from './errors';
 import { decodeHeFrame, encodeHeFrame, HE_MEDIA_TYPE, type HeServer } from './he';
 
 export interface FederatedNetworkRequest {
@@ -59,10 +59,7 @@ export const FEDERATED_LIMITS = {
   nameLength: 100,
 } as const;
 
-export interface FederatedCallOptions {
-  fetch?: FetchLike;
-  signal?: AbortSignal;
-}
+export type FederatedCallOptions = AuthorizedCallOptions;
 
 export type RoundSum =
   | { state: 'closed'; sum: EncryptedVector; contributors: number; bytesDown: number }
@@ -71,42 +68,8 @@ export type RoundSum =
 
 const SUM_LIMITS = { maxCiphertexts: 1024, maxCiphertextBytes: 4 * 1024 * 1024 };
 
-async function call(
-  server: HeServer,
-  path: string,
-  init: { method: string; body?: Uint8Array<ArrayBuffer> | string; type?: string; accept: string },
-  options: FederatedCallOptions,
-  okStatuses: number[] = [],
-): Promise<Response> {
-  if (!server.token) throw new ServerError(401, 'not-signed-in', 'not signed in: sign in first');
-  const base = server.baseUrl.replace(/\/+$/, '');
-  const doFetch: FetchLike = options.fetch ?? ((input, i) => globalThis.fetch(input, i));
-  const headers: Record<string, string> = { accept: init.accept, authorization: `Bearer ${server.token}` };
-  if (init.type) headers['content-type'] = init.type;
-  let response: Response;
-  try {
-    response = await doFetch(`${base}/api/federated/networks${path}`, {
-      method: init.method,
-      headers,
-      body: init.body,
-      signal: options.signal,
-    });
-  } catch (err) {
-    if (isAbortError(err)) throw err;
-    throw new ServerUnreachableError(new URL(base).origin);
-  }
-  if (!response.ok && !okStatuses.includes(response.status)) throw await errorFromResponse(response);
-  return response;
-}
-
-async function json<T>(response: Response, what: string): Promise<T> {
-  try {
-    return (await response.json()) as T;
-  } catch (err) {
-    if (isAbortError(err)) throw err;
-    throw new ServerProtocolError(`${what} did not answer JSON`);
-  }
-}
+const call = (server: HeServer, path: string, request: AuthorizedRequest, options: FederatedCallOptions) =>
+  authorizedCall(server, `/api/federated/networks${path}`, request, options);
 
 const seg = (v: string | number) => encodeURIComponent(String(v));
 
@@ -121,7 +84,7 @@ export async function createFederatedNetwork(
     { method: 'POST', body: JSON.stringify(request), type: 'application/json', accept: 'application/json' },
     options,
   );
-  return json<FederatedNetwork>(response, 'POST /api/federated/networks');
+  return readJson<FederatedNetwork>(response, 'POST /api/federated/networks');
 }
 
 export async function getFederatedNetwork(
@@ -130,7 +93,7 @@ export async function getFederatedNetwork(
   options: FederatedCallOptions = {},
 ): Promise<FederatedNetworkStatus> {
   const response = await call(server, `/${seg(id)}`, { method: 'GET', accept: 'application/json' }, options);
-  return json<FederatedNetworkStatus>(response, 'GET /api/federated/networks/:id');
+  return readJson<FederatedNetworkStatus>(response, 'GET /api/federated/networks/:id');
 }
 
 /** The coordinator deposits the sealed CKKS secret key (sealSecret's text) for the holder of `seat`. */
@@ -181,7 +144,7 @@ export async function contributeToRound(
     { method: 'POST', body, type: HE_MEDIA_TYPE, accept: 'application/json' },
     options,
   );
-  const answer = await json<{ round: number; contributors: number }>(response, 'POST a contribution');
+  const answer = await readJson<{ round: number; contributors: number }>(response, 'POST a contribution');
   return { contributors: answer.contributors, bytesUp: body.length };
 }
 
@@ -202,16 +165,15 @@ export async function awaitRoundSum(
     const response = await call(
       server,
       `/${seg(id)}/rounds/${seg(round)}/sum?waitMs=${waitMs}`,
-      { method: 'GET', accept: `${HE_MEDIA_TYPE}, application/json` },
+      { method: 'GET', accept: `${HE_MEDIA_TYPE}, application/json`, okStatuses: [202, 410] },
       options,
-      [202, 410],
     );
     if (response.status === 202) {
       await response.body?.cancel();
       continue;
     }
     if (response.status === 410) {
-      const answer = await json<{ state: string; contributors: number }>(response, 'GET a round sum');
+      const answer = await readJson<{ state: string; contributors: number }>(response, 'GET a round sum');
       if (answer.state === 'gone') throw new ServerError(410, 'gone', `round ${round}’s sum is no longer kept`);
       if (answer.state !== 'skipped') throw new ServerProtocolError(`round ${round} is ${answer.state}, not skipped`);
       return { state: 'skipped', contributors: answer.contributors };

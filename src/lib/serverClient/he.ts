@@ -18,8 +18,8 @@
  * recovery needs a decryption the attacker sees).
  */
 import { CKKS_PARAMETERS, type EncryptedBatch } from '../cipher/ckks';
-import type { FetchLike } from './client';
-import { errorFromResponse, isAbortError, ServerProtocolError, ServerUnreachableError, ServerError } from './errors';
+import { authorizedCall, readJson, type AuthorizedCallOptions, type SignedInServer } from './authorizedCall';
+import { ServerProtocolError } from './errors';
 
 /** Names the CKKS parameters both sides must share; a server refuses keys made for others. */
 export const HE_PARAMETER_ID = `ckks-n${CKKS_PARAMETERS.polyModulusDegree}-q${CKKS_PARAMETERS.coeffModulusBits.join(
@@ -102,45 +102,12 @@ export interface HeSession {
 }
 
 /** The server and the caller's session token; a ServerClient (after signIn) is one. */
-export interface HeServer {
-  baseUrl: string;
-  token?: string;
-}
+export type HeServer = SignedInServer;
 
-export interface HeCallOptions {
-  fetch?: FetchLike;
-  signal?: AbortSignal;
-}
+export type HeCallOptions = AuthorizedCallOptions;
 
 /** Frame limits the client applies to answers (generous: the server's own limits are in docs/server.md). */
 const ANSWER_LIMITS: HeFrameLimits = { maxCiphertexts: 1024, maxCiphertextBytes: 4 * 1024 * 1024 };
-
-async function send(
-  server: HeServer,
-  path: string,
-  init: { method: string; body?: Uint8Array<ArrayBuffer>; accept: string },
-  options: HeCallOptions,
-): Promise<Response> {
-  if (!server.token) throw new ServerError(401, 'not-signed-in', 'not signed in: sign in first');
-  const base = server.baseUrl.replace(/\/+$/, '');
-  const doFetch: FetchLike = options.fetch ?? ((input, i) => globalThis.fetch(input, i));
-  const headers: Record<string, string> = { accept: init.accept, authorization: `Bearer ${server.token}` };
-  if (init.body) headers['content-type'] = HE_MEDIA_TYPE;
-  let response: Response;
-  try {
-    response = await doFetch(`${base}${path}`, {
-      method: init.method,
-      headers,
-      body: init.body,
-      signal: options.signal,
-    });
-  } catch (err) {
-    if (isAbortError(err)) throw err;
-    throw new ServerUnreachableError(new URL(base).origin);
-  }
-  if (!response.ok) throw await errorFromResponse(response);
-  return response;
-}
 
 /** Opens an inference session for `model` with the client's Galois keys (CkksClient.evaluationKeys()). */
 export async function heSession(
@@ -151,18 +118,13 @@ export async function heSession(
   const query = new URLSearchParams({ model: request.model, params: HE_PARAMETER_ID });
   const body = new Uint8Array(new ArrayBuffer(request.galoisKeys.length));
   body.set(request.galoisKeys);
-  const response = await send(
+  const response = await authorizedCall(
     server,
     `/api/he/sessions?${query}`,
-    { method: 'POST', body, accept: 'application/json' },
+    { method: 'POST', body, type: HE_MEDIA_TYPE, accept: 'application/json' },
     options,
   );
-  try {
-    return (await response.json()) as HeSession;
-  } catch (err) {
-    if (isAbortError(err)) throw err;
-    throw new ServerProtocolError('POST /api/he/sessions did not answer JSON');
-  }
+  return readJson<HeSession>(response, 'POST /api/he/sessions');
 }
 
 export interface HeInferResult {
@@ -180,10 +142,10 @@ export async function heInfer(
   options: HeCallOptions = {},
 ): Promise<HeInferResult> {
   const body = encodeHeFrame({ images: batch.count, ciphertexts: batch.ciphertexts });
-  const response = await send(
+  const response = await authorizedCall(
     server,
     `/api/he/sessions/${encodeURIComponent(session)}/infer`,
-    { method: 'POST', body, accept: HE_MEDIA_TYPE },
+    { method: 'POST', body, type: HE_MEDIA_TYPE, accept: HE_MEDIA_TYPE },
     options,
   );
   const answer = new Uint8Array(await response.arrayBuffer());
@@ -205,7 +167,7 @@ export async function heInfer(
 
 /** Ends a session early: the server forgets the Galois keys now rather than at expiry. */
 export async function heEndSession(server: HeServer, session: string, options: HeCallOptions = {}): Promise<void> {
-  await send(
+  await authorizedCall(
     server,
     `/api/he/sessions/${encodeURIComponent(session)}`,
     { method: 'DELETE', accept: 'application/json' },

@@ -21,8 +21,8 @@
  * Per process, like the encrypted-inference sessions: a replica that did not make
  * a network answers 404.
  */
-import { randomBytes } from 'node:crypto';
 import type { FederatedNetwork, RoundState, RoundStatus } from '../../../lib/serverClient/federated';
+import { ENTRY_ID, ExpiringStore } from '../expiringStore';
 
 export interface FederatedLimits {
   maxNetworks: number;
@@ -39,7 +39,7 @@ export const DEFAULT_FEDERATED_LIMITS: FederatedLimits = {
 };
 
 /** Network ids: 128 random bits, base64url (22 characters). */
-export const NETWORK_ID = /^[A-Za-z0-9_-]{22}$/;
+export const NETWORK_ID = ENTRY_ID;
 
 /** A refusal with its HTTP status: the route answers it as is. */
 export class FederatedError extends Error {
@@ -72,7 +72,7 @@ export interface Network {
   info: FederatedNetwork;
   keys: Map<number, string>;
   rounds: Round[];
-  lastUsed: number;
+  expiresAt: number;
   /** callbacks of long polls waiting for a round to end */
   waiters: Set<() => void>;
 }
@@ -80,13 +80,24 @@ export interface Network {
 const byteLength = (parts: Uint8Array[] | undefined) => (parts ?? []).reduce((n, p) => n + p.length, 0);
 
 export class FederatedNetworks {
-  private readonly networks = new Map<string, Network>();
+  private readonly networks: ExpiringStore<Network>;
   private bytes = 0;
 
   constructor(
     readonly limits: FederatedLimits = DEFAULT_FEDERATED_LIMITS,
     readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.networks = new ExpiringStore<Network>({
+      idleMs: limits.idleMs,
+      now,
+      belongsTo: (network, accountId) => network.info.seats.includes(accountId),
+      onRemove: (network) => {
+        for (const r of network.rounds) this.bytes -= r.sumBytes;
+        for (const k of network.keys.values()) this.bytes -= k.length;
+        for (const wake of [...network.waiters]) wake();
+      },
+    });
+  }
 
   get size(): number {
     return this.networks.size;
@@ -97,29 +108,24 @@ export class FederatedNetworks {
   }
 
   create(info: Omit<FederatedNetwork, 'id'>): FederatedNetwork {
-    this.expire();
+    this.networks.expire();
     if (this.networks.size >= this.limits.maxNetworks)
       throw new FederatedError(503, 'too-many-networks', 'this server holds as many networks as it may: try later');
-    const id = randomBytes(16).toString('base64url');
-    const now = this.now();
-    const network: Network = {
+    const openedAt = this.now();
+    const network = this.networks.add((id, expiresAt) => ({
       info: { id, ...info },
       keys: new Map(),
-      rounds: [{ round: 1, state: 'open', openedAt: now, awaited: false, seats: new Set(), sumBytes: 0 }],
-      lastUsed: now,
+      rounds: [{ round: 1, state: 'open', openedAt, awaited: false, seats: new Set(), sumBytes: 0 }],
+      expiresAt,
       waiters: new Set(),
-    };
-    this.networks.set(id, network);
+    }));
     return network.info;
   }
 
   /** The network if the account holds a seat in it, its deadlines settled; undefined otherwise (answer 404). */
   get(accountId: string, id: string): Network | undefined {
-    this.expire();
-    const network = NETWORK_ID.test(id) ? this.networks.get(id) : undefined;
-    if (!network || !network.info.seats.includes(accountId)) return undefined;
-    network.lastUsed = this.now();
-    this.settle(network);
+    const network = this.networks.use(accountId, id);
+    if (network) this.settle(network);
     return network;
   }
 
@@ -171,7 +177,7 @@ export class FederatedNetworks {
     r.sumBytes += delta;
     r.seats.add(seat);
     r.firstAt ??= this.now();
-    network.lastUsed = this.now();
+    this.networks.touch(network.info.id);
     if (r.seats.size === network.info.seats.length) this.end(network, r, 'closed', this.now());
     else this.settle(network);
   }
@@ -229,24 +235,10 @@ export class FederatedNetworks {
 
   private reserve(delta: number): void {
     if (delta > 0 && this.bytes + delta > this.limits.maxBytes) {
-      this.expire();
+      this.networks.expire();
       if (this.bytes + delta > this.limits.maxBytes)
         throw new FederatedError(503, 'server-full', 'this server holds as many ciphertexts as it may: try later');
     }
     this.bytes += delta;
-  }
-
-  remove(id: string): void {
-    const network = this.networks.get(id);
-    if (!network) return;
-    this.networks.delete(id);
-    for (const r of network.rounds) this.bytes -= r.sumBytes;
-    for (const k of network.keys.values()) this.bytes -= k.length;
-    for (const wake of [...network.waiters]) wake();
-  }
-
-  private expire(): void {
-    const now = this.now();
-    for (const [id, n] of [...this.networks]) if (n.lastUsed + this.limits.idleMs <= now) this.remove(id);
   }
 }

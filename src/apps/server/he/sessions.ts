@@ -13,8 +13,8 @@
  * answers 404 and the client opens a new one. Nothing here is secret: Galois keys
  * are evaluation keys, useless for decryption.
  */
-import { randomBytes } from 'node:crypto';
 import type { CkksHead } from '../../../lib/cipher/ckks';
+import { ENTRY_ID, ExpiringStore } from '../expiringStore';
 
 export interface HeSessionLimits {
   maxSessions: number;
@@ -41,20 +41,29 @@ export interface HeSessionEntry {
 }
 
 /** Session ids: 128 random bits, base64url (22 characters). */
-export const SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+export const SESSION_ID = ENTRY_ID;
 
 export class HeSessions {
-  /** insertion order = use order: the first entry is the least recently used */
-  private readonly entries = new Map<string, HeSessionEntry>();
+  private readonly sessions: ExpiringStore<HeSessionEntry>;
   private bytes = 0;
 
   constructor(
     private readonly limits: HeSessionLimits = DEFAULT_HE_SESSION_LIMITS,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.sessions = new ExpiringStore<HeSessionEntry>({
+      idleMs: limits.idleMs,
+      now,
+      belongsTo: (entry, accountId) => entry.accountId === accountId,
+      onRemove: (entry) => {
+        this.bytes -= entry.bytes;
+        entry.head.dispose();
+      },
+    });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.sessions.size;
   }
 
   get heldBytes(): number {
@@ -63,56 +72,31 @@ export class HeSessions {
 
   /** Keeps a prepared head; ends the least recently used sessions needed to stay within the limits. */
   add(accountId: string, model: string, head: CkksHead, bytes: number): HeSessionEntry {
-    this.expire();
+    this.sessions.expire();
     if (bytes > this.limits.maxBytes) {
       head.dispose();
       throw new RangeError('these keys are larger than the server keeps for a session');
     }
-    const mine = [...this.entries.values()].filter((e) => e.accountId === accountId);
+    const mine = this.sessions.values().filter((e) => e.accountId === accountId);
     while (mine.length >= this.limits.maxPerAccount) this.end(mine.shift()!.id);
-    while (this.entries.size >= this.limits.maxSessions || this.bytes + bytes > this.limits.maxBytes) {
-      this.end(this.entries.keys().next().value!);
+    while (this.sessions.size >= this.limits.maxSessions || this.bytes + bytes > this.limits.maxBytes) {
+      this.end(this.sessions.values()[0].id);
     }
-    const entry: HeSessionEntry = {
-      id: randomBytes(16).toString('base64url'),
-      accountId,
-      model,
-      head,
-      bytes,
-      expiresAt: this.now() + this.limits.idleMs,
-    };
-    this.entries.set(entry.id, entry);
     this.bytes += bytes;
-    return entry;
+    return this.sessions.add((id, expiresAt) => ({ id, accountId, model, head, bytes, expiresAt }));
   }
 
   /** The caller's live session, marked used; undefined for an unknown, expired or someone else's id. */
   use(accountId: string, id: string): HeSessionEntry | undefined {
-    this.expire();
-    const entry = this.entries.get(id);
-    if (!entry || entry.accountId !== accountId) return undefined;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    entry.expiresAt = this.now() + this.limits.idleMs;
-    return entry;
+    return this.sessions.use(accountId, id);
   }
 
   /** Ends a session and deletes its SEAL objects; false when there was none. */
   end(id: string): boolean {
-    const entry = this.entries.get(id);
-    if (!entry) return false;
-    this.entries.delete(id);
-    this.bytes -= entry.bytes;
-    entry.head.dispose();
-    return true;
+    return this.sessions.remove(id);
   }
 
   endAll(): void {
-    for (const id of [...this.entries.keys()]) this.end(id);
-  }
-
-  private expire(): void {
-    const now = this.now();
-    for (const entry of [...this.entries.values()]) if (entry.expiresAt <= now) this.end(entry.id);
+    this.sessions.clear();
   }
 }

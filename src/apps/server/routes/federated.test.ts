@@ -9,7 +9,6 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHospitalKey, type HospitalKey } from '../../../lib/federated/ckksStatistics';
-import type { FetchLike } from '../../../lib/serverClient';
 import {
   awaitRoundSum,
   contributeToRound,
@@ -25,7 +24,7 @@ import { describeOnBothDatabases } from '../../../testing/databases';
 import { loadSealWithHeap } from '../../../testing/sealHeap';
 import { openDatabase } from '../db';
 import { createFederatedService, type FederatedService } from '../federated/service';
-import { HOOK_TIMEOUT_MS, newUser, ORIGIN, startHarness, type Harness, type User } from './routeHarness';
+import { HOOK_TIMEOUT_MS, newUser, signedIn, startHarness, type Harness, type User } from './routeHarness';
 
 const LENGTH = 5000; // two ciphertexts
 const vector = (seed: number) => Float64Array.from({ length: LENGTH }, (_, i) => Math.sin(seed * 7.1 + i) * 3);
@@ -36,7 +35,6 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
   let key: HospitalKey;
   let clock = Date.now();
   let fed: FederatedService;
-  let fetchOverInject: FetchLike;
   let net: FederatedNetwork;
 
   beforeAll(async () => {
@@ -45,28 +43,13 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((n) => newUser(h, n)));
     audra = await newUser(h, 'audra', 'auditor');
     key = createHospitalKey((await loadSealWithHeap()).seal);
-    fetchOverInject = async (input, init) => {
-      const url = new URL(input);
-      const answer = await h.app.inject({
-        method: (init?.method ?? 'GET') as 'GET',
-        url: url.pathname + url.search,
-        headers: init?.headers as Record<string, string>,
-        payload: init?.body instanceof Uint8Array ? Buffer.from(init.body) : (init?.body as string | undefined),
-      });
-      const empty = answer.statusCode === 204;
-      return new Response(empty ? null : new Uint8Array(answer.rawPayload), {
-        status: answer.statusCode,
-        headers: answer.headers as Record<string, string>,
-      });
-    };
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     key?.dispose();
     await h?.close();
   }, HOOK_TIMEOUT_MS);
 
-  const as = (user: User) => ({ baseUrl: ORIGIN, token: user.token });
-  const o = () => ({ fetch: fetchOverInject });
+  const o = () => ({ fetch: h.fetch });
   const status = async (code: number, work: () => Promise<unknown>) => {
     const err = await work().then(
       () => undefined,
@@ -85,7 +68,7 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     params: HE_PARAMETER_ID,
   });
   const decryptSum = async (round: number) => {
-    const answer = await awaitRoundSum(as(alice), net.id, round, { ...o(), waitMs: 0 });
+    const answer = await awaitRoundSum(signedIn(alice), net.id, round, { ...o(), waitMs: 0 });
     if (answer.state !== 'closed') throw new Error(`round ${round} ${answer.state}`);
     return { values: key.decrypt(answer.sum), contributors: answer.contributors };
   };
@@ -98,31 +81,31 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
 
   it('creates a network and relays sealed seat keys to their holders only', async () => {
     const seats = [alice.id, bob.id, carol.id];
-    await status(403, () => createFederatedNetwork(as(audra), request([audra.id, bob.id]), o()));
-    await status(400, () => createFederatedNetwork(as(alice), request([bob.id, alice.id]), o()));
-    await status(400, () => createFederatedNetwork(as(alice), { ...request(seats), quorum: 4 }, o()));
-    await status(400, () => createFederatedNetwork(as(alice), { ...request(seats), params: 'ckks-other' }, o()));
-    await status(400, () => createFederatedNetwork(as(alice), request([alice.id, 'no-such-account']), o()));
+    await status(403, () => createFederatedNetwork(signedIn(audra), request([audra.id, bob.id]), o()));
+    await status(400, () => createFederatedNetwork(signedIn(alice), request([bob.id, alice.id]), o()));
+    await status(400, () => createFederatedNetwork(signedIn(alice), { ...request(seats), quorum: 4 }, o()));
+    await status(400, () => createFederatedNetwork(signedIn(alice), { ...request(seats), params: 'ckks-other' }, o()));
+    await status(400, () => createFederatedNetwork(signedIn(alice), request([alice.id, 'no-such-account']), o()));
     expect(fed.networks.size).toBe(0);
-    net = await createFederatedNetwork(as(alice), request(seats), o());
+    net = await createFederatedNetwork(signedIn(alice), request(seats), o());
     expect(net).toMatchObject({ coordinator: alice.id, seats, quorum: 2 });
 
-    await putSealedSeatKey(as(alice), net.id, 1, 'eyJhbGciOi.sealed-for-bob.c2ln', o());
-    await status(403, () => putSealedSeatKey(as(bob), net.id, 2, 'aaa.bbb.ccc', o()));
-    await status(404, () => putSealedSeatKey(as(dave), net.id, 2, 'aaa.bbb.ccc', o()));
-    await status(400, () => putSealedSeatKey(as(alice), net.id, 2, 'not a { token', o()));
-    expect(await getSealedSeatKey(as(bob), net.id, 1, o())).toBe('eyJhbGciOi.sealed-for-bob.c2ln');
-    await status(403, () => getSealedSeatKey(as(carol), net.id, 1, o()));
-    await status(404, () => getSealedSeatKey(as(dave), net.id, 1, o()));
-    await status(404, () => getSealedSeatKey(as(carol), net.id, 2, o())); // none deposited yet
-    await status(404, () => getFederatedNetwork(as(dave), net.id, o()));
+    await putSealedSeatKey(signedIn(alice), net.id, 1, 'eyJhbGciOi.sealed-for-bob.c2ln', o());
+    await status(403, () => putSealedSeatKey(signedIn(bob), net.id, 2, 'aaa.bbb.ccc', o()));
+    await status(404, () => putSealedSeatKey(signedIn(dave), net.id, 2, 'aaa.bbb.ccc', o()));
+    await status(400, () => putSealedSeatKey(signedIn(alice), net.id, 2, 'not a { token', o()));
+    expect(await getSealedSeatKey(signedIn(bob), net.id, 1, o())).toBe('eyJhbGciOi.sealed-for-bob.c2ln');
+    await status(403, () => getSealedSeatKey(signedIn(carol), net.id, 1, o()));
+    await status(404, () => getSealedSeatKey(signedIn(dave), net.id, 1, o()));
+    await status(404, () => getSealedSeatKey(signedIn(carol), net.id, 2, o())); // none deposited yet
+    await status(404, () => getFederatedNetwork(signedIn(dave), net.id, o()));
   });
 
   it('sums exactly the accepted contributions; every refusal changes nothing', async () => {
-    await contributeToRound(as(alice), net.id, 1, 0, key.encrypt(vector(1)), o());
-    const { contributors } = await contributeToRound(as(bob), net.id, 1, 1, key.encrypt(vector(2)), o());
+    await contributeToRound(signedIn(alice), net.id, 1, 0, key.encrypt(vector(1)), o());
+    const { contributors } = await contributeToRound(signedIn(bob), net.id, 1, 1, key.encrypt(vector(2)), o());
     expect(contributors).toBe(2);
-    const before = JSON.stringify((await getFederatedNetwork(as(carol), net.id, o())).rounds);
+    const before = JSON.stringify((await getFederatedNetwork(signedIn(carol), net.id, o())).rounds);
     const held = fed.networks.heldBytes;
     const good = key.encrypt(vector(3));
     const post = (user: User, seat: number, body: Uint8Array, round = 1) =>
@@ -153,17 +136,17 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     for (const [code, user, seat, body, round] of refusals) {
       expect((await post(user, seat, body, round)).statusCode, `${user.name} seat ${seat}`).toBe(code);
     }
-    expect(JSON.stringify((await getFederatedNetwork(as(carol), net.id, o())).rounds)).toBe(before);
+    expect(JSON.stringify((await getFederatedNetwork(signedIn(carol), net.id, o())).rounds)).toBe(before);
     expect(fed.networks.heldBytes).toBe(held);
-    await contributeToRound(as(carol), net.id, 1, 2, good, o());
+    await contributeToRound(signedIn(carol), net.id, 1, 2, good, o());
     const sum = await decryptSum(1);
     expect(sum.contributors).toBe(3);
     expectSum(sum.values, [1, 2, 3]);
   });
 
   it('closes a round at its deadline with the quorum; a late contribution gets 409', async () => {
-    await contributeToRound(as(alice), net.id, 2, 0, key.encrypt(vector(4)), o());
-    await contributeToRound(as(carol), net.id, 2, 2, key.encrypt(vector(6)), o());
+    await contributeToRound(signedIn(alice), net.id, 2, 0, key.encrypt(vector(4)), o());
+    await contributeToRound(signedIn(carol), net.id, 2, 2, key.encrypt(vector(6)), o());
     const open = await h.app.inject({
       method: 'GET',
       url: `/api/federated/networks/${net.id}/rounds/2/sum?waitMs=20`,
@@ -172,26 +155,26 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     expect(open.statusCode).toBe(202);
     expect(open.json()).toMatchObject({ state: 'open', contributors: 2 });
     clock += 10_001;
-    await status(409, () => contributeToRound(as(bob), net.id, 2, 1, key.encrypt(vector(5)), o()));
+    await status(409, () => contributeToRound(signedIn(bob), net.id, 2, 1, key.encrypt(vector(5)), o()));
     const sum = await decryptSum(2);
     expect(sum.contributors).toBe(2);
     expectSum(sum.values, [4, 6]);
   });
 
   it('skips a round below the quorum and ends after maxRounds', async () => {
-    await contributeToRound(as(bob), net.id, 3, 1, key.encrypt(vector(8)), o());
+    await contributeToRound(signedIn(bob), net.id, 3, 1, key.encrypt(vector(8)), o());
     clock += 10_001;
-    expect(await awaitRoundSum(as(carol), net.id, 3, { ...o(), waitMs: 0 })).toEqual({
+    expect(await awaitRoundSum(signedIn(carol), net.id, 3, { ...o(), waitMs: 0 })).toEqual({
       state: 'skipped',
       contributors: 1,
     });
-    const { rounds } = await getFederatedNetwork(as(alice), net.id, o());
+    const { rounds } = await getFederatedNetwork(signedIn(alice), net.id, o());
     expect(rounds.map((r) => `${r.round}:${r.state}:${r.contributors}`)).toEqual([
       '1:closed:3',
       '2:closed:2',
       '3:skipped:1',
     ]);
-    await status(404, () => contributeToRound(as(alice), net.id, 4, 0, key.encrypt(vector(9)), o()));
+    await status(404, () => contributeToRound(signedIn(alice), net.id, 4, 0, key.encrypt(vector(9)), o()));
     const { rows } = await h.db.query<{ action: string; resource: string }>(
       "SELECT action, resource FROM audit_log WHERE action LIKE 'federated%' AND decision = 'allow'",
     );
@@ -200,11 +183,11 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
   });
 
   it('a long poll returns as soon as the round closes', async () => {
-    const other = await createFederatedNetwork(as(bob), { ...request([bob.id, carol.id]), maxRounds: 1 }, o());
-    const waiting = awaitRoundSum(as(carol), other.id, 1, { ...o(), waitMs: 10_000 });
+    const other = await createFederatedNetwork(signedIn(bob), { ...request([bob.id, carol.id]), maxRounds: 1 }, o());
+    const waiting = awaitRoundSum(signedIn(carol), other.id, 1, { ...o(), waitMs: 10_000 });
     const t = Date.now();
-    await contributeToRound(as(bob), other.id, 1, 0, key.encrypt(vector(1)), o());
-    await contributeToRound(as(carol), other.id, 1, 1, key.encrypt(vector(2)), o());
+    await contributeToRound(signedIn(bob), other.id, 1, 0, key.encrypt(vector(1)), o());
+    await contributeToRound(signedIn(carol), other.id, 1, 1, key.encrypt(vector(2)), o());
     const answer = await waiting;
     expect(answer.state).toBe('closed');
     expect(Date.now() - t).toBeLessThan(8_000);

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDownloadedBundle } from '../../../lib/sharing/sharedPackage';
 import { reshareRecord } from '../../../lib/sharing/sharedPackage';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
-import { createServerClient, type FetchLike } from '../../../lib/serverClient/client';
+import { createServerClient } from '../../../lib/serverClient/client';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { openDatabase } from '../db';
 import {
@@ -149,21 +149,7 @@ describeOnBothDatabases('routes: upload, share, read, revoke', (suite) => {
   it('the HTTP client of src/lib/serverClient speaks these routes (sign in, upload, search, share, retrieve, audit)', async () => {
     const alice = await newUser(h, 'alice');
     const bob = await newUser(h, 'bob');
-    // fetch over inject: the client's real requests and parsers, no socket
-    const fetchOverInject: FetchLike = async (input, init) => {
-      const url = new URL(input);
-      const answer = await h.app.inject({
-        method: (init?.method ?? 'GET') as 'GET',
-        url: url.pathname + url.search,
-        headers: init?.headers as Record<string, string>,
-        payload: init?.body instanceof Uint8Array ? Buffer.from(init.body) : (init?.body as string | undefined),
-      });
-      return new Response(new Uint8Array(answer.rawPayload), {
-        status: answer.statusCode,
-        headers: answer.headers as Record<string, string>,
-      });
-    };
-    const client = createServerClient({ baseUrl: ORIGIN, fetch: fetchOverInject });
+    const client = createServerClient({ baseUrl: ORIGIN, fetch: h.fetch });
     await client.signIn('alice', alice.keys.sign.privateKey);
     expect(await client.me()).toMatchObject({ name: 'alice' });
     const sealed = await sealStudy(alice);
@@ -175,7 +161,7 @@ describeOnBothDatabases('routes: upload, share, read, revoke', (suite) => {
     const until = new Date(Date.now() + 86_400_000).toISOString();
     expect(await client.share(sealed.study, 'bob', { ...share, purpose: 'treatment', until })).toEqual({ version: 2 });
     expect(await client.readers(sealed.study)).toEqual([expect.objectContaining({ name: 'bob', until })]);
-    const bobClient = createServerClient({ baseUrl: ORIGIN, fetch: fetchOverInject, token: bob.token });
+    const bobClient = createServerClient({ baseUrl: ORIGIN, fetch: h.fetch, token: bob.token });
     const [shared] = await bobClient.search('shared');
     expect(shared).toMatchObject({ uid: sealed.study, purpose: 'treatment', until, version: 2 });
     expect((await bobClient.retrieve(sealed.study)).length).toBe(

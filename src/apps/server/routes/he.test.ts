@@ -11,13 +11,12 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCkksClient, plainHead, type CkksClient, type LinearHead, type Seal } from '../../../lib/cipher/ckks';
-import type { FetchLike } from '../../../lib/serverClient';
 import { encodeHeFrame, HE_PARAMETER_ID, heEndSession, heInfer, heSession } from '../../../lib/serverClient/he';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { loadSealWithHeap } from '../../../testing/sealHeap';
 import { openDatabase } from '../db';
 import { modelsDirFor, shippedHeads } from '../he/heads';
-import { bearer, HOOK_TIMEOUT_MS, newUser, ORIGIN, startHarness, type Harness, type User } from './routeHarness';
+import { bearer, HOOK_TIMEOUT_MS, newUser, signedIn, startHarness, type Harness, type User } from './routeHarness';
 
 const MODEL = 'vit-brain-mri';
 const present = existsSync(`${modelsDirFor(undefined)}/${MODEL}/model.json`);
@@ -39,7 +38,6 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
   let seal: Seal;
   let head: LinearHead;
   let client: CkksClient;
-  let fetchOverInject: FetchLike;
 
   beforeAll(async () => {
     if (!present) return;
@@ -50,27 +48,12 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
     ({ seal } = await loadSealWithHeap());
     head = (await shippedHeads(modelsDirFor(undefined)).get(MODEL))!;
     client = createCkksClient(seal, head);
-    fetchOverInject = async (input, init) => {
-      const url = new URL(input);
-      const answer = await h.app.inject({
-        method: (init?.method ?? 'GET') as 'GET',
-        url: url.pathname + url.search,
-        headers: init?.headers as Record<string, string>,
-        payload: init?.body instanceof Uint8Array ? Buffer.from(init.body) : (init?.body as string | undefined),
-      });
-      const empty = answer.statusCode === 204;
-      return new Response(empty ? null : new Uint8Array(answer.rawPayload), {
-        status: answer.statusCode,
-        headers: answer.headers as Record<string, string>,
-      });
-    };
   }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     client?.dispose();
     await h?.close();
   }, HOOK_TIMEOUT_MS);
 
-  const server = (user: User) => ({ baseUrl: ORIGIN, token: user.token });
   const allows = async () =>
     (
       await h.db.query<{ n: number }>(
@@ -82,16 +65,16 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
     'logits decrypt within 1e-4 of the plain head, same argmax, one image and a batch; audited as allows',
     async () => {
       const session = await heSession(
-        server(alice),
+        signedIn(alice),
         { model: MODEL, galoisKeys: client.evaluationKeys() },
-        { fetch: fetchOverInject },
+        { fetch: h.fetch },
       );
       expect(session).toMatchObject({ model: MODEL, params: HE_PARAMETER_ID, features: head.features });
       expect(session.classes).toBe(head.classes);
       for (const count of [1, 5]) {
         const x = features(count, head.features, count);
-        const { logits, bytesUp, bytesDown } = await heInfer(server(alice), session.session, client.encrypt(x), {
-          fetch: fetchOverInject,
+        const { logits, bytesUp, bytesDown } = await heInfer(signedIn(alice), session.session, client.encrypt(x), {
+          fetch: h.fetch,
         });
         const decrypted = client.decrypt(logits);
         decrypted.forEach((row, i) => {
@@ -108,7 +91,7 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
       expect(rows).toHaveLength(3); // the session and two inferences
       for (const r of rows)
         expect(r).toEqual({ actor: alice.id, resource: `model:${MODEL}`, reason: 'clinician-he-infer' });
-      await heEndSession(server(alice), session.session, { fetch: fetchOverInject });
+      await heEndSession(signedIn(alice), session.session, { fetch: h.fetch });
       const ended = await h.app.inject({
         method: 'POST',
         url: `/api/he/sessions/${session.session}/infer`,
@@ -168,9 +151,9 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
     'malformed frames and ciphertexts are 400 and audit no allow; the session works after; another account gets 404',
     async () => {
       const session = await heSession(
-        server(alice),
+        signedIn(alice),
         { model: MODEL, galoisKeys: client.evaluationKeys() },
-        { fetch: fetchOverInject },
+        { fetch: h.fetch },
       );
       const infer = (payload: Buffer | Uint8Array, user = alice) =>
         h.app.inject({
@@ -198,7 +181,7 @@ describeOnBothDatabases('routes: encrypted inference', (suite) => {
       expect(await allows()).toBe(before);
       expect((await infer(encodeHeFrame({ images: 1, ciphertexts: [good] }), bob)).statusCode).toBe(404);
       const x = features(1, head.features, 3);
-      const { logits } = await heInfer(server(alice), session.session, client.encrypt(x), { fetch: fetchOverInject });
+      const { logits } = await heInfer(signedIn(alice), session.session, client.encrypt(x), { fetch: h.fetch });
       const want = plainHead(head, x[0]);
       client.decrypt(logits)[0].forEach((v, c) => expect(Math.abs(v - want[c])).toBeLessThan(1e-4));
     },

@@ -15,6 +15,7 @@ import { sealForUpload, reshareRecord, type SealedUpload } from '../../../lib/sh
 import { wrapContentKey } from '../../../lib/sharing/contentKey';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { signChallenge } from '../../../lib/serverClient/challenge';
+import type { FetchLike } from '../../../lib/serverClient/client';
 import { encodeStowBody } from '../../../lib/serverClient/multipart';
 import { buildServer } from '../app';
 import { newInvitationCode } from '../auth/invitations';
@@ -33,7 +34,27 @@ export interface Harness {
   app: FastifyInstance;
   db: Database;
   blobDir: string;
+  /** fetch over `app.inject`: a lib/serverClient client's real requests and parsers, no socket */
+  fetch: FetchLike;
   close(): Promise<void>;
+}
+
+function fetchOverInject(app: FastifyInstance): FetchLike {
+  return async (input, init) => {
+    const url = new URL(input);
+    const answer = await app.inject({
+      method: (init?.method ?? 'GET') as 'GET',
+      url: url.pathname + url.search,
+      headers: init?.headers as Record<string, string>,
+      payload: init?.body instanceof Uint8Array ? Buffer.from(init.body) : (init?.body as string | undefined),
+    });
+    // a Response with status 204 may not have a body, not even an empty one
+    const empty = answer.statusCode === 204;
+    return new Response(empty ? null : new Uint8Array(answer.rawPayload), {
+      status: answer.statusCode,
+      headers: answer.headers as Record<string, string>,
+    });
+  };
 }
 
 export async function startHarness(
@@ -58,6 +79,7 @@ export async function startHarness(
     app,
     db,
     blobDir,
+    fetch: fetchOverInject(app),
     async close() {
       await app.close();
       await db.close();
@@ -105,6 +127,9 @@ export async function newUser(h: Harness, name: string, role: Role = 'clinician'
 }
 
 export const bearer = (user: { token: string }) => ({ authorization: `Bearer ${user.token}` });
+
+/** The server as the lib/serverClient calls take it, signed in as `user`. */
+export const signedIn = (user: { token: string }) => ({ baseUrl: ORIGIN, token: user.token });
 
 export async function sealStudy(owner: User, packageBytes = 256): Promise<SealedUpload> {
   return sealForUpload({

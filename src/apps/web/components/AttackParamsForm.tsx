@@ -3,39 +3,7 @@ import { useFiles } from '../state/files';
 import { useResults, type AttackKind } from '../state/results';
 import { useSettings } from '../state/settings';
 import { effectiveKnownPair, knownPairCandidates } from '../actions/attack';
-
-function NumberField({
-  label,
-  value,
-  onChange,
-  min,
-  max,
-  step,
-  testId,
-}: {
-  label: string;
-  value: number;
-  onChange: (v: number) => void;
-  min: number;
-  max: number;
-  step: number;
-  testId: string;
-}) {
-  return (
-    <label className="param">
-      {label}
-      <input
-        type="number"
-        value={value}
-        min={min}
-        max={max}
-        step={step}
-        data-testid={testId}
-        onChange={(e) => onChange(Math.min(max, Math.max(min, Number(e.target.value))))}
-      />
-    </label>
-  );
-}
+import { BoundedNumberField } from './BoundedNumberField';
 
 export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   const p = useSettings((s) => s.attackParams);
@@ -47,7 +15,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   if (kind === 'bit-flip')
     return (
       <div className="params">
-        <NumberField
+        <BoundedNumberField
+          className="param"
           label="Bit (0 = least significant)"
           value={p.bit}
           min={0}
@@ -56,7 +25,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
           onChange={(bit) => set({ bit })}
           testId="param-bit"
         />
-        <NumberField
+        <BoundedNumberField
+          className="param"
           label="Fraction of values"
           value={p.fraction}
           min={0}
@@ -70,7 +40,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   if (kind === 'gaussian')
     return (
       <div className="params">
-        <NumberField
+        <BoundedNumberField
+          className="param"
           label="μ"
           value={p.mu}
           min={-128}
@@ -79,7 +50,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
           onChange={(mu) => set({ mu })}
           testId="param-mu"
         />
-        <NumberField
+        <BoundedNumberField
+          className="param"
           label="σ"
           value={p.sigma}
           min={0}
@@ -88,7 +60,8 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
           onChange={(sigma) => set({ sigma })}
           testId="param-sigma"
         />
-        <NumberField
+        <BoundedNumberField
+          className="param"
           label="Fraction of values"
           value={p.fraction}
           min={0}

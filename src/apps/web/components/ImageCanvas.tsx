@@ -1,4 +1,8 @@
-/** One RGB image on a canvas, pixelated, moved by the shared zoom/pan transform. */
+/**
+ * One RGB image on a canvas, drawn at its own size. In the views it is pixelated
+ * and moved by the shared zoom/pan transform; with `zoom={false}` (the network
+ * page's small figures) it takes only the caller's class and no transform.
+ */
 import { useEffect, useRef } from 'react';
 import type { RgbImage } from '../../../lib/image/rgb';
 import { toImageData } from '../imageData';
@@ -9,9 +13,11 @@ interface Props {
   label: string;
   className?: string;
   testId?: string;
+  /** follow the shared zoom/pan (default); off, the canvas is styled by `className` alone */
+  zoom?: boolean;
 }
 
-export function ImageCanvas({ image, label, className, testId }: Props) {
+export function ImageCanvas({ image, label, className, testId, zoom = true }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useSettings((s) => s.view);
 
@@ -29,8 +35,8 @@ export function ImageCanvas({ image, label, className, testId }: Props) {
       role="img"
       aria-label={label}
       data-testid={testId}
-      className={className ? `image-canvas ${className}` : 'image-canvas'}
-      style={{ transform: `translate(${view.x * 100}%, ${view.y * 100}%) scale(${view.zoom})` }}
+      className={zoom ? (className ? `image-canvas ${className}` : 'image-canvas') : className}
+      style={zoom ? { transform: `translate(${view.x * 100}%, ${view.y * 100}%) scale(${view.zoom})` } : undefined}
     />
   );
 }

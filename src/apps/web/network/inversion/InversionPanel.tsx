@@ -6,13 +6,19 @@
  * SSIM and NMI against the scan, with a one-line verdict.
  */
 import type { InversionKind } from '../../../../lib/attacks/inversion';
+import type { RgbImage } from '../../../../lib/image/rgb';
 import { formatMetric, type LeakageMetrics } from '../../../../lib/metrics/leakage';
+import { ImageCanvas } from '../../components/ImageCanvas';
 import { selectedFile, useFiles } from '../../state/files';
 import type { AttackOutcome } from './inversion.worker';
-import { RgbCanvas } from './RgbCanvas';
 import { runInversionAttacks, useInversion } from './actions';
 import { ATTACK_TITLES, PAGE_ATTACK_ORDER, PAGE_INVERSION_SETTINGS, describeSettings } from './settings';
 import { verdict } from './verdicts';
+
+/** A figure's image: the views' drawer, without their shared zoom. */
+const FigureImage = (props: { image: RgbImage; label: string; testId: string }) => (
+  <ImageCanvas zoom={false} className="network-image" {...props} />
+);
 
 const ATTACKED: Record<AttackOutcome['attacked'], string> = {
   'shipped-vit': 'the shipped ViT',
@@ -53,7 +59,7 @@ function AttackCard({ kind }: { kind: InversionKind }) {
       aria-busy={running}
     >
       {result ? (
-        <RgbCanvas image={result.reconstruction} label={`${title}: reconstruction`} testId={`inv-image-${kind}`} />
+        <FigureImage image={result.reconstruction} label={`${title}: reconstruction`} testId={`inv-image-${kind}`} />
       ) : (
         <div className="network-image network-placeholder">{running ? 'running…' : error ? 'failed' : 'waiting'}</div>
       )}
@@ -129,7 +135,7 @@ export function InversionPanel() {
       {original && !stale && (
         <div className="network-grid">
           <figure className="network-card">
-            <RgbCanvas image={original} label="The scan (model input)" testId="inv-original" />
+            <FigureImage image={original} label="The scan (model input)" testId="inv-original" />
             <figcaption>
               <strong>The scan</strong>
               <span className="hint">What each reconstruction is scored against.</span>
@@ -137,7 +143,7 @@ export function InversionPanel() {
           </figure>
           <figure className="network-card" data-testid="inv-baseline-card">
             {baseline ? (
-              <RgbCanvas image={baseline.mean} label="The dataset's average image" testId="inv-mean" />
+              <FigureImage image={baseline.mean} label="The dataset's average image" testId="inv-mean" />
             ) : (
               <div className="network-image network-placeholder">waiting</div>
             )}

@@ -7,6 +7,7 @@
  * hospital server. Everything the room needs is said in words beside the chart.
  */
 import { useId, useState } from 'react';
+import { BoundedNumberField } from '../../components/BoundedNumberField';
 import { useServer } from '../../hospital/state';
 import { AccuracyChart, RunTable, runSentence } from './RunResults';
 import { serverTransportFor } from './serverSession';
@@ -178,28 +179,22 @@ export function FederatedTraining() {
               : 'The hospital server (sign in to it first)'}
           </label>
         </div>
-        <label>
-          FedAvg rounds{' '}
-          <input
-            type="number"
-            min={1}
-            max={100}
-            value={rounds}
-            onChange={(e) => setRounds(Math.max(1, Math.min(100, Number(e.currentTarget.value) || 1)))}
-            data-testid="federated-rounds"
-          />
-        </label>{' '}
-        <label>
-          Round deadline (s){' '}
-          <input
-            type="number"
-            min={1}
-            max={60}
-            value={deadline}
-            onChange={(e) => setDeadline(Math.max(1, Math.min(60, Number(e.currentTarget.value) || 1)))}
-            data-testid="federated-deadline"
-          />
-        </label>
+        <BoundedNumberField
+          label="FedAvg rounds"
+          value={rounds}
+          min={1}
+          max={100}
+          onChange={setRounds}
+          testId="federated-rounds"
+        />{' '}
+        <BoundedNumberField
+          label="Round deadline (s)"
+          value={deadline}
+          min={1}
+          max={60}
+          onChange={setDeadline}
+          testId="federated-deadline"
+        />
         <p className="hint">
           A round closes when all three hospitals have sent, or at the deadline with at least {QUORUM}; with fewer it is
           skipped and the head stays as it was. Tick “drops out” above, even during a run, to see it.

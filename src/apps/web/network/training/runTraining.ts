@@ -72,18 +72,33 @@ async function playRound(
   return outcome;
 }
 
-function finish(ctx: RunContext, err?: unknown): void {
-  const now = ctx.now ?? (() => performance.now());
-  if (err === undefined) ctx.emit({ type: 'finished', at: now(), phase: 'done' });
-  else if (ctx.signal.aborted) ctx.emit({ type: 'finished', at: now(), phase: 'stopped', message: 'Stopped.' });
-  else ctx.emit({ type: 'finished', at: now(), phase: 'failed', message: (err as Error).message });
-}
-
-/** Ridge, one shot: one round of encrypted sufficient statistics. */
-export async function runRidge(ctx: RunContext): Promise<RidgeHead | undefined> {
+/**
+ * Emits `started`, runs `work`, and always ends with one `finished` event (done,
+ * stopped by the signal, or failed with the error's message) and a closed
+ * transport. A run that does not finish answers no head.
+ */
+async function runGuarded(
+  ctx: RunContext,
+  work: (now: () => number) => Promise<RidgeHead | undefined>,
+): Promise<RidgeHead | undefined> {
   const now = ctx.now ?? (() => performance.now());
   ctx.emit({ type: 'started', at: now() });
   try {
+    const head = await work(now);
+    ctx.emit({ type: 'finished', at: now(), phase: 'done' });
+    return head;
+  } catch (err) {
+    if (ctx.signal.aborted) ctx.emit({ type: 'finished', at: now(), phase: 'stopped', message: 'Stopped.' });
+    else ctx.emit({ type: 'finished', at: now(), phase: 'failed', message: (err as Error).message });
+    return undefined;
+  } finally {
+    ctx.transport.close();
+  }
+}
+
+/** Ridge, one shot: one round of encrypted sufficient statistics. */
+export function runRidge(ctx: RunContext): Promise<RidgeHead | undefined> {
+  return runGuarded(ctx, async (now) => {
     await ctx.transport.open({
       name: 'ridge (one shot)',
       seats: ctx.hospitals.length,
@@ -102,26 +117,14 @@ export async function runRidge(ctx: RunContext): Promise<RidgeHead | undefined> 
       ctx.emit({ type: 'evaluated', round: 1, accuracy: ctx.evaluate(head), lambda: solved[0].lambda });
     }
     ctx.emit({ type: 'roundEnded', round: 1, at: now() });
-    finish(ctx);
     return head;
-  } catch (err) {
-    finish(ctx, err);
-    return undefined;
-  } finally {
-    ctx.transport.close();
-  }
+  });
 }
 
 /** FedAvg: `rounds` rounds from a zero head, each scored on the test images. */
-export async function runFedAvg(
-  ctx: RunContext,
-  rounds: number,
-  training: LocalTraining,
-): Promise<RidgeHead | undefined> {
-  const now = ctx.now ?? (() => performance.now());
-  const n = ctx.hospitals.length;
-  ctx.emit({ type: 'started', at: now() });
-  try {
+export function runFedAvg(ctx: RunContext, rounds: number, training: LocalTraining): Promise<RidgeHead | undefined> {
+  return runGuarded(ctx, async (now) => {
+    const n = ctx.hospitals.length;
     await ctx.transport.open({
       name: 'FedAvg head',
       seats: n,
@@ -158,12 +161,6 @@ export async function runFedAvg(
       }
       ctx.emit({ type: 'roundEnded', round, at: now() });
     }
-    finish(ctx);
     return head;
-  } catch (err) {
-    finish(ctx, err);
-    return undefined;
-  } finally {
-    ctx.transport.close();
-  }
+  });
 }
