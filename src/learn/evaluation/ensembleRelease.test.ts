@@ -8,6 +8,7 @@ import { parseEnsemble } from '../../lib/diagnosis/ensemble';
 import { ModelRandom } from '../../lib/models/init';
 import {
   cvChoosesEnsemble,
+  cvThresholds,
   ensembleModelCard,
   ensembleRelease,
   EnsembleRefused,
@@ -103,5 +104,27 @@ describe('ensembleRelease', () => {
     // without the CV decision the validation rule decides (and may withhold the ensemble's Testing figures)
     const plain = selectiveStudy(members, val, test, 0.9, 'test split');
     expect(plain.ensembleReason).not.toContain('cv chose it');
+
+    // a CV report with thresholds fitted on the pooled out-of-fold predictions: they replace validation's, by candidate
+    const pooled = { coverage: 0.8, accuracy: rate(2400, 2430) };
+    const withThresholds = cvReport({
+      pooledThreshold: {
+        vit: { nested: pooled, minConfidence: 0.61, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+        cnn: { nested: pooled, minConfidence: 0.62, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+        ensemble: { nested: pooled, minConfidence: 0.63, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+      },
+    });
+    const thresholds = cvThresholds(withThresholds, { vit: members[0].name, cnn: members[1].name })!;
+    const fixed = selectiveStudy(members, val, test, 0.9, 'test split', {
+      crossValidation: { ensembleShips: true, reason: 'cv chose it', thresholds },
+    });
+    expect(fixed.candidates.map((c) => c.abstention.minConfidence)).toEqual([0.61, 0.62, 0.63]);
+    const fixedEnsemble = fixed.candidates.find((c) => c.members.length === 2)!;
+    expect(fixedEnsemble.abstention.rule).toMatch(
+      /^R; fitted on 3000 out-of-fold predictions of 5-fold cross-validation/,
+    );
+    // the figures are scored at the given threshold, not a refitted one
+    expect(fixedEnsemble.testing!.atThreshold.threshold).toBe(0.63);
+    expect(cvThresholds(cvReport(), { vit: 'a', cnn: 'b' })).toBeUndefined();
   });
 });

@@ -28,6 +28,41 @@ export interface CvReport {
   rates: Record<Kind, EnsembleRate>;
   choice: Kind | null;
   dataset?: string;
+  /**
+   * The "Uncertain" threshold per candidate fitted on all out-of-fold predictions, and
+   * the nested cross-validation figures of that rule (scripts/cv-report.ts).
+   */
+  pooledThreshold?: Record<
+    Kind,
+    {
+      nested: { coverage: number; accuracy: EnsembleRate };
+      minConfidence?: number;
+      fittedOn?: string;
+      n?: number;
+      rule?: string;
+    }
+  >;
+}
+
+/** The CV report's thresholds by the study's candidate names (singles by folder name, the ensemble by its members). */
+export function cvThresholds(
+  cv: CvReport,
+  names: { vit: string; cnn: string },
+): Record<string, { minConfidence: number; rule: string; fittedOn: string }> | undefined {
+  const p = cv.pooledThreshold;
+  if (!p) return undefined;
+  const out: Record<string, { minConfidence: number; rule: string; fittedOn: string }> = {};
+  const keyOf = { vit: names.vit, cnn: names.cnn, ensemble: `ensemble(${names.vit} + ${names.cnn})` };
+  for (const k of ['vit', 'cnn', 'ensemble'] as const) {
+    const t = p[k];
+    if (t?.minConfidence === undefined || !t.rule || !t.fittedOn) continue;
+    out[keyOf[k]] = {
+      minConfidence: t.minConfidence,
+      rule: t.rule,
+      fittedOn: `${t.fittedOn} of ${cv.folds}-fold cross-validation (nested: ${(t.nested.coverage * 100).toFixed(1)} % answered at ${(t.nested.accuracy.rate * 100).toFixed(2)} %)`,
+    };
+  }
+  return out;
 }
 
 export class EnsembleRefused extends Error {}
@@ -133,8 +168,8 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
     '## Uncertain — refer for review',
     '',
     `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
-      `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule (on the ${spec.threshold.validationN} validation images, ` +
-      `${spec.threshold.fittedOn}): ${spec.threshold.rule} (target ${pct(spec.threshold.targetAccuracy)} %).`,
+      `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule} (target ${pct(spec.threshold.targetAccuracy)} %; ` +
+      `validation split: ${spec.threshold.validationN} images, ${spec.threshold.fittedOn}).`,
     '',
     `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
       `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.`,

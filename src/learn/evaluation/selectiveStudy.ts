@@ -15,6 +15,7 @@ import {
   coverageAccuracyCurve,
   curveForReport,
   fitAbstention,
+  fixedAbstention,
   PLOT_COVERAGES,
   reliabilityBins,
   meanProbabilities,
@@ -114,7 +115,12 @@ export function selectiveStudy(
      * Where k-fold cross-validation chose (scripts/cv-report.ts): it decides whether
      * the ensemble ships instead of the validation-only rule (kept for datasets without CV).
      */
-    crossValidation?: { ensembleShips: boolean; reason: string };
+    crossValidation?: {
+      ensembleShips: boolean;
+      reason: string;
+      /** by candidate name: thresholds fitted on the pooled out-of-fold predictions, used instead of validation's */
+      thresholds?: Record<string, { minConfidence: number; rule: string; fittedOn: string }>;
+    };
   } = {},
 ): SelectiveStudy {
   const calibrated = (logits: number[][], t: number) => logits.map((row) => softmaxT(row, t));
@@ -133,7 +139,10 @@ export function selectiveStudy(
       testing: meanProbabilities(singles.map((s) => s.testing)),
     });
   const scoredOnValidation = pool.map((c) => {
-    const abstention = fitAbstention(c.validation, validationLabels, targetAccuracy);
+    const fixed = options.crossValidation?.thresholds?.[c.name];
+    const abstention = fixed
+      ? fixedAbstention(c.validation, validationLabels, targetAccuracy, fixed)
+      : fitAbstention(c.validation, validationLabels, targetAccuracy);
     return { c, abstention, validation: figures(c.validation, validationLabels, abstention.minConfidence) };
   });
   // the ensemble ships when it beats every single model on validation: more right answers, or as many and a lower NLL

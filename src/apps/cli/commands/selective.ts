@@ -37,7 +37,7 @@ import {
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
 import { checkEnsembleRelease, writeEnsembleFolder } from './selectiveEnsemble';
-import type { CvReport } from '../../../learn/evaluation/ensembleRelease';
+import { cvThresholds, type CvReport } from '../../../learn/evaluation/ensembleRelease';
 
 type Log = (line: string) => void;
 
@@ -186,6 +186,10 @@ export async function run(args: ParsedArgs): Promise<void> {
         ? {
             crossValidation: {
               ensembleShips: true,
+              thresholds: cvThresholds(cv, {
+                vit: basename(resolve(modelDirs[0])),
+                cnn: basename(resolve(modelDirs[1])),
+              }),
               reason: `${cv.folds}-fold cross-validation chose it (${cv.totals.ensemble.k}/${cv.totals.ensemble.n} out-of-fold right answers; ViT ${cv.totals.vit.k}, Masked-CNN ${cv.totals.cnn.k})`,
             },
           }
