@@ -150,6 +150,26 @@ export function fitAbstention(
   };
 }
 
+/**
+ * A threshold fitted elsewhere (on pooled out-of-fold predictions of k-fold
+ * cross-validation, scripts/cv-report.ts), described with where it came from and
+ * scored on this validation split like a fitted one.
+ */
+export function fixedAbstention(
+  probabilities: number[][],
+  labels: ArrayLike<number>,
+  targetAccuracy: number,
+  fixed: { minConfidence: number; rule: string; fittedOn: string },
+): AbstentionFit {
+  const point = atThreshold(probabilities, labels, fixed.minConfidence);
+  return {
+    minConfidence: fixed.minConfidence,
+    targetAccuracy,
+    rule: `${fixed.rule}; fitted on ${fixed.fittedOn}`,
+    validation: { ...point, accuracyInterval: wilson(point.correct, point.answered) },
+  };
+}
+
 /** The ensemble's probabilities: the element-wise mean of each model's calibrated probabilities. */
 export function meanProbabilities(members: number[][][]): number[][] {
   if (!members.length) throw new Error('an ensemble needs at least one member');

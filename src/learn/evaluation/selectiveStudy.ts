@@ -15,6 +15,7 @@ import {
   coverageAccuracyCurve,
   curveForReport,
   fitAbstention,
+  fixedAbstention,
   PLOT_COVERAGES,
   reliabilityBins,
   meanProbabilities,
@@ -108,7 +109,19 @@ export function selectiveStudy(
    * fold, whose "Testing" is the held-out fold (the choice is made on the pooled
    * out-of-fold figures, scripts/cv-report.ts), never for the shipped split.
    */
-  options: { scoreAllOnTesting?: boolean } = {},
+  options: {
+    scoreAllOnTesting?: boolean;
+    /**
+     * Where k-fold cross-validation chose (scripts/cv-report.ts): it decides whether
+     * the ensemble ships instead of the validation-only rule (kept for datasets without CV).
+     */
+    crossValidation?: {
+      ensembleShips: boolean;
+      reason: string;
+      /** by candidate name: thresholds fitted on the pooled out-of-fold predictions, used instead of validation's */
+      thresholds?: Record<string, { minConfidence: number; rule: string; fittedOn: string }>;
+    };
+  } = {},
 ): SelectiveStudy {
   const calibrated = (logits: number[][], t: number) => logits.map((row) => softmaxT(row, t));
   const singles = members.map((m) => ({
@@ -126,7 +139,10 @@ export function selectiveStudy(
       testing: meanProbabilities(singles.map((s) => s.testing)),
     });
   const scoredOnValidation = pool.map((c) => {
-    const abstention = fitAbstention(c.validation, validationLabels, targetAccuracy);
+    const fixed = options.crossValidation?.thresholds?.[c.name];
+    const abstention = fixed
+      ? fixedAbstention(c.validation, validationLabels, targetAccuracy, fixed)
+      : fitAbstention(c.validation, validationLabels, targetAccuracy);
     return { c, abstention, validation: figures(c.validation, validationLabels, abstention.minConfidence) };
   });
   // the ensemble ships when it beats every single model on validation: more right answers, or as many and a lower NLL
@@ -139,14 +155,17 @@ export function selectiveStudy(
         ? b
         : a,
     );
-  const ensembleWins =
+  const validationWins =
     !!ensemble &&
     (ensemble.validation.accuracy.k > bestSingle.validation.accuracy.k ||
       (ensemble.validation.accuracy.k === bestSingle.validation.accuracy.k &&
         ensemble.validation.nll < bestSingle.validation.nll));
+  const cv = ensemble ? options.crossValidation : undefined;
+  const ensembleWins = cv ? cv.ensembleShips : validationWins;
   const ensembleReason = !ensemble
     ? 'one model only'
-    : `validation: ensemble ${ensemble.validation.accuracy.k}/${ensemble.validation.n} right, NLL ${ensemble.validation.nll.toFixed(4)}; ` +
+    : (cv ? `${cv.reason}; ` : '') +
+      `validation: ensemble ${ensemble.validation.accuracy.k}/${ensemble.validation.n} right, NLL ${ensemble.validation.nll.toFixed(4)}; ` +
       `best single (${bestSingle.c.name}) ${bestSingle.validation.accuracy.k}/${bestSingle.validation.n}, NLL ${bestSingle.validation.nll.toFixed(4)}`;
   const candidates: Candidate[] = scoredOnValidation.map(({ c, abstention, validation }) => {
     const ships = c.members.length === 1 || ensembleWins || options.scoreAllOnTesting === true;

@@ -1,6 +1,8 @@
 /** Model discovery must list exactly the folders whose manifest parses, and treat an HTML fallback as missing. */
 import { describe, expect, it } from 'vitest';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
+import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
+import { serializeEnsemble } from './ensemble';
 import { discoverModels } from './registry';
 import { pickFastest } from './backend';
 
@@ -28,6 +30,47 @@ describe('discoverModels', () => {
     expect(v.classes).toEqual(vit.manifest.config.classes);
     expect(v.weightsBytes).toBe(vit.weights.length);
     expect(asked.every((u) => u.startsWith('http://localhost/app/models/'))).toBe(true);
+  });
+});
+
+describe('discoverModels: ensembles', () => {
+  const vit = fixtureModelFiles('vit', 1, { depth: 1 });
+  const cnn = fixtureModelFiles('cnn', 2, { depth: 1 });
+  const serve = (served: Record<string, string>) => async (url: string) => {
+    const body = served[new URL(url).pathname];
+    return { ok: body !== undefined, status: body !== undefined ? 200 : 404, text: async () => body ?? '' };
+  };
+  const both = {
+    '/models/vit-brain-mri/model.json': vit.manifestText,
+    '/models/cnn-brain-mri/model.json': cnn.manifestText,
+  };
+
+  it('offers an ensemble whose file parses and whose members are both there', async () => {
+    const spec = fixtureEnsembleSpec();
+    const models = await discoverModels(
+      'http://localhost/',
+      serve({ ...both, '/models/ensemble-brain-mri/ensemble.json': serializeEnsemble(spec) }),
+    );
+    const e = models.find((m) => m.architecture === 'ensemble')!;
+    expect(e.name).toBe('ensemble-brain-mri');
+    expect(e.dataset).toBe('brain-mri');
+    expect(e.url).toBe('http://localhost/models/ensemble-brain-mri/');
+    expect(e.weightsBytes).toBe(vit.weights.length + cnn.weights.length);
+    expect(e.ensemble).toEqual(spec);
+  });
+
+  it('not offered with a member missing, a malformed file, another dataset inside, or the HTML fallback', async () => {
+    const good = serializeEnsemble(fixtureEnsembleSpec());
+    const lungInside = serializeEnsemble(fixtureEnsembleSpec({}, 'lung-histopathology'));
+    for (const served of [
+      { '/models/vit-brain-mri/model.json': vit.manifestText, '/models/ensemble-brain-mri/ensemble.json': good },
+      { ...both, '/models/ensemble-brain-mri/ensemble.json': good.replace('"version": 1', '"version": 2') },
+      { ...both, '/models/ensemble-brain-mri/ensemble.json': lungInside },
+      { ...both, '/models/ensemble-brain-mri/ensemble.json': '<!doctype html>' },
+    ]) {
+      const models = await discoverModels('http://localhost/', serve(served));
+      expect(models.some((m) => m.architecture === 'ensemble')).toBe(false);
+    }
   });
 });
 

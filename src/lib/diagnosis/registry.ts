@@ -6,17 +6,28 @@
  * cannot list a folder, so we probe the known names and keep those whose
  * manifest parses: a missing model is reported as missing, never faked.
  *
+ * An ensemble (`models/ensemble-<dataset>/ensemble.json`, ensemble.ts) is
+ * offered only when its file parses and both its members were found, with the
+ * same classes: architecture 'ensemble', weights = the members' together.
+ *
  * Must never: fetch from another origin, or load weights (only manifests and cards).
  */
 import { parseManifest, type ModelManifest } from '../models/weightsFile';
+import { ENSEMBLE_FILE, ensembleName, parseEnsemble, type EnsembleSpec } from './ensemble';
 
-export type Architecture = 'vit' | 'cnn';
+/** a single network, or the ViT + Masked-CNN ensemble of a dataset */
+export type Architecture = 'vit' | 'cnn' | 'ensemble';
 export type DatasetName = 'brain-mri' | 'lung-histopathology';
 
-export const ARCHITECTURES: readonly Architecture[] = ['vit', 'cnn'];
+/** the single networks (each a folder with weights) */
+export const ARCHITECTURES: readonly ('vit' | 'cnn')[] = ['vit', 'cnn'];
 export const DATASETS: readonly DatasetName[] = ['brain-mri', 'lung-histopathology'];
 
-export const ARCHITECTURE_LABELS: Record<Architecture, string> = { vit: 'ViT', cnn: 'Masked-CNN' };
+export const ARCHITECTURE_LABELS: Record<Architecture, string> = {
+  vit: 'ViT',
+  cnn: 'Masked-CNN',
+  ensemble: 'ViT + Masked-CNN (ensemble)',
+};
 export const DATASET_LABELS: Record<DatasetName, string> = {
   'brain-mri': 'Brain MRI',
   'lung-histopathology': 'Lung histopathology',
@@ -33,6 +44,8 @@ export interface ModelEntry {
   /** bytes of the weights file */
   weightsBytes: number;
   dtype: ModelManifest['dtype'];
+  /** an ensemble: its parsed ensemble.json (members, threshold, why it ships) */
+  ensemble?: EnsembleSpec;
 }
 
 export function modelName(architecture: Architecture, dataset: DatasetName): string {
@@ -48,6 +61,43 @@ type Fetcher = (url: string) => Promise<{ ok: boolean; status: number; text(): P
  */
 export async function discoverModels(base: string, fetcher: Fetcher = (u) => fetch(u)): Promise<ModelEntry[]> {
   const root = base.endsWith('/') ? base : base + '/';
+  const [singles, ensembles] = await Promise.all([
+    discoverSingles(root, fetcher),
+    Promise.all(DATASETS.map((d) => probeEnsemble(root, d, fetcher))),
+  ]);
+  const found = ensembles.flatMap((spec, i): ModelEntry[] => {
+    const members = spec?.members.map((m) => singles.find((s) => s.name === m.name));
+    if (!spec || !members || members.some((m) => !m || m.classes.join() !== spec.classes.join())) return [];
+    const name = ensembleName(DATASETS[i]);
+    return [
+      {
+        name,
+        architecture: 'ensemble',
+        dataset: DATASETS[i],
+        url: `${root}models/${name}/`,
+        classes: spec.classes,
+        weightsBytes: members.reduce((s, m) => s + m!.weightsBytes, 0),
+        dtype: members[0]!.dtype,
+        ensemble: spec,
+      },
+    ];
+  });
+  return [...singles, ...found];
+}
+
+/** `models/ensemble-<dataset>/ensemble.json` if it parses for that dataset, else null. */
+async function probeEnsemble(root: string, dataset: DatasetName, fetcher: Fetcher): Promise<EnsembleSpec | null> {
+  try {
+    const res = await fetcher(`${root}models/${ensembleName(dataset)}/${ENSEMBLE_FILE}`);
+    if (!res.ok) return null;
+    const spec = parseEnsemble(await res.text());
+    return spec.dataset === dataset ? spec : null;
+  } catch {
+    return null; // missing (HTML fallback) or malformed: not offered
+  }
+}
+
+async function discoverSingles(root: string, fetcher: Fetcher): Promise<ModelEntry[]> {
   const probes = ARCHITECTURES.flatMap((architecture) =>
     DATASETS.map(async (dataset): Promise<ModelEntry | null> => {
       const name = modelName(architecture, dataset);

@@ -8,6 +8,10 @@
  * command and the benchmark (Node, wasm backend) share this code, so the page
  * and the CLI give the same answer for the same file and key.
  *
+ * An ensemble (ensemble.ts, `models/ensemble-<dataset>/`) is diagnosed under its
+ * own name: its members load as models of their own, the image is encrypted
+ * once, each member runs plain and key-adapted, and ensembleSession.ts combines.
+ *
  * The key's protected input comes from a ProtectionScheme (BPE by default, its
  * plans from the realm's one PlanCache; docs/ARCHITECTURE.md, Protection schemes).
  *
@@ -22,16 +26,18 @@ import type { RgbImage } from '../image/rgb';
 import type { CipherKey } from '../keys/key';
 import type { ProtectedInput, ProtectionScheme } from '../protection/protectedInput';
 import { toProtectedTokens } from '../models/blockInput';
-import {
-  adaptModel,
-  load,
-  type DiagnosisModel,
-  type ModelInput,
-  type ModelSource,
-  type Prediction,
-} from '../models/model';
+import { adaptModel, load, type DiagnosisModel, type ModelSource, type Prediction } from '../models/model';
 import { domainVerdict, loadDomainGuard, type DomainGuard, type DomainVerdict } from './domainGuard';
 import { confidenceVerdict, type ConfidenceVerdict } from './abstention';
+import type { EnsembleSpec } from './ensemble';
+import { guardFileGetter, timedPredict, warmUp } from './sessionModel';
+import {
+  checkMember,
+  combinePlainOnly,
+  combineSideBySide,
+  type EnsembleSource,
+  type MemberDiagnosis,
+} from './ensembleSession';
 
 export interface TimedPrediction {
   prediction: Prediction;
@@ -71,6 +77,12 @@ export interface SideBySideDiagnosis {
   maxAbsLogitDiff: number;
   /** tfjs backend that ran both */
   backend: string;
+  /** an ensemble: largest |plain - encrypted| of the combined probabilities */
+  maxAbsProbabilityDiff?: number;
+  /** an ensemble: each member's own result (the combined one is plain / encrypted above) */
+  members?: MemberDiagnosis[];
+  /** an ensemble: the members whose out-of-domain guard refused the image (either side) */
+  domainRefusedBy?: string[];
 }
 
 export interface LoadedModelInfo {
@@ -80,8 +92,10 @@ export interface LoadedModelInfo {
   parameters: number;
   loadMs: number;
   warmUpMs: number;
-  /** whether the model carries an out-of-domain guard (domain-guard.json) */
+  /** whether the model carries an out-of-domain guard (domain-guard.json); an ensemble: every member does */
   hasDomainGuard: boolean;
+  /** an ensemble: its members' names */
+  members?: string[];
 }
 
 /**
@@ -115,6 +129,7 @@ export class DiagnosisSession {
   private readonly models = new Map<string, DiagnosisModel>();
   private readonly guards = new Map<string, DomainGuard>();
   private readonly adapted = new Map<string, Adapted>();
+  private readonly ensembles = new Map<string, EnsembleSpec>();
   /** the last key seen: its material is forgotten in the scheme when another key comes (keep no history) */
   private keyCheck: string | undefined;
 
@@ -130,7 +145,44 @@ export class DiagnosisSession {
   ) {}
 
   has(name: string): boolean {
-    return this.models.has(name);
+    const ensemble = this.ensembles.get(name);
+    return ensemble ? ensemble.members.every((m) => this.models.has(m.name)) : this.models.has(name);
+  }
+
+  /**
+   * Loads (or reuses) each member of an ensemble as a model of its own, checks it
+   * is the model the ensemble was fitted with, and keeps the ensemble under `name`.
+   */
+  async loadEnsemble(
+    name: string,
+    source: EnsembleSource,
+    onProgress?: (fraction: number) => void,
+  ): Promise<LoadedModelInfo> {
+    const { spec } = source;
+    const infos: LoadedModelInfo[] = [];
+    const n = spec.members.length;
+    for (const [i, m] of spec.members.entries()) {
+      const info = await this.loadModel(m.name, source.member(m.name), (f) => onProgress?.((i + f) / n));
+      const model = this.models.get(m.name)!;
+      try {
+        checkMember(spec, m.name, { ...info, temperature: model.temperature });
+      } catch (err) {
+        this.unload(m.name);
+        throw err;
+      }
+      infos.push(info);
+    }
+    this.ensembles.set(name, spec);
+    return {
+      name,
+      classes: spec.classes,
+      architecture: 'ensemble',
+      parameters: infos.reduce((s, x) => s + x.parameters, 0),
+      loadMs: infos.reduce((s, x) => s + x.loadMs, 0),
+      warmUpMs: infos.reduce((s, x) => s + x.warmUpMs, 0),
+      hasDomainGuard: infos.every((x) => x.hasDomainGuard),
+      members: infos.map((x) => x.name),
+    };
   }
 
   /** Loads (or reuses) a plain model and runs it once on a blank image so the first real call is not the slow one. */
@@ -186,8 +238,18 @@ export class DiagnosisSession {
     return entry;
   }
 
-  /** The plain model alone on the original (no key). */
-  async predictPlain(name: string, plainInput: RgbImage): Promise<TimedPrediction> {
+  /** The plain model alone on the original (no key); an ensemble: the mean of its members, and each member. */
+  async predictPlain(
+    name: string,
+    plainInput: RgbImage,
+  ): Promise<TimedPrediction & { members?: MemberDiagnosis[]; domainRefusedBy?: string[] }> {
+    const ensemble = this.ensembles.get(name);
+    if (ensemble) {
+      const sides: TimedPrediction[] = [];
+      for (const m of ensemble.members) sides.push(await this.predictPlain(m.name, plainInput));
+      const { plain, members, domainRefusedBy } = combinePlainOnly(ensemble, sides);
+      return { ...plain, members, domainRefusedBy };
+    }
     return this.judged(name, await this.timedPlain(this.requireModel(name), plainInput));
   }
 
@@ -221,31 +283,53 @@ export class DiagnosisSession {
   }
 
   async diagnose(name: string, plainInput: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis> {
-    const model = this.requireModel(name);
-    const hadAdapted = this.adapted.get(name)?.keyCheck === key.check;
-    const adapted = await this.adaptedModel(name, key);
-    const protection = await this.protectionFor(key, model);
+    const ensemble = this.ensembles.get(name);
+    if (!ensemble) return (await this.sideBySide([name], plainInput, key))[0];
+    const names = ensemble.members.map((m) => m.name);
+    return combineSideBySide(name, ensemble, await this.sideBySide(names, plainInput, key));
+  }
 
-    const plain = this.judged(name, await this.timedPlain(model, plainInput));
+  /**
+   * Each model plain on the original and key-adapted on the encrypted image; the
+   * image is encrypted once for all of them (they must share image and block size).
+   */
+  private async sideBySide(names: string[], plainInput: RgbImage, key: CipherKey): Promise<SideBySideDiagnosis[]> {
+    const models = names.map((n) => this.requireModel(n));
+    const geometry = (m: DiagnosisModel) => `${m.config.imageSize}/${m.config.patchSize}`;
+    if (models.some((m) => geometry(m) !== geometry(models[0])))
+      throw new Error(`${names.join(' and ')} read different block geometries: one encrypted image cannot serve both`);
+    const hadAdapted = names.map((n) => this.adapted.get(n)?.keyCheck === key.check);
+    const adapted: Adapted[] = [];
+    for (const n of names) adapted.push(await this.adaptedModel(n, key));
+    const protection = await this.protectionFor(key, models[0]);
+
+    const plain: TimedPrediction[] = [];
+    for (const [i, n] of names.entries()) plain.push(this.judged(n, await this.timedPlain(models[i], plainInput)));
 
     const t0 = performance.now();
     const { input, path } = await this.encryptForModel(protection, plainInput);
     const encryptMs = performance.now() - t0;
-    let encrypted: TimedPrediction;
+    const encrypted: TimedPrediction[] = [];
     try {
-      encrypted = this.judged(name, await timedPredict(adapted.model, input));
+      for (const [i, n] of names.entries()) encrypted.push(this.judged(n, await timedPredict(adapted[i].model, input)));
     } finally {
       if (input instanceof tf.Tensor) input.dispose();
     }
-    return {
-      model: name,
-      classes: model.classes,
-      plain,
-      encrypted: { ...encrypted, encryptMs, adaptMs: adapted.adaptMs, adaptedNow: !hadAdapted, inputPath: path },
-      agree: plain.prediction.classIndex === encrypted.prediction.classIndex,
-      maxAbsLogitDiff: maxAbsDiff(plain.prediction.logits, encrypted.prediction.logits),
+    return names.map((n, i) => ({
+      model: n,
+      classes: models[i].classes,
+      plain: plain[i],
+      encrypted: {
+        ...encrypted[i],
+        encryptMs,
+        adaptMs: adapted[i].adaptMs,
+        adaptedNow: !hadAdapted[i],
+        inputPath: path,
+      },
+      agree: plain[i].prediction.classIndex === encrypted[i].prediction.classIndex,
+      maxAbsLogitDiff: maxAbsDiff(plain[i].prediction.logits, encrypted[i].prediction.logits),
       backend: tf.getBackend(),
-    };
+    }));
   }
 
   /**
@@ -265,6 +349,8 @@ export class DiagnosisSession {
 
   /** Frees one model (and its adapted twin), or all of them. */
   unload(name?: string): void {
+    if (name && this.ensembles.delete(name)) return; // its members stay loaded as models of their own
+    if (!name) this.ensembles.clear();
     for (const n of name ? [name] : [...this.models.keys()]) {
       this.adapted.get(n)?.model.dispose(); // shares tensors with the plain model: free it first
       this.adapted.delete(n);
@@ -303,47 +389,4 @@ export class DiagnosisSession {
   }
 }
 
-/**
- * Reads the optional guard file from where the weights came from; a missing
- * file means "no guard" (older models), a malformed one is refused by the parser.
- */
-function guardFileGetter(source: ModelSource): (file: string) => Promise<Uint8Array | undefined> {
-  if ('manifest' in source) return async () => undefined;
-  if ('loader' in source)
-    return async (file) => {
-      try {
-        return await source.loader(file);
-      } catch {
-        return undefined;
-      }
-    };
-  const fetcher = source.fetch ?? ((u: string) => fetch(u));
-  const base = source.url.endsWith('/') ? source.url : source.url + '/';
-  return async (file) => {
-    const res = await fetcher(base + file).catch(() => undefined);
-    if (!res?.ok) return undefined;
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    return bytes[0] === 0x3c ? undefined : bytes; // '<': a dev server's HTML fallback for a missing file
-  };
-}
-
-async function timedPredict(model: DiagnosisModel, input: ModelInput): Promise<TimedPrediction> {
-  const t0 = performance.now();
-  const [prediction] = await model.predict(input);
-  return { prediction, ms: performance.now() - t0 };
-}
-
-/**
- * One blank image through the model: compiles shaders / fills caches on the
- * backend. Read back asynchronously: a synchronous read on webgpu blocks, and in
- * a worker on SwiftShader it left later buffer mappings failing.
- */
-export async function warmUp(model: DiagnosisModel): Promise<void> {
-  const s = model.config.imageSize;
-  const out = tf.tidy(() => model.logits(tf.zeros([1, s, s, 3]) as tf.Tensor4D));
-  try {
-    await out.data();
-  } finally {
-    out.dispose();
-  }
-}
+export { warmUp };

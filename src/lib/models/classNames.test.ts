@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASS_LABELS, classLabel } from './classNames';
@@ -14,10 +14,13 @@ describe('class names for people', () => {
 
   for (const name of shipped) {
     it(`labels every class of ${name}`, () => {
-      const manifest = JSON.parse(readFileSync(join(MODELS, name, 'model.json'), 'utf8')) as {
-        config: { classes: string[] };
+      // an ensemble folder (ensemble.json, no weights) lists its classes at the top level
+      const ensemble = existsSync(join(MODELS, name, 'ensemble.json'));
+      const file = JSON.parse(readFileSync(join(MODELS, name, ensemble ? 'ensemble.json' : 'model.json'), 'utf8')) as {
+        config?: { classes: string[] };
+        classes?: string[];
       };
-      for (const id of manifest.config.classes) {
+      for (const id of (ensemble ? file.classes : file.config?.classes) ?? []) {
         expect(CLASS_LABELS[id], `${name}: ${id}`).toBeTruthy();
         expect(classLabel(id)).not.toBe(id);
       }

@@ -14,10 +14,16 @@
  * Abstention (issue 18): with the model's `calibration.minConfidence`, --json has
  * top-level `uncertain`, `confidence`, `minConfidence`; the text output says
  * "Uncertain — refer for review" and the reason before the probabilities.
+ * Ensemble (issue 18): --model models/ensemble-DS (ensemble.json, members in the
+ * sibling folders) answers with the same fields, from the mean of the members'
+ * calibrated probabilities and the ensemble's threshold, plus `members` (each
+ * member's own result) and `domainRefusedBy` (members whose guard refused);
+ * the image is encrypted once for both members.
  * Never prints pixels or key material.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { flag, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
@@ -28,6 +34,9 @@ import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/s
 import { classLabel } from '../../../lib/models/classNames';
 import { domainNameFor, outOfDomainMessage, type DomainVerdict } from '../../../lib/diagnosis/domainGuard';
 import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../lib/diagnosis/abstention';
+import { ENSEMBLE_FILE, MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
+import { ensembleSourceFromLoader, type MemberDiagnosis } from '../../../lib/diagnosis/ensembleSession';
+import type { ModelSource } from '../../../lib/models/model';
 
 function side(p: TimedPrediction) {
   return {
@@ -68,6 +77,32 @@ function certaintyFields(plain?: ConfidenceVerdict, encrypted?: ConfidenceVerdic
   };
 }
 
+function folderLoader(dir: string): { loader: (file: string) => Promise<Uint8Array> } {
+  return {
+    loader: async (file) => {
+      try {
+        return new Uint8Array(await readFile(join(dir, file)));
+      } catch {
+        throw new UsageError(`${dir} is not a model folder (no ${file})`);
+      }
+    },
+  };
+}
+
+/** An ensemble's members in --json: each one's own answer on each side. */
+function memberFields(members?: MemberDiagnosis[], refusedBy?: string[]): Record<string, unknown> {
+  if (!members) return {};
+  return {
+    members: members.map((m) => ({
+      model: m.model,
+      architecture: m.architecture,
+      plain: side(m.plain),
+      ...(m.encrypted ? { encrypted: side(m.encrypted), agree: m.agree, maxAbsLogitDiff: m.maxAbsLogitDiff } : {}),
+    })),
+    domainRefusedBy: refusedBy ?? [],
+  };
+}
+
 function fmt(v: unknown): string {
   return typeof v === 'number' ? v.toFixed(1) : '?';
 }
@@ -85,15 +120,14 @@ export async function run(args: ParsedArgs): Promise<void> {
   const session = new DiagnosisSession();
   const name = basename(dir);
   try {
-    const info = await session.loadModel(name, {
-      loader: async (file) => {
-        try {
-          return new Uint8Array(await readFile(join(dir, file)));
-        } catch {
-          throw new UsageError(`${dir} is not a model folder (no ${file})`);
-        }
-      },
-    });
+    const info = existsSync(join(dir, ENSEMBLE_FILE))
+      ? await session.loadEnsemble(
+          name,
+          await ensembleSourceFromLoader(folderLoader(dir).loader, (member): ModelSource =>
+            folderLoader(join(dirname(dir), member)),
+          ),
+        )
+      : await session.loadModel(name, folderLoader(dir));
     const decoded = await loadImage(input, decodeOptionsFrom(args));
     const image = toModelInput(decoded.image, MODEL_INPUT_SIZE);
     const classes = info.classes;
@@ -111,6 +145,8 @@ export async function run(args: ParsedArgs): Promise<void> {
         encrypted: { ...side(r.encrypted), encryptMs: r.encrypted.encryptMs, adaptMs: r.encrypted.adaptMs },
         agree: r.agree,
         maxAbsLogitDiff: r.maxAbsLogitDiff,
+        ...(r.maxAbsProbabilityDiff !== undefined ? { maxAbsProbabilityDiff: r.maxAbsProbabilityDiff } : {}),
+        ...memberFields(r.members, r.domainRefusedBy),
       };
     } else {
       const plain = await session.predictPlain(name, image);
@@ -121,6 +157,7 @@ export async function run(args: ParsedArgs): Promise<void> {
         classes,
         backend: tf.getBackend(),
         plain: side(plain),
+        ...memberFields(plain.members, plain.domainRefusedBy),
       };
     }
     if (flag(args, 'json')) {
@@ -130,8 +167,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     const plain = out.plain as ReturnType<typeof side>;
     console.log(`${name} (${tf.getBackend()})`);
     const verdict = `score ${fmt(out.domainScore)}, threshold ${fmt(out.domainThreshold)}`;
+    const refusedBy = (out.domainRefusedBy as string[] | undefined) ?? [];
     if (out.inDomain === false) {
-      console.log(`  ${outOfDomainMessage(domainNameFor(classes))} (${verdict})`);
+      console.log(
+        `  ${outOfDomainMessage(domainNameFor(classes))} (${verdict}${refusedBy.length ? `; refused by ${refusedBy.join(', ')}` : ''})`,
+      );
       if (out.domainAgree === false) console.log('  (the plain and encrypted verdicts DISAGREE)');
       return;
     }
@@ -154,6 +194,8 @@ export async function run(args: ParsedArgs): Promise<void> {
         `  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`,
       );
     }
+    for (const m of (out.members as { architecture: 'vit' | 'cnn'; plain: { label: string } }[] | undefined) ?? [])
+      console.log(`  member ${MEMBER_LABELS[m.architecture]}: ${m.plain.label}`);
   } finally {
     session.dispose();
   }

@@ -13,6 +13,9 @@
  * to the study costs no forward pass. `--cross-validation` is for a fold of
  * scripts/cv-folds.ts (its Testing is the held-out fold): every candidate, the
  * ensemble too, is scored there, for scripts/cv-report.ts to pool; refused with --write.
+ * `--write --ensemble-from docs/reports/cv-DS.json` (--models VIT,CNN) also writes
+ * models/ensemble-DS/ (selectiveEnsemble.ts) — only where that CV report chose the
+ * ensemble with every fold scored; otherwise it refuses before anything is written.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -33,6 +36,8 @@ import {
 } from '../../../learn/evaluation/selectiveStudy';
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
+import { checkEnsembleRelease, writeEnsembleFolder } from './selectiveEnsemble';
+import { cvThresholds, type CvReport } from '../../../learn/evaluation/ensembleRelease';
 
 type Log = (line: string) => void;
 
@@ -117,6 +122,12 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (crossValidation && flag(args, 'write'))
     throw new UsageError('--cross-validation scores a fold; it never writes a threshold into a model');
   const log: Log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  const ensembleFrom = optionalString(args, 'ensemble-from');
+  let cv: CvReport | undefined;
+  if (ensembleFrom) {
+    if (!flag(args, 'write')) throw new UsageError('--ensemble-from writes the ensemble folder: add --write');
+    cv = await checkEnsembleRelease(ensembleFrom, dataset, modelDirs); // before any work: a refusal writes nothing
+  }
 
   await useWasmBackend();
   const sets = new Map<number, { training: ImageSet; testing: ImageSet; valIdx: number[] }>();
@@ -169,9 +180,25 @@ export async function run(args: ParsedArgs): Promise<void> {
     labels!.testing,
     target,
     `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
-    { scoreAllOnTesting: crossValidation },
+    {
+      scoreAllOnTesting: crossValidation,
+      ...(cv
+        ? {
+            crossValidation: {
+              ensembleShips: true,
+              thresholds: cvThresholds(cv, {
+                vit: basename(resolve(modelDirs[0])),
+                cnn: basename(resolve(modelDirs[1])),
+              }),
+              reason: `${cv.folds}-fold cross-validation chose it (${cv.totals.ensemble.k}/${cv.totals.ensemble.n} out-of-fold right answers; ViT ${cv.totals.vit.k}, Masked-CNN ${cv.totals.cnn.k})`,
+            },
+          }
+        : {}),
+    },
   );
-  const command = `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}`;
+  const command =
+    `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}` +
+    (ensembleFrom ? ` --write --ensemble-from ${ensembleFrom}` : '');
   const md = selectiveMarkdown(dataset, study, command);
   console.log('\n' + md);
   await mkdir(dirname(out), { recursive: true });
@@ -189,5 +216,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     await writeFile(manifestPath, JSON.stringify(manifest));
     log(`wrote minConfidence ${manifest.calibration.minConfidence} into ${manifestPath}`);
     await writeModelCard(dir, candidate, study, command);
+  }
+  if (cv && ensembleFrom) {
+    const temperatures = modelDirs.map((d) => members.find((m) => m.name === basename(resolve(d)))!.temperature);
+    const classes = sets.values().next().value!.training.classes;
+    const dir = await writeEnsembleFolder(modelDirs, dataset, classes, temperatures, study, cv, ensembleFrom, command);
+    log(`wrote the ensemble (${study.ensembleReason}) into ${dir}`);
   }
 }

@@ -3,13 +3,23 @@
  * (ViT or Masked-CNN, brain MRI or lung histopathology — only those that exist),
  * see which tfjs backend runs it and why, load it with a progress bar, and
  * diagnose the selected scan: plain model on the original and key-adapted model
- * on the encrypted image, side by side. A second tab draws the committed
+ * on the encrypted image, side by side. Where a dataset ships the ViT + Masked-CNN
+ * ensemble (models/ensemble-<dataset>/), it is offered first and is that
+ * dataset's default, with one line saying why (ensemble.json's cross-validation
+ * figures). A second tab draws the committed
  * evaluation reports. When no trained model is served, it says so and offers
  * nothing to click.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { classLabel } from '../../../lib/models/classNames';
-import { ARCHITECTURE_LABELS, ARCHITECTURES, DATASET_LABELS, DATASETS } from '../../../lib/diagnosis/registry';
+import {
+  ARCHITECTURE_LABELS,
+  ARCHITECTURES,
+  DATASET_LABELS,
+  DATASETS,
+  type Architecture,
+} from '../../../lib/diagnosis/registry';
+import { ensembleWhy } from '../../../lib/diagnosis/ensemble';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
@@ -68,6 +78,9 @@ function ModelPicker() {
   // keyboard loses focus, and another choice simply loads after it
   const busy = useDiagnosis((s) => s.busy);
   const exists = (a: string, d: string) => models.some((m) => m.architecture === a && m.dataset === d);
+  const ensemble = models.find((m) => m.architecture === 'ensemble' && m.dataset === dataset)?.ensemble;
+  // the ensemble is offered only where it ships, first (it is that dataset's default)
+  const choices: Architecture[] = ensemble ? ['ensemble', ...ARCHITECTURES] : [...ARCHITECTURES];
   return (
     <div className="model-picker">
       <label className="param">
@@ -87,7 +100,7 @@ function ModelPicker() {
         </select>
       </label>
       <div className="arch-choice" role="radiogroup" aria-label="Model" onKeyDown={rovingKeyDown}>
-        {ARCHITECTURES.map((a) => (
+        {choices.map((a) => (
           <button
             key={a}
             role="radio"
@@ -102,6 +115,11 @@ function ModelPicker() {
           </button>
         ))}
       </div>
+      {ensemble && (
+        <p className="hint ensemble-why" data-testid="ensemble-why">
+          {ARCHITECTURE_LABELS.ensemble} is the default here: {ensembleWhy(ensemble)}.
+        </p>
+      )}
     </div>
   );
 }
@@ -123,6 +141,7 @@ function DiagnoseTab() {
         <p className="hint" data-testid="model-facts">
           {entry.name}: classes {entry.classes.map(classLabel).join(', ')}; weights{' '}
           {(entry.weightsBytes / 1e6).toFixed(2)} MB ({entry.dtype})
+          {entry.ensemble ? `, members ${entry.ensemble.members.map((m) => m.name).join(' + ')}` : ''}
           {info
             ? ` · loaded in ${info.loadMs.toFixed(0)} ms, warm-up ${info.warmUpMs.toFixed(0)} ms, ${info.parameters.toLocaleString('en')} parameters`
             : ''}

@@ -3,12 +3,19 @@
  * (issue 18): a clinician must read "this is not what the model knows" before a
  * class name. Plain and encrypted verdicts are shown as one sentence when they
  * agree (they do when adaptation is right) and flagged when they do not.
+ * An ensemble is refused when either member's guard refuses: `refusedBy` names them.
  */
 import type { DomainVerdict } from '../../../lib/diagnosis/domainGuard';
 import { domainNameFor, outOfDomainMessage } from '../../../lib/diagnosis/domainGuard';
 
-export function DomainVerdictNotice(props: { classes: string[]; plain?: DomainVerdict; encrypted?: DomainVerdict }) {
-  const { classes, plain, encrypted } = props;
+export function DomainVerdictNotice(props: {
+  classes: string[];
+  plain?: DomainVerdict;
+  encrypted?: DomainVerdict;
+  /** an ensemble: the members (for people: "ViT") whose guard refused */
+  refusedBy?: string[];
+}) {
+  const { classes, plain, encrypted, refusedBy = [] } = props;
   const domain = domainNameFor(classes);
   if (!plain)
     return (
@@ -26,6 +33,9 @@ export function DomainVerdictNotice(props: { classes: string[]; plain?: DomainVe
       data-in-domain={!refused}
     >
       {refused ? outOfDomainMessage(domain) : `Looks like a ${domain} the model was trained on.`}{' '}
+      {refused && refusedBy.length > 0 ? (
+        <span data-testid="domain-refused-by">Refused by the {refusedBy.join(' and the ')} check. </span>
+      ) : null}
       <span className="hint">
         (distance {plain.score.toFixed(0)}, limit {plain.threshold.toFixed(0)}
         {plain.intensity

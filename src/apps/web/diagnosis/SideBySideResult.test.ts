@@ -55,3 +55,38 @@ describe('SideBySideResult with the domain verdict', () => {
     expect(html.indexOf('Meningioma')).toBeGreaterThan(verdict);
   });
 });
+
+describe('SideBySideResult of an ensemble', () => {
+  const ensemble = (cnnInDomain: boolean): SideBySideDiagnosis => {
+    const vit = result(true);
+    const cnn = result(cnnInDomain);
+    return {
+      ...result(cnnInDomain),
+      model: 'ensemble-brain-mri',
+      members: [
+        { model: 'vit-brain-mri', architecture: 'vit', plain: vit.plain, encrypted: vit.encrypted, agree: true },
+        { model: 'cnn-brain-mri', architecture: 'cnn', plain: cnn.plain, encrypted: cnn.encrypted, agree: true },
+      ],
+      domainRefusedBy: cnnInDomain ? [] : ['cnn-brain-mri'],
+      maxAbsProbabilityDiff: 0,
+    };
+  };
+
+  it("names the member whose guard refused, and keeps the members' classes behind the disclosure", () => {
+    const html = renderToStaticMarkup(createElement(SideBySideResult, { result: ensemble(false) }));
+    const refused = html.indexOf('Refused by the Masked-CNN check.');
+    expect(refused).toBeGreaterThan(-1);
+    const details = html.indexOf('<details');
+    expect(details).toBeGreaterThan(refused);
+    expect(html.indexOf('data-testid="ensemble-members"')).toBeGreaterThan(details);
+  });
+
+  it("shows the combined answer, then each member's class in small print", () => {
+    const html = renderToStaticMarkup(createElement(SideBySideResult, { result: ensemble(true) }));
+    expect(html).not.toContain('<details');
+    expect(html).toContain('Plain ensemble · original');
+    const members = html.indexOf('data-testid="ensemble-members"');
+    expect(members).toBeGreaterThan(html.indexOf('data-testid="plain-class"'));
+    expect(html.slice(members)).toMatch(/ViT: Meningioma.*Masked-CNN: Meningioma/);
+  });
+});

@@ -7,12 +7,16 @@
  * look like what the model was trained on, the classes are hidden behind a
  * "show anyway" disclosure. So is an uncertain one (below the model's confidence
  * threshold): "Uncertain — refer for review" comes first.
+ * An ensemble shows the combined answer the same way, each member's class in
+ * small print with the columns, and names the member whose guard refused.
  */
 import type { SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
 import { DomainVerdictNotice } from './DomainVerdictNotice';
 import { CertaintyNotice, isUncertain } from './CertaintyNotice';
+import { EnsembleMembers } from './EnsembleMembers';
+import { MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
 
 const ADAPT_TARGET_MS = 100;
 
@@ -25,42 +29,50 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   // refused when either side is refused (they agree when adaptation is right)
   const refused = plain.domain?.inDomain === false || encrypted.domain?.inDomain === false;
   const uncertain = isUncertain(plain.certainty, encrypted.certainty);
+  const what = result.members ? 'ensemble' : 'model';
+  const refusedBy = (result.domainRefusedBy ?? []).map((name) => {
+    const m = result.members?.find((x) => x.model === name);
+    return m ? MEMBER_LABELS[m.architecture] : name;
+  });
   const columns = (
-    <div className="side-by-side-columns">
-      <section className="side" data-testid="diagnosis-plain">
-        <h3>Plain model · original</h3>
-        <p className="side-class" data-testid="plain-class">
-          {classLabel(plain.prediction.className)}
-        </p>
-        <ProbabilityBars
-          classes={classes}
-          probabilities={plain.prediction.probabilities}
-          predicted={plain.prediction.classIndex}
-          testId="plain-probabilities"
-        />
-        <p className="hint" data-testid="plain-latency">
-          inference {ms(plain.ms)}
-        </p>
-      </section>
-      <section className="side" data-testid="diagnosis-encrypted">
-        <h3>Key-adapted model · encrypted image</h3>
-        <p className="side-class" data-testid="encrypted-class">
-          {classLabel(encrypted.prediction.className)}
-        </p>
-        <ProbabilityBars
-          classes={classes}
-          probabilities={encrypted.prediction.probabilities}
-          predicted={encrypted.prediction.classIndex}
-          testId="encrypted-probabilities"
-        />
-        <p className="hint" data-testid="encrypted-latency">
-          encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
-          {encrypted.inputPath === 'gpu-buffer'
-            ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
-            : ''}
-        </p>
-      </section>
-    </div>
+    <>
+      <div className="side-by-side-columns">
+        <section className="side" data-testid="diagnosis-plain">
+          <h3>Plain {what} · original</h3>
+          <p className="side-class" data-testid="plain-class">
+            {classLabel(plain.prediction.className)}
+          </p>
+          <ProbabilityBars
+            classes={classes}
+            probabilities={plain.prediction.probabilities}
+            predicted={plain.prediction.classIndex}
+            testId="plain-probabilities"
+          />
+          <p className="hint" data-testid="plain-latency">
+            inference {ms(plain.ms)}
+          </p>
+        </section>
+        <section className="side" data-testid="diagnosis-encrypted">
+          <h3>Key-adapted {what} · encrypted image</h3>
+          <p className="side-class" data-testid="encrypted-class">
+            {classLabel(encrypted.prediction.className)}
+          </p>
+          <ProbabilityBars
+            classes={classes}
+            probabilities={encrypted.prediction.probabilities}
+            predicted={encrypted.prediction.classIndex}
+            testId="encrypted-probabilities"
+          />
+          <p className="hint" data-testid="encrypted-latency">
+            encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
+            {encrypted.inputPath === 'gpu-buffer'
+              ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
+              : ''}
+          </p>
+        </section>
+      </div>
+      <EnsembleMembers result={result} />
+    </>
   );
   return (
     <div
@@ -70,7 +82,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
       data-in-domain={!refused}
       data-uncertain={uncertain}
     >
-      <DomainVerdictNotice classes={classes} plain={plain.domain} encrypted={encrypted.domain} />
+      <DomainVerdictNotice classes={classes} plain={plain.domain} encrypted={encrypted.domain} refusedBy={refusedBy} />
       {refused ? null : <CertaintyNotice plain={plain.certainty} encrypted={encrypted.certainty} />}
       {refused || uncertain ? (
         <details className="domain-show-anyway" data-testid="domain-show-anyway">

@@ -70,24 +70,27 @@ function reportFacts(report: Json): Array<[string, string]> {
 
 export async function loadModelCards(models: ModelEntry[]): Promise<ReportSource[]> {
   return Promise.all(
-    models.map(async (m): Promise<ReportSource> => {
-      try {
-        const res = await fetch(m.url + 'model-card.json');
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const card = (await res.json()) as Json;
-        return { name: `${m.name} (model card)`, ...findReports(card, m.name), facts: cardFacts(card) };
-      } catch (err) {
-        return {
-          name: `${m.name} (model card)`,
-          error: `no model card: ${(err as Error).message}`,
-          reports: [],
-          histories: [],
-          tables: [],
-          plots: [],
-          facts: [],
-        };
-      }
-    }),
+    // an ensemble has no model-card.json of its own (its README and the CV report say why it ships)
+    models
+      .filter((m) => m.architecture !== 'ensemble')
+      .map(async (m): Promise<ReportSource> => {
+        try {
+          const res = await fetch(m.url + 'model-card.json');
+          if (!res.ok) throw new Error(`HTTP ${res.status}`);
+          const card = (await res.json()) as Json;
+          return { name: `${m.name} (model card)`, ...findReports(card, m.name), facts: cardFacts(card) };
+        } catch (err) {
+          return {
+            name: `${m.name} (model card)`,
+            error: `no model card: ${(err as Error).message}`,
+            reports: [],
+            histories: [],
+            tables: [],
+            plots: [],
+            facts: [],
+          };
+        }
+      }),
   );
 }
 

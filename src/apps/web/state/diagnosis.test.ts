@@ -1,7 +1,7 @@
 /** The diagnosis store keeps the choice on a model that exists, and results carry the key check they were made with. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
-import { chosenModel, useDiagnosis } from './diagnosis';
+import { chosenModel, chosenSingleModel, useDiagnosis } from './diagnosis';
 
 const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
   name: `${architecture}-${dataset}`,
@@ -23,6 +23,27 @@ describe('diagnosis store', () => {
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
     useDiagnosis.getState().choose({ architecture: 'cnn' }); // not trained for this dataset: stays on what exists
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+  });
+
+  it('a dataset with an ensemble opens on it; the single networks stay choosable; the single of an ensemble is its ViT', () => {
+    const lung = 'lung-histopathology' as const;
+    const ens: ModelEntry = {
+      ...entry('vit', lung),
+      name: 'ensemble-lung-histopathology',
+      architecture: 'ensemble',
+      ensemble: { members: [{ name: 'vit-lung-histopathology' }, { name: 'cnn-lung-histopathology' }] } as never,
+    };
+    const models = [entry('vit', 'brain-mri'), entry('vit', lung), entry('cnn', lung), ens];
+    useDiagnosis.getState().setModels(models, 'ready');
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-brain-mri'); // brain MRI has no ensemble
+    useDiagnosis.getState().choose({ dataset: lung });
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('ensemble-lung-histopathology');
+    expect(chosenSingleModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+    useDiagnosis.getState().choose({ architecture: 'cnn' });
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('cnn-lung-histopathology');
+    useDiagnosis.setState({ models: [], dataset: lung, architecture: 'vit' });
+    useDiagnosis.getState().setModels(models, 'ready'); // the first probe, on the lung dataset
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('ensemble-lung-histopathology');
   });
 
   it('no models: nothing is chosen', () => {

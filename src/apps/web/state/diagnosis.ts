@@ -68,8 +68,12 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   failed: {},
   setModels(models, modelsStatus, error) {
     set((s) => {
-      // keep the choice if it exists, else the first model that does
-      const current = models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ?? models[0];
+      // keep the choice if it exists, else the first model that does; a first probe opens on the dataset's ensemble
+      const ensemble = models.find((m) => m.architecture === 'ensemble' && m.dataset === s.dataset);
+      const current =
+        (s.models.length === 0 ? ensemble : undefined) ??
+        models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ??
+        models[0];
       return {
         models,
         modelsStatus,
@@ -82,6 +86,9 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   choose(patch) {
     set((s) => {
       const next = { architecture: patch.architecture ?? s.architecture, dataset: patch.dataset ?? s.dataset };
+      // another dataset opens on its ensemble where it has one (best in cross-validation, ensemble.json)
+      if (!patch.architecture && next.dataset !== s.dataset && hasEnsemble(s.models, next.dataset))
+        next.architecture = 'ensemble';
       // a dataset whose model of this architecture is missing: take the architecture it has
       if (!s.models.some((m) => m.architecture === next.architecture && m.dataset === next.dataset)) {
         const other = s.models.find((m) => m.dataset === next.dataset);
@@ -125,4 +132,21 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
 /** The chosen model's entry, if that model exists. */
 export function chosenModel(s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>): ModelEntry | undefined {
   return s.models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset);
+}
+
+export function hasEnsemble(models: ModelEntry[], dataset: DatasetName): boolean {
+  return models.some((m) => m.architecture === 'ensemble' && m.dataset === dataset);
+}
+
+/**
+ * The chosen single network: the chosen model, or for an ensemble its ViT member
+ * (the encrypted server path and the inversion demo read one network's class token).
+ */
+export function chosenSingleModel(
+  s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>,
+): ModelEntry | undefined {
+  const entry = chosenModel(s);
+  if (entry?.architecture !== 'ensemble') return entry;
+  const names = entry.ensemble?.members.map((m) => m.name) ?? [];
+  return names.map((n) => s.models.find((m) => m.name === n)).find((m) => m !== undefined);
 }

@@ -27,6 +27,8 @@ import { gpuInputPath } from '../gpuInput';
 import { progressFetch } from '../progressFetch';
 import { DiagnosisSession, type LoadedModelInfo, type SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 import { useBundledWasmFiles } from '../wasmAssets';
+import { isEnsembleName } from '../../../lib/diagnosis/ensemble';
+import { ensembleSourceFromUrl } from '../../../lib/diagnosis/ensembleSession';
 
 useBundledWasmFiles();
 
@@ -67,6 +69,8 @@ async function ensureModel(name: string, url: string, onProgress?: (f: number) =
   if (!backend) await ensureBackend({});
   await backend!.choice;
   // load() reports 0, 0.1 (manifest), 0.9 (weights), 1; the weights' bytes fill the span between
+  // an ensemble loads its members (sibling folders) one after the other: progress per member, not per byte
+  if (isEnsembleName(name)) return session!.loadEnsemble(name, await ensembleSourceFromUrl(url), onProgress);
   const fetch = progressFetch((received, total) => onProgress?.(0.1 + 0.8 * (received / total)));
   return session!.loadModel(name, { url, fetch }, onProgress);
 }

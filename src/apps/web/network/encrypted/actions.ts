@@ -11,7 +11,7 @@ import { classTokenFeaturesInWorker } from '../../../../platform/browser/workers
 import { loadModel, probeModels } from '../../diagnosis/actions';
 import { currentSession, signOut } from '../../hospital/session';
 import { explain, sessionEnded } from '../../hospital/messages';
-import { chosenModel, useDiagnosis } from '../../state/diagnosis';
+import { chosenSingleModel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
 import { diagnoseEncrypted, type EncryptedDiagnosis } from './encryptedInference';
 import { workerCkks } from './heWorkerClient';
@@ -36,7 +36,7 @@ export async function diagnoseOnServerEncrypted(): Promise<void> {
   useEncrypted.setState({ stage: 'features', error: null });
   try {
     await probeModels();
-    const entry = chosenModel(useDiagnosis.getState());
+    const entry = chosenSingleModel(useDiagnosis.getState()); // an ensemble: its ViT (one network's class token)
     if (!entry) throw new Error('no trained model is available for this dataset');
     await loadModel(entry);
     const local = await classTokenFeaturesInWorker(entry.name, entry.url, file.modelInput);

@@ -1,0 +1,98 @@
+/**
+ * The ViT + Masked-CNN ensemble in the page (issue 18), on a 390 px phone screen:
+ * choosing the lung dataset makes the ensemble the default, with the line saying
+ * why (its cross-validation figures); a real lung slide is diagnosed by both
+ * members, the image encrypted once; the combined answer is the same on the
+ * encrypted image as on the original, each member's class is shown in small
+ * print; axe finds nothing serious; no request leaves the page's origin.
+ * Needs public/models/ensemble-lung-histopathology (written by `cipherscan
+ * selective --write --ensemble-from docs/reports/cv-lung-histopathology.json`
+ * where cross-validation chose the ensemble) and ../shared/datasets: skipped without them.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
+import { axe } from './axeAudit';
+import { noSidewaysScrollAt } from './layoutChecks';
+import './helpers';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const ENSEMBLE = join(ROOT, 'public/models/ensemble-lung-histopathology/ensemble.json');
+/** a squamous cell carcinoma slide of Training, read from ../shared, never copied */
+const SLIDE = join(ROOT, '../shared/datasets/lung-histopathology/Training/lung_scc/lungscc101.jpeg');
+const PHONE = { width: 390, height: 844 };
+
+test('the lung ensemble is the default, diagnoses a slide the same on the encrypted image, names its members', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(300_000);
+  test.skip(
+    !existsSync(ENSEMBLE),
+    'no public/models/ensemble-lung-histopathology/ensemble.json: it ships only where cross-validation chose it',
+  );
+  test.skip(!existsSync(SLIDE), `no ${SLIDE}`);
+  await page.setViewportSize(PHONE);
+  const origin = new URL(testInfo.project.use.baseURL ?? 'http://localhost:4173').origin;
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+
+  await page.goto('/');
+  await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
+  expect(await page.evaluate(() => window.__cipherscanDiagnosis!.models())).toContain('ensemble-lung-histopathology');
+  await page.getByTestId('file-input').setInputFiles(SLIDE);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files()[0]?.status), { timeout: 60_000 })
+    .toBe('ready');
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
+
+  // the lung dataset opens on its ensemble, and says why
+  await page.getByTestId('model-dataset').selectOption('lung-histopathology');
+  const ensembleChoice = page.getByTestId('model-arch-ensemble');
+  await expect(ensembleChoice).toHaveText('ViT + Masked-CNN (ensemble)');
+  await expect(ensembleChoice).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('ensemble-why')).toContainText(/best in \d+-fold cross-validation: [\d.]+ % vs/);
+  // the single networks stay choosable
+  await expect(page.getByTestId('model-arch-vit')).toBeEnabled();
+  await expect(page.getByTestId('model-arch-cnn')).toBeEnabled();
+
+  await page.getByTestId('diagnose').click();
+  const result = page.getByTestId('diagnosis-result');
+  await expect(result).toBeVisible({ timeout: 180_000 });
+  await expect(result).toHaveAttribute('data-agree', 'true');
+  await expect(result).toHaveAttribute('data-in-domain', 'true');
+  await expect(result).toHaveAttribute('data-uncertain', 'false');
+  await expect(page.getByTestId('plain-class')).toHaveText('Squamous cell carcinoma');
+  await expect(page.getByTestId('encrypted-class')).toHaveText('Squamous cell carcinoma');
+  await expect(page.getByTestId('diagnosis-agreement')).toContainText('Same diagnosis on the encrypted image');
+  const members = page.getByTestId('ensemble-members');
+  await expect(members).toBeVisible();
+  await expect(page.getByTestId('ensemble-member-vit')).toContainText('ViT');
+  await expect(page.getByTestId('ensemble-member-cnn')).toContainText('Masked-CNN');
+
+  const r = await page.evaluate(() => window.__cipherscanDiagnosis!.result(window.__cipherscan.files()[0].id));
+  expect(r?.model).toBe('ensemble-lung-histopathology');
+  expect(r!.members!.map((m) => m.model)).toEqual(['vit-lung-histopathology', 'cnn-lung-histopathology']);
+  expect(r!.members!.every((m) => m.agree)).toBe(true);
+  expect(r!.maxAbsLogitDiff).toBeLessThan(1e-3);
+  expect(r!.maxAbsProbabilityDiff!).toBeLessThan(1e-4);
+  // the combined answer is the mean of the members' calibrated probabilities
+  r!.plain.prediction.probabilities.forEach((p, c) =>
+    expect(p).toBeCloseTo(
+      (r!.members![0].plain.prediction.probabilities[c] + r!.members![1].plain.prediction.probabilities[c]) / 2,
+      6,
+    ),
+  );
+
+  // a second diagnosis leaves the worker's tensors where they were
+  const before = await page.evaluate(() => window.__cipherscanDiagnosis!.memory());
+  await page.getByTestId('diagnose').click();
+  await expect(page.getByTestId('diagnose')).toHaveText('Diagnose selected scan', { timeout: 120_000 });
+  expect((await page.evaluate(() => window.__cipherscanDiagnosis!.memory())).numTensors).toBe(before.numTensors);
+
+  await noSidewaysScrollAt(page, PHONE.width, 'ensemble result');
+  expect((await axe(page, 'ensemble result')).serious).toEqual([]);
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  expect(foreign).toEqual([]);
+});

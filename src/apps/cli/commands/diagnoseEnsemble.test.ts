@@ -1,0 +1,87 @@
+/**
+ * `cipherscan diagnose --model models/ensemble-DS`: the same JSON fields as a
+ * single model plus `members`, the combined answer the mean of the members',
+ * plain = encrypted; a malformed ensemble.json or a missing member is refused
+ * in one line.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixtureModelFiles } from '../../../testing/fixtureModel';
+import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
+import { serializeEnsemble } from '../../../lib/diagnosis/ensemble';
+import { encodeRgbPng } from '../../../lib/image/png';
+import { brainPhantom } from '../../../lib/samples/phantom';
+import { main } from '../main';
+
+let dir: string;
+let stdout: string[];
+let stderr: string[];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cipherscan-ensemble-'));
+  stdout = [];
+  stderr = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')));
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function modelFolder(name: string, f: ReturnType<typeof fixtureModelFiles>): Promise<void> {
+  await mkdir(join(dir, name));
+  await writeFile(join(dir, name, 'model.json'), f.manifestText);
+  await writeFile(join(dir, name, 'weights.bin'), f.weights);
+}
+
+describe('cli diagnose with an ensemble', () => {
+  it('answers like a single model, with members; plain and encrypted agree', async () => {
+    await modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1 }));
+    await modelFolder('cnn-brain-mri', fixtureModelFiles('cnn', 32, { depth: 1 }));
+    const ens = join(dir, 'ensemble-brain-mri');
+    await mkdir(ens);
+    await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(fixtureEnsembleSpec({ minConfidence: 0.3 })));
+    const png = join(dir, 'scan.png');
+    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
+    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
+    stdout = [];
+    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json'), '--json'])).toBe(0);
+    const r = JSON.parse(stdout.at(-1)!);
+    expect(r.model).toBe('ensemble-brain-mri');
+    expect(r.agree).toBe(true);
+    expect(r.maxAbsLogitDiff).toBeLessThan(1e-4);
+    expect(r.maxAbsProbabilityDiff).toBeLessThan(1e-5);
+    expect(r.minConfidence).toBe(0.3);
+    expect(typeof r.uncertain).toBe('boolean');
+    expect(r.encrypted.encryptMs).toBeGreaterThan(0);
+    expect(r.members.map((m: { model: string }) => m.model)).toEqual(['vit-brain-mri', 'cnn-brain-mri']);
+    expect(r.domainRefusedBy).toEqual([]);
+    const [a, b] = r.members.map((m: { plain: { probabilities: number[] } }) => m.plain.probabilities);
+    r.plain.probabilities.forEach((p: number, c: number) => expect(p).toBeCloseTo((a[c] + b[c]) / 2, 10));
+    expect(r.members.every((m: { agree: boolean }) => m.agree)).toBe(true);
+    expect(JSON.stringify(r)).not.toMatch(/master|pixels/);
+
+    stdout = [];
+    expect(await main(['diagnose', '--model', ens, '--in', png, '--json'])).toBe(0);
+    const plainOnly = JSON.parse(stdout.at(-1)!);
+    expect(plainOnly.encrypted).toBeUndefined();
+    expect(plainOnly.plain.probabilities).toEqual(r.plain.probabilities);
+    expect(plainOnly.members).toHaveLength(2);
+
+    stdout = [];
+    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json')])).toBe(0);
+    expect(stdout.join('\n')).toMatch(/member ViT: .+\n.*member Masked-CNN: /);
+  }, 90_000);
+
+  it('refuses a malformed ensemble.json and a missing member in one line', async () => {
+    const ens = join(dir, 'ensemble-brain-mri');
+    await mkdir(ens);
+    const png = join(dir, 'scan.png');
+    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5 })));
+    await writeFile(join(ens, 'ensemble.json'), JSON.stringify({ format: 'cipherscan-ensemble', version: 9 }));
+    expect(await main(['diagnose', '--model', ens, '--in', png])).not.toBe(0);
+    expect(stderr.at(-1)).toMatch(/malformed ensemble file: unsupported version 9/);
+    await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(fixtureEnsembleSpec()));
+    expect(await main(['diagnose', '--model', ens, '--in', png])).toBe(2);
+    expect(stderr.at(-1)).toMatch(/vit-brain-mri is not a model folder \(no model\.json\)/);
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * The ensemble ships only where the cross-validation report chose it with every
+ * fold scored; what is written is the study's ensemble candidate (validation
+ * threshold, Testing figures) and parses back.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseEnsemble } from '../../lib/diagnosis/ensemble';
+import { ModelRandom } from '../../lib/models/init';
+import {
+  cvChoosesEnsemble,
+  cvThresholds,
+  ensembleModelCard,
+  ensembleRelease,
+  EnsembleRefused,
+  type CvReport,
+} from './ensembleRelease';
+import { selectiveStudy } from './selectiveStudy';
+
+const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: k / n + 0.005 });
+function cvReport(patch: Partial<CvReport> = {}): CvReport {
+  const fold = (k: number) => Array.from({ length: 5 }, () => `${k}/600`);
+  return {
+    folds: 5,
+    scored: 5,
+    missing: [],
+    totals: {
+      vit: { k: 2900, n: 3000, perFold: fold(580) },
+      cnn: { k: 2880, n: 3000, perFold: fold(576) },
+      ensemble: { k: 2930, n: 3000, perFold: fold(586) },
+    },
+    rates: { vit: rate(2900, 3000), cnn: rate(2880, 3000), ensemble: rate(2930, 3000) },
+    choice: 'ensemble',
+    ...patch,
+  };
+}
+
+const PATH = 'docs/reports/cv-lung-histopathology.json';
+
+describe('cvChoosesEnsemble', () => {
+  it('accepts a complete report that chose the ensemble', () => {
+    expect(cvChoosesEnsemble(JSON.stringify(cvReport()), PATH, 'lung-histopathology').folds).toBe(5);
+  });
+
+  it('refuses every other report, saying why', () => {
+    const cases: [string, string, RegExp][] = [
+      [JSON.stringify(cvReport({ choice: 'vit' })), PATH, /chooses vit/],
+      [JSON.stringify(cvReport({ choice: null, scored: 2, missing: [3, 4, 5] })), PATH, /2 of 5 folds scored/],
+      [JSON.stringify(cvReport()), 'docs/reports/cv-brain-mri.json', /of brain-mri, not lung-histopathology/],
+      [JSON.stringify(cvReport({ dataset: 'brain-mri' })), PATH, /of brain-mri/],
+      [
+        JSON.stringify({ ...cvReport(), totals: { ...cvReport().totals, ensemble: cvReport().totals.vit } }),
+        PATH,
+        /do not show it winning/,
+      ],
+      ['{', PATH, /not JSON/],
+    ];
+    for (const [text, path, why] of cases) {
+      expect(() => cvChoosesEnsemble(text, path, 'lung-histopathology')).toThrow(EnsembleRefused);
+      expect(() => cvChoosesEnsemble(text, path, 'lung-histopathology')).toThrow(why);
+    }
+  });
+});
+
+describe('ensembleRelease', () => {
+  it("writes the study's ensemble candidate: its validation threshold and Testing figures, parsed back", () => {
+    const rng = new ModelRandom(3);
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 3);
+    const logits = (ls: number[], skill: number) =>
+      ls.map((y) => [0, 1, 2].map((c) => (c === y ? skill : 0) + 2 * (rng.next() - 0.5) * 3));
+    const val = labels(90);
+    const test = labels(60);
+    const members = [
+      { name: 'vit-lung-histopathology', temperature: 0.5, validation: logits(val, 2), testing: logits(test, 2) },
+      { name: 'cnn-lung-histopathology', temperature: 0.6, validation: logits(val, 1.5), testing: logits(test, 1.5) },
+    ];
+    const cv = cvReport();
+    const study = selectiveStudy(members, val, test, 0.9, 'test split', {
+      crossValidation: { ensembleShips: true, reason: 'cv chose it' },
+    });
+    expect(study.ensembleShips).toBe(true);
+    const candidate = study.candidates.find((c) => c.members.length === 2)!;
+    const { json, spec } = ensembleRelease({
+      dataset: 'lung-histopathology',
+      classes: ['lung_aca', 'lung_n', 'lung_scc'],
+      members: [
+        { name: 'vit-lung-histopathology', architecture: 'vit', temperature: 0.5 },
+        { name: 'cnn-lung-histopathology', architecture: 'cnn', temperature: 0.6 },
+      ],
+      study,
+      cv,
+      reportPath: PATH,
+      command: 'cipherscan selective …',
+    });
+    expect(parseEnsemble(json)).toEqual(spec);
+    expect(spec.minConfidence).toBeCloseTo(candidate.abstention.minConfidence, 5);
+    expect(spec.minConfidence).toBeLessThanOrEqual(candidate.abstention.minConfidence);
+    expect(spec.testing.n).toBe(60);
+    expect(spec.testing.accuracy).toEqual(candidate.testing!.accuracy);
+    expect(spec.crossValidation.outOfFold.ensemble.k).toBe(2930);
+    const card = ensembleModelCard(spec, cv.totals);
+    expect(card).toContain('best in 5-fold cross-validation: 97.7 % vs 96.7 % (ViT) and 96.0 % (Masked-CNN)');
+    expect(card).toContain(spec.minConfidence.toFixed(4));
+
+    // without the CV decision the validation rule decides (and may withhold the ensemble's Testing figures)
+    const plain = selectiveStudy(members, val, test, 0.9, 'test split');
+    expect(plain.ensembleReason).not.toContain('cv chose it');
+
+    // a CV report with thresholds fitted on the pooled out-of-fold predictions: they replace validation's, by candidate
+    const pooled = { coverage: 0.8, accuracy: rate(2400, 2430) };
+    const withThresholds = cvReport({
+      pooledThreshold: {
+        vit: { nested: pooled, minConfidence: 0.61, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+        cnn: { nested: pooled, minConfidence: 0.62, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+        ensemble: { nested: pooled, minConfidence: 0.63, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+      },
+    });
+    const thresholds = cvThresholds(withThresholds, { vit: members[0].name, cnn: members[1].name })!;
+    const fixed = selectiveStudy(members, val, test, 0.9, 'test split', {
+      crossValidation: { ensembleShips: true, reason: 'cv chose it', thresholds },
+    });
+    expect(fixed.candidates.map((c) => c.abstention.minConfidence)).toEqual([0.61, 0.62, 0.63]);
+    const fixedEnsemble = fixed.candidates.find((c) => c.members.length === 2)!;
+    expect(fixedEnsemble.abstention.rule).toMatch(
+      /^R; fitted on 3000 out-of-fold predictions of 5-fold cross-validation/,
+    );
+    // the figures are scored at the given threshold, not a refitted one
+    expect(fixedEnsemble.testing!.atThreshold.threshold).toBe(0.63);
+    expect(cvThresholds(cvReport(), { vit: 'a', cnn: 'b' })).toBeUndefined();
+  });
+});

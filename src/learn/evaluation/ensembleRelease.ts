@@ -1,0 +1,182 @@
+/**
+ * Shipping the ViT + Masked-CNN ensemble (issue 18): only where k-fold
+ * cross-validation chose it (scripts/cv-report.ts writes `choice: "ensemble"`
+ * once every fold is scored); then its ensemble.json (lib/diagnosis/ensemble.ts)
+ * from the selective study — the threshold fitted on validation, the Testing
+ * figures at that threshold — and its model card. Pure: the CLI reads and writes
+ * (`cipherscan selective --write --ensemble-from CV.json`).
+ */
+import {
+  ENSEMBLE_COMBINE,
+  ensembleWhy,
+  parseEnsemble,
+  serializeEnsemble,
+  type EnsembleMember,
+  type EnsembleRate,
+  type EnsembleSpec,
+} from '../../lib/diagnosis/ensemble';
+import type { SelectiveStudy } from './selectiveStudy';
+
+type Kind = 'vit' | 'cnn' | 'ensemble';
+
+/** What scripts/cv-report.ts writes (docs/reports/cv-DS.json). */
+export interface CvReport {
+  folds: number;
+  scored: number;
+  missing: number[];
+  totals: Record<Kind, { k: number; n: number; perFold: string[] }>;
+  rates: Record<Kind, EnsembleRate>;
+  choice: Kind | null;
+  dataset?: string;
+  /**
+   * The "Uncertain" threshold per candidate fitted on all out-of-fold predictions, and
+   * the nested cross-validation figures of that rule (scripts/cv-report.ts).
+   */
+  pooledThreshold?: Record<
+    Kind,
+    {
+      nested: { coverage: number; accuracy: EnsembleRate };
+      minConfidence?: number;
+      fittedOn?: string;
+      n?: number;
+      rule?: string;
+    }
+  >;
+}
+
+/** The CV report's thresholds by the study's candidate names (singles by folder name, the ensemble by its members). */
+export function cvThresholds(
+  cv: CvReport,
+  names: { vit: string; cnn: string },
+): Record<string, { minConfidence: number; rule: string; fittedOn: string }> | undefined {
+  const p = cv.pooledThreshold;
+  if (!p) return undefined;
+  const out: Record<string, { minConfidence: number; rule: string; fittedOn: string }> = {};
+  const keyOf = { vit: names.vit, cnn: names.cnn, ensemble: `ensemble(${names.vit} + ${names.cnn})` };
+  for (const k of ['vit', 'cnn', 'ensemble'] as const) {
+    const t = p[k];
+    if (t?.minConfidence === undefined || !t.rule || !t.fittedOn) continue;
+    out[keyOf[k]] = {
+      minConfidence: t.minConfidence,
+      rule: t.rule,
+      fittedOn: `${t.fittedOn} of ${cv.folds}-fold cross-validation (nested: ${(t.nested.coverage * 100).toFixed(1)} % answered at ${(t.nested.accuracy.rate * 100).toFixed(2)} %)`,
+    };
+  }
+  return out;
+}
+
+export class EnsembleRefused extends Error {}
+
+/**
+ * The CV report, if it says the ensemble ships for `dataset`; otherwise a
+ * sentence why not. The report names no dataset (as of now), so its file name
+ * must: cv-<dataset>.json.
+ */
+export function cvChoosesEnsemble(text: string, reportPath: string, dataset: string): CvReport {
+  const refuse = (why: string) =>
+    new EnsembleRefused(`not writing the ${dataset} ensemble: ${reportPath} ${why}. Nothing was written.`);
+  let r: Partial<CvReport>;
+  try {
+    r = JSON.parse(text) as Partial<CvReport>;
+  } catch {
+    throw refuse('is not JSON');
+  }
+  const named = r.dataset ?? /cv-([a-z0-9-]+)\.json$/.exec(reportPath)?.[1];
+  if (named !== dataset) throw refuse(`is a cross-validation of ${named ?? 'an unnamed dataset'}, not ${dataset}`);
+  if (typeof r.folds !== 'number' || r.folds < 2 || !r.totals || !r.rates) throw refuse('is not a CV report');
+  if (r.scored !== r.folds || (r.missing?.length ?? 1) > 0)
+    throw refuse(`has ${r.scored ?? 0} of ${r.folds} folds scored (still missing: ${r.missing?.join(', ') ?? '?'})`);
+  if (r.choice !== 'ensemble')
+    throw refuse(`chooses ${r.choice ?? 'nothing yet'}: the ensemble ships only where cross-validation chose it`);
+  for (const k of ['vit', 'cnn', 'ensemble'] as const)
+    if (r.totals[k]?.perFold?.length !== r.folds) throw refuse(`has ${k} figures for fewer than ${r.folds} folds`);
+  if (r.totals.ensemble.k <= Math.max(r.totals.vit.k, r.totals.cnn.k))
+    throw refuse('chooses the ensemble but its out-of-fold figures do not show it winning');
+  return r as CvReport;
+}
+
+export interface ReleaseInput {
+  dataset: string;
+  classes: string[];
+  /** the two members' folder names, architectures and temperatures, as the study scored them */
+  members: EnsembleMember[];
+  study: SelectiveStudy;
+  cv: CvReport;
+  reportPath: string;
+  command: string;
+}
+
+/** The ensemble.json text: its candidate in the study (validation threshold, Testing figures), the CV figures. */
+export function ensembleRelease(input: ReleaseInput): { json: string; spec: EnsembleSpec } {
+  const { study, cv } = input;
+  const names = input.members.map((m) => m.name);
+  const c = study.candidates.find((x) => x.members.length > 1 && x.members.join() === names.join());
+  if (!c?.testing) throw new Error('the study has no Testing figures for the ensemble (run it with the CV decision)');
+  const t = c.testing;
+  const spec: EnsembleSpec = {
+    dataset: input.dataset,
+    classes: input.classes,
+    members: input.members,
+    combine: ENSEMBLE_COMBINE,
+    // rounded down, so the validation image that set the threshold is still answered
+    minConfidence: Math.floor(c.abstention.minConfidence * 1e6) / 1e6,
+    threshold: {
+      rule: c.abstention.rule,
+      targetAccuracy: c.abstention.targetAccuracy,
+      validationN: c.validation.n,
+      fittedOn: study.validationNote,
+    },
+    testing: {
+      n: t.n,
+      accuracy: t.accuracy,
+      coverage: t.atThreshold.coverage,
+      accuracyOfAnswers: t.atThreshold.accuracyInterval,
+    },
+    crossValidation: {
+      folds: cv.folds,
+      report: input.reportPath,
+      outOfFold: { vit: cv.rates.vit, cnn: cv.rates.cnn, ensemble: cv.rates.ensemble },
+    },
+    command: input.command,
+  };
+  const json = serializeEnsemble(spec);
+  return { json, spec: parseEnsemble(json) }; // what ships must parse
+}
+
+const pct = (v: number) => (v * 100).toFixed(1);
+const rate = (r: EnsembleRate) => `${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}] (${r.k}/${r.n})`;
+
+/** README.md of the ensemble folder: what it is, why it ships, its threshold and figures. */
+export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals']): string {
+  const o = spec.crossValidation.outOfFold;
+  const t = spec.testing;
+  return [
+    `# ViT + Masked-CNN ensemble · ${spec.dataset}`,
+    '',
+    `Members: ${spec.members.map((m) => `\`${m.name}\` (temperature ${m.temperature})`).join(' and ')}, the folders beside this one. ` +
+      `Combination: ${spec.combine}. No weights of its own: both members adapt to the same key and read the same ` +
+      'encrypted image (one encryption, one more forward pass). Research model, not a medical device.',
+    '',
+    '## Why it ships',
+    '',
+    `It is the ${ensembleWhy(spec)} (\`${spec.crossValidation.report}\`):`,
+    '',
+    '| candidate | out-of-fold accuracy (95 % Wilson) | per fold |',
+    '|---|---|---|',
+    ...(['ensemble', 'vit', 'cnn'] as const).map((k) => `| ${k} | ${rate(o[k])} | ${perFold[k].perFold.join(', ')} |`),
+    '',
+    '## Uncertain — refer for review',
+    '',
+    `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
+      `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule} (target ${pct(spec.threshold.targetAccuracy)} %; ` +
+      `validation split: ${spec.threshold.validationN} images, ${spec.threshold.fittedOn}).`,
+    '',
+    `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
+      `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.`,
+    '',
+    'Out of domain: refused when either member’s guard refuses (the page and the CLI name which).',
+    '',
+    `Written by \`${spec.command}\`.`,
+    '',
+  ].join('\n');
+}
