@@ -154,6 +154,7 @@ const pooledThreshold = Object.fromEntries(
       {
         nested: { coverage: n ? answered / n : 0, accuracy: wilson(right, answered) },
         minConfidence: all?.minConfidence,
+        n: parts.reduce((s, p) => s + p.labels.length, 0),
         fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,
         rule: all?.rule,
       },
@@ -164,6 +165,7 @@ const pooledThreshold = Object.fromEntries(
   {
     nested: { coverage: number; accuracy: Rate };
     minConfidence?: number;
+    n: number;
     fittedOn?: string;
     rule?: string;
   }

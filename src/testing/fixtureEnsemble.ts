@@ -25,7 +25,7 @@ export function fixtureEnsembleSpec(overrides: Partial<EnsembleSpec> = {}, datas
     ],
     combine: ENSEMBLE_COMBINE,
     minConfidence: 0.5,
-    threshold: { rule: 'test rule', targetAccuracy: 0.97, validationN: 100, fittedOn: 'test split' },
+    threshold: { rule: 'test rule', targetAccuracy: 0.97, n: 100, fittedOn: 'test split' },
     testing: { n: 300, accuracy: r(290, 300), coverage: 0.9, accuracyOfAnswers: r(268, 270) },
     crossValidation: {
       folds: 5,

@@ -111,7 +111,7 @@ describe('ensembleRelease', () => {
       pooledThreshold: {
         vit: { nested: pooled, minConfidence: 0.61, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
         cnn: { nested: pooled, minConfidence: 0.62, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
-        ensemble: { nested: pooled, minConfidence: 0.63, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
+        ensemble: { nested: pooled, minConfidence: 0.63, n: 3000, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
       },
     });
     const thresholds = cvThresholds(withThresholds, { vit: members[0].name, cnn: members[1].name })!;
@@ -125,6 +125,23 @@ describe('ensembleRelease', () => {
     );
     // the figures are scored at the given threshold, not a refitted one
     expect(fixedEnsemble.testing!.atThreshold.threshold).toBe(0.63);
+    // and ensemble.json says where its threshold was fitted
+    const released = ensembleRelease({
+      dataset: 'lung-histopathology',
+      classes: ['lung_aca', 'lung_n', 'lung_scc'],
+      members: [
+        { name: 'vit-lung-histopathology', architecture: 'vit', temperature: 0.5 },
+        { name: 'cnn-lung-histopathology', architecture: 'cnn', temperature: 0.6 },
+      ],
+      study: fixed,
+      cv: withThresholds,
+      reportPath: PATH,
+      command: 'cipherscan selective …',
+    }).spec;
+    expect(released.minConfidence).toBe(0.63);
+    expect(released.threshold.n).toBe(3000);
+    expect(released.threshold.fittedOn).toMatch(/out-of-fold predictions of 5-fold cross-validation/);
+    expect(spec.threshold.n).toBe(90); // the validation-fitted one above
     expect(cvThresholds(cvReport(), { vit: 'a', cnn: 'b' })).toBeUndefined();
   });
 });

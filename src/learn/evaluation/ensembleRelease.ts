@@ -2,7 +2,8 @@
  * Shipping the ViT + Masked-CNN ensemble (issue 18): only where k-fold
  * cross-validation chose it (scripts/cv-report.ts writes `choice: "ensemble"`
  * once every fold is scored); then its ensemble.json (lib/diagnosis/ensemble.ts)
- * from the selective study — the threshold fitted on validation, the Testing
+ * from the selective study — the threshold fitted on the CV report's pooled
+ * out-of-fold predictions where it carries one (else on validation), the Testing
  * figures at that threshold — and its model card. Pure: the CLI reads and writes
  * (`cipherscan selective --write --ensemble-from CV.json`).
  */
@@ -113,6 +114,11 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
   const c = study.candidates.find((x) => x.members.length > 1 && x.members.join() === names.join());
   if (!c?.testing) throw new Error('the study has no Testing figures for the ensemble (run it with the CV decision)');
   const t = c.testing;
+  const offered = cv.pooledThreshold?.ensemble;
+  const pooled =
+    offered?.minConfidence !== undefined && offered.minConfidence === c.abstention.minConfidence && offered.n
+      ? { n: offered.n, fittedOn: offered.fittedOn ?? 'out-of-fold predictions' }
+      : undefined;
   const spec: EnsembleSpec = {
     dataset: input.dataset,
     classes: input.classes,
@@ -123,8 +129,10 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
     threshold: {
       rule: c.abstention.rule,
       targetAccuracy: c.abstention.targetAccuracy,
-      validationN: c.validation.n,
-      fittedOn: study.validationNote,
+      // the pooled out-of-fold threshold where the CV report gave one (cvThresholds), else validation's
+      ...(pooled
+        ? { n: pooled.n, fittedOn: `${pooled.fittedOn} of ${cv.folds}-fold cross-validation (${input.reportPath})` }
+        : { n: c.validation.n, fittedOn: study.validationNote }),
     },
     testing: {
       n: t.n,
@@ -169,7 +177,7 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
     '',
     `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
       `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule} (target ${pct(spec.threshold.targetAccuracy)} %; ` +
-      `validation split: ${spec.threshold.validationN} images, ${spec.threshold.fittedOn}).`,
+      `fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}).`,
     '',
     `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
       `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.`,

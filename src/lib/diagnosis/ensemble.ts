@@ -9,7 +9,8 @@
  * probabilities (each member's `calibration.temperature`, recorded here and
  * checked at load, so a re-calibrated member cannot silently shift the
  * ensemble's threshold). Abstention: the ensemble's own `minConfidence`, fitted
- * on validation (learn/evaluation/selectiveStudy.ts). Why it ships: the k-fold
+ * on the cross-validation's pooled out-of-fold predictions (scripts/cv-report.ts)
+ * or on validation (learn/evaluation/selectiveStudy.ts); `threshold` says which. Why it ships: the k-fold
  * cross-validation figures it won (scripts/cv-report.ts), which parsing checks
  * say so. Written by `cipherscan selective --write --ensemble-from CV.json`.
  *
@@ -47,7 +48,7 @@ export interface EnsembleSpec {
   combine: string;
   /** calibrated top probability of the mean below which the answer is "Uncertain — refer for review" */
   minConfidence: number;
-  threshold: { rule: string; targetAccuracy: number; validationN: number; fittedOn: string };
+  threshold: { rule: string; targetAccuracy: number; n: number; fittedOn: string };
   /** the held-out Testing split at the threshold (the figures the model card quotes) */
   testing: { n: number; accuracy: EnsembleRate; coverage: number; accuracyOfAnswers: EnsembleRate };
   /** why it ships: out-of-fold accuracy of each candidate, pooled over every fold */
@@ -130,10 +131,10 @@ export function parseEnsemble(text: string): EnsembleSpec {
     !isObject(t) ||
     typeof t.rule !== 'string' ||
     !unit(t.targetAccuracy) ||
-    !count(t.validationN) ||
+    !count(t.n) ||
     typeof t.fittedOn !== 'string'
   )
-    throw bad('threshold { rule, targetAccuracy, validationN, fittedOn }');
+    throw bad('threshold { rule, targetAccuracy, n, fittedOn }');
   const te = raw.testing;
   if (!isObject(te) || !count(te.n) || !unit(te.coverage))
     throw bad('testing { n, accuracy, coverage, accuracyOfAnswers }');
@@ -155,7 +156,7 @@ export function parseEnsemble(text: string): EnsembleSpec {
     members,
     combine: ENSEMBLE_COMBINE,
     minConfidence: raw.minConfidence,
-    threshold: { rule: t.rule, targetAccuracy: t.targetAccuracy, validationN: t.validationN, fittedOn: t.fittedOn },
+    threshold: { rule: t.rule, targetAccuracy: t.targetAccuracy, n: t.n, fittedOn: t.fittedOn },
     testing: {
       n: te.n,
       accuracy: rate(te.accuracy, 'testing.accuracy', bad),
