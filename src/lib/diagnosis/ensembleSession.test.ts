@@ -15,7 +15,7 @@ import { generateKey } from '../keys/key';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { DiagnosisSession, encryptOnCpu, type EncryptForModel, type SideBySideDiagnosis } from './session';
-import { combineSideBySide, type EnsembleSource } from './ensembleSession';
+import { combinedDomain, combineSideBySide, type EnsembleSource } from './ensembleSession';
 
 const vit = fixtureModelFiles('vit', 21, { depth: 1 });
 const cnn = fixtureModelFiles('cnn', 22, { depth: 1 });
@@ -131,5 +131,28 @@ describe('combineSideBySide: out of domain', () => {
     // mean 0.4 / 0.4: below the fixture's 0.5 threshold, so uncertain on both sides
     expect(ok.plain.certainty?.uncertain).toBe(true);
     expect(ok.encrypted.certainty?.uncertain).toBe(true);
+  });
+
+  it('refused when one member refuses even if the other ships no guard; no verdict only when nobody refused', () => {
+    const unguarded = (model: string, probabilities: number[]): SideBySideDiagnosis => {
+      const m = member(model, true, probabilities);
+      const { domain: _p, ...plain } = m.plain;
+      const { domain: _e, ...encrypted } = m.encrypted;
+      return { ...m, plain, encrypted };
+    };
+    const r = combineSideBySide('ensemble-brain-mri', fixtureEnsembleSpec(), [
+      unguarded('vit-brain-mri', [0.7, 0.1, 0.1, 0.1]),
+      member('cnn-brain-mri', false, [0.1, 0.7, 0.1, 0.1]),
+    ]);
+    expect(r.plain.domain).toEqual({ inDomain: false, score: 900, threshold: 100 });
+    expect(r.encrypted.domain?.inDomain).toBe(false);
+    expect(r.domainRefusedBy).toEqual(['cnn-brain-mri']);
+    const none = combineSideBySide('ensemble-brain-mri', fixtureEnsembleSpec(), [
+      unguarded('vit-brain-mri', [0.7, 0.1, 0.1, 0.1]),
+      member('cnn-brain-mri', true, [0.1, 0.7, 0.1, 0.1]),
+    ]);
+    expect(none.plain.domain).toBeUndefined();
+    expect(none.encrypted.domain).toBeUndefined();
+    expect(combinedDomain([unguarded('a', [1]).plain, unguarded('b', [1]).plain])).toBeUndefined();
   });
 });

@@ -74,13 +74,16 @@ export function checkMember(
 }
 
 /**
- * The ensemble's domain verdict on one side: in domain only when every member's
- * guard accepts; the verdict shown is the first refusing member's (else the
- * first member's). Undefined when a member ships no guard (then none is claimed).
+ * The ensemble's domain verdict on one side: the first refusing member's verdict
+ * whenever one refuses (a member without a guard cannot overrule it); in domain
+ * (the first member's verdict) only when every member has a guard and all accept.
+ * Undefined only when nobody refused and some member ships no guard (none is claimed).
  */
-function combinedDomain(sides: TimedPrediction[]): DomainVerdict | undefined {
+export function combinedDomain(sides: TimedPrediction[]): DomainVerdict | undefined {
+  const refusing = sides.find((s) => s.domain?.inDomain === false);
+  if (refusing) return refusing.domain;
   if (sides.some((s) => !s.domain)) return undefined;
-  return (sides.find((s) => !s.domain!.inDomain) ?? sides[0]).domain;
+  return sides[0].domain;
 }
 
 /** The mean of the members on one side, judged with the ensemble's threshold. */
