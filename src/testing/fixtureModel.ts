@@ -32,13 +32,20 @@ export function fixtureWeights(config: ModelConfig, seed: number): HostWeights {
   return out;
 }
 
-/** A fixture model as the files a model folder holds: model.json text and weights.bin bytes. */
+/**
+ * A fixture model as the files a model folder holds: model.json text and weights.bin bytes;
+ * `temperature` adds a (made-up) calibration block with that temperature.
+ */
 export function fixtureModelFiles(
   architecture: 'vit' | 'cnn',
   seed = 7,
-  options: { depth?: number; classes?: string[] } = {},
+  options: { depth?: number; classes?: string[]; temperature?: number } = {},
 ): { manifest: ModelManifest; manifestText: string; weights: Uint8Array } {
   const config = fixtureConfig(architecture, options);
-  const { manifest, bytes } = serializeModel(config, fixtureWeights(config, seed), 'float16');
-  return { manifest, manifestText: JSON.stringify(manifest), weights: bytes };
+  const serialized = serializeModel(config, fixtureWeights(config, seed), 'float16');
+  const manifest: ModelManifest =
+    options.temperature === undefined
+      ? serialized.manifest
+      : { ...serialized.manifest, calibration: { temperature: options.temperature, fittedOn: 'fixture', n: 1 } };
+  return { manifest, manifestText: JSON.stringify(manifest), weights: serialized.bytes };
 }

@@ -74,6 +74,45 @@ describe('discoverModels: ensembles', () => {
   });
 });
 
+describe('discoverModels: ensemble members must carry the temperatures it was fitted with', () => {
+  const vit = fixtureModelFiles('vit', 1, { depth: 1, temperature: 0.5 });
+  const cnn = fixtureModelFiles('cnn', 2, { depth: 1, temperature: 2 });
+  const spec = fixtureEnsembleSpec();
+  spec.members = [
+    { ...spec.members[0], temperature: 0.5 },
+    { ...spec.members[1], temperature: 2 },
+  ];
+  const serve = (served: Record<string, string>) => async (url: string) => {
+    const body = served[new URL(url).pathname];
+    return { ok: body !== undefined, status: body !== undefined ? 200 : 404, text: async () => body ?? '' };
+  };
+  const offered = async (vitText: string, cnnText: string) =>
+    (
+      await discoverModels(
+        'http://localhost/',
+        serve({
+          '/models/vit-brain-mri/model.json': vitText,
+          '/models/cnn-brain-mri/model.json': cnnText,
+          '/models/ensemble-brain-mri/ensemble.json': serializeEnsemble(spec),
+        }),
+      )
+    ).map((m) => m.name);
+
+  it('offered when both temperatures match; skipped (members still offered) when either differs', async () => {
+    expect(await offered(vit.manifestText, cnn.manifestText)).toContain('ensemble-brain-mri');
+    const recalibrated = fixtureModelFiles('cnn', 2, { depth: 1, temperature: 1.7 });
+    const uncalibrated = fixtureModelFiles('vit', 1, { depth: 1 }); // temperature 1
+    for (const [v, c] of [
+      [vit.manifestText, recalibrated.manifestText],
+      [uncalibrated.manifestText, cnn.manifestText],
+    ]) {
+      const names = await offered(v, c);
+      expect(names).not.toContain('ensemble-brain-mri');
+      expect(names.sort()).toEqual(['cnn-brain-mri', 'vit-brain-mri']);
+    }
+  });
+});
+
 describe('pickFastest', () => {
   it('takes the fastest started backend; near-ties go to the earlier one in webgpu, webgl, wasm, cpu', () => {
     expect(

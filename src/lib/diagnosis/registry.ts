@@ -8,7 +8,9 @@
  *
  * An ensemble (`models/ensemble-<dataset>/ensemble.json`, ensemble.ts) is
  * offered only when its file parses and both its members were found, with the
- * same classes: architecture 'ensemble', weights = the members' together.
+ * same classes and each with the calibration temperature the ensemble was fitted
+ * with (the session refuses any other, so offering it would fail to load):
+ * architecture 'ensemble', weights = the members' together.
  *
  * Must never: fetch from another origin, or load weights (only manifests and cards).
  */
@@ -66,8 +68,13 @@ export async function discoverModels(base: string, fetcher: Fetcher = (u) => fet
     Promise.all(DATASETS.map((d) => probeEnsemble(root, d, fetcher))),
   ]);
   const found = ensembles.flatMap((spec, i): ModelEntry[] => {
-    const members = spec?.members.map((m) => singles.find((s) => s.name === m.name));
-    if (!spec || !members || members.some((m) => !m || m.classes.join() !== spec.classes.join())) return [];
+    if (!spec) return [];
+    const members = spec.members.map((m) => {
+      const s = singles.find((x) => x.entry.name === m.name);
+      const fits = s && s.entry.classes.join() === spec.classes.join() && sameTemperature(s.temperature, m.temperature);
+      return fits ? s.entry : undefined;
+    });
+    if (members.some((m) => !m)) return [];
     const name = ensembleName(DATASETS[i]);
     return [
       {
@@ -82,8 +89,11 @@ export async function discoverModels(base: string, fetcher: Fetcher = (u) => fet
       },
     ];
   });
-  return [...singles, ...found];
+  return [...singles.map((s) => s.entry), ...found];
 }
+
+/** as the session's member check (ensembleSession.ts checkMember) */
+const sameTemperature = (a: number, b: number) => Math.abs(a - b) <= 1e-6;
 
 /** `models/ensemble-<dataset>/ensemble.json` if it parses for that dataset, else null. */
 async function probeEnsemble(root: string, dataset: DatasetName, fetcher: Fetcher): Promise<EnsembleSpec | null> {
@@ -97,9 +107,10 @@ async function probeEnsemble(root: string, dataset: DatasetName, fetcher: Fetche
   }
 }
 
-async function discoverSingles(root: string, fetcher: Fetcher): Promise<ModelEntry[]> {
+/** Each single network found, with its calibration temperature (1 when it ships none). */
+async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry: ModelEntry; temperature: number }[]> {
   const probes = ARCHITECTURES.flatMap((architecture) =>
-    DATASETS.map(async (dataset): Promise<ModelEntry | null> => {
+    DATASETS.map(async (dataset): Promise<{ entry: ModelEntry; temperature: number } | null> => {
       const name = modelName(architecture, dataset);
       const url = `${root}models/${name}/`;
       try {
@@ -107,7 +118,7 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<ModelEnt
         if (!res.ok) return null;
         const manifest = parseManifest(await res.text());
         if (manifest.config.architecture !== architecture) return null;
-        return {
+        const entry: ModelEntry = {
           name,
           architecture,
           dataset,
@@ -116,10 +127,11 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<ModelEnt
           weightsBytes: manifest.byteLength,
           dtype: manifest.dtype,
         };
+        return { entry, temperature: manifest.calibration?.temperature ?? 1 };
       } catch {
         return null; // not JSON (the server's HTML fallback) or not our format: not available
       }
     }),
   );
-  return (await Promise.all(probes)).filter((m): m is ModelEntry => m !== null);
+  return (await Promise.all(probes)).filter((m) => m !== null);
 }
