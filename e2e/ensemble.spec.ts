@@ -9,10 +9,14 @@
  * selective --write --ensemble-from docs/reports/cv-lung-histopathology.json`
  * where cross-validation chose the ensemble) and ../shared/datasets: skipped without them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
+import { softmaxT } from '../src/learn/evaluation/calibration';
+import { meanProbabilities } from '../src/learn/evaluation/selective';
+import { MEMBER_LABELS, parseEnsemble } from '../src/lib/diagnosis/ensemble';
+import { classLabel } from '../src/lib/models/classNames';
 import { axe } from './axeAudit';
 import { noSidewaysScrollAt } from './layoutChecks';
 import './helpers';
@@ -68,26 +72,38 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   await expect(page.getByTestId('diagnosis-agreement')).toContainText('Same diagnosis on the encrypted image');
   const members = page.getByTestId('ensemble-members');
   await expect(members).toBeVisible();
-  await expect(page.getByTestId('ensemble-member-vit')).toContainText('ViT');
-  await expect(page.getByTestId('ensemble-member-cnn')).toContainText('Masked-CNN');
 
   const r = await page.evaluate(() => window.__cipherscanDiagnosis!.result(window.__cipherscan.files()[0].id));
   expect(r?.model).toBe('ensemble-lung-histopathology');
   expect(r!.members!.map((m) => m.model)).toEqual(['vit-lung-histopathology', 'cnn-lung-histopathology']);
+  // each member's own class, in words, under its label
+  for (const m of r!.members!)
+    await expect(page.getByTestId(`ensemble-member-${m.architecture}`)).toContainText(
+      `${MEMBER_LABELS[m.architecture]}: ${classLabel(m.plain.prediction.className)}`,
+    );
   expect(r!.members!.every((m) => m.agree)).toBe(true);
   expect(r!.maxAbsLogitDiff).toBeLessThan(1e-3);
   expect(r!.maxAbsProbabilityDiff!).toBeLessThan(1e-4);
-  // the combined answer is the mean of the members' calibrated probabilities
-  r!.plain.prediction.probabilities.forEach((p, c) =>
-    expect(p).toBeCloseTo(
-      (r!.members![0].plain.prediction.probabilities[c] + r!.members![1].plain.prediction.probabilities[c]) / 2,
-      6,
-    ),
+  // the combined answer is the mean of softmax(logits / T), each member at the temperature ensemble.json records
+  const spec = parseEnsemble(readFileSync(ENSEMBLE, 'utf8'));
+  const [expected] = meanProbabilities(
+    r!.members!.map((m, i) => [softmaxT(m.plain.prediction.logits, spec.members[i].temperature)]),
   );
+  r!.plain.prediction.probabilities.forEach((p, c) => expect(p).toBeCloseTo(expected[c], 4));
 
   // a second diagnosis leaves the worker's tensors where they were
   const before = await page.evaluate(() => window.__cipherscanDiagnosis!.memory());
+  // watch every DOM change from before the click, so a short busy state cannot slip between polls
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('[data-testid="diagnose"]')?.textContent !== 'Diagnosing…') return;
+      document.body.dataset.sawBusy = 'true';
+      observer.disconnect();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
   await page.getByTestId('diagnose').click();
+  await expect(page.locator('body')).toHaveAttribute('data-saw-busy', 'true', { timeout: 30_000 });
   await expect(page.getByTestId('diagnose')).toHaveText('Diagnose selected scan', { timeout: 120_000 });
   expect((await page.evaluate(() => window.__cipherscanDiagnosis!.memory())).numTensors).toBe(before.numTensors);
 

@@ -2,7 +2,8 @@
  * The ensemble in the session: two fixture models (a ViT and a Masked-CNN,
  * real architecture and file format) as members; the image is encrypted once
  * for both; the combined answer is the mean of the members' probabilities, the
- * same on the encrypted image as on the original; a member that is not the
+ * same on the encrypted image as on the original (members at temperatures 0.5 and 2,
+ * the mean checked against softmax(logits / T) computed here); a member that is not the
  * one the ensemble was fitted with is refused; either member's guard refusing
  * refuses the ensemble (and is named); no tensor outlives the calls.
  */
@@ -17,14 +18,31 @@ import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { DiagnosisSession, encryptOnCpu, type EncryptForModel, type SideBySideDiagnosis } from './session';
 import { combinedDomain, combineSideBySide, type EnsembleSource } from './ensembleSession';
 
-const vit = fixtureModelFiles('vit', 21, { depth: 1 });
-const cnn = fixtureModelFiles('cnn', 22, { depth: 1 });
+// different temperatures, so a combination that skipped or swapped them would show
+const T = { vit: 0.5, cnn: 2 };
+const vit = fixtureModelFiles('vit', 21, { depth: 1, temperature: T.vit });
+const cnn = fixtureModelFiles('cnn', 22, { depth: 1, temperature: T.cnn });
 const images = [brainPhantom({ seed: 3, lesion: 0.2 }), brainPhantom({ seed: 9, lesion: 0 })].map((im) =>
   toModelInput(im, 200),
 );
 const files: Record<string, typeof vit> = { 'vit-brain-mri': vit, 'cnn-brain-mri': cnn };
 
-function source(spec = fixtureEnsembleSpec()): EnsembleSource {
+/** the fixture spec, fitted with the members' temperatures */
+function fittedSpec() {
+  const spec = fixtureEnsembleSpec();
+  spec.members = spec.members.map((m) => ({ ...m, temperature: T[m.architecture] }));
+  return spec;
+}
+
+/** softmax(logits / T), written here rather than taken from the code under test */
+function softmaxAt(logits: number[], t: number): number[] {
+  const m = Math.max(...logits.map((v) => v / t));
+  const e = logits.map((v) => Math.exp(v / t - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+}
+
+function source(spec = fittedSpec()): EnsembleSource {
   return { spec, member: (name) => ({ manifest: files[name].manifest, weights: files[name].weights }) };
 }
 
@@ -50,13 +68,15 @@ describe('ensemble in DiagnosisSession', () => {
     expect(encryptions).toBe(1);
     const loaded = tf.memory().numTensors;
     expect(r.members!.map((m) => m.model)).toEqual(['vit-brain-mri', 'cnn-brain-mri']);
-    // the combined probabilities are the mean of the members' (each at its own temperature)
-    r.plain.prediction.probabilities.forEach((p, c) =>
-      expect(p).toBeCloseTo(
-        (r.members![0].plain.prediction.probabilities[c] + r.members![1].plain.prediction.probabilities[c]) / 2,
-        12,
-      ),
-    );
+    // the combined probabilities are the mean of softmax(logits / T) of each member at its own T,
+    // computed here from the members' raw logits
+    const [vitLogits, cnnLogits] = r.members!.map((m) => m.plain.prediction.logits);
+    const expected = softmaxAt(vitLogits, T.vit).map((p, c) => (p + softmaxAt(cnnLogits, T.cnn)[c]) / 2);
+    r.plain.prediction.probabilities.forEach((p, c) => expect(p).toBeCloseTo(expected[c], 6));
+    r.encrypted.prediction.probabilities.forEach((p, c) => expect(p).toBeCloseTo(expected[c], 4));
+    // the temperatures matter here: at T = 1 the mean would be measurably different
+    const atOne = softmaxAt(vitLogits, 1).map((p, c) => (p + softmaxAt(cnnLogits, 1)[c]) / 2);
+    expect(Math.max(...atOne.map((v, c) => Math.abs(v - expected[c])))).toBeGreaterThan(1e-3);
     // the two members differ: the mean is not one of them
     const [a, b] = r.members!.map((m) => m.plain.prediction.probabilities);
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeGreaterThan(1e-3);
@@ -84,10 +104,10 @@ describe('ensemble in DiagnosisSession', () => {
   it('refuses a member with another temperature than the one it was fitted with, and leaves nothing loaded', async () => {
     const start = tf.memory().numTensors;
     const session = new DiagnosisSession();
-    const spec = fixtureEnsembleSpec();
+    const spec = fittedSpec();
     spec.members[1] = { ...spec.members[1], temperature: 0.5 };
     await expect(session.loadEnsemble('ensemble-brain-mri', source(spec))).rejects.toThrow(
-      /member cnn-brain-mri has temperature 1, it was fitted with 0.5/,
+      /member cnn-brain-mri has temperature 2, it was fitted with 0.5/,
     );
     expect(session.has('ensemble-brain-mri')).toBe(false);
     session.dispose();

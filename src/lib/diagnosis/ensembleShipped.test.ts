@@ -15,9 +15,8 @@ const MODELS = 'public/models';
 const shipped = existsSync(MODELS) ? readdirSync(MODELS).filter((n) => existsSync(join(MODELS, n, ENSEMBLE_FILE))) : [];
 
 describe('shipped ensembles', () => {
-  it.skipIf(shipped.length > 0)('none ships here (nothing to check)', () => {
-    expect(shipped).toEqual([]);
-  });
+  // a file needs a test; asserting "none ships" when none ships could never fail
+  if (shipped.length === 0) it.skip('no public/models/ensemble-*/ensemble.json ships here: nothing to check', () => {});
 
   for (const name of shipped)
     it(`${name}: parses, its members are beside it with the classes and temperatures it was fitted with`, () => {

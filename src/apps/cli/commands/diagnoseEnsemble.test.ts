@@ -13,6 +13,8 @@ import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
 import { serializeEnsemble } from '../../../lib/diagnosis/ensemble';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
+import { softmaxT } from '../../../learn/evaluation/calibration';
+import { meanProbabilities } from '../../../learn/evaluation/selective';
 import { main } from '../main';
 
 let dir: string;
@@ -35,11 +37,14 @@ async function modelFolder(name: string, f: ReturnType<typeof fixtureModelFiles>
 
 describe('cli diagnose with an ensemble', () => {
   it('answers like a single model, with members; plain and encrypted agree', async () => {
-    await modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1 }));
-    await modelFolder('cnn-brain-mri', fixtureModelFiles('cnn', 32, { depth: 1 }));
+    const T = { vit: 0.5, cnn: 2 };
+    await modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1, temperature: T.vit }));
+    await modelFolder('cnn-brain-mri', fixtureModelFiles('cnn', 32, { depth: 1, temperature: T.cnn }));
     const ens = join(dir, 'ensemble-brain-mri');
     await mkdir(ens);
-    await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(fixtureEnsembleSpec({ minConfidence: 0.3 })));
+    const spec = fixtureEnsembleSpec({ minConfidence: 0.3 });
+    spec.members = spec.members.map((m) => ({ ...m, temperature: T[m.architecture] }));
+    await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(spec));
     const png = join(dir, 'scan.png');
     await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
     expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
@@ -55,8 +60,12 @@ describe('cli diagnose with an ensemble', () => {
     expect(r.encrypted.encryptMs).toBeGreaterThan(0);
     expect(r.members.map((m: { model: string }) => m.model)).toEqual(['vit-brain-mri', 'cnn-brain-mri']);
     expect(r.domainRefusedBy).toEqual([]);
-    const [a, b] = r.members.map((m: { plain: { probabilities: number[] } }) => m.plain.probabilities);
-    r.plain.probabilities.forEach((p: number, c: number) => expect(p).toBeCloseTo((a[c] + b[c]) / 2, 10));
+    // the mean of softmax(logits / T) at each member's own temperature, computed by learn/evaluation
+    const [a, b] = r.members.map((m: { plain: { logits: number[] } }) => m.plain.logits);
+    const [expected] = meanProbabilities([[softmaxT(a, T.vit)], [softmaxT(b, T.cnn)]]);
+    r.plain.probabilities.forEach((p: number, c: number) => expect(p).toBeCloseTo(expected[c], 6));
+    const [atOne] = meanProbabilities([[softmaxT(a, 1)], [softmaxT(b, 1)]]);
+    expect(Math.max(...atOne.map((v, c) => Math.abs(v - expected[c])))).toBeGreaterThan(1e-3);
     expect(r.members.every((m: { agree: boolean }) => m.agree)).toBe(true);
     expect(JSON.stringify(r)).not.toMatch(/master|pixels/);
 
