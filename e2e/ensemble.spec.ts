@@ -57,6 +57,7 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   await expect(ensembleChoice).toHaveText('ViT + Masked-CNN (ensemble)');
   await expect(ensembleChoice).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('ensemble-why')).toContainText(/best in \d+-fold cross-validation: [\d.]+ % vs/);
+  await expect(page.getByTestId('model-facts')).toContainText('members ViT + Masked-CNN');
   // the single networks stay choosable
   await expect(page.getByTestId('model-arch-vit')).toBeEnabled();
   await expect(page.getByTestId('model-arch-cnn')).toBeEnabled();

@@ -65,6 +65,7 @@ export function ensembleName(dataset: string): string {
   return ENSEMBLE_PREFIX + dataset;
 }
 
+/** The members' names for people; registry.ts's ARCHITECTURE_LABELS derives from these (registry imports this file). */
 export const MEMBER_LABELS: Record<EnsembleMember['architecture'], string> = { vit: 'ViT', cnn: 'Masked-CNN' };
 
 const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
@@ -73,8 +74,8 @@ const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
 export function ensembleWhy(spec: EnsembleSpec): string {
   const o = spec.crossValidation.outOfFold;
   return (
-    `best in ${spec.crossValidation.folds}-fold cross-validation: ${pct(o.ensemble)} vs ${pct(o.vit)} (ViT) ` +
-    `and ${pct(o.cnn)} (Masked-CNN) out-of-fold accuracy`
+    `best in ${spec.crossValidation.folds}-fold cross-validation: ${pct(o.ensemble)} vs ${pct(o.vit)} (${MEMBER_LABELS.vit}) ` +
+    `and ${pct(o.cnn)} (${MEMBER_LABELS.cnn}) out-of-fold accuracy`
   );
 }
 

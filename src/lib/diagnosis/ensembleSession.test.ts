@@ -136,7 +136,7 @@ describe('combineSideBySide: out of domain', () => {
       member('vit-brain-mri', true, [0.7, 0.1, 0.1, 0.1]),
       member('cnn-brain-mri', false, [0.1, 0.7, 0.1, 0.1]),
     ]);
-    expect(r.domainRefusedBy).toEqual(['cnn-brain-mri']);
+    expect(r.domainRefusedBy).toEqual([{ model: 'cnn-brain-mri', architecture: 'cnn', label: 'Masked-CNN' }]);
     expect(r.plain.domain?.inDomain).toBe(false);
     expect(r.encrypted.domain?.inDomain).toBe(false);
     expect(r.plain.domain?.score).toBe(900);
@@ -166,7 +166,7 @@ describe('combineSideBySide: out of domain', () => {
     ]);
     expect(r.plain.domain).toEqual({ inDomain: false, score: 900, threshold: 100 });
     expect(r.encrypted.domain?.inDomain).toBe(false);
-    expect(r.domainRefusedBy).toEqual(['cnn-brain-mri']);
+    expect(r.domainRefusedBy!.map((m) => m.label)).toEqual(['Masked-CNN']);
     const none = combineSideBySide('ensemble-brain-mri', fixtureEnsembleSpec(), [
       unguarded('vit-brain-mri', [0.7, 0.1, 0.1, 0.1]),
       member('cnn-brain-mri', true, [0.1, 0.7, 0.1, 0.1]),

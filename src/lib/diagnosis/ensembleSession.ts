@@ -12,7 +12,7 @@
 import type { ModelSource } from '../models/model';
 import { confidenceVerdict } from './abstention';
 import type { DomainVerdict } from './domainGuard';
-import { combinePredictions, ENSEMBLE_FILE, parseEnsemble, type EnsembleSpec } from './ensemble';
+import { combinePredictions, ENSEMBLE_FILE, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
 import type { SideBySideDiagnosis, TimedPrediction } from './session';
 
 /** An ensemble to load: its parsed file and where each member's files are. */
@@ -29,6 +29,13 @@ export interface MemberDiagnosis {
   encrypted?: TimedPrediction;
   agree?: boolean;
   maxAbsLogitDiff?: number;
+}
+
+/** A member named for people ("ViT", "Masked-CNN") as well as by its folder. */
+export interface LabelledMember {
+  model: string;
+  architecture: 'vit' | 'cnn';
+  label: string;
 }
 
 type Fetcher = (url: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
@@ -103,18 +110,18 @@ function combinedSide(spec: EnsembleSpec, sides: TimedPrediction[]): TimedPredic
 
 const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-/** The members that refuse the image on either side. */
-function refusedBy(members: MemberDiagnosis[]): string[] {
+/** The members that refuse the image on either side, with their labels (the page and the CLI show these). */
+export function refusedBy(members: MemberDiagnosis[]): LabelledMember[] {
   return members
     .filter((m) => m.plain.domain?.inDomain === false || m.encrypted?.domain?.inDomain === false)
-    .map((m) => m.model);
+    .map((m) => ({ model: m.model, architecture: m.architecture, label: MEMBER_LABELS[m.architecture] }));
 }
 
 /** Plain side only (no key): the mean of the members' plain predictions. */
 export function combinePlainOnly(
   spec: EnsembleSpec,
   sides: TimedPrediction[],
-): { plain: TimedPrediction; members: MemberDiagnosis[]; domainRefusedBy: string[] } {
+): { plain: TimedPrediction; members: MemberDiagnosis[]; domainRefusedBy: LabelledMember[] } {
   const members = spec.members.map((m, i) => ({ model: m.name, architecture: m.architecture, plain: sides[i] }));
   return { plain: combinedSide(spec, sides), members, domainRefusedBy: refusedBy(members) };
 }

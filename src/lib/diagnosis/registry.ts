@@ -15,7 +15,7 @@
  * Must never: fetch from another origin, or load weights (only manifests and cards).
  */
 import { parseManifest, type ModelManifest } from '../models/weightsFile';
-import { ENSEMBLE_FILE, ensembleName, parseEnsemble, type EnsembleSpec } from './ensemble';
+import { ENSEMBLE_FILE, ensembleName, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
 
 /** a single network, or the ViT + Masked-CNN ensemble of a dataset */
 export type Architecture = 'vit' | 'cnn' | 'ensemble';
@@ -25,10 +25,10 @@ export type DatasetName = 'brain-mri' | 'lung-histopathology';
 export const ARCHITECTURES: readonly ('vit' | 'cnn')[] = ['vit', 'cnn'];
 export const DATASETS: readonly DatasetName[] = ['brain-mri', 'lung-histopathology'];
 
+/** the single networks' names come from ensemble.ts's MEMBER_LABELS, so a member is called the same everywhere */
 export const ARCHITECTURE_LABELS: Record<Architecture, string> = {
-  vit: 'ViT',
-  cnn: 'Masked-CNN',
-  ensemble: 'ViT + Masked-CNN (ensemble)',
+  ...MEMBER_LABELS,
+  ensemble: `${MEMBER_LABELS.vit} + ${MEMBER_LABELS.cnn} (ensemble)`,
 };
 export const DATASET_LABELS: Record<DatasetName, string> = {
   'brain-mri': 'Brain MRI',

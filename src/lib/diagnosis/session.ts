@@ -36,6 +36,7 @@ import {
   combinePlainOnly,
   combineSideBySide,
   type EnsembleSource,
+  type LabelledMember,
   type MemberDiagnosis,
 } from './ensembleSession';
 
@@ -82,7 +83,7 @@ export interface SideBySideDiagnosis {
   /** an ensemble: each member's own result (the combined one is plain / encrypted above) */
   members?: MemberDiagnosis[];
   /** an ensemble: the members whose out-of-domain guard refused the image (either side) */
-  domainRefusedBy?: string[];
+  domainRefusedBy?: LabelledMember[];
 }
 
 export interface LoadedModelInfo {
@@ -242,7 +243,7 @@ export class DiagnosisSession {
   async predictPlain(
     name: string,
     plainInput: RgbImage,
-  ): Promise<TimedPrediction & { members?: MemberDiagnosis[]; domainRefusedBy?: string[] }> {
+  ): Promise<TimedPrediction & { members?: MemberDiagnosis[]; domainRefusedBy?: LabelledMember[] }> {
     const ensemble = this.ensembles.get(name);
     if (ensemble) {
       const sides: TimedPrediction[] = [];

@@ -17,7 +17,8 @@
  * Ensemble (issue 18): --model models/ensemble-DS (ensemble.json, members in the
  * sibling folders) answers with the same fields, from the mean of the members'
  * calibrated probabilities and the ensemble's threshold, plus `members` (each
- * member's own result) and `domainRefusedBy` (members whose guard refused);
+ * member's own result) and `domainRefusedBy` (members whose guard refused:
+ * { model, architecture, label }; the text output names them by label, "ViT");
  * the image is encrypted once for both members.
  * Never prints pixels or key material.
  */
@@ -35,7 +36,11 @@ import { classLabel } from '../../../lib/models/classNames';
 import { domainNameFor, outOfDomainMessage, type DomainVerdict } from '../../../lib/diagnosis/domainGuard';
 import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../lib/diagnosis/abstention';
 import { ENSEMBLE_FILE, MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
-import { ensembleSourceFromLoader, type MemberDiagnosis } from '../../../lib/diagnosis/ensembleSession';
+import {
+  ensembleSourceFromLoader,
+  type LabelledMember,
+  type MemberDiagnosis,
+} from '../../../lib/diagnosis/ensembleSession';
 import type { ModelSource } from '../../../lib/models/model';
 
 function side(p: TimedPrediction) {
@@ -90,7 +95,7 @@ function folderLoader(dir: string): { loader: (file: string) => Promise<Uint8Arr
 }
 
 /** An ensemble's members in --json: each one's own answer on each side. */
-function memberFields(members?: MemberDiagnosis[], refusedBy?: string[]): Record<string, unknown> {
+function memberFields(members?: MemberDiagnosis[], refusedBy?: LabelledMember[]): Record<string, unknown> {
   if (!members) return {};
   return {
     members: members.map((m) => ({
@@ -167,7 +172,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     const plain = out.plain as ReturnType<typeof side>;
     console.log(`${name} (${tf.getBackend()})`);
     const verdict = `score ${fmt(out.domainScore)}, threshold ${fmt(out.domainThreshold)}`;
-    const refusedBy = (out.domainRefusedBy as string[] | undefined) ?? [];
+    const refusedBy = ((out.domainRefusedBy as LabelledMember[] | undefined) ?? []).map((m) => m.label);
     if (out.inDomain === false) {
       console.log(
         `  ${outOfDomainMessage(domainNameFor(classes))} (${verdict}${refusedBy.length ? `; refused by ${refusedBy.join(', ')}` : ''})`,

@@ -15,6 +15,8 @@ import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
 import { softmaxT } from '../../../learn/evaluation/calibration';
 import { meanProbabilities } from '../../../learn/evaluation/selective';
+import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
+import { identityDomainGuard } from '../../../testing/domainGuardFixture';
 import { main } from '../main';
 
 let dir: string;
@@ -39,7 +41,8 @@ describe('cli diagnose with an ensemble', () => {
   it('answers like a single model, with members; plain and encrypted agree', async () => {
     const T = { vit: 0.5, cnn: 2 };
     await modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1, temperature: T.vit }));
-    await modelFolder('cnn-brain-mri', fixtureModelFiles('cnn', 32, { depth: 1, temperature: T.cnn }));
+    const cnn = fixtureModelFiles('cnn', 32, { depth: 1, temperature: T.cnn });
+    await modelFolder('cnn-brain-mri', cnn);
     const ens = join(dir, 'ensemble-brain-mri');
     await mkdir(ens);
     const spec = fixtureEnsembleSpec({ minConfidence: 0.3 });
@@ -79,7 +82,24 @@ describe('cli diagnose with an ensemble', () => {
     stdout = [];
     expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json')])).toBe(0);
     expect(stdout.join('\n')).toMatch(/member ViT: .+\n.*member Masked-CNN: /);
-  }, 90_000);
+
+    // the Masked-CNN's guard refuses every scan (the ViT ships none): the ensemble is refused, named for people
+    const { classes, width } = cnn.manifest.config;
+    await writeFile(
+      join(dir, 'cnn-brain-mri', DOMAIN_GUARD_FILE),
+      serializeDomainGuard(identityDomainGuard(2 * width, classes, 1e-9)),
+    );
+    stdout = [];
+    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json')])).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).toMatch(/no diagnosis shown.*; refused by Masked-CNN\)/);
+    expect(text).not.toContain('cnn-brain-mri');
+    stdout = [];
+    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json'), '--json'])).toBe(0);
+    const refused = JSON.parse(stdout.at(-1)!);
+    expect(refused.inDomain).toBe(false);
+    expect(refused.domainRefusedBy).toEqual([{ model: 'cnn-brain-mri', architecture: 'cnn', label: 'Masked-CNN' }]);
+  }, 120_000);
 
   it('refuses a malformed ensemble.json and a missing member in one line', async () => {
     const ens = join(dir, 'ensemble-brain-mri');

@@ -19,7 +19,7 @@ import {
   DATASETS,
   type Architecture,
 } from '../../../lib/diagnosis/registry';
-import { ensembleWhy } from '../../../lib/diagnosis/ensemble';
+import { ensembleWhy, MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
@@ -141,7 +141,9 @@ function DiagnoseTab() {
         <p className="hint" data-testid="model-facts">
           {entry.name}: classes {entry.classes.map(classLabel).join(', ')}; weights{' '}
           {(entry.weightsBytes / 1e6).toFixed(2)} MB ({entry.dtype})
-          {entry.ensemble ? `, members ${entry.ensemble.members.map((m) => m.name).join(' + ')}` : ''}
+          {entry.ensemble
+            ? `, members ${entry.ensemble.members.map((m) => MEMBER_LABELS[m.architecture]).join(' + ')}`
+            : ''}
           {info
             ? ` · loaded in ${info.loadMs.toFixed(0)} ms, warm-up ${info.warmUpMs.toFixed(0)} ms, ${info.parameters.toLocaleString('en')} parameters`
             : ''}

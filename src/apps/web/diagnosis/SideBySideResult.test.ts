@@ -67,7 +67,7 @@ describe('SideBySideResult of an ensemble', () => {
         { model: 'vit-brain-mri', architecture: 'vit', plain: vit.plain, encrypted: vit.encrypted, agree: true },
         { model: 'cnn-brain-mri', architecture: 'cnn', plain: cnn.plain, encrypted: cnn.encrypted, agree: true },
       ],
-      domainRefusedBy: cnnInDomain ? [] : ['cnn-brain-mri'],
+      domainRefusedBy: cnnInDomain ? [] : [{ model: 'cnn-brain-mri', architecture: 'cnn', label: 'Masked-CNN' }],
       maxAbsProbabilityDiff: 0,
     };
   };

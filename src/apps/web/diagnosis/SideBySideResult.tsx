@@ -16,7 +16,6 @@ import { ProbabilityBars } from './ProbabilityBars';
 import { DomainVerdictNotice } from './DomainVerdictNotice';
 import { CertaintyNotice, isUncertain } from './CertaintyNotice';
 import { EnsembleMembers } from './EnsembleMembers';
-import { MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
 
 const ADAPT_TARGET_MS = 100;
 
@@ -30,10 +29,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const refused = plain.domain?.inDomain === false || encrypted.domain?.inDomain === false;
   const uncertain = isUncertain(plain.certainty, encrypted.certainty);
   const what = result.members ? 'ensemble' : 'model';
-  const refusedBy = (result.domainRefusedBy ?? []).map((name) => {
-    const m = result.members?.find((x) => x.model === name);
-    return m ? MEMBER_LABELS[m.architecture] : name;
-  });
+  const refusedBy = (result.domainRefusedBy ?? []).map((m) => m.label);
   const columns = (
     <>
       <div className="side-by-side-columns">
