@@ -56,6 +56,7 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   const ensembleChoice = page.getByTestId('model-arch-ensemble');
   await expect(ensembleChoice).toHaveText('ViT + Masked-CNN (ensemble)');
   await expect(ensembleChoice).toHaveAttribute('aria-checked', 'true');
+  await expect(ensembleChoice).toHaveAccessibleDescription(/is the default here: best in \d+-fold cross-validation/);
   await expect(page.getByTestId('ensemble-why')).toContainText(/best in \d+-fold cross-validation: [\d.]+ % vs/);
   await expect(page.getByTestId('model-facts')).toContainText('members ViT + Masked-CNN');
   // the single networks stay choosable

@@ -108,6 +108,7 @@ function ModelPicker() {
             tabIndex={architecture === a ? 0 : -1}
             className={architecture === a ? 'primary' : ''}
             data-testid={`model-arch-${a}`}
+            aria-describedby={a === 'ensemble' && ensemble ? 'ensemble-why' : undefined}
             disabled={busy || !exists(a, dataset)}
             onClick={() => choose({ architecture: a })}
           >
@@ -116,7 +117,7 @@ function ModelPicker() {
         ))}
       </div>
       {ensemble && (
-        <p className="hint ensemble-why" data-testid="ensemble-why">
+        <p className="hint ensemble-why" id="ensemble-why" data-testid="ensemble-why">
           {ARCHITECTURE_LABELS.ensemble} is the default here: {ensembleWhy(ensemble)}.
         </p>
       )}

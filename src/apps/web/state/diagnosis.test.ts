@@ -1,7 +1,7 @@
 /** The diagnosis store keeps the choice on a model that exists, and results carry the key check they were made with. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
-import { chosenModel, chosenSingleModel, useDiagnosis } from './diagnosis';
+import { chosenModel, chosenSingleModel, chosenSingleModelLabel, useDiagnosis } from './diagnosis';
 
 const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
   name: `${architecture}-${dataset}`,
@@ -31,7 +31,13 @@ describe('diagnosis store', () => {
       ...entry('vit', lung),
       name: 'ensemble-lung-histopathology',
       architecture: 'ensemble',
-      ensemble: { members: [{ name: 'vit-lung-histopathology' }, { name: 'cnn-lung-histopathology' }] } as never,
+      // the Masked-CNN first: the single of an ensemble is its ViT by architecture, not by position
+      ensemble: {
+        members: [
+          { name: 'cnn-lung-histopathology', architecture: 'cnn' },
+          { name: 'vit-lung-histopathology', architecture: 'vit' },
+        ],
+      } as never,
     };
     const models = [entry('vit', 'brain-mri'), entry('vit', lung), entry('cnn', lung), ens];
     useDiagnosis.getState().setModels(models, 'ready');
@@ -39,8 +45,10 @@ describe('diagnosis store', () => {
     useDiagnosis.getState().choose({ dataset: lung });
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('ensemble-lung-histopathology');
     expect(chosenSingleModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+    expect(chosenSingleModelLabel(useDiagnosis.getState())).toBe('ViT (the ensemble’s member)');
     useDiagnosis.getState().choose({ architecture: 'cnn' });
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('cnn-lung-histopathology');
+    expect(chosenSingleModelLabel(useDiagnosis.getState())).toBe('Masked-CNN');
     useDiagnosis.setState({ models: [], dataset: lung, architecture: 'vit' });
     useDiagnosis.getState().setModels(models, 'ready'); // the first probe, on the lung dataset
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('ensemble-lung-histopathology');

@@ -9,7 +9,12 @@
  */
 import { create } from 'zustand';
 import type { BackendChoice } from '../../../lib/diagnosis/backend';
-import type { Architecture, DatasetName, ModelEntry } from '../../../lib/diagnosis/registry';
+import {
+  ARCHITECTURE_LABELS,
+  type Architecture,
+  type DatasetName,
+  type ModelEntry,
+} from '../../../lib/diagnosis/registry';
 import type { LoadedModelInfo, SideBySideDiagnosis } from '../../../lib/diagnosis/session';
 
 export interface FileDiagnosis {
@@ -147,6 +152,16 @@ export function chosenSingleModel(
 ): ModelEntry | undefined {
   const entry = chosenModel(s);
   if (entry?.architecture !== 'ensemble') return entry;
-  const names = entry.ensemble?.members.map((m) => m.name) ?? [];
-  return names.map((n) => s.models.find((m) => m.name === n)).find((m) => m !== undefined);
+  const vit = entry.ensemble?.members.find((m) => m.architecture === 'vit');
+  return vit && s.models.find((m) => m.name === vit.name);
+}
+
+/** The single network chosenSingleModel gives, in words: "ViT", or "ViT (the ensemble's member)". */
+export function chosenSingleModelLabel(
+  s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>,
+): string | undefined {
+  const single = chosenSingleModel(s);
+  if (!single) return undefined;
+  const label = ARCHITECTURE_LABELS[single.architecture];
+  return chosenModel(s)?.architecture === 'ensemble' ? `${label} (the ensemble’s member)` : label;
 }

@@ -6,6 +6,7 @@
  */
 import { classLabel } from '../../../../lib/models/classNames';
 import { useServer } from '../../hospital/state';
+import { chosenSingleModelLabel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
 import { diagnoseOnServerEncrypted, useEncrypted, type EncryptedStage } from './actions';
 import { describeSizes, serverSawSentence } from './figures';
@@ -23,6 +24,8 @@ export function EncryptedInferencePanel() {
   const error = useEncrypted((s) => s.error);
   const result = useEncrypted((s) => (file ? s.results[file.id] : undefined));
   const ready = file?.modelInput !== undefined;
+  // the network whose last layer the server applies (an ensemble: its ViT member)
+  const model = useDiagnosis(chosenSingleModelLabel);
 
   return (
     <section className="panel network-panel" aria-labelledby="he-title" data-testid="he-panel">
@@ -36,6 +39,11 @@ export function EncryptedInferencePanel() {
         <p data-testid="he-sign-in-first">
           You are not signed in to the hospital server, so there is no server to ask.{' '}
           <a href="#server-title">Sign in to the hospital server</a> first (below), then come back here.
+        </p>
+      )}
+      {model && (
+        <p className="hint" data-testid="he-model">
+          Model: {model}
         </p>
       )}
       {signedIn && !ready && <p data-testid="he-load-first">Load a scan to diagnose it on the server.</p>}
