@@ -12,6 +12,7 @@ import {
   meanProbabilities,
   reliabilityBins,
 } from './selective';
+import { combinePredictions } from '../../lib/diagnosis/ensemble';
 import { expectedCalibrationError } from './calibration';
 import { selectiveStudy } from './selectiveStudy';
 
@@ -83,6 +84,24 @@ describe('meanProbabilities', () => {
   it('averages element-wise and refuses mismatched members', () => {
     expect(meanProbabilities([[[1, 0]], [[0, 1]]])).toEqual([[0.5, 0.5]]);
     expect(() => meanProbabilities([[[1, 0]], []])).toThrow(/different numbers/);
+    expect(() => meanProbabilities([[[1, 0]]])).toThrow(/two members/);
+  });
+
+  it('is the combination the page and the CLI ship (lib combinePredictions), image by image', () => {
+    const vit = [
+      [0.6, 0.3, 0.1],
+      [0.1, 0.1, 0.8],
+    ];
+    const cnn = [
+      [0.2, 0.7, 0.1],
+      [0.3, 0.3, 0.4],
+    ];
+    const mean = meanProbabilities([vit, cnn]);
+    const p = (probabilities: number[]) => ({ classIndex: 0, className: 'a', probabilities, logits: [] });
+    mean.forEach((row, k) =>
+      expect(row).toEqual(combinePredictions(['a', 'b', 'c'], [p(vit[k]), p(cnn[k])]).probabilities),
+    );
+    [0.4, 0.5, 0.1, 0.2, 0.2, 0.6].forEach((v, i) => expect(mean[Math.floor(i / 3)][i % 3]).toBeCloseTo(v, 12));
   });
 });
 

@@ -9,6 +9,7 @@
  * Pure functions on probabilities and labels; no tensors, no I/O.
  */
 import { wilson, type Rate } from './domainGuardReport';
+import { meanOfMembers } from '../../lib/diagnosis/ensemble';
 import { argmax } from './metrics';
 
 export interface CoveragePoint {
@@ -170,10 +171,14 @@ export function fixedAbstention(
   };
 }
 
-/** The ensemble's probabilities: the element-wise mean of each model's calibrated probabilities. */
+/**
+ * The ensemble's probabilities over a set of images (members × images × classes):
+ * per image, lib/diagnosis/ensemble.ts's meanOfMembers, the page's and the CLI's
+ * combination, so what is fitted and reported here is what ships.
+ */
 export function meanProbabilities(members: number[][][]): number[][] {
-  if (!members.length) throw new Error('an ensemble needs at least one member');
+  if (members.length < 2) throw new Error('an ensemble needs at least two members');
   const n = members[0].length;
   if (members.some((m) => m.length !== n)) throw new Error('ensemble members scored different numbers of images');
-  return members[0].map((row, k) => row.map((_, c) => members.reduce((s, m) => s + m[k][c], 0) / members.length));
+  return members[0].map((_, k) => meanOfMembers(members.map((m) => m[k])));
 }

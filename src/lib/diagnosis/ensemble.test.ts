@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import {
   combinePredictions,
+  meanOfMembers,
   ensembleWhy,
   isEnsembleName,
   parseEnsemble,
@@ -84,5 +85,17 @@ describe('combinePredictions', () => {
   it('refuses one member or members with different class counts', () => {
     expect(() => combinePredictions(['a', 'b'], [p([0.5, 0.5])])).toThrow(/two members/);
     expect(() => combinePredictions(['a', 'b'], [p([0.5, 0.5]), p([0.2, 0.3, 0.5])])).toThrow(/numbers of classes/);
+    expect(() => combinePredictions(['a', 'b'], [p([0.2, 0.3, 0.5]), p([0.2, 0.3, 0.5])])).toThrow(
+      /numbers of classes/,
+    );
+  });
+});
+
+describe('meanOfMembers', () => {
+  it('the element-wise mean of the members, any number from two', () => {
+    const m = meanOfMembers([new Float32Array([1, 0, 0]), [0, 1, 0], [0, 0.5, 0.5]]);
+    [1 / 3, 0.5, 0.5 / 3].forEach((v, c) => expect(m[c]).toBeCloseTo(v, 7));
+    expect(() => meanOfMembers([[1, 0]])).toThrow(/two members/);
+    expect(() => meanOfMembers([[1, 0], [1]])).toThrow(/numbers of classes/);
   });
 });

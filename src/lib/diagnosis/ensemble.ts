@@ -170,16 +170,27 @@ export function parseEnsemble(text: string): EnsembleSpec {
 }
 
 /**
+ * The ensemble's combination, the one definition of it (learn/evaluation's
+ * meanProbabilities calls it per image): the element-wise mean of the members'
+ * calibrated probabilities for one image. Throws on fewer than two members or
+ * members with different numbers of classes.
+ */
+export function meanOfMembers(members: ArrayLike<number>[]): number[] {
+  if (members.length < 2) throw new Error('an ensemble needs at least two members');
+  const classes = members[0].length;
+  if (members.some((m) => m.length !== classes)) throw new Error('ensemble members give different numbers of classes');
+  return Array.from({ length: classes }, (_, c) => members.reduce((s, m) => s + m[c], 0) / members.length);
+}
+
+/**
  * The ensemble's prediction from its members' (each already softmax(logits / T)
- * at its own temperature): mean probabilities, their argmax; `logits` are the log
+ * at its own temperature): mean probabilities (meanOfMembers), their argmax; `logits` are the log
  * of the mean (softmax of them gives the mean back), so "largest logit
  * difference" stays meaningful between the plain and the encrypted ensemble.
  */
 export function combinePredictions(classes: string[], members: Prediction[]): Prediction {
-  if (members.length < 2) throw new Error('an ensemble needs at least two members');
-  if (members.some((m) => m.probabilities.length !== classes.length))
-    throw new Error('ensemble members give different numbers of classes');
-  const probabilities = classes.map((_, c) => members.reduce((s, m) => s + m.probabilities[c], 0) / members.length);
+  const probabilities = meanOfMembers(members.map((m) => m.probabilities));
+  if (probabilities.length !== classes.length) throw new Error('ensemble members give different numbers of classes');
   let classIndex = 0;
   for (let c = 1; c < probabilities.length; c++) if (probabilities[c] > probabilities[classIndex]) classIndex = c;
   return {

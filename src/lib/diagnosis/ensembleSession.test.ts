@@ -16,7 +16,7 @@ import { generateKey } from '../keys/key';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { DiagnosisSession, encryptOnCpu, type EncryptForModel, type SideBySideDiagnosis } from './session';
-import { combinedDomain, combineSideBySide, type EnsembleSource } from './ensembleSession';
+import { combinedDomain, combineSideBySide, maxAbsDiff, type EnsembleSource } from './ensembleSession';
 
 // different temperatures, so a combination that skipped or swapped them would show
 const T = { vit: 0.5, cnn: 2 };
@@ -113,6 +113,13 @@ describe('ensemble in DiagnosisSession', () => {
     session.dispose();
     expect(tf.memory().numTensors).toBe(start);
   }, 60_000);
+});
+
+describe('maxAbsDiff', () => {
+  it('the largest element-wise |a - b|, 0 for equal arrays', () => {
+    expect(maxAbsDiff([1, -2, 3], [1.5, 2, 3])).toBe(4);
+    expect(maxAbsDiff(new Float32Array([0.25]), [0.25])).toBe(0);
+  });
 });
 
 describe('combineSideBySide: out of domain', () => {

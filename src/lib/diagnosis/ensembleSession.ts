@@ -108,7 +108,12 @@ function combinedSide(spec: EnsembleSpec, sides: TimedPrediction[]): TimedPredic
   };
 }
 
-const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+/** largest |a[i] - b[i]|: plain vs encrypted logits (session.ts) or combined probabilities (here) */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
 
 /** The members that refuse the image on either side, with their labels (the page and the CLI show these). */
 export function refusedBy(members: MemberDiagnosis[]): LabelledMember[] {

@@ -35,6 +35,7 @@ import {
   checkMember,
   combinePlainOnly,
   combineSideBySide,
+  maxAbsDiff,
   type EnsembleSource,
   type LabelledMember,
   type MemberDiagnosis,
@@ -120,10 +121,6 @@ interface Adapted {
   keyCheck: string;
   model: DiagnosisModel;
   adaptMs: number;
-}
-
-function maxAbsDiff(a: number[], b: number[]): number {
-  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
 export class DiagnosisSession {
