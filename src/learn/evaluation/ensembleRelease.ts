@@ -176,11 +176,14 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
     '## Uncertain — refer for review',
     '',
     `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
-      `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule} (target ${pct(spec.threshold.targetAccuracy)} %; ` +
-      `fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}).`,
+      `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule.split('; fitted on ')[0]} ` +
+      `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}.`,
     '',
     `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
-      `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.`,
+      `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.` +
+      (spec.threshold.fittedOn.includes('cross-validation')
+        ? ' These Testing images were also in the cross-validation pool, so the out-of-fold figures above are the ones to expect on unseen scans.'
+        : ''),
     '',
     'Out of domain: refused when either member’s guard refuses (the page and the CLI name which).',
     '',

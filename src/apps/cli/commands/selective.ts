@@ -91,7 +91,9 @@ async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, 
     CARD_SECTION,
     '',
     `Below a calibrated confidence of ${c.abstention.minConfidence.toFixed(4)} the app and \`cli diagnose\` say "Uncertain — refer for review" instead of a class. ` +
-      `Threshold rule (on the ${c.validation.n} validation images): ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). ` +
+      (c.abstention.rule.includes('; fitted on ')
+        ? `Threshold rule: ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `
+        : `Threshold rule (on the ${c.validation.n} validation images): ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `) +
       `On Testing (n = ${t.n}): ${pct(t.atThreshold.coverage)} % of scans answered, accuracy of the answers ${pct(ai.rate)} % [${pct(ai.low)}, ${pct(ai.high)}]; ` +
       `answering at least 90 %, the best accuracy is ${t.at90 ? pct(t.at90.accuracy) : '–'} %. ` +
       `The ViT + CNN ensemble ${study.ensembleShips ? 'ships' : 'does not ship'} (${study.ensembleReason}). \`${command}\`.`,
@@ -103,7 +105,7 @@ async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, 
   const updated =
     start < 0
       ? text.trimEnd() + '\n\n' + section
-      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
+      : text.slice(0, start) + section + (next < 0 ? '' : '\n' + text.slice(next + 1));
   await writeFile(readmePath, updated);
 }
 
