@@ -215,6 +215,18 @@ writeFileSync(
       abstention,
       pooledThreshold,
       choice: done === folds ? choice : null,
+      // one row per candidate with an accuracy: the shape the page's report view draws as a table
+      candidates: kinds.map((k) => ({
+        candidate: k,
+        accuracy: rates[k].rate,
+        low: rates[k].low,
+        high: rates[k].high,
+        perFold: totals[k].perFold.join(', '),
+        ece: abstention[k].ece,
+        answeredNested: pooledThreshold[k].nested.coverage,
+        accuracyOfAnswersNested: pooledThreshold[k].nested.accuracy.rate,
+        threshold: pooledThreshold[k].minConfidence ?? '–',
+      })),
     },
     null,
     1,
