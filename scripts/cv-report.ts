@@ -64,6 +64,11 @@ const totals: Record<Kind, Totals> = { vit: empty(), cnn: empty(), ensemble: emp
 /** per candidate, per scored fold: the held-out fold's calibrated probabilities and labels */
 const outOfFold: Record<Kind, { probabilities: number[][]; labels: number[] }[]> = { vit: [], cnn: [], ensemble: [] };
 const missing: number[] = [];
+/**
+ * The augmentation each fold model actually trained with, by architecture (model-card.json):
+ * compared with the shipped model's so the report and the cards say when they differ.
+ */
+const foldAugmentations: Record<'vit' | 'cnn', Set<string>> = { vit: new Set(), cnn: new Set() };
 for (let fold = 1; fold <= folds; fold++) {
   const data = join('.cache/cv', DATASET, `fold-${fold}`);
   const models = (['vit', 'cnn'] as const).map((a) => join('.cache/cv/models', `cv-${a}-${DATASET}-fold${fold}`));
@@ -71,6 +76,12 @@ for (let fold = 1; fold <= folds; fold++) {
     missing.push(fold);
     continue;
   }
+  (['vit', 'cnn'] as const).forEach((a, i) => {
+    const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
+      training: { augmentation: string };
+    };
+    foldAugmentations[a].add(card.training.augmentation);
+  });
   for (const m of models) {
     const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as { calibration?: unknown };
     if (!manifest.calibration) cli('calibrate', '--model', m, '--data', data);
@@ -173,12 +184,29 @@ const pooledThreshold = Object.fromEntries(
 const done = folds - missing.length;
 const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
 const choice: Kind = totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
+const shippedAugmentation = (a: 'vit' | 'cnn') =>
+  (
+    JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model-card.json'), 'utf8')) as {
+      training: { augmentation: string };
+    }
+  ).training.augmentation;
+/** '' when the fold models trained with the shipped models' augmentation, else the sentence that says they did not */
+const augmentationCaveat = (['vit', 'cnn'] as const)
+  .filter((a) => [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a)))
+  .map(
+    (a) =>
+      `The ${a} fold models trained with the "${[...foldAugmentations[a]].join(', ')}" augmentation, the shipped ${a} with "${shippedAugmentation(a)}" ` +
+      '(the fold folders were named fold-K, so `cipherscan train` did not recognise histology; scripts/recipes.sh now names it): ' +
+      'these figures are of that sibling recipe, not exactly of the shipped one.',
+  )
+  .join(' ');
 const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)`,
   '',
   `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
     'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ' +
-    '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).',
+    '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
+    (augmentationCaveat ? ` **${augmentationCaveat}**` : ''),
   '',
   "| candidate | out-of-fold accuracy (95 % Wilson) | per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
   '|---|---|---|---|---|---|---|---|',
@@ -267,6 +295,8 @@ function writeCard(kind: 'vit' | 'cnn'): void {
     folds,
     data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
     recipe: 'the recipe of this model (scripts/recipes.sh), retrained per fold on the other folds',
+    foldAugmentation: [...foldAugmentations[kind]].join(', '),
+    caveat: augmentationCaveat || undefined,
     accuracy: rates[kind],
     perFold: totals[kind].perFold,
     abstention: abstention[kind],
@@ -286,11 +316,12 @@ function writeCard(kind: 'vit' | 'cnn'): void {
   const section = [
     heading,
     '',
-    `The same recipe retrained ${folds} times, each time on ${folds - 1} of ${folds} folds of Training + Testing pooled (3,000 images) and scored on the fifth: ` +
+    `The recipe retrained ${folds} times, each time on ${folds - 1} of ${folds} folds of Training + Testing pooled (3,000 images) and scored on the fifth: ` +
       `out-of-fold accuracy ${pct(rates[kind])} (per fold ${totals[kind].perFold.join(', ')}); ` +
       `with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${pct(a.accuracy)}; ECE ${a.ece.toFixed(4)}. ` +
       `The shipped "Uncertain" threshold is now ${minConfidence.toFixed(4)}, fitted on the ${pooledThreshold[kind].fittedOn} (same rule, target ${TARGET * 100} %), replacing the one fitted on the 270 validation images; by nested cross-validation it answers ${(pooledThreshold[kind].nested.coverage * 100).toFixed(1)} % at ${pct(pooledThreshold[kind].nested.accuracy)}. ` +
       `This is the figure to expect on unseen scans of the same sources; the Testing figure above is one split's, read many times, and optimistic. ` +
+      (augmentationCaveat ? `${augmentationCaveat} ` : '') +
       `ViT + CNN ensemble ${pct(rates.ensemble)}; choice: ${choice}. \`${command}\`.`,
     '',
   ].join('\n');
