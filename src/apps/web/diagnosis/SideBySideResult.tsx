@@ -23,6 +23,34 @@ function ms(v: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 }
 
+/** One column: the class in people's words, the probabilities and what it cost (test ids `<side>-…`). */
+function Side(props: {
+  side: 'plain' | 'encrypted';
+  title: string;
+  prediction: SideBySideDiagnosis['plain']['prediction'];
+  classes: string[];
+  latency: string;
+}) {
+  const { side, prediction } = props;
+  return (
+    <section className="side" data-testid={`diagnosis-${side}`}>
+      <h3>{props.title}</h3>
+      <p className="side-class" data-testid={`${side}-class`}>
+        {classLabel(prediction.className)}
+      </p>
+      <ProbabilityBars
+        classes={props.classes}
+        probabilities={prediction.probabilities}
+        predicted={prediction.classIndex}
+        testId={`${side}-probabilities`}
+      />
+      <p className="hint" data-testid={`${side}-latency`}>
+        {props.latency}
+      </p>
+    </section>
+  );
+}
+
 export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const { plain, encrypted, classes } = result;
   // refused when either side is refused (they agree when adaptation is right)
@@ -33,39 +61,25 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const columns = (
     <>
       <div className="side-by-side-columns">
-        <section className="side" data-testid="diagnosis-plain">
-          <h3>Plain {what} · original</h3>
-          <p className="side-class" data-testid="plain-class">
-            {classLabel(plain.prediction.className)}
-          </p>
-          <ProbabilityBars
-            classes={classes}
-            probabilities={plain.prediction.probabilities}
-            predicted={plain.prediction.classIndex}
-            testId="plain-probabilities"
-          />
-          <p className="hint" data-testid="plain-latency">
-            inference {ms(plain.ms)}
-          </p>
-        </section>
-        <section className="side" data-testid="diagnosis-encrypted">
-          <h3>Key-adapted {what} · encrypted image</h3>
-          <p className="side-class" data-testid="encrypted-class">
-            {classLabel(encrypted.prediction.className)}
-          </p>
-          <ProbabilityBars
-            classes={classes}
-            probabilities={encrypted.prediction.probabilities}
-            predicted={encrypted.prediction.classIndex}
-            testId="encrypted-probabilities"
-          />
-          <p className="hint" data-testid="encrypted-latency">
-            encryption {ms(encrypted.encryptMs)} + inference {ms(encrypted.ms)}
-            {encrypted.inputPath === 'gpu-buffer'
+        <Side
+          side="plain"
+          title={`Plain ${what} · original`}
+          prediction={plain.prediction}
+          classes={classes}
+          latency={`inference ${ms(plain.ms)}`}
+        />
+        <Side
+          side="encrypted"
+          title={`Key-adapted ${what} · encrypted image`}
+          prediction={encrypted.prediction}
+          classes={classes}
+          latency={
+            `encryption ${ms(encrypted.encryptMs)} + inference ${ms(encrypted.ms)}` +
+            (encrypted.inputPath === 'gpu-buffer'
               ? ' · encrypted image fed to the model on the GPU (no CPU round trip)'
-              : ''}
-          </p>
-        </section>
+              : '')
+          }
+        />
       </div>
       <EnsembleMembers result={result} />
     </>
