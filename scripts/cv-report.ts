@@ -23,6 +23,8 @@ import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import { ABSTENTION_RULE, atThreshold, fitAbstention } from '../src/learn/evaluation/selective';
+import { crossValidationBlock, cvRate, outOfFoldSentence, type CvReport } from '../src/learn/evaluation/cvReport';
+import { trainedOnFromCard } from '../src/learn/training/labelledData';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,8 +108,7 @@ for (let fold = 1; fold <= folds; fold++) {
   }
 }
 
-const pct = (r: Rate) =>
-  r.n === 0 ? '–' : `${(r.rate * 100).toFixed(2)} % [${(r.low * 100).toFixed(1)}, ${(r.high * 100).toFixed(1)}]`;
+const pct = (r: Rate) => cvRate(r);
 const kinds = Object.keys(totals) as Kind[];
 const rates = Object.fromEntries(kinds.map((kind) => [kind, wilson(totals[kind].k, totals[kind].n)])) as Record<
   Kind,
@@ -231,18 +232,25 @@ const lines = [
 ];
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(`${out}.md`, lines.join('\n'));
+const report = {
+  dataset: DATASET,
+  folds,
+  scored: done,
+  missing,
+  totals,
+  rates,
+  abstention,
+  pooledThreshold,
+  choice: done === folds ? choice : null,
+  // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
+  foldAugmentations: { vit: [...foldAugmentations.vit], cnn: [...foldAugmentations.cnn] },
+  caveat: augmentationCaveat || undefined,
+};
 writeFileSync(
   `${out}.json`,
   JSON.stringify(
     {
-      folds,
-      scored: done,
-      missing,
-      totals,
-      rates,
-      abstention,
-      pooledThreshold,
-      choice: done === folds ? choice : null,
+      ...report,
       // one row per candidate with an accuracy: the shape the page's report view draws as a table
       candidates: kinds.map((k) => ({
         candidate: k,
@@ -292,35 +300,22 @@ function writeCard(kind: 'vit' | 'cnn'): void {
   const command = `npx tsx scripts/cv-report.ts --folds ${folds} --out ${out} --write-cards`;
   const minConfidence = writeThreshold(kind);
   card.crossValidation = {
-    folds,
-    data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
-    recipe: 'the recipe of this model (scripts/recipes.sh), retrained per fold on the other folds',
-    foldAugmentation: [...foldAugmentations[kind]].join(', '),
-    caveat: augmentationCaveat || undefined,
-    accuracy: rates[kind],
-    perFold: totals[kind].perFold,
-    abstention: abstention[kind],
+    ...crossValidationBlock(report as CvReport, kind, { command, caveat: augmentationCaveat || undefined }),
     threshold: {
       ...pooledThreshold[kind],
       shipped: minConfidence,
       replaces: 'the threshold fitted on the 270 validation images (selective below)',
     },
-    ensemble: rates.ensemble,
-    choice,
-    command,
   };
   writeFileSync(cardPath, JSON.stringify(card, null, 1));
   const readmePath = join(dir, 'README.md');
   const heading = '## Cross-validation of this recipe';
-  const a = abstention[kind];
   const section = [
     heading,
     '',
-    `The recipe retrained ${folds} times, each time on ${folds - 1} of ${folds} folds of Training + Testing pooled (3,000 images) and scored on the fifth: ` +
-      `out-of-fold accuracy ${pct(rates[kind])} (per fold ${totals[kind].perFold.join(', ')}); ` +
-      `with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${pct(a.accuracy)}; ECE ${a.ece.toFixed(4)}. ` +
+    `${outOfFoldSentence(report as CvReport, kind)} ` +
       `The shipped "Uncertain" threshold is now ${minConfidence.toFixed(4)}, fitted on the ${pooledThreshold[kind].fittedOn} (same rule, target ${TARGET * 100} %), replacing the one fitted on the 270 validation images; by nested cross-validation it answers ${(pooledThreshold[kind].nested.coverage * 100).toFixed(1)} % at ${pct(pooledThreshold[kind].nested.accuracy)}. ` +
-      `This is the figure to expect on unseen scans of the same sources; the Testing figure above is one split's, read many times, and optimistic. ` +
+      `This is the figure to expect on unseen scans of the same sources${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
       (augmentationCaveat ? `${augmentationCaveat} ` : '') +
       `ViT + CNN ensemble ${pct(rates.ensemble)}; choice: ${choice}. \`${command}\`.`,
     '',

@@ -1,7 +1,8 @@
 /**
  * The ensemble ships only where the cross-validation report chose it with every
  * fold scored; what is written is the study's ensemble candidate (validation
- * threshold, Testing figures) and parses back.
+ * threshold, Testing figures) and parses back; for members trained on all
+ * labelled data, no Testing figures and the reason why.
  */
 import { describe, expect, it } from 'vitest';
 import { parseEnsemble } from '../../lib/diagnosis/ensemble';
@@ -94,8 +95,8 @@ describe('ensembleRelease', () => {
     expect(parseEnsemble(json)).toEqual(spec);
     expect(spec.minConfidence).toBeCloseTo(candidate.abstention.minConfidence, 5);
     expect(spec.minConfidence).toBeLessThanOrEqual(candidate.abstention.minConfidence);
-    expect(spec.testing.n).toBe(60);
-    expect(spec.testing.accuracy).toEqual(candidate.testing!.accuracy);
+    expect(spec.testing!.n).toBe(60);
+    expect(spec.testing!.accuracy).toEqual(candidate.testing!.accuracy);
     expect(spec.crossValidation.outOfFold.ensemble.k).toBe(2930);
     const card = ensembleModelCard(spec, cv.totals);
     expect(card).toContain('best in 5-fold cross-validation: 97.7 % vs 96.7 % (ViT) and 96.0 % (Masked-CNN)');
@@ -143,5 +144,45 @@ describe('ensembleRelease', () => {
     expect(released.threshold.fittedOn).toMatch(/out-of-fold predictions of 5-fold cross-validation/);
     expect(spec.threshold.n).toBe(90); // the validation-fitted one above
     expect(cvThresholds(cvReport(), { vit: 'a', cnn: 'b' })).toBeUndefined();
+  });
+
+  it('members trained on all labelled data: no Testing figures, said why, and still parsed back', () => {
+    const rng = new ModelRandom(4);
+    const val = Array.from({ length: 90 }, (_, i) => i % 3);
+    const logits = (skill: number) =>
+      val.map((y) => [0, 1, 2].map((c) => (c === y ? skill : 0) + 2 * (rng.next() - 0.5) * 3));
+    const members = [
+      { name: 'vit-lung-histopathology', temperature: 0.5, validation: logits(2) },
+      { name: 'cnn-lung-histopathology', temperature: 0.6, validation: logits(1.5) },
+    ];
+    const why = 'trained on all labelled data';
+    const study = selectiveStudy(members, val, undefined, 0.9, 'pooled split', {
+      noTesting: why,
+      crossValidation: { ensembleShips: true, reason: 'cv chose it' },
+    });
+    expect(study.noTesting).toBe(why);
+    expect(study.candidates.every((c) => c.testing === undefined)).toBe(true);
+    const input = {
+      dataset: 'lung-histopathology',
+      classes: ['lung_aca', 'lung_n', 'lung_scc'],
+      members: [
+        { name: 'vit-lung-histopathology', architecture: 'vit' as const, temperature: 0.5 },
+        { name: 'cnn-lung-histopathology', architecture: 'cnn' as const, temperature: 0.6 },
+      ],
+      study,
+      cv: cvReport(),
+      reportPath: PATH,
+      command: 'cipherscan selective …',
+    };
+    // without the reason it is the old error: a study that should have had Testing figures
+    expect(() => ensembleRelease(input)).toThrow(/no Testing figures/);
+    const { json, spec } = ensembleRelease({ ...input, noTesting: why });
+    expect(spec.testing).toBeUndefined();
+    expect(spec.noTesting).toBe(why);
+    expect(parseEnsemble(json)).toEqual(spec);
+    expect(ensembleModelCard(spec, input.cv.totals)).toContain(`No Testing figures: ${why}.`);
+    // a file with neither is refused
+    const { noTesting: _dropped, ...neither } = JSON.parse(json) as Record<string, unknown>;
+    expect(() => parseEnsemble(JSON.stringify(neither))).toThrow(/noTesting/);
   });
 });

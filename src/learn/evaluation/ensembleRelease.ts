@@ -17,33 +17,9 @@ import {
   type EnsembleSpec,
 } from '../../lib/diagnosis/ensemble';
 import type { SelectiveStudy } from './selectiveStudy';
+import { parseCvReport, type CvReport } from './cvReport';
 
-type Kind = 'vit' | 'cnn' | 'ensemble';
-
-/** What scripts/cv-report.ts writes (docs/reports/cv-DS.json). */
-export interface CvReport {
-  folds: number;
-  scored: number;
-  missing: number[];
-  totals: Record<Kind, { k: number; n: number; perFold: string[] }>;
-  rates: Record<Kind, EnsembleRate>;
-  choice: Kind | null;
-  dataset?: string;
-  /**
-   * The "Uncertain" threshold per candidate fitted on all out-of-fold predictions, and
-   * the nested cross-validation figures of that rule (scripts/cv-report.ts).
-   */
-  pooledThreshold?: Record<
-    Kind,
-    {
-      nested: { coverage: number; accuracy: EnsembleRate };
-      minConfidence?: number;
-      fittedOn?: string;
-      n?: number;
-      rule?: string;
-    }
-  >;
-}
+export type { CvReport };
 
 /** The CV report's thresholds by the study's candidate names (singles by folder name, the ensemble by its members). */
 export function cvThresholds(
@@ -69,31 +45,20 @@ export function cvThresholds(
 export class EnsembleRefused extends Error {}
 
 /**
- * The CV report, if it says the ensemble ships for `dataset`; otherwise a
- * sentence why not. The report names no dataset (as of now), so its file name
- * must: cv-<dataset>.json.
+ * The CV report, if it says the ensemble ships for `dataset` (parseCvReport: a
+ * complete cross-validation of that dataset); otherwise a sentence why not.
  */
 export function cvChoosesEnsemble(text: string, reportPath: string, dataset: string): CvReport {
   const refuse = (why: string) =>
     new EnsembleRefused(`not writing the ${dataset} ensemble: ${reportPath} ${why}. Nothing was written.`);
-  let r: Partial<CvReport>;
-  try {
-    r = JSON.parse(text) as Partial<CvReport>;
-  } catch {
-    throw refuse('is not JSON');
-  }
-  const named = r.dataset ?? /cv-([a-z0-9-]+)\.json$/.exec(reportPath)?.[1];
-  if (named !== dataset) throw refuse(`is a cross-validation of ${named ?? 'an unnamed dataset'}, not ${dataset}`);
-  if (typeof r.folds !== 'number' || r.folds < 2 || !r.totals || !r.rates) throw refuse('is not a CV report');
-  if (r.scored !== r.folds || (r.missing?.length ?? 1) > 0)
-    throw refuse(`has ${r.scored ?? 0} of ${r.folds} folds scored (still missing: ${r.missing?.join(', ') ?? '?'})`);
+  const r = parseCvReport(text, reportPath, dataset, refuse);
   if (r.choice !== 'ensemble')
     throw refuse(`chooses ${r.choice ?? 'nothing yet'}: the ensemble ships only where cross-validation chose it`);
   for (const k of ['vit', 'cnn', 'ensemble'] as const)
     if (r.totals[k]?.perFold?.length !== r.folds) throw refuse(`has ${k} figures for fewer than ${r.folds} folds`);
   if (r.totals.ensemble.k <= Math.max(r.totals.vit.k, r.totals.cnn.k))
     throw refuse('chooses the ensemble but its out-of-fold figures do not show it winning');
-  return r as CvReport;
+  return r;
 }
 
 export interface ReleaseInput {
@@ -105,6 +70,8 @@ export interface ReleaseInput {
   cv: CvReport;
   reportPath: string;
   command: string;
+  /** why the study has no Testing figures (members trained on all labelled data: labelledData.ts); else they are required */
+  noTesting?: string;
 }
 
 /** The ensemble.json text: its candidate in the study (validation threshold, Testing figures), the CV figures. */
@@ -112,7 +79,8 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
   const { study, cv } = input;
   const names = input.members.map((m) => m.name);
   const c = study.candidates.find((x) => x.members.length > 1 && x.members.join() === names.join());
-  if (!c?.testing) throw new Error('the study has no Testing figures for the ensemble (run it with the CV decision)');
+  if (!c || (!c.testing && !input.noTesting))
+    throw new Error('the study has no Testing figures for the ensemble (run it with the CV decision)');
   const t = c.testing;
   const offered = cv.pooledThreshold?.ensemble;
   const pooled =
@@ -134,12 +102,16 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
         ? { n: pooled.n, fittedOn: `${pooled.fittedOn} of ${cv.folds}-fold cross-validation (${input.reportPath})` }
         : { n: c.validation.n, fittedOn: study.validationNote }),
     },
-    testing: {
-      n: t.n,
-      accuracy: t.accuracy,
-      coverage: t.atThreshold.coverage,
-      accuracyOfAnswers: t.atThreshold.accuracyInterval,
-    },
+    ...(t
+      ? {
+          testing: {
+            n: t.n,
+            accuracy: t.accuracy,
+            coverage: t.atThreshold.coverage,
+            accuracyOfAnswers: t.atThreshold.accuracyInterval,
+          },
+        }
+      : { noTesting: input.noTesting }),
     crossValidation: {
       folds: cv.folds,
       report: input.reportPath,
@@ -179,11 +151,13 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
       `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule.split('; fitted on ')[0]} ` +
       `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}.`,
     '',
-    `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
-      `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.` +
-      (spec.threshold.fittedOn.includes('cross-validation')
-        ? ' These Testing images were also in the cross-validation pool, so the out-of-fold figures above are the ones to expect on unseen scans.'
-        : ''),
+    t
+      ? `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
+        `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.` +
+        (spec.threshold.fittedOn.includes('cross-validation')
+          ? ' These Testing images were also in the cross-validation pool, so the out-of-fold figures above are the ones to expect on unseen scans.'
+          : '')
+      : `No Testing figures: ${spec.noTesting ?? 'none were computed'}. The out-of-fold figures above are the ones to expect on unseen scans.`,
     '',
     'Out of domain: refused when either member’s guard refuses (the page and the CLI name which).',
     '',

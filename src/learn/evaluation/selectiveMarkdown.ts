@@ -31,6 +31,7 @@ export function selectiveMarkdown(dataset: string, study: SelectiveStudy, comman
     '',
     `Ensemble ${study.ensembleShips ? 'ships' : 'does not ship'}: ${study.ensembleReason}.`,
     '',
+    ...(study.noTesting ? [`No Testing figures: ${study.noTesting}.`, ''] : []),
     '| model | split | n | accuracy, all answered (95 % CI) | ECE | answered at threshold | accuracy of answers (95 % CI) | best accuracy at ≥ 90 % answered |',
     '|---|---|---|---|---|---|---|---|',
   ];
@@ -38,6 +39,7 @@ export function selectiveMarkdown(dataset: string, study: SelectiveStudy, comman
     lines.push(row(c.name, 'validation', c.validation));
     if (c.testing) lines.push(row(c.name, 'Testing', c.testing));
   }
+  if (study.noTesting) return lines.join('\n') + '\n';
   lines.push('', '## Coverage–accuracy curves (Testing, what ships)', '');
   for (const c of study.candidates) {
     if (!c.testing) continue;

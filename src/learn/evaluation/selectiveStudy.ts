@@ -30,7 +30,8 @@ export interface MemberLogits {
   /** its fitted temperature (model.json calibration) */
   temperature: number;
   validation: number[][];
-  testing: number[][];
+  /** absent where no Testing split is held out from the model (trained on all labelled data) */
+  testing?: number[][];
 }
 
 export interface SplitFigures {
@@ -76,6 +77,8 @@ export interface SelectiveStudy {
   ensembleReason: string;
   /** cross-validation only: the held-out fold's labels, in the order of testingProbabilities */
   testingLabels?: number[];
+  /** why no candidate has Testing figures (the models trained on all labelled data) */
+  noTesting?: string;
 }
 
 const nllOfProbabilities = (probabilities: number[][], labels: ArrayLike<number>) =>
@@ -101,7 +104,8 @@ function figures(probabilities: number[][], labels: ArrayLike<number>, threshold
 export function selectiveStudy(
   members: MemberLogits[],
   validationLabels: ArrayLike<number>,
-  testingLabels: ArrayLike<number>,
+  /** undefined: no Testing split is held out (the models trained on all labelled data), no candidate gets Testing figures */
+  testingLabels: ArrayLike<number> | undefined,
   targetAccuracy: number,
   validationNote: string,
   /**
@@ -111,6 +115,8 @@ export function selectiveStudy(
    */
   options: {
     scoreAllOnTesting?: boolean;
+    /** with testingLabels undefined: the sentence why (labelledData.ts noHeldOutTesting) */
+    noTesting?: string;
     /**
      * Where k-fold cross-validation chose (scripts/cv-report.ts): it decides whether
      * the ensemble ships instead of the validation-only rule (kept for datasets without CV).
@@ -128,7 +134,7 @@ export function selectiveStudy(
     name: m.name,
     members: [m.name],
     validation: calibrated(m.validation, m.temperature),
-    testing: calibrated(m.testing, m.temperature),
+    testing: testingLabels && m.testing ? calibrated(m.testing, m.temperature) : undefined,
   }));
   const pool = [...singles];
   if (members.length > 1)
@@ -136,7 +142,7 @@ export function selectiveStudy(
       name: `ensemble(${members.map((m) => m.name).join(' + ')})`,
       members: members.map((m) => m.name),
       validation: meanProbabilities(singles.map((s) => s.validation)),
-      testing: meanProbabilities(singles.map((s) => s.testing)),
+      testing: singles.every((s) => s.testing) ? meanProbabilities(singles.map((s) => s.testing!)) : undefined,
     });
   const scoredOnValidation = pool.map((c) => {
     const fixed = options.crossValidation?.thresholds?.[c.name];
@@ -174,8 +180,10 @@ export function selectiveStudy(
       members: c.members,
       abstention,
       validation,
-      ...(ships ? { testing: figures(c.testing, testingLabels, abstention.minConfidence) } : {}),
-      ...(options.scoreAllOnTesting ? { testingProbabilities: c.testing } : {}),
+      ...(ships && c.testing && testingLabels
+        ? { testing: figures(c.testing, testingLabels, abstention.minConfidence) }
+        : {}),
+      ...(options.scoreAllOnTesting && c.testing ? { testingProbabilities: c.testing } : {}),
     };
   });
   return {
@@ -184,6 +192,7 @@ export function selectiveStudy(
     candidates,
     ensembleShips: ensembleWins,
     ensembleReason,
-    ...(options.scoreAllOnTesting ? { testingLabels: Array.from(testingLabels) } : {}),
+    ...(options.scoreAllOnTesting && testingLabels ? { testingLabels: Array.from(testingLabels) } : {}),
+    ...(testingLabels ? {} : { noTesting: options.noTesting ?? 'no Testing split was given' }),
   };
 }

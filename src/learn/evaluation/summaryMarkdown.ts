@@ -10,7 +10,15 @@ export interface CardSummary {
   architecture: string;
   parameters: number;
   files: { weightsBytes: number; dtype: string };
-  data: { dataset: string; trainImages: number; validationImages: number; testImages: number; caveat?: string };
+  /** testImages is absent for a model trained on all labelled data (allLabelled: no held-out Testing) */
+  data: {
+    dataset: string;
+    trainImages: number;
+    validationImages: number;
+    testImages?: number;
+    allLabelled?: boolean;
+    caveat?: string;
+  };
   training: {
     epochs: number;
     bestEpoch: number;
@@ -46,7 +54,7 @@ export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }
   ];
   for (const { card, report: r } of rows) {
     out.push(
-      `| ${card.name} | ${r?.n ?? card.data.testImages} | ${pct(r?.plain.accuracy)} | ${pct(r?.encrypted?.accuracy)} | ${pct(r?.encrypted?.agreementWithPlain)} | ${r?.encrypted ? r.encrypted.maxAbsLogitDiff.toExponential(1) : '–'} | ${pct(r?.unadaptedOnEncrypted?.accuracy)} | ${pct(r?.aesCiphertext?.accuracy)} | ${r ? r.plain.macroF1.toFixed(4) : '–'} | ${r ? r.plain.macroAuc.toFixed(4) : '–'} |`,
+      `| ${card.name} | ${r?.n ?? card.data.testImages ?? (card.data.allLabelled ? 'none (trained on all labelled data)' : '–')} | ${pct(r?.plain.accuracy)} | ${pct(r?.encrypted?.accuracy)} | ${pct(r?.encrypted?.agreementWithPlain)} | ${r?.encrypted ? r.encrypted.maxAbsLogitDiff.toExponential(1) : '–'} | ${pct(r?.unadaptedOnEncrypted?.accuracy)} | ${pct(r?.aesCiphertext?.accuracy)} | ${r ? r.plain.macroF1.toFixed(4) : '–'} | ${r ? r.plain.macroAuc.toFixed(4) : '–'} |`,
     );
   }
   out.push(

@@ -29,7 +29,8 @@ export async function calibrateModel(
   model: DiagnosisModel,
   training: ImageSet,
   testing: ImageSet | undefined,
-  opts: { batch?: number; log?: (line: string) => void } = {},
+  /** poolName: what `training` is, 'Training' or 'Training + Testing' for a model trained on all labelled data */
+  opts: { batch?: number; log?: (line: string) => void; poolName?: string } = {},
 ): Promise<CalibrationResult> {
   const log = opts.log ?? (() => {});
   for (const set of [training, testing])
@@ -37,14 +38,18 @@ export async function calibrateModel(
       throw new Error(`data classes (${set.classes.join(', ')}) differ from the model's (${model.classes.join(', ')})`);
   const { valIdx } = splitData(training, SHIPPED_SPLIT, log);
   const valLabels = valIdx.map((i) => training.labels[i]);
-  log(`validation: ${valIdx.length} of ${training.labels.length} Training images (seed ${SHIPPED_SPLIT.seed})`);
+  const poolName = opts.poolName ?? 'Training';
+  log(`validation: ${valIdx.length} of ${training.labels.length} ${poolName} images (seed ${SHIPPED_SPLIT.seed})`);
   const val = await predictSet(model, training, valIdx, { batch: opts.batch });
   const fit = fitTemperature(val.logits, valLabels);
   const accuracy = (logits: number[][], labels: ArrayLike<number>) =>
     logits.filter((row, k) => argmax(row) === labels[k]).length / Math.max(1, logits.length);
   const result: CalibrationResult = {
     temperature: fit.temperature,
-    fittedOn: FITTED_ON_VALIDATION,
+    fittedOn:
+      poolName === 'Training'
+        ? FITTED_ON_VALIDATION
+        : `validation (10 % of ${poolName} pooled, seed ${SHIPPED_SPLIT.seed})`,
     n: valIdx.length,
     validation: {
       nllBefore: fit.nllBefore,

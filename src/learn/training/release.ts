@@ -3,7 +3,10 @@
  * public/models/<name>/ — model.json + weights.bin (float16) + model-card.json +
  * README.md — after measuring it on the held-out Testing split (plain, float32 vs
  * the shipped float16, and encrypted with a fresh random key that is discarded).
- * The test split is used here only, never for choosing weights.
+ * The test split is used here only, never for choosing weights. A model trained
+ * on all labelled data (`train --all-labelled`) has no test split: its card says
+ * so, shows no Testing figure, and quotes the cross-validation report's
+ * out-of-fold figure (allLabelledCard.ts) as its accuracy claim, or none.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -21,40 +24,78 @@ import { classificationReport } from '../evaluation/metrics';
 import type { TrainOptions, ViewSelection } from './trainer';
 import type { TrainState } from './checkpoint';
 import { VARIANTS } from './blockFeatures';
+import { allLabelledData, accuracyClaim, allLabelledMarkdown, type CvInput } from './allLabelledCard';
 
 export interface ReleaseInput {
   name: string;
   outDir: string;
-  dataset: { name: string; trainDir: string; testDir: string; trainImages: number; valImages: number };
+  dataset: {
+    name: string;
+    trainDir: string;
+    testDir: string;
+    trainImages: number;
+    valImages: number;
+    /** trained on all labelled data: the pool's source folders (Training, Testing) and their counts */
+    allLabelledSources?: { folder: string; images: number }[];
+  };
   config: ModelConfig;
   best: HostWeights;
   state: TrainState;
   options: TrainOptions;
   teacher?: string;
   viewSelection?: ViewSelection;
-  test: ImageSet;
+  /** the held-out Testing split; absent for a model trained on all labelled data */
+  test?: ImageSet;
   caveat?: string;
+  /** all labelled data only: the cross-validation report whose out-of-fold figure is the card's accuracy claim */
+  cv?: CvInput;
 }
 
-export async function releaseModel(r: ReleaseInput, log: (s: string) => void): Promise<Record<string, unknown>> {
-  const { manifest, bytes } = serializeModel(r.config, r.best, 'float16');
-  const labels = Array.from(r.test.labels);
+/** The card's `test` block: plain (float16 and float32) and encrypted with a fresh random key, on the held-out split. */
+async function measureOnTest(
+  r: ReleaseInput,
+  test: ImageSet,
+  manifest: ReturnType<typeof serializeModel>['manifest'],
+  bytes: Uint8Array,
+  log: (s: string) => void,
+) {
+  const labels = Array.from(test.labels);
   const f32 = createModel(r.config, r.best);
-  const f32Res = await predictSet(f32, r.test);
+  const f32Res = await predictSet(f32, test);
   f32.dispose();
   const shipped = createModel(r.config, deserializeWeights(manifest, bytes));
-  const plainRes = await predictSet(shipped, r.test);
-  const plain = classificationReport(labels, plainRes.probabilities, r.test.classes);
-  const f32Acc = classificationReport(labels, f32Res.probabilities, r.test.classes).accuracy;
+  const plainRes = await predictSet(shipped, test);
+  const plain = classificationReport(labels, plainRes.probabilities, test.classes);
+  const f32Acc = classificationReport(labels, f32Res.probabilities, test.classes).accuracy;
   log(
     `${r.name}: test accuracy ${(plain.accuracy * 100).toFixed(2)} % (float16 shipped), ${(f32Acc * 100).toFixed(2)} % (float32); macro-F1 ${plain.macroF1.toFixed(4)}`,
   );
   const plan = await planForKey(await generateKey());
-  const keyed = await evaluateWithKey(shipped, r.test, plan, plainRes);
+  const keyed = await evaluateWithKey(shipped, test, plan, plainRes);
   shipped.dispose();
   log(
     `${r.name}: encrypted test accuracy ${(keyed.encrypted.accuracy * 100).toFixed(2)} %, agreement ${(keyed.agreement * 100).toFixed(2)} %, max |logit diff| ${keyed.maxAbsLogitDiff.toExponential(2)}, adaptation ${keyed.adaptMs.toFixed(1)} ms`,
   );
+  return {
+    plain,
+    float32Accuracy: f32Acc,
+    encrypted: {
+      ...keyed.encrypted,
+      key: 'a fresh random key, discarded',
+      agreementWithPlain: keyed.agreement,
+      maxAbsLogitDiff: keyed.maxAbsLogitDiff,
+      adaptMs: keyed.adaptMs,
+    },
+    msPerImage: { plain: plainRes.msPerImage, encrypted: keyed.msPerImageEncrypted, backend: tf.getBackend() },
+  };
+}
+
+export async function releaseModel(r: ReleaseInput, log: (s: string) => void): Promise<Record<string, unknown>> {
+  const { manifest, bytes } = serializeModel(r.config, r.best, 'float16');
+  if (!r.test && !r.dataset.allLabelledSources)
+    throw new Error('a release needs the held-out Testing split, or a model trained on all labelled data');
+  const test = r.test ? await measureOnTest(r, r.test, manifest, bytes, log) : undefined;
+  if (!test) log(`${r.name}: trained on all labelled data, no held-out Testing split: no test figure`);
   const params = Object.values(r.best).reduce((s, t) => s + t.data.length, 0);
   const epochs = r.state.history.length;
   const variants = r.options.variants ?? VARIANTS;
@@ -69,17 +110,20 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       weightsBytes: bytes.length,
       dtype: manifest.dtype,
     },
-    data: {
-      dataset: r.dataset.name,
-      classes: r.config.classes,
-      train: `${r.dataset.trainDir} minus validation`,
-      trainImages: r.dataset.trainImages,
-      validationImages: r.dataset.valImages,
-      validation: `stratified ${Math.round(r.options.valFraction * 100)} % of Training, seed ${r.options.seed}; used to pick the epoch`,
-      test: r.dataset.testDir,
-      testImages: r.test.labels.length,
-      caveat: r.caveat,
-    },
+    data: r.dataset.allLabelledSources
+      ? allLabelledData(r, r.dataset.allLabelledSources)
+      : {
+          dataset: r.dataset.name,
+          classes: r.config.classes,
+          train: `${r.dataset.trainDir} minus validation`,
+          trainImages: r.dataset.trainImages,
+          validationImages: r.dataset.valImages,
+          validation: `stratified ${Math.round(r.options.valFraction * 100)} % of Training, seed ${r.options.seed}; used to pick the epoch`,
+          test: r.dataset.testDir,
+          testImages: r.test?.labels.length,
+          caveat: r.caveat,
+        },
+    ...(r.dataset.allLabelledSources ? accuracyClaim(r.name, r.options, r.cv) : {}),
     training: {
       epochs,
       bestEpoch: r.state.bestEpoch,
@@ -116,25 +160,14 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
       machine: `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work; tfjs ${tf.version.tfjs} backend ${tf.getBackend()}`,
       history: r.state.history,
     },
-    test: {
-      plain,
-      float32Accuracy: f32Acc,
-      encrypted: {
-        ...keyed.encrypted,
-        key: 'a fresh random key, discarded',
-        agreementWithPlain: keyed.agreement,
-        maxAbsLogitDiff: keyed.maxAbsLogitDiff,
-        adaptMs: keyed.adaptMs,
-      },
-      msPerImage: { plain: plainRes.msPerImage, encrypted: keyed.msPerImageEncrypted, backend: tf.getBackend() },
-    },
+    ...(test ? { test } : {}),
     createdAt: new Date().toISOString(),
   };
   await mkdir(r.outDir, { recursive: true });
   await writeFile(join(r.outDir, manifest.weightsFile), bytes);
   await writeFile(join(r.outDir, MANIFEST_FILE), JSON.stringify(manifest));
   await writeFile(join(r.outDir, 'model-card.json'), JSON.stringify(card, null, 1));
-  await writeFile(join(r.outDir, 'README.md'), modelCardMarkdown(card));
+  await writeFile(join(r.outDir, 'README.md'), modelCardMarkdown(card, r.cv));
   return card;
 }
 
@@ -169,7 +202,7 @@ function startedFrom(r: ReleaseInput): string | undefined {
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function modelCardMarkdown(c: any): string {
+function modelCardMarkdown(c: any, cv?: CvInput): string {
   const lines = [
     `# ${c.name} — model card`,
     '',
@@ -178,7 +211,9 @@ function modelCardMarkdown(c: any): string {
       `) on plain images; adapted to any key by a weight transform.`,
     '',
     `* Parameters: ${c.parameters.toLocaleString('en')}; weights file ${c.files.weights} ${c.files.weightsBytes.toLocaleString('en')} bytes (${c.files.dtype}).`,
-    `* Data: ${c.data.dataset}, classes ${c.data.classes.join(', ')}. Train ${c.data.trainImages}, validation ${c.data.validationImages} (${c.data.validation}), test ${c.data.testImages} (${c.data.test}, used only for the figures below).`,
+    c.data.allLabelled
+      ? `* Data: ${c.data.dataset}, classes ${c.data.classes.join(', ')}. **Trained on all labelled data**: ${c.data.train}; train ${c.data.trainImages}, validation ${c.data.validationImages} (${c.data.validation}). ${c.data.test}.`
+      : `* Data: ${c.data.dataset}, classes ${c.data.classes.join(', ')}. Train ${c.data.trainImages}, validation ${c.data.validationImages} (${c.data.validation}), test ${c.data.testImages} (${c.data.test}, used only for the figures below).`,
     ...(c.data.caveat ? [`* Caveat: ${c.data.caveat}`] : []),
     `* Training: ${c.training.epochs} epochs (best validation epoch ${c.training.bestEpoch}, ${pct(c.training.bestValAccuracy)}), batch ${c.training.batch}, ${c.training.optimizer}, label smoothing ${c.training.labelSmoothing}${c.training.cutMix ? `, block CutMix p = ${c.training.cutMix}` : ''}, augmentation ${c.training.augmentation}${c.training.distillation ? `, distilled from ${c.training.distillation.teacher} (weight ${c.training.distillation.weight})` : ''}, seed ${c.training.seed}.`,
     `* Method: ${c.training.method}.`,
@@ -189,6 +224,14 @@ function modelCardMarkdown(c: any): string {
       : []),
     `* Training time on this machine: ${(c.training.seconds / 60).toFixed(1)} min (${c.training.secondsPerEpoch} s/epoch); ${c.training.machine}.`,
     '',
+    ...(c.test ? testSection(c) : allLabelledMarkdown(c, cv)),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function testSection(c: any): string[] {
+  return [
     '## Test split',
     '',
     '| | accuracy | macro-F1 | macro AUC |',
@@ -212,5 +255,4 @@ function modelCardMarkdown(c: any): string {
     '```',
     '',
   ];
-  return lines.join('\n') + '\n';
 }

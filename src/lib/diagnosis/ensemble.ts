@@ -49,8 +49,10 @@ export interface EnsembleSpec {
   /** calibrated top probability of the mean below which the answer is "Uncertain — refer for review" */
   minConfidence: number;
   threshold: { rule: string; targetAccuracy: number; n: number; fittedOn: string };
-  /** the held-out Testing split at the threshold (the figures the model card quotes) */
-  testing: { n: number; accuracy: EnsembleRate; coverage: number; accuracyOfAnswers: EnsembleRate };
+  /** the held-out Testing split at the threshold (the figures the model card quotes); absent where none is held out */
+  testing?: { n: number; accuracy: EnsembleRate; coverage: number; accuracyOfAnswers: EnsembleRate };
+  /** why there are no Testing figures: the members were trained on all labelled data (Training + Testing) */
+  noTesting?: string;
   /** why it ships: out-of-fold accuracy of each candidate, pooled over every fold */
   crossValidation: { folds: number; report: string; outOfFold: Record<'vit' | 'cnn' | 'ensemble', EnsembleRate> };
   /** the command that wrote it */
@@ -137,8 +139,8 @@ export function parseEnsemble(text: string): EnsembleSpec {
   )
     throw bad('threshold { rule, targetAccuracy, n, fittedOn }');
   const te = raw.testing;
-  if (!isObject(te) || !count(te.n) || !unit(te.coverage))
-    throw bad('testing { n, accuracy, coverage, accuracyOfAnswers }');
+  if (te === undefined ? typeof raw.noTesting !== 'string' : !isObject(te) || !count(te.n) || !unit(te.coverage))
+    throw bad('testing { n, accuracy, coverage, accuracyOfAnswers } (or noTesting: why none is held out)');
   const cv = raw.crossValidation;
   if (!isObject(cv) || !count(cv.folds) || cv.folds < 2 || typeof cv.report !== 'string' || !isObject(cv.outOfFold))
     throw bad('crossValidation { folds >= 2, report, outOfFold }');
@@ -158,12 +160,16 @@ export function parseEnsemble(text: string): EnsembleSpec {
     combine: ENSEMBLE_COMBINE,
     minConfidence: raw.minConfidence,
     threshold: { rule: t.rule, targetAccuracy: t.targetAccuracy, n: t.n, fittedOn: t.fittedOn },
-    testing: {
-      n: te.n,
-      accuracy: rate(te.accuracy, 'testing.accuracy', bad),
-      coverage: te.coverage,
-      accuracyOfAnswers: rate(te.accuracyOfAnswers, 'testing.accuracyOfAnswers', bad),
-    },
+    ...(isObject(te)
+      ? {
+          testing: {
+            n: te.n as number,
+            accuracy: rate(te.accuracy, 'testing.accuracy', bad),
+            coverage: te.coverage as number,
+            accuracyOfAnswers: rate(te.accuracyOfAnswers, 'testing.accuracyOfAnswers', bad),
+          },
+        }
+      : { noTesting: raw.noTesting as string }),
     crossValidation: { folds: cv.folds, report: cv.report, outOfFold },
     command: raw.command,
   };

@@ -4,7 +4,9 @@
  * (DS/Training, 10 %, seed 1), reports ECE (15 bins) before and after on
  * DS/Testing, and writes `calibration` into NAME/model.json and the ECE figures
  * into NAME/model-card.json (not with --dry-run). Never fits on Testing, never
- * touches the weights file.
+ * touches the weights file. A model trained on all labelled data (its card says
+ * so: labelledData.ts) is fitted on the validation split of the pool it trained
+ * on, and gets no Testing figure: there is none held out.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { flag, optionalNumber, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load } from '../../../lib/models/model';
 import type { ModelManifest } from '../../../lib/models/weightsFile';
-import { loadImageSet } from '../../../learn/training/dataset';
+import { loadLabelledData, noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelledData';
 import { calibrateModel } from '../../../learn/training/calibrate';
 import { useWasmBackend } from './train';
 
@@ -26,12 +28,15 @@ export async function run(args: ParsedArgs): Promise<void> {
   await useWasmBackend();
   const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });
   try {
-    const training = await loadImageSet(join(dataDir, 'Training'), model.config.imageSize, '.cache/datasets', log);
-    const testDir = join(dataDir, 'Testing');
-    const testing = existsSync(testDir)
-      ? await loadImageSet(testDir, model.config.imageSize, '.cache/datasets', log)
-      : undefined;
-    const r = await calibrateModel(model, training, testing, { batch: optionalNumber(args, 'batch', 32), log });
+    const { allLabelled } = await readTrainedOn(modelDir);
+    const data = await loadLabelledData(dataDir, model.config.imageSize, allLabelled, log);
+    const noTesting = allLabelled ? noHeldOutTesting(modelDir, 'the Testing ECE') : undefined;
+    if (noTesting) log(noTesting);
+    const r = await calibrateModel(model, data.pool, data.testing, {
+      batch: optionalNumber(args, 'batch', 32),
+      log,
+      poolName: data.poolName,
+    });
     console.log(JSON.stringify(r));
     if (flag(args, 'dry-run')) return;
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ModelManifest;
@@ -44,7 +49,7 @@ export async function run(args: ParsedArgs): Promise<void> {
         method: 'temperature scaling, probabilities = softmax(logits / T)',
         ...manifest.calibration,
         validation: r.validation,
-        test: r.test,
+        ...(allLabelled ? { validationOf: data.poolName, test: null, noTesting } : { test: r.test }),
         command: `cipherscan calibrate --model ${modelDir} --data ${dataDir}`,
       };
       await writeFile(cardPath, JSON.stringify(card, null, 1));

@@ -10,6 +10,9 @@
  * --unadapted --attacks --aes, written to docs/reports/NAME.{json,md}.
  * `cipherscan eval --summary` writes docs/reports/README.md from all model cards and reports.
  * A random key is generated in memory and discarded; keys are never printed.
+ * A model trained on all labelled data (its card says so: labelledData.ts) is
+ * refused on any folder holding images it trained on (links followed): such a
+ * figure would be in-sample, not held out.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -20,6 +23,12 @@ import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import { generateKey } from '../../../lib/keys/key';
 import { load } from '../../../lib/models/model';
 import { loadImageSet, type ImageSet } from '../../../learn/training/dataset';
+import {
+  inSampleImages,
+  noHeldOutTesting,
+  readTrainedOn,
+  trainedOnFromCard,
+} from '../../../learn/training/labelledData';
 import { evaluateModel, type EvalReport } from '../../../learn/evaluation/suite';
 import { summaryMarkdown, type CardSummary } from '../../../learn/evaluation/summaryMarkdown';
 import {
@@ -50,9 +59,12 @@ async function writeSummary(modelsDir = 'public/models', reportsDir = 'docs/repo
     if (!existsSync(cardPath)) continue;
     const card = JSON.parse(await readFile(cardPath, 'utf8')) as CardSummary;
     const reportPath = join(reportsDir, `${name}.json`);
+    // a model trained on all labelled data has no held-out report: one left beside it is of an earlier model
+    const heldOut = !trainedOnFromCard(card).allLabelled;
     rows.push({
       card,
-      report: existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as EvalReport) : undefined,
+      report:
+        heldOut && existsSync(reportPath) ? (JSON.parse(await readFile(reportPath, 'utf8')) as EvalReport) : undefined,
     });
   }
   await mkdir(reportsDir, { recursive: true });
@@ -95,6 +107,18 @@ export async function run(args: ParsedArgs): Promise<void> {
   const mdOut =
     optionalString(args, 'md') ?? (report ? join('docs/reports', `${name}.md`) : jsonOut?.replace(/\.json$/, '.md'));
   const log = (line: string) => console.log(line);
+  const trainedOn = await readTrainedOn(modelDir);
+  if (trainedOn.allLabelled) {
+    const seen = await inSampleImages(trainedOn, dataDir);
+    if (!seen.sourcesFound)
+      throw new UsageError(
+        `${modelDir} was trained on all labelled data, and its source folders (${trainedOn.sources.map((s) => s.folder).join(', ')}) are not found from here: cannot tell whether ${dataDir} is held out; run from where it was trained`,
+      );
+    if (seen.inSample > 0)
+      throw new UsageError(
+        `${seen.inSample} of ${seen.n} images in ${dataDir} are images the model trained on: ${noHeldOutTesting(modelDir, 'an evaluation on them')}`,
+      );
+  }
 
   await useWasmBackend();
   const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });

@@ -8,13 +8,15 @@
  * accepts 99 % of that validation split. --limit N fits the network part on a
  * seeded subset of N fitting images (the wasm backend is slow); the histograms are
  * cheap and always use all of them; validation is always whole. Testing is never
- * read here.
+ * read here — except for a model trained on all labelled data (labelledData.ts),
+ * whose pool and validation split are cut from Training + Testing, as it trained.
  *
  * `cipherscan guard --report --model NAME --data DS --other DS2 [--dicom DIR] [--out FILE.json]`
  * Reads the shipped guard and reports, once, the share of DS/Testing accepted and
  * the share refused of DS2/Testing, every image of DIR (default
  * ../shared/dicom-samples; files that fail to decode are counted, not scored) and
- * the built-in phantoms, with 95 % Wilson intervals (guardReport.ts).
+ * the built-in phantoms, with 95 % Wilson intervals (guardReport.ts). For a model
+ * trained on all labelled data DS/Testing is not held out: that row is left out, said why.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -22,7 +24,7 @@ import { join } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load, type DiagnosisModel } from '../../../lib/models/model';
 import { DOMAIN_GUARD_FILE, domainVerdict, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
-import { loadImageSet } from '../../../learn/training/dataset';
+import { loadLabelledData, readTrainedOn } from '../../../learn/training/labelledData';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { ModelRandom } from '../../../lib/models/init';
@@ -52,7 +54,10 @@ export async function run(args: ParsedArgs): Promise<void> {
 async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, args: ParsedArgs, log: Log) {
   const batch = optionalNumber(args, 'batch', 32);
   const limit = optionalNumber(args, 'limit', 0);
-  const training = await loadImageSet(join(dataDir, 'Training'), model.config.imageSize, '.cache/datasets', log);
+  const { allLabelled } = await readTrainedOn(modelDir);
+  const data = await loadLabelledData(dataDir, model.config.imageSize, allLabelled, log, { testing: false });
+  const training = data.pool;
+  const pool = data.poolName; // 'Training', or 'Training + Testing' for a model trained on all labelled data
   if (training.classes.join() !== model.classes.join())
     throw new UsageError(`data classes (${training.classes.join(', ')}) differ from the model's`);
   const { trainIdx, valIdx } = splitData(training, SHIPPED_SPLIT, log);
@@ -63,7 +68,7 @@ async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, arg
     fitIdx = fitIdx.slice(0, limit).sort((a, b) => a - b);
   }
   log(
-    `fitting on ${fitIdx.length} of ${trainIdx.length} Training images outside validation; threshold on ${valIdx.length}`,
+    `fitting on ${fitIdx.length} of ${trainIdx.length} ${pool} images outside validation; threshold on ${valIdx.length}`,
   );
   const t0 = performance.now();
   const progress = (what: string) => (done: number, total: number) => {
@@ -75,7 +80,7 @@ async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, arg
   const fitFeatures = await featuresOf(model, training, fitIdx, { batch, onBatch: progress('fitting') });
   const valFeatures = await featuresOf(model, training, valIdx, { batch, onBatch: progress('validation') });
   const msPerImage = (performance.now() - t0) / (fitIdx.length + valIdx.length);
-  const onValidation = 'threshold on validation (10 % of Training, seed 1)';
+  const onValidation = `threshold on validation (10 % of ${pool}, seed 1)`;
   const guard = fitDomainGuard(
     model.classes,
     network(fitFeatures),
@@ -83,14 +88,14 @@ async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, arg
     network(valFeatures),
     {
       fittedOn:
-        `${fitIdx.length} of ${trainIdx.length} Training images outside validation` +
+        `${fitIdx.length} of ${trainIdx.length} ${pool} images outside validation` +
         `${fitIdx.length < trainIdx.length ? ' (seeded subset)' : ''}; ${onValidation}`,
     },
   );
   const per = training.size * training.size * 3;
   const histogram = (i: number) => intensityHistogram(training.pixels.subarray(i * per, (i + 1) * per));
   guard.intensity = fitIntensityGuard(trainIdx.map(histogram), valIdx.map(histogram), {
-    fittedOn: `all ${trainIdx.length} Training images outside validation; ${onValidation}`,
+    fittedOn: `all ${trainIdx.length} ${pool} images outside validation; ${onValidation}`,
   });
   const text = serializeDomainGuard(guard);
   const summary = {

@@ -32,6 +32,7 @@ import {
   type GuardSetResult,
 } from '../../../learn/evaluation/domainGuardReport';
 import type { ImageSet } from '../../../learn/evaluation/batchPredict';
+import { noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelledData';
 
 /** Decoded model inputs of every file in `dir` that decodes; the rest counted. */
 export async function dicomImages(
@@ -110,11 +111,17 @@ export async function runGuardReport(
     );
   };
   const dsName = (d: string) => d.replace(/\/+$/, '').split('/').pop() ?? d;
-  await add(
-    `${dsName(dataDir)} Testing`,
-    true,
-    await loadImageSet(join(dataDir, 'Testing'), size, '.cache/datasets', log),
-  );
+  // the in-domain row needs images the model never trained on
+  const noTesting = (await readTrainedOn(modelDir)).allLabelled
+    ? noHeldOutTesting(modelDir, `the share of ${dsName(dataDir)} Testing accepted`)
+    : undefined;
+  if (noTesting) log(noTesting);
+  else
+    await add(
+      `${dsName(dataDir)} Testing`,
+      true,
+      await loadImageSet(join(dataDir, 'Testing'), size, '.cache/datasets', log),
+    );
   await add(
     `${dsName(other)} Testing`,
     false,
@@ -132,6 +139,7 @@ export async function runGuardReport(
       ? { intensityThreshold: guard.intensity.threshold, intensityFit: guard.intensity.fit, refusedBy }
       : {}),
     scoreMsPerImage: scoreMs,
+    ...(noTesting ? { inDomainTesting: noTesting } : {}),
     sets,
     scores,
   };

@@ -16,6 +16,9 @@
  * `--write --ensemble-from docs/reports/cv-DS.json` (--models VIT,CNN) also writes
  * models/ensemble-DS/ (selectiveEnsemble.ts) — only where that CV report chose the
  * ensemble with every fold scored; otherwise it refuses before anything is written.
+ * Models trained on all labelled data (their cards say so: labelledData.ts) are
+ * studied on the validation split of the pool they trained on and get no Testing
+ * figure (none is held out); all the models of one study must agree on that.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -24,7 +27,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load } from '../../../lib/models/model';
 import type { ModelManifest } from '../../../lib/models/weightsFile';
-import { loadImageSet } from '../../../learn/training/dataset';
+import { loadLabelledData, noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelledData';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
@@ -77,16 +80,17 @@ async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, 
       // the card keeps the table points; the 36-point plot curve stays in the report
       validation,
       testing: c.testing ? { ...c.testing, curve: undefined } : undefined,
+      ...(study.noTesting ? { noTesting: study.noTesting } : {}),
       ensemble: study.ensembleShips ? 'ships' : `not shipped: ${study.ensembleReason}`,
       command,
     };
     await writeFile(cardPath, JSON.stringify(card, null, 1));
   }
   const readmePath = join(dir, 'README.md');
-  if (!existsSync(readmePath) || !c.testing) return;
+  if (!existsSync(readmePath) || (!c.testing && !study.noTesting)) return;
   const pct = (v: number) => (v * 100).toFixed(1);
   const t = c.testing;
-  const ai = t.atThreshold.accuracyInterval;
+  const ai = t?.atThreshold.accuracyInterval;
   const section = [
     CARD_SECTION,
     '',
@@ -94,8 +98,10 @@ async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, 
       (c.abstention.rule.includes('; fitted on ')
         ? `Threshold rule: ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `
         : `Threshold rule (on the ${c.validation.n} validation images): ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `) +
-      `On Testing (n = ${t.n}): ${pct(t.atThreshold.coverage)} % of scans answered, accuracy of the answers ${pct(ai.rate)} % [${pct(ai.low)}, ${pct(ai.high)}]; ` +
-      `answering at least 90 %, the best accuracy is ${t.at90 ? pct(t.at90.accuracy) : '–'} %. ` +
+      (t && ai
+        ? `On Testing (n = ${t.n}): ${pct(t.atThreshold.coverage)} % of scans answered, accuracy of the answers ${pct(ai.rate)} % [${pct(ai.low)}, ${pct(ai.high)}]; ` +
+          `answering at least 90 %, the best accuracy is ${t.at90 ? pct(t.at90.accuracy) : '–'} %. `
+        : `No Testing figures: ${study.noTesting}. `) +
       `The ViT + CNN ensemble ${study.ensembleShips ? 'ships' : 'does not ship'} (${study.ensembleReason}). \`${command}\`.`,
     '',
   ].join('\n');
@@ -131,17 +137,27 @@ export async function run(args: ParsedArgs): Promise<void> {
     cv = await checkEnsembleRelease(ensembleFrom, dataset, modelDirs); // before any work: a refusal writes nothing
   }
 
+  const trainedOn = await Promise.all(modelDirs.map(readTrainedOn));
+  const allLabelled = trainedOn.some((t) => t.allLabelled);
+  if (allLabelled && !trainedOn.every((t) => t.allLabelled))
+    throw new UsageError(
+      'some of these models were trained on all labelled data and some were not: their validation splits differ, study them apart',
+    );
+  if (allLabelled && crossValidation)
+    throw new UsageError('--cross-validation scores a fold model; a model trained on all labelled data has no fold');
+  const noTesting = allLabelled ? noHeldOutTesting(modelDirs.join(', '), 'a Testing figure') : undefined;
+  if (noTesting) log(noTesting);
+
   await useWasmBackend();
-  const sets = new Map<number, { training: ImageSet; testing: ImageSet; valIdx: number[] }>();
+  const sets = new Map<number, { training: ImageSet; testing?: ImageSet; valIdx: number[] }>();
   const members: MemberLogits[] = [];
-  let labels: { validation: number[]; testing: number[] } | undefined;
+  let labels: { validation: number[]; testing?: number[] } | undefined;
   for (const dir of modelDirs) {
     const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
     try {
       const size = model.config.imageSize;
       if (!sets.has(size)) {
-        const training = await loadImageSet(join(dataDir, 'Training'), size, '.cache/datasets', log);
-        const testing = await loadImageSet(join(dataDir, 'Testing'), size, '.cache/datasets', log);
+        const { pool: training, testing } = await loadLabelledData(dataDir, size, allLabelled, log);
         sets.set(size, { training, testing, valIdx: splitData(training, SHIPPED_SPLIT, log).valIdx });
       }
       const { training, testing, valIdx } = sets.get(size)!;
@@ -149,10 +165,13 @@ export async function run(args: ParsedArgs): Promise<void> {
         throw new UsageError(
           `${dir} has classes ${model.classes.join(', ')}; ${dataDir} has ${training.classes.join(', ')}`,
         );
-      const these = { validation: valIdx.map((i) => training.labels[i]), testing: Array.from(testing.labels) };
+      const these = {
+        validation: valIdx.map((i) => training.labels[i]),
+        testing: testing ? Array.from(testing.labels) : undefined,
+      };
       if (
         labels &&
-        (labels.validation.join() !== these.validation.join() || labels.testing.join() !== these.testing.join())
+        (labels.validation.join() !== these.validation.join() || labels.testing?.join() !== these.testing?.join())
       )
         throw new UsageError('the models do not see the same images in the same order');
       labels = these;
@@ -166,11 +185,13 @@ export async function run(args: ParsedArgs): Promise<void> {
           async () => (await predictSet(model, training, valIdx, { batch })).logits,
           log,
         ),
-        testing: await cachedLogits(
-          `${name}-${hash}-testing-${testing.labels.length}`,
-          async () => (await predictSet(model, testing, undefined, { batch })).logits,
-          log,
-        ),
+        testing: testing
+          ? await cachedLogits(
+              `${name}-${hash}-testing-${testing.labels.length}`,
+              async () => (await predictSet(model, testing, undefined, { batch })).logits,
+              log,
+            )
+          : undefined,
       });
     } finally {
       model.dispose();
@@ -181,9 +202,10 @@ export async function run(args: ParsedArgs): Promise<void> {
     labels!.validation,
     labels!.testing,
     target,
-    `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of Training, seed ${SHIPPED_SPLIT.seed}`,
+    `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of ${allLabelled ? 'Training + Testing pooled' : 'Training'}, seed ${SHIPPED_SPLIT.seed}`,
     {
       scoreAllOnTesting: crossValidation,
+      noTesting,
       ...(cv
         ? {
             crossValidation: {
@@ -222,7 +244,17 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (cv && ensembleFrom) {
     const temperatures = modelDirs.map((d) => members.find((m) => m.name === basename(resolve(d)))!.temperature);
     const classes = sets.values().next().value!.training.classes;
-    const dir = await writeEnsembleFolder(modelDirs, dataset, classes, temperatures, study, cv, ensembleFrom, command);
+    const dir = await writeEnsembleFolder(
+      modelDirs,
+      dataset,
+      classes,
+      temperatures,
+      study,
+      cv,
+      ensembleFrom,
+      command,
+      noTesting,
+    );
     log(`wrote the ensemble (${study.ensembleReason}) into ${dir}`);
   }
 }

@@ -57,13 +57,23 @@ export async function writeEnsembleFolder(
   cv: CvReport,
   reportPath: string,
   command: string,
+  noTesting?: string,
 ): Promise<string> {
   const members: EnsembleMember[] = modelDirs.map((d, i) => ({
     name: basename(resolve(d)),
     architecture: i === 0 ? 'vit' : 'cnn',
     temperature: temperatures[i],
   }));
-  const { json, spec } = ensembleRelease({ dataset, classes, members, study, cv, reportPath, command });
+  const { json, spec } = ensembleRelease({
+    dataset,
+    classes,
+    members,
+    study,
+    cv,
+    reportPath,
+    command,
+    noTesting,
+  });
   const dir = join(dirname(resolve(modelDirs[0])), ensembleName(dataset));
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'ensemble.json'), json);

@@ -3,9 +3,14 @@
  *   --out public/models/NAME --resume --teacher DIR --lr X --limit N
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
- *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D]`
+ *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D
+ *   --all-labelled [--cv-report docs/reports/cv-DS.json]]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
- * DIR/Testing, writes the float16 model + model card to --out. Checkpoints go to
+ * DIR/Testing, writes the float16 model + model card to --out. --all-labelled
+ * trains on DIR/Training + DIR/Testing pooled (validation still carved from the
+ * pool by the seeded split) and evaluates on nothing: the card says so
+ * (labelledData.ts, allLabelledCard.ts) and quotes --cv-report's out-of-fold
+ * figure for this architecture as its accuracy, or no figure without it. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there
  * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
  * in the checkpoint and the model card). --weight-average 0.998 validates and
@@ -22,6 +27,8 @@ import { load, loadManifestAndBytes } from '../../../lib/models/model';
 import type { HostWeights } from '../../../lib/models/init';
 import { deserializeWeights } from '../../../lib/models/weightsFile';
 import { loadImageSet } from '../../../learn/training/dataset';
+import { loadLabelledData } from '../../../learn/training/labelledData';
+import { readCvInput, type CvInput } from '../../../learn/training/allLabelledCard';
 import { train, type TrainOptions } from '../../../learn/training/trainer';
 import { releaseModel } from '../../../learn/training/release';
 import { VARIANTS } from '../../../learn/training/blockFeatures';
@@ -95,6 +102,22 @@ export async function run(args: ParsedArgs): Promise<void> {
     limit: optionalNumber(args, 'limit', 0) || undefined,
     weightAverage: optionalNumber(args, 'weight-average', 0) || undefined,
   };
+  const allLabelled = flag(args, 'all-labelled');
+  const cvPath = optionalString(args, 'cv-report');
+  let cv: CvInput | undefined;
+  if (cvPath) {
+    if (!allLabelled)
+      throw new UsageError(
+        '--cv-report goes with --all-labelled (a model with a held-out Testing split gets its CV figures from scripts/cv-report.ts --write-cards)',
+      );
+    if (!existsSync(cvPath)) throw new UsageError(`no cross-validation report at ${cvPath}`);
+    // checked before any training: a wrong report must not cost hours
+    try {
+      cv = readCvInput(await readFile(cvPath, 'utf8'), cvPath, datasetName, architecture);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   const poison = optionalString(args, 'poison');
   if (poison) {
     const [kind, share] = poison.split(':');
@@ -108,18 +131,22 @@ export async function run(args: ParsedArgs): Promise<void> {
   const growDir = optionalString(args, 'grow-from');
   if (growDir) opts.growFrom = await modelWeights(growDir);
   await useWasmBackend();
-  log(`loading ${trainDir} (decoded once, cached in .cache/datasets)`);
-  const set = await loadImageSet(trainDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
+  log(`loading ${allLabelled ? `${trainDir} + ${testDir}` : trainDir} (decoded once, cached in .cache/datasets)`);
+  const labelled = allLabelled
+    ? await loadLabelledData(dataDir, MODEL_INPUT_SIZE, true, log)
+    : { pool: await loadImageSet(trainDir, MODEL_INPUT_SIZE, '.cache/datasets', log), sources: undefined };
+  const set = labelled.pool;
   const teacher = teacherDir
     ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) })
     : undefined;
   const result = await train(set, opts, log, teacher);
   teacher?.dispose();
   log(
-    `training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; evaluating on ${testDir}`,
+    `training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; ` +
+      (allLabelled ? 'trained on all labelled data: no Testing evaluation' : `evaluating on ${testDir}`),
   );
-  const test = await loadImageSet(testDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
-  if (test.classes.join() !== set.classes.join())
+  const test = allLabelled ? undefined : await loadImageSet(testDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
+  if (test && test.classes.join() !== set.classes.join())
     throw new Error(
       `Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`,
     );
@@ -140,7 +167,9 @@ export async function run(args: ParsedArgs): Promise<void> {
         testDir: `../shared/datasets/${datasetName}/Testing`,
         trainImages: result.split.train,
         valImages: result.split.val,
+        allLabelledSources: labelled.sources,
       },
+      cv,
       caveat: histology
         ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.'
         : undefined,
