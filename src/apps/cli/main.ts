@@ -40,7 +40,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'inversion report --model DIR --data DS [--images 5] --json F --md F   model-inversion attacks, scored',
     load: () => import('./commands/inversion'),
   },
-  train: { summary: 'train --model vit|cnn --data DIR ...', load: () => import('./commands/train') },
+  train: {
+    summary:
+      'train --model vit|cnn --data DIR ... [--all-labelled [--cv-report CV.json]]   Training (+ Testing with --all-labelled: no Testing figure, the CV figure in the card)',
+    load: () => import('./commands/train'),
+  },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },
   calibrate: {
     summary: 'calibrate --model DIR --data DS [--dry-run]   fit the temperature on validation, ECE before/after',
