@@ -75,6 +75,11 @@ export interface TrainOptions {
    * instead of the last step's weights (weightAverage.ts). 0 or absent: off.
    */
   weightAverage?: number;
+  /**
+   * The images are Training + Testing pooled (`train --all-labelled`, labelledData.ts).
+   * Recorded in the checkpoint: a resume must not mix a run on Training alone with one on the pool.
+   */
+  allLabelled?: boolean;
 }
 
 export interface ViewSelection {

@@ -49,6 +49,10 @@ export async function train(
   const { set, trainIdx, valIdx } = splitData(input, opts, log);
   const init = config.architecture === 'vit' ? initVit(config, opts.seed) : initCnn(config, opts.seed);
   const checkpoint = opts.resume ? await loadCheckpoint(opts.checkpointDir) : undefined;
+  if (checkpoint && !checkpoint.state.options.allLabelled !== !opts.allLabelled)
+    throw new Error(
+      `the checkpoint in ${opts.checkpointDir} was trained on ${checkpoint.state.options.allLabelled ? 'all labelled data' : 'Training alone'}, this run on ${opts.allLabelled ? 'all labelled data' : 'Training alone'}: resume with the same data, or use another --name`,
+    );
   const centre = config.inputCentre ?? 0;
   const { start, frozen, addedBlocks } = startingWeights(
     config,

@@ -3,7 +3,8 @@
  * images of 200 x 200, a one-block CNN, one epoch): the card says it trained on
  * Training + Testing (counts per folder), has no Testing figure, and copies the
  * CV report's out-of-fold figure for its architecture; a wrong report is refused
- * before any training. Downstream: calibrate fits on the same pooled validation
+ * before any training, and its checkpoints do not mix with a run on Training
+ * alone. Downstream: calibrate fits on the same pooled validation
  * split and computes no Testing ECE, the guard fits outside that split and reports
  * no in-domain Testing row, selective gives no Testing figures, eval
  * refuses folders of images the model trained on (links followed).
@@ -87,7 +88,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
-  await rm(join('.cache/checkpoints', RUN), { recursive: true, force: true });
+  await rm(join('.cache/checkpoints', `${RUN}-all-labelled`), { recursive: true, force: true });
   for (const sub of ['datasets', 'predictions'])
     if (existsSync(join('.cache', sub)))
       for (const f of await readdir(join('.cache', sub)))
@@ -153,6 +154,12 @@ describe('cipherscan train --all-labelled', () => {
     expect(readme).toContain('## Accuracy (no held-out Testing split)');
     expect(readme).toContain('**Accuracy claim: 91.50 % [');
     expect(readme).not.toContain('## Test split');
+
+    // its checkpoints are its own: resumed as a run on Training alone, it is refused
+    const mixed = TRAIN().map((a) => (a === RUN ? `${RUN}-all-labelled` : a === model ? join(dir, 'mixed') : a));
+    expect(await run(...mixed, '--resume')).toBe(1);
+    expect(stderr.join('\n')).toMatch(/was trained on all labelled data, this run on Training alone/);
+    expect(existsSync(join(dir, 'mixed'))).toBe(false);
 
     // calibrate: the temperature on the pooled validation split the trainer held out; no Testing ECE
     expect(await run('calibrate', '--model', model, '--data', data)).toBe(0);

@@ -13,7 +13,8 @@
  * figure for this architecture as its accuracy, or no figure without it. Checkpoints go to
  * .cache/checkpoints/NAME after every epoch; --resume continues from there
  * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
- * in the checkpoint and the model card). --weight-average 0.998 validates and
+ * in the checkpoint and the model card; --all-labelled runs keep theirs in
+ * .cache/checkpoints/NAME-all-labelled). --weight-average 0.998 validates and
  * releases a moving average of the weights (weightAverage.ts).
  * Runs tfjs on the wasm backend. Never logs pixels or keys.
  */
@@ -81,7 +82,8 @@ export async function run(args: ParsedArgs): Promise<void> {
     labelSmoothing: optionalNumber(args, 'label-smoothing', 0.1),
     valFraction: optionalNumber(args, 'val', 0.1),
     augmentation,
-    checkpointDir: join('.cache/checkpoints', name),
+    // its own checkpoints: a --resume must never continue (or re-release) the run on Training alone
+    checkpointDir: join('.cache/checkpoints', flag(args, 'all-labelled') ? `${name}-all-labelled` : name),
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
     distillTemperature: optionalNumber(args, 'distill-temperature', 0),
@@ -101,6 +103,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     },
     limit: optionalNumber(args, 'limit', 0) || undefined,
     weightAverage: optionalNumber(args, 'weight-average', 0) || undefined,
+    ...(flag(args, 'all-labelled') ? { allLabelled: true } : {}),
   };
   const allLabelled = flag(args, 'all-labelled');
   const cvPath = optionalString(args, 'cv-report');
@@ -119,6 +122,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     }
   }
   const poison = optionalString(args, 'poison');
+  if (poison && allLabelled) throw new UsageError('--poison studies compare Testing figures: not with --all-labelled');
   if (poison) {
     const [kind, share] = poison.split(':');
     const fraction = Number(share);
