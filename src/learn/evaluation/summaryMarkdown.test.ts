@@ -1,6 +1,9 @@
-/** The summary's validation figure is the one of what ships: with views when views were chosen. */
+/**
+ * The summary's validation figure is the one of what ships: with views when views were chosen;
+ * a model trained on all labelled data has no test n.
+ */
 import { describe, expect, it } from 'vitest';
-import { shippedValAccuracy, type CardSummary } from './summaryMarkdown';
+import { shippedValAccuracy, summaryMarkdown, type CardSummary } from './summaryMarkdown';
 
 const card = (training: Partial<CardSummary['training']>): CardSummary => ({
   name: 'm',
@@ -32,5 +35,15 @@ describe('shippedValAccuracy', () => {
       ),
     ).toBe(0.93);
     expect(shippedValAccuracy(card({}))).toBe(0.9);
+  });
+});
+
+describe('summaryMarkdown', () => {
+  it('gives a model trained on all labelled data no test n', () => {
+    const allLabelled = card({});
+    allLabelled.data = { dataset: 'd', trainImages: 9, validationImages: 1, allLabelled: true };
+    const md = summaryMarkdown([{ card: allLabelled }]);
+    expect(md).toContain('| m | none (trained on all labelled data) | – |');
+    expect(summaryMarkdown([{ card: card({}) }])).toContain('| m | 1 | – |');
   });
 });
