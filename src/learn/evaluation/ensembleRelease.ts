@@ -92,6 +92,10 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
 const pct = (v: number) => (v * 100).toFixed(1);
 const rate = (r: EnsembleRate) => `${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}] (${r.k}/${r.n})`;
 
+/** Where the threshold was fitted, its image count said once (both kinds of `fittedOn` already name it). */
+const fittedOn = (t: EnsembleSpec['threshold']): string =>
+  t.fittedOn.includes(String(t.n)) ? t.fittedOn : `${t.n} images: ${t.fittedOn}`;
+
 /** README.md of the ensemble folder: what it is, why it ships, its threshold and figures. */
 export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals']): string {
   const o = spec.crossValidation.outOfFold;
@@ -115,7 +119,7 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
     '',
     `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
       `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule.split('; fitted on ')[0]} ` +
-      `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}.`,
+      `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${fittedOn(spec.threshold)}.`,
     '',
     `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
       `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.` +

@@ -176,6 +176,10 @@ describe('selective --write --thresholds-from', () => {
     expect(spec.threshold.n).toBe(3000);
     expect(spec.threshold.fittedOn).toBe(`3000 out-of-fold predictions of 5-fold cross-validation (${report})`);
     expect(spec.command).toContain(`--write --thresholds-from ${report} --ensemble-from ${report}`);
+    // where the threshold was fitted, said once
+    const card = await readFile(join(ens, 'README.md'), 'utf8');
+    expect(card).toContain(`fitted on 3000 out-of-fold predictions of 5-fold cross-validation (${report}).`);
+    expect(card).not.toContain('3000 images');
 
     // --ensemble-from alone implies --thresholds-from the same report
     for (const m of models) {
