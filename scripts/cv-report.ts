@@ -13,8 +13,13 @@
  * answered and right summed), and the mean per-fold ECE (15 bins) and NLL.
  *   npx tsx scripts/cv-report.ts [--folds 5] [--out docs/reports/cv-lung-histopathology] [--write-cards]
  * --write-cards (all folds scored only) adds the figures to the shipped lung models'
- * cards (model-card.json `crossValidation`, README.md "Cross-validation of this recipe"):
- * the shipped models are the same recipe trained on the shared Training split.
+ * cards (model-card.json `crossValidation`, README.md "Cross-validation of this recipe";
+ * scripts/cvCards.ts): the shipped models are the same recipe trained on the shared
+ * Training split. It never writes a threshold: the pooled ones ship by
+ *   npm run cli -- selective --data ../shared/datasets/lung-histopathology \
+ *     --models public/models/vit-lung-histopathology,public/models/cnn-lung-histopathology \
+ *     --write --thresholds-from docs/reports/cv-lung-histopathology.json [--ensemble-from (the same)]
+ * (src/apps/cli/commands/selectiveWrite.ts, the one writer of a model's threshold).
  * Folds still training are listed as missing, not guessed.
  */
 import { execFileSync } from 'node:child_process';
@@ -23,8 +28,7 @@ import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import { ABSTENTION_RULE, atThreshold, fitAbstention } from '../src/learn/evaluation/selective';
-import { crossValidationBlock, cvRate, outOfFoldSentence, type CvReport } from '../src/learn/evaluation/cvReport';
-import { trainedOnFromCard } from '../src/learn/training/labelledData';
+import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -108,7 +112,6 @@ for (let fold = 1; fold <= folds; fold++) {
   }
 }
 
-const pct = (r: Rate) => cvRate(r);
 const kinds = Object.keys(totals) as Kind[];
 const rates = Object.fromEntries(kinds.map((kind) => [kind, wilson(totals[kind].k, totals[kind].n)])) as Record<
   Kind,
@@ -232,25 +235,22 @@ const lines = [
 ];
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(`${out}.md`, lines.join('\n'));
-const report = {
-  dataset: DATASET,
-  folds,
-  scored: done,
-  missing,
-  totals,
-  rates,
-  abstention,
-  pooledThreshold,
-  choice: done === folds ? choice : null,
-  // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
-  foldAugmentations: { vit: [...foldAugmentations.vit], cnn: [...foldAugmentations.cnn] },
-  caveat: augmentationCaveat || undefined,
-};
 writeFileSync(
   `${out}.json`,
   JSON.stringify(
     {
-      ...report,
+      dataset: DATASET,
+      // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
+      foldAugmentations: { vit: [...foldAugmentations.vit], cnn: [...foldAugmentations.cnn] },
+      caveat: augmentationCaveat || undefined,
+      folds,
+      scored: done,
+      missing,
+      totals,
+      rates,
+      abstention,
+      pooledThreshold,
+      choice: done === folds ? choice : null,
       // one row per candidate with an accuracy: the shape the page's report view draws as a table
       candidates: kinds.map((k) => ({
         candidate: k,
@@ -272,61 +272,21 @@ console.log(lines.join('\n'));
 
 if (process.argv.includes('--write-cards')) {
   if (done !== folds) throw new Error('--write-cards needs every fold scored');
-  for (const kind of ['vit', 'cnn'] as const) writeCard(kind);
-}
-
-/**
- * The shipped model's "Uncertain" threshold becomes the one fitted on the recipe's 3,000
- * out-of-fold predictions (scored by nested cross-validation above) instead of its 270
- * validation images; its calibrated probabilities are the same kind (each fold model's
- * temperature was fitted on its own validation split, as the shipped model's was).
- */
-function writeThreshold(kind: 'vit' | 'cnn'): number {
-  const manifestPath = join('public/models', `${kind}-${DATASET}`, 'model.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { calibration?: { minConfidence?: number } };
-  const fitted = pooledThreshold[kind].minConfidence;
-  if (!manifest.calibration || fitted === undefined) throw new Error(`${manifestPath}: no calibration or no threshold`);
-  // rounded down, so the image that set the threshold is still answered (as selective --write does)
-  manifest.calibration.minConfidence = Math.floor(fitted * 1e6) / 1e6;
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return manifest.calibration.minConfidence;
-}
-
-/** The shipped model's card gains its recipe's out-of-fold figures (JSON block + a README section, replaced on a re-run). */
-function writeCard(kind: 'vit' | 'cnn'): void {
-  const dir = join('public/models', `${kind}-${DATASET}`);
-  const cardPath = join(dir, 'model-card.json');
-  const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
-  const command = `npx tsx scripts/cv-report.ts --folds ${folds} --out ${out} --write-cards`;
-  const minConfidence = writeThreshold(kind);
-  card.crossValidation = {
-    ...crossValidationBlock(report as CvReport, kind, { command, caveat: augmentationCaveat || undefined }),
-    threshold: {
-      ...pooledThreshold[kind],
-      shipped: minConfidence,
-      replaces: 'the threshold fitted on the 270 validation images (selective below)',
-    },
-  };
-  writeFileSync(cardPath, JSON.stringify(card, null, 1));
-  const readmePath = join(dir, 'README.md');
-  const heading = '## Cross-validation of this recipe';
-  const section = [
-    heading,
-    '',
-    `${outOfFoldSentence(report as CvReport, kind)} ` +
-      `The shipped "Uncertain" threshold is now ${minConfidence.toFixed(4)}, fitted on the ${pooledThreshold[kind].fittedOn} (same rule, target ${TARGET * 100} %), replacing the one fitted on the 270 validation images; by nested cross-validation it answers ${(pooledThreshold[kind].nested.coverage * 100).toFixed(1)} % at ${pct(pooledThreshold[kind].nested.accuracy)}. ` +
-      `This is the figure to expect on unseen scans of the same sources${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
-      (augmentationCaveat ? `${augmentationCaveat} ` : '') +
-      `ViT + CNN ensemble ${pct(rates.ensemble)}; choice: ${choice}. \`${command}\`.`,
-    '',
-  ].join('\n');
-  const text = readFileSync(readmePath, 'utf8');
-  const start = text.indexOf(heading);
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length);
-  writeFileSync(
-    readmePath,
-    start < 0
-      ? text.trimEnd() + '\n\n' + section
-      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1)),
+  for (const kind of ['vit', 'cnn'] as const)
+    writeCrossValidationCard(join('public/models', `${kind}-${DATASET}`), {
+      folds,
+      out,
+      foldAugmentation: [...foldAugmentations[kind]].join(', '),
+      caveat: augmentationCaveat,
+      accuracy: rates[kind],
+      perFold: totals[kind].perFold,
+      abstention: abstention[kind],
+      pooledThreshold: pooledThreshold[kind],
+      target: TARGET,
+      ensemble: rates.ensemble,
+      choice,
+    });
+  console.log(
+    `\nCards written; thresholds not (the report only fits them). Ship them with:\n  ${thresholdCommand(DATASET, out, choice)}`,
   );
 }

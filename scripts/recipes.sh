@@ -1,8 +1,9 @@
 # The shipped lung models' training recipes (architecture and schedule flags of
 # `cipherscan train`, without --data/--epochs), sourced by scripts/train-all.sh and
 # scripts/cv-train.sh, so cross-validation trains exactly the models that ship.
-# (The brain recipes need the staged teacher/grow steps of train-all.sh.) --augment is named because
-# `cipherscan train` otherwise guesses it from the data folder's name, and the CV folds are fold-K.
+# (The brain recipes need the staged teacher/grow steps of train-all.sh.) --augment is named
+# although `cipherscan train` would take the same one from the classes (imageKind.ts): a
+# recipe says everything it trains with.
 LUNG_CNN="--model cnn --augment histology --embed 256 --stem-mlp 256 --width 96 --depth 4 --batch 64 --variants 16 --cutmix 0.5"
 LUNG_CNN_EPOCHS=30
 LUNG_VIT="--model vit --augment histology --float-embedding --width 96 --depth 4 --heads 4 --mlp 192 --token-mlp 192 --batch 64 --variants 16 --cutmix 0.5 --joint-views"

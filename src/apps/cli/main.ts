@@ -52,7 +52,7 @@ const COMMANDS: Record<string, Command> = {
   },
   selective: {
     summary:
-      'selective --data DS --models DIR1,DIR2 [--write [--ensemble-from CV.json] | --cross-validation]   abstention threshold + ensemble, fitted on validation',
+      'selective --data DS --models DIR1,DIR2 [--write [--thresholds-from CV.json] [--ensemble-from CV.json] | --cross-validation]   abstention threshold + ensemble, fitted on validation or taken from a CV report',
     load: () => import('./commands/selective'),
   },
   guard: {

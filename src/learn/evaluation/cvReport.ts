@@ -1,11 +1,14 @@
 /**
- * The k-fold cross-validation report (scripts/cv-report.ts writes
- * docs/reports/cv-<dataset>.json) as the model cards quote it: its checks (named
- * dataset, every fold scored), the card's `crossValidation` block for one
- * architecture and the README sentence of its out-of-fold figures. One builder
- * for both writers: scripts/cv-report.ts --write-cards (models with a held-out
- * Testing split) and `cipherscan train --all-labelled --cv-report` (release.ts),
- * whose card has no other accuracy claim. Pure: callers read and write files.
+ * The k-fold cross-validation report of a dataset (scripts/cv-report.ts writes
+ * docs/reports/cv-DS.json) as the release step reads it: whether it is complete
+ * (every fold scored), and the "Uncertain" thresholds it fitted on the pooled
+ * out-of-fold predictions, by the selective study's candidate names. Pure: the
+ * one writer of those thresholds into a model is
+ * `cipherscan selective --write --thresholds-from CV.json` (apps/cli/commands/selectiveWrite.ts).
+ * Also the one builder of a model card's `crossValidation` block and README sentence
+ * (cvFigures, crossValidationBlock, outOfFoldSentence), for scripts/cvCards.ts
+ * (cv-report.ts --write-cards) and for the card of a model trained on all labelled
+ * data (learn/training/allLabelledCard.ts), whose accuracy claim it is.
  */
 import type { EnsembleRate } from '../../lib/diagnosis/ensemble';
 
@@ -20,11 +23,11 @@ export interface CvReport {
   rates: Record<CvKind, EnsembleRate>;
   choice: CvKind | null;
   dataset?: string;
-  /** per candidate: coverage and accuracy at each fold's own threshold, mean ECE and NLL */
-  abstention?: Record<CvKind, { coverage: number; accuracy: EnsembleRate; ece: number; nll: number }>;
-  /** the augmentation the fold models trained with, by architecture (reports written after it was added) */
+  /** per candidate: at each fold's own threshold, answered share and accuracy; mean per-fold ECE and NLL */
+  abstention?: Record<CvKind, CvFigures['abstention']>;
+  /** the augmentation the fold models trained with, by architecture (reports written since it was added) */
   foldAugmentations?: Partial<Record<'vit' | 'cnn', string[]>>;
-  /** the report's own caveat (fold recipe differing from the shipped one) */
+  /** the report's caveat (fold models trained with another recipe than the shipped one) */
   caveat?: string;
   /**
    * The "Uncertain" threshold per candidate fitted on all out-of-fold predictions, and
@@ -42,16 +45,24 @@ export interface CvReport {
   >;
 }
 
+/** A threshold given to the selective study instead of the one it would fit on validation. */
+export interface CvThreshold {
+  minConfidence: number;
+  rule: string;
+  fittedOn: string;
+}
+
+/** A release refused because of its CV report; the message is the sentence for the user. */
+export class CvReleaseRefused extends Error {}
+
 /**
- * The report if it is a complete cross-validation of `dataset`; `refuse(why)` otherwise.
- * The report may name no dataset (older ones), so then its file name must: cv-<dataset>.json.
+ * The CV report, if it is a cross-validation of `dataset` with every fold scored;
+ * otherwise a sentence why not (`what`: what would have been written). The report
+ * may not name its dataset, so then its file name must: cv-<dataset>.json.
  */
-export function parseCvReport(
-  text: string,
-  reportPath: string,
-  dataset: string,
-  refuse: (why: string) => Error,
-): CvReport {
+export function completeCvReport(text: string, reportPath: string, dataset: string, what: string): CvReport {
+  const refuse = (why: string) =>
+    new CvReleaseRefused(`not writing the ${dataset} ${what}: ${reportPath} ${why}. Nothing was written.`);
   let r: Partial<CvReport>;
   try {
     r = JSON.parse(text) as Partial<CvReport>;
@@ -63,7 +74,76 @@ export function parseCvReport(
   if (typeof r.folds !== 'number' || r.folds < 2 || !r.totals || !r.rates) throw refuse('is not a CV report');
   if (r.scored !== r.folds || (r.missing?.length ?? 1) > 0)
     throw refuse(`has ${r.scored ?? 0} of ${r.folds} folds scored (still missing: ${r.missing?.join(', ') ?? '?'})`);
+  for (const k of ['vit', 'cnn', 'ensemble'] as const)
+    if (r.totals[k]?.perFold?.length !== r.folds) throw refuse(`has ${k} figures for fewer than ${r.folds} folds`);
   return r as CvReport;
+}
+
+/**
+ * The report's pooled thresholds by the study's candidate names (singles by folder
+ * name, the ensemble by its members where both are named); refused unless each
+ * named candidate has one.
+ */
+export function cvThresholds(
+  cv: CvReport,
+  reportPath: string,
+  names: Partial<Record<'vit' | 'cnn', string>>,
+): Record<string, CvThreshold> {
+  const keyOf: Partial<Record<CvKind, string>> = { ...names };
+  if (names.vit && names.cnn) keyOf.ensemble = `ensemble(${names.vit} + ${names.cnn})`;
+  const out: Record<string, CvThreshold> = {};
+  for (const k of ['vit', 'cnn', 'ensemble'] as const) {
+    const key = keyOf[k];
+    if (!key) continue;
+    const t = cv.pooledThreshold?.[k];
+    if (t?.minConfidence === undefined || !t.rule || !t.fittedOn)
+      throw new CvReleaseRefused(
+        `not writing the thresholds: ${reportPath} has no pooled out-of-fold threshold for ${k} (re-run scripts/cv-report.ts). Nothing was written.`,
+      );
+    out[key] = {
+      minConfidence: t.minConfidence,
+      rule: t.rule,
+      fittedOn: `${t.fittedOn} of ${cv.folds}-fold cross-validation (nested: ${(t.nested.coverage * 100).toFixed(1)} % answered at ${(t.nested.accuracy.rate * 100).toFixed(2)} %)`,
+    };
+  }
+  return out;
+}
+
+/** Why the study ships what the report chose, in the words the model cards use. */
+export function cvChoiceReason(cv: CvReport): string {
+  const { vit, cnn, ensemble } = cv.totals;
+  return cv.choice === 'ensemble'
+    ? `${cv.folds}-fold cross-validation chose it (${ensemble.k}/${ensemble.n} out-of-fold right answers; ViT ${vit.k}, Masked-CNN ${cnn.k})`
+    : `${cv.folds}-fold cross-validation chose ${cv.choice === 'cnn' ? 'Masked-CNN' : 'ViT'} (out-of-fold right answers of ${ensemble.n}: ensemble ${ensemble.k}, ViT ${vit.k}, Masked-CNN ${cnn.k})`;
+}
+
+/** One architecture's out-of-fold figures, as a model card quotes them. */
+export interface CvFigures {
+  folds: number;
+  foldAugmentation?: string;
+  /** '' or absent when the folds trained with the card's model's recipe */
+  caveat?: string;
+  accuracy: EnsembleRate;
+  perFold: string[];
+  abstention?: { coverage: number; accuracy: EnsembleRate; ece: number; nll: number; at90?: EnsembleRate };
+  pooledThreshold?: NonNullable<CvReport['pooledThreshold']>[CvKind];
+  ensemble: EnsembleRate;
+  choice: string | null;
+}
+
+/** The figures of one architecture of a (complete) report. */
+export function cvFigures(cv: CvReport, kind: 'vit' | 'cnn'): CvFigures {
+  return {
+    folds: cv.folds,
+    foldAugmentation: cv.foldAugmentations?.[kind]?.join(', '),
+    caveat: cv.caveat,
+    accuracy: cv.rates[kind],
+    perFold: cv.totals[kind].perFold,
+    abstention: cv.abstention?.[kind],
+    pooledThreshold: cv.pooledThreshold?.[kind],
+    ensemble: cv.rates.ensemble,
+    choice: cv.choice,
+  };
 }
 
 /** "93.50 % [92.6, 94.3]": a rate with its 95 % Wilson interval, as the CV report prints it. */
@@ -71,36 +151,30 @@ export function cvRate(r: EnsembleRate): string {
   return r.n === 0 ? '–' : `${(r.rate * 100).toFixed(2)} % [${(r.low * 100).toFixed(1)}, ${(r.high * 100).toFixed(1)}]`;
 }
 
-/** The model card's `crossValidation` block for one architecture of the report. */
-export function crossValidationBlock(
-  cv: CvReport,
-  kind: 'vit' | 'cnn',
-  o: { command: string; caveat?: string; report?: string },
-) {
+/** A model card's `crossValidation` block. */
+export function crossValidationBlock(f: CvFigures, command: string) {
   return {
-    folds: cv.folds,
-    ...(o.report ? { report: o.report } : {}),
+    folds: f.folds,
     data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
     recipe: 'the recipe of this model (scripts/recipes.sh), retrained per fold on the other folds',
-    foldAugmentation: cv.foldAugmentations?.[kind]?.join(', '),
-    caveat: o.caveat,
-    accuracy: cv.rates[kind],
-    perFold: cv.totals[kind].perFold,
-    abstention: cv.abstention?.[kind],
-    threshold: cv.pooledThreshold?.[kind],
-    ensemble: cv.rates.ensemble,
-    choice: cv.choice,
-    command: o.command,
+    foldAugmentation: f.foldAugmentation,
+    caveat: f.caveat || undefined,
+    accuracy: f.accuracy,
+    perFold: f.perFold,
+    abstention: f.abstention,
+    threshold: f.pooledThreshold,
+    ensemble: f.ensemble,
+    choice: f.choice,
+    command,
   };
 }
 
-/** The README sentence of the out-of-fold figures of one architecture. */
-export function outOfFoldSentence(cv: CvReport, kind: 'vit' | 'cnn'): string {
-  const a = cv.abstention?.[kind];
-  const n = cv.totals[kind].n;
+/** The README sentence of one architecture's out-of-fold figures. */
+export function outOfFoldSentence(f: CvFigures): string {
+  const a = f.abstention;
   return (
-    `The recipe retrained ${cv.folds} times, each time on ${cv.folds - 1} of ${cv.folds} folds of Training + Testing pooled (${n.toLocaleString('en')} images) and scored on the held-out fold: ` +
-    `out-of-fold accuracy ${cvRate(cv.rates[kind])} (per fold ${cv.totals[kind].perFold.join(', ')})` +
+    `The recipe retrained ${f.folds} times, each time on ${f.folds - 1} of ${f.folds} folds of Training + Testing pooled (${f.accuracy.n.toLocaleString('en')} images) and scored on the held-out fold: ` +
+    `out-of-fold accuracy ${cvRate(f.accuracy)} (per fold ${f.perFold.join(', ')})` +
     (a
       ? `; with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${cvRate(a.accuracy)}; ECE ${a.ece.toFixed(4)}.`
       : '.')

@@ -4,17 +4,13 @@
  * threshold, Testing figures) and parses back; for members trained on all
  * labelled data, no Testing figures and the reason why.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseEnsemble } from '../../lib/diagnosis/ensemble';
+import { ENSEMBLE_FILE, parseEnsemble } from '../../lib/diagnosis/ensemble';
 import { ModelRandom } from '../../lib/models/init';
-import {
-  cvChoosesEnsemble,
-  cvThresholds,
-  ensembleModelCard,
-  ensembleRelease,
-  EnsembleRefused,
-  type CvReport,
-} from './ensembleRelease';
+import { cvChoosesEnsemble, ensembleModelCard, ensembleRelease } from './ensembleRelease';
+import { CvReleaseRefused, cvThresholds, type CvReport } from './cvReport';
 import { selectiveStudy } from './selectiveStudy';
 
 const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: k / n + 0.005 });
@@ -56,7 +52,7 @@ describe('cvChoosesEnsemble', () => {
       ['{', PATH, /not JSON/],
     ];
     for (const [text, path, why] of cases) {
-      expect(() => cvChoosesEnsemble(text, path, 'lung-histopathology')).toThrow(EnsembleRefused);
+      expect(() => cvChoosesEnsemble(text, path, 'lung-histopathology')).toThrow(CvReleaseRefused);
       expect(() => cvChoosesEnsemble(text, path, 'lung-histopathology')).toThrow(why);
     }
   });
@@ -101,6 +97,8 @@ describe('ensembleRelease', () => {
     const card = ensembleModelCard(spec, cv.totals);
     expect(card).toContain('best in 5-fold cross-validation: 97.7 % vs 96.7 % (ViT) and 96.0 % (Masked-CNN)');
     expect(card).toContain(spec.minConfidence.toFixed(4));
+    // fitted on validation: the count, then where (the study's note does not name it)
+    expect(card).toContain('(target 90.0 %), fitted on 90 images: test split.');
 
     // without the CV decision the validation rule decides (and may withhold the ensemble's Testing figures)
     const plain = selectiveStudy(members, val, test, 0.9, 'test split');
@@ -115,7 +113,7 @@ describe('ensembleRelease', () => {
         ensemble: { nested: pooled, minConfidence: 0.63, n: 3000, fittedOn: '3000 out-of-fold predictions', rule: 'R' },
       },
     });
-    const thresholds = cvThresholds(withThresholds, { vit: members[0].name, cnn: members[1].name })!;
+    const thresholds = cvThresholds(withThresholds, PATH, { vit: members[0].name, cnn: members[1].name });
     const fixed = selectiveStudy(members, val, test, 0.9, 'test split', {
       crossValidation: { ensembleShips: true, reason: 'cv chose it', thresholds },
     });
@@ -143,7 +141,13 @@ describe('ensembleRelease', () => {
     expect(released.threshold.n).toBe(3000);
     expect(released.threshold.fittedOn).toMatch(/out-of-fold predictions of 5-fold cross-validation/);
     expect(spec.threshold.n).toBe(90); // the validation-fitted one above
-    expect(cvThresholds(cvReport(), { vit: 'a', cnn: 'b' })).toBeUndefined();
+    // where the pooled threshold was fitted, said once
+    const pooledCard = ensembleModelCard(released, withThresholds.totals);
+    const sentence = pooledCard.split('\n').find((l) => l.startsWith('Below a calibrated confidence'))!;
+    expect(sentence).toMatch(
+      /\(target 90\.0 %\), fitted on 3000 out-of-fold predictions of 5-fold cross-validation \(docs\/reports\/cv-lung-histopathology\.json\)\.$/,
+    );
+    expect(sentence.match(/3000/g)).toHaveLength(1);
   });
 
   it('members trained on all labelled data: no Testing figures, said why, and still parsed back', () => {
@@ -185,4 +189,18 @@ describe('ensembleRelease', () => {
     const { noTesting: _dropped, ...neither } = JSON.parse(json) as Record<string, unknown>;
     expect(() => parseEnsemble(JSON.stringify(neither))).toThrow(/noTesting/);
   });
+});
+
+describe('shipped ensemble model cards', () => {
+  const MODELS = 'public/models';
+  const shipped = existsSync(MODELS)
+    ? readdirSync(MODELS).filter((n) => existsSync(join(MODELS, n, ENSEMBLE_FILE)))
+    : [];
+  if (shipped.length === 0) it.skip('no public/models/ensemble-*/ ships here: nothing to check', () => {});
+  for (const name of shipped)
+    it(`${name}/README.md is what the generator writes from its ensemble.json and CV report`, () => {
+      const spec = parseEnsemble(readFileSync(join(MODELS, name, ENSEMBLE_FILE), 'utf8'));
+      const cv = JSON.parse(readFileSync(spec.crossValidation.report, 'utf8')) as CvReport;
+      expect(readFileSync(join(MODELS, name, 'README.md'), 'utf8')).toBe(ensembleModelCard(spec, cv.totals));
+    });
 });

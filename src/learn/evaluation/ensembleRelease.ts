@@ -5,7 +5,7 @@
  * from the selective study — the threshold fitted on the CV report's pooled
  * out-of-fold predictions where it carries one (else on validation), the Testing
  * figures at that threshold — and its model card. Pure: the CLI reads and writes
- * (`cipherscan selective --write --ensemble-from CV.json`).
+ * (`cipherscan selective --write --thresholds-from CV.json --ensemble-from CV.json`).
  */
 import {
   ENSEMBLE_COMBINE,
@@ -17,45 +17,18 @@ import {
   type EnsembleSpec,
 } from '../../lib/diagnosis/ensemble';
 import type { SelectiveStudy } from './selectiveStudy';
-import { parseCvReport, type CvReport } from './cvReport';
-
-export type { CvReport };
-
-/** The CV report's thresholds by the study's candidate names (singles by folder name, the ensemble by its members). */
-export function cvThresholds(
-  cv: CvReport,
-  names: { vit: string; cnn: string },
-): Record<string, { minConfidence: number; rule: string; fittedOn: string }> | undefined {
-  const p = cv.pooledThreshold;
-  if (!p) return undefined;
-  const out: Record<string, { minConfidence: number; rule: string; fittedOn: string }> = {};
-  const keyOf = { vit: names.vit, cnn: names.cnn, ensemble: `ensemble(${names.vit} + ${names.cnn})` };
-  for (const k of ['vit', 'cnn', 'ensemble'] as const) {
-    const t = p[k];
-    if (t?.minConfidence === undefined || !t.rule || !t.fittedOn) continue;
-    out[keyOf[k]] = {
-      minConfidence: t.minConfidence,
-      rule: t.rule,
-      fittedOn: `${t.fittedOn} of ${cv.folds}-fold cross-validation (nested: ${(t.nested.coverage * 100).toFixed(1)} % answered at ${(t.nested.accuracy.rate * 100).toFixed(2)} %)`,
-    };
-  }
-  return out;
-}
-
-export class EnsembleRefused extends Error {}
+import { completeCvReport, CvReleaseRefused, type CvReport } from './cvReport';
 
 /**
- * The CV report, if it says the ensemble ships for `dataset` (parseCvReport: a
- * complete cross-validation of that dataset); otherwise a sentence why not.
+ * The CV report, if it says the ensemble ships for `dataset` (complete, and chose
+ * it with more out-of-fold right answers than either single); otherwise a sentence why not.
  */
 export function cvChoosesEnsemble(text: string, reportPath: string, dataset: string): CvReport {
+  const r = completeCvReport(text, reportPath, dataset, 'ensemble');
   const refuse = (why: string) =>
-    new EnsembleRefused(`not writing the ${dataset} ensemble: ${reportPath} ${why}. Nothing was written.`);
-  const r = parseCvReport(text, reportPath, dataset, refuse);
+    new CvReleaseRefused(`not writing the ${dataset} ensemble: ${reportPath} ${why}. Nothing was written.`);
   if (r.choice !== 'ensemble')
     throw refuse(`chooses ${r.choice ?? 'nothing yet'}: the ensemble ships only where cross-validation chose it`);
-  for (const k of ['vit', 'cnn', 'ensemble'] as const)
-    if (r.totals[k]?.perFold?.length !== r.folds) throw refuse(`has ${k} figures for fewer than ${r.folds} folds`);
   if (r.totals.ensemble.k <= Math.max(r.totals.vit.k, r.totals.cnn.k))
     throw refuse('chooses the ensemble but its out-of-fold figures do not show it winning');
   return r;
@@ -97,7 +70,7 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
     threshold: {
       rule: c.abstention.rule,
       targetAccuracy: c.abstention.targetAccuracy,
-      // the pooled out-of-fold threshold where the CV report gave one (cvThresholds), else validation's
+      // the pooled out-of-fold threshold where the CV report gave one (cvReport.ts cvThresholds), else validation's
       ...(pooled
         ? { n: pooled.n, fittedOn: `${pooled.fittedOn} of ${cv.folds}-fold cross-validation (${input.reportPath})` }
         : { n: c.validation.n, fittedOn: study.validationNote }),
@@ -126,6 +99,10 @@ export function ensembleRelease(input: ReleaseInput): { json: string; spec: Ense
 const pct = (v: number) => (v * 100).toFixed(1);
 const rate = (r: EnsembleRate) => `${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}] (${r.k}/${r.n})`;
 
+/** Where the threshold was fitted, its image count said once (both kinds of `fittedOn` already name it). */
+const fittedOn = (t: EnsembleSpec['threshold']): string =>
+  t.fittedOn.includes(String(t.n)) ? t.fittedOn : `${t.n} images: ${t.fittedOn}`;
+
 /** README.md of the ensemble folder: what it is, why it ships, its threshold and figures. */
 export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals']): string {
   const o = spec.crossValidation.outOfFold;
@@ -149,7 +126,7 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
     '',
     `Below a calibrated confidence (top probability of the mean) of ${spec.minConfidence.toFixed(4)} the app and ` +
       `\`cipherscan diagnose\` say "Uncertain — refer for review". Rule: ${spec.threshold.rule.split('; fitted on ')[0]} ` +
-      `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${spec.threshold.n} images: ${spec.threshold.fittedOn}.`,
+      `(target ${pct(spec.threshold.targetAccuracy)} %), fitted on ${fittedOn(spec.threshold)}.`,
     '',
     t
       ? `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +

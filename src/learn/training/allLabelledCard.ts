@@ -8,7 +8,14 @@
  * (learn/evaluation/cvReport.ts, the builder scripts/cv-report.ts --write-cards
  * uses too), or "no accuracy figure". Pure; never invents a figure.
  */
-import { crossValidationBlock, cvRate, outOfFoldSentence, parseCvReport, type CvReport } from '../evaluation/cvReport';
+import {
+  completeCvReport,
+  crossValidationBlock,
+  cvFigures,
+  cvRate,
+  outOfFoldSentence,
+  type CvReport,
+} from '../evaluation/cvReport';
 import type { TrainOptions } from './options';
 
 export interface CvInput {
@@ -20,13 +27,12 @@ export interface CvInput {
 export const NO_ACCURACY_FIGURE =
   'no accuracy figure: run cross-validation (scripts/cv-train.sh, scripts/cv-report.ts) and release again with --cv-report docs/reports/cv-<dataset>.json';
 
-/** `--cv-report`: the report, checked before any training (a complete CV of this dataset with this architecture). */
-export function readCvInput(text: string, path: string, dataset: string, architecture: 'vit' | 'cnn'): CvInput {
-  const refuse = (why: string) => new Error(`--cv-report ${path} ${why}`);
-  const report = parseCvReport(text, path, dataset, refuse);
-  if (!report.rates[architecture] || report.totals[architecture]?.perFold?.length !== report.folds)
-    throw refuse(`has no out-of-fold figure of every fold for ${architecture}`);
-  return { report, path };
+/**
+ * `--cv-report`: the report, checked before any training (completeCvReport: a CV of this
+ * dataset with every fold scored, every candidate's figures); throws CvReleaseRefused.
+ */
+export function readCvInput(text: string, path: string, dataset: string): CvInput {
+  return { report: completeCvReport(text, path, dataset, 'all-labelled model (--cv-report)'), path };
 }
 
 /** The card's `data` block: the pool's sources and counts, the split, and that nothing is held out. */
@@ -85,11 +91,13 @@ export function accuracyClaim(
         `trained on ${cv.report.folds - 1} of ${cv.report.folds} folds, this one on all of them.`,
       ...(caveat ? { caveat } : {}),
     },
-    crossValidation: crossValidationBlock(cv.report, arch, {
-      command: `cipherscan train --name ${name} --all-labelled --cv-report ${cv.path}`,
-      caveat: [cv.report.caveat, caveat].filter(Boolean).join(' ') || undefined,
+    crossValidation: {
       report: cv.path,
-    }),
+      ...crossValidationBlock(
+        { ...cvFigures(cv.report, arch), caveat: [cv.report.caveat, caveat].filter(Boolean).join(' ') },
+        `cipherscan train --name ${name} --all-labelled --cv-report ${cv.path}`,
+      ),
+    },
   };
 }
 
@@ -109,7 +117,7 @@ export function allLabelledMarkdown(c: any, cv: CvInput | undefined): string[] {
     '',
     cv && a.claim
       ? `**Accuracy claim: ${cvRate(a)}** (${a.k}/${a.n}, ${a.interval}), the ${a.claim} (\`${a.source}\`). ` +
-        `${outOfFoldSentence(cv.report, c.architecture)} ${a.note}${a.caveat ? ` ${a.caveat}` : ''}`
+        `${outOfFoldSentence(cvFigures(cv.report, c.architecture))} ${a.note}${a.caveat ? ` ${a.caveat}` : ''}`
       : `No accuracy figure: ${a.note.replace(/^no accuracy figure: /, '')}.`,
     '',
   ];

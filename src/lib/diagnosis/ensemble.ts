@@ -12,7 +12,7 @@
  * on the cross-validation's pooled out-of-fold predictions (scripts/cv-report.ts)
  * or on validation (learn/evaluation/selectiveStudy.ts); `threshold` says which. Why it ships: the k-fold
  * cross-validation figures it won (scripts/cv-report.ts), which parsing checks
- * say so. Written by `cipherscan selective --write --ensemble-from CV.json`.
+ * say so. Written by `cipherscan selective --write --thresholds-from CV.json --ensemble-from CV.json`.
  *
  * Isomorphic; parsing refuses a malformed or unknown-version file rather than guessing.
  */

@@ -8,12 +8,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ProtectedInput } from '../protection/protectedInput';
 import { adaptPositions, cellSourceFor } from './adapt';
-import { cellGather, type CellGather } from './cnn';
+import { cellGather, cnnCells, cnnTrunk, type CellGather } from './cnn';
 import { gridSide, type ModelConfig } from './config';
 import type { HostWeights } from './init';
-import type { Weights } from './ops';
+import { embedBlocks, need, type ModelTensorInput, type Weights } from './ops';
 import { biasMatrix } from './relativeBias';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
+import { vitTrunk } from './vit';
 
 /**
  * One forward pass of the model: the shared weights with this branch's patch
@@ -87,4 +88,54 @@ export function makeBranches(
     makeBranch(cfg, shared, host, blockView(cfg, name), protection),
   );
   return { branches: made.map((m) => m.branch), own: made.flatMap((m) => m.own) };
+}
+
+/** What one pass of the model gives for each image (vit.ts / cnn.ts outputs). */
+export interface BranchOutputs {
+  logits: tf.Tensor2D;
+  features: tf.Tensor2D;
+  domainFeatures: tf.Tensor2D;
+}
+
+/**
+ * The mean over views of the branches' outputs, computed as ONE pass of the shared
+ * trunk on a batch of views x images: only the patch embedding, the ViT's position
+ * embeddings and the CNN's cell gather differ between branches, and everything after
+ * them treats each image of a batch on its own. On tfjs-wasm a single image's pass is
+ * dominated by per-op cost, so four views in one batch cost far less than four passes
+ * (bench suite `ensemble`). Not for relative attention biases (per-branch matrices in
+ * the attention): model.ts runs those branch by branch.
+ */
+export function forwardViews(
+  cfg: ModelConfig,
+  shared: Weights,
+  branches: Branch[],
+  images: ModelTensorInput,
+): BranchOutputs {
+  const n = images.shape[0];
+  const views = branches.length;
+  let out: BranchOutputs;
+  if (cfg.architecture === 'vit') {
+    const embedded = tf.concat(
+      branches.map((b) => embedBlocks(images, cfg, b.weights)),
+      0,
+    ) as tf.Tensor3D;
+    const [T, D] = [gridSide(cfg) ** 2, cfg.width];
+    // row v * n + i of the batch is view v of image i: it gets view v's positions
+    const pos = tf.stack(branches.map((b) => need(b.weights, 'pos').reshape([T, D])));
+    const posPerRow = tf.broadcastTo(pos.reshape([views, 1, T, D]), [views, n, T, D]).reshape([views * n, T, D]);
+    out = vitTrunk(cfg, { ...shared, pos: posPerRow }, embedded);
+  } else {
+    const cells = tf.concat(
+      branches.map((b) => cnnCells(cfg, b.weights, images, b.cells)),
+      0,
+    ) as tf.Tensor3D;
+    out = cnnTrunk(cfg, shared, cells);
+  }
+  const meanOverViews = (t: tf.Tensor2D) => tf.mean(t.reshape([views, n, t.shape[1]]), 0) as tf.Tensor2D;
+  return {
+    logits: meanOverViews(out.logits),
+    features: meanOverViews(out.features),
+    domainFeatures: meanOverViews(out.domainFeatures),
+  };
 }

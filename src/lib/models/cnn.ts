@@ -96,9 +96,13 @@ function putCellsInPlainOrder(cells: tf.Tensor3D, g: CellGather): tf.Tensor3D {
  * models only): the keyed gather into plain cell order.
  */
 export function cnnForward(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cells?: CellGather): CnnOutputs {
-  let embedded = embedBlocks(images, cfg, w);
-  if (cells) embedded = putCellsInPlainOrder(embedded, cells);
-  return cnnTrunk(cfg, w, embedded);
+  return cnnTrunk(cfg, w, cnnCells(cfg, w, images, cells));
+}
+
+/** The embedded cells [N, T, E] in plain order: cnnForward before the trunk. */
+export function cnnCells(cfg: CnnConfig, w: Weights, images: ModelTensorInput, cells?: CellGather): tf.Tensor3D {
+  const embedded = embedBlocks(images, cfg, w);
+  return cells ? putCellsInPlainOrder(embedded, cells) : embedded;
 }
 
 /** Everything after the patch embedding and the keyed gather: cells [N, T, E] in plain order. */

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '../image/rgb';
 import type { ProtectedInput } from '../protection/protectedInput';
 import { checkPlanFits } from './adapt';
-import { makeBranches, relativeBiases, type Branch } from './branches';
+import { forwardViews, makeBranches, relativeBiases, type Branch } from './branches';
 import { isRelativeBiasTable } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
 import { cnnForward, cnnTrunk } from './cnn';
@@ -117,6 +117,9 @@ class TfjsDiagnosisModel implements DiagnosisModel {
         `model needs blocks [N, ${gridSide(this.config) ** 2}, ${blockLength}]; got [${images.shape.join(', ')}]`,
       );
     }
+    // all views in one batch (branches.ts), except relative attention biases, which are per branch
+    if (this.branches.length > 1 && !(this.config.architecture === 'vit' && this.config.relativeBias))
+      return forwardViews(this.config, this.shared, this.branches, images);
     const outs = this.branches.map((b) =>
       this.config.architecture === 'vit'
         ? vitForward(this.config, b.weights, images)

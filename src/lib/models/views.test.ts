@@ -29,6 +29,8 @@ function transformed(img: RgbImage, map: (y: number, x: number) => [number, numb
   return { width: 200, height: 200, data: out };
 }
 
+const worst2 = (a: number[], b: number[]) => Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+
 function randomised(host: HostWeights): HostWeights {
   const rng = new ModelRandom(3);
   const out: HostWeights = {};
@@ -78,6 +80,39 @@ describe('view ensemble', () => {
       got.forEach((v, k) => expect(Math.abs(v - want[k])).toBeLessThan(1e-4));
       // and the views do differ (the test would pass trivially on a symmetric model otherwise)
       expect(Math.max(...per[1].map((v, k) => Math.abs(v - per[0][k])))).toBeGreaterThan(1e-3);
+      ensemble.dispose();
+      single.dispose();
+    }, 60_000);
+
+    it(`${cfg.architecture} ${cfg.viewEnsemble}: a batch of images gives each its own views' mean (logits and guard features)`, async () => {
+      // the views run as one batch of views x images (branches.ts forwardViews): rows must not mix
+      const host = randomised(cfg.architecture === 'vit' ? initVit(cfg, 2) : initCnn(cfg, 2));
+      const ensemble = createModel(cfg, host);
+      const single = createModel({ ...cfg, viewEnsemble: undefined }, host);
+      const imgs = [randomImage(21), randomImage(22), randomImage(23)];
+      const got = await ensemble.predict(imgs);
+      const names = viewNames(cfg.viewEnsemble);
+      for (const [i, img] of imgs.entries()) {
+        const per = await Promise.all(
+          names.map(async (n) => (await single.predict(transformed(img, pixelMaps[n])))[0]),
+        );
+        const mean = (pick: (p: (typeof per)[0]) => number[]) =>
+          pick(per[0]).map((_, k) => per.reduce((s, p) => s + pick(p)[k], 0) / names.length);
+        const worst = (a: number[], b: number[]) => Math.max(...a.map((v, k) => Math.abs(v - b[k])));
+        expect(
+          worst(
+            got[i].logits,
+            mean((p) => p.logits),
+          ),
+        ).toBeLessThan(1e-4);
+        expect(
+          worst(
+            got[i].domainFeatures!,
+            mean((p) => p.domainFeatures!),
+          ),
+        ).toBeLessThan(1e-4);
+      }
+      expect(worst2(got[0].logits, got[1].logits)).toBeGreaterThan(1e-3); // different images, different answers
       ensemble.dispose();
       single.dispose();
     }, 60_000);

@@ -4,56 +4,35 @@
  * plain = encrypted; a malformed ensemble.json or a missing member is refused
  * in one line.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
 import { serializeEnsemble } from '../../../lib/diagnosis/ensemble';
-import { encodeRgbPng } from '../../../lib/image/png';
-import { brainPhantom } from '../../../lib/samples/phantom';
 import { softmaxT } from '../../../learn/evaluation/calibration';
 import { meanProbabilities } from '../../../learn/evaluation/selective';
 import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { identityDomainGuard } from '../../../testing/domainGuardFixture';
-import { main } from '../main';
+import { useCliTestFolder } from '../cliTestHarness';
 
-let dir: string;
-let stdout: string[];
-let stderr: string[];
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cipherscan-ensemble-'));
-  stdout = [];
-  stderr = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void stdout.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
-
-async function modelFolder(name: string, f: ReturnType<typeof fixtureModelFiles>): Promise<void> {
-  await mkdir(join(dir, name));
-  await writeFile(join(dir, name, 'model.json'), f.manifestText);
-  await writeFile(join(dir, name, 'weights.bin'), f.weights);
-}
+const cli = useCliTestFolder('cipherscan-ensemble-');
 
 describe('cli diagnose with an ensemble', () => {
   it('answers like a single model, with members; plain and encrypted agree', async () => {
     const T = { vit: 0.5, cnn: 2 };
-    await modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1, temperature: T.vit }));
+    await cli.modelFolder('vit-brain-mri', fixtureModelFiles('vit', 31, { depth: 1, temperature: T.vit }));
     const cnn = fixtureModelFiles('cnn', 32, { depth: 1, temperature: T.cnn });
-    await modelFolder('cnn-brain-mri', cnn);
-    const ens = join(dir, 'ensemble-brain-mri');
+    await cli.modelFolder('cnn-brain-mri', cnn);
+    const ens = join(cli.dir, 'ensemble-brain-mri');
     await mkdir(ens);
     const spec = fixtureEnsembleSpec({ minConfidence: 0.3 });
     spec.members = spec.members.map((m) => ({ ...m, temperature: T[m.architecture] }));
     await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(spec));
-    const png = join(dir, 'scan.png');
-    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5, lesion: 0.2 })));
-    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
-    stdout = [];
-    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json'), '--json'])).toBe(0);
-    const r = JSON.parse(stdout.at(-1)!);
+    const png = await cli.scan({ seed: 5, lesion: 0.2 });
+    const key = await cli.newKey();
+    expect(await cli.run('diagnose', '--model', ens, '--in', png, '--key', key, '--json')).toBe(0);
+    const r = JSON.parse(cli.stdout.at(-1)!);
     expect(r.model).toBe('ensemble-brain-mri');
     expect(r.agree).toBe(true);
     expect(r.maxAbsLogitDiff).toBeLessThan(1e-4);
@@ -72,45 +51,40 @@ describe('cli diagnose with an ensemble', () => {
     expect(r.members.every((m: { agree: boolean }) => m.agree)).toBe(true);
     expect(JSON.stringify(r)).not.toMatch(/master|pixels/);
 
-    stdout = [];
-    expect(await main(['diagnose', '--model', ens, '--in', png, '--json'])).toBe(0);
-    const plainOnly = JSON.parse(stdout.at(-1)!);
+    expect(await cli.run('diagnose', '--model', ens, '--in', png, '--json')).toBe(0);
+    const plainOnly = JSON.parse(cli.stdout.at(-1)!);
     expect(plainOnly.encrypted).toBeUndefined();
     expect(plainOnly.plain.probabilities).toEqual(r.plain.probabilities);
     expect(plainOnly.members).toHaveLength(2);
 
-    stdout = [];
-    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json')])).toBe(0);
-    expect(stdout.join('\n')).toMatch(/member ViT: .+\n.*member Masked-CNN: /);
+    expect(await cli.run('diagnose', '--model', ens, '--in', png, '--key', key)).toBe(0);
+    expect(cli.stdout.join('\n')).toMatch(/member ViT: .+\n.*member Masked-CNN: /);
 
     // the Masked-CNN's guard refuses every scan (the ViT ships none): the ensemble is refused, named for people
     const { classes, width } = cnn.manifest.config;
     await writeFile(
-      join(dir, 'cnn-brain-mri', DOMAIN_GUARD_FILE),
+      join(cli.dir, 'cnn-brain-mri', DOMAIN_GUARD_FILE),
       serializeDomainGuard(identityDomainGuard(2 * width, classes, 1e-9)),
     );
-    stdout = [];
-    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json')])).toBe(0);
-    const text = stdout.join('\n');
+    expect(await cli.run('diagnose', '--model', ens, '--in', png, '--key', key)).toBe(0);
+    const text = cli.stdout.join('\n');
     expect(text).toMatch(/no diagnosis shown.*; refused by Masked-CNN\)/);
     expect(text).not.toContain('cnn-brain-mri');
-    stdout = [];
-    expect(await main(['diagnose', '--model', ens, '--in', png, '--key', join(dir, 'k.json'), '--json'])).toBe(0);
-    const refused = JSON.parse(stdout.at(-1)!);
+    expect(await cli.run('diagnose', '--model', ens, '--in', png, '--key', key, '--json')).toBe(0);
+    const refused = JSON.parse(cli.stdout.at(-1)!);
     expect(refused.inDomain).toBe(false);
     expect(refused.domainRefusedBy).toEqual([{ model: 'cnn-brain-mri', architecture: 'cnn', label: 'Masked-CNN' }]);
   }, 120_000);
 
   it('refuses a malformed ensemble.json and a missing member in one line', async () => {
-    const ens = join(dir, 'ensemble-brain-mri');
+    const ens = join(cli.dir, 'ensemble-brain-mri');
     await mkdir(ens);
-    const png = join(dir, 'scan.png');
-    await writeFile(png, encodeRgbPng(brainPhantom({ seed: 5 })));
+    const png = await cli.scan({ seed: 5 });
     await writeFile(join(ens, 'ensemble.json'), JSON.stringify({ format: 'cipherscan-ensemble', version: 9 }));
-    expect(await main(['diagnose', '--model', ens, '--in', png])).not.toBe(0);
-    expect(stderr.at(-1)).toMatch(/malformed ensemble file: unsupported version 9/);
+    expect(await cli.run('diagnose', '--model', ens, '--in', png)).not.toBe(0);
+    expect(cli.stderr.at(-1)).toMatch(/malformed ensemble file: unsupported version 9/);
     await writeFile(join(ens, 'ensemble.json'), serializeEnsemble(fixtureEnsembleSpec()));
-    expect(await main(['diagnose', '--model', ens, '--in', png])).toBe(2);
-    expect(stderr.at(-1)).toMatch(/vit-brain-mri is not a model folder \(no model\.json\)/);
+    expect(await cli.run('diagnose', '--model', ens, '--in', png)).toBe(2);
+    expect(cli.stderr.at(-1)).toMatch(/vit-brain-mri is not a model folder \(no model\.json\)/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `cipherscan selective --data ../shared/datasets/DS --models DIR1,DIR2 [--target 0.97] [--batch N]
- *   [--out docs/reports/selective-DS] [--write] [--cross-validation]`
+ *   [--out docs/reports/selective-DS] [--write [--thresholds-from CV.json] [--ensemble-from CV.json]] [--cross-validation]`
  * Issue 18's abstention and ensemble study (learn/evaluation/selectiveStudy.ts):
  * each model's logits on the validation split it was trained with (10 % of
  * Training, seed 1) and on Testing; the "Uncertain — refer for review" threshold
@@ -8,14 +8,21 @@
  * wins on validation; Testing figures for what ships, with Wilson intervals.
  * Writes OUT.json and OUT.md; --write also stores each model's threshold in its
  * model.json (`calibration.minConfidence`) and the figures in its model card
- * (model-card.json `selective`, README.md "Uncertain — refer for review"). Logits are cached in
+ * (model-card.json `selective`, README.md "Uncertain — refer for review"):
+ * selectiveWrite.ts, the only writer of that threshold. `--write --thresholds-from
+ * docs/reports/cv-DS.json` writes the thresholds scripts/cv-report.ts fitted on the
+ * pooled out-of-fold predictions instead of validation's (the report's choice decides
+ * the ensemble); refused, writing nothing, unless that report is complete, of DS,
+ * and has each model's threshold. `--write` alone is refused for a model whose card
+ * says it was cross-validated. Logits are cached in
  * .cache/predictions by the hash of the model's files, so a re-run after a change
  * to the study costs no forward pass. `--cross-validation` is for a fold of
  * scripts/cv-folds.ts (its Testing is the held-out fold): every candidate, the
  * ensemble too, is scored there, for scripts/cv-report.ts to pool; refused with --write.
- * `--write --ensemble-from docs/reports/cv-DS.json` (--models VIT,CNN) also writes
- * models/ensemble-DS/ (selectiveEnsemble.ts) — only where that CV report chose the
- * ensemble with every fold scored; otherwise it refuses before anything is written.
+ * `--write --ensemble-from docs/reports/cv-DS.json` (--models VIT,CNN; implies
+ * --thresholds-from the same report) also writes models/ensemble-DS/
+ * (selectiveEnsemble.ts) — only where that CV report chose the ensemble with every
+ * fold scored; otherwise it refuses before anything is written.
  * Models trained on all labelled data (their cards say so: labelledData.ts) are
  * studied on the validation split of the pool they trained on and get no Testing
  * figure (none is held out); all the models of one study must agree on that.
@@ -31,16 +38,11 @@ import { loadLabelledData, noHeldOutTesting, readTrainedOn } from '../../../lear
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
-import {
-  selectiveStudy,
-  type Candidate,
-  type MemberLogits,
-  type SelectiveStudy,
-} from '../../../learn/evaluation/selectiveStudy';
+import { selectiveStudy, type MemberLogits } from '../../../learn/evaluation/selectiveStudy';
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
-import { checkEnsembleRelease, writeEnsembleFolder } from './selectiveEnsemble';
-import { cvThresholds, type CvReport } from '../../../learn/evaluation/ensembleRelease';
+import { writeEnsembleFolder } from './selectiveEnsemble';
+import { checkCvRelease, checkWritable, writeThresholds, type CvRelease } from './selectiveWrite';
 
 type Log = (line: string) => void;
 
@@ -64,57 +66,6 @@ async function cachedLogits(key: string, compute: () => Promise<number[][]>, log
   return logits;
 }
 
-const CARD_SECTION = '## Uncertain — refer for review';
-
-/** The figures in the model card: model-card.json `selective` and a README.md section (replaced on a re-run). */
-async function writeModelCard(dir: string, c: Candidate, study: SelectiveStudy, command: string): Promise<void> {
-  const cardPath = join(dir, 'model-card.json');
-  if (existsSync(cardPath)) {
-    const card = JSON.parse(await readFile(cardPath, 'utf8')) as Record<string, unknown>;
-    const { curve: _plot, reliability: _bins, ...validation } = c.validation;
-
-    card.selective = {
-      minConfidence: c.abstention.minConfidence,
-      rule: c.abstention.rule,
-      targetAccuracy: study.targetAccuracy,
-      // the card keeps the table points; the 36-point plot curve stays in the report
-      validation,
-      testing: c.testing ? { ...c.testing, curve: undefined } : undefined,
-      ...(study.noTesting ? { noTesting: study.noTesting } : {}),
-      ensemble: study.ensembleShips ? 'ships' : `not shipped: ${study.ensembleReason}`,
-      command,
-    };
-    await writeFile(cardPath, JSON.stringify(card, null, 1));
-  }
-  const readmePath = join(dir, 'README.md');
-  if (!existsSync(readmePath) || (!c.testing && !study.noTesting)) return;
-  const pct = (v: number) => (v * 100).toFixed(1);
-  const t = c.testing;
-  const ai = t?.atThreshold.accuracyInterval;
-  const section = [
-    CARD_SECTION,
-    '',
-    `Below a calibrated confidence of ${c.abstention.minConfidence.toFixed(4)} the app and \`cli diagnose\` say "Uncertain — refer for review" instead of a class. ` +
-      (c.abstention.rule.includes('; fitted on ')
-        ? `Threshold rule: ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `
-        : `Threshold rule (on the ${c.validation.n} validation images): ${c.abstention.rule} (target ${pct(study.targetAccuracy)} %). `) +
-      (t && ai
-        ? `On Testing (n = ${t.n}): ${pct(t.atThreshold.coverage)} % of scans answered, accuracy of the answers ${pct(ai.rate)} % [${pct(ai.low)}, ${pct(ai.high)}]; ` +
-          `answering at least 90 %, the best accuracy is ${t.at90 ? pct(t.at90.accuracy) : '–'} %. `
-        : `No Testing figures: ${study.noTesting}. `) +
-      `The ViT + CNN ensemble ${study.ensembleShips ? 'ships' : 'does not ship'} (${study.ensembleReason}). \`${command}\`.`,
-    '',
-  ].join('\n');
-  const text = await readFile(readmePath, 'utf8');
-  const start = text.indexOf(CARD_SECTION);
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + CARD_SECTION.length);
-  const updated =
-    start < 0
-      ? text.trimEnd() + '\n\n' + section
-      : text.slice(0, start) + section + (next < 0 ? '' : '\n' + text.slice(next + 1));
-  await writeFile(readmePath, updated);
-}
-
 export async function run(args: ParsedArgs): Promise<void> {
   const dataDir = requireOption(args, 'data');
   const modelDirs = requireOption(args, 'models').split(',').filter(Boolean);
@@ -130,12 +81,24 @@ export async function run(args: ParsedArgs): Promise<void> {
   if (crossValidation && flag(args, 'write'))
     throw new UsageError('--cross-validation scores a fold; it never writes a threshold into a model');
   const log: Log = (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  const write = flag(args, 'write');
   const ensembleFrom = optionalString(args, 'ensemble-from');
-  let cv: CvReport | undefined;
-  if (ensembleFrom) {
-    if (!flag(args, 'write')) throw new UsageError('--ensemble-from writes the ensemble folder: add --write');
-    cv = await checkEnsembleRelease(ensembleFrom, dataset, modelDirs); // before any work: a refusal writes nothing
-  }
+  const thresholdsArg = optionalString(args, 'thresholds-from');
+  const thresholdsFrom = thresholdsArg ?? ensembleFrom;
+  if (ensembleFrom && thresholdsArg && thresholdsArg !== ensembleFrom)
+    throw new UsageError('--thresholds-from and --ensemble-from must name the same cross-validation report');
+  if (thresholdsFrom && !write)
+    throw new UsageError(
+      ensembleFrom
+        ? '--ensemble-from writes the ensemble folder: add --write'
+        : "--thresholds-from writes the models' thresholds: add --write",
+    );
+  // before any work: a refusal writes nothing
+  let release: CvRelease | undefined;
+  if (thresholdsFrom) release = await checkCvRelease(thresholdsFrom, dataset, modelDirs, !!ensembleFrom);
+  if (write) await checkWritable(modelDirs, dataset, !thresholdsFrom);
+  if (release?.cv.choice === 'ensemble' && !ensembleFrom && modelDirs.length > 1)
+    log(`${thresholdsFrom} chose the ensemble: add --ensemble-from ${thresholdsFrom} to write its folder`);
 
   const trainedOn = await Promise.all(modelDirs.map(readTrainedOn));
   const allLabelled = trainedOn.some((t) => t.allLabelled);
@@ -206,42 +169,23 @@ export async function run(args: ParsedArgs): Promise<void> {
     {
       scoreAllOnTesting: crossValidation,
       noTesting,
-      ...(cv
-        ? {
-            crossValidation: {
-              ensembleShips: true,
-              thresholds: cvThresholds(cv, {
-                vit: basename(resolve(modelDirs[0])),
-                cnn: basename(resolve(modelDirs[1])),
-              }),
-              reason: `${cv.folds}-fold cross-validation chose it (${cv.totals.ensemble.k}/${cv.totals.ensemble.n} out-of-fold right answers; ViT ${cv.totals.vit.k}, Masked-CNN ${cv.totals.cnn.k})`,
-            },
-          }
-        : {}),
+      ...(release ? { crossValidation: release.decision } : {}),
     },
   );
   const command =
     `cipherscan selective --data ${dataDir} --models ${modelDirs.join(',')}` +
-    (ensembleFrom ? ` --write --ensemble-from ${ensembleFrom}` : '');
+    (thresholdsFrom ? ' --write' : '') +
+    (thresholdsArg ? ` --thresholds-from ${thresholdsArg}` : '') +
+    (ensembleFrom ? ` --ensemble-from ${ensembleFrom}` : '');
   const md = selectiveMarkdown(dataset, study, command);
   console.log('\n' + md);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(`${out}.json`, JSON.stringify(study, null, 1));
   await writeFile(`${out}.md`, md);
   log(`wrote ${out}.json and ${out}.md`);
-  if (!flag(args, 'write')) return;
-  for (const dir of modelDirs) {
-    const candidate = study.candidates.find((c) => c.members.length === 1 && c.name === basename(resolve(dir)))!;
-    const manifestPath = join(dir, 'model.json');
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as ModelManifest;
-    if (!manifest.calibration) throw new UsageError(`${dir} has no calibration: run cipherscan calibrate first`);
-    // rounded down, so the image that set the threshold is still answered
-    manifest.calibration.minConfidence = Math.floor(candidate.abstention.minConfidence * 1e6) / 1e6;
-    await writeFile(manifestPath, JSON.stringify(manifest));
-    log(`wrote minConfidence ${manifest.calibration.minConfidence} into ${manifestPath}`);
-    await writeModelCard(dir, candidate, study, command);
-  }
-  if (cv && ensembleFrom) {
+  if (!write) return;
+  await writeThresholds(modelDirs, study, command, log);
+  if (release && ensembleFrom) {
     const temperatures = modelDirs.map((d) => members.find((m) => m.name === basename(resolve(d)))!.temperature);
     const classes = sets.values().next().value!.training.classes;
     const dir = await writeEnsembleFolder(
@@ -250,7 +194,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       classes,
       temperatures,
       study,
-      cv,
+      release.cv,
       ensembleFrom,
       command,
       noTesting,

@@ -1,5 +1,6 @@
 /**
- * `cipherscan selective ... --write --ensemble-from docs/reports/cv-DS.json`: the
+ * `cipherscan selective ... --write --ensemble-from docs/reports/cv-DS.json` (which
+ * also writes the members' thresholds from that report, selectiveWrite.ts): the
  * ensemble folder `models/ensemble-DS/` (ensemble.json + README.md) beside its
  * members, written only where that cross-validation report chose the ensemble
  * with every fold scored (learn/evaluation/ensembleRelease.ts). The check runs
@@ -11,13 +12,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../args';
 import { ensembleName, type EnsembleMember } from '../../../lib/diagnosis/ensemble';
 import { parseManifest } from '../../../lib/models/weightsFile';
-import {
-  cvChoosesEnsemble,
-  ensembleModelCard,
-  ensembleRelease,
-  EnsembleRefused,
-  type CvReport,
-} from '../../../learn/evaluation/ensembleRelease';
+import { cvChoosesEnsemble, ensembleModelCard, ensembleRelease } from '../../../learn/evaluation/ensembleRelease';
+import { CvReleaseRefused, type CvReport } from '../../../learn/evaluation/cvReport';
 import type { SelectiveStudy } from '../../../learn/evaluation/selectiveStudy';
 
 /** The CV report if it lets the ensemble of these two model folders ship; a UsageError saying why not otherwise. */
@@ -31,7 +27,7 @@ export async function checkEnsembleRelease(
   try {
     cv = cvChoosesEnsemble(await readFile(reportPath, 'utf8'), reportPath, dataset);
   } catch (err) {
-    if (err instanceof EnsembleRefused) throw new UsageError(err.message);
+    if (err instanceof CvReleaseRefused) throw new UsageError(err.message);
     throw err;
   }
   const archs = await Promise.all(

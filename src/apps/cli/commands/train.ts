@@ -4,7 +4,7 @@
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
  *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D
- *   --all-labelled [--cv-report docs/reports/cv-DS.json]]`
+ *   --augment mri|histology|none --all-labelled [--cv-report docs/reports/cv-DS.json]]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. --all-labelled
  * trains on DIR/Training + DIR/Testing pooled (validation still carved from the
@@ -15,11 +15,12 @@
  * (with a larger --epochs it extends the cosine schedule: a warm restart, noted
  * in the checkpoint and the model card; --all-labelled runs keep theirs in
  * .cache/checkpoints/NAME-all-labelled). --weight-average 0.998 validates and
- * releases a moving average of the weights (weightAverage.ts).
+ * releases a moving average of the weights (weightAverage.ts). Without --augment the
+ * augmentation follows the kind of images the classes name (imageKind.ts).
  * Runs tfjs on the wasm backend. Never logs pixels or keys.
  */
-import { basename, join, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -34,6 +35,7 @@ import { train, type TrainOptions } from '../../../learn/training/trainer';
 import { releaseModel } from '../../../learn/training/release';
 import { VARIANTS } from '../../../learn/training/blockFeatures';
 import type { AugmentationKind } from '../../../learn/training/augment';
+import { AUGMENTATION_FOR, imageKindOf, type ImageKind } from '../../../learn/training/imageKind';
 import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { keyFromBytes, type CipherKey } from '../../../lib/keys/key';
@@ -58,10 +60,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   const datasetName = basename(dataDir);
   const name = optionalString(args, 'name') ?? `${architecture}-${datasetName}`;
   const outDir = optionalString(args, 'out') ?? join('public/models', name);
-  const histology = /histo|lung|colon|patholog/i.test(datasetName);
-  const augmentation = (optionalString(args, 'augment') ?? (histology ? 'histology' : 'mri')) as AugmentationKind;
-  if (!['mri', 'histology', 'none'].includes(augmentation))
-    throw new UsageError('--augment must be mri, histology or none');
+  const kind = imageKindOf(await classFolders(trainDir));
+  const augmentation = augmentationFor(optionalString(args, 'augment'), kind, trainDir);
   const teacherDir = optionalString(args, 'teacher');
   const width = optionalNumber(args, 'width', 0);
   const depth = optionalNumber(args, 'depth', 0);
@@ -116,7 +116,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     if (!existsSync(cvPath)) throw new UsageError(`no cross-validation report at ${cvPath}`);
     // checked before any training: a wrong report must not cost hours
     try {
-      cv = readCvInput(await readFile(cvPath, 'utf8'), cvPath, datasetName, architecture);
+      cv = readCvInput(await readFile(cvPath, 'utf8'), cvPath, datasetName);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -167,20 +167,48 @@ export async function run(args: ParsedArgs): Promise<void> {
       test,
       dataset: {
         name: datasetName,
-        trainDir: `../shared/datasets/${datasetName}/Training`,
-        testDir: `../shared/datasets/${datasetName}/Testing`,
+        // as given (relative to the repository), so a fold's card names its fold folder
+        trainDir: relative(process.cwd(), trainDir),
+        testDir: relative(process.cwd(), testDir),
         trainImages: result.split.train,
         valImages: result.split.val,
         allLabelledSources: labelled.sources,
       },
       cv,
-      caveat: histology
-        ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.'
-        : undefined,
+      caveat:
+        kind === 'histology'
+          ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.'
+          : undefined,
     },
     log,
   );
   log(`wrote ${outDir}/{model.json,weights.bin,model-card.json,README.md}`);
+}
+
+/** The class sub-folders of a Training folder (their names are the class ids). */
+async function classFolders(dir: string): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+/**
+ * --augment if given, else the one the images' kind trains with (imageKind.ts: told by the
+ * classes, never by the folder's name); a set of unknown classes must name it.
+ */
+export function augmentationFor(
+  named: string | undefined,
+  kind: ImageKind | undefined,
+  trainDir: string,
+): AugmentationKind {
+  if (named !== undefined) {
+    if (named !== 'mri' && named !== 'histology' && named !== 'none')
+      throw new UsageError('--augment must be mri, histology or none');
+    return named;
+  }
+  if (!kind)
+    throw new UsageError(
+      `cannot tell from the classes in ${trainDir} whether they are histology or MRI images: name --augment mri|histology|none`,
+    );
+  return AUGMENTATION_FOR[kind];
 }
 
 /**

@@ -3,11 +3,8 @@
  * share no disk (the server processes stay stateless). Durable when the insert
  * commits; same interface and the same hash check on read as the file store.
  */
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
-import { BlobCorruptError, ORPHAN_GRACE_MS, checkSha256, type BlobStore } from './types.ts';
-
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+import { BlobCorruptError, ORPHAN_GRACE_MS, checkSha256, sha256Hex, type BlobStore } from './types.ts';
 
 export function databaseBlobStore(db: Queryable): BlobStore {
   return {

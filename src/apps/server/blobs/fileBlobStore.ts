@@ -4,11 +4,11 @@
  * fsyncs the directory, so after a crash a blob is either whole under its name or
  * absent; a leftover temp file is never visible and is removed by collectOrphans.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BlobCorruptError, ORPHAN_GRACE_MS, checkSha256, type BlobStore } from './types.ts';
+import { BlobCorruptError, ORPHAN_GRACE_MS, checkSha256, sha256Hex, type BlobStore } from './types.ts';
 
 export interface FileBlobStoreOptions {
   /** The blob directory (the server uses DATA/blobs). */
@@ -16,8 +16,6 @@ export interface FileBlobStoreOptions {
   /** fsync file and directory (default true). Off only for measurements and throwaway data. */
   fsync?: boolean;
 }
-
-const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function fsyncDir(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY);

@@ -3,6 +3,7 @@
  * named by its SHA-256, written durably before the study row that names it
  * commits, verified on every read, and collected when no row names it.
  */
+import { createHash } from 'node:crypto';
 
 export interface BlobStore {
   /**
@@ -31,6 +32,9 @@ export class BlobCorruptError extends Error {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** A blob's name: the SHA-256 of its bytes, lowercase hex (what every store names, and checks on read). */
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Refuses anything but a lowercase SHA-256 hex name (it becomes a file path). */
 export function checkSha256(sha256: string): string {

@@ -1,0 +1,79 @@
+/**
+ * scripts/cv-report.ts --write-cards: a shipped model's card gains its recipe's
+ * out-of-fold figures (model-card.json `crossValidation`, README.md "Cross-validation
+ * of this recipe", both replaced on a re-run). Never its model.json: the pooled
+ * "Uncertain" threshold is only reported here; the one writer of a shipped threshold is
+ * `cipherscan selective --write --thresholds-from CV.json` (src/apps/cli/commands/selectiveWrite.ts).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Rate } from '../src/learn/evaluation/domainGuardReport';
+import { crossValidationBlock, cvRate, outOfFoldSentence, type CvFigures } from '../src/learn/evaluation/cvReport';
+import { trainedOnFromCard } from '../src/learn/training/labelledData';
+
+export const pct = cvRate;
+
+/** One architecture's figures from the pooled report, as the card shows them (cvReport.ts builds the block). */
+export interface CvCardFigures extends CvFigures {
+  folds: number;
+  /** the report's path without extension (docs/reports/cv-DS) */
+  out: string;
+  foldAugmentation: string;
+  /** '' when the folds trained with the shipped augmentation */
+  caveat: string;
+  accuracy: Rate;
+  perFold: string[];
+  abstention: { coverage: number; accuracy: Rate; ece: number; nll: number; at90: Rate };
+  pooledThreshold: {
+    nested: { coverage: number; accuracy: Rate };
+    minConfidence?: number;
+    n: number;
+    fittedOn?: string;
+    rule?: string;
+  };
+  target: number;
+  ensemble: Rate;
+  choice: string;
+}
+
+const HEADING = '## Cross-validation of this recipe';
+
+/** The command that ships the report's thresholds (and the ensemble where it chose it). */
+export function thresholdCommand(dataset: string, out: string, choice: string | null): string {
+  return (
+    `npm run cli -- selective --data ../shared/datasets/${dataset} ` +
+    `--models public/models/vit-${dataset},public/models/cnn-${dataset} --write --thresholds-from ${out}.json` +
+    (choice === 'ensemble' ? ` --ensemble-from ${out}.json` : '')
+  );
+}
+
+export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
+  const cardPath = join(dir, 'model-card.json');
+  const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
+  const command = `npx tsx scripts/cv-report.ts --folds ${f.folds} --out ${f.out} --write-cards`;
+  const shipBy = `cipherscan selective --write --thresholds-from ${f.out}.json`;
+  const p = f.pooledThreshold;
+  card.crossValidation = { ...crossValidationBlock(f, command), threshold: { ...p, shippedBy: shipBy } };
+  writeFileSync(cardPath, JSON.stringify(card, null, 1));
+  const readmePath = join(dir, 'README.md');
+  const section = [
+    HEADING,
+    '',
+    `${outOfFoldSentence(f)} ` +
+      `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (same rule, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}. ` +
+      `\`${shipBy}\` ships it in place of the one fitted on the 270 validation images (the section "Uncertain — refer for review" gives the threshold in use). ` +
+      `This is the figure to expect on unseen scans of the same sources${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
+      (f.caveat ? `${f.caveat} ` : '') +
+      `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
+    '',
+  ].join('\n');
+  const text = readFileSync(readmePath, 'utf8');
+  const start = text.indexOf(HEADING);
+  const next = start < 0 ? -1 : text.indexOf('\n## ', start + HEADING.length);
+  writeFileSync(
+    readmePath,
+    start < 0
+      ? text.trimEnd() + '\n\n' + section
+      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1)),
+  );
+}

@@ -1,0 +1,71 @@
+/**
+ * The CV report as the threshold release reads it: complete and of the dataset,
+ * or refused with a sentence; its pooled thresholds by the study's candidate
+ * names, refused where one is missing.
+ */
+import { describe, expect, it } from 'vitest';
+import { fixtureCvReport, FIXTURE_CV_THRESHOLDS } from '../../testing/fixtureCvReport';
+import { completeCvReport, cvChoiceReason, CvReleaseRefused, cvThresholds } from './cvReport';
+
+const PATH = 'docs/reports/cv-lung-histopathology.json';
+const DS = 'lung-histopathology';
+
+describe('completeCvReport', () => {
+  it('accepts a complete report whatever it chose', () => {
+    for (const choice of ['vit', 'cnn', 'ensemble'] as const)
+      expect(completeCvReport(JSON.stringify(fixtureCvReport({ choice })), PATH, DS, 'thresholds').choice).toBe(choice);
+  });
+
+  it('refuses an incomplete or foreign report, saying what was not written', () => {
+    const full = fixtureCvReport();
+    const cases: [string, RegExp][] = [
+      [JSON.stringify(fixtureCvReport({ scored: 4, missing: [5], choice: null })), /has 4 of 5 folds scored/],
+      [JSON.stringify(fixtureCvReport({}, 'brain-mri')), /of brain-mri, not lung-histopathology/],
+      [
+        JSON.stringify({ ...full, totals: { ...full.totals, cnn: { ...full.totals.cnn, perFold: ['1/600'] } } }),
+        /cnn figures for fewer than 5 folds/,
+      ],
+      [JSON.stringify({ ...full, rates: undefined }), /is not a CV report/],
+      ['{', /is not JSON/],
+    ];
+    for (const [text, why] of cases) {
+      expect(() => completeCvReport(text, PATH, DS, 'thresholds')).toThrow(CvReleaseRefused);
+      expect(() => completeCvReport(text, PATH, DS, 'thresholds')).toThrow(why);
+      expect(() => completeCvReport(text, PATH, DS, 'thresholds')).toThrow(
+        /^not writing the lung-histopathology thresholds: .*Nothing was written\.$/,
+      );
+    }
+  });
+});
+
+describe('cvThresholds', () => {
+  it('names each candidate as the study does; the ensemble only with both members', () => {
+    const both = cvThresholds(fixtureCvReport(), PATH, { vit: 'vit-x', cnn: 'cnn-x' });
+    expect(Object.keys(both)).toEqual(['vit-x', 'cnn-x', 'ensemble(vit-x + cnn-x)']);
+    expect(both['cnn-x'].minConfidence).toBe(FIXTURE_CV_THRESHOLDS.cnn);
+    expect(both['ensemble(vit-x + cnn-x)'].minConfidence).toBe(FIXTURE_CV_THRESHOLDS.ensemble);
+    expect(both['vit-x'].fittedOn).toBe(
+      '3000 out-of-fold predictions of 5-fold cross-validation (nested: 80.0 % answered at 98.77 %)',
+    );
+    expect(Object.keys(cvThresholds(fixtureCvReport(), PATH, { cnn: 'cnn-x' }))).toEqual(['cnn-x']);
+  });
+
+  it('refuses where the report has no pooled threshold for a named candidate', () => {
+    const full = fixtureCvReport();
+    const noCnn = fixtureCvReport({
+      pooledThreshold: { ...full.pooledThreshold!, cnn: { ...full.pooledThreshold!.cnn, minConfidence: undefined } },
+    });
+    expect(() => cvThresholds(noCnn, PATH, { vit: 'v', cnn: 'c' })).toThrow(/no pooled out-of-fold threshold for cnn/);
+    expect(Object.keys(cvThresholds(noCnn, PATH, { vit: 'v' }))).toEqual(['v']);
+    expect(() => cvThresholds(fixtureCvReport({ pooledThreshold: undefined }), PATH, { vit: 'v' })).toThrow(
+      CvReleaseRefused,
+    );
+  });
+
+  it('says what the report chose', () => {
+    expect(cvChoiceReason(fixtureCvReport())).toBe(
+      '5-fold cross-validation chose it (2930/3000 out-of-fold right answers; ViT 2900, Masked-CNN 2880)',
+    );
+    expect(cvChoiceReason(fixtureCvReport({ choice: 'vit' }))).toMatch(/^5-fold cross-validation chose ViT \(/);
+  });
+});
