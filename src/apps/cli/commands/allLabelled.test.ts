@@ -16,8 +16,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { ModelRandom } from '../../../lib/models/init';
-import { wilson } from '../../../learn/evaluation/domainGuardReport';
-import type { CvReport } from '../../../learn/evaluation/cvReport';
+import { fixtureCvReport, FIXTURE_CV_THRESHOLDS } from '../../../testing/fixtureCvReport';
 import { accuracyClaim, allLabelledMarkdown, NO_ACCURACY_FIGURE } from '../../../learn/training/allLabelledCard';
 import { main } from '../main';
 
@@ -36,26 +35,8 @@ function bandImage(cls: string, rng: ModelRandom): Uint8Array {
   return encodeRgbPng({ width: S, height: S, data });
 }
 
-/** The CV report shape scripts/cv-report.ts writes, with figures of its own (not the model's). */
-function cvReport(dataset: string) {
-  const rate = (k: number, n: number) => wilson(k, n);
-  const kinds = { vit: [190, 200], cnn: [183, 200], ensemble: [192, 200] } as const;
-  return {
-    dataset,
-    folds: 5,
-    scored: 5,
-    missing: [],
-    totals: Object.fromEntries(
-      Object.entries(kinds).map(([k, [hit, n]]) => [
-        k,
-        { k: hit, n, perFold: ['37/40', '36/40', '37/40', '36/40', `${hit - 146}/40`] },
-      ]),
-    ),
-    rates: Object.fromEntries(Object.entries(kinds).map(([k, [hit, n]]) => [k, rate(hit, n)])),
-    choice: 'ensemble',
-    foldAugmentations: { vit: ['none'], cnn: ['none'] },
-  };
-}
+/** The fixture CV report, its folds trained with this test's augmentation. */
+const cvReport = (dataset: string) => fixtureCvReport({ foldAugmentations: { vit: ['none'], cnn: ['none'] } }, dataset);
 
 let dir: string;
 let data: string;
@@ -152,7 +133,7 @@ describe('cipherscan train --all-labelled', () => {
     const readme = await readFile(join(model, 'README.md'), 'utf8');
     expect(readme).toContain('**Trained on all labelled data**');
     expect(readme).toContain('## Accuracy (no held-out Testing split)');
-    expect(readme).toContain('**Accuracy claim: 91.50 % [');
+    expect(readme).toContain('**Accuracy claim: 96.00 % [95.0, 96.5]** (2880/3000, 95 % Wilson)');
     expect(readme).not.toContain('## Test split');
 
     // its checkpoints are its own: resumed as a run on Training alone, it is refused
@@ -169,6 +150,30 @@ describe('cipherscan train --all-labelled', () => {
     const calibrated = JSON.parse(await readFile(join(model, 'model-card.json'), 'utf8'));
     expect(calibrated.calibration.test).toBeNull();
     expect(calibrated.calibration.noTesting).toMatch(/no held-out Testing split/);
+
+    // selective --write: the report's pooled threshold ships, with validation figures only
+    expect(
+      await run(
+        'selective',
+        '--data',
+        data,
+        '--models',
+        model,
+        '--write',
+        '--thresholds-from',
+        cvPath,
+        '--out',
+        join(dir, 's0'),
+      ),
+    ).toBe(0);
+    const shipped = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
+    expect(shipped.calibration.minConfidence).toBe(Math.floor(FIXTURE_CV_THRESHOLDS.cnn * 1e6) / 1e6);
+    const withSelective = JSON.parse(await readFile(join(model, 'model-card.json'), 'utf8'));
+    expect(withSelective.selective.testing).toBeUndefined();
+    expect(withSelective.selective.noTesting).toMatch(/no held-out Testing split/);
+    expect(await readFile(join(model, 'README.md'), 'utf8')).toMatch(
+      /## Uncertain — refer for review\n\n.*No Testing figures: /,
+    );
 
     // selective: validation figures only
     const out = join(dir, 'selective');
@@ -223,9 +228,9 @@ describe('the all-labelled card without a CV report', () => {
   });
 
   it('says so when the CV folds trained with another augmentation', () => {
-    const report = cvReport('d') as unknown as CvReport;
+    const report = cvReport('d');
     const claim = accuracyClaim('m', { architecture: 'vit', augmentation: 'histology' }, { report, path: 'cv-d.json' });
-    expect(claim.accuracy).toMatchObject({ k: 190, n: 200 });
+    expect(claim.accuracy).toMatchObject({ k: 2900, n: 3000 });
     expect((claim.accuracy as { caveat?: string }).caveat).toMatch(/"none" augmentation, this model with "histology"/);
   });
 });
