@@ -12,24 +12,11 @@ import { ModelRandom } from '../../lib/models/init';
 import { cvChoosesEnsemble, ensembleModelCard, ensembleRelease } from './ensembleRelease';
 import { CvReleaseRefused, cvThresholds, type CvReport } from './cvReport';
 import { selectiveStudy } from './selectiveStudy';
+import { fixtureCvReport } from '../../testing/fixtureCvReport';
 
 const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: k / n + 0.005 });
-function cvReport(patch: Partial<CvReport> = {}): CvReport {
-  const fold = (k: number) => Array.from({ length: 5 }, () => `${k}/600`);
-  return {
-    folds: 5,
-    scored: 5,
-    missing: [],
-    totals: {
-      vit: { k: 2900, n: 3000, perFold: fold(580) },
-      cnn: { k: 2880, n: 3000, perFold: fold(576) },
-      ensemble: { k: 2930, n: 3000, perFold: fold(586) },
-    },
-    rates: { vit: rate(2900, 3000), cnn: rate(2880, 3000), ensemble: rate(2930, 3000) },
-    choice: 'ensemble',
-    ...patch,
-  };
-}
+/** The shared fixture report, named by its path only (the refusal cases test that naming). */
+const cvReport = (patch: Partial<CvReport> = {}): CvReport => fixtureCvReport({ dataset: undefined, ...patch });
 
 const PATH = 'docs/reports/cv-lung-histopathology.json';
 

@@ -84,21 +84,14 @@ async function snapshot(): Promise<string> {
   return files.join('\n') + bodies.join('\n');
 }
 
+/** `cipherscan selective` on the fixture data and models, writing its study to `out`, with these flags. */
+const selective = (data: string, models: string, out: string, ...flags: string[]) =>
+  runCliHere('selective', '--data', data, '--models', models, '--out', out, ...flags);
+
 describe('selective --write --thresholds-from', () => {
   it("writes the report's pooled thresholds into model.json and the cards; no ensemble folder without --ensemble-from", async () => {
     const { models, data, report, out } = await setup();
-    const r = await runCliHere(
-      'selective',
-      '--data',
-      data,
-      '--models',
-      models.join(','),
-      '--out',
-      out,
-      '--write',
-      '--thresholds-from',
-      report,
-    );
+    const r = await selective(data, models.join(','), out, '--write', '--thresholds-from', report);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     for (const [m, arch] of [
@@ -128,18 +121,7 @@ describe('selective --write --thresholds-from', () => {
       join(models[1], 'model.json'),
       JSON.stringify({ ...cnnModel, calibration: { ...cnnModel.calibration, minConfidence: 0.5 } }),
     );
-    const one = await runCliHere(
-      'selective',
-      '--data',
-      data,
-      '--models',
-      models[1],
-      '--out',
-      out,
-      '--write',
-      '--thresholds-from',
-      report,
-    );
+    const one = await selective(data, models[1], out, '--write', '--thresholds-from', report);
     expect(one.code).toBe(0);
     expect((await readJson(join(models[1], 'model.json'))).calibration.minConfidence).toBe(
       floor6(FIXTURE_CV_THRESHOLDS.cnn),
@@ -148,13 +130,9 @@ describe('selective --write --thresholds-from', () => {
 
   it("with --ensemble-from it writes both: the members' thresholds and the ensemble folder, from the one report", async () => {
     const { models, data, report, out } = await setup();
-    const r = await runCliHere(
-      'selective',
-      '--data',
+    const r = await selective(
       data,
-      '--models',
       models.join(','),
-      '--out',
       out,
       '--write',
       '--thresholds-from',
@@ -189,22 +167,7 @@ describe('selective --write --thresholds-from', () => {
         JSON.stringify({ ...manifest, calibration: { temperature: 1, fittedOn: 'fixture', n: 1 } }),
       );
     }
-    expect(
-      (
-        await runCliHere(
-          'selective',
-          '--data',
-          data,
-          '--models',
-          models.join(','),
-          '--out',
-          out,
-          '--write',
-          '--ensemble-from',
-          report,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await selective(data, models.join(','), out, '--write', '--ensemble-from', report)).code).toBe(0);
     expect((await readJson(join(models[0], 'model.json'))).calibration.minConfidence).toBe(
       floor6(FIXTURE_CV_THRESHOLDS.vit),
     );
@@ -258,18 +221,7 @@ describe('selective --write --thresholds-from', () => {
     const other = join(dir, 'models', 'vit-other');
     await mkdir(other);
     for (const f of ['model.json', 'weights.bin']) await writeFile(join(other, f), await readFile(join(models[0], f)));
-    const r = await runCliHere(
-      'selective',
-      '--data',
-      data,
-      '--models',
-      other,
-      '--out',
-      out,
-      '--write',
-      '--thresholds-from',
-      report,
-    );
+    const r = await selective(data, other, out, '--write', '--thresholds-from', report);
     expect(r.err).toMatch(/cross-validated the lung-histopathology recipes: --models takes/);
     expect(existsSync(`${out}.json`)).toBe(false);
   });
@@ -284,18 +236,7 @@ describe('selective --write --thresholds-from', () => {
     expect(await snapshot()).toBe(before);
     const { models, data, report, out } = await setup({ calibrated: false });
     before = await snapshot();
-    r = await runCliHere(
-      'selective',
-      '--data',
-      data,
-      '--models',
-      models.join(','),
-      '--out',
-      out,
-      '--write',
-      '--thresholds-from',
-      report,
-    );
+    r = await selective(data, models.join(','), out, '--write', '--thresholds-from', report);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/has no calibration: run cipherscan calibrate first; nothing was written/);
     expect(await snapshot()).toBe(before);
