@@ -1,21 +1,33 @@
 /**
- * The ViT + Masked-CNN ensemble in the page (issue 18), on a 390 px phone screen:
- * choosing the lung dataset makes the ensemble the default, with the line saying
- * why (its cross-validation figures); a real lung slide is diagnosed by both
- * members, the image encrypted once; the combined answer is the same on the
- * encrypted image as on the original, each member's class is shown in small
- * print; axe finds nothing serious; no request leaves the page's origin.
- * Needs public/models/ensemble-lung-histopathology (written by `cipherscan
- * selective --write --ensemble-from docs/reports/cv-lung-histopathology.json`
- * where cross-validation chose the ensemble) and ../shared/datasets: skipped without them.
+ * A dataset's default model in the page (issue 18), on a 390 px phone screen.
+ *
+ * The ViT + Masked-CNN ensemble: choosing the lung dataset makes it the default,
+ * with the line saying why (its cross-validation figures); a real lung slide is
+ * diagnosed by both members, the image encrypted once; the combined answer is the
+ * same on the encrypted image as on the original, each member's class is shown in
+ * small print; axe finds nothing serious; no request leaves the page's origin.
+ * The ensemble ships only where cross-validation chose it (`cipherscan selective
+ * --write --ensemble-from docs/reports/cv-DS.json`). Where none ships, this test
+ * serves a fixture ensemble.json by request routing, to this page only, over the
+ * shipped lung ViT and Masked-CNN (their names, classes and temperatures; an
+ * ensemble.json has no weights): its cross-validation figures and threshold are
+ * src/testing/fixtureEnsemble.ts's made-up ones, so the line's figures are checked
+ * for shape only. Nothing is written into public/ or the build.
+ *
+ * A single network that cross-validation chose (its model card's
+ * `crossValidation.choice`, scripts/cvCards.ts): where no ensemble ships, the
+ * lung dataset opens on it, and the line under it quotes both cards' out-of-fold
+ * accuracy. Needs the trained lung models and ../shared/datasets: skipped without them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
 import { softmaxT } from '../src/learn/evaluation/calibration';
 import { meanProbabilities } from '../src/learn/evaluation/selective';
-import { MEMBER_LABELS, parseEnsemble } from '../src/lib/diagnosis/ensemble';
+import { MEMBER_LABELS, parseEnsemble, serializeEnsemble, type EnsembleSpec } from '../src/lib/diagnosis/ensemble';
+import { parseManifest } from '../src/lib/models/weightsFile';
+import { fixtureEnsembleSpec } from '../src/testing/fixtureEnsemble';
 import { classLabel } from '../src/lib/models/classNames';
 import { axe } from './axeAudit';
 import { noSidewaysScrollAt } from './layoutChecks';
@@ -26,16 +38,45 @@ const ENSEMBLE = join(ROOT, 'public/models/ensemble-lung-histopathology/ensemble
 /** a squamous cell carcinoma slide of Training, read from ../shared, never copied */
 const SLIDE = join(ROOT, '../shared/datasets/lung-histopathology/Training/lung_scc/lungscc101.jpeg');
 const PHONE = { width: 390, height: 844 };
+const LUNG = 'lung-histopathology';
+const member = (arch: 'vit' | 'cnn', file: string) => join(ROOT, `public/models/${arch}-${LUNG}`, file);
+const haveMembers = existsSync(member('vit', 'model.json')) && existsSync(member('cnn', 'model.json'));
+
+/**
+ * The shipped ensemble.json, or (none shipped) a fixture one over the shipped members, served to this
+ * page alone by request routing: the page's model discovery and the inference worker both read it.
+ */
+async function lungEnsemble(page: Page): Promise<EnsembleSpec> {
+  if (existsSync(ENSEMBLE)) return parseEnsemble(readFileSync(ENSEMBLE, 'utf8'));
+  const manifests = (['vit', 'cnn'] as const).map((a) => parseManifest(readFileSync(member(a, 'model.json'), 'utf8')));
+  const spec = fixtureEnsembleSpec(
+    {
+      classes: manifests[0].config.classes,
+      members: manifests.map((m) => ({
+        name: `${m.config.architecture}-${LUNG}`,
+        architecture: m.config.architecture,
+        temperature: m.calibration?.temperature ?? 1,
+      })),
+      command: 'e2e/ensemble.spec.ts (a fixture: served to the test page only)',
+    },
+    LUNG,
+  );
+  const body = serializeEnsemble(spec);
+  await page
+    .context()
+    .route(/\/models\/ensemble-lung-histopathology\/ensemble\.json$/, (route) =>
+      route.fulfill({ status: 200, body, contentType: 'application/json' }),
+    );
+  return spec;
+}
 
 test('the lung ensemble is the default, diagnoses a slide the same on the encrypted image, names its members', async ({
   page,
 }, testInfo) => {
   test.setTimeout(300_000);
-  test.skip(
-    !existsSync(ENSEMBLE),
-    'no public/models/ensemble-lung-histopathology/ensemble.json: it ships only where cross-validation chose it',
-  );
+  test.skip(!existsSync(ENSEMBLE) && !haveMembers, `no trained lung ViT and Masked-CNN in public/models`);
   test.skip(!existsSync(SLIDE), `no ${SLIDE}`);
+  const spec = await lungEnsemble(page);
   await page.setViewportSize(PHONE);
   const origin = new URL(testInfo.project.use.baseURL ?? 'http://localhost:4173').origin;
   const requests: string[] = [];
@@ -57,7 +98,7 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   await expect(ensembleChoice).toHaveText('ViT + Masked-CNN (ensemble)');
   await expect(ensembleChoice).toHaveAttribute('aria-checked', 'true');
   await expect(ensembleChoice).toHaveAccessibleDescription(/is the default here: best in \d+-fold cross-validation/);
-  await expect(page.getByTestId('ensemble-why')).toContainText(/best in \d+-fold cross-validation: [\d.]+ % vs/);
+  await expect(page.getByTestId('default-why')).toContainText(/best in \d+-fold cross-validation: [\d.]+ % vs/);
   await expect(page.getByTestId('model-facts')).toContainText('members ViT + Masked-CNN');
   // the single networks stay choosable
   await expect(page.getByTestId('model-arch-vit')).toBeEnabled();
@@ -87,7 +128,6 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   expect(r!.maxAbsLogitDiff).toBeLessThan(1e-3);
   expect(r!.maxAbsProbabilityDiff!).toBeLessThan(1e-4);
   // the combined answer is the mean of softmax(logits / T), each member at the temperature ensemble.json records
-  const spec = parseEnsemble(readFileSync(ENSEMBLE, 'utf8'));
   const [expected] = meanProbabilities(
     r!.members!.map((m, i) => [softmaxT(m.plain.prediction.logits, spec.members[i].temperature)]),
   );
@@ -113,4 +153,36 @@ test('the lung ensemble is the default, diagnoses a slide the same on the encryp
   expect((await axe(page, 'ensemble result')).serious).toEqual([]);
   const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
   expect(foreign).toEqual([]);
+});
+
+test('where cross-validation chose a single network, the lung dataset opens on it and says why from the cards', async ({
+  page,
+}) => {
+  test.skip(existsSync(ENSEMBLE), 'an ensemble ships for the lung dataset: it is the default there');
+  test.skip(!haveMembers, 'no trained lung ViT and Masked-CNN in public/models');
+  const cards = Object.fromEntries(
+    (['vit', 'cnn'] as const).map((a) => [a, JSON.parse(readFileSync(member(a, 'model-card.json'), 'utf8'))]),
+  ) as Record<'vit' | 'cnn', { crossValidation?: { folds: number; choice: string; accuracy: { rate: number } } }>;
+  const chosen = cards.vit.crossValidation?.choice;
+  test.skip(chosen !== 'vit' && chosen !== 'cnn', `the lung cards' cross-validation chose ${chosen}, not one network`);
+  const [mine, other] = chosen === 'vit' ? (['vit', 'cnn'] as const) : (['cnn', 'vit'] as const);
+  const pct = (a: 'vit' | 'cnn') => `${(cards[a].crossValidation!.accuracy.rate * 100).toFixed(1)} %`;
+  const why =
+    `${MEMBER_LABELS[mine]} is the default here: best in ${cards[mine].crossValidation!.folds}-fold cross-validation — ` +
+    `${MEMBER_LABELS[mine]} ${pct(mine)} vs ${MEMBER_LABELS[other]} ${pct(other)} (out of fold).`;
+  await page.setViewportSize(PHONE);
+
+  await page.goto('/');
+  await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
+  // from the other network on brain MRI, the lung dataset still opens on the one cross-validation chose
+  await page.getByTestId(`model-arch-${other}`).click();
+  await page.getByTestId('model-dataset').selectOption(LUNG);
+  await expect(page.getByTestId(`model-arch-${mine}`)).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('model-arch-ensemble')).toHaveCount(0);
+  await expect(page.getByTestId('default-why')).toHaveText(why);
+  await expect(page.getByTestId(`model-arch-${mine}`)).toHaveAccessibleDescription(why);
+  await expect(page.getByTestId(`model-arch-${other}`)).toHaveAccessibleDescription('');
+  await expect(page.getByTestId('model-facts')).toContainText(`${mine}-${LUNG}`);
+  await noSidewaysScrollAt(page, PHONE.width, 'default model line');
+  expect((await axe(page, 'default model line')).serious).toEqual([]);
 });

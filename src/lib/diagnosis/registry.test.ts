@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { serializeEnsemble } from './ensemble';
-import { discoverModels } from './registry';
+import { fixtureCvCard } from '../../testing/fixtureModelCard';
+import { datasetDefault, discoverModels } from './registry';
 import { pickFastest } from './backend';
 
 describe('discoverModels', () => {
@@ -110,6 +111,67 @@ describe('discoverModels: ensemble members must carry the temperatures it was fi
       expect(names).not.toContain('ensemble-brain-mri');
       expect(names.sort()).toEqual(['cnn-brain-mri', 'vit-brain-mri']);
     }
+  });
+});
+
+describe("a dataset's default: what its cross-validation chose", () => {
+  const vit = fixtureModelFiles('vit', 1, { depth: 1 });
+  const cnn = fixtureModelFiles('cnn', 2, { depth: 1 });
+  const serve = (served: Record<string, string>) => async (url: string) => {
+    const body = served[new URL(url).pathname];
+    return { ok: body !== undefined, status: body !== undefined ? 200 : 404, text: async () => body ?? '' };
+  };
+  const models = (cards: Record<string, string>, extra: Record<string, string> = {}) =>
+    discoverModels(
+      'http://localhost/',
+      serve({
+        '/models/vit-brain-mri/model.json': vit.manifestText,
+        '/models/cnn-brain-mri/model.json': cnn.manifestText,
+        ...Object.fromEntries(Object.entries(cards).map(([n, text]) => [`/models/${n}/model-card.json`, text])),
+        ...extra,
+      }),
+    );
+  const card = (name: string, k: number, choice: 'vit' | 'cnn' | 'ensemble' = 'vit') =>
+    JSON.stringify(fixtureCvCard(name, k, choice));
+
+  it("the single network the cards name, with both networks' out-of-fold figures", async () => {
+    const found = await models({ 'vit-brain-mri': card('v', 2850), 'cnn-brain-mri': card('c', 2790) });
+    expect(found.find((m) => m.name === 'vit-brain-mri')?.crossValidation?.accuracy.k).toBe(2850);
+    const d = datasetDefault(found, 'brain-mri');
+    expect(d?.entry.name).toBe('vit-brain-mri');
+    expect(d?.why).toBe('best in 5-fold cross-validation — ViT 95.0 % vs Masked-CNN 93.0 % (out of fold)');
+    const cnnChosen = await models({
+      'vit-brain-mri': card('v', 2790, 'cnn'),
+      'cnn-brain-mri': card('c', 2850, 'cnn'),
+    });
+    expect(datasetDefault(cnnChosen, 'brain-mri')?.why).toBe(
+      'best in 5-fold cross-validation — Masked-CNN 95.0 % vs ViT 93.0 % (out of fold)',
+    );
+    expect(datasetDefault(found, 'lung-histopathology')).toBeUndefined();
+  });
+
+  it('none without a card that names a single network; a card never hides a model', async () => {
+    const cases: Record<string, string>[] = [
+      {},
+      { 'vit-brain-mri': '<!doctype html>', 'cnn-brain-mri': '{"name": "no block"}' },
+      { 'vit-brain-mri': card('v', 2850, 'ensemble'), 'cnn-brain-mri': card('c', 2790, 'ensemble') }, // not shipped
+      { 'vit-brain-mri': card('v', 2850, 'cnn') }, // names the other network, whose card says nothing
+    ];
+    for (const cards of cases) {
+      const found = await models(cards);
+      expect(found.map((m) => m.name).sort()).toEqual(['cnn-brain-mri', 'vit-brain-mri']);
+      expect(datasetDefault(found, 'brain-mri'), JSON.stringify(cards)).toBeUndefined();
+    }
+  });
+
+  it('the ensemble where it ships, with the figures of its ensemble.json', async () => {
+    const found = await models(
+      { 'vit-brain-mri': card('v', 2850), 'cnn-brain-mri': card('c', 2790) },
+      { '/models/ensemble-brain-mri/ensemble.json': serializeEnsemble(fixtureEnsembleSpec()) },
+    );
+    const d = datasetDefault(found, 'brain-mri');
+    expect(d?.entry.name).toBe('ensemble-brain-mri');
+    expect(d?.why).toMatch(/^best in 5-fold cross-validation: 97\.7 % vs 96\.7 % \(ViT\) and 96\.0 % \(Masked-CNN\)/);
   });
 });
 

@@ -12,10 +12,15 @@
  * with (the session refuses any other, so offering it would fail to load):
  * architecture 'ensemble', weights = the members' together.
  *
+ * A dataset's default (`datasetDefault`) is the one its cross-validation chose: the
+ * ensemble where it ships, else the single network whose card says the report chose it
+ * (model-card.json `crossValidation`, cvChoice.ts), with the figures that say why.
+ *
  * Must never: fetch from another origin, or load weights (only manifests and cards).
  */
 import { parseManifest, type ModelManifest } from '../models/weightsFile';
-import { ENSEMBLE_FILE, ensembleName, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
+import { ENSEMBLE_FILE, ensembleName, ensembleWhy, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
+import { cardCrossValidation, singleDefaultWhy, type CardCrossValidation } from './cvChoice';
 
 /** a single network, or the ViT + Masked-CNN ensemble of a dataset */
 export type Architecture = 'vit' | 'cnn' | 'ensemble';
@@ -48,6 +53,8 @@ export interface ModelEntry {
   dtype: ModelManifest['dtype'];
   /** an ensemble: its parsed ensemble.json (members, threshold, why it ships) */
   ensemble?: EnsembleSpec;
+  /** a single network: its card's cross-validation figures and choice, where the card has them */
+  crossValidation?: CardCrossValidation;
 }
 
 export function modelName(architecture: Architecture, dataset: DatasetName): string {
@@ -118,6 +125,7 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
         if (!res.ok) return null;
         const manifest = parseManifest(await res.text());
         if (manifest.config.architecture !== architecture) return null;
+        const crossValidation = await probeCardCrossValidation(url, fetcher);
         const entry: ModelEntry = {
           name,
           architecture,
@@ -126,6 +134,7 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
           classes: manifest.config.classes,
           weightsBytes: manifest.byteLength,
           dtype: manifest.dtype,
+          ...(crossValidation ? { crossValidation } : {}),
         };
         return { entry, temperature: manifest.calibration?.temperature ?? 1 };
       } catch {
@@ -134,4 +143,35 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
     }),
   );
   return (await Promise.all(probes)).filter((m) => m !== null);
+}
+
+/** The card's cross-validation block (model-card.json beside model.json), or undefined: a card never hides a model. */
+async function probeCardCrossValidation(url: string, fetcher: Fetcher): Promise<CardCrossValidation | undefined> {
+  try {
+    const res = await fetcher(url + 'model-card.json');
+    return res.ok ? cardCrossValidation(JSON.parse(await res.text())) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isSingle = (m: ModelEntry): m is ModelEntry & { architecture: 'vit' | 'cnn' } => m.architecture !== 'ensemble';
+
+/**
+ * The model a dataset opens on, and one line saying why: the ensemble where it ships (its
+ * ensemble.json's figures), else the single network cross-validation chose (its card's figures,
+ * the other network's beside them); undefined where nothing says which.
+ */
+export function datasetDefault(
+  models: ModelEntry[],
+  dataset: DatasetName,
+): { entry: ModelEntry; why: string } | undefined {
+  const here = models.filter((m) => m.dataset === dataset);
+  const ensemble = here.find((m) => m.architecture === 'ensemble' && m.ensemble);
+  if (ensemble) return { entry: ensemble, why: ensembleWhy(ensemble.ensemble!) };
+  const singles = here.filter(isSingle);
+  const chosen = singles.find((m) => m.crossValidation?.choice === m.architecture);
+  if (!chosen?.crossValidation) return undefined;
+  const other = singles.find((m) => m !== chosen);
+  return { entry: chosen, why: singleDefaultWhy({ ...chosen, crossValidation: chosen.crossValidation }, other) };
 }

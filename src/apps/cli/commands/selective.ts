@@ -42,7 +42,7 @@ import { selectiveStudy, type MemberLogits } from '../../../learn/evaluation/sel
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
 import { writeEnsembleFolder } from './selectiveEnsemble';
-import { checkCvRelease, checkWritable, writeThresholds, type CvRelease } from './selectiveWrite';
+import { checkCvRelease, checkWritable, readModelFolders, writeThresholds, type CvRelease } from './selectiveWrite';
 
 type Log = (line: string) => void;
 
@@ -95,8 +95,9 @@ export async function run(args: ParsedArgs): Promise<void> {
     );
   // before any work: a refusal writes nothing
   let release: CvRelease | undefined;
-  if (thresholdsFrom) release = await checkCvRelease(thresholdsFrom, dataset, modelDirs, !!ensembleFrom);
-  if (write) await checkWritable(modelDirs, dataset, !thresholdsFrom);
+  const folders = write ? await readModelFolders(modelDirs) : [];
+  if (thresholdsFrom) release = await checkCvRelease(thresholdsFrom, dataset, folders, !!ensembleFrom);
+  if (write) await checkWritable(folders, dataset, !thresholdsFrom);
   if (release?.cv.choice === 'ensemble' && !ensembleFrom && modelDirs.length > 1)
     log(`${thresholdsFrom} chose the ensemble: add --ensemble-from ${thresholdsFrom} to write its folder`);
 

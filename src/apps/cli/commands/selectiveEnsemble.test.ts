@@ -5,11 +5,18 @@
  * ensemble.json that parses and a model card.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fixtureModelFiles } from '../../../testing/fixtureModel';
+import { fixtureCvReport } from '../../../testing/fixtureCvReport';
+import {
+  folderSnapshot,
+  SELECTIVE_CLASSES,
+  SELECTIVE_DATASET as DS,
+  writeSelectiveFixture,
+} from '../../../testing/selectiveFixture';
+import type { CvReport } from '../../../learn/evaluation/cvReport';
 import { parseEnsemble } from '../../../lib/diagnosis/ensemble';
 import { selectiveStudy } from '../../../learn/evaluation/selectiveStudy';
 import { main } from '../main';
@@ -23,49 +30,16 @@ beforeEach(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void stderr.push(a.join(' ')));
 });
-afterEach(() => vi.restoreAllMocks());
-
-const DS = 'lung-histopathology';
-const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: k / n + 0.005 });
-const cv = (choice: string | null, scored = 5) => ({
-  folds: 5,
-  scored,
-  missing: scored === 5 ? [] : [5],
-  totals: {
-    vit: { k: 2900, n: 3000, perFold: Array(scored).fill('580/600') },
-    cnn: { k: 2880, n: 3000, perFold: Array(scored).fill('576/600') },
-    ensemble: { k: 2930, n: 3000, perFold: Array(scored).fill('586/600') },
-  },
-  rates: { vit: rate(2900, 3000), cnn: rate(2880, 3000), ensemble: rate(2930, 3000) },
-  choice,
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
 });
 
-async function setup(): Promise<{ models: string[]; data: string }> {
-  const classes = ['lung_aca', 'lung_n', 'lung_scc'];
-  const models = [];
-  for (const [arch, seed] of [
-    ['vit', 1],
-    ['cnn', 2],
-  ] as const) {
-    const m = join(dir, 'models', `${arch}-${DS}`);
-    await mkdir(m, { recursive: true });
-    const f = fixtureModelFiles(arch, seed, { depth: 1, classes });
-    await writeFile(join(m, 'model.json'), f.manifestText);
-    await writeFile(join(m, 'weights.bin'), f.weights);
-    models.push(m);
-  }
-  const data = join(dir, DS);
-  for (const s of ['Training', 'Testing']) await mkdir(join(data, s), { recursive: true });
-  return { models, data };
-}
-
-async function snapshot(): Promise<string> {
-  const files = (await readdir(dir, { recursive: true })).sort();
-  const bodies = await Promise.all(
-    files.filter((f) => f.endsWith('.json')).map(async (f) => f + (await readFile(join(dir, f), 'utf8'))),
-  );
-  return files.join('\n') + bodies.join('\n');
-}
+/** The fixture CV report with this choice (and `scored` of its 5 folds scored). */
+const cv = (choice: CvReport['choice'], scored = 5) =>
+  fixtureCvReport(scored === 5 ? { choice } : { choice, scored, missing: [5] });
+const setup = () => writeSelectiveFixture(dir);
+const snapshot = () => folderSnapshot(dir);
 
 describe('selective --ensemble-from', () => {
   it('refuses, writing nothing, unless the CV report chose the ensemble with every fold scored', async () => {
@@ -125,10 +99,10 @@ describe('selective --ensemble-from', () => {
     const out = await writeEnsembleFolder(
       models,
       DS,
-      ['lung_aca', 'lung_n', 'lung_scc'],
+      SELECTIVE_CLASSES,
       [1, 1],
       study,
-      cv('ensemble') as never,
+      cv('ensemble'),
       'cv.json',
       'cmd',
     );

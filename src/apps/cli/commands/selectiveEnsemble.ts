@@ -11,16 +11,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../args';
 import { ensembleName, type EnsembleMember } from '../../../lib/diagnosis/ensemble';
-import { parseManifest } from '../../../lib/models/weightsFile';
+import type { ModelManifest } from '../../../lib/models/weightsFile';
 import { cvChoosesEnsemble, ensembleModelCard, ensembleRelease } from '../../../learn/evaluation/ensembleRelease';
 import { CvReleaseRefused, type CvReport } from '../../../learn/evaluation/cvReport';
 import type { SelectiveStudy } from '../../../learn/evaluation/selectiveStudy';
 
-/** The CV report if it lets the ensemble of these two model folders ship; a UsageError saying why not otherwise. */
+/**
+ * The CV report if it lets the ensemble of these two model folders ship (their model.json as
+ * selectiveWrite.ts readModelFolders parsed it); a UsageError saying why not otherwise.
+ */
 export async function checkEnsembleRelease(
   reportPath: string,
   dataset: string,
-  modelDirs: string[],
+  models: { dir: string; manifest: ModelManifest }[],
 ): Promise<CvReport> {
   if (!existsSync(reportPath)) throw new UsageError(`no cross-validation report at ${reportPath}; nothing was written`);
   let cv: CvReport;
@@ -30,15 +33,13 @@ export async function checkEnsembleRelease(
     if (err instanceof CvReleaseRefused) throw new UsageError(err.message);
     throw err;
   }
-  const archs = await Promise.all(
-    modelDirs.map(async (d) => parseManifest(await readFile(join(d, 'model.json'), 'utf8')).config.architecture),
-  );
-  const names = modelDirs.map((d) => basename(resolve(d)));
+  const archs = models.map((m) => m.manifest.config.architecture);
+  const names = models.map((m) => basename(resolve(m.dir)));
   if (archs.join() !== 'vit,cnn' || names.join() !== `vit-${dataset},cnn-${dataset}`)
     throw new UsageError(
       `--ensemble-from needs --models .../vit-${dataset},.../cnn-${dataset} (got ${names.join(', ')}); nothing was written`,
     );
-  if (dirname(resolve(modelDirs[0])) !== dirname(resolve(modelDirs[1])))
+  if (dirname(resolve(models[0].dir)) !== dirname(resolve(models[1].dir)))
     throw new UsageError('the ensemble members must be sibling folders; nothing was written');
   return cv;
 }

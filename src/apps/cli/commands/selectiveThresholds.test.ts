@@ -8,19 +8,15 @@
  * writes nothing. Runs in a temporary folder (the command caches under ./.cache).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { fixtureCvReport, FIXTURE_CV_THRESHOLDS } from '../../../testing/fixtureCvReport';
 import { parseEnsemble } from '../../../lib/diagnosis/ensemble';
-import { encodeRgbPng } from '../../../lib/image/png';
-import { brainPhantom } from '../../../lib/samples/phantom';
+import { folderSnapshot, SELECTIVE_DATASET as DS, writeSelectiveFixture } from '../../../testing/selectiveFixture';
 import { runCliHere } from '../cliTestHarness';
 
-const DS = 'lung-histopathology';
-const CLASSES = ['lung_aca', 'lung_n', 'lung_scc'];
 const floor6 = (v: number) => Math.floor(v * 1e6) / 1e6;
 
 let dir: string;
@@ -35,54 +31,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function setup(options: { calibrated?: boolean; card?: object } = {}) {
-  const models: string[] = [];
-  for (const [arch, seed] of [
-    ['vit', 1],
-    ['cnn', 2],
-  ] as const) {
-    const m = join(dir, 'models', `${arch}-${DS}`);
-    await mkdir(m, { recursive: true });
-    const f = fixtureModelFiles(arch, seed, {
-      depth: 1,
-      classes: CLASSES,
-      ...(options.calibrated === false ? {} : { temperature: 1 }),
-    });
-    await writeFile(join(m, 'model.json'), f.manifestText);
-    await writeFile(join(m, 'weights.bin'), f.weights);
-    await writeFile(join(m, 'model-card.json'), JSON.stringify(options.card ?? { name: `${arch}-${DS}` }));
-    await writeFile(join(m, 'README.md'), `# ${arch}\n\n## Training\n\nfixture\n`);
-    models.push(m);
-  }
-  const data = join(dir, DS);
-  for (const [split, perClass] of [
-    ['Training', 10],
-    ['Testing', 2],
-  ] as const)
-    for (const [c, name] of CLASSES.entries()) {
-      await mkdir(join(data, split, name), { recursive: true });
-      for (let i = 0; i < perClass; i++)
-        await writeFile(
-          join(data, split, name, `${i}.png`),
-          encodeRgbPng(brainPhantom({ seed: 100 * c + i + (split === 'Testing' ? 50 : 0), size: 48, lesion: c / 4 })),
-        );
-    }
-  const report = join(dir, 'reports', `cv-${DS}.json`);
-  await mkdir(join(dir, 'reports'), { recursive: true });
-  await writeFile(report, JSON.stringify(fixtureCvReport()));
-  return { models, data, report, out: join(dir, 'reports', 'selective') };
-}
+const setup = (options: { calibrated?: boolean; card?: object } = {}) => writeSelectiveFixture(dir, options);
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 
-/** Every file under the temporary folder but the caches, with the text of the JSON and Markdown ones. */
-async function snapshot(): Promise<string> {
-  const files = (await readdir(dir, { recursive: true })).filter((f) => !f.startsWith('.cache')).sort();
-  const bodies = await Promise.all(
-    files.filter((f) => /\.(json|md)$/.test(f)).map(async (f) => f + (await readFile(join(dir, f), 'utf8'))),
-  );
-  return files.join('\n') + bodies.join('\n');
-}
+const snapshot = () => folderSnapshot(dir);
 
 /** `cipherscan selective` on the fixture data and models, writing its study to `out`, with these flags. */
 const selective = (data: string, models: string, out: string, ...flags: string[]) =>

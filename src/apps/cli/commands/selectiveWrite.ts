@@ -31,6 +31,18 @@ export interface CvRelease {
   decision: { ensembleShips: boolean; reason: string; thresholds: Record<string, CvThreshold> };
 }
 
+/** A model folder given to `--models`, with its model.json parsed once for every check. */
+export interface ModelFolder {
+  dir: string;
+  manifest: ModelManifest;
+}
+
+/** Reads and parses each folder's model.json (once: the release checks below share it). */
+export const readModelFolders = (dirs: string[]): Promise<ModelFolder[]> =>
+  Promise.all(
+    dirs.map(async (dir) => ({ dir, manifest: parseManifest(await readFile(join(dir, 'model.json'), 'utf8')) })),
+  );
+
 /**
  * `--thresholds-from REPORT` (with `ensemble`: `--ensemble-from REPORT` too): the report
  * must be complete and of this dataset, each model folder `vit-DS` or `cnn-DS` (the recipes
@@ -39,14 +51,14 @@ export interface CvRelease {
 export async function checkCvRelease(
   reportPath: string,
   dataset: string,
-  modelDirs: string[],
+  models: ModelFolder[],
   ensemble: boolean,
 ): Promise<CvRelease> {
   if (!existsSync(reportPath)) throw new UsageError(`no cross-validation report at ${reportPath}; nothing was written`);
   const names: Partial<Record<'vit' | 'cnn', string>> = {};
-  for (const d of modelDirs) {
-    const arch = parseManifest(await readFile(join(d, 'model.json'), 'utf8')).config.architecture;
-    const name = basename(resolve(d));
+  for (const { dir, manifest } of models) {
+    const arch = manifest.config.architecture;
+    const name = basename(resolve(dir));
     if (name !== `${arch}-${dataset}` || names[arch])
       throw new UsageError(
         `${reportPath} cross-validated the ${dataset} recipes: --models takes .../vit-${dataset} and .../cnn-${dataset} (got ${name}); nothing was written`,
@@ -55,7 +67,7 @@ export async function checkCvRelease(
   }
   try {
     const cv = ensemble
-      ? await checkEnsembleRelease(reportPath, dataset, modelDirs)
+      ? await checkEnsembleRelease(reportPath, dataset, models)
       : completeCvReport(await readFile(reportPath, 'utf8'), reportPath, dataset, 'thresholds');
     const thresholds = cvThresholds(cv, reportPath, names);
     return {
@@ -74,9 +86,9 @@ export async function checkCvRelease(
  * a CV report (`validationOnly`) it fits on validation: refused then for a model whose card says it
  * was cross-validated (scripts/cv-report.ts --write-cards), whose threshold comes from that report.
  */
-export async function checkWritable(modelDirs: string[], dataset: string, validationOnly: boolean): Promise<void> {
-  for (const d of modelDirs) {
-    if (!parseManifest(await readFile(join(d, 'model.json'), 'utf8')).calibration)
+export async function checkWritable(models: ModelFolder[], dataset: string, validationOnly: boolean): Promise<void> {
+  for (const { dir: d, manifest } of models) {
+    if (!manifest.calibration)
       throw new UsageError(`${d} has no calibration: run cipherscan calibrate first; nothing was written`);
     const cardPath = join(d, 'model-card.json');
     if (!validationOnly || !existsSync(cardPath)) continue;

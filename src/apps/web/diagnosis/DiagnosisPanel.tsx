@@ -1,29 +1,22 @@
 /**
  * Section 6 of the page: diagnosis on the encrypted image. Pick a trained model
- * (ViT or Masked-CNN, brain MRI or lung histopathology — only those that exist),
- * see which tfjs backend runs it and why, load it with a progress bar, and
- * diagnose the selected scan: plain model on the original and key-adapted model
- * on the encrypted image, side by side. Where a dataset ships the ViT + Masked-CNN
- * ensemble (models/ensemble-<dataset>/), it is offered first and is that
- * dataset's default, with one line saying why (ensemble.json's cross-validation
- * figures). A second tab draws the committed
- * evaluation reports. When no trained model is served, it says so and offers
- * nothing to click.
+ * (ModelPicker.tsx: ViT or Masked-CNN, brain MRI or lung histopathology — only
+ * those that exist; a dataset opens on what its cross-validation chose, with one
+ * line saying why), see which tfjs backend runs it and why, load it with a
+ * progress bar, and diagnose the selected scan: plain model on the original and
+ * key-adapted model on the encrypted image, side by side. Where a dataset ships
+ * the ViT + Masked-CNN ensemble (models/ensemble-<dataset>/), it is offered first.
+ * A second tab draws the committed evaluation reports. When no trained model is
+ * served, it says so and offers nothing to click.
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { classLabel } from '../../../lib/models/classNames';
-import {
-  ARCHITECTURE_LABELS,
-  ARCHITECTURES,
-  DATASET_LABELS,
-  DATASETS,
-  type Architecture,
-} from '../../../lib/diagnosis/registry';
-import { ensembleWhy, MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
+import { MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
 import { chosenModel, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
 import { rovingKeyDown } from '../a11y/rovingFocus';
+import { ModelPicker } from './ModelPicker';
 import { diagnoseAll, diagnoseSelected, loadChosenModel, onKeyChanged, probeModels } from './actions';
 import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
@@ -68,59 +61,6 @@ function LoadProgress() {
     <div className="model-progress" data-testid="model-loading" data-stage={loading.stage}>
       <label htmlFor="model-progress">{loadingSentence(loading)}</label>
       <progress id="model-progress" data-testid="model-progress" max={1} value={loading.fraction} />
-    </div>
-  );
-}
-
-function ModelPicker() {
-  const { models, architecture, dataset, choose } = useDiagnosis();
-  // not disabled while a model loads (a background warm-up may be loading one): a radio disabled under the
-  // keyboard loses focus, and another choice simply loads after it
-  const busy = useDiagnosis((s) => s.busy);
-  const exists = (a: string, d: string) => models.some((m) => m.architecture === a && m.dataset === d);
-  const ensemble = models.find((m) => m.architecture === 'ensemble' && m.dataset === dataset)?.ensemble;
-  // the ensemble is offered only where it ships, first (it is that dataset's default)
-  const choices: Architecture[] = ensemble ? ['ensemble', ...ARCHITECTURES] : [...ARCHITECTURES];
-  return (
-    <div className="model-picker">
-      <label className="param">
-        Dataset
-        <select
-          data-testid="model-dataset"
-          value={dataset}
-          disabled={busy}
-          onChange={(e) => choose({ dataset: e.target.value as typeof dataset })}
-        >
-          {DATASETS.map((d) => (
-            <option key={d} value={d} disabled={!ARCHITECTURES.some((a) => exists(a, d))}>
-              {DATASET_LABELS[d]}
-              {ARCHITECTURES.some((a) => exists(a, d)) ? '' : ' (no trained model)'}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="arch-choice" role="radiogroup" aria-label="Model" onKeyDown={rovingKeyDown}>
-        {choices.map((a) => (
-          <button
-            key={a}
-            role="radio"
-            aria-checked={architecture === a}
-            tabIndex={architecture === a ? 0 : -1}
-            className={architecture === a ? 'primary' : ''}
-            data-testid={`model-arch-${a}`}
-            aria-describedby={a === 'ensemble' && ensemble ? 'ensemble-why' : undefined}
-            disabled={busy || !exists(a, dataset)}
-            onClick={() => choose({ architecture: a })}
-          >
-            {ARCHITECTURE_LABELS[a]}
-          </button>
-        ))}
-      </div>
-      {ensemble && (
-        <p className="hint ensemble-why" id="ensemble-why" data-testid="ensemble-why">
-          {ARCHITECTURE_LABELS.ensemble} is the default here: {ensembleWhy(ensemble)}.
-        </p>
-      )}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 /** The diagnosis store keeps the choice on a model that exists, and results carry the key check they were made with. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
+import { fixtureCardCrossValidation } from '../../../testing/fixtureModelCard';
+import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
 import { chosenModel, chosenSingleModel, chosenSingleModelLabel, useDiagnosis } from './diagnosis';
 
 const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
@@ -32,12 +34,15 @@ describe('diagnosis store', () => {
       name: 'ensemble-lung-histopathology',
       architecture: 'ensemble',
       // the Masked-CNN first: the single of an ensemble is its ViT by architecture, not by position
-      ensemble: {
-        members: [
-          { name: 'cnn-lung-histopathology', architecture: 'cnn' },
-          { name: 'vit-lung-histopathology', architecture: 'vit' },
-        ],
-      } as never,
+      ensemble: fixtureEnsembleSpec(
+        {
+          members: [
+            { name: 'cnn-lung-histopathology', architecture: 'cnn', temperature: 1 },
+            { name: 'vit-lung-histopathology', architecture: 'vit', temperature: 1 },
+          ],
+        },
+        lung,
+      ),
     };
     const models = [entry('vit', 'brain-mri'), entry('vit', lung), entry('cnn', lung), ens];
     useDiagnosis.getState().setModels(models, 'ready');
@@ -52,6 +57,26 @@ describe('diagnosis store', () => {
     useDiagnosis.setState({ models: [], dataset: lung, architecture: 'vit' });
     useDiagnosis.getState().setModels(models, 'ready'); // the first probe, on the lung dataset
     expect(chosenModel(useDiagnosis.getState())?.name).toBe('ensemble-lung-histopathology');
+  });
+
+  it('a dataset opens on the single network its cross-validation chose (the cards), whatever was chosen before', () => {
+    const lung = 'lung-histopathology' as const;
+    const models = [
+      entry('vit', 'brain-mri'),
+      entry('cnn', 'brain-mri'),
+      { ...entry('vit', lung), crossValidation: fixtureCardCrossValidation(2830) },
+      { ...entry('cnn', lung), crossValidation: fixtureCardCrossValidation(2795) },
+    ];
+    useDiagnosis.getState().setModels(models, 'ready');
+    useDiagnosis.getState().choose({ architecture: 'cnn' });
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('cnn-brain-mri'); // brain MRI's cards name none
+    useDiagnosis.getState().choose({ dataset: lung });
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
+    useDiagnosis.getState().choose({ architecture: 'cnn' }); // still choosable
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('cnn-lung-histopathology');
+    useDiagnosis.setState({ models: [], dataset: lung, architecture: 'cnn' });
+    useDiagnosis.getState().setModels(models, 'ready'); // the first probe, on the lung dataset
+    expect(chosenModel(useDiagnosis.getState())?.name).toBe('vit-lung-histopathology');
   });
 
   it('no models: nothing is chosen', () => {

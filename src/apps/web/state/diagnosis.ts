@@ -11,6 +11,7 @@ import { create } from 'zustand';
 import type { BackendChoice } from '../../../lib/diagnosis/backend';
 import {
   ARCHITECTURE_LABELS,
+  datasetDefault,
   type Architecture,
   type DatasetName,
   type ModelEntry,
@@ -73,10 +74,10 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   failed: {},
   setModels(models, modelsStatus, error) {
     set((s) => {
-      // keep the choice if it exists, else the first model that does; a first probe opens on the dataset's ensemble
-      const ensemble = models.find((m) => m.architecture === 'ensemble' && m.dataset === s.dataset);
+      // keep the choice if it exists, else the first model that does; a first probe opens on the dataset's
+      // default (what its cross-validation chose: registry.ts datasetDefault)
       const current =
-        (s.models.length === 0 ? ensemble : undefined) ??
+        (s.models.length === 0 ? datasetDefault(models, s.dataset)?.entry : undefined) ??
         models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ??
         models[0];
       return {
@@ -91,9 +92,10 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   choose(patch) {
     set((s) => {
       const next = { architecture: patch.architecture ?? s.architecture, dataset: patch.dataset ?? s.dataset };
-      // another dataset opens on its ensemble where it has one (best in cross-validation, ensemble.json)
-      if (!patch.architecture && next.dataset !== s.dataset && hasEnsemble(s.models, next.dataset))
-        next.architecture = 'ensemble';
+      // another dataset opens on its default where it has one (what its cross-validation chose)
+      const preferred = datasetDefault(s.models, next.dataset);
+      if (!patch.architecture && next.dataset !== s.dataset && preferred)
+        next.architecture = preferred.entry.architecture;
       // a dataset whose model of this architecture is missing: take the architecture it has
       if (!s.models.some((m) => m.architecture === next.architecture && m.dataset === next.dataset)) {
         const other = s.models.find((m) => m.dataset === next.dataset);
@@ -137,10 +139,6 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
 /** The chosen model's entry, if that model exists. */
 export function chosenModel(s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>): ModelEntry | undefined {
   return s.models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset);
-}
-
-export function hasEnsemble(models: ModelEntry[], dataset: DatasetName): boolean {
-  return models.some((m) => m.architecture === 'ensemble' && m.dataset === dataset);
 }
 
 /**

@@ -1,0 +1,45 @@
+/** A card's cross-validation block reads as written by scripts/cvCards.ts, or not at all; the line says why with its figures. */
+import { describe, expect, it } from 'vitest';
+import { fixtureCardCrossValidation, fixtureCvCard } from '../../testing/fixtureModelCard';
+import { cardCrossValidation, singleDefaultWhy } from './cvChoice';
+
+describe('cardCrossValidation', () => {
+  it('reads the folds, the out-of-fold accuracy and the choice', () => {
+    const cv = cardCrossValidation(fixtureCvCard('vit-x', 2850, 'vit'));
+    expect(cv).toEqual({ folds: 5, accuracy: fixtureCvCard('vit-x', 2850).crossValidation.accuracy, choice: 'vit' });
+    expect(cardCrossValidation(fixtureCvCard('vit-x', 2850, null))?.choice).toBeNull();
+  });
+
+  it('gives nothing for a card without a readable block', () => {
+    const good = fixtureCvCard('vit-x', 2850).crossValidation;
+    for (const card of [
+      { name: 'no block' },
+      null,
+      'text',
+      { crossValidation: { ...good, folds: 1 } },
+      { crossValidation: { ...good, choice: 'forest' } },
+      { crossValidation: { ...good, accuracy: { ...good.accuracy, k: 4000 } } },
+      { crossValidation: { ...good, accuracy: { ...good.accuracy, rate: 94.3 } } },
+      { crossValidation: { ...good, accuracy: undefined } },
+    ])
+      expect(cardCrossValidation(card), JSON.stringify(card)).toBeUndefined();
+  });
+});
+
+describe('singleDefaultWhy', () => {
+  const vit = { architecture: 'vit' as const, crossValidation: fixtureCardCrossValidation(2850) };
+  it("names both networks' out-of-fold accuracy where both cards come from the one cross-validation", () => {
+    const cnn = { architecture: 'cnn' as const, crossValidation: fixtureCardCrossValidation(2790) };
+    expect(singleDefaultWhy(vit, cnn)).toBe(
+      'best in 5-fold cross-validation — ViT 95.0 % vs Masked-CNN 93.0 % (out of fold)',
+    );
+  });
+  it('only its own figure where the other card has none or another choice', () => {
+    for (const other of [
+      undefined,
+      { architecture: 'cnn' as const },
+      { architecture: 'cnn' as const, crossValidation: fixtureCardCrossValidation(2790, 'cnn') },
+    ])
+      expect(singleDefaultWhy(vit, other)).toBe('chosen by 5-fold cross-validation — ViT 95.0 % (out of fold)');
+  });
+});

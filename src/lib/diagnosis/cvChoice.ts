@@ -1,0 +1,62 @@
+/**
+ * What a shipped model's card says about k-fold cross-validation (model-card.json
+ * `crossValidation`, written by scripts/cv-report.ts --write-cards: scripts/cvCards.ts):
+ * the recipe's out-of-fold accuracy and which candidate the report chose (ViT,
+ * Masked-CNN or their ensemble). Where it chose a single network, that network is
+ * its dataset's default in the page, with one line saying why built from these
+ * figures (the ensemble's line comes from ensemble.json: ensemble.ts ensembleWhy).
+ *
+ * Must never: make up a figure; a card without a readable block gives none.
+ */
+import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
+
+export type CvCandidate = 'vit' | 'cnn' | 'ensemble';
+
+/** The part of a card's `crossValidation` block the page uses. */
+export interface CardCrossValidation {
+  folds: number;
+  /** this recipe's out-of-fold accuracy */
+  accuracy: EnsembleRate;
+  /** what the report chose; null where it chose none (folds missing) */
+  choice: CvCandidate | null;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const unit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
+
+function rate(v: unknown): EnsembleRate | undefined {
+  if (!isObject(v) || !count(v.k) || !count(v.n) || v.n === 0 || v.k > v.n) return undefined;
+  if (!unit(v.rate) || !unit(v.low) || !unit(v.high)) return undefined;
+  return { k: v.k, n: v.n, rate: v.rate, low: v.low, high: v.high };
+}
+
+/** A parsed model-card.json's `crossValidation` block, or undefined where it has none or it does not read. */
+export function cardCrossValidation(card: unknown): CardCrossValidation | undefined {
+  const cv = isObject(card) ? card.crossValidation : undefined;
+  if (!isObject(cv) || !count(cv.folds) || cv.folds < 2) return undefined;
+  const accuracy = rate(cv.accuracy);
+  const choice = cv.choice === null || cv.choice === undefined ? null : cv.choice;
+  if (!accuracy || (choice !== null && choice !== 'vit' && choice !== 'cnn' && choice !== 'ensemble')) return undefined;
+  return { folds: cv.folds, accuracy, choice };
+}
+
+const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
+
+/**
+ * One line for people: why this single network is the default, from its card and, where the other
+ * network's card comes from the same cross-validation, that one's figure too; e.g.
+ * "best in 5-fold cross-validation — ViT 94.3 % vs Masked-CNN 93.2 % (out of fold)".
+ */
+export function singleDefaultWhy(
+  chosen: { architecture: 'vit' | 'cnn'; crossValidation: CardCrossValidation },
+  other?: { architecture: 'vit' | 'cnn'; crossValidation?: CardCrossValidation },
+): string {
+  const cv = chosen.crossValidation;
+  const mine = `${MEMBER_LABELS[chosen.architecture]} ${pct(cv.accuracy)}`;
+  const theirs = other?.crossValidation;
+  const sameRun = theirs && theirs.folds === cv.folds && theirs.choice === cv.choice;
+  return sameRun
+    ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)} (out of fold)`
+    : `chosen by ${cv.folds}-fold cross-validation — ${mine} (out of fold)`;
+}

@@ -1,0 +1,41 @@
+/**
+ * The shipped cards (public/models/*-DS/model-card.json) make the page open each
+ * dataset on what its committed cross-validation report (docs/reports/cv-DS.json)
+ * chose, and the line under it quotes that report's out-of-fold figures. Skipped
+ * for a dataset without a report or its models.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { datasetDefault, DATASETS, discoverModels } from './registry';
+
+const PUBLIC = 'public';
+const reportPath = (dataset: string) => join('docs/reports', `cv-${dataset}.json`);
+const fromDisk = async (url: string) => {
+  const path = join(PUBLIC, new URL(url).pathname);
+  const ok = existsSync(path);
+  return { ok, status: ok ? 200 : 404, text: async () => (ok ? readFileSync(path, 'utf8') : '') };
+};
+const pct = (rate: number) => `${(rate * 100).toFixed(1)} %`;
+
+describe('shipped cards: the default per dataset is what cross-validation chose', () => {
+  for (const dataset of DATASETS) {
+    const shipped = existsSync(reportPath(dataset)) && existsSync(join(PUBLIC, 'models', `vit-${dataset}`));
+    it.skipIf(!shipped)(`${dataset}: the report's choice, with its figures`, async () => {
+      const report = JSON.parse(readFileSync(reportPath(dataset), 'utf8')) as {
+        folds: number;
+        choice: 'vit' | 'cnn' | 'ensemble' | null;
+        rates: Record<'vit' | 'cnn' | 'ensemble', { rate: number }>;
+      };
+      const models = await discoverModels('http://localhost/', fromDisk);
+      const d = datasetDefault(models, dataset);
+      if (report.choice === null) return expect(d).toBeUndefined();
+      expect(d?.entry.architecture).toBe(report.choice);
+      if (report.choice === 'ensemble') return;
+      const other = report.choice === 'vit' ? 'cnn' : 'vit';
+      expect(d?.why).toContain(`best in ${report.folds}-fold cross-validation`);
+      expect(d?.why).toContain(pct(report.rates[report.choice].rate));
+      expect(d?.why).toContain(pct(report.rates[other].rate));
+    });
+  }
+});

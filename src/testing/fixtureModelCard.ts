@@ -1,0 +1,28 @@
+/**
+ * A model-card.json with the `crossValidation` block scripts/cvCards.ts writes
+ * (lib/diagnosis/cvChoice.ts reads it): 5 folds of 600, this recipe's out-of-fold
+ * right answers `k` of 3000, and the report's choice. Made-up figures for plumbing
+ * only; nothing here is shown as a result.
+ */
+import { cardCrossValidation, type CardCrossValidation, type CvCandidate } from '../lib/diagnosis/cvChoice';
+
+const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: Math.min(1, k / n + 0.01) });
+
+export function fixtureCvCard(name: string, k: number, choice: CvCandidate | null = 'vit', folds = 5) {
+  return {
+    name,
+    crossValidation: {
+      folds,
+      data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
+      accuracy: rate(k, 3000),
+      perFold: Array.from({ length: folds }, () => `${Math.round(k / folds)}/600`),
+      ensemble: rate(2829, 3000),
+      choice,
+      command: 'test',
+    },
+  };
+}
+
+/** The block as the registry keeps it on a model entry. */
+export const fixtureCardCrossValidation = (k: number, choice: CvCandidate | null = 'vit'): CardCrossValidation =>
+  cardCrossValidation(fixtureCvCard('x', k, choice))!;
