@@ -16,14 +16,8 @@ import {
   type FoundTable,
   type Json,
 } from './reportShapes';
-
-export interface Rate {
-  k: number;
-  n: number;
-  rate: number;
-  low: number;
-  high: number;
-}
+import { cardCrossValidation } from '../../../lib/diagnosis/cvChoice';
+import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
 
 /** What the view says a model's accuracy is, above its blocks. */
 export interface AccuracyClaim {
@@ -41,9 +35,6 @@ interface Found {
   plots: FoundPlot[];
 }
 
-const isRate = (v: Json): v is Rate =>
-  isObject(v) && (['k', 'n', 'rate', 'low', 'high'] as const).every((k) => typeof v[k] === 'number');
-
 export const isAllLabelledCard = (card: Json): boolean =>
   isObject(card) && isObject(card.data) && card.data.allLabelled === true;
 
@@ -57,16 +48,6 @@ export function crossValidationFigure(folds: number, a: Rate): string {
   );
 }
 
-/** The card's cross-validation figure: its `crossValidation` block, else an all-labelled card's `accuracy` claim. */
-function cvOf(card: Record<string, Json>): AccuracyClaim['crossValidation'] {
-  const cv = card.crossValidation;
-  if (isObject(cv) && typeof cv.folds === 'number' && isRate(cv.accuracy))
-    return { folds: cv.folds, accuracy: cv.accuracy };
-  const a = card.accuracy;
-  if (isObject(a) && typeof a.folds === 'number' && isRate(a)) return { folds: a.folds, accuracy: a };
-  return undefined;
-}
-
 /**
  * The accuracy line of a model card: for an all-labelled card its out-of-fold figure (or
  * that it has none) and that no Testing figure exists; for another card with a
@@ -75,7 +56,9 @@ function cvOf(card: Record<string, Json>): AccuracyClaim['crossValidation'] {
 export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
   if (!isObject(card)) return undefined;
   const allLabelled = isAllLabelledCard(card);
-  const crossValidation = cvOf(card);
+  // its `crossValidation` block, as the model picker reads it (the release writes it beside an all-labelled card's `accuracy`)
+  const cv = cardCrossValidation(card);
+  const crossValidation = cv && { folds: cv.folds, accuracy: cv.accuracy };
   if (!allLabelled)
     return crossValidation
       ? {
