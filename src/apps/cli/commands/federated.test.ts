@@ -14,6 +14,7 @@ import { encodeRgbPng } from '../../../lib/image/png';
 import { ModelRandom } from '../../../lib/models/init';
 import { parseManifest } from '../../../lib/models/weightsFile';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
+import { readTrainedOn } from '../../../learn/training/labelledData';
 import { runCliHere } from '../cliTestHarness';
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-federated-'));
@@ -56,6 +57,7 @@ describe('cli federated simulate', () => {
     expect(r.traffic.bytesPerHospital).toBeGreaterThan(50_000); // at least one CKKS ciphertext
     const manifest = parseManifest(readFileSync(join(dir, 'ridge', 'model.json'), 'utf8'));
     expect(manifest.config.classes).toEqual(CLASSES);
+    expect((await readTrainedOn(join(dir, 'ridge'))).allLabelled).toBe(false);
 
     const fed = await cli(
       ...common,
@@ -91,6 +93,8 @@ describe('cli federated simulate', () => {
       expect(all.testing.note).toMatch(/trained on all labelled data .* in-sample \(optimistic\), not held out/);
       expect(JSON.parse(run.out.split('\n').find((l) => l.startsWith('{'))!).testing.inSample).toBe(true); // printed
       expect(run.err).toMatch(/in-sample: .*Testing accuracies are in-sample/);
+      // DIR keeps the trunk: its card says so, so later commands compute no held-out Testing figure for it
+      expect((await readTrainedOn(join(dir, `${method}-all`))).allLabelled).toBe(true);
     }
 
     const bad = await cli(...common, '--method', 'gossip', '--out', join(dir, 'x'));

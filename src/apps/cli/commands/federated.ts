@@ -24,10 +24,13 @@
  * compare the heads with one another.
  * DIR receives the shipped model's files with head.w and head.b replaced; it has
  * no calibration (temperature 1: the ridge logits are not the trained head's).
+ * Its trunk is the shipped model's, so where that trained on all labelled data DIR
+ * gets a model-card.json saying so: eval, calibrate and the rest then compute no
+ * held-out Testing figure for it either.
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { splitFeatures } from './federatedFeatures';
 import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
@@ -37,7 +40,7 @@ import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../lib/f
 import { loadSeal } from '../../../platform/node/seal';
 import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../lib/federated/fedavgHead';
 import { fedavgReport } from './federatedFedAvg';
-import { testingScope, type TestingScope } from '../../../learn/training/labelledData';
+import { readTrainedOn, testingScope, type TestingScope } from '../../../learn/training/labelledData';
 import { wilson } from '../../../learn/evaluation/domainGuardReport';
 import { analyticGaussianSigma, statisticsSensitivity } from '../../../lib/federated/differentialPrivacy';
 
@@ -74,6 +77,15 @@ async function writeModelDir(model: ModelFiles, out: string, head: RidgeHead) {
   await writeFile(join(out, written.weightsFile), bytes);
   for (const extra of ['model-card.json', 'README.md']) {
     await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
+  }
+  const trainedOn = await readTrainedOn(modelDir);
+  if (trainedOn.allLabelled) {
+    const card = {
+      name: basename(out),
+      trunk: `${modelDir} (trained on all labelled data); head fitted by cipherscan federated simulate`,
+      data: { allLabelled: true, sources: trainedOn.sources },
+    };
+    await writeFile(join(out, 'model-card.json'), JSON.stringify(card, null, 1) + '\n');
   }
   return written;
 }
