@@ -130,14 +130,13 @@ export function forwardViews(
     const [T, D] = [gridSide(cfg) ** 2, cfg.width];
     // row v * n + i of the batch is view v of image i: it gets view v's positions
     const pos = tf.stack(branches.map((b) => need(b.weights, 'pos').reshape([T, D])));
-    const posPerRow = tf.broadcastTo(pos.reshape([views, 1, T, D]), [views, n, T, D]).reshape([views * n, T, D]);
     // row v * n + i also gets view v's attention biases (slots permuted by the view / key)
     const biases: Weights = {};
     for (let l = 0; cfg.relativeBias && l < cfg.depth; l++) {
       const name = `block${l}.attn.bias`;
       biases[name] = tf.stack(branches.map((b) => need(b.weights, name)));
     }
-    out = vitTrunk(cfg, { ...shared, pos: posPerRow, ...biases }, embedded);
+    out = vitTrunk(cfg, { ...shared, pos, ...biases }, embedded);
   } else {
     const cells = tf.concat(
       branches.map((b) => cnnCells(cfg, b.weights, images, b.cells)),

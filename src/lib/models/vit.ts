@@ -69,16 +69,16 @@ function attentionBiases(cfg: VitConfig, w: Weights): tf.Tensor[] {
 }
 
 /**
- * scores [N, heads, t, t] + bias [G, heads, t, t], row i of the batch taking bias
- * floor(i / (N / G)): G consecutive groups of rows (forwardViews' views x images), each
- * with its own matrix, broadcast within the group rather than copied per row.
+ * x [N, ...] + perGroup [G, ...]: row i of the batch takes perGroup[floor(i / (N / G))],
+ * G consecutive groups of rows (forwardViews' views x images) each with its own
+ * position embeddings / attention biases, broadcast within the group rather than copied
+ * per row (tfjs-wasm's Tile, which a copy needs, is slow).
  */
-function addPerGroup(scores: tf.Tensor, bias: tf.Tensor): tf.Tensor {
-  const [n, heads, t] = scores.shape;
-  const groups = bias.shape[0];
-  if (n % groups !== 0) throw new Error(`a batch of ${n} rows does not split into ${groups} bias groups`);
-  const grouped = scores.reshape([groups, n / groups, heads, t, t]);
-  return tf.add(grouped, bias.reshape([groups, 1, heads, t, t])).reshape([n, heads, t, t]);
+function addPerGroup(x: tf.Tensor, perGroup: tf.Tensor): tf.Tensor {
+  const [n, ...rest] = x.shape;
+  const groups = perGroup.shape[0];
+  if (n % groups !== 0) throw new Error(`a batch of ${n} rows does not split into ${groups} groups`);
+  return tf.add(x.reshape([groups, n / groups, ...rest]), perGroup.reshape([groups, 1, ...rest])).reshape(x.shape);
 }
 
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
@@ -136,7 +136,8 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   const D = cfg.width;
   let tokens = vitTokenStage(cfg, w, embedded);
   const tokenMean = tf.mean(tokens, 1);
-  tokens = tf.add(tokens, need(w, 'pos'));
+  const pos = need(w, 'pos'); // [T, D], or per group of rows [G, T, D] (forwardViews)
+  tokens = pos.rank === 3 ? addPerGroup(tokens, pos) : tf.add(tokens, pos);
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
   let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
   const biases = attentionBiases(cfg, w);
