@@ -65,6 +65,16 @@ describe('writeCrossValidationCard', () => {
     );
   });
 
+  it('says in the README of an all-labelled model that it has no Testing figure, never pointing to one', async () => {
+    await writeFile(join(dir, 'model-card.json'), JSON.stringify({ name: 'vit', data: { allLabelled: true } }));
+    await writeFile(join(dir, 'README.md'), '# vit\n');
+    writeCrossValidationCard(dir, figures(0.9));
+    const readme = await readFile(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('out-of-fold accuracy 93.50 % [92.5, 94.0]');
+    expect(readme).toContain('(this model trained on all labelled data: it has no Testing figure)');
+    expect(readme).not.toContain('the Testing figure above');
+  });
+
   it('names the command that ships the thresholds, and the ensemble only where the report chose it', () => {
     const c = thresholdCommand('lung-histopathology', 'docs/reports/cv-lung-histopathology', 'ensemble');
     expect(c).toBe(

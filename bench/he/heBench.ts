@@ -6,7 +6,9 @@
  * and down, key sizes, and, on the whole Testing split where ../shared/datasets
  * is there, the largest logit difference and argmax agreement against the plain
  * head (a test-split figure, computed once for what ships; never used to choose
- * anything). Must never: send a decrypted value to the "server" half.
+ * anything). A model whose card says it trained on all labelled data saw every
+ * Testing image: its accuracies there are marked in-sample (labelledData.ts
+ * `testingScope`). Must never: send a decrypted value to the "server" half.
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -25,6 +27,7 @@ import type { RgbImage } from '../../src/lib/image/rgb';
 import { load, loadManifestAndBytes, type DiagnosisModel } from '../../src/lib/models/model';
 import { deserializeWeights } from '../../src/lib/models/weightsFile';
 import { brainPhantom } from '../../src/lib/samples/phantom';
+import { testingScope } from '../../src/learn/training/labelledData';
 
 export interface Timing {
   runs: number;
@@ -72,6 +75,10 @@ export interface HeModelResult {
     argmaxAgreement: number;
     plainAccuracy?: number;
     encryptedAccuracy?: number;
+    /** true: the model trained on these images (all labelled data), so the accuracies are not held out */
+    inSample?: boolean;
+    /** why, when inSample */
+    inSampleNote?: string;
   };
 }
 
@@ -113,10 +120,12 @@ export async function benchHeModel(
   const model = await load(source);
   let evalSet: { images: RgbImage[]; labels?: number[] };
   let evalSource: string;
+  let scope: { inSample: boolean; note: string } | undefined;
   if (testing && existsSync(testing)) {
     log(`he: ${name}: features of ${testing}`);
     evalSet = await testingSplit(testing);
     evalSource = testing;
+    scope = await testingScope(dir, 'the plain and encrypted accuracies on Testing');
   } else {
     evalSet = { images: Array.from({ length: 32 }, (_, i) => toModelInput(brainPhantom({ seed: 200 + i }), 200)) };
     evalSource = 'synthetic phantoms (no Testing split here)';
@@ -188,6 +197,7 @@ export async function benchHeModel(
         maxAbsLogitDiff,
         argmaxAgreement: agree / n,
         ...(evalSet.labels ? { plainAccuracy: plainCorrect / n, encryptedAccuracy: encCorrect / n } : {}),
+        ...(scope?.inSample ? { inSample: true, inSampleNote: scope.note } : {}),
       },
     };
   } finally {

@@ -43,6 +43,29 @@ export function noHeldOutTesting(modelDir: string, what: string): string {
   );
 }
 
+/**
+ * How a figure computed on DS/Testing through `modelDir`'s trunk or head is labelled, for the
+ * commands and benches that still compute one for comparison (federated heads, the CKKS head
+ * bench): held out, or in-sample with the sentence why (`what`: the figures, e.g. "the heads'
+ * Testing accuracies").
+ */
+export interface TestingScope {
+  inSample: boolean;
+  note: string;
+}
+
+export async function testingScope(modelDir: string, what: string): Promise<TestingScope> {
+  if (!(await readTrainedOn(modelDir)).allLabelled)
+    return { inSample: false, note: `Testing is held out from ${modelDir} (its card does not say it trained on it)` };
+  return {
+    inSample: true,
+    note:
+      `${modelDir} was trained on all labelled data (Training + Testing, model-card.json data.allLabelled): ` +
+      `every Testing image was in its training pool, so ${what} are in-sample (optimistic), not held out; ` +
+      'they compare methods on the same images, and its accuracy claim on unseen scans is the cross-validation figure in its card',
+  };
+}
+
 /** Two image sets of the same classes as one (Training first): the pool an all-labelled model trains on. */
 export function mergeImageSets(parts: { name: string; set: ImageSet }[]): ImageSet {
   const [first] = parts;

@@ -135,6 +135,10 @@ describe('cipherscan train --all-labelled', () => {
     expect(readme).toContain('## Accuracy (no held-out Testing split)');
     expect(readme).toContain('**Accuracy claim: 96.00 % [95.0, 96.5]** (2880/3000, 95 % Wilson)');
     expect(readme).not.toContain('## Test split');
+    expect(readme).toContain(
+      'out-of-fold accuracy of this recipe in 5-fold cross-validation of Training + Testing pooled',
+    );
+    expect(readme).not.toMatch(/test accuracy|Testing accuracy/i);
 
     // its checkpoints are its own: resumed as a run on Training alone, it is refused
     const mixed = TRAIN().map((a) => (a === RUN ? `${RUN}-all-labelled` : a === model ? join(dir, 'mixed') : a));

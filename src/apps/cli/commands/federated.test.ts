@@ -3,6 +3,8 @@
  * fixture ViT (issue 17's CLI contract): --method ridge and --method fedavg both
  * print and write their report, Testing figures with Wilson intervals, traffic,
  * and DIR is a model directory the model loader opens with the federated head.
+ * With a model whose card says it trained on all labelled data, every Testing
+ * figure is marked in-sample in the report and in what it prints.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { encodeRgbPng } from '../../../lib/image/png';
 import { ModelRandom } from '../../../lib/models/init';
 import { parseManifest } from '../../../lib/models/weightsFile';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
+import { readTrainedOn } from '../../../learn/training/labelledData';
 import { runCliHere } from '../cliTestHarness';
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherscan-federated-'));
@@ -49,10 +52,12 @@ describe('cli federated simulate', () => {
     expect(ridge.code).toBe(0);
     const r = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     expect(r.testing.federated).toMatchObject({ n: 12 });
+    expect(r.testing.inSample).toBe(false); // no card: Testing is held out
     expect(r.testing.federated.low).toBeLessThanOrEqual(r.testing.federated.rate);
     expect(r.traffic.bytesPerHospital).toBeGreaterThan(50_000); // at least one CKKS ciphertext
     const manifest = parseManifest(readFileSync(join(dir, 'ridge', 'model.json'), 'utf8'));
     expect(manifest.config.classes).toEqual(CLASSES);
+    expect((await readTrainedOn(join(dir, 'ridge'))).allLabelled).toBe(false);
 
     const fed = await cli(
       ...common,
@@ -72,7 +77,25 @@ describe('cli federated simulate', () => {
     expect(report.trafficRatio.up).toBeGreaterThan(0);
     for (const k of ['fedavg', 'ridge', 'centralisedSgd', 'shippedHead'])
       expect(report.testing[k]).toMatchObject({ n: 12 });
+    expect(report.testing.inSample).toBe(false);
     expect(parseManifest(readFileSync(join(dir, 'fedavg', 'model.json'), 'utf8')).weightsFile).toBe('weights.bin');
+
+    // the same model, its card now saying it trained on Training + Testing: the figures are in-sample
+    writeFileSync(join(model, 'model-card.json'), JSON.stringify({ data: { allLabelled: true, sources: [] } }));
+    for (const method of ['ridge', 'fedavg']) {
+      const run = await cli(
+        ...common,
+        ...['--method', method, '--rounds', '2', '--out', join(dir, `${method}-all`), '--json', join(dir, 'all.json')],
+      );
+      expect(run.code, run.err).toBe(0);
+      const all = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8'));
+      expect(all.testing.inSample).toBe(true);
+      expect(all.testing.note).toMatch(/trained on all labelled data .* in-sample \(optimistic\), not held out/);
+      expect(JSON.parse(run.out.split('\n').find((l) => l.startsWith('{'))!).testing.inSample).toBe(true); // printed
+      expect(run.err).toMatch(/in-sample: .*Testing accuracies are in-sample/);
+      // DIR keeps the trunk: its card says so, so later commands compute no held-out Testing figure for it
+      expect((await readTrainedOn(join(dir, `${method}-all`))).allLabelled).toBe(true);
+    }
 
     const bad = await cli(...common, '--method', 'gossip', '--out', join(dir, 'x'));
     expect(bad.code).not.toBe(0);

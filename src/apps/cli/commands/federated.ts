@@ -18,12 +18,19 @@
  * and DS/Testing (cached, federatedFeatures.ts). Testing is used once, for the
  * report: the federated head, the centralised ridge head on the same features,
  * and the shipped (trained logistic) head, each with a 95 % Wilson interval.
+ * When the model trained on all labelled data (its card's data.allLabelled,
+ * labelledData.ts `testingScope`), its trunk saw every Testing image: the report's
+ * `testing` says `inSample: true` with the sentence why, and the figures only
+ * compare the heads with one another.
  * DIR receives the shipped model's files with head.w and head.b replaced; it has
  * no calibration (temperature 1: the ridge logits are not the trained head's).
+ * Its trunk is the shipped model's, so where that trained on all labelled data DIR
+ * gets a model-card.json saying so: eval, calibrate and the rest then compute no
+ * held-out Testing figure for it either.
  */
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { splitFeatures } from './federatedFeatures';
 import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
@@ -33,6 +40,7 @@ import { centralisedRidge, gradientTraffic, simulateRidge } from '../../../lib/f
 import { loadSeal } from '../../../platform/node/seal';
 import { FEDAVG_DEFAULTS, type FedAvgOptions } from '../../../lib/federated/fedavgHead';
 import { fedavgReport } from './federatedFedAvg';
+import { readTrainedOn, testingScope, type TestingScope } from '../../../learn/training/labelledData';
 import { wilson } from '../../../learn/evaluation/domainGuardReport';
 import { analyticGaussianSigma, statisticsSensitivity } from '../../../lib/federated/differentialPrivacy';
 
@@ -70,6 +78,15 @@ async function writeModelDir(model: ModelFiles, out: string, head: RidgeHead) {
   for (const extra of ['model-card.json', 'README.md']) {
     await copyFile(join(modelDir, extra), join(out, `shipped-${extra}`)).catch(() => undefined);
   }
+  const trainedOn = await readTrainedOn(modelDir);
+  if (trainedOn.allLabelled) {
+    const card = {
+      name: basename(out),
+      trunk: `${modelDir} (trained on all labelled data); head fitted by cipherscan federated simulate`,
+      data: { allLabelled: true, sources: trainedOn.sources },
+    };
+    await writeFile(join(out, 'model-card.json'), JSON.stringify(card, null, 1) + '\n');
+  }
   return written;
 }
 
@@ -93,6 +110,11 @@ function dpSettings(epsilon: number, args: ParsedArgs, features: number) {
     mechanism: 'analytic Gaussian (Balle & Wang 2018); each hospital adds N(0, σ²/H) before encrypting',
     collusion: 't colluding hospitals know their own noise: against them the sum carries σ²(H − t)/H',
   };
+}
+
+/** The report's Testing figures, with whether they are held out and the sentence that says so first. */
+function scoped<T extends object>(scope: TestingScope, figures: T): TestingScope & T {
+  return { ...scope, ...figures };
 }
 
 export async function run(args: ParsedArgs): Promise<void> {
@@ -121,6 +143,8 @@ export async function run(args: ParsedArgs): Promise<void> {
   const cache = optionalString(args, 'cache') ?? tmpdir();
   const log = (line: string) => console.error(line);
 
+  const scope = await testingScope(modelDir, "the heads' Testing accuracies");
+  if (scope.inSample) log(`in-sample: ${scope.note}`);
   const t0 = performance.now();
   const training = await splitFeatures(modelDir, join(data, 'Training'), cache, log);
   const testing = await splitFeatures(modelDir, join(data, 'Testing'), cache, log);
@@ -148,7 +172,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       split: splitText,
       seed,
       ...report,
-      testing: { federated: onTesting(head), shippedHead: onTesting(shippedHead(model)) },
+      testing: scoped(scope, { federated: onTesting(head), shippedHead: onTesting(shippedHead(model)) }),
       timeMs: { features: featureMs, total: performance.now() - t },
       out,
     };
@@ -169,15 +193,21 @@ export async function run(args: ParsedArgs): Promise<void> {
       patience: optionalNumber(args, 'patience', FEDAVG_DEFAULTS.patience),
     };
     if (!(options.dropout >= 0 && options.dropout < 1)) throw new UsageError('--dropout is a chance in [0, 1)');
-    const { fedavgHead: head, ...report } = fedavgReport(
-      seal,
-      { training, testing, classes },
-      shares,
-      options,
-      shippedHead(model),
-    );
+    const {
+      fedavgHead: head,
+      testing: figures,
+      ...report
+    } = fedavgReport(seal, { training, testing, classes }, shares, options, shippedHead(model));
     await writeModelDir(model, out, head);
-    const full = { model: modelDir, data, split: splitText, features: featureMs, ...report, out };
+    const full = {
+      model: modelDir,
+      data,
+      split: splitText,
+      features: featureMs,
+      ...report,
+      testing: scoped(scope, figures),
+      out,
+    };
     const json = optionalString(args, 'json');
     if (json) await writeFile(json, JSON.stringify(full, null, 2) + '\n');
     console.log(JSON.stringify(full));
@@ -221,7 +251,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     hospitals: fed.hospitals,
     lambda: { ...fed.lambda, rule: 'grid, pooled squared error on each hospital’s seeded 10 % local hold-out' },
     centralisedLambda: central.lambda.lambda,
-    testing: { federated: onTesting(fed.head), centralised: onTesting(central.head), shippedHead: onTesting(shipped) },
+    testing: scoped(scope, {
+      federated: onTesting(fed.head),
+      centralised: onTesting(central.head),
+      shippedHead: onTesting(shipped),
+    }),
     ckks: {
       params: 'N = 8192, 60+40+60 bits, scale 2^40, 128-bit; seeded symmetric, zstd',
       maxAbsError: fed.maxAbsError,

@@ -6,7 +6,9 @@
  * would change the head); FedAvg runs its rounds with one hospital late in round 2:
  * the round closes at its deadline with the other two, the late update is refused
  * (409), the late hospital takes the sum and every hospital ends with the same
- * head; no round stalls (the whole run is bounded by the test's timeout).
+ * head; no round stalls (the whole run is bounded by the test's timeout). A model
+ * whose card says it trained on all labelled data gets its Testing figures marked
+ * in-sample.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,6 +59,8 @@ describe('cli federated simulate --transport http', () => {
       join(dir, 'r0.json'),
     );
     expect(local.code, local.err).toBe(0);
+    // from here the model's card says it trained on Training + Testing: its Testing figures are in-sample
+    writeFileSync(join(model, 'model-card.json'), JSON.stringify({ data: { allLabelled: true, sources: [] } }));
     const http = await runCliHere(
       ...common,
       ...['--method', 'ridge', '--transport', 'http', '--out', join(dir, 'r1'), '--json', join(dir, 'r1.json')],
@@ -67,6 +71,8 @@ describe('cli federated simulate --transport http', () => {
     expect(r1.headsMaxAbsDiff).toBe(0);
     expect(r1.seat0.lambda).toBe(r0.lambda.lambda);
     expect(r1.testing.federated).toEqual(r0.testing.federated);
+    expect(r0.testing.inSample).toBe(false);
+    expect(r1.testing).toMatchObject({ inSample: true, note: expect.stringMatching(/in-sample \(optimistic\)/) });
     const hospitals = r1.hospitals as { images: number; wire: { bytesUp: number; bytesDown: number } }[];
     expect(hospitals.map((h) => h.images)).toEqual(r0.hospitals.map((h: { images: number }) => h.images));
     for (const h of hospitals) expect(h.wire.bytesUp).toBeGreaterThan(50_000); // at least a CKKS ciphertext

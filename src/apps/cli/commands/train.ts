@@ -28,7 +28,6 @@ import { flag, optionalNumber, optionalString, requireOption, UsageError, type P
 import { load, loadManifestAndBytes } from '../../../lib/models/model';
 import type { HostWeights } from '../../../lib/models/init';
 import { deserializeWeights } from '../../../lib/models/weightsFile';
-import { loadImageSet } from '../../../learn/training/dataset';
 import { loadLabelledData } from '../../../learn/training/labelledData';
 import { readCvInput, type CvInput } from '../../../learn/training/allLabelledCard';
 import { train, type TrainOptions } from '../../../learn/training/trainer';
@@ -70,6 +69,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   const heads = optionalNumber(args, 'heads', 0);
   const embedDim = optionalNumber(args, 'embed', 0);
   const stemMlpDim = optionalNumber(args, 'stem-mlp', 0);
+  const allLabelled = flag(args, 'all-labelled');
   const opts: TrainOptions = {
     run: name,
     architecture,
@@ -83,7 +83,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     valFraction: optionalNumber(args, 'val', 0.1),
     augmentation,
     // its own checkpoints: a --resume must never continue (or re-release) the run on Training alone
-    checkpointDir: join('.cache/checkpoints', flag(args, 'all-labelled') ? `${name}-all-labelled` : name),
+    checkpointDir: join('.cache/checkpoints', allLabelled ? `${name}-all-labelled` : name),
     resume: flag(args, 'resume'),
     distillWeight: teacherDir ? optionalNumber(args, 'distill', 0.5) : 0,
     distillTemperature: optionalNumber(args, 'distill-temperature', 0),
@@ -103,9 +103,8 @@ export async function run(args: ParsedArgs): Promise<void> {
     },
     limit: optionalNumber(args, 'limit', 0) || undefined,
     weightAverage: optionalNumber(args, 'weight-average', 0) || undefined,
-    ...(flag(args, 'all-labelled') ? { allLabelled: true } : {}),
+    ...(allLabelled ? { allLabelled: true } : {}),
   };
-  const allLabelled = flag(args, 'all-labelled');
   const cvPath = optionalString(args, 'cv-report');
   let cv: CvInput | undefined;
   if (cvPath) {
@@ -135,10 +134,11 @@ export async function run(args: ParsedArgs): Promise<void> {
   const growDir = optionalString(args, 'grow-from');
   if (growDir) opts.growFrom = await modelWeights(growDir);
   await useWasmBackend();
-  log(`loading ${allLabelled ? `${trainDir} + ${testDir}` : trainDir} (decoded once, cached in .cache/datasets)`);
-  const labelled = allLabelled
-    ? await loadLabelledData(dataDir, MODEL_INPUT_SIZE, true, log)
-    : { pool: await loadImageSet(trainDir, MODEL_INPUT_SIZE, '.cache/datasets', log), sources: undefined };
+  log(
+    `loading ${trainDir} and ${testDir} (${allLabelled ? 'pooled' : 'Testing held out'}; decoded once, cached in .cache/datasets)`,
+  );
+  // the one loader of both splits (its class check included), as calibrate, guard and selective read them
+  const labelled = await loadLabelledData(dataDir, MODEL_INPUT_SIZE, allLabelled, log);
   const set = labelled.pool;
   const teacher = teacherDir
     ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) })
@@ -149,11 +149,6 @@ export async function run(args: ParsedArgs): Promise<void> {
     `training done: best validation accuracy ${(result.state.bestValAccuracy * 100).toFixed(2)} % at epoch ${result.state.bestEpoch}; ` +
       (allLabelled ? 'trained on all labelled data: no Testing evaluation' : `evaluating on ${testDir}`),
   );
-  const test = allLabelled ? undefined : await loadImageSet(testDir, MODEL_INPUT_SIZE, '.cache/datasets', log);
-  if (test && test.classes.join() !== set.classes.join())
-    throw new Error(
-      `Testing classes (${test.classes.join(', ')}) differ from Training classes (${set.classes.join(', ')})`,
-    );
   await releaseModel(
     {
       name,
@@ -164,7 +159,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       options: opts,
       teacher: teacherDir,
       viewSelection: result.viewSelection,
-      test,
+      test: labelled.testing,
       dataset: {
         name: datasetName,
         // as given (relative to the repository), so a fold's card names its fold folder
@@ -172,7 +167,7 @@ export async function run(args: ParsedArgs): Promise<void> {
         testDir: relative(process.cwd(), testDir),
         trainImages: result.split.train,
         valImages: result.split.val,
-        allLabelledSources: labelled.sources,
+        allLabelledSources: allLabelled ? labelled.sources : undefined,
       },
       cv,
       caveat:

@@ -8,6 +8,7 @@ import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { classLabel } from '../../../lib/models/classNames';
 import { LineChart, type Series } from './LineChart';
 import {
+  allLabelledModels,
   loadCommittedReports,
   loadModelCards,
   type FoundHistory,
@@ -233,9 +234,10 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
   const [sources, setSources] = useState<ReportSource[] | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all([loadModelCards(models), loadCommittedReports()]).then(
-      ([cards, reports]) => live && setSources([...cards, ...reports]),
-    );
+    // the cards first: a model trained on all labelled data has no Testing block in any report either
+    loadModelCards(models)
+      .then(async (cards) => [...cards, ...(await loadCommittedReports(allLabelledModels(cards)))])
+      .then((all) => live && setSources(all));
     return () => {
       live = false;
     };
@@ -250,38 +252,59 @@ export function ReportView({ models }: { models: ModelEntry[] }) {
   return (
     <div className="report-view" data-testid="report-view">
       {sources.map((s, i) => (
-        <details key={s.name} className="report-source" open={i === 0 || undefined}>
-          <summary>
-            <h3>{sourceTitle(s.name)}</h3> <span className="hint report-file">{s.name}</span>
-          </summary>
-          {s.error && <p className="hint">{s.error}</p>}
-          {s.facts.length > 0 && (
-            <dl className="facts">
-              {s.facts.map(([k, v]) => (
-                <div key={k} style={{ display: 'contents' }}>
-                  <dt>{k}</dt>
-                  <dd>{v}</dd>
-                </div>
-              ))}
-            </dl>
-          )}
-          {s.histories.map((h) => (
-            <HistoryBlock key={h.title} history={h} />
-          ))}
-          {s.reports.map((r) => (
-            <ReportBlock key={r.title} report={r} />
-          ))}
-          {s.plots.length > 0 && <PlotsBlock plots={s.plots} />}
-          {s.tables.map((t) => (
-            <TableBlock key={t.title} table={t} />
-          ))}
-          {!s.error &&
-            s.reports.length === 0 &&
-            s.histories.length === 0 &&
-            s.tables.length === 0 &&
-            s.plots.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
-        </details>
+        <ReportSourceView key={s.name} source={s} open={i === 0} />
       ))}
     </div>
+  );
+}
+
+/** One card or report file: its accuracy line, facts and blocks (Testing ones of an all-labelled model left out). */
+export function ReportSourceView({ source: s, open }: { source: ReportSource; open?: boolean }) {
+  return (
+    <details className="report-source" open={open || undefined}>
+      <summary>
+        <h3>{sourceTitle(s.name)}</h3> <span className="hint report-file">{s.name}</span>
+      </summary>
+      {s.error && <p className="hint">{s.error}</p>}
+      {s.claim && (
+        <p
+          className="report-summary accuracy-claim"
+          data-testid="accuracy-claim"
+          data-all-labelled={s.claim.allLabelled || undefined}
+        >
+          {s.claim.text}
+        </p>
+      )}
+      {s.withheld && (
+        <p className="hint" data-testid="testing-withheld">
+          {s.withheld}
+        </p>
+      )}
+      {s.facts.length > 0 && (
+        <dl className="facts">
+          {s.facts.map(([k, v]) => (
+            <div key={k} style={{ display: 'contents' }}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {s.histories.map((h) => (
+        <HistoryBlock key={h.title} history={h} />
+      ))}
+      {s.reports.map((r) => (
+        <ReportBlock key={r.title} report={r} />
+      ))}
+      {s.plots.length > 0 && <PlotsBlock plots={s.plots} />}
+      {s.tables.map((t) => (
+        <TableBlock key={t.title} table={t} />
+      ))}
+      {!s.error &&
+        s.reports.length === 0 &&
+        s.histories.length === 0 &&
+        s.tables.length === 0 &&
+        s.plots.length === 0 && <p className="hint">Nothing to draw in this file.</p>}
+    </details>
   );
 }

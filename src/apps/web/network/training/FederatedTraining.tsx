@@ -42,7 +42,14 @@ export function FederatedTraining() {
     }
   };
 
-  const live = [s.notice, runSentence(s.ridge, 'Ridge'), runSentence(s.fedavg, 'FedAvg'), s.error, runError]
+  const inSample = s.inSample !== null;
+  const live = [
+    s.notice,
+    runSentence(s.ridge, 'Ridge', inSample),
+    runSentence(s.fedavg, 'FedAvg', inSample),
+    s.error,
+    runError,
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -74,6 +81,11 @@ export function FederatedTraining() {
           <p data-testid="federated-set">
             {s.set.train.length} training images, {s.set.test.length} test images ({s.set.testFrom}), model{' '}
             {s.set.model.name}.
+          </p>
+        )}
+        {s.set && s.inSample && (
+          <p className="hint" data-testid="federated-in-sample">
+            {s.inSample}
           </p>
         )}
         <div role="radiogroup" aria-label="How the images are dealt to the hospitals">
@@ -221,10 +233,11 @@ export function FederatedTraining() {
         </p>
       )}
 
-      <AccuracyChart ridge={s.ridge} fedavg={s.fedavg} centralised={s.centralised} />
+      <AccuracyChart ridge={s.ridge} fedavg={s.fedavg} centralised={s.centralised} inSample={inSample} />
       {s.centralised && (
         <p className="hint" data-testid="federated-centralised">
-          Centralised (for comparison only: pools the data): ridge {(100 * s.centralised.ridgeAccuracy).toFixed(1)} %
+          Centralised (for comparison only: pools the data{inSample ? '; test accuracy may be in-sample' : ''}): ridge{' '}
+          {(100 * s.centralised.ridgeAccuracy).toFixed(1)} %
           {s.fedavg.rows.length > 0 &&
             `, same SGD after ${Math.min(s.fedavg.rows.length, s.centralised.sgdAccuracy.length)} round(s) ${(
               100 *
@@ -233,8 +246,8 @@ export function FederatedTraining() {
           . Trained in this page on the three hospitals' features put together — what federated training avoids.
         </p>
       )}
-      <RunTable run={s.ridge} title={`Ridge (one shot) via ${ranVia.ridge}`} />
-      <RunTable run={s.fedavg} title={`FedAvg via ${ranVia.fedavg}`} />
+      <RunTable run={s.ridge} title={`Ridge (one shot) via ${ranVia.ridge}`} inSample={inSample} />
+      <RunTable run={s.fedavg} title={`FedAvg via ${ranVia.fedavg}`} inSample={inSample} />
     </section>
   );
 }

@@ -3,7 +3,8 @@
  * centralised baselines (a chart, the diagnosis view's LineChart), and the
  * traffic — bytes up and down per hospital per round and in total — with rounds
  * run and skipped and the wall time. Tables carry the same numbers as the chart,
- * so nothing is only visible as a picture.
+ * so nothing is only visible as a picture. `inSample`: the model trained on all
+ * labelled data, so its test accuracies may be in-sample: every label says so.
  */
 import { useMemo } from 'react';
 import { LineChart, type Series } from '../../diagnosis/LineChart';
@@ -13,16 +14,19 @@ import { HOSPITAL_NAMES } from './useFederatedSession';
 
 const CENTRALISED = 'centralised (for comparison only: pools the data)';
 const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : `${(100 * v).toFixed(1)} %`);
+const MAY_BE_IN_SAMPLE = ' (may be in-sample: the model trained on all labelled data)';
 const seconds = (ms: number | undefined) => (ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
 export function AccuracyChart({
   ridge,
   fedavg,
   centralised,
+  inSample = false,
 }: {
   ridge: RunState;
   fedavg: RunState;
   centralised: Centralised | null;
+  inSample?: boolean;
 }) {
   const series = useMemo(() => {
     const evaluated = fedavg.rows.filter((r) => r.accuracy !== undefined);
@@ -47,17 +51,17 @@ export function AccuracyChart({
   if (series.length === 0) return null;
   return (
     <LineChart
-      title="Test accuracy per round"
+      title={`Test accuracy per round${inSample ? MAY_BE_IN_SAMPLE : ''}`}
       series={series}
       xLabel="round"
-      yLabel="accuracy on the test images"
+      yLabel={inSample ? 'accuracy on the test images (may be in-sample)' : 'accuracy on the test images'}
       yRange={[0, 1]}
       testId="federated-accuracy-chart"
     />
   );
 }
 
-export function RunTable({ run, title }: { run: RunState; title: string }) {
+export function RunTable({ run, title, inSample = false }: { run: RunState; title: string; inSample?: boolean }) {
   const totals = runTotals(run);
   if (run.phase === 'idle') return null;
   return (
@@ -75,7 +79,7 @@ export function RunTable({ run, title }: { run: RunState; title: string }) {
         </strong>{' '}
         in total. Wall time {seconds(run.wallMs)}.
         {run.lambda !== undefined && ` λ = ${run.lambda} (lowest squared error on the pooled hold-outs).`} Last test
-        accuracy:{' '}
+        accuracy{inSample ? MAY_BE_IN_SAMPLE : ''}:{' '}
         <strong data-testid={`accuracy-${run.method}`} data-accuracy={totals.lastAccuracy ?? ''}>
           {pct(totals.lastAccuracy)}
         </strong>
@@ -95,7 +99,7 @@ export function RunTable({ run, title }: { run: RunState; title: string }) {
                   {h} up / down
                 </th>
               ))}
-              <th scope="col">Test accuracy</th>
+              <th scope="col">Test accuracy{inSample ? ' (may be in-sample)' : ''}</th>
               <th scope="col">Pooled hold-out (from the sum)</th>
               <th scope="col">Time</th>
             </tr>
@@ -138,12 +142,12 @@ export function RunTable({ run, title }: { run: RunState; title: string }) {
 }
 
 /** One sentence for the live region: where the run is, without the table's detail. */
-export function runSentence(run: RunState, name: string): string {
+export function runSentence(run: RunState, name: string, inSample = false): string {
   const t = runTotals(run);
   if (run.phase === 'idle') return '';
   const last = run.rows.at(-1);
   if (run.phase === 'running') return last ? `${name}: round ${last.round} ${last.state}.` : `${name}: starting.`;
   if (run.phase === 'done')
-    return `${name} done: ${t.roundsRun} round(s) run, ${t.roundsSkipped} skipped, test accuracy ${pct(t.lastAccuracy)}, ${formatBytes(t.totalUp)} up.`;
+    return `${name} done: ${t.roundsRun} round(s) run, ${t.roundsSkipped} skipped, test accuracy${inSample ? ' (may be in-sample)' : ''} ${pct(t.lastAccuracy)}, ${formatBytes(t.totalUp)} up.`;
   return `${name} ${run.phase}: ${run.message ?? ''}`;
 }

@@ -3,7 +3,8 @@
  * (dataset.ts), the hospital workers (one per seat) that compute and keep their
  * own features, the CKKS key made by seat 0 and passed to the others inside this
  * page, the presenter's test features, the centralised baselines, and the two
- * runs (ridge, FedAvg) as reducer states (rounds.ts). Workers end with the view.
+ * runs (ridge, FedAvg) as reducer states (rounds.ts); whether the model's card
+ * says it trained on all labelled data (inSampleNotice.ts). Workers end with the view.
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { discoverModels, type ModelEntry } from '../../../../lib/diagnosis/registry';
@@ -19,6 +20,7 @@ import { classCounts, dealToHospitals, organise, pathOf, type TrainingSet } from
 import { initialRun, runReducer, type RunState } from './rounds';
 import { runFedAvg, runRidge, type HospitalHandle } from './runTraining';
 import { InTabTransport, type RoundTransport } from './transport';
+import { inSampleNotice } from './inSampleNotice';
 
 export const SEATS = 3;
 export const QUORUM = 2;
@@ -49,6 +51,9 @@ export function useFederatedSession() {
   const [ridge, dispatchRidge] = useReducer(runReducer, initialRun('ridge', SEATS));
   const [fedavg, dispatchFedAvg] = useReducer(runReducer, initialRun('fedavg', SEATS));
   const [notice, setNotice] = useState('');
+  /** the model trained on all labelled data: why the test accuracies may be in-sample */
+  const [inSample, setInSample] = useState<string | null>(null);
+  const picked = useRef(0);
   const workers = useRef<HospitalWorkers | null>(null);
   const test = useRef<{ x: Float32Array[]; labels: number[] } | null>(null);
   const pooled = useRef<{ x: Float32Array[]; labels: number[] } | null>(null);
@@ -82,6 +87,14 @@ export function useFederatedSession() {
       setError(null);
       setSet(result);
       setStage('picked');
+      setInSample(null);
+      const entry = models.find((m) => m.name === result.model.name);
+      const pickId = ++picked.current;
+      if (entry)
+        fetch(entry.url + 'model-card.json')
+          .then((res) => (res.ok ? res.json() : null))
+          .then((card) => pickId === picked.current && setInSample(inSampleNotice(entry.name, card)))
+          .catch(() => undefined); // no card: nothing says the model saw the test images
       setNotice(
         `${result.train.length} training and ${result.test.length} test images (${result.testFrom}) for ${result.model.name}.`,
       );
@@ -199,6 +212,7 @@ export function useFederatedSession() {
     fedavg: fedavg as RunState,
     notice,
     setNotice,
+    inSample,
     pick,
     prepare,
     run,

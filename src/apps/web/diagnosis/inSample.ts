@@ -1,0 +1,137 @@
+/**
+ * The report view and a model trained on all labelled data (issue 18: `cipherscan
+ * train --all-labelled`, its card's `data.allLabelled: true`): such a model has no
+ * held-out Testing split, so the view shows its cross-validation out-of-fold figure
+ * with its 95 % interval as its accuracy, and never a Testing figure of it — not from
+ * its own card (a later command could have added one), not from a committed report
+ * about it (an eval on Testing, a selective study's Testing rows: in-sample, or of an
+ * earlier model under the same name). Pure: no I/O.
+ * Must never: invent a figure, or show a Testing figure as held out for such a model.
+ */
+import {
+  isObject,
+  type FoundHistory,
+  type FoundPlot,
+  type FoundReport,
+  type FoundTable,
+  type Json,
+} from './reportShapes';
+import { cardCrossValidation } from '../../../lib/diagnosis/cvChoice';
+import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
+
+/** What the view says a model's accuracy is, above its blocks. */
+export interface AccuracyClaim {
+  /** true: trained on all labelled data (no held-out Testing split) */
+  allLabelled: boolean;
+  /** the out-of-fold figure and its folds, when the card quotes one */
+  crossValidation?: { folds: number; accuracy: Rate };
+  text: string;
+}
+
+interface Found {
+  reports: FoundReport[];
+  histories: FoundHistory[];
+  tables: FoundTable[];
+  plots: FoundPlot[];
+}
+
+export const isAllLabelledCard = (card: Json): boolean =>
+  isObject(card) && isObject(card.data) && card.data.allLabelled === true;
+
+const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+
+/** "94.33 % (95 % interval 93.45–95.11 %; 2830 of 3000 right), 5-fold cross-validation (out of fold)" */
+export function crossValidationFigure(folds: number, a: Rate): string {
+  return (
+    `${pct(a.rate)} (95 % interval ${(a.low * 100).toFixed(2)}–${(a.high * 100).toFixed(2)} %; ` +
+    `${a.k.toLocaleString('en')} of ${a.n.toLocaleString('en')} right), ${folds}-fold cross-validation (out of fold)`
+  );
+}
+
+/**
+ * The accuracy line of a model card: for an all-labelled card its out-of-fold figure (or
+ * that it has none) and that no Testing figure exists; for another card with a
+ * cross-validation block, that figure beside its Testing figures; otherwise none.
+ */
+export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
+  if (!isObject(card)) return undefined;
+  const allLabelled = isAllLabelledCard(card);
+  // its `crossValidation` block, as the model picker reads it (the release writes it beside an all-labelled card's `accuracy`)
+  const cv = cardCrossValidation(card);
+  const crossValidation = cv && { folds: cv.folds, accuracy: cv.accuracy };
+  if (!allLabelled)
+    return crossValidation
+      ? {
+          allLabelled,
+          crossValidation,
+          text: `Cross-validation of its recipe: ${crossValidationFigure(crossValidation.folds, crossValidation.accuracy)}, on Training + Testing pooled.`,
+        }
+      : undefined;
+  const noTesting =
+    'Trained on all labelled data (Training + Testing): there is no held-out Testing split, so no Testing figure is shown for this model.';
+  if (!crossValidation) {
+    const note = isObject(card.accuracy) && typeof card.accuracy.note === 'string' ? ` (${card.accuracy.note})` : '';
+    return { allLabelled, text: `No accuracy figure${note}. ${noTesting}` };
+  }
+  return {
+    allLabelled,
+    crossValidation,
+    text: `Accuracy ${crossValidationFigure(crossValidation.folds, crossValidation.accuracy)} of Training + Testing pooled. ${noTesting}`,
+  };
+}
+
+const TESTING_SEGMENTS = new Set(['test', 'testing']);
+
+/** A block found at "name › test › plain" or "… › testing › points": a figure on the Testing split. */
+export function isTestingTitle(title: string): boolean {
+  return title.split(' › ').some((s) => TESTING_SEGMENTS.has(s));
+}
+
+/** The blocks for which `drop(title)` holds taken out, and their titles. */
+export function withhold(found: Found, drop: (title: string) => boolean): Found & { withheld: string[] } {
+  const withheld = [...found.reports, ...found.histories, ...found.tables, ...found.plots]
+    .map((b) => b.title)
+    .filter(drop);
+  const keep = <T extends { title: string }>(xs: T[]) => xs.filter((x) => !drop(x.title));
+  return {
+    reports: keep(found.reports),
+    histories: keep(found.histories),
+    tables: keep(found.tables),
+    plots: keep(found.plots),
+    withheld: [...new Set(withheld)],
+  };
+}
+
+/**
+ * Which blocks of a committed report are Testing figures of an all-labelled model: all of
+ * them when the file is an evaluation of such a model on a Testing folder (`model`, `data`),
+ * else those under a segment naming such a model (a selective study's candidate, an
+ * ensemble of it) and then a Testing segment.
+ */
+export function inSampleInReport(root: Json, allLabelled: ReadonlySet<string>): (title: string) => boolean {
+  if (allLabelled.size === 0) return () => false;
+  if (
+    isObject(root) &&
+    typeof root.model === 'string' &&
+    allLabelled.has(root.model) &&
+    typeof root.data === 'string' &&
+    /(^|[/\\])Testing[/\\]?$/.test(root.data)
+  )
+    return () => true;
+  const names = [...allLabelled];
+  return (title) => {
+    const segments = title.split(' › ');
+    const at = segments.findIndex((s) => names.some((n) => s === n || s.includes(n)));
+    return at >= 0 && segments.slice(at + 1).some((s) => TESTING_SEGMENTS.has(s));
+  };
+}
+
+/** The sentence shown where Testing blocks were taken out. */
+export function withheldSentence(count: number, models: string[]): string {
+  const who = models.length ? models.join(', ') : 'this model';
+  return (
+    `${count} Testing block${count === 1 ? '' : 's'} not shown: ${who} ${models.length > 1 ? 'were' : 'was'} trained on all labelled data ` +
+    '(Training + Testing), so a Testing figure of it is in-sample, or of an earlier model under the same name; ' +
+    'its accuracy is the cross-validation figure in its model card.'
+  );
+}
