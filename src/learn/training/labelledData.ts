@@ -36,10 +36,13 @@ export async function readTrainedOn(modelDir: string): Promise<TrainedOn> {
 }
 
 /** What a command says instead of a Testing figure for an all-labelled model. */
-export function noHeldOutTesting(modelDir: string, what: string): string {
+export function noHeldOutTesting(modelDirs: string | string[], what: string): string {
+  const dirs = typeof modelDirs === 'string' ? [modelDirs] : modelDirs;
+  const one = dirs.length === 1;
   return (
-    `${modelDir} was trained on all labelled data (Training + Testing, model-card.json data.allLabelled): ` +
-    `it has no held-out Testing split, so ${what} is not computed; its accuracy claim is the cross-validation figure in its card`
+    `${dirs.join(' and ')} ${one ? 'was' : 'were'} trained on all labelled data (Training + Testing, model-card.json data.allLabelled): ` +
+    `${one ? 'it has' : 'they have'} no held-out Testing split, so ${what} is not computed; ` +
+    `${one ? 'its accuracy claim is the cross-validation figure in its card' : 'their accuracy claims are the cross-validation figures in their cards'}`
   );
 }
 

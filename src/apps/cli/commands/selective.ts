@@ -109,7 +109,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     );
   if (allLabelled && crossValidation)
     throw new UsageError('--cross-validation scores a fold model; a model trained on all labelled data has no fold');
-  const noTesting = allLabelled ? noHeldOutTesting(modelDirs.join(', '), 'a Testing figure') : undefined;
+  const noTesting = allLabelled ? noHeldOutTesting(modelDirs, 'a Testing figure') : undefined;
   if (noTesting) log(noTesting);
 
   await useWasmBackend();
