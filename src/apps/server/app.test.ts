@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../../testing/databases';
-import { callAdminSocket } from './admin/adminClient';
+import { callAdminSocket } from '../../platform/node/adminSocket';
 import { startAdminSocket } from './admin/adminSocket';
 import { openDatabase } from './db';
 import { bearer, HOOK_TIMEOUT_MS, newUser, startHarness, type Harness } from './routes/routeHarness';

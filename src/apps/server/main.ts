@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { callAdminSocket } from './admin/adminClient';
+import { callAdminSocket } from '../../platform/node/adminSocket';
 import { startAdminSocket } from './admin/adminSocket';
 import {
   AdminError,

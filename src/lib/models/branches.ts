@@ -8,13 +8,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ProtectedInput } from '../protection/protectedInput';
 import { adaptPositions, cellSourceFor } from './adapt';
-import { cellGather, cnnCells, cnnTrunk, type CellGather } from './cnn';
+import { cellGather, cnnCells, cnnForward, cnnTrunk, type CellGather } from './cnn';
 import { gridSide, type ModelConfig } from './config';
 import type { HostWeights } from './init';
 import { embedBlocks, need, type ModelTensorInput, type Weights } from './ops';
 import { biasMatrix } from './relativeBias';
 import { blockView, isIdentity, viewEmbedding, viewNames, type BlockView } from './views';
-import { vitTrunk } from './vit';
+import { vitForward, vitTrunk } from './vit';
 
 /**
  * One forward pass of the model: the shared weights with this branch's patch
@@ -100,11 +100,12 @@ export interface BranchOutputs {
 /**
  * The mean over views of the branches' outputs, computed as ONE pass of the shared
  * trunk on a batch of views x images: only the patch embedding, the ViT's position
- * embeddings and the CNN's cell gather differ between branches, and everything after
- * them treats each image of a batch on its own. On tfjs-wasm a single image's pass is
- * dominated by per-op cost, so four views in one batch cost far less than four passes
- * (bench suite `ensemble`). Not for relative attention biases (per-branch matrices in
- * the attention): model.ts runs those branch by branch.
+ * embeddings and relative attention biases and the CNN's cell gather differ between
+ * branches, and everything after them treats each image of a batch on its own. On
+ * tfjs-wasm a single image's pass is dominated by per-op cost, so four views in one
+ * batch cost far less than four passes (bench suite `ensemble`). The relative biases
+ * go in as [views, heads, t, t] per block, each view's matrix (its own permutation of
+ * the block's table) added to its group of n rows (vit.ts). A single branch runs as is.
  */
 export function forwardViews(
   cfg: ModelConfig,
@@ -114,6 +115,12 @@ export function forwardViews(
 ): BranchOutputs {
   const n = images.shape[0];
   const views = branches.length;
+  if (views === 1) {
+    const [b] = branches;
+    return cfg.architecture === 'vit'
+      ? vitForward(cfg, b.weights, images)
+      : cnnForward(cfg, b.weights, images, b.cells);
+  }
   let out: BranchOutputs;
   if (cfg.architecture === 'vit') {
     const embedded = tf.concat(
@@ -123,8 +130,13 @@ export function forwardViews(
     const [T, D] = [gridSide(cfg) ** 2, cfg.width];
     // row v * n + i of the batch is view v of image i: it gets view v's positions
     const pos = tf.stack(branches.map((b) => need(b.weights, 'pos').reshape([T, D])));
-    const posPerRow = tf.broadcastTo(pos.reshape([views, 1, T, D]), [views, n, T, D]).reshape([views * n, T, D]);
-    out = vitTrunk(cfg, { ...shared, pos: posPerRow }, embedded);
+    // row v * n + i also gets view v's attention biases (slots permuted by the view / key)
+    const biases: Weights = {};
+    for (let l = 0; cfg.relativeBias && l < cfg.depth; l++) {
+      const name = `block${l}.attn.bias`;
+      biases[name] = tf.stack(branches.map((b) => need(b.weights, name)));
+    }
+    out = vitTrunk(cfg, { ...shared, pos, ...biases }, embedded);
   } else {
     const cells = tf.concat(
       branches.map((b) => cnnCells(cfg, b.weights, images, b.cells)),

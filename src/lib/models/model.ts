@@ -15,10 +15,10 @@ import { checkPlanFits } from './adapt';
 import { forwardViews, makeBranches, relativeBiases, type Branch } from './branches';
 import { isRelativeBiasTable } from './relativeBias';
 import { gridSide, type ModelConfig } from './config';
-import { cnnForward, cnnTrunk } from './cnn';
+import { cnnTrunk } from './cnn';
 import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
-import { vitForward, vitTrunk } from './vit';
+import { vitTrunk } from './vit';
 import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 import { intensityHistogramTensor } from './intensityHistogram';
@@ -117,21 +117,8 @@ class TfjsDiagnosisModel implements DiagnosisModel {
         `model needs blocks [N, ${gridSide(this.config) ** 2}, ${blockLength}]; got [${images.shape.join(', ')}]`,
       );
     }
-    // all views in one batch (branches.ts), except relative attention biases, which are per branch
-    if (this.branches.length > 1 && !(this.config.architecture === 'vit' && this.config.relativeBias))
-      return forwardViews(this.config, this.shared, this.branches, images);
-    const outs = this.branches.map((b) =>
-      this.config.architecture === 'vit'
-        ? vitForward(this.config, b.weights, images)
-        : cnnForward(this.config, b.weights, images, b.cells),
-    );
-    if (outs.length === 1) return outs[0];
-    const mean = (ts: tf.Tensor2D[]) => tf.mean(tf.stack(ts), 0) as tf.Tensor2D;
-    return {
-      logits: mean(outs.map((o) => o.logits)),
-      features: mean(outs.map((o) => o.features)),
-      domainFeatures: mean(outs.map((o) => o.domainFeatures)),
-    };
+    // all views in one batch through the shared trunk (branches.ts)
+    return forwardViews(this.config, this.shared, this.branches, images);
   }
 
   logits(images: ModelTensorInput): tf.Tensor2D {

@@ -64,9 +64,18 @@ describe('view ensemble', () => {
   const cases: ModelConfig[] = [
     { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'mirror' },
     { ...defaultVitConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'dihedral4' },
+    // relative attention biases: each view's bias matrices (its permutation of the tables) go with its rows
+    {
+      ...defaultVitConfig(['a', 'b', 'c']),
+      depth: 2,
+      exactEmbedding: true,
+      relativeBias: true,
+      viewEnsemble: 'dihedral4',
+    },
   ];
   for (const cfg of cases) {
-    it(`${cfg.architecture} ${cfg.viewEnsemble}: ensemble logits = mean of the single model over transformed images`, async () => {
+    const name = `${cfg.architecture}${cfg.architecture === 'vit' && cfg.relativeBias ? ' relative-bias' : ''} ${cfg.viewEnsemble}`;
+    it(`${name}: ensemble logits = mean of the single model over transformed images`, async () => {
       const host = randomised(cfg.architecture === 'vit' ? initVit(cfg, 2) : initCnn(cfg, 2));
       const ensemble = createModel(cfg, host);
       const single = createModel({ ...cfg, viewEnsemble: undefined }, host);
@@ -84,7 +93,7 @@ describe('view ensemble', () => {
       single.dispose();
     }, 60_000);
 
-    it(`${cfg.architecture} ${cfg.viewEnsemble}: a batch of images gives each its own views' mean (logits and guard features)`, async () => {
+    it(`${name}: a batch of images gives each its own views' mean (logits and guard features)`, async () => {
       // the views run as one batch of views x images (branches.ts forwardViews): rows must not mix
       const host = randomised(cfg.architecture === 'vit' ? initVit(cfg, 2) : initCnn(cfg, 2));
       const ensemble = createModel(cfg, host);

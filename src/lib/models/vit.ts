@@ -54,7 +54,8 @@ export function initVit(cfg: VitConfig, seed: number): HostWeights {
 
 /**
  * The relative-position bias of each block: the branch's precomputed matrices
- * (slots in the key's / view's order, model.ts), else the differentiable form
+ * [heads, t, t] (slots in the key's / view's order, model.ts), or one per group of
+ * batch rows [views, heads, t, t] (branches.ts forwardViews), else the differentiable form
  * from the tables in plain order (training). Empty without config.relativeBias.
  */
 function attentionBiases(cfg: VitConfig, w: Weights): tf.Tensor[] {
@@ -67,14 +68,29 @@ function attentionBiases(cfg: VitConfig, w: Weights): tf.Tensor[] {
   );
 }
 
+/**
+ * x [N, ...] + perGroup [G, ...]: row i of the batch takes perGroup[floor(i / (N / G))],
+ * G consecutive groups of rows (forwardViews' views x images) each with its own
+ * position embeddings / attention biases, broadcast within the group rather than copied
+ * per row (tfjs-wasm's Tile, which a copy needs, is slow).
+ */
+function addPerGroup(x: tf.Tensor, perGroup: tf.Tensor): tf.Tensor {
+  const [n, ...rest] = x.shape;
+  const groups = perGroup.shape[0];
+  if (n % groups !== 0) throw new Error(`a batch of ${n} rows does not split into ${groups} groups`);
+  return tf.add(x.reshape([groups, n / groups, ...rest]), perGroup.reshape([groups, 1, ...rest])).reshape(x.shape);
+}
+
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
   const [n, t, d] = x.shape;
   const dh = d / heads;
   const qkv = dense(x, need(w, p + 'qkv.w'), need(w, p + 'qkv.b'));
   const toHeads = (z: tf.Tensor) => z.reshape([n, t, heads, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
   const [q, k, v] = tf.split(qkv, 3, 2).map(toHeads);
-  let scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-  if (bias) scores = tf.add(scores, bias); // [heads, t, t] broadcast over the batch
+  let scores: tf.Tensor = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
+  if (bias?.rank === 3)
+    scores = tf.add(scores, bias); // [heads, t, t] broadcast over the batch
+  else if (bias) scores = addPerGroup(scores, bias);
   const mixed = tf.matMul(tf.softmax(scores), v); // [n, heads, t, dh]
   const merged = mixed.transpose([0, 2, 1, 3]).reshape([n, t, d]);
   return dense(merged, need(w, p + 'proj.w'), need(w, p + 'proj.b')) as tf.Tensor3D;
@@ -120,7 +136,8 @@ export function vitTrunk(cfg: VitConfig, w: Weights, embedded: tf.Tensor3D): Vit
   const D = cfg.width;
   let tokens = vitTokenStage(cfg, w, embedded);
   const tokenMean = tf.mean(tokens, 1);
-  tokens = tf.add(tokens, need(w, 'pos'));
+  const pos = need(w, 'pos'); // [T, D], or per group of rows [G, T, D] (forwardViews)
+  tokens = pos.rank === 3 ? addPerGroup(tokens, pos) : tf.add(tokens, pos);
   const cls = tf.broadcastTo(need(w, 'cls').reshape([1, 1, D]), [n, 1, D]);
   let x = tf.concat([cls, tokens], 1) as tf.Tensor3D;
   const biases = attentionBiases(cfg, w);

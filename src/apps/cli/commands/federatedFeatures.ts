@@ -14,12 +14,6 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
-import { decodeImageFile } from '../../../lib/decode';
-import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
-import { toModelInput } from '../../../lib/image/resize';
-import { load } from '../../../lib/models/model';
 import { writePrivateFile } from '../io';
 
 export interface SplitFeatures {
@@ -72,6 +66,15 @@ export async function splitFeatures(
     log(`features: ${listing.files.length} from cache ${cachePath}`);
     return { ...listing, features };
   }
+  // the model and tfjs only on a cache miss: a hospital process (a cache hit) starts without them
+  const [tf, { decodeImageFile }, { MODEL_INPUT_SIZE }, { toModelInput }, { load }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../../lib/decode'),
+    import('../../../lib/image/modelInput'),
+    import('../../../lib/image/resize'),
+    import('../../../lib/models/model'),
+    import('@tensorflow/tfjs-backend-wasm'),
+  ]);
   if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
   await tf.ready();
   const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });

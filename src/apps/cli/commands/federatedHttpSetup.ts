@@ -2,7 +2,7 @@
  * What `federated simulate --transport http` sets up around the hospital
  * processes (federatedHttp.ts): a server of its own on 127.0.0.1 (a free port, an
  * embedded PGlite data directory in a temp folder) unless `--server` names one,
- * one account per hospital (invited through the server's entry, redeemed here,
+ * one account per hospital (invited over the server's admin socket, redeemed here,
  * account files 0600), and the child processes (`federated hospital`), started
  * together: each prints `ready` once it has its key and features, and all get
  * their go at once, so the round deadlines measure the protocol, not start-up.
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServerClient } from '../../../lib/serverClient';
 import { exportAccountFile, generateAccountKeys } from '../../../lib/sharing';
+import { callAdminSocket } from '../../../platform/node/adminSocket';
 import { SERVER_ENTRY } from '../serverProcess';
 
 const CLI_ENTRY = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -64,19 +65,18 @@ export function startLocalServer(dataDir: string, log: (line: string) => void): 
   });
 }
 
-/** `main.ts invite`: the invitation code it prints (the last word). */
+/** An invitation from the running server, asked over its admin socket as `main.ts invite` does. */
 async function inviteCode(dataDir: string, name: string): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', SERVER_ENTRY, 'invite', '--data', dataDir, '--name', name, '--role', 'clinician'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const code = await new Promise<number | null>((done) => child.once('exit', done));
-  if (code !== 0) throw new Error(`invite ${name} failed: ${out.slice(-500)}`);
-  return out.trim().split(/\s+/).pop()!;
+  const answer = await callAdminSocket(join(dataDir, 'admin.sock'), 'POST', '/invitations', {
+    name,
+    role: 'clinician',
+  });
+  const body = answer?.body as { code?: string; message?: string } | undefined;
+  if (!answer || answer.status !== 200 || !body?.code)
+    throw new Error(
+      `invite ${name} failed: ${answer ? (body?.message ?? `HTTP ${answer.status}`) : 'no admin socket'}`,
+    );
+  return body.code;
 }
 
 /** A clinician account per name, as `account create` makes one; the account files (0600) in `dir`. */

@@ -1,5 +1,7 @@
 /**
- * The entry's side of the admin socket: one HTTP request over `DATA/admin.sock`.
+ * The client side of the server's admin socket (src/apps/server/admin): one HTTP
+ * request over `DATA/admin.sock`, made by the server entry's commands (`invite`,
+ * `audit-verify`) and by `federated simulate --transport http` for its accounts.
  * `null` means no server answers there (no socket file, or a stale one), and the
  * caller opens the database itself instead.
  */
