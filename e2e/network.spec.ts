@@ -78,6 +78,12 @@ test('three hospital workers train ridge and FedAvg in the page, above chance, w
     console.log(`[network] ${what} at ${Date.now() - t0} ms`);
   };
 
+  // the folder is picked before the models are found (their discovery held back 3 s): it waits for
+  // them, instead of meeting "not the classes of a shipped model (no model found)"
+  await page.route('**/models/vit-lung-histopathology/model.json', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await route.continue();
+  });
   await page.goto('/');
   const view = page.getByTestId('federated-training');
   await expect(view).toBeVisible();

@@ -41,6 +41,9 @@ export type Stage = 'empty' | 'picked' | 'preparing' | 'ready';
 
 export function useFederatedSession() {
   const [models, setModels] = useState<ModelEntry[]>([]);
+  /** discovery finished (found or not): before that a picked folder waits instead of meeting "no model found" */
+  const [modelsKnown, setModelsKnown] = useState(false);
+  const waiting = useRef<File[] | null>(null);
   const [set, setSet] = useState<TrainingSet<File> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [stage, setStage] = useState<Stage>('empty');
@@ -64,7 +67,8 @@ export function useFederatedSession() {
   useEffect(() => {
     discoverModels(new URL(import.meta.env.BASE_URL, location.href).href)
       .then((found) => setModels(found.filter((m) => m.architecture === 'vit')))
-      .catch(() => setModels([]));
+      .catch(() => setModels([]))
+      .finally(() => setModelsKnown(true));
     return () => {
       abort.current?.abort();
       workers.current?.end();
@@ -73,6 +77,11 @@ export function useFederatedSession() {
 
   const pick = useCallback(
     (files: File[]) => {
+      if (!modelsKnown) {
+        waiting.current = files;
+        setNotice('Finding the shipped models before sorting the picked folder…');
+        return;
+      }
       workers.current?.end();
       workers.current = null;
       setCentralised(null);
@@ -99,8 +108,16 @@ export function useFederatedSession() {
         `${result.train.length} training and ${result.test.length} test images (${result.testFrom}) for ${result.model.name}.`,
       );
     },
-    [models],
+    [models, modelsKnown],
   );
+
+  // a folder picked while the models were still being found is sorted once they are
+  useEffect(() => {
+    if (!modelsKnown || !waiting.current) return;
+    const files = waiting.current;
+    waiting.current = null;
+    pick(files);
+  }, [modelsKnown, pick]);
 
   /** Deals the images, then every hospital computes its own features in its own worker; seat 0 makes the key. */
   const prepare = useCallback(async () => {
