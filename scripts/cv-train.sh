@@ -7,6 +7,10 @@
 # One lane per architecture, so the two cores each run one single-threaded training:
 #   nohup nice -n 5 sh scripts/cv-train.sh cnn &  nohup nice -n 5 sh scripts/cv-train.sh vit &
 # Models: .cache/cv/models/cv-<arch>-lung-histopathology-fold<k>/; logs: .cache/logs/.
+# A candidate recipe is cross-validated beside the shipped one with CV_TAG (its model names
+# become cv-<arch><tag>-…) and CV_EPOCHS (the schedule); CV_ONLY="1 3 5" trains only those
+# folds, so two lanes can share one architecture's folds:
+#   CV_TAG=-e30 CV_EPOCHS=30 CV_ONLY="1 3 5" nohup nice -n 5 sh scripts/cv-train.sh vit &
 set -u
 cd "$(dirname "$0")/.."
 . scripts/recipes.sh
@@ -18,11 +22,13 @@ case "$ARCH" in
   vit) RECIPE=$LUNG_VIT; EPOCHS=$LUNG_VIT_EPOCHS ;;
   *) echo "usage: cv-train.sh cnn|vit" >&2; exit 2 ;;
 esac
+EPOCHS=${CV_EPOCHS:-$EPOCHS}
+TAG=${CV_TAG:-}
+ONLY=${CV_ONLY:-$(seq 1 "$FOLDS")}
 mkdir -p .cache/logs .cache/cv/models
 [ -f .cache/cv/lung-histopathology/folds.json ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
-k=1
-while [ "$k" -le "$FOLDS" ]; do
-  name="cv-$ARCH-lung-histopathology-fold$k"
+for k in $ONLY; do
+  name="cv-$ARCH$TAG-lung-histopathology-fold$k"
   out=".cache/cv/models/$name"
   if [ -f "$out/model-card.json" ]; then
     echo "$name: done, skipping"
@@ -30,6 +36,5 @@ while [ "$k" -le "$FOLDS" ]; do
     # shellcheck disable=SC2086 # the recipe is a list of flags
     npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data ".cache/cv/lung-histopathology/fold-$k" $RECIPE --epochs "$EPOCHS" >> ".cache/logs/$name.log" 2>&1 || exit 1
   fi
-  k=$((k + 1))
 done
-echo "cv lane $ARCH done"
+echo "cv lane $ARCH$TAG ($ONLY) done"
