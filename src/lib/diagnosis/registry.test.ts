@@ -4,6 +4,7 @@ import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { serializeEnsemble } from './ensemble';
 import { fixtureCvCard } from '../../testing/fixtureModelCard';
+import { fixtureAllLabelledCard } from '../../testing/fixtureAllLabelledCard';
 import { datasetDefault, discoverModels } from './registry';
 import { pickFastest } from './backend';
 
@@ -172,6 +173,37 @@ describe("a dataset's default: what its cross-validation chose", () => {
     const d = datasetDefault(found, 'brain-mri');
     expect(d?.entry.name).toBe('ensemble-brain-mri');
     expect(d?.why).toMatch(/^best in 5-fold cross-validation: 97\.7 % vs 96\.7 % \(ViT\) and 96\.0 % \(Masked-CNN\)/);
+  });
+});
+
+describe('discoverModels: the one read of each card says whether it trained on all labelled data', () => {
+  const vit = fixtureModelFiles('vit', 1, { depth: 1 });
+  const cnn = fixtureModelFiles('cnn', 2, { depth: 1 });
+  const lung = 'lung-histopathology';
+
+  it('keeps data.allLabelled and data.dataset beside the cross-validation block; false without them', async () => {
+    const served: Record<string, string> = {
+      [`/models/vit-${lung}/model.json`]: vit.manifestText,
+      [`/models/vit-${lung}/model-card.json`]: JSON.stringify(fixtureAllLabelledCard()),
+      [`/models/cnn-${lung}/model.json`]: cnn.manifestText,
+      [`/models/cnn-${lung}/model-card.json`]: JSON.stringify(fixtureCvCard('c', 2790)),
+      '/models/vit-brain-mri/model.json': vit.manifestText,
+      '/models/vit-brain-mri/model-card.json': '<!doctype html>',
+    };
+    const asked: string[] = [];
+    const models = await discoverModels('http://localhost/', async (url) => {
+      asked.push(new URL(url).pathname);
+      const body = served[new URL(url).pathname];
+      return { ok: body !== undefined, status: body !== undefined ? 200 : 404, text: async () => body ?? '' };
+    });
+    const by = (name: string) => models.find((m) => m.name === name)!;
+    expect(by(`vit-${lung}`).allLabelled).toBe(true);
+    expect(by(`vit-${lung}`).cardDataset).toBe(lung);
+    expect(by(`vit-${lung}`).crossValidation?.accuracy.k).toBe(2900);
+    expect(by(`cnn-${lung}`).allLabelled).toBe(false);
+    expect(by(`cnn-${lung}`).cardDataset).toBeUndefined();
+    expect(by('vit-brain-mri').allLabelled).toBe(false);
+    expect(asked.filter((p) => p === `/models/vit-${lung}/model-card.json`)).toHaveLength(1);
   });
 });
 

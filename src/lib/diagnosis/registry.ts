@@ -15,12 +15,16 @@
  * A dataset's default (`datasetDefault`) is the one its cross-validation chose: the
  * ensemble where it ships, else the single network whose card says the report chose it
  * (model-card.json `crossValidation`, cvChoice.ts), with the figures that say why.
+ * The same one read of each card says whether the model was trained on all labelled
+ * data (`data.allLabelled`, cardTraining.ts), for the pages that warn its Testing
+ * figures are in-sample.
  *
  * Must never: fetch from another origin, or load weights (only manifests and cards).
  */
 import { parseManifest, type ModelManifest } from '../models/weightsFile';
 import { ENSEMBLE_FILE, ensembleName, ensembleWhy, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
 import { cardCrossValidation, singleDefaultWhy, type CardCrossValidation } from './cvChoice';
+import { cardTraining } from './cardTraining';
 
 /** a single network, or the ViT + Masked-CNN ensemble of a dataset */
 export type Architecture = 'vit' | 'cnn' | 'ensemble';
@@ -55,6 +59,10 @@ export interface ModelEntry {
   ensemble?: EnsembleSpec;
   /** a single network: its card's cross-validation figures and choice, where the card has them */
   crossValidation?: CardCrossValidation;
+  /** its card says it was trained on all labelled data (Training + Testing); false without a card, and for an ensemble */
+  allLabelled: boolean;
+  /** the dataset its card says it was trained on (`data.dataset`), where the card names one */
+  cardDataset?: string;
 }
 
 export function modelName(architecture: Architecture, dataset: DatasetName): string {
@@ -93,6 +101,7 @@ export async function discoverModels(base: string, fetcher: Fetcher = (u) => fet
         weightsBytes: members.reduce((s, m) => s + m!.weightsBytes, 0),
         dtype: members[0]!.dtype,
         ensemble: spec,
+        allLabelled: false,
       },
     ];
   });
@@ -125,7 +134,6 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
         if (!res.ok) return null;
         const manifest = parseManifest(await res.text());
         if (manifest.config.architecture !== architecture) return null;
-        const crossValidation = await probeCardCrossValidation(url, fetcher);
         const entry: ModelEntry = {
           name,
           architecture,
@@ -134,7 +142,7 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
           classes: manifest.config.classes,
           weightsBytes: manifest.byteLength,
           dtype: manifest.dtype,
-          ...(crossValidation ? { crossValidation } : {}),
+          ...(await probeCard(url, fetcher)),
         };
         return { entry, temperature: manifest.calibration?.temperature ?? 1 };
       } catch {
@@ -145,14 +153,28 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
   return (await Promise.all(probes)).filter((m) => m !== null);
 }
 
-/** The card's cross-validation block (model-card.json beside model.json), or undefined: a card never hides a model. */
-async function probeCardCrossValidation(url: string, fetcher: Fetcher): Promise<CardCrossValidation | undefined> {
+type CardFacts = Pick<ModelEntry, 'crossValidation' | 'allLabelled' | 'cardDataset'>;
+
+/**
+ * What the entry keeps from the card beside model.json (model-card.json): its cross-validation
+ * block and its training data, read once here so no page fetches the card again for them.
+ * A missing or unreadable card says nothing, and never hides a model.
+ */
+async function probeCard(url: string, fetcher: Fetcher): Promise<CardFacts> {
+  let card: unknown;
   try {
     const res = await fetcher(url + 'model-card.json');
-    return res.ok ? cardCrossValidation(JSON.parse(await res.text())) : undefined;
+    card = res.ok ? JSON.parse(await res.text()) : undefined;
   } catch {
-    return undefined;
+    card = undefined; // the server's HTML fallback, or not JSON
   }
+  const crossValidation = cardCrossValidation(card);
+  const { allLabelled, dataset } = cardTraining(card);
+  return {
+    allLabelled,
+    ...(crossValidation ? { crossValidation } : {}),
+    ...(dataset ? { cardDataset: dataset } : {}),
+  };
 }
 
 const isSingle = (m: ModelEntry): m is ModelEntry & { architecture: 'vit' | 'cnn' } => m.architecture !== 'ensemble';

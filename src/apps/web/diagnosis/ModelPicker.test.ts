@@ -21,6 +21,7 @@ const entry = (architecture: 'vit' | 'cnn', k?: number): ModelEntry => ({
   classes: ['lung_aca', 'lung_n', 'lung_scc'],
   weightsBytes: 1,
   dtype: 'float16',
+  allLabelled: false,
   ...(k === undefined ? {} : { crossValidation: fixtureCardCrossValidation(k) }),
 });
 

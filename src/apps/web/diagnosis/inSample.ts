@@ -17,6 +17,7 @@ import {
   type Json,
 } from './reportShapes';
 import { cardCrossValidation } from '../../../lib/diagnosis/cvChoice';
+import { cardTraining } from '../../../lib/diagnosis/cardTraining';
 import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
 
 /** What the view says a model's accuracy is, above its blocks. */
@@ -35,8 +36,8 @@ interface Found {
   plots: FoundPlot[];
 }
 
-export const isAllLabelledCard = (card: Json): boolean =>
-  isObject(card) && isObject(card.data) && card.data.allLabelled === true;
+/** as the registry reads it at discovery (ModelEntry.allLabelled) */
+export const isAllLabelledCard = (card: Json): boolean => cardTraining(card).allLabelled;
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 

@@ -13,6 +13,7 @@ const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopa
   classes: ['a', 'b'],
   weightsBytes: 1,
   dtype: 'float16',
+  allLabelled: false,
 });
 
 describe('diagnosis store', () => {

@@ -2,13 +2,15 @@
  * The live federated run with a shipped model trained on all labelled data
  * (issue 18): the page says its test accuracies may be in-sample — beside the
  * picked set, in the run's table, totals and live sentence — and quotes the
- * model's cross-validation figure; a model with a held-out Testing split changes
- * nothing.
+ * model's cross-validation figure, all from the model's entry (discovery's one
+ * read of its card); a model with a held-out Testing split changes nothing.
  */
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { discoverModels, type ModelEntry } from '../../../../lib/diagnosis/registry';
 import { fixtureAllLabelledCard } from '../../../../testing/fixtureAllLabelledCard';
+import { fixtureModelFiles } from '../../../../testing/fixtureModel';
 import { inSampleNotice } from './inSampleNotice';
 import { initialRun, runReducer, type RunEvent } from './rounds';
 import { RunTable, runSentence } from './RunResults';
@@ -25,21 +27,45 @@ const done = (
   ] as RunEvent[]
 ).reduce(runReducer, initialRun('ridge', 3));
 
+/** the model's entry as discovery makes it, with this card (or text) served beside its model.json (none: no card) */
+async function discovered(card?: unknown): Promise<ModelEntry> {
+  const name = 'vit-lung-histopathology';
+  const served: Record<string, string> = {
+    [`/models/${name}/model.json`]: fixtureModelFiles('vit', 1, { depth: 1 }).manifestText,
+    ...(card === undefined
+      ? {}
+      : { [`/models/${name}/model-card.json`]: typeof card === 'string' ? card : JSON.stringify(card) }),
+  };
+  const fetcher = async (url: string) => {
+    const body = served[new URL(url).pathname];
+    return { ok: body !== undefined, status: body !== undefined ? 200 : 404, text: async () => body ?? '' };
+  };
+  return (await discoverModels('http://localhost/', fetcher)).find((m) => m.name === name)!;
+}
+
 describe('test accuracies of an all-labelled model on the federated page', () => {
-  it('says the model saw its dataset, Testing included, and quotes its cross-validation figure', () => {
-    const notice = inSampleNotice('vit-lung-histopathology', fixtureAllLabelledCard());
+  it('says the model saw its dataset, Testing included, and quotes its cross-validation figure', async () => {
+    const notice = inSampleNotice(await discovered(fixtureAllLabelledCard()));
     expect(notice).toContain('vit-lung-histopathology was trained on all labelled images of lung-histopathology');
     expect(notice).toContain('every test accuracy below is in-sample (optimistic), not held out');
     expect(notice).toContain('96.67 % (95 % interval 95.67–97.17 %; 2,900 of 3,000 right), 5-fold cross-validation');
-    expect(inSampleNotice('vit-lung-histopathology', fixtureAllLabelledCard(undefined, { cv: false }))).toContain(
+    expect(inSampleNotice(await discovered(fixtureAllLabelledCard(undefined, { cv: false })))).toContain(
       'quotes no cross-validation figure',
     );
   });
 
-  it('says nothing for a model with a held-out Testing split, or without a card', () => {
+  it("follows the entry's allLabelled, not the presence of a cross-validation figure", async () => {
+    const entry = await discovered(fixtureAllLabelledCard());
+    expect(entry.crossValidation).toBeDefined();
+    expect(inSampleNotice({ ...entry, allLabelled: false })).toBeNull();
+    expect(inSampleNotice({ ...entry, cardDataset: undefined })).toContain('all labelled images of its dataset');
+  });
+
+  it('says nothing for a model with a held-out Testing split, or without a card', async () => {
     const { data, ...card } = fixtureAllLabelledCard();
-    expect(inSampleNotice('m', { ...card, data: { ...data, allLabelled: undefined } })).toBeNull();
-    expect(inSampleNotice('m', null)).toBeNull();
+    expect(inSampleNotice(await discovered({ ...card, data: { ...data, allLabelled: undefined } }))).toBeNull();
+    expect(inSampleNotice(await discovered())).toBeNull();
+    expect(inSampleNotice(await discovered('<!doctype html>'))).toBeNull();
   });
 
   it('marks every test accuracy of the run as possibly in-sample', () => {

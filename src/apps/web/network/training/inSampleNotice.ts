@@ -1,21 +1,24 @@
 /**
  * The live run's test images and a shipped model trained on all labelled data
- * (issue 18: its card's `data.allLabelled`): the model saw every labelled image of
- * its dataset, Testing included, so test images from that dataset are in-sample for
+ * (issue 18: its card's `data.allLabelled`, kept on the model's entry by the
+ * registry's one read of the card): the model saw every labelled image of its
+ * dataset, Testing included, so test images from that dataset are in-sample for
  * its features and its head. The page cannot tell where the picked folder came
  * from, so for such a model it says the test accuracies may be in-sample, and quotes
  * the model's cross-validation figure as its accuracy on unseen scans. Pure.
  */
-import { cardAccuracyClaim, crossValidationFigure, isAllLabelledCard } from '../../diagnosis/inSample';
-import { isObject, type Json } from '../../diagnosis/reportShapes';
+import type { ModelEntry } from '../../../../lib/diagnosis/registry';
+import { crossValidationFigure } from '../../diagnosis/inSample';
 
 /** The sentence shown beside the picked set, or null when the model's Testing split is held out. */
-export function inSampleNotice(modelName: string, card: Json): string | null {
-  if (!isAllLabelledCard(card) || !isObject(card) || !isObject(card.data)) return null;
-  const dataset = typeof card.data.dataset === 'string' ? card.data.dataset : 'its dataset';
-  const cv = cardAccuracyClaim(card)?.crossValidation;
+export function inSampleNotice(
+  model: Pick<ModelEntry, 'name' | 'allLabelled' | 'cardDataset' | 'crossValidation'>,
+): string | null {
+  if (!model.allLabelled) return null;
+  const dataset = model.cardDataset ?? 'its dataset';
+  const cv = model.crossValidation;
   return (
-    `${modelName} was trained on all labelled images of ${dataset} (Training + Testing). ` +
+    `${model.name} was trained on all labelled images of ${dataset} (Training + Testing). ` +
     `If these test images come from ${dataset}, the model saw them: every test accuracy below is in-sample (optimistic), ` +
     'not held out, and only compares the heads with one another. ' +
     (cv

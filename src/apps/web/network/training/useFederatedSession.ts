@@ -4,7 +4,8 @@
  * own features, the CKKS key made by seat 0 and passed to the others inside this
  * page, the presenter's test features, the centralised baselines, and the two
  * runs (ridge, FedAvg) as reducer states (rounds.ts); whether the model's card
- * says it trained on all labelled data (inSampleNotice.ts). Workers end with the view.
+ * says it trained on all labelled data (inSampleNotice.ts, from the model's entry:
+ * discovery already read its card). Workers end with the view.
  */
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { discoverModels, type ModelEntry } from '../../../../lib/diagnosis/registry';
@@ -56,7 +57,6 @@ export function useFederatedSession() {
   const [notice, setNotice] = useState('');
   /** the model trained on all labelled data: why the test accuracies may be in-sample */
   const [inSample, setInSample] = useState<string | null>(null);
-  const picked = useRef(0);
   const workers = useRef<HospitalWorkers | null>(null);
   const test = useRef<{ x: Float32Array[]; labels: number[] } | null>(null);
   const pooled = useRef<{ x: Float32Array[]; labels: number[] } | null>(null);
@@ -96,14 +96,8 @@ export function useFederatedSession() {
       setError(null);
       setSet(result);
       setStage('picked');
-      setInSample(null);
       const entry = models.find((m) => m.name === result.model.name);
-      const pickId = ++picked.current;
-      if (entry)
-        fetch(entry.url + 'model-card.json')
-          .then((res) => (res.ok ? res.json() : null))
-          .then((card) => pickId === picked.current && setInSample(inSampleNotice(entry.name, card)))
-          .catch(() => undefined); // no card: nothing says the model saw the test images
+      setInSample(entry ? inSampleNotice(entry) : null);
       setNotice(
         `${result.train.length} training and ${result.test.length} test images (${result.testFrom}) for ${result.model.name}.`,
       );
