@@ -13,13 +13,8 @@
 import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { SeededRandom } from '../src/lib/random/seededRandom';
+import { arg } from './cliRun';
 
-const arg = (name: string, fallback?: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? process.argv[i + 1] : fallback;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-};
 const data = resolve(arg('data'));
 const folds = Number(arg('folds', '5'));
 const seed = Number(arg('seed', '1'));

@@ -10,23 +10,17 @@
  * held-out Testing split; these pooled figures are their guard's claim.
  *   npx tsx scripts/cv-guard.ts [--folds 5] [--out docs/reports/cv-guard-lung-histopathology]
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import { DOMAIN_GUARD_FILE } from '../src/lib/diagnosis/domainGuard';
 import { poolFoldGuards, type CvGuardFigures, type FoldGuardReport } from './cvGuard';
+import { arg, cli } from './cliRun';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const DATASET = 'lung-histopathology';
 const OTHER = '../shared/datasets/brain-mri';
 const folds = Number(arg('folds', '5'));
 const out = arg('out', `docs/reports/cv-guard-${DATASET}`);
-const cli = (...argv: string[]) =>
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/apps/cli/main.ts', ...argv], { stdio: 'inherit' });
 
 const ARCHS = [
   ['vit', 'ViT'],

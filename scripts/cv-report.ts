@@ -22,23 +22,17 @@
  * (src/apps/cli/commands/selectiveWrite.ts, the one writer of a model's threshold).
  * Folds still training are listed as missing, not guessed.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import { ABSTENTION_RULE, atThreshold, fitAbstention } from '../src/learn/evaluation/selective';
 import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
+import { arg, cli } from './cliRun';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const DATASET = 'lung-histopathology';
 const folds = Number(arg('folds', '5'));
 const out = arg('out', `docs/reports/cv-${DATASET}`);
-const cli = (...argv: string[]) =>
-  execFileSync(process.execPath, ['--import', 'tsx', 'src/apps/cli/main.ts', ...argv], { stdio: 'inherit' });
 
 type Kind = 'vit' | 'cnn' | 'ensemble';
 interface Totals {
