@@ -1,8 +1,9 @@
 /**
  * The summary's validation figure is the one of what ships: with views when views were chosen;
- * a model trained on all labelled data has no test n.
+ * a model trained on all labelled data has no test n, and its card's out-of-fold figure instead.
  */
 import { describe, expect, it } from 'vitest';
+import { fixtureAllLabelledCard } from '../../testing/fixtureAllLabelledCard';
 import { shippedValAccuracy, summaryMarkdown, type CardSummary } from './summaryMarkdown';
 
 const card = (training: Partial<CardSummary['training']>): CardSummary => ({
@@ -45,5 +46,22 @@ describe('summaryMarkdown', () => {
     const md = summaryMarkdown([{ card: allLabelled }]);
     expect(md).toContain('| m | none (trained on all labelled data) | – |');
     expect(summaryMarkdown([{ card: card({}) }])).toContain('| m | 1 | – |');
+  });
+
+  it("gives it its card's out-of-fold figure, labelled as cross-validation and apart from the Testing table", () => {
+    const cv = fixtureAllLabelledCard();
+    const allLabelled = { ...card({}), name: cv.name, data: { ...cv.data }, crossValidation: cv.crossValidation };
+    const md = summaryMarkdown([{ card: allLabelled }, { card: card({}) }]);
+    const section = md.slice(md.indexOf('## Models trained on all labelled data'), md.indexOf('## Test-time'));
+    expect(section).toContain(
+      '| vit-lung-histopathology | 96.67 % (out of fold, 5-fold CV) | 95.67 % – 97.17 % | 2900 / 3000 |',
+    );
+    expect(section).not.toContain('| m |'); // a model with a held-out Testing split has its Testing figures above
+    expect(md.slice(0, md.indexOf('## Models trained'))).not.toContain('96.67 %');
+    const { crossValidation: _, ...noCv } = allLabelled;
+    expect(summaryMarkdown([{ card: noCv }])).toContain(
+      '| vit-lung-histopathology | none: its card quotes no cross-validation figure |',
+    );
+    expect(summaryMarkdown([{ card: card({}) }])).not.toContain('## Models trained on all labelled data');
   });
 });
