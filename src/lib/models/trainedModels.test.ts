@@ -1,9 +1,14 @@
 /**
  * The shipped (trained) models: they load from public/models through the same
- * loader the CLI uses, classify real test images well above chance, and their
- * key-adapted versions give the same logits on encrypted images, within the
- * issue's bound of 1e-4 (models with the exact integer embedding: 0 for the CNN,
- * ~1e-6 for the ViT; the float-embedding lung ViT ~6e-6).
+ * loader the CLI uses, classify real images of their dataset's Testing folder
+ * above chance, and their key-adapted versions give the same logits on encrypted
+ * images, within the issue's bound of 1e-4 (models with the exact integer
+ * embedding: 0 for the CNN, ~1e-6 for the ViT; the float-embedding lung ViT ~6e-6).
+ * For the brain models those images are held out. The lung models are trained on
+ * all labelled data (Training + Testing, their cards' `data.allLabelled`), so for
+ * them the accuracy check is an in-sample sanity check (the model loaded and reads
+ * its inputs the right way round), not a measure of accuracy: their accuracy is the
+ * cross-validation figure in their cards. The encrypted = plain check holds either way.
  * Skips a model whose files are not there yet.
  */
 import { existsSync } from 'node:fs';
@@ -19,14 +24,29 @@ import { decodeImageFile } from '../decode';
 import { toModelInput } from '../image/resize';
 import type { RgbImage } from '../image/rgb';
 import { generateKey } from '../keys/key';
+import { cardTraining } from '../diagnosis/cardTraining';
 import { adaptModel, load } from './model';
 
+/** inSample: the model trained on these Testing images too (its card says so; checked below, so the name cannot lie) */
 const MODELS = [
-  { dir: 'public/models/cnn-brain-mri', data: '../shared/datasets/brain-mri/Testing' },
-  { dir: 'public/models/vit-brain-mri', data: '../shared/datasets/brain-mri/Testing' },
-  { dir: 'public/models/cnn-lung-histopathology', data: '../shared/datasets/lung-histopathology/Testing' },
-  { dir: 'public/models/vit-lung-histopathology', data: '../shared/datasets/lung-histopathology/Testing' },
+  { dir: 'public/models/cnn-brain-mri', data: '../shared/datasets/brain-mri/Testing', inSample: false },
+  { dir: 'public/models/vit-brain-mri', data: '../shared/datasets/brain-mri/Testing', inSample: false },
+  {
+    dir: 'public/models/cnn-lung-histopathology',
+    data: '../shared/datasets/lung-histopathology/Testing',
+    inSample: true,
+  },
+  {
+    dir: 'public/models/vit-lung-histopathology',
+    data: '../shared/datasets/lung-histopathology/Testing',
+    inSample: true,
+  },
 ];
+
+const title = (m: (typeof MODELS)[number]) =>
+  m.inSample
+    ? `${m.dir}: above chance on Testing images it trained on (in-sample sanity check), same logits when adapted to a key`
+    : `${m.dir}: above chance on held-out test images, same logits when adapted to a key`;
 
 async function sample(dir: string, perClass: number): Promise<{ images: RgbImage[]; labels: number[] }> {
   const images: RgbImage[] = [];
@@ -51,15 +71,19 @@ describe('shipped models', () => {
   });
   for (const m of MODELS) {
     it.skipIf(!existsSync(join(m.dir, 'model.json')) || !existsSync(m.data))(
-      `${m.dir}: accurate on real test images, same logits when adapted to a key`,
+      title(m),
       async () => {
         const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(m.dir, f))) });
         // the count the app and the bench show is the model card's (derived attention-bias matrices excluded)
         const card = JSON.parse(await readFile(join(m.dir, 'model-card.json'), 'utf8')) as { parameters: number };
         expect(model.parameters).toBe(card.parameters);
+        expect(cardTraining(card).allLabelled, 'the card says whether Testing was in its training data').toBe(
+          m.inSample,
+        );
         const { images, labels } = await sample(m.data, 5);
         const plain = await model.predict(images);
         const correct = plain.filter((p, i) => p.classIndex === labels[i]).length;
+        // a sanity floor, not an accuracy figure (in-sample for the lung models)
         expect(correct / labels.length).toBeGreaterThan(0.6);
         for (let k = 0; k < 2; k++) {
           const plan = await planForKey(await generateKey());
