@@ -12,6 +12,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { cardTraining } from '../../lib/diagnosis/cardTraining';
 import type { ImageSet } from '../evaluation/batchPredict';
 import { listImages, loadImageSet } from './dataset';
 
@@ -24,9 +25,10 @@ export interface TrainedOn {
 
 /** A card without the flag (every model released before it, test fixtures without a card): Testing is held out. */
 export function trainedOnFromCard(card: unknown): TrainedOn {
-  const data = (card as { data?: { allLabelled?: unknown; sources?: unknown } } | null)?.data;
+  const data = (card as { data?: { sources?: unknown } } | null)?.data;
   const sources = Array.isArray(data?.sources) ? (data.sources as TrainedOn['sources']) : [];
-  return { allLabelled: data?.allLabelled === true, sources };
+  // the flag as the page's model discovery reads it (registry.ts ModelEntry.allLabelled)
+  return { allLabelled: cardTraining(card).allLabelled, sources };
 }
 
 export async function readTrainedOn(modelDir: string): Promise<TrainedOn> {
