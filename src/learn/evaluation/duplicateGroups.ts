@@ -1,0 +1,75 @@
+/**
+ * Near-duplicate groups and what they mean for a split (issue 18): images joined
+ * by a near-duplicate edge, taken transitively, are one group (a presumed shared
+ * original); a held-out image leaks when an image it is joined to sits on the
+ * training side. Pure: scripts/near-duplicates.ts finds the edges.
+ */
+
+/** Connected components of n nodes: for each node, the smallest node of its component. */
+export function connectedComponents(n: number, edges: Iterable<readonly [number, number]>): Int32Array {
+  const parent = Int32Array.from({ length: n }, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  for (const [a, b] of edges) {
+    const ra = root(a);
+    const rb = root(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+  return Int32Array.from({ length: n }, (_, i) => root(i));
+}
+
+/** How many groups have each size: [size, groups] sorted by size. */
+export function groupSizes(component: Int32Array): [number, number][] {
+  const size = new Map<number, number>();
+  for (const c of component) size.set(c, (size.get(c) ?? 0) + 1);
+  const count = new Map<number, number>();
+  for (const s of size.values()) count.set(s, (count.get(s) ?? 0) + 1);
+  return [...count.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Per image: whether it has a near-duplicate (a direct edge) on the other side,
+ * where `across(i, j)` says whether image j counts as the other side for image i
+ * (another fold; Training for a Testing image).
+ */
+export function hasNeighbourAcross(
+  n: number,
+  edges: Iterable<readonly [number, number]>,
+  across: (i: number, j: number) => boolean,
+): boolean[] {
+  const out = new Array<boolean>(n).fill(false);
+  for (const [a, b] of edges) {
+    if (across(a, b)) out[a] = true;
+    if (across(b, a)) out[b] = true;
+  }
+  return out;
+}
+
+/**
+ * What a uniform sample would give if a class of `perOriginal` copies of each of
+ * `originals` originals (LC25000: 20 x 250) were sampled `drawn` at a time without
+ * replacement: the expected number of distinct originals, and the chance that a
+ * drawn image has another copy of its original among the drawn.
+ */
+export function samplingExpectation(
+  originals: number,
+  perOriginal: number,
+  drawn: number,
+): { distinctOriginals: number; shareWithCopy: number } {
+  const total = originals * perOriginal;
+  // P(no copy of one original among `draws` draws from `from` images, `copies` of them its)
+  const none = (from: number, copies: number, draws: number) => {
+    let p = 1;
+    for (let i = 0; i < copies; i++) p *= (from - draws - i) / (from - i);
+    return p;
+  };
+  return {
+    distinctOriginals: originals * (1 - none(total, perOriginal, drawn)),
+    shareWithCopy: 1 - none(total - 1, perOriginal - 1, drawn - 1),
+  };
+}
