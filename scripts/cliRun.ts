@@ -1,5 +1,6 @@
 /**
- * What the cross-validation scripts (cv-folds.ts, cv-report.ts, cv-guard.ts) share:
+ * What the cross-validation scripts (cv-folds.ts, cv-report.ts, cv-guard.ts,
+ * near-duplicates.ts) share:
  * reading `--name value` from their command line, and running a `cipherscan`
  * command (src/apps/cli/main.ts) in this Node, with its output on ours, so each
  * step of the protocol is the same command a person would type.

@@ -37,13 +37,8 @@ import {
 } from '../src/learn/evaluation/duplicateGroups';
 import { SeededRandom } from '../src/lib/random/seededRandom';
 import { nearDuplicateMarkdown, type NearDuplicateReport } from './nearDuplicateReport';
+import { arg } from './cliRun';
 
-const arg = (name: string, fallback?: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? process.argv[i + 1] : fallback;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-};
 const data = resolve(arg('data'));
 const ds = basename(data);
 const foldsPath = arg('folds', `.cache/cv/${ds}/folds.json`);
