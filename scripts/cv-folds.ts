@@ -8,18 +8,24 @@
  * accuracy. Links are named `<split>__<file>`: Training and Testing may share names.
  * Also writes `.cache/cv/<ds>/folds.json` (which image is in which fold).
  *   npx tsx scripts/cv-folds.ts --data ../shared/datasets/lung-histopathology [--folds 5] [--seed 1]
+ * With `--groups .cache/cv/<ds>/groups.json` (scripts/near-duplicates.ts: image ->
+ * presumed original) the folds are grouped — all copies of one original in one
+ * fold (learn/evaluation/duplicateGroups.ts dealGroupedFolds) — and go to
+ * `.cache/cv/<ds>-grouped/` instead, beside the per-image folds.
  * Run by scripts/cv-train.sh; idempotent (a fold folder is rebuilt from scratch).
  */
-import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { SeededRandom } from '../src/lib/random/seededRandom';
+import { dealGroupedFolds } from '../src/learn/evaluation/duplicateGroups';
 import { arg } from './cliRun';
 
 const data = resolve(arg('data'));
 const folds = Number(arg('folds', '5'));
 const seed = Number(arg('seed', '1'));
 if (!Number.isInteger(folds) || folds < 2) throw new Error('--folds must be an integer of at least 2');
-const out = resolve('.cache/cv', basename(data));
+const groupsPath = process.argv.includes('--groups') ? arg('groups') : undefined;
+const out = resolve('.cache/cv', basename(data) + (groupsPath ? '-grouped' : ''));
 
 const IMAGE = /\.(jpe?g|png|dcm)$/i;
 const byClass = new Map<string, string[]>();
@@ -34,11 +40,21 @@ for (const split of ['Training', 'Testing']) {
 }
 
 const rng = new SeededRandom(seed);
-const assignment: Record<string, number> = {};
-for (const files of byClass.values()) {
-  const order = files.slice();
-  rng.shuffle(order);
-  order.forEach((file, i) => (assignment[file] = i % folds));
+let assignment: Record<string, number> = {};
+if (groupsPath) {
+  const { group } = JSON.parse(readFileSync(groupsPath, 'utf8')) as { group: Record<string, number> };
+  const groupOf = (image: string) => {
+    if (group[image] === undefined)
+      throw new Error(`${groupsPath} has no group for ${image}: rerun near-duplicates.ts`);
+    return group[image];
+  };
+  assignment = dealGroupedFolds(byClass, groupOf, folds, (groups) => rng.shuffle(groups));
+} else {
+  for (const files of byClass.values()) {
+    const order = files.slice();
+    rng.shuffle(order);
+    order.forEach((file, i) => (assignment[file] = i % folds));
+  }
 }
 
 for (let k = 0; k < folds; k++) {
@@ -52,6 +68,9 @@ for (let k = 0; k < folds; k++) {
   }
 }
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'folds.json'), JSON.stringify({ data, folds, seed, assignment }, null, 1) + '\n');
+writeFileSync(
+  join(out, 'folds.json'),
+  JSON.stringify({ data, folds, seed, ...(groupsPath ? { groups: groupsPath } : {}), assignment }, null, 1) + '\n',
+);
 const sizes = Array.from({ length: folds }, (_, k) => Object.values(assignment).filter((f) => f === k).length);
 console.log(`${out}: ${folds} folds of ${sizes.join(' / ')} images`);

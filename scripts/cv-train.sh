@@ -11,6 +11,8 @@
 # become cv-<arch><tag>-…) and CV_EPOCHS (the schedule); CV_ONLY="1 3 5" trains only those
 # folds, so two lanes can share one architecture's folds:
 #   CV_TAG=-e30 CV_EPOCHS=30 CV_ONLY="1 3 5" nohup nice -n 5 sh scripts/cv-train.sh vit &
+# CV_SPLIT=lung-histopathology-grouped trains on the grouped folds (cv-folds.ts --groups:
+# no copy of a held-out image's original on the training side); make them first.
 set -u
 cd "$(dirname "$0")/.."
 . scripts/recipes.sh
@@ -23,10 +25,11 @@ case "$ARCH" in
   *) echo "usage: cv-train.sh cnn|vit" >&2; exit 2 ;;
 esac
 EPOCHS=${CV_EPOCHS:-$EPOCHS}
+SPLIT=${CV_SPLIT:-lung-histopathology}
 TAG=${CV_TAG:-}
 ONLY=${CV_ONLY:-$(seq 1 "$FOLDS")}
 mkdir -p .cache/logs .cache/cv/models
-[ -f .cache/cv/lung-histopathology/folds.json ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
+[ -f ".cache/cv/$SPLIT/folds.json" ] || [ "$SPLIT" != lung-histopathology ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
 for k in $ONLY; do
   name="cv-$ARCH$TAG-lung-histopathology-fold$k"
   out=".cache/cv/models/$name"
@@ -34,7 +37,7 @@ for k in $ONLY; do
     echo "$name: done, skipping"
   else
     # shellcheck disable=SC2086 # the recipe is a list of flags
-    npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data ".cache/cv/lung-histopathology/fold-$k" $RECIPE --epochs "$EPOCHS" >> ".cache/logs/$name.log" 2>&1 || exit 1
+    npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data ".cache/cv/$SPLIT/fold-$k" $RECIPE --epochs "$EPOCHS" >> ".cache/logs/$name.log" 2>&1 || exit 1
   fi
 done
 echo "cv lane $ARCH$TAG ($ONLY) done"

@@ -1,6 +1,12 @@
 /** Near-duplicate groups: components, their sizes, leaks across a split, and the LC25000 sampling expectation. */
 import { describe, expect, it } from 'vitest';
-import { connectedComponents, groupSizes, hasNeighbourAcross, samplingExpectation } from './duplicateGroups';
+import {
+  connectedComponents,
+  dealGroupedFolds,
+  groupSizes,
+  hasNeighbourAcross,
+  samplingExpectation,
+} from './duplicateGroups';
 
 describe('connectedComponents', () => {
   it('joins transitively and labels each group by its smallest node', () => {
@@ -52,5 +58,40 @@ describe('samplingExpectation', () => {
     const e = samplingExpectation(250, 20, 1000);
     expect(e.distinctOriginals).toBeCloseTo(247.1, 0);
     expect(e.shareWithCopy).toBeGreaterThan(0.98);
+  });
+});
+
+describe('dealGroupedFolds', () => {
+  const images = new Map([
+    ['a', ['a6', 'a4', 'a5', 'a1', 'a2', 'a3']], // smallest group first: the deal must sort
+    ['b', ['b1', 'b2', 'b3', 'b4']],
+  ]);
+  // a1-a3 one original, a4+a5 another, a6 alone; b1+b2 one, b3, b4 alone
+  const group: Record<string, number> = { a1: 0, a2: 0, a3: 0, a4: 1, a5: 1, a6: 2, b1: 3, b2: 3, b3: 4, b4: 5 };
+  const deal = () =>
+    dealGroupedFolds(
+      images,
+      (i) => group[i],
+      2,
+      () => {},
+    );
+
+  it('keeps every group in one fold', () => {
+    const fold = deal();
+    for (const g of new Set(Object.values(group))) {
+      const folds = new Set(
+        Object.keys(group)
+          .filter((i) => group[i] === g)
+          .map((i) => fold[i]),
+      );
+      expect(folds.size).toBe(1);
+    }
+  });
+
+  it('balances each class over the folds, largest group first', () => {
+    const fold = deal();
+    const count = (cls: string, k: number) => images.get(cls)!.filter((i) => fold[i] === k).length;
+    expect([count('a', 0), count('a', 1)]).toEqual([3, 3]);
+    expect([count('b', 0), count('b', 1)]).toEqual([2, 2]);
   });
 });

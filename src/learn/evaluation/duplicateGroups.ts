@@ -73,3 +73,39 @@ export function samplingExpectation(
     shareWithCopy: 1 - none(total - 1, perOriginal - 1, drawn - 1),
   };
 }
+
+/**
+ * Grouped k-fold dealing: every image of one group lands in the same fold, so no
+ * held-out image has a copy of its original on the training side. Per class (a
+ * group never spans classes: edges join same-class images only), groups in a
+ * seeded order, largest first, each to the fold holding the fewest of that class
+ * so far (ties: the lowest fold), which keeps folds stratified and near equal.
+ * `groupOf` maps an image to its group id; `shuffle` is the seeded shuffle.
+ * Returns image -> fold (0-based).
+ */
+export function dealGroupedFolds(
+  imagesByClass: ReadonlyMap<string, readonly string[]>,
+  groupOf: (image: string) => number,
+  folds: number,
+  shuffle: (items: string[][]) => void,
+): Record<string, number> {
+  const assignment: Record<string, number> = {};
+  for (const images of imagesByClass.values()) {
+    const members = new Map<number, string[]>();
+    for (const image of images) {
+      const g = groupOf(image);
+      members.set(g, [...(members.get(g) ?? []), image]);
+    }
+    const groups = [...members.values()];
+    shuffle(groups);
+    // stable: equal sizes keep the seeded order
+    groups.sort((a, b) => b.length - a.length);
+    const filled = new Array<number>(folds).fill(0);
+    for (const group of groups) {
+      const fold = filled.indexOf(Math.min(...filled));
+      for (const image of group) assignment[image] = fold;
+      filled[fold] += group.length;
+    }
+  }
+  return assignment;
+}
