@@ -18,7 +18,7 @@ import { gridSide, type ModelConfig } from './config';
 import { cnnTrunk } from './cnn';
 import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
-import { vitTrunk } from './vit';
+import { attentionProjections, vitTrunk } from './vit';
 import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 import { intensityHistogramTensor } from './intensityHistogram';
@@ -225,6 +225,10 @@ export function createModel(
       Array.from({ length: gridSide(config) ** 2 }, (_, j) => j),
     ),
   );
+  // the attention's q/k/v blocks of the fused projection, cut once here rather than per pass
+  if (config.architecture === 'vit')
+    for (const [name, t] of Object.entries(attentionProjections(config, host)))
+      weights[name] = tf.tensor(t.data, t.shape);
   const { branches, own } = makeBranches(config, weights, hostKeyed);
   return new TfjsDiagnosisModel(
     config,

@@ -81,12 +81,49 @@ function addPerGroup(x: tf.Tensor, perGroup: tf.Tensor): tf.Tensor {
   return tf.add(x.reshape([groups, n / groups, ...rest]), perGroup.reshape([groups, 1, ...rest])).reshape(x.shape);
 }
 
+const QKV_PARTS = ['q', 'k', 'v'] as const;
+
+/**
+ * The q, k and v column blocks of each encoder block's fused projection qkv.w [D, 3D]
+ * and qkv.b [3D], as `block<l>.attn.{q,k,v}.{w,b}`: cut once when a model is built
+ * (model.ts createModel; adapted models share them), so that a pass runs three
+ * dense layers instead of one followed by a split of its output (strided slices of
+ * the activations, a JS loop per row on tfjs-wasm): same logits, faster passes
+ * (docs/measurements.md, "Attention q/k/v").
+ */
+export function attentionProjections(cfg: VitConfig, host: HostWeights): HostWeights {
+  const D = cfg.width;
+  const out: HostWeights = {};
+  for (let l = 0; l < cfg.depth; l++) {
+    const p = `block${l}.`;
+    const [w, b] = [host[p + 'qkv.w'], host[p + 'qkv.b']];
+    QKV_PARTS.forEach((part, i) => {
+      const cols = new Float32Array(D * D);
+      for (let r = 0; r < D; r++) cols.set(w.data.subarray(r * 3 * D + i * D, r * 3 * D + (i + 1) * D), r * D);
+      out[`${p}attn.${part}.w`] = { shape: [D, D], data: cols };
+      out[`${p}attn.${part}.b`] = { shape: [D], data: b.data.slice(i * D, (i + 1) * D) };
+    });
+  }
+  return out;
+}
+
+/**
+ * [weight, bias] of q, k, v: the blocks cut at load (attentionProjections), else
+ * (training, where qkv.w is a variable; weight maps built by hand) cut here from
+ * the fused weight, differentiably. Either way the same numbers.
+ */
+function qkvProjections(w: Weights, p: string): [tf.Tensor, tf.Tensor][] {
+  if (w[p + 'attn.q.w']) return QKV_PARTS.map((part) => [need(w, `${p}attn.${part}.w`), need(w, `${p}attn.${part}.b`)]);
+  const ws = tf.split(need(w, p + 'qkv.w'), 3, 1);
+  const bs = tf.split(need(w, p + 'qkv.b'), 3, 0);
+  return ws.map((wi, i) => [wi, bs[i]]);
+}
+
 function attention(x: tf.Tensor3D, w: Weights, p: string, heads: number, bias?: tf.Tensor): tf.Tensor3D {
   const [n, t, d] = x.shape;
   const dh = d / heads;
-  const qkv = dense(x, need(w, p + 'qkv.w'), need(w, p + 'qkv.b'));
   const toHeads = (z: tf.Tensor) => z.reshape([n, t, heads, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-  const [q, k, v] = tf.split(qkv, 3, 2).map(toHeads);
+  const [q, k, v] = qkvProjections(w, p).map(([wi, bi]) => toHeads(dense(x, wi, bi)));
   let scores: tf.Tensor = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
   if (bias?.rank === 3)
     scores = tf.add(scores, bias); // [heads, t, t] broadcast over the batch
