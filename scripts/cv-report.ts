@@ -12,7 +12,11 @@
  * threshold fitted on that fold's validation split, applied to its held-out fold:
  * answered and right summed), and the mean per-fold ECE (15 bins) and NLL.
  *   npx tsx scripts/cv-report.ts [--folds 5] [--out docs/reports/cv-lung-histopathology] [--write-cards]
- * --write-cards (all folds scored only) adds the figures to the shipped lung models'
+ *     [--split lung-histopathology] [--tag ''] [--archs vit,cnn]
+ * --split, --tag, --archs pool another run of scripts/cv-train.sh (CV_SPLIT, CV_TAG), e.g. the
+ * grouped folds (cv-folds.ts --groups): `--split lung-histopathology-grouped --tag -grouped --archs vit
+ * --out /tmp/cv-grouped` (scripts/cvRun.ts; with one architecture there is no ensemble and no choice).
+ * --write-cards (all folds scored, the shipped run only: default split, no tag, both architectures) adds the figures to the shipped lung models'
  * cards (model-card.json `crossValidation`, README.md "Cross-validation of this recipe";
  * scripts/cvCards.ts): the shipped models are the same recipe trained on the shared
  * Training split. It never writes a threshold: the pooled ones ship by
@@ -29,10 +33,33 @@ import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import { ABSTENTION_RULE, atThreshold, fitAbstention } from '../src/learn/evaluation/selective';
 import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { arg, cli } from './cliRun';
+import {
+  cvKinds,
+  cvRunFromArgs,
+  foldDataDir,
+  foldModelDir,
+  foldStudyPath,
+  isShippedRun,
+  kindOfMembers,
+  singleCandidateLine,
+  splitSentence,
+  writeCardsRefusal,
+  type Arch,
+} from './cvRun';
 
 const DATASET = 'lung-histopathology';
 const folds = Number(arg('folds', '5'));
 const out = arg('out', `docs/reports/cv-${DATASET}`);
+const run = cvRunFromArgs(DATASET);
+const writeCards = process.argv.includes('--write-cards');
+// refused before any fold is calibrated or scored: a grouped or candidate run never reaches the shipped cards
+const refusal = writeCards ? writeCardsRefusal(run) : undefined;
+if (refusal) throw new Error(refusal);
+const { archs } = run;
+const foldsMeta = join('.cache/cv', run.split, 'folds.json');
+const grouped =
+  existsSync(foldsMeta) && Boolean((JSON.parse(readFileSync(foldsMeta, 'utf8')) as { groups?: string }).groups);
+const runSentence = splitSentence(run, grouped);
 
 type Kind = 'vit' | 'cnn' | 'ensemble';
 interface Totals {
@@ -60,23 +87,28 @@ const empty = (): Totals => ({
   at90Answered: 0,
   at90Right: 0,
 });
-const totals: Record<Kind, Totals> = { vit: empty(), cnn: empty(), ensemble: empty() };
+/** the candidates of this run, in the report's row order: vit, cnn, ensemble (where both) */
+const kinds: Kind[] = cvKinds(run);
+const totals = Object.fromEntries(kinds.map((k) => [k, empty()])) as Record<Kind, Totals>;
 /** per candidate, per scored fold: the held-out fold's calibrated probabilities and labels */
-const outOfFold: Record<Kind, { probabilities: number[][]; labels: number[] }[]> = { vit: [], cnn: [], ensemble: [] };
+const outOfFold = Object.fromEntries(kinds.map((k) => [k, []])) as unknown as Record<
+  Kind,
+  { probabilities: number[][]; labels: number[] }[]
+>;
 const missing: number[] = [];
 /**
  * The augmentation each fold model actually trained with, by architecture (model-card.json):
  * compared with the shipped model's so the report and the cards say when they differ.
  */
-const foldAugmentations: Record<'vit' | 'cnn', Set<string>> = { vit: new Set(), cnn: new Set() };
+const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 for (let fold = 1; fold <= folds; fold++) {
-  const data = join('.cache/cv', DATASET, `fold-${fold}`);
-  const models = (['vit', 'cnn'] as const).map((a) => join('.cache/cv/models', `cv-${a}-${DATASET}-fold${fold}`));
+  const data = foldDataDir(run, fold);
+  const models = archs.map((a) => foldModelDir(run, a, fold));
   if (!models.every((m) => existsSync(join(m, 'model-card.json')))) {
     missing.push(fold);
     continue;
   }
-  (['vit', 'cnn'] as const).forEach((a, i) => {
+  archs.forEach((a, i) => {
     const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
       training: { augmentation: string };
     };
@@ -86,11 +118,12 @@ for (let fold = 1; fold <= folds; fold++) {
     const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as { calibration?: unknown };
     if (!manifest.calibration) cli('calibrate', '--model', m, '--data', data);
   }
-  const report = join('.cache/cv/reports', `fold-${fold}`);
+  const report = foldStudyPath(run, fold);
+  mkdirSync(dirname(report), { recursive: true });
   cli('selective', '--data', data, '--models', models.join(','), '--cross-validation', '--out', report);
   const study = JSON.parse(readFileSync(`${report}.json`, 'utf8')) as SelectiveStudy;
   for (const c of study.candidates) {
-    const kind: Kind = c.members.length > 1 ? 'ensemble' : c.members[0].startsWith('cv-vit') ? 'vit' : 'cnn';
+    const kind = kindOfMembers(run, fold, c.members);
     if (!c.testing || !c.testingProbabilities || !study.testingLabels)
       throw new Error(`fold ${fold}: ${c.name} has no held-out figures (run with --cross-validation)`);
     outOfFold[kind].push({ probabilities: c.testingProbabilities, labels: study.testingLabels });
@@ -106,7 +139,6 @@ for (let fold = 1; fold <= folds; fold++) {
   }
 }
 
-const kinds = Object.keys(totals) as Kind[];
 const rates = Object.fromEntries(kinds.map((kind) => [kind, wilson(totals[kind].k, totals[kind].n)])) as Record<
   Kind,
   Rate
@@ -180,8 +212,14 @@ const pooledThreshold = Object.fromEntries(
   }
 >;
 const done = folds - missing.length;
-const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
-const choice: Kind = totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
+/** null where the run has one architecture: nothing to choose between */
+const choice: Kind | null =
+  archs.length < 2
+    ? null
+    : ((): Kind => {
+        const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
+        return totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
+      })();
 const shippedAugmentation = (a: 'vit' | 'cnn') =>
   (
     JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model-card.json'), 'utf8')) as {
@@ -189,7 +227,7 @@ const shippedAugmentation = (a: 'vit' | 'cnn') =>
     }
   ).training.augmentation;
 /** '' when the fold models trained with the shipped models' augmentation, else the sentence that says they did not */
-const augmentationCaveat = (['vit', 'cnn'] as const)
+const augmentationCaveat = archs
   .filter((a) => [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a)))
   .map(
     (a) =>
@@ -199,13 +237,19 @@ const augmentationCaveat = (['vit', 'cnn'] as const)
   )
   .join(' ');
 const lines = [
-  `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)`,
+  `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
+    (isShippedRun(run)
+      ? ''
+      : ` — split ${run.split}${run.tag ? `, models tagged ${run.tag}` : ''}, ${archs.join(' and ')}`),
   '',
   `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
-    'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ' +
+    (run.tag
+      ? "Each fold model is this run's recipe (below) trained on the other folds; each figure is out-of-fold. "
+      : 'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ') +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
     (augmentationCaveat ? ` **${augmentationCaveat}**` : ''),
   '',
+  ...(runSentence ? [runSentence, ''] : []),
   "| candidate | out-of-fold accuracy (95 % Wilson) | per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
   '|---|---|---|---|---|---|---|---|',
   ...kinds.map((k) => {
@@ -222,9 +266,11 @@ const lines = [
     return `| ${k} | ${(p.nested.coverage * 100).toFixed(1)} % | ${pct(p.nested.accuracy)} | ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |`;
   }),
   '',
-  done === folds
-    ? `Choice: **${choice}** (the ensemble is chosen only with more out-of-fold right answers than the better single).`
-    : 'No choice yet: not every fold is scored.',
+  archs.length < 2
+    ? singleCandidateLine(run)
+    : done === folds
+      ? `Choice: **${choice}** (the ensemble is chosen only with more out-of-fold right answers than the better single).`
+      : 'No choice yet: not every fold is scored.',
   '',
 ];
 mkdirSync(dirname(out), { recursive: true });
@@ -234,8 +280,12 @@ writeFileSync(
   JSON.stringify(
     {
       dataset: DATASET,
+      // which run this is, where it is not the shipped one (its report keeps the keys it always had)
+      ...(isShippedRun(run)
+        ? {}
+        : { split: run.split, grouped, tag: run.tag, archs, splitNote: runSentence || undefined }),
       // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
-      foldAugmentations: { vit: [...foldAugmentations.vit], cnn: [...foldAugmentations.cnn] },
+      foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
       caveat: augmentationCaveat || undefined,
       folds,
       scored: done,
@@ -264,8 +314,8 @@ writeFileSync(
 );
 console.log(lines.join('\n'));
 
-if (process.argv.includes('--write-cards')) {
-  if (done !== folds) throw new Error('--write-cards needs every fold scored');
+if (writeCards) {
+  if (done !== folds || !choice) throw new Error('--write-cards needs every fold scored');
   for (const kind of ['vit', 'cnn'] as const)
     writeCrossValidationCard(join('public/models', `${kind}-${DATASET}`), {
       folds,

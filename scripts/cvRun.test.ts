@@ -1,0 +1,100 @@
+/**
+ * Which run cv-report.ts pools: the shipped one by default (same paths as ever), another
+ * split, tag or single architecture on request, and never a non-shipped run into the
+ * shipped cards.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  cvKinds,
+  cvRunFromArgs,
+  foldDataDir,
+  foldModelDir,
+  foldStudyPath,
+  isShippedRun,
+  kindOfMembers,
+  splitSentence,
+  writeCardsRefusal,
+} from './cvRun';
+
+const DS = 'lung-histopathology';
+const argv = (...flags: string[]) => ['node', 'scripts/cv-report.ts', ...flags];
+const shipped = cvRunFromArgs(DS, argv('--folds', '5'));
+const grouped = cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', '-grouped', '--archs', 'vit'));
+
+describe('cvRunFromArgs', () => {
+  it('defaults to the shipped run: its split, no tag, both architectures', () => {
+    expect(shipped).toEqual({ dataset: DS, split: DS, tag: '', archs: ['vit', 'cnn'] });
+    expect(isShippedRun(shipped)).toBe(true);
+  });
+
+  it('reads another run, architectures in report order whatever the typed order', () => {
+    expect(grouped).toEqual({ dataset: DS, split: `${DS}-grouped`, tag: '-grouped', archs: ['vit'] });
+    expect(cvRunFromArgs(DS, argv('--archs', 'cnn,vit')).archs).toEqual(['vit', 'cnn']);
+    expect(isShippedRun(cvRunFromArgs(DS, argv('--archs', 'cnn')))).toBe(false);
+    expect(isShippedRun(cvRunFromArgs(DS, argv('--tag', '-e30')))).toBe(false);
+  });
+
+  it('refuses unknown, repeated or no architectures', () => {
+    expect(() => cvRunFromArgs(DS, argv('--archs', 'vit,resnet'))).toThrow(/unknown architecture "resnet"/);
+    expect(() => cvRunFromArgs(DS, argv('--archs', 'vit,vit'))).toThrow(/each once/);
+    expect(() => cvRunFromArgs(DS, argv('--archs', ','))).toThrow(/each once/);
+  });
+});
+
+describe('paths', () => {
+  it('keeps the shipped run where it always was', () => {
+    expect(foldDataDir(shipped, 3)).toBe(`.cache/cv/${DS}/fold-3`);
+    expect(foldModelDir(shipped, 'cnn', 3)).toBe(`.cache/cv/models/cv-cnn-${DS}-fold3`);
+    expect(foldStudyPath(shipped, 3)).toBe('.cache/cv/reports/fold-3');
+  });
+
+  it('builds what cv-train.sh named with CV_SPLIT and CV_TAG, and keeps its studies apart', () => {
+    expect(foldDataDir(grouped, 2)).toBe(`.cache/cv/${DS}-grouped/fold-2`);
+    expect(foldModelDir(grouped, 'vit', 2)).toBe(`.cache/cv/models/cv-vit-grouped-${DS}-fold2`);
+    expect(foldStudyPath(grouped, 2)).toBe(`.cache/cv/reports/${DS}-grouped-grouped-vit/fold-2`);
+  });
+});
+
+describe('candidates', () => {
+  it('has an ensemble row only with two architectures', () => {
+    expect(cvKinds(shipped)).toEqual(['vit', 'cnn', 'ensemble']);
+    expect(cvKinds(grouped)).toEqual(['vit']);
+  });
+
+  it('tells a study row by its members, tag included', () => {
+    expect(kindOfMembers(shipped, 1, [`cv-cnn-${DS}-fold1`])).toBe('cnn');
+    expect(kindOfMembers(shipped, 1, [`cv-vit-${DS}-fold1`, `cv-cnn-${DS}-fold1`])).toBe('ensemble');
+    expect(kindOfMembers(grouped, 4, [`cv-vit-grouped-${DS}-fold4`])).toBe('vit');
+    expect(() => kindOfMembers(grouped, 4, [`cv-vit-${DS}-fold4`])).toThrow(/is none of vit/);
+  });
+});
+
+describe('writeCardsRefusal', () => {
+  it('lets only the shipped run write the shipped cards', () => {
+    expect(writeCardsRefusal(shipped)).toBeUndefined();
+    for (const flags of [
+      ['--split', `${DS}-grouped`],
+      ['--tag', '-e30'],
+      ['--archs', 'vit'],
+    ])
+      expect(writeCardsRefusal(cvRunFromArgs(DS, argv(...flags)))).toMatch(
+        /only the shipped run may.*Nothing was written/,
+      );
+    expect(writeCardsRefusal(grouped)).toContain(`--split ${DS}-grouped --tag -grouped --archs vit`);
+  });
+});
+
+describe('splitSentence', () => {
+  it('says nothing for the shipped run, so its report stays as it was', () => {
+    expect(splitSentence(shipped, false)).toBe('');
+  });
+
+  it('says the grouped folds keep each original together, and that the validation fits still see copies', () => {
+    const s = splitSentence(grouped, true);
+    expect(s).toMatch(/every near-duplicate group .* lies in one fold/);
+    expect(s).toContain('docs/reports/near-duplicates-lung-histopathology.md');
+    expect(s).toMatch(/still per image: .*over-confident/);
+    expect(s).toContain('CV_TAG=-grouped');
+    expect(splitSentence({ ...grouped, tag: '' }, false)).toBe(`Split \`${DS}-grouped\` (.cache/cv/${DS}-grouped/).`);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Which cross-validation run scripts/cv-report.ts pools (issue 18): the fold split
+ * (`.cache/cv/<split>/fold-K`, scripts/cv-folds.ts), the model tag and the
+ * architectures scripts/cv-train.sh trained on it (`CV_SPLIT`, `CV_TAG`), and what
+ * the report must say about them. Pure, so the path building and the refusals are
+ * tested (cvRun.test.ts); the script only reads and writes files.
+ * The shipped run (default split, no tag, both architectures) is the only one whose
+ * figures may go into the shipped models' cards.
+ */
+import { join } from 'node:path';
+import type { CvKind } from '../src/learn/evaluation/cvReport';
+import { arg } from './cliRun';
+
+export type Arch = 'vit' | 'cnn';
+export const ARCHS: readonly Arch[] = ['vit', 'cnn'];
+
+export interface CvRun {
+  dataset: string;
+  /** a folder name under .cache/cv holding fold-K/ and folds.json */
+  split: string;
+  /** between the architecture and the dataset in the model names: cv-<arch><tag>-<dataset>-fold<k> */
+  tag: string;
+  archs: Arch[];
+}
+
+/** `--split`, `--tag`, `--archs` of cv-report.ts; the defaults are the shipped run. */
+export function cvRunFromArgs(dataset: string, argv: readonly string[] = process.argv): CvRun {
+  const archs = arg('archs', ARCHS.join(','), argv)
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of archs)
+    if (!ARCHS.includes(a as Arch)) throw new Error(`--archs: unknown architecture "${a}" (vit, cnn)`);
+  if (!archs.length || new Set(archs).size !== archs.length)
+    throw new Error('--archs: one or both of vit,cnn, each once');
+  return {
+    dataset,
+    split: arg('split', dataset, argv),
+    tag: arg('tag', '', argv),
+    // in ARCHS order, so the report's rows and the model list do not depend on how they were typed
+    archs: ARCHS.filter((a) => archs.includes(a)),
+  };
+}
+
+export const isShippedRun = (r: CvRun) => r.split === r.dataset && r.tag === '' && r.archs.length === ARCHS.length;
+
+/** Why `--write-cards` is refused for this run, or undefined where the shipped cards may take its figures. */
+export function writeCardsRefusal(r: CvRun): string | undefined {
+  if (isShippedRun(r)) return undefined;
+  return (
+    `--write-cards writes the shipped models' cards, so only the shipped run may: --split ${r.dataset}, no --tag, --archs vit,cnn ` +
+    `(this run: --split ${r.split}${r.tag ? ` --tag ${r.tag}` : ''} --archs ${r.archs.join(',')}). Nothing was written.`
+  );
+}
+
+export const foldDataDir = (r: CvRun, fold: number) => join('.cache/cv', r.split, `fold-${fold}`);
+
+export const foldModelDir = (r: CvRun, arch: Arch, fold: number) =>
+  join('.cache/cv/models', `cv-${arch}${r.tag}-${r.dataset}-fold${fold}`);
+
+/** Where the selective study of a fold goes: the shipped run's place as before, any other run beside it. */
+export const foldStudyPath = (r: CvRun, fold: number) =>
+  join('.cache/cv/reports', isShippedRun(r) ? '' : `${r.split}${r.tag}-${r.archs.join('-')}`, `fold-${fold}`);
+
+/** The candidates the report has rows for: each architecture, and their ensemble only where there are two. */
+export const cvKinds = (r: CvRun): CvKind[] => (r.archs.length > 1 ? [...r.archs, 'ensemble'] : [...r.archs]);
+
+/** The candidate a selective-study row is, by its members' folder names (model names carry the tag, so match them whole). */
+export function kindOfMembers(r: CvRun, fold: number, members: readonly string[]): CvKind {
+  if (members.length > 1) return 'ensemble';
+  const arch = r.archs.find((a) => foldModelDir(r, a, fold).endsWith(members[0]));
+  if (!arch) throw new Error(`fold ${fold}: candidate ${members[0]} is none of ${r.archs.join(', ')}`);
+  return arch;
+}
+
+/**
+ * What the report says about its split and models, '' for the shipped run (its report
+ * stays as it was). `grouped`: the split's folds.json names a groups file (cv-folds.ts --groups).
+ */
+export function splitSentence(r: CvRun, grouped: boolean): string {
+  const parts: string[] = [];
+  if (grouped)
+    parts.push(
+      `Split \`${r.split}\`: grouped folds — every near-duplicate group (the images presumed to be copies of one original; docs/reports/near-duplicates-${r.dataset}.md) lies in one fold, ` +
+        'so no held-out image has a copy of its original on the training side, and the out-of-fold accuracy is that of unseen tissue. ' +
+        'The validation split inside each fold\'s training (a seeded 10 % drawn per image, used for the epoch choice, the view choice, the temperature and the "Uncertain" threshold) is still per image: ' +
+        "those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than unseen tissue: on it the rule may answer more, less accurately, than its target). " +
+        'The figures themselves are measured on held-out images with no copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
+    );
+  else if (r.split !== r.dataset) parts.push(`Split \`${r.split}\` (.cache/cv/${r.split}/).`);
+  if (r.tag)
+    parts.push(
+      `Models: .cache/cv/models/cv-<arch>${r.tag}-${r.dataset}-fold<k> (scripts/cv-train.sh with CV_TAG=${r.tag}; the shipped recipe unless that run changed it, e.g. CV_EPOCHS).`,
+    );
+  return parts.join(' ');
+}
+
+/** The report's choice line where it has a single architecture: nothing to choose between. */
+export const singleCandidateLine = (r: CvRun) =>
+  `No choice: this run has one candidate (${r.archs[0]}), so the report compares nothing; it states that candidate's out-of-fold figures.`;
