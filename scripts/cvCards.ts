@@ -53,7 +53,9 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
   const command = `npx tsx scripts/cv-report.ts --folds ${f.folds} --out ${f.out} --write-cards`;
   const shipBy = `cipherscan selective --write --thresholds-from ${f.out}.json`;
   const p = f.pooledThreshold;
-  card.crossValidation = { ...crossValidationBlock(f, command), threshold: { ...p, shippedBy: shipBy } };
+  // a grouped figure (scripts/cv-grouped-cards.ts) is of another report: a re-run of this one keeps it
+  const grouped = (card.crossValidation as { grouped?: unknown } | undefined)?.grouped;
+  card.crossValidation = { ...crossValidationBlock(f, command), threshold: { ...p, shippedBy: shipBy }, grouped };
   writeFileSync(cardPath, JSON.stringify(card, null, 1));
   const readmePath = join(dir, 'README.md');
   const section = [
@@ -67,13 +69,17 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
       `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
     '',
   ].join('\n');
-  const text = readFileSync(readmePath, 'utf8');
-  const start = text.indexOf(HEADING);
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + HEADING.length);
-  writeFileSync(
-    readmePath,
-    start < 0
-      ? text.trimEnd() + '\n\n' + section
-      : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1)),
-  );
+  writeFileSync(readmePath, withSection(readFileSync(readmePath, 'utf8'), HEADING, section));
+}
+
+/**
+ * A card README with the section under `heading` (up to the next "## ") replaced by
+ * `section`, or `section` appended where it has none: a re-run gives the same file.
+ */
+export function withSection(text: string, heading: string, section: string): string {
+  const start = text.indexOf(heading);
+  const next = start < 0 ? -1 : text.indexOf('\n## ', start + heading.length);
+  return start < 0
+    ? text.trimEnd() + '\n\n' + section
+    : text.slice(0, start) + section + (next < 0 ? '' : text.slice(next + 1));
 }

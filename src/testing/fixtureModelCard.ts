@@ -24,5 +24,14 @@ export function fixtureCvCard(name: string, k: number, choice: CvCandidate | nul
 }
 
 /** The block as the registry keeps it on a model entry. */
+/** A `crossValidation.grouped` block as scripts/cv-grouped-cards.ts writes it (made-up figures). */
+export const fixtureGroupedBlock = (k: number, n = 3000) => ({
+  folds: 5,
+  split: 'lung-histopathology-grouped',
+  accuracy: rate(k, n),
+  note: 'folds keep every near-duplicate group (presumed original) together',
+  source: 'docs/reports/cv-grouped-fixture.json',
+});
+
 export const fixtureCardCrossValidation = (k: number, choice: CvCandidate | null = 'vit'): CardCrossValidation =>
   cardCrossValidation(fixtureCvCard('x', k, choice))!;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixtureAllLabelledCard } from '../../testing/fixtureAllLabelledCard';
+import { fixtureGroupedBlock } from '../../testing/fixtureModelCard';
 import { shippedValAccuracy, summaryMarkdown, type CardSummary } from './summaryMarkdown';
 
 const card = (training: Partial<CardSummary['training']>): CardSummary => ({
@@ -63,5 +64,19 @@ describe('summaryMarkdown', () => {
       '| vit-lung-histopathology | none: its card quotes no cross-validation figure |',
     );
     expect(summaryMarkdown([{ card: card({}) }])).not.toContain('## Models trained on all labelled data');
+    expect(md).not.toMatch(/grouped folds/i);
+  });
+
+  it("gives the grouped folds' figure first where the card quotes one, the per-image one marked optimistic", () => {
+    const cv = fixtureAllLabelledCard();
+    const crossValidation = { ...cv.crossValidation, grouped: fixtureGroupedBlock(2712) };
+    const allLabelled = { ...card({}), name: cv.name, data: { ...cv.data }, crossValidation };
+    const md = summaryMarkdown([{ card: allLabelled }]);
+    const section = md.slice(md.indexOf('## Models trained on all labelled data'), md.indexOf('## Test-time'));
+    expect(section).toContain(
+      '| vit-lung-histopathology | 90.40 % (held-out originals: out of fold, 5-fold CV, grouped folds) | 89.40 % – 91.40 % | 2712 / 3000 |\n' +
+        '| vit-lung-histopathology | 96.67 % (out of fold, 5-fold CV, per-image folds: optimistic for unseen tissue) | 95.67 % – 97.17 % | 2900 / 3000 |',
+    );
+    expect(section).toContain('Grouped folds keep every near-duplicate group (presumed original) in one fold');
   });
 });

@@ -3,10 +3,12 @@
  * cards (size, training time) joined with their evaluation reports. A model
  * trained on all labelled data has no Testing figure; its accuracy is its card's
  * out-of-fold cross-validation figure, shown in a section of its own so it is
- * never read as a Testing figure. Pure string building from already-measured
+ * never read as a Testing figure; where its card quotes grouped folds (near-duplicates
+ * of one original kept together), that figure first, the per-image one marked optimistic. Pure string building from already-measured
  * numbers; never recomputes or rounds up.
  */
 import { cardCrossValidation } from '../../lib/diagnosis/cvChoice';
+import type { EnsembleRate as Rate } from '../../lib/diagnosis/ensemble';
 import type { EvalReport } from './suite';
 
 export interface CardSummary {
@@ -61,14 +63,23 @@ function outOfFoldSection(cards: CardSummary[]): string[] {
     '',
     '| model | accuracy | 95 % interval | right / images |',
     '|---|---|---|---|',
-    ...all.map((c) => {
+    ...all.flatMap((c) => {
       const cv = cardCrossValidation(c);
-      if (!cv) return `| ${c.name} | none: its card quotes no cross-validation figure | – | – |`;
-      const a = cv.accuracy;
-      return `| ${c.name} | ${pct(a.rate)} (out of fold, ${cv.folds}-fold CV) | ${pct(a.low)} – ${pct(a.high)} | ${a.k} / ${a.n} |`;
+      if (!cv) return [`| ${c.name} | none: its card quotes no cross-validation figure | – | – |`];
+      const row = (a: Rate, label: string) =>
+        `| ${c.name} | ${pct(a.rate)} (${label}) | ${pct(a.low)} – ${pct(a.high)} | ${a.k} / ${a.n} |`;
+      if (!cv.grouped) return [row(cv.accuracy, `out of fold, ${cv.folds}-fold CV`)];
+      return [
+        row(cv.grouped.accuracy, `held-out originals: out of fold, ${cv.grouped.folds}-fold CV, grouped folds`),
+        row(cv.accuracy, `out of fold, ${cv.folds}-fold CV, per-image folds: optimistic for unseen tissue`),
+      ];
     }),
+    ...(all.some((c) => cardCrossValidation(c)?.grouped) ? ['', GROUPED_NOTE] : []),
   ];
 }
+
+const GROUPED_NOTE =
+  'Grouped folds keep every near-duplicate group (presumed original) in one fold, so no held-out image has a copy of its original in training: that row is the figure to expect on tissue the model never saw. Per-image folds hold out images whose original may have copies in training (docs/reports/near-duplicates-*.md), so their figure is optimistic for it.';
 
 export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }[]): string {
   const out = [

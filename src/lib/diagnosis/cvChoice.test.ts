@@ -1,6 +1,6 @@
 /** A card's cross-validation block reads as written by scripts/cvCards.ts, or not at all; the line says why with its figures. */
 import { describe, expect, it } from 'vitest';
-import { fixtureCardCrossValidation, fixtureCvCard } from '../../testing/fixtureModelCard';
+import { fixtureCardCrossValidation, fixtureCvCard, fixtureGroupedBlock } from '../../testing/fixtureModelCard';
 import { cardCrossValidation, singleDefaultWhy } from './cvChoice';
 
 describe('cardCrossValidation', () => {
@@ -24,6 +24,33 @@ describe('cardCrossValidation', () => {
     ])
       expect(cardCrossValidation(card), JSON.stringify(card)).toBeUndefined();
   });
+
+  it('reads a grouped block beside the per-image figure', () => {
+    const card = fixtureCvCard('vit-x', 2850);
+    const grouped = fixtureGroupedBlock(2700);
+    const cv = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, grouped } });
+    expect(cv?.accuracy).toEqual(card.crossValidation.accuracy);
+    expect(cv?.grouped).toEqual({ folds: 5, split: 'lung-histopathology-grouped', accuracy: grouped.accuracy });
+  });
+
+  it('drops an unreadable grouped block, and only it', () => {
+    const card = fixtureCvCard('vit-x', 2850);
+    const good = fixtureGroupedBlock(2700);
+    for (const grouped of [
+      'text',
+      { ...good, folds: 1 },
+      { ...good, split: 'lung-histopathology' },
+      { ...good, split: '-grouped' },
+      { ...good, split: undefined },
+      { ...good, accuracy: { ...good.accuracy, k: 4000 } },
+      { ...good, accuracy: { ...good.accuracy, high: 1.2 } },
+      { ...good, accuracy: undefined },
+    ]) {
+      const cv = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, grouped } });
+      expect(cv, JSON.stringify(grouped)).toEqual(cardCrossValidation(card));
+      expect(cv?.grouped).toBeUndefined();
+    }
+  });
 });
 
 describe('singleDefaultWhy', () => {
@@ -41,5 +68,12 @@ describe('singleDefaultWhy', () => {
       { architecture: 'cnn' as const, crossValidation: fixtureCardCrossValidation(2790, 'cnn') },
     ])
       expect(singleDefaultWhy(vit, other)).toBe('chosen by 5-fold cross-validation — ViT 95.0 % (out of fold)');
+  });
+  it("adds the chosen network's grouped figure where its card quotes one", () => {
+    const grouped = { folds: 5, split: 'x-grouped', accuracy: fixtureCardCrossValidation(2700).accuracy };
+    const withGrouped = { ...vit, crossValidation: { ...vit.crossValidation, grouped } };
+    expect(singleDefaultWhy(withGrouped)).toBe(
+      'chosen by 5-fold cross-validation — ViT 95.0 % (out of fold); 90.0 % on held-out originals (grouped folds)',
+    );
   });
 });

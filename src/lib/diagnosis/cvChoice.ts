@@ -6,7 +6,13 @@
  * its dataset's default in the page, with one line saying why built from these
  * figures (the ensemble's line comes from ensemble.json: ensemble.ts ensembleWhy).
  *
- * Must never: make up a figure; a card without a readable block gives none.
+ * A card may also quote the grouped cross-validation (`crossValidation.grouped`, written
+ * by scripts/cv-grouped-cards.ts): folds that keep every near-duplicate group (presumed
+ * original) together, so no held-out image has a copy of its original in training —
+ * the figure for unseen tissue; the per-image folds' figure is optimistic for it.
+ *
+ * Must never: make up a figure; a card without a readable block gives none (an unreadable
+ * `grouped` block gives no grouped figure, and leaves the rest).
  */
 import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
 
@@ -19,13 +25,24 @@ export interface CardCrossValidation {
   accuracy: EnsembleRate;
   /** what the report chose; null where it chose none (folds missing) */
   choice: CvCandidate | null;
+  /** the grouped folds' out-of-fold accuracy, where the card quotes one */
+  grouped?: GroupedCrossValidation;
+}
+
+/** Cross-validation whose folds keep every near-duplicate group together. */
+export interface GroupedCrossValidation {
+  folds: number;
+  /** the folds' split name; always ends in "-grouped" */
+  split: string;
+  accuracy: EnsembleRate;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const unit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
-function rate(v: unknown): EnsembleRate | undefined {
+/** A {k, n, rate, low, high} block as the cards and the cross-validation reports write it, or undefined. */
+export function readRate(v: unknown): EnsembleRate | undefined {
   if (!isObject(v) || !count(v.k) || !count(v.n) || v.n === 0 || v.k > v.n) return undefined;
   if (!unit(v.rate) || !unit(v.low) || !unit(v.high)) return undefined;
   return { k: v.k, n: v.n, rate: v.rate, low: v.low, high: v.high };
@@ -35,10 +52,19 @@ function rate(v: unknown): EnsembleRate | undefined {
 export function cardCrossValidation(card: unknown): CardCrossValidation | undefined {
   const cv = isObject(card) ? card.crossValidation : undefined;
   if (!isObject(cv) || !count(cv.folds) || cv.folds < 2) return undefined;
-  const accuracy = rate(cv.accuracy);
+  const accuracy = readRate(cv.accuracy);
   const choice = cv.choice === null || cv.choice === undefined ? null : cv.choice;
   if (!accuracy || (choice !== null && choice !== 'vit' && choice !== 'cnn' && choice !== 'ensemble')) return undefined;
-  return { folds: cv.folds, accuracy, choice };
+  const grouped = groupedCrossValidation(cv.grouped);
+  return { folds: cv.folds, accuracy, choice, ...(grouped && { grouped }) };
+}
+
+export const isGroupedSplit = (v: unknown): v is string => typeof v === 'string' && /.-grouped$/.test(v);
+
+function groupedCrossValidation(v: unknown): GroupedCrossValidation | undefined {
+  if (!isObject(v) || !count(v.folds) || v.folds < 2 || !isGroupedSplit(v.split)) return undefined;
+  const accuracy = readRate(v.accuracy);
+  return accuracy && { folds: v.folds, split: v.split, accuracy };
 }
 
 const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
@@ -46,7 +72,8 @@ const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
 /**
  * One line for people: why this single network is the default, from its card and, where the other
  * network's card comes from the same cross-validation, that one's figure too; e.g.
- * "best in 5-fold cross-validation — ViT 94.3 % vs Masked-CNN 93.2 % (out of fold)".
+ * "best in 5-fold cross-validation — ViT 94.3 % vs Masked-CNN 93.2 % (out of fold)", and the
+ * chosen one's grouped figure where its card quotes one ("; 91.0 % on held-out originals (grouped folds)").
  */
 export function singleDefaultWhy(
   chosen: { architecture: 'vit' | 'cnn'; crossValidation: CardCrossValidation },
@@ -56,7 +83,9 @@ export function singleDefaultWhy(
   const mine = `${MEMBER_LABELS[chosen.architecture]} ${pct(cv.accuracy)}`;
   const theirs = other?.crossValidation;
   const sameRun = theirs && theirs.folds === cv.folds && theirs.choice === cv.choice;
+  // the choice was made on the per-image folds; the grouped figure only says what to expect on unseen tissue
+  const grouped = cv.grouped ? `; ${pct(cv.grouped.accuracy)} on held-out originals (grouped folds)` : '';
   return sameRun
-    ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)} (out of fold)`
-    : `chosen by ${cv.folds}-fold cross-validation — ${mine} (out of fold)`;
+    ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)} (out of fold)${grouped}`
+    : `chosen by ${cv.folds}-fold cross-validation — ${mine} (out of fold)${grouped}`;
 }

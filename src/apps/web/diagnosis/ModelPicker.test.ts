@@ -45,6 +45,15 @@ describe('ModelPicker', () => {
     expect(button(html, 'cnn')).not.toContain('aria-describedby');
   });
 
+  it("adds the default's grouped figure to the same line where its card quotes one", () => {
+    const vit = entry('vit', 2830);
+    const grouped = { folds: 5, split: `${LUNG}-grouped`, accuracy: fixtureCardCrossValidation(2712).accuracy };
+    const html = picker([{ ...vit, crossValidation: { ...vit.crossValidation!, grouped } }, entry('cnn', 2795)]);
+    expect(html).toContain(
+      'best in 5-fold cross-validation — ViT 94.3 % vs Masked-CNN 93.2 % (out of fold); 90.4 % on held-out originals (grouped folds).</p>',
+    );
+  });
+
   it('says nothing where no card names a network', () => {
     const html = picker([entry('vit'), entry('cnn')]);
     expect(html).not.toContain('default-why');

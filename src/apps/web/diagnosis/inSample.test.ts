@@ -10,6 +10,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { fixtureAllLabelledCard } from '../../../testing/fixtureAllLabelledCard';
+import { fixtureGroupedBlock } from '../../../testing/fixtureModelCard';
 import { allLabelledModels, cardSource, loadModelCards, reportSource } from './reportData';
 import { ReportSourceView } from './ReportView';
 
@@ -89,6 +90,50 @@ describe('an all-labelled model in the report view', () => {
     expect(page).toContain('91.23 %');
     expect(page).toContain('Cross-validation of its recipe: 94.33 % (95 % interval 93.45–95.11 %');
     expect(page).not.toContain('testing-withheld');
+  });
+});
+
+describe('a card that quotes grouped folds', () => {
+  /** the card with a grouped block (90.40 %, made up) beside its per-image figure (96.67 %) */
+  const withGrouped = (
+    card: ReturnType<typeof fixtureAllLabelledCard>,
+    grouped: unknown = fixtureGroupedBlock(2712),
+  ) => ({
+    ...card,
+    crossValidation: { ...card.crossValidation, grouped },
+  });
+  const GROUPED =
+    'On held-out originals (grouped folds): 90.40 % (95 % interval 89.40–91.40 %; 2,712 of 3,000 right), 5-fold cross-validation (out of fold)';
+
+  it("shows an all-labelled model's grouped figure first, the per-image one labelled optimistic", () => {
+    const source = cardSource('vit-lung-histopathology', withGrouped(fixtureAllLabelledCard()));
+    expect(source.claim?.crossValidation?.grouped?.accuracy.k).toBe(2712);
+    const page = html(source);
+    expect(page).toContain(GROUPED);
+    expect(page).toContain(
+      'Per-image folds, where copies of a held-out image&#x27;s original may have been trained on (optimistic for unseen tissue): 96.67 % (95 % interval 95.67–97.17 %',
+    );
+    expect(page.indexOf('On held-out originals')).toBeLessThan(page.indexOf('Per-image folds'));
+    expect(page).toContain('no held-out Testing split, so no Testing figure is shown');
+  });
+
+  it('shows it beside the Testing figures of a card with a held-out Testing split', () => {
+    const { data, ...rest } = withGrouped(fixtureAllLabelledCard());
+    const page = html(cardSource('vit-lung-histopathology', { ...rest, data: { ...data, allLabelled: undefined } }));
+    expect(page).toContain(`Cross-validation of its recipe, Training + Testing pooled. ${GROUPED}.`);
+    expect(page).toContain('Per-image folds, where copies');
+  });
+
+  it('shows only the per-image figure where the grouped block does not read', () => {
+    const page = html(
+      cardSource(
+        'vit-lung-histopathology',
+        withGrouped(fixtureAllLabelledCard(), { ...fixtureGroupedBlock(2712), split: 'lung' }),
+      ),
+    );
+    expect(page).toContain('Accuracy 96.67 % (95 % interval 95.67–97.17 %');
+    expect(page).not.toContain('held-out originals');
+    expect(page).not.toContain('90.40');
   });
 });
 

@@ -2,7 +2,8 @@
  * The report view and a model trained on all labelled data (issue 18: `cipherscan
  * train --all-labelled`, its card's `data.allLabelled: true`): such a model has no
  * held-out Testing split, so the view shows its cross-validation out-of-fold figure
- * with its 95 % interval as its accuracy, and never a Testing figure of it — not from
+ * with its 95 % interval as its accuracy (first the grouped folds' figure where the card
+ * quotes one: folds keeping the near-duplicates of one original together), and never a Testing figure of it — not from
  * its own card (a later command could have added one), not from a committed report
  * about it (an eval on Testing, a selective study's Testing rows: in-sample, or of an
  * earlier model under the same name). Pure: no I/O.
@@ -24,8 +25,8 @@ import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
 export interface AccuracyClaim {
   /** true: trained on all labelled data (no held-out Testing split) */
   allLabelled: boolean;
-  /** the out-of-fold figure and its folds, when the card quotes one */
-  crossValidation?: { folds: number; accuracy: Rate };
+  /** the out-of-fold figure and its folds, when the card quotes one; grouped: its grouped folds' figure, where quoted */
+  crossValidation?: { folds: number; accuracy: Rate; grouped?: { folds: number; accuracy: Rate } };
   text: string;
 }
 
@@ -49,6 +50,14 @@ export function crossValidationFigure(folds: number, a: Rate): string {
   );
 }
 
+/** "On held-out originals (grouped folds): …": no held-out image had a copy of its original in training. */
+export const groupedFigure = (g: { folds: number; accuracy: Rate }) =>
+  `On held-out originals (grouped folds): ${crossValidationFigure(g.folds, g.accuracy)}`;
+
+/** The per-image folds' label where a grouped figure stands beside it. */
+const PER_IMAGE =
+  "Per-image folds, where copies of a held-out image's original may have been trained on (optimistic for unseen tissue)";
+
 /**
  * The accuracy line of a model card: for an all-labelled card its out-of-fold figure (or
  * that it has none) and that no Testing figure exists; for another card with a
@@ -59,13 +68,22 @@ export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
   const allLabelled = isAllLabelledCard(card);
   // its `crossValidation` block, as the model picker reads it (the release writes it beside an all-labelled card's `accuracy`)
   const cv = cardCrossValidation(card);
-  const crossValidation = cv && { folds: cv.folds, accuracy: cv.accuracy };
+  const crossValidation = cv && {
+    folds: cv.folds,
+    accuracy: cv.accuracy,
+    ...(cv.grouped && { grouped: { folds: cv.grouped.folds, accuracy: cv.grouped.accuracy } }),
+  };
+  // where grouped folds were run, their figure comes first: the per-image one is optimistic for unseen tissue
+  const grouped = crossValidation?.grouped;
+  const perImage = crossValidation && crossValidationFigure(crossValidation.folds, crossValidation.accuracy);
   if (!allLabelled)
     return crossValidation
       ? {
           allLabelled,
           crossValidation,
-          text: `Cross-validation of its recipe: ${crossValidationFigure(crossValidation.folds, crossValidation.accuracy)}, on Training + Testing pooled.`,
+          text: grouped
+            ? `Cross-validation of its recipe, Training + Testing pooled. ${groupedFigure(grouped)}. ${PER_IMAGE}: ${perImage}.`
+            : `Cross-validation of its recipe: ${perImage}, on Training + Testing pooled.`,
         }
       : undefined;
   const noTesting =
@@ -77,7 +95,9 @@ export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
   return {
     allLabelled,
     crossValidation,
-    text: `Accuracy ${crossValidationFigure(crossValidation.folds, crossValidation.accuracy)} of Training + Testing pooled. ${noTesting}`,
+    text: grouped
+      ? `${groupedFigure(grouped)}, Training + Testing pooled. ${PER_IMAGE}: ${perImage}. ${noTesting}`
+      : `Accuracy ${perImage} of Training + Testing pooled. ${noTesting}`,
   };
 }
 

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { discoverModels, type ModelEntry } from '../../../../lib/diagnosis/registry';
 import { fixtureAllLabelledCard } from '../../../../testing/fixtureAllLabelledCard';
 import { fixtureModelFiles } from '../../../../testing/fixtureModel';
+import { fixtureGroupedBlock } from '../../../../testing/fixtureModelCard';
 import { inSampleNotice } from './inSampleNotice';
 import { initialRun, runReducer, type RunEvent } from './rounds';
 import { RunTable, runSentence } from './RunResults';
@@ -52,6 +53,17 @@ describe('test accuracies of an all-labelled model on the federated page', () =>
     expect(inSampleNotice(await discovered(fixtureAllLabelledCard(undefined, { cv: false })))).toContain(
       'quotes no cross-validation figure',
     );
+  });
+
+  it("quotes the grouped folds' figure where the card has one", async () => {
+    const card = fixtureAllLabelledCard();
+    const notice = inSampleNotice(
+      await discovered({ ...card, crossValidation: { ...card.crossValidation, grouped: fixtureGroupedBlock(2712) } }),
+    );
+    expect(notice).toContain(
+      'Its accuracy on tissue it never saw (held-out originals, grouped folds): 90.40 % (95 % interval 89.40–91.40 %',
+    );
+    expect(notice).not.toContain('96.67');
   });
 
   it("follows the entry's allLabelled, not the presence of a cross-validation figure", async () => {

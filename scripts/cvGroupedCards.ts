@@ -1,0 +1,100 @@
+/**
+ * scripts/cv-grouped-cards.ts: a shipped model's card gains its recipe's grouped
+ * cross-validation figure (model-card.json `crossValidation.grouped`, README.md
+ * "Cross-validation on held-out originals", both replaced on a re-run). Grouped folds
+ * keep every near-duplicate group (presumed original) in one fold, so no held-out image
+ * has a copy of its original in training: the figure for tissue the model never saw.
+ * The per-image folds' figure beside it (scripts/cvCards.ts) is optimistic for that.
+ * Must never: write a figure from a report with a fold missing or per-image folds, or
+ * touch the card of an architecture the report did not score.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cvRate } from '../src/learn/evaluation/cvReport';
+import { isGroupedSplit, readRate } from '../src/lib/diagnosis/cvChoice';
+import type { EnsembleRate as Rate } from '../src/lib/diagnosis/ensemble';
+import { withSection } from './cvCards';
+
+export type GroupedArchitecture = 'vit' | 'cnn';
+
+/** What a grouped cross-validation report gives the cards. */
+export interface GroupedFigures {
+  dataset: string;
+  folds: number;
+  split: string;
+  /** the report's path, as given on the command line */
+  source: string;
+  /** only the architectures the report scored */
+  rates: Partial<Record<GroupedArchitecture, Rate>>;
+}
+
+const HEADING = '## Cross-validation on held-out originals';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The note every card's grouped block carries. */
+export const groupedNote = (dataset: string) =>
+  'folds keep every near-duplicate group (presumed original) together: held-out images have no copy of their original in training ' +
+  `(docs/reports/near-duplicates-${dataset}.md)`;
+
+/** The figures of a parsed grouped report (scripts/cv-report.ts's shape), or throws saying why it cannot be carried. */
+export function groupedFigures(report: unknown, source: string): GroupedFigures {
+  if (!isObject(report) || typeof report.dataset !== 'string' || !isObject(report.rates))
+    throw new Error(`${source}: not a cross-validation report (dataset, rates)`);
+  const { folds, scored, missing } = report;
+  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2) throw new Error(`${source}: no fold count`);
+  if (scored !== folds || (Array.isArray(missing) && missing.length > 0))
+    throw new Error(`${source}: every fold must be scored (${String(scored)} of ${folds})`);
+  if (!isGroupedSplit(report.split))
+    throw new Error(
+      `${source}: split ${JSON.stringify(report.split)} is not grouped (its name must end in "-grouped")`,
+    );
+  const rates: GroupedFigures['rates'] = {};
+  for (const arch of ['vit', 'cnn'] as const) {
+    if (report.rates[arch] === undefined) continue;
+    const r = readRate(report.rates[arch]);
+    if (!r) throw new Error(`${source}: rates.${arch} does not read as {k, n, rate, low, high}`);
+    rates[arch] = r;
+  }
+  if (!Object.keys(rates).length) throw new Error(`${source}: no ViT or CNN figure in rates`);
+  return { dataset: report.dataset, folds, split: report.split, source, rates };
+}
+
+/** The card block of one architecture. */
+export function groupedBlock(f: GroupedFigures, accuracy: Rate) {
+  return { folds: f.folds, split: f.split, accuracy, note: groupedNote(f.dataset), source: f.source };
+}
+
+/** The README section of one architecture. */
+export function groupedSection(f: GroupedFigures, accuracy: Rate): string {
+  return [
+    HEADING,
+    '',
+    `The recipe retrained ${f.folds} times with folds that keep every near-duplicate group (presumed original) together (split ${f.split}; docs/reports/near-duplicates-${f.dataset}.md), ` +
+      `so no held-out image has a copy of its original in training: out-of-fold accuracy ${cvRate(accuracy)} (${accuracy.n.toLocaleString('en')} images). ` +
+      'This is the figure to expect on tissue the model has never seen; the per-image folds above held out images whose original may have had copies in training, so their figure is optimistic for it. ' +
+      `\`npx tsx scripts/cv-grouped-cards.ts --report ${f.source}\`.`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes each scored architecture's block and README section into its card under
+ * `modelsDir/ARCH-DATASET`; checks every card first, so a refusal writes nothing.
+ * Returns the folders written.
+ */
+export function writeGroupedCards(modelsDir: string, f: GroupedFigures): string[] {
+  const targets = (Object.entries(f.rates) as [GroupedArchitecture, Rate][]).map(([arch, accuracy]) => {
+    const dir = join(modelsDir, `${arch}-${f.dataset}`);
+    const card = JSON.parse(readFileSync(join(dir, 'model-card.json'), 'utf8')) as Record<string, unknown>;
+    if (!isObject(card.crossValidation))
+      throw new Error(`${dir}: its card has no crossValidation block (scripts/cv-report.ts --write-cards first)`);
+    return { dir, card, cv: card.crossValidation, accuracy, readme: readFileSync(join(dir, 'README.md'), 'utf8') };
+  });
+  for (const t of targets) {
+    t.cv.grouped = groupedBlock(f, t.accuracy);
+    writeFileSync(join(t.dir, 'model-card.json'), JSON.stringify(t.card, null, 1));
+    writeFileSync(join(t.dir, 'README.md'), withSection(t.readme, HEADING, groupedSection(f, t.accuracy)));
+  }
+  return targets.map((t) => t.dir);
+}
