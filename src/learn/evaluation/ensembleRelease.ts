@@ -132,9 +132,9 @@ export function ensembleModelCard(spec: EnsembleSpec, perFold: CvReport['totals'
       ? `On Testing (n = ${t.n}): accuracy, all answered, ${rate(t.accuracy)}; at the threshold ${pct(t.coverage)} % of ` +
         `scans answered, accuracy of the answers ${rate(t.accuracyOfAnswers)}.` +
         (spec.threshold.fittedOn.includes('cross-validation')
-          ? ' These Testing images were also in the cross-validation pool, so the out-of-fold figures above are the ones to expect on unseen scans.'
+          ? ' These Testing images were also in the cross-validation pool, so the out-of-fold figures above are the better estimate (per-image folds: optimistic where copies of one original straddle them).'
           : '')
-      : `No Testing figures: ${spec.noTesting ?? 'none were computed'}. The out-of-fold figures above are the ones to expect on unseen scans.`,
+      : `No Testing figures: ${spec.noTesting ?? 'none were computed'}. The out-of-fold figures above are the better estimate (per-image folds: optimistic where copies of one original straddle them).`,
     '',
     'Out of domain: refused when either member’s guard refuses (the page and the CLI name which).',
     '',
