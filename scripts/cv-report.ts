@@ -15,7 +15,7 @@
  *     [--split lung-histopathology] [--tag ''] [--archs vit,cnn]
  * --split, --tag, --archs pool another run of scripts/cv-train.sh (CV_SPLIT, CV_TAG), e.g. the
  * grouped folds (cv-folds.ts --groups): `--split lung-histopathology-grouped --tag -grouped --archs vit
- * --out /tmp/cv-grouped` (scripts/cvRun.ts; with one architecture there is no ensemble and no choice).
+ * --out docs/reports/cv-grouped-lung-histopathology` (scripts/cvRun.ts; with one architecture there is no ensemble and no choice).
  * --write-cards (all folds scored, the shipped run only: default split, no tag, both architectures) adds the figures to the shipped lung models'
  * cards (model-card.json `crossValidation`, README.md "Cross-validation of this recipe";
  * scripts/cvCards.ts): the shipped models are the same recipe trained on the shared
@@ -101,6 +101,8 @@ const missing: number[] = [];
  * compared with the shipped model's so the report and the cards say when they differ.
  */
 const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
+/** and the schedule (epochs): a candidate run (CV_EPOCHS) is another recipe than the shipped one */
+const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
 for (let fold = 1; fold <= folds; fold++) {
   const data = foldDataDir(run, fold);
   const models = archs.map((a) => foldModelDir(run, a, fold));
@@ -110,9 +112,14 @@ for (let fold = 1; fold <= folds; fold++) {
   }
   archs.forEach((a, i) => {
     const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
-      training: { augmentation: string };
+      training: { augmentation: string; epochs: number };
+      data?: { train?: string };
     };
+    // a model trained on another split's folds would be scored on held-out images it may have seen
+    if (!card.data?.train?.startsWith(data + '/'))
+      throw new Error(`${models[i]} was not trained on ${data} (its card: ${card.data?.train ?? 'no data.train'})`);
     foldAugmentations[a].add(card.training.augmentation);
+    foldEpochs[a].add(card.training.epochs);
   });
   for (const m of models) {
     const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as { calibration?: unknown };
@@ -220,12 +227,13 @@ const choice: Kind | null =
         const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
         return totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
       })();
-const shippedAugmentation = (a: 'vit' | 'cnn') =>
+const shippedTraining = (a: 'vit' | 'cnn') =>
   (
     JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model-card.json'), 'utf8')) as {
-      training: { augmentation: string };
+      training: { augmentation: string; epochs: number };
     }
-  ).training.augmentation;
+  ).training;
+const shippedAugmentation = (a: 'vit' | 'cnn') => shippedTraining(a).augmentation;
 /** '' when the fold models trained with the shipped models' augmentation, else the sentence that says they did not */
 const augmentationCaveat = archs
   .filter((a) => [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a)))
@@ -236,6 +244,16 @@ const augmentationCaveat = archs
       'these figures are of that sibling recipe, not exactly of the shipped one.',
   )
   .join(' ');
+const epochsCaveat = archs
+  .filter((a) => [...foldEpochs[a]].some((e) => e !== shippedTraining(a).epochs))
+  .map(
+    (a) =>
+      `The ${a} fold models trained for ${[...foldEpochs[a]].join(', ')} epochs, the shipped ${a} for ${shippedTraining(a).epochs}: ` +
+      'these figures are of another schedule than the shipped recipe.',
+  )
+  .join(' ');
+/** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
+const caveat = [augmentationCaveat, epochsCaveat].filter(Boolean).join(' ');
 const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
     (isShippedRun(run)
@@ -247,7 +265,7 @@ const lines = [
       ? "Each fold model is this run's recipe (below) trained on the other folds; each figure is out-of-fold. "
       : 'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ') +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
-    (augmentationCaveat ? ` **${augmentationCaveat}**` : ''),
+    (caveat ? ` **${caveat}**` : ''),
   '',
   ...(runSentence ? [runSentence, ''] : []),
   "| candidate | out-of-fold accuracy (95 % Wilson) | per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
@@ -286,7 +304,7 @@ writeFileSync(
         : { split: run.split, grouped, tag: run.tag, archs, splitNote: runSentence || undefined }),
       // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
       foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
-      caveat: augmentationCaveat || undefined,
+      caveat: caveat || undefined,
       folds,
       scored: done,
       missing,
@@ -321,7 +339,7 @@ if (writeCards) {
       folds,
       out,
       foldAugmentation: [...foldAugmentations[kind]].join(', '),
-      caveat: augmentationCaveat,
+      caveat,
       accuracy: rates[kind],
       perFold: totals[kind].perFold,
       abstention: abstention[kind],

@@ -27,6 +27,8 @@ esac
 EPOCHS=${CV_EPOCHS:-$EPOCHS}
 SPLIT=${CV_SPLIT:-lung-histopathology}
 TAG=${CV_TAG:-}
+# models are named by tag, not split: another split without a tag would resume the per-image fold models
+if [ "$SPLIT" != lung-histopathology ] && [ -z "$TAG" ]; then echo "CV_SPLIT=$SPLIT needs a CV_TAG" >&2; exit 2; fi
 ONLY=${CV_ONLY:-$(seq 1 "$FOLDS")}
 mkdir -p .cache/logs .cache/cv/models
 [ -f ".cache/cv/$SPLIT/folds.json" ] || [ "$SPLIT" != lung-histopathology ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1

@@ -16,6 +16,7 @@ const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.012,
 const report = (over: Record<string, unknown> = {}) => ({
   dataset: 'lung-histopathology',
   split: 'lung-histopathology-grouped',
+  grouped: true,
   folds: 5,
   scored: 5,
   missing: [],
@@ -58,6 +59,11 @@ describe('groupedFigures', () => {
       [{ scored: 4 }, /every fold must be scored \(4 of 5\)/],
       [{ split: undefined }, /is not grouped/],
       [{ split: 'lung-histopathology' }, /"lung-histopathology" is not grouped/],
+      // named grouped, but its folds.json names no groups file
+      [{ grouped: false }, /is not grouped/],
+      [{ grouped: undefined }, /is not grouped/],
+      // another recipe than the shipped one (cv-report's caveat: augmentation or epochs)
+      [{ caveat: 'The vit fold models trained for 30 epochs' }, /30 epochs: not the shipped recipe/],
       [{ rates: { vit: { ...rate(2712, 3000), k: 4000 } } }, /rates.vit does not read/],
       [{ rates: { ensemble: rate(2712, 3000) } }, /no ViT or CNN figure/],
       [{ folds: 1, scored: 1 }, /no fold count/],
@@ -84,7 +90,7 @@ describe('writeGroupedCards', () => {
         folds: 5,
         split: 'lung-histopathology-grouped',
         accuracy: rate(2712, 3000),
-        note: 'folds keep every near-duplicate group (presumed original) together: held-out images have no copy of their original in training (docs/reports/near-duplicates-lung-histopathology.md)',
+        note: 'folds keep every near-duplicate group (presumed original) together: held-out images have no detected copy of their original in training (docs/reports/near-duplicates-lung-histopathology.md)',
         source: SOURCE,
       },
     });

@@ -34,7 +34,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The note every card's grouped block carries. */
 export const groupedNote = (dataset: string) =>
-  'folds keep every near-duplicate group (presumed original) together: held-out images have no copy of their original in training ' +
+  'folds keep every near-duplicate group (presumed original) together: held-out images have no detected copy of their original in training ' +
   `(docs/reports/near-duplicates-${dataset}.md)`;
 
 /** The figures of a parsed grouped report (scripts/cv-report.ts's shape), or throws saying why it cannot be carried. */
@@ -45,10 +45,12 @@ export function groupedFigures(report: unknown, source: string): GroupedFigures 
   if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2) throw new Error(`${source}: no fold count`);
   if (scored !== folds || (Array.isArray(missing) && missing.length > 0))
     throw new Error(`${source}: every fold must be scored (${String(scored)} of ${folds})`);
-  if (!isGroupedSplit(report.split))
+  if (!isGroupedSplit(report.split) || report.grouped !== true)
     throw new Error(
-      `${source}: split ${JSON.stringify(report.split)} is not grouped (its name must end in "-grouped")`,
+      `${source}: split ${JSON.stringify(report.split)} is not grouped (its name must end in "-grouped" and its folds.json name a groups file)`,
     );
+  // the shipped cards take only the shipped recipe's figures: a changed augmentation (caveat) or schedule (CV_EPOCHS) is another recipe
+  if (report.caveat) throw new Error(`${source}: ${String(report.caveat)}: not the shipped recipe's figures`);
   const rates: GroupedFigures['rates'] = {};
   for (const arch of ['vit', 'cnn'] as const) {
     if (report.rates[arch] === undefined) continue;
@@ -71,8 +73,8 @@ export function groupedSection(f: GroupedFigures, accuracy: Rate): string {
     HEADING,
     '',
     `The recipe retrained ${f.folds} times with folds that keep every near-duplicate group (presumed original) together (split ${f.split}; docs/reports/near-duplicates-${f.dataset}.md), ` +
-      `so no held-out image has a copy of its original in training: out-of-fold accuracy ${cvRate(accuracy)} (${accuracy.n.toLocaleString('en')} images). ` +
-      'This is the figure to expect on tissue the model has never seen; the per-image folds above held out images whose original may have had copies in training, so their figure is optimistic for it. ' +
+      `so no held-out image has a detected copy of its original in training: out-of-fold accuracy ${cvRate(accuracy)} (${accuracy.n.toLocaleString('en')} images). ` +
+      'This is the better estimate for unseen tissue of the same source (copies the descriptor missed may still leak, so it can still be optimistic); the per-image folds above held out images whose original may have had copies in training, so their figure is optimistic for it. ' +
       `\`npx tsx scripts/cv-grouped-cards.ts --report ${f.source}\`.`,
     '',
   ].join('\n');

@@ -34,6 +34,10 @@ describe('cvRunFromArgs', () => {
     expect(isShippedRun(cvRunFromArgs(DS, argv('--tag', '-e30')))).toBe(false);
   });
 
+  it('refuses another split without the tag its fold models carry (it would score the per-image models)', () => {
+    expect(() => cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', ''))).toThrow(/needs the --tag/);
+  });
+
   it('refuses unknown, repeated or no architectures', () => {
     expect(() => cvRunFromArgs(DS, argv('--archs', 'vit,resnet'))).toThrow(/unknown architecture "resnet"/);
     expect(() => cvRunFromArgs(DS, argv('--archs', 'vit,vit'))).toThrow(/each once/);
@@ -73,7 +77,7 @@ describe('writeCardsRefusal', () => {
   it('lets only the shipped run write the shipped cards', () => {
     expect(writeCardsRefusal(shipped)).toBeUndefined();
     for (const flags of [
-      ['--split', `${DS}-grouped`],
+      ['--split', `${DS}-grouped`, '--tag', '-grouped'],
       ['--tag', '-e30'],
       ['--archs', 'vit'],
     ])

@@ -33,10 +33,15 @@ export function cvRunFromArgs(dataset: string, argv: readonly string[] = process
     if (!ARCHS.includes(a as Arch)) throw new Error(`--archs: unknown architecture "${a}" (vit, cnn)`);
   if (!archs.length || new Set(archs).size !== archs.length)
     throw new Error('--archs: one or both of vit,cnn, each once');
+  const split = arg('split', dataset, argv);
+  const tag = arg('tag', '', argv);
+  // fold models are named by tag, not split: another split without a tag would score the per-image models
+  if (split !== dataset && !tag)
+    throw new Error(`--split ${split} needs the --tag its fold models were trained with (CV_TAG of cv-train.sh)`);
   return {
     dataset,
-    split: arg('split', dataset, argv),
-    tag: arg('tag', '', argv),
+    split,
+    tag,
     // in ARCHS order, so the report's rows and the model list do not depend on how they were typed
     archs: ARCHS.filter((a) => archs.includes(a)),
   };
@@ -82,10 +87,10 @@ export function splitSentence(r: CvRun, grouped: boolean): string {
   if (grouped)
     parts.push(
       `Split \`${r.split}\`: grouped folds — every near-duplicate group (the images presumed to be copies of one original; docs/reports/near-duplicates-${r.dataset}.md) lies in one fold, ` +
-        'so no held-out image has a copy of its original on the training side, and the out-of-fold accuracy is that of unseen tissue. ' +
+        'so no held-out image has a detected copy of its original on the training side, and the out-of-fold accuracy estimates that on unseen tissue of the same source (copies the descriptor missed may still leak). ' +
         'The validation split inside each fold\'s training (a seeded 10 % drawn per image, used for the epoch choice, the view choice, the temperature and the "Uncertain" threshold) is still per image: ' +
         "those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than unseen tissue: on it the rule may answer more, less accurately, than its target). " +
-        'The figures themselves are measured on held-out images with no copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
+        'The figures themselves are measured on held-out images with no detected copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
     );
   else if (r.split !== r.dataset) parts.push(`Split \`${r.split}\` (.cache/cv/${r.split}/).`);
   if (r.tag)

@@ -76,7 +76,7 @@ export function samplingExpectation(
 
 /**
  * Grouped k-fold dealing: every image of one group lands in the same fold, so no
- * held-out image has a copy of its original on the training side. Per class (a
+ * held-out image has a detected copy of its original on the training side. Per class (a
  * group never spans classes: edges join same-class images only), groups in a
  * seeded order, largest first, each to the fold holding the fewest of that class
  * so far (ties: the lowest fold), which keeps folds stratified and near equal.

@@ -79,7 +79,7 @@ function outOfFoldSection(cards: CardSummary[]): string[] {
 }
 
 const GROUPED_NOTE =
-  'Grouped folds keep every near-duplicate group (presumed original) in one fold, so no held-out image has a copy of its original in training: that row is the figure to expect on tissue the model never saw. Per-image folds hold out images whose original may have copies in training (docs/reports/near-duplicates-*.md), so their figure is optimistic for it.';
+  'Grouped folds keep every near-duplicate group (presumed original) in one fold, so no held-out image has a detected copy of its original in training: that row is the better estimate for unseen tissue of the same source. Per-image folds hold out images whose original may have copies in training (docs/reports/near-duplicates-*.md), so their figure is optimistic for it.';
 
 export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }[]): string {
   const out = [

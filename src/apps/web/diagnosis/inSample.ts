@@ -50,7 +50,7 @@ export function crossValidationFigure(folds: number, a: Rate): string {
   );
 }
 
-/** "On held-out originals (grouped folds): …": no held-out image had a copy of its original in training. */
+/** "On held-out originals (grouped folds): …": no held-out image had a detected copy of its original in training. */
 export const groupedFigure = (g: { folds: number; accuracy: Rate }) =>
   `On held-out originals (grouped folds): ${crossValidationFigure(g.folds, g.accuracy)}`;
 

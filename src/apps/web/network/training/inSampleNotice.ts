@@ -5,7 +5,7 @@
  * dataset, Testing included, so test images from that dataset are in-sample for
  * its features and its head. The page cannot tell where the picked folder came
  * from, so for such a model it says the test accuracies may be in-sample, and quotes
- * the model's cross-validation figure as its accuracy on unseen scans (the grouped folds'
+ * the model's cross-validation figure (the grouped folds'
  * figure where its card quotes one: the per-image folds' is optimistic for unseen tissue). Pure.
  */
 import type { ModelEntry } from '../../../../lib/diagnosis/registry';
@@ -23,9 +23,9 @@ export function inSampleNotice(
     `If these test images come from ${dataset}, the model saw them: every test accuracy below is in-sample (optimistic), ` +
     'not held out, and only compares the heads with one another. ' +
     (cv?.grouped
-      ? `Its accuracy on tissue it never saw (held-out originals, grouped folds): ${crossValidationFigure(cv.grouped.folds, cv.grouped.accuracy)}.`
+      ? `Its accuracy on held-out originals (grouped folds, unseen tissue of the same source): ${crossValidationFigure(cv.grouped.folds, cv.grouped.accuracy)}.`
       : cv
-        ? `Its accuracy on unseen scans: ${crossValidationFigure(cv.folds, cv.accuracy)}.`
+        ? `Its out-of-fold accuracy (per-image folds; optimistic for unseen tissue): ${crossValidationFigure(cv.folds, cv.accuracy)}.`
         : 'Its card quotes no cross-validation figure.')
   );
 }
