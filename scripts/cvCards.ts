@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import { crossValidationBlock, cvRate, outOfFoldSentence, type CvFigures } from '../src/learn/evaluation/cvReport';
 import { trainedOnFromCard } from '../src/learn/training/labelledData';
+import { HELD_OUT_ORIGINALS, PER_IMAGE_CAVEAT } from '../src/lib/diagnosis/cvChoice';
 
 export const pct = cvRate;
 
@@ -65,7 +66,7 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
       `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (same rule, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}. ` +
       `\`${shipBy}\` ships it in place of the one fitted on the validation split (the section "Uncertain — refer for review" gives the threshold in use). ` +
       // per-image folds: where a dataset holds several copies of one original they straddle the folds
-      `These folds were dealt per image: where the dataset holds copies of one original (docs/reports/near-duplicates-*.md), they are optimistic for unseen tissue, and the grouped folds' figure ("Cross-validation on held-out originals", where measured) is the better estimate${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
+      `These folds were dealt per image: where the dataset holds copies of one original (docs/reports/near-duplicates-*.md), they are ${PER_IMAGE_CAVEAT}, and the grouped folds' figure ("Cross-validation on ${HELD_OUT_ORIGINALS}", where measured) is the better estimate${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
       (f.caveat ? `${f.caveat} ` : '') +
       `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
     '',

@@ -90,7 +90,7 @@ describe('writeGroupedCards', () => {
         folds: 5,
         split: 'lung-histopathology-grouped',
         accuracy: rate(2712, 3000),
-        note: 'folds keep every near-duplicate group (presumed original) together: held-out images have no detected copy of their original in training (docs/reports/near-duplicates-lung-histopathology.md)',
+        note: 'folds keep every near-duplicate group (presumed original) together: no held-out image has a detected copy of its original in training (docs/reports/near-duplicates-lung-histopathology.md)',
         source: SOURCE,
       },
     });

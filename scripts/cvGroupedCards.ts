@@ -11,7 +11,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cvRate } from '../src/learn/evaluation/cvReport';
-import { isGroupedSplit, readRate } from '../src/lib/diagnosis/cvChoice';
+import {
+  GROUPED_GUARANTEE,
+  HELD_OUT_ORIGINALS,
+  isGroupedSplit,
+  readRate,
+  UNSEEN_TISSUE,
+} from '../src/lib/diagnosis/cvChoice';
 import type { EnsembleRate as Rate } from '../src/lib/diagnosis/ensemble';
 import { withSection } from './cvCards';
 
@@ -28,14 +34,14 @@ export interface GroupedFigures {
   rates: Partial<Record<GroupedArchitecture, Rate>>;
 }
 
-const HEADING = '## Cross-validation on held-out originals';
+/** scripts/cvCards.ts points readers to this section by its title */
+const HEADING = `## Cross-validation on ${HELD_OUT_ORIGINALS}`;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The note every card's grouped block carries. */
 export const groupedNote = (dataset: string) =>
-  'folds keep every near-duplicate group (presumed original) together: held-out images have no detected copy of their original in training ' +
-  `(docs/reports/near-duplicates-${dataset}.md)`;
+  `folds keep every near-duplicate group (presumed original) together: ${GROUPED_GUARANTEE} (docs/reports/near-duplicates-${dataset}.md)`;
 
 /** The figures of a parsed grouped report (scripts/cv-report.ts's shape), or throws saying why it cannot be carried. */
 export function groupedFigures(report: unknown, source: string): GroupedFigures {
@@ -73,8 +79,8 @@ export function groupedSection(f: GroupedFigures, accuracy: Rate): string {
     HEADING,
     '',
     `The recipe retrained ${f.folds} times with folds that keep every near-duplicate group (presumed original) together (split ${f.split}; docs/reports/near-duplicates-${f.dataset}.md), ` +
-      `so no held-out image has a detected copy of its original in training: out-of-fold accuracy ${cvRate(accuracy)} (${accuracy.n.toLocaleString('en')} images). ` +
-      'This is the better estimate for unseen tissue of the same source (copies the descriptor missed may still leak, so it can still be optimistic); the per-image folds above held out images whose original may have had copies in training, so their figure is optimistic for it. ' +
+      `so ${GROUPED_GUARANTEE}: out-of-fold accuracy ${cvRate(accuracy)} (${accuracy.n.toLocaleString('en')} images). ` +
+      `This is the better estimate for ${UNSEEN_TISSUE} (copies the descriptor missed may still leak, so it can still be optimistic); the per-image folds above held out images whose original may have had copies in training, so their figure is optimistic for it. ` +
       `\`npx tsx scripts/cv-grouped-cards.ts --report ${f.source}\`.`,
     '',
   ].join('\n');

@@ -7,7 +7,13 @@
  * of one original kept together), that figure first, the per-image one marked optimistic. Pure string building from already-measured
  * numbers; never recomputes or rounds up.
  */
-import { cardCrossValidation } from '../../lib/diagnosis/cvChoice';
+import {
+  cardCrossValidation,
+  GROUPED_GUARANTEE,
+  HELD_OUT_ORIGINALS,
+  PER_IMAGE_CAVEAT,
+  UNSEEN_TISSUE,
+} from '../../lib/diagnosis/cvChoice';
 import type { EnsembleRate as Rate } from '../../lib/diagnosis/ensemble';
 import type { EvalReport } from './suite';
 
@@ -70,8 +76,8 @@ function outOfFoldSection(cards: CardSummary[]): string[] {
         `| ${c.name} | ${pct(a.rate)} (${label}) | ${pct(a.low)} – ${pct(a.high)} | ${a.k} / ${a.n} |`;
       if (!cv.grouped) return [row(cv.accuracy, `out of fold, ${cv.folds}-fold CV`)];
       return [
-        row(cv.grouped.accuracy, `held-out originals: out of fold, ${cv.grouped.folds}-fold CV, grouped folds`),
-        row(cv.accuracy, `out of fold, ${cv.folds}-fold CV, per-image folds: optimistic for unseen tissue`),
+        row(cv.grouped.accuracy, `${HELD_OUT_ORIGINALS}: out of fold, ${cv.grouped.folds}-fold CV, grouped folds`),
+        row(cv.accuracy, `out of fold, ${cv.folds}-fold CV, per-image folds: ${PER_IMAGE_CAVEAT}`),
       ];
     }),
     ...(all.some((c) => cardCrossValidation(c)?.grouped) ? ['', GROUPED_NOTE] : []),
@@ -79,7 +85,8 @@ function outOfFoldSection(cards: CardSummary[]): string[] {
 }
 
 const GROUPED_NOTE =
-  'Grouped folds keep every near-duplicate group (presumed original) in one fold, so no held-out image has a detected copy of its original in training: that row is the better estimate for unseen tissue of the same source. Per-image folds hold out images whose original may have copies in training (docs/reports/near-duplicates-*.md), so their figure is optimistic for it.';
+  `Grouped folds keep every near-duplicate group (presumed original) in one fold, so ${GROUPED_GUARANTEE}: that row is the better estimate for ${UNSEEN_TISSUE}. ` +
+  'Per-image folds hold out images whose original may have copies in training (docs/reports/near-duplicates-*.md), so their figure is optimistic for it.';
 
 export function summaryMarkdown(rows: { card: CardSummary; report?: EvalReport }[]): string {
   const out = [

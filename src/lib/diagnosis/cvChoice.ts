@@ -37,6 +37,23 @@ export interface GroupedCrossValidation {
   accuracy: EnsembleRate;
 }
 
+/**
+ * The grouped folds' claim, in the one wording every place that shows it uses (the page,
+ * the reports summary, the cards' README): a figure "on held-out originals (grouped
+ * folds)", because no held-out image has a detected copy of its original in training, so
+ * it is the better estimate for unseen tissue of the same source; the per-image folds'
+ * figure is optimistic for it. Copies the near-duplicate descriptor missed may still leak.
+ */
+export const HELD_OUT_ORIGINALS = 'held-out originals';
+/** "90.4 % on held-out originals (grouped folds)" */
+export const GROUPED_FIGURE_NAME = `${HELD_OUT_ORIGINALS} (grouped folds)`;
+/** What grouped folds guarantee, as far as the near-duplicate descriptor sees. */
+export const GROUPED_GUARANTEE = 'no held-out image has a detected copy of its original in training';
+/** What the grouped figure estimates. */
+export const UNSEEN_TISSUE = 'unseen tissue of the same source';
+/** The per-image folds' figure beside a grouped one. */
+export const PER_IMAGE_CAVEAT = 'optimistic for unseen tissue';
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const unit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
@@ -84,7 +101,7 @@ export function singleDefaultWhy(
   const theirs = other?.crossValidation;
   const sameRun = theirs && theirs.folds === cv.folds && theirs.choice === cv.choice;
   // the choice was made on the per-image folds; the grouped figure only says what to expect on unseen tissue
-  const grouped = cv.grouped ? `; ${pct(cv.grouped.accuracy)} on held-out originals (grouped folds)` : '';
+  const grouped = cv.grouped ? `; ${pct(cv.grouped.accuracy)} on ${GROUPED_FIGURE_NAME}` : '';
   return sameRun
     ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)} (out of fold)${grouped}`
     : `chosen by ${cv.folds}-fold cross-validation — ${mine} (out of fold)${grouped}`;

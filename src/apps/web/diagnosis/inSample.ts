@@ -17,7 +17,7 @@ import {
   type FoundTable,
   type Json,
 } from './reportShapes';
-import { cardCrossValidation } from '../../../lib/diagnosis/cvChoice';
+import { cardCrossValidation, GROUPED_FIGURE_NAME, PER_IMAGE_CAVEAT } from '../../../lib/diagnosis/cvChoice';
 import { cardTraining } from '../../../lib/diagnosis/cardTraining';
 import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
 
@@ -52,11 +52,10 @@ export function crossValidationFigure(folds: number, a: Rate): string {
 
 /** "On held-out originals (grouped folds): …": no held-out image had a detected copy of its original in training. */
 export const groupedFigure = (g: { folds: number; accuracy: Rate }) =>
-  `On held-out originals (grouped folds): ${crossValidationFigure(g.folds, g.accuracy)}`;
+  `On ${GROUPED_FIGURE_NAME}: ${crossValidationFigure(g.folds, g.accuracy)}`;
 
 /** The per-image folds' label where a grouped figure stands beside it. */
-const PER_IMAGE =
-  "Per-image folds, where copies of a held-out image's original may have been trained on (optimistic for unseen tissue)";
+const PER_IMAGE = `Per-image folds, where copies of a held-out image's original may have been trained on (${PER_IMAGE_CAVEAT})`;
 
 /**
  * The accuracy line of a model card: for an all-labelled card its out-of-fold figure (or

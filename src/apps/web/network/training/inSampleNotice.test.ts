@@ -61,7 +61,7 @@ describe('test accuracies of an all-labelled model on the federated page', () =>
       await discovered({ ...card, crossValidation: { ...card.crossValidation, grouped: fixtureGroupedBlock(2712) } }),
     );
     expect(notice).toContain(
-      'Its accuracy on held-out originals (grouped folds, unseen tissue of the same source): 90.40 % (95 % interval 89.40–91.40 %',
+      'Its accuracy on held-out originals (grouped folds), the better estimate for unseen tissue of the same source: 90.40 % (95 % interval 89.40–91.40 %',
     );
     expect(notice).not.toContain('96.67');
   });

@@ -9,6 +9,7 @@
  * figure where its card quotes one: the per-image folds' is optimistic for unseen tissue). Pure.
  */
 import type { ModelEntry } from '../../../../lib/diagnosis/registry';
+import { GROUPED_FIGURE_NAME, PER_IMAGE_CAVEAT, UNSEEN_TISSUE } from '../../../../lib/diagnosis/cvChoice';
 import { crossValidationFigure } from '../../diagnosis/inSample';
 
 /** The sentence shown beside the picked set, or null when the model's Testing split is held out. */
@@ -23,9 +24,9 @@ export function inSampleNotice(
     `If these test images come from ${dataset}, the model saw them: every test accuracy below is in-sample (optimistic), ` +
     'not held out, and only compares the heads with one another. ' +
     (cv?.grouped
-      ? `Its accuracy on held-out originals (grouped folds, unseen tissue of the same source): ${crossValidationFigure(cv.grouped.folds, cv.grouped.accuracy)}.`
+      ? `Its accuracy on ${GROUPED_FIGURE_NAME}, the better estimate for ${UNSEEN_TISSUE}: ${crossValidationFigure(cv.grouped.folds, cv.grouped.accuracy)}.`
       : cv
-        ? `Its out-of-fold accuracy (per-image folds; optimistic for unseen tissue): ${crossValidationFigure(cv.folds, cv.accuracy)}.`
+        ? `Its out-of-fold accuracy (per-image folds; ${PER_IMAGE_CAVEAT}): ${crossValidationFigure(cv.folds, cv.accuracy)}.`
         : 'Its card quotes no cross-validation figure.')
   );
 }
