@@ -19,6 +19,7 @@ import {
   UNSEEN_TISSUE,
 } from '../src/lib/diagnosis/cvChoice';
 import type { EnsembleRate as Rate } from '../src/lib/diagnosis/ensemble';
+import { isObject } from '../src/lib/json/isObject';
 import { withSection } from './cvCards';
 
 export type GroupedArchitecture = 'vit' | 'cnn';
@@ -36,8 +37,6 @@ export interface GroupedFigures {
 
 /** scripts/cvCards.ts points readers to this section by its title */
 const HEADING = `## Cross-validation on ${HELD_OUT_ORIGINALS}`;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The note every card's grouped block carries. */
 export const groupedNote = (dataset: string) =>

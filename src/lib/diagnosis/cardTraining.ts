@@ -8,6 +8,7 @@
  *
  * Must never: call a model all-labelled unless its card says `data.allLabelled: true`.
  */
+import { isObject } from '../json/isObject';
 
 export interface CardTraining {
   /** true: trained on all labelled data, no held-out Testing split */
@@ -15,8 +16,6 @@ export interface CardTraining {
   /** the card's `data.dataset`, where it names one */
   dataset?: string;
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A parsed model-card.json's training data, as far as it says; a card without `data` says nothing. */
 export function cardTraining(card: unknown): CardTraining {

@@ -14,6 +14,7 @@
  * Must never: make up a figure; a card without a readable block gives none (an unreadable
  * `grouped` block gives no grouped figure, and leaves the rest).
  */
+import { isObject } from '../json/isObject';
 import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
 
 export type CvCandidate = 'vit' | 'cnn' | 'ensemble';
@@ -54,7 +55,6 @@ export const UNSEEN_TISSUE = 'unseen tissue of the same source';
 /** The per-image folds' figure beside a grouped one. */
 export const PER_IMAGE_CAVEAT = 'optimistic for unseen tissue';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const unit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 

@@ -16,6 +16,7 @@
  *
  * Isomorphic; parsing refuses a malformed or unknown-version file rather than guessing.
  */
+import { isObject } from '../json/isObject';
 import type { Prediction } from '../models/model';
 
 export const ENSEMBLE_FILE = 'ensemble.json';
@@ -86,7 +87,6 @@ export function serializeEnsemble(spec: EnsembleSpec): string {
 }
 
 type Bad = (why: string) => Error;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const unit = (v: unknown): v is number => finite(v) && v >= 0 && v <= 1;
 const count = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

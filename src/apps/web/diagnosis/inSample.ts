@@ -9,17 +9,11 @@
  * earlier model under the same name). Pure: no I/O.
  * Must never: invent a figure, or show a Testing figure as held out for such a model.
  */
-import {
-  isObject,
-  type FoundHistory,
-  type FoundPlot,
-  type FoundReport,
-  type FoundTable,
-  type Json,
-} from './reportShapes';
+import { type FoundHistory, type FoundPlot, type FoundReport, type FoundTable, type Json } from './reportShapes';
 import { cardCrossValidation, GROUPED_FIGURE_NAME, PER_IMAGE_CAVEAT } from '../../../lib/diagnosis/cvChoice';
 import { cardTraining } from '../../../lib/diagnosis/cardTraining';
 import type { EnsembleRate as Rate } from '../../../lib/diagnosis/ensemble';
+import { isObject } from '../../../lib/json/isObject';
 
 /** What the view says a model's accuracy is, above its blocks. */
 export interface AccuracyClaim {

@@ -8,9 +8,9 @@
  * Must never: fetch from another origin.
  */
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
+import { isObject } from '../../../lib/json/isObject';
 import {
   findReports,
-  isObject,
   type FoundHistory,
   type FoundPlot,
   type FoundReport,

@@ -7,6 +7,7 @@
  * Each is labelled by its path in the file. Pure: no I/O, runs in Node for tests.
  * Must never: invent a figure that is not in the file.
  */
+import { isObject } from '../../../lib/json/isObject';
 
 export interface ClassMetricsLike {
   className: string;
@@ -71,8 +72,6 @@ export interface FoundPlot {
 }
 
 export type Json = unknown;
-export const isObject = (v: Json): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumberArray = (v: Json): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
 
 function rocOf(v: Json, classes: string[]): RocCurve[] {

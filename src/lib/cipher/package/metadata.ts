@@ -11,6 +11,7 @@
  * field read from a package to its caller without picking it by name.
  */
 import type { DecodedImage } from '../../decode/types';
+import { isObject } from '../../json/isObject';
 import type { RawLayout } from './rawSamples';
 
 export const METADATA_SCHEMA = 'cipherscan-package-metadata-v1';
@@ -159,17 +160,13 @@ export function parseMetadata(json: string): PackageMetadata {
   return metadata;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function allowListed(value: unknown): PackageMetadata | undefined {
-  if (!isRecord(value) || value.schema !== METADATA_SCHEMA) throw new Error('package metadata has an unknown schema');
+  if (!isObject(value) || value.schema !== METADATA_SCHEMA) throw new Error('package metadata has an unknown schema');
   const raw = allowListedRaw(value.raw);
   const display = allowListedDisplay(value.display);
   const s = value.source;
   const c = value.codec;
-  if (!raw || !display || !isRecord(s) || !isRecord(c)) return undefined;
+  if (!raw || !display || !isObject(s) || !isObject(c)) return undefined;
   const codestreams = smallInt(c.codestreams, 8);
   if (c.name !== 'jpeg2000' || !codestreams) return undefined;
   // which frame of how many: whole numbers, the frame one of them (the frame list relies on it)
@@ -193,7 +190,7 @@ function allowListed(value: unknown): PackageMetadata | undefined {
     codec: { name: 'jpeg2000', reversible: true, codestreams },
   };
   const w = value.window;
-  if (isRecord(w)) {
+  if (isObject(w)) {
     const center = finiteNumber(w.center);
     const width = finiteNumber(w.width);
     if (center !== undefined && width !== undefined && (w.source === 'file' || w.source === 'computed'))
@@ -203,7 +200,7 @@ function allowListed(value: unknown): PackageMetadata | undefined {
 }
 
 function allowListedRaw(r: unknown): PackageMetadata['raw'] | undefined {
-  if (!isRecord(r)) return undefined;
+  if (!isObject(r)) return undefined;
   const width = smallInt(r.width, 1 << 20);
   const height = smallInt(r.height, 1 << 20);
   const samplesPerPixel = smallInt(r.samplesPerPixel, 4);
@@ -216,7 +213,7 @@ function allowListedRaw(r: unknown): PackageMetadata['raw'] | undefined {
 }
 
 function allowListedDisplay(d: unknown): DisplayRecipe | undefined {
-  if (!isRecord(d)) return undefined;
+  if (!isObject(d)) return undefined;
   if (d.kind === 'raw-is-display') return { kind: 'raw-is-display' };
   if (d.kind === 'gray-lut') {
     // min may be negative (signed samples); the table length is checked against its segment when applied
