@@ -132,6 +132,7 @@ describe('adaptModel', () => {
   ];
   for (const cfg of leakConfigs)
     it(`predict does not leak tensors (${cfg.architecture})`, async () => {
+      const start = tf.memory().numTensors;
       const model = createModel(cfg, cfg.architecture === 'vit' ? initVit(cfg, 3) : initCnn(cfg, 3));
       const plan = await planForKey(await generateKey());
       const adapted = adaptModel(model, bpeProtectedInput(plan));
@@ -147,6 +148,7 @@ describe('adaptModel', () => {
       expect(tf.memory().numTensors).toBe(before);
       adapted.dispose();
       model.dispose();
-      expect(tf.memory().numTensors).toBeLessThan(before);
+      // everything the model and its adapted twin made (the cut q/k/v blocks too) is freed
+      expect(tf.memory().numTensors).toBe(start);
     }, 60_000);
 });

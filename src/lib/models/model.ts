@@ -18,7 +18,7 @@ import { gridSide, type ModelConfig } from './config';
 import { cnnTrunk } from './cnn';
 import type { HostWeights } from './init';
 import type { ModelTensorInput, Weights } from './ops';
-import { attentionProjections, vitTrunk } from './vit';
+import { attentionProjections, isFusedQkv, vitTrunk } from './vit';
 import { plainBlockLayout, toBlockTensor } from './blockInput';
 import { deserializeWeights, MANIFEST_FILE, parseManifest, type ModelManifest } from './weightsFile';
 import { intensityHistogramTensor } from './intensityHistogram';
@@ -211,8 +211,14 @@ export function createModel(
 ): DiagnosisModel {
   if (!(temperature > 0 && Number.isFinite(temperature)))
     throw new Error(`temperature must be > 0 (got ${temperature})`);
+  // ViT: the attention's q/k/v blocks, cut from the fused projection once here rather than per pass;
+  // the fused qkv.w/qkv.b are then read by nothing (a key changes only the keyed weights, kept on the
+  // host), so they never become tensors: that memory is not held twice
+  const qkv = config.architecture === 'vit' ? attentionProjections(config, host) : undefined;
   const weights: Weights = {};
-  for (const [name, t] of Object.entries(host)) weights[name] = tf.tensor(t.data, t.shape);
+  for (const [name, t] of Object.entries(host))
+    if (!(qkv && isFusedQkv(name))) weights[name] = tf.tensor(t.data, t.shape);
+  for (const [name, t] of Object.entries(qkv ?? {})) weights[name] = tf.tensor(t.data, t.shape);
   const parameters = Object.values(host).reduce((n, t) => n + t.data.length, 0);
   const hostKeyed: HostWeights = {};
   for (const name of Object.keys(host)) if (isKeyed(name)) hostKeyed[name] = host[name];
@@ -225,10 +231,6 @@ export function createModel(
       Array.from({ length: gridSide(config) ** 2 }, (_, j) => j),
     ),
   );
-  // the attention's q/k/v blocks of the fused projection, cut once here rather than per pass
-  if (config.architecture === 'vit')
-    for (const [name, t] of Object.entries(attentionProjections(config, host)))
-      weights[name] = tf.tensor(t.data, t.shape);
   const { branches, own } = makeBranches(config, weights, hostKeyed);
   return new TfjsDiagnosisModel(
     config,

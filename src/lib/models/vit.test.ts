@@ -2,12 +2,14 @@
  * The attention's q/k/v blocks cut at load (vit.ts attentionProjections, used by
  * model.ts createModel) are the column blocks of the fused qkv projection, and a
  * pass with them gives the same outputs as a pass that cuts the fused weight itself
- * (training's path, where qkv.w is a variable).
+ * (training's path, where qkv.w is a variable); a built model then holds the blocks
+ * only, not the fused weights too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { defaultVitConfig, type VitConfig } from './config';
 import { ModelRandom, truncNormal, type HostWeights } from './init';
+import { createModel } from './model';
 import type { Weights } from './ops';
 import { attentionProjections, initVit, vitForward } from './vit';
 
@@ -59,5 +61,18 @@ describe('attention q/k/v projections cut at load', () => {
     }
     expect(Math.max(...Array.from(a.logits.dataSync()).map(Math.abs))).toBeGreaterThan(1e-3);
     tf.dispose([images, ...Object.values(withCut)]);
+  });
+
+  it('leave a built model holding the blocks, and no tensor of the fused qkv.w / qkv.b', () => {
+    // no relative bias, no view ensemble: the model's tensors are its weights, once each
+    const before = tf.memory();
+    const model = createModel(cfg, randomHost());
+    const held = tf.memory();
+    // the blocks hold the fused projection's numbers, so the weights are stored once: 4 bytes per parameter
+    expect(held.numBytes - before.numBytes).toBe(4 * model.parameters);
+    // the q, k, v tensors (6 per block) stand in for qkv.w and qkv.b (2 per block)
+    expect(held.numTensors - before.numTensors).toBe(Object.keys(initVit(cfg, 3)).length + 4 * cfg.depth);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before.numTensors);
   });
 });

@@ -83,10 +83,14 @@ function addPerGroup(x: tf.Tensor, perGroup: tf.Tensor): tf.Tensor {
 
 const QKV_PARTS = ['q', 'k', 'v'] as const;
 
+/** `block<l>.qkv.w` / `block<l>.qkv.b`: the fused projection that attentionProjections cuts. */
+export const isFusedQkv = (name: string) => /^block\d+\.qkv\.[wb]$/.test(name);
+
 /**
  * The q, k and v column blocks of each encoder block's fused projection qkv.w [D, 3D]
  * and qkv.b [3D], as `block<l>.attn.{q,k,v}.{w,b}`: cut once when a model is built
- * (model.ts createModel; adapted models share them), so that a pass runs three
+ * (model.ts createModel, which then keeps no tensor of the fused ones; adapted models
+ * share the blocks), so that a pass runs three
  * dense layers instead of one followed by a split of its output (strided slices of
  * the activations, a JS loop per row on tfjs-wasm): same logits, faster passes
  * (docs/measurements.md, "Attention q/k/v").
