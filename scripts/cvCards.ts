@@ -54,7 +54,8 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
   const command = `npx tsx scripts/cv-report.ts --folds ${f.folds} --out ${f.out} --write-cards`;
   const shipBy = `cipherscan selective --write --thresholds-from ${f.out}.json`;
   const p = f.pooledThreshold;
-  // a grouped figure (scripts/cv-grouped-cards.ts) is of another report: a re-run of this one keeps it
+  // a grouped figure (scripts/cv-grouped-cards.ts) is of another report: a re-run of this one keeps it, and
+  // the page drops it by itself if the card's recipe has changed (its `recipe` fingerprint, cardRecipe.ts)
   const grouped = (card.crossValidation as { grouped?: unknown } | undefined)?.grouped;
   card.crossValidation = { ...crossValidationBlock(f, command), threshold: { ...p, shippedBy: shipBy }, grouped };
   writeFileSync(cardPath, JSON.stringify(card, null, 1));

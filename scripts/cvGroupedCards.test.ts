@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cardRecipe } from '../src/lib/diagnosis/cardRecipe';
 import { cardCrossValidation } from '../src/lib/diagnosis/cvChoice';
 import { writeCrossValidationCard } from './cvCards';
 import { groupedFigures, writeGroupedCards } from './cvGroupedCards';
@@ -25,6 +26,8 @@ const report = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const PER_IMAGE = { folds: 5, accuracy: rate(2830, 3000), choice: 'vit' };
+const CARD = (arch: string) =>
+  JSON.stringify({ name: arch, training: { epochs: 20, augmentation: 'histology' }, crossValidation: PER_IMAGE });
 const README = '# model\n\n## Cross-validation of this recipe\n\nper-image figure\n';
 
 let models: string;
@@ -34,7 +37,7 @@ beforeEach(async () => {
   models = await mkdtemp(join(tmpdir(), 'cipherscan-cv-grouped-'));
   for (const arch of ['vit', 'cnn']) {
     await mkdir(card(arch));
-    await writeFile(join(card(arch), 'model-card.json'), JSON.stringify({ name: arch, crossValidation: PER_IMAGE }));
+    await writeFile(join(card(arch), 'model-card.json'), CARD(arch));
     await writeFile(join(card(arch), 'README.md'), README);
   }
 });
@@ -92,6 +95,7 @@ describe('writeGroupedCards', () => {
         accuracy: rate(2712, 3000),
         note: 'folds keep every near-duplicate group (presumed original) together: no held-out image has a detected copy of its original in training (docs/reports/near-duplicates-lung-histopathology.md)',
         source: SOURCE,
+        recipe: cardRecipe(JSON.parse(CARD('vit'))),
       },
     });
     // the page reads what was written
@@ -111,6 +115,27 @@ describe('writeGroupedCards', () => {
     expect(readme).toContain('out-of-fold accuracy 90.00 %');
     expect(readme).not.toContain('90.40 %');
     expect(JSON.parse(await read('vit', 'model-card.json')).crossValidation.grouped.accuracy.k).toBe(2700);
+  });
+
+  it("is ignored by the page once a later writer changes the card's recipe", async () => {
+    writeGroupedCards(models, groupedFigures(report(), SOURCE));
+    const written = JSON.parse(await read('vit', 'model-card.json'));
+    expect(cardCrossValidation(written)?.grouped?.accuracy.k).toBe(2712);
+    // a retrain for 30 epochs that kept the crossValidation block as it was
+    const retrained = { ...written, training: { ...written.training, epochs: 30 } };
+    expect(cardCrossValidation(retrained)?.grouped).toBeUndefined();
+    expect(cardCrossValidation(retrained)?.accuracy.k).toBe(2830);
+  });
+
+  it('refuses fold models trained with another augmentation than the card, and writes nothing', async () => {
+    const sibling = report({ foldAugmentations: { vit: ['mri'] } });
+    expect(() => writeGroupedCards(models, groupedFigures(sibling, SOURCE))).toThrow(
+      /fold models trained with "mri", this model with "histology"/,
+    );
+    expect(JSON.parse(await read('vit', 'model-card.json')).crossValidation.grouped).toBeUndefined();
+    expect(() =>
+      writeGroupedCards(models, groupedFigures(report({ foldAugmentations: { vit: ['histology'] } }), SOURCE)),
+    ).not.toThrow();
   });
 
   it('writes nothing when a card it would write has no per-image block', async () => {

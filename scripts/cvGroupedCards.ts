@@ -5,7 +5,12 @@
  * keep every near-duplicate group (presumed original) in one fold, so no held-out image
  * has a copy of its original in training: the figure for tissue the model never saw.
  * The per-image folds' figure beside it (scripts/cvCards.ts) is optimistic for that.
+ * The block carries the fingerprint of the card's recipe (`recipe`,
+ * src/lib/diagnosis/cardRecipe.ts): the page ignores it once a later writer (a retrain,
+ * another recipe's cards) has changed the card's recipe, so no writer has to remember to
+ * drop it.
  * Must never: write a figure from a report with a fold missing or per-image folds, or
+ * fold models of another recipe than the card's (a caveat, another augmentation), or
  * touch the card of an architecture the report did not score.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +25,7 @@ import {
 } from '../src/lib/diagnosis/cvChoice';
 import type { EnsembleRate as Rate } from '../src/lib/diagnosis/ensemble';
 import { isObject } from '../src/lib/json/isObject';
+import { cardRecipe } from '../src/lib/diagnosis/cardRecipe';
 import { withSection } from './cvCards';
 
 export type GroupedArchitecture = 'vit' | 'cnn';
@@ -33,6 +39,8 @@ export interface GroupedFigures {
   source: string;
   /** only the architectures the report scored */
   rates: Partial<Record<GroupedArchitecture, Rate>>;
+  /** the augmentations the fold models trained with, where the report records them */
+  foldAugmentations?: Partial<Record<GroupedArchitecture, string[]>>;
 }
 
 /** scripts/cvCards.ts points readers to this section by its title */
@@ -64,12 +72,37 @@ export function groupedFigures(report: unknown, source: string): GroupedFigures 
     rates[arch] = r;
   }
   if (!Object.keys(rates).length) throw new Error(`${source}: no ViT or CNN figure in rates`);
-  return { dataset: report.dataset, folds, split: report.split, source, rates };
+  const foldAugmentations = isObject(report.foldAugmentations)
+    ? (report.foldAugmentations as GroupedFigures['foldAugmentations'])
+    : undefined;
+  return {
+    dataset: report.dataset,
+    folds,
+    split: report.split,
+    source,
+    rates,
+    ...(foldAugmentations && { foldAugmentations }),
+  };
 }
 
-/** The card block of one architecture. */
-export function groupedBlock(f: GroupedFigures, accuracy: Rate) {
-  return { folds: f.folds, split: f.split, accuracy, note: groupedNote(f.dataset), source: f.source };
+/** The card block of one architecture; `recipe`: the card's (cardRecipe), which the reader checks. */
+export function groupedBlock(f: GroupedFigures, accuracy: Rate, recipe: string) {
+  return { folds: f.folds, split: f.split, accuracy, note: groupedNote(f.dataset), source: f.source, recipe };
+}
+
+/** The card's training augmentation against the fold models': a sibling recipe's figure is refused. */
+function checkFoldAugmentation(
+  f: GroupedFigures,
+  arch: GroupedArchitecture,
+  dir: string,
+  card: Record<string, unknown>,
+) {
+  const folds = f.foldAugmentations?.[arch];
+  const mine = isObject(card.training) ? card.training.augmentation : undefined;
+  if (folds && !folds.every((a) => a === mine))
+    throw new Error(
+      `${dir}: the ${arch} fold models trained with "${folds.join(', ')}", this model with "${String(mine)}": not its recipe's figure`,
+    );
 }
 
 /** The README section of one architecture. */
@@ -96,10 +129,11 @@ export function writeGroupedCards(modelsDir: string, f: GroupedFigures): string[
     const card = JSON.parse(readFileSync(join(dir, 'model-card.json'), 'utf8')) as Record<string, unknown>;
     if (!isObject(card.crossValidation))
       throw new Error(`${dir}: its card has no crossValidation block (scripts/cv-report.ts --write-cards first)`);
+    checkFoldAugmentation(f, arch, dir, card);
     return { dir, card, cv: card.crossValidation, accuracy, readme: readFileSync(join(dir, 'README.md'), 'utf8') };
   });
   for (const t of targets) {
-    t.cv.grouped = groupedBlock(f, t.accuracy);
+    t.cv.grouped = groupedBlock(f, t.accuracy, cardRecipe(t.card));
     writeFileSync(join(t.dir, 'model-card.json'), JSON.stringify(t.card, null, 1));
     writeFileSync(join(t.dir, 'README.md'), withSection(t.readme, HEADING, groupedSection(f, t.accuracy)));
   }

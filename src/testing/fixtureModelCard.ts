@@ -4,6 +4,7 @@
  * right answers `k` of 3000, and the report's choice. Made-up figures for plumbing
  * only; nothing here is shown as a result.
  */
+import { cardRecipe } from '../lib/diagnosis/cardRecipe';
 import { cardCrossValidation, type CardCrossValidation, type CvCandidate } from '../lib/diagnosis/cvChoice';
 
 const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: Math.min(1, k / n + 0.01) });
@@ -23,15 +24,20 @@ export function fixtureCvCard(name: string, k: number, choice: CvCandidate | nul
   };
 }
 
-/** The block as the registry keeps it on a model entry. */
-/** A `crossValidation.grouped` block as scripts/cv-grouped-cards.ts writes it (made-up figures). */
-export const fixtureGroupedBlock = (k: number, n = 3000) => ({
+/**
+ * A `crossValidation.grouped` block as scripts/cv-grouped-cards.ts writes it into `card`
+ * (made-up figures): it carries that card's recipe fingerprint, as the reader requires.
+ */
+export const fixtureGroupedBlock = (k: number, card: unknown, n = 3000) => ({
   folds: 5,
   split: 'lung-histopathology-grouped',
   accuracy: rate(k, n),
   note: 'folds keep every near-duplicate group (presumed original) together',
   source: 'docs/reports/cv-grouped-fixture.json',
+  recipe: cardRecipe(card),
 });
+
+/** The block as the registry keeps it on a model entry. */
 
 export const fixtureCardCrossValidation = (k: number, choice: CvCandidate | null = 'vit'): CardCrossValidation =>
   cardCrossValidation(fixtureCvCard('x', k, choice))!;

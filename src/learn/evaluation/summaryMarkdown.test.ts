@@ -69,8 +69,11 @@ describe('summaryMarkdown', () => {
 
   it("gives the grouped folds' figure first where the card quotes one, the per-image one marked optimistic", () => {
     const cv = fixtureAllLabelledCard();
-    const crossValidation = { ...cv.crossValidation, grouped: fixtureGroupedBlock(2712) };
-    const allLabelled = { ...card({}), name: cv.name, data: { ...cv.data }, crossValidation };
+    const base = { ...card({}), name: cv.name, data: { ...cv.data } };
+    const allLabelled = {
+      ...base,
+      crossValidation: { ...cv.crossValidation, grouped: fixtureGroupedBlock(2712, base) },
+    };
     const md = summaryMarkdown([{ card: allLabelled }]);
     const section = md.slice(md.indexOf('## Models trained on all labelled data'), md.indexOf('## Test-time'));
     expect(section).toContain(

@@ -1,6 +1,7 @@
 /** A card's cross-validation block reads as written by scripts/cvCards.ts, or not at all; the line says why with its figures. */
 import { describe, expect, it } from 'vitest';
 import { fixtureCardCrossValidation, fixtureCvCard, fixtureGroupedBlock } from '../../testing/fixtureModelCard';
+import { cardRecipe } from './cardRecipe';
 import { cardCrossValidation, singleDefaultWhy } from './cvChoice';
 
 describe('cardCrossValidation', () => {
@@ -27,15 +28,25 @@ describe('cardCrossValidation', () => {
 
   it('reads a grouped block beside the per-image figure', () => {
     const card = fixtureCvCard('vit-x', 2850);
-    const grouped = fixtureGroupedBlock(2700);
+    const grouped = fixtureGroupedBlock(2700, card);
     const cv = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, grouped } });
     expect(cv?.accuracy).toEqual(card.crossValidation.accuracy);
     expect(cv?.grouped).toEqual({ folds: 5, split: 'lung-histopathology-grouped', accuracy: grouped.accuracy });
   });
 
+  it("drops the grouped block once the card's recipe is not the one it was written for", () => {
+    const card = { ...fixtureCvCard('vit-x', 2850), training: { epochs: 20, augmentation: 'histology' } };
+    const crossValidation = { ...card.crossValidation, grouped: fixtureGroupedBlock(2700, card) };
+    expect(cardCrossValidation({ ...card, crossValidation })?.grouped?.accuracy.k).toBe(2700);
+    // a retrain for 30 epochs that kept the block: the figure is of the 20-epoch recipe
+    const retrained = { ...card, training: { ...card.training, epochs: 30 }, crossValidation };
+    expect(cardCrossValidation(retrained)?.grouped).toBeUndefined();
+    expect(cardCrossValidation(retrained)?.accuracy.k).toBe(2850);
+  });
+
   it('drops an unreadable grouped block, and only it', () => {
     const card = fixtureCvCard('vit-x', 2850);
-    const good = fixtureGroupedBlock(2700);
+    const good = fixtureGroupedBlock(2700, card);
     for (const grouped of [
       'text',
       { ...good, folds: 1 },
@@ -45,6 +56,9 @@ describe('cardCrossValidation', () => {
       { ...good, accuracy: { ...good.accuracy, k: 4000 } },
       { ...good, accuracy: { ...good.accuracy, high: 1.2 } },
       { ...good, accuracy: undefined },
+      // written before the recipe fingerprint, or for another recipe than the card's
+      { ...good, recipe: undefined },
+      { ...good, recipe: cardRecipe({ ...card, training: { epochs: 30 } }) },
     ]) {
       const cv = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, grouped } });
       expect(cv, JSON.stringify(grouped)).toEqual(cardCrossValidation(card));

@@ -9,12 +9,16 @@
  * A card may also quote the grouped cross-validation (`crossValidation.grouped`, written
  * by scripts/cv-grouped-cards.ts): folds that keep every near-duplicate group (presumed
  * original) together, so no held-out image has a copy of its original in training —
- * the figure for unseen tissue; the per-image folds' figure is optimistic for it.
+ * the figure for unseen tissue; the per-image folds' figure is optimistic for it. The
+ * block carries the fingerprint of the card's recipe it was written for (`recipe`,
+ * cardRecipe.ts; the writer checked the fold models against it): where the card has
+ * since been rewritten for another recipe, the block is of that other recipe and is ignored.
  *
  * Must never: make up a figure; a card without a readable block gives none (an unreadable
- * `grouped` block gives no grouped figure, and leaves the rest).
+ * `grouped` block, or one of another recipe than the card's, gives no grouped figure, and leaves the rest).
  */
 import { isObject } from '../json/isObject';
+import { cardRecipe } from './cardRecipe';
 import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
 
 export type CvCandidate = 'vit' | 'cnn' | 'ensemble';
@@ -72,14 +76,16 @@ export function cardCrossValidation(card: unknown): CardCrossValidation | undefi
   const accuracy = readRate(cv.accuracy);
   const choice = cv.choice === null || cv.choice === undefined ? null : cv.choice;
   if (!accuracy || (choice !== null && choice !== 'vit' && choice !== 'cnn' && choice !== 'ensemble')) return undefined;
-  const grouped = groupedCrossValidation(cv.grouped);
+  const grouped = groupedCrossValidation(cv.grouped, cardRecipe(card));
   return { folds: cv.folds, accuracy, choice, ...(grouped && { grouped }) };
 }
 
 export const isGroupedSplit = (v: unknown): v is string => typeof v === 'string' && /.-grouped$/.test(v);
 
-function groupedCrossValidation(v: unknown): GroupedCrossValidation | undefined {
-  if (!isObject(v) || !count(v.folds) || v.folds < 2 || !isGroupedSplit(v.split)) return undefined;
+/** `recipe`: the card's own (cardRecipe); the block's must be the same, or it speaks of another model. */
+function groupedCrossValidation(v: unknown, recipe: string): GroupedCrossValidation | undefined {
+  if (!isObject(v) || !count(v.folds) || v.folds < 2 || !isGroupedSplit(v.split) || v.recipe !== recipe)
+    return undefined;
   const accuracy = readRate(v.accuracy);
   return accuracy && { folds: v.folds, split: v.split, accuracy };
 }

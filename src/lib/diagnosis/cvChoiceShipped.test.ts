@@ -2,11 +2,13 @@
  * The shipped cards (public/models/*-DS/model-card.json) make the page open each
  * dataset on what its committed cross-validation report (docs/reports/cv-DS.json)
  * chose, and the line under it quotes that report's out-of-fold figures. Skipped
- * for a dataset without a report or its models.
+ * for a dataset without a report or its models. A shipped card's grouped block is read
+ * (its recipe fingerprint is the card's: scripts/cv-grouped-cards.ts wrote it for this recipe).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cardCrossValidation } from './cvChoice';
 import { datasetDefault, DATASETS, discoverModels } from './registry';
 
 const PUBLIC = 'public';
@@ -36,6 +38,20 @@ describe('shipped cards: the default per dataset is what cross-validation chose'
       expect(d?.why).toContain(`best in ${report.folds}-fold cross-validation`);
       expect(d?.why).toContain(pct(report.rates[report.choice].rate));
       expect(d?.why).toContain(pct(report.rates[other].rate));
+    });
+  }
+});
+
+describe("shipped cards: a grouped block is the card's recipe's", () => {
+  const dirs = existsSync(join(PUBLIC, 'models')) ? readdirSync(join(PUBLIC, 'models')) : [];
+  for (const dir of dirs) {
+    const path = join(PUBLIC, 'models', dir, 'model-card.json');
+    const card = existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as { crossValidation?: { grouped?: unknown } })
+      : {};
+    it.skipIf(!card.crossValidation?.grouped)(`${dir}: the page reads its grouped figure`, () => {
+      // fails once the card's recipe changed after the block was written: re-run scripts/cv-grouped-cards.ts or drop it
+      expect(cardCrossValidation(card)?.grouped).toBeDefined();
     });
   }
 });

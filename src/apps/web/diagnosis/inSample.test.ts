@@ -97,7 +97,7 @@ describe('a card that quotes grouped folds', () => {
   /** the card with a grouped block (90.40 %, made up) beside its per-image figure (96.67 %) */
   const withGrouped = (
     card: ReturnType<typeof fixtureAllLabelledCard>,
-    grouped: unknown = fixtureGroupedBlock(2712),
+    grouped: unknown = fixtureGroupedBlock(2712, card),
   ) => ({
     ...card,
     crossValidation: { ...card.crossValidation, grouped },
@@ -128,7 +128,10 @@ describe('a card that quotes grouped folds', () => {
     const page = html(
       cardSource(
         'vit-lung-histopathology',
-        withGrouped(fixtureAllLabelledCard(), { ...fixtureGroupedBlock(2712), split: 'lung' }),
+        withGrouped(fixtureAllLabelledCard(), {
+          ...fixtureGroupedBlock(2712, fixtureAllLabelledCard()),
+          split: 'lung',
+        }),
       ),
     );
     expect(page).toContain('Accuracy 96.67 % (95 % interval 95.67–97.17 %');

@@ -58,7 +58,10 @@ describe('test accuracies of an all-labelled model on the federated page', () =>
   it("quotes the grouped folds' figure where the card has one", async () => {
     const card = fixtureAllLabelledCard();
     const notice = inSampleNotice(
-      await discovered({ ...card, crossValidation: { ...card.crossValidation, grouped: fixtureGroupedBlock(2712) } }),
+      await discovered({
+        ...card,
+        crossValidation: { ...card.crossValidation, grouped: fixtureGroupedBlock(2712, card) },
+      }),
     );
     expect(notice).toContain(
       'Its accuracy on held-out originals (grouped folds), the better estimate for unseen tissue of the same source: 90.40 % (95 % interval 89.40–91.40 %',
