@@ -17,7 +17,8 @@
 # (written by cv-folds.ts --groups), so the fold's validation split takes whole groups too;
 # folds made before that file existed are refused: rerun cv-folds.ts --groups (same seed,
 # same folds) while no lane trains on them. A fold checkpointed with the per-image split
-# is refused on --resume (train.ts): give the grouped-validation run its own CV_TAG.
+# is refused on --resume (train.ts): give the grouped-validation run its own CV_TAG, or
+# finish a run begun before with CV_VALIDATION=per-image (the split it started with).
 set -u
 cd "$(dirname "$0")/.."
 . scripts/recipes.sh
@@ -40,6 +41,11 @@ mkdir -p .cache/logs .cache/cv/models
 # grouped folds (folds.json names a groups file): each fold's validation split by whole groups
 GROUPED=
 grep -q '"groups":' ".cache/cv/$SPLIT/folds.json" 2>/dev/null && GROUPED=1
+case "${CV_VALIDATION:-}" in
+  per-image) GROUPED= ;;
+  '') ;;
+  *) echo "CV_VALIDATION must be per-image or unset" >&2; exit 2 ;;
+esac
 for k in $ONLY; do
   name="cv-$ARCH$TAG-lung-histopathology-fold$k"
   out=".cache/cv/models/$name"
