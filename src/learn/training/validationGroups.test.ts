@@ -16,7 +16,10 @@ function groupedLabels(classes: number, perClass: number, maxSize: number, seed:
   for (let c = 0; c < classes; c++)
     for (let left = perClass; left > 0; id++) {
       const size = Math.min(left, 1 + rng.int(maxSize));
-      for (let k = 0; k < size; k++) [labels.push(c), groupOf.push(id)];
+      for (let k = 0; k < size; k++) {
+        labels.push(c);
+        groupOf.push(id);
+      }
       left -= size;
     }
   // interleave the classes and scatter each group's images, as file order does
