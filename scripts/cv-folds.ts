@@ -11,9 +11,14 @@
  * With `--groups .cache/cv/<ds>/groups.json` (scripts/near-duplicates.ts: image ->
  * presumed original) the folds are grouped — all copies of one original in one
  * fold (learn/evaluation/duplicateGroups.ts dealGroupedFolds) — and go to
- * `.cache/cv/<ds>-grouped/` instead, beside the per-image folds.
+ * `.cache/cv/<ds>-grouped/` instead, beside the per-image folds; folds.json records the
+ * groups file and its sha256, and each fold gets `fold-<k>/groups.json`: the same groups
+ * keyed by the fold's own paths (`Training/<class>/<split>__<file>`), which
+ * `cipherscan train --groups` reads to draw the fold's validation by whole groups too
+ * (scripts/cv-train.sh passes it when folds.json names a groups file).
  * Run by scripts/cv-train.sh; idempotent (a fold folder is rebuilt from scratch).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { SeededRandom } from '../src/lib/random/seededRandom';
@@ -41,8 +46,12 @@ for (const split of ['Training', 'Testing']) {
 
 const rng = new SeededRandom(seed);
 let assignment: Record<string, number> = {};
+let group: Record<string, number> = {};
+let groupsSha256 = '';
 if (groupsPath) {
-  const { group } = JSON.parse(readFileSync(groupsPath, 'utf8')) as { group: Record<string, number> };
+  const bytes = readFileSync(groupsPath);
+  groupsSha256 = createHash('sha256').update(bytes).digest('hex');
+  ({ group } = JSON.parse(bytes.toString('utf8')) as { group: Record<string, number> });
   const groupOf = (image: string) => {
     if (group[image] === undefined)
       throw new Error(`${groupsPath} has no group for ${image}: rerun near-duplicates.ts`);
@@ -60,17 +69,30 @@ if (groupsPath) {
 for (let k = 0; k < folds; k++) {
   const dir = join(out, `fold-${k + 1}`);
   rmSync(dir, { recursive: true, force: true });
+  const foldGroup: Record<string, number> = {};
   for (const [file, fold] of Object.entries(assignment)) {
     const [split, cls, name] = file.split('/');
-    const target = join(dir, fold === k ? 'Testing' : 'Training', cls);
+    const side = fold === k ? 'Testing' : 'Training';
+    const target = join(dir, side, cls);
     mkdirSync(target, { recursive: true });
     symlinkSync(join(data, file), join(target, `${split}__${name}`));
+    foldGroup[`${side}/${cls}/${split}__${name}`] = group[file];
   }
+  // the fold's own paths, as `train --data fold-K --groups fold-K/groups.json` names its images
+  if (groupsPath)
+    writeFileSync(
+      join(dir, 'groups.json'),
+      JSON.stringify({ data: dir, source: groupsPath, sourceSha256: groupsSha256, group: foldGroup }, null, 1) + '\n',
+    );
 }
 mkdirSync(out, { recursive: true });
 writeFileSync(
   join(out, 'folds.json'),
-  JSON.stringify({ data, folds, seed, ...(groupsPath ? { groups: groupsPath } : {}), assignment }, null, 1) + '\n',
+  JSON.stringify(
+    { data, folds, seed, ...(groupsPath ? { groups: groupsPath, groupsSha256 } : {}), assignment },
+    null,
+    1,
+  ) + '\n',
 );
 const sizes = Array.from({ length: folds }, (_, k) => Object.values(assignment).filter((f) => f === k).length);
 console.log(`${out}: ${folds} folds of ${sizes.join(' / ')} images`);

@@ -36,6 +36,7 @@ import { arg, cli } from './cliRun';
 import {
   cvKinds,
   cvRunFromArgs,
+  foldValidation,
   foldDataDir,
   foldModelDir,
   foldStudyPath,
@@ -59,7 +60,6 @@ const { archs } = run;
 const foldsMeta = join('.cache/cv', run.split, 'folds.json');
 const grouped =
   existsSync(foldsMeta) && Boolean((JSON.parse(readFileSync(foldsMeta, 'utf8')) as { groups?: string }).groups);
-const runSentence = splitSentence(run, grouped);
 
 type Kind = 'vit' | 'cnn' | 'ensemble';
 interface Totals {
@@ -103,6 +103,8 @@ const missing: number[] = [];
 const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 /** and the schedule (epochs): a candidate run (CV_EPOCHS) is another recipe than the shipped one */
 const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
+/** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
+const validationGrouped: boolean[] = [];
 for (let fold = 1; fold <= folds; fold++) {
   const data = foldDataDir(run, fold);
   const models = archs.map((a) => foldModelDir(run, a, fold));
@@ -113,13 +115,14 @@ for (let fold = 1; fold <= folds; fold++) {
   archs.forEach((a, i) => {
     const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
       training: { augmentation: string; epochs: number };
-      data?: { train?: string };
+      data?: { train?: string; validationGroups?: unknown };
     };
     // a model trained on another split's folds would be scored on held-out images it may have seen
     if (!card.data?.train?.startsWith(data + '/'))
       throw new Error(`${models[i]} was not trained on ${data} (its card: ${card.data?.train ?? 'no data.train'})`);
     foldAugmentations[a].add(card.training.augmentation);
     foldEpochs[a].add(card.training.epochs);
+    validationGrouped.push(Boolean(card.data?.validationGroups));
   });
   for (const m of models) {
     const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as { calibration?: unknown };
@@ -252,6 +255,8 @@ const epochsCaveat = archs
       'these figures are of another schedule than the shipped recipe.',
   )
   .join(' ');
+const validationSplit = foldValidation(validationGrouped);
+const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
 const caveat = [augmentationCaveat, epochsCaveat].filter(Boolean).join(' ');
 const lines = [
@@ -301,7 +306,15 @@ writeFileSync(
       // which run this is, where it is not the shipped one (its report keeps the keys it always had)
       ...(isShippedRun(run)
         ? {}
-        : { split: run.split, grouped, tag: run.tag, archs, splitNote: runSentence || undefined }),
+        : {
+            split: run.split,
+            grouped,
+            // how the fold models drew validation, where it is not the per-image split every earlier report had
+            ...(validationSplit !== 'per image' ? { validationSplit } : {}),
+            tag: run.tag,
+            archs,
+            splitNote: runSentence || undefined,
+          }),
       // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
       foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
       caveat: caveat || undefined,

@@ -12,7 +12,13 @@
 # folds, so two lanes can share one architecture's folds:
 #   CV_TAG=-e30 CV_EPOCHS=30 CV_ONLY="1 3 5" nohup nice -n 5 sh scripts/cv-train.sh vit &
 # CV_SPLIT=lung-histopathology-grouped trains on the grouped folds (cv-folds.ts --groups:
-# no copy of a held-out image's original on the training side); make them first.
+# no copy of a held-out image's original on the training side); make them first. Where the
+# split's folds.json names a groups file, each fold trains with --groups fold-K/groups.json
+# (written by cv-folds.ts --groups), so the fold's validation split takes whole groups too;
+# folds made before that file existed are refused: rerun cv-folds.ts --groups (same seed,
+# same folds) while no lane trains on them. A fold checkpointed with the per-image split
+# is refused on --resume (train.ts): give the grouped-validation run its own CV_TAG, or
+# finish a run begun before with CV_VALIDATION=per-image (the split it started with).
 set -u
 cd "$(dirname "$0")/.."
 . scripts/recipes.sh
@@ -32,14 +38,28 @@ if [ "$SPLIT" != lung-histopathology ] && [ -z "$TAG" ]; then echo "CV_SPLIT=$SP
 ONLY=${CV_ONLY:-$(seq 1 "$FOLDS")}
 mkdir -p .cache/logs .cache/cv/models
 [ -f ".cache/cv/$SPLIT/folds.json" ] || [ "$SPLIT" != lung-histopathology ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
+# grouped folds (folds.json names a groups file): each fold's validation split by whole groups
+GROUPED=
+grep -q '"groups":' ".cache/cv/$SPLIT/folds.json" 2>/dev/null && GROUPED=1
+case "${CV_VALIDATION:-}" in
+  per-image) GROUPED= ;;
+  '') ;;
+  *) echo "CV_VALIDATION must be per-image or unset" >&2; exit 2 ;;
+esac
 for k in $ONLY; do
   name="cv-$ARCH$TAG-lung-histopathology-fold$k"
   out=".cache/cv/models/$name"
+  fold=".cache/cv/$SPLIT/fold-$k"
+  GROUPS_FLAG=
+  if [ -n "$GROUPED" ]; then
+    [ -f "$fold/groups.json" ] || { echo "$fold/groups.json missing: rerun scripts/cv-folds.ts --groups" >&2; exit 2; }
+    GROUPS_FLAG="--groups $fold/groups.json"
+  fi
   if [ -f "$out/model-card.json" ]; then
     echo "$name: done, skipping"
   else
-    # shellcheck disable=SC2086 # the recipe is a list of flags
-    npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data ".cache/cv/$SPLIT/fold-$k" $RECIPE --epochs "$EPOCHS" >> ".cache/logs/$name.log" 2>&1 || exit 1
+    # shellcheck disable=SC2086 # the recipe and the groups flag are lists of flags
+    npx tsx src/apps/cli/main.ts train --name "$name" --out "$out" --resume --data "$fold" $RECIPE --epochs "$EPOCHS" $GROUPS_FLAG >> ".cache/logs/$name.log" 2>&1 || exit 1
   fi
 done
 echo "cv lane $ARCH$TAG ($ONLY) done"

@@ -13,6 +13,7 @@ import {
   isShippedRun,
   kindOfMembers,
   splitSentence,
+  foldValidation,
   writeCardsRefusal,
 } from './cvRun';
 
@@ -100,5 +101,24 @@ describe('splitSentence', () => {
     expect(s).toMatch(/still per image: .*over-confident/);
     expect(s).toContain('CV_TAG=-grouped');
     expect(splitSentence({ ...grouped, tag: '' }, false)).toBe(`Split \`${DS}-grouped\` (.cache/cv/${DS}-grouped/).`);
+  });
+
+  it('says when the fold models drew validation by whole groups too, and when only some did', () => {
+    const perImage = splitSentence(grouped, true);
+    expect(splitSentence(grouped, true, 'per image')).toBe(perImage);
+    const s = splitSentence(grouped, true, 'grouped');
+    expect(s).toMatch(/took whole groups too .*fitted on unseen originals/);
+    expect(s).not.toMatch(/still per image|over-confident/);
+    expect(s).toMatch(/every near-duplicate group .* lies in one fold/);
+    expect(splitSentence(grouped, true, 'mixed')).toMatch(/for some fold models and per image for others/);
+  });
+});
+
+describe('foldValidation', () => {
+  it('is grouped only when every scored fold model says so', () => {
+    expect(foldValidation([true, true])).toBe('grouped');
+    expect(foldValidation([true, false])).toBe('mixed');
+    expect(foldValidation([false, false])).toBe('per image');
+    expect(foldValidation([])).toBe('per image');
   });
 });

@@ -79,17 +79,49 @@ export function kindOfMembers(r: CvRun, fold: number, members: readonly string[]
 }
 
 /**
- * What the report says about its split and models, '' for the shipped run (its report
- * stays as it was). `grouped`: the split's folds.json names a groups file (cv-folds.ts --groups).
+ * How the fold models drew the validation split inside their training (their cards'
+ * data.validationGroups: `train --groups`, which cv-train.sh passes for grouped folds).
  */
-export function splitSentence(r: CvRun, grouped: boolean): string {
+export type FoldValidation = 'per image' | 'grouped' | 'mixed';
+
+/** From each scored fold model's card: whether it records a grouped validation split. */
+export function foldValidation(groupedPerModel: readonly boolean[]): FoldValidation {
+  if (groupedPerModel.length && groupedPerModel.every(Boolean)) return 'grouped';
+  return groupedPerModel.some(Boolean) ? 'mixed' : 'per image';
+}
+
+const VALIDATION_USES = 'used for the epoch choice, the view choice, the temperature and the "Uncertain" threshold';
+
+/** The grouped report's words on the validation split inside each fold's training. */
+function validationWords(v: FoldValidation): string {
+  if (v === 'grouped')
+    return (
+      `The validation split inside each fold's training (a seeded 10 %, ${VALIDATION_USES}) took whole groups too (train --groups fold-K/groups.json; each fold model's card: data.validationGroups): ` +
+      "no validation image has a detected copy of its original in the fold's training part, so each fold's temperature and threshold are fitted on unseen originals (copies the descriptor missed may still leak). "
+    );
+  if (v === 'mixed')
+    return (
+      `The validation split inside the folds' training (${VALIDATION_USES}) was drawn by whole groups for some fold models and per image for others (their cards: data.validationGroups): ` +
+      'the per-image ones see copies of their validation images, so the "answered at the fold\'s threshold" column mixes fits that are over-confident with fits that are not. '
+    );
+  return (
+    `The validation split inside each fold's training (a seeded 10 % drawn per image, ${VALIDATION_USES}) is still per image: ` +
+    "those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than unseen tissue: on it the rule may answer more, less accurately, than its target). "
+  );
+}
+
+/**
+ * What the report says about its split and models, '' for the shipped run (its report
+ * stays as it was). `grouped`: the split's folds.json names a groups file (cv-folds.ts --groups);
+ * `validation`: how its fold models drew their validation split (foldValidation).
+ */
+export function splitSentence(r: CvRun, grouped: boolean, validation: FoldValidation = 'per image'): string {
   const parts: string[] = [];
   if (grouped)
     parts.push(
       `Split \`${r.split}\`: grouped folds — every near-duplicate group (the images presumed to be copies of one original; docs/reports/near-duplicates-${r.dataset}.md) lies in one fold, ` +
         'so no held-out image has a detected copy of its original on the training side, and the out-of-fold accuracy estimates that on unseen tissue of the same source (copies the descriptor missed may still leak). ' +
-        'The validation split inside each fold\'s training (a seeded 10 % drawn per image, used for the epoch choice, the view choice, the temperature and the "Uncertain" threshold) is still per image: ' +
-        "those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than unseen tissue: on it the rule may answer more, less accurately, than its target). " +
+        validationWords(validation) +
         'The figures themselves are measured on held-out images with no detected copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
     );
   else if (r.split !== r.dataset) parts.push(`Split \`${r.split}\` (.cache/cv/${r.split}/).`);

@@ -42,7 +42,7 @@ const COMMANDS: Record<string, Command> = {
   },
   train: {
     summary:
-      'train --model vit|cnn --data DIR ... [--all-labelled [--cv-report CV.json]]   Training (+ Testing with --all-labelled: no Testing figure, the CV figure in the card)',
+      'train --model vit|cnn --data DIR ... [--all-labelled [--cv-report CV.json]] [--groups G.json]   Training (+ Testing with --all-labelled: no Testing figure, the CV figure in the card; --groups: validation by whole near-duplicate groups)',
     load: () => import('./commands/train'),
   },
   eval: { summary: 'eval --model DIR --data DIR [--key K] --json OUT.json', load: () => import('./commands/eval') },

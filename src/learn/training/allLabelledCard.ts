@@ -17,6 +17,7 @@ import {
   type CvReport,
 } from '../evaluation/cvReport';
 import type { TrainOptions } from './options';
+import { groupedValidationWords, validationGroupsBlock } from './validationGroups';
 
 export interface CvInput {
   report: CvReport;
@@ -39,7 +40,7 @@ export function readCvInput(text: string, path: string, dataset: string): CvInpu
 export function allLabelledData(
   r: {
     config: { classes: string[] };
-    options: Pick<TrainOptions, 'valFraction' | 'seed'>;
+    options: Pick<TrainOptions, 'valFraction' | 'seed' | 'validationGroups'>;
     dataset: { name: string; trainImages: number; valImages: number };
     caveat?: string;
   },
@@ -55,7 +56,8 @@ export function allLabelledData(
     train: `${sources.map((s) => `${s.folder} (${s.images})`).join(' + ')} pooled, ${pooled} images, minus validation`,
     trainImages: r.dataset.trainImages,
     validationImages: r.dataset.valImages,
-    validation: `stratified ${Math.round(r.options.valFraction * 100)} % of the pool, seed ${r.options.seed}; used to pick the epoch, and by calibrate, guard and selective for the temperature and thresholds`,
+    validation: `stratified ${Math.round(r.options.valFraction * 100)} % of the pool${r.options.validationGroups ? ` ${groupedValidationWords(r.options.validationGroups)}` : ''}, seed ${r.options.seed}; used to pick the epoch, and by calibrate, guard and selective for the temperature and thresholds`,
+    ...validationGroupsBlock(r.options.validationGroups),
     test: 'No held-out Testing split: trained on all labelled data, so no Testing figure exists for this model',
     caveat: r.caveat,
   };

@@ -12,6 +12,7 @@ import { predictSet, type ImageSet } from '../evaluation/batchPredict';
 import { eceAt, fitTemperature, FITTED_ON_VALIDATION } from '../evaluation/calibration';
 import { argmax } from '../evaluation/metrics';
 import { splitData } from './data';
+import type { ValidationGroups } from './validationGroups';
 
 export interface CalibrationResult {
   temperature: number;
@@ -30,13 +31,14 @@ export async function calibrateModel(
   training: ImageSet,
   testing: ImageSet | undefined,
   /** poolName: what `training` is, 'Training' or 'Training + Testing' for a model trained on all labelled data */
-  opts: { batch?: number; log?: (line: string) => void; poolName?: string } = {},
+  /** validationGroups: the groups the model's card says its validation split was drawn by (validationGroupsOf) */
+  opts: { batch?: number; log?: (line: string) => void; poolName?: string; validationGroups?: ValidationGroups } = {},
 ): Promise<CalibrationResult> {
   const log = opts.log ?? (() => {});
   for (const set of [training, testing])
     if (set && set.classes.join() !== model.classes.join())
       throw new Error(`data classes (${set.classes.join(', ')}) differ from the model's (${model.classes.join(', ')})`);
-  const { valIdx } = splitData(training, SHIPPED_SPLIT, log);
+  const { valIdx } = splitData(training, { ...SHIPPED_SPLIT, validationGroups: opts.validationGroups }, log);
   const valLabels = valIdx.map((i) => training.labels[i]);
   const poolName = opts.poolName ?? 'Training';
   log(`validation: ${valIdx.length} of ${training.labels.length} ${poolName} images (seed ${SHIPPED_SPLIT.seed})`);
@@ -46,8 +48,9 @@ export async function calibrateModel(
     logits.filter((row, k) => argmax(row) === labels[k]).length / Math.max(1, logits.length);
   const result: CalibrationResult = {
     temperature: fit.temperature,
-    fittedOn:
-      poolName === 'Training'
+    fittedOn: opts.validationGroups
+      ? `validation (10 % of ${poolName}${poolName === 'Training' ? '' : ' pooled'} by whole near-duplicate groups, seed ${SHIPPED_SPLIT.seed})`
+      : poolName === 'Training'
         ? FITTED_ON_VALIDATION
         : `validation (10 % of ${poolName} pooled, seed ${SHIPPED_SPLIT.seed})`,
     n: valIdx.length,

@@ -18,6 +18,7 @@ import type { AugmentationKind } from './augment';
 import { blockCutMix, embeddedBatch, type CutMix, type FeatureBank } from './blockFeatures';
 import { stratifiedSplit } from './dataset';
 import type { TrainOptions } from './options';
+import { groupedStratifiedSplit } from './validationGroups';
 
 export interface SplitData {
   /** the image set, with the poisoned images replaced where the run poisons */
@@ -26,15 +27,26 @@ export interface SplitData {
   valIdx: number[];
 }
 
-/** The seeded split, cut to `limit` for smoke tests, then poisoned (training images only) where asked. */
+/**
+ * The seeded split, cut to `limit` for smoke tests, then poisoned (training images only) where asked.
+ * With `validationGroups` (train --groups, or read from the model card) validation takes whole
+ * near-duplicate groups (validationGroups.ts); without, the per-image split every shipped model used.
+ */
 export function splitData(
   input: ImageSet,
-  opts: Pick<TrainOptions, 'seed' | 'valFraction' | 'limit' | 'poison'>,
+  opts: Pick<TrainOptions, 'seed' | 'valFraction' | 'limit' | 'poison' | 'validationGroups'>,
   log: (line: string) => void,
 ): SplitData {
   let set = input;
   const splitRng = new ModelRandom(opts.seed);
-  let { train: trainIdx, val: valIdx } = stratifiedSplit(set.labels, opts.valFraction, (a) => splitRng.shuffle(a));
+  const groups = opts.validationGroups;
+  let { train: trainIdx, val: valIdx } = groups
+    ? groupedStratifiedSplit(set.labels, groups.groupOf, opts.valFraction, (g) => splitRng.shuffle(g))
+    : stratifiedSplit(set.labels, opts.valFraction, (a) => splitRng.shuffle(a));
+  if (groups)
+    log(
+      `validation by whole near-duplicate groups of ${groups.file}: ${valIdx.length} of ${set.labels.length} images (${groups.groups} groups in the pool)`,
+    );
   if (opts.limit) {
     const pick = new ModelRandom(opts.seed + 1);
     pick.shuffle(trainIdx);

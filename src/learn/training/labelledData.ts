@@ -15,20 +15,28 @@ import { join, relative, resolve, sep } from 'node:path';
 import { cardTraining } from '../../lib/diagnosis/cardTraining';
 import type { ImageSet } from '../evaluation/batchPredict';
 import { listImages, loadImageSet } from './dataset';
+import { readValidationGroups, type GroupsRef, type ValidationGroups } from './validationGroups';
 
 export interface TrainedOn {
   /** true: Training + Testing were the training pool; no split of the dataset is held out */
   allLabelled: boolean;
   /** the folders the pool came from (relative to where the CLI ran), with their image counts */
   sources: { folder: string; images: number }[];
+  /** the groups the validation split was drawn by (`train --groups`); absent: per image */
+  validationGroups?: GroupsRef;
 }
 
 /** A card without the flag (every model released before it, test fixtures without a card): Testing is held out. */
 export function trainedOnFromCard(card: unknown): TrainedOn {
-  const data = (card as { data?: { sources?: unknown } } | null)?.data;
+  const data = (card as { data?: { sources?: unknown; validationGroups?: Partial<GroupsRef> } } | null)?.data;
   const sources = Array.isArray(data?.sources) ? (data.sources as TrainedOn['sources']) : [];
+  const groups = data?.validationGroups;
   // the flag as the page's model discovery reads it (registry.ts ModelEntry.allLabelled)
-  return { allLabelled: cardTraining(card).allLabelled, sources };
+  return {
+    allLabelled: cardTraining(card).allLabelled,
+    sources,
+    ...(groups?.file && groups.sha256 ? { validationGroups: { file: groups.file, sha256: groups.sha256 } } : {}),
+  };
 }
 
 export async function readTrainedOn(modelDir: string): Promise<TrainedOn> {
@@ -99,6 +107,8 @@ export interface LabelledData {
   pool: ImageSet;
   /** 'Training' or 'Training + Testing' (for logs and "fitted on" lines) */
   poolName: string;
+  /** each pool image's path relative to the data folder (`Training/<class>/<file>`): how a groups file names it */
+  poolKeys: string[];
   sources: TrainedOn['sources'];
   /** Testing, only where it is held out from the model (and exists) */
   testing?: ImageSet;
@@ -129,23 +139,40 @@ export async function loadLabelledData(
     return {
       pool: training,
       poolName: 'Training',
+      poolKeys: training.files.map((f) => `Training/${f}`),
       sources: [{ folder: folder('Training'), images: training.labels.length }],
       testing,
     };
   }
   if (!hasTesting) throw new Error(`${dataDir} has no Testing folder to pool with Training`);
   const testing = await load('Testing');
+  const pool = mergeImageSets([
+    { name: 'Training', set: training },
+    { name: 'Testing', set: testing },
+  ]);
   return {
-    pool: mergeImageSets([
-      { name: 'Training', set: training },
-      { name: 'Testing', set: testing },
-    ]),
+    pool,
     poolName: 'Training + Testing',
+    poolKeys: pool.files,
     sources: [
       { folder: folder('Training'), images: training.labels.length },
       { folder: folder('Testing'), images: testing.labels.length },
     ],
   };
+}
+
+/**
+ * The groups the model's validation split was drawn by (its card's `data.validationGroups`),
+ * read for this pool and checked against the card's sha256; undefined for a per-image split.
+ * calibrate, guard and selective call it, so they cut the split the trainer chose with.
+ */
+export async function validationGroupsOf(
+  trainedOn: TrainedOn,
+  data: Pick<LabelledData, 'poolKeys'>,
+  log: (line: string) => void,
+): Promise<ValidationGroups | undefined> {
+  const ref = trainedOn.validationGroups;
+  return ref ? readValidationGroups(ref.file, data.poolKeys, log, ref.sha256) : undefined;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ViewEnsemble } from '../../lib/models/views';
 import type { BpePlan } from '../../lib/cipher/bpe/plan';
 import type { AugmentationKind } from './augment';
 import type { TrainState } from './checkpoint';
+import type { ValidationGroups } from './validationGroups';
 
 export interface TrainOptions {
   run: string;
@@ -80,6 +81,12 @@ export interface TrainOptions {
    * Recorded in the checkpoint: a resume must not mix a run on Training alone with one on the pool.
    */
   allLabelled?: boolean;
+  /**
+   * `train --groups FILE`: the validation split takes whole near-duplicate groups
+   * (validationGroups.ts). Recorded (file and sha256) in the checkpoint and the model card,
+   * so a resume and the later commands cut the same split.
+   */
+  validationGroups?: ValidationGroups;
 }
 
 export interface ViewSelection {

@@ -25,6 +25,7 @@ import type { TrainOptions, ViewSelection } from './trainer';
 import type { TrainState } from './checkpoint';
 import { VARIANTS } from './blockFeatures';
 import { allLabelledData, accuracyClaim, allLabelledMarkdown, type CvInput } from './allLabelledCard';
+import { groupedValidationWords, validationGroupsBlock } from './validationGroups';
 
 export interface ReleaseInput {
   name: string;
@@ -118,7 +119,10 @@ export async function releaseModel(r: ReleaseInput, log: (s: string) => void): P
           train: `${r.dataset.trainDir} minus validation`,
           trainImages: r.dataset.trainImages,
           validationImages: r.dataset.valImages,
-          validation: `stratified ${Math.round(r.options.valFraction * 100)} % of Training, seed ${r.options.seed}; used to pick the epoch`,
+          validation: r.options.validationGroups
+            ? `stratified ${Math.round(r.options.valFraction * 100)} % of Training ${groupedValidationWords(r.options.validationGroups)}, seed ${r.options.seed}; used to pick the epoch`
+            : `stratified ${Math.round(r.options.valFraction * 100)} % of Training, seed ${r.options.seed}; used to pick the epoch`,
+          ...validationGroupsBlock(r.options.validationGroups),
           test: r.dataset.testDir,
           testImages: r.test?.labels.length,
           caveat: r.caveat,

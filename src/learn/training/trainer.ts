@@ -53,6 +53,12 @@ export async function train(
     throw new Error(
       `the checkpoint in ${opts.checkpointDir} was trained on ${checkpoint.state.options.allLabelled ? 'all labelled data' : 'Training alone'}, this run on ${opts.allLabelled ? 'all labelled data' : 'Training alone'}: resume with the same data, or use another --name`,
     );
+  const groupsOf = (g: { sha256?: string } | undefined) => (g ? `groups sha256 ${g.sha256}` : 'per image');
+  const savedGroups = checkpoint?.state.options.validationGroups as { sha256?: string } | undefined;
+  if (checkpoint && groupsOf(savedGroups) !== groupsOf(opts.validationGroups))
+    throw new Error(
+      `the checkpoint in ${opts.checkpointDir} drew its validation split ${groupsOf(savedGroups)}, this run ${groupsOf(opts.validationGroups)}: resume with the same --groups file, or use another --name`,
+    );
   const centre = config.inputCentre ?? 0;
   const { start, frozen, addedBlocks } = startingWeights(
     config,
@@ -91,6 +97,9 @@ export async function train(
       poison: opts.poison ? { kind: opts.poison.kind, fraction: opts.poison.fraction } : undefined,
       stemFrom: opts.stemFrom ? { label: opts.stemFrom.label } : undefined,
       growFrom: opts.growFrom ? { label: opts.growFrom.label, addedBlocks } : undefined,
+      validationGroups: opts.validationGroups
+        ? { file: opts.validationGroups.file, sha256: opts.validationGroups.sha256 }
+        : undefined,
     },
   };
   if (checkpoint) {

@@ -6,7 +6,9 @@
  * into NAME/model-card.json (not with --dry-run). Never fits on Testing, never
  * touches the weights file. A model trained on all labelled data (its card says
  * so: labelledData.ts) is fitted on the validation split of the pool it trained
- * on, and gets no Testing figure: there is none held out.
+ * on, and gets no Testing figure: there is none held out. A model whose validation split
+ * took whole near-duplicate groups (`train --groups`, its card's data.validationGroups) is
+ * fitted on that split, cut again from the recorded groups file (refused if it changed).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -14,7 +16,12 @@ import { join } from 'node:path';
 import { flag, optionalNumber, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load } from '../../../lib/models/model';
 import type { ModelManifest } from '../../../lib/models/weightsFile';
-import { loadLabelledData, noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelledData';
+import {
+  loadLabelledData,
+  noHeldOutTesting,
+  readTrainedOn,
+  validationGroupsOf,
+} from '../../../learn/training/labelledData';
 import { calibrateModel } from '../../../learn/training/calibrate';
 import { useWasmBackend } from './train';
 
@@ -28,14 +35,18 @@ export async function run(args: ParsedArgs): Promise<void> {
   await useWasmBackend();
   const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(modelDir, f))) });
   try {
-    const { allLabelled } = await readTrainedOn(modelDir);
+    const trainedOn = await readTrainedOn(modelDir);
+    const { allLabelled } = trainedOn;
     const data = await loadLabelledData(dataDir, model.config.imageSize, allLabelled, log);
+    // a card that says its validation split took whole groups: the same split, from the same file
+    const validationGroups = await validationGroupsOf(trainedOn, data, log);
     const noTesting = allLabelled ? noHeldOutTesting(modelDir, 'the Testing ECE') : undefined;
     if (noTesting) log(noTesting);
     const r = await calibrateModel(model, data.pool, data.testing, {
       batch: optionalNumber(args, 'batch', 32),
       log,
       poolName: data.poolName,
+      validationGroups,
     });
     console.log(JSON.stringify(r));
     if (flag(args, 'dry-run')) return;

@@ -5,7 +5,8 @@
  * features on DS/Training outside the validation split the model was trained with
  * (10 %, seed 1, as `calibrate`), and mean and covariance of the log intensity
  * histogram (lib/models/intensityHistogram.ts) of every such image; each threshold
- * accepts 99 % of that validation split. --limit N fits the network part on a
+ * accepts 99 % of that validation split (by whole near-duplicate groups where the card says
+ * the model trained so: labelledData.ts validationGroupsOf). --limit N fits the network part on a
  * seeded subset of N fitting images (the wasm backend is slow); the histograms are
  * cheap and always use all of them; validation is always whole. Testing is never
  * read here — except for a model trained on all labelled data (labelledData.ts),
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load, type DiagnosisModel } from '../../../lib/models/model';
 import { DOMAIN_GUARD_FILE, domainVerdict, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
-import { loadLabelledData, readTrainedOn } from '../../../learn/training/labelledData';
+import { loadLabelledData, readTrainedOn, validationGroupsOf } from '../../../learn/training/labelledData';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { ModelRandom } from '../../../lib/models/init';
@@ -54,13 +55,15 @@ export async function run(args: ParsedArgs): Promise<void> {
 async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, args: ParsedArgs, log: Log) {
   const batch = optionalNumber(args, 'batch', 32);
   const limit = optionalNumber(args, 'limit', 0);
-  const { allLabelled } = await readTrainedOn(modelDir);
-  const data = await loadLabelledData(dataDir, model.config.imageSize, allLabelled, log, { testing: false });
+  const trainedOn = await readTrainedOn(modelDir);
+  const data = await loadLabelledData(dataDir, model.config.imageSize, trainedOn.allLabelled, log, { testing: false });
   const training = data.pool;
   const pool = data.poolName; // 'Training', or 'Training + Testing' for a model trained on all labelled data
   if (training.classes.join() !== model.classes.join())
     throw new UsageError(`data classes (${training.classes.join(', ')}) differ from the model's`);
-  const { trainIdx, valIdx } = splitData(training, SHIPPED_SPLIT, log);
+  // the split the model trained with: by whole near-duplicate groups where its card says so
+  const validationGroups = await validationGroupsOf(trainedOn, data, log);
+  const { trainIdx, valIdx } = splitData(training, { ...SHIPPED_SPLIT, validationGroups }, log);
   let fitIdx = trainIdx;
   if (limit > 0 && limit < trainIdx.length) {
     fitIdx = trainIdx.slice();
@@ -80,7 +83,7 @@ async function fit(model: DiagnosisModel, modelDir: string, dataDir: string, arg
   const fitFeatures = await featuresOf(model, training, fitIdx, { batch, onBatch: progress('fitting') });
   const valFeatures = await featuresOf(model, training, valIdx, { batch, onBatch: progress('validation') });
   const msPerImage = (performance.now() - t0) / (fitIdx.length + valIdx.length);
-  const onValidation = `threshold on validation (10 % of ${pool}, seed 1)`;
+  const onValidation = `threshold on validation (10 % of ${pool}${validationGroups ? ' by whole near-duplicate groups' : ''}, seed 1)`;
   const guard = fitDomainGuard(
     model.classes,
     network(fitFeatures),

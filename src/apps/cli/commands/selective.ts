@@ -25,7 +25,8 @@
  * fold scored; otherwise it refuses before anything is written.
  * Models trained on all labelled data (their cards say so: labelledData.ts) are
  * studied on the validation split of the pool they trained on and get no Testing
- * figure (none is held out); all the models of one study must agree on that.
+ * figure (none is held out); all the models of one study must agree on that, and on how
+ * their validation split was drawn (per image, or by one groups file: `train --groups`).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -34,7 +35,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load } from '../../../lib/models/model';
 import type { ModelManifest } from '../../../lib/models/weightsFile';
-import { loadLabelledData, noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelledData';
+import {
+  loadLabelledData,
+  noHeldOutTesting,
+  readTrainedOn,
+  validationGroupsOf,
+} from '../../../learn/training/labelledData';
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
@@ -107,6 +113,13 @@ export async function run(args: ParsedArgs): Promise<void> {
     throw new UsageError(
       'some of these models were trained on all labelled data and some were not: their validation splits differ, study them apart',
     );
+  // one validation split for all: per image, or by the same groups file (train --groups, in each card)
+  const groupings = new Set(trainedOn.map((t) => t.validationGroups?.sha256 ?? 'per image'));
+  if (groupings.size > 1)
+    throw new UsageError(
+      'these models drew their validation splits differently (per image, or by other near-duplicate groups files: model-card.json data.validationGroups): study them apart',
+    );
+  const grouped = trainedOn[0]?.validationGroups;
   if (allLabelled && crossValidation)
     throw new UsageError('--cross-validation scores a fold model; a model trained on all labelled data has no fold');
   const noTesting = allLabelled ? noHeldOutTesting(modelDirs, 'a Testing figure') : undefined;
@@ -121,8 +134,11 @@ export async function run(args: ParsedArgs): Promise<void> {
     try {
       const size = model.config.imageSize;
       if (!sets.has(size)) {
-        const { pool: training, testing } = await loadLabelledData(dataDir, size, allLabelled, log);
-        sets.set(size, { training, testing, valIdx: splitData(training, SHIPPED_SPLIT, log).valIdx });
+        const labelled = await loadLabelledData(dataDir, size, allLabelled, log);
+        const { pool: training, testing } = labelled;
+        const validationGroups = await validationGroupsOf(trainedOn[0], labelled, log);
+        const valIdx = splitData(training, { ...SHIPPED_SPLIT, validationGroups }, log).valIdx;
+        sets.set(size, { training, testing, valIdx });
       }
       const { training, testing, valIdx } = sets.get(size)!;
       if (training.classes.join() !== model.classes.join())
@@ -166,7 +182,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     labels!.validation,
     labels!.testing,
     target,
-    `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of ${allLabelled ? 'Training + Testing pooled' : 'Training'}, seed ${SHIPPED_SPLIT.seed}`,
+    `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of ${allLabelled ? 'Training + Testing pooled' : 'Training'}${grouped ? ' by whole near-duplicate groups' : ''}, seed ${SHIPPED_SPLIT.seed}`,
     {
       scoreAllOnTesting: crossValidation,
       noTesting,

@@ -77,6 +77,9 @@ describe('cipherscan train (Testing held out)', () => {
     expect(card.data.allLabelled).toBeUndefined();
     expect(card.data.testImages).toBe(6);
     expect(card.data.trainImages + card.data.validationImages).toBe(24);
+    // without --groups: the per-image split, worded as before, and no groups record
+    expect(card.data.validation).toBe('stratified 10 % of Training, seed 1; used to pick the epoch');
+    expect(card.data.validationGroups).toBeUndefined();
     expect(card.test.plain.n).toBe(6);
     expect(card.accuracy).toBeUndefined();
     expect(await readFile(join(out, 'README.md'), 'utf8')).toContain('## Test split');

@@ -4,7 +4,7 @@
  *   --poison bit-flip:0.1|gaussian:0.2 --embed E --stem-mlp H --cutmix P
  *   --variants N --joint-views --float-embedding --relative-bias
  *   --distill-temperature T --stem-from DIR --grow-from DIR --weight-average D
- *   --augment mri|histology|none --all-labelled [--cv-report docs/reports/cv-DS.json]]`
+ *   --augment mri|histology|none --all-labelled [--cv-report docs/reports/cv-DS.json] --groups FILE]`
  * Trains on DIR/Training (validation split held out from it), evaluates once on
  * DIR/Testing, writes the float16 model + model card to --out. --all-labelled
  * trains on DIR/Training + DIR/Testing pooled (validation still carved from the
@@ -17,6 +17,11 @@
  * .cache/checkpoints/NAME-all-labelled). --weight-average 0.998 validates and
  * releases a moving average of the weights (weightAverage.ts). Without --augment the
  * augmentation follows the kind of images the classes name (imageKind.ts).
+ * --groups FILE (near-duplicate groups: `{ group: { "Training/<class>/<file>": id } }`, paths
+ * relative to DIR; scripts/near-duplicates.ts, or a fold's groups.json from cv-folds.ts --groups)
+ * draws validation by whole groups, so no validation image has a copy of its original in
+ * training (validationGroups.ts); the card records the file and its sha256, and calibrate,
+ * guard and selective cut the same split from it. Without it the split is per image, as always.
  * Runs tfjs on the wasm backend. Never logs pixels or keys.
  */
 import { basename, join, relative, resolve } from 'node:path';
@@ -29,6 +34,7 @@ import { load, loadManifestAndBytes } from '../../../lib/models/model';
 import type { HostWeights } from '../../../lib/models/init';
 import { deserializeWeights } from '../../../lib/models/weightsFile';
 import { loadLabelledData } from '../../../learn/training/labelledData';
+import { readValidationGroups } from '../../../learn/training/validationGroups';
 import { readCvInput, type CvInput } from '../../../learn/training/allLabelledCard';
 import { train, type TrainOptions } from '../../../learn/training/trainer';
 import { releaseModel } from '../../../learn/training/release';
@@ -120,6 +126,8 @@ export async function run(args: ParsedArgs): Promise<void> {
       throw new UsageError((err as Error).message);
     }
   }
+  const groupsFile = optionalString(args, 'groups');
+  if (groupsFile !== undefined && !existsSync(groupsFile)) throw new UsageError(`no groups file at ${groupsFile}`);
   const poison = optionalString(args, 'poison');
   if (poison && allLabelled) throw new UsageError('--poison studies compare Testing figures: not with --all-labelled');
   if (poison) {
@@ -140,6 +148,7 @@ export async function run(args: ParsedArgs): Promise<void> {
   // the one loader of both splits (its class check included), as calibrate, guard and selective read them
   const labelled = await loadLabelledData(dataDir, MODEL_INPUT_SIZE, allLabelled, log);
   const set = labelled.pool;
+  if (groupsFile) opts.validationGroups = await readValidationGroups(groupsFile, labelled.poolKeys, log);
   const teacher = teacherDir
     ? await load({ loader: async (f) => new Uint8Array(await readFile(join(teacherDir, f))) })
     : undefined;
