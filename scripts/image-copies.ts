@@ -20,9 +20,9 @@
  * file names and similarities only.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadImageSet } from '../src/learn/training/dataset';
 import { mergeImageSets } from '../src/learn/training/labelledData';
 import { wilson } from '../src/learn/evaluation/domainGuardReport';
@@ -49,6 +49,8 @@ const ds = basename(data);
 const modelDirs = arg('models', '').split(',').filter(Boolean);
 const calibrationImages = Number(arg('calibration', '400'));
 const seed = Number(arg('seed', '1'));
+/** a threshold to use instead of the calibrated one (both are reported) */
+const fixedThreshold = arg('threshold', '');
 const SIZE = 200;
 /** pairs at or above this are kept (for the examples and the threshold table); far below any copy */
 const KEEP = 0.8;
@@ -74,7 +76,7 @@ const fileHash = pool.files.map((f) =>
     .digest('hex'),
 );
 
-let t = Date.now();
+const t = Date.now();
 const desc = Array.from({ length: n }, (_, i) => thumbnailDescriptor(image(i), SIZE));
 log(`descriptors of ${n} images in ${seconds(t)}`);
 
@@ -90,8 +92,11 @@ const knownCopies = chosen
     copySimilarity(desc[i], thumbnailDescriptor(applyCopyTransform(image(i), SIZE, randomCopyTransform(next)), SIZE)),
   )
   .sort((a, b) => a - b);
-const threshold = knownCopies[Math.floor(0.01 * knownCopies.length)];
-log(`calibration: ${chosen.length} copies, threshold ${threshold.toFixed(4)}`);
+const calibrated = knownCopies[Math.floor(0.01 * knownCopies.length)];
+const threshold = fixedThreshold ? Number(fixedThreshold) : calibrated;
+log(
+  `calibration: ${chosen.length} copies, calibrated threshold ${calibrated.toFixed(4)}; using ${threshold.toFixed(4)}`,
+);
 
 // every pair, across classes too: histograms of all, the pairs above KEEP kept
 const HISTOGRAM = { from: 0.5, to: 1, bins: 25 };
@@ -100,22 +105,47 @@ const binOf = (s: number) =>
     HISTOGRAM.bins - 1,
     Math.max(0, Math.floor(((s - HISTOGRAM.from) / (HISTOGRAM.to - HISTOGRAM.from)) * HISTOGRAM.bins)),
   );
-const sameClassHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
-const differentClassHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
-const kept: { i: number; j: number; s: number }[] = [];
-const nearest = new Float32Array(n).fill(-1);
-t = Date.now();
-for (let i = 0; i < n; i++) {
-  for (let j = i + 1; j < n; j++) {
-    const s = copySimilarity(desc[i], desc[j]);
-    (labels[i] === labels[j] ? sameClassHistogram : differentClassHistogram)[binOf(s)]++;
-    if (s > nearest[i]) nearest[i] = s;
-    if (s > nearest[j]) nearest[j] = s;
-    if (s >= KEEP || fileHash[i] === fileHash[j]) kept.push({ i, j, s });
-  }
-  if ((i + 1) % 1000 === 0) log(`${i + 1}/${n} rows of pairs (${seconds(t)})`);
+// cached: the pairs take minutes, the report seconds; the key holds the descriptor's code
+const cachePath = join(
+  '.cache/image-copies',
+  `${ds}-${createHash('sha256')
+    .update(JSON.stringify([pool.files, THUMBNAIL_DESCRIPTOR, SIZE, KEEP]))
+    .update(readFileSync('src/learn/evaluation/imageCopies.ts'))
+    .digest('hex')
+    .slice(0, 16)}.json`,
+);
+interface PairPass {
+  sameClassHistogram: number[];
+  differentClassHistogram: number[];
+  kept: { i: number; j: number; s: number }[];
+  nearest: number[];
 }
-log(`${(n * (n - 1)) / 2} pairs in ${seconds(t)}; ${kept.length} at or above ${KEEP}`);
+function pairPass(): PairPass {
+  const sameClassHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
+  const differentClassHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
+  const kept: { i: number; j: number; s: number }[] = [];
+  const nearest = new Array<number>(n).fill(-1);
+  const t0 = Date.now();
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const s = copySimilarity(desc[i], desc[j]);
+      (labels[i] === labels[j] ? sameClassHistogram : differentClassHistogram)[binOf(s)]++;
+      if (s > nearest[i]) nearest[i] = s;
+      if (s > nearest[j]) nearest[j] = s;
+      if (s >= KEEP || fileHash[i] === fileHash[j]) kept.push({ i, j, s });
+    }
+    if ((i + 1) % 1000 === 0) log(`${i + 1}/${n} rows of pairs (${seconds(t0)})`);
+  }
+  log(`${(n * (n - 1)) / 2} pairs in ${seconds(t0)}; ${kept.length} at or above ${KEEP}`);
+  return { sameClassHistogram, differentClassHistogram, kept, nearest };
+}
+if (!existsSync(cachePath)) {
+  mkdirSync(dirname(cachePath), { recursive: true });
+  writeFileSync(cachePath, JSON.stringify(pairPass()));
+}
+const { sameClassHistogram, differentClassHistogram, kept, nearest } = JSON.parse(
+  readFileSync(cachePath, 'utf8'),
+) as PairPass;
 const knownHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
 for (const s of knownCopies) knownHistogram[binOf(s)]++;
 const nearestHistogram = new Array<number>(HISTOGRAM.bins).fill(0);
@@ -170,13 +200,13 @@ const justAbove = byDistance.filter((p) => p.s >= threshold && !exact(p)).slice(
 const justBelow = byDistance.filter((p) => p.s < threshold).slice(0, 5);
 
 // the shipped models on Testing, split by whether a Testing image has a copy in Training
-const status = copyStatus(n, edges, isTesting, labels);
 const testingIndex = pool.files.map((_, i) => i).filter((i) => isTesting[i]);
 const testingSet = splits[1].set;
 const SUBSETS: (CopyStatus | 'all' | 'anyCopy')[] = ['all', 'unseen', 'anyCopy', 'copySameLabel', 'copyOtherLabelOnly'];
 const inSubset = (subset: (typeof SUBSETS)[number], s: CopyStatus) =>
   subset === 'all' || (subset === 'anyCopy' ? s !== 'unseen' : s === subset);
-const scores: ImageCopiesReport['testingByCopy'] = [];
+/** per model: whether it answers each Testing image right (in testingIndex order) */
+const rightByModel = new Map<string, boolean[]>();
 if (modelDirs.length) await useWasmBackend();
 for (const dir of modelDirs) {
   const name = basename(resolve(dir));
@@ -189,25 +219,37 @@ for (const dir of modelDirs) {
       async () => (await predictSet(model, testingSet)).logits,
       log,
     );
-    const right = testingIndex.map((i, k) => logits[k].indexOf(Math.max(...logits[k])) === labels[i]);
-    for (const subset of SUBSETS) {
-      const members = testingIndex.map((_, k) => k).filter((k) => inSubset(subset, status[testingIndex[k]]!));
-      const r = wilson(members.filter((k) => right[k]).length, members.length);
-      scores.push({ model: name, subset, n: r.n, right: r.k, accuracy: r.rate, low: r.low, high: r.high });
-    }
+    rightByModel.set(
+      name,
+      testingIndex.map((i, k) => logits[k].indexOf(Math.max(...logits[k])) === labels[i]),
+    );
   } finally {
     model.dispose();
   }
 }
+const scoresAt = (e: (readonly [number, number])[]): ImageCopiesReport['testingByCopy'] => {
+  const st = copyStatus(n, e, isTesting, labels);
+  return [...rightByModel].flatMap(
+    ([model, right]) =>
+      SUBSETS.map((subset) => {
+        const members = testingIndex.map((_, k) => k).filter((k) => inSubset(subset, st[testingIndex[k]]!));
+        const r = wilson(members.filter((k) => right[k]).length, members.length);
+        return { model, subset, n: r.n, right: r.k, accuracy: r.rate, low: r.low, high: r.high };
+      }).filter((row) => row.n > 0), // an empty subset has no accuracy (NaN would be written as null)
+  );
+};
+const status = copyStatus(n, edges, isTesting, labels);
+const scores = scoresAt(edges);
 
 const report: ImageCopiesReport = {
   dataset: ds,
-  command: `nice -n 15 npx tsx scripts/image-copies.ts --data ${arg('data')}${modelDirs.length ? ` --models ${modelDirs.join(',')}` : ''}`,
+  command: `nice -n 15 npx tsx scripts/image-copies.ts --data ${arg('data')}${modelDirs.length ? ` --models ${modelDirs.join(',')}` : ''}${fixedThreshold ? ` --threshold ${fixedThreshold}` : ''}`,
   images: { training: trainingTotal, testing: testingTotal },
   descriptor: { ...THUMBNAIL_DESCRIPTOR, inputSize: SIZE },
   calibration: {
     copies: knownCopies.length,
     threshold,
+    calibrated,
     knownCopies: Object.fromEntries(
       [0, 1, 5, 50].map((q) => [`p${q}`, knownCopies[Math.floor((q / 100) * knownCopies.length)]]),
     ),
@@ -245,13 +287,25 @@ const report: ImageCopiesReport = {
   testingStatus: Object.fromEntries(
     (['unseen', 'copySameLabel', 'copyOtherLabelOnly'] as const).map((s) => [s, status.filter((x) => x === s).length]),
   ) as Record<CopyStatus, number>,
-  byThreshold: [0.9, 0.95, threshold, 0.98, 0.99, 0.995]
+  byThreshold: [...new Set([0.9, 0.95, calibrated, threshold, 0.98, 0.99, 0.995])]
     .sort((a, b) => a - b)
-    .map((level) => ({
-      threshold: level,
-      testingWithCopyInTraining: testingLeak(edgesAt(level)).rate,
-      withinTraining: withinTraining(edgesAt(level)).rate,
-    })),
+    .map((level) => {
+      const st = copyStatus(n, edgesAt(level), isTesting, labels);
+      return {
+        threshold: level,
+        testingWithCopyInTraining: testingLeak(edgesAt(level)).rate,
+        withinTraining: withinTraining(edgesAt(level)).rate,
+        // the unseen images' classes: a subset heavy in one class is scored on that class's difficulty
+        unseenByClass: pool.classes
+          .map((name, c) => `${name} ${testingIndex.filter((i) => st[i] === 'unseen' && labels[i] === c).length}`)
+          .join(', '),
+        ...Object.fromEntries(
+          scoresAt(edgesAt(level))
+            .filter((x) => x.subset === 'unseen')
+            .map((x) => [`${x.model} unseen`, `${x.right}/${x.n}`]),
+        ),
+      };
+    }),
   crossClass: {
     pairs: crossClass.length,
     exact: crossClass.filter(exact).length,

@@ -25,7 +25,9 @@ export interface ImageCopiesReport {
   descriptor: ThumbnailOptions & { inputSize: number };
   calibration: {
     copies: number;
+    /** the threshold used: the calibrated one unless --threshold chose another */
     threshold: number;
+    calibrated: number;
     knownCopies: Record<string, number>;
     histogram: {
       from: number;
@@ -50,7 +52,11 @@ export interface ImageCopiesReport {
   testingWithCopyInTraining: Rate;
   testingWithExactCopyInTraining: Rate;
   testingStatus: Record<CopyStatus, number>;
-  byThreshold: { threshold: number; testingWithCopyInTraining: number; withinTraining: number }[];
+  /** per threshold: the leakage shares, and each model's right/n on the Testing images with no copy in Training */
+  byThreshold: ({ threshold: number; testingWithCopyInTraining: number; withinTraining: number } & Record<
+    string,
+    number | string
+  >)[];
   crossClass: { pairs: number; exact: number; bySides: Record<string, number>; examples: CopyPair[] };
   /** each shipped model's Testing accuracy on a subset of Testing images (a table the report view draws) */
   testingByCopy: {
@@ -105,7 +111,7 @@ The Brain Tumor MRI set joins three public collections (figshare, SARTAJ, Br35H)
 
 * **Descriptor** (\`src/learn/evaluation/imageCopies.ts\`): each image as the models read it (${r.descriptor.inputSize} x ${r.descriptor.inputSize}, padded to a square with black), grey less its background level (its ${r.descriptor.backgroundPercentile}st percentile plus ${r.descriptor.backgroundLift} grey levels — a re-encoded black is rarely 0 — clipped at 0, so margins weigh nothing), then a ${r.descriptor.side} x ${r.descriptor.side} area-averaged thumbnail of the box centred on the centre of brightness, ${r.descriptor.spread} standard deviations of brightness each way across and down (moments, not a threshold: padding adds nothing to them, a resize scales them, a small crop moves them a little), less its mean, to unit length. The similarity of two images is the correlation of their thumbnails, the better of plain and left-right mirrored (1: the same picture). Not rotated: the set's copies are not.
 * **Exact copies:** files with the same bytes (SHA-256); they are copies whatever the similarity.
-* **Threshold without ground truth.** Known duplicates: ${c.copies} pool images (seeded, the same number per class), one copy of each made here (\`src/learn/evaluation/copyTransform.ts\`): the scan re-framed: its box (pixels brighter than the darkest 1 %) with a black margin of -2 % (a cut into the scan) to +12 % of the side, each side apart, downsized to 40–100 % and read back at full size, a 3 x 3 blur half the time, 16, 32, 64 or 256 grey levels, a mirror half the time. **Threshold = the 1st percentile of their similarity to the image: ${c.threshold.toFixed(4)}** (quantiles p0 ${c.knownCopies.p0.toFixed(4)}, p1 ${c.knownCopies.p1.toFixed(4)}, p5 ${c.knownCopies.p5.toFixed(4)}, p50 ${c.knownCopies.p50.toFixed(4)}). Different-class pairs do not set it: this set is known to hold one scan under two labels, so they are not all different; they are counted apart below. Pairs at or above the threshold, and exact copies, are copy edges, across classes too; connected components of the edges are groups (one scan each, presumably).
+* **Threshold without ground truth.** Known duplicates: ${c.copies} pool images (seeded, the same number per class), one copy of each made here (\`src/learn/evaluation/copyTransform.ts\`): the scan re-framed: its box (pixels brighter than the darkest 1 %) with a black margin of -2 % (a cut into the scan) to +12 % of the side, each side apart, downsized to 40–100 % and read back at full size, a 3 x 3 blur half the time, 16, 32, 64 or 256 grey levels, a mirror half the time. **Calibrated threshold = the 1st percentile of their similarity to the image: ${c.calibrated.toFixed(4)}**${c.threshold === c.calibrated ? '' : ` (**used here: ${c.threshold.toFixed(4)}**, chosen with \`--threshold\`: see the threshold table below)`} (quantiles p0 ${c.knownCopies.p0.toFixed(4)}, p1 ${c.knownCopies.p1.toFixed(4)}, p5 ${c.knownCopies.p5.toFixed(4)}, p50 ${c.knownCopies.p50.toFixed(4)}). Different-class pairs do not set it: this set is known to hold one scan under two labels, so they are not all different; they are counted apart below. Pairs at or above the threshold, and exact copies, are copy edges, across classes too; connected components of the edges are groups (one scan each, presumably).
 * **All ${r.pairs.toLocaleString('en')} pairs** compared (both classes' sides), no sampling.
 
 ## Calibration
@@ -121,11 +127,21 @@ The pairs nearest the threshold, above (not exact) and below — the file names 
 ${PAIR_HEAD}
 ${[...c.justAbove, ...c.justBelow].map(pairRow).join('\n')}
 
-How the leakage figures move with the threshold:
+How the figures move with the threshold (the models' columns: right/n on the Testing images with no copy in Training at that threshold):
 
-| threshold | Testing with a copy in Training | Training with a copy elsewhere in Training |
-|---:|---:|---:|
-${r.byThreshold.map((b) => `| ${b.threshold.toFixed(4)}${b.threshold === c.threshold ? ' (calibrated)' : ''} | ${pct(b.testingWithCopyInTraining)} | ${pct(b.withinTraining)} |`).join('\n')}
+| threshold | Testing with a copy in Training | Training with a copy elsewhere in Training | Testing with no copy, by class | ${models.map((m) => `${m}, no copy`).join(' | ')} |
+|---:|---:|---:|---|${models.map(() => '---:').join('|')}|
+${r.byThreshold
+  .map(
+    (b) =>
+      `| ${b.threshold.toFixed(4)}${b.threshold === c.calibrated ? ' (calibrated)' : ''}${b.threshold === c.threshold ? ' (used)' : ''} | ${pct(b.testingWithCopyInTraining)} | ${pct(b.withinTraining)} | ${b.unseenByClass} | ${models
+        .map((m) => {
+          const [k, of] = String(b[`${m} unseen`]).split('/').map(Number);
+          return `${k}/${of} = ${pct(k / of, 2)}`;
+        })
+        .join(' | ')} |`,
+  )
+  .join('\n')}
 
 ## Copies
 
@@ -162,6 +178,7 @@ ${
 ${r.testingByCopy.map((s) => `| ${s.model} | ${SUBSET_NAMES[s.subset]} | ${s.n} | ${s.right} | ${s.n ? pct(s.accuracy, 2) : '—'} | ${s.n ? `[${pct(s.low)}, ${pct(s.high)}]` : '—'} |`).join('\n')}
 
 ${models.map((m) => `* ${m}: ${pct(all(m)!.accuracy, 2)} on all of Testing, ${pct(unseen(m)!.accuracy, 2)} [${pct(unseen(m)!.low)}, ${pct(unseen(m)!.high)}] on its ${unseen(m)!.n} images with no copy in Training: the better estimate for scans the model has never seen.`).join('\n')}
+* **The images with no copy are not a random sample of Testing**: by class ${r.byThreshold.find((b) => b.threshold === c.threshold)?.unseenByClass ?? ''} — not Testing's own class mix, so the "no copy" figure mixes leakage with the difficulty of the classes it over-represents; it is the accuracy on unseen scans of this mix, not on new scans in Testing's proportions.
 * The independent scoring on unseen scans reported on issue 18 (ViT 92.5 %, CNN 93.75 %; not reproducible here) is to be read against the "no copy in Training" rows, not the "all of Testing" ones.`
     : 'Run with `--models` to score the shipped models.'
 }
