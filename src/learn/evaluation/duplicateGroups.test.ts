@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   connectedComponents,
+  copyStatus,
   dealGroupedFolds,
   groupSizes,
   hasNeighbourAcross,
@@ -93,5 +94,38 @@ describe('dealGroupedFolds', () => {
     const count = (cls: string, k: number) => images.get(cls)!.filter((i) => fold[i] === k).length;
     expect([count('a', 0), count('a', 1)]).toEqual([3, 3]);
     expect([count('b', 0), count('b', 1)]).toEqual([2, 2]);
+  });
+});
+
+describe('copyStatus', () => {
+  it('tells held-out images with a training copy under their label, under another label only, or none', () => {
+    // 0, 1, 2 held out; 3, 4 training. 0-3 same label; 1-4 other label; 2-1 held out with held out (no leak)
+    const heldOut = [true, true, true, false, false];
+    const labels = [0, 1, 1, 0, 2];
+    const edges: [number, number][] = [
+      [0, 3],
+      [4, 1],
+      [2, 1],
+    ];
+    expect(copyStatus(5, edges, heldOut, labels)).toEqual([
+      'copySameLabel',
+      'copyOtherLabelOnly',
+      'unseen',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('prefers a same-label copy when an image has both', () => {
+    const status = copyStatus(
+      3,
+      [
+        [0, 1],
+        [0, 2],
+      ],
+      [true, false, false],
+      [0, 1, 0],
+    );
+    expect(status[0]).toBe('copySameLabel');
   });
 });

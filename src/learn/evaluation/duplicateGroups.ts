@@ -109,3 +109,25 @@ export function dealGroupedFolds(
   }
   return assignment;
 }
+
+/** What a held-out image's nearest relatives on the training side are: none, a copy under its label, or copies under other labels only. */
+export type CopyStatus = 'unseen' | 'copySameLabel' | 'copyOtherLabelOnly';
+
+/**
+ * Per image on the held-out side (`heldOut[i]`; undefined elsewhere): whether an
+ * edge joins it to a training-side image of its own label, else of another label
+ * only (label noise: the model learnt that scan under the other answer).
+ */
+export function copyStatus(
+  n: number,
+  edges: Iterable<readonly [number, number]>,
+  heldOut: readonly boolean[],
+  labels: ArrayLike<number>,
+): (CopyStatus | undefined)[] {
+  const list = [...edges];
+  const same = hasNeighbourAcross(n, list, (i, j) => heldOut[i] && !heldOut[j] && labels[i] === labels[j]);
+  const other = hasNeighbourAcross(n, list, (i, j) => heldOut[i] && !heldOut[j] && labels[i] !== labels[j]);
+  return Array.from({ length: n }, (_, i) =>
+    !heldOut[i] ? undefined : same[i] ? 'copySameLabel' : other[i] ? 'copyOtherLabelOnly' : 'unseen',
+  );
+}

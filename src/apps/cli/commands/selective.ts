@@ -28,13 +28,11 @@
  * figure (none is held out); all the models of one study must agree on that, and on how
  * their validation split was drawn (per image, or by one groups file: `train --groups`).
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { load } from '../../../lib/models/model';
-import type { ModelManifest } from '../../../lib/models/weightsFile';
 import {
   loadLabelledData,
   noHeldOutTesting,
@@ -44,6 +42,7 @@ import {
 import { splitData } from '../../../learn/training/data';
 import { SHIPPED_SPLIT } from '../../../learn/training/calibrate';
 import { predictSet, type ImageSet } from '../../../learn/evaluation/batchPredict';
+import { cachedLogits, modelHash } from '../../../learn/evaluation/predictionCache';
 import { selectiveStudy, type MemberLogits } from '../../../learn/evaluation/selectiveStudy';
 import { selectiveMarkdown } from '../../../learn/evaluation/selectiveMarkdown';
 import { useWasmBackend } from './train';
@@ -51,26 +50,6 @@ import { writeEnsembleFolder } from './selectiveEnsemble';
 import { checkCvRelease, checkWritable, readModelFolders, writeThresholds, type CvRelease } from './selectiveWrite';
 
 type Log = (line: string) => void;
-
-async function modelHash(modelDir: string): Promise<string> {
-  const h = createHash('sha256');
-  const manifest = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as ModelManifest;
-  // the logits do not depend on the calibration block (temperature, threshold): leave it out of the key
-  h.update(JSON.stringify({ ...manifest, calibration: undefined }));
-  h.update(await readFile(join(modelDir, manifest.weightsFile)));
-  return h.digest('hex').slice(0, 16);
-}
-
-async function cachedLogits(key: string, compute: () => Promise<number[][]>, log: Log): Promise<number[][]> {
-  const path = join('.cache/predictions', `${key}.json`);
-  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as number[][];
-  const t0 = performance.now();
-  const logits = await compute();
-  log(`${key}: ${logits.length} images in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify(logits));
-  return logits;
-}
 
 export async function run(args: ParsedArgs): Promise<void> {
   const dataDir = requireOption(args, 'data');
