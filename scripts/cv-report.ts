@@ -12,17 +12,20 @@
  * threshold fitted on that fold's validation split, applied to its held-out fold:
  * answered and right summed), and the mean per-fold ECE (15 bins) and NLL.
  *   npx tsx scripts/cv-report.ts [--folds 5] [--out docs/reports/cv-lung-histopathology] [--write-cards]
- *     [--split lung-histopathology] [--tag ''] [--archs vit,cnn]
+ *     [--split lung-histopathology] [--tag ''] [--tag-vit T --tag-cnn T] [--archs vit,cnn] [--release]
  * --split, --tag, --archs pool another run of scripts/cv-train.sh (CV_SPLIT, CV_TAG), e.g. the
  * grouped folds (cv-folds.ts --groups): `--split lung-histopathology-grouped --tag -grouped --archs vit
  * --out docs/reports/cv-grouped-lung-histopathology` (scripts/cvRun.ts; with one architecture there is no ensemble and no choice).
- * --write-cards (all folds scored, the shipped run only: default split, no tag, both architectures) adds the figures to the shipped lung models'
- * cards (model-card.json `crossValidation`, README.md "Cross-validation of this recipe";
- * scripts/cvCards.ts): the shipped models are the same recipe trained on the shared
- * Training split. It never writes a threshold: the pooled ones ship by
+ * --release pools the run the shipped models are released from (cvRun.ts RELEASE_RUN: grouped folds,
+ * the 30-epoch ViT and the CNN of scripts/recipes.sh); only it may --write-cards (all folds scored),
+ * which adds its figures to the shipped lung models' cards (model-card.json `crossValidation`,
+ * README.md "Cross-validation of this recipe"; scripts/cvCards.ts): the shipped models are the
+ * same recipes trained on all labelled data. It never writes a threshold: the pooled ones ship by
  *   npm run cli -- selective --data ../shared/datasets/lung-histopathology \
  *     --models public/models/vit-lung-histopathology,public/models/cnn-lung-histopathology \
- *     --write --thresholds-from docs/reports/cv-lung-histopathology.json [--ensemble-from (the same)]
+ *     --write --thresholds-from docs/reports/cv-grouped-e30-lung-histopathology.json [--ensemble-from (the same)]
+ * The default run (per-image folds, no tag: docs/reports/cv-lung-histopathology) is the first one;
+ * its fold models saw copies of their held-out images, so its figures are optimistic and no longer ship.
  * (src/apps/cli/commands/selectiveWrite.ts, the one writer of a model's threshold).
  * Folds still training are listed as missing, not guessed.
  */
@@ -42,6 +45,7 @@ import {
   foldStudyPath,
   isShippedRun,
   kindOfMembers,
+  tagFlags,
   singleCandidateLine,
   splitSentence,
   writeCardsRefusal,
@@ -263,10 +267,10 @@ const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
     (isShippedRun(run)
       ? ''
-      : ` — split ${run.split}${run.tag ? `, models tagged ${run.tag}` : ''}, ${archs.join(' and ')}`),
+      : ` — split ${run.split}${tagFlags(run) ? `, models ${tagFlags(run)}` : ''}, ${archs.join(' and ')}`),
   '',
   `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
-    (run.tag
+    (!isShippedRun(run)
       ? "Each fold model is this run's recipe (below) trained on the other folds; each figure is out-of-fold. "
       : 'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ') +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
@@ -311,12 +315,13 @@ writeFileSync(
             grouped,
             // how the fold models drew validation, where it is not the per-image split every earlier report had
             ...(validationSplit !== 'per image' ? { validationSplit } : {}),
-            tag: run.tag,
+            tags: Object.fromEntries(archs.map((a) => [a, run.tags[a]])),
             archs,
             splitNote: runSentence || undefined,
           }),
       // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
       foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
+      foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
       caveat: caveat || undefined,
       folds,
       scored: done,
@@ -350,6 +355,7 @@ if (writeCards) {
   for (const kind of ['vit', 'cnn'] as const)
     writeCrossValidationCard(join('public/models', `${kind}-${DATASET}`), {
       folds,
+      ...(grouped ? { groupedSplit: run.split } : {}),
       out,
       foldAugmentation: [...foldAugmentations[kind]].join(', '),
       caveat,

@@ -75,6 +75,38 @@ describe('writeCrossValidationCard', () => {
     expect(readme).not.toContain('the Testing figure above');
   });
 
+  it("writes a block of grouped folds as the grouped figure, dropping the other report's grouped block and section", async () => {
+    const grouped = { folds: 5, split: 'lung-histopathology-grouped', accuracy: rate(2700, 3000), recipe: 'r' };
+    await writeFile(
+      join(dir, 'model-card.json'),
+      JSON.stringify({ name: 'vit', data: { allLabelled: true }, crossValidation: { grouped } }),
+    );
+    await writeFile(
+      join(dir, 'README.md'),
+      '# vit\n\n## Cross-validation on held-out originals\n\nold 90.0 %\n\n## Training\n\nkept\n',
+    );
+    const f = { ...figures(0.9), out: 'docs/reports/cv-grouped-e30-lung-histopathology', groupedSplit: grouped.split };
+    writeCrossValidationCard(dir, f);
+    const card = JSON.parse(await readFile(join(dir, 'model-card.json'), 'utf8'));
+    expect(card.crossValidation.split).toBe('lung-histopathology-grouped');
+    expect(card.crossValidation.grouped).toBeUndefined();
+    expect(card.crossValidation.report).toBe('docs/reports/cv-grouped-e30-lung-histopathology.json');
+    expect(card.crossValidation.data).toMatch(/grouped folds: .*no held-out image has a detected copy/);
+    expect(card.crossValidation.command).toContain('cv-report.ts --release');
+    const readme = await readFile(join(dir, 'README.md'), 'utf8');
+    expect(readme).not.toContain('held-out originals\n');
+    expect(readme).not.toContain('old 90.0 %');
+    expect(readme).toContain('## Training\n\nkept');
+    expect(readme).toMatch(/These folds keep every near-duplicate group together .*lung-histopathology-grouped/);
+    expect(readme).not.toContain('dealt per image');
+    // the per-image block keeps a grouped block that another report wrote
+    await writeFile(join(dir, 'model-card.json'), JSON.stringify({ name: 'vit', crossValidation: { grouped } }));
+    writeCrossValidationCard(dir, figures(0.9));
+    const perImage = JSON.parse(await readFile(join(dir, 'model-card.json'), 'utf8'));
+    expect(perImage.crossValidation.grouped).toEqual(grouped);
+    expect(perImage.crossValidation.split).toBeUndefined();
+  });
+
   it('names the command that ships the thresholds, and the ensemble only where the report chose it', () => {
     const c = thresholdCommand('lung-histopathology', 'docs/reports/cv-lung-histopathology', 'ensemble');
     expect(c).toBe(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import { crossValidationBlock, cvRate, outOfFoldSentence, type CvFigures } from '../src/learn/evaluation/cvReport';
 import { trainedOnFromCard } from '../src/learn/training/labelledData';
-import { HELD_OUT_ORIGINALS, PER_IMAGE_CAVEAT } from '../src/lib/diagnosis/cvChoice';
+import { GROUPED_GUARANTEE, HELD_OUT_ORIGINALS, PER_IMAGE_CAVEAT, UNSEEN_TISSUE } from '../src/lib/diagnosis/cvChoice';
 
 export const pct = cvRate;
 
@@ -38,6 +38,8 @@ export interface CvCardFigures extends CvFigures {
 }
 
 const HEADING = '## Cross-validation of this recipe';
+/** scripts/cvGroupedCards.ts's section: a block of grouped folds makes it redundant */
+const GROUPED_HEADING = `## Cross-validation on ${HELD_OUT_ORIGINALS}`;
 
 /** The command that ships the report's thresholds (and the ensemble where it chose it). */
 export function thresholdCommand(dataset: string, out: string, choice: string | null): string {
@@ -51,28 +53,49 @@ export function thresholdCommand(dataset: string, out: string, choice: string | 
 export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
   const cardPath = join(dir, 'model-card.json');
   const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
-  const command = `npx tsx scripts/cv-report.ts --folds ${f.folds} --out ${f.out} --write-cards`;
+  const command = `npx tsx scripts/cv-report.ts${f.groupedSplit ? ' --release' : ''} --folds ${f.folds} --out ${f.out} --write-cards`;
   const shipBy = `cipherscan selective --write --thresholds-from ${f.out}.json`;
   const p = f.pooledThreshold;
   // a grouped figure (scripts/cv-grouped-cards.ts) is of another report: a re-run of this one keeps it, and
   // the page drops it by itself if the card's recipe has changed (its `recipe` fingerprint, cardRecipe.ts)
-  const grouped = (card.crossValidation as { grouped?: unknown } | undefined)?.grouped;
-  card.crossValidation = { ...crossValidationBlock(f, command), threshold: { ...p, shippedBy: shipBy }, grouped };
+  // a block of grouped folds is itself the grouped figure: the other report's block and section go
+  const grouped = f.groupedSplit ? undefined : (card.crossValidation as { grouped?: unknown } | undefined)?.grouped;
+  card.crossValidation = {
+    report: `${f.out}.json`,
+    ...crossValidationBlock(f, command),
+    threshold: { ...p, shippedBy: shipBy },
+    grouped,
+  };
   writeFileSync(cardPath, JSON.stringify(card, null, 1));
   const readmePath = join(dir, 'README.md');
+  const noTesting = trainedOnFromCard(card).allLabelled
+    ? ' (this model trained on all labelled data: it has no Testing figure)'
+    : "; the Testing figure above is one split's, read many times, and optimistic";
+  const folds = f.groupedSplit
+    ? `These folds keep every near-duplicate group together (split \`${f.groupedSplit}\`, docs/reports/near-duplicates-*.md): ${GROUPED_GUARANTEE}, so the figure estimates ${UNSEEN_TISSUE}${noTesting}. `
+    : // per-image folds: where a dataset holds several copies of one original they straddle the folds
+      `These folds were dealt per image: where the dataset holds copies of one original (docs/reports/near-duplicates-*.md), they are ${PER_IMAGE_CAVEAT}, and the grouped folds' figure ("Cross-validation on ${HELD_OUT_ORIGINALS}", where measured) is the better estimate${noTesting}. `;
   const section = [
     HEADING,
     '',
     `${outOfFoldSentence(f)} ` +
       `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (same rule, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}. ` +
       `\`${shipBy}\` ships it in place of the one fitted on the validation split (the section "Uncertain — refer for review" gives the threshold in use). ` +
-      // per-image folds: where a dataset holds several copies of one original they straddle the folds
-      `These folds were dealt per image: where the dataset holds copies of one original (docs/reports/near-duplicates-*.md), they are ${PER_IMAGE_CAVEAT}, and the grouped folds' figure ("Cross-validation on ${HELD_OUT_ORIGINALS}", where measured) is the better estimate${trainedOnFromCard(card).allLabelled ? ' (this model trained on all labelled data: it has no Testing figure)' : "; the Testing figure above is one split's, read many times, and optimistic"}. ` +
+      folds +
       (f.caveat ? `${f.caveat} ` : '') +
       `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
     '',
   ].join('\n');
-  writeFileSync(readmePath, withSection(readFileSync(readmePath, 'utf8'), HEADING, section));
+  const readme = withSection(readFileSync(readmePath, 'utf8'), HEADING, section);
+  writeFileSync(readmePath, f.groupedSplit ? withoutSection(readme, GROUPED_HEADING) : readme);
+}
+
+/** A card README without the section under `heading` (up to the next "## "), or as it was where it has none. */
+export function withoutSection(text: string, heading: string): string {
+  const start = text.indexOf(heading);
+  if (start < 0) return text;
+  const next = text.indexOf('\n## ', start + heading.length);
+  return next < 0 ? text.slice(0, start).trimEnd() + '\n' : text.slice(0, start) + text.slice(next + 1);
 }
 
 /**

@@ -10,8 +10,11 @@ import {
   foldDataDir,
   foldModelDir,
   foldStudyPath,
+  isReleaseRun,
   isShippedRun,
   kindOfMembers,
+  RELEASE_RUN,
+  tagFlags,
   splitSentence,
   foldValidation,
   writeCardsRefusal,
@@ -21,22 +24,50 @@ const DS = 'lung-histopathology';
 const argv = (...flags: string[]) => ['node', 'scripts/cv-report.ts', ...flags];
 const shipped = cvRunFromArgs(DS, argv('--folds', '5'));
 const grouped = cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', '-grouped', '--archs', 'vit'));
+const release = cvRunFromArgs(DS, argv('--release'));
+const NO_TAGS = { vit: '', cnn: '' };
 
 describe('cvRunFromArgs', () => {
   it('defaults to the shipped run: its split, no tag, both architectures', () => {
-    expect(shipped).toEqual({ dataset: DS, split: DS, tag: '', archs: ['vit', 'cnn'] });
+    expect(shipped).toEqual({ dataset: DS, split: DS, tags: NO_TAGS, archs: ['vit', 'cnn'] });
     expect(isShippedRun(shipped)).toBe(true);
   });
 
   it('reads another run, architectures in report order whatever the typed order', () => {
-    expect(grouped).toEqual({ dataset: DS, split: `${DS}-grouped`, tag: '-grouped', archs: ['vit'] });
+    expect(grouped).toEqual({
+      dataset: DS,
+      split: `${DS}-grouped`,
+      tags: { vit: '-grouped', cnn: '-grouped' },
+      archs: ['vit'],
+    });
     expect(cvRunFromArgs(DS, argv('--archs', 'cnn,vit')).archs).toEqual(['vit', 'cnn']);
     expect(isShippedRun(cvRunFromArgs(DS, argv('--archs', 'cnn')))).toBe(false);
     expect(isShippedRun(cvRunFromArgs(DS, argv('--tag', '-e30')))).toBe(false);
   });
 
+  it('reads a tag per architecture, and --release as the run the shipped cards quote', () => {
+    const mixed = cvRunFromArgs(
+      DS,
+      argv('--split', `${DS}-grouped`, '--tag-vit', '-grouped-e30', '--tag-cnn', '-grouped'),
+    );
+    expect(mixed.tags).toEqual({ vit: '-grouped-e30', cnn: '-grouped' });
+    expect(foldModelDir(mixed, 'vit', 1)).toBe(`.cache/cv/models/cv-vit-grouped-e30-${DS}-fold1`);
+    expect(foldModelDir(mixed, 'cnn', 1)).toBe(`.cache/cv/models/cv-cnn-grouped-${DS}-fold1`);
+    expect(tagFlags(mixed)).toBe('--tag-vit -grouped-e30 --tag-cnn -grouped');
+    expect(tagFlags(cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', '-grouped')))).toBe('--tag -grouped');
+    expect(release).toEqual({ dataset: DS, split: RELEASE_RUN.split, tags: RELEASE_RUN.tags, archs: ['vit', 'cnn'] });
+    expect(isReleaseRun(release)).toBe(true);
+    expect(isReleaseRun(mixed)).toBe(isReleaseRun(release));
+    expect(isShippedRun(release)).toBe(false);
+    expect(isReleaseRun(shipped)).toBe(false);
+    expect(isReleaseRun(cvRunFromArgs(DS, argv('--release', '--archs', 'vit')))).toBe(false);
+    // both architectures' studies of one fold share a folder; two tags are both in its name
+    expect(foldStudyPath(mixed, 2)).toBe(`.cache/cv/reports/${DS}-grouped-grouped-e30-grouped-vit-cnn/fold-2`);
+  });
+
   it('refuses another split without the tag its fold models carry (it would score the per-image models)', () => {
     expect(() => cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', ''))).toThrow(/needs the --tag/);
+    expect(() => cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag-vit', '-g'))).toThrow(/needs the --tag/);
   });
 
   it('refuses unknown, repeated or no architectures', () => {
@@ -75,15 +106,17 @@ describe('candidates', () => {
 });
 
 describe('writeCardsRefusal', () => {
-  it('lets only the shipped run write the shipped cards', () => {
-    expect(writeCardsRefusal(shipped)).toBeUndefined();
+  it('lets only the release run write the shipped cards: the per-image run no longer may', () => {
+    expect(writeCardsRefusal(release)).toBeUndefined();
     for (const flags of [
+      [],
       ['--split', `${DS}-grouped`, '--tag', '-grouped'],
       ['--tag', '-e30'],
-      ['--archs', 'vit'],
+      ['--release', '--archs', 'vit'],
+      ['--release', '--tag-vit', '-grouped'],
     ])
       expect(writeCardsRefusal(cvRunFromArgs(DS, argv(...flags)))).toMatch(
-        /only the shipped run may.*Nothing was written/,
+        /only the release run may.*Nothing was written/,
       );
     expect(writeCardsRefusal(grouped)).toContain(`--split ${DS}-grouped --tag -grouped --archs vit`);
   });
@@ -100,7 +133,9 @@ describe('splitSentence', () => {
     expect(s).toContain('docs/reports/near-duplicates-lung-histopathology.md');
     expect(s).toMatch(/still per image: .*over-confident/);
     expect(s).toContain('CV_TAG=-grouped');
-    expect(splitSentence({ ...grouped, tag: '' }, false)).toBe(`Split \`${DS}-grouped\` (.cache/cv/${DS}-grouped/).`);
+    expect(splitSentence({ ...grouped, tags: NO_TAGS }, false)).toBe(
+      `Split \`${DS}-grouped\` (.cache/cv/${DS}-grouped/).`,
+    );
   });
 
   it('says when the fold models drew validation by whole groups too, and when only some did', () => {

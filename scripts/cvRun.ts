@@ -18,9 +18,30 @@ export interface CvRun {
   dataset: string;
   /** a folder name under .cache/cv holding fold-K/ and folds.json */
   split: string;
-  /** between the architecture and the dataset in the model names: cv-<arch><tag>-<dataset>-fold<k> */
-  tag: string;
+  /**
+   * per architecture, between it and the dataset in the fold model names: cv-<arch><tag>-<dataset>-fold<k>
+   * (`--tag`, or `--tag-vit`/`--tag-cnn` where the two candidates come from two runs of cv-train.sh on the same split)
+   */
+  tags: Record<Arch, string>;
   archs: Arch[];
+}
+
+/**
+ * The run the shipped lung models' figures come from (their cards, their "Uncertain" thresholds,
+ * their ensemble choice): grouped folds (no held-out image has a detected copy of its original in
+ * training), the ViT of scripts/recipes.sh at its 30 epochs (CV_TAG=-grouped-e30 CV_EPOCHS=30), the CNN
+ * at its 30 (CV_TAG=-grouped). `cv-report.ts --release` pools it; only it may write the shipped cards.
+ */
+export const RELEASE_RUN = {
+  split: 'lung-histopathology-grouped',
+  tags: { vit: '-grouped-e30', cnn: '-grouped' } as Record<Arch, string>,
+};
+
+/** The flags that name a run's tags: one `--tag` where both architectures share it. */
+export function tagFlags(r: CvRun): string {
+  const tags = r.archs.map((a) => r.tags[a]);
+  if (tags.every((t) => t === tags[0])) return tags[0] ? `--tag ${tags[0]}` : '';
+  return r.archs.map((a) => `--tag-${a} ${r.tags[a]}`).join(' ');
 }
 
 /** `--split`, `--tag`, `--archs` of cv-report.ts; the defaults are the shipped run. */
@@ -33,39 +54,58 @@ export function cvRunFromArgs(dataset: string, argv: readonly string[] = process
     if (!ARCHS.includes(a as Arch)) throw new Error(`--archs: unknown architecture "${a}" (vit, cnn)`);
   if (!archs.length || new Set(archs).size !== archs.length)
     throw new Error('--archs: one or both of vit,cnn, each once');
-  const split = arg('split', dataset, argv);
+  const release = argv.includes('--release');
+  const split = arg('split', release ? RELEASE_RUN.split : dataset, argv);
   const tag = arg('tag', '', argv);
+  const tags = Object.fromEntries(
+    ARCHS.map((a) => [a, arg(`tag-${a}`, release && !tag ? RELEASE_RUN.tags[a] : tag, argv)]),
+  ) as Record<Arch, string>;
   // fold models are named by tag, not split: another split without a tag would score the per-image models
-  if (split !== dataset && !tag)
+  if (split !== dataset && ARCHS.some((a) => archs.includes(a) && !tags[a]))
     throw new Error(`--split ${split} needs the --tag its fold models were trained with (CV_TAG of cv-train.sh)`);
   return {
     dataset,
     split,
-    tag,
+    tags,
     // in ARCHS order, so the report's rows and the model list do not depend on how they were typed
     archs: ARCHS.filter((a) => archs.includes(a)),
   };
 }
 
-export const isShippedRun = (r: CvRun) => r.split === r.dataset && r.tag === '' && r.archs.length === ARCHS.length;
+/**
+ * The first, per-image run (default split, no tag, both architectures): its files keep the paths and keys
+ * they always had. Its fold models see copies of their held-out images, so it no longer writes the cards.
+ */
+export const isShippedRun = (r: CvRun) =>
+  r.split === r.dataset && ARCHS.every((a) => r.tags[a] === '') && r.archs.length === ARCHS.length;
+
+export const isReleaseRun = (r: CvRun) =>
+  r.split === RELEASE_RUN.split &&
+  r.archs.length === ARCHS.length &&
+  ARCHS.every((a) => r.tags[a] === RELEASE_RUN.tags[a]);
 
 /** Why `--write-cards` is refused for this run, or undefined where the shipped cards may take its figures. */
 export function writeCardsRefusal(r: CvRun): string | undefined {
-  if (isShippedRun(r)) return undefined;
+  if (isReleaseRun(r)) return undefined;
   return (
-    `--write-cards writes the shipped models' cards, so only the shipped run may: --split ${r.dataset}, no --tag, --archs vit,cnn ` +
-    `(this run: --split ${r.split}${r.tag ? ` --tag ${r.tag}` : ''} --archs ${r.archs.join(',')}). Nothing was written.`
+    `--write-cards writes the shipped models' cards, so only the release run may (--release: --split ${RELEASE_RUN.split} ` +
+    `--tag-vit ${RELEASE_RUN.tags.vit} --tag-cnn ${RELEASE_RUN.tags.cnn}, both architectures) ` +
+    `(this run: --split ${r.split}${tagFlags(r) ? ` ${tagFlags(r)}` : ''} --archs ${r.archs.join(',')}). Nothing was written.`
   );
 }
 
 export const foldDataDir = (r: CvRun, fold: number) => join('.cache/cv', r.split, `fold-${fold}`);
 
 export const foldModelDir = (r: CvRun, arch: Arch, fold: number) =>
-  join('.cache/cv/models', `cv-${arch}${r.tag}-${r.dataset}-fold${fold}`);
+  join('.cache/cv/models', `cv-${arch}${r.tags[arch]}-${r.dataset}-fold${fold}`);
 
 /** Where the selective study of a fold goes: the shipped run's place as before, any other run beside it. */
 export const foldStudyPath = (r: CvRun, fold: number) =>
-  join('.cache/cv/reports', isShippedRun(r) ? '' : `${r.split}${r.tag}-${r.archs.join('-')}`, `fold-${fold}`);
+  join(
+    '.cache/cv/reports',
+    isShippedRun(r) ? '' : `${r.split}${[...new Set(r.archs.map((a) => r.tags[a]))].join('')}-${r.archs.join('-')}`,
+    `fold-${fold}`,
+  );
 
 /** The candidates the report has rows for: each architecture, and their ensemble only where there are two. */
 export const cvKinds = (r: CvRun): CvKind[] => (r.archs.length > 1 ? [...r.archs, 'ensemble'] : [...r.archs]);
@@ -125,9 +165,11 @@ export function splitSentence(r: CvRun, grouped: boolean, validation: FoldValida
         'The figures themselves are measured on held-out images with no detected copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
     );
   else if (r.split !== r.dataset) parts.push(`Split \`${r.split}\` (.cache/cv/${r.split}/).`);
-  if (r.tag)
+  const tagged = r.archs.filter((a) => r.tags[a]);
+  if (tagged.length)
     parts.push(
-      `Models: .cache/cv/models/cv-<arch>${r.tag}-${r.dataset}-fold<k> (scripts/cv-train.sh with CV_TAG=${r.tag}; the shipped recipe unless that run changed it, e.g. CV_EPOCHS).`,
+      `Models: ${tagged.map((a) => `.cache/cv/models/cv-${a}${r.tags[a]}-${r.dataset}-fold<k>`).join(', ')} ` +
+        `(scripts/cv-train.sh with ${[...new Set(tagged.map((a) => `CV_TAG=${r.tags[a]}`))].join(', ')}; the shipped recipe unless that run changed it, e.g. CV_EPOCHS).`,
     );
   return parts.join(' ');
 }

@@ -10,6 +10,7 @@
  * (cv-report.ts --write-cards) and for the card of a model trained on all labelled
  * data (learn/training/allLabelledCard.ts), whose accuracy claim it is.
  */
+import { GROUPED_GUARANTEE } from '../../lib/diagnosis/cvChoice';
 import type { EnsembleRate } from '../../lib/diagnosis/ensemble';
 
 export type CvKind = 'vit' | 'cnn' | 'ensemble';
@@ -27,8 +28,14 @@ export interface CvReport {
   abstention?: Record<CvKind, CvFigures['abstention']>;
   /** the augmentation the fold models trained with, by architecture (reports written since it was added) */
   foldAugmentations?: Partial<Record<'vit' | 'cnn', string[]>>;
+  /** and the epochs they trained for (reports written since stop 30) */
+  foldEpochs?: Partial<Record<'vit' | 'cnn', number[]>>;
   /** the report's caveat (fold models trained with another recipe than the shipped one) */
   caveat?: string;
+  /** the fold split's name, where it is not the dataset's per-image folds (e.g. "lung-histopathology-grouped") */
+  split?: string;
+  /** whether that split keeps every near-duplicate group in one fold (scripts/cv-folds.ts --groups) */
+  grouped?: boolean;
   /**
    * The "Uncertain" threshold per candidate fitted on all out-of-fold predictions, and
    * the nested cross-validation figures of that rule (scripts/cv-report.ts).
@@ -129,12 +136,15 @@ export interface CvFigures {
   pooledThreshold?: NonNullable<CvReport['pooledThreshold']>[CvKind];
   ensemble: EnsembleRate;
   choice: string | null;
+  /** the grouped split's name where the folds keep every near-duplicate group together; absent for per-image folds */
+  groupedSplit?: string;
 }
 
 /** The figures of one architecture of a (complete) report. */
 export function cvFigures(cv: CvReport, kind: 'vit' | 'cnn'): CvFigures {
   return {
     folds: cv.folds,
+    ...(cv.grouped && cv.split ? { groupedSplit: cv.split } : {}),
     foldAugmentation: cv.foldAugmentations?.[kind]?.join(', '),
     caveat: cv.caveat,
     accuracy: cv.rates[kind],
@@ -151,11 +161,17 @@ export function cvRate(r: EnsembleRate): string {
   return r.n === 0 ? '–' : `${(r.rate * 100).toFixed(2)} % [${(r.low * 100).toFixed(1)}, ${(r.high * 100).toFixed(1)}]`;
 }
 
+/** Grouped folds in the cards' words (the guarantee in the one wording cvChoice.ts keeps). */
+const GROUPED_FOLDS = `grouped folds: every near-duplicate group (presumed original) lies in one fold, so ${GROUPED_GUARANTEE}`;
+
 /** A model card's `crossValidation` block. */
 export function crossValidationBlock(f: CvFigures, command: string) {
   return {
     folds: f.folds,
-    data: 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
+    data: f.groupedSplit
+      ? `Training + Testing pooled, ${GROUPED_FOLDS} (scripts/cv-folds.ts --groups)`
+      : 'Training + Testing pooled, stratified seeded folds (scripts/cv-folds.ts --seed 1)',
+    ...(f.groupedSplit ? { split: f.groupedSplit } : {}),
     recipe: 'the recipe of this model (scripts/recipes.sh), retrained per fold on the other folds',
     foldAugmentation: f.foldAugmentation,
     caveat: f.caveat || undefined,
@@ -173,7 +189,9 @@ export function crossValidationBlock(f: CvFigures, command: string) {
 export function outOfFoldSentence(f: CvFigures): string {
   const a = f.abstention;
   return (
-    `The recipe retrained ${f.folds} times, each time on ${f.folds - 1} of ${f.folds} folds of Training + Testing pooled (${f.accuracy.n.toLocaleString('en')} images) and scored on the held-out fold: ` +
+    `The recipe retrained ${f.folds} times, each time on ${f.folds - 1} of ${f.folds} folds of Training + Testing pooled (${f.accuracy.n.toLocaleString('en')} images) and scored on the held-out fold` +
+    (f.groupedSplit ? ` (${GROUPED_FOLDS})` : '') +
+    ': ' +
     `out-of-fold accuracy ${cvRate(f.accuracy)} (per fold ${f.perFold.join(', ')})` +
     (a
       ? `; with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${cvRate(a.accuracy)}; ECE ${a.ece.toFixed(4)}.`

@@ -63,27 +63,53 @@ export function allLabelledData(
   };
 }
 
-/** The augmentation the fold models used, if the report records it and it differs from this run's: the sentence that says so. */
-function recipeCaveat(cv: CvReport, architecture: 'vit' | 'cnn', augmentation: string): string | undefined {
+/**
+ * The augmentation and schedule the fold models used, where the report records them and they differ
+ * from this run's: the sentences that say so.
+ */
+function recipeCaveat(
+  cv: CvReport,
+  architecture: 'vit' | 'cnn',
+  augmentation: string,
+  epochs: number | undefined,
+): string | undefined {
   const folds = cv.foldAugmentations?.[architecture];
   if (!folds) return 'The report does not record which augmentation its fold models trained with.';
-  if (folds.every((a) => a === augmentation)) return undefined;
-  return `The ${architecture} fold models trained with the "${folds.join(', ')}" augmentation, this model with "${augmentation}": the figure is of that sibling recipe.`;
+  const says: string[] = [];
+  if (!folds.every((a) => a === augmentation))
+    says.push(
+      `The ${architecture} fold models trained with the "${folds.join(', ')}" augmentation, this model with "${augmentation}": the figure is of that sibling recipe.`,
+    );
+  const foldEpochs = cv.foldEpochs?.[architecture];
+  if (foldEpochs && epochs !== undefined && !foldEpochs.every((e) => e === epochs))
+    says.push(
+      `The ${architecture} fold models trained for ${foldEpochs.join(', ')} epochs, this model for ${epochs}: the figure is of another schedule.`,
+    );
+  return says.join(' ') || undefined;
 }
+
+/**
+ * The report's own caveat compares its fold models with the models shipped when it was written;
+ * where it records the fold models' schedules, this model is compared with them instead (recipeCaveat),
+ * so a release that brings the shipped model to the folds' recipe does not inherit the old difference.
+ */
+const reportCaveat = (cv: CvReport) => (cv.foldEpochs ? undefined : cv.caveat);
 
 /** The card's `accuracy` (its one claim) and, with a CV report, its `crossValidation` block. */
 export function accuracyClaim(
   name: string,
-  options: Pick<TrainOptions, 'architecture' | 'augmentation'>,
+  options: Pick<TrainOptions, 'architecture' | 'augmentation'> & Partial<Pick<TrainOptions, 'epochs'>>,
   cv: CvInput | undefined,
 ) {
   if (!cv) return { accuracy: { claim: null, note: NO_ACCURACY_FIGURE } };
   const arch = options.architecture;
   const rate = cv.report.rates[arch];
-  const caveat = recipeCaveat(cv.report, arch, options.augmentation);
+  const caveat = recipeCaveat(cv.report, arch, options.augmentation, options.epochs);
   return {
     accuracy: {
-      claim: `out-of-fold accuracy of this recipe in ${cv.report.folds}-fold cross-validation of Training + Testing pooled`,
+      claim:
+        `out-of-fold accuracy of this recipe in ${cv.report.folds}-fold cross-validation of Training + Testing pooled` +
+        (cv.report.grouped ? ', grouped folds (held-out originals)' : ''),
       source: cv.path,
       folds: cv.report.folds,
       ...rate,
@@ -96,7 +122,7 @@ export function accuracyClaim(
     crossValidation: {
       report: cv.path,
       ...crossValidationBlock(
-        { ...cvFigures(cv.report, arch), caveat: [cv.report.caveat, caveat].filter(Boolean).join(' ') },
+        { ...cvFigures(cv.report, arch), caveat: [reportCaveat(cv.report), caveat].filter(Boolean).join(' ') },
         `cipherscan train --name ${name} --all-labelled --cv-report ${cv.path}`,
       ),
     },

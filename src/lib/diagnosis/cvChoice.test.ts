@@ -34,6 +34,23 @@ describe('cardCrossValidation', () => {
     expect(cv?.grouped).toEqual({ folds: 5, split: 'lung-histopathology-grouped', accuracy: grouped.accuracy });
   });
 
+  it('reads a block of grouped folds as its own grouped figure, whatever sub-block it keeps', () => {
+    const card = fixtureCvCard('vit-x', 2830);
+    const split = 'lung-histopathology-grouped';
+    const stale = fixtureGroupedBlock(2600, card);
+    const cv = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, split, grouped: stale } });
+    expect(cv).toEqual({
+      folds: 5,
+      accuracy: card.crossValidation.accuracy,
+      choice: 'vit',
+      grouped: { folds: 5, split, accuracy: card.crossValidation.accuracy },
+      groupedFolds: true,
+    });
+    // a split that is not grouped is the per-image block it always was
+    const perImage = cardCrossValidation({ ...card, crossValidation: { ...card.crossValidation, split: 'x' } });
+    expect(perImage?.groupedFolds).toBeUndefined();
+  });
+
   it("drops the grouped block once the card's recipe is not the one it was written for", () => {
     const card = { ...fixtureCvCard('vit-x', 2850), training: { epochs: 20, augmentation: 'histology' } };
     const crossValidation = { ...card.crossValidation, grouped: fixtureGroupedBlock(2700, card) };
@@ -83,6 +100,21 @@ describe('singleDefaultWhy', () => {
     ])
       expect(singleDefaultWhy(vit, other)).toBe('chosen by 5-fold cross-validation — ViT 95.0 % (out of fold)');
   });
+  it('says the choice was made on held-out originals where both blocks are of grouped folds', () => {
+    const g = (k: number) => {
+      const cv = fixtureCardCrossValidation(k);
+      return { ...cv, grouped: { folds: 5, split: 'x-grouped', accuracy: cv.accuracy }, groupedFolds: true as const };
+    };
+    const chosen = { architecture: 'vit' as const, crossValidation: g(2830) };
+    expect(singleDefaultWhy(chosen, { architecture: 'cnn', crossValidation: g(2773) })).toBe(
+      'best in 5-fold cross-validation on held-out originals (grouped folds) — ViT 94.3 % vs Masked-CNN 92.4 %',
+    );
+    // the other card still quoting per-image folds is another run: no comparison
+    expect(singleDefaultWhy(chosen, { architecture: 'cnn', crossValidation: fixtureCardCrossValidation(2790) })).toBe(
+      'chosen by 5-fold cross-validation on held-out originals (grouped folds) — ViT 94.3 %',
+    );
+  });
+
   it("adds the chosen network's grouped figure where its card quotes one", () => {
     const grouped = { folds: 5, split: 'x-grouped', accuracy: fixtureCardCrossValidation(2700).accuracy };
     const withGrouped = { ...vit, crossValidation: { ...vit.crossValidation, grouped } };

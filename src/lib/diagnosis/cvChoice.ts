@@ -14,6 +14,9 @@
  * cardRecipe.ts; the writer checked the fold models against it): where the card has
  * since been rewritten for another recipe, the block is of that other recipe and is ignored.
  *
+ * Where the block itself is of grouped folds (`split`, the release run since stop 30), its
+ * figure is the grouped one and its choice was made on held-out originals.
+ *
  * Must never: make up a figure; a card without a readable block gives none (an unreadable
  * `grouped` block, or one of another recipe than the card's, gives no grouped figure, and leaves the rest).
  */
@@ -30,8 +33,10 @@ export interface CardCrossValidation {
   accuracy: EnsembleRate;
   /** what the report chose; null where it chose none (folds missing) */
   choice: CvCandidate | null;
-  /** the grouped folds' out-of-fold accuracy, where the card quotes one */
+  /** the grouped folds' out-of-fold accuracy, where the card quotes one (the block's own figure where its folds are grouped) */
   grouped?: GroupedCrossValidation;
+  /** true where the block itself is of grouped folds (`split`), so its choice was made on held-out originals */
+  groupedFolds?: true;
 }
 
 /** Cross-validation whose folds keep every near-duplicate group together. */
@@ -76,6 +81,15 @@ export function cardCrossValidation(card: unknown): CardCrossValidation | undefi
   const accuracy = readRate(cv.accuracy);
   const choice = cv.choice === null || cv.choice === undefined ? null : cv.choice;
   if (!accuracy || (choice !== null && choice !== 'vit' && choice !== 'cnn' && choice !== 'ensemble')) return undefined;
+  // a block of grouped folds is its own grouped figure (scripts/cv-report.ts --release --write-cards)
+  if (isGroupedSplit(cv.split))
+    return {
+      folds: cv.folds,
+      accuracy,
+      choice,
+      grouped: { folds: cv.folds, split: cv.split, accuracy },
+      groupedFolds: true,
+    };
   const grouped = groupedCrossValidation(cv.grouped, cardRecipe(card));
   return { folds: cv.folds, accuracy, choice, ...(grouped && { grouped }) };
 }
@@ -105,7 +119,12 @@ export function singleDefaultWhy(
   const cv = chosen.crossValidation;
   const mine = `${MEMBER_LABELS[chosen.architecture]} ${pct(cv.accuracy)}`;
   const theirs = other?.crossValidation;
-  const sameRun = theirs && theirs.folds === cv.folds && theirs.choice === cv.choice;
+  const sameRun =
+    theirs && theirs.folds === cv.folds && theirs.choice === cv.choice && theirs.groupedFolds === cv.groupedFolds;
+  if (cv.groupedFolds)
+    return sameRun
+      ? `best in ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)}`
+      : `chosen by ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine}`;
   // the choice was made on the per-image folds; the grouped figure only says what to expect on unseen tissue
   const grouped = cv.grouped ? `; ${pct(cv.grouped.accuracy)} on ${GROUPED_FIGURE_NAME}` : '';
   return sameRun

@@ -1,7 +1,7 @@
 /**
  * The shipped cards (public/models/*-DS/model-card.json) make the page open each
- * dataset on what its committed cross-validation report (docs/reports/cv-DS.json)
- * chose, and the line under it quotes that report's out-of-fold figures. Skipped
+ * dataset on what the committed cross-validation report they quote (`crossValidation.report`,
+ * else docs/reports/cv-DS.json) chose, and the line under it quotes that report's out-of-fold figures. Skipped
  * for a dataset without a report or its models. A shipped card's grouped block is read
  * (its recipe fingerprint is the card's: scripts/cv-grouped-cards.ts wrote it for this recipe).
  */
@@ -12,7 +12,14 @@ import { cardCrossValidation } from './cvChoice';
 import { datasetDefault, DATASETS, discoverModels } from './registry';
 
 const PUBLIC = 'public';
-const reportPath = (dataset: string) => join('docs/reports', `cv-${dataset}.json`);
+/** the report the shipped ViT card quotes, else the dataset's per-image one */
+function reportPath(dataset: string): string {
+  const card = join(PUBLIC, 'models', `vit-${dataset}`, 'model-card.json');
+  const quoted = existsSync(card)
+    ? (JSON.parse(readFileSync(card, 'utf8')) as { crossValidation?: { report?: string } }).crossValidation?.report
+    : undefined;
+  return quoted ?? join('docs/reports', `cv-${dataset}.json`);
+}
 const fromDisk = async (url: string) => {
   const path = join(PUBLIC, new URL(url).pathname);
   const ok = existsSync(path);

@@ -237,4 +237,26 @@ describe('the all-labelled card without a CV report', () => {
     expect(claim.accuracy).toMatchObject({ k: 2900, n: 3000 });
     expect((claim.accuracy as { caveat?: string }).caveat).toMatch(/"none" augmentation, this model with "histology"/);
   });
+
+  it("compares the folds' schedule with this model's, not the report's caveat about the models shipped before", () => {
+    const old = 'The vit fold models trained for 30 epochs, the shipped vit for 20: another schedule.';
+    const report = { ...cvReport('d'), caveat: old, foldEpochs: { vit: [30], cnn: [30] } };
+    const opts = { architecture: 'vit' as const, augmentation: 'none' as const, epochs: 30 };
+    const same = accuracyClaim('m', opts, { report, path: 'cv-d.json' });
+    expect((same.accuracy as { caveat?: string }).caveat).toBeUndefined();
+    expect(JSON.stringify(same)).not.toContain('shipped vit for 20');
+    const other = accuracyClaim('m', { ...opts, epochs: 20 }, { report, path: 'cv-d.json' });
+    expect((other.accuracy as { caveat?: string }).caveat).toMatch(/trained for 30 epochs, this model for 20/);
+    // a report without the folds' schedules keeps its own caveat
+    const older = accuracyClaim('m', opts, { report: { ...report, foldEpochs: undefined }, path: 'cv-d.json' });
+    expect(older.crossValidation?.caveat).toBe(old);
+  });
+
+  it('names grouped folds in the claim where the report is of them', () => {
+    const report = { ...cvReport('d'), split: 'd-grouped', grouped: true };
+    const claim = accuracyClaim('m', { architecture: 'vit', augmentation: 'none' }, { report, path: 'cv-d.json' });
+    expect(claim.accuracy.claim).toMatch(/grouped folds \(held-out originals\)$/);
+    expect(claim.crossValidation?.split).toBe('d-grouped');
+    expect(claim.crossValidation?.data).toMatch(/no held-out image has a detected copy/);
+  });
 });

@@ -124,6 +124,20 @@ describe('a card that quotes grouped folds', () => {
     expect(page).toContain('Per-image folds, where copies');
   });
 
+  it('shows a block of grouped folds (the release run) as its grouped figure alone, with no per-image line', () => {
+    const card = fixtureAllLabelledCard();
+    const source = cardSource('vit-lung-histopathology', {
+      ...card,
+      crossValidation: { ...card.crossValidation, split: 'lung-histopathology-grouped' },
+    });
+    const page = html(source);
+    expect(page).toContain(
+      'On held-out originals (grouped folds): 96.67 % (95 % interval 95.67–97.17 %; 2,900 of 3,000 right), 5-fold cross-validation (out of fold), Training + Testing pooled.',
+    );
+    expect(page).not.toContain('Per-image folds');
+    expect(page).toContain('no held-out Testing split, so no Testing figure is shown');
+  });
+
   it('shows only the per-image figure where the grouped block does not read', () => {
     const page = html(
       cardSource(

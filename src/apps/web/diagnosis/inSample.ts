@@ -69,13 +69,15 @@ export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
   // where grouped folds were run, their figure comes first: the per-image one is optimistic for unseen tissue
   const grouped = crossValidation?.grouped;
   const perImage = crossValidation && crossValidationFigure(crossValidation.folds, crossValidation.accuracy);
+  // a block of grouped folds (the release run) has no per-image figure beside its own
+  const besidePerImage = cv?.groupedFolds ? '' : ` ${PER_IMAGE}: ${perImage}.`;
   if (!allLabelled)
     return crossValidation
       ? {
           allLabelled,
           crossValidation,
           text: grouped
-            ? `Cross-validation of its recipe, Training + Testing pooled. ${groupedFigure(grouped)}. ${PER_IMAGE}: ${perImage}.`
+            ? `Cross-validation of its recipe, Training + Testing pooled. ${groupedFigure(grouped)}.${besidePerImage}`
             : `Cross-validation of its recipe: ${perImage}, on Training + Testing pooled.`,
         }
       : undefined;
@@ -89,7 +91,7 @@ export function cardAccuracyClaim(card: Json): AccuracyClaim | undefined {
     allLabelled,
     crossValidation,
     text: grouped
-      ? `${groupedFigure(grouped)}, Training + Testing pooled. ${PER_IMAGE}: ${perImage}. ${noTesting}`
+      ? `${groupedFigure(grouped)}, Training + Testing pooled.${besidePerImage} ${noTesting}`
       : `Accuracy ${perImage} of Training + Testing pooled. ${noTesting}`,
   };
 }
