@@ -9,6 +9,9 @@
  * .cache/cv/guard/). The shipped models trained on all labelled data have no
  * held-out Testing split; these pooled figures are their guard's claim.
  *   npx tsx scripts/cv-guard.ts [--folds 5] [--out docs/reports/cv-guard-lung-histopathology]
+ *     [--release | --split S --tag T | --tag-vit T --tag-cnn T]   (which run's fold models: scripts/cvRun.ts)
+ * With --release (the grouped folds the shipped models' figures come from) no held-out image has a
+ * detected copy of its original in the fold model's training.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,31 +19,38 @@ import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import { DOMAIN_GUARD_FILE } from '../src/lib/diagnosis/domainGuard';
 import { poolFoldGuards, type CvGuardFigures, type FoldGuardReport } from './cvGuard';
 import { arg, cli } from './cliRun';
+import { GROUPED_GUARANTEE, isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
+import { cvRunFromArgs, foldDataDir, foldModelDir, isShippedRun, tagFlags } from './cvRun';
 
 const DATASET = 'lung-histopathology';
 const OTHER = '../shared/datasets/brain-mri';
 const folds = Number(arg('folds', '5'));
 const out = arg('out', `docs/reports/cv-guard-${DATASET}`);
+const run = cvRunFromArgs(DATASET);
+/** the shipped (per-image) run keeps its reports where they always were; another run's beside them */
+const reportDir = join('.cache/cv/guard', isShippedRun(run) ? '' : run.split);
 
-const ARCHS = [
-  ['vit', 'ViT'],
-  ['cnn', 'Masked-CNN'],
-] as const;
+const ARCHS = (
+  [
+    ['vit', 'ViT'],
+    ['cnn', 'Masked-CNN'],
+  ] as const
+).filter(([a]) => run.archs.includes(a));
 const pooled: Record<string, CvGuardFigures> = {};
 const missing: string[] = [];
-mkdirSync('.cache/cv/guard', { recursive: true });
+mkdirSync(reportDir, { recursive: true });
 for (const [arch] of ARCHS) {
   const reports: FoldGuardReport[] = [];
   for (let fold = 1; fold <= folds; fold++) {
-    const name = `cv-${arch}-${DATASET}-fold${fold}`;
-    const model = join('.cache/cv/models', name);
-    const data = join('.cache/cv', DATASET, `fold-${fold}`);
+    const model = foldModelDir(run, arch, fold);
+    const name = model.split('/').pop() as string;
+    const data = foldDataDir(run, fold);
     if (!existsSync(join(model, 'model-card.json'))) {
       missing.push(name);
       continue;
     }
     if (!existsSync(join(model, DOMAIN_GUARD_FILE))) cli('guard', '--model', model, '--data', data);
-    const report = join('.cache/cv/guard', `${name}.json`);
+    const report = join(reportDir, `${name}.json`);
     if (!existsSync(report))
       cli('guard', '--report', '--model', model, '--data', data, '--other', OTHER, '--out', report);
     reports.push({ fold, sets: (JSON.parse(readFileSync(report, 'utf8')) as Pick<FoldGuardReport, 'sets'>).sets });
@@ -56,7 +66,10 @@ const rate = (r: Rate) => `${r.k}/${r.n} = ${pct(r.rate)} % [${pct(r.low)}, ${pc
 const lines = [
   `# Out-of-domain guard, out of fold: ${DATASET}`,
   '',
-  'Written by `npx tsx scripts/cv-guard.ts`. Each fold model of the 5-fold cross-validation',
+  `Written by \`npx tsx scripts/cv-guard.ts${isShippedRun(run) ? '' : ` --split ${run.split} ${tagFlags(run)}`}\`. Each fold model of the 5-fold cross-validation` +
+    (isShippedRun(run)
+      ? ''
+      : ` on split \`${run.split}\` (${isGroupedSplit(run.split) ? `grouped folds: ${GROUPED_GUARANTEE}` : 'another split'})`),
   '(`scripts/cv-train.sh`) got its guard fitted as a shipped model does (`cipherscan guard`: its',
   'training folds, threshold accepting 99 % of its validation split), then one report: the share',
   'of its held-out fold accepted (pooled over the folds: every labelled image once, never seen by',
@@ -90,5 +103,21 @@ const rows = ARCHS.filter(([a]) => pooled[a]).flatMap(([a, label]) => [
     ...decided(s.worst),
   })),
 ]);
-writeFileSync(`${out}.json`, JSON.stringify({ dataset: DATASET, folds, missing, rows, pooled }, null, 2) + '\n');
+writeFileSync(
+  `${out}.json`,
+  JSON.stringify(
+    {
+      dataset: DATASET,
+      ...(isShippedRun(run)
+        ? {}
+        : { split: run.split, tags: Object.fromEntries(run.archs.map((a) => [a, run.tags[a]])) }),
+      folds,
+      missing,
+      rows,
+      pooled,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(lines.join('\n'));

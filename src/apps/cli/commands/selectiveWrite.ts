@@ -92,12 +92,16 @@ export async function checkWritable(models: ModelFolder[], dataset: string, vali
       throw new UsageError(`${d} has no calibration: run cipherscan calibrate first; nothing was written`);
     const cardPath = join(d, 'model-card.json');
     if (!validationOnly || !existsSync(cardPath)) continue;
-    const card = JSON.parse(await readFile(cardPath, 'utf8')) as { crossValidation?: unknown };
-    if (card.crossValidation)
+    const card = JSON.parse(await readFile(cardPath, 'utf8')) as { crossValidation?: { report?: unknown } };
+    if (card.crossValidation) {
+      // the report the card quotes (the release run's, since the grouped folds ship), else the per-image one
+      const quoted = card.crossValidation.report;
+      const report = typeof quoted === 'string' ? quoted : `docs/reports/cv-${dataset}.json`;
       throw new UsageError(
         `${d} was cross-validated (model-card.json crossValidation): its threshold ships from that report; ` +
-          `add --thresholds-from docs/reports/cv-${dataset}.json (nothing was written)`,
+          `add --thresholds-from ${report} (nothing was written)`,
       );
+    }
   }
 }
 
