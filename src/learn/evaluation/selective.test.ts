@@ -68,6 +68,21 @@ describe('fitAbstention', () => {
     expect(small.validation.accuracyInterval.low).toBeLessThan(0.97);
     expect(small.validation.answered).toBe(1); // nothing qualifies: the strictest threshold
   });
+
+  it('on the point estimate (reported, never shipped) answers as far as the accuracy stays at the target', () => {
+    const p = [
+      ...Array.from({ length: 200 }, (_, i) => [0.99 - i * 1e-4, 0.01 + i * 1e-4]),
+      ...Array.from({ length: 10 }, (_, i) => [0.6 - i * 0.01, 0.4 + i * 0.01]),
+    ];
+    const l = [...new Array(200).fill(0), ...new Array(10).fill(1)];
+    // 200/205 = 97.6 % >= 97.5 %, 200/206 = 97.1 % is not
+    const point = fitAbstention(p, l, 0.975, 'point');
+    expect(point.validation.answered).toBe(205);
+    expect(point.rule).toMatch(/point estimate/);
+    expect(fitAbstention(p, l, 0.975).validation.answered).toBe(200);
+    // 30 right answers pass the point estimate
+    expect(fitAbstention(p.slice(0, 30), l.slice(0, 30), 0.97, 'point').validation.answered).toBe(30);
+  });
 });
 
 describe('reliabilityBins', () => {

@@ -126,6 +126,12 @@ export interface AbstentionFit {
 
 export const ABSTENTION_RULE =
   'lowest threshold whose answered validation images have a 95 % Wilson lower bound >= the target accuracy';
+/**
+ * The same on the point estimate (`bound: 'point'`): never shipped, reported beside the shipped
+ * rule by scripts/cv-report.ts (nested cross-validation) to show what the lower bound's margin costs.
+ */
+export const POINT_ABSTENTION_RULE =
+  'lowest threshold whose answered validation images have an accuracy >= the target accuracy (point estimate)';
 
 /**
  * The lowest threshold (most coverage) at which the answered validation images'
@@ -138,15 +144,18 @@ export function fitAbstention(
   probabilities: number[][],
   labels: ArrayLike<number>,
   targetAccuracy: number,
+  bound: 'wilson-low' | 'point' = 'wilson-low',
 ): AbstentionFit {
   const curve = coverageAccuracyCurve(probabilities, labels);
   if (!curve.length) throw new Error('fitAbstention needs at least one image');
   let chosen = curve[0];
-  for (const p of curve) if (wilson(p.correct, p.answered).low >= targetAccuracy) chosen = p;
+  const meets = (p: CoveragePoint) =>
+    (bound === 'point' ? p.correct / p.answered : wilson(p.correct, p.answered).low) >= targetAccuracy;
+  for (const p of curve) if (meets(p)) chosen = p;
   return {
     minConfidence: chosen.threshold,
     targetAccuracy,
-    rule: ABSTENTION_RULE,
+    rule: bound === 'point' ? POINT_ABSTENTION_RULE : ABSTENTION_RULE,
     validation: { ...chosen, accuracyInterval: wilson(chosen.correct, chosen.answered) },
   };
 }
