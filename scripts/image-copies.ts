@@ -240,6 +240,21 @@ const scoresAt = (e: (readonly [number, number])[]): ImageCopiesReport['testingB
 };
 const status = copyStatus(n, edges, isTesting, labels);
 const scores = scoresAt(edges);
+// per class: the "no copy" subset is mostly one class, so its figure mixes leakage with that class's difficulty;
+// within one class, with and without a copy, the difference is the leakage's
+const byClass: ImageCopiesReport['testingByClassAndCopy'] = [...rightByModel].flatMap(([model, right]) =>
+  pool.classes.flatMap((className, c) =>
+    (['unseen', 'anyCopy'] as const)
+      .map((subset) => {
+        const members = testingIndex
+          .map((_, k) => k)
+          .filter((k) => labels[testingIndex[k]] === c && inSubset(subset, status[testingIndex[k]]!));
+        const r = wilson(members.filter((k) => right[k]).length, members.length);
+        return { model, className, subset, n: r.n, right: r.k, accuracy: r.rate, low: r.low, high: r.high };
+      })
+      .filter((row) => row.n > 0),
+  ),
+);
 
 const report: ImageCopiesReport = {
   dataset: ds,
@@ -318,6 +333,7 @@ const report: ImageCopiesReport = {
     examples: await Promise.all(crossClass.slice(0, 10).map(described)),
   },
   testingByCopy: scores,
+  testingByClassAndCopy: byClass,
 };
 const out = join('docs/reports', `near-duplicates-${ds}`);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
