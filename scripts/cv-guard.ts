@@ -20,14 +20,14 @@ import { DOMAIN_GUARD_FILE } from '../src/lib/diagnosis/domainGuard';
 import { poolFoldGuards, type CvGuardFigures, type FoldGuardReport } from './cvGuard';
 import { arg, cli } from './cliRun';
 import { GROUPED_GUARANTEE, isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
-import { cvRunFromArgs, foldDataDir, foldModelDir, isShippedRun, tagFlags } from './cvRun';
+import { cvRunFromArgs, defaultReportOut, foldDataDir, foldModelDir, isShippedRun, runFlags } from './cvRun';
 
 const DATASET = 'lung-histopathology';
 const OTHER = '../shared/datasets/brain-mri';
 const folds = Number(arg('folds', '5'));
-const out = arg('out', `docs/reports/cv-guard-${DATASET}`);
 const run = cvRunFromArgs(DATASET);
-/** the shipped (per-image) run keeps its reports where they always were; another run's beside them */
+const out = arg('out', '') || defaultReportOut(run, 'cv-guard-');
+/** the first (per-image) run keeps its reports where they always were; another run's beside them */
 const reportDir = join('.cache/cv/guard', isShippedRun(run) ? '' : run.split);
 
 const ARCHS = (
@@ -66,7 +66,7 @@ const rate = (r: Rate) => `${r.k}/${r.n} = ${pct(r.rate)} % [${pct(r.low)}, ${pc
 const lines = [
   `# Out-of-domain guard, out of fold: ${DATASET}`,
   '',
-  `Written by \`npx tsx scripts/cv-guard.ts${isShippedRun(run) ? '' : ` --split ${run.split} ${tagFlags(run)}`}\`. Each fold model of the 5-fold cross-validation` +
+  `Written by \`npx tsx scripts/cv-guard.ts${isShippedRun(run) ? '' : ` ${runFlags(run)} --out ${out}`}\`. Each fold model of the 5-fold cross-validation` +
     (isShippedRun(run)
       ? ''
       : ` on split \`${run.split}\` (${isGroupedSplit(run.split) ? `grouped folds: ${GROUPED_GUARANTEE}` : 'another split'})`),

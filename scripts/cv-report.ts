@@ -34,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import { ABSTENTION_RULE, atThreshold, fitAbstention, POINT_ABSTENTION_RULE } from '../src/learn/evaluation/selective';
+import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { arg, cli } from './cliRun';
 import {
@@ -44,7 +45,9 @@ import {
   foldModelDir,
   foldStudyPath,
   isShippedRun,
+  defaultReportOut,
   kindOfMembers,
+  runFlags,
   tagFlags,
   singleCandidateLine,
   splitSentence,
@@ -54,8 +57,9 @@ import {
 
 const DATASET = 'lung-histopathology';
 const folds = Number(arg('folds', '5'));
-const out = arg('out', `docs/reports/cv-${DATASET}`);
 const run = cvRunFromArgs(DATASET);
+// the per-image run and the release run have a report of their own; any other run is given --out
+const out = arg('out', '') || defaultReportOut(run, 'cv-');
 const writeCards = process.argv.includes('--write-cards');
 // refused before any fold is calibrated or scored: a grouped or candidate run never reaches the shipped cards
 const refusal = writeCards ? writeCardsRefusal(run) : undefined;
@@ -250,27 +254,23 @@ const shippedTraining = (a: 'vit' | 'cnn') =>
   ).training;
 const shippedAugmentation = (a: 'vit' | 'cnn') => shippedTraining(a).augmentation;
 /** '' when the fold models trained with the shipped models' augmentation, else the sentence that says they did not */
-const augmentationCaveat = archs
-  .filter((a) => [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a)))
-  .map(
-    (a) =>
-      `The ${a} fold models trained with the "${[...foldAugmentations[a]].join(', ')}" augmentation, the shipped ${a} with "${shippedAugmentation(a)}" ` +
+const augmentationCaveat = (a: Arch) =>
+  [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a))
+    ? `The ${a} fold models trained with the "${[...foldAugmentations[a]].join(', ')}" augmentation, the shipped ${a} with "${shippedAugmentation(a)}" ` +
       '(the fold folders were named fold-K, so `cipherscan train` did not recognise histology; scripts/recipes.sh now names it): ' +
-      'these figures are of that sibling recipe, not exactly of the shipped one.',
-  )
-  .join(' ');
-const epochsCaveat = archs
-  .filter((a) => [...foldEpochs[a]].some((e) => e !== shippedTraining(a).epochs))
-  .map(
-    (a) =>
-      `The ${a} fold models trained for ${[...foldEpochs[a]].join(', ')} epochs, the shipped ${a} for ${shippedTraining(a).epochs}: ` +
-      'these figures are of another schedule than the shipped recipe.',
-  )
-  .join(' ');
+      'these figures are of that sibling recipe, not exactly of the shipped one.'
+    : '';
+const epochsCaveat = (a: Arch) =>
+  [...foldEpochs[a]].some((e) => e !== shippedTraining(a).epochs)
+    ? `The ${a} fold models trained for ${[...foldEpochs[a]].join(', ')} epochs, the shipped ${a} for ${shippedTraining(a).epochs}: ` +
+      'these figures are of another schedule than the shipped recipe.'
+    : '';
+/** one architecture's caveat: a card takes only its own */
+const caveatOf = (a: Arch) => [augmentationCaveat(a), epochsCaveat(a)].filter(Boolean).join(' ');
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
-const caveat = [augmentationCaveat, epochsCaveat].filter(Boolean).join(' ');
+const caveat = archs.map(caveatOf).filter(Boolean).join(' ');
 const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
     (isShippedRun(run)
@@ -278,9 +278,7 @@ const lines = [
       : ` — split ${run.split}${tagFlags(run) ? `, models ${tagFlags(run)}` : ''}, ${archs.join(' and ')}`),
   '',
   `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
-    (!isShippedRun(run)
-      ? "Each fold model is this run's recipe (below) trained on the other folds; each figure is out-of-fold. "
-      : 'Each fold model is the shipped recipe (scripts/recipes.sh) trained on the other folds; each figure is out-of-fold. ') +
+    "Each fold model is this run's recipe (scripts/recipes.sh as it was; the caveat below says where it is not the shipped one) trained on the other folds; each figure is out-of-fold. " +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
     (caveat ? ` **${caveat}**` : ''),
   '',
@@ -317,7 +315,7 @@ writeFileSync(
   JSON.stringify(
     {
       dataset: DATASET,
-      // which run this is, where it is not the shipped one (its report keeps the keys it always had)
+      // which run this is, where it is not the first, per-image one (its report keeps the keys it always had)
       ...(isShippedRun(run)
         ? {}
         : {
@@ -362,13 +360,17 @@ console.log(lines.join('\n'));
 
 if (writeCards) {
   if (done !== folds || !choice) throw new Error('--write-cards needs every fold scored');
+  // the page tells a grouped block by its split's name (lib/diagnosis/cvChoice.ts isGroupedSplit)
+  if (grouped && !isGroupedSplit(run.split))
+    throw new Error(`--write-cards: split ${run.split} is grouped but its name does not end in "-grouped"`);
   for (const kind of ['vit', 'cnn'] as const)
     writeCrossValidationCard(join('public/models', `${kind}-${DATASET}`), {
       folds,
       ...(grouped ? { groupedSplit: run.split } : {}),
+      runFlags: runFlags(run),
       out,
       foldAugmentation: [...foldAugmentations[kind]].join(', '),
-      caveat,
+      caveat: caveatOf(kind),
       accuracy: rates[kind],
       perFold: totals[kind].perFold,
       abstention: abstention[kind],

@@ -85,14 +85,22 @@ describe('writeCrossValidationCard', () => {
       join(dir, 'README.md'),
       '# vit\n\n## Cross-validation on held-out originals\n\nold 90.0 %\n\n## Training\n\nkept\n',
     );
-    const f = { ...figures(0.9), out: 'docs/reports/cv-grouped-e30-lung-histopathology', groupedSplit: grouped.split };
+    const f = {
+      ...figures(0.9),
+      out: 'docs/reports/cv-grouped-e30-lung-histopathology',
+      groupedSplit: grouped.split,
+      runFlags: '--split lung-histopathology-grouped --tag-vit -grouped-e30 --tag-cnn -grouped --archs vit,cnn',
+    };
     writeCrossValidationCard(dir, f);
     const card = JSON.parse(await readFile(join(dir, 'model-card.json'), 'utf8'));
     expect(card.crossValidation.split).toBe('lung-histopathology-grouped');
     expect(card.crossValidation.grouped).toBeUndefined();
     expect(card.crossValidation.report).toBe('docs/reports/cv-grouped-e30-lung-histopathology.json');
     expect(card.crossValidation.data).toMatch(/grouped folds: .*no held-out image has a detected copy/);
-    expect(card.crossValidation.command).toContain('cv-report.ts --release');
+    // the run in full, not the --release alias (which follows RELEASE_RUN when it changes)
+    expect(card.crossValidation.command).toBe(
+      'npx tsx scripts/cv-report.ts --split lung-histopathology-grouped --tag-vit -grouped-e30 --tag-cnn -grouped --archs vit,cnn --folds 5 --out docs/reports/cv-grouped-e30-lung-histopathology --write-cards',
+    );
     const readme = await readFile(join(dir, 'README.md'), 'utf8');
     expect(readme).not.toContain('held-out originals\n');
     expect(readme).not.toContain('old 90.0 %');

@@ -19,6 +19,8 @@ export interface CvCardFigures extends CvFigures {
   folds: number;
   /** the report's path without extension (docs/reports/cv-DS) */
   out: string;
+  /** the flags that name the run pooled (cvRun.ts runFlags), written out so the card's command stays that run's */
+  runFlags?: string;
   foldAugmentation: string;
   /** '' when the folds trained with the shipped augmentation */
   caveat: string;
@@ -53,7 +55,7 @@ export function thresholdCommand(dataset: string, out: string, choice: string | 
 export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
   const cardPath = join(dir, 'model-card.json');
   const card = JSON.parse(readFileSync(cardPath, 'utf8')) as Record<string, unknown>;
-  const command = `npx tsx scripts/cv-report.ts${f.groupedSplit ? ' --release' : ''} --folds ${f.folds} --out ${f.out} --write-cards`;
+  const command = `npx tsx scripts/cv-report.ts${f.runFlags ? ` ${f.runFlags}` : ''} --folds ${f.folds} --out ${f.out} --write-cards`;
   const shipBy = `cipherscan selective --write --thresholds-from ${f.out}.json`;
   const p = f.pooledThreshold;
   // a grouped figure (scripts/cv-grouped-cards.ts) is of another report: a re-run of this one keeps it, and

@@ -14,6 +14,8 @@ import {
   isShippedRun,
   kindOfMembers,
   RELEASE_RUN,
+  defaultReportOut,
+  runFlags,
   tagFlags,
   splitSentence,
   foldValidation,
@@ -61,8 +63,26 @@ describe('cvRunFromArgs', () => {
     expect(isShippedRun(release)).toBe(false);
     expect(isReleaseRun(shipped)).toBe(false);
     expect(isReleaseRun(cvRunFromArgs(DS, argv('--release', '--archs', 'vit')))).toBe(false);
-    // both architectures' studies of one fold share a folder; two tags are both in its name
-    expect(foldStudyPath(mixed, 2)).toBe(`.cache/cv/reports/${DS}-grouped-grouped-e30-grouped-vit-cnn/fold-2`);
+    // both architectures' studies of one fold share a folder, named by each architecture's own tag
+    expect(foldStudyPath(mixed, 2)).toBe(`.cache/cv/reports/${DS}-grouped-vit-grouped-e30-cnn-grouped/fold-2`);
+    const vitOnlyTag = cvRunFromArgs(DS, argv('--split', 'x', '--tag-vit', '-e30', '--tag-cnn', '-c'));
+    const bothTag = cvRunFromArgs(DS, argv('--split', 'x', '--tag', '-e30-c'));
+    expect(foldStudyPath(vitOnlyTag, 1)).not.toBe(foldStudyPath(bothTag, 1));
+  });
+
+  it('names a run in flags that pool it again, an empty tag included', () => {
+    const oneEmpty = cvRunFromArgs(DS, argv('--tag-vit', '-e30'));
+    expect(tagFlags(oneEmpty)).toBe("--tag-vit -e30 --tag-cnn ''");
+    expect(runFlags(release)).toBe(
+      `--split ${RELEASE_RUN.split} --tag-vit ${RELEASE_RUN.tags.vit} --tag-cnn ${RELEASE_RUN.tags.cnn} --archs vit,cnn`,
+    );
+    expect(runFlags(shipped)).toBe(`--split ${DS} --archs vit,cnn`);
+  });
+
+  it('gives the per-image and the release run a report of their own, and refuses any other without --out', () => {
+    expect(defaultReportOut(shipped, 'cv-')).toBe(`docs/reports/cv-${DS}`);
+    expect(defaultReportOut(release, 'cv-guard-')).toBe(`docs/reports/cv-guard-grouped-e30-${DS}`);
+    expect(() => defaultReportOut(grouped, 'cv-')).toThrow(/give --out/);
   });
 
   it('refuses another split without the tag its fold models carry (it would score the per-image models)', () => {
@@ -87,7 +107,7 @@ describe('paths', () => {
   it('builds what cv-train.sh named with CV_SPLIT and CV_TAG, and keeps its studies apart', () => {
     expect(foldDataDir(grouped, 2)).toBe(`.cache/cv/${DS}-grouped/fold-2`);
     expect(foldModelDir(grouped, 'vit', 2)).toBe(`.cache/cv/models/cv-vit-grouped-${DS}-fold2`);
-    expect(foldStudyPath(grouped, 2)).toBe(`.cache/cv/reports/${DS}-grouped-grouped-vit/fold-2`);
+    expect(foldStudyPath(grouped, 2)).toBe(`.cache/cv/reports/${DS}-grouped-vit-grouped/fold-2`);
   });
 });
 

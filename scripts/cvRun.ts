@@ -4,8 +4,9 @@
  * architectures scripts/cv-train.sh trained on it (`CV_SPLIT`, `CV_TAG`), and what
  * the report must say about them. Pure, so the path building and the refusals are
  * tested (cvRun.test.ts); the script only reads and writes files.
- * The shipped run (default split, no tag, both architectures) is the only one whose
- * figures may go into the shipped models' cards.
+ * The release run (RELEASE_RUN, `--release`) is the only one whose figures may go into the
+ * shipped models' cards; the default run (per-image split, no tag, both architectures) is the
+ * first one, kept where its files always were.
  */
 import { join } from 'node:path';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
@@ -37,14 +38,29 @@ export const RELEASE_RUN = {
   tags: { vit: '-grouped-e30', cnn: '-grouped' } as Record<Arch, string>,
 };
 
-/** The flags that name a run's tags: one `--tag` where both architectures share it. */
+/** The flags that name a run's tags: one `--tag` where both architectures share it ('' for an empty tag, so the command re-runs). */
 export function tagFlags(r: CvRun): string {
   const tags = r.archs.map((a) => r.tags[a]);
   if (tags.every((t) => t === tags[0])) return tags[0] ? `--tag ${tags[0]}` : '';
-  return r.archs.map((a) => `--tag-${a} ${r.tags[a]}`).join(' ');
+  return r.archs.map((a) => `--tag-${a} ${r.tags[a] || "''"}`).join(' ');
 }
 
-/** `--split`, `--tag`, `--archs` of cv-report.ts; the defaults are the shipped run. */
+/** The flags that name a run in full (split, tags, architectures), as a command that pools it again. */
+export const runFlags = (r: CvRun): string =>
+  [`--split ${r.split}`, tagFlags(r), `--archs ${r.archs.join(',')}`].filter(Boolean).join(' ');
+
+/**
+ * Where a report of this run goes without `--out`: `docs/reports/<prefix><dataset>` for the default
+ * (per-image) run, `<prefix>grouped-e30-<dataset>` for the release run; any other run must be given
+ * `--out`, so it never overwrites another run's report.
+ */
+export function defaultReportOut(r: CvRun, prefix: string): string {
+  if (isShippedRun(r)) return `docs/reports/${prefix}${r.dataset}`;
+  if (isReleaseRun(r)) return `docs/reports/${prefix}grouped-e30-${r.dataset}`;
+  throw new Error(`this run (${runFlags(r)}) has no report of its own: give --out docs/reports/${prefix}<name>`);
+}
+
+/** `--split`, `--tag`, `--tag-vit`, `--tag-cnn`, `--archs`, `--release` of cv-report.ts; the defaults are the first, per-image run. */
 export function cvRunFromArgs(dataset: string, argv: readonly string[] = process.argv): CvRun {
   const archs = arg('archs', ARCHS.join(','), argv)
     .split(',')
@@ -99,11 +115,12 @@ export const foldDataDir = (r: CvRun, fold: number) => join('.cache/cv', r.split
 export const foldModelDir = (r: CvRun, arch: Arch, fold: number) =>
   join('.cache/cv/models', `cv-${arch}${r.tags[arch]}-${r.dataset}-fold${fold}`);
 
-/** Where the selective study of a fold goes: the shipped run's place as before, any other run beside it. */
+/** Where the selective study of a fold goes: the per-image run's place as before, any other run beside it. */
 export const foldStudyPath = (r: CvRun, fold: number) =>
   join(
     '.cache/cv/reports',
-    isShippedRun(r) ? '' : `${r.split}${[...new Set(r.archs.map((a) => r.tags[a]))].join('')}-${r.archs.join('-')}`,
+    // each architecture with its own tag, so two runs that differ in which architecture has a tag never share a folder
+    isShippedRun(r) ? '' : `${r.split}-${r.archs.map((a) => `${a}${r.tags[a]}`).join('-')}`,
     `fold-${fold}`,
   );
 
@@ -151,7 +168,7 @@ function validationWords(v: FoldValidation): string {
 }
 
 /**
- * What the report says about its split and models, '' for the shipped run (its report
+ * What the report says about its split and models, '' for the per-image run (its report
  * stays as it was). `grouped`: the split's folds.json names a groups file (cv-folds.ts --groups);
  * `validation`: how its fold models drew their validation split (foldValidation).
  */

@@ -82,4 +82,17 @@ describe('summaryMarkdown', () => {
     );
     expect(section).toContain('Grouped folds keep every near-duplicate group (presumed original) in one fold');
   });
+
+  it('gives a block of grouped folds (the release run) one grouped row, no per-image one', () => {
+    const cv = fixtureAllLabelledCard();
+    const base = { ...card({}), name: cv.name, data: { ...cv.data } };
+    const released = { ...base, crossValidation: { ...cv.crossValidation, split: 'lung-histopathology-grouped' } };
+    const md = summaryMarkdown([{ card: released }]);
+    const section = md.slice(md.indexOf('## Models trained on all labelled data'), md.indexOf('## Test-time'));
+    expect(section).toContain(
+      '| vit-lung-histopathology | 96.67 % (held-out originals: out of fold, 5-fold CV, grouped folds) | 95.67 % – 97.17 % | 2900 / 3000 |',
+    );
+    expect(section).not.toContain('per-image folds');
+    expect(section.match(/\| vit-lung-histopathology \|/g)).toHaveLength(1);
+  });
 });

@@ -75,6 +75,9 @@ function outOfFoldSection(cards: CardSummary[]): string[] {
       const row = (a: Rate, label: string) =>
         `| ${c.name} | ${pct(a.rate)} (${label}) | ${pct(a.low)} – ${pct(a.high)} | ${a.k} / ${a.n} |`;
       if (!cv.grouped) return [row(cv.accuracy, `out of fold, ${cv.folds}-fold CV`)];
+      // a block of grouped folds (the release run) is its own grouped figure: no per-image row beside it
+      if (cv.groupedFolds)
+        return [row(cv.accuracy, `${HELD_OUT_ORIGINALS}: out of fold, ${cv.folds}-fold CV, grouped folds`)];
       return [
         row(cv.grouped.accuracy, `${HELD_OUT_ORIGINALS}: out of fold, ${cv.grouped.folds}-fold CV, grouped folds`),
         row(cv.accuracy, `out of fold, ${cv.folds}-fold CV, per-image folds: ${PER_IMAGE_CAVEAT}`),

@@ -109,6 +109,11 @@ describe('singleDefaultWhy', () => {
     expect(singleDefaultWhy(chosen, { architecture: 'cnn', crossValidation: g(2773) })).toBe(
       'best in 5-fold cross-validation on held-out originals (grouped folds) — ViT 94.3 % vs Masked-CNN 92.4 %',
     );
+    // another grouped split is another run: no comparison
+    const elsewhere = { ...g(2773), grouped: { folds: 5, split: 'y-grouped', accuracy: g(2773).accuracy } };
+    expect(singleDefaultWhy(chosen, { architecture: 'cnn', crossValidation: elsewhere })).toBe(
+      'chosen by 5-fold cross-validation on held-out originals (grouped folds) — ViT 94.3 %',
+    );
     // the other card still quoting per-image folds is another run: no comparison
     expect(singleDefaultWhy(chosen, { architecture: 'cnn', crossValidation: fixtureCardCrossValidation(2790) })).toBe(
       'chosen by 5-fold cross-validation on held-out originals (grouped folds) — ViT 94.3 %',

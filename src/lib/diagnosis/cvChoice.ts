@@ -120,7 +120,12 @@ export function singleDefaultWhy(
   const mine = `${MEMBER_LABELS[chosen.architecture]} ${pct(cv.accuracy)}`;
   const theirs = other?.crossValidation;
   const sameRun =
-    theirs && theirs.folds === cv.folds && theirs.choice === cv.choice && theirs.groupedFolds === cv.groupedFolds;
+    theirs &&
+    theirs.folds === cv.folds &&
+    theirs.choice === cv.choice &&
+    theirs.groupedFolds === cv.groupedFolds &&
+    // two grouped blocks are one run only on the same split
+    (!cv.groupedFolds || theirs.grouped?.split === cv.grouped?.split);
   if (cv.groupedFolds)
     return sameRun
       ? `best in ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)}`

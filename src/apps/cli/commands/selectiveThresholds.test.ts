@@ -187,6 +187,20 @@ describe('selective --write --thresholds-from', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/was cross-validated .*add --thresholds-from docs\/reports\/cv-lung-histopathology\.json/);
     expect(await snapshot()).toBe(before);
+    // a card that quotes its report is pointed to that one
+    const quoted = await setup({ card: { crossValidation: { folds: 5, report: 'docs/reports/cv-grouped-x.json' } } });
+    r = await runCliHere(
+      'selective',
+      '--data',
+      quoted.data,
+      '--models',
+      quoted.models.join(','),
+      '--out',
+      quoted.out,
+      '--write',
+    );
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/add --thresholds-from docs\/reports\/cv-grouped-x\.json/);
     const { models, data, report, out } = await setup({ calibrated: false });
     before = await snapshot();
     r = await selective(data, models.join(','), out, '--write', '--thresholds-from', report);
