@@ -24,6 +24,8 @@
  *   npm run cli -- selective --data ../shared/datasets/lung-histopathology \
  *     --models public/models/vit-lung-histopathology,public/models/cnn-lung-histopathology \
  *     --write --thresholds-from docs/reports/cv-grouped-e30-lung-histopathology.json [--ensemble-from (the same)]
+ * Order of a release: train --all-labelled --cv-report (its card's block has no shipping command and no
+ * README section), selective --write --thresholds-from, then this with --write-cards, which completes both.
  * The default run (per-image folds, no tag: docs/reports/cv-lung-histopathology) is the first one;
  * its fold models saw copies of their held-out images, so its figures are optimistic and no longer ship.
  * (src/apps/cli/commands/selectiveWrite.ts, the one writer of a model's threshold).
