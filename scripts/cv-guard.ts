@@ -20,7 +20,7 @@ import { DOMAIN_GUARD_FILE } from '../src/lib/diagnosis/domainGuard';
 import { poolFoldGuards, type CvGuardFigures, type FoldGuardReport } from './cvGuard';
 import { arg, cli } from './cliRun';
 import { GROUPED_GUARANTEE, isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
-import { cvRunFromArgs, defaultReportOut, foldDataDir, foldModelDir, isShippedRun, runFlags } from './cvRun';
+import { cvRunFromArgs, defaultReportOut, foldDataDir, foldModelDir, isPerImageRun, runFlags } from './cvRun';
 
 const DATASET = 'lung-histopathology';
 const OTHER = '../shared/datasets/brain-mri';
@@ -28,7 +28,7 @@ const folds = Number(arg('folds', '5'));
 const run = cvRunFromArgs(DATASET);
 const out = arg('out', '') || defaultReportOut(run, 'cv-guard-');
 /** the first (per-image) run keeps its reports where they always were; another run's beside them */
-const reportDir = join('.cache/cv/guard', isShippedRun(run) ? '' : run.split);
+const reportDir = join('.cache/cv/guard', isPerImageRun(run) ? '' : run.split);
 
 const ARCHS = (
   [
@@ -66,8 +66,8 @@ const rate = (r: Rate) => `${r.k}/${r.n} = ${pct(r.rate)} % [${pct(r.low)}, ${pc
 const lines = [
   `# Out-of-domain guard, out of fold: ${DATASET}`,
   '',
-  `Written by \`npx tsx scripts/cv-guard.ts${isShippedRun(run) ? '' : ` ${runFlags(run)} --out ${out}`}\`. Each fold model of the 5-fold cross-validation` +
-    (isShippedRun(run)
+  `Written by \`npx tsx scripts/cv-guard.ts${isPerImageRun(run) ? '' : ` ${runFlags(run)} --out ${out}`}\`. Each fold model of the 5-fold cross-validation` +
+    (isPerImageRun(run)
       ? ''
       : ` on split \`${run.split}\` (${isGroupedSplit(run.split) ? `grouped folds: ${GROUPED_GUARANTEE}` : 'another split'})`),
   '(`scripts/cv-train.sh`) got its guard fitted as a shipped model does (`cipherscan guard`: its',
@@ -108,7 +108,7 @@ writeFileSync(
   JSON.stringify(
     {
       dataset: DATASET,
-      ...(isShippedRun(run)
+      ...(isPerImageRun(run)
         ? {}
         : { split: run.split, tags: Object.fromEntries(run.archs.map((a) => [a, run.tags[a]])) }),
       folds,

@@ -35,7 +35,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
-import { ABSTENTION_RULE, atThreshold, fitAbstention, POINT_ABSTENTION_RULE } from '../src/learn/evaluation/selective';
+import {
+  ABSTENTION_RULE,
+  fitAbstention,
+  nestedAbstention,
+  POINT_ABSTENTION_RULE,
+} from '../src/learn/evaluation/selective';
 import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { arg, cli } from './cliRun';
@@ -46,10 +51,11 @@ import {
   foldDataDir,
   foldModelDir,
   foldStudyPath,
-  isShippedRun,
+  isPerImageRun,
   defaultReportOut,
   kindOfMembers,
   runFlags,
+  selectionSentence,
   tagFlags,
   singleCandidateLine,
   splitSentence,
@@ -185,26 +191,6 @@ const abstention = Object.fromEntries(
  * fitted once on all of them.
  */
 const TARGET = 0.97;
-/** The rule fitted on the other folds' out-of-fold predictions and applied to each fold's: answered share and accuracy. */
-function nestedRule(parts: { probabilities: number[][]; labels: number[] }[], bound: 'wilson-low' | 'point') {
-  let answered = 0;
-  let right = 0;
-  let n = 0;
-  parts.forEach((held, k) => {
-    const others = parts.filter((_, j) => j !== k);
-    const fit = fitAbstention(
-      others.flatMap((p) => p.probabilities),
-      others.flatMap((p) => p.labels),
-      TARGET,
-      bound,
-    );
-    const at = atThreshold(held.probabilities, held.labels, fit.minConfidence);
-    answered += at.answered;
-    right += at.correct;
-    n += held.labels.length;
-  });
-  return { coverage: n ? answered / n : 0, accuracy: wilson(right, answered) };
-}
 const pooledThreshold = Object.fromEntries(
   kinds.map((kind) => {
     const parts = outOfFold[kind];
@@ -218,9 +204,11 @@ const pooledThreshold = Object.fromEntries(
     return [
       kind,
       {
-        nested: nestedRule(parts, 'wilson-low'),
+        nested: parts.length ? nestedAbstention(parts, TARGET) : { coverage: 0, accuracy: wilson(0, 0) },
         // what the same fit on the point estimate would do (never shipped): the lower bound's margin in coverage
-        nestedPointRule: nestedRule(parts, 'point'),
+        nestedPointRule: parts.length
+          ? nestedAbstention(parts, TARGET, 'point')
+          : { coverage: 0, accuracy: wilson(0, 0) },
         minConfidence: all?.minConfidence,
         n: parts.reduce((s, p) => s + p.labels.length, 0),
         fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,
@@ -275,14 +263,19 @@ const runSentence = splitSentence(run, grouped, validationSplit);
 const caveat = archs.map(caveatOf).filter(Boolean).join(' ');
 const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
-    (isShippedRun(run)
+    (isPerImageRun(run)
       ? ''
       : ` — split ${run.split}${tagFlags(run) ? `, models ${tagFlags(run)}` : ''}, ${archs.join(' and ')}`),
   '',
   `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
     "Each fold model is this run's recipe (scripts/recipes.sh as it was; the caveat below says where it is not the shipped one) trained on the other folds; each figure is out-of-fold. " +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
-    (caveat ? ` **${caveat}**` : ''),
+    (caveat ? ` **${caveat}**` : '') +
+    archs
+      .map((a) => selectionSentence(run, a))
+      .filter(Boolean)
+      .map((s) => ` ${s}`)
+      .join(''),
   '',
   ...(runSentence ? [runSentence, ''] : []),
   "| candidate | out-of-fold accuracy (95 % Wilson) | per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
@@ -318,7 +311,7 @@ writeFileSync(
     {
       dataset: DATASET,
       // which run this is, where it is not the first, per-image one (its report keeps the keys it always had)
-      ...(isShippedRun(run)
+      ...(isPerImageRun(run)
         ? {}
         : {
             split: run.split,
@@ -333,6 +326,10 @@ writeFileSync(
       foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
       foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
       caveat: caveat || undefined,
+      // a setting of the recipe chosen on these folds (not another recipe: no caveat), where there is one
+      ...(archs.some((a) => selectionSentence(run, a))
+        ? { selection: Object.fromEntries(archs.map((a) => [a, selectionSentence(run, a)]).filter(([, s]) => s)) }
+        : {}),
       folds,
       scored: done,
       missing,
@@ -373,6 +370,7 @@ if (writeCards) {
       out,
       foldAugmentation: [...foldAugmentations[kind]].join(', '),
       caveat: caveatOf(kind),
+      selection: selectionSentence(run, kind) || undefined,
       accuracy: rates[kind],
       perFold: totals[kind].perFold,
       abstention: abstention[kind],

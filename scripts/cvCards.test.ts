@@ -65,6 +65,16 @@ describe('writeCrossValidationCard', () => {
     );
   });
 
+  it('says in the block and the README where a setting was chosen on these folds', async () => {
+    await writeFile(join(dir, 'model.json'), fixtureModelFiles('vit', 1, { depth: 1 }).manifestText);
+    await writeFile(join(dir, 'model-card.json'), JSON.stringify({ name: 'vit', architecture: 'vit' }));
+    await writeFile(join(dir, 'README.md'), '# vit\n');
+    writeCrossValidationCard(dir, { ...figures(0.9), selection: 'Its epochs were chosen on these folds.' });
+    const card = JSON.parse(await readFile(join(dir, 'model-card.json'), 'utf8'));
+    expect(card.crossValidation.selection).toBe('Its epochs were chosen on these folds.');
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toContain('Its epochs were chosen on these folds.');
+  });
+
   it('says in the README of an all-labelled model that it has no Testing figure, never pointing to one', async () => {
     await writeFile(join(dir, 'model-card.json'), JSON.stringify({ name: 'vit', data: { allLabelled: true } }));
     await writeFile(join(dir, 'README.md'), '# vit\n');

@@ -85,6 +85,7 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
       `\`${shipBy}\` ships it in place of the one fitted on the validation split (the section "Uncertain — refer for review" gives the threshold in use). ` +
       folds +
       (f.caveat ? `${f.caveat} ` : '') +
+      (f.selection ? `${f.selection} ` : '') +
       `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
     '',
   ].join('\n');

@@ -11,13 +11,14 @@ import {
   foldModelDir,
   foldStudyPath,
   isReleaseRun,
-  isShippedRun,
+  isPerImageRun,
   kindOfMembers,
   RELEASE_RUN,
   defaultReportOut,
   runFlags,
   tagFlags,
   splitSentence,
+  selectionSentence,
   foldValidation,
   writeCardsRefusal,
 } from './cvRun';
@@ -32,7 +33,7 @@ const NO_TAGS = { vit: '', cnn: '' };
 describe('cvRunFromArgs', () => {
   it('defaults to the shipped run: its split, no tag, both architectures', () => {
     expect(shipped).toEqual({ dataset: DS, split: DS, tags: NO_TAGS, archs: ['vit', 'cnn'] });
-    expect(isShippedRun(shipped)).toBe(true);
+    expect(isPerImageRun(shipped)).toBe(true);
   });
 
   it('reads another run, architectures in report order whatever the typed order', () => {
@@ -43,8 +44,8 @@ describe('cvRunFromArgs', () => {
       archs: ['vit'],
     });
     expect(cvRunFromArgs(DS, argv('--archs', 'cnn,vit')).archs).toEqual(['vit', 'cnn']);
-    expect(isShippedRun(cvRunFromArgs(DS, argv('--archs', 'cnn')))).toBe(false);
-    expect(isShippedRun(cvRunFromArgs(DS, argv('--tag', '-e30')))).toBe(false);
+    expect(isPerImageRun(cvRunFromArgs(DS, argv('--archs', 'cnn')))).toBe(false);
+    expect(isPerImageRun(cvRunFromArgs(DS, argv('--tag', '-e30')))).toBe(false);
   });
 
   it('reads a tag per architecture, and --release as the run the shipped cards quote', () => {
@@ -60,7 +61,7 @@ describe('cvRunFromArgs', () => {
     expect(release).toEqual({ dataset: DS, split: RELEASE_RUN.split, tags: RELEASE_RUN.tags, archs: ['vit', 'cnn'] });
     expect(isReleaseRun(release)).toBe(true);
     expect(isReleaseRun(mixed)).toBe(isReleaseRun(release));
-    expect(isShippedRun(release)).toBe(false);
+    expect(isPerImageRun(release)).toBe(false);
     expect(isReleaseRun(shipped)).toBe(false);
     expect(isReleaseRun(cvRunFromArgs(DS, argv('--release', '--archs', 'vit')))).toBe(false);
     // both architectures' studies of one fold share a folder, named by each architecture's own tag
@@ -139,6 +140,15 @@ describe('writeCardsRefusal', () => {
         /only the release run may.*Nothing was written/,
       );
     expect(writeCardsRefusal(grouped)).toContain(`--split ${DS}-grouped --tag -grouped --archs vit`);
+  });
+});
+
+describe('selectionSentence', () => {
+  it("says a setting was chosen on the release run's own folds, and nothing for any other run", () => {
+    expect(selectionSentence(release, 'vit')).toMatch(/chosen on these same folds.*selection optimism/);
+    expect(selectionSentence(release, 'cnn')).toBe('');
+    expect(selectionSentence(shipped, 'vit')).toBe('');
+    expect(selectionSentence(grouped, 'vit')).toBe('');
   });
 });
 

@@ -32,6 +32,8 @@ export interface CvReport {
   foldEpochs?: Partial<Record<'vit' | 'cnn', number[]>>;
   /** the report's caveat (fold models trained with another recipe than the shipped one) */
   caveat?: string;
+  /** per architecture, where a setting of its recipe was chosen on these folds (scripts/cvRun.ts RELEASE_RUN.chosenOnFolds) */
+  selection?: Partial<Record<'vit' | 'cnn', string>>;
   /** the fold split's name, where it is not the dataset's per-image folds (e.g. "lung-histopathology-grouped") */
   split?: string;
   /** whether that split keeps every near-duplicate group in one fold (scripts/cv-folds.ts --groups) */
@@ -130,6 +132,8 @@ export interface CvFigures {
   foldAugmentation?: string;
   /** '' or absent when the folds trained with the card's model's recipe */
   caveat?: string;
+  /** where a setting of this recipe (its epochs, say) was chosen on these same folds: the sentence that says so */
+  selection?: string;
   accuracy: EnsembleRate;
   perFold: string[];
   abstention?: { coverage: number; accuracy: EnsembleRate; ece: number; nll: number; at90?: EnsembleRate };
@@ -147,6 +151,7 @@ export function cvFigures(cv: CvReport, kind: 'vit' | 'cnn'): CvFigures {
     ...(cv.grouped && cv.split ? { groupedSplit: cv.split } : {}),
     foldAugmentation: cv.foldAugmentations?.[kind]?.join(', '),
     caveat: cv.caveat,
+    selection: cv.selection?.[kind],
     accuracy: cv.rates[kind],
     perFold: cv.totals[kind].perFold,
     abstention: cv.abstention?.[kind],
@@ -175,6 +180,7 @@ export function crossValidationBlock(f: CvFigures, command: string) {
     recipe: 'the recipe of this model (scripts/recipes.sh), retrained per fold on the other folds',
     foldAugmentation: f.foldAugmentation,
     caveat: f.caveat || undefined,
+    selection: f.selection || undefined,
     accuracy: f.accuracy,
     perFold: f.perFold,
     abstention: f.abstention,

@@ -10,6 +10,7 @@ import {
   coverageAccuracyCurve,
   fitAbstention,
   meanProbabilities,
+  nestedAbstention,
   reliabilityBins,
 } from './selective';
 import { combinePredictions } from '../../lib/diagnosis/ensemble';
@@ -82,6 +83,42 @@ describe('fitAbstention', () => {
     expect(fitAbstention(p, l, 0.975).validation.answered).toBe(200);
     // 30 right answers pass the point estimate
     expect(fitAbstention(p.slice(0, 30), l.slice(0, 30), 0.97, 'point').validation.answered).toBe(30);
+  });
+});
+
+describe('nestedAbstention', () => {
+  // fold A: 0.9 right, 0.6 wrong; fold B: 0.8 right, 0.7 wrong
+  const foldA = {
+    probabilities: [
+      [0.9, 0.1],
+      [0.6, 0.4],
+    ],
+    labels: [0, 1],
+  };
+  const foldB = {
+    probabilities: [
+      [0.8, 0.2],
+      [0.7, 0.3],
+    ],
+    labels: [0, 1],
+  };
+
+  it('fits each fold on the others only, so a threshold never sees the scans it is scored on', () => {
+    // on B alone the point rule keeps 0.8, which answers A's 0.9 (right); on A alone it keeps 0.9,
+    // which answers none of B: 1 of 4 answered, that one right
+    const r = nestedAbstention([foldA, foldB], 1, 'point');
+    expect(r.coverage).toBe(0.25);
+    expect(r.accuracy).toMatchObject({ k: 1, n: 1 });
+    // fitted on both folds at once the same rule would answer 0.9 and 0.8: twice as much, in sample
+    expect(
+      fitAbstention([...foldA.probabilities, ...foldB.probabilities], [0, 1, 0, 1], 1, 'point').validation.answered,
+    ).toBe(2);
+  });
+
+  it('defaults to the shipped Wilson-lower-bound rule, and needs two folds', () => {
+    // one right answer never has a lower bound of 97 %: each fit keeps its strictest threshold
+    expect(nestedAbstention([foldA, foldB], 0.97).coverage).toBe(0.25);
+    expect(() => nestedAbstention([foldA], 0.97)).toThrow(/two folds/);
   });
 });
 

@@ -124,17 +124,19 @@ export interface AbstentionFit {
   validation: CoveragePoint & { accuracyInterval: Rate };
 }
 
+// Worded without saying which images: the same rule is fitted on a validation split (selective
+// --write) and on pooled out-of-fold predictions (cv-report.ts), and each says where it was fitted.
 export const ABSTENTION_RULE =
-  'lowest threshold whose answered validation images have a 95 % Wilson lower bound >= the target accuracy';
+  'lowest threshold whose answered images have a 95 % Wilson lower bound >= the target accuracy';
 /**
  * The same on the point estimate (`bound: 'point'`): never shipped, reported beside the shipped
  * rule by scripts/cv-report.ts (nested cross-validation) to show what the lower bound's margin costs.
  */
 export const POINT_ABSTENTION_RULE =
-  'lowest threshold whose answered validation images have an accuracy >= the target accuracy (point estimate)';
+  'lowest threshold whose answered images have an accuracy >= the target accuracy (point estimate)';
 
 /**
- * The lowest threshold (most coverage) at which the answered validation images'
+ * The lowest threshold (most coverage) at which the answered images'
  * accuracy has a Wilson 95 % LOWER bound at or above the target. The lower bound,
  * not the point estimate: validation picked the shipped models, so its accuracy is
  * optimistic, and a small validation set must not buy a confident-looking rule.
@@ -178,6 +180,37 @@ export function fixedAbstention(
     rule: `${fixed.rule}; fitted on ${fixed.fittedOn}`,
     validation: { ...point, accuracyInterval: wilson(point.correct, point.answered) },
   };
+}
+
+/**
+ * How a rule fitted on pooled out-of-fold predictions does on scans it was not fitted on (nested
+ * cross-validation): per fold, fitted on the other folds' predictions and applied to this fold's;
+ * the share answered and the accuracy of the answers, pooled over the folds. The threshold that
+ * ships is fitted once on all folds; this is its honest figure.
+ */
+export function nestedAbstention(
+  folds: readonly { probabilities: number[][]; labels: number[] }[],
+  targetAccuracy: number,
+  bound: 'wilson-low' | 'point' = 'wilson-low',
+): { coverage: number; accuracy: Rate } {
+  if (folds.length < 2) throw new Error('nested cross-validation needs at least two folds');
+  let answered = 0;
+  let right = 0;
+  let n = 0;
+  folds.forEach((held, k) => {
+    const others = folds.filter((_, j) => j !== k);
+    const fit = fitAbstention(
+      others.flatMap((p) => p.probabilities),
+      others.flatMap((p) => p.labels),
+      targetAccuracy,
+      bound,
+    );
+    const at = atThreshold(held.probabilities, held.labels, fit.minConfidence);
+    answered += at.answered;
+    right += at.correct;
+    n += held.labels.length;
+  });
+  return { coverage: n ? answered / n : 0, accuracy: wilson(right, answered) };
 }
 
 /**

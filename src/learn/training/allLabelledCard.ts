@@ -118,6 +118,8 @@ export function accuracyClaim(
         'This model was trained on all labelled data, so it has no held-out Testing figure; each fold model of the cross-validation ' +
         `trained on ${cv.report.folds - 1} of ${cv.report.folds} folds, this one on all of them.`,
       ...(caveat ? { caveat } : {}),
+      // a setting of this recipe chosen on the same folds: the claim carries that choice's optimism
+      ...(cv.report.selection?.[arch] ? { selection: cv.report.selection[arch] } : {}),
     },
     crossValidation: {
       report: cv.path,
@@ -145,7 +147,7 @@ export function allLabelledMarkdown(c: any, cv: CvInput | undefined): string[] {
     '',
     cv && a.claim
       ? `**Accuracy claim: ${cvRate(a)}** (${a.k}/${a.n}, ${a.interval}), the ${a.claim} (\`${a.source}\`). ` +
-        `${outOfFoldSentence(cvFigures(cv.report, c.architecture))} ${a.note}${a.caveat ? ` ${a.caveat}` : ''}`
+        `${outOfFoldSentence(cvFigures(cv.report, c.architecture))} ${a.note}${a.caveat ? ` ${a.caveat}` : ''}${a.selection ? ` ${a.selection}` : ''}`
       : `No accuracy figure: ${a.note.replace(/^no accuracy figure: /, '')}.`,
     '',
   ];

@@ -259,4 +259,21 @@ describe('the all-labelled card without a CV report', () => {
     expect(claim.crossValidation?.split).toBe('d-grouped');
     expect(claim.crossValidation?.data).toMatch(/no held-out image has a detected copy/);
   });
+
+  it('carries a setting chosen on the same folds into the claim, the block and the README', () => {
+    const selection = 'The ViT schedule was chosen on these same folds.';
+    const report = { ...cvReport('d'), selection: { vit: selection } };
+    const claim = accuracyClaim('m', { architecture: 'vit', augmentation: 'none' }, { report, path: 'cv-d.json' });
+    expect(claim.accuracy).toMatchObject({ selection });
+    expect(claim.crossValidation?.selection).toBe(selection);
+    const md = allLabelledMarkdown(
+      { ...claim, architecture: 'vit', data: { sources: [], pooledImages: 3000 } },
+      { report, path: 'cv-d.json' },
+    );
+    expect(md.join('\n')).toContain(selection);
+    // the other architecture's card says nothing of it
+    const cnn = accuracyClaim('m', { architecture: 'cnn', augmentation: 'none' }, { report, path: 'cv-d.json' });
+    expect(cnn.accuracy).not.toHaveProperty('selection');
+    expect(cnn.crossValidation?.selection).toBeUndefined();
+  });
 });

@@ -181,7 +181,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       cv,
       caveat:
         kind === 'histology'
-          ? 'LC25000 was made by augmenting 250 originals per class, so near-copies of test images can sit in Training: accuracies are optimistic.'
+          ? "LC25000 was made by augmenting 250 originals per class, so near-copies of one original can sit on both sides of a per-image split: a Testing or per-image cross-validation figure is optimistic; the grouped folds (one original's copies kept together) are not made optimistic by it."
           : undefined,
     },
     log,

@@ -69,6 +69,22 @@ describe('test accuracies of an all-labelled model on the federated page', () =>
     expect(notice).not.toContain('96.67');
   });
 
+  it('quotes the main figure as the grouped one where the block itself is of grouped folds (the release run)', async () => {
+    const card = fixtureAllLabelledCard();
+    const notice = inSampleNotice(
+      await discovered({ ...card, crossValidation: { ...card.crossValidation, split: 'lung-histopathology-grouped' } }),
+    );
+    expect(notice).toContain(
+      'Its accuracy on held-out originals (grouped folds), the better estimate for unseen tissue of the same source: 96.67 % (95 % interval 95.67–97.17 %',
+    );
+    expect(notice).not.toContain('per-image');
+    // a split that does not say its folds are grouped is not taken for them
+    const other = inSampleNotice(
+      await discovered({ ...card, crossValidation: { ...card.crossValidation, split: 'lung-histopathology' } }),
+    );
+    expect(other).not.toContain('grouped folds');
+  });
+
   it("follows the entry's allLabelled, not the presence of a cross-validation figure", async () => {
     const entry = await discovered(fixtureAllLabelledCard());
     expect(entry.crossValidation).toBeDefined();
