@@ -1,4 +1,4 @@
-// Bundles bench/device/dawnBpe.ts into one Node file (the WGSL inlined as text, as
+// Bundles bench/device/dawnBpe.ts and dawnInference.ts, each into one Node file (the WGSL inlined as text, as
 // Vite's `?raw` does in the page), so a bare GPU machine needs only node and the
 // `webgpu` package beside it: node bench/device/build.mjs OUT_DIR
 import { build } from 'esbuild';
@@ -6,12 +6,15 @@ import { readFile } from 'node:fs/promises';
 
 const out = process.argv[2] ?? '.device-check';
 await build({
-  entryPoints: ['bench/device/dawnBpe.ts'],
+  entryPoints: ['bench/device/dawnBpe.ts', 'bench/device/dawnInference.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: `${out}/dawnBpe.mjs`,
+  // tfjs's CommonJS parts require Node built-ins: give the ES module a require
+  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
   plugins: [
     {
       name: 'raw',
@@ -28,4 +31,4 @@ await build({
     },
   ],
 });
-console.log(`wrote ${out}/dawnBpe.mjs`);
+console.log(`wrote ${out}/dawnBpe.mjs, ${out}/dawnInference.mjs`);
