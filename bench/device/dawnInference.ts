@@ -2,7 +2,9 @@
  * The diagnosis models on a real GPU without a browser: tfjs's WebGPU backend in Node
  * on Dawn (as dawnBpe.ts), every shipped model, plain on the plain images and
  * key-adapted on the encrypted ones, compared with the logits bench/device/prepInference.ts
- * computed on tfjs-wasm (the CLI's backend), and timed per image. Run from the folder
+ * computed on tfjs-wasm (the CLI's backend), and timed per image. Also the page's GPU
+ * input path (src/platform/browser/gpuInput.ts: the BPE kernel's output straight into the
+ * model, never read back) against the image encrypted on the CPU. Run from the folder
  * prepInference.ts wrote:
  *   node dawnInference.mjs /path/to/webgpu/index.js MODELS_DIR [--quick] > result.json
  * Exits 1 where an answer differs (the encrypted from the plain on the GPU, or the GPU
@@ -12,7 +14,10 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { gather } from '../../src/lib/cipher/bpe/bpe';
 import { planForKey } from '../../src/lib/cipher/bpe/plan';
+import { createRgbImage } from '../../src/lib/image/rgb';
+import { MODEL_INPUT_SIZE } from '../../src/lib/image/modelInput';
 import { keyFromBytes } from '../../src/lib/keys/key';
+import { createGpuInputPath } from '../../src/platform/browser/gpuInput';
 import { BENCH_KEY_BYTES } from '../benchConfig';
 import { batchOf, deviceCheckModels, logitsOf } from './inferenceCheck';
 
@@ -54,6 +59,10 @@ async function main() {
   const plain = new Uint8Array(await readFile('images.bin'));
   const plan = await planForKey(await keyFromBytes(BENCH_KEY_BYTES, 'imported'));
   const encrypted = gather(plan, plain);
+  const gpuPath = await createGpuInputPath();
+  const bytes = MODEL_INPUT_SIZE * MODEL_INPUT_SIZE * 3;
+  const imageAt = (k: number) =>
+    createRgbImage(MODEL_INPUT_SIZE, MODEL_INPUT_SIZE, plain.subarray(k * bytes, (k + 1) * bytes));
   const models = [];
   let ok = true;
   for (const m of await deviceCheckModels(modelsDir, plan)) {
@@ -74,8 +83,29 @@ async function main() {
         maxAbsLogitDiff: maxAbs(gpuEncrypted, ref.encrypted),
         sameAnswer: agree(gpuEncrypted, ref.encrypted),
       },
+      gpuInputPathVsCpuEncrypted: { maxAbsLogitDiff: 0, sameAnswer: 0 },
       msPerImage: {} as Record<string, number>,
     };
+    const viaGpu: number[][] = [];
+    for (const k of rows) {
+      const input = gpuPath.encrypt(plan, imageAt(k));
+      const logits = m.adapted.logits(input);
+      viaGpu.push(((await logits.array()) as number[][])[0]);
+      tf.dispose([input, logits]);
+    }
+    row.gpuInputPathVsCpuEncrypted = {
+      maxAbsLogitDiff: maxAbs(viaGpu, gpuEncrypted),
+      sameAnswer: agree(viaGpu, gpuEncrypted),
+    };
+    row.msPerImage['GPU input path (encrypt on the GPU + adapted), batch 1'] = await medianMs(
+      () => {
+        const input = gpuPath.encrypt(plan, imageAt(rows[0]));
+        const logits = m.adapted.logits(input);
+        input.dispose();
+        return logits;
+      },
+      quick ? 1 : 20,
+    );
     for (const n of quick ? [1] : [1, 8, rows.length]) {
       const batch = batchOf(m.adapted, encrypted, rows.slice(0, n));
       row.msPerImage[`adapted, batch ${n}`] = (await medianMs(() => m.adapted.logits(batch), quick ? 1 : 20)) / n;
@@ -88,6 +118,8 @@ async function main() {
       row.encryptedVsPlainOnGpu.sameAnswer === rows.length &&
       row.gpuVsWasmPlain.sameAnswer === rows.length &&
       row.gpuVsWasmEncrypted.sameAnswer === rows.length &&
+      row.gpuInputPathVsCpuEncrypted.sameAnswer === rows.length &&
+      row.gpuInputPathVsCpuEncrypted.maxAbsLogitDiff <= TOLERANCE &&
       row.gpuVsWasmPlain.maxAbsLogitDiff <= TOLERANCE &&
       row.gpuVsWasmEncrypted.maxAbsLogitDiff <= TOLERANCE;
     models.push(row);
