@@ -36,6 +36,8 @@ export interface CvRun {
 export const RELEASE_RUN = {
   split: 'lung-histopathology-grouped',
   tags: { vit: '-grouped-e30', cnn: '-grouped' } as Record<Arch, string>,
+  /** the reports' name: docs/reports/<prefix><name>-<dataset> */
+  name: 'grouped-e30',
   /**
    * Where a recipe's own setting was chosen on these very folds (each schedule cross-validated on them,
    * the one with the more right answers kept): its figure carries that choice's selection optimism, said
@@ -62,12 +64,12 @@ export const runFlags = (r: CvRun): string =>
 
 /**
  * Where a report of this run goes without `--out`: `docs/reports/<prefix><dataset>` for the default
- * (per-image) run, `<prefix>grouped-e30-<dataset>` for the release run; any other run must be given
+ * (per-image) run, `<prefix><RELEASE_RUN.name>-<dataset>` for the release run; any other run must be given
  * `--out`, so it never overwrites another run's report.
  */
 export function defaultReportOut(r: CvRun, prefix: string): string {
   if (isPerImageRun(r)) return `docs/reports/${prefix}${r.dataset}`;
-  if (isReleaseRun(r)) return `docs/reports/${prefix}grouped-e30-${r.dataset}`;
+  if (isReleaseRun(r)) return `docs/reports/${prefix}${RELEASE_RUN.name}-${r.dataset}`;
   throw new Error(`this run (${runFlags(r)}) has no report of its own: give --out docs/reports/${prefix}<name>`);
 }
 
