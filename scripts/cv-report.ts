@@ -204,11 +204,10 @@ const pooledThreshold = Object.fromEntries(
     return [
       kind,
       {
-        nested: parts.length ? nestedAbstention(parts, TARGET) : { coverage: 0, accuracy: wilson(0, 0) },
+        nested: parts.length >= 2 ? nestedAbstention(parts, TARGET) : { coverage: 0, accuracy: wilson(0, 0) },
         // what the same fit on the point estimate would do (never shipped): the lower bound's margin in coverage
-        nestedPointRule: parts.length
-          ? nestedAbstention(parts, TARGET, 'point')
-          : { coverage: 0, accuracy: wilson(0, 0) },
+        nestedPointRule:
+          parts.length >= 2 ? nestedAbstention(parts, TARGET, 'point') : { coverage: 0, accuracy: wilson(0, 0) },
         minConfidence: all?.minConfidence,
         n: parts.reduce((s, p) => s + p.labels.length, 0),
         fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,

@@ -1,6 +1,6 @@
 /**
- * Which run cv-report.ts pools: the shipped one by default (same paths as ever), another
- * split, tag or single architecture on request, and never a non-shipped run into the
+ * Which run cv-report.ts pools: the first, per-image one by default (same paths as ever),
+ * another split, tag or single architecture on request, and only the release run into the
  * shipped cards.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,15 +25,15 @@ import {
 
 const DS = 'lung-histopathology';
 const argv = (...flags: string[]) => ['node', 'scripts/cv-report.ts', ...flags];
-const shipped = cvRunFromArgs(DS, argv('--folds', '5'));
+const perImage = cvRunFromArgs(DS, argv('--folds', '5'));
 const grouped = cvRunFromArgs(DS, argv('--split', `${DS}-grouped`, '--tag', '-grouped', '--archs', 'vit'));
 const release = cvRunFromArgs(DS, argv('--release'));
 const NO_TAGS = { vit: '', cnn: '' };
 
 describe('cvRunFromArgs', () => {
-  it('defaults to the shipped run: its split, no tag, both architectures', () => {
-    expect(shipped).toEqual({ dataset: DS, split: DS, tags: NO_TAGS, archs: ['vit', 'cnn'] });
-    expect(isPerImageRun(shipped)).toBe(true);
+  it('defaults to the per-image run: its split, no tag, both architectures', () => {
+    expect(perImage).toEqual({ dataset: DS, split: DS, tags: NO_TAGS, archs: ['vit', 'cnn'] });
+    expect(isPerImageRun(perImage)).toBe(true);
   });
 
   it('reads another run, architectures in report order whatever the typed order', () => {
@@ -62,7 +62,7 @@ describe('cvRunFromArgs', () => {
     expect(isReleaseRun(release)).toBe(true);
     expect(isReleaseRun(mixed)).toBe(isReleaseRun(release));
     expect(isPerImageRun(release)).toBe(false);
-    expect(isReleaseRun(shipped)).toBe(false);
+    expect(isReleaseRun(perImage)).toBe(false);
     expect(isReleaseRun(cvRunFromArgs(DS, argv('--release', '--archs', 'vit')))).toBe(false);
     // both architectures' studies of one fold share a folder, named by each architecture's own tag
     expect(foldStudyPath(mixed, 2)).toBe(`.cache/cv/reports/${DS}-grouped-vit-grouped-e30-cnn-grouped/fold-2`);
@@ -77,11 +77,11 @@ describe('cvRunFromArgs', () => {
     expect(runFlags(release)).toBe(
       `--split ${RELEASE_RUN.split} --tag-vit ${RELEASE_RUN.tags.vit} --tag-cnn ${RELEASE_RUN.tags.cnn} --archs vit,cnn`,
     );
-    expect(runFlags(shipped)).toBe(`--split ${DS} --archs vit,cnn`);
+    expect(runFlags(perImage)).toBe(`--split ${DS} --archs vit,cnn`);
   });
 
   it('gives the per-image and the release run a report of their own, and refuses any other without --out', () => {
-    expect(defaultReportOut(shipped, 'cv-')).toBe(`docs/reports/cv-${DS}`);
+    expect(defaultReportOut(perImage, 'cv-')).toBe(`docs/reports/cv-${DS}`);
     expect(defaultReportOut(release, 'cv-guard-')).toBe(`docs/reports/cv-guard-grouped-e30-${DS}`);
     expect(() => defaultReportOut(grouped, 'cv-')).toThrow(/give --out/);
   });
@@ -99,10 +99,10 @@ describe('cvRunFromArgs', () => {
 });
 
 describe('paths', () => {
-  it('keeps the shipped run where it always was', () => {
-    expect(foldDataDir(shipped, 3)).toBe(`.cache/cv/${DS}/fold-3`);
-    expect(foldModelDir(shipped, 'cnn', 3)).toBe(`.cache/cv/models/cv-cnn-${DS}-fold3`);
-    expect(foldStudyPath(shipped, 3)).toBe('.cache/cv/reports/fold-3');
+  it('keeps the per-image run where it always was', () => {
+    expect(foldDataDir(perImage, 3)).toBe(`.cache/cv/${DS}/fold-3`);
+    expect(foldModelDir(perImage, 'cnn', 3)).toBe(`.cache/cv/models/cv-cnn-${DS}-fold3`);
+    expect(foldStudyPath(perImage, 3)).toBe('.cache/cv/reports/fold-3');
   });
 
   it('builds what cv-train.sh named with CV_SPLIT and CV_TAG, and keeps its studies apart', () => {
@@ -114,13 +114,13 @@ describe('paths', () => {
 
 describe('candidates', () => {
   it('has an ensemble row only with two architectures', () => {
-    expect(cvKinds(shipped)).toEqual(['vit', 'cnn', 'ensemble']);
+    expect(cvKinds(perImage)).toEqual(['vit', 'cnn', 'ensemble']);
     expect(cvKinds(grouped)).toEqual(['vit']);
   });
 
   it('tells a study row by its members, tag included', () => {
-    expect(kindOfMembers(shipped, 1, [`cv-cnn-${DS}-fold1`])).toBe('cnn');
-    expect(kindOfMembers(shipped, 1, [`cv-vit-${DS}-fold1`, `cv-cnn-${DS}-fold1`])).toBe('ensemble');
+    expect(kindOfMembers(perImage, 1, [`cv-cnn-${DS}-fold1`])).toBe('cnn');
+    expect(kindOfMembers(perImage, 1, [`cv-vit-${DS}-fold1`, `cv-cnn-${DS}-fold1`])).toBe('ensemble');
     expect(kindOfMembers(grouped, 4, [`cv-vit-grouped-${DS}-fold4`])).toBe('vit');
     expect(() => kindOfMembers(grouped, 4, [`cv-vit-${DS}-fold4`])).toThrow(/is none of vit/);
   });
@@ -147,14 +147,17 @@ describe('selectionSentence', () => {
   it("says a setting was chosen on the release run's own folds, and nothing for any other run", () => {
     expect(selectionSentence(release, 'vit')).toMatch(/chosen on these same folds.*selection optimism/);
     expect(selectionSentence(release, 'cnn')).toBe('');
-    expect(selectionSentence(shipped, 'vit')).toBe('');
+    expect(selectionSentence(perImage, 'vit')).toBe('');
     expect(selectionSentence(grouped, 'vit')).toBe('');
+    // the release ViT's folds alone carry it too
+    const vitAlone = cvRunFromArgs(DS, argv('--release', '--archs', 'vit'));
+    expect(selectionSentence(vitAlone, 'vit')).toBe(selectionSentence(release, 'vit'));
   });
 });
 
 describe('splitSentence', () => {
-  it('says nothing for the shipped run, so its report stays as it was', () => {
-    expect(splitSentence(shipped, false)).toBe('');
+  it('says nothing for the per-image run, so its report stays as it was', () => {
+    expect(splitSentence(perImage, false)).toBe('');
   });
 
   it('says the grouped folds keep each original together, and that the validation fits still see copies', () => {

@@ -48,8 +48,12 @@ export const RELEASE_RUN = {
   } as Partial<Record<Arch, string>>,
 };
 
-/** The release run's sentence on a setting chosen on its own folds ('' for any other run, or none chosen). */
-export const selectionSentence = (r: CvRun, a: Arch): string => (isReleaseRun(r) && RELEASE_RUN.chosenOnFolds[a]) || '';
+/**
+ * The sentence on a setting chosen on the release run's folds, for any run holding that architecture's
+ * release fold models (the release run, or one architecture of it alone); '' otherwise.
+ */
+export const selectionSentence = (r: CvRun, a: Arch): string =>
+  (r.split === RELEASE_RUN.split && r.tags[a] === RELEASE_RUN.tags[a] && RELEASE_RUN.chosenOnFolds[a]) || '';
 
 /** The flags that name a run's tags: one `--tag` where both architectures share it ('' for an empty tag, so the command re-runs). */
 export function tagFlags(r: CvRun): string {

@@ -1,6 +1,7 @@
 // Bundles bench/device/dawnBpe.ts and dawnInference.ts, each into one Node file (the WGSL inlined as text, as
 // Vite's `?raw` does in the page), so a bare GPU machine needs only node and the
 // `webgpu` package beside it: node bench/device/build.mjs OUT_DIR
+// (esbuild comes with Vite; not a direct dependency)
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 

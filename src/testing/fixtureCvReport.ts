@@ -5,6 +5,7 @@
  * figures for plumbing only; nothing here is shown as a result.
  */
 import type { CvReport } from '../learn/evaluation/cvReport';
+import { ABSTENTION_RULE } from '../learn/evaluation/selective';
 
 const rate = (k: number, n: number) => ({ k, n, rate: k / n, low: k / n - 0.01, high: Math.min(1, k / n + 0.005) });
 
@@ -18,7 +19,7 @@ export function fixtureCvReport(patch: Partial<CvReport> = {}, dataset = 'lung-h
     minConfidence,
     n: 3000,
     fittedOn: '3000 out-of-fold predictions',
-    rule: 'lowest threshold whose answered validation images have a 95 % Wilson lower bound >= the target accuracy',
+    rule: ABSTENTION_RULE,
   });
   return {
     dataset,

@@ -116,8 +116,17 @@ describe('nestedAbstention', () => {
   });
 
   it('defaults to the shipped Wilson-lower-bound rule, and needs two folds', () => {
-    // one right answer never has a lower bound of 97 %: each fit keeps its strictest threshold
-    expect(nestedAbstention([foldA, foldB], 0.97).coverage).toBe(0.25);
+    // 200 confident right answers, then 10 wrong ones: at 97.5 % the point estimate answers 205 of
+    // 210, the Wilson lower bound 200 (the fitAbstention case above), fold for fold
+    const fold = {
+      probabilities: [
+        ...Array.from({ length: 200 }, (_, i) => [0.99 - i * 1e-4, 0.01 + i * 1e-4]),
+        ...Array.from({ length: 10 }, (_, i) => [0.6 - i * 0.01, 0.4 + i * 0.01]),
+      ],
+      labels: [...new Array(200).fill(0), ...new Array(10).fill(1)],
+    };
+    expect(nestedAbstention([fold, fold], 0.975).coverage).toBeCloseTo(200 / 210, 12);
+    expect(nestedAbstention([fold, fold], 0.975, 'point').coverage).toBeCloseTo(205 / 210, 12);
     expect(() => nestedAbstention([foldA], 0.97)).toThrow(/two folds/);
   });
 });
