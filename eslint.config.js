@@ -44,6 +44,8 @@ export default tseslint.config(
       'playwright-report/**',
       'public/**',
       'docs/**',
+      // bench/device/'s bundles and the webgpu package carried to a GPU machine (git-ignored)
+      '.device-check/**',
     ],
   },
   js.configs.recommended,
