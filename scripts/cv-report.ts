@@ -191,6 +191,9 @@ const abstention = Object.fromEntries(
  * fitted once on all of them.
  */
 const TARGET = 0.97;
+/** nestedAbstention where two folds or more are scored; none answered before */
+const nested = (parts: Parameters<typeof nestedAbstention>[0], bound: 'wilson-low' | 'point') =>
+  parts.length >= 2 ? nestedAbstention(parts, TARGET, bound) : { coverage: 0, accuracy: wilson(0, 0) };
 const pooledThreshold = Object.fromEntries(
   kinds.map((kind) => {
     const parts = outOfFold[kind];
@@ -204,10 +207,9 @@ const pooledThreshold = Object.fromEntries(
     return [
       kind,
       {
-        nested: parts.length >= 2 ? nestedAbstention(parts, TARGET) : { coverage: 0, accuracy: wilson(0, 0) },
+        nested: nested(parts, 'wilson-low'),
         // what the same fit on the point estimate would do (never shipped): the lower bound's margin in coverage
-        nestedPointRule:
-          parts.length >= 2 ? nestedAbstention(parts, TARGET, 'point') : { coverage: 0, accuracy: wilson(0, 0) },
+        nestedPointRule: nested(parts, 'point'),
         minConfidence: all?.minConfidence,
         n: parts.reduce((s, p) => s + p.labels.length, 0),
         fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,
@@ -260,6 +262,10 @@ const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
 const caveat = archs.map(caveatOf).filter(Boolean).join(' ');
+/** per architecture of this run, a setting of its recipe chosen on these folds (none for most runs) */
+const selection: Partial<Record<Arch, string>> = Object.fromEntries(
+  archs.map((a) => [a, selectionSentence(run, a)]).filter(([, s]) => s),
+);
 const lines = [
   `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
     (isPerImageRun(run)
@@ -270,9 +276,7 @@ const lines = [
     "Each fold model is this run's recipe (scripts/recipes.sh as it was; the caveat below says where it is not the shipped one) trained on the other folds; each figure is out-of-fold. " +
     '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
     (caveat ? ` **${caveat}**` : '') +
-    archs
-      .map((a) => selectionSentence(run, a))
-      .filter(Boolean)
+    Object.values(selection)
       .map((s) => ` ${s}`)
       .join(''),
   '',
@@ -326,9 +330,7 @@ writeFileSync(
       foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
       caveat: caveat || undefined,
       // a setting of the recipe chosen on these folds (not another recipe: no caveat), where there is one
-      ...(archs.some((a) => selectionSentence(run, a))
-        ? { selection: Object.fromEntries(archs.map((a) => [a, selectionSentence(run, a)]).filter(([, s]) => s)) }
-        : {}),
+      ...(Object.keys(selection).length ? { selection } : {}),
       folds,
       scored: done,
       missing,
@@ -369,7 +371,7 @@ if (writeCards) {
       out,
       foldAugmentation: [...foldAugmentations[kind]].join(', '),
       caveat: caveatOf(kind),
-      selection: selectionSentence(run, kind) || undefined,
+      selection: selection[kind],
       accuracy: rates[kind],
       perFold: totals[kind].perFold,
       abstention: abstention[kind],

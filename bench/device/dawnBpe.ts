@@ -20,11 +20,7 @@ import { keyFromBytes } from '../../src/lib/keys/key';
 import { runBpeBrowserBench } from '../bpeBench.browser';
 import { BENCH_KEY_BYTES } from '../benchConfig';
 import { compareBytes } from '../parity';
-
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
+import { installDawn } from './dawn';
 
 /** Seeded bytes, so a failing case can be rerun; not the phantoms: every byte value must occur. */
 function noise(length: number, seed: number): Uint8Array {
@@ -97,11 +93,7 @@ async function paritySweep(device: GPUDevice) {
 async function main() {
   const modulePath = process.argv[2];
   if (!modulePath) throw new Error('usage: node dawnBpe.mjs /path/to/webgpu/index.js');
-  const dawn = (await import(modulePath)) as DawnModule;
-  Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]);
-  // Node 20 has no navigator: the host asks navigator.gpu, as in the page
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  const gpu = await installDawn(modulePath);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no WebGPU adapter (is a Vulkan driver installed?)');
   const device = await adapter.requestDevice({

@@ -21,6 +21,7 @@ import { MODEL_INPUT_SIZE } from '../../src/lib/image/modelInput';
 import { keyFromBytes } from '../../src/lib/keys/key';
 import { createGpuInputPath } from '../../src/platform/browser/gpuInput';
 import { BENCH_KEY_BYTES } from '../benchConfig';
+import { installDawn } from './dawn';
 import { batchOf, deviceCheckModels, logitsOf } from './inferenceCheck';
 
 const TOLERANCE = 1e-3;
@@ -47,9 +48,7 @@ async function medianMs(run: () => tf.Tensor, runs: number): Promise<number> {
 async function main() {
   const [modulePath, modelsDir] = process.argv.slice(2);
   if (!modulePath || !modelsDir) throw new Error('usage: node dawnInference.mjs /path/to/webgpu/index.js MODELS_DIR');
-  const dawn = (await import(modulePath)) as { create(flags: string[]): GPU; globals: Record<string, unknown> };
-  Object.assign(globalThis, dawn.globals);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn.create([]) }, configurable: true });
+  const gpu = await installDawn(modulePath);
   // the backend registers itself on import only where navigator.gpu already exists
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs webgpu backend did not start');
@@ -129,7 +128,6 @@ async function main() {
     m.adapted.dispose(); // shares the plain model's unkeyed tensors: first
     m.plain.dispose();
   }
-  const gpu = (navigator as unknown as { gpu: GPU }).gpu;
   const adapter = await gpu.requestAdapter();
   console.log(
     JSON.stringify(
