@@ -34,6 +34,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
+import type { GroupInterval } from '../src/learn/evaluation/groupBootstrap';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
 import {
   ABSTENTION_RULE,
@@ -43,6 +44,7 @@ import {
 } from '../src/learn/evaluation/selective';
 import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
+import { foldHeldOutGroups, HeldOutOriginals, originalsCell, originalsParagraph } from './cvOriginals';
 import { arg, cli } from './cliRun';
 import {
   cvKinds,
@@ -121,6 +123,8 @@ const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string
 const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
 /** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
 const validationGrouped: boolean[] = [];
+/** grouped folds: each held-out image's presumed original, for figures that count originals (cvOriginals.ts) */
+const originals = new HeldOutOriginals();
 for (let fold = 1; fold <= folds; fold++) {
   const data = foldDataDir(run, fold);
   const models = archs.map((a) => foldModelDir(run, a, fold));
@@ -148,6 +152,8 @@ for (let fold = 1; fold <= folds; fold++) {
   mkdirSync(dirname(report), { recursive: true });
   cli('selective', '--data', data, '--models', models.join(','), '--cross-validation', '--out', report);
   const study = JSON.parse(readFileSync(`${report}.json`, 'utf8')) as SelectiveStudy;
+  const groupsHere = grouped && study.testingFiles ? foldHeldOutGroups(data, study.testingFiles) : undefined;
+  if (groupsHere) originals.add(fold, study.testingFiles!, groupsHere);
   for (const c of study.candidates) {
     const kind = kindOfMembers(run, fold, c.members);
     if (!c.testing || !c.testingProbabilities || !study.testingLabels)
@@ -169,6 +175,26 @@ const rates = Object.fromEntries(kinds.map((kind) => [kind, wilson(totals[kind].
   Kind,
   Rate
 >;
+/**
+ * On grouped folds, each candidate's accuracy with the interval of resampling whole originals:
+ * the held-out copies of one original are right or wrong together, so the Wilson interval over
+ * images is too narrow. Only where every scored fold named its images' originals.
+ */
+const byOriginalsHere = originals.complete(outOfFold[kinds[0]].length);
+const byOriginals: Partial<Record<Kind, GroupInterval>> = byOriginalsHere
+  ? Object.fromEntries(kinds.map((kind) => [kind, originals.interval(outOfFold[kind], totals[kind].k)]))
+  : {};
+/** the same resampling, paired: ViT against CNN, the ensemble against the better single (same images, same draws) */
+const pairedOnOriginals =
+  byOriginalsHere && archs.length === 2
+    ? {
+        vitMinusCnn: originals.paired(outOfFold.vit, outOfFold.cnn),
+        ensembleMinusBestSingle: originals.paired(
+          outOfFold.ensemble,
+          outOfFold[totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn'],
+        ),
+      }
+    : undefined;
 const abstention = Object.fromEntries(
   kinds.map((kind) => {
     const t = totals[kind];
@@ -193,7 +219,7 @@ const abstention = Object.fromEntries(
 const TARGET = 0.97;
 /** nestedAbstention where two folds or more are scored; none answered before */
 const nested = (parts: Parameters<typeof nestedAbstention>[0], bound: 'wilson-low' | 'point') =>
-  parts.length >= 2 ? nestedAbstention(parts, TARGET, bound) : { coverage: 0, accuracy: wilson(0, 0) };
+  parts.length >= 2 ? nestedAbstention(parts, TARGET, bound) : { coverage: 0, accuracy: wilson(0, 0), thresholds: [] };
 const pooledThreshold = Object.fromEntries(
   kinds.map((kind) => {
     const parts = outOfFold[kind];
@@ -204,12 +230,16 @@ const pooledThreshold = Object.fromEntries(
           TARGET,
         )
       : undefined;
+    const { thresholds, ...shipped } = nested(parts, 'wilson-low');
+    const answersByOriginals = byOriginalsHere
+      ? originals.nestedAnswers(parts, thresholds, shipped.accuracy)
+      : undefined;
     return [
       kind,
       {
-        nested: nested(parts, 'wilson-low'),
+        nested: { ...shipped, ...(answersByOriginals ? { byOriginals: answersByOriginals } : {}) },
         // what the same fit on the point estimate would do (never shipped): the lower bound's margin in coverage
-        nestedPointRule: nested(parts, 'point'),
+        nestedPointRule: (({ thresholds: _, ...r }) => r)(nested(parts, 'point')),
         minConfidence: all?.minConfidence,
         n: parts.reduce((s, p) => s + p.labels.length, 0),
         fittedOn: all ? `${parts.reduce((s, p) => s + p.labels.length, 0)} out-of-fold predictions` : undefined,
@@ -220,7 +250,7 @@ const pooledThreshold = Object.fromEntries(
 ) as Record<
   Kind,
   {
-    nested: { coverage: number; accuracy: Rate };
+    nested: { coverage: number; accuracy: Rate; byOriginals?: GroupInterval };
     nestedPointRule: { coverage: number; accuracy: Rate };
     minConfidence?: number;
     n: number;
@@ -281,23 +311,31 @@ const lines = [
       .join(''),
   '',
   ...(runSentence ? [runSentence, ''] : []),
-  "| candidate | out-of-fold accuracy (95 % Wilson) | per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
-  '|---|---|---|---|---|---|---|---|',
+  '| candidate | out-of-fold accuracy (95 % Wilson) |' +
+    (byOriginals.vit ? ' 95 % resampling originals |' : '') +
+    " per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
+  '|---|---|' + (byOriginals.vit ? '---|' : '') + '---|---|---|---|---|---|',
   ...kinds.map((k) => {
     const a = abstention[k];
-    return `| ${k} | ${pct(rates[k])} | ${totals[k].perFold.join(', ')} | ${(a.coverage * 100).toFixed(1)} % | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
+    return `| ${k} | ${pct(rates[k])} |${originalsCell(byOriginals[k])} ${totals[k].perFold.join(', ')} | ${(a.coverage * 100).toFixed(1)} % | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
   }),
   '',
+  ...(byOriginals.vit ? [originalsParagraph(byOriginals.vit, pairedOnOriginals), ''] : []),
   `"Uncertain" threshold fitted on out-of-fold predictions (rule: ${ABSTENTION_RULE}, target ${TARGET * 100} %), scored by nested cross-validation (fitted on the other folds, applied to each):`,
   '',
-  '| candidate | answered (nested) | accuracy of the answers (nested) | threshold fitted on all folds | the same fit on the point estimate, not shipped: answered, accuracy (nested) |',
-  '|---|---|---|---|---|',
+  '| candidate | answered (nested) | accuracy of the answers (nested) |' +
+    (pooledThreshold.vit.nested.byOriginals ? ' 95 % resampling originals |' : '') +
+    ' threshold fitted on all folds | the same fit on the point estimate, not shipped: answered, accuracy (nested) |',
+  '|---|---|---|' + (pooledThreshold.vit.nested.byOriginals ? '---|' : '') + '---|---|',
   ...kinds.map((k) => {
     const p = pooledThreshold[k];
-    return `| ${k} | ${(p.nested.coverage * 100).toFixed(1)} % | ${pct(p.nested.accuracy)} | ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) | ${(p.nestedPointRule.coverage * 100).toFixed(1)} %, ${pct(p.nestedPointRule.accuracy)} |`;
+    return `| ${k} | ${(p.nested.coverage * 100).toFixed(1)} % | ${pct(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) | ${(p.nestedPointRule.coverage * 100).toFixed(1)} %, ${pct(p.nestedPointRule.accuracy)} |`;
   }),
   '',
-  `The shipped rule asks the answered images' 95 % Wilson lower bound to reach ${TARGET * 100} %; the last column (${POINT_ABSTENTION_RULE}) shows the coverage that margin costs. Both are scored by the same nested cross-validation.`,
+  `The shipped rule asks the answered images' 95 % Wilson lower bound to reach ${TARGET * 100} %; the last column (${POINT_ABSTENTION_RULE}) shows the coverage that margin costs. Both are scored by the same nested cross-validation.` +
+    (pooledThreshold.vit.nested.byOriginals
+      ? " The rule's Wilson bound counts copies of one original as independent images: resampling originals (the answered images of each drawn original) gives the wider interval beside it."
+      : ''),
   '',
   archs.length < 2
     ? singleCandidateLine(run)
@@ -336,6 +374,12 @@ writeFileSync(
       missing,
       totals,
       rates,
+      // grouped folds: the interval of resampling whole originals (absent where the folds name no groups)
+      ...(Object.keys(byOriginals).length ? { byOriginals } : {}),
+      ...(pairedOnOriginals ? { pairedOnOriginals } : {}),
+      // per held-out image (folds in order, each in its Testing listing order): its original and, per
+      // candidate, right (1) or not (0): what scripts/cv-compare.ts pairs two runs on
+      ...(byOriginalsHere ? { heldOut: originals.record(outOfFold) } : {}),
       abstention,
       pooledThreshold,
       choice: done === folds ? choice : null,
@@ -345,6 +389,7 @@ writeFileSync(
         accuracy: rates[k].rate,
         low: rates[k].low,
         high: rates[k].high,
+        ...(byOriginals[k] ? { lowByOriginals: byOriginals[k].low, highByOriginals: byOriginals[k].high } : {}),
         perFold: totals[k].perFold.join(', '),
         ece: abstention[k].ece,
         answeredNested: pooledThreshold[k].nested.coverage,
@@ -373,6 +418,7 @@ if (writeCards) {
       caveat: caveatOf(kind),
       selection: selection[kind],
       accuracy: rates[kind],
+      byOriginals: byOriginals[kind],
       perFold: totals[kind].perFold,
       abstention: abstention[kind],
       pooledThreshold: pooledThreshold[kind],

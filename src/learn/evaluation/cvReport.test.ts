@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixtureCvReport, FIXTURE_CV_THRESHOLDS } from '../../testing/fixtureCvReport';
-import { completeCvReport, cvChoiceReason, CvReleaseRefused, cvThresholds } from './cvReport';
+import {
+  completeCvReport,
+  crossValidationBlock,
+  cvChoiceReason,
+  cvFigures,
+  CvReleaseRefused,
+  cvThresholds,
+  outOfFoldSentence,
+} from './cvReport';
 
 const PATH = 'docs/reports/cv-lung-histopathology.json';
 const DS = 'lung-histopathology';
@@ -67,5 +75,29 @@ describe('cvThresholds', () => {
       '5-fold cross-validation chose it (2930/3000 out-of-fold right answers; ViT 2900, Masked-CNN 2880)',
     );
     expect(cvChoiceReason(fixtureCvReport({ choice: 'vit' }))).toMatch(/^5-fold cross-validation chose ViT \(/);
+  });
+});
+
+describe('the interval of resampling originals in a card', () => {
+  const byOriginals = { rate: 0.9433, low: 0.9282, high: 0.9577, groups: 764, images: 3000, resamples: 2000 };
+  const cv = {
+    ...fixtureCvReport(),
+    grouped: true,
+    split: 'lung-histopathology-grouped',
+    byOriginals: { vit: byOriginals },
+  };
+
+  it('travels from a grouped report into the block and the README sentence', () => {
+    const f = cvFigures(cv, 'vit');
+    expect(f.byOriginals).toEqual(byOriginals);
+    expect(crossValidationBlock(f, 'cmd').accuracyByOriginals).toEqual(byOriginals);
+    expect(outOfFoldSentence(f)).toContain('[92.8, 95.8] when the 764 presumed originals are resampled');
+  });
+
+  it('is absent where the report has none (per-image folds, reports before it)', () => {
+    const f = cvFigures(fixtureCvReport(), 'cnn');
+    expect(f.byOriginals).toBeUndefined();
+    expect('accuracyByOriginals' in crossValidationBlock(f, 'cmd')).toBe(false);
+    expect(outOfFoldSentence(f)).not.toContain('originals are resampled');
   });
 });

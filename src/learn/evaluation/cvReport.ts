@@ -12,6 +12,7 @@
  */
 import { GROUPED_GUARANTEE } from '../../lib/diagnosis/cvChoice';
 import type { EnsembleRate } from '../../lib/diagnosis/ensemble';
+import type { GroupInterval } from './groupBootstrap';
 
 export type CvKind = 'vit' | 'cnn' | 'ensemble';
 
@@ -22,6 +23,8 @@ export interface CvReport {
   missing: number[];
   totals: Record<CvKind, { k: number; n: number; perFold: string[] }>;
   rates: Record<CvKind, EnsembleRate>;
+  /** grouped folds: each candidate's accuracy interval from resampling whole originals (reports since stop 32) */
+  byOriginals?: Partial<Record<CvKind, GroupInterval>>;
   choice: CvKind | null;
   dataset?: string;
   /** per candidate: at each fold's own threshold, answered share and accuracy; mean per-fold ECE and NLL */
@@ -135,6 +138,8 @@ export interface CvFigures {
   /** where a setting of this recipe (its epochs, say) was chosen on these same folds: the sentence that says so */
   selection?: string;
   accuracy: EnsembleRate;
+  /** grouped folds: the interval of resampling whole originals (groupBootstrap.ts), where the report has one */
+  byOriginals?: GroupInterval;
   perFold: string[];
   abstention?: { coverage: number; accuracy: EnsembleRate; ece: number; nll: number; at90?: EnsembleRate };
   pooledThreshold?: NonNullable<CvReport['pooledThreshold']>[CvKind];
@@ -153,6 +158,7 @@ export function cvFigures(cv: CvReport, kind: 'vit' | 'cnn'): CvFigures {
     caveat: cv.caveat,
     selection: cv.selection?.[kind],
     accuracy: cv.rates[kind],
+    byOriginals: cv.byOriginals?.[kind],
     perFold: cv.totals[kind].perFold,
     abstention: cv.abstention?.[kind],
     pooledThreshold: cv.pooledThreshold?.[kind],
@@ -182,6 +188,7 @@ export function crossValidationBlock(f: CvFigures, command: string) {
     caveat: f.caveat || undefined,
     selection: f.selection || undefined,
     accuracy: f.accuracy,
+    ...(f.byOriginals ? { accuracyByOriginals: f.byOriginals } : {}),
     perFold: f.perFold,
     abstention: f.abstention,
     threshold: f.pooledThreshold,
@@ -189,6 +196,17 @@ export function crossValidationBlock(f: CvFigures, command: string) {
     choice: f.choice,
     command,
   };
+}
+
+/**
+ * The interval of resampling originals, in the cards' words: the Wilson interval counts copies of
+ * one original as independent images, so it is too narrow on a dataset made of copies.
+ */
+export function byOriginalsPhrase(b: GroupInterval): string {
+  return (
+    `[${(b.low * 100).toFixed(1)}, ${(b.high * 100).toFixed(1)}] when the ${b.groups.toLocaleString('en')} presumed originals are resampled ` +
+    '(the wider, honest interval: copies of one original are right or wrong together)'
+  );
 }
 
 /** The README sentence of one architecture's out-of-fold figures. */
@@ -199,6 +217,7 @@ export function outOfFoldSentence(f: CvFigures): string {
     (f.groupedSplit ? ` (${GROUPED_FOLDS})` : '') +
     ': ' +
     `out-of-fold accuracy ${cvRate(f.accuracy)} (per fold ${f.perFold.join(', ')})` +
+    (f.byOriginals ? `, ${byOriginalsPhrase(f.byOriginals)}` : '') +
     (a
       ? `; with each fold's own "Uncertain" threshold ${(a.coverage * 100).toFixed(1)} % answered at ${cvRate(a.accuracy)}; ECE ${a.ece.toFixed(4)}.`
       : '.')

@@ -189,5 +189,16 @@ describe('selectiveStudy', () => {
     expect(foldEnsemble.testingProbabilities![0].reduce((s, p) => s + p, 0)).toBeCloseTo(1, 6);
     expect(study.testingLabels).toBeUndefined();
     expect(study.candidates.every((c) => c.testingProbabilities === undefined)).toBe(true);
+    // the held-out images' files travel with their labels (for the group bootstrap), and only for a fold
+    const files = Array.from(labels, (_, i) => `c/${i}.png`);
+    const withFiles = selectiveStudy([a, b], valLabels, labels, 0.5, 'toy', {
+      scoreAllOnTesting: true,
+      testingFiles: files,
+    });
+    expect(withFiles.testingFiles).toEqual(files);
+    expect(selectiveStudy([a, b], valLabels, labels, 0.5, 'toy', { testingFiles: files }).testingFiles).toBeUndefined();
+    expect(() =>
+      selectiveStudy([a, b], valLabels, labels, 0.5, 'toy', { scoreAllOnTesting: true, testingFiles: files.slice(1) }),
+    ).toThrow(/Testing files for/);
   });
 });

@@ -192,8 +192,9 @@ export function nestedAbstention(
   folds: readonly { probabilities: number[][]; labels: number[] }[],
   targetAccuracy: number,
   bound: 'wilson-low' | 'point' = 'wilson-low',
-): { coverage: number; accuracy: Rate } {
+): { coverage: number; accuracy: Rate; thresholds: number[] } {
   if (folds.length < 2) throw new Error('nested cross-validation needs at least two folds');
+  const thresholds: number[] = [];
   let answered = 0;
   let right = 0;
   let n = 0;
@@ -206,11 +207,13 @@ export function nestedAbstention(
       bound,
     );
     const at = atThreshold(held.probabilities, held.labels, fit.minConfidence);
+    thresholds.push(fit.minConfidence);
     answered += at.answered;
     right += at.correct;
     n += held.labels.length;
   });
-  return { coverage: n ? answered / n : 0, accuracy: wilson(right, answered) };
+  // each held-out fold's threshold (fitted without it), so a caller can tell which images were answered
+  return { coverage: n ? answered / n : 0, accuracy: wilson(right, answered), thresholds };
 }
 
 /**

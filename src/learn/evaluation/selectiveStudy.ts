@@ -77,6 +77,11 @@ export interface SelectiveStudy {
   ensembleReason: string;
   /** cross-validation only: the held-out fold's labels, in the order of testingProbabilities */
   testingLabels?: number[];
+  /**
+   * cross-validation only: the held-out fold's images (relative to its Testing folder), in the
+   * same order, so cv-report.ts can tell which original each is a copy of (group bootstrap)
+   */
+  testingFiles?: string[];
   /** why no candidate has Testing figures (the models trained on all labelled data) */
   noTesting?: string;
 }
@@ -101,6 +106,12 @@ function figures(probabilities: number[][], labels: ArrayLike<number>, threshold
   };
 }
 
+/** the Testing files as given, refused where they cannot be the labels' images */
+function filesOf(files: readonly string[], labels: number): string[] {
+  if (files.length !== labels) throw new Error(`${files.length} Testing files for ${labels} Testing labels`);
+  return [...files];
+}
+
 export function selectiveStudy(
   members: MemberLogits[],
   validationLabels: ArrayLike<number>,
@@ -115,6 +126,8 @@ export function selectiveStudy(
    */
   options: {
     scoreAllOnTesting?: boolean;
+    /** with scoreAllOnTesting: the Testing images' files, in the order of testingLabels */
+    testingFiles?: readonly string[];
     /** with testingLabels undefined: the sentence why (labelledData.ts noHeldOutTesting) */
     noTesting?: string;
     /**
@@ -193,6 +206,9 @@ export function selectiveStudy(
     ensembleShips: ensembleWins,
     ensembleReason,
     ...(options.scoreAllOnTesting && testingLabels ? { testingLabels: Array.from(testingLabels) } : {}),
+    ...(options.scoreAllOnTesting && testingLabels && options.testingFiles
+      ? { testingFiles: filesOf(options.testingFiles, testingLabels.length) }
+      : {}),
     ...(testingLabels ? {} : { noTesting: options.noTesting ?? 'no Testing split was given' }),
   };
 }

@@ -9,6 +9,7 @@
  * uses too), or "no accuracy figure". Pure; never invents a figure.
  */
 import {
+  byOriginalsPhrase,
   completeCvReport,
   crossValidationBlock,
   cvFigures,
@@ -114,6 +115,8 @@ export function accuracyClaim(
       folds: cv.report.folds,
       ...rate,
       interval: '95 % Wilson',
+      // grouped folds: copies of one original are not independent images; this interval resamples originals
+      ...(cv.report.byOriginals?.[arch] ? { byOriginals: cv.report.byOriginals[arch] } : {}),
       note:
         'This model was trained on all labelled data, so it has no held-out Testing figure; each fold model of the cross-validation ' +
         `trained on ${cv.report.folds - 1} of ${cv.report.folds} folds, this one on all of them.`,
@@ -146,7 +149,7 @@ export function allLabelledMarkdown(c: any, cv: CvInput | undefined): string[] {
       '`selective` and `eval` compute none on these images for this model.',
     '',
     cv && a.claim
-      ? `**Accuracy claim: ${cvRate(a)}** (${a.k}/${a.n}, ${a.interval}), the ${a.claim} (\`${a.source}\`). ` +
+      ? `**Accuracy claim: ${cvRate(a)}** (${a.k}/${a.n}, ${a.interval}${a.byOriginals ? `; ${byOriginalsPhrase(a.byOriginals)}` : ''}), the ${a.claim} (\`${a.source}\`). ` +
         `${outOfFoldSentence(cvFigures(cv.report, c.architecture))} ${a.note}${a.caveat ? ` ${a.caveat}` : ''}${a.selection ? ` ${a.selection}` : ''}`
       : `No accuracy figure: ${a.note.replace(/^no accuracy figure: /, '')}.`,
     '',

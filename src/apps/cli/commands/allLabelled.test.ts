@@ -258,6 +258,23 @@ describe('the all-labelled card without a CV report', () => {
     expect(claim.accuracy.claim).toMatch(/grouped folds \(held-out originals\)$/);
     expect(claim.crossValidation?.split).toBe('d-grouped');
     expect(claim.crossValidation?.data).toMatch(/no held-out image has a detected copy/);
+    expect(claim.accuracy).not.toHaveProperty('byOriginals');
+  });
+
+  it('quotes the interval of resampling originals beside the Wilson one where the report has it', () => {
+    const byOriginals = { rate: 0.9667, low: 0.951, high: 0.979, groups: 700, images: 3000, resamples: 2000 };
+    const report = { ...cvReport('d'), split: 'd-grouped', grouped: true, byOriginals: { vit: byOriginals } };
+    const claim = accuracyClaim('m', { architecture: 'vit', augmentation: 'none' }, { report, path: 'cv-d.json' });
+    expect(claim.accuracy).toMatchObject({ interval: '95 % Wilson', byOriginals });
+    expect(claim.crossValidation?.accuracyByOriginals).toEqual(byOriginals);
+    const md = allLabelledMarkdown(
+      { ...claim, architecture: 'vit', data: { sources: [], pooledImages: 3000 } },
+      { report, path: 'cv-d.json' },
+    ).join('\n');
+    expect(md).toContain('95 % Wilson; [95.1, 97.9] when the 700 presumed originals are resampled');
+    // the CNN's card has no such figure in this report: nothing is borrowed from the ViT's
+    const cnn = accuracyClaim('m', { architecture: 'cnn', augmentation: 'none' }, { report, path: 'cv-d.json' });
+    expect(cnn.accuracy).not.toHaveProperty('byOriginals');
   });
 
   it('carries a setting chosen on the same folds into the claim, the block and the README', () => {

@@ -164,6 +164,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     `the split the ${crossValidation ? 'fold' : 'shipped'} models were trained and chosen with: ${labels!.validation.length} images, stratified 10 % of ${allLabelled ? 'Training + Testing pooled' : 'Training'}${grouped ? ' by whole near-duplicate groups' : ''}, seed ${SHIPPED_SPLIT.seed}`,
     {
       scoreAllOnTesting: crossValidation,
+      ...(crossValidation ? { testingFiles: sets.values().next().value!.testing?.files } : {}),
       noTesting,
       ...(release ? { crossValidation: release.decision } : {}),
     },
