@@ -8,7 +8,9 @@
  * - a real brain MRI from the validation split of Training (never Testing) that
  *   the guard accepts but the model is not sure enough about (93.7 % against the
  *   97 % it needs, `cipherscan diagnose`) is "Uncertain — refer for review";
- * - the all-scans table names no class for either; the report view draws the
+ * - a head CT whose file says "CT" (the image check alone takes it for an MRI)
+ *   is refused on that declaration, in those words;
+ * - the all-scans table names no class for any of them; the report view draws the
  *   coverage–accuracy curves and reliability diagrams.
  * Needs the trained models under public/models and ../shared/datasets (skipped without them).
  */
@@ -21,6 +23,8 @@ import { loadSample } from './helpers';
 const ROOT = new URL('..', import.meta.url).pathname;
 /** in the validation split (10 % of Training, seed 1); read from ../shared, never copied */
 const UNCERTAIN_SCAN = join(ROOT, '../shared/datasets/brain-mri/Training/glioma/Tr-gl_0046.jpg');
+/** an axial head CT in a brain window, which the brain models' image check accepts (docs/measurements.md) */
+const HEAD_CT = join(ROOT, '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm');
 
 test('a drawing is refused as not an MRI, an uncertain scan is referred for review, and the report view draws coverage and reliability', async ({
   page,
@@ -28,6 +32,7 @@ test('a drawing is refused as not an MRI, an uncertain scan is referred for revi
   test.setTimeout(240_000);
   test.skip(!existsSync(join(ROOT, 'public/models/vit-brain-mri/model.json')), 'no trained brain-MRI ViT');
   test.skip(!existsSync(UNCERTAIN_SCAN), `no ${UNCERTAIN_SCAN}`);
+  test.skip(!existsSync(HEAD_CT), `no ${HEAD_CT}`);
   await page.goto('/');
   await expect.poll(() => page.evaluate(() => window.__cipherscanDiagnosis?.modelsStatus())).toBe('ready');
   await loadSample(page);
@@ -72,6 +77,23 @@ test('a drawing is refused as not an MRI, an uncertain scan is referred for revi
   // the class only inside the "not a diagnosis" disclosure, closed again for this scan though it was opened for
   // the phantom: one scan's "show anyway" never shows the next scan's class unasked
   await expect(page.getByTestId('domain-show-anyway').getByTestId('plain-class')).toHaveCount(1);
+  await expect(page.getByTestId('plain-class')).toBeHidden();
+
+  // a head CT in a brain window: the image check takes it for an MRI, but its file says CT, and that refuses it
+  await page.getByTestId('file-input').setInputFiles(HEAD_CT);
+  await expect
+    .poll(() => page.evaluate(() => window.__cipherscan.files().map((f) => f.status)), { timeout: 60_000 })
+    .toEqual(['ready', 'ready', 'ready']);
+  await page.getByTestId('diagnose-all').click();
+  await expect(rows).toHaveCount(3, { timeout: 120_000 });
+  await expect(rows.nth(2)).toContainText('not shown: the file says it is modality CT, not brain MRI', {
+    timeout: 120_000,
+  });
+  await rows.nth(2).click();
+  await expect(result).toHaveAttribute('data-in-domain', 'false');
+  await expect(domain).toContainText(
+    'The file says it is a CT (DICOM Modality CT); this model reads brain MRI (MR): no diagnosis shown.',
+  );
   await expect(page.getByTestId('plain-class')).toBeHidden();
 
   await page.getByTestId('tab-reports').click();

@@ -27,6 +27,7 @@ import type { CipherKey } from '../keys/key';
 import type { ProtectedInput, ProtectionScheme } from '../protection/protectedInput';
 import { toProtectedTokens } from '../models/blockInput';
 import { adaptModel, load, type DiagnosisModel, type ModelSource, type Prediction } from '../models/model';
+import type { ModalityVerdict } from './declaredModality';
 import { domainVerdict, loadDomainGuard, type DomainGuard, type DomainVerdict } from './domainGuard';
 import { confidenceVerdict, type ConfidenceVerdict } from './abstention';
 import type { EnsembleSpec } from './ensemble';
@@ -85,6 +86,11 @@ export interface SideBySideDiagnosis {
   members?: MemberDiagnosis[];
   /** an ensemble: the members whose out-of-domain guard refused the image (either side) */
   domainRefusedBy?: LabelledMember[];
+  /**
+   * What the DICOM file declared it is, judged against the model's domain (declaredModality.ts);
+   * set by the caller that holds the file (the page, the CLI), absent for PNG/JPEG or "OT"
+   */
+  declaredModality?: ModalityVerdict;
 }
 
 export interface LoadedModelInfo {

@@ -6,7 +6,9 @@
  * Text output names classes for people (classNames.ts); --json keeps the id
  * as `class` and adds the person's name as `label`.
  * Same code as the page's worker (src/lib/diagnosis/session.ts), tfjs on wasm.
- * Out-of-domain guard (issue 18): with the model's domain-guard.json, --json has
+ * Out-of-domain guard (issue 18): a DICOM file declaring a modality the model's domain is not
+ * (a CT for a brain-MRI model; lib/diagnosis/declaredModality.ts) is refused first, --json
+ * `inDomain: false` with `declaredModality` {declared, expected, inDomain}. With the model's domain-guard.json, --json has
  * top-level `inDomain`, `domainScore`, `domainThreshold` (and `domainAgree` with
  * a key: plain and encrypted verdicts must match); the text output says the
  * verdict in words first and withholds the class when the image is refused
@@ -34,6 +36,7 @@ import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
 import { classLabel } from '../../../lib/models/classNames';
 import { domainNameFor, outOfDomainMessage, type DomainVerdict } from '../../../lib/diagnosis/domainGuard';
+import { modalityMessage, modalityVerdict, type ModalityVerdict } from '../../../lib/diagnosis/declaredModality';
 import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../lib/diagnosis/abstention';
 import { ENSEMBLE_FILE, MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
 import {
@@ -55,12 +58,24 @@ function side(p: TimedPrediction) {
   };
 }
 
-/** Top-level guard fields: refused when either side is refused (they agree when adaptation is right). */
-function domainFields(plain?: DomainVerdict, encrypted?: DomainVerdict): Record<string, unknown> {
-  if (!plain) return { inDomain: null, domainGuard: 'none shipped with this model' };
-  const inDomain = plain.inDomain && (encrypted?.inDomain ?? true);
+/**
+ * Top-level guard fields: refused when either side is refused (they agree when adaptation is right),
+ * or when the DICOM file declares a modality the model's domain is not (`declaredModality`).
+ */
+function domainFields(
+  plain: DomainVerdict | undefined,
+  encrypted: DomainVerdict | undefined,
+  declared: ModalityVerdict | undefined,
+): Record<string, unknown> {
+  const declaration = declared ? { declaredModality: declared } : {};
+  if (!plain)
+    return declared?.inDomain === false
+      ? { inDomain: false, ...declaration, domainGuard: 'none shipped with this model', diagnosisWithheld: true }
+      : { inDomain: null, ...declaration, domainGuard: 'none shipped with this model' };
+  const inDomain = plain.inDomain && (encrypted?.inDomain ?? true) && declared?.inDomain !== false;
   return {
     inDomain,
+    ...declaration,
     domainScore: plain.score,
     domainThreshold: plain.threshold,
     ...(plain.intensity
@@ -136,13 +151,15 @@ export async function run(args: ParsedArgs): Promise<void> {
     const decoded = await loadImage(input, decodeOptionsFrom(args));
     const image = toModelInput(decoded.image, MODEL_INPUT_SIZE);
     const classes = info.classes;
+    // what the DICOM file says it is (absent for PNG/JPEG and "OT"): a CT is refused by a brain-MRI model
+    const declared = modalityVerdict(classes, decoded.dicom?.modality);
     let out: Record<string, unknown>;
     if (keyPath) {
       const key = await loadKey(keyPath, optionalString(args, 'passphrase'));
       const r = await session.diagnose(name, image, key);
       out = {
         model: name,
-        ...domainFields(r.plain.domain, r.encrypted.domain),
+        ...domainFields(r.plain.domain, r.encrypted.domain, declared),
         ...certaintyFields(r.plain.certainty, r.encrypted.certainty),
         classes,
         backend: r.backend,
@@ -157,7 +174,7 @@ export async function run(args: ParsedArgs): Promise<void> {
       const plain = await session.predictPlain(name, image);
       out = {
         model: name,
-        ...domainFields(plain.domain),
+        ...domainFields(plain.domain, undefined, declared),
         ...certaintyFields(plain.certainty),
         classes,
         backend: tf.getBackend(),
@@ -173,6 +190,10 @@ export async function run(args: ParsedArgs): Promise<void> {
     console.log(`${name} (${tf.getBackend()})`);
     const verdict = `score ${fmt(out.domainScore)}, threshold ${fmt(out.domainThreshold)}`;
     const refusedBy = ((out.domainRefusedBy as LabelledMember[] | undefined) ?? []).map((m) => m.label);
+    if (declared?.inDomain === false) {
+      console.log(`  ${modalityMessage(declared, classes)}`);
+      return;
+    }
     if (out.inDomain === false) {
       console.log(
         `  ${outOfDomainMessage(domainNameFor(classes))} (${verdict}${refusedBy.length ? `; refused by ${refusedBy.join(', ')}` : ''})`,

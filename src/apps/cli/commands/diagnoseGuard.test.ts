@@ -4,6 +4,7 @@
  * encrypted verdicts agree (with a key), and the text output of a refused scan
  * says so in words and prints no class; the class stays in --json for scripts.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +55,31 @@ describe('cli diagnose with a domain guard', () => {
     expect(text).toContain('This does not look like a brain MRI the model was trained on: no diagnosis shown.');
     for (const c of classes) expect(text).not.toContain(classLabel(c));
   }, 120_000);
+
+  const headCt = join(process.cwd(), '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm');
+  it.skipIf(!existsSync(headCt))(
+    'refuses a DICOM file that declares a CT, whatever the image check says, and says why',
+    async () => {
+      const f = fixtureModelFiles('cnn', 4, { depth: 2 });
+      const model = await cli.modelFolder('cnn-brain-mri', f);
+      // a guard that accepts everything: the declaration alone refuses
+      await writeFile(
+        join(model, DOMAIN_GUARD_FILE),
+        serializeDomainGuard(identityDomainGuard(2 * f.manifest.config.width, f.manifest.config.classes, 1e12)),
+      );
+      expect(await cli.run('diagnose', '--model', model, '--in', headCt, '--json')).toBe(0);
+      const out = JSON.parse(cli.stdout.at(-1)!);
+      expect(out.declaredModality).toEqual({ declared: 'CT', expected: ['MR'], inDomain: false });
+      expect(out.inDomain).toBe(false);
+      expect(out.domainScore).toBeLessThan(out.domainThreshold); // the image check alone accepted it
+      expect(out.diagnosisWithheld).toBe(true);
+      expect(await cli.run('diagnose', '--model', model, '--in', headCt)).toBe(0);
+      expect(cli.stdout.join('\n')).toContain(
+        'The file says it is a CT (DICOM Modality CT); this model reads brain MRI',
+      );
+    },
+    120_000,
+  );
 
   it('reports "uncertain" at the top level and says so in words below the model\'s confidence threshold', async () => {
     const f = fixtureModelFiles('cnn', 4, { depth: 2 });

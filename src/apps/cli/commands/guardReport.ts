@@ -5,7 +5,9 @@
  * other dataset's Testing, every DICOM file of --dicom (decoded through the normal
  * path, frame 0, default window; failures counted, not scored) and the built-in
  * phantoms (src/lib/samples, decoded from their PNG bytes as the page does).
- * Prints JSON (with, for version 2 guards, how many refusals each score made),
+ * A DICOM file declaring a modality the model's domain is not (declaredModality.ts) counts
+ * as refused, as the page and `diagnose` refuse it; `declaration` keeps the image check's
+ * own count beside it. Prints JSON (with, for version 2 guards, how many refusals each score made),
  * writes it to --out, and the markdown rows.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,6 +21,7 @@ import {
   type DomainGuard,
 } from '../../../lib/diagnosis/domainGuard';
 import { decodeImageFile } from '../../../lib/decode';
+import { modalityVerdict, type ModalityVerdict } from '../../../lib/diagnosis/declaredModality';
 import { INTENSITY_BINS } from '../../../lib/models/intensityHistogram';
 import { toModelInput } from '../../../lib/image/resize';
 import type { RgbImage } from '../../../lib/image/rgb';
@@ -38,18 +41,22 @@ import { noHeldOutTesting, readTrainedOn } from '../../../learn/training/labelle
 export async function dicomImages(
   dir: string,
   size: number,
-): Promise<{ images: RgbImage[]; failed: number; n: number }> {
+): Promise<{ images: RgbImage[]; modalities: (string | undefined)[]; failed: number; n: number }> {
   const files = (await readdir(dir)).filter((f) => f.toLowerCase().endsWith('.dcm')).sort();
   const images: RgbImage[] = [];
+  // each decoded file's declared Modality (0008,0060), as the page and `diagnose` read it
+  const modalities: (string | undefined)[] = [];
   let failed = 0;
   for (const f of files) {
     try {
-      images.push(toModelInput((await decodeImageFile(new Uint8Array(await readFile(join(dir, f))), f)).image, size));
+      const decoded = await decodeImageFile(new Uint8Array(await readFile(join(dir, f))), f);
+      images.push(toModelInput(decoded.image, size));
+      modalities.push(decoded.dicom?.modality);
     } catch {
       failed++;
     }
   }
-  return { images, failed, n: files.length };
+  return { images, modalities, failed, n: files.length };
 }
 
 export async function phantomImages(size: number): Promise<RgbImage[]> {
@@ -88,8 +95,24 @@ export async function runGuardReport(
   const refusedBy: Record<string, { features: number; intensity: number; both: number }> = {};
   const sets: GuardSetResult[] = [];
   const scores: Record<string, number[]> = {};
-  const add = async (name: string, inDomain: boolean, set: ImageSet, failed?: number) => {
+  /** per set with DICOM files: how many the image check alone refuses, and how many their declared modality adds */
+  const declaration: Record<string, { imageCheckRefused: number; declaredOtherModality: number; refused: number }> = {};
+  const add = async (
+    name: string,
+    inDomain: boolean,
+    set: ImageSet,
+    failed?: number,
+    declared?: (ModalityVerdict | undefined)[],
+  ) => {
     const v = await verdicts(set, name);
+    // what the product does: a file declaring another modality is refused whatever the image check says
+    const accepted = v.map((x, k) => x.inDomain && declared?.[k]?.inDomain !== false);
+    if (declared)
+      declaration[name] = {
+        imageCheckRefused: v.filter((x) => !x.inDomain).length,
+        declaredOtherModality: declared.filter((d) => d?.inDomain === false).length,
+        refused: accepted.filter((a) => !a).length,
+      };
     scores[name] = v.map((x) => Number(x.score.toFixed(2)));
     if (guard.intensity) {
       scores[`${name} (intensity)`] = v.map((x) => Number((x.intensity?.score ?? NaN).toFixed(2)));
@@ -101,14 +124,7 @@ export async function runGuardReport(
         both: f.filter((r, k) => r && i[k]).length,
       };
     }
-    sets.push(
-      guardSet(
-        name,
-        inDomain,
-        v.map((x) => x.inDomain),
-        failed,
-      ),
-    );
+    sets.push(guardSet(name, inDomain, accepted, failed));
   };
   const dsName = (d: string) => d.replace(/\/+$/, '').split('/').pop() ?? d;
   // the in-domain row needs images the model never trained on
@@ -128,7 +144,13 @@ export async function runGuardReport(
     await loadImageSet(join(other, 'Testing'), size, '.cache/datasets', log),
   );
   const dicom = await dicomImages(dicomDir, size);
-  await add(`dicom-samples (${dicom.n} files)`, false, asImageSet(dicom.images, size), dicom.failed);
+  await add(
+    `dicom-samples (${dicom.n} files)`,
+    false,
+    asImageSet(dicom.images, size),
+    dicom.failed,
+    dicom.modalities.map((m) => modalityVerdict(model.classes, m)),
+  );
   await add('built-in phantoms', false, asImageSet(await phantomImages(size), size));
   const scoreMs = timeScore(guard);
   const result = {
@@ -139,6 +161,8 @@ export async function runGuardReport(
       ? { intensityThreshold: guard.intensity.threshold, intensityFit: guard.intensity.fit, refusedBy }
       : {}),
     scoreMsPerImage: scoreMs,
+    // DICOM sets: the image check alone, and what the files' declared modality adds (declaredModality.ts)
+    declaration,
     ...(noTesting ? { inDomainTesting: noTesting } : {}),
     sets,
     scores,

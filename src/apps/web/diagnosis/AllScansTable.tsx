@@ -6,6 +6,7 @@ import { useDiagnosis } from '../state/diagnosis';
 import { useFiles } from '../state/files';
 import { allScansRows } from './allScansRows';
 import { domainNameFor } from '../../../lib/diagnosis/domainGuard';
+import { diagnosisRefused } from '../../../lib/diagnosis/declaredModality';
 import { UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
 import { classLabel } from '../../../lib/models/classNames';
 import { isUncertain } from './CertaintyNotice';
@@ -56,12 +57,14 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
             );
           const r = row.result;
           // the out-of-domain guard refused it: no class in the table either (issue 18)
-          if (r.plain.domain?.inDomain === false || r.encrypted.domain?.inDomain === false)
+          if (diagnosisRefused(r))
             return (
               <tr {...props} key={file.id}>
                 <td>{file.label}</td>
                 <td colSpan={4} className="hint" data-testid="all-scans-reason">
-                  not shown: does not look like a {domainNameFor(r.classes)} the model was trained on
+                  {r.declaredModality?.inDomain === false
+                    ? `not shown: the file says it is modality ${r.declaredModality.declared}, not ${domainNameFor(r.classes)}`
+                    : `not shown: does not look like a ${domainNameFor(r.classes)} the model was trained on`}
                 </td>
               </tr>
             );

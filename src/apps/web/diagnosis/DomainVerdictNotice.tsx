@@ -4,9 +4,12 @@
  * class name. Plain and encrypted verdicts are shown as one sentence when they
  * agree (they do when adaptation is right) and flagged when they do not.
  * An ensemble is refused when either member's guard refuses: `refusedBy` names them.
+ * A DICOM file that declares another modality (a CT for a brain-MRI model) is refused
+ * on that declaration first, in its words.
  */
 import type { DomainVerdict } from '../../../lib/diagnosis/domainGuard';
 import { domainNameFor, outOfDomainMessage } from '../../../lib/diagnosis/domainGuard';
+import { modalityMessage, type ModalityVerdict } from '../../../lib/diagnosis/declaredModality';
 
 export function DomainVerdictNotice(props: {
   classes: string[];
@@ -14,9 +17,29 @@ export function DomainVerdictNotice(props: {
   encrypted?: DomainVerdict;
   /** an ensemble: the members (for people: "ViT") whose guard refused */
   refusedBy?: string[];
+  /** what the DICOM file declared it is (declaredModality.ts): a mismatch refuses before the image guard */
+  declared?: ModalityVerdict;
 }) {
-  const { classes, plain, encrypted, refusedBy = [] } = props;
+  const { classes, plain, encrypted, refusedBy = [], declared } = props;
   const domain = domainNameFor(classes);
+  if (declared?.inDomain === false)
+    return (
+      <p
+        className="domain-verdict out-of-domain error"
+        role="alert"
+        data-testid="domain-verdict"
+        data-in-domain={false}
+        data-refused-by="declared-modality"
+      >
+        {modalityMessage(declared, classes)}{' '}
+        {plain ? (
+          <span className="hint">
+            (the image check alone would have {plain.inDomain ? 'accepted' : 'refused'} it: distance{' '}
+            {plain.score.toFixed(0)}, limit {plain.threshold.toFixed(0)})
+          </span>
+        ) : null}
+      </p>
+    );
   if (!plain)
     return (
       <p className="hint" data-testid="domain-verdict" data-in-domain="unknown">

@@ -47,6 +47,18 @@ describe('SideBySideResult with the domain verdict', () => {
     expect(html).toContain('data-in-domain="false"');
   });
 
+  it('refuses a file that declares a CT, in those words, though the image check accepted it', () => {
+    const ct = { ...result(true), declaredModality: { declared: 'CT', expected: ['MR'], inDomain: false } };
+    const html = renderToStaticMarkup(createElement(SideBySideResult, { result: ct }));
+    const verdict = html.indexOf(
+      'The file says it is a CT (DICOM Modality CT); this model reads brain MRI (MR): no diagnosis shown.',
+    );
+    expect(verdict).toBeGreaterThan(-1);
+    expect(html).toContain('the image check alone would have accepted it');
+    expect(html).toContain('data-in-domain="false"');
+    expect(html.indexOf('Meningioma')).toBeGreaterThan(html.indexOf('<details'));
+  });
+
   it('shows the class of an accepted scan after saying it looks like a brain MRI', () => {
     const html = renderToStaticMarkup(createElement(SideBySideResult, { result: result(true) }));
     expect(html).not.toContain('<details');

@@ -11,6 +11,7 @@
  * small print with the columns, and names the member whose guard refused.
  */
 import type { SideBySideDiagnosis } from '../../../lib/diagnosis/session';
+import { diagnosisRefused } from '../../../lib/diagnosis/declaredModality';
 import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
 import { DomainVerdictNotice } from './DomainVerdictNotice';
@@ -54,7 +55,7 @@ function Side(props: {
 export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
   const { plain, encrypted, classes } = result;
   // refused when either side is refused (they agree when adaptation is right)
-  const refused = plain.domain?.inDomain === false || encrypted.domain?.inDomain === false;
+  const refused = diagnosisRefused(result);
   const uncertain = isUncertain(plain.certainty, encrypted.certainty);
   const what = result.members ? 'ensemble' : 'model';
   const refusedBy = (result.domainRefusedBy ?? []).map((m) => m.label);
@@ -92,7 +93,13 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
       data-in-domain={!refused}
       data-uncertain={uncertain}
     >
-      <DomainVerdictNotice classes={classes} plain={plain.domain} encrypted={encrypted.domain} refusedBy={refusedBy} />
+      <DomainVerdictNotice
+        classes={classes}
+        plain={plain.domain}
+        encrypted={encrypted.domain}
+        refusedBy={refusedBy}
+        declared={result.declaredModality}
+      />
       {refused ? null : <CertaintyNotice plain={plain.certainty} encrypted={encrypted.certainty} />}
       {refused || uncertain ? (
         <details className="domain-show-anyway" data-testid="domain-show-anyway">

@@ -7,6 +7,7 @@
  * key, pretend a model exists when it does not, or log scans or keys.
  */
 import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/backendNames';
+import { modalityVerdict } from '../../../lib/diagnosis/declaredModality';
 import { diagnoseInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
 import { appKeys } from '../../../platform/browser/workers/appWorkers';
 import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
@@ -137,7 +138,9 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
         continue;
       }
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
-      useDiagnosis.getState().record(file.id, key.check, result);
+      // what the DICOM file says it is, from the file on this device (never from the encrypted image)
+      const declaredModality = modalityVerdict(result.classes, file.decoded?.dicom?.modality);
+      useDiagnosis.getState().record(file.id, key.check, declaredModality ? { ...result, declaredModality } : result);
     }
   } catch (err) {
     useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`);
