@@ -58,7 +58,7 @@ describe('writeCrossValidationCard', () => {
     const readme = await readFile(join(dir, 'README.md'), 'utf8');
     expect(readme.match(/## Cross-validation of this recipe/g)).toHaveLength(1);
     expect(readme).toContain('## Training\n\nkept');
-    expect(readme).toContain('(same rule, target 97 %) is 0.9123;');
+    expect(readme).toContain('(R, target 97 %) is 0.9123;');
     expect(readme).not.toContain('0.9298');
     expect(readme).toContain(
       '`cipherscan selective --write --thresholds-from docs/reports/cv-lung-histopathology.json` ships it',

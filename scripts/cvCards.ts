@@ -8,7 +8,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rate } from '../src/learn/evaluation/domainGuardReport';
-import { crossValidationBlock, cvRate, outOfFoldSentence, type CvFigures } from '../src/learn/evaluation/cvReport';
+import type { GroupInterval } from '../src/learn/evaluation/groupBootstrap';
+import {
+  byOriginalsPhrase,
+  crossValidationBlock,
+  cvRate,
+  outOfFoldSentence,
+  type CvFigures,
+} from '../src/learn/evaluation/cvReport';
 import { trainedOnFromCard } from '../src/learn/training/labelledData';
 import { GROUPED_GUARANTEE, HELD_OUT_ORIGINALS, PER_IMAGE_CAVEAT, UNSEEN_TISSUE } from '../src/lib/diagnosis/cvChoice';
 
@@ -28,7 +35,7 @@ export interface CvCardFigures extends CvFigures {
   perFold: string[];
   abstention: { coverage: number; accuracy: Rate; ece: number; nll: number; at90: Rate };
   pooledThreshold: {
-    nested: { coverage: number; accuracy: Rate };
+    nested: { coverage: number; accuracy: Rate; byOriginals?: GroupInterval };
     minConfidence?: number;
     n: number;
     fittedOn?: string;
@@ -81,7 +88,9 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
     HEADING,
     '',
     `${outOfFoldSentence(f)} ` +
-      `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (same rule, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}. ` +
+      `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (${p.rule ?? 'same rule'}, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}` +
+      (p.nested.byOriginals ? ` (${byOriginalsPhrase(p.nested.byOriginals)})` : '') +
+      '. ' +
       `\`${shipBy}\` ships it in place of the one fitted on the validation split (the section "Uncertain — refer for review" gives the threshold in use). ` +
       folds +
       (f.caveat ? `${f.caveat} ` : '') +

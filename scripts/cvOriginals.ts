@@ -61,6 +61,14 @@ export class HeldOutOriginals {
     return this.folds > 0 && this.folds === scoredFolds;
   }
 
+  /** the parts (one per scored fold, in order) with each image's original, for the 'originals-low' rule */
+  withGroups<P extends HeldOutPart>(parts: readonly P[]): (P & { groups: number[] })[] {
+    let at = 0;
+    const out = parts.map((p) => ({ ...p, groups: this.groups.slice(at, (at += p.labels.length)) }));
+    if (at !== this.groups.length) throw new Error(`${at} held-out images for ${this.groups.length} with an original`);
+    return out;
+  }
+
   /** the accuracy interval; `expectedRight` is the Wilson row's count, which these answers must match */
   interval(parts: readonly HeldOutPart[], expectedRight: number): GroupInterval {
     const right = this.aligned(rightAnswers(parts));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { wilson } from './domainGuardReport';
-import { groupBootstrap, pairedGroupBootstrap } from './groupBootstrap';
+import { groupBootstrap, groupLowerBounds, pairedGroupBootstrap } from './groupBootstrap';
 
 // 400 originals, 90 % right: as independent images, and as 8 copies each with the same answer
 const originals = 400;
@@ -73,5 +73,35 @@ describe('pairedGroupBootstrap', () => {
     const d = pairedGroupBootstrap(copies, b, copyGroups);
     expect(d.difference).toBeCloseTo(0.005, 10);
     expect(d.low).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('groupLowerBounds', () => {
+  it('matches the whole-set interval at the full cutoff and rises as the wrong originals are cut', () => {
+    // ranking: the 40 wrong originals' copies last
+    const order = copyGroups
+      .map((g, i) => ({ g, i }))
+      .sort((a, b) => Number(rightOfOriginal(b.g)) - Number(rightOfOriginal(a.g)));
+    const right = order.map((o) => copies[o.i]);
+    const groups = order.map((o) => o.g);
+    const [allRight, all] = groupLowerBounds(right, groups, [2880, 3200]);
+    expect(allRight).toBe(1); // every answered image right in every draw
+    expect(all).toBeCloseTo(groupBootstrap(copies, copyGroups).low, 2);
+    expect(all).toBeLessThan(0.9);
+  });
+
+  it('counts copies once: the same answers as independent images would give a higher bound', () => {
+    const asImages = groupLowerBounds(
+      copies,
+      copies.map((_, i) => i),
+      [copies.length],
+    )[0];
+    const asOriginals = groupLowerBounds(copies, copyGroups, [copies.length])[0];
+    expect(asImages).toBeGreaterThan(asOriginals + 0.01);
+  });
+
+  it('refuses falling or out-of-range cutoffs', () => {
+    expect(() => groupLowerBounds(single, singleGroups, [10, 5])).toThrow(/cutoffs must rise/);
+    expect(() => groupLowerBounds(single, singleGroups, [401])).toThrow(/cutoffs must rise/);
   });
 });

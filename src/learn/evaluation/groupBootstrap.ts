@@ -131,3 +131,54 @@ export function pairedGroupBootstrap(
   );
   return { difference: (sum(k[0]) - sum(k[1])) / groups.length, low, high, groups: n.length, resamples };
 }
+
+/**
+ * Lower ends of the accuracy interval of the first `cutoff` images of a ranking (most
+ * confident first), for every cutoff, resampling originals with the same draws for each:
+ * what the "Uncertain" rule needs to ask, at each threshold, whether the answered images'
+ * accuracy is at least its target when copies of one original count once
+ * (selective.ts fitAbstention, bound 'originals-low'). One pass over the ranking per draw.
+ */
+export function groupLowerBounds(
+  rightInRank: ArrayLike<boolean>,
+  groupsInRank: ArrayLike<string | number>,
+  cutoffs: readonly number[],
+  options: BootstrapOptions = {},
+): number[] {
+  if (rightInRank.length !== groupsInRank.length)
+    throw new Error(`${rightInRank.length} answers for ${groupsInRank.length} group labels`);
+  const { resamples, seed, level } = { ...DEFAULTS, ...options };
+  const index = new Map<string | number, number>();
+  const groupOf = Int32Array.from({ length: groupsInRank.length }, (_, i) => {
+    let g = index.get(groupsInRank[i]);
+    if (g === undefined) index.set(groupsInRank[i], (g = index.size));
+    return g;
+  });
+  const G = index.size;
+  // how many times each draw took each group
+  const random = new SeededRandom(seed);
+  const weight = new Uint16Array(resamples * G);
+  for (let b = 0; b < resamples; b++) for (let d = 0; d < G; d++) weight[b * G + random.int(G)]++;
+  const images = new Float64Array(resamples);
+  const right = new Float64Array(resamples);
+  const ratio = new Float64Array(resamples);
+  const out: number[] = [];
+  let next = 0;
+  for (const cutoff of cutoffs) {
+    if (cutoff < next || cutoff > groupOf.length) throw new Error('cutoffs must rise and stay within the ranking');
+    for (; next < cutoff; next++) {
+      const g = groupOf[next];
+      const r = rightInRank[next] ? 1 : 0;
+      for (let b = 0; b < resamples; b++) {
+        const w = weight[b * G + g];
+        images[b] += w;
+        right[b] += r * w;
+      }
+    }
+    // a draw that took none of the answered images says nothing of their accuracy
+    let m = 0;
+    for (let b = 0; b < resamples; b++) if (images[b] > 0) ratio[m++] = right[b] / images[b];
+    out.push(m ? percentiles(ratio.subarray(0, m), level)[0] : NaN);
+  }
+  return out;
+}

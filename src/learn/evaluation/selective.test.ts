@@ -86,6 +86,31 @@ describe('fitAbstention', () => {
   });
 });
 
+describe("fitAbstention, 'originals-low'", () => {
+  // 400 right answers (40 originals x 10 copies), then the 10 copies of one original, all wrong
+  const p = Array.from({ length: 410 }, (_, i) => [0.99 - i * 1e-4, 0.01 + i * 1e-4]);
+  const l = Array.from({ length: 410 }, (_, i) => (i < 400 ? 0 : 1));
+  const groups = Array.from({ length: 410 }, (_, i) => Math.floor(i / 10));
+
+  it('stops before the copies of one wrong original sink the bound, where Wilson counts them as ten', () => {
+    // Wilson: 400/410 has a lower bound of 95.5 %, so it answers all
+    expect(fitAbstention(p, l, 0.95).validation.answered).toBe(410);
+    const fit = fitAbstention(p, l, 0.95, 'originals-low', groups);
+    // a draw may take that original three times: only a few of its copies fit under the bound
+    expect(fit.validation.answered).toBeGreaterThanOrEqual(400);
+    expect(fit.validation.answered).toBeLessThan(410);
+    expect(fit.rule).toMatch(/presumed originals are resampled/);
+  });
+
+  it('is never more permissive than Wilson, and needs the originals', () => {
+    // 30 right answers: the resampling has no spread (100 % in every draw), Wilson's bound stays under 97 %
+    expect(
+      fitAbstention(p.slice(0, 30), l.slice(0, 30), 0.97, 'originals-low', groups.slice(0, 30)).validation.answered,
+    ).toBe(1);
+    expect(() => fitAbstention(p, l, 0.95, 'originals-low')).toThrow(/presumed original/);
+  });
+});
+
 describe('nestedAbstention', () => {
   // fold A: 0.9 right, 0.6 wrong; fold B: 0.8 right, 0.7 wrong
   const foldA = {

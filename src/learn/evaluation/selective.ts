@@ -10,6 +10,7 @@
  */
 import { wilson, type Rate } from './domainGuardReport';
 import { meanOfMembers } from '../../lib/diagnosis/ensemble';
+import { groupLowerBounds } from './groupBootstrap';
 import { argmax } from './metrics';
 
 export interface CoveragePoint {
@@ -134,6 +135,20 @@ export const ABSTENTION_RULE =
  */
 export const POINT_ABSTENTION_RULE =
   'lowest threshold whose answered images have an accuracy >= the target accuracy (point estimate)';
+/**
+ * The same where the images are copies of fewer originals (`bound: 'originals-low'`, grouped
+ * cross-validation): the 95 % lower bound of resampling whole originals (groupBootstrap.ts), not
+ * Wilson's, which counts copies of one original as independent evidence.
+ */
+export const ORIGINALS_ABSTENTION_RULE =
+  'lowest threshold whose answered images have a 95 % lower bound >= the target accuracy both when their presumed originals are resampled (copies of one original count together) and by Wilson';
+
+export type AbstentionBound = 'wilson-low' | 'point' | 'originals-low';
+const RULES: Record<AbstentionBound, string> = {
+  'wilson-low': ABSTENTION_RULE,
+  point: POINT_ABSTENTION_RULE,
+  'originals-low': ORIGINALS_ABSTENTION_RULE,
+};
 
 /**
  * The lowest threshold (most coverage) at which the answered images'
@@ -146,20 +161,51 @@ export function fitAbstention(
   probabilities: number[][],
   labels: ArrayLike<number>,
   targetAccuracy: number,
-  bound: 'wilson-low' | 'point' = 'wilson-low',
+  bound: AbstentionBound = 'wilson-low',
+  /** 'originals-low' only: each image's presumed original */
+  groups?: ArrayLike<number | string>,
 ): AbstentionFit {
   const curve = coverageAccuracyCurve(probabilities, labels);
   if (!curve.length) throw new Error('fitAbstention needs at least one image');
+  const originalsLow = bound === 'originals-low' ? rankedLowerBounds(probabilities, labels, curve, groups) : [];
   let chosen = curve[0];
-  const meets = (p: CoveragePoint) =>
-    (bound === 'point' ? p.correct / p.answered : wilson(p.correct, p.answered).low) >= targetAccuracy;
-  for (const p of curve) if (meets(p)) chosen = p;
+  const low = (p: CoveragePoint, i: number) =>
+    bound === 'point'
+      ? p.correct / p.answered
+      : bound === 'originals-low'
+        ? // never more permissive than Wilson: a resample of few errors, or none, has no spread to bound
+          Math.min(originalsLow[i], wilson(p.correct, p.answered).low)
+        : wilson(p.correct, p.answered).low;
+  curve.forEach((p, i) => {
+    if (low(p, i) >= targetAccuracy) chosen = p;
+  });
   return {
     minConfidence: chosen.threshold,
     targetAccuracy,
-    rule: bound === 'point' ? POINT_ABSTENTION_RULE : ABSTENTION_RULE,
+    rule: RULES[bound],
     validation: { ...chosen, accuracyInterval: wilson(chosen.correct, chosen.answered) },
   };
+}
+
+/** per point of the curve, the lower bound of its answered images' accuracy resampling originals */
+function rankedLowerBounds(
+  probabilities: number[][],
+  labels: ArrayLike<number>,
+  curve: CoveragePoint[],
+  groups: ArrayLike<number | string> | undefined,
+): number[] {
+  if (!groups || groups.length !== labels.length)
+    throw new Error("the 'originals-low' rule needs each image's presumed original");
+  // the curve's order: most confident first (ties answer together, so their order inside a tie does not matter)
+  const order = probabilities
+    .map((p, k) => ({ k, confidence: p[argmax(p)] }))
+    .sort((a, b) => b.confidence - a.confidence)
+    .map((r) => r.k);
+  return groupLowerBounds(
+    order.map((k) => argmax(probabilities[k]) === labels[k]),
+    order.map((k) => groups[k]),
+    curve.map((p) => p.answered),
+  );
 }
 
 /**
@@ -189,9 +235,10 @@ export function fixedAbstention(
  * ships is fitted once on all folds; this is its honest figure.
  */
 export function nestedAbstention(
-  folds: readonly { probabilities: number[][]; labels: number[] }[],
+  /** `groups` (each image's presumed original): needed by the 'originals-low' rule */
+  folds: readonly { probabilities: number[][]; labels: number[]; groups?: number[] }[],
   targetAccuracy: number,
-  bound: 'wilson-low' | 'point' = 'wilson-low',
+  bound: AbstentionBound = 'wilson-low',
 ): { coverage: number; accuracy: Rate; thresholds: number[] } {
   if (folds.length < 2) throw new Error('nested cross-validation needs at least two folds');
   const thresholds: number[] = [];
@@ -205,6 +252,7 @@ export function nestedAbstention(
       others.flatMap((p) => p.labels),
       targetAccuracy,
       bound,
+      bound === 'originals-low' ? others.flatMap((p) => p.groups ?? []) : undefined,
     );
     const at = atThreshold(held.probabilities, held.labels, fit.minConfidence);
     thresholds.push(fit.minConfidence);
