@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pairedGroupBootstrap } from '../src/learn/evaluation/groupBootstrap';
+import { signedPoints } from './cvOriginals';
 
 interface HeldOut {
   filesSha256: string;
@@ -48,7 +49,7 @@ if (a.held.filesSha256 !== b.held.filesSha256 || a.held.groups !== b.held.groups
 const groups = a.held.groups.split(',').map(Number);
 const d = pairedGroupBootstrap(a.right, b.right, groups);
 const count = (r: boolean[]) => r.filter(Boolean).length;
-const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`;
+const signed = signedPoints;
 const onlyA = a.right.filter((r, i) => r && !b.right[i]).length;
 const onlyB = b.right.filter((r, i) => r && !a.right[i]).length;
 console.log(

@@ -84,7 +84,9 @@ export class HeldOutOriginals {
 
   /**
    * The nested rule's answers (each fold's images answered at the threshold fitted without it):
-   * their accuracy, resampling originals; `expected` is nestedAbstention's count.
+   * their accuracy, resampling the originals that have answered images (groupBootstrap). The rule
+   * itself was fitted with groupLowerBounds, which draws all originals and takes the ratio over the
+   * answered ones: the same estimand, other draws; `expected` is nestedAbstention's count.
    */
   nestedAnswers(
     parts: readonly HeldOutPart[],
@@ -126,7 +128,9 @@ export class HeldOutOriginals {
 export const originalsCell = (b: GroupInterval | undefined) =>
   b ? ` [${(b.low * 100).toFixed(1)}, ${(b.high * 100).toFixed(1)}] |` : '';
 
-const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`;
+/** a difference of rates in points, signed: "+1.90", "−0.23" */
+export const signedPoints = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`;
+const signed = signedPoints;
 /** "ViT − CNN +1.90 points [+0.84, +3.03]" */
 export const differenceSentence = (what: string, d: GroupDifference) =>
   `${what} ${signed(d.difference)} points [${signed(d.low)}, ${signed(d.high)}]`;

@@ -205,7 +205,7 @@ export function crossValidationBlock(f: CvFigures, command: string) {
 export function byOriginalsPhrase(b: GroupInterval): string {
   return (
     `[${(b.low * 100).toFixed(1)}, ${(b.high * 100).toFixed(1)}] when the ${b.groups.toLocaleString('en')} presumed originals are resampled ` +
-    '(the wider, honest interval: copies of one original are right or wrong together)'
+    '(wider and closer to honest: copies of one original are right or wrong together; copies the near-duplicate search did not join still count apart)'
   );
 }
 

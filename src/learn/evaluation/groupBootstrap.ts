@@ -61,11 +61,11 @@ function tally(rights: ArrayLike<boolean>[], groups: ArrayLike<string | number>)
   return { n, k };
 }
 
-/** the two percentiles of sorted values for a two-sided interval */
+/** the two percentiles of sorted values for a two-sided interval, as many draws outside on each side */
 function percentiles(values: Float64Array, level: number): [number, number] {
   values.sort();
-  const at = (q: number) => values[Math.min(values.length - 1, Math.max(0, Math.floor(q * values.length)))];
-  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
+  const k = Math.min(values.length - 1, Math.floor(((1 - level) / 2) * values.length));
+  return [values[k], values[values.length - 1 - k]];
 }
 
 /**

@@ -152,7 +152,9 @@ const RULES: Record<AbstentionBound, string> = {
 
 /**
  * The lowest threshold (most coverage) at which the answered images'
- * accuracy has a Wilson 95 % LOWER bound at or above the target. The lower bound,
+ * accuracy has a Wilson 95 % LOWER bound at or above the target ('wilson-low'; with
+ * 'originals-low' also the bound of resampling the images' presumed originals, with
+ * 'point' the point estimate instead, never shipped). The lower bound,
  * not the point estimate: validation picked the shipped models, so its accuracy is
  * optimistic, and a small validation set must not buy a confident-looking rule.
  * When no threshold qualifies, the strictest one (the most confident images only).

@@ -4,7 +4,6 @@
  * encrypted verdicts agree (with a key), and the text output of a refused scan
  * says so in words and prints no class; the class stays in --json for scripts.
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { classLabel } from '../../../lib/models/classNames';
 import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { identityDomainGuard } from '../../../testing/domainGuardFixture';
+import { imagePixelModule, syntheticDicom } from '../../../testing/syntheticDicom';
 import { useCliTestFolder } from '../cliTestHarness';
 
 const cli = useCliTestFolder('cipherscan-diagnose-guard-');
@@ -56,30 +56,49 @@ describe('cli diagnose with a domain guard', () => {
     for (const c of classes) expect(text).not.toContain(classLabel(c));
   }, 120_000);
 
-  const headCt = join(process.cwd(), '../shared/dicom-samples/J2K_pixelrep_mismatch.dcm');
-  it.skipIf(!existsSync(headCt))(
-    'refuses a DICOM file that declares a CT, whatever the image check says, and says why',
-    async () => {
-      const f = fixtureModelFiles('cnn', 4, { depth: 2 });
-      const model = await cli.modelFolder('cnn-brain-mri', f);
-      // a guard that accepts everything: the declaration alone refuses
-      await writeFile(
-        join(model, DOMAIN_GUARD_FILE),
-        serializeDomainGuard(identityDomainGuard(2 * f.manifest.config.width, f.manifest.config.classes, 1e12)),
+  it('refuses a DICOM file that declares a CT, whatever the image check says, and says why', async () => {
+    const f = fixtureModelFiles('cnn', 4, { depth: 2 });
+    const model = await cli.modelFolder('cnn-brain-mri', f);
+    // a guard that accepts everything: the declaration alone refuses
+    await writeFile(
+      join(model, DOMAIN_GUARD_FILE),
+      serializeDomainGuard(identityDomainGuard(2 * f.manifest.config.width, f.manifest.config.classes, 1e12)),
+    );
+    const dicom = (modality: string) =>
+      syntheticDicom(
+        imagePixelModule({
+          rows: 64,
+          columns: 64,
+          photometric: 'MONOCHROME2',
+          bitsAllocated: 8,
+          bitsStored: 8,
+          pixelData: Uint8Array.from({ length: 64 * 64 }, (_, i) => (i * 7) % 256),
+        }).map((e) => (e.tag[0] === 0x0008 && e.tag[1] === 0x0060 ? { ...e, value: modality } : e)),
       );
-      expect(await cli.run('diagnose', '--model', model, '--in', headCt, '--json')).toBe(0);
-      const out = JSON.parse(cli.stdout.at(-1)!);
-      expect(out.declaredModality).toEqual({ declared: 'CT', expected: ['MR'], inDomain: false });
-      expect(out.inDomain).toBe(false);
-      expect(out.domainScore).toBeLessThan(out.domainThreshold); // the image check alone accepted it
-      expect(out.diagnosisWithheld).toBe(true);
-      expect(await cli.run('diagnose', '--model', model, '--in', headCt)).toBe(0);
-      expect(cli.stdout.join('\n')).toContain(
-        'The file says it is a CT (DICOM Modality CT); this model reads brain MRI',
-      );
-    },
-    120_000,
-  );
+    const ct = join(cli.dir, 'head-ct.dcm');
+    await writeFile(ct, dicom('CT'));
+    expect(await cli.run('diagnose', '--model', model, '--in', ct, '--json')).toBe(0);
+    const out = JSON.parse(cli.stdout.at(-1)!);
+    expect(out.declaredModality).toEqual({ declared: 'CT', expected: ['MR'], inDomain: false });
+    expect(out.inDomain).toBe(false);
+    expect(out.domainScore).toBeLessThan(out.domainThreshold); // the image check alone accepted it
+    expect(out.diagnosisWithheld).toBe(true);
+    expect(await cli.run('diagnose', '--model', model, '--in', ct)).toBe(0);
+    const text = cli.stdout.join('\n');
+    expect(text).toContain('The file says it is a CT (DICOM Modality CT); this model reads brain MRI');
+    for (const c of f.manifest.config.classes) expect(text).not.toContain(classLabel(c));
+    // the same image declaring MR is judged on its pixels alone, and "OT" says nothing
+    const mr = join(cli.dir, 'mr.dcm');
+    await writeFile(mr, dicom('MR'));
+    expect(await cli.run('diagnose', '--model', model, '--in', mr, '--json')).toBe(0);
+    expect(JSON.parse(cli.stdout.at(-1)!)).toMatchObject({ inDomain: true, declaredModality: { inDomain: true } });
+    const ot = join(cli.dir, 'ot.dcm');
+    await writeFile(ot, dicom('OT'));
+    expect(await cli.run('diagnose', '--model', model, '--in', ot, '--json')).toBe(0);
+    const other = JSON.parse(cli.stdout.at(-1)!);
+    expect(other.inDomain).toBe(true);
+    expect(other).not.toHaveProperty('declaredModality');
+  }, 120_000);
 
   it('reports "uncertain" at the top level and says so in words below the model\'s confidence threshold', async () => {
     const f = fixtureModelFiles('cnn', 4, { depth: 2 });

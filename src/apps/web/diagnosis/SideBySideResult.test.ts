@@ -55,8 +55,10 @@ describe('SideBySideResult with the domain verdict', () => {
     );
     expect(verdict).toBeGreaterThan(-1);
     expect(html).toContain('the image check alone would have accepted it');
-    expect(html).toContain('data-in-domain="false"');
-    expect(html.indexOf('Meningioma')).toBeGreaterThan(html.indexOf('<details'));
+    expect(html).toContain('data-testid="diagnosis-result" data-agree="true" data-in-domain="false"');
+    const details = html.indexOf('<details');
+    expect(details).toBeGreaterThan(verdict);
+    expect(html.indexOf('Meningioma')).toBeGreaterThan(details);
   });
 
   it('shows the class of an accepted scan after saying it looks like a brain MRI', () => {

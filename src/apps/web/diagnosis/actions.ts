@@ -139,7 +139,7 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
       }
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
       // what the DICOM file says it is, from the file on this device (never from the encrypted image)
-      const declaredModality = modalityVerdict(result.classes, file.decoded?.dicom?.modality);
+      const declaredModality = modalityVerdict(result.classes, file.decoded?.dicom?.modality ?? file.declaredModality);
       useDiagnosis.getState().record(file.id, key.check, declaredModality ? { ...result, declaredModality } : result);
     }
   } catch (err) {

@@ -63,7 +63,11 @@ export async function openSharedStudy(study: StudySummary): Promise<boolean> {
     const before = new Set(useFiles.getState().files.map((f) => f.id));
     await loadUserFiles([new File([shared.png as Uint8Array<ArrayBuffer>], name, { type: 'image/png' })]);
     const added = useFiles.getState().files.find((f) => !before.has(f.id));
-    if (added) useFiles.getState().select(added.id);
+    if (added) {
+      // the PNG carries no modality: keep the package's, so a shared CT is still refused by a brain-MRI model
+      if (shared.modality) useFiles.getState().update(added.id, { declaredModality: shared.modality });
+      useFiles.getState().select(added.id);
+    }
     const frames =
       shared.packageFrames > 1
         ? ` (of its ${shared.packageFrames} frames, the one ${study.ownerName} had on screen)`

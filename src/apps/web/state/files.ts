@@ -31,6 +31,11 @@ export interface ScanFile {
   decoded?: DecodedImage;
   modelInput?: RgbImage;
   decodeMs?: number;
+  /**
+   * The modality the original DICOM declared, where this file no longer carries it (a scan opened
+   * from a shared package is reloaded as PNG): the diagnosis's declared-modality check reads it
+   */
+  declaredModality?: string;
 }
 
 export interface BatchProgress {
