@@ -4,7 +4,7 @@
  * refusal reads as a sentence a clinician understands.
  */
 import { describe, expect, it } from 'vitest';
-import { diagnosisRefused, modalityMessage, modalityVerdict } from './declaredModality';
+import { diagnosisRefused, modalityMessage, modalityVerdict, refusalSentence } from './declaredModality';
 
 const brain = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 const lung = ['lung_aca', 'lung_n', 'lung_scc'];
@@ -50,5 +50,16 @@ describe('modalityMessage and diagnosisRefused', () => {
       diagnosisRefused({ plain: { domain: { inDomain: true } }, encrypted: { domain: { inDomain: false } } }),
     ).toBe(true);
     expect(diagnosisRefused({ plain: {} })).toBe(false);
+  });
+});
+
+describe('refusalSentence', () => {
+  it('names the declared modality first, then the image check, and nothing for an accepted image', () => {
+    expect(refusalSentence(brain, { inDomain: false }, 'CT')).toMatch(/^The file says it is a CT/);
+    expect(refusalSentence(brain, { inDomain: false }, 'MR')).toBe(
+      'This does not look like a brain MRI the model was trained on: no diagnosis shown.',
+    );
+    expect(refusalSentence(brain, { inDomain: true }, 'MR')).toBeUndefined();
+    expect(refusalSentence(brain, undefined, undefined)).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@
  * the file they loaded, never from the encrypted image, and both sides of a
  * diagnosis get the same verdict. Pure.
  */
-import { domainNameFor } from './domainGuard';
+import { domainNameFor, outOfDomainMessage } from './domainGuard';
 
 export interface ModalityVerdict {
   /** the file's Modality (0008,0060), as written */
@@ -82,4 +82,20 @@ export function diagnosisRefused(r: {
     r.plain.domain?.inDomain === false ||
     r.encrypted?.domain?.inDomain === false
   );
+}
+
+/**
+ * The sentence that withholds a diagnosis of one image, or undefined where nothing does: the
+ * file's declared modality first, then the image check (for callers that hold one verdict, such
+ * as the server-side encrypted diagnosis, which refuses before anything is sent).
+ */
+export function refusalSentence(
+  classes: string[],
+  domain: { inDomain: boolean } | undefined,
+  declared: string | undefined,
+): string | undefined {
+  const modality = modalityVerdict(classes, declared);
+  if (modality?.inDomain === false) return modalityMessage(modality, classes);
+  if (domain?.inDomain === false) return outOfDomainMessage(domainNameFor(classes));
+  return undefined;
 }

@@ -212,6 +212,9 @@ describe('domain guard on the plain and the encrypted path', () => {
         verdicts.push(r.plain.domain!.inDomain);
       }
       expect(verdicts).toEqual([true, false, false]);
+      // the server-side encrypted diagnosis's features come with the same verdicts (it refuses before sending)
+      for (const [i, im] of images.entries())
+        expect((await session.plainFeatures('fixture', im)).domain?.inDomain).toBe(verdicts[i]);
       session.dispose();
     },
     120_000,

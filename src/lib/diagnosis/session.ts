@@ -340,15 +340,13 @@ export class DiagnosisSession {
    * The plain model's class-token features and its prediction on the same model input (the client side
    * of encrypted inference: the features go out only CKKS-encrypted, the prediction is the local answer).
    */
-  async plainFeatures(
-    name: string,
-    plainInput: RgbImage,
-  ): Promise<{ features: Float32Array; prediction: Prediction; ms: number }> {
+  async plainFeatures(name: string, plainInput: RgbImage): Promise<TimedPrediction & { features: Float32Array }> {
     const model = this.requireModel(name);
     const t0 = performance.now();
     const [features] = await model.classTokenFeatures([plainInput]);
     const [prediction] = await model.predict([plainInput]);
-    return { features, prediction, ms: performance.now() - t0 };
+    // with the model's domain and certainty verdicts: the caller refuses before any feature leaves the device
+    return { features, ...this.judged(name, { prediction, ms: performance.now() - t0 }) };
   }
 
   /** Frees one model (and its adapted twin), or all of them. */

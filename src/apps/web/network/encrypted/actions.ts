@@ -4,9 +4,12 @@
  * the model the local diagnosis uses, loaded if needed), then encryptedInference.ts
  * with the CKKS worker and the signed-in hospital-server session. The result and
  * the error live in a small store of their own (in memory only).
+ * A scan the model's out-of-domain guard refuses, or whose DICOM file declares another modality,
+ * is refused here before anything is encrypted or sent, as the local diagnosis refuses it.
  * Must never: run without a signed-in session, or log features, logits or tokens.
  */
 import { create } from 'zustand';
+import { refusalSentence } from '../../../../lib/diagnosis/declaredModality';
 import { classTokenFeaturesInWorker } from '../../../../platform/browser/workers/inferenceClient';
 import { loadModel, probeModels } from '../../diagnosis/actions';
 import { currentSession, signOut } from '../../hospital/session';
@@ -40,6 +43,13 @@ export async function diagnoseOnServerEncrypted(): Promise<void> {
     if (!entry) throw new Error('no trained model is available for this dataset');
     await loadModel(entry);
     const local = await classTokenFeaturesInWorker(entry.name, entry.url, file.modelInput);
+    // the same checks as the local diagnosis, before anything is encrypted or sent: a refused scan gets no class here either
+    const refusal = refusalSentence(
+      entry.classes,
+      local.domain,
+      file.decoded?.dicom?.modality ?? file.declaredModality,
+    );
+    if (refusal) return void useEncrypted.setState({ error: `${refusal} Nothing was sent to the server.` });
     useEncrypted.setState({ stage: 'keys' });
     const ckks = workerCkks();
     const result = await diagnoseEncrypted({
