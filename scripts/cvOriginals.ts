@@ -130,10 +130,9 @@ export const originalsCell = (b: GroupInterval | undefined) =>
 
 /** a difference of rates in points, signed: "+1.90", "−0.23" */
 export const signedPoints = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(2)}`;
-const signed = signedPoints;
 /** "ViT − CNN +1.90 points [+0.84, +3.03]" */
 export const differenceSentence = (what: string, d: GroupDifference) =>
-  `${what} ${signed(d.difference)} points [${signed(d.low)}, ${signed(d.high)}]`;
+  `${what} ${signedPoints(d.difference)} points [${signedPoints(d.low)}, ${signedPoints(d.high)}]`;
 
 /** The report's paragraph under the accuracy table. */
 export function originalsParagraph(

@@ -39,24 +39,28 @@ export interface BootstrapOptions {
 
 const DEFAULTS = { resamples: 2000, seed: 1, level: 0.95 };
 
+/** each image's group as a dense index, in first-seen order, and how many groups there are */
+function groupIndex(groups: ArrayLike<string | number>): { of: Int32Array; count: number } {
+  const index = new Map<string | number, number>();
+  const of = Int32Array.from({ length: groups.length }, (_, i) => {
+    let g = index.get(groups[i]);
+    if (g === undefined) index.set(groups[i], (g = index.size));
+    return g;
+  });
+  return { of, count: index.size };
+}
+
 /** per group, in first-seen order: images and right answers of each scored vector */
 function tally(rights: ArrayLike<boolean>[], groups: ArrayLike<string | number>) {
   for (const r of rights)
     if (r.length !== groups.length) throw new Error(`${r.length} answers for ${groups.length} group labels`);
   if (groups.length === 0) throw new Error('no images to resample');
-  const index = new Map<string | number, number>();
-  const n: number[] = [];
-  const k = rights.map(() => [] as number[]);
+  const { of, count } = groupIndex(groups);
+  const n = new Array<number>(count).fill(0);
+  const k = rights.map(() => new Array<number>(count).fill(0));
   for (let i = 0; i < groups.length; i++) {
-    let g = index.get(groups[i]);
-    if (g === undefined) {
-      g = n.length;
-      index.set(groups[i], g);
-      n.push(0);
-      k.forEach((column) => column.push(0));
-    }
-    n[g]++;
-    rights.forEach((r, j) => (k[j][g] += r[i] ? 1 : 0));
+    n[of[i]]++;
+    rights.forEach((r, j) => (k[j][of[i]] += r[i] ? 1 : 0));
   }
   return { n, k };
 }
@@ -148,13 +152,7 @@ export function groupLowerBounds(
   if (rightInRank.length !== groupsInRank.length)
     throw new Error(`${rightInRank.length} answers for ${groupsInRank.length} group labels`);
   const { resamples, seed, level } = { ...DEFAULTS, ...options };
-  const index = new Map<string | number, number>();
-  const groupOf = Int32Array.from({ length: groupsInRank.length }, (_, i) => {
-    let g = index.get(groupsInRank[i]);
-    if (g === undefined) index.set(groupsInRank[i], (g = index.size));
-    return g;
-  });
-  const G = index.size;
+  const { of: groupOf, count: G } = groupIndex(groupsInRank);
   // how many times each draw took each group
   const random = new SeededRandom(seed);
   const weight = new Uint16Array(resamples * G);
