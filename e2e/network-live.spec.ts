@@ -86,6 +86,10 @@ test('encrypted inference of the loaded scan on the server agrees with the local
   const serverClass = await page.getByTestId('he-server-class').getAttribute('data-class');
   expect(serverClass).toBeTruthy();
   expect(serverClass).toBe(await page.getByTestId('he-local-class').getAttribute('data-class'));
+  // the decrypted answer is judged against the model's threshold: a verdict either way, said first when uncertain
+  const uncertain = await page.getByTestId('he-server-class').getAttribute('data-uncertain');
+  expect(['true', 'false']).toContain(uncertain);
+  await expect(page.getByTestId('he-uncertain')).toHaveCount(uncertain === 'true' ? 1 : 0);
   const diff = await num(page, 'he-diff', 'data-value');
   expect(diff).toBeGreaterThanOrEqual(0);
   expect(diff).toBeLessThanOrEqual(1e-4);

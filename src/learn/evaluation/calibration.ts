@@ -5,18 +5,13 @@
  * Pure functions on logits and labels; no I/O, no tensors. Never fit T on the
  * test split: `cipherscan calibrate` fits on validation and only reports Testing.
  */
+import { softmaxT } from '../../lib/models/softmax';
+
+// one formula for the shipped model's probabilities and its calibration
+export { softmaxT };
 
 /** The words written into model.json next to a fitted temperature. */
 export const FITTED_ON_VALIDATION = 'validation (10 % of Training, seed 1)';
-
-/** softmax(row / T), computed stably. */
-export function softmaxT(row: ArrayLike<number>, temperature = 1): number[] {
-  let m = -Infinity;
-  for (let i = 0; i < row.length; i++) m = Math.max(m, row[i] / temperature);
-  const e = Array.from(row, (v) => Math.exp(v / temperature - m));
-  const z = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / z);
-}
 
 /** Mean negative log-likelihood of the labels under softmax(logits / T). */
 export function nllAt(logits: number[][], labels: ArrayLike<number>, temperature: number): number {

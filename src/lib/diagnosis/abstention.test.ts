@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceVerdict, uncertainReason } from './abstention';
+import { certaintyOfLogits, confidenceVerdict, uncertainReason } from './abstention';
 
 describe('confidenceVerdict', () => {
   it('is uncertain strictly below the threshold and sure at it', () => {
@@ -11,5 +11,15 @@ describe('confidenceVerdict', () => {
   it('explains itself in words, rounding down so it never overstates the confidence', () => {
     const v = confidenceVerdict([0.0001, 0.9499], 0.95);
     expect(uncertainReason(v)).toBe('the model is 94.9 % sure; it gives a class only from 95 %');
+  });
+});
+
+describe('certaintyOfLogits', () => {
+  it('reads logits through the model temperature, as the model reads its own', () => {
+    // logits 0 and 2: softmax at T = 1 gives 0.881 on the second class; at T = 0.5 (sharper), 0.982
+    expect(certaintyOfLogits([0, 2], { temperature: 1, minConfidence: 0.95 })).toMatchObject({ uncertain: true });
+    const sharp = certaintyOfLogits([0, 2], { temperature: 0.5, minConfidence: 0.95 });
+    expect(sharp.uncertain).toBe(false);
+    expect(sharp.confidence).toBeCloseTo(1 / (1 + Math.exp(-4)), 12);
   });
 });

@@ -5,6 +5,7 @@
  * answer a person reads is "Uncertain — refer for review". The plain and
  * encrypted sides give the same probabilities, so the same verdict.
  */
+import { softmaxT } from '../models/softmax';
 
 export const UNCERTAIN_MESSAGE = 'Uncertain — refer for review';
 
@@ -21,6 +22,17 @@ export function confidenceVerdict(probabilities: ArrayLike<number>, minConfidenc
   let confidence = 0;
   for (let i = 0; i < probabilities.length; i++) confidence = Math.max(confidence, probabilities[i]);
   return { confidence, minConfidence, uncertain: confidence < minConfidence };
+}
+
+/**
+ * The verdict on logits computed elsewhere (the server's head on ciphertext, decrypted here):
+ * the model's temperature makes them the same calibrated probabilities the model gives.
+ */
+export function certaintyOfLogits(
+  logits: ArrayLike<number>,
+  calibration: { temperature: number; minConfidence: number },
+): ConfidenceVerdict {
+  return confidenceVerdict(softmaxT(logits, calibration.temperature), calibration.minConfidence);
 }
 
 const pct = (v: number) => `${Math.floor(v * 1000) / 10} %`;

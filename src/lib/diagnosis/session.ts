@@ -58,6 +58,9 @@ export interface TimedPrediction {
   certainty?: ConfidenceVerdict;
 }
 
+/** The client side of encrypted inference: class-token features, the local answer, the model's temperature. */
+export type PlainFeatures = TimedPrediction & { features: Float32Array; temperature: number };
+
 export interface SideBySideDiagnosis {
   model: string;
   classes: string[];
@@ -338,15 +341,17 @@ export class DiagnosisSession {
 
   /**
    * The plain model's class-token features and its prediction on the same model input (the client side
-   * of encrypted inference: the features go out only CKKS-encrypted, the prediction is the local answer).
+   * of encrypted inference: the features go out only CKKS-encrypted, the prediction is the local answer),
+   * with the model's temperature, so logits that come back from elsewhere are read as the model reads its own.
    */
-  async plainFeatures(name: string, plainInput: RgbImage): Promise<TimedPrediction & { features: Float32Array }> {
+  async plainFeatures(name: string, plainInput: RgbImage): Promise<PlainFeatures> {
     const model = this.requireModel(name);
     const t0 = performance.now();
     const [features] = await model.classTokenFeatures([plainInput]);
     const [prediction] = await model.predict([plainInput]);
     // with the model's domain and certainty verdicts: the caller refuses before any feature leaves the device
-    return { features, ...this.judged(name, { prediction, ms: performance.now() - t0 }) };
+    const judged = this.judged(name, { prediction, ms: performance.now() - t0 });
+    return { features, temperature: model.temperature, ...judged };
   }
 
   /** Frees one model (and its adapted twin), or all of them. */

@@ -1,10 +1,11 @@
 /**
  * `he keygen` and `he infer` as the user runs them (child processes), against the
  * real server in a child process (127.0.0.1, a free port, a temporary data
- * directory, PGlite), on a synthetic brain phantom PNG with the shipped
- * vit-brain-mri: the key file is 0600 and not overwritten; the encrypted logits
- * agree with plain inference of the same model within 1e-4; the answer carries the
- * figures; no byte of the CKKS secret key is in anything the server wrote; an
+ * directory, PGlite), with the shipped
+ * vit-brain-mri: the key file is 0600 and not overwritten; the phantom, not a brain
+ * MRI, is refused before anything is sent; on a real brain MRI (../shared) the encrypted
+ * logits agree with plain inference of the same model within 1e-4, and the answer
+ * carries the figures and its certainty verdict; no byte of the CKKS secret key is in anything the server wrote; an
  * unknown model is refused in one sentence.
  */
 import {
@@ -25,6 +26,7 @@ import { type ServerProcess, startServerProcess } from '../../../testing/serverP
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeRgbPng } from '../../../lib/image/png';
 import { brainPhantom } from '../../../lib/samples/phantom';
+import { BRAIN_MRI_TESTING, hasBrainMri } from '../../../testing/brainMri';
 import { runCliChild as runCli } from '../cliTestHarness';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -55,6 +57,20 @@ function filesUnder(path: string): string[] {
 
 const present = existsSync(join(MODEL, 'model.json'));
 
+/** The shipped model without its guard, under a name the server does not serve. */
+function unguarded(): string {
+  const copy = join(dir, 'models/vit-not-shipped');
+  mkdirSync(copy, { recursive: true });
+  for (const f of ['model.json', 'weights.bin']) copyFileSync(join(MODEL, f), join(copy, f));
+  return copy;
+}
+
+/** The `index`-th file (sorted by name) of a brain-MRI Testing class folder. */
+function brainMriFile(className: string, index: number): string {
+  const folder = join(BRAIN_MRI_TESTING, className);
+  return join(folder, readdirSync(folder).sort()[index]);
+}
+
 describe.skipIf(!present)('encrypted inference from the command line', () => {
   beforeAll(async () => {
     url = await startServer();
@@ -79,21 +95,36 @@ describe.skipIf(!present)('encrypted inference from the command line', () => {
     const again = await runCli(['he', 'keygen', '--out', he]);
     expect(again.code).toBe(2); // never overwrites a key
 
+    // a synthetic phantom is not a brain MRI: refused before anything is sent (no server, no account needed)
     const png = join(dir, 'phantom.png');
     writeFileSync(png, encodeRgbPng(brainPhantom({ seed: 7, lesion: 0.2 })));
-    const args = ['--server', url, '--account', account, '--he', he, '--in', png, '--repeat', '2', '--json'];
-    const ran = await runCli(['he', 'infer', ...args, '--model', MODEL]);
+    const nowhere = ['--server', 'http://127.0.0.1:9', '--account', join(dir, 'none.json'), '--he', he];
+    const phantom = await runCli(['he', 'infer', ...nowhere, '--in', png, '--json', '--model', MODEL]);
+    expect(phantom.code, phantom.err).toBe(0);
+    expect(JSON.parse(phantom.out.trim().split('\n').pop()!)).toMatchObject({
+      inDomain: false,
+      diagnosisWithheld: true,
+      sentToServer: false,
+      reason: expect.stringMatching(/brain MRI/),
+    });
+
+    const scan = hasBrainMri ? brainMriFile('glioma', 3) : png; // without the dataset: a model with no guard, below
+    const args = ['--server', url, '--account', account, '--he', he, '--in', scan, '--repeat', '2', '--json'];
+    const ran = await runCli(['he', 'infer', ...args, '--model', hasBrainMri ? MODEL : unguarded()]);
     expect(ran.code, ran.err).toBe(0);
     const out = JSON.parse(ran.out.trim().split('\n').pop()!);
-    expect(out).toMatchObject({ model: 'vit-brain-mri', agree: true, className: out.plainClassName });
+    expect(out).toMatchObject({ agree: true, className: out.plainClassName });
     expect(out.maxAbsLogitDiff).toBeLessThan(1e-4);
+    // the decrypted answer is judged against the model's threshold, as the local diagnosis is
+    expect(out.uncertain).toBe(out.confidence < out.minConfidence);
+    expect(out.confidence).toBeGreaterThan(0.25);
     expect(out.msPerImage).toBeGreaterThan(0);
     expect(out.bytesUp).toBeGreaterThan(50_000);
     expect(out.bytesUp).toBeLessThan(200_000);
     expect(out.bytesDown).toBeGreaterThan(50_000);
     console.log(
       `he infer over loopback: ${out.msPerImage.toFixed(1)} ms/image, ${out.bytesUp} B up, ${out.bytesDown} B down, ` +
-        `logit diff ${out.maxAbsLogitDiff.toExponential(2)}`,
+        `logit diff ${out.maxAbsLogitDiff.toExponential(2)}, confidence ${out.confidence.toFixed(3)}`,
     );
 
     // a 48-byte run from the middle of the secret key: in nothing the server wrote
@@ -102,10 +133,7 @@ describe.skipIf(!present)('encrypted inference from the command line', () => {
     for (const f of filesUnder(data)) expect(readFileSync(f).includes(probe), f).toBe(false);
 
     // the same model under a name the server does not ship: refused in one sentence
-    const copy = join(dir, 'models/vit-not-shipped');
-    mkdirSync(copy, { recursive: true });
-    for (const f of ['model.json', 'weights.bin']) copyFileSync(join(MODEL, f), join(copy, f));
-    const unknown = await runCli(['he', 'infer', ...args, '--model', copy]);
+    const unknown = await runCli(['he', 'infer', ...args, '--model', unguarded()]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no model named vit-not-shipped/);
   }, 240_000);

@@ -10,6 +10,11 @@
  * the logits come back encrypted and are decrypted here. Nothing decrypted is sent
  * back to the server (so no noise flooding is needed on this path). The same model
  * runs here in plain on the same file for `agree` and `maxAbsLogitDiff`.
+ * Before anything is sent, the checks the local diagnosis makes: a file that declares another
+ * modality, or an image the model's out-of-domain guard refuses, gets the same sentence and
+ * nothing goes to the server (`--json`: `inDomain: false`, `sentToServer: false`). The decrypted
+ * answer is read through the model's temperature: below its threshold, "Uncertain — refer for
+ * review" comes first (`--json`: `uncertain`, `confidence`, `minConfidence`).
  * `msPerImage` is encrypt + HTTP round trip + decrypt for one image, the median of
  * `--repeat` runs after one warm-up; opening the session (Galois keys up once) is
  * `sessionMs` apart.
@@ -25,7 +30,9 @@ import { CkksKeyFileError, newCkksKeyFile, openCkksClient, parseCkksKeyFile } fr
 import { signIn } from '../serverSession';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
-import { load } from '../../../lib/models/model';
+import { certaintyOfLogits, UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
+import { modalityVerdict, refusalSentence, type ModalityVerdict } from '../../../lib/diagnosis/declaredModality';
+import { DiagnosisSession, type PlainFeatures } from '../../../lib/diagnosis/session';
 import { heEndSession, heInfer, heSession, ServerError, type HeInferResult } from '../../../lib/serverClient';
 import { loadSeal } from '../../../platform/node/seal';
 import { receiveKey, shareKey } from '../he/shareKey';
@@ -77,21 +84,42 @@ async function infer(args: ParsedArgs): Promise<void> {
   const name = basename(dir);
   if (!existsSync(join(dir, 'model.json'))) throw new UsageError(`${dir} is not a model folder (no model.json)`);
 
-  // plain, here: features for the server and the reference logits
+  // plain, here: features for the server, the reference logits, and the checks the local diagnosis makes
   if (!(await tf.setBackend('wasm'))) throw new Error('could not start the tfjs wasm backend');
   await tf.ready();
-  const model = await load({ loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
-  let features: Float32Array;
-  let plain: { logits: ArrayLike<number>; classIndex: number; className: string };
-  let classes: readonly string[];
+  const session = new DiagnosisSession();
+  let local: PlainFeatures;
+  let classes: string[];
+  let declared: ModalityVerdict | undefined;
   try {
-    const image = toModelInput((await loadImage(input, decodeOptionsFrom(args))).image, MODEL_INPUT_SIZE);
-    [features] = await model.classTokenFeatures([image]);
-    [plain] = await model.predict([image]);
-    classes = model.config.classes;
+    const info = await session.loadModel(name, { loader: async (f) => new Uint8Array(await readFile(join(dir, f))) });
+    const decoded = await loadImage(input, decodeOptionsFrom(args));
+    local = await session.plainFeatures(name, toModelInput(decoded.image, MODEL_INPUT_SIZE));
+    classes = info.classes;
+    declared = modalityVerdict(classes, decoded.dicom?.modality);
   } finally {
-    model.dispose();
+    session.dispose();
   }
+  // a scan the model refuses (another modality declared, or the image guard) is refused before anything is sent
+  const refusal = refusalSentence(classes, local.domain, declared?.declared);
+  if (refusal) {
+    const out = {
+      model: name,
+      inDomain: false,
+      diagnosisWithheld: true,
+      reason: refusal,
+      ...(declared ? { declaredModality: declared } : {}),
+      ...(local.domain ? { domainScore: local.domain.score, domainThreshold: local.domain.threshold } : {}),
+      sentToServer: false,
+    };
+    console.log(flag(args, 'json') ? JSON.stringify(out) : `${name}: ${refusal} Nothing was sent to the server.`);
+    return;
+  }
+  const features = local.features;
+  const plain = local.prediction;
+  const calibration = local.certainty
+    ? { temperature: local.temperature, minConfidence: local.certainty.minConfidence }
+    : undefined;
 
   const seal = await loadSeal();
   const ckks = openCkksClient(seal, keyFile, { features: features.length, classes: classes.length });
@@ -116,8 +144,14 @@ async function infer(args: ParsedArgs): Promise<void> {
       const classIndex = argmax(logits);
       let diff = 0;
       logits.forEach((v, c) => (diff = Math.max(diff, Math.abs(v - plain.logits[c]))));
+      // the decrypted answer read as the model reads its own: below the threshold, "Uncertain" first
+      const certainty = calibration ? certaintyOfLogits(logits, calibration) : undefined;
       const out = {
         model: name,
+        inDomain: local.domain ? true : null,
+        ...(certainty
+          ? { uncertain: certainty.uncertain, confidence: certainty.confidence, minConfidence: certainty.minConfidence }
+          : { uncertain: null, abstention: 'no threshold shipped with this model' }),
         params: session.params,
         className: classes[classIndex],
         classIndex,
@@ -134,13 +168,15 @@ async function infer(args: ParsedArgs): Promise<void> {
         bytesDown: result.bytesDown,
       };
       if (flag(args, 'json')) console.log(JSON.stringify(out));
-      else
+      else {
+        if (certainty?.uncertain) console.log(`${UNCERTAIN_MESSAGE}: ${uncertainReason(certainty)}.`);
         console.log(
           `${name} on ciphertext: ${out.className} (plain: ${out.plainClassName}, ${out.agree ? 'agree' : 'DISAGREE'}); ` +
             `largest logit difference ${diff.toExponential(1)}; ${out.msPerImage.toFixed(1)} ms per image; ` +
             `${(out.bytesUp / 1000).toFixed(1)} KB up, ${(out.bytesDown / 1000).toFixed(1)} KB down ` +
             `(session: ${(out.galoisKeyBytes / 1e6).toFixed(2)} MB of Galois keys, ${sessionMs.toFixed(0)} ms)`,
         );
+      }
     } finally {
       await heEndSession(client, session.session).catch(() => undefined);
     }

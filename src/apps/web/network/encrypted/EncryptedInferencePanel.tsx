@@ -2,8 +2,11 @@
  * "Diagnose on the server, encrypted" (issue 17, "The page"): the selected scan's
  * class-token features, CKKS-encrypted on this device, diagnosed by the hospital
  * server's copy of the model's head on ciphertext, decrypted here and shown beside
- * this device's own answer, with the figures and what the server saw.
+ * this device's own answer, with the figures and what the server saw. Below the model's
+ * "Uncertain" threshold the server's answer reads "Uncertain — refer for review" first, its
+ * class only as a leaning, as the local diagnosis does.
  */
+import { UNCERTAIN_MESSAGE, uncertainReason } from '../../../../lib/diagnosis/abstention';
 import { classLabel } from '../../../../lib/models/classNames';
 import { useServer } from '../../hospital/state';
 import { chosenSingleModelLabel, useDiagnosis } from '../../state/diagnosis';
@@ -65,12 +68,23 @@ export function EncryptedInferencePanel() {
       )}
       {result && (
         <div data-testid="he-result">
+          {result.serverCertainty?.uncertain && (
+            <p className="certainty-verdict uncertain" role="status" data-testid="he-uncertain">
+              <strong>{UNCERTAIN_MESSAGE}</strong>: {uncertainReason(result.serverCertainty)}.
+            </p>
+          )}
           <table className="network-table">
             <tbody>
               <tr>
                 <th scope="row">Server&apos;s answer, decrypted here</th>
-                <td data-testid="he-server-class" data-class={result.classes[result.serverClassIndex]}>
-                  {classLabel(result.classes[result.serverClassIndex])}
+                <td
+                  data-testid="he-server-class"
+                  data-class={result.classes[result.serverClassIndex]}
+                  data-uncertain={String(result.serverCertainty?.uncertain ?? false)}
+                >
+                  {result.serverCertainty?.uncertain
+                    ? `${UNCERTAIN_MESSAGE} (leaning: ${classLabel(result.classes[result.serverClassIndex])})`
+                    : classLabel(result.classes[result.serverClassIndex])}
                 </td>
               </tr>
               <tr>

@@ -5,7 +5,8 @@
  * with the CKKS worker and the signed-in hospital-server session. The result and
  * the error live in a small store of their own (in memory only).
  * A scan the model's out-of-domain guard refuses, or whose DICOM file declares another modality,
- * is refused here before anything is encrypted or sent, as the local diagnosis refuses it.
+ * is refused here before anything is encrypted or sent, as the local diagnosis refuses it; an
+ * answer below the model's "Uncertain" threshold is shown as "Uncertain — refer for review" first.
  * Must never: run without a signed-in session, or log features, logits or tokens.
  */
 import { create } from 'zustand';
@@ -55,7 +56,14 @@ export async function diagnoseOnServerEncrypted(): Promise<void> {
     const result = await diagnoseEncrypted({
       model: entry.name,
       classes: entry.classes,
-      local: { features: local.features, logits: local.prediction.logits, classIndex: local.prediction.classIndex },
+      local: {
+        features: local.features,
+        logits: local.prediction.logits,
+        classIndex: local.prediction.classIndex,
+        ...(local.certainty
+          ? { calibration: { temperature: local.temperature, minConfidence: local.certainty.minConfidence } }
+          : {}),
+      },
       server: session.client,
       ckks: {
         ...ckks,

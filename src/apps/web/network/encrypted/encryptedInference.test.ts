@@ -16,6 +16,7 @@ import {
   type LinearHead,
   type Seal,
 } from '../../../../lib/cipher/ckks';
+import { certaintyOfLogits } from '../../../../lib/diagnosis/abstention';
 import { decodeHeFrame, encodeHeFrame } from '../../../../lib/serverClient';
 import { argmax, compareLogits, diagnoseEncrypted, type CkksSide } from './encryptedInference';
 
@@ -131,6 +132,29 @@ describe('diagnoseEncrypted', () => {
       call: { fetch: fakeServer(randomHead(4), []) as never },
     });
     expect(result.maxAbsLogitDiff).toBeGreaterThan(0.01);
+  });
+
+  it("reads the server's answer through the model's temperature: Uncertain where the local answer is", async () => {
+    const run = (minConfidence?: number) =>
+      diagnoseEncrypted({
+        model: 'm',
+        classes: ['a', 'b', 'c', 'd'],
+        local: {
+          ...local,
+          ...(minConfidence !== undefined ? { calibration: { temperature: 0.7, minConfidence } } : {}),
+        },
+        server: { baseUrl: 'http://server.test', token: 't' },
+        ckks: localCkks(),
+        call: { fetch: fakeServer(head, []) as never },
+      });
+    const sure = certaintyOfLogits(plain, { temperature: 0.7, minConfidence: 0 }).confidence;
+    expect(sure).toBeGreaterThan(0.3); // a threshold a little either side of it stays clear of CKKS noise
+    expect(sure).toBeLessThan(0.99);
+    const below = await run(sure + 0.01);
+    expect(below.serverCertainty).toMatchObject({ uncertain: true, minConfidence: sure + 0.01 });
+    expect(below.serverCertainty!.confidence).toBeCloseTo(sure, 4);
+    expect((await run(sure - 0.01)).serverCertainty?.uncertain).toBe(false);
+    expect((await run()).serverCertainty).toBeUndefined(); // no threshold shipped: no verdict
   });
 
   it('ends the session and frees the key when the server refuses', async () => {

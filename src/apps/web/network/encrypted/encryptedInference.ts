@@ -14,6 +14,7 @@
  * of them.
  */
 import type { EncryptedBatch, HeadShape } from '../../../../lib/cipher/ckks';
+import { certaintyOfLogits, type ConfidenceVerdict } from '../../../../lib/diagnosis/abstention';
 import { heEndSession, heInfer, heSession, type HeCallOptions, type HeServer } from '../../../../lib/serverClient';
 
 /** The device's CKKS side (the HE worker; a CkksClient in tests): holds the secret key, never returns it. */
@@ -32,6 +33,8 @@ export interface LocalAnswer {
   features: Float32Array;
   logits: number[];
   classIndex: number;
+  /** the model's temperature and "Uncertain" threshold (absent: the model ships no threshold) */
+  calibration?: { temperature: number; minConfidence: number };
 }
 
 export interface EncryptedDiagnosis {
@@ -43,6 +46,12 @@ export interface EncryptedDiagnosis {
   maxAbsLogitDiff: number;
   serverLogits: number[];
   localLogits: number[];
+  /**
+   * Whether the server's answer, decrypted here and read through the model's temperature, is sure
+   * enough to give a class (absent where the model ships no threshold): when `uncertain`, the page
+   * says "Uncertain — refer for review" before the class, as the local diagnosis does.
+   */
+  serverCertainty?: ConfidenceVerdict;
   /** encrypt + round trip + decrypt, one image */
   ms: number;
   /** opening the session (Galois keys up) */
@@ -103,6 +112,7 @@ export async function diagnoseEncrypted(input: {
         ...compareLogits(serverLogits, local.logits),
         serverLogits,
         localLogits: [...local.logits],
+        ...(local.calibration ? { serverCertainty: certaintyOfLogits(serverLogits, local.calibration) } : {}),
         ms,
         sessionMs,
         galoisKeyBytes: galoisKeys.length,
