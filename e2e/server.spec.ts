@@ -148,6 +148,8 @@ test('upload, share, open, revoke and audit through the server; nothing identify
   }
   const [opened] = await bob.page.evaluate(() => window.__cipherscan.files());
   expect(opened.identifying ?? []).toEqual([]); // nothing identifying came with it
+  // reloaded as PNG, it keeps the modality the DICOM declared: the diagnosis's modality check still reads it
+  expect({ format: opened.format, modality: opened.modality }).toEqual({ format: 'png', modality: 'OT' });
   lap('bob opened');
 
   // --- Alice comes back after a reload: passkey sign-in, keys from IndexedDB; revokes Bob ----------

@@ -10,7 +10,7 @@
  */
 import { toBase64 } from '../../lib/bytes/bytes';
 import type { RgbImage } from '../../lib/image/rgb';
-import { selectedFile, useFiles } from './state/files';
+import { declaredModalityOf, selectedFile, useFiles } from './state/files';
 import { useKey } from './state/key';
 import { useResults } from './state/results';
 import { cachedPlans } from './services/compute';
@@ -53,6 +53,8 @@ export interface CipherScanHooks {
     voi?: number;
     voiChoices?: string[];
     identifying?: string[];
+    /** the modality the diagnosis checks: the DICOM's own, or kept from a shared package */
+    modality?: string;
   }>;
   selected(): string | null;
   getPixels(view: HookView): { width: number; height: number; base64: string } | null;
@@ -89,6 +91,7 @@ export function installTestHooks(): void {
         voi: f.decoded?.dicom?.voi,
         voiChoices: f.decoded?.dicom?.voiChoices,
         identifying: f.decoded?.dicom?.identifyingAttributes,
+        modality: declaredModalityOf(f),
       })),
     selected: () => useFiles.getState().selectedId,
     getPixels(view) {

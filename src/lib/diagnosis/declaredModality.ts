@@ -10,7 +10,7 @@
  * the file they loaded, never from the encrypted image, and both sides of a
  * diagnosis get the same verdict. Pure.
  */
-import { domainNameFor, outOfDomainMessage } from './domainGuard';
+import { domainNameFor, domainOf, outOfDomainMessage, type ImageDomain } from './domainGuard';
 
 export interface ModalityVerdict {
   /** the file's Modality (0008,0060), as written */
@@ -25,9 +25,9 @@ export interface ModalityVerdict {
  * brain MRI is MR; a histopathology slide is slide microscopy, or a photograph of one
  * (external-camera or general microscopy).
  */
-const DOMAIN_MODALITIES: Record<string, string[]> = {
-  'brain MRI': ['MR'],
-  'lung histopathology slide': ['SM', 'XC', 'GM'],
+const DOMAIN_MODALITIES: Record<ImageDomain, string[]> = {
+  'brain-mri': ['MR'],
+  'lung-histopathology': ['SM', 'XC', 'GM'],
 };
 /** declarations that say nothing about what the image shows */
 const UNINFORMATIVE = new Set(['', 'OT']);
@@ -55,7 +55,8 @@ const MODALITY_WORDS: Record<string, string> = {
  */
 export function modalityVerdict(classes: string[], declared: string | undefined): ModalityVerdict | undefined {
   const code = (declared ?? '').trim().toUpperCase();
-  const expected = DOMAIN_MODALITIES[domainNameFor(classes)];
+  const domain = domainOf(classes);
+  const expected = domain && DOMAIN_MODALITIES[domain];
   if (UNINFORMATIVE.has(code) || !expected) return undefined;
   // a multi-valued element ("MR\\OT") is in the domain when any of its values is
   const values = code.split('\\').map((v) => v.trim());

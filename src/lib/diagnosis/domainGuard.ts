@@ -144,11 +144,25 @@ export function outOfDomainMessage(domainName: string): string {
   return `This does not look like a ${domainName} the model was trained on: no diagnosis shown.`;
 }
 
+/** The kinds of image the shipped models read, known from a model's class list. */
+export type ImageDomain = 'brain-mri' | 'lung-histopathology';
+
+/** The kind of image a model reads, from its class list (undefined: none we know, such as a test model). */
+export function domainOf(classes: string[]): ImageDomain | undefined {
+  if (classes.includes('notumor') || classes.includes('glioma')) return 'brain-mri';
+  if (classes.some((c) => c.startsWith('lung'))) return 'lung-histopathology';
+  return undefined;
+}
+
+const DOMAIN_WORDS: Record<ImageDomain, string> = {
+  'brain-mri': 'brain MRI',
+  'lung-histopathology': 'lung histopathology slide',
+};
+
 /** The kind of image a model reads, in words, from its class list. */
 export function domainNameFor(classes: string[]): string {
-  if (classes.includes('notumor') || classes.includes('glioma')) return 'brain MRI';
-  if (classes.some((c) => c.startsWith('lung'))) return 'lung histopathology slide';
-  return 'scan';
+  const domain = domainOf(classes);
+  return domain ? DOMAIN_WORDS[domain] : 'scan';
 }
 
 // --- file format ---------------------------------------------------------

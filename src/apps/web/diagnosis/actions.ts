@@ -12,7 +12,7 @@ import { diagnoseInWorker, loadModelInWorker, startInference } from '../../../pl
 import { appKeys } from '../../../platform/browser/workers/appWorkers';
 import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis, type ModelLoading } from '../state/diagnosis';
-import { selectedFile, useFiles } from '../state/files';
+import { declaredModalityOf, selectedFile, useFiles } from '../state/files';
 import { keyReplaced, useKey } from '../state/key';
 import { useSettings } from '../state/settings';
 import { readableError } from '../actions/loadFiles';
@@ -139,7 +139,7 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
       }
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
       // what the DICOM file says it is, from the file on this device (never from the encrypted image)
-      const declaredModality = modalityVerdict(result.classes, file.decoded?.dicom?.modality ?? file.declaredModality);
+      const declaredModality = modalityVerdict(result.classes, declaredModalityOf(file));
       useDiagnosis.getState().record(file.id, key.check, declaredModality ? { ...result, declaredModality } : result);
     }
   } catch (err) {

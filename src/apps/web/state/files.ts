@@ -38,6 +38,11 @@ export interface ScanFile {
   declaredModality?: string;
 }
 
+/** The modality the file declares: its DICOM's, or the original's where it was reloaded as PNG; none for PNG/JPEG. */
+export function declaredModalityOf(file: ScanFile): string | undefined {
+  return file.decoded?.dicom?.modality ?? file.declaredModality;
+}
+
 export interface BatchProgress {
   total: number;
   done: number;

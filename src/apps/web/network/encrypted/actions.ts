@@ -16,7 +16,7 @@ import { loadModel, probeModels } from '../../diagnosis/actions';
 import { currentSession, signOut } from '../../hospital/session';
 import { explain, sessionEnded } from '../../hospital/messages';
 import { chosenSingleModel, useDiagnosis } from '../../state/diagnosis';
-import { selectedFile, useFiles } from '../../state/files';
+import { declaredModalityOf, selectedFile, useFiles } from '../../state/files';
 import { diagnoseEncrypted, type EncryptedDiagnosis } from './encryptedInference';
 import { workerCkks } from './heWorkerClient';
 
@@ -45,11 +45,7 @@ export async function diagnoseOnServerEncrypted(): Promise<void> {
     await loadModel(entry);
     const local = await classTokenFeaturesInWorker(entry.name, entry.url, file.modelInput);
     // the same checks as the local diagnosis, before anything is encrypted or sent: a refused scan gets no class here either
-    const refusal = refusalSentence(
-      entry.classes,
-      local.domain,
-      file.decoded?.dicom?.modality ?? file.declaredModality,
-    );
+    const refusal = refusalSentence(entry.classes, local.domain, declaredModalityOf(file));
     if (refusal) return void useEncrypted.setState({ error: `${refusal} Nothing was sent to the server.` });
     useEncrypted.setState({ stage: 'keys' });
     const ckks = workerCkks();

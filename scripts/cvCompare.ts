@@ -1,0 +1,93 @@
+/**
+ * Two cross-validation runs on the same grouped folds, compared image by image
+ * (scripts/cv-compare.ts is the command): one candidate's out-of-fold right answers
+ * against another's, the difference in points with the 95 % interval of resampling
+ * whole originals on the same draws for both (paired group bootstrap,
+ * src/learn/evaluation/groupBootstrap.ts). Reads the `heldOut` block cv-report.ts
+ * writes (per held-out image its original and each candidate's right answers);
+ * refuses reports of other images. Pure: reports in, a comparison out.
+ */
+import { pairedGroupBootstrap, type BootstrapOptions } from '../src/learn/evaluation/groupBootstrap';
+import { signedPoints } from './cvOriginals';
+
+/** What cv-report.ts keeps of a grouped run: the held-out images' originals, each candidate's right answers. */
+export interface HeldOut {
+  filesSha256: string;
+  /** the held-out images' presumed originals, comma-separated, in the report's image order */
+  groups: string;
+  /** per candidate, '1' (right) or '0' per held-out image, same order */
+  right: Record<string, string>;
+}
+
+export interface ComparedSide {
+  name: string;
+  held: HeldOut;
+  right: boolean[];
+}
+
+/** One candidate of one report ("path.json:kind"; kind defaults to vit). */
+export function comparedSide(spec: string, report: { heldOut?: HeldOut }): ComparedSide {
+  const [path, kind = 'vit'] = spec.split(/:(?=[a-z]+$)/);
+  const held = report.heldOut;
+  if (!held) throw new Error(`${path} has no per-image outcomes: re-run scripts/cv-report.ts on grouped folds`);
+  const right = held.right[kind];
+  if (right === undefined)
+    throw new Error(`${path} has no candidate ${kind} (it has ${Object.keys(held.right).join(', ')})`);
+  return {
+    name: `${path.replace(/^.*\//, '').replace(/\.json$/, '')}:${kind}`,
+    held,
+    right: [...right].map((c) => c === '1'),
+  };
+}
+
+export interface Comparison {
+  rightA: number;
+  rightB: number;
+  /** right in A and wrong in B, and the reverse */
+  onlyA: number;
+  onlyB: number;
+  images: number;
+  /** accuracy of A minus accuracy of B (a fraction), and its paired 95 % interval resampling originals */
+  difference: number;
+  low: number;
+  high: number;
+  originals: number;
+  resamples: number;
+  /** the interval holds 0: the data cannot tell the two apart */
+  tie: boolean;
+  sentence: string;
+}
+
+export function compareRuns(a: ComparedSide, b: ComparedSide, options: BootstrapOptions = {}): Comparison {
+  if (a.held.filesSha256 !== b.held.filesSha256 || a.held.groups !== b.held.groups)
+    throw new Error(
+      'the two reports scored different held-out images (other folds or another order): no paired comparison',
+    );
+  const groups = a.held.groups.split(',').map(Number);
+  if (a.right.length !== groups.length || b.right.length !== groups.length)
+    throw new Error('a report has another number of outcomes than of held-out images');
+  const d = pairedGroupBootstrap(a.right, b.right, groups, options);
+  const count = (r: boolean[]) => r.filter(Boolean).length;
+  const onlyA = a.right.filter((r, i) => r && !b.right[i]).length;
+  const onlyB = b.right.filter((r, i) => r && !a.right[i]).length;
+  const tie = d.low <= 0 && d.high >= 0;
+  const sentence =
+    `${a.name} − ${b.name}: ${count(a.right)} vs ${count(b.right)} right of ${groups.length} ` +
+    `(right only in the first ${onlyA}, only in the second ${onlyB}): ${signedPoints(d.difference)} points, ` +
+    `95 % [${signedPoints(d.low)}, ${signedPoints(d.high)}] resampling ${d.groups} originals (${d.resamples} paired draws)` +
+    (tie ? ': the data cannot tell them apart' : '');
+  return {
+    rightA: count(a.right),
+    rightB: count(b.right),
+    onlyA,
+    onlyB,
+    images: groups.length,
+    difference: d.difference,
+    low: d.low,
+    high: d.high,
+    originals: d.groups,
+    resamples: d.resamples,
+    tie,
+    sentence,
+  };
+}
