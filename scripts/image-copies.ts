@@ -37,6 +37,7 @@ import {
 } from '../src/learn/evaluation/duplicateGroups';
 import { predictSet } from '../src/learn/evaluation/batchPredict';
 import { cachedLogits, modelHash } from '../src/learn/evaluation/predictionCache';
+import { softmaxT } from '../src/learn/evaluation/calibration';
 import { decodeImageFile } from '../src/lib/decode';
 import { load } from '../src/lib/models/model';
 import { SeededRandom } from '../src/lib/random/seededRandom';
@@ -207,6 +208,11 @@ const inSubset = (subset: (typeof SUBSETS)[number], s: CopyStatus) =>
   subset === 'all' || (subset === 'anyCopy' ? s !== 'unseen' : s === subset);
 /** per model: whether it answers each Testing image right (in testingIndex order) */
 const rightByModel = new Map<string, boolean[]>();
+/**
+ * per model that ships an "Uncertain" threshold: whether it gives a class on each Testing image
+ * (calibrated top probability at or above `calibration.minConfidence`), in testingIndex order
+ */
+const answeredByModel = new Map<string, { answered: boolean[]; minConfidence: number }>();
 if (modelDirs.length) await useWasmBackend();
 for (const dir of modelDirs) {
   const name = basename(resolve(dir));
@@ -223,6 +229,12 @@ for (const dir of modelDirs) {
       name,
       testingIndex.map((i, k) => logits[k].indexOf(Math.max(...logits[k])) === labels[i]),
     );
+    const minConfidence = model.minConfidence;
+    if (minConfidence !== undefined)
+      answeredByModel.set(name, {
+        minConfidence,
+        answered: logits.map((row) => Math.max(...softmaxT(row, model.temperature)) >= minConfidence),
+      });
   } finally {
     model.dispose();
   }
@@ -254,6 +266,28 @@ const byClass: ImageCopiesReport['testingByClassAndCopy'] = [...rightByModel].fl
       })
       .filter((row) => row.n > 0),
   ),
+);
+
+// the shipped "Uncertain" rule (fitted on a validation split whose images mostly have copies in training):
+// what it answers, and how well, on Testing scans with and without a copy in Training
+const selectiveByCopy: ImageCopiesReport['testingSelectiveByCopy'] = [...answeredByModel].flatMap(
+  ([model, { answered, minConfidence }]) =>
+    (['all', 'unseen', 'anyCopy'] as const).map((subset) => {
+      const members = testingIndex.map((_, k) => k).filter((k) => inSubset(subset, status[testingIndex[k]]!));
+      const given = members.filter((k) => answered[k]);
+      const r = wilson(given.filter((k) => rightByModel.get(model)![k]).length, given.length);
+      return {
+        model,
+        minConfidence,
+        subset,
+        n: members.length,
+        answered: given.length,
+        right: r.k,
+        accuracy: r.rate,
+        low: r.low,
+        high: r.high,
+      };
+    }),
 );
 
 const report: ImageCopiesReport = {
@@ -334,6 +368,7 @@ const report: ImageCopiesReport = {
   },
   testingByCopy: scores,
   testingByClassAndCopy: byClass,
+  testingSelectiveByCopy: selectiveByCopy,
 };
 const out = join('docs/reports', `near-duplicates-${ds}`);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
