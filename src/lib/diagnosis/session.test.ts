@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { brainPhantom } from '../samples/phantom';
 import { toModelInput } from '../image/resize';
 import { generateKey } from '../keys/key';
+import { load } from '../models/model';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { DiagnosisSession } from './session';
 
@@ -70,6 +71,13 @@ describe('DiagnosisSession', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(a.features.length).toBe(vit.manifest.config.width);
     expect(a.prediction.logits).toEqual((await session.predictPlain('vit-test', images[0])).prediction.logits);
+    // the one pass gives what the two separate calls give
+    const model = await load({ manifest: vit.manifest, weights: vit.weights });
+    expect(a.features).toEqual((await model.classTokenFeatures([images[0]]))[0]);
+    const both = await model.predictWithFeatures(images.slice(0, 2));
+    expect(both.features).toEqual(await model.classTokenFeatures(images.slice(0, 2)));
+    expect(both.predictions).toEqual(await model.predict(images.slice(0, 2)));
+    model.dispose();
     expect(Math.max(...a.features.map((v, i) => Math.abs(v - b.features[i])))).toBeGreaterThan(1e-3);
     session.dispose();
   }, 60_000);

@@ -347,11 +347,10 @@ export class DiagnosisSession {
   async plainFeatures(name: string, plainInput: RgbImage): Promise<PlainFeatures> {
     const model = this.requireModel(name);
     const t0 = performance.now();
-    const [features] = await model.classTokenFeatures([plainInput]);
-    const [prediction] = await model.predict([plainInput]);
+    const { predictions, features } = await model.predictWithFeatures([plainInput]);
     // with the model's domain and certainty verdicts: the caller refuses before any feature leaves the device
-    const judged = this.judged(name, { prediction, ms: performance.now() - t0 });
-    return { features, temperature: model.temperature, ...judged };
+    const judged = this.judged(name, { prediction: predictions[0], ms: performance.now() - t0 });
+    return { features: features[0], temperature: model.temperature, ...judged };
   }
 
   /** Frees one model (and its adapted twin), or all of them. */

@@ -56,6 +56,8 @@ export interface DiagnosisModel {
    */
   domainFeatures(images: ModelTensorInput): tf.Tensor2D;
   predict(input: ModelInput): Promise<Prediction[]>;
+  /** predict and classTokenFeatures of one forward pass */
+  predictWithFeatures(input: ModelInput): Promise<{ predictions: Prediction[]; features: Float32Array[] }>;
   classTokenFeatures(input: ModelInput): Promise<Float32Array[]>;
   /**
    * The weights a key changes (patch embedding, positions) as host arrays; empty
@@ -145,30 +147,49 @@ class TfjsDiagnosisModel implements DiagnosisModel {
   }
 
   async predict(input: ModelInput): Promise<Prediction[]> {
-    const [logits, probs, features] = tf.tidy(() => {
+    return (await this.run(input, false)).predictions;
+  }
+
+  /**
+   * The predictions and the class-token features of one forward pass (the client side of encrypted
+   * inference sends the features and compares the server's answer with these logits: one pass, so
+   * the two come from the same computation, at the cost of one).
+   */
+  async predictWithFeatures(input: ModelInput): Promise<{ predictions: Prediction[]; features: Float32Array[] }> {
+    const { predictions, features } = await this.run(input, true);
+    return { predictions, features: features! };
+  }
+
+  private async run(
+    input: ModelInput,
+    withFeatures: boolean,
+  ): Promise<{ predictions: Prediction[]; features?: Float32Array[] }> {
+    const [logits, probs, guard, token] = tf.tidy((): tf.Tensor2D[] => {
       const batch = toBatch(input, this.config);
       const out = this.outputs(batch);
       const l = out.logits;
       const guardFeatures = withHistogram(out.domainFeatures, batch);
-      return [l, tf.softmax(this.temperature === 1 ? l : tf.div(l, this.temperature)), guardFeatures];
+      const p = tf.softmax(this.temperature === 1 ? l : tf.div<tf.Tensor2D>(l, this.temperature));
+      return withFeatures ? [l, p, guardFeatures, out.features] : [l, p, guardFeatures];
     });
-    const [l, p, f] = await Promise.all([logits.array(), probs.array(), features.array()]);
-    logits.dispose();
-    probs.dispose();
-    features.dispose();
-    return l.map((row, i) => {
+    const [l, p, f] = (await Promise.all([logits.array(), probs.array(), guard.array()])) as number[][][];
+    const tokens = token ? await rowsOf(token) : undefined;
+    for (const t of [logits, probs, guard, token]) t?.dispose();
+    const predictions = l.map((row, i) => {
       const probabilities = p[i];
       const classIndex = probabilities.indexOf(Math.max(...probabilities));
       return { classIndex, className: this.classes[classIndex], probabilities, logits: row, domainFeatures: f[i] };
     });
+    return { predictions, features: tokens };
   }
 
   async classTokenFeatures(input: ModelInput): Promise<Float32Array[]> {
     const f = tf.tidy(() => this.features(toBatch(input, this.config)));
-    const data = (await f.data()) as Float32Array;
-    f.dispose();
-    const width = f.shape[1];
-    return Array.from({ length: f.shape[0] }, (_, i) => data.slice(i * width, (i + 1) * width));
+    try {
+      return await rowsOf(f);
+    } finally {
+      f.dispose();
+    }
   }
 
   /** shared tensors, for adaptation */
@@ -181,6 +202,13 @@ class TfjsDiagnosisModel implements DiagnosisModel {
     this.disposed = true;
     for (const t of this.owned) t.dispose();
   }
+}
+
+/** A [N, W] tensor's rows, each its own Float32Array (the caller disposes the tensor). */
+async function rowsOf(t: tf.Tensor2D): Promise<Float32Array[]> {
+  const data = (await t.data()) as Float32Array;
+  const width = t.shape[1];
+  return Array.from({ length: t.shape[0] }, (_, i) => data.slice(i * width, (i + 1) * width));
 }
 
 /** The network's guard features with the input's intensity histogram appended. */
