@@ -25,6 +25,8 @@ export interface CoveragePoint {
 }
 
 interface Scored {
+  /** the image's index in the input */
+  k: number;
   confidence: number;
   correct: boolean;
 }
@@ -32,7 +34,7 @@ interface Scored {
 function scored(probabilities: number[][], labels: ArrayLike<number>): Scored[] {
   if (probabilities.length !== labels.length) throw new Error('one probability row per label is needed');
   return probabilities
-    .map((p, k) => ({ confidence: p[argmax(p)], correct: argmax(p) === labels[k] }))
+    .map((p, k) => ({ k, confidence: p[argmax(p)], correct: argmax(p) === labels[k] }))
     .sort((a, b) => b.confidence - a.confidence);
 }
 
@@ -198,14 +200,11 @@ function rankedLowerBounds(
 ): number[] {
   if (!groups || groups.length !== labels.length)
     throw new Error("the 'originals-low' rule needs each image's presumed original");
-  // the curve's order: most confident first (ties answer together, so their order inside a tie does not matter)
-  const order = probabilities
-    .map((p, k) => ({ k, confidence: p[argmax(p)] }))
-    .sort((a, b) => b.confidence - a.confidence)
-    .map((r) => r.k);
+  // the curve's own order, most confident first (ties answer together, so their order inside a tie does not matter)
+  const rows = scored(probabilities, labels);
   return groupLowerBounds(
-    order.map((k) => argmax(probabilities[k]) === labels[k]),
-    order.map((k) => groups[k]),
+    rows.map((r) => r.correct),
+    rows.map((r) => groups[r.k]),
     curve.map((p) => p.answered),
   );
 }
