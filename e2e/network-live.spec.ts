@@ -86,9 +86,11 @@ test('encrypted inference of the loaded scan on the server agrees with the local
   const serverClass = await page.getByTestId('he-server-class').getAttribute('data-class');
   expect(serverClass).toBeTruthy();
   expect(serverClass).toBe(await page.getByTestId('he-local-class').getAttribute('data-class'));
-  // the decrypted answer is judged against the model's threshold: a verdict either way, said first when uncertain
+  // the decrypted answer is judged against the model's threshold (the brain models ship one: never "none"),
+  // the same verdict as this device's own answer, and said first when uncertain
   const uncertain = await page.getByTestId('he-server-class').getAttribute('data-uncertain');
   expect(['true', 'false']).toContain(uncertain);
+  await expect(page.getByTestId('he-local-class')).toHaveAttribute('data-uncertain', uncertain!);
   await expect(page.getByTestId('he-uncertain')).toHaveCount(uncertain === 'true' ? 1 : 0);
   const diff = await num(page, 'he-diff', 'data-value');
   expect(diff).toBeGreaterThanOrEqual(0);
@@ -109,7 +111,7 @@ test('encrypted inference of the loaded scan on the server agrees with the local
 
   // the encrypted path really ran through the server: a session with Galois keys, then a CSHE frame up
   const he = requests.filter((r) => r.method === 'POST' && r.url.includes('/api/he/sessions'));
-  expect(he.some((r) => /\/api\/he\/sessions\?model=vit-brain-mri/.test(r.url))).toBe(true);
+  expect(he.some((r) => /\/api\/he\/sessions\?model=(vit|cnn)-brain-mri/.test(r.url))).toBe(true);
   const infer = he.find((r) => r.url.endsWith('/infer'));
   expect(infer?.body?.subarray(0, 4).toString('latin1')).toBe('CSHE');
   expect(infer?.body?.length).toBe(up);

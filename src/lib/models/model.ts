@@ -156,15 +156,15 @@ class TfjsDiagnosisModel implements DiagnosisModel {
    * the two come from the same computation, at the cost of one).
    */
   async predictWithFeatures(input: ModelInput): Promise<{ predictions: Prediction[]; features: Float32Array[] }> {
-    const { predictions, features } = await this.run(input, true);
-    return { predictions, features: features! };
+    return this.run(input, true);
   }
 
+  /** One forward pass; the class-token features are read back only when asked (else none). */
   private async run(
     input: ModelInput,
     withFeatures: boolean,
-  ): Promise<{ predictions: Prediction[]; features?: Float32Array[] }> {
-    const [logits, probs, guard, token] = tf.tidy((): tf.Tensor2D[] => {
+  ): Promise<{ predictions: Prediction[]; features: Float32Array[] }> {
+    const outputs = tf.tidy((): tf.Tensor2D[] => {
       const batch = toBatch(input, this.config);
       const out = this.outputs(batch);
       const l = out.logits;
@@ -172,15 +172,19 @@ class TfjsDiagnosisModel implements DiagnosisModel {
       const p = tf.softmax(this.temperature === 1 ? l : tf.div<tf.Tensor2D>(l, this.temperature));
       return withFeatures ? [l, p, guardFeatures, out.features] : [l, p, guardFeatures];
     });
-    const [l, p, f] = (await Promise.all([logits.array(), probs.array(), guard.array()])) as number[][][];
-    const tokens = token ? await rowsOf(token) : undefined;
-    for (const t of [logits, probs, guard, token]) t?.dispose();
-    const predictions = l.map((row, i) => {
-      const probabilities = p[i];
-      const classIndex = probabilities.indexOf(Math.max(...probabilities));
-      return { classIndex, className: this.classes[classIndex], probabilities, logits: row, domainFeatures: f[i] };
-    });
-    return { predictions, features: tokens };
+    try {
+      const [logits, probs, guard, token] = outputs;
+      const [l, p, f] = await Promise.all([logits.array(), probs.array(), guard.array()]);
+      const features = token ? await rowsOf(token) : [];
+      const predictions = l.map((row, i) => {
+        const probabilities = p[i];
+        const classIndex = probabilities.indexOf(Math.max(...probabilities));
+        return { classIndex, className: this.classes[classIndex], probabilities, logits: row, domainFeatures: f[i] };
+      });
+      return { predictions, features };
+    } finally {
+      for (const t of outputs) t.dispose(); // also when a read fails (a lost GPU context)
+    }
   }
 
   async classTokenFeatures(input: ModelInput): Promise<Float32Array[]> {

@@ -57,18 +57,21 @@ function filesUnder(path: string): string[] {
 
 const present = existsSync(join(MODEL, 'model.json'));
 
-/** The shipped model without its guard, under a name the server does not serve. */
-function unguarded(): string {
-  const copy = join(dir, 'models/vit-not-shipped');
+/** The shipped model without its guard, under `name` (the server serves vit-brain-mri, not others). */
+function unguarded(name: string): string {
+  const copy = join(dir, `models-${name}`, name);
   mkdirSync(copy, { recursive: true });
   for (const f of ['model.json', 'weights.bin']) copyFileSync(join(MODEL, f), join(copy, f));
   return copy;
 }
 
-/** The `index`-th file (sorted by name) of a brain-MRI Testing class folder. */
+/** The `index`-th image file (sorted by name) of a brain-MRI Testing class folder. */
 function brainMriFile(className: string, index: number): string {
   const folder = join(BRAIN_MRI_TESTING, className);
-  return join(folder, readdirSync(folder).sort()[index]);
+  const images = readdirSync(folder)
+    .filter((n) => /\.(jpe?g|png)$/i.test(n))
+    .sort();
+  return join(folder, images[index]);
 }
 
 describe.skipIf(!present)('encrypted inference from the command line', () => {
@@ -108,16 +111,23 @@ describe.skipIf(!present)('encrypted inference from the command line', () => {
       reason: expect.stringMatching(/brain MRI/),
     });
 
-    const scan = hasBrainMri ? brainMriFile('glioma', 3) : png; // without the dataset: a model with no guard, below
+    // a real brain MRI where ../shared is here; else the phantom, through the served model without its guard
+    const scan = hasBrainMri ? brainMriFile('glioma', 3) : png;
+    const model = hasBrainMri ? MODEL : unguarded('vit-brain-mri');
     const args = ['--server', url, '--account', account, '--he', he, '--in', scan, '--repeat', '2', '--json'];
-    const ran = await runCli(['he', 'infer', ...args, '--model', hasBrainMri ? MODEL : unguarded()]);
+    const ran = await runCli(['he', 'infer', ...args, '--model', model]);
     expect(ran.code, ran.err).toBe(0);
     const out = JSON.parse(ran.out.trim().split('\n').pop()!);
     expect(out).toMatchObject({ agree: true, className: out.plainClassName });
     expect(out.maxAbsLogitDiff).toBeLessThan(1e-4);
-    // the decrypted answer is judged against the model's threshold, as the local diagnosis is
-    expect(out.uncertain).toBe(out.confidence < out.minConfidence);
-    expect(out.confidence).toBeGreaterThan(0.25);
+    // the decrypted answer is judged as the local diagnosis judges the same file
+    const local = await runCli(['diagnose', '--model', model, '--in', scan, '--json']);
+    expect(local.code, local.err).toBe(0);
+    const diagnosed = JSON.parse(local.out.trim().split('\n').pop()!);
+    expect(out.uncertain).toBe(diagnosed.uncertain);
+    expect(out.minConfidence).toBe(diagnosed.minConfidence);
+    expect(out.confidence).toBeCloseTo(diagnosed.confidence, 4);
+    expect(out.plainConfidence).toBeCloseTo(diagnosed.confidence, 6);
     expect(out.msPerImage).toBeGreaterThan(0);
     expect(out.bytesUp).toBeGreaterThan(50_000);
     expect(out.bytesUp).toBeLessThan(200_000);
@@ -133,7 +143,7 @@ describe.skipIf(!present)('encrypted inference from the command line', () => {
     for (const f of filesUnder(data)) expect(readFileSync(f).includes(probe), f).toBe(false);
 
     // the same model under a name the server does not ship: refused in one sentence
-    const unknown = await runCli(['he', 'infer', ...args, '--model', unguarded()]);
+    const unknown = await runCli(['he', 'infer', ...args, '--model', unguarded('vit-not-shipped')]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no model named vit-not-shipped/);
   }, 240_000);

@@ -145,12 +145,19 @@ async function infer(args: ParsedArgs): Promise<void> {
       let diff = 0;
       logits.forEach((v, c) => (diff = Math.max(diff, Math.abs(v - plain.logits[c]))));
       // the decrypted answer read as the model reads its own: below the threshold, "Uncertain" first
+      // (uncertain when either side is: they agree to CKKS noise)
       const certainty = calibration ? certaintyOfLogits(logits, calibration) : undefined;
+      const uncertain = certainty ? certainty.uncertain || local.certainty!.uncertain : null;
       const out = {
         model: name,
         inDomain: local.domain ? true : null,
         ...(certainty
-          ? { uncertain: certainty.uncertain, confidence: certainty.confidence, minConfidence: certainty.minConfidence }
+          ? {
+              uncertain,
+              confidence: certainty.confidence,
+              plainConfidence: local.certainty!.confidence,
+              minConfidence: certainty.minConfidence,
+            }
           : { uncertain: null, abstention: 'no threshold shipped with this model' }),
         params: session.params,
         className: classes[classIndex],
@@ -169,9 +176,10 @@ async function infer(args: ParsedArgs): Promise<void> {
       };
       if (flag(args, 'json')) console.log(JSON.stringify(out));
       else {
-        if (certainty?.uncertain) console.log(`${UNCERTAIN_MESSAGE}: ${uncertainReason(certainty)}.`);
+        if (uncertain) console.log(`${UNCERTAIN_MESSAGE}: ${uncertainReason(certainty!)}.`);
+        const answer = uncertain ? `${UNCERTAIN_MESSAGE} (leaning: ${out.className})` : out.className;
         console.log(
-          `${name} on ciphertext: ${out.className} (plain: ${out.plainClassName}, ${out.agree ? 'agree' : 'DISAGREE'}); ` +
+          `${name} on ciphertext: ${answer} (plain: ${out.plainClassName}, ${out.agree ? 'agree' : 'DISAGREE'}); ` +
             `largest logit difference ${diff.toExponential(1)}; ${out.msPerImage.toFixed(1)} ms per image; ` +
             `${(out.bytesUp / 1000).toFixed(1)} KB up, ${(out.bytesDown / 1000).toFixed(1)} KB down ` +
             `(session: ${(out.galoisKeyBytes / 1e6).toFixed(2)} MB of Galois keys, ${sessionMs.toFixed(0)} ms)`,

@@ -6,7 +6,7 @@
  * "Uncertain" threshold the server's answer reads "Uncertain — refer for review" first, its
  * class only as a leaning, as the local diagnosis does.
  */
-import { UNCERTAIN_MESSAGE, uncertainReason } from '../../../../lib/diagnosis/abstention';
+import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../../lib/diagnosis/abstention';
 import { classLabel } from '../../../../lib/models/classNames';
 import { useServer } from '../../hospital/state';
 import { chosenSingleModelLabel, useDiagnosis } from '../../state/diagnosis';
@@ -20,6 +20,14 @@ const STAGE_TEXT: Record<Exclude<EncryptedStage, null>, string> = {
   server: 'Encrypting, sending, waiting for the encrypted answer, decrypting…',
 };
 
+/** A class, or "Uncertain — refer for review (leaning: …)" below the model's threshold. */
+function answerText(className: string, certainty: ConfidenceVerdict | undefined): string {
+  return certainty?.uncertain ? `${UNCERTAIN_MESSAGE} (leaning: ${classLabel(className)})` : classLabel(className);
+}
+
+/** "true", "false", or "none" where the model ships no threshold (not the same as sure). */
+const verdictAttribute = (c: ConfidenceVerdict | undefined) => (c ? String(c.uncertain) : 'none');
+
 export function EncryptedInferencePanel() {
   const file = useFiles(selectedFile);
   const signedIn = useServer((s) => s.account !== null);
@@ -29,6 +37,8 @@ export function EncryptedInferencePanel() {
   const ready = file?.modelInput !== undefined;
   // the network whose last layer the server applies (an ensemble: its ViT member)
   const model = useDiagnosis(chosenSingleModelLabel);
+  // uncertain when either side is (they agree to CKKS noise): the class is then only a leaning
+  const uncertain = result?.serverCertainty?.uncertain === true || result?.localCertainty?.uncertain === true;
 
   return (
     <section className="panel network-panel" aria-labelledby="he-title" data-testid="he-panel">
@@ -68,9 +78,9 @@ export function EncryptedInferencePanel() {
       )}
       {result && (
         <div data-testid="he-result">
-          {result.serverCertainty?.uncertain && (
+          {uncertain && (
             <p className="certainty-verdict uncertain" role="status" data-testid="he-uncertain">
-              <strong>{UNCERTAIN_MESSAGE}</strong>: {uncertainReason(result.serverCertainty)}.
+              <strong>{UNCERTAIN_MESSAGE}</strong>: {uncertainReason(result.serverCertainty!)}.
             </p>
           )}
           <table className="network-table">
@@ -80,17 +90,19 @@ export function EncryptedInferencePanel() {
                 <td
                   data-testid="he-server-class"
                   data-class={result.classes[result.serverClassIndex]}
-                  data-uncertain={String(result.serverCertainty?.uncertain ?? false)}
+                  data-uncertain={verdictAttribute(result.serverCertainty)}
                 >
-                  {result.serverCertainty?.uncertain
-                    ? `${UNCERTAIN_MESSAGE} (leaning: ${classLabel(result.classes[result.serverClassIndex])})`
-                    : classLabel(result.classes[result.serverClassIndex])}
+                  {answerText(result.classes[result.serverClassIndex], result.serverCertainty)}
                 </td>
               </tr>
               <tr>
                 <th scope="row">This device&apos;s answer</th>
-                <td data-testid="he-local-class" data-class={result.classes[result.localClassIndex]}>
-                  {classLabel(result.classes[result.localClassIndex])}
+                <td
+                  data-testid="he-local-class"
+                  data-class={result.classes[result.localClassIndex]}
+                  data-uncertain={verdictAttribute(result.localCertainty)}
+                >
+                  {answerText(result.classes[result.localClassIndex], result.localCertainty)}
                 </td>
               </tr>
               <tr>

@@ -153,8 +153,10 @@ describe('diagnoseEncrypted', () => {
     const below = await run(sure + 0.01);
     expect(below.serverCertainty).toMatchObject({ uncertain: true, minConfidence: sure + 0.01 });
     expect(below.serverCertainty!.confidence).toBeCloseTo(sure, 4);
+    expect(below.localCertainty).toEqual({ confidence: sure, minConfidence: sure + 0.01, uncertain: true });
     expect((await run(sure - 0.01)).serverCertainty?.uncertain).toBe(false);
-    expect((await run()).serverCertainty).toBeUndefined(); // no threshold shipped: no verdict
+    const unjudged = await run();
+    expect([unjudged.serverCertainty, unjudged.localCertainty]).toEqual([undefined, undefined]); // no threshold shipped
   });
 
   it('ends the session and frees the key when the server refuses', async () => {

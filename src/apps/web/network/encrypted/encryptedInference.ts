@@ -52,6 +52,8 @@ export interface EncryptedDiagnosis {
    * says "Uncertain — refer for review" before the class, as the local diagnosis does.
    */
   serverCertainty?: ConfidenceVerdict;
+  /** the same verdict on this device's own logits (they agree to CKKS noise) */
+  localCertainty?: ConfidenceVerdict;
   /** encrypt + round trip + decrypt, one image */
   ms: number;
   /** opening the session (Galois keys up) */
@@ -112,7 +114,12 @@ export async function diagnoseEncrypted(input: {
         ...compareLogits(serverLogits, local.logits),
         serverLogits,
         localLogits: [...local.logits],
-        ...(local.calibration ? { serverCertainty: certaintyOfLogits(serverLogits, local.calibration) } : {}),
+        ...(local.calibration
+          ? {
+              serverCertainty: certaintyOfLogits(serverLogits, local.calibration),
+              localCertainty: certaintyOfLogits(local.logits, local.calibration),
+            }
+          : {}),
         ms,
         sessionMs,
         galoisKeyBytes: galoisKeys.length,
