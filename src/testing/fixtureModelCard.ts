@@ -41,3 +41,20 @@ export const fixtureGroupedBlock = (k: number, card: unknown, n = 3000) => ({
 
 export const fixtureCardCrossValidation = (k: number, choice: CvCandidate | null = 'vit'): CardCrossValidation =>
   cardCrossValidation(fixtureCvCard('x', k, choice))!;
+
+export const FIXTURE_VALIDATION_SPLIT = 'stratified 10 % of Training, seed 1; used to pick the epoch';
+
+/** A card's validation figures as `cipherscan selective` leaves them: data.validation and selective.validation. */
+export function fixtureValidationCard(k: number, coverage: number, n = 571, split = FIXTURE_VALIDATION_SPLIT) {
+  const rate = k / n;
+  return {
+    data: { validation: split },
+    selective: {
+      validation: {
+        n,
+        accuracy: { k, n, rate, low: rate - 0.02, high: Math.min(1, rate + 0.02) },
+        atThreshold: { coverage },
+      },
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureModelFiles } from '../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { serializeEnsemble } from './ensemble';
-import { fixtureCvCard } from '../../testing/fixtureModelCard';
+import { fixtureCvCard, fixtureValidationCard } from '../../testing/fixtureModelCard';
 import { fixtureAllLabelledCard } from '../../testing/fixtureAllLabelledCard';
 import { datasetDefault, discoverModels } from './registry';
 import { pickFastest } from './backend';
@@ -163,6 +163,22 @@ describe("a dataset's default: what its cross-validation chose", () => {
       expect(found.map((m) => m.name).sort()).toEqual(['cnn-brain-mri', 'vit-brain-mri']);
       expect(datasetDefault(found, 'brain-mri'), JSON.stringify(cards)).toBeUndefined();
     }
+  });
+
+  it('without cross-validation on either card: more right answers on their shared validation split', async () => {
+    const found = await models({
+      'vit-brain-mri': JSON.stringify(fixtureValidationCard(530, 0.2715)),
+      'cnn-brain-mri': JSON.stringify(fixtureValidationCard(538, 0.7496)),
+    });
+    const d = datasetDefault(found, 'brain-mri');
+    expect(d?.entry.name).toBe('cnn-brain-mri');
+    expect(d?.why).toMatch(/^more right answers on the validation split \(571 scans held out of Training/);
+    // a card with cross-validation is never overruled by validation figures
+    const mixed = await models({
+      'vit-brain-mri': JSON.stringify({ ...fixtureCvCard('v', 2850), ...fixtureValidationCard(530, 0.27) }),
+      'cnn-brain-mri': JSON.stringify(fixtureValidationCard(538, 0.75)),
+    });
+    expect(datasetDefault(mixed, 'brain-mri')?.entry.name).toBe('vit-brain-mri');
   });
 
   it('the ensemble where it ships, with the figures of its ensemble.json', async () => {

@@ -25,6 +25,7 @@ import { parseManifest, type ModelManifest } from '../models/weightsFile';
 import { ENSEMBLE_FILE, ensembleName, ensembleWhy, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
 import { cardCrossValidation, singleDefaultWhy, type CardCrossValidation } from './cvChoice';
 import { cardTraining } from './cardTraining';
+import { cardValidation, validationDefault, type CardValidation } from './validationChoice';
 
 /** a single network, or the ViT + Masked-CNN ensemble of a dataset */
 export type Architecture = 'vit' | 'cnn' | 'ensemble';
@@ -59,6 +60,8 @@ export interface ModelEntry {
   ensemble?: EnsembleSpec;
   /** a single network: its card's cross-validation figures and choice, where the card has them */
   crossValidation?: CardCrossValidation;
+  /** a single network: its card's validation-split figures, where the card has them */
+  validation?: CardValidation;
   /** its card says it was trained on all labelled data (Training + Testing); false without a card, and for an ensemble */
   allLabelled: boolean;
   /** the dataset its card says it was trained on (`data.dataset`), where the card names one */
@@ -153,7 +156,7 @@ async function discoverSingles(root: string, fetcher: Fetcher): Promise<{ entry:
   return (await Promise.all(probes)).filter((m) => m !== null);
 }
 
-type CardFacts = Pick<ModelEntry, 'crossValidation' | 'allLabelled' | 'cardDataset'>;
+type CardFacts = Pick<ModelEntry, 'crossValidation' | 'validation' | 'allLabelled' | 'cardDataset'>;
 
 /**
  * What the entry keeps from the card beside model.json (model-card.json): its cross-validation
@@ -169,10 +172,12 @@ async function probeCard(url: string, fetcher: Fetcher): Promise<CardFacts> {
     card = undefined; // the server's HTML fallback, or not JSON
   }
   const crossValidation = cardCrossValidation(card);
+  const validation = cardValidation(card);
   const { allLabelled, dataset } = cardTraining(card);
   return {
     allLabelled,
     ...(crossValidation ? { crossValidation } : {}),
+    ...(validation ? { validation } : {}),
     ...(dataset ? { cardDataset: dataset } : {}),
   };
 }
@@ -182,7 +187,9 @@ const isSingle = (m: ModelEntry): m is ModelEntry & { architecture: 'vit' | 'cnn
 /**
  * The model a dataset opens on, and one line saying why: the ensemble where it ships (its
  * ensemble.json's figures), else the single network cross-validation chose (its card's figures,
- * the other network's beside them); undefined where nothing says which.
+ * the other network's beside them), else, where neither card has cross-validation, the one with
+ * more right answers on their shared validation split (validationChoice.ts); undefined where
+ * nothing says which.
  */
 export function datasetDefault(
   models: ModelEntry[],
@@ -193,6 +200,9 @@ export function datasetDefault(
   if (ensemble) return { entry: ensemble, why: ensembleWhy(ensemble.ensemble!) };
   const singles = here.filter(isSingle);
   const chosen = singles.find((m) => m.crossValidation?.choice === m.architecture);
+  // no cross-validation chose (nor ran): the validation split both were fitted with decides
+  if (!chosen && singles.length === 2 && singles.every((m) => !m.crossValidation))
+    return validationDefault(singles[0], singles[1]);
   if (!chosen?.crossValidation) return undefined;
   const other = singles.find((m) => m !== chosen);
   return { entry: chosen, why: singleDefaultWhy({ ...chosen, crossValidation: chosen.crossValidation }, other) };
