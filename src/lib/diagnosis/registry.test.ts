@@ -167,18 +167,20 @@ describe("a dataset's default: what its cross-validation chose", () => {
 
   it('without cross-validation on either card: more right answers on their shared validation split', async () => {
     const found = await models({
-      'vit-brain-mri': JSON.stringify(fixtureValidationCard(530, 0.2715)),
+      'vit-brain-mri': JSON.stringify(fixtureValidationCard(530, 0.27145)),
       'cnn-brain-mri': JSON.stringify(fixtureValidationCard(538, 0.7496)),
     });
     const d = datasetDefault(found, 'brain-mri');
     expect(d?.entry.name).toBe('cnn-brain-mri');
-    expect(d?.why).toMatch(/^more right answers on the validation split \(571 scans held out of Training/);
-    // a card with cross-validation is never overruled by validation figures
+    expect(d?.why).toMatch(
+      /^more right answers on the validation split \(571 scans, stratified 10 % of Training, seed 1;/,
+    );
+    // a card with cross-validation is never overruled by validation figures, even one that chose nothing
     const mixed = await models({
-      'vit-brain-mri': JSON.stringify({ ...fixtureCvCard('v', 2850), ...fixtureValidationCard(530, 0.27) }),
+      'vit-brain-mri': JSON.stringify({ ...fixtureCvCard('v', 2850, null), ...fixtureValidationCard(530, 0.27) }),
       'cnn-brain-mri': JSON.stringify(fixtureValidationCard(538, 0.75)),
     });
-    expect(datasetDefault(mixed, 'brain-mri')?.entry.name).toBe('vit-brain-mri');
+    expect(datasetDefault(mixed, 'brain-mri')).toBeUndefined();
   });
 
   it('the ensemble where it ships, with the figures of its ensemble.json', async () => {

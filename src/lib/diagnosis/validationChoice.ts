@@ -38,6 +38,8 @@ export function cardValidation(card: unknown): CardValidation | undefined {
 type Single = { architecture: 'vit' | 'cnn'; validation?: CardValidation };
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+/** how the split was drawn, as the card says it, without what it was used for: "stratified 10 % of Training, seed 1" */
+const splitWords = (split: string) => split.split(';')[0].trim();
 
 /**
  * The one of the two with more right answers on their shared validation split, and the line that
@@ -53,9 +55,9 @@ export function validationDefault<T extends Single>(a: T, b: T): { entry: T; why
   return {
     entry: chosen,
     why:
-      `more right answers on the validation split (${mine.accuracy.n} scans held out of Training; ` +
+      `more right answers on the validation split (${mine.accuracy.n} scans, ${splitWords(mine.split)}; ` +
       `no cross-validation of these models yet) — ${name(chosen)} ${pct(mine.accuracy.rate)} vs ` +
       `${name(other)} ${pct(theirs.accuracy.rate)}; it gives a class to ${pct(mine.answered)} of them ` +
-      `above its "Uncertain" threshold, against ${pct(theirs.answered)}`,
+      `at its "Uncertain" threshold, against the ${name(other)}'s ${pct(theirs.answered)}`,
   };
 }

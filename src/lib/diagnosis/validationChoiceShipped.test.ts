@@ -22,11 +22,15 @@ describe('shipped brain cards: the default is chosen on their validation split',
     expect(models.every((m) => !m.crossValidation)).toBe(true); // otherwise cross-validation decides
     const [vit, cnn] = ['vit', 'cnn'].map((a) => models.find((m) => m.architecture === a)!);
     const d = datasetDefault(models, 'brain-mri');
-    const better = vit.validation!.accuracy.k > cnn.validation!.accuracy.k ? vit : cnn;
-    expect(d?.entry.name).toBe(better.name);
-    expect(vit.validation!.accuracy.n).toBe(cnn.validation!.accuracy.n);
-    const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
-    expect(d?.why).toContain(`${pct(better.validation!.accuracy.rate)} vs`);
-    expect(d?.why).toContain(`gives a class to ${pct(better.validation!.answered)} of them`);
+    // the figures README and docs/measurements.md "The brain default" quote: a retrained brain model changes them
+    expect([vit.validation!.accuracy.k, cnn.validation!.accuracy.k, cnn.validation!.accuracy.n]).toEqual([
+      530, 538, 571,
+    ]);
+    expect(d?.entry.name).toBe('cnn-brain-mri');
+    expect(d?.why).toBe(
+      'more right answers on the validation split (571 scans, stratified 10 % of Training, seed 1; no ' +
+        'cross-validation of these models yet) — Masked-CNN 94.2 % vs ViT 92.8 %; it gives a class to 75.0 % ' +
+        'of them at its "Uncertain" threshold, against the ViT\'s 27.1 %',
+    );
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Section 6 of the page: diagnosis on the encrypted image. Pick a trained model
  * (ModelPicker.tsx: ViT or Masked-CNN, brain MRI or lung histopathology — only
- * those that exist; a dataset opens on what its cross-validation chose, with one
- * line saying why), see which tfjs backend runs it and why, load it with a
+ * those that exist; a dataset opens on what its cross-validation chose, or without
+ * one its validation split, with one line saying why), see which tfjs backend runs it and why, load it with a
  * progress bar, and diagnose the selected scan: plain model on the original and
  * key-adapted model on the encrypted image, side by side. Where a dataset ships
  * the ViT + Masked-CNN ensemble (models/ensemble-<dataset>/), it is offered first.

@@ -2,8 +2,8 @@
  * The model picker of the diagnosis panel: dataset, then model (the ensemble first
  * where it ships, then ViT and Masked-CNN, only those that exist), and under it
  * one line saying why the dataset's default is the default — what its
- * cross-validation chose, with the figures from ensemble.json or the model cards
- * (registry.ts datasetDefault), tied to that model's button by aria-describedby.
+ * cross-validation chose, with the figures from ensemble.json or the model cards, or,
+ * with no cross-validation, what its validation split chose (registry.ts datasetDefault), tied to that model's button by aria-describedby.
  */
 import {
   ARCHITECTURE_LABELS,
@@ -41,7 +41,7 @@ export function ModelPickerView({ models, architecture, dataset, busy, choose }:
   const ensemble = models.find((m) => m.architecture === 'ensemble' && m.dataset === dataset)?.ensemble;
   // the ensemble is offered only where it ships, first
   const choices: Architecture[] = ensemble ? ['ensemble', ...ARCHITECTURES] : [...ARCHITECTURES];
-  // what cross-validation chose here, and why (the ensemble's figures, or the cards')
+  // what cross-validation (or, without one, the validation split) chose here, and why
   const preferred = datasetDefault(models, dataset);
   return (
     <div className="model-picker">

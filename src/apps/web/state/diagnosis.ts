@@ -75,7 +75,7 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   setModels(models, modelsStatus, error) {
     set((s) => {
       // keep the choice if it exists, else the first model that does; a first probe opens on the dataset's
-      // default (what its cross-validation chose: registry.ts datasetDefault)
+      // default (what its cross-validation, or its validation split, chose: registry.ts datasetDefault)
       const current =
         (s.models.length === 0 ? datasetDefault(models, s.dataset)?.entry : undefined) ??
         models.find((m) => m.architecture === s.architecture && m.dataset === s.dataset) ??
@@ -92,7 +92,7 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   choose(patch) {
     set((s) => {
       const next = { architecture: patch.architecture ?? s.architecture, dataset: patch.dataset ?? s.dataset };
-      // another dataset opens on its default where it has one (what its cross-validation chose)
+      // another dataset opens on its default where it has one (registry.ts datasetDefault)
       const preferred = datasetDefault(s.models, next.dataset);
       if (!patch.architecture && next.dataset !== s.dataset && preferred)
         next.architecture = preferred.entry.architecture;
