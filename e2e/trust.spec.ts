@@ -1,6 +1,6 @@
 /**
- * A diagnosis a clinician can trust (issue 18), in the page, with the shipped
- * brain-MRI ViT:
+ * A diagnosis a clinician can trust (issue 18), in the page: brain MRI opens on the
+ * Masked-CNN its validation split chose, and the rest runs with the shipped brain-MRI ViT:
  * - the built-in "normal" phantom is a drawing, not an MRI: its intensity
  *   histogram is refused by the out-of-domain guard (version 2), so the page
  *   says "This does not look like a brain MRI…" first, gives no certainty verdict
@@ -39,6 +39,11 @@ test('a drawing is refused as not an MRI, an uncertain scan is referred for revi
   await page.getByTestId('generate-key').click();
   await expect(page.getByTestId('key-check')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('model-dataset').selectOption('brain-mri');
+  // brain MRI opens on the network its validation split chose (no brain cross-validation), saying so
+  await expect(page.getByTestId('model-arch-cnn')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('default-why')).toContainText(
+    'Masked-CNN is the default here: more right answers on the validation split',
+  );
   await page.getByTestId('model-arch-vit').click();
   await page.getByTestId('diagnose').click();
   const result = page.getByTestId('diagnosis-result');
