@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
-import { softmaxT } from '../src/learn/evaluation/calibration';
+import { softmaxT } from '../src/lib/models/softmax';
 import { meanProbabilities } from '../src/learn/evaluation/selective';
 import { MEMBER_LABELS, parseEnsemble, serializeEnsemble, type EnsembleSpec } from '../src/lib/diagnosis/ensemble';
 import { parseManifest } from '../src/lib/models/weightsFile';

@@ -9,7 +9,7 @@
  *        docs/reports/cv-grouped-e30-lung-histopathology.json
  */
 import { readFileSync } from 'node:fs';
-import { comparedSide, compareRuns } from './cvCompare';
+import { comparedSide, compareRuns, parseSpec } from './cvCompare';
 
 const specs = process.argv.slice(2);
 if (specs.length !== 2 || specs.some((s) => s.startsWith('--'))) {
@@ -17,6 +17,6 @@ if (specs.length !== 2 || specs.some((s) => s.startsWith('--'))) {
   process.exit(2);
 }
 const [a, b] = specs.map((spec) =>
-  comparedSide(spec, JSON.parse(readFileSync(spec.replace(/:[a-z]+$/, ''), 'utf8')) as object),
+  comparedSide(spec, JSON.parse(readFileSync(parseSpec(spec).path, 'utf8')) as object),
 );
 console.log(compareRuns(a, b).sentence);

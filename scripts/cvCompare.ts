@@ -25,9 +25,15 @@ export interface ComparedSide {
   right: boolean[];
 }
 
+/** "path.json:kind" → its path and candidate (kind defaults to vit). */
+export function parseSpec(spec: string): { path: string; kind: string } {
+  const [path, kind = 'vit'] = spec.split(/:(?=[a-z]+$)/);
+  return { path, kind };
+}
+
 /** One candidate of one report ("path.json:kind"; kind defaults to vit). */
 export function comparedSide(spec: string, report: { heldOut?: HeldOut }): ComparedSide {
-  const [path, kind = 'vit'] = spec.split(/:(?=[a-z]+$)/);
+  const { path, kind } = parseSpec(spec);
   const held = report.heldOut;
   if (!held) throw new Error(`${path} has no per-image outcomes: re-run scripts/cv-report.ts on grouped folds`);
   const right = held.right[kind];

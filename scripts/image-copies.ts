@@ -37,7 +37,7 @@ import {
 } from '../src/learn/evaluation/duplicateGroups';
 import { predictSet } from '../src/learn/evaluation/batchPredict';
 import { cachedLogits, modelHash } from '../src/learn/evaluation/predictionCache';
-import { softmaxT } from '../src/learn/evaluation/calibration';
+import { certaintyOfLogits } from '../src/lib/diagnosis/abstention';
 import { decodeImageFile } from '../src/lib/decode';
 import { load } from '../src/lib/models/model';
 import { SeededRandom } from '../src/lib/random/seededRandom';
@@ -233,7 +233,9 @@ for (const dir of modelDirs) {
     if (minConfidence !== undefined)
       answeredByModel.set(name, {
         minConfidence,
-        answered: logits.map((row) => Math.max(...softmaxT(row, model.temperature)) >= minConfidence),
+        answered: logits.map(
+          (row) => !certaintyOfLogits(row, { temperature: model.temperature, minConfidence }).uncertain,
+        ),
       });
   } finally {
     model.dispose();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelRandom } from '../../lib/models/init';
-import { eceAt, expectedCalibrationError, fitTemperature, nllAt, softmaxT } from './calibration';
+import { softmaxT } from '../../lib/models/softmax';
+import { eceAt, expectedCalibrationError, fitTemperature, nllAt } from './calibration';
 
 /** Logits whose softmax(· / trueT) is the real label distribution, then returned at temperature 1. */
 function syntheticSet(n: number, classes: number, trueT: number, seed: number) {

@@ -7,9 +7,6 @@
  */
 import { softmaxT } from '../../lib/models/softmax';
 
-// one formula for the shipped model's probabilities and its calibration
-export { softmaxT };
-
 /** The words written into model.json next to a fitted temperature. */
 export const FITTED_ON_VALIDATION = 'validation (10 % of Training, seed 1)';
 

@@ -6,7 +6,8 @@
  * figures computed for what ships, each accuracy with its 95 % Wilson interval.
  * Pure: the CLI runs the models and gathers the logits.
  */
-import { expectedCalibrationError, softmaxT } from './calibration';
+import { softmaxT } from '../../lib/models/softmax';
+import { expectedCalibrationError } from './calibration';
 import { wilson, type Rate } from './domainGuardReport';
 import { argmax } from './metrics';
 import {

@@ -9,6 +9,12 @@ import { softmaxT } from '../models/softmax';
 
 export const UNCERTAIN_MESSAGE = 'Uncertain — refer for review';
 
+/** A model's temperature and "Uncertain" threshold: what it needs to judge logits computed elsewhere. */
+export interface Calibration {
+  temperature: number;
+  minConfidence: number;
+}
+
 export interface ConfidenceVerdict {
   /** the calibrated top probability */
   confidence: number;
@@ -28,10 +34,7 @@ export function confidenceVerdict(probabilities: ArrayLike<number>, minConfidenc
  * The verdict on logits computed elsewhere (the server's head on ciphertext, decrypted here):
  * the model's temperature makes them the same calibrated probabilities the model gives.
  */
-export function certaintyOfLogits(
-  logits: ArrayLike<number>,
-  calibration: { temperature: number; minConfidence: number },
-): ConfidenceVerdict {
+export function certaintyOfLogits(logits: ArrayLike<number>, calibration: Calibration): ConfidenceVerdict {
   return confidenceVerdict(softmaxT(logits, calibration.temperature), calibration.minConfidence);
 }
 

@@ -29,7 +29,7 @@ import { toProtectedTokens } from '../models/blockInput';
 import { adaptModel, load, type DiagnosisModel, type ModelSource, type Prediction } from '../models/model';
 import type { ModalityVerdict } from './declaredModality';
 import { domainVerdict, loadDomainGuard, type DomainGuard, type DomainVerdict } from './domainGuard';
-import { confidenceVerdict, type ConfidenceVerdict } from './abstention';
+import { confidenceVerdict, type Calibration, type ConfidenceVerdict } from './abstention';
 import type { EnsembleSpec } from './ensemble';
 import { guardFileGetter, timedPredict, warmUp } from './sessionModel';
 import {
@@ -58,8 +58,8 @@ export interface TimedPrediction {
   certainty?: ConfidenceVerdict;
 }
 
-/** The client side of encrypted inference: class-token features, the local answer, the model's temperature. */
-export type PlainFeatures = TimedPrediction & { features: Float32Array; temperature: number };
+/** Encrypted inference's client side: features, local answer, calibration (where a threshold ships). */
+export type PlainFeatures = TimedPrediction & { features: Float32Array; calibration?: Calibration };
 
 export interface SideBySideDiagnosis {
   model: string;
@@ -340,9 +340,8 @@ export class DiagnosisSession {
   }
 
   /**
-   * The plain model's class-token features and its prediction on the same model input (the client side
-   * of encrypted inference: the features go out only CKKS-encrypted, the prediction is the local answer),
-   * with the model's temperature, so logits that come back from elsewhere are read as the model reads its own.
+   * The plain model's class-token features and its prediction of one pass (encrypted inference's client side:
+   * the features go out only CKKS-encrypted), with the model's calibration to judge the logits that come back.
    */
   async plainFeatures(name: string, plainInput: RgbImage): Promise<PlainFeatures> {
     const model = this.requireModel(name);
@@ -350,7 +349,9 @@ export class DiagnosisSession {
     const { predictions, features } = await model.predictWithFeatures([plainInput]);
     // with the model's domain and certainty verdicts: the caller refuses before any feature leaves the device
     const judged = this.judged(name, { prediction: predictions[0], ms: performance.now() - t0 });
-    return { features: features[0], temperature: model.temperature, ...judged };
+    const { temperature, minConfidence } = model;
+    const calibration = minConfidence === undefined ? {} : { calibration: { temperature, minConfidence } };
+    return { features: features[0], ...calibration, ...judged };
   }
 
   /** Frees one model (and its adapted twin), or all of them. */

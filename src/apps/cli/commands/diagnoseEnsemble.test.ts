@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureModelFiles } from '../../../testing/fixtureModel';
 import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
 import { serializeEnsemble } from '../../../lib/diagnosis/ensemble';
-import { softmaxT } from '../../../learn/evaluation/calibration';
+import { softmaxT } from '../../../lib/models/softmax';
 import { meanProbabilities } from '../../../learn/evaluation/selective';
 import { DOMAIN_GUARD_FILE, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { identityDomainGuard } from '../../../testing/domainGuardFixture';

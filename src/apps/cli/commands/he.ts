@@ -32,6 +32,8 @@ import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { certaintyOfLogits, UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
 import { modalityVerdict, refusalSentence, type ModalityVerdict } from '../../../lib/diagnosis/declaredModality';
+import { argmax } from '../../../lib/diagnosis/compareLogits';
+import { maxAbsDiff } from '../../../lib/diagnosis/ensembleSession';
 import { DiagnosisSession, type PlainFeatures } from '../../../lib/diagnosis/session';
 import { heEndSession, heInfer, heSession, ServerError, type HeInferResult } from '../../../lib/serverClient';
 import { loadSeal } from '../../../platform/node/seal';
@@ -65,7 +67,6 @@ async function keygen(args: ParsedArgs): Promise<void> {
   console.log(JSON.stringify({ written: out, params: file.params, mode: '0600' }));
 }
 
-const argmax = (v: ArrayLike<number>) => Array.from(v).indexOf(Math.max(...Array.from(v)));
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 async function infer(args: ParsedArgs): Promise<void> {
@@ -117,9 +118,7 @@ async function infer(args: ParsedArgs): Promise<void> {
   }
   const features = local.features;
   const plain = local.prediction;
-  const calibration = local.certainty
-    ? { temperature: local.temperature, minConfidence: local.certainty.minConfidence }
-    : undefined;
+  const calibration = local.calibration;
 
   const seal = await loadSeal();
   const ckks = openCkksClient(seal, keyFile, { features: features.length, classes: classes.length });
@@ -142,8 +141,7 @@ async function infer(args: ParsedArgs): Promise<void> {
       }
       const { result, logits } = last!;
       const classIndex = argmax(logits);
-      let diff = 0;
-      logits.forEach((v, c) => (diff = Math.max(diff, Math.abs(v - plain.logits[c]))));
+      const diff = maxAbsDiff(logits, plain.logits);
       // the decrypted answer read as the model reads its own: below the threshold, "Uncertain" first
       // (uncertain when either side is: they agree to CKKS noise)
       const certainty = calibration ? certaintyOfLogits(logits, calibration) : undefined;

@@ -56,9 +56,7 @@ export async function diagnoseOnServerEncrypted(): Promise<void> {
         features: local.features,
         logits: local.prediction.logits,
         classIndex: local.prediction.classIndex,
-        ...(local.certainty
-          ? { calibration: { temperature: local.temperature, minConfidence: local.certainty.minConfidence } }
-          : {}),
+        ...(local.calibration ? { calibration: local.calibration } : {}),
       },
       server: session.client,
       ckks: {

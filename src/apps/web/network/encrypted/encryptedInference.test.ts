@@ -18,7 +18,8 @@ import {
 } from '../../../../lib/cipher/ckks';
 import { certaintyOfLogits } from '../../../../lib/diagnosis/abstention';
 import { decodeHeFrame, encodeHeFrame } from '../../../../lib/serverClient';
-import { argmax, compareLogits, diagnoseEncrypted, type CkksSide } from './encryptedInference';
+import { argmax, compareLogits } from '../../../../lib/diagnosis/compareLogits';
+import { diagnoseEncrypted, type CkksSide } from './encryptedInference';
 
 const F = 64;
 const C = 4;

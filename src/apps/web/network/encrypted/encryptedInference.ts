@@ -14,7 +14,8 @@
  * of them.
  */
 import type { EncryptedBatch, HeadShape } from '../../../../lib/cipher/ckks';
-import { certaintyOfLogits, type ConfidenceVerdict } from '../../../../lib/diagnosis/abstention';
+import { argmax, compareLogits } from '../../../../lib/diagnosis/compareLogits';
+import { certaintyOfLogits, type Calibration, type ConfidenceVerdict } from '../../../../lib/diagnosis/abstention';
 import { heEndSession, heInfer, heSession, type HeCallOptions, type HeServer } from '../../../../lib/serverClient';
 
 /** The device's CKKS side (the HE worker; a CkksClient in tests): holds the secret key, never returns it. */
@@ -34,7 +35,7 @@ export interface LocalAnswer {
   logits: number[];
   classIndex: number;
   /** the model's temperature and "Uncertain" threshold (absent: the model ships no threshold) */
-  calibration?: { temperature: number; minConfidence: number };
+  calibration?: Calibration;
 }
 
 export interface EncryptedDiagnosis {
@@ -63,23 +64,6 @@ export interface EncryptedDiagnosis {
   bytesDown: number;
   ciphertextsUp: number;
   featureCount: number;
-}
-
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-/** Same class on both sides, and the largest |server − local| logit. */
-export function compareLogits(
-  server: ArrayLike<number>,
-  local: ArrayLike<number>,
-): { agree: boolean; maxAbsLogitDiff: number } {
-  if (server.length !== local.length) throw new Error('the server answered logits for another number of classes');
-  let diff = 0;
-  for (let c = 0; c < local.length; c++) diff = Math.max(diff, Math.abs(server[c] - local[c]));
-  return { agree: argmax(server) === argmax(local), maxAbsLogitDiff: diff };
 }
 
 export async function diagnoseEncrypted(input: {
