@@ -36,17 +36,12 @@ import { dirname, join } from 'node:path';
 import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { GroupInterval } from '../src/learn/evaluation/groupBootstrap';
 import type { SelectiveStudy } from '../src/learn/evaluation/selectiveStudy';
-import {
-  ABSTENTION_RULE,
-  fitAbstention,
-  nestedAbstention,
-  ORIGINALS_ABSTENTION_RULE,
-  POINT_ABSTENTION_RULE,
-  type AbstentionBound,
-} from '../src/learn/evaluation/selective';
+import { fitAbstention, nestedAbstention, type AbstentionBound } from '../src/learn/evaluation/selective';
 import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
-import { pct, thresholdCommand, writeCrossValidationCard } from './cvCards';
-import { foldHeldOutGroups, HeldOutOriginals, originalsCell, originalsParagraph } from './cvOriginals';
+import { thresholdCommand, writeCrossValidationCard } from './cvCards';
+import { foldHeldOutGroups, HeldOutOriginals } from './cvOriginals';
+import { CV_ABSTENTION_TARGET, cvReportMarkdown, type CvTotals } from './cvReportMarkdown';
+import type { CvKind } from '../src/learn/evaluation/cvReport';
 import { arg, cli } from './cliRun';
 import {
   cvKinds,
@@ -60,8 +55,6 @@ import {
   kindOfMembers,
   runFlags,
   selectionSentence,
-  tagFlags,
-  singleCandidateLine,
   splitSentence,
   writeCardsRefusal,
   type Arch,
@@ -81,21 +74,8 @@ const foldsMeta = join('.cache/cv', run.split, 'folds.json');
 const grouped =
   existsSync(foldsMeta) && Boolean((JSON.parse(readFileSync(foldsMeta, 'utf8')) as { groups?: string }).groups);
 
-type Kind = 'vit' | 'cnn' | 'ensemble';
-interface Totals {
-  k: number;
-  n: number;
-  perFold: string[];
-  /** at each fold's own validation-fitted threshold, on the held-out fold */
-  answered: number;
-  answeredRight: number;
-  /** sums of n-weighted per-fold ECE and NLL */
-  eceSum: number;
-  nllSum: number;
-  /** the curve's point answering >= 90 % on each held-out fold (the issue's target point) */
-  at90Answered: number;
-  at90Right: number;
-}
+type Kind = CvKind;
+type Totals = CvTotals;
 const empty = (): Totals => ({
   k: 0,
   n: 0,
@@ -220,7 +200,7 @@ const abstention = Object.fromEntries(
  * ('originals-low'): the Wilson bound counts copies of one original as independent evidence, and
  * its rule (shipped before stop 32) is kept beside it for comparison.
  */
-const TARGET = 0.97;
+const TARGET = CV_ABSTENTION_TARGET;
 const shippedBound: AbstentionBound = byOriginalsHere ? 'originals-low' : 'wilson-low';
 type Parts = Parameters<typeof nestedAbstention>[0];
 /** nestedAbstention where two folds or more are scored; none answered before */
@@ -311,129 +291,59 @@ const caveat = archs.map(caveatOf).filter(Boolean).join(' ');
 const selection: Partial<Record<Arch, string>> = Object.fromEntries(
   archs.map((a) => [a, selectionSentence(run, a)]).filter(([, s]) => s),
 );
-const lines = [
-  `# ${DATASET}: ${folds}-fold cross-validation (Training + Testing pooled)` +
-    (isPerImageRun(run)
-      ? ''
-      : ` — split ${run.split}${tagFlags(run) ? `, models ${tagFlags(run)}` : ''}, ${archs.join(' and ')}`),
-  '',
-  `Folds scored: ${done} of ${folds}${missing.length ? ` (still training: ${missing.join(', ')})` : ''}. ` +
-    "Each fold model is this run's recipe (scripts/recipes.sh as it was; the caveat below says where it is not the shipped one) trained on the other folds; each figure is out-of-fold. " +
-    '"Uncertain" rule: each fold\'s threshold fitted on that fold\'s validation split, applied to its held-out fold; "answering ≥ 90 %" is the best point of each held-out fold\'s coverage–accuracy curve (an oracle threshold: what the rule could reach, not what it did).' +
-    (caveat ? ` **${caveat}**` : '') +
-    Object.values(selection)
-      .map((s) => ` ${s}`)
-      .join(''),
-  '',
-  ...(runSentence ? [runSentence, ''] : []),
-  '| candidate | out-of-fold accuracy (95 % Wilson) |' +
-    (byOriginals.vit ? ' 95 % resampling originals |' : '') +
-    " per fold | answered at the fold's threshold | accuracy of the answers | answering ≥ 90 % (each fold's curve) | ECE (15 bins, mean of folds) | NLL |",
-  '|---|---|' + (byOriginals.vit ? '---|' : '') + '---|---|---|---|---|---|',
-  ...kinds.map((k) => {
-    const a = abstention[k];
-    return `| ${k} | ${pct(rates[k])} |${originalsCell(byOriginals[k])} ${totals[k].perFold.join(', ')} | ${(a.coverage * 100).toFixed(1)} % | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
-  }),
-  '',
-  ...(byOriginals.vit ? [originalsParagraph(byOriginals.vit, pairedOnOriginals), ''] : []),
-  `"Uncertain" threshold fitted on out-of-fold predictions (rule: ${shippedBound === 'originals-low' ? ORIGINALS_ABSTENTION_RULE : ABSTENTION_RULE}, target ${TARGET * 100} %), scored by nested cross-validation (fitted on the other folds, applied to each):`,
-  '',
-  '| candidate | answered (nested) | accuracy of the answers (nested) |' +
-    (pooledThreshold.vit.nested.byOriginals ? ' 95 % resampling originals |' : '') +
-    ' threshold fitted on all folds |' +
-    (shippedBound === 'originals-low'
-      ? ' the Wilson rule (copies counted as independent; shipped before): answered, accuracy (nested) |'
-      : '') +
-    ' the same fit on the point estimate, not shipped: answered, accuracy (nested) |',
-  '|---|---|---|' +
-    (pooledThreshold.vit.nested.byOriginals ? '---|' : '') +
-    '---|' +
-    (shippedBound === 'originals-low' ? '---|' : '') +
-    '---|',
-  ...kinds.map((k) => {
-    const p = pooledThreshold[k];
-    const figure = (f: { coverage: number; accuracy: Rate }) =>
-      `${(f.coverage * 100).toFixed(1)} %, ${pct(f.accuracy)}`;
-    return (
-      `| ${k} | ${(p.nested.coverage * 100).toFixed(1)} % | ${pct(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |` +
-      (p.nestedWilsonRule ? ` ${figure(p.nestedWilsonRule)} |` : '') +
-      ` ${figure(p.nestedPointRule)} |`
-    );
-  }),
-  '',
-  (shippedBound === 'originals-low'
-    ? `The shipped rule asks the answered images' 95 % lower bound, resampling their presumed originals, to reach ${TARGET * 100} % (and the Wilson bound too, so it never answers more than the Wilson rule): copies of one original count together. The Wilson column is the rule as it shipped before, which counts copies as independent images; `
-    : `The shipped rule asks the answered images' 95 % Wilson lower bound to reach ${TARGET * 100} %; `) +
-    `the last column (${POINT_ABSTENTION_RULE}) shows the coverage the margin costs. All are scored by the same nested cross-validation.` +
-    (pooledThreshold.vit.nested.byOriginals
-      ? " Beside the answers' Wilson interval, the interval of resampling originals."
-      : ''),
-  '',
-  archs.length < 2
-    ? singleCandidateLine(run)
-    : done === folds
-      ? `Choice: **${choice}** (the ensemble is chosen only with more out-of-fold right answers than the better single).`
-      : 'No choice yet: not every fold is scored.',
-  '',
-];
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(`${out}.md`, lines.join('\n'));
-writeFileSync(
-  `${out}.json`,
-  JSON.stringify(
-    {
-      dataset: DATASET,
-      // which run this is, where it is not the first, per-image one (its report keeps the keys it always had)
-      ...(isPerImageRun(run)
-        ? {}
-        : {
-            split: run.split,
-            grouped,
-            // how the fold models drew validation, where it is not the per-image split every earlier report had
-            ...(validationSplit !== 'per image' ? { validationSplit } : {}),
-            tags: Object.fromEntries(archs.map((a) => [a, run.tags[a]])),
-            archs,
-            splitNote: runSentence || undefined,
-          }),
-      // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
-      foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
-      foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
-      caveat: caveat || undefined,
-      // a setting of the recipe chosen on these folds (not another recipe: no caveat), where there is one
-      ...(Object.keys(selection).length ? { selection } : {}),
-      folds,
-      scored: done,
-      missing,
-      totals,
-      rates,
-      // grouped folds: the interval of resampling whole originals (absent where the folds name no groups)
-      ...(Object.keys(byOriginals).length ? { byOriginals } : {}),
-      ...(pairedOnOriginals ? { pairedOnOriginals } : {}),
-      // per held-out image (folds in order, each in its Testing listing order): its original and, per
-      // candidate, right (1) or not (0): what scripts/cv-compare.ts pairs two runs on
-      ...(byOriginalsHere ? { heldOut: originals.record(outOfFold) } : {}),
-      abstention,
-      pooledThreshold,
-      choice: done === folds ? choice : null,
-      // one row per candidate with an accuracy: the shape the page's report view draws as a table
-      candidates: kinds.map((k) => ({
-        candidate: k,
-        accuracy: rates[k].rate,
-        low: rates[k].low,
-        high: rates[k].high,
-        ...(byOriginals[k] ? { lowByOriginals: byOriginals[k].low, highByOriginals: byOriginals[k].high } : {}),
-        perFold: totals[k].perFold.join(', '),
-        ece: abstention[k].ece,
-        answeredNested: pooledThreshold[k].nested.coverage,
-        accuracyOfAnswersNested: pooledThreshold[k].nested.accuracy.rate,
-        threshold: pooledThreshold[k].minConfidence ?? '–',
-      })),
-    },
-    null,
-    1,
-  ) + '\n',
-);
-console.log(lines.join('\n'));
+const report = {
+  dataset: DATASET,
+  // which run this is, where it is not the first, per-image one (its report keeps the keys it always had)
+  ...(isPerImageRun(run)
+    ? {}
+    : {
+        split: run.split,
+        grouped,
+        // how the fold models drew validation, where it is not the per-image split every earlier report had
+        ...(validationSplit !== 'per image' ? { validationSplit } : {}),
+        tags: Object.fromEntries(archs.map((a) => [a, run.tags[a]])),
+        archs,
+        splitNote: runSentence || undefined,
+      }),
+  // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
+  foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
+  foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
+  caveat: caveat || undefined,
+  // a setting of the recipe chosen on these folds (not another recipe: no caveat), where there is one
+  ...(Object.keys(selection).length ? { selection } : {}),
+  folds,
+  scored: done,
+  missing,
+  totals,
+  rates,
+  // grouped folds: the interval of resampling whole originals (absent where the folds name no groups)
+  ...(Object.keys(byOriginals).length ? { byOriginals } : {}),
+  ...(pairedOnOriginals ? { pairedOnOriginals } : {}),
+  // per held-out image (folds in order, each in its Testing listing order): its original and, per
+  // candidate, right (1) or not (0): what scripts/cv-compare.ts pairs two runs on
+  ...(byOriginalsHere ? { heldOut: originals.record(outOfFold) } : {}),
+  abstention,
+  pooledThreshold,
+  choice: done === folds ? choice : null,
+  // one row per candidate with an accuracy: the shape the page's report view draws as a table
+  candidates: kinds.map((k) => ({
+    candidate: k,
+    accuracy: rates[k].rate,
+    low: rates[k].low,
+    high: rates[k].high,
+    ...(byOriginals[k] ? { lowByOriginals: byOriginals[k].low, highByOriginals: byOriginals[k].high } : {}),
+    perFold: totals[k].perFold.join(', '),
+    ece: abstention[k].ece,
+    answeredNested: pooledThreshold[k].nested.coverage,
+    accuracyOfAnswersNested: pooledThreshold[k].nested.accuracy.rate,
+    threshold: pooledThreshold[k].minConfidence ?? '–',
+  })),
+};
+const markdown = cvReportMarkdown(DATASET, run, report);
+writeFileSync(`${out}.md`, markdown);
+writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
+console.log(markdown);
 
 if (writeCards) {
   if (done !== folds || !choice) throw new Error('--write-cards needs every fold scored');

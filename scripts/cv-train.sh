@@ -11,6 +11,8 @@
 # become cv-<arch><tag>-…) and CV_EPOCHS (the schedule); CV_ONLY="1 3 5" trains only those
 # folds, so two lanes can share one architecture's folds:
 #   CV_TAG=-e30 CV_EPOCHS=30 CV_ONLY="1 3 5" nohup nice -n 5 sh scripts/cv-train.sh vit &
+# CV_FLAGS adds training flags to the recipe (a candidate that differs by one option):
+#   CV_TAG=-ema CV_FLAGS="--weight-average 0.995" … sh scripts/cv-train.sh vit
 # CV_SPLIT=lung-histopathology-grouped trains on the grouped folds (cv-folds.ts --groups:
 # no copy of a held-out image's original on the training side); make them first. Where the
 # split's folds.json names a groups file, each fold trains with --groups fold-K/groups.json
@@ -31,10 +33,12 @@ case "$ARCH" in
   *) echo "usage: cv-train.sh cnn|vit" >&2; exit 2 ;;
 esac
 EPOCHS=${CV_EPOCHS:-$EPOCHS}
+RECIPE="$RECIPE ${CV_FLAGS:-}"
 SPLIT=${CV_SPLIT:-lung-histopathology}
 TAG=${CV_TAG:-}
 # models are named by tag, not split: another split without a tag would resume the per-image fold models
 if [ "$SPLIT" != lung-histopathology ] && [ -z "$TAG" ]; then echo "CV_SPLIT=$SPLIT needs a CV_TAG" >&2; exit 2; fi
+if [ -n "${CV_FLAGS:-}" ] && [ -z "$TAG" ]; then echo "CV_FLAGS needs a CV_TAG (another recipe, other model names)" >&2; exit 2; fi
 ONLY=${CV_ONLY:-$(seq 1 "$FOLDS")}
 mkdir -p .cache/logs .cache/cv/models
 [ -f ".cache/cv/$SPLIT/folds.json" ] || [ "$SPLIT" != lung-histopathology ] || npx tsx scripts/cv-folds.ts --data "$DATA" --folds "$FOLDS" --seed 1
