@@ -23,6 +23,7 @@
 import { isObject } from '../json/isObject';
 import { cardRecipe } from './cardRecipe';
 import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
+import { percentOfRate } from './percent';
 
 export type CvCandidate = 'vit' | 'cnn' | 'ensemble';
 
@@ -104,8 +105,6 @@ function groupedCrossValidation(v: unknown, recipe: string): GroupedCrossValidat
   return accuracy && { folds: v.folds, split: v.split, accuracy };
 }
 
-const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
-
 /**
  * One line for people: why this single network is the default, from its card and, where the other
  * network's card comes from the same cross-validation, that one's figure too; e.g.
@@ -117,7 +116,7 @@ export function singleDefaultWhy(
   other?: { architecture: 'vit' | 'cnn'; crossValidation?: CardCrossValidation },
 ): string {
   const cv = chosen.crossValidation;
-  const mine = `${MEMBER_LABELS[chosen.architecture]} ${pct(cv.accuracy)}`;
+  const mine = `${MEMBER_LABELS[chosen.architecture]} ${percentOfRate(cv.accuracy)}`;
   const theirs = other?.crossValidation;
   const sameRun =
     theirs &&
@@ -128,11 +127,11 @@ export function singleDefaultWhy(
     (!cv.groupedFolds || theirs.grouped?.split === cv.grouped?.split);
   if (cv.groupedFolds)
     return sameRun
-      ? `best in ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)}`
+      ? `best in ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${percentOfRate(theirs.accuracy)}`
       : `chosen by ${cv.folds}-fold cross-validation on ${GROUPED_FIGURE_NAME} — ${mine}`;
   // the choice was made on the per-image folds; the grouped figure only says what to expect on unseen tissue
-  const grouped = cv.grouped ? `; ${pct(cv.grouped.accuracy)} on ${GROUPED_FIGURE_NAME}` : '';
+  const grouped = cv.grouped ? `; ${percentOfRate(cv.grouped.accuracy)} on ${GROUPED_FIGURE_NAME}` : '';
   return sameRun
-    ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${pct(theirs.accuracy)} (out of fold)${grouped}`
+    ? `best in ${cv.folds}-fold cross-validation — ${mine} vs ${MEMBER_LABELS[other.architecture]} ${percentOfRate(theirs.accuracy)} (out of fold)${grouped}`
     : `chosen by ${cv.folds}-fold cross-validation — ${mine} (out of fold)${grouped}`;
 }

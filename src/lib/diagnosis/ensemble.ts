@@ -18,6 +18,7 @@
  */
 import { isObject } from '../json/isObject';
 import type { Prediction } from '../models/model';
+import { percentOfRate } from './percent';
 
 export const ENSEMBLE_FILE = 'ensemble.json';
 export const ENSEMBLE_FORMAT = 'cipherscan-ensemble';
@@ -71,14 +72,12 @@ export function ensembleName(dataset: string): string {
 /** The members' names for people; registry.ts's ARCHITECTURE_LABELS derives from these (registry imports this file). */
 export const MEMBER_LABELS: Record<EnsembleMember['architecture'], string> = { vit: 'ViT', cnn: 'Masked-CNN' };
 
-const pct = (r: EnsembleRate) => `${(r.rate * 100).toFixed(1)} %`;
-
 /** One line for people: why the ensemble is the default, e.g. "best in 5-fold cross-validation: 97.9 % vs 97.1 % (ViT) and 96.8 % (Masked-CNN)". */
 export function ensembleWhy(spec: EnsembleSpec): string {
   const o = spec.crossValidation.outOfFold;
   return (
-    `best in ${spec.crossValidation.folds}-fold cross-validation: ${pct(o.ensemble)} vs ${pct(o.vit)} (${MEMBER_LABELS.vit}) ` +
-    `and ${pct(o.cnn)} (${MEMBER_LABELS.cnn}) out-of-fold accuracy`
+    `best in ${spec.crossValidation.folds}-fold cross-validation: ${percentOfRate(o.ensemble)} vs ${percentOfRate(o.vit)} (${MEMBER_LABELS.vit}) ` +
+    `and ${percentOfRate(o.cnn)} (${MEMBER_LABELS.cnn}) out-of-fold accuracy`
   );
 }
 

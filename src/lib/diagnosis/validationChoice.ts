@@ -13,6 +13,7 @@
 import { isObject } from '../json/isObject';
 import { readRate } from './cvChoice';
 import { MEMBER_LABELS, type EnsembleRate } from './ensemble';
+import { percent } from './percent';
 
 /** What a card says about its validation split. */
 export interface CardValidation {
@@ -37,7 +38,6 @@ export function cardValidation(card: unknown): CardValidation | undefined {
 
 type Single = { architecture: 'vit' | 'cnn'; validation?: CardValidation };
 
-const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 /** how the split was drawn, as the card says it, without what it was used for: "stratified 10 % of Training, seed 1" */
 const splitWords = (split: string) => split.split(';')[0].trim();
 
@@ -56,8 +56,8 @@ export function validationDefault<T extends Single>(a: T, b: T): { entry: T; why
     entry: chosen,
     why:
       `more right answers on the validation split (${mine.accuracy.n} scans, ${splitWords(mine.split)}; ` +
-      `no cross-validation of these models yet) — ${name(chosen)} ${pct(mine.accuracy.rate)} vs ` +
-      `${name(other)} ${pct(theirs.accuracy.rate)}; it gives a class to ${pct(mine.answered)} of them ` +
-      `at its "Uncertain" threshold, against the ${name(other)}'s ${pct(theirs.answered)}`,
+      `no cross-validation of these models yet) — ${name(chosen)} ${percent(mine.accuracy.rate)} vs ` +
+      `${name(other)} ${percent(theirs.accuracy.rate)}; it gives a class to ${percent(mine.answered)} of them ` +
+      `at its "Uncertain" threshold, against the ${name(other)}'s ${percent(theirs.answered)}`,
   };
 }
