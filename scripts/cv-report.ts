@@ -40,6 +40,7 @@ import { fitAbstention, nestedAbstention, type AbstentionBound } from '../src/le
 import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { foldHeldOutGroups, HeldOutOriginals } from './cvOriginals';
+import { recordProbabilities } from './cvProbabilities';
 import { CV_ABSTENTION_TARGET, cvReportMarkdown, type CvTotals } from './cvReportMarkdown';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
 import { arg, cli } from './cliRun';
@@ -343,6 +344,13 @@ const report = {
 const markdown = cvReportMarkdown(DATASET, run, report);
 writeFileSync(`${out}.md`, markdown);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
+// grouped folds: the single networks' out-of-fold probabilities, so ensembles with later runs can be
+// scored without these fold models (scripts/cv-ensemble.ts)
+if (report.heldOut)
+  writeFileSync(
+    `${out}.probabilities.json`,
+    JSON.stringify(recordProbabilities(Object.fromEntries(archs.map((a) => [a, outOfFold[a]])), report.heldOut)) + '\n',
+  );
 console.log(markdown);
 
 if (writeCards) {
