@@ -1,11 +1,11 @@
 /**
  * An ensemble of cross-validation runs on the same grouped folds, scored from the out-of-fold
- * probabilities their reports keep (`<report>.probabilities.json`, scripts/cv-report.ts) without
+ * probabilities their reports keep (`docs/cv-probabilities/<report name>.json`, scripts/cv-report.ts) without
  * the fold models: the mean of the members' calibrated probabilities, its out-of-fold accuracy
  * (Wilson, and resampling originals), paired against each member, and the nested "Uncertain"
  * rule (scripts/cvProbabilities.ts). It ships, as every candidate here, only with more
  * out-of-fold right answers than each member.
- *   npx tsx scripts/cv-ensemble.ts A.probabilities.json[:vit] B.probabilities.json[:vit] [...] [--json]
+ *   npx tsx scripts/cv-ensemble.ts docs/cv-probabilities/A.json[:vit] docs/cv-probabilities/B.json[:vit] [...] [--json]
  */
 import { readFileSync } from 'node:fs';
 import { parseSpec } from './cvCompare';
@@ -14,16 +14,14 @@ import { memberOf, scoreEnsemble } from './cvProbabilities';
 
 const specs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 if (specs.length < 2) {
-  console.error('usage: cv-ensemble.ts A.probabilities.json[:vit|cnn] B.probabilities.json[:…] [...] [--json]');
+  console.error(
+    'usage: cv-ensemble.ts docs/cv-probabilities/A.json[:vit|cnn] docs/cv-probabilities/B.json[:…] [...] [--json]',
+  );
   process.exit(2);
 }
 const members = specs.map((spec) => {
   const { path, kind } = parseSpec(spec);
-  return memberOf(
-    path.replace(/^.*\//, '').replace(/\.probabilities\.json$/, ''),
-    JSON.parse(readFileSync(path, 'utf8')),
-    kind,
-  );
+  return memberOf(path.replace(/^.*\//, '').replace(/\.json$/, ''), JSON.parse(readFileSync(path, 'utf8')), kind);
 });
 const s = scoreEnsemble(members);
 if (process.argv.includes('--json')) console.log(JSON.stringify(s, null, 1));

@@ -40,7 +40,7 @@ import { fitAbstention, nestedAbstention, type AbstentionBound } from '../src/le
 import { isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { foldHeldOutGroups, HeldOutOriginals } from './cvOriginals';
-import { recordProbabilities } from './cvProbabilities';
+import { PROBABILITIES_DIR, probabilitiesPath, recordProbabilities } from './cvProbabilities';
 import { CV_ABSTENTION_TARGET, cvReportMarkdown, type CvTotals } from './cvReportMarkdown';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
 import { arg, cli } from './cliRun';
@@ -345,12 +345,15 @@ const markdown = cvReportMarkdown(DATASET, run, report);
 writeFileSync(`${out}.md`, markdown);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
 // grouped folds: the single networks' out-of-fold probabilities, so ensembles with later runs can be
-// scored without these fold models (scripts/cv-ensemble.ts)
-if (report.heldOut)
+// scored without these fold models (scripts/cv-ensemble.ts); beside docs/reports, not in it: they are
+// data, not a report the page's report view draws (it bundles docs/reports/**/*.json)
+if (report.heldOut) {
+  mkdirSync(PROBABILITIES_DIR, { recursive: true });
   writeFileSync(
-    `${out}.probabilities.json`,
+    probabilitiesPath(out),
     JSON.stringify(recordProbabilities(Object.fromEntries(archs.map((a) => [a, outOfFold[a]])), report.heldOut)) + '\n',
   );
+}
 console.log(markdown);
 
 if (writeCards) {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { HeldOut } from './cvCompare';
 import type { HeldOutPart } from './cvOriginals';
-import { memberOf, recordProbabilities, scoreEnsemble, type OutOfFoldProbabilities } from './cvProbabilities';
+import {
+  memberOf,
+  probabilitiesPath,
+  recordProbabilities,
+  scoreEnsemble,
+  type OutOfFoldProbabilities,
+} from './cvProbabilities';
 
 const N = 200;
 const FOLD = 100;
@@ -99,5 +105,13 @@ describe('scoreEnsemble', () => {
     expect(() => memberOf('report', { heldOut: {} }, 'vit')).toThrow(/not a cross-validation probabilities file/);
     expect(() => memberOf('one', run({ vit: a }), 'cnn')).toThrow(/has no cnn/);
     expect(() => scoreEnsemble([memberOf('one', run({ vit: a }), 'vit')])).toThrow(/at least two/);
+  });
+});
+
+describe('probabilitiesPath', () => {
+  it('keeps the probabilities out of docs/reports, which the page bundles', () => {
+    expect(probabilitiesPath('docs/reports/cv-grouped-ema-lung-histopathology')).toBe(
+      'docs/cv-probabilities/cv-grouped-ema-lung-histopathology.json',
+    );
   });
 });

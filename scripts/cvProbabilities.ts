@@ -1,6 +1,6 @@
 /**
  * The out-of-fold probabilities of a grouped cross-validation run, kept beside its report
- * (`<report>.probabilities.json`, written by scripts/cv-report.ts), and ensembles of runs
+ * (`docs/cv-probabilities/<report name>.json`, written by scripts/cv-report.ts), and ensembles of runs
  * scored from them (scripts/cv-ensemble.ts). The fold models live in `.cache/cv` and are gone
  * in a fresh checkout; without their probabilities an ensemble of two runs (a second seed, a
  * second recipe) could only be scored by training both again (about 3 h here). With them it is
@@ -17,6 +17,13 @@ import { compareRuns, type Comparison, type HeldOut } from './cvCompare';
 import type { HeldOutPart } from './cvOriginals';
 
 export const PROBABILITIES_FORMAT = 'cipherscan-cv-probabilities';
+
+/** Not under docs/reports: the page's report view bundles every JSON there, and these are data, not a report. */
+export const PROBABILITIES_DIR = 'docs/cv-probabilities';
+
+/** docs/reports/cv-grouped-ema-lung-histopathology → docs/cv-probabilities/cv-grouped-ema-lung-histopathology.json */
+export const probabilitiesPath = (reportOut: string): string =>
+  `${PROBABILITIES_DIR}/${reportOut.replace(/^.*\//, '')}.json`;
 
 /** What cv-report.ts keeps per held-out image, beside `heldOut`: the label and each architecture's calibrated probabilities. */
 export interface OutOfFoldProbabilities {
