@@ -4,18 +4,24 @@
  * the fold models: the mean of the members' calibrated probabilities, its out-of-fold accuracy
  * (Wilson, and resampling originals), paired against each member, and the nested "Uncertain"
  * rule (scripts/cvProbabilities.ts). It ships, as every candidate here, only with more
- * out-of-fold right answers than each member.
- *   npx tsx scripts/cv-ensemble.ts docs/cv-probabilities/A.json[:vit] docs/cv-probabilities/B.json[:vit] [...] [--json]
+ * out-of-fold right answers than each member, and than the recipe it would replace: name that
+ * run's report with --against (its per-image right answers; its probabilities need not exist).
+ *   npx tsx scripts/cv-ensemble.ts docs/cv-probabilities/A.json[:vit] docs/cv-probabilities/B.json[:vit] [...]
+ *     [--against docs/reports/C.json[:vit]] [--json]
  */
 import { readFileSync } from 'node:fs';
-import { parseSpec } from './cvCompare';
+import { cvRate } from '../src/learn/evaluation/cvReport';
+import { percent } from '../src/lib/diagnosis/percent';
+import { comparedSide, parseSpec } from './cvCompare';
 import { signedPoints } from './cvOriginals';
 import { memberOf, scoreEnsemble } from './cvProbabilities';
 
-const specs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const args = process.argv.slice(2);
+const againstSpecs = args.flatMap((a, i) => (args[i - 1] === '--against' ? [a] : []));
+const specs = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--against');
 if (specs.length < 2) {
   console.error(
-    'usage: cv-ensemble.ts docs/cv-probabilities/A.json[:vit|cnn] docs/cv-probabilities/B.json[:…] [...] [--json]',
+    'usage: cv-ensemble.ts docs/cv-probabilities/A.json[:vit|cnn] docs/cv-probabilities/B.json[:…] [...] [--against docs/reports/C.json[:vit]] [--json]',
   );
   process.exit(2);
 }
@@ -23,21 +29,26 @@ const members = specs.map((spec) => {
   const { path, kind } = parseSpec(spec);
   return memberOf(path.replace(/^.*\//, '').replace(/\.json$/, ''), JSON.parse(readFileSync(path, 'utf8')), kind);
 });
-const s = scoreEnsemble(members);
+const against = againstSpecs.map((spec) =>
+  comparedSide(spec, JSON.parse(readFileSync(parseSpec(spec).path, 'utf8')) as object),
+);
+const s = scoreEnsemble(members, against);
 if (process.argv.includes('--json')) console.log(JSON.stringify(s, null, 1));
 else {
-  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   console.log(
-    `${s.members.join(' + ')}: ${s.right}/${s.images} = ${pct(s.accuracy.rate)} ` +
-      `[${(s.accuracy.low * 100).toFixed(1)}, ${(s.accuracy.high * 100).toFixed(1)}] (Wilson), ` +
+    `${s.members.join(' + ')}: ${s.right}/${s.images} = ${cvRate(s.accuracy)} (Wilson), ` +
       `[${(s.byOriginals.low * 100).toFixed(1)}, ${(s.byOriginals.high * 100).toFixed(1)}] resampling ${s.byOriginals.groups} originals`,
   );
-  for (const c of s.againstMembers) console.log(`  ${c.sentence}`);
+  for (const c of [...s.againstMembers, ...s.againstRuns]) console.log(`  ${c.sentence}`);
   console.log(
-    `  "Uncertain" (rule resampling originals, nested): ${(s.nested.coverage * 100).toFixed(1)} % answered at ${pct(s.nested.accuracy.rate)}`,
+    `  "Uncertain" (rule resampling originals, nested): ${percent(s.nested.coverage)} answered at ${cvRate(s.nested.accuracy)}`,
   );
+  const best = Math.max(...[...s.againstMembers, ...s.againstRuns].map((c) => c.rightB));
+  const ships = s.beatsEveryMember && s.beatsEveryRun;
   console.log(
-    `  ${s.beatsEveryMember ? 'More right answers than every member' : 'Not more right answers than every member: it would not ship'} ` +
-      `(members ${s.againstMembers.map((c) => c.rightB).join(', ')}; ${signedPoints((s.right - Math.max(...s.againstMembers.map((c) => c.rightB))) / s.images)} points over the best)`,
+    `  ${ships ? 'More right answers than every member' + (s.againstRuns.length ? ' and every run it is held against' : '') : 'Not more right answers than every member and run held against: it would not ship'} ` +
+      `(members ${s.againstMembers.map((c) => c.rightB).join(', ')}` +
+      (s.againstRuns.length ? `; against ${s.againstRuns.map((c) => c.rightB).join(', ')}` : '') +
+      `; ${signedPoints((s.right - best) / s.images)} points over the best)`,
   );
 }

@@ -69,11 +69,30 @@ export function compareRuns(a: ComparedSide, b: ComparedSide, options: Bootstrap
     throw new Error(
       'the two reports scored different held-out images (other folds or another order): no paired comparison',
     );
-  const groups = a.held.groups.split(',').map(Number);
+  return compareOutcomes(a, b, a.held.groups.split(',').map(Number), options);
+}
+
+/** Right answers of one candidate on held-out images whose identity the caller has checked. */
+export interface Outcomes {
+  name: string;
+  right: readonly boolean[];
+}
+
+/**
+ * Two candidates' right answers on the same held-out images (`groups`: each image's original,
+ * same order), paired: what compareRuns does once the reports are known to be the same images,
+ * and what an ensemble of saved probabilities (cvProbabilities.ts) is scored with.
+ */
+export function compareOutcomes(
+  a: Outcomes,
+  b: Outcomes,
+  groups: readonly number[],
+  options: BootstrapOptions = {},
+): Comparison {
   if (a.right.length !== groups.length || b.right.length !== groups.length)
     throw new Error('a report has another number of outcomes than of held-out images');
   const d = pairedGroupBootstrap(a.right, b.right, groups, options);
-  const count = (r: boolean[]) => r.filter(Boolean).length;
+  const count = (r: readonly boolean[]) => r.filter(Boolean).length;
   const onlyA = a.right.filter((r, i) => r && !b.right[i]).length;
   const onlyB = b.right.filter((r, i) => r && !a.right[i]).length;
   const tie = d.low <= 0 && d.high >= 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeldOut } from './cvCompare';
+import { comparedSide, type HeldOut } from './cvCompare';
 import type { HeldOutPart } from './cvOriginals';
 import {
   memberOf,
@@ -95,6 +95,24 @@ describe('scoreEnsemble', () => {
     expect(s.right).toBe(N - N / 5);
     expect(s.beatsEveryMember).toBe(false);
     expect(s.againstMembers[0].tie).toBe(true);
+  });
+
+  it('pairs the ensemble with a run known only by its report, and refuses one of other images', () => {
+    const report = { heldOut: heldOutOf({ vit: parts((i) => i % 10 === 0) }) };
+    const s = scoreEnsemble(
+      [memberOf('one', run({ vit: a }), 'vit'), memberOf('two', run({ vit: b }), 'vit')],
+      [comparedSide('docs/reports/shipped.json:vit', report)],
+    );
+    expect(s.againstRuns.map((c) => [c.rightA, c.rightB, c.onlyA, c.onlyB])).toEqual([[N, N - N / 10, N / 10, 0]]);
+    expect(s.againstRuns[0].sentence).toMatch(/shipped:vit/);
+    expect(s.beatsEveryRun).toBe(true);
+    const elsewhere = { heldOut: { ...report.heldOut, filesSha256: 'e'.repeat(64) } };
+    expect(() =>
+      scoreEnsemble(
+        [memberOf('one', run({ vit: a }), 'vit'), memberOf('two', run({ vit: b }), 'vit')],
+        [comparedSide('old.json', elsewhere)],
+      ),
+    ).toThrow(/old:vit scored other held-out images/);
   });
 
   it('refuses runs of other held-out images, and files that are not probabilities', () => {

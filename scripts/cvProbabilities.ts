@@ -13,8 +13,9 @@ import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import { groupBootstrap, type GroupInterval } from '../src/learn/evaluation/groupBootstrap';
 import { argmax } from '../src/learn/evaluation/metrics';
 import { meanProbabilities, nestedAbstention } from '../src/learn/evaluation/selective';
-import { compareRuns, type Comparison, type HeldOut } from './cvCompare';
+import { compareOutcomes, type ComparedSide, type Comparison, type HeldOut } from './cvCompare';
 import type { HeldOutPart } from './cvOriginals';
+import { CV_ABSTENTION_TARGET } from './cvReportMarkdown';
 
 export const PROBABILITIES_FORMAT = 'cipherscan-cv-probabilities';
 
@@ -98,14 +99,20 @@ export interface EnsembleScore {
   againstMembers: Comparison[];
   /** the "Uncertain" rule resampling originals, fitted on the other folds and applied to each (as cv-report.ts) */
   nested: { coverage: number; accuracy: Rate };
+  /** the ensemble against other runs of the same held-out images known only by their reports' right answers (the shipped recipe) */
+  againstRuns: Comparison[];
   /** true when it has more out-of-fold right answers than every member (the rule every run was chosen by) */
   beatsEveryMember: boolean;
+  /** and than every run in `againstRuns` */
+  beatsEveryRun: boolean;
 }
 
-const TARGET = 0.97;
-
-/** The ensemble of two or more members (the mean of their calibrated probabilities), scored out of fold. */
-export function scoreEnsemble(members: readonly Member[]): EnsembleScore {
+/**
+ * The ensemble of two or more members (the mean of their calibrated probabilities), scored out
+ * of fold; `against`: runs whose probabilities were not kept (a report's `heldOut` right
+ * answers, cvCompare.ts `comparedSide`), paired with it on the same originals.
+ */
+export function scoreEnsemble(members: readonly Member[], against: readonly ComparedSide[] = []): EnsembleScore {
   if (members.length < 2) throw new Error('an ensemble needs at least two members');
   const [head] = members;
   for (const m of members.slice(1))
@@ -122,16 +129,15 @@ export function scoreEnsemble(members: readonly Member[]): EnsembleScore {
   const rightOf = (p: number[][]) => p.map((q, i) => argmax(q) === labels[i]);
   const right = rightOf(mean);
   const k = right.filter(Boolean).length;
-  const held = (r: boolean[]): HeldOut => ({
-    filesSha256: head.run.filesSha256,
-    groups: head.run.groups,
-    right: { x: r.map(Number).join('') },
-  });
-  const side = (name: string, r: boolean[]) => ({ name, held: held(r), right: r });
   const name = members.map((m) => m.name).join(' + ');
   const againstMembers = members.map((m) =>
-    compareRuns(side(name, right), side(m.name, rightOf(m.run.probabilities[m.arch]))),
+    compareOutcomes({ name, right }, { name: m.name, right: rightOf(m.run.probabilities[m.arch]) }, groups),
   );
+  const againstRuns = against.map((r) => {
+    if (r.held.filesSha256 !== head.run.filesSha256 || r.held.groups !== head.run.groups)
+      throw new Error(`${r.name} scored other held-out images than ${head.name}: no paired comparison`);
+    return compareOutcomes({ name, right }, r, groups);
+  });
   // the folds again, for the nested rule: each fold's images with their originals
   let at = 0;
   const folds = head.run.foldSizes.map((size) => {
@@ -144,7 +150,7 @@ export function scoreEnsemble(members: readonly Member[]): EnsembleScore {
     return part;
   });
   if (at !== labels.length) throw new Error(`fold sizes add up to ${at}, not ${labels.length} images`);
-  const { coverage, accuracy } = nestedAbstention(folds, TARGET, 'originals-low');
+  const { coverage, accuracy } = nestedAbstention(folds, CV_ABSTENTION_TARGET, 'originals-low');
   return {
     members: members.map((m) => m.name),
     images: labels.length,
@@ -153,6 +159,8 @@ export function scoreEnsemble(members: readonly Member[]): EnsembleScore {
     byOriginals: groupBootstrap(right, groups),
     againstMembers,
     nested: { coverage, accuracy },
+    againstRuns,
     beatsEveryMember: againstMembers.every((c) => c.rightA > c.rightB),
+    beatsEveryRun: againstRuns.every((c) => c.rightA > c.rightB),
   };
 }

@@ -8,6 +8,7 @@ import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { GroupDifference, GroupInterval } from '../src/learn/evaluation/groupBootstrap';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
 import { ABSTENTION_RULE, ORIGINALS_ABSTENTION_RULE, POINT_ABSTENTION_RULE } from '../src/learn/evaluation/selective';
+import { percent } from '../src/lib/diagnosis/percent';
 import { pct } from './cvCards';
 import { originalsCell, originalsParagraph } from './cvOriginals';
 import { cvKinds, isPerImageRun, singleCandidateLine, tagFlags, type Arch, type CvRun } from './cvRun';
@@ -75,8 +76,6 @@ export interface CvReportFigures {
 /** the target of the "Uncertain" rule fitted on out-of-fold predictions */
 export const CV_ABSTENTION_TARGET = 0.97;
 
-const percent1 = (v: number) => `${(v * 100).toFixed(1)} %`;
-
 export function cvReportMarkdown(dataset: string, run: CvRun, r: CvReportFigures): string {
   const kinds = cvKinds(run);
   const first = kinds[0];
@@ -103,7 +102,7 @@ export function cvReportMarkdown(dataset: string, run: CvRun, r: CvReportFigures
     '|---|---|' + (originalsRule ? '---|' : '') + '---|---|---|---|---|---|',
     ...kinds.map((k) => {
       const a = r.abstention[k];
-      return `| ${k} | ${pct(r.rates[k])} |${originalsCell(byOriginals[k])} ${r.totals[k].perFold.join(', ')} | ${percent1(a.coverage)} | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
+      return `| ${k} | ${pct(r.rates[k])} |${originalsCell(byOriginals[k])} ${r.totals[k].perFold.join(', ')} | ${percent(a.coverage)} | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
     }),
     '',
     ...(originalsRule ? [originalsParagraph(byOriginals[first]!, r.pairedOnOriginals), ''] : []),
@@ -123,7 +122,7 @@ export function cvReportMarkdown(dataset: string, run: CvRun, r: CvReportFigures
 function thresholdTable(kinds: CvKind[], r: CvReportFigures, originalsRule: boolean): string[] {
   const target = CV_ABSTENTION_TARGET * 100;
   const answersByOriginals = Boolean(r.pooledThreshold[kinds[0]].nested.byOriginals);
-  const figure = (f: NestedFigure) => `${percent1(f.coverage)}, ${pct(f.accuracy)}`;
+  const figure = (f: NestedFigure) => `${percent(f.coverage)}, ${pct(f.accuracy)}`;
   return [
     `"Uncertain" threshold fitted on out-of-fold predictions (rule: ${originalsRule ? ORIGINALS_ABSTENTION_RULE : ABSTENTION_RULE}, target ${target} %), scored by nested cross-validation (fitted on the other folds, applied to each):`,
     '',
@@ -138,7 +137,7 @@ function thresholdTable(kinds: CvKind[], r: CvReportFigures, originalsRule: bool
     ...kinds.map((k) => {
       const p = r.pooledThreshold[k];
       return (
-        `| ${k} | ${percent1(p.nested.coverage)} | ${pct(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |` +
+        `| ${k} | ${percent(p.nested.coverage)} | ${pct(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |` +
         (p.nestedWilsonRule ? ` ${figure(p.nestedWilsonRule)} |` : '') +
         ` ${figure(p.nestedPointRule)} |`
       );
