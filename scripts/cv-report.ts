@@ -54,11 +54,13 @@ import {
   isPerImageRun,
   defaultReportOut,
   kindOfMembers,
+  recipeMethod,
   runFlags,
   selectionSentence,
   splitSentence,
   writeCardsRefusal,
   type Arch,
+  type ShippedTraining,
 } from './cvRun';
 
 const DATASET = 'lung-histopathology';
@@ -104,6 +106,9 @@ const missing: number[] = [];
 const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 /** and the schedule (epochs): a candidate run (CV_EPOCHS) is another recipe than the shipped one */
 const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
+/** and the method (CV_FLAGS such as --weight-average change it) and the seed (--seed): said where they differ */
+const foldMethods = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
+const foldSeeds = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
 /** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
 const validationGrouped: boolean[] = [];
 /** grouped folds: each held-out image's presumed original, for figures that count originals (cvOriginals.ts) */
@@ -117,7 +122,7 @@ for (let fold = 1; fold <= folds; fold++) {
   }
   archs.forEach((a, i) => {
     const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
-      training: { augmentation: string; epochs: number };
+      training: ShippedTraining;
       data?: { train?: string; validationGroups?: unknown };
     };
     // a model trained on another split's folds would be scored on held-out images it may have seen
@@ -125,6 +130,8 @@ for (let fold = 1; fold <= folds; fold++) {
       throw new Error(`${models[i]} was not trained on ${data} (its card: ${card.data?.train ?? 'no data.train'})`);
     foldAugmentations[a].add(card.training.augmentation);
     foldEpochs[a].add(card.training.epochs);
+    foldMethods[a].add(recipeMethod(card.training.method));
+    foldSeeds[a].add(card.training.seed);
     validationGrouped.push(Boolean(card.data?.validationGroups));
   });
   for (const m of models) {
@@ -266,7 +273,7 @@ const choice: Kind | null =
 const shippedTraining = (a: 'vit' | 'cnn') =>
   (
     JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model-card.json'), 'utf8')) as {
-      training: { augmentation: string; epochs: number };
+      training: ShippedTraining;
     }
   ).training;
 const shippedAugmentation = (a: 'vit' | 'cnn') => shippedTraining(a).augmentation;
@@ -282,8 +289,19 @@ const epochsCaveat = (a: Arch) =>
     ? `The ${a} fold models trained for ${[...foldEpochs[a]].join(', ')} epochs, the shipped ${a} for ${shippedTraining(a).epochs}: ` +
       'these figures are of another schedule than the shipped recipe.'
     : '';
+const methodCaveat = (a: Arch) =>
+  [...foldMethods[a]].some((m) => m !== recipeMethod(shippedTraining(a).method))
+    ? `The ${a} fold models' method was "${[...foldMethods[a]].join('", "')}", the shipped ${a}'s "${recipeMethod(shippedTraining(a).method)}": ` +
+      'these figures are of another method than the shipped recipe.'
+    : '';
+const seedCaveat = (a: Arch) =>
+  [...foldSeeds[a]].some((x) => x !== shippedTraining(a).seed)
+    ? `The ${a} fold models trained with seed ${[...foldSeeds[a]].join(', ')}, the shipped ${a} with seed ${shippedTraining(a).seed}: ` +
+      'the same recipe drawn again (other initial weights, batch order and validation split), not the shipped draw.'
+    : '';
 /** one architecture's caveat: a card takes only its own */
-const caveatOf = (a: Arch) => [augmentationCaveat(a), epochsCaveat(a)].filter(Boolean).join(' ');
+const caveatOf = (a: Arch) =>
+  [augmentationCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a)].filter(Boolean).join(' ');
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */

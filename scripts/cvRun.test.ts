@@ -13,6 +13,7 @@ import {
   isReleaseRun,
   isPerImageRun,
   kindOfMembers,
+  recipeMethod,
   RELEASE_RUN,
   defaultReportOut,
   runFlags,
@@ -188,5 +189,15 @@ describe('foldValidation', () => {
     expect(foldValidation([true, false])).toBe('mixed');
     expect(foldValidation([false, false])).toBe('per image');
     expect(foldValidation([])).toBe('per image');
+  });
+});
+
+describe('recipeMethod', () => {
+  it('drops the test-time view clause each model chooses, and keeps what the recipe chose', () => {
+    const base = 'patch embedding set by PCA whitening; the rest trained on block features';
+    const ema = `${base}; validated and released: the moving average of the weights (decay 0.995 per step)`;
+    expect(recipeMethod(`${base}; test-time view ensemble "dihedral4" (chosen on validation)`)).toBe(base);
+    expect(recipeMethod(base)).toBe(base);
+    expect(recipeMethod(`${ema}; test-time view ensemble "dihedral4" (chosen on validation)`)).toBe(ema);
   });
 });

@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
+import { VIEW_CLAUSE } from '../src/lib/models/views';
 import { arg } from './cliRun';
 
 export type Arch = 'vit' | 'cnn';
@@ -211,3 +212,21 @@ export function splitSentence(r: CvRun, grouped: boolean, validation: FoldValida
 /** The report's choice line where it has a single architecture: nothing to choose between. */
 export const singleCandidateLine = (r: CvRun) =>
   `No choice: this run has one candidate (${r.archs[0]}), so the report compares nothing; it states that candidate's out-of-fold figures.`;
+
+/** What cv-report.ts compares between the fold models' cards and the shipped model's (model-card.json `training`). */
+export interface ShippedTraining {
+  augmentation: string;
+  epochs: number;
+  method: string;
+  seed: number;
+}
+
+/**
+ * A card's method line without the clause on test-time views: each model chooses those on its own
+ * validation, so fold models and the shipped one differ there under the same recipe.
+ */
+export const recipeMethod = (method: string): string =>
+  method
+    .split('; ')
+    .filter((clause) => !clause.startsWith(VIEW_CLAUSE))
+    .join('; ');

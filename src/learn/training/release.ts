@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { planForKey } from '../../lib/cipher/bpe/plan';
+import { VIEW_CLAUSE } from '../../lib/models/views';
 import { generateKey } from '../../lib/keys/key';
 import type { ModelConfig } from '../../lib/models/config';
 import type { HostWeights } from '../../lib/models/init';
@@ -189,7 +190,7 @@ function methodLine(r: ReleaseInput, variants: number): string {
       'with exact brightness/contrast augmentation on the features',
     o.weightAverage &&
       `validated and released: the moving average of the weights (decay ${o.weightAverage} per step, ramped up as (1 + step) / (10 + step))`,
-    r.viewSelection?.chosen && `test-time view ensemble "${r.viewSelection.chosen}" (chosen on validation)`,
+    r.viewSelection?.chosen && `${VIEW_CLAUSE} "${r.viewSelection.chosen}" (chosen on validation)`,
   ];
   return clauses.filter(Boolean).join('; ');
 }

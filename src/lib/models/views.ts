@@ -12,6 +12,9 @@ import { gridSide, type PatchGeometry } from './config';
 
 export type ViewEnsemble = 'mirror' | 'dihedral4';
 
+/** How a model card's method line names the view ensemble a model runs (chosen per model on its validation, not part of a recipe). */
+export const VIEW_CLAUSE = 'test-time view ensemble';
+
 export interface BlockView {
   name: string;
   /** view-block element i is source-block element elementSrc[i] (B*B*3 block-local indices) */
