@@ -79,6 +79,15 @@ describe('adaptModel', () => {
     // with a test-time view ensemble (every view adapted to the key)
     { ...defaultVitConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'dihedral4' },
     { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'mirror' },
+    // the quarter turns too (histology's eight views)
+    {
+      ...defaultVitConfig(['a', 'b', 'c', 'd']),
+      depth: 1,
+      exactEmbedding: true,
+      relativeBias: true,
+      viewEnsemble: 'dihedral8',
+    },
+    { ...defaultCnnConfig(['a', 'b', 'c', 'd']), depth: 1, exactEmbedding: true, viewEnsemble: 'dihedral8' },
     // relative-position attention bias (random tables): permuted with the blocks, per view
     {
       ...defaultVitConfig(['a', 'b', 'c', 'd']),

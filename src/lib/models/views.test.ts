@@ -52,6 +52,12 @@ describe('view ensemble', () => {
     const r = blockView(g, 'rotate-180');
     expect(r.cellSrc[0]).toBe(63);
     expect(r.elementSrc[0]).toBe((24 * 25 + 24) * 3);
+    const q = blockView(g, 'rotate-90'); // a quarter turn clockwise: the top-left comes from the bottom-left
+    expect(q.cellSrc[0]).toBe(56);
+    expect(q.elementSrc[0]).toBe(24 * 25 * 3);
+    expect(new Set(q.cellSrc).size).toBe(64); // blocks onto blocks: every source block used once
+    expect(viewNames('dihedral8')).toHaveLength(8);
+    expect(() => viewNames('dihedral16' as never)).toThrow(/unknown test-time views "dihedral16"/);
   });
 
   const last = 199;
@@ -60,6 +66,10 @@ describe('view ensemble', () => {
     'mirror-x': (y, x) => [y, last - x],
     'mirror-y': (y, x) => [last - y, x],
     'rotate-180': (y, x) => [last - y, last - x],
+    'rotate-90': (y, x) => [last - x, y],
+    'rotate-270': (y, x) => [x, last - y],
+    transpose: (y, x) => [x, y],
+    'anti-transpose': (y, x) => [last - x, last - y],
   };
   const cases: ModelConfig[] = [
     { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'mirror' },
@@ -71,6 +81,15 @@ describe('view ensemble', () => {
       exactEmbedding: true,
       relativeBias: true,
       viewEnsemble: 'dihedral4',
+    },
+    // quarter turns too: the CNN's cell gather and the ViT's positions and bias tables turn with the blocks
+    { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'dihedral8' },
+    {
+      ...defaultVitConfig(['a', 'b', 'c']),
+      depth: 2,
+      exactEmbedding: true,
+      relativeBias: true,
+      viewEnsemble: 'dihedral8',
     },
   ];
   for (const cfg of cases) {

@@ -10,7 +10,7 @@
  */
 import { gridSide, type PatchGeometry } from './config';
 
-export type ViewEnsemble = 'mirror' | 'dihedral4';
+export type ViewEnsemble = 'mirror' | 'dihedral4' | 'dihedral8';
 
 /** How a model card's method line names the view ensemble a model runs (chosen per model on its validation, not part of a recipe). */
 export const VIEW_CLAUSE = 'test-time view ensemble';
@@ -29,16 +29,36 @@ const MAPS: Record<string, PixelMap> = {
   'mirror-x': (y, x, last) => [y, last - x],
   'mirror-y': (y, x, last) => [last - y, x],
   'rotate-180': (y, x, last) => [last - y, last - x],
+  // the quarter turns and diagonal mirrors: square blocks on a square grid still go onto blocks
+  // (view pixel y, x is source pixel [.., ..]: 'rotate-90' is the source turned a quarter clockwise)
+  'rotate-90': (y, x, last) => [last - x, y],
+  'rotate-270': (y, x, last) => [x, last - y],
+  transpose: (y, x) => [x, y],
+  'anti-transpose': (y, x, last) => [last - x, last - y],
 };
 const ENSEMBLES: Record<ViewEnsemble, string[]> = {
   // MRI: left-right mirror only (anatomy keeps its up-down orientation)
   mirror: ['identity', 'mirror-x'],
   // histology has no orientation: both mirrors and the half turn
   dihedral4: ['identity', 'mirror-x', 'mirror-y', 'rotate-180'],
+  // and the quarter turns with the diagonal mirrors: all eight symmetries of the square
+  dihedral8: [
+    'identity',
+    'mirror-x',
+    'mirror-y',
+    'rotate-180',
+    'rotate-90',
+    'rotate-270',
+    'transpose',
+    'anti-transpose',
+  ],
 };
 
 export function viewNames(ensemble: ViewEnsemble | undefined): string[] {
-  return ensemble ? ENSEMBLES[ensemble] : ['identity'];
+  if (!ensemble) return ['identity'];
+  // a model file from a newer app (or a damaged one) names views this app does not have
+  if (!Object.hasOwn(ENSEMBLES, ensemble)) throw new Error(`unknown test-time views "${String(ensemble)}"`);
+  return ENSEMBLES[ensemble];
 }
 
 /** The block-level form of a view's pixel map (which must send blocks onto blocks). */

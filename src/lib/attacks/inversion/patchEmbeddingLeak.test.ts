@@ -17,6 +17,10 @@ describe('pixelVit', () => {
 
   const variants = {
     'float embedding, dihedral views, relative bias': tinyVitConfig({ viewEnsemble: 'dihedral4', relativeBias: true }),
+    'float embedding, eight views with quarter turns, relative bias': tinyVitConfig({
+      viewEnsemble: 'dihedral8',
+      relativeBias: true,
+    }),
     'exact embedding, stem, mirror views': tinyVitConfig({
       viewEnsemble: 'mirror',
       exactEmbedding: true,

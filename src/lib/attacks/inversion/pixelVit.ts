@@ -10,7 +10,7 @@
  * and reuses the model's own trunk (vit.ts) for everything after it.
  *
  * The view ensemble (views.ts) is the model on mirrored / turned copies of the
- * image; here each view is that copy made with `tf.reverse`, so `features`
+ * image; here each view is that copy made with `tf.reverse` (and `tf.transpose`), so `features`
  * equals `DiagnosisModel.features` (tested). Pixels are floats in [0, 1],
  * [N, S, S, 3]. Nothing here logs or keeps an image.
  */
@@ -22,12 +22,19 @@ import { dense, patchify, type Weights } from '../../models/ops';
 import { viewNames } from '../../models/views';
 import { vitTrunk, type VitOutputs } from '../../models/vit';
 
-/** The image-space form of each view of views.ts (same pixel maps). */
-const VIEW_FLIPS: Record<string, number[]> = {
-  identity: [],
-  'mirror-x': [2],
-  'mirror-y': [1],
-  'rotate-180': [1, 2],
+/** The image-space form of each view of views.ts (same pixel maps), on [N, S, S, 3]. */
+const flip = (axes: number[]) => (p: tf.Tensor4D) => (axes.length ? tf.reverse(p, axes) : p);
+/** out(y, x) = p(x, y), then flipped: the quarter turns and diagonal mirrors */
+const turn = (axes: number[]) => (p: tf.Tensor4D) => flip(axes)(tf.transpose(p, [0, 2, 1, 3]));
+const VIEW_IMAGES: Record<string, (p: tf.Tensor4D) => tf.Tensor4D> = {
+  identity: flip([]),
+  'mirror-x': flip([2]),
+  'mirror-y': flip([1]),
+  'rotate-180': flip([1, 2]),
+  'rotate-90': turn([2]),
+  'rotate-270': turn([1]),
+  transpose: turn([]),
+  'anti-transpose': turn([1, 2]),
 };
 
 export interface PixelVit {
@@ -60,7 +67,7 @@ export function pixelVit(config: ModelConfig, host: HostWeights): PixelVit {
       return dense(x, w['patch.w'], w['patch.b']) as tf.Tensor3D;
     });
   const outputs = (pixels: tf.Tensor4D, w: Weights = weights) => vitTrunk(cfg, w, embed(pixels, w));
-  const views = viewNames(cfg.viewEnsemble).map((name) => VIEW_FLIPS[name]);
+  const views = viewNames(cfg.viewEnsemble).map((name) => VIEW_IMAGES[name]);
   return {
     config: cfg,
     weights,
@@ -68,7 +75,7 @@ export function pixelVit(config: ModelConfig, host: HostWeights): PixelVit {
     outputs,
     features: (pixels) =>
       tf.tidy(() => {
-        const each = views.map((axes) => outputs(axes.length ? tf.reverse(pixels, axes) : pixels).features);
+        const each = views.map((view) => outputs(view(pixels)).features);
         return (each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length)) as tf.Tensor2D;
       }),
     dispose: () => Object.values(weights).forEach((t) => t.dispose()),
