@@ -1,0 +1,57 @@
+/**
+ * A cross-validation run's fold models with another set of test-time views, as a run of its
+ * own (a new tag), so scripts/cv-report.ts scores it on the same held-out folds and
+ * scripts/cv-compare.ts pairs it with the original: the candidate costs no training.
+ *   npx tsx scripts/cv-views.ts --split lung-histopathology-grouped --from-tag -grouped-ema --tag -grouped-ema-d8 --views dihedral8
+ * Each copy keeps the weights, drops the temperature (cv-report.ts fits it again on the fold's own
+ * validation split, through the new views) and says in its card that the views were set after
+ * training, not chosen on validation. Finished copies are kept; a fold model still training is skipped.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { viewNames, type ViewEnsemble } from '../src/lib/models/views';
+import { arg } from './cliRun';
+import { cvRunFromArgs, foldModelDir } from './cvRun';
+
+const views = arg('views', '') as ViewEnsemble;
+viewNames(views); // refuses a view set this app does not have
+const from = cvRunFromArgs('lung-histopathology', [
+  ...process.argv.filter((a, i, all) => a !== '--tag' && all[i - 1] !== '--tag'),
+  '--tag',
+  arg('from-tag', ''),
+]);
+const to = cvRunFromArgs('lung-histopathology');
+if (!views || !arg('from-tag', '') || to.tags.vit === from.tags.vit)
+  throw new Error('usage: cv-views.ts --split S --from-tag T --tag NEW --views dihedral8 [--archs vit]');
+
+for (const arch of from.archs)
+  for (let fold = 1; fold <= 5; fold++) {
+    const src = foldModelDir(from, arch, fold);
+    const dst = foldModelDir(to, arch, fold);
+    if (!existsSync(join(src, 'model-card.json'))) {
+      console.log(`${src}: not finished, skipped`);
+      continue;
+    }
+    if (existsSync(join(dst, 'model-card.json'))) continue;
+    mkdirSync(dst, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(src, 'model.json'), 'utf8')) as {
+      config: { viewEnsemble?: string };
+      calibration?: unknown;
+    };
+    const before = manifest.config.viewEnsemble ?? 'one view';
+    manifest.config.viewEnsemble = views;
+    delete manifest.calibration;
+    writeFileSync(join(dst, 'model.json'), JSON.stringify(manifest));
+    copyFileSync(join(src, 'weights.bin'), join(dst, 'weights.bin'));
+    const card = JSON.parse(readFileSync(join(src, 'model-card.json'), 'utf8')) as {
+      training: { viewEnsemble?: Record<string, unknown> | null };
+    };
+    card.training.viewEnsemble = {
+      ...(card.training.viewEnsemble ?? {}),
+      chosen: views,
+      setAfterTraining: `"${views}" set by scripts/cv-views.ts on the fold model of ${src} (which ran ${before}), not chosen on validation`,
+    };
+    writeFileSync(join(dst, 'model-card.json'), JSON.stringify(card, null, 1) + '\n');
+    copyFileSync(join(src, 'README.md'), join(dst, 'README.md'));
+    console.log(`${dst}: ${before} → ${views}`);
+  }
