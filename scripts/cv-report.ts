@@ -109,6 +109,8 @@ const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) 
 /** and the method (CV_FLAGS such as --weight-average change it) and the seed (--seed): said where they differ */
 const foldMethods = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 const foldSeeds = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
+/** and views set on the fold models after training (scripts/cv-views.ts), which their own validation did not choose */
+const foldViewsSet = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 /** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
 const validationGrouped: boolean[] = [];
 /** grouped folds: each held-out image's presumed original, for figures that count originals (cvOriginals.ts) */
@@ -132,6 +134,8 @@ for (let fold = 1; fold <= folds; fold++) {
     foldEpochs[a].add(card.training.epochs);
     foldMethods[a].add(recipeMethod(card.training.method));
     foldSeeds[a].add(card.training.seed);
+    const views = card.training.viewEnsemble;
+    if (views?.setAfterTraining) foldViewsSet[a].add(String(views.chosen));
     validationGrouped.push(Boolean(card.data?.validationGroups));
   });
   for (const m of models) {
@@ -299,9 +303,14 @@ const seedCaveat = (a: Arch) =>
     ? `The ${a} fold models trained with seed ${[...foldSeeds[a]].join(', ')}, the shipped ${a} with seed ${shippedTraining(a).seed}: ` +
       'the same recipe drawn again (other initial weights, batch order and validation split), not the shipped draw.'
     : '';
+const viewsCaveat = (a: Arch) =>
+  foldViewsSet[a].size
+    ? `The ${a} fold models' test-time views ("${[...foldViewsSet[a]].join('", "')}") were set after training (scripts/cv-views.ts), not chosen on each fold's validation as the recipe chooses them: ` +
+      'these figures are of that view set on the same fold models.'
+    : '';
 /** one architecture's caveat: a card takes only its own */
 const caveatOf = (a: Arch) =>
-  [augmentationCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a)].filter(Boolean).join(' ');
+  [augmentationCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a), viewsCaveat(a)].filter(Boolean).join(' ');
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */

@@ -219,6 +219,8 @@ export interface ShippedTraining {
   epochs: number;
   method: string;
   seed: number;
+  /** the test-time views; `setAfterTraining` where scripts/cv-views.ts set them on a trained fold model */
+  viewEnsemble?: { chosen?: string | null; setAfterTraining?: string } | null;
 }
 
 /**
