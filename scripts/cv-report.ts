@@ -54,6 +54,7 @@ import {
   isPerImageRun,
   defaultReportOut,
   kindOfMembers,
+  networkShape,
   recipeMethod,
   runFlags,
   selectionSentence,
@@ -111,6 +112,8 @@ const foldMethods = Object.fromEntries(archs.map((a) => [a, new Set<string>()]))
 const foldSeeds = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
 /** and views set on the fold models after training (scripts/cv-views.ts), which their own validation did not choose */
 const foldViewsSet = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
+/** and the network's shape (model.json `config`: width, depth, heads, MLPs; CV_FLAGS such as --width change it) */
+const foldShapes = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
 /** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
 const validationGrouped: boolean[] = [];
 /** grouped folds: each held-out image's presumed original, for figures that count originals (cvOriginals.ts) */
@@ -138,10 +141,14 @@ for (let fold = 1; fold <= folds; fold++) {
     if (views?.setAfterTraining) foldViewsSet[a].add(String(views.chosen));
     validationGrouped.push(Boolean(card.data?.validationGroups));
   });
-  for (const m of models) {
-    const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as { calibration?: unknown };
+  models.forEach((m, i) => {
+    const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as {
+      calibration?: unknown;
+      config: Record<string, unknown>;
+    };
+    foldShapes[archs[i]].add(networkShape(manifest.config));
     if (!manifest.calibration) cli('calibrate', '--model', m, '--data', data);
-  }
+  });
   const report = foldStudyPath(run, fold);
   mkdirSync(dirname(report), { recursive: true });
   cli('selective', '--data', data, '--models', models.join(','), '--cross-validation', '--out', report);
@@ -303,6 +310,18 @@ const seedCaveat = (a: Arch) =>
     ? `The ${a} fold models trained with seed ${[...foldSeeds[a]].join(', ')}, the shipped ${a} with seed ${shippedTraining(a).seed}: ` +
       'the same recipe drawn again (other initial weights, batch order and validation split), not the shipped draw.'
     : '';
+const shippedShape = (a: Arch) =>
+  networkShape(
+    (
+      JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model.json'), 'utf8')) as {
+        config: Record<string, unknown>;
+      }
+    ).config,
+  );
+const shapeCaveat = (a: Arch) =>
+  [...foldShapes[a]].some((x) => x !== shippedShape(a))
+    ? `The ${a} fold models are ${[...foldShapes[a]].join('; ')}, the shipped ${a} ${shippedShape(a)}: these figures are of another network than the shipped one.`
+    : '';
 const viewsCaveat = (a: Arch) =>
   foldViewsSet[a].size
     ? `The ${a} fold models' test-time views ("${[...foldViewsSet[a]].join('", "')}") were set after training (scripts/cv-views.ts), not chosen on each fold's validation as the recipe chooses them: ` +
@@ -310,7 +329,9 @@ const viewsCaveat = (a: Arch) =>
     : '';
 /** one architecture's caveat: a card takes only its own */
 const caveatOf = (a: Arch) =>
-  [augmentationCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a), viewsCaveat(a)].filter(Boolean).join(' ');
+  [augmentationCaveat(a), shapeCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a), viewsCaveat(a)]
+    .filter(Boolean)
+    .join(' ');
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */

@@ -13,6 +13,7 @@ import {
   isReleaseRun,
   isPerImageRun,
   kindOfMembers,
+  networkShape,
   recipeMethod,
   RELEASE_RUN,
   defaultReportOut,
@@ -199,5 +200,22 @@ describe('recipeMethod', () => {
     expect(recipeMethod(`${base}; test-time view ensemble "dihedral4" (chosen on validation)`)).toBe(base);
     expect(recipeMethod(base)).toBe(base);
     expect(recipeMethod(`${ema}; test-time view ensemble "dihedral4" (chosen on validation)`)).toBe(ema);
+  });
+});
+
+describe('networkShape', () => {
+  it('names the settings that make a network wider or deeper, and only those it has', () => {
+    const shipped = {
+      architecture: 'vit',
+      width: 96,
+      depth: 4,
+      heads: 4,
+      mlpDim: 192,
+      tokenMlpDim: 192,
+      classes: ['a'],
+    };
+    expect(networkShape(shipped)).toBe('width 96, depth 4, heads 4, mlpDim 192, tokenMlpDim 192');
+    expect(networkShape({ ...shipped, width: 128, mlpDim: 256, tokenMlpDim: 256 })).not.toBe(networkShape(shipped));
+    expect(networkShape({ ...shipped, viewEnsemble: 'dihedral8', classes: ['b'] })).toBe(networkShape(shipped));
   });
 });

@@ -232,3 +232,10 @@ export const recipeMethod = (method: string): string =>
     .split('; ')
     .filter((clause) => !clause.startsWith(VIEW_CLAUSE))
     .join('; ');
+
+/** The settings of a model.json `config` that make one network wider or deeper than another, in words: "width 96, depth 4, heads 4, mlpDim 192". */
+const SHAPE_KEYS = ['width', 'depth', 'heads', 'mlpDim', 'tokenMlpDim', 'embedDim', 'stemMlpDim'] as const;
+export const networkShape = (config: Record<string, unknown>): string =>
+  SHAPE_KEYS.filter((k) => config[k] !== undefined)
+    .map((k) => `${k} ${String(config[k])}`)
+    .join(', ');
