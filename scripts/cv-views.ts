@@ -14,6 +14,8 @@ import { arg } from './cliRun';
 import { cvRunFromArgs, foldModelDir } from './cvRun';
 
 const views = arg('views', '') as ViewEnsemble;
+/** as cv-report.ts: the folds of cv-folds.ts (5 unless made otherwise) */
+const folds = Number(arg('folds', '5'));
 viewNames(views); // refuses a view set this app does not have
 const from = cvRunFromArgs('lung-histopathology', [
   ...process.argv.filter((a, i, all) => a !== '--tag' && all[i - 1] !== '--tag'),
@@ -25,7 +27,7 @@ if (!views || !arg('from-tag', '') || to.tags.vit === from.tags.vit)
   throw new Error('usage: cv-views.ts --split S --from-tag T --tag NEW --views dihedral8 [--archs vit]');
 
 for (const arch of from.archs)
-  for (let fold = 1; fold <= 5; fold++) {
+  for (let fold = 1; fold <= folds; fold++) {
     const src = foldModelDir(from, arch, fold);
     const dst = foldModelDir(to, arch, fold);
     if (!existsSync(join(src, 'model-card.json'))) {
