@@ -12,11 +12,16 @@
 import { readFileSync } from 'node:fs';
 import { cvRate } from '../src/learn/evaluation/cvReport';
 import { percent } from '../src/lib/diagnosis/percent';
-import { comparedSide, parseSpec } from './cvCompare';
+import { comparedSide, parseSpec, reportName } from './cvCompare';
 import { signedPoints } from './cvOriginals';
 import { memberOf, scoreEnsemble } from './cvProbabilities';
 
 const args = process.argv.slice(2);
+for (const [i, a] of args.entries())
+  if (a.startsWith('--against') && (a !== '--against' || !args[i + 1] || args[i + 1].startsWith('--'))) {
+    console.error('--against needs a report: --against docs/reports/C.json[:vit]');
+    process.exit(2);
+  }
 const againstSpecs = args.flatMap((a, i) => (args[i - 1] === '--against' ? [a] : []));
 const specs = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--against');
 if (specs.length < 2) {
@@ -27,7 +32,7 @@ if (specs.length < 2) {
 }
 const members = specs.map((spec) => {
   const { path, kind } = parseSpec(spec);
-  return memberOf(path.replace(/^.*\//, '').replace(/\.json$/, ''), JSON.parse(readFileSync(path, 'utf8')), kind);
+  return memberOf(reportName(path), JSON.parse(readFileSync(path, 'utf8')), kind);
 });
 const against = againstSpecs.map((spec) =>
   comparedSide(spec, JSON.parse(readFileSync(parseSpec(spec).path, 'utf8')) as object),
@@ -46,7 +51,7 @@ else {
   const best = Math.max(...[...s.againstMembers, ...s.againstRuns].map((c) => c.rightB));
   const ships = s.beatsEveryMember && s.beatsEveryRun;
   console.log(
-    `  ${ships ? 'More right answers than every member' + (s.againstRuns.length ? ' and every run it is held against' : '') : 'Not more right answers than every member and run held against: it would not ship'} ` +
+    `  ${ships ? 'More right answers than every member' + (s.againstRuns.length ? ' and every run it is held against' : '') : `Not more right answers than every member${s.againstRuns.length ? ' and every run held against' : ''}: it would not ship`} ` +
       `(members ${s.againstMembers.map((c) => c.rightB).join(', ')}` +
       (s.againstRuns.length ? `; against ${s.againstRuns.map((c) => c.rightB).join(', ')}` : '') +
       `; ${signedPoints((s.right - best) / s.images)} points over the best)`,

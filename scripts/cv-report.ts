@@ -308,7 +308,7 @@ const methodCaveat = (a: Arch) =>
 const seedCaveat = (a: Arch) =>
   [...foldSeeds[a]].some((x) => x !== shippedTraining(a).seed)
     ? `The ${a} fold models trained with seed ${[...foldSeeds[a]].join(', ')}, the shipped ${a} with seed ${shippedTraining(a).seed}: ` +
-      'the same recipe drawn again (other initial weights, batch order and validation split), not the shipped draw.'
+      'another draw (other initial weights, batch order and validation split) than the shipped model.'
     : '';
 const shippedShape = (a: Arch) =>
   networkShape(

@@ -9,10 +9,12 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { viewNames, type ViewEnsemble } from '../src/lib/models/views';
+import { VIEW_CLAUSE, viewNames, type ViewEnsemble } from '../src/lib/models/views';
 import { arg } from './cliRun';
-import { cvRunFromArgs, foldModelDir } from './cvRun';
+import { cvRunFromArgs, foldModelDir, recipeMethod } from './cvRun';
 
+if (process.argv.some((a) => a.startsWith('--tag-')))
+  throw new Error('cv-views.ts takes one --from-tag and one --tag (no --tag-vit / --tag-cnn)');
 const views = arg('views', '') as ViewEnsemble;
 /** as cv-report.ts: the folds of cv-folds.ts (5 unless made otherwise) */
 const folds = Number(arg('folds', '5'));
@@ -23,7 +25,7 @@ const from = cvRunFromArgs('lung-histopathology', [
   arg('from-tag', ''),
 ]);
 const to = cvRunFromArgs('lung-histopathology');
-if (!views || !arg('from-tag', '') || to.tags.vit === from.tags.vit)
+if (!views || !arg('from-tag', '') || from.archs.some((a) => to.tags[a] === from.tags[a]))
   throw new Error('usage: cv-views.ts --split S --from-tag T --tag NEW --views dihedral8 [--archs vit]');
 
 for (const arch of from.archs)
@@ -46,14 +48,23 @@ for (const arch of from.archs)
     writeFileSync(join(dst, 'model.json'), JSON.stringify(manifest));
     copyFileSync(join(src, 'weights.bin'), join(dst, 'weights.bin'));
     const card = JSON.parse(readFileSync(join(src, 'model-card.json'), 'utf8')) as {
-      training: { viewEnsemble?: Record<string, unknown> | null };
+      training: { method: string; viewEnsemble?: Record<string, unknown> | null };
     };
+    // the validation scores in the card are of the views it was trained with: kept under `trainedWith`, not as this set's
     card.training.viewEnsemble = {
-      ...(card.training.viewEnsemble ?? {}),
+      candidate: views,
       chosen: views,
       setAfterTraining: `"${views}" set by scripts/cv-views.ts on the fold model of ${src} (which ran ${before}), not chosen on validation`,
+      trainedWith: card.training.viewEnsemble ?? null,
     };
+    card.training.method = [recipeMethod(card.training.method), `${VIEW_CLAUSE} "${views}" (set after training)`].join(
+      '; ',
+    );
     writeFileSync(join(dst, 'model-card.json'), JSON.stringify(card, null, 1) + '\n');
-    copyFileSync(join(src, 'README.md'), join(dst, 'README.md'));
+    writeFileSync(
+      join(dst, 'README.md'),
+      `# ${dst.replace(/^.*\//, '')}\n\nThe fold model of \`${src}\` with the test-time views "${views}" (it ran ${before}), ` +
+        "set after training by scripts/cv-views.ts: same weights, temperature fitted again by cv-report.ts. Its card is that model's, views aside.\n",
+    );
     console.log(`${dst}: ${before} → ${views}`);
   }

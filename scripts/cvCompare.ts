@@ -25,6 +25,13 @@ export interface ComparedSide {
   right: boolean[];
 }
 
+/** docs/reports/cv-grouped-e30-lung-histopathology.json → cv-grouped-e30-lung-histopathology */
+export const reportName = (path: string): string => path.replace(/^.*\//, '').replace(/\.json$/, '');
+
+/** Two records of held-out images are the same images in the same order (same files, same originals). */
+export const sameHeldOut = (a: { filesSha256: string; groups: string }, b: { filesSha256: string; groups: string }) =>
+  a.filesSha256 === b.filesSha256 && a.groups === b.groups;
+
 /** "path.json:kind" → its path and candidate (kind defaults to vit). */
 export function parseSpec(spec: string): { path: string; kind: string } {
   const [path, kind = 'vit'] = spec.split(/:(?=[a-z]+$)/);
@@ -40,7 +47,7 @@ export function comparedSide(spec: string, report: { heldOut?: HeldOut }): Compa
   if (right === undefined)
     throw new Error(`${path} has no candidate ${kind} (it has ${Object.keys(held.right).join(', ')})`);
   return {
-    name: `${path.replace(/^.*\//, '').replace(/\.json$/, '')}:${kind}`,
+    name: `${reportName(path)}:${kind}`,
     held,
     right: [...right].map((c) => c === '1'),
   };
@@ -65,7 +72,7 @@ export interface Comparison {
 }
 
 export function compareRuns(a: ComparedSide, b: ComparedSide, options: BootstrapOptions = {}): Comparison {
-  if (a.held.filesSha256 !== b.held.filesSha256 || a.held.groups !== b.held.groups)
+  if (!sameHeldOut(a.held, b.held))
     throw new Error(
       'the two reports scored different held-out images (other folds or another order): no paired comparison',
     );

@@ -13,7 +13,7 @@ import { wilson, type Rate } from '../src/learn/evaluation/domainGuardReport';
 import { groupBootstrap, type GroupInterval } from '../src/learn/evaluation/groupBootstrap';
 import { argmax } from '../src/learn/evaluation/metrics';
 import { meanProbabilities, nestedAbstention } from '../src/learn/evaluation/selective';
-import { compareOutcomes, type ComparedSide, type Comparison, type HeldOut } from './cvCompare';
+import { compareOutcomes, sameHeldOut, type ComparedSide, type Comparison, type HeldOut } from './cvCompare';
 import type { HeldOutPart } from './cvOriginals';
 import { CV_ABSTENTION_TARGET } from './cvReportMarkdown';
 
@@ -117,8 +117,7 @@ export function scoreEnsemble(members: readonly Member[], against: readonly Comp
   const [head] = members;
   for (const m of members.slice(1))
     if (
-      m.run.filesSha256 !== head.run.filesSha256 ||
-      m.run.groups !== head.run.groups ||
+      !sameHeldOut(m.run, head.run) ||
       m.run.foldSizes.join() !== head.run.foldSizes.join() ||
       m.run.labels.join() !== head.run.labels.join()
     )
@@ -134,7 +133,7 @@ export function scoreEnsemble(members: readonly Member[], against: readonly Comp
     compareOutcomes({ name, right }, { name: m.name, right: rightOf(m.run.probabilities[m.arch]) }, groups),
   );
   const againstRuns = against.map((r) => {
-    if (r.held.filesSha256 !== head.run.filesSha256 || r.held.groups !== head.run.groups)
+    if (!sameHeldOut(r.held, head.run))
       throw new Error(`${r.name} scored other held-out images than ${head.name}: no paired comparison`);
     return compareOutcomes({ name, right }, r, groups);
   });

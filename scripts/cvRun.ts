@@ -233,8 +233,22 @@ export const recipeMethod = (method: string): string =>
     .filter((clause) => !clause.startsWith(VIEW_CLAUSE))
     .join('; ');
 
-/** The settings of a model.json `config` that make one network wider or deeper than another, in words: "width 96, depth 4, heads 4, mlpDim 192". */
-const SHAPE_KEYS = ['width', 'depth', 'heads', 'mlpDim', 'tokenMlpDim', 'embedDim', 'stemMlpDim'] as const;
+/**
+ * The settings of a model.json `config` that make one network another shape than a second one, in
+ * words: "width 96, depth 4, heads 4, mlpDim 192, tokenMlpDim 192" (only those the config has).
+ */
+const SHAPE_KEYS = [
+  'width',
+  'depth',
+  'heads',
+  'mlpDim',
+  'tokenMlpDim',
+  'embedDim',
+  'stemMlpDim',
+  'relativeBias',
+  'kernel',
+  'mlpRatio',
+] as const;
 export const networkShape = (config: Record<string, unknown>): string =>
   SHAPE_KEYS.filter((k) => config[k] !== undefined)
     .map((k) => `${k} ${String(config[k])}`)

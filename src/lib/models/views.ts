@@ -1,6 +1,7 @@
 /**
- * Test-time view ensemble that survives encryption. A mirror or 180° turn of a
- * 200 x 200 image maps 25 x 25 blocks onto blocks: view block q is source block
+ * Test-time view ensemble that survives encryption. A mirror, half turn, quarter
+ * turn or diagonal mirror of a 200 x 200 image maps 25 x 25 blocks onto blocks
+ * (the quarter turns and diagonals because blocks and grid are square): view block q is source block
  * cellSrc[q] with its elements reordered by elementSrc. The model on the view is
  * therefore the same model with the patch-embedding rows permuted (W_v) and the
  * cells (CNN gather) or position embeddings (ViT) permuted: still one linear map
