@@ -42,6 +42,7 @@ import { thresholdCommand, writeCrossValidationCard } from './cvCards';
 import { foldHeldOutGroups, HeldOutOriginals } from './cvOriginals';
 import { PROBABILITIES_DIR, probabilitiesPath, recordProbabilities } from './cvProbabilities';
 import { CV_ABSTENTION_TARGET, cvReportMarkdown, type CvTotals } from './cvReportMarkdown';
+import { distinct, recipeCaveat, type ModelFacts } from './cvCaveats';
 import type { CvKind } from '../src/learn/evaluation/cvReport';
 import { arg, cli } from './cliRun';
 import {
@@ -54,14 +55,11 @@ import {
   isPerImageRun,
   defaultReportOut,
   kindOfMembers,
-  networkShape,
-  recipeMethod,
   runFlags,
   selectionSentence,
   splitSentence,
   writeCardsRefusal,
   type Arch,
-  type ShippedTraining,
 } from './cvRun';
 
 const DATASET = 'lung-histopathology';
@@ -101,19 +99,10 @@ const outOfFold = Object.fromEntries(kinds.map((k) => [k, []])) as unknown as Re
 >;
 const missing: number[] = [];
 /**
- * The augmentation each fold model actually trained with, by architecture (model-card.json):
- * compared with the shipped model's so the report and the cards say when they differ.
+ * What each fold model was trained as (its card's `training`, its manifest's `config`), by
+ * architecture: compared with the shipped model's so the report and the cards say where they differ (cvCaveats.ts).
  */
-const foldAugmentations = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
-/** and the schedule (epochs): a candidate run (CV_EPOCHS) is another recipe than the shipped one */
-const foldEpochs = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
-/** and the method (CV_FLAGS such as --weight-average change it) and the seed (--seed): said where they differ */
-const foldMethods = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
-const foldSeeds = Object.fromEntries(archs.map((a) => [a, new Set<number>()])) as Record<Arch, Set<number>>;
-/** and views set on the fold models after training (scripts/cv-views.ts), which their own validation did not choose */
-const foldViewsSet = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
-/** and the network's shape (model.json `config`: width, depth, heads, MLPs; CV_FLAGS such as --width change it) */
-const foldShapes = Object.fromEntries(archs.map((a) => [a, new Set<string>()])) as Record<Arch, Set<string>>;
+const foldFacts = Object.fromEntries(archs.map((a) => [a, [] as ModelFacts[]])) as Record<Arch, ModelFacts[]>;
 /** per scored fold model: whether its card says its validation split took whole groups (train --groups) */
 const validationGrouped: boolean[] = [];
 /** grouped folds: each held-out image's presumed original, for figures that count originals (cvOriginals.ts) */
@@ -127,27 +116,19 @@ for (let fold = 1; fold <= folds; fold++) {
   }
   archs.forEach((a, i) => {
     const card = JSON.parse(readFileSync(join(models[i], 'model-card.json'), 'utf8')) as {
-      training: ShippedTraining;
+      training: ModelFacts['training'];
       data?: { train?: string; validationGroups?: unknown };
     };
     // a model trained on another split's folds would be scored on held-out images it may have seen
     if (!card.data?.train?.startsWith(data + '/'))
       throw new Error(`${models[i]} was not trained on ${data} (its card: ${card.data?.train ?? 'no data.train'})`);
-    foldAugmentations[a].add(card.training.augmentation);
-    foldEpochs[a].add(card.training.epochs);
-    foldMethods[a].add(recipeMethod(card.training.method));
-    foldSeeds[a].add(card.training.seed);
-    const views = card.training.viewEnsemble;
-    if (views?.setAfterTraining) foldViewsSet[a].add(String(views.chosen));
-    validationGrouped.push(Boolean(card.data?.validationGroups));
-  });
-  models.forEach((m, i) => {
-    const manifest = JSON.parse(readFileSync(join(m, 'model.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(models[i], 'model.json'), 'utf8')) as {
       calibration?: unknown;
       config: Record<string, unknown>;
     };
-    foldShapes[archs[i]].add(networkShape(manifest.config));
-    if (!manifest.calibration) cli('calibrate', '--model', m, '--data', data);
+    foldFacts[a].push({ training: card.training, config: manifest.config });
+    validationGrouped.push(Boolean(card.data?.validationGroups));
+    if (!manifest.calibration) cli('calibrate', '--model', models[i], '--data', data);
   });
   const report = foldStudyPath(run, fold);
   mkdirSync(dirname(report), { recursive: true });
@@ -281,57 +262,17 @@ const choice: Kind | null =
         const bestSingle: Kind = totals.vit.k >= totals.cnn.k ? 'vit' : 'cnn';
         return totals.ensemble.k > totals[bestSingle].k ? 'ensemble' : bestSingle;
       })();
-const shippedTraining = (a: 'vit' | 'cnn') =>
-  (
-    JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model-card.json'), 'utf8')) as {
-      training: ShippedTraining;
-    }
-  ).training;
-const shippedAugmentation = (a: 'vit' | 'cnn') => shippedTraining(a).augmentation;
-/** '' when the fold models trained with the shipped models' augmentation, else the sentence that says they did not */
-const augmentationCaveat = (a: Arch) =>
-  [...foldAugmentations[a]].some((x) => x !== shippedAugmentation(a))
-    ? `The ${a} fold models trained with the "${[...foldAugmentations[a]].join(', ')}" augmentation, the shipped ${a} with "${shippedAugmentation(a)}" ` +
-      '(the fold folders were named fold-K, so `cipherscan train` did not recognise histology; scripts/recipes.sh now names it): ' +
-      'these figures are of that sibling recipe, not exactly of the shipped one.'
-    : '';
-const epochsCaveat = (a: Arch) =>
-  [...foldEpochs[a]].some((e) => e !== shippedTraining(a).epochs)
-    ? `The ${a} fold models trained for ${[...foldEpochs[a]].join(', ')} epochs, the shipped ${a} for ${shippedTraining(a).epochs}: ` +
-      'these figures are of another schedule than the shipped recipe.'
-    : '';
-const methodCaveat = (a: Arch) =>
-  [...foldMethods[a]].some((m) => m !== recipeMethod(shippedTraining(a).method))
-    ? `The ${a} fold models' method was "${[...foldMethods[a]].join('", "')}", the shipped ${a}'s "${recipeMethod(shippedTraining(a).method)}": ` +
-      'these figures are of another method than the shipped recipe.'
-    : '';
-const seedCaveat = (a: Arch) =>
-  [...foldSeeds[a]].some((x) => x !== shippedTraining(a).seed)
-    ? `The ${a} fold models trained with seed ${[...foldSeeds[a]].join(', ')}, the shipped ${a} with seed ${shippedTraining(a).seed}: ` +
-      'another draw (other initial weights, batch order and validation split) than the shipped model.'
-    : '';
-const shippedShape = (a: Arch) =>
-  networkShape(
-    (
-      JSON.parse(readFileSync(join('public/models', `${a}-${DATASET}`, 'model.json'), 'utf8')) as {
-        config: Record<string, unknown>;
-      }
-    ).config,
-  );
-const shapeCaveat = (a: Arch) =>
-  [...foldShapes[a]].some((x) => x !== shippedShape(a))
-    ? `The ${a} fold models are ${[...foldShapes[a]].join('; ')}, the shipped ${a} ${shippedShape(a)}: these figures are of another network than the shipped one.`
-    : '';
-const viewsCaveat = (a: Arch) =>
-  foldViewsSet[a].size
-    ? `The ${a} fold models' test-time views ("${[...foldViewsSet[a]].join('", "')}") were set after training (scripts/cv-views.ts), not chosen on each fold's validation as the recipe chooses them: ` +
-      'these figures are of that view set on the same fold models.'
-    : '';
+/** the shipped model of an architecture, as the fold models are read */
+const shippedFacts = (a: Arch): ModelFacts => {
+  const dir = join('public/models', `${a}-${DATASET}`);
+  return {
+    training: (JSON.parse(readFileSync(join(dir, 'model-card.json'), 'utf8')) as { training: ModelFacts['training'] })
+      .training,
+    config: (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { config: Record<string, unknown> }).config,
+  };
+};
 /** one architecture's caveat: a card takes only its own */
-const caveatOf = (a: Arch) =>
-  [augmentationCaveat(a), shapeCaveat(a), epochsCaveat(a), methodCaveat(a), seedCaveat(a), viewsCaveat(a)]
-    .filter(Boolean)
-    .join(' ');
+const caveatOf = (a: Arch) => recipeCaveat(a, foldFacts[a], shippedFacts(a));
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
@@ -356,8 +297,8 @@ const report = {
         splitNote: runSentence || undefined,
       }),
   // what the fold models trained with, so a card quoting these figures can say whether its recipe matches
-  foldAugmentations: Object.fromEntries(archs.map((a) => [a, [...foldAugmentations[a]]])),
-  foldEpochs: Object.fromEntries(archs.map((a) => [a, [...foldEpochs[a]]])),
+  foldAugmentations: Object.fromEntries(archs.map((a) => [a, distinct(foldFacts[a], (m) => m.training.augmentation)])),
+  foldEpochs: Object.fromEntries(archs.map((a) => [a, distinct(foldFacts[a], (m) => m.training.epochs)])),
   caveat: caveat || undefined,
   // a setting of the recipe chosen on these folds (not another recipe: no caveat), where there is one
   ...(Object.keys(selection).length ? { selection } : {}),
@@ -415,7 +356,7 @@ if (writeCards) {
       ...(grouped ? { groupedSplit: run.split } : {}),
       runFlags: runFlags(run),
       out,
-      foldAugmentation: [...foldAugmentations[kind]].join(', '),
+      foldAugmentation: distinct(foldFacts[kind], (m) => m.training.augmentation).join(', '),
       caveat: caveatOf(kind),
       selection: selection[kind],
       accuracy: rates[kind],

@@ -220,7 +220,7 @@ export interface ShippedTraining {
   method: string;
   seed: number;
   /** the test-time views; `setAfterTraining` where scripts/cv-views.ts set them on a trained fold model */
-  viewEnsemble?: { chosen?: string | null; setAfterTraining?: string } | null;
+  viewEnsemble?: { candidate?: string; chosen?: string | null; setAfterTraining?: string } | null;
 }
 
 /**

@@ -14,7 +14,7 @@
 import { isObject } from '../json/isObject';
 
 /** `training` fields that are flags of `cipherscan train` (scripts/recipes.sh), not measurements */
-const RECIPE_FIELDS = [
+export const RECIPE_FIELDS = [
   'epochs',
   'batch',
   'optimizer',
