@@ -271,12 +271,17 @@ const shippedFacts = (a: Arch): ModelFacts => {
     config: (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { config: Record<string, unknown> }).config,
   };
 };
-/** one architecture's caveat: a card takes only its own */
-const caveatOf = (a: Arch) => recipeCaveat(a, foldFacts[a], shippedFacts(a));
+/** each architecture's caveat, read once: a card takes only its own */
+const caveats = Object.fromEntries(archs.map((a) => [a, recipeCaveat(a, foldFacts[a], shippedFacts(a))])) as Partial<
+  Record<Arch, string>
+>;
 const validationSplit = foldValidation(validationGrouped);
 const runSentence = splitSentence(run, grouped, validationSplit);
 /** '' when the fold models are the shipped recipe; cv-grouped-cards.ts refuses a report with one */
-const caveat = archs.map(caveatOf).filter(Boolean).join(' ');
+const caveat = archs
+  .map((a) => caveats[a])
+  .filter(Boolean)
+  .join(' ');
 /** per architecture of this run, a setting of its recipe chosen on these folds (none for most runs) */
 const selection: Partial<Record<Arch, string>> = Object.fromEntries(
   archs.map((a) => [a, selectionSentence(run, a)]).filter(([, s]) => s),
@@ -357,7 +362,7 @@ if (writeCards) {
       runFlags: runFlags(run),
       out,
       foldAugmentation: distinct(foldFacts[kind], (m) => m.training.augmentation).join(', '),
-      caveat: caveatOf(kind),
+      caveat: caveats[kind] ?? '',
       selection: selection[kind],
       accuracy: rates[kind],
       byOriginals: byOriginals[kind],

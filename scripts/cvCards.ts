@@ -19,8 +19,6 @@ import {
 import { trainedOnFromCard } from '../src/learn/training/labelledData';
 import { GROUPED_GUARANTEE, HELD_OUT_ORIGINALS, PER_IMAGE_CAVEAT, UNSEEN_TISSUE } from '../src/lib/diagnosis/cvChoice';
 
-export const pct = cvRate;
-
 /** One architecture's figures from the pooled report, as the card shows them (cvReport.ts builds the block). */
 export interface CvCardFigures extends CvFigures {
   folds: number;
@@ -88,14 +86,14 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
     HEADING,
     '',
     `${outOfFoldSentence(f)} ` +
-      `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (${p.rule ?? 'same rule'}, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${pct(p.nested.accuracy)}` +
+      `The "Uncertain" threshold fitted on the ${p.fittedOn ?? '–'} (${p.rule ?? 'same rule'}, target ${f.target * 100} %) is ${p.minConfidence?.toFixed(4) ?? '–'}; by nested cross-validation it answers ${(p.nested.coverage * 100).toFixed(1)} % at ${cvRate(p.nested.accuracy)}` +
       (p.nested.byOriginals ? ` (${byOriginalsPhrase(p.nested.byOriginals)})` : '') +
       '. ' +
       `\`${shipBy}\` ships it in place of the one fitted on the validation split (the section "Uncertain — refer for review" gives the threshold in use). ` +
       folds +
       (f.caveat ? `${f.caveat} ` : '') +
       (f.selection ? `${f.selection} ` : '') +
-      `ViT + CNN ensemble ${pct(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
+      `ViT + CNN ensemble ${cvRate(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
     '',
   ].join('\n');
   const readme = withSection(readFileSync(readmePath, 'utf8'), HEADING, section);

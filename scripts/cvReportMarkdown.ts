@@ -6,10 +6,9 @@
  */
 import type { Rate } from '../src/learn/evaluation/domainGuardReport';
 import type { GroupDifference, GroupInterval } from '../src/learn/evaluation/groupBootstrap';
-import type { CvKind } from '../src/learn/evaluation/cvReport';
+import { cvRate, type CvKind } from '../src/learn/evaluation/cvReport';
 import { ABSTENTION_RULE, ORIGINALS_ABSTENTION_RULE, POINT_ABSTENTION_RULE } from '../src/learn/evaluation/selective';
 import { percent } from '../src/lib/diagnosis/percent';
-import { pct } from './cvCards';
 import { originalsCell, originalsParagraph } from './cvOriginals';
 import { cvKinds, isPerImageRun, singleCandidateLine, tagFlags, type Arch, type CvRun } from './cvRun';
 
@@ -102,7 +101,7 @@ export function cvReportMarkdown(dataset: string, run: CvRun, r: CvReportFigures
     '|---|---|' + (originalsRule ? '---|' : '') + '---|---|---|---|---|---|',
     ...kinds.map((k) => {
       const a = r.abstention[k];
-      return `| ${k} | ${pct(r.rates[k])} |${originalsCell(byOriginals[k])} ${r.totals[k].perFold.join(', ')} | ${percent(a.coverage)} | ${pct(a.accuracy)} | ${pct(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
+      return `| ${k} | ${cvRate(r.rates[k])} |${originalsCell(byOriginals[k])} ${r.totals[k].perFold.join(', ')} | ${percent(a.coverage)} | ${cvRate(a.accuracy)} | ${cvRate(a.at90)} | ${a.ece.toFixed(4)} | ${a.nll.toFixed(4)} |`;
     }),
     '',
     ...(originalsRule ? [originalsParagraph(byOriginals[first]!, r.pairedOnOriginals), ''] : []),
@@ -122,7 +121,7 @@ export function cvReportMarkdown(dataset: string, run: CvRun, r: CvReportFigures
 function thresholdTable(kinds: CvKind[], r: CvReportFigures, originalsRule: boolean): string[] {
   const target = CV_ABSTENTION_TARGET * 100;
   const answersByOriginals = Boolean(r.pooledThreshold[kinds[0]].nested.byOriginals);
-  const figure = (f: NestedFigure) => `${percent(f.coverage)}, ${pct(f.accuracy)}`;
+  const figure = (f: NestedFigure) => `${percent(f.coverage)}, ${cvRate(f.accuracy)}`;
   return [
     `"Uncertain" threshold fitted on out-of-fold predictions (rule: ${originalsRule ? ORIGINALS_ABSTENTION_RULE : ABSTENTION_RULE}, target ${target} %), scored by nested cross-validation (fitted on the other folds, applied to each):`,
     '',
@@ -137,7 +136,7 @@ function thresholdTable(kinds: CvKind[], r: CvReportFigures, originalsRule: bool
     ...kinds.map((k) => {
       const p = r.pooledThreshold[k];
       return (
-        `| ${k} | ${percent(p.nested.coverage)} | ${pct(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |` +
+        `| ${k} | ${percent(p.nested.coverage)} | ${cvRate(p.nested.accuracy)} |${originalsCell(p.nested.byOriginals)} ${p.minConfidence?.toFixed(4) ?? '–'} (${p.fittedOn ?? '–'}) |` +
         (p.nestedWilsonRule ? ` ${figure(p.nestedWilsonRule)} |` : '') +
         ` ${figure(p.nestedPointRule)} |`
       );

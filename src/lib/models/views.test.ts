@@ -71,26 +71,26 @@ describe('view ensemble', () => {
     transpose: (y, x) => [x, y],
     'anti-transpose': (y, x) => [last - x, last - y],
   };
+  /** a two-layer exact-embedding model of either architecture with these views */
+  const small = (
+    architecture: 'vit' | 'cnn',
+    viewEnsemble: ModelConfig['viewEnsemble'],
+    relativeBias = false,
+  ): ModelConfig => {
+    const base =
+      architecture === 'vit'
+        ? { ...defaultVitConfig(['a', 'b', 'c']), relativeBias }
+        : defaultCnnConfig(['a', 'b', 'c']);
+    return { ...base, depth: 2, exactEmbedding: true, viewEnsemble };
+  };
   const cases: ModelConfig[] = [
-    { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'mirror' },
-    { ...defaultVitConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'dihedral4' },
+    small('cnn', 'mirror'),
+    small('vit', 'dihedral4'),
     // relative attention biases: each view's bias matrices (its permutation of the tables) go with its rows
-    {
-      ...defaultVitConfig(['a', 'b', 'c']),
-      depth: 2,
-      exactEmbedding: true,
-      relativeBias: true,
-      viewEnsemble: 'dihedral4',
-    },
+    small('vit', 'dihedral4', true),
     // quarter turns too: the CNN's cell gather and the ViT's positions and bias tables turn with the blocks
-    { ...defaultCnnConfig(['a', 'b', 'c']), depth: 2, exactEmbedding: true, viewEnsemble: 'dihedral8' },
-    {
-      ...defaultVitConfig(['a', 'b', 'c']),
-      depth: 2,
-      exactEmbedding: true,
-      relativeBias: true,
-      viewEnsemble: 'dihedral8',
-    },
+    small('cnn', 'dihedral8'),
+    small('vit', 'dihedral8', true),
   ];
   for (const cfg of cases) {
     const name = `${cfg.architecture}${cfg.architecture === 'vit' && cfg.relativeBias ? ' relative-bias' : ''} ${cfg.viewEnsemble}`;

@@ -11,6 +11,19 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
   const files = useFiles((s) => s.files);
   const selectedId = useFiles((s) => s.selectedId);
   const byFile = useResults((s) => s.byFile);
+  // both noise attacks touch a fraction of the values
+  const fractionField = (
+    <BoundedNumberField
+      className="param"
+      label="Fraction of values"
+      value={p.fraction}
+      min={0}
+      max={1}
+      step={0.05}
+      onChange={(fraction) => set({ fraction })}
+      testId="param-fraction"
+    />
+  );
 
   if (kind === 'bit-flip')
     return (
@@ -25,16 +38,7 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
           onChange={(bit) => set({ bit })}
           testId="param-bit"
         />
-        <BoundedNumberField
-          className="param"
-          label="Fraction of values"
-          value={p.fraction}
-          min={0}
-          max={1}
-          step={0.05}
-          onChange={(fraction) => set({ fraction })}
-          testId="param-fraction"
-        />
+        {fractionField}
       </div>
     );
   if (kind === 'gaussian')
@@ -60,16 +64,7 @@ export function AttackParamsForm({ kind }: { kind: AttackKind }) {
           onChange={(sigma) => set({ sigma })}
           testId="param-sigma"
         />
-        <BoundedNumberField
-          className="param"
-          label="Fraction of values"
-          value={p.fraction}
-          min={0}
-          max={1}
-          step={0.05}
-          onChange={(fraction) => set({ fraction })}
-          testId="param-fraction"
-        />
+        {fractionField}
       </div>
     );
   if (kind === 'known-plaintext') {
