@@ -8,6 +8,7 @@
  *
  * Options: --suite NAME[,NAME]  --min-ms N (time per row and round)  --rounds N
  *          --only TEXT (rows whose name contains TEXT)
+ *          --candidates DIR[,DIR] (ensemble suite: model folders timed beside the shipped ones)
  *          --batch N  --chromium PATH (default $CHROMIUM_PATH or /usr/bin/chromium)
  * Must never: download a browser, leave the server or the browser running.
  */
@@ -44,6 +45,7 @@ export interface BenchOptions {
   minMs?: number;
   rounds?: number;
   only?: string;
+  candidates?: string[];
   batch?: number;
   chromiumPath?: string;
   resultsDir?: string;
@@ -109,7 +111,13 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
     for (const suite of chosen) {
       log(`suite ${suite.name}: ${suite.description}`);
       const started = performance.now();
-      const common = { minMs: options.minMs, rounds: options.rounds, only: options.only, log };
+      const common = {
+        minMs: options.minMs,
+        rounds: options.rounds,
+        only: options.only,
+        candidates: options.candidates,
+        log,
+      };
       const result: SuiteResult = suite.nodeOnly
         ? await suite.run(common)
         : await suite.run({ ...common, page: page! });
@@ -117,7 +125,8 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
       console.log(formatTable(result.rows));
       console.log('');
       for (const line of result.summary) console.log(line);
-      const file = join(resultsDir, `${suite.name}.json`);
+      // a run with candidates is a comparison, not the shipped models' figures: its own file
+      const file = join(resultsDir, `${suite.name}${options.candidates?.length ? '-candidates' : ''}.json`);
       const record = {
         suite: suite.name,
         description: suite.description,
@@ -148,6 +157,7 @@ export function benchOptionsFromArgs(args: ParsedArgs): BenchOptions {
     minMs,
     rounds,
     only: optionalString(args, 'only'),
+    candidates: optionalString(args, 'candidates')?.split(',').filter(Boolean),
     batch: batch || undefined,
     chromiumPath: optionalString(args, 'chromium'),
   };

@@ -10,10 +10,13 @@
  * ratios are medians of per-round ratios. Real slides / scans from
  * ../shared/datasets/<dataset>/Testing where present, else phantoms (said so).
  * `nodeOnly`: no browser. Target: under 50 ms per image on the CPU.
+ * `--candidates DIR[,DIR]`: model folders (a cross-validation fold model of a candidate
+ * recipe) timed in the same rounds as the shipped models of the dataset whose classes they
+ * have, with their ratio to the shipped ViT: the speed half of a recipe's shipping rule.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { DiagnosisSession } from '../../src/lib/diagnosis/session';
@@ -54,35 +57,50 @@ async function images(dataset: string): Promise<{ images: RgbImage[]; note: stri
   return { images: decoded.map((im) => toModelInput(im, 200)), note: `${IMAGES} Testing images` };
 }
 
+/** the classes a model folder's model.json names: how a candidate finds its dataset's lineup */
+const classesOf = (dir: string) =>
+  JSON.stringify(
+    (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { config: { classes: string[] } }).config.classes,
+  );
+
 /** What one dataset ships: its ViT and Masked-CNN, and the ensemble of the two where one ships. */
 interface Lineup {
   dataset: string;
   ensemble?: string;
+  /** candidate model folders timed beside them (--candidates) */
+  candidates: string[];
   /** loads the lineup into the session; its variants, ViT first, then the Masked-CNN, then the ensemble */
   load(session: DiagnosisSession): Promise<string[]>;
 }
 
-function shippedLineups(): Lineup[] {
+function shippedLineups(candidateDirs: string[]): Lineup[] {
   const names = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR) : [];
+  for (const dir of candidateDirs)
+    if (!existsSync(join(dir, 'model.json'))) throw new Error(`--candidates: no model.json in ${dir}`);
   const has = (n: string, file: string) => existsSync(join(MODELS_DIR, n, file));
   const datasets = names.filter((n) => n.startsWith('vit-') && has(n, 'model.json')).map((n) => n.slice(4));
   return datasets
     .filter((ds) => has(`cnn-${ds}`, 'model.json'))
     .map((dataset): Lineup => {
       const ensemble = has(`ensemble-${dataset}`, 'ensemble.json') ? `ensemble-${dataset}` : undefined;
+      const shippedClasses = classesOf(join(MODELS_DIR, `vit-${dataset}`));
+      const candidates = candidateDirs.map((d) => resolve(d)).filter((d) => classesOf(d) === shippedClasses);
       return {
         dataset,
         ensemble,
+        candidates,
         async load(session) {
+          for (const dir of candidates) await session.loadModel(basename(dir), folder(dir));
+          const timedBeside = candidates.map((d) => basename(d));
           if (ensemble) {
             const source = await ensembleSourceFromLoader(folder(join(MODELS_DIR, ensemble)).loader, (m) =>
               folder(join(MODELS_DIR, m)),
             );
             await session.loadEnsemble(ensemble, source);
-            return [...source.spec.members.map((m) => m.name), ensemble];
+            return [...source.spec.members.map((m) => m.name), ensemble, ...timedBeside];
           }
           for (const m of [`vit-${dataset}`, `cnn-${dataset}`]) await session.loadModel(m, folder(join(MODELS_DIR, m)));
-          return [`vit-${dataset}`, `cnn-${dataset}`];
+          return [`vit-${dataset}`, `cnn-${dataset}`, ...timedBeside];
         },
       };
     });
@@ -99,8 +117,12 @@ export function ensembleSuite(): NodeBenchSuite {
       const rows: BenchRow[] = [];
       const summary: string[] = [];
       const meta: Record<string, unknown> = {};
-      const lineups = shippedLineups();
+      const lineups = shippedLineups(ctx.candidates ?? []);
       if (!lineups.length) summary.push('no trained model ships under public/models: nothing to measure');
+      const matched = lineups.flatMap((l) => l.candidates);
+      const unmatched = (ctx.candidates ?? []).map((d) => resolve(d)).filter((d) => !matched.includes(d));
+      if (unmatched.length)
+        throw new Error(`--candidates: no shipped dataset has the classes of ${unmatched.join(', ')}`);
       for (const lineup of lineups) {
         const session = new DiagnosisSession();
         const variants = await lineup.load(session);
@@ -151,7 +173,8 @@ export function ensembleSuite(): NodeBenchSuite {
         const [vit, cnn] = variants;
         const ens = lineup.ensemble;
         const ms = (v: string) => medianOf(encrypted[v]).toFixed(1);
-        const slowest = Math.max(...variants.map((v) => medianOf(encrypted[v])));
+        const shipped = variants.filter((v) => !lineup.candidates.some((d) => basename(d) === v));
+        const slowest = Math.max(...shipped.map((v) => medianOf(encrypted[v])));
         summary.push(
           `${lineup.dataset}, encrypted diagnosis per image (median, ${encrypted[vit].length} interleaved rounds): ` +
             `ViT ${ms(vit)} ms, Masked-CNN ${ms(cnn)} ms` +
@@ -164,6 +187,11 @@ export function ensembleSuite(): NodeBenchSuite {
               : '') +
             `; plain = encrypted on every image: ${agreeAll ? 'yes' : 'NO'} (max |logit diff| ${maxDiff.toExponential(1)})`,
         );
+        for (const c of lineup.candidates.map((d) => basename(d)))
+          summary.push(
+            `  candidate ${c}: ${ms(c)} ms (target < ${TARGET_MS} ms: ${medianOf(encrypted[c]) < TARGET_MS ? 'met' : 'missed'}), ` +
+              `${ratio(c, vit, encrypted).toFixed(2)}x the shipped ViT`,
+          );
         meta[name] = {
           rounds: encrypted[vit].length,
           images: note,
@@ -174,7 +202,11 @@ export function ensembleSuite(): NodeBenchSuite {
             ...(ens
               ? { ensembleOverVit: ratio(ens, vit, encrypted), ensembleOverCnn: ratio(ens, cnn, encrypted) }
               : {}),
+            ...Object.fromEntries(
+              lineup.candidates.map((d) => [`${basename(d)}OverVit`, ratio(basename(d), vit, encrypted)]),
+            ),
           },
+          ...(lineup.candidates.length ? { candidates: lineup.candidates.map((d) => basename(d)) } : {}),
           agreeAll,
           maxAbsLogitDiff: maxDiff,
         };

@@ -16,6 +16,8 @@ export interface BenchContext {
   rounds?: number;
   /** only rows whose name contains this text */
   only?: string;
+  /** model folders timed beside the shipped ones (--candidates), for suites that take them */
+  candidates?: string[];
   /** progress lines (stderr), so stdout stays the result table */
   log(line: string): void;
 }
