@@ -79,6 +79,10 @@ export async function runBench(options: BenchOptions = {}): Promise<void> {
   if (unknown.length)
     throw new UsageError(`unknown suite ${unknown.join(', ')} (have: ${all.map((s) => s.name).join(', ')})`);
 
+  if (options.candidates?.length && chosen.some((s) => s.name !== 'ensemble'))
+    throw new UsageError(
+      '--candidates times models beside the shipped ones in the ensemble suite only: add --suite ensemble',
+    );
   const needsPage = chosen.some((s) => !s.nodeOnly);
   const server = !needsPage
     ? undefined
