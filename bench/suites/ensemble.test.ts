@@ -41,13 +41,18 @@ describe('ensemble suite --candidates', () => {
     expect((r.meta['brain-mri'] as { candidates?: string[] }).candidates).toBeUndefined();
   }, 120_000);
 
-  it('refuses a candidate no shipped dataset has the classes of, and a folder with no model', async () => {
+  it('refuses a candidate no shipped dataset has the classes of, a folder with no model, and a shipped model’s name', async () => {
     const other = await modelFolder(root, 'candidate-other', ['x', 'y', 'z']);
     await expect(ensembleSuite().run({ candidates: [other], log: () => {} })).rejects.toThrow(
       /no shipped dataset has the classes of .*candidate-other/,
     );
     await expect(ensembleSuite().run({ candidates: [join(root, 'absent')], log: () => {} })).rejects.toThrow(
       /no model\.json in/,
+    );
+    // a folder named as a shipped model (a release staged under .cache/models/vit-<dataset>) would be mistaken for it
+    const staged = await modelFolder(join(root, 'staged'), 'vit-lung-histopathology', LUNG);
+    await expect(ensembleSuite().run({ candidates: [staged], log: () => {} })).rejects.toThrow(
+      /named as a shipped model/,
     );
   });
 

@@ -75,8 +75,14 @@ interface Lineup {
 
 function shippedLineups(candidateDirs: string[]): Lineup[] {
   const names = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR) : [];
-  for (const dir of candidateDirs)
+  const taken = new Set(names);
+  for (const dir of candidateDirs) {
     if (!existsSync(join(dir, 'model.json'))) throw new Error(`--candidates: no model.json in ${dir}`);
+    // the session and the results know a model by its folder's name
+    if (taken.has(basename(resolve(dir))))
+      throw new Error(`--candidates: ${dir} is named as a shipped model or another candidate: rename its folder`);
+    taken.add(basename(resolve(dir)));
+  }
   const has = (n: string, file: string) => existsSync(join(MODELS_DIR, n, file));
   const datasets = names.filter((n) => n.startsWith('vit-') && has(n, 'model.json')).map((n) => n.slice(4));
   return datasets
