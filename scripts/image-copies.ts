@@ -16,8 +16,9 @@
  * them) are scored on the Testing images with and without a copy in Training.
  *   nice -n 15 npx tsx scripts/image-copies.ts --data ../shared/datasets/brain-mri \
  *     [--models public/models/vit-brain-mri,public/models/cnn-brain-mri] [--calibration 400] [--seed 1]
- * Writes docs/reports/near-duplicates-<ds>.{md,json}. Never logs or writes pixels:
- * file names and similarities only.
+ * Writes docs/reports/near-duplicates-<ds>.{md,json}, and .cache/cv/<ds>/groups.json (each
+ * image's group: `cv-folds.ts --groups` makes grouped folds of it, as for lung). Never logs or
+ * writes pixels: file names and similarities only.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,7 @@ import { SeededRandom } from '../src/lib/random/seededRandom';
 import { useWasmBackend } from '../src/apps/cli/commands/train';
 import { imageCopiesMarkdown, type CopyPair, type ImageCopiesReport } from './imageCopiesReport';
 import { arg } from './cliRun';
+import { writeGroupsFile } from './groupsFile';
 
 const data = resolve(arg('data'));
 const ds = basename(data);
@@ -372,7 +374,9 @@ const report: ImageCopiesReport = {
   testingByClassAndCopy: byClass,
   testingSelectiveByCopy: selectiveByCopy,
 };
+// each image's presumed scan, as near-duplicates.ts writes it for lung
+const groupsPath = writeGroupsFile(ds, data, threshold, pool.files, component);
 const out = join('docs/reports', `near-duplicates-${ds}`);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
 writeFileSync(`${out}.md`, imageCopiesMarkdown(report));
-log(`${out}.{md,json}`);
+log(`${out}.{md,json}; groups ${groupsPath}`);

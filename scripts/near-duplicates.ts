@@ -38,6 +38,7 @@ import {
 import { SeededRandom } from '../src/lib/random/seededRandom';
 import { nearDuplicateMarkdown, type NearDuplicateReport } from './nearDuplicateReport';
 import { arg } from './cliRun';
+import { writeGroupsFile } from './groupsFile';
 
 const data = resolve(arg('data'));
 const ds = basename(data);
@@ -263,13 +264,7 @@ const report: NearDuplicateReport = {
   },
 };
 
-const groupsPath = join('.cache/cv', ds, 'groups.json');
-mkdirSync(dirname(groupsPath), { recursive: true });
-writeFileSync(
-  groupsPath,
-  JSON.stringify({ data, threshold, group: Object.fromEntries(pool.files.map((f, i) => [f, component[i]])) }, null, 1) +
-    '\n',
-);
+const groupsPath = writeGroupsFile(ds, data, threshold, pool.files, component);
 const out = join('docs/reports', `near-duplicates-${ds}`);
 writeFileSync(`${out}.json`, JSON.stringify(report, null, 1) + '\n');
 writeFileSync(`${out}.md`, nearDuplicateMarkdown(report, groupsPath));

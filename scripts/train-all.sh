@@ -34,7 +34,7 @@ report() {
 # patch embedding: 256 PCA components in exact integer form, then a per-token stem to the model width
 EMBED="--embed 256"
 brain() {
-  stage cnn-brain-mri --model cnn --data ../shared/datasets/brain-mri $EMBED --stem-mlp 256 --width 128 --depth 4 --batch 64 --variants 6 --joint-views --epochs "$(epochs cnn-brain-mri 40)"
+  stage cnn-brain-mri --data ../shared/datasets/brain-mri $BRAIN_CNN --epochs "$(epochs cnn-brain-mri $BRAIN_CNN_EPOCHS)"
   report cnn-brain-mri ../shared/datasets/brain-mri/Testing
   # hybrid ViT: its per-token stem starts as the CNN's (same fixed embedding), relative attention bias,
   # soft distillation from the same CNN; 4 blocks first, then grown to 6, then continued with
