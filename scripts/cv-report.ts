@@ -11,7 +11,7 @@
  * Also pooled per candidate: the abstention rule as it would ship (each fold's
  * threshold fitted on that fold's validation split, applied to its held-out fold:
  * answered and right summed), and the mean per-fold ECE (15 bins) and NLL.
- *   npx tsx scripts/cv-report.ts [--folds 5] [--out docs/reports/cv-lung-histopathology] [--write-cards]
+ *   npx tsx scripts/cv-report.ts [--dataset lung-histopathology|brain-mri] [--folds 5] [--out docs/reports/cv-lung-histopathology] [--write-cards]
  *     [--split lung-histopathology] [--tag ''] [--tag-vit T --tag-cnn T] [--archs vit,cnn] [--release]
  * --split, --tag, --archs pool another run of scripts/cv-train.sh (CV_SPLIT, CV_TAG), e.g. the
  * grouped folds (cv-folds.ts --groups): `--split lung-histopathology-grouped --tag -grouped --archs vit
@@ -55,6 +55,7 @@ import {
   isPerImageRun,
   defaultReportOut,
   kindOfMembers,
+  RELEASE_RUN,
   runFlags,
   selectionSentence,
   splitSentence,
@@ -62,7 +63,13 @@ import {
   type Arch,
 } from './cvRun';
 
-const DATASET = 'lung-histopathology';
+/** lung-histopathology (the default), or brain-mri for its Masked-CNN's folds (cv-train.sh CV_DATASET) */
+const DATASET = arg('dataset', 'lung-histopathology');
+if (!existsSync(join('public/models', `cnn-${DATASET}`)))
+  throw new Error(`--dataset ${DATASET}: no shipped model of it`);
+// the release run is lung's (cvRun.ts RELEASE_RUN): its split and tags name lung fold models
+if (process.argv.includes('--release') && !RELEASE_RUN.split.startsWith(`${DATASET}-`))
+  throw new Error(`--release is the ${RELEASE_RUN.split} run; --dataset ${DATASET} has none`);
 const folds = Number(arg('folds', '5'));
 const run = cvRunFromArgs(DATASET);
 // the per-image run and the release run have a report of their own; any other run is given --out
