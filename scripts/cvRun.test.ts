@@ -182,6 +182,18 @@ describe('splitSentence', () => {
     expect(s).toMatch(/every near-duplicate group .* lies in one fold/);
     expect(splitSentence(grouped, true, 'mixed')).toMatch(/for some fold models and per image for others/);
   });
+
+  it('speaks of slides for lung and of scans for brain', () => {
+    expect(splitSentence(grouped, true)).toMatch(/on unseen tissue of the same source.*easier than unseen tissue/);
+    const brain = cvRunFromArgs(
+      'brain-mri',
+      argv('--split', 'brain-mri-grouped', '--tag', '-grouped', '--archs', 'cnn'),
+    );
+    const s = splitSentence(brain, true);
+    expect(s).toMatch(/on unseen scans of the same source.*easier than unseen scans/);
+    expect(s).not.toContain('tissue');
+    expect(s).toContain('docs/reports/near-duplicates-brain-mri.md');
+  });
 });
 
 describe('foldValidation', () => {

@@ -167,8 +167,11 @@ export function foldValidation(groupedPerModel: readonly boolean[]): FoldValidat
 
 const VALIDATION_USES = 'used for the epoch choice, the view choice, the temperature and the "Uncertain" threshold';
 
+/** what a held-out original is, in the dataset's words: a lung slide's tissue, a brain scan */
+const unseen = (dataset: string) => (dataset === 'brain-mri' ? 'unseen scans' : 'unseen tissue');
+
 /** The grouped report's words on the validation split inside each fold's training. */
-function validationWords(v: FoldValidation): string {
+function validationWords(v: FoldValidation, dataset: string): string {
   if (v === 'grouped')
     return (
       `The validation split inside each fold's training (a seeded 10 %, ${VALIDATION_USES}) took whole groups too (train --groups fold-K/groups.json; each fold model's card: data.validationGroups): ` +
@@ -181,7 +184,7 @@ function validationWords(v: FoldValidation): string {
     );
   return (
     `The validation split inside each fold's training (a seeded 10 % drawn per image, ${VALIDATION_USES}) is still per image: ` +
-    "those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than unseen tissue: on it the rule may answer more, less accurately, than its target). "
+    `those fits see copies of their validation images, so each fold's temperature and threshold are over-confident (fitted on images easier than ${unseen(dataset)}: on it the rule may answer more, less accurately, than its target). `
   );
 }
 
@@ -195,8 +198,8 @@ export function splitSentence(r: CvRun, grouped: boolean, validation: FoldValida
   if (grouped)
     parts.push(
       `Split \`${r.split}\`: grouped folds — every near-duplicate group (the images presumed to be copies of one original; docs/reports/near-duplicates-${r.dataset}.md) lies in one fold, ` +
-        'so no held-out image has a detected copy of its original on the training side, and the out-of-fold accuracy estimates that on unseen tissue of the same source (copies the descriptor missed may still leak). ' +
-        validationWords(validation) +
+        `so no held-out image has a detected copy of its original on the training side, and the out-of-fold accuracy estimates that on ${unseen(r.dataset)} of the same source (copies the descriptor missed may still leak). ` +
+        validationWords(validation, r.dataset) +
         'The figures themselves are measured on held-out images with no detected copy in training, and the threshold fitted on out-of-fold predictions (second table) on such images too: neither is made optimistic by it.',
     );
   else if (r.split !== r.dataset) parts.push(`Split \`${r.split}\` (.cache/cv/${r.split}/).`);
