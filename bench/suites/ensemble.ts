@@ -67,22 +67,31 @@ const classesOf = (dir: string) =>
 interface Lineup {
   dataset: string;
   ensemble?: string;
-  /** candidate model folders timed beside them (--candidates) */
-  candidates: string[];
+  /** candidate models timed beside them (--candidates): the folder and the name the session knows it by */
+  candidates: Candidate[];
   /** loads the lineup into the session; its variants, ViT first, then the Masked-CNN, then the ensemble */
   load(session: DiagnosisSession): Promise<string[]>;
+}
+
+interface Candidate {
+  dir: string;
+  name: string;
+  classes: string;
 }
 
 function shippedLineups(candidateDirs: string[]): Lineup[] {
   const names = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR) : [];
   const taken = new Set(names);
-  for (const dir of candidateDirs) {
-    if (!existsSync(join(dir, 'model.json'))) throw new Error(`--candidates: no model.json in ${dir}`);
+  const all = candidateDirs.map((given): Candidate => {
+    const dir = resolve(given);
+    if (!existsSync(join(dir, 'model.json'))) throw new Error(`--candidates: no model.json in ${given}`);
     // the session and the results know a model by its folder's name
-    if (taken.has(basename(resolve(dir))))
-      throw new Error(`--candidates: ${dir} is named as a shipped model or another candidate: rename its folder`);
-    taken.add(basename(resolve(dir)));
-  }
+    const name = basename(dir);
+    if (taken.has(name))
+      throw new Error(`--candidates: ${given} is named as a shipped model or another candidate: rename its folder`);
+    taken.add(name);
+    return { dir, name, classes: classesOf(dir) };
+  });
   const has = (n: string, file: string) => existsSync(join(MODELS_DIR, n, file));
   const datasets = names.filter((n) => n.startsWith('vit-') && has(n, 'model.json')).map((n) => n.slice(4));
   return datasets
@@ -90,14 +99,14 @@ function shippedLineups(candidateDirs: string[]): Lineup[] {
     .map((dataset): Lineup => {
       const ensemble = has(`ensemble-${dataset}`, 'ensemble.json') ? `ensemble-${dataset}` : undefined;
       const shippedClasses = classesOf(join(MODELS_DIR, `vit-${dataset}`));
-      const candidates = candidateDirs.map((d) => resolve(d)).filter((d) => classesOf(d) === shippedClasses);
+      const candidates = all.filter((c) => c.classes === shippedClasses);
       return {
         dataset,
         ensemble,
         candidates,
         async load(session) {
-          for (const dir of candidates) await session.loadModel(basename(dir), folder(dir));
-          const timedBeside = candidates.map((d) => basename(d));
+          for (const c of candidates) await session.loadModel(c.name, folder(c.dir));
+          const timedBeside = candidates.map((c) => c.name);
           if (ensemble) {
             const source = await ensembleSourceFromLoader(folder(join(MODELS_DIR, ensemble)).loader, (m) =>
               folder(join(MODELS_DIR, m)),
@@ -125,8 +134,8 @@ export function ensembleSuite(): NodeBenchSuite {
       const meta: Record<string, unknown> = {};
       const lineups = shippedLineups(ctx.candidates ?? []);
       if (!lineups.length) summary.push('no trained model ships under public/models: nothing to measure');
-      const matched = lineups.flatMap((l) => l.candidates);
-      const unmatched = (ctx.candidates ?? []).map((d) => resolve(d)).filter((d) => !matched.includes(d));
+      const matched = new Set(lineups.flatMap((l) => l.candidates.map((c) => c.dir)));
+      const unmatched = (ctx.candidates ?? []).map((d) => resolve(d)).filter((d) => !matched.has(d));
       if (unmatched.length)
         throw new Error(`--candidates: no shipped dataset has the classes of ${unmatched.join(', ')}`);
       for (const lineup of lineups) {
@@ -179,7 +188,8 @@ export function ensembleSuite(): NodeBenchSuite {
         const [vit, cnn] = variants;
         const ens = lineup.ensemble;
         const ms = (v: string) => medianOf(encrypted[v]).toFixed(1);
-        const shipped = variants.filter((v) => !lineup.candidates.some((d) => basename(d) === v));
+        const candidateNames = lineup.candidates.map((c) => c.name);
+        const shipped = variants.filter((v) => !candidateNames.includes(v));
         const slowest = Math.max(...shipped.map((v) => medianOf(encrypted[v])));
         summary.push(
           `${lineup.dataset}, encrypted diagnosis per image (median, ${encrypted[vit].length} interleaved rounds): ` +
@@ -193,7 +203,7 @@ export function ensembleSuite(): NodeBenchSuite {
               : '') +
             `; plain = encrypted on every image: ${agreeAll ? 'yes' : 'NO'} (max |logit diff| ${maxDiff.toExponential(1)})`,
         );
-        for (const c of lineup.candidates.map((d) => basename(d)))
+        for (const c of candidateNames)
           summary.push(
             `  candidate ${c}: ${ms(c)} ms (target < ${TARGET_MS} ms: ${medianOf(encrypted[c]) < TARGET_MS ? 'met' : 'missed'}), ` +
               `${ratio(c, vit, encrypted).toFixed(2)}x the shipped ViT`,
@@ -209,10 +219,10 @@ export function ensembleSuite(): NodeBenchSuite {
               ? { ensembleOverVit: ratio(ens, vit, encrypted), ensembleOverCnn: ratio(ens, cnn, encrypted) }
               : {}),
             ...Object.fromEntries(
-              lineup.candidates.map((d) => [`${basename(d)}OverVit`, ratio(basename(d), vit, encrypted)]),
+              candidateNames.map((c) => [`${c}OverVit`, ratio(c, vit, encrypted)]),
             ),
           },
-          ...(lineup.candidates.length ? { candidates: lineup.candidates.map((d) => basename(d)) } : {}),
+          ...(candidateNames.length ? { candidates: candidateNames } : {}),
           agreeAll,
           maxAbsLogitDiff: maxDiff,
         };
