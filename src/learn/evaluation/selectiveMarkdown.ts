@@ -8,7 +8,8 @@ import type { Rate } from './domainGuardReport';
 import type { SelectiveStudy, SplitFigures } from './selectiveStudy';
 
 const pct = (v: number) => (v * 100).toFixed(1);
-const rate = (r: Rate) => `${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}]`;
+// a threshold that answers nothing (a fold whose validation could not reach the target) has no accuracy
+const rate = (r: Rate) => (r.n ? `${pct(r.rate)} % [${pct(r.low)}, ${pct(r.high)}]` : '– (none answered)');
 
 function row(name: string, split: string, f: SplitFigures): string {
   const t = f.atThreshold;
