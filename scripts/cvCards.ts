@@ -93,7 +93,8 @@ export function writeCrossValidationCard(dir: string, f: CvCardFigures): void {
       folds +
       (f.caveat ? `${f.caveat} ` : '') +
       (f.selection ? `${f.selection} ` : '') +
-      `ViT + CNN ensemble ${cvRate(f.ensemble)}; choice: ${f.choice}. \`${command}\`.`,
+      (f.ensemble ? `ViT + CNN ensemble ${cvRate(f.ensemble)}; choice: ${f.choice}. ` : '') +
+      `\`${command}\`.`,
     '',
   ].join('\n');
   const readme = withSection(readFileSync(readmePath, 'utf8'), HEADING, section);

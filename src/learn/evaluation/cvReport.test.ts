@@ -78,6 +78,47 @@ describe('cvThresholds', () => {
   });
 });
 
+/** a run that trained one architecture (the brain Masked-CNN's grouped folds): its totals, rates and threshold only */
+function cnnOnlyReport() {
+  const full = fixtureCvReport({ archs: ['cnn'], choice: null }, 'brain-mri');
+  return {
+    ...full,
+    totals: { cnn: full.totals.cnn },
+    rates: { cnn: full.rates.cnn },
+    pooledThreshold: { cnn: full.pooledThreshold!.cnn },
+  } as unknown as ReturnType<typeof fixtureCvReport>;
+}
+
+describe('a report of one architecture', () => {
+  const BRAIN = 'docs/reports/cv-grouped-brain-mri.json';
+
+  it('is complete with that architecture’s figures alone, and says it chose nothing', () => {
+    const cv = completeCvReport(JSON.stringify(cnnOnlyReport()), BRAIN, 'brain-mri', 'thresholds');
+    expect(cvChoiceReason(cv)).toBe(
+      '5-fold cross-validation of the Masked-CNN alone (2880/3000 out-of-fold right answers) chose nothing',
+    );
+    const short = cnnOnlyReport();
+    short.totals.cnn = { ...short.totals.cnn, perFold: ['1/600'] };
+    expect(() => completeCvReport(JSON.stringify(short), BRAIN, 'brain-mri', 'thresholds')).toThrow(
+      /cnn figures for fewer than 5 folds/,
+    );
+  });
+
+  it('gives its threshold to that architecture only: the other model keeps validation’s, no ensemble key', () => {
+    const t = cvThresholds(cnnOnlyReport(), BRAIN, { vit: 'vit-brain-mri', cnn: 'cnn-brain-mri' });
+    expect(Object.keys(t)).toEqual(['cnn-brain-mri']);
+    expect(t['cnn-brain-mri'].minConfidence).toBe(FIXTURE_CV_THRESHOLDS.cnn);
+    expect(() => cvThresholds(cnnOnlyReport(), BRAIN, { vit: 'vit-brain-mri' })).toThrow(
+      /cross-validated the cnn only, none of the models given/,
+    );
+  });
+
+  it('has no figures of the architecture it did not train', () => {
+    expect(() => cvFigures(cnnOnlyReport(), 'vit')).toThrow(/no vit figures/);
+    expect(cvFigures(cnnOnlyReport(), 'cnn').ensemble).toBeUndefined();
+  });
+});
+
 describe('the interval of resampling originals in a card', () => {
   const byOriginals = { rate: 0.9433, low: 0.9282, high: 0.9577, groups: 764, images: 3000, resamples: 2000 };
   const cv = {

@@ -19,6 +19,12 @@ export type CvKind = 'vit' | 'cnn' | 'ensemble';
 /** What scripts/cv-report.ts writes (docs/reports/cv-DS.json). */
 export interface CvReport {
   folds: number;
+  /**
+   * The architectures the folds trained (reports since stop 36); absent = both. With one (the
+   * brain Masked-CNN's run) there is no ensemble and no choice, and `totals`, `rates` and
+   * `pooledThreshold` have that architecture only.
+   */
+  archs?: ('vit' | 'cnn')[];
   scored: number;
   missing: number[];
   totals: Record<CvKind, { k: number; n: number; perFold: string[] }>;
@@ -86,15 +92,24 @@ export function completeCvReport(text: string, reportPath: string, dataset: stri
   if (typeof r.folds !== 'number' || r.folds < 2 || !r.totals || !r.rates) throw refuse('is not a CV report');
   if (r.scored !== r.folds || (r.missing?.length ?? 1) > 0)
     throw refuse(`has ${r.scored ?? 0} of ${r.folds} folds scored (still missing: ${r.missing?.join(', ') ?? '?'})`);
-  for (const k of ['vit', 'cnn', 'ensemble'] as const)
+  for (const k of reportKinds(r as CvReport))
     if (r.totals[k]?.perFold?.length !== r.folds) throw refuse(`has ${k} figures for fewer than ${r.folds} folds`);
   return r as CvReport;
+}
+
+/** The candidates a report scored: its architectures, and their ensemble where it has both. */
+export function reportKinds(cv: Pick<CvReport, 'archs'>): CvKind[] {
+  const archs = cv.archs?.length ? cv.archs : (['vit', 'cnn'] as const);
+  return archs.length === 2 ? ['vit', 'cnn', 'ensemble'] : [...archs];
 }
 
 /**
  * The report's pooled thresholds by the study's candidate names (singles by folder
  * name, the ensemble by its members where both are named); refused unless each
- * named candidate has one.
+ * named candidate the report cross-validated has one. A model of an architecture the
+ * report did not train (the brain ViT beside its CNN's report) gets none: the study
+ * fits its threshold on validation, as without a report; refused where that is every
+ * named model.
  */
 export function cvThresholds(
   cv: CvReport,
@@ -103,8 +118,13 @@ export function cvThresholds(
 ): Record<string, CvThreshold> {
   const keyOf: Partial<Record<CvKind, string>> = { ...names };
   if (names.vit && names.cnn) keyOf.ensemble = `ensemble(${names.vit} + ${names.cnn})`;
+  const scored = reportKinds(cv);
+  if (!scored.some((k) => keyOf[k]))
+    throw new CvReleaseRefused(
+      `not writing the thresholds: ${reportPath} cross-validated the ${scored.join(', ')} only, none of the models given. Nothing was written.`,
+    );
   const out: Record<string, CvThreshold> = {};
-  for (const k of ['vit', 'cnn', 'ensemble'] as const) {
+  for (const k of scored) {
     const key = keyOf[k];
     if (!key) continue;
     const t = cv.pooledThreshold?.[k];
@@ -123,6 +143,11 @@ export function cvThresholds(
 
 /** Why the study ships what the report chose, in the words the model cards use. */
 export function cvChoiceReason(cv: CvReport): string {
+  const scored = reportKinds(cv);
+  if (scored.length === 1) {
+    const { k, n } = cv.totals[scored[0]];
+    return `${cv.folds}-fold cross-validation of the ${scored[0] === 'cnn' ? 'Masked-CNN' : 'ViT'} alone (${k}/${n} out-of-fold right answers) chose nothing`;
+  }
   const { vit, cnn, ensemble } = cv.totals;
   return cv.choice === 'ensemble'
     ? `${cv.folds}-fold cross-validation chose it (${ensemble.k}/${ensemble.n} out-of-fold right answers; ViT ${vit.k}, Masked-CNN ${cnn.k})`
@@ -143,7 +168,8 @@ export interface CvFigures {
   perFold: string[];
   abstention?: { coverage: number; accuracy: EnsembleRate; ece: number; nll: number; at90?: EnsembleRate };
   pooledThreshold?: NonNullable<CvReport['pooledThreshold']>[CvKind];
-  ensemble: EnsembleRate;
+  /** absent where the report trained one architecture (no ensemble) */
+  ensemble?: EnsembleRate;
   choice: string | null;
   /** the grouped split's name where the folds keep every near-duplicate group together; absent for per-image folds */
   groupedSplit?: string;
@@ -151,6 +177,10 @@ export interface CvFigures {
 
 /** The figures of one architecture of a (complete) report. */
 export function cvFigures(cv: CvReport, kind: 'vit' | 'cnn'): CvFigures {
+  if (!reportKinds(cv).includes(kind))
+    throw new CvReleaseRefused(
+      `the cross-validation report has no ${kind} figures (it trained ${cv.archs?.join(', ')} only)`,
+    );
   return {
     folds: cv.folds,
     ...(cv.grouped && cv.split ? { groupedSplit: cv.split } : {}),

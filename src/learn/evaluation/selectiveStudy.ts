@@ -136,7 +136,8 @@ export function selectiveStudy(
      * the ensemble ships instead of the validation-only rule (kept for datasets without CV).
      */
     crossValidation?: {
-      ensembleShips: boolean;
+      /** undefined where the report had no ensemble (one architecture cross-validated): validation decides */
+      ensembleShips?: boolean;
       reason: string;
       /** by candidate name: thresholds fitted on the pooled out-of-fold predictions, used instead of validation's */
       thresholds?: Record<string, { minConfidence: number; rule: string; fittedOn: string }>;
@@ -181,7 +182,7 @@ export function selectiveStudy(
       (ensemble.validation.accuracy.k === bestSingle.validation.accuracy.k &&
         ensemble.validation.nll < bestSingle.validation.nll));
   const cv = ensemble ? options.crossValidation : undefined;
-  const ensembleWins = cv ? cv.ensembleShips : validationWins;
+  const ensembleWins = cv?.ensembleShips ?? validationWins;
   const ensembleReason = !ensemble
     ? 'one model only'
     : (cv ? `${cv.reason}; ` : '') +

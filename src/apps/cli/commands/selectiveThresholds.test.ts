@@ -81,6 +81,36 @@ describe('selective --write --thresholds-from', () => {
     );
   }, 180_000);
 
+  it('from a report of one architecture: that model takes its threshold, the other keeps validation’s', async () => {
+    const { models, data, report, out } = await setup();
+    const full = fixtureCvReport({ archs: ['cnn'], choice: null }, DS);
+    await writeFile(
+      report,
+      JSON.stringify({
+        ...full,
+        totals: { cnn: full.totals.cnn },
+        rates: { cnn: full.rates.cnn },
+        pooledThreshold: { cnn: full.pooledThreshold!.cnn },
+      }),
+    );
+    const r = await selective(data, models.join(','), out, '--write', '--thresholds-from', report);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const cnn = await readJson(join(models[1], 'model-card.json'));
+    expect((await readJson(join(models[1], 'model.json'))).calibration.minConfidence).toBe(
+      floor6(FIXTURE_CV_THRESHOLDS.cnn),
+    );
+    expect(cnn.selective.rule).toMatch(/out-of-fold predictions of 5-fold cross-validation/);
+    const vit = await readJson(join(models[0], 'model-card.json'));
+    expect(vit.selective.minConfidence).not.toBe(FIXTURE_CV_THRESHOLDS.vit);
+    expect(vit.selective.rule).not.toMatch(/out-of-fold/);
+    expect((await readJson(join(models[0], 'model.json'))).calibration.minConfidence).toBe(
+      floor6(vit.selective.minConfidence),
+    );
+    // no ensemble in the report: validation decides it, and the card says the report chose nothing
+    expect(cnn.selective.ensemble).toMatch(/cross-validation of the Masked-CNN alone \(2880\/3000 .*\) chose nothing/);
+  }, 180_000);
+
   it("with --ensemble-from it writes both: the members' thresholds and the ensemble folder, from the one report", async () => {
     const { models, data, report, out } = await setup();
     const r = await selective(

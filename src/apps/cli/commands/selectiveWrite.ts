@@ -17,6 +17,7 @@ import {
   cvChoiceReason,
   CvReleaseRefused,
   cvThresholds,
+  reportKinds,
   type CvReport,
   type CvThreshold,
 } from '../../../learn/evaluation/cvReport';
@@ -28,7 +29,8 @@ export interface CvRelease {
   cv: CvReport;
   thresholds: Record<string, CvThreshold>;
   /** for selectiveStudy's `crossValidation` option: the report's choice decides whether the ensemble ships */
-  decision: { ensembleShips: boolean; reason: string; thresholds: Record<string, CvThreshold> };
+  /** ensembleShips is undefined where the report has no ensemble (one architecture): validation decides, as without one */
+  decision: { ensembleShips?: boolean; reason: string; thresholds: Record<string, CvThreshold> };
 }
 
 /** A model folder given to `--models`, with its model.json parsed once for every check. */
@@ -73,7 +75,11 @@ export async function checkCvRelease(
     return {
       cv,
       thresholds,
-      decision: { ensembleShips: cv.choice === 'ensemble', reason: cvChoiceReason(cv), thresholds },
+      decision: {
+        ensembleShips: reportKinds(cv).includes('ensemble') ? cv.choice === 'ensemble' : undefined,
+        reason: cvChoiceReason(cv),
+        thresholds,
+      },
     };
   } catch (err) {
     if (err instanceof CvReleaseRefused) throw new UsageError(err.message);
