@@ -218,9 +218,7 @@ export function ensembleSuite(): NodeBenchSuite {
             ...(ens
               ? { ensembleOverVit: ratio(ens, vit, encrypted), ensembleOverCnn: ratio(ens, cnn, encrypted) }
               : {}),
-            ...Object.fromEntries(
-              candidateNames.map((c) => [`${c}OverVit`, ratio(c, vit, encrypted)]),
-            ),
+            ...Object.fromEntries(candidateNames.map((c) => [`${c}OverVit`, ratio(c, vit, encrypted)])),
           },
           ...(candidateNames.length ? { candidates: candidateNames } : {}),
           agreeAll,
