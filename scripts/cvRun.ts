@@ -9,7 +9,7 @@
  * first one, kept where its files always were.
  */
 import { join } from 'node:path';
-import type { CvKind } from '../src/learn/evaluation/cvReport';
+import { reportKinds, type CvKind } from '../src/learn/evaluation/cvReport';
 import { VIEW_CLAUSE } from '../src/lib/models/views';
 import { arg } from './cliRun';
 
@@ -143,7 +143,7 @@ export const foldStudyPath = (r: CvRun, fold: number) =>
   );
 
 /** The candidates the report has rows for: each architecture, and their ensemble only where there are two. */
-export const cvKinds = (r: CvRun): CvKind[] => (r.archs.length > 1 ? [...r.archs, 'ensemble'] : [...r.archs]);
+export const cvKinds = (r: CvRun): CvKind[] => reportKinds(r);
 
 /** The candidate a selective-study row is, by its members' folder names (model names carry the tag, so match them whole). */
 export function kindOfMembers(r: CvRun, fold: number, members: readonly string[]): CvKind {

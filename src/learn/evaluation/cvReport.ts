@@ -97,11 +97,17 @@ export function completeCvReport(text: string, reportPath: string, dataset: stri
   return r as CvReport;
 }
 
-/** The candidates a report scored: its architectures, and their ensemble where it has both. */
-export function reportKinds(cv: Pick<CvReport, 'archs'>): CvKind[] {
+/**
+ * The candidates a report (or a run of scripts/cv-train.sh) scores: its architectures in their
+ * order, and their ensemble where it has both; a report without `archs` has both.
+ */
+export function reportKinds(cv: { archs?: readonly ('vit' | 'cnn')[] }): CvKind[] {
   const archs = cv.archs?.length ? cv.archs : (['vit', 'cnn'] as const);
-  return archs.length === 2 ? ['vit', 'cnn', 'ensemble'] : [...archs];
+  return archs.length > 1 ? [...archs, 'ensemble'] : [...archs];
 }
+
+/** an architecture in the cards' words */
+const archWords = (arch: CvKind | null) => (arch === 'cnn' ? 'Masked-CNN' : 'ViT');
 
 /**
  * The report's pooled thresholds by the study's candidate names (singles by folder
@@ -146,12 +152,12 @@ export function cvChoiceReason(cv: CvReport): string {
   const scored = reportKinds(cv);
   if (scored.length === 1) {
     const { k, n } = cv.totals[scored[0]];
-    return `${cv.folds}-fold cross-validation of the ${scored[0] === 'cnn' ? 'Masked-CNN' : 'ViT'} alone (${k}/${n} out-of-fold right answers) chose nothing`;
+    return `${cv.folds}-fold cross-validation of the ${archWords(scored[0])} alone (${k}/${n} out-of-fold right answers) chose nothing`;
   }
   const { vit, cnn, ensemble } = cv.totals;
   return cv.choice === 'ensemble'
     ? `${cv.folds}-fold cross-validation chose it (${ensemble.k}/${ensemble.n} out-of-fold right answers; ViT ${vit.k}, Masked-CNN ${cnn.k})`
-    : `${cv.folds}-fold cross-validation chose ${cv.choice === 'cnn' ? 'Masked-CNN' : 'ViT'} (out-of-fold right answers of ${ensemble.n}: ensemble ${ensemble.k}, ViT ${vit.k}, Masked-CNN ${cnn.k})`;
+    : `${cv.folds}-fold cross-validation chose ${archWords(cv.choice)} (out-of-fold right answers of ${ensemble.n}: ensemble ${ensemble.k}, ViT ${vit.k}, Masked-CNN ${cnn.k})`;
 }
 
 /** One architecture's out-of-fold figures, as a model card quotes them. */
