@@ -1,14 +1,14 @@
 /**
- * Out-of-fold rates of the lung models' out-of-domain guard (issue 18's target:
+ * Out-of-fold rates of a dataset's models' out-of-domain guard (issue 18's target:
  * ≥ 95 % of the dataset's own images accepted), measured on the cross-validation
  * fold models (scripts/cv-train.sh): for each fold and architecture, fits the
  * guard exactly as a shipped model's (`cipherscan guard`, on the fold's training
  * folds, threshold on its validation split; skipped when the fold model has one),
  * then reports it once (`cipherscan guard --report`, in-domain = the held-out fold,
- * out-of-domain = brain-mri Testing, the DICOM samples, the phantoms; kept in
+ * out-of-domain = the other dataset's Testing, the DICOM samples, the phantoms; kept in
  * .cache/cv/guard/). The shipped models trained on all labelled data have no
  * held-out Testing split; these pooled figures are their guard's claim.
- *   npx tsx scripts/cv-guard.ts [--folds 5] [--out docs/reports/cv-guard-lung-histopathology]
+ *   npx tsx scripts/cv-guard.ts [--dataset lung-histopathology|brain-mri] [--folds 5] [--out docs/reports/cv-guard-DS]
  *     [--release | --split S --tag T | --tag-vit T --tag-cnn T]   (which run's fold models: scripts/cvRun.ts)
  * With --release (the grouped folds the shipped models' figures come from) no held-out image has a
  * detected copy of its original in the fold model's training.
@@ -22,8 +22,11 @@ import { arg, cli } from './cliRun';
 import { GROUPED_GUARANTEE, isGroupedSplit } from '../src/lib/diagnosis/cvChoice';
 import { cvRunFromArgs, defaultReportOut, foldDataDir, foldModelDir, isPerImageRun, runFlags } from './cvRun';
 
-const DATASET = 'lung-histopathology';
-const OTHER = '../shared/datasets/brain-mri';
+const DATASETS = ['lung-histopathology', 'brain-mri'];
+const DATASET = arg('dataset', DATASETS[0]);
+if (!DATASETS.includes(DATASET)) throw new Error(`--dataset: one of ${DATASETS.join(', ')}`);
+/** the other dataset's Testing images are out of domain for this one's models */
+const OTHER = `../shared/datasets/${DATASETS.find((d) => d !== DATASET)}`;
 const folds = Number(arg('folds', '5'));
 const run = cvRunFromArgs(DATASET);
 const out = arg('out', '') || defaultReportOut(run, 'cv-guard-');
@@ -66,7 +69,7 @@ const rate = (r: Rate) => `${r.k}/${r.n} = ${pct(r.rate)} % [${pct(r.low)}, ${pc
 const lines = [
   `# Out-of-domain guard, out of fold: ${DATASET}`,
   '',
-  `Written by \`npx tsx scripts/cv-guard.ts${isPerImageRun(run) ? '' : ` ${runFlags(run)} --out ${out}`}\`. Each fold model of the 5-fold cross-validation` +
+  `Written by \`npx tsx scripts/cv-guard.ts${DATASET === DATASETS[0] ? '' : ` --dataset ${DATASET}`}${isPerImageRun(run) ? '' : ` ${runFlags(run)} --out ${out}`}\`. Each fold model of the 5-fold cross-validation` +
     (isPerImageRun(run)
       ? ''
       : ` on split \`${run.split}\` (${isGroupedSplit(run.split) ? `grouped folds: ${GROUPED_GUARANTEE}` : 'another split'})`),

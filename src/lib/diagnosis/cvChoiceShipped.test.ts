@@ -1,7 +1,8 @@
 /**
  * The shipped cards (public/models/*-DS/model-card.json) make the page open each
  * dataset on what the committed cross-validation report they quote (`crossValidation.report`,
- * else docs/reports/cv-DS.json) chose, and the line under it quotes that report's out-of-fold figures. Skipped
+ * else docs/reports/cv-DS.json) chose (a report of one network: that network, the only one
+ * cross-validated), and the line under it quotes that report's out-of-fold figures. Skipped
  * for a dataset without a report or its models. A shipped card's grouped block is read
  * (its recipe fingerprint is the card's: scripts/cv-grouped-cards.ts wrote it for this recipe).
  */
@@ -12,13 +13,15 @@ import { cardCrossValidation, isGroupedSplit } from './cvChoice';
 import { datasetDefault, DATASETS, discoverModels } from './registry';
 
 const PUBLIC = 'public';
-/** the report the shipped ViT card quotes, else the dataset's per-image one */
+/** the report the shipped ViT card quotes, else the CNN card's, else the dataset's per-image one */
 function reportPath(dataset: string): string {
-  const card = join(PUBLIC, 'models', `vit-${dataset}`, 'model-card.json');
-  const quoted = existsSync(card)
-    ? (JSON.parse(readFileSync(card, 'utf8')) as { crossValidation?: { report?: string } }).crossValidation?.report
-    : undefined;
-  return quoted ?? join('docs/reports', `cv-${dataset}.json`);
+  const quoted = (arch: string) => {
+    const card = join(PUBLIC, 'models', `${arch}-${dataset}`, 'model-card.json');
+    return existsSync(card)
+      ? (JSON.parse(readFileSync(card, 'utf8')) as { crossValidation?: { report?: string } }).crossValidation?.report
+      : undefined;
+  };
+  return quoted('vit') ?? quoted('cnn') ?? join('docs/reports', `cv-${dataset}.json`);
 }
 const fromDisk = async (url: string) => {
   const path = join(PUBLIC, new URL(url).pathname);
@@ -35,10 +38,18 @@ describe('shipped cards: the default per dataset is what cross-validation chose'
         folds: number;
         grouped?: boolean;
         choice: 'vit' | 'cnn' | 'ensemble' | null;
+        archs?: ('vit' | 'cnn')[];
         rates: Record<'vit' | 'cnn' | 'ensemble', { rate: number }>;
       };
       const models = await discoverModels('http://localhost/', fromDisk);
       const d = datasetDefault(models, dataset);
+      // a report of one network (the brain Masked-CNN): that network, the only one cross-validated
+      if (report.archs?.length === 1) {
+        const [only] = report.archs;
+        expect(d?.entry.architecture).toBe(only);
+        expect(d?.why).toContain('the only network cross-validated here');
+        return expect(d?.why).toContain(pct(report.rates[only].rate));
+      }
       if (report.choice === null) return expect(d).toBeUndefined();
       expect(d?.entry.architecture).toBe(report.choice);
       if (report.choice === 'ensemble') return;

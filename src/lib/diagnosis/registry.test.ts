@@ -180,7 +180,31 @@ describe("a dataset's default: what its cross-validation chose", () => {
       'vit-brain-mri': JSON.stringify({ ...fixtureCvCard('v', 2850, null), ...fixtureValidationCard(530, 0.27) }),
       'cnn-brain-mri': JSON.stringify(fixtureValidationCard(538, 0.75)),
     });
-    expect(datasetDefault(mixed, 'brain-mri')).toBeUndefined();
+    expect(datasetDefault(mixed, 'brain-mri')?.entry.name).toBe('vit-brain-mri');
+  });
+
+  it('where only one network was cross-validated (alone, choosing nothing): that one, saying the other is not measured', async () => {
+    const found = await models({
+      'vit-brain-mri': JSON.stringify(fixtureValidationCard(540, 0.3)),
+      'cnn-brain-mri': card('c', 2570, null),
+    });
+    const d = datasetDefault(found, 'brain-mri');
+    expect(d?.entry.name).toBe('cnn-brain-mri');
+    expect(d?.why).toBe(
+      "the only network cross-validated here — Masked-CNN 85.7 % out of fold (5 folds); the ViT's accuracy on unseen scans is not measured",
+    );
+    // grouped folds say so
+    const grouped = await models({
+      'cnn-brain-mri': JSON.stringify({
+        crossValidation: { ...fixtureCvCard('c', 2570, null).crossValidation, split: 'brain-mri-grouped' },
+      }),
+    });
+    expect(datasetDefault(grouped, 'brain-mri')?.why).toMatch(
+      /^the only network cross-validated here — Masked-CNN 85\.7 % on held-out originals \(grouped folds, 5 folds\);/,
+    );
+    // a block that chose the other network is not "alone": the other's card must say it, as before
+    const named = await models({ 'cnn-brain-mri': card('c', 2570, 'vit') });
+    expect(datasetDefault(named, 'brain-mri')).toBeUndefined();
   });
 
   it('the ensemble where it ships, with the figures of its ensemble.json', async () => {

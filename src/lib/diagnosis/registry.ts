@@ -23,7 +23,7 @@
  */
 import { parseManifest, type ModelManifest } from '../models/weightsFile';
 import { ENSEMBLE_FILE, ensembleName, ensembleWhy, MEMBER_LABELS, parseEnsemble, type EnsembleSpec } from './ensemble';
-import { cardCrossValidation, singleDefaultWhy, type CardCrossValidation } from './cvChoice';
+import { cardCrossValidation, onlyCrossValidatedWhy, singleDefaultWhy, type CardCrossValidation } from './cvChoice';
 import { cardTraining } from './cardTraining';
 import { cardValidation, validationDefault, type CardValidation } from './validationChoice';
 
@@ -187,9 +187,10 @@ const isSingle = (m: ModelEntry): m is ModelEntry & { architecture: 'vit' | 'cnn
 /**
  * The model a dataset opens on, and one line saying why: the ensemble where it ships (its
  * ensemble.json's figures), else the single network cross-validation chose (its card's figures,
- * the other network's beside them), else, where neither card has cross-validation, the one with
- * more right answers on their shared validation split (validationChoice.ts); undefined where
- * nothing says which.
+ * the other network's beside them), else, where only one of the two was cross-validated (alone,
+ * so its report chose nothing), that one, whose accuracy on held-out scans is known; else, where
+ * neither card has cross-validation, the one with more right answers on their shared validation
+ * split (validationChoice.ts); undefined where nothing says which.
  */
 export function datasetDefault(
   models: ModelEntry[],
@@ -203,6 +204,18 @@ export function datasetDefault(
   // no cross-validation chose (nor ran): the validation split both were fitted with decides
   if (!chosen && singles.length === 2 && singles.every((m) => !m.crossValidation))
     return validationDefault(singles[0], singles[1]);
+  // one cross-validated (choosing nothing: it trained alone), the other not: the one whose unseen-scan accuracy is known
+  const validated = singles.filter((m) => m.crossValidation);
+  if (!chosen && singles.length === 2 && validated.length === 1 && validated[0].crossValidation!.choice === null) {
+    const only = validated[0];
+    return {
+      entry: only,
+      why: onlyCrossValidatedWhy(
+        { ...only, crossValidation: only.crossValidation! },
+        singles.find((m) => m !== only)!,
+      ),
+    };
+  }
   if (!chosen?.crossValidation) return undefined;
   const other = singles.find((m) => m !== chosen);
   return { entry: chosen, why: singleDefaultWhy({ ...chosen, crossValidation: chosen.crossValidation }, other) };
