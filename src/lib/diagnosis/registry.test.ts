@@ -132,7 +132,7 @@ describe("a dataset's default: what its cross-validation chose", () => {
         ...extra,
       }),
     );
-  const card = (name: string, k: number, choice: 'vit' | 'cnn' | 'ensemble' = 'vit') =>
+  const card = (name: string, k: number, choice: 'vit' | 'cnn' | 'ensemble' | null = 'vit') =>
     JSON.stringify(fixtureCvCard(name, k, choice));
 
   it("the single network the cards name, with both networks' out-of-fold figures", async () => {

@@ -29,7 +29,7 @@ import { adaptModel, load } from './model';
 
 /** inSample: the model trained on these Testing images too (its card says so; checked below, so the name cannot lie) */
 const MODELS = [
-  { dir: 'public/models/cnn-brain-mri', data: '../shared/datasets/brain-mri/Testing', inSample: false },
+  { dir: 'public/models/cnn-brain-mri', data: '../shared/datasets/brain-mri/Testing', inSample: true },
   { dir: 'public/models/vit-brain-mri', data: '../shared/datasets/brain-mri/Testing', inSample: false },
   {
     dir: 'public/models/cnn-lung-histopathology',
