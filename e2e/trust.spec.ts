@@ -42,7 +42,7 @@ test('a drawing is refused as not an MRI, an uncertain scan is referred for revi
   // brain MRI opens on the one network cross-validated (the ViT never was), saying so
   await expect(page.getByTestId('model-arch-cnn')).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('default-why')).toContainText(
-    "Masked-CNN is the default here: the only network cross-validated here — Masked-CNN 85.6 % on held-out originals (grouped folds, 5 folds); the ViT's accuracy on unseen scans is not measured",
+    "Masked-CNN is the default here: the only one of the two networks cross-validated — Masked-CNN 85.6 % on held-out originals (grouped folds, 5 folds); the ViT's accuracy on unseen scans is not measured",
   );
   await page.getByTestId('model-arch-vit').click();
   await page.getByTestId('diagnose').click();

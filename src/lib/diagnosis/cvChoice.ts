@@ -140,7 +140,7 @@ export function singleDefaultWhy(
  * Why a network is the default where it is the only one of the two cross-validated (the brain
  * Masked-CNN: the ViT's cross-validation is about 30 training-hours here), so no cross-validation
  * compared them and their validation splits differ: its accuracy on held-out scans is known and
- * the other's is not. "the only network cross-validated here — Masked-CNN 85.6 % on held-out
+ * the other's is not. "the only one of the two networks cross-validated — Masked-CNN 85.6 % on held-out
  * originals (grouped folds, 5 folds); the ViT's accuracy on unseen scans is not measured".
  */
 export function onlyCrossValidatedWhy(
@@ -152,7 +152,7 @@ export function onlyCrossValidatedWhy(
     ? `${percentOfRate(cv.accuracy)} on ${HELD_OUT_ORIGINALS} (grouped folds, ${cv.folds} folds)`
     : `${percentOfRate(cv.accuracy)} out of fold (${cv.folds} folds)`;
   return (
-    `the only network cross-validated here — ${MEMBER_LABELS[chosen.architecture]} ${figure}; ` +
+    `the only one of the two networks cross-validated — ${MEMBER_LABELS[chosen.architecture]} ${figure}; ` +
     `the ${MEMBER_LABELS[other.architecture]}'s accuracy on unseen scans is not measured`
   );
 }

@@ -47,7 +47,7 @@ describe('shipped cards: the default per dataset is what cross-validation chose'
       if (report.archs?.length === 1) {
         const [only] = report.archs;
         expect(d?.entry.architecture).toBe(only);
-        expect(d?.why).toContain('the only network cross-validated here');
+        expect(d?.why).toContain('the only one of the two networks cross-validated');
         return expect(d?.why).toContain(pct(report.rates[only].rate));
       }
       if (report.choice === null) return expect(d).toBeUndefined();

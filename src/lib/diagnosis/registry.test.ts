@@ -191,7 +191,7 @@ describe("a dataset's default: what its cross-validation chose", () => {
     const d = datasetDefault(found, 'brain-mri');
     expect(d?.entry.name).toBe('cnn-brain-mri');
     expect(d?.why).toBe(
-      "the only network cross-validated here — Masked-CNN 85.7 % out of fold (5 folds); the ViT's accuracy on unseen scans is not measured",
+      "the only one of the two networks cross-validated — Masked-CNN 85.7 % out of fold (5 folds); the ViT's accuracy on unseen scans is not measured",
     );
     // grouped folds say so
     const grouped = await models({
@@ -200,7 +200,7 @@ describe("a dataset's default: what its cross-validation chose", () => {
       }),
     });
     expect(datasetDefault(grouped, 'brain-mri')?.why).toMatch(
-      /^the only network cross-validated here — Masked-CNN 85\.7 % on held-out originals \(grouped folds, 5 folds\);/,
+      /^the only one of the two networks cross-validated — Masked-CNN 85\.7 % on held-out originals \(grouped folds, 5 folds\);/,
     );
     // a block that chose the other network is not "alone": the other's card must say it, as before
     const named = await models({ 'cnn-brain-mri': card('c', 2570, 'vit') });
