@@ -19,6 +19,7 @@ import { promisify } from 'node:util';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { fixtureModelFiles } from '../src/testing/fixtureModel';
 import { classLabel } from '../src/lib/models/classNames';
+import { cardTraining } from '../src/lib/diagnosis/cardTraining';
 import { encodeRgbPng } from '../src/lib/image/png';
 import { brainPhantom } from '../src/lib/samples/phantom';
 import type {} from '../src/apps/web/diagnosis/diagnosisTestHooks';
@@ -223,11 +224,7 @@ test('diagnose a scan: plain and key-adapted sides agree, and match the CLI for 
     // an eval report committed under docs/reports (bundled at build time) brings the ROC curves; not of a model
     // trained on all labelled data, whose Testing blocks the view withholds (its report is of an earlier release)
     const allLabelled = (n: string) =>
-      (
-        JSON.parse(readFileSync(join(PUBLIC_MODELS, n, 'model-card.json'), 'utf8')) as {
-          data?: { allLabelled?: boolean };
-        }
-      ).data?.allLabelled === true;
+      cardTraining(JSON.parse(readFileSync(join(PUBLIC_MODELS, n, 'model-card.json'), 'utf8'))).allLabelled;
     const evalReport = names.find((n) => existsSync(join(ROOT, 'docs/reports', `${n}.json`)) && !allLabelled(n));
     if (evalReport) {
       await page.locator('summary', { hasText: `docs/reports/${evalReport}.json` }).click();

@@ -206,16 +206,15 @@ export function datasetDefault(
     return validationDefault(singles[0], singles[1]);
   // one cross-validated (choosing nothing: it trained alone), the other not: the one whose unseen-scan accuracy is known
   const validated = singles.filter((m) => m.crossValidation);
-  if (!chosen && singles.length === 2 && validated.length === 1 && validated[0].crossValidation!.choice === null) {
-    const only = validated[0];
+  const only = validated.length === 1 ? validated[0] : undefined;
+  if (!chosen && singles.length === 2 && only?.crossValidation?.choice === null)
     return {
       entry: only,
       why: onlyCrossValidatedWhy(
-        { ...only, crossValidation: only.crossValidation! },
+        { ...only, crossValidation: only.crossValidation },
         singles.find((m) => m !== only)!,
       ),
     };
-  }
   if (!chosen?.crossValidation) return undefined;
   const other = singles.find((m) => m !== chosen);
   return { entry: chosen, why: singleDefaultWhy({ ...chosen, crossValidation: chosen.crossValidation }, other) };
