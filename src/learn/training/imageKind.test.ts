@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AUGMENTATION_FOR, imageKindOf } from './imageKind';
+import { AUGMENTATION_FOR, DATA_CAVEAT, imageKindOf } from './imageKind';
 
 describe('imageKindOf', () => {
   it('tells histology and MRI sets by their classes, whatever the folder is called', () => {
@@ -14,5 +15,19 @@ describe('imageKindOf', () => {
     expect(imageKindOf(['lung_aca', 'glioma'])).toBeUndefined();
     expect(imageKindOf([])).toBeUndefined();
     expect(imageKindOf(['toString'])).toBeUndefined();
+  });
+});
+
+describe('DATA_CAVEAT', () => {
+  it("states the brain set's share of Testing scans with a copy in Training as the committed report measured it", () => {
+    const report = JSON.parse(readFileSync('docs/reports/near-duplicates-brain-mri.json', 'utf8')) as {
+      testingWithCopyInTraining: { rate: number };
+    };
+    const percent = Math.round(report.testingWithCopyInTraining.rate * 100);
+    expect(DATA_CAVEAT.mri).toContain(`${percent} % of its Testing scans have a copy in Training`);
+  });
+
+  it('points every kind at the grouped folds, the figure its copies do not inflate', () => {
+    for (const caveat of Object.values(DATA_CAVEAT)) expect(caveat).toMatch(/grouped folds/);
   });
 });

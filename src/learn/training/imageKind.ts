@@ -33,3 +33,15 @@ export function imageKindOf(classes: readonly string[]): ImageKind | undefined {
 
 /** The augmentation each kind trains with (augment.ts). */
 export const AUGMENTATION_FOR: Readonly<Record<ImageKind, AugmentationKind>> = { histology: 'histology', mri: 'mri' };
+
+/**
+ * What each kind's public source does to a per-image figure, written on every card trained on it
+ * (release.ts prints it as the card's caveat). Both sources hold near-copies of one original on
+ * both sides of their Training/Testing split (docs/reports/near-duplicates-*.md), so a Testing or
+ * per-image cross-validation figure measures mostly copies of seen originals.
+ */
+export const DATA_CAVEAT: Readonly<Record<ImageKind, string>> = {
+  histology:
+    "LC25000 was made by augmenting 250 originals per class, so near-copies of one original can sit on both sides of a per-image split: a Testing or per-image cross-validation figure is optimistic; the grouped folds (one original's copies kept together) are not made optimistic by it.",
+  mri: 'The brain tumour MRI set merges three public collections with many near-copies: 88 % of its Testing scans have a copy in Training (docs/reports/near-duplicates-brain-mri.md), so a Testing or per-image cross-validation figure is optimistic; the grouped folds (detected copies kept together) are not made optimistic by it.',
+};

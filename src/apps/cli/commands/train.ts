@@ -40,7 +40,7 @@ import { train, type TrainOptions } from '../../../learn/training/trainer';
 import { releaseModel } from '../../../learn/training/release';
 import { VARIANTS } from '../../../learn/training/blockFeatures';
 import type { AugmentationKind } from '../../../learn/training/augment';
-import { AUGMENTATION_FOR, imageKindOf, type ImageKind } from '../../../learn/training/imageKind';
+import { AUGMENTATION_FOR, DATA_CAVEAT, imageKindOf, type ImageKind } from '../../../learn/training/imageKind';
 import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { keyFromBytes, type CipherKey } from '../../../lib/keys/key';
@@ -179,10 +179,7 @@ export async function run(args: ParsedArgs): Promise<void> {
         allLabelledSources: allLabelled ? labelled.sources : undefined,
       },
       cv,
-      caveat:
-        kind === 'histology'
-          ? "LC25000 was made by augmenting 250 originals per class, so near-copies of one original can sit on both sides of a per-image split: a Testing or per-image cross-validation figure is optimistic; the grouped folds (one original's copies kept together) are not made optimistic by it."
-          : undefined,
+      caveat: kind ? DATA_CAVEAT[kind] : undefined,
     },
     log,
   );
