@@ -223,6 +223,12 @@ test('load, key, encrypt like the CLI, attack, package round trip, nothing leave
 
   // another key (the page asks first: encrypted scans and an exported package would be lost):
   // the package says "wrong key"; the page's encrypted PNG too
+  // Escape cancels, and focus goes back to the button that asked (not to the top of the page)
+  await page.getByTestId('generate-key').click();
+  await expect(page.getByTestId('replace-key-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('replace-key-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('generate-key')).toBeFocused();
   await page.getByTestId('generate-key').click();
   await page.getByTestId('replace-key-confirm').click();
   await expect

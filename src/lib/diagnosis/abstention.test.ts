@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certaintyOfLogits, confidenceVerdict, uncertainReason } from './abstention';
+import { certaintyOfLogits, confidenceVerdict, lessSure, uncertainReason } from './abstention';
 
 describe('confidenceVerdict', () => {
   it('is uncertain strictly below the threshold and sure at it', () => {
@@ -11,6 +11,19 @@ describe('confidenceVerdict', () => {
   it('explains itself in words, rounding down so it never overstates the confidence', () => {
     const v = confidenceVerdict([0.0001, 0.9499], 0.95);
     expect(uncertainReason(v)).toBe('the model is 94.9 % sure; it gives a class only from 95 %');
+  });
+
+  it('adds decimals where rounding down would make the confidence and the threshold read alike', () => {
+    const v = confidenceVerdict([0.0529, 0.9471], 0.9479);
+    expect(uncertainReason(v)).toBe('the model is 94.71 % sure; it gives a class only from 94.79 %');
+  });
+
+  it('explains the less sure of two sides', () => {
+    const sure = confidenceVerdict([0.04, 0.96], 0.95);
+    const unsure = confidenceVerdict([0.06, 0.94], 0.95);
+    expect(lessSure(sure, unsure)).toBe(unsure);
+    expect(lessSure(unsure, sure)).toBe(unsure);
+    expect(lessSure(sure, undefined)).toBe(sure);
   });
 });
 

@@ -38,9 +38,25 @@ export function certaintyOfLogits(logits: ArrayLike<number>, calibration: Calibr
   return confidenceVerdict(softmaxT(logits, calibration.temperature), calibration.minConfidence);
 }
 
-const pct = (v: number) => `${Math.floor(v * 1000) / 10} %`;
+/** A share as a percentage rounded down to `decimals`: never overstates a confidence. */
+const pctDown = (v: number, decimals: number) => `${Math.floor(v * 100 * 10 ** decimals) / 10 ** decimals} %`;
 
-/** The reason in words, e.g. "the model is 71.3 % sure; it gives a class only from 94.8 %". */
+/**
+ * The reason in words, e.g. "the model is 71.3 % sure; it gives a class only from 94.8 %". Both round
+ * down; where that makes them read alike (94.71 and 94.79 % are both "94.7 %"), more decimals, so the
+ * sentence never reads as if the model were as sure as it needs to be.
+ */
 export function uncertainReason(v: ConfidenceVerdict): string {
-  return `the model is ${pct(v.confidence)} sure; it gives a class only from ${pct(v.minConfidence)}`;
+  let decimals = 1;
+  while (decimals < 4 && pctDown(v.confidence, decimals) === pctDown(v.minConfidence, decimals)) decimals++;
+  return `the model is ${pctDown(v.confidence, decimals)} sure; it gives a class only from ${pctDown(v.minConfidence, decimals)}`;
+}
+
+/**
+ * Of two sides' verdicts (plain and encrypted, or server and device), the one to explain: the less
+ * sure. They agree to rounding (or CKKS noise), but near the threshold one side can be uncertain and
+ * the other not, and the sentence must quote the side that made the answer "Uncertain".
+ */
+export function lessSure(a: ConfidenceVerdict, b: ConfidenceVerdict | undefined): ConfidenceVerdict {
+  return b && b.confidence < a.confidence ? b : a;
 }

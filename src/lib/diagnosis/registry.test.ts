@@ -5,7 +5,7 @@ import { fixtureEnsembleSpec } from '../../testing/fixtureEnsemble';
 import { serializeEnsemble } from './ensemble';
 import { fixtureCvCard, fixtureValidationCard } from '../../testing/fixtureModelCard';
 import { fixtureAllLabelledCard } from '../../testing/fixtureAllLabelledCard';
-import { datasetDefault, discoverModels } from './registry';
+import { datasetDefault, discoverModels, modelLabel } from './registry';
 import { pickFastest } from './backend';
 
 describe('discoverModels', () => {
@@ -272,5 +272,14 @@ describe('pickFastest', () => {
     ).toBe('wasm');
     expect(pickFastest([{ backend: 'cpu', started: true }])?.backend).toBe('cpu');
     expect(pickFastest([{ backend: 'webgl', started: false }])).toBeUndefined();
+  });
+});
+
+describe('modelLabel', () => {
+  it('names a model as a person reads it, not by its folder', () => {
+    expect(modelLabel({ architecture: 'cnn', dataset: 'brain-mri' })).toBe('Masked-CNN · Brain MRI');
+    expect(modelLabel({ architecture: 'ensemble', dataset: 'lung-histopathology' })).toBe(
+      'ViT + Masked-CNN (ensemble) · Lung histopathology',
+    );
   });
 });

@@ -45,6 +45,11 @@ export const DATASET_LABELS: Record<DatasetName, string> = {
   'lung-histopathology': 'Lung histopathology',
 };
 
+/** A model as a person names it: "ViT · Brain MRI" (its folder name, `vit-brain-mri`, is for machines). */
+export function modelLabel(entry: Pick<ModelEntry, 'architecture' | 'dataset'>): string {
+  return `${ARCHITECTURE_LABELS[entry.architecture]} · ${DATASET_LABELS[entry.dataset]}`;
+}
+
 export interface ModelEntry {
   /** folder name, e.g. "vit-brain-mri" */
   name: string;

@@ -9,6 +9,7 @@ import type { DecodeOptions } from '../../../lib/decode/types';
 import { SAMPLES, samplePng, sampleFileName } from '../../../lib/samples/gallery';
 import { useFiles, type ScanFile } from '../state/files';
 import { useResults } from '../state/results';
+import { useDiagnosis } from '../state/diagnosis';
 import { AbortError, TimeoutError, WorkerCrashedError } from '../../../platform/browser/workers/bridge';
 import { appWorkers } from '../../../platform/browser/workers/appWorkers';
 import { MODEL_SIZE } from '../services/compute';
@@ -101,7 +102,9 @@ export async function decodeFile(id: string, options: DecodeOptions, signal?: Ab
       frame: decoded.frame,
       voi: decoded.dicom?.voi ?? 0,
     });
+    // the old frame's results go with it: a diagnosis shown must be of the image shown
     useResults.getState().dropFile(id);
+    useDiagnosis.getState().dropFile(id);
     useResults.getState().time('decode', result.ms);
   } catch (err) {
     const message =

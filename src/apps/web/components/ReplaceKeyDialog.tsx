@@ -1,7 +1,8 @@
 /**
  * Asks before a new key replaces one that has work made with it: the encrypted results are dropped, and
  * what was exported (packages, encrypted PNGs) opens only with the old key. A native modal <dialog>: it
- * takes focus, keeps it inside, and Escape cancels; Cancel keeps everything as it was.
+ * takes focus, keeps it inside, and Escape cancels; Cancel keeps everything as it was. Closing gives focus
+ * back to where it was.
  */
 import { useEffect, useRef } from 'react';
 import type { KeySource, ReplacementLoss } from '../actions/replaceKey';
@@ -28,8 +29,15 @@ export function ReplaceKeyDialog({ loss, source, onReplace, onCancel }: Props) {
   const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = dialog.current;
+    // where focus was (the button that asked): an open modal removed from the page gives focus back to
+    // nothing, so keyboard and screen-reader users would land at the top of the page
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (d && !d.open) d.showModal();
     cancel.current?.focus(); // the safe choice has the focus: Enter keeps everything
+    return () => {
+      if (d?.open) d.close();
+      if (before?.isConnected) before.focus();
+    };
   }, []);
   return (
     <dialog

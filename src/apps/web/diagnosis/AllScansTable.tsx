@@ -7,11 +7,22 @@ import { useFiles } from '../state/files';
 import { allScansRows } from './allScansRows';
 import { domainNameFor } from '../../../lib/diagnosis/domainGuard';
 import { diagnosisRefused } from '../../../lib/diagnosis/declaredModality';
-import { UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
+import { UNCERTAIN_MESSAGE, lessSure, uncertainReason } from '../../../lib/diagnosis/abstention';
 import { classLabel } from '../../../lib/models/classNames';
 import { isUncertain } from './CertaintyNotice';
 
-export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: string }) {
+/** The scan's name as a button: the row's click for the keyboard and for screen readers. */
+function ScanCell({ label, onSelect }: { label: string; onSelect: () => void }) {
+  return (
+    <td>
+      <button type="button" className="scan-link" onClick={onSelect}>
+        {label}
+      </button>
+    </td>
+  );
+}
+
+export function AllScansTable({ model, label, keyCheck }: { model: string; label: string; keyCheck: string }) {
   const files = useFiles((s) => s.files);
   const select = useFiles((s) => s.select);
   const byFile = useDiagnosis((s) => s.byFile);
@@ -25,7 +36,9 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
   return (
     <table className="per-class all-scans" data-testid="all-scans">
       <caption>
-        {model}: {agree} of {diagnosed.length} diagnosed scans get the same class on the encrypted image
+        {/* "answer": a refusal or an "Uncertain" agrees too, so the count does not say "class" */}
+        {label}: the encrypted image gets the same answer as the original for {agree} of {diagnosed.length} diagnosed
+        scans
         {failures > 0 && ` · ${failures} failed`}
       </caption>
       <thead>
@@ -49,7 +62,7 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
           if (row.kind !== 'diagnosed')
             return (
               <tr {...props} key={file.id}>
-                <td>{file.label}</td>
+                <ScanCell label={file.label} onSelect={() => select(file.id)} />
                 <td colSpan={4} className={row.kind === 'failed' ? 'error' : 'hint'} data-testid="all-scans-reason">
                   {row.reason}
                 </td>
@@ -60,7 +73,7 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
           if (diagnosisRefused(r))
             return (
               <tr {...props} key={file.id}>
-                <td>{file.label}</td>
+                <ScanCell label={file.label} onSelect={() => select(file.id)} />
                 <td colSpan={4} className="hint" data-testid="all-scans-reason">
                   {r.declaredModality?.inDomain === false
                     ? `not shown: the file says it is modality ${r.declaredModality.declared}, not ${domainNameFor(r.classes)}`
@@ -72,15 +85,15 @@ export function AllScansTable({ model, keyCheck }: { model: string; keyCheck: st
           if (isUncertain(r.plain.certainty, r.encrypted.certainty))
             return (
               <tr {...props} key={file.id}>
-                <td>{file.label}</td>
+                <ScanCell label={file.label} onSelect={() => select(file.id)} />
                 <td colSpan={4} className="hint" data-testid="all-scans-reason">
-                  {UNCERTAIN_MESSAGE}: {uncertainReason(r.plain.certainty!)}
+                  {UNCERTAIN_MESSAGE}: {uncertainReason(lessSure(r.plain.certainty!, r.encrypted.certainty))}
                 </td>
               </tr>
             );
           return (
             <tr {...props} key={file.id}>
-              <td>{file.label}</td>
+              <ScanCell label={file.label} onSelect={() => select(file.id)} />
               <td>
                 {classLabel(r.plain.prediction.className)} (
                 {(Math.max(...r.plain.prediction.probabilities) * 100).toFixed(1)} %)

@@ -48,13 +48,18 @@ describe('SideBySideResult with the confidence threshold', () => {
     expect(details).toBeGreaterThan(verdict);
     expect(html.indexOf('Meningioma')).toBeGreaterThan(details);
     expect(html).toContain('data-uncertain="true"');
+    // no diagnosis is shown, so the agreement line does not call the leaning one
+    expect(html).not.toContain('Same diagnosis');
+    expect(html).toContain('Same verdict and leaning on the encrypted image (no diagnosis shown)');
   });
 
   it('shows the class directly at or above the threshold', () => {
     const html = render(0.7);
     expect(html).not.toContain('Uncertain');
     expect(html).not.toContain('<details');
-    expect(html).toContain('Sure enough to answer: 70 %');
+    // rounded as the probability bars round it
+    expect(html).toContain('Sure enough to answer: 70.0 % (the model answers from 70.0 %)');
+    expect(html).toContain('Same diagnosis on the encrypted image');
     expect(html).toContain('data-uncertain="false"');
   });
 

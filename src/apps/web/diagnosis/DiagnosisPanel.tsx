@@ -12,7 +12,8 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { classLabel } from '../../../lib/models/classNames';
 import { MEMBER_LABELS } from '../../../lib/diagnosis/ensemble';
-import { chosenModel, useDiagnosis } from '../state/diagnosis';
+import { modelLabel } from '../../../lib/diagnosis/registry';
+import { chosenModel, errorShown, useDiagnosis } from '../state/diagnosis';
 import { selectedFile, useFiles } from '../state/files';
 import { useKey } from '../state/key';
 import { rovingKeyDown } from '../a11y/rovingFocus';
@@ -22,7 +23,7 @@ import { AllScansTable } from './AllScansTable';
 import { installDiagnosisTestHooks } from './diagnosisTestHooks';
 import { loadingSentence } from './loadingSentence';
 import { useModelWarmUp } from './warmUp';
-import { SideBySideResult } from './SideBySideResult';
+import { outcomeSentence, SideBySideResult } from './SideBySideResult';
 import './diagnosis.css';
 
 // chart.js and the report parsing load only when the reports tab opens
@@ -75,6 +76,7 @@ function DiagnoseTab() {
   const shown = entry && fileResults?.[entry.name];
   const current = shown && key && shown.keyCheck === key.check ? shown.result : null;
   const info = entry ? state.loaded[entry.name] : undefined;
+  const error = errorShown(state, entry?.name, file?.id);
   return (
     <>
       <ModelPicker />
@@ -119,14 +121,18 @@ function DiagnoseTab() {
         {!key && <span className="hint">A key is needed for the encrypted side.</span>}
         {!file?.modelInput && <span className="hint">Load a scan first.</span>}
       </div>
-      {state.error && (
-        <p className="error" data-testid="diagnosis-error">
-          {state.error}
+      {error && (
+        <p className="error" role="alert" data-testid="diagnosis-error">
+          {error}
         </p>
       )}
+      {/* always present, so a screen reader announces each new outcome (a region inserted with its text is often not read) */}
+      <p className="visually-hidden" aria-live="polite" data-testid="diagnosis-announcement">
+        {current ? outcomeSentence(current) : ''}
+      </p>
       {/* keyed by scan and model: "show anyway" opened for one scan must not show the next scan's class unasked */}
       {current && file && entry && <SideBySideResult key={`${file.id}|${entry.name}`} result={current} />}
-      {entry && key && <AllScansTable model={entry.name} keyCheck={key.check} />}
+      {entry && key && <AllScansTable model={entry.name} label={modelLabel(entry)} keyCheck={key.check} />}
       <p className="hint">
         Research models trained here on public datasets; not a medical device. The encrypted side never sees the
         original pixels: its model was adapted to your key in the browser.

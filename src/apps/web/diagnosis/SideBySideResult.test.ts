@@ -7,7 +7,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { SideBySideDiagnosis, TimedPrediction } from '../../../lib/diagnosis/session';
-import { SideBySideResult } from './SideBySideResult';
+import { outcomeSentence, SideBySideResult } from './SideBySideResult';
 
 const classes = ['glioma', 'meningioma', 'notumor', 'pituitary'];
 
@@ -45,6 +45,7 @@ describe('SideBySideResult with the domain verdict', () => {
     expect(details).toBeGreaterThan(verdict);
     expect(html.indexOf('Meningioma')).toBeGreaterThan(details);
     expect(html).toContain('data-in-domain="false"');
+    expect(html).not.toContain('Same diagnosis');
   });
 
   it('refuses a file that declares a CT, in those words, though the image check accepted it', () => {
@@ -102,5 +103,13 @@ describe('SideBySideResult of an ensemble', () => {
     const members = html.indexOf('data-testid="ensemble-members"');
     expect(members).toBeGreaterThan(html.indexOf('data-testid="plain-class"'));
     expect(html.slice(members)).toMatch(/ViT: Meningioma.*Masked-CNN: Meningioma/);
+  });
+});
+
+describe('outcomeSentence (the live region a screen reader announces)', () => {
+  it('names the class only where the page shows one', () => {
+    expect(outcomeSentence(result(true))).toBe('Diagnosis: Meningioma, the same on the encrypted image.');
+    expect(outcomeSentence(result(false))).toBe('No diagnosis: the scan was refused; the reason is shown.');
+    expect(outcomeSentence(result(false))).not.toContain('Meningioma');
   });
 });

@@ -16,6 +16,7 @@ import { classLabel } from '../../../lib/models/classNames';
 import { ProbabilityBars } from './ProbabilityBars';
 import { DomainVerdictNotice } from './DomainVerdictNotice';
 import { CertaintyNotice, isUncertain } from './CertaintyNotice';
+import { UNCERTAIN_MESSAGE } from '../../../lib/diagnosis/abstention';
 import { EnsembleMembers } from './EnsembleMembers';
 
 const ADAPT_TARGET_MS = 100;
@@ -50,6 +51,25 @@ function Side(props: {
       </p>
     </section>
   );
+}
+
+/**
+ * Whether the encrypted side gave the original's answer. Where no diagnosis is shown (refused, or
+ * uncertain) the sentence must not say "diagnosis": what agrees is the verdict and the leaning.
+ */
+export function agreementSentence(agree: boolean, noDiagnosisShown: boolean): string {
+  if (!agree) return 'The two sides DISAGREE';
+  return noDiagnosisShown
+    ? 'Same verdict and leaning on the encrypted image (no diagnosis shown)'
+    : 'Same diagnosis on the encrypted image';
+}
+
+/** The outcome in one sentence, for the page's live region: what a screen reader announces. */
+export function outcomeSentence(result: SideBySideDiagnosis): string {
+  if (diagnosisRefused(result)) return 'No diagnosis: the scan was refused; the reason is shown.';
+  if (isUncertain(result.plain.certainty, result.encrypted.certainty)) return `${UNCERTAIN_MESSAGE}.`;
+  const answer = `Diagnosis: ${classLabel(result.plain.prediction.className)}`;
+  return result.agree ? `${answer}, the same on the encrypted image.` : `${answer}; the encrypted side DISAGREES.`;
 }
 
 export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
@@ -110,7 +130,7 @@ export function SideBySideResult({ result }: { result: SideBySideDiagnosis }) {
         columns
       )}
       <p className={result.agree ? 'agreement agree' : 'agreement disagree'} data-testid="diagnosis-agreement">
-        {result.agree ? 'Same diagnosis on the encrypted image' : 'The two sides DISAGREE'}
+        {agreementSentence(result.agree, refused || uncertain)}
         <span className="logit-difference"> · largest logit difference {result.maxAbsLogitDiff.toExponential(1)}</span>
       </p>
       <p className="hint" data-testid="adaptation-time">

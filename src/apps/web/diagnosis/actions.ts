@@ -10,12 +10,13 @@ import { BACKEND_ORDER, type InferenceBackend } from '../../../lib/diagnosis/bac
 import { modalityVerdict } from '../../../lib/diagnosis/declaredModality';
 import { diagnoseInWorker, loadModelInWorker, startInference } from '../../../platform/browser/workers/inferenceClient';
 import { appKeys } from '../../../platform/browser/workers/appWorkers';
-import { discoverModels, type ModelEntry } from '../../../lib/diagnosis/registry';
+import { discoverModels, modelLabel, type ModelEntry } from '../../../lib/diagnosis/registry';
 import { chosenModel, useDiagnosis, type ModelLoading } from '../state/diagnosis';
 import { declaredModalityOf, selectedFile, useFiles } from '../state/files';
 import { keyReplaced, useKey } from '../state/key';
 import { useSettings } from '../state/settings';
 import { readableError } from '../actions/loadFiles';
+import type { RgbImage } from '../../../lib/image/rgb';
 
 let probing: Promise<void> | undefined;
 
@@ -91,7 +92,9 @@ export async function loadChosenModel(): Promise<void> {
     useDiagnosis.getState().setError(null);
     await loadModel(entry);
   } catch (err) {
-    useDiagnosis.getState().setError(`could not load ${entry.name}: ${readableError(err)}`);
+    useDiagnosis
+      .getState()
+      .setError(`could not load the ${modelLabel(entry)} model: ${readableError(err)}`, { model: entry.name });
   }
 }
 
@@ -127,26 +130,38 @@ async function diagnoseFiles(ids: string[]): Promise<void> {
     for (const id of ids) {
       const file = useFiles.getState().files.find((f) => f.id === id);
       if (!file?.modelInput) continue; // removed meanwhile
+      const input = file.modelInput;
       let result;
       try {
-        result = await diagnoseInWorker(entry.name, entry.url, file.modelInput, handle);
+        result = await diagnoseInWorker(entry.name, entry.url, input, handle);
       } catch (err) {
         if (keyReplaced(key)) return;
+        if (!stillShown(id, input)) continue;
         // one scan that fails does not stop the others: the all-scans table gives its reason
         useDiagnosis.getState().recordFailure(file.id, entry.name, key.check, readableError(err));
         if (ids.length === 1) throw err;
         continue;
       }
       if (keyReplaced(key)) return; // the key changed meanwhile: this result belongs to the old one
+      if (!stillShown(id, input)) continue;
       // what the DICOM file says it is, from the file on this device (never from the encrypted image)
       const declaredModality = modalityVerdict(result.classes, declaredModalityOf(file));
       useDiagnosis.getState().record(file.id, key.check, declaredModality ? { ...result, declaredModality } : result);
     }
   } catch (err) {
-    useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`);
+    // about this model (and, for one scan, that scan): switching to another does not keep it on screen
+    useDiagnosis.getState().setError(`diagnosis failed: ${readableError(err)}`, {
+      model: entry.name,
+      ...(ids.length === 1 ? { fileId: ids[0] } : {}),
+    });
   } finally {
     useDiagnosis.getState().setBusy(false);
   }
+}
+
+/** Whether the scan still has this model input: re-decoded meanwhile (another frame, grey mapping) or removed, its answer is of an image no longer shown. */
+function stillShown(id: string, input: RgbImage): boolean {
+  return useFiles.getState().files.find((f) => f.id === id)?.modelInput === input;
 }
 
 /**

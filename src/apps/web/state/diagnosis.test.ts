@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelEntry } from '../../../lib/diagnosis/registry';
 import { fixtureCardCrossValidation } from '../../../testing/fixtureModelCard';
 import { fixtureEnsembleSpec } from '../../../testing/fixtureEnsemble';
-import { chosenModel, chosenSingleModel, chosenSingleModelLabel, useDiagnosis } from './diagnosis';
+import { chosenModel, chosenSingleModel, chosenSingleModelLabel, errorShown, useDiagnosis } from './diagnosis';
 
 const entry = (architecture: 'vit' | 'cnn', dataset: 'brain-mri' | 'lung-histopathology'): ModelEntry => ({
   name: `${architecture}-${dataset}`,
@@ -98,5 +98,32 @@ describe('diagnosis store', () => {
     expect(Object.keys(useDiagnosis.getState().failed['scan-1'])).toEqual(['vit-brain-mri']);
     useDiagnosis.getState().clearResults();
     expect(useDiagnosis.getState().failed).toEqual({});
+  });
+
+  it("dropFile forgets one scan's results and failures under every model, and no other scan's", () => {
+    const d = useDiagnosis.getState();
+    d.clearResults();
+    d.record('scan-1', 'k', { model: 'cnn-brain-mri' } as never);
+    d.record('scan-1', 'k', { model: 'vit-brain-mri' } as never);
+    d.recordFailure('scan-1', 'vit-lung-histopathology', 'k', 'lost');
+    d.record('scan-2', 'k', { model: 'cnn-brain-mri' } as never);
+    useDiagnosis.getState().dropFile('scan-1');
+    expect(useDiagnosis.getState().byFile['scan-1']).toBeUndefined();
+    expect(useDiagnosis.getState().failed['scan-1']).toBeUndefined();
+    expect(Object.keys(useDiagnosis.getState().byFile['scan-2'])).toEqual(['cnn-brain-mri']);
+  });
+
+  it('an error about one model or scan is not shown beside another', () => {
+    const d = useDiagnosis.getState();
+    d.setError('could not load', { model: 'cnn-brain-mri' });
+    expect(errorShown(useDiagnosis.getState(), 'cnn-brain-mri', 'scan-1')).toBe('could not load');
+    expect(errorShown(useDiagnosis.getState(), 'vit-brain-mri', 'scan-1')).toBeNull();
+    d.setError('diagnosis failed', { model: 'cnn-brain-mri', fileId: 'scan-1' });
+    expect(errorShown(useDiagnosis.getState(), 'cnn-brain-mri', 'scan-1')).toBe('diagnosis failed');
+    expect(errorShown(useDiagnosis.getState(), 'cnn-brain-mri', 'scan-2')).toBeNull();
+    d.setError('load a scan first');
+    expect(errorShown(useDiagnosis.getState(), undefined, undefined)).toBe('load a scan first');
+    d.setError(null);
+    expect(errorShown(useDiagnosis.getState(), 'cnn-brain-mri', 'scan-1')).toBeNull();
   });
 });

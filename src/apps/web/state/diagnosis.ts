@@ -23,6 +23,12 @@ export interface FileDiagnosis {
   keyCheck: string;
 }
 
+/** The model and scan an error concerns (absent: it concerns whatever is on screen). */
+export interface ErrorAbout {
+  model?: string;
+  fileId?: string;
+}
+
 export type ModelsStatus = 'unknown' | 'probing' | 'ready' | 'error';
 
 export interface ModelLoading {
@@ -44,6 +50,8 @@ interface DiagnosisState {
   loaded: Record<string, LoadedModelInfo>;
   busy: boolean;
   error: string | null;
+  /** what the error is about: it is shown only while that model (and scan) is the one on screen */
+  errorAbout: ErrorAbout | null;
   /** by file id, then by model name */
   byFile: Record<string, Record<string, FileDiagnosis>>;
   /** why a file's diagnosis failed, by file id, then by model name (with the key check of the attempt) */
@@ -54,10 +62,12 @@ interface DiagnosisState {
   setLoading(loading: DiagnosisState['loading']): void;
   setLoaded(info: LoadedModelInfo): void;
   setBusy(busy: boolean): void;
-  setError(error: string | null): void;
+  setError(error: string | null, about?: ErrorAbout): void;
   record(fileId: string, keyCheck: string, result: SideBySideDiagnosis): void;
   recordFailure(fileId: string, model: string, keyCheck: string, reason: string): void;
   clearResults(): void;
+  /** one scan's results and failures, every model: its model input changed (another frame, grey mapping) or it went */
+  dropFile(fileId: string): void;
 }
 
 export const useDiagnosis = create<DiagnosisState>()((set) => ({
@@ -70,6 +80,7 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   loaded: {},
   busy: false,
   error: null,
+  errorAbout: null,
   byFile: {},
   failed: {},
   setModels(models, modelsStatus, error) {
@@ -116,8 +127,8 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   setBusy(busy) {
     set({ busy });
   },
-  setError(error) {
-    set({ error });
+  setError(error, about) {
+    set({ error, errorAbout: about ?? null });
   },
   record(fileId, keyCheck, result) {
     set((s) => {
@@ -134,7 +145,27 @@ export const useDiagnosis = create<DiagnosisState>()((set) => ({
   clearResults() {
     set({ byFile: {}, failed: {} });
   },
+  dropFile(fileId) {
+    set((s) => {
+      const { [fileId]: _, ...byFile } = s.byFile;
+      const { [fileId]: __, ...failed } = s.failed;
+      return { byFile, failed };
+    });
+  },
 }));
+
+/** The error to show beside this model and scan: none where it concerns another one. */
+export function errorShown(
+  s: Pick<DiagnosisState, 'error' | 'errorAbout'>,
+  model: string | undefined,
+  fileId: string | undefined,
+): string | null {
+  const about = s.errorAbout;
+  if (!s.error || !about) return s.error;
+  if (about.model !== undefined && about.model !== model) return null;
+  if (about.fileId !== undefined && about.fileId !== fileId) return null;
+  return s.error;
+}
 
 /** The chosen model's entry, if that model exists. */
 export function chosenModel(s: Pick<DiagnosisState, 'models' | 'architecture' | 'dataset'>): ModelEntry | undefined {

@@ -6,12 +6,18 @@
  * "Uncertain" threshold the server's answer reads "Uncertain — refer for review" first, its
  * class only as a leaning, as the local diagnosis does.
  */
-import { UNCERTAIN_MESSAGE, uncertainReason, type ConfidenceVerdict } from '../../../../lib/diagnosis/abstention';
+import {
+  UNCERTAIN_MESSAGE,
+  lessSure,
+  uncertainReason,
+  type ConfidenceVerdict,
+} from '../../../../lib/diagnosis/abstention';
 import { classLabel } from '../../../../lib/models/classNames';
 import { useServer } from '../../hospital/state';
-import { chosenSingleModelLabel, useDiagnosis } from '../../state/diagnosis';
+import { chosenSingleModel, chosenSingleModelLabel, useDiagnosis } from '../../state/diagnosis';
 import { selectedFile, useFiles } from '../../state/files';
 import { diagnoseOnServerEncrypted, useEncrypted, type EncryptedStage } from './actions';
+import { resultFor } from './results';
 import { describeSizes, serverSawSentence } from './figures';
 
 const STAGE_TEXT: Record<Exclude<EncryptedStage, null>, string> = {
@@ -33,10 +39,12 @@ export function EncryptedInferencePanel() {
   const signedIn = useServer((s) => s.account !== null);
   const stage = useEncrypted((s) => s.stage);
   const error = useEncrypted((s) => s.error);
-  const result = useEncrypted((s) => (file ? s.results[file.id] : undefined));
-  const ready = file?.modelInput !== undefined;
   // the network whose last layer the server applies (an ensemble: its ViT member)
   const model = useDiagnosis(chosenSingleModelLabel);
+  const modelName = useDiagnosis((s) => chosenSingleModel(s)?.name);
+  // an answer of another model, or of another frame of this scan, is not shown under this one's name
+  const result = useEncrypted((s) => resultFor(s.results, file, modelName));
+  const ready = file?.modelInput !== undefined;
   // uncertain when either side is (they agree to CKKS noise): the class is then only a leaning
   const uncertain = result?.serverCertainty?.uncertain === true || result?.localCertainty?.uncertain === true;
 
@@ -80,7 +88,8 @@ export function EncryptedInferencePanel() {
         <div data-testid="he-result">
           {uncertain && (
             <p className="certainty-verdict uncertain" role="status" data-testid="he-uncertain">
-              <strong>{UNCERTAIN_MESSAGE}</strong>: {uncertainReason(result.serverCertainty!)}.
+              <strong>{UNCERTAIN_MESSAGE}</strong>:{' '}
+              {uncertainReason(lessSure((result.serverCertainty ?? result.localCertainty)!, result.localCertainty))}.
             </p>
           )}
           <table className="network-table">

@@ -7,6 +7,7 @@
  * hospital server. Everything the room needs is said in words beside the chart.
  */
 import { useId, useState } from 'react';
+import { classLabel } from '../../../../lib/models/classNames';
 import { BoundedNumberField } from '../../components/BoundedNumberField';
 import { useServer } from '../../hospital/state';
 import { AccuracyChart, RunTable, runSentence } from './RunResults';
@@ -127,8 +128,8 @@ export function FederatedTraining() {
                 <th scope="col">Hospital</th>
                 <th scope="col">Images</th>
                 {s.set?.model.classes.map((c) => (
-                  <th scope="col" key={c}>
-                    {c}
+                  <th scope="col" key={c} data-class={c}>
+                    {classLabel(c)}
                   </th>
                 ))}
                 <th scope="col">Features</th>
