@@ -2,6 +2,7 @@
 import { expect, type Page } from '@playwright/test';
 import { decodeRgbPng } from '../src/lib/image/png';
 import type { CipherScanHooks } from '../src/apps/web/testHooks';
+import { agreementSentence } from '../src/apps/web/diagnosis/agreement';
 
 declare global {
   interface Window {
@@ -133,4 +134,17 @@ export function sidesShowing(screen: Awaited<ReturnType<typeof splitScreen>>, im
     }
   }
   return out;
+}
+
+/**
+ * The agreement line under the shown diagnosis says the encrypted side answered the same: "Same diagnosis"
+ * where a class is shown, "Same verdict and leaning" under a refusal or an "Uncertain".
+ */
+export async function expectSameAnswer(page: Page): Promise<void> {
+  const result = page.getByTestId('diagnosis-result');
+  const noDiagnosis =
+    (await result.getAttribute('data-uncertain')) === 'true' ||
+    (await result.getAttribute('data-in-domain')) === 'false';
+  await expect(result).toHaveAttribute('data-agree', 'true');
+  await expect(page.getByTestId('diagnosis-agreement')).toContainText(agreementSentence(true, noDiagnosis));
 }

@@ -103,7 +103,7 @@ const COMMANDS: Record<string, Command> = {
   },
   he: {
     summary:
-      'he keygen --out he.json | he infer --server URL --account A --he he.json --model DIR --in FILE [--json]   CKKS head on the server',
+      'he keygen --out he.json | he infer --server URL --account A --he he.json --model DIR --in FILE [--json] | he share|receive ... (he --help)   CKKS head on the server; the network key between hospitals',
     load: () => import('./commands/he'),
   },
   audit: {

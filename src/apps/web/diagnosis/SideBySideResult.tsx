@@ -18,6 +18,7 @@ import { DomainVerdictNotice } from './DomainVerdictNotice';
 import { CertaintyNotice, isUncertain } from './CertaintyNotice';
 import { UNCERTAIN_MESSAGE } from '../../../lib/diagnosis/abstention';
 import { EnsembleMembers } from './EnsembleMembers';
+import { agreementSentence } from './agreement';
 
 const ADAPT_TARGET_MS = 100;
 
@@ -51,17 +52,6 @@ function Side(props: {
       </p>
     </section>
   );
-}
-
-/**
- * Whether the encrypted side gave the original's answer. Where no diagnosis is shown (refused, or
- * uncertain) the sentence must not say "diagnosis": what agrees is the verdict and the leaning.
- */
-export function agreementSentence(agree: boolean, noDiagnosisShown: boolean): string {
-  if (!agree) return 'The two sides DISAGREE';
-  return noDiagnosisShown
-    ? 'Same verdict and leaning on the encrypted image (no diagnosis shown)'
-    : 'Same diagnosis on the encrypted image';
 }
 
 /** The outcome in one sentence, for the page's live region: what a screen reader announces. */
