@@ -12,6 +12,8 @@ import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { issueSessionToken } from '../auth/tokens';
 import { openDatabase } from '../db';
+import { MAX_CONTRIBUTION_BYTES, MAX_SEALED_KEY_CHARS } from '../federated/service';
+import { MAX_GALOIS_KEY_BYTES, MAX_INFER_BODY_BYTES } from '../he/service';
 import { getOrCreateSecret } from '../store';
 import { SESSION_SECRET_NAME } from '.';
 import {
@@ -175,6 +177,30 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
     expect(
       (await h.app.inject({ method: 'POST', url: '/api/auth/challenge', payload: { name: 'nobody' } })).statusCode,
     ).toBe(200);
+  });
+
+  it('routes that take bodies over 128 KiB answer 401 on the request line, before reading the body', async () => {
+    // Content-Length above the route's own limit: a route that read the body before the token would answer 413.
+    const id = 'A'.repeat(22);
+    const routes: [InjectOptions['method'], string, string, number][] = [
+      ['POST', '/api/he/sessions?model=vit-brain-mri&params=p', 'application/octet-stream', MAX_GALOIS_KEY_BYTES],
+      ['POST', `/api/he/sessions/${id}/infer`, 'application/octet-stream', MAX_INFER_BODY_BYTES],
+      ['PUT', `/api/federated/networks/${id}/keys/1`, 'text/plain', MAX_SEALED_KEY_CHARS + 1024],
+      ['POST', `/api/federated/networks/${id}/rounds/1/seats/0`, 'application/octet-stream', MAX_CONTRIBUTION_BYTES],
+      ['POST', '/api/dicomweb/studies', 'multipart/related; type="application/x"; boundary=b', 2048 + 64 * 1024],
+    ];
+    const secret = await getOrCreateSecret(h.db, SESSION_SECRET_NAME, () => new Uint8Array(32));
+    const old = await issueSessionToken(
+      secret,
+      { id: alice.id, role: 'clinician' },
+      { now: new Date(Date.now() - 3_600_000) },
+    );
+    const payload = Buffer.alloc(256 * 1024);
+    for (const [method, url, type, limit] of routes) {
+      const headers = { 'content-type': type, 'content-length': String(limit + 1) };
+      await refused({ method, url, headers, payload }, 401, 'unauthorized');
+      await refused({ method, url, headers: { ...headers, ...bearer(old) }, payload }, 401, 'session-expired');
+    }
   });
 
   it('cross-site requests 403; bodies with extra or oversized members 400', async () => {
