@@ -232,6 +232,22 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
     );
   });
 
+  it('an API path in percent-escapes gets 400, never past the guards; a malformed escape 400', async () => {
+    // the router takes /%61pi/me for /api/me: it must not be served without the /api guards (here: 401, not 403)
+    const foreign = { ...bearer(alice), origin: 'https://evil.example' };
+    for (const url of ['/%61pi/me', '/api%2Fme', '/%41PI/me', '/api/%ZZ', '/%ZZ/api'])
+      await refused({ method: 'GET', url, headers: foreign }, 400, 'bad-request');
+    // escapes inside a path already under /api: the guards apply
+    await refused({ method: 'GET', url: '/api/%6De', headers: foreign }, 403, 'cross-origin');
+    // an escaped slash is not a separator for the router either: not an API route
+    await refused({ method: 'GET', url: '/%2Fapi/me', headers: bearer(alice) }, 404, 'not-found');
+    await refused({ method: 'GET', url: '/%61pi/me', headers: bearer(alice) }, 400, 'bad-request');
+    await refused({ method: 'POST', url: '/%61pi/auth/challenge', payload: { name: 'alice' } }, 400, 'bad-request');
+    // escapes in a query are the query's business
+    const query = await h.app.inject({ method: 'GET', url: '/api/me?x=%61', headers: bearer(alice) });
+    expect(query.statusCode).toBe(200);
+  });
+
   it('records: stale or replayed version 409, signed by someone else 400, wrong reader hash 400, not the owner 403/404', async () => {
     const url = `/api/studies/${sealed.study}/readers/bob`;
     const first = await shareBody(alice, sealed, sealed.record, [bob], bob);
@@ -356,6 +372,13 @@ describeOnBothDatabases('routes: rate limits', (suite) => {
             .statusCode,
         );
       expect(statuses).toEqual([200, 200, 429]);
+      // the same route under an escaped path is not a way around the limit
+      const escaped = await perIp.app.inject({
+        method: 'POST',
+        url: '/%61pi/auth/challenge',
+        payload: { name: 'e4x' },
+      });
+      expect(escaped.statusCode).not.toBe(200);
     } finally {
       await perIp.close();
     }
