@@ -15,6 +15,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../../testing/databases';
 import { callAdminSocket } from '../../platform/node/adminSocket';
 import { startAdminSocket } from './admin/adminSocket';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './config';
 import { openDatabase } from './db';
 import { bearer, HOOK_TIMEOUT_MS, newUser, startHarness, type Harness } from './routes/routeHarness';
 
@@ -86,6 +87,14 @@ describeOnBothDatabases('server shell', (suite) => {
     });
     expect(answer).toMatch(/^HTTP\/1\.1 (400|403) /);
     expect(answer).not.toContain(alice.id);
+  });
+
+  it('a request must arrive whole within the request timeout (Fastify would turn Node’s off)', async () => {
+    const h = await harness();
+    expect(h.app.server.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+    expect(DEFAULT_REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(120_000);
+    const quick = await harness({ requestTimeoutMs: 5_000 });
+    expect(quick.app.server.requestTimeout).toBe(5_000);
   });
 
   it('with the logger on, no token, header, body or query reaches the log', async () => {

@@ -31,6 +31,8 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app = Fastify({
     logger: config.logger ? loggerOptions(config.logger === true ? undefined : config.logger.stream) : false,
     bodyLimit: JSON_BODY_LIMIT,
+    // Fastify's default 0 turns Node's request timeout off: a slow sender could hold a connection forever.
+    requestTimeout: config.requestTimeoutMs,
     // Ids in paths are matched exactly; a percent-encoded slash is not a separator.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 128 },
     // Ajv defaults would coerce and strip; the contract refuses instead.
