@@ -7,12 +7,15 @@
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { describeOnBothDatabases } from '../../testing/databases';
 import { callAdminSocket } from '../../platform/node/adminSocket';
 import { startAdminSocket } from './admin/adminSocket';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './config';
 import { openDatabase } from './db';
 import { bearer, HOOK_TIMEOUT_MS, newUser, startHarness, type Harness } from './routes/routeHarness';
 
@@ -52,6 +55,46 @@ describeOnBothDatabases('server shell', (suite) => {
     expect(traversal.body).not.toContain('root:');
     const post = await h.app.inject({ method: 'POST', url: '/somewhere', payload: {} });
     expect(post.statusCode).toBe(404);
+    // /api with a query, or in escapes the router decodes, is still /api: never the page
+    for (const url of ['/api?x=1', '/api#x']) {
+      const answer = await h.app.inject({ method: 'GET', url });
+      expect([answer.statusCode, answer.headers['cache-control']], url).toEqual([404, 'no-store']);
+    }
+    for (const url of ['/%61pi/nothing-here', '/%61pi/me']) {
+      const answer = await h.app.inject({ method: 'GET', url });
+      expect([answer.statusCode, answer.json().error], url).toEqual([400, 'bad-request']);
+    }
+    // a file name in escapes is served as before
+    writeFileSync(join(dir, 'a b.js'), 'console.log(2)');
+    expect((await h.app.inject({ method: 'GET', url: '/a%20b.js' })).body).toBe('console.log(2)');
+  });
+
+  it('an absolute-form request target (GET http://host/api/me) is not a way around the /api guards', async () => {
+    const h = await harness();
+    const alice = await newUser(h, 'alice');
+    await h.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = h.app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      socket.write(
+        `GET http://localhost:4173/api/me HTTP/1.1\r\nHost: localhost:4173\r\nOrigin: https://evil.example\r\n` +
+          `Authorization: Bearer ${alice.token}\r\nConnection: close\r\n\r\n`,
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 (400|403) /);
+    expect(answer).not.toContain(alice.id);
+  });
+
+  it('a request must arrive whole within the request timeout (Fastify would turn Node’s off)', async () => {
+    const h = await harness();
+    expect(h.app.server.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+    expect(DEFAULT_REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(120_000);
+    const quick = await harness({ requestTimeoutMs: 5_000 });
+    expect(quick.app.server.requestTimeout).toBe(5_000);
   });
 
   it('with the logger on, no token, header, body or query reaches the log', async () => {

@@ -9,8 +9,9 @@
  * Logging is off by default; when on, the request serializer keeps method, path and
  * status only (never a body, a query, a token or an Authorization header).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { resolveConfig, type ServerConfig, type ServerConfigInput } from './config';
+import { isApiUrl, refuseNonCanonicalPath } from './http/apiPath';
 import { errorAnswer } from './http/errors';
 import { crossSiteRefusal } from './http/origin';
 import { registerRateLimits } from './http/rateLimits';
@@ -30,11 +31,18 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
   const app = Fastify({
     logger: config.logger ? loggerOptions(config.logger === true ? undefined : config.logger.stream) : false,
     bodyLimit: JSON_BODY_LIMIT,
+    // Fastify's default 0 turns Node's request timeout off: a slow sender could hold a connection forever.
+    requestTimeout: config.requestTimeoutMs,
     // Ids in paths are matched exactly; a percent-encoded slash is not a separator.
     routerOptions: { ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 128 },
     // Ajv defaults would coerce and strip; the contract refuses instead.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     trustProxy: false,
+    // A URL the router cannot decode (`/api/%ZZ`): the contract's 400 `{error, message}`, not Fastify's own body.
+    frameworkErrors: (err, _request, reply) => {
+      const { statusCode, body } = errorAnswer(err);
+      void (reply as FastifyReply).status(statusCode).type('application/json; charset=utf-8').send(body);
+    },
   });
 
   app.setErrorHandler((err, request, reply) => {
@@ -42,11 +50,13 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     if (statusCode >= 500) request.log.error({ name: (err as Error)?.name }, 'request failed');
     return reply.status(statusCode).type('application/json; charset=utf-8').send(body);
   });
+  // First of all hooks: past it, a raw path under /api is the router's path (http/apiPath.ts).
+  app.addHook('onRequest', refuseNonCanonicalPath);
   registerSecurityHeaders(app);
   await registerRateLimits(app, config.rateLimit);
   const refuseCrossSite = crossSiteRefusal(config.origin);
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/api' || request.url.startsWith('/api/')) await refuseCrossSite(request, reply);
+    if (isApiUrl(request.url)) await refuseCrossSite(request, reply);
   });
 
   await app.register(async (api) => registerApiRoutes(api, { ...options, config }), { prefix: '/api' });

@@ -31,9 +31,20 @@ export interface ServerConfig {
    * `{stream}` writes its JSON lines there instead of stdout (tests).
    */
   logger: boolean | { stream: NodeJS.WritableStream };
+  /** how long a client may take to send a whole request, headers and body, milliseconds */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Node's own default (Fastify sets 0, which turns it off and lets a client hold a
+ * connection open forever by sending a body slowly). It must exceed the slowest
+ * legitimate upload: the largest body is a federated contribution of up to 122 MiB
+ * (then a STOW of 64 MiB by default, HE keys of 16 MiB), which 300 s lets through at
+ * about 0.4 MB/s, a hospital link, not only localhost.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = {
   authPerIp: 20,
@@ -56,11 +67,13 @@ export function resolveConfig(input: ServerConfigInput): ServerConfig {
     staticDir: input.staticDir,
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...input.rateLimit },
     logger: input.logger ?? false,
+    requestTimeoutMs: input.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   };
   for (const [name, value] of Object.entries({
     ...config.rateLimit,
     maxUploadBytes: config.maxUploadBytes,
     maxUploadParts: config.maxUploadParts,
+    requestTimeoutMs: config.requestTimeoutMs,
   }))
     if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number above 0`);
   return config;

@@ -3,7 +3,9 @@
  * idle expiry, kept sums), round order and the deadline rules on an injected clock.
  */
 import { describe, expect, it } from 'vitest';
+import { HE_PARAMETER_ID } from '../../../lib/serverClient/he';
 import { FederatedError, FederatedNetworks } from './networks';
+import { checkNetworkRequest } from './service';
 
 const info = (seats = ['a', 'b', 'c'], maxRounds = 5) => ({
   name: 'n',
@@ -28,7 +30,10 @@ const code = (work: () => unknown) => {
 describe('federated networks', () => {
   it('holds at most maxNetworks and forgets idle ones', () => {
     let now = 0;
-    const n = new FederatedNetworks({ maxNetworks: 2, maxBytes: 1000, idleMs: 1000, keptSums: 1 }, () => now);
+    const n = new FederatedNetworks(
+      { maxNetworks: 2, maxPerAccount: 4, maxBytes: 1000, idleMs: 1000, keptSums: 1 },
+      () => now,
+    );
     n.create(info());
     const second = n.create(info());
     expect(code(() => n.create(info()))).toBe(503);
@@ -40,8 +45,26 @@ describe('federated networks', () => {
     expect(n.get('x', second.id)).toBeUndefined(); // not a member
   });
 
+  it('lets one account coordinate at most maxPerAccount networks; others still get theirs', () => {
+    const n = new FederatedNetworks({ maxNetworks: 8, maxPerAccount: 2, maxBytes: 1000, idleMs: 1000, keptSums: 1 });
+    n.create(info());
+    n.create(info());
+    expect(code(() => n.create(info()))).toBe(409);
+    expect(n.create(info(['b', 'a'])).coordinator).toBe('b');
+    expect(n.size).toBe(3);
+  });
+
+  it('refuses a network with an account in two seats', () => {
+    const request = { ...info(['a', 'b', 'a']), params: HE_PARAMETER_ID };
+    expect(code(() => checkNetworkRequest('a', request))).toBe(400);
+    expect(code(() => checkNetworkRequest('a', { ...request, seats: ['a', 'b', 'c'] }))).toBe(0);
+  });
+
   it('refuses what would exceed maxBytes and changes nothing', () => {
-    const n = new FederatedNetworks({ maxNetworks: 4, maxBytes: 100, idleMs: 1e9, keptSums: 1 }, () => 0);
+    const n = new FederatedNetworks(
+      { maxNetworks: 4, maxPerAccount: 4, maxBytes: 100, idleMs: 1e9, keptSums: 1 },
+      () => 0,
+    );
     const net = n.get('a', n.create(info()).id)!;
     const r = n.checkOpen(net, 1, 0);
     n.contribute(net, r, 0, bytes(60));
@@ -52,7 +75,10 @@ describe('federated networks', () => {
 
   it('orders rounds, closes at the deadline with the quorum, skips below it, keeps the latest sums', () => {
     let now = 0;
-    const n = new FederatedNetworks({ maxNetworks: 4, maxBytes: 1e6, idleMs: 1e9, keptSums: 1 }, () => now);
+    const n = new FederatedNetworks(
+      { maxNetworks: 4, maxPerAccount: 4, maxBytes: 1e6, idleMs: 1e9, keptSums: 1 },
+      () => now,
+    );
     const id = n.create(info()).id;
     const net = () => n.get('a', id)!;
     expect(code(() => n.checkOpen(net(), 2, 0))).toBe(409); // round 2 not open yet

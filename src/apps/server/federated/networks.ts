@@ -15,9 +15,10 @@
  * be created long before the hospitals are ready). Time is read from an injected clock and deadlines are settled
  * lazily on every access (and by the long poll's timer), so tests need no sleep.
  *
- * Bounded: at most `maxNetworks` networks, `maxBytes` of ciphertexts and sealed
- * keys held over all of them, and a network idle past `idleMs` is forgotten. Only
- * the sums of the latest `keptSums` ended rounds are kept (older ones answer 410).
+ * Bounded: at most `maxNetworks` networks (`maxPerAccount` coordinated by one
+ * account), `maxBytes` of ciphertexts and sealed keys held over all of them, and a
+ * network idle past `idleMs` is forgotten. Only the sums of the latest `keptSums`
+ * ended rounds are kept (older ones answer 410).
  * Per process, like the encrypted-inference sessions: a replica that did not make
  * a network answers 404.
  */
@@ -26,6 +27,8 @@ import { ENTRY_ID, ExpiringStore } from '../expiringStore';
 
 export interface FederatedLimits {
   maxNetworks: number;
+  /** networks one account may coordinate at once (so one account cannot take every slot of `maxNetworks`) */
+  maxPerAccount: number;
   maxBytes: number;
   idleMs: number;
   keptSums: number;
@@ -33,6 +36,7 @@ export interface FederatedLimits {
 
 export const DEFAULT_FEDERATED_LIMITS: FederatedLimits = {
   maxNetworks: 32,
+  maxPerAccount: 4,
   maxBytes: 768 * 1024 * 1024,
   idleMs: 60 * 60_000,
   keptSums: 2,
@@ -109,6 +113,16 @@ export class FederatedNetworks {
 
   create(info: Omit<FederatedNetwork, 'id'>): FederatedNetwork {
     this.networks.expire();
+    // Refused rather than ending the account's oldest network (as HE sessions do): a network has other seats' work in it.
+    const mine = this.networks.values().filter((n) => n.info.coordinator === info.coordinator).length;
+    if (mine >= this.limits.maxPerAccount) {
+      const minutes = Math.round(this.limits.idleMs / 60_000);
+      throw new FederatedError(
+        409,
+        'too-many-networks',
+        `this account coordinates as many networks as it may: one is forgotten after ${minutes} minutes idle`,
+      );
+    }
     if (this.networks.size >= this.limits.maxNetworks)
       throw new FederatedError(503, 'too-many-networks', 'this server holds as many networks as it may: try later');
     const openedAt = this.now();

@@ -70,6 +70,7 @@ export function checkNetworkRequest(accountId: string, r: FederatedNetworkReques
   if (!Array.isArray(r.seats) || r.seats.length < 2 || r.seats.length > L.maxSeats)
     throw refuse('bad-network', `seats: 2 to ${L.maxSeats} account ids`);
   if (r.seats[0] !== accountId) throw refuse('bad-network', 'seat 0 must be the coordinator: the caller');
+  if (new Set(r.seats).size !== r.seats.length) throw refuse('bad-network', 'each seat must be a different account');
   if (!int(r.quorum, 2, r.seats.length)) throw refuse('bad-network', 'quorum: 2 to the number of seats');
   if (!int(r.roundSeconds, 1, L.maxRoundSeconds))
     throw refuse('bad-network', `roundSeconds: 1 to ${L.maxRoundSeconds}`);

@@ -9,6 +9,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { RateLimitConfig } from '../config';
+import { isApiUrl } from './apiPath';
 import { HttpError } from './errors';
 
 const rateLimited = () => new HttpError(429, 'rate-limited', 'too many requests: wait a moment and try again');
@@ -19,7 +20,7 @@ export async function registerRateLimits(app: FastifyInstance, config: RateLimit
     max: config.apiPerIp,
     timeWindow: config.windowMs,
     // The built app's files are not limited: a page load fetches many of them, and they are public.
-    allowList: (request: FastifyRequest) => !isApi(request.url),
+    allowList: (request: FastifyRequest) => !isApiUrl(request.url),
     errorResponseBuilder: () => rateLimited(),
   });
 }
@@ -43,10 +44,6 @@ export function authRouteLimits(
       if (!counted.isAllowed && counted.isExceeded) throw rateLimited();
     },
   };
-}
-
-function isApi(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/');
 }
 
 /**

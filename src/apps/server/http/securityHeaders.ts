@@ -6,13 +6,14 @@
  * that no shared cache should keep.
  */
 import type { FastifyInstance } from 'fastify';
+import { isApiUrl } from './apiPath';
 import { securityHeaders } from '../../../lib/pageSecurity/securityHeaders';
 
 export function registerSecurityHeaders(app: FastifyInstance): void {
   const headers = securityHeaders(false);
   app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-    if (request.url.startsWith('/api/') || request.url === '/api') reply.header('Cache-Control', 'no-store');
+    if (isApiUrl(request.url)) reply.header('Cache-Control', 'no-store');
     return payload;
   });
 }

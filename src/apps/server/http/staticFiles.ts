@@ -8,6 +8,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isApiUrl } from './apiPath';
 import { notFound } from './errors';
 
 export async function registerStaticFiles(app: FastifyInstance, staticDir: string | undefined): Promise<void> {
@@ -15,8 +16,7 @@ export async function registerStaticFiles(app: FastifyInstance, staticDir: strin
     await app.register(fastifyStatic, { root: staticDir, prefix: '/', wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
-    const isApi = request.url === '/api' || request.url.startsWith('/api/');
-    if (staticDir !== undefined && !isApi && (request.method === 'GET' || request.method === 'HEAD'))
+    if (staticDir !== undefined && !isApiUrl(request.url) && (request.method === 'GET' || request.method === 'HEAD'))
       return reply.type('text/html; charset=utf-8').sendFile('index.html');
     throw notFound();
   });

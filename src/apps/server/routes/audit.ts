@@ -14,14 +14,18 @@ import { studyUidParam } from './schemas';
 const PAGE = 1000;
 
 export function registerAuditRoutes(api: FastifyInstance, ctx: RouteContext): void {
-  api.get<{ Querystring: { study?: string; after?: number } }>(
+  api.get<{ Querystring: { study?: string; after?: string } }>(
     '/audit',
     {
       schema: {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { study: { type: 'string', maxLength: 64 }, after: { type: 'integer', minimum: 0 } },
+          properties: {
+            study: { type: 'string', maxLength: 64 },
+            // a query value is text and the server's Ajv does not coerce: a seq in decimal, no sign, a safe integer
+            after: { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})$' },
+          },
         },
       },
     },
@@ -45,7 +49,8 @@ export function registerAuditRoutes(api: FastifyInstance, ctx: RouteContext): vo
         await ctx.db.transaction((tx) => allowed.audit(tx));
         resource = `study:${uid}`;
       }
-      const entries = await listAudit(ctx.db, { resource, afterSeq: request.query.after, limit: PAGE });
+      const after = request.query.after === undefined ? undefined : Number(request.query.after);
+      const entries = await listAudit(ctx.db, { resource, afterSeq: after, limit: PAGE });
       return entries.map(({ seq, at, actor, action, resource: r, decision, reason, hash }) => ({
         seq,
         at,

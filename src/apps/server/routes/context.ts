@@ -42,6 +42,28 @@ export async function signedInCaller(ctx: RouteContext, request: FastifyRequest)
   return account;
 }
 
+/**
+ * The signed-in check for a route that takes a body over the server-wide 128 KiB (keys,
+ * ciphertexts, uploads): run as the route's `onRequest`, on the request line and headers,
+ * so a caller who is not signed in, or whose session has expired, gets the same 401 the
+ * handler would give before Fastify reads and parses megabytes of body. The handler
+ * takes the account found then with `caller(request)`.
+ */
+export function signedInBeforeBody(ctx: RouteContext): {
+  onRequest: (request: FastifyRequest) => Promise<void>;
+  caller: (request: FastifyRequest) => Account;
+} {
+  const callers = new WeakMap<FastifyRequest, Account>();
+  return {
+    onRequest: async (request) => void callers.set(request, await signedInCaller(ctx, request)),
+    caller: (request) => {
+      const account = callers.get(request);
+      if (!account) throw new Error('signedInBeforeBody: the route has not run its onRequest');
+      return account;
+    },
+  };
+}
+
 export interface DecisionRequest {
   caller: Account;
   action: Action;

@@ -10,7 +10,7 @@
  * a row never names a missing blob (a blob without a row is never listed). A part that
  * fails is reported and changes nothing.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BUNDLE_MEDIA_TYPE, encodeBundle } from '../../../lib/sharing/bundle';
 import { acceptUpload } from '../../../lib/sharing/serverChecks';
 import { errorAnswer, HttpError, notFound } from '../http/errors';
@@ -24,7 +24,7 @@ import {
   StoreError,
   type Account,
 } from '../store';
-import { decide, signedInCaller, type Allowed, type RouteContext } from './context';
+import { decide, signedInBeforeBody, signedInCaller, type Allowed, type RouteContext } from './context';
 import { studyItem } from './dicomJson';
 import { studyUidParam } from './schemas';
 
@@ -45,13 +45,12 @@ export function registerDicomwebRoutes(api: FastifyInstance, ctx: RouteContext):
   api.register(async (stow) => {
     registerMultipartRelatedParser(stow, { maxParts: maxUploadParts });
     // Signed in is checked on the request line, before up to 64 MiB of body is read.
-    const callers = new WeakMap<FastifyRequest, Account>();
-    const onRequest = async (request: FastifyRequest) => void callers.set(request, await signedInCaller(ctx, request));
+    const signedIn = signedInBeforeBody(ctx);
     stow.post(
       '/dicomweb/studies',
-      { bodyLimit: maxUploadBytes + ENVELOPE_BYTES, onRequest },
+      { bodyLimit: maxUploadBytes + ENVELOPE_BYTES, onRequest: signedIn.onRequest },
       async (request, reply) => {
-        const caller = callers.get(request)!;
+        const caller = signedIn.caller(request);
         const body = request.body as MultipartRelatedBody;
         if (body?.type !== BUNDLE_MEDIA_TYPE)
           throw new HttpError(

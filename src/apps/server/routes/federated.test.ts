@@ -192,4 +192,21 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     expect(answer.state).toBe('closed');
     expect(Date.now() - t).toBeLessThan(8_000);
   });
+
+  it('each seat is a different account; one account coordinates at most 4 networks', async () => {
+    const duplicate = await h.app.inject({
+      method: 'POST',
+      url: '/api/federated/networks',
+      headers: { authorization: `Bearer ${dave.token}` },
+      payload: request([dave.id, dave.id]),
+    });
+    expect(duplicate.json()).toEqual({ error: 'bad-network', message: 'each seat must be a different account' });
+    await status(400, () => createFederatedNetwork(signedIn(dave), request([dave.id, carol.id, carol.id]), o()));
+    const held = fed.networks.size;
+    for (let i = 0; i < 4; i++) await createFederatedNetwork(signedIn(dave), request([dave.id, carol.id]), o());
+    await status(409, () => createFederatedNetwork(signedIn(dave), request([dave.id, carol.id]), o()));
+    expect(fed.networks.size).toBe(held + 4);
+    // the others are not locked out
+    await createFederatedNetwork(signedIn(carol), request([carol.id, dave.id]), o());
+  });
 });

@@ -22,8 +22,8 @@ import {
   type FederatedService,
 } from '../federated/service';
 import { HttpError, notFound } from '../http/errors';
-import { getAccountById } from '../store';
-import { decide, signedInCaller, type RouteContext } from './context';
+import { getAccountById, type Account } from '../store';
+import { decide, signedInBeforeBody, signedInCaller, type RouteContext } from './context';
 
 const networkBody = {
   type: 'object',
@@ -60,8 +60,9 @@ export function registerFederatedRoutes(
   fed: FederatedService = createFederatedService(),
 ): void {
   api.addHook('onClose', async () => fed.close());
-  const takePart = async (request: Parameters<typeof signedInCaller>[1], id: string) => {
-    const caller = await signedInCaller(ctx, request);
+  /** a seat holder's request: `caller` when the route checked it on the request line already */
+  const takePart = async (request: Parameters<typeof signedInCaller>[1], id: string, signedInAs?: Account) => {
+    const caller = signedInAs ?? (await signedInCaller(ctx, request));
     if (!fed.isMember(caller.id, id)) throw notFound();
     const allowed = await decide(ctx, { caller, action: 'federatedTakePart', resource: { kind: 'server' } });
     const audit = () => ctx.db.transaction((tx) => allowed.audit(tx, `network:${id}`));
@@ -70,6 +71,8 @@ export function registerFederatedRoutes(
 
   void api.register(async (scope) => {
     scope.addContentTypeParser(HE_MEDIA_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // Sealed keys (2 MiB) and contributions (up to 122 MiB): signed in is checked before the body is read.
+    const signedIn = signedInBeforeBody(ctx);
 
     scope.post<{ Body: FederatedNetworkRequest }>(
       '/federated/networks',
@@ -100,11 +103,15 @@ export function registerFederatedRoutes(
 
     scope.put<{ Params: { id: string; seat: string }; Body: string }>(
       '/federated/networks/:id/keys/:seat',
-      { bodyLimit: MAX_SEALED_KEY_CHARS + 1024, schema: { params: idParams({ seat: intParam }) } },
+      {
+        bodyLimit: MAX_SEALED_KEY_CHARS + 1024,
+        onRequest: signedIn.onRequest,
+        schema: { params: idParams({ seat: intParam }) },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const seat = Number(request.params.seat);
-        const caller = await signedInCaller(ctx, request);
+        const caller = signedIn.caller(request);
         if (!fed.isMember(caller.id, id)) throw notFound();
         const allowed = await decide(ctx, { caller, action: 'federatedCoordinate', resource: { kind: 'server' } });
         if (typeof request.body !== 'string')
@@ -130,11 +137,15 @@ export function registerFederatedRoutes(
 
     scope.post<{ Params: { id: string; round: string; seat: string }; Body: Buffer }>(
       '/federated/networks/:id/rounds/:round/seats/:seat',
-      { bodyLimit: MAX_CONTRIBUTION_BYTES, schema: { params: idParams({ round: intParam, seat: intParam }) } },
+      {
+        bodyLimit: MAX_CONTRIBUTION_BYTES,
+        onRequest: signedIn.onRequest,
+        schema: { params: idParams({ round: intParam, seat: intParam }) },
+      },
       async (request, reply) => {
         const { id } = request.params;
         const [round, seat] = [Number(request.params.round), Number(request.params.seat)];
-        const { caller, audit } = await takePart(request, id);
+        const { caller, audit } = await takePart(request, id, signedIn.caller(request));
         const body = request.body;
         if (!Buffer.isBuffer(body))
           throw new HttpError(415, 'unsupported-media-type', `send the ciphertexts as ${HE_MEDIA_TYPE}`);

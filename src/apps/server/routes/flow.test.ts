@@ -10,6 +10,7 @@ import { reshareRecord } from '../../../lib/sharing/sharedPackage';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { createServerClient } from '../../../lib/serverClient/client';
 import { describeOnBothDatabases } from '../../../testing/databases';
+import { appendAudit } from '../audit';
 import { openDatabase } from '../db';
 import {
   bearer,
@@ -144,6 +145,30 @@ describeOnBothDatabases('routes: upload, share, read, revoke', (suite) => {
     expect(verify.json().entries).toBeGreaterThan(8);
     const aliceVerify = await h.app.inject({ method: 'GET', url: '/api/audit/verify', headers: bearer(alice) });
     expect(aliceVerify.statusCode).toBe(403);
+  });
+
+  it('an auditor pages through the whole log with after=seq; a malformed after is 400', async () => {
+    const auditor = await newUser(h, 'audrey', 'auditor');
+    // more than one page (1000) of entries
+    await h.db.transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++)
+        await appendAudit(tx, { actor: 'op', action: 'list', resource: 'server', decision: 'allow' });
+    });
+    const get = (query: string) => h.app.inject({ method: 'GET', url: `/api/audit${query}`, headers: bearer(auditor) });
+    const seqs = async (query: string) => {
+      const answer = await get(query);
+      expect(answer.statusCode, answer.body).toBe(200);
+      return answer.json().map((e: { seq: number }) => e.seq) as number[];
+    };
+    const first = await seqs('');
+    expect(first).toHaveLength(1000);
+    const second = await seqs(`?after=${first[999]}`);
+    expect(second.length).toBeGreaterThan(0);
+    // consecutive: nothing skipped, nothing twice
+    expect([...first, ...second]).toEqual(Array.from({ length: 1000 + second.length }, (_, i) => i + 1));
+    expect((await seqs('?after=5'))[0]).toBe(6);
+    for (const after of ['abc', '-1', '1.5', '01', '', '9'.repeat(16)])
+      expect((await get(`?after=${after}`)).statusCode, after).toBe(400);
   });
 
   it('the HTTP client of src/lib/serverClient speaks these routes (sign in, upload, search, share, retrieve, audit)', async () => {

@@ -23,7 +23,7 @@ import {
 } from '../he/service';
 import { SESSION_ID } from '../he/sessions';
 import { badRequest, HttpError, notFound } from '../http/errors';
-import { decide, signedInCaller, type RouteContext } from './context';
+import { decide, signedInBeforeBody, signedInCaller, type RouteContext } from './context';
 
 /** The service a server instance uses; tests may pass their own (an injected SEAL, small limits). */
 export function registerHeRoutes(
@@ -35,11 +35,14 @@ export function registerHeRoutes(
   // Binary bodies only on these routes: the parser is registered in this plugin's scope.
   void api.register(async (scope) => {
     scope.addContentTypeParser(HE_MEDIA_TYPE, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    // Keys and ciphertexts are megabytes: signed in is checked on the request line, before the body is read.
+    const signedIn = signedInBeforeBody(ctx);
 
     scope.post<{ Querystring: { model: string; params: string }; Body: Buffer }>(
       '/he/sessions',
       {
         bodyLimit: MAX_GALOIS_KEY_BYTES,
+        onRequest: signedIn.onRequest,
         schema: {
           querystring: {
             type: 'object',
@@ -53,7 +56,7 @@ export function registerHeRoutes(
         },
       },
       async (request, reply) => {
-        const caller = await signedInCaller(ctx, request);
+        const caller = signedIn.caller(request);
         const { model, params } = request.query;
         if (!MODEL_NAME.test(model)) throw notFound();
         const allowed = await decide(ctx, { caller, action: 'heInfer', resource: { kind: 'server' } });
@@ -65,9 +68,9 @@ export function registerHeRoutes(
 
     scope.post<{ Params: { id: string }; Body: Buffer }>(
       '/he/sessions/:id/infer',
-      { bodyLimit: MAX_INFER_BODY_BYTES },
+      { bodyLimit: MAX_INFER_BODY_BYTES, onRequest: signedIn.onRequest },
       async (request, reply) => {
-        const caller = await signedInCaller(ctx, request);
+        const caller = signedIn.caller(request);
         const { id } = request.params;
         const model = SESSION_ID.test(id) ? he.sessionModel(caller.id, id) : undefined;
         if (!model) throw notFound();

@@ -12,6 +12,8 @@ import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { describeOnBothDatabases } from '../../../testing/databases';
 import { issueSessionToken } from '../auth/tokens';
 import { openDatabase } from '../db';
+import { MAX_CONTRIBUTION_BYTES, MAX_SEALED_KEY_CHARS } from '../federated/service';
+import { MAX_GALOIS_KEY_BYTES, MAX_INFER_BODY_BYTES } from '../he/service';
 import { getOrCreateSecret } from '../store';
 import { SESSION_SECRET_NAME } from '.';
 import {
@@ -177,6 +179,30 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
     ).toBe(200);
   });
 
+  it('routes that take bodies over 128 KiB answer 401 on the request line, before reading the body', async () => {
+    // Content-Length above the route's own limit: a route that read the body before the token would answer 413.
+    const id = 'A'.repeat(22);
+    const routes: [InjectOptions['method'], string, string, number][] = [
+      ['POST', '/api/he/sessions?model=vit-brain-mri&params=p', 'application/octet-stream', MAX_GALOIS_KEY_BYTES],
+      ['POST', `/api/he/sessions/${id}/infer`, 'application/octet-stream', MAX_INFER_BODY_BYTES],
+      ['PUT', `/api/federated/networks/${id}/keys/1`, 'text/plain', MAX_SEALED_KEY_CHARS + 1024],
+      ['POST', `/api/federated/networks/${id}/rounds/1/seats/0`, 'application/octet-stream', MAX_CONTRIBUTION_BYTES],
+      ['POST', '/api/dicomweb/studies', 'multipart/related; type="application/x"; boundary=b', 2048 + 64 * 1024],
+    ];
+    const secret = await getOrCreateSecret(h.db, SESSION_SECRET_NAME, () => new Uint8Array(32));
+    const old = await issueSessionToken(
+      secret,
+      { id: alice.id, role: 'clinician' },
+      { now: new Date(Date.now() - 3_600_000) },
+    );
+    const payload = Buffer.alloc(256 * 1024);
+    for (const [method, url, type, limit] of routes) {
+      const headers = { 'content-type': type, 'content-length': String(limit + 1) };
+      await refused({ method, url, headers, payload }, 401, 'unauthorized');
+      await refused({ method, url, headers: { ...headers, ...bearer(old) }, payload }, 401, 'session-expired');
+    }
+  });
+
   it('cross-site requests 403; bodies with extra or oversized members 400', async () => {
     await refused(
       { method: 'GET', url: '/api/me', headers: { ...bearer(alice), origin: 'https://evil.example' } },
@@ -204,6 +230,22 @@ describeOnBothDatabases('routes: refusals change nothing', (suite) => {
       },
       400,
     );
+  });
+
+  it('an API path in percent-escapes gets 400, never past the guards; a malformed escape 400', async () => {
+    // the router takes /%61pi/me for /api/me: it must not be served without the /api guards (here: 401, not 403)
+    const foreign = { ...bearer(alice), origin: 'https://evil.example' };
+    for (const url of ['/%61pi/me', '/api%2Fme', '/%41PI/me', '/api/%ZZ', '/%ZZ/api'])
+      await refused({ method: 'GET', url, headers: foreign }, 400, 'bad-request');
+    // escapes inside a path already under /api: the guards apply
+    await refused({ method: 'GET', url: '/api/%6De', headers: foreign }, 403, 'cross-origin');
+    // an escaped slash is not a separator for the router either: not an API route
+    await refused({ method: 'GET', url: '/%2Fapi/me', headers: bearer(alice) }, 404, 'not-found');
+    await refused({ method: 'GET', url: '/%61pi/me', headers: bearer(alice) }, 400, 'bad-request');
+    await refused({ method: 'POST', url: '/%61pi/auth/challenge', payload: { name: 'alice' } }, 400, 'bad-request');
+    // escapes in a query are the query's business
+    const query = await h.app.inject({ method: 'GET', url: '/api/me?x=%61', headers: bearer(alice) });
+    expect(query.statusCode).toBe(200);
   });
 
   it('records: stale or replayed version 409, signed by someone else 400, wrong reader hash 400, not the owner 403/404', async () => {
@@ -330,6 +372,13 @@ describeOnBothDatabases('routes: rate limits', (suite) => {
             .statusCode,
         );
       expect(statuses).toEqual([200, 200, 429]);
+      // the same route under an escaped path is not a way around the limit
+      const escaped = await perIp.app.inject({
+        method: 'POST',
+        url: '/%61pi/auth/challenge',
+        payload: { name: 'e4x' },
+      });
+      expect(escaped.statusCode).not.toBe(200);
     } finally {
       await perIp.close();
     }
