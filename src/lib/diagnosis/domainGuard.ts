@@ -21,7 +21,8 @@
  * triangle of the precision matrices as base64 float32. Isomorphic (browser,
  * worker, CLI); parsing refuses a malformed file rather than guessing.
  */
-import { INTENSITY_BINS } from '../models/intensityHistogram';
+// the bin count alone, not the histogram's tfjs code: the page's main chunk reads this module
+import { INTENSITY_BINS } from '../models/intensityBins';
 
 export const DOMAIN_GUARD_FILE = 'domain-guard.json';
 export const DOMAIN_GUARD_FORMAT = 'cipherscan-domain-guard';

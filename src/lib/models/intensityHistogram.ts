@@ -16,8 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelTensorInput } from './ops';
+import { INTENSITY_BINS } from './intensityBins';
 
-export const INTENSITY_BINS = 32;
+export { INTENSITY_BINS };
 const BIN_WIDTH = 256 / INTENSITY_BINS;
 
 /** [N, INTENSITY_BINS] shares for images [N, S, S, 3] or blocks [N, T, P], values 0..255. The caller owns the result. */
