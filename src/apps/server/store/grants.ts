@@ -99,7 +99,9 @@ export interface SharedStudy extends Study {
 
 /**
  * Studies shared with `readerId` (not their own), newest first, with the grant.
- * With `activeAt`, only grants whose `until` is absent or later than it.
+ * With `activeAt`, only grants whose `until` is absent or later than it. A study whose
+ * consent is withdrawn is not listed: the policy refuses its readers (consent.cedar), and
+ * its index entry (modality, frames, owner) is no longer theirs to see either.
  */
 export async function listSharedWithMe(q: Queryable, readerId: string, activeAt?: Date): Promise<SharedStudy[]> {
   const { rows } = await q.query<
@@ -107,7 +109,8 @@ export async function listSharedWithMe(q: Queryable, readerId: string, activeAt?
   >(
     `SELECT ${STUDY_COLUMNS}, g.purpose AS g_purpose, g.until AS g_until, g.granted_at AS g_granted_at
        FROM ${STUDY_FROM} JOIN grants g ON g.study_uid = s.uid
-      WHERE g.reader_id = $1 AND s.owner_id <> $1 AND ($2::timestamptz IS NULL OR g.until IS NULL OR g.until > $2)
+      WHERE g.reader_id = $1 AND s.owner_id <> $1 AND s.consent = 'given'
+        AND ($2::timestamptz IS NULL OR g.until IS NULL OR g.until > $2)
       ORDER BY s.uploaded_at DESC, s.uid`,
     [readerId, activeAt ?? null],
   );

@@ -144,6 +144,11 @@ describeOnBothDatabases('store', (suite) => {
     expect(shared.map((s) => [s.uid, s.ownerName, s.grant.purpose])).toEqual([[uid, 'alice', 'second-opinion']]);
     expect(await listSharedWithMe(db, bob.id, new Date('2031-01-01'))).toEqual([]);
     expect(await listSharedWithMe(db, alice.id)).toEqual([]);
+    // withdrawn consent takes the study off the reader's list (the policy refuses the read); restored, it is back
+    expect(await setConsent(db, uid, 'withdrawn')).toBe(true);
+    expect(await listSharedWithMe(db, bob.id)).toEqual([]);
+    expect(await setConsent(db, uid, 'given')).toBe(true);
+    expect((await listSharedWithMe(db, bob.id)).map((s) => s.uid)).toEqual([uid]);
 
     // Two concurrent changes from version 2: exactly one wins.
     const racing = await Promise.allSettled([
