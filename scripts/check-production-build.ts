@@ -3,7 +3,8 @@
  * (`window.__cipherscan`, `__cipherscanDiagnosis`: they hand out plain pixels to any
  * automated browser) and no BPE harness page (`bench/harness.html`,
  * `window.cipherscanHarness`). Those exist only in the e2e build (`vite build --mode
- * e2e`, into dist-e2e/; vite.config.ts). `npm run build` runs this after building
+ * e2e`, into dist-e2e/; vite.config.ts). Nor does its entry chunk carry tfjs, which
+ * belongs in the inference worker (issue 20's startup). `npm run build` runs this after building
  * (postbuild), so `npm start` checks what it serves every time; exit 1 with one line
  * per finding.
  *   npx tsx scripts/check-production-build.ts [DIST]
@@ -14,6 +15,14 @@ import { join, relative, resolve } from 'node:path';
 
 /** Strings that only the test hooks and the harness contain. */
 export const TEST_ONLY_MARKERS = ['__cipherscan', 'cipherscanHarness'] as const;
+/**
+ * Strings only tfjs-core holds (its backend registry and its environment flags): the page's entry
+ * chunk must not contain them. tfjs belongs in the inference worker; one import of a module that
+ * imports tfjs, anywhere under the page's first render, put 0.87 MB of it in the first chunk.
+ */
+export const TFJS_MARKERS = ['registerBackend', 'WEBGL_VERSION'] as const;
+/** The page's entry chunk (vite.config.ts names the entry `main`). */
+const ENTRY_CHUNK = /^assets\/main-[^/]*\.js$/;
 /** Text files the markers are searched in (the rest is wasm, images, fonts). */
 const TEXT = /\.(js|mjs|html|css|json|map|txt|conf)$|^_headers$/;
 
@@ -41,6 +50,8 @@ export function productionBuildProblems(dist: string): string[] {
     const text = readFileSync(path, 'utf8');
     for (const marker of TEST_ONLY_MARKERS)
       if (text.includes(marker)) problems.push(`${name}: contains "${marker}" (test hooks or harness)`);
+    if (ENTRY_CHUNK.test(name) && TFJS_MARKERS.some((m) => text.includes(m)))
+      problems.push(`${name}: the page's entry chunk contains tfjs (it belongs in the inference worker)`);
   }
   return problems;
 }
@@ -52,8 +63,8 @@ if (isEntry) {
   for (const p of problems) console.error(p);
   console.error(
     problems.length
-      ? `check-production-build: ${problems.length} finding(s): build the tests' version with --mode e2e`
-      : 'check-production-build: no test hooks, no harness',
+      ? `check-production-build: ${problems.length} finding(s)`
+      : 'check-production-build: no test hooks, no harness, no tfjs in the entry chunk',
   );
   process.exit(problems.length ? 1 : 0);
 }

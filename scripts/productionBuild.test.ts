@@ -41,6 +41,17 @@ describe('check-production-build', () => {
     ]);
   });
 
+  it("refuses tfjs in the page's entry chunk, not in a worker's chunk", () => {
+    const dir = build('tfjs', {
+      'index.html': '<div id="root"></div>',
+      'assets/main-abc.js': 'e.registerBackend("wasm",f);g("WEBGL_VERSION",2)',
+      'assets/inference.worker-def.js': 'e.registerBackend("wasm",f)',
+    });
+    expect(productionBuildProblems(dir)).toEqual([
+      "assets/main-abc.js: the page's entry chunk contains tfjs (it belongs in the inference worker)",
+    ]);
+  });
+
   it('says so when there is no build', () => {
     expect(productionBuildProblems(join(root, 'none'))).toEqual([
       `${join(root, 'none')}: no build here (run vite build first)`,
