@@ -20,6 +20,32 @@ describeOnBothDatabases('database', (suite) => {
     }
   });
 
+  it('lets an account be disabled (migration 3) but never an invitation, and keeps refusing other roles', async () => {
+    const db = await openDatabase(await suite.freshDatabase());
+    try {
+      const jwk = JSON.stringify({ kty: 'EC' });
+      const insertAccount = (id: string, role: string) =>
+        db.query(
+          'INSERT INTO accounts (id, name, role, sign_jwk, wrap_jwk) VALUES ($1, $1, $2, $3::jsonb, $3::jsonb)',
+          [id, role, jwk],
+        );
+      await insertAccount('bob', 'clinician');
+      await db.query("UPDATE accounts SET role = 'disabled' WHERE id = 'bob'");
+      await insertAccount('carol', 'disabled');
+      await expect(insertAccount('dave', 'superuser')).rejects.toThrow();
+      await expect(
+        db.query("INSERT INTO invitations (code_hash, name, role, expires_at) VALUES ('h', 'erin', 'disabled', now())"),
+      ).rejects.toThrow();
+      // One CHECK on accounts.role: migration 1's inline one was dropped, not left beside the new one.
+      const { rows } = await db.query<{ conname: string }>(
+        "SELECT conname FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'c'",
+      );
+      expect(rows.map((r) => r.conname)).toEqual(['accounts_role_check']);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('rolls a transaction back when it throws, and joins an outer one', async () => {
     const db = await openDatabase(await suite.freshDatabase());
     try {

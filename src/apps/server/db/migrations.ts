@@ -115,6 +115,17 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'accounts may be disabled (off-boarding)',
+    // PostgreSQL names migration 1's inline CHECK accounts_role_check (PGlite is PostgreSQL and
+    // names it alike). Invitations keep their CHECK: nobody is invited into 'disabled'.
+    sql: `
+      ALTER TABLE accounts DROP CONSTRAINT IF EXISTS accounts_role_check;
+      ALTER TABLE accounts ADD CONSTRAINT accounts_role_check
+        CHECK (role IN ('clinician', 'auditor', 'admin', 'disabled'));
+    `,
+  },
 ];
 
 /**
