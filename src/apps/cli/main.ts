@@ -73,7 +73,8 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/invite'),
   },
   account: {
-    summary: 'account create --server URL --invite CODE --out A.json [--key K]   make account keys, redeem',
+    summary:
+      'account create --server URL --invite CODE --out A.json [--key K] | account disable --data DIR --name N   make account keys, redeem; off-board a person (kept, loses every right)',
     load: () => import('./commands/account'),
   },
   upload: {

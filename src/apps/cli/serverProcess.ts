@@ -1,7 +1,7 @@
 /**
  * The server's entry (src/apps/server/main.ts) run as a child process, for
- * `server`, `invite` and `audit verify`. A child, not an import: one app may not
- * import another (docs/ARCHITECTURE.md, "Layers"), and the server is its own
+ * `server`, `invite`, `account disable` and `audit verify`. A child, not an import:
+ * one app may not import another (docs/ARCHITECTURE.md, "Layers"), and the server is its own
  * process anyway. The child gets the terminal's stdio (so its URL line, its
  * invitation code, its verdict are printed as it prints them); Ctrl-C and SIGTERM
  * are passed on so it closes its database cleanly; the CLI exits with its code.

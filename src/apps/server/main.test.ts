@@ -66,4 +66,8 @@ it('serve prints one localhost line, invite and audit-verify work through the so
   expect(offlineVerify.out).toMatch(/^audit log intact: 2 entries/);
   expect((await run(['serve'])).code).toBe(2);
   expect((await run(['frobnicate', '--data', data])).code).toBe(2);
+  expect((await run(['account-disable', '--data', data])).code).toBe(2); // no --name
+  const unknown = await run(['account-disable', '--data', data, '--name', 'nobody']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.err).toBe('there is no account named nobody\n');
 }, 240_000);

@@ -6,6 +6,7 @@
  *         [--blobs file|database] [--max-upload-bytes N]
  *         [--rate-limit-auth N] [--rate-limit-account N] [--rate-limit-api N] [--log]
  *   invite --data DIR --name N --role R [--site S]     prints the code (last word on stdout)
+ *   account-disable --data DIR --name N                the account loses every right at once (kept, audited)
  *   audit-verify --data DIR [--anchor FILE]            one line; exit 0 only when intact (and, with an
  *                                                      anchor, still holding the head it saved last time)
  *
@@ -28,6 +29,7 @@ import {
   auditSummary,
   auditVerification,
   checkAgainstAnchor,
+  disableAccount,
   makeInvitation,
   type AuditAnchor,
   type AuditVerificationAnswer,
@@ -181,6 +183,30 @@ async function invite(values: Options): Promise<number> {
   return 0;
 }
 
+async function accountDisable(values: Options): Promise<number> {
+  const dataDir = required(values, 'data');
+  const request = { name: required(values, 'name') };
+  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'POST', '/accounts/disable', request);
+  let previousRole: string;
+  if (viaSocket) {
+    const body = viaSocket.body as { previousRole?: string; message?: string };
+    if (viaSocket.status !== 200 || !body.previousRole)
+      throw new AdminError(body.message ?? 'the server refused to disable the account');
+    previousRole = body.previousRole;
+  } else {
+    const db = await openData(dataDir);
+    try {
+      previousRole = (await disableAccount(db, request)).previousRole;
+    } finally {
+      await db.close();
+    }
+  }
+  process.stdout.write(
+    `account ${request.name} disabled (was ${previousRole}): its sessions are refused from now on\n`,
+  );
+  return 0;
+}
+
 /** The anchor saved by the last intact `audit-verify --anchor FILE`, or null for a first run. */
 function readAnchor(path: string | undefined): AuditAnchor | null {
   if (!path || !existsSync(path)) return null;
@@ -222,7 +248,8 @@ async function auditVerify(values: Options): Promise<number> {
   return answer.ok ? 0 : 1;
 }
 
-const USAGE = 'usage: main.ts serve|invite|audit-verify --data DIR … (see the top of src/apps/server/main.ts)';
+const USAGE =
+  'usage: main.ts serve|invite|account-disable|audit-verify --data DIR … (see the top of src/apps/server/main.ts)';
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -231,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     if (rest.length > 0) throw new UsageError(USAGE);
     if (subcommand === 'serve') return await serve(values);
     if (subcommand === 'invite') return await invite(values);
+    if (subcommand === 'account-disable') return await accountDisable(values);
     if (subcommand === 'audit-verify') return await auditVerify(values);
     throw new UsageError(USAGE);
   } catch (caught) {

@@ -1,4 +1,9 @@
 /**
+ * `cipherscan account disable --data DIR --name N`: the operator off-boards a person
+ * (src/apps/server/main.ts account-disable: through the running server's admin socket,
+ * or the database directly when no server runs). The account keeps its row and loses
+ * every right at once; its sessions get 403 from their next request.
+ *
  * `cipherscan account create --server URL --invite CODE --out FILE [--key K]`:
  * makes the account's two key pairs on this machine (ES256 signing, P-256 ECDH
  * wrapping), redeems the invitation with their public halves, and writes the
@@ -9,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, requireOption } from '../args';
+import { exitWith, passOptions, runServerEntry } from '../serverProcess';
 import { accountSealingKey, optionalUserKey, serverUrl } from '../serverSession';
 import { exportAccountFile, generateAccountKeys } from '../../../lib/sharing';
 import { ServerError, createServerClient } from '../../../lib/serverClient';
@@ -32,8 +38,12 @@ async function writeNewPrivateFile(path: string, text: string): Promise<void> {
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;
+  if (action === 'disable' && rest.length === 0)
+    return exitWith(await runServerEntry('account-disable', passOptions(args, ['data', 'name'], [])));
   if (action !== 'create' || rest.length > 0)
-    throw new UsageError('usage: account create --server URL --invite CODE --out FILE [--key K]');
+    throw new UsageError(
+      'usage: account create --server URL --invite CODE --out FILE [--key K] | account disable --data DIR --name N',
+    );
   const server = serverUrl(args);
   const code = requireOption(args, 'invite');
   const out = requireOption(args, 'out');

@@ -1,15 +1,23 @@
 /**
  * The admin socket (docs/server.md, "Admin socket"): a second Fastify instance on a
  * Unix socket, `DATA/admin.sock`, mode 0600, so only the host's users who may read the
- * data directory reach it; no account, no token. It answers `POST /invitations` and
- * `GET /audit/verify`, which `main.ts invite` and `audit-verify` use while the server
- * runs (PGlite allows one process, so they cannot open the database themselves).
+ * data directory reach it; no account, no token. It answers `POST /invitations`,
+ * `POST /accounts/disable` and `GET /audit/verify`, which `main.ts invite`,
+ * `account-disable` and `audit-verify` use while the server runs (PGlite allows one
+ * process, so they cannot open the database themselves).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { connect } from 'node:net';
 import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import type { Database } from '../db';
-import { AdminError, auditVerification, makeInvitation, type InvitationRequest } from './operations';
+import {
+  AdminError,
+  auditVerification,
+  disableAccount,
+  makeInvitation,
+  type DisableRequest,
+  type InvitationRequest,
+} from './operations';
 
 export async function startAdminSocket(db: Database, socketPath: string): Promise<FastifyInstance> {
   const admin = Fastify({ logger: false, bodyLimit: 4096 });
@@ -35,6 +43,20 @@ export async function startAdminSocket(db: Database, socketPath: string): Promis
       },
     },
     async (request) => makeInvitation(db, request.body),
+  );
+  admin.post<{ Body: DisableRequest }>(
+    '/accounts/disable',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: { name: { type: 'string', maxLength: 32 } },
+        },
+      },
+    },
+    async (request) => disableAccount(db, request.body),
   );
   admin.get<{ Querystring: { at?: string } }>('/audit/verify', async (request) => {
     const at = Number(request.query.at);

@@ -1,6 +1,6 @@
 /**
  * What the host's operator may do without an account (docs/server.md, "Admin socket"):
- * make an invitation, and check the audit chain. The same two functions serve the
+ * make an invitation, disable an account, and check the audit chain. The same functions serve the
  * admin socket (while the server runs) and the entry's direct path (when it does not:
  * PGlite is single-process). An invitation is audited with the operator as actor, so
  * the log shows how every account came to exist; the code itself is printed once and
@@ -9,7 +9,7 @@
 import { appendAudit, verifyAuditChain } from '../audit';
 import { isInvitableRole, newInvitationCode } from '../auth/invitations';
 import type { Database } from '../db';
-import { createInvitation, getAccountByName } from '../store';
+import { createInvitation, getAccountByName, lockAccountByName, setAccountRole } from '../store';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 const ACCOUNT_NAME = /^[a-z][a-z0-9-]{1,31}$/;
@@ -53,6 +53,39 @@ export async function makeInvitation(
     });
   });
   return { code, expiresAt: expiresAt.toISOString() };
+}
+
+export interface DisableRequest {
+  name: string;
+}
+
+/**
+ * Off-boards a person at once: the account keeps its row (the audit log and the studies
+ * name it) and its role becomes 'disabled', which Cedar forbids everything and the
+ * routes refuse with 403 on the next request (sessions re-read the account each time).
+ * The change and its audit entry, naming the role it had, are one transaction.
+ */
+export async function disableAccount(
+  db: Database,
+  request: DisableRequest,
+): Promise<{ name: string; previousRole: string }> {
+  const { name } = request;
+  if (typeof name !== 'string' || !ACCOUNT_NAME.test(name))
+    throw new AdminError('a name is 2 to 32 characters: lower-case letters, digits and dashes, a letter first');
+  return db.transaction(async (tx) => {
+    const account = await lockAccountByName(tx, name);
+    if (!account) throw new AdminError(`there is no account named ${name}`);
+    if (account.role === 'disabled') throw new AdminError(`the account ${name} is disabled already`);
+    await setAccountRole(tx, account.id, 'disabled');
+    await appendAudit(tx, {
+      actor: 'operator',
+      action: 'disable',
+      resource: `account:${name}`,
+      decision: 'allow',
+      reason: `admin-socket previous-role=${account.role}`,
+    });
+    return { name, previousRole: account.role };
+  });
 }
 
 /**

@@ -24,7 +24,7 @@ import type { ServerConfigInput } from '../config';
 import type { Database } from '../db';
 import type { ServerDeps } from './context';
 import { createAuthorizer } from '../policy/authorizer';
-import { createInvitation, type Role } from '../store';
+import { createInvitation, type InvitationRole } from '../store';
 
 export const ORIGIN = 'http://localhost:4173';
 /** A fresh database, migrated, on a machine shared with other test files: seconds, not milliseconds. */
@@ -95,7 +95,7 @@ export interface User {
   token: string;
 }
 
-export async function invite(db: Database, name: string, role: Role = 'clinician'): Promise<string> {
+export async function invite(db: Database, name: string, role: InvitationRole = 'clinician'): Promise<string> {
   const { code, codeHash } = newInvitationCode();
   await createInvitation(db, { codeHash, name, role, expiresAt: new Date(Date.now() + 3_600_000) });
   return code;
@@ -112,7 +112,7 @@ export async function signIn(app: FastifyInstance, name: string, keys: AccountKe
 }
 
 /** An account as a client makes one: keys here, invitation redeemed, signed in. */
-export async function newUser(h: Harness, name: string, role: Role = 'clinician'): Promise<User> {
+export async function newUser(h: Harness, name: string, role: InvitationRole = 'clinician'): Promise<User> {
   const keys = await generateAccountKeys({ extractable: false });
   const code = await invite(h.db, name, role);
   const redeemed = await h.app.inject({

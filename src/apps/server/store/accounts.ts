@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/index.ts';
 import { StoreError, isUniqueViolation } from './errors.ts';
 
-export type Role = 'clinician' | 'auditor' | 'admin';
+/** 'disabled' is a state an operator puts an account in (admin/operations.ts disableAccount), never invited into. */
+export type Role = 'clinician' | 'auditor' | 'admin' | 'disabled';
 
 export interface Account {
   id: string;
@@ -72,4 +73,14 @@ export async function getAccountById(q: Queryable, id: string): Promise<Account 
 export async function getAccountByName(q: Queryable, name: string): Promise<Account | null> {
   const { rows } = await q.query<AccountRow>('SELECT * FROM accounts WHERE name = $1', [name]);
   return rows[0] ? toAccount(rows[0]) : null;
+}
+
+/** The account, its row locked until the transaction ends (so two changes to it run one after the other). */
+export async function lockAccountByName(q: Queryable, name: string): Promise<Account | null> {
+  const { rows } = await q.query<AccountRow>('SELECT * FROM accounts WHERE name = $1 FOR UPDATE', [name]);
+  return rows[0] ? toAccount(rows[0]) : null;
+}
+
+export async function setAccountRole(q: Queryable, id: string, role: Role): Promise<void> {
+  await q.query('UPDATE accounts SET role = $2 WHERE id = $1', [id, role]);
 }

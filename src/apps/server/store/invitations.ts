@@ -6,10 +6,13 @@
 import type { Queryable } from '../db/index.ts';
 import type { Role } from './accounts.ts';
 
+/** What an invitation may give: any role but 'disabled' (the schema's CHECK says the same). */
+export type InvitationRole = Exclude<Role, 'disabled'>;
+
 export interface Invitation {
   codeHash: string;
   name: string;
-  role: Role;
+  role: InvitationRole;
   site: string | null;
   expiresAt: Date;
   usedAt: Date | null;
@@ -18,7 +21,7 @@ export interface Invitation {
 interface InvitationRow {
   code_hash: string;
   name: string;
-  role: Role;
+  role: InvitationRole;
   site: string | null;
   expires_at: Date;
   used_at: Date | null;
@@ -35,7 +38,7 @@ const toInvitation = (row: InvitationRow): Invitation => ({
 
 export async function createInvitation(
   q: Queryable,
-  invitation: { codeHash: string; name: string; role: Role; site?: string | null; expiresAt: Date },
+  invitation: { codeHash: string; name: string; role: InvitationRole; site?: string | null; expiresAt: Date },
 ): Promise<Invitation> {
   const { rows } = await q.query<InvitationRow>(
     `INSERT INTO invitations (code_hash, name, role, site, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
