@@ -2,13 +2,15 @@
  * The whole sharing script of docs/server.md "CLI", against the real server in a
  * child process (127.0.0.1, a free port, a temporary data directory, PGlite):
  * invite, account create ×2, upload a DICOM, share, download as the reader (the
- * same pixels `unpack` gives the owner), revoke, download refused, audit verify
+ * same pixels `unpack` gives the owner), revoke, download refused, the reader's
+ * account disabled (through the admin socket, then offline), audit verify
  * intact, then one audit row altered and audit verify failing. Throughout, a
  * patient name and a pixel pattern planted in the DICOM are looked for in every
  * byte the client sent and every file the server wrote: they must never appear.
  *
  * The CLI commands that talk HTTP run in this process (main()), so `fetch` can be
- * watched; `invite` and `audit verify` run as the user runs them, as a child.
+ * watched; `invite`, `account disable` and `audit verify` run as the user runs
+ * them, as a child.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,6 +244,27 @@ describe('sharing through the server, from the command line', () => {
     expect(late.code).toBe(1);
     expect(late.err).toContain('this scan is not shared with you (or does not exist)');
 
+    // the hospital off-boards bob (through the running server's admin socket): his account file signs in no more
+    const disabled = await runCliChild(['account', 'disable', '--data', data, '--name', 'bob']);
+    expect(disabled.code, disabled.err).toBe(0);
+    expect(disabled.out).toContain('account bob disabled (was clinician)');
+    const twice = await runCliChild(['account', 'disable', '--data', data, '--name', 'bob']);
+    expect(twice.code).toBe(1);
+    expect(twice.err).toContain('disabled already');
+    const offboarded = await cli(
+      'download',
+      '--server',
+      url,
+      '--account',
+      bob,
+      '--id',
+      id,
+      '--out',
+      join(dir, 'x.png'),
+    );
+    expect(offboarded.code).toBe(1);
+    expect(offboarded.err).toContain("this account is disabled: ask your hospital's administrator");
+
     const intact = await runCliChild(['audit', 'verify', '--data', data]);
     expect(intact.code, intact.out + intact.err).toBe(0);
 
@@ -252,6 +275,14 @@ describe('sharing through the server, from the command line', () => {
     const stored = filesUnder(data);
     expect(stored.length).toBeGreaterThan(0);
     for (const path of stored) expect(hits(readFileSync(path), markers), path).toBe(0);
+
+    // with the server stopped, `account disable` opens the database itself
+    const offline = await runCliChild(['account', 'disable', '--data', data, '--name', 'alice']);
+    expect(offline.code, offline.err).toBe(0);
+    expect(offline.out).toContain('account alice disabled (was clinician)');
+    expect((await runCliChild(['account', 'disable', '--data', data, '--name', 'nobody'])).err).toContain(
+      'there is no account named nobody',
+    );
 
     // one audit row altered while the server is down: the chain no longer verifies
     const db = new PGlite(join(data, 'db'));

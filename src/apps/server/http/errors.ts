@@ -33,6 +33,9 @@ export const unauthorized = (message = 'not signed in, or the session has expire
   new HttpError(401, 'unauthorized', message);
 export const forbidden = (message = 'this account may not do that'): HttpError =>
   new HttpError(403, 'forbidden', message);
+/** A disabled account (off-boarded by the operator): every signed-in request and every sign-in. */
+export const accountDisabled = (): HttpError =>
+  new HttpError(403, 'account-disabled', "this account is disabled: ask your hospital's administrator");
 export const conflict = (message: string): HttpError => new HttpError(409, 'conflict', message);
 export const badRequest = (code: string, message: string): HttpError => new HttpError(400, code, message);
 

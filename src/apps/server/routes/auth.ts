@@ -12,7 +12,7 @@ import { AuthError } from '../auth/authError';
 import { newChallenge, verifySignedChallenge } from '../auth/challenge';
 import { hashInvitationCode } from '../auth/invitations';
 import { issueSessionToken } from '../auth/tokens';
-import { HttpError } from '../http/errors';
+import { accountDisabled, HttpError } from '../http/errors';
 import { authRouteLimits } from '../http/rateLimits';
 import {
   createAccount,
@@ -37,7 +37,13 @@ export interface SessionAnswer {
 
 export const publicAccount = (account: Account) => ({ id: account.id, name: account.name, role: account.role });
 
+/**
+ * The session token for an account that has just proved who it is (signed challenge or
+ * passkey); a disabled account gets none. Only its key's holder learns it is disabled:
+ * the challenge route answers every name alike.
+ */
 export async function sessionFor(ctx: RouteContext, account: Account): Promise<SessionAnswer> {
+  if (account.role === 'disabled') throw accountDisabled();
   const session = await issueSessionToken(ctx.sessionSecret, account);
   return { token: session.token, expiresAt: session.expiresAt.toISOString(), account: publicAccount(account) };
 }

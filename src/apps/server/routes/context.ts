@@ -13,7 +13,7 @@ import type { BlobStore } from '../blobs';
 import type { FederatedService } from '../federated/service';
 import type { ServerConfig } from '../config';
 import type { Database, Queryable } from '../db';
-import { forbidden, notFound } from '../http/errors';
+import { accountDisabled, forbidden, notFound } from '../http/errors';
 import type { AccessResource, Action, Authorizer } from '../policy/authorizer';
 import { getAccountById, type Account } from '../store';
 
@@ -31,7 +31,11 @@ export interface RouteContext extends ServerDeps {
   sessionSecret: Uint8Array;
 }
 
-/** The account a Bearer token names, as the database has it now (role and keys fresh, not from the token). */
+/**
+ * The account a Bearer token names, as the database has it now (role and keys fresh, not from the token).
+ * A disabled account is refused here, 403, so its sessions lose every right at once, on the
+ * routes that ask Cedar (which forbids it too) and on those that do not (`/me`, `/accounts/:name`).
+ */
 export async function signedInCaller(ctx: RouteContext, request: FastifyRequest): Promise<Account> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(header) : null;
@@ -39,6 +43,7 @@ export async function signedInCaller(ctx: RouteContext, request: FastifyRequest)
   const claims = await verifySessionToken(ctx.sessionSecret, match[1]);
   const account = await getAccountById(ctx.db, claims.accountId);
   if (!account) throw new AuthError('invalid', 'token for an account that does not exist');
+  if (account.role === 'disabled') throw accountDisabled();
   return account;
 }
 

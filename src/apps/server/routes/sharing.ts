@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decodeRecordUnverified } from '../../../lib/sharing/record';
 import { acceptRecordChange } from '../../../lib/sharing/serverChecks';
 import type { Queryable } from '../db';
-import { badRequest, conflict, notFound } from '../http/errors';
+import { badRequest, conflict, HttpError, notFound } from '../http/errors';
 import {
   getAccountByName,
   getStudy,
@@ -158,6 +158,13 @@ export function registerSharingRoutes(api: FastifyInstance, ctx: RouteContext): 
         readersAfter: (reader, study, holders) => {
           if (reader.id === study.ownerId)
             throw badRequest('bad-request', 'the owner is a reader of their study already');
+          // Refused before the record is checked or anything stored: no key is wrapped for an off-boarded person.
+          if (reader.role === 'disabled')
+            throw new HttpError(
+              409,
+              'reader-disabled',
+              `the account ${reader.name} is disabled: it cannot be given a study`,
+            );
           until = untilDate(request.body.until);
           return [...new Set([...holders, reader.id])];
         },
