@@ -10,7 +10,7 @@
  * a row never names a missing blob (a blob without a row is never listed). A part that
  * fails is reported and changes nothing.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BUNDLE_MEDIA_TYPE, encodeBundle } from '../../../lib/sharing/bundle';
 import { acceptUpload } from '../../../lib/sharing/serverChecks';
 import { errorAnswer, HttpError, notFound } from '../http/errors';
@@ -68,7 +68,9 @@ export function registerDicomwebRoutes(api: FastifyInstance, ctx: RouteContext):
             stored.push(await storeBundle(ctx, caller, part.body, allowed.audit));
           } catch (err) {
             const { statusCode, body: answer } = errorAnswer(err);
-            if (statusCode >= 500) throw err;
+            // the error handler's 500 says "nothing was changed": true only while no part is stored yet
+            if (statusCode >= 500 && stored.length === 0) throw err;
+            if (statusCode >= 500) return partialFailure(request, reply, err, index, stored, failed);
             failed.push({ part: index, ...answer, status: statusCode });
           }
         }
@@ -169,6 +171,30 @@ async function storeBundle(
 }
 
 /** 200 when every part was stored, 202 when some were, the first refusal's status when none was. */
+/**
+ * The server failed on part `index` after earlier parts were committed: a 500 that says which are
+ * stored (kept: each is whole and audited) and that this part and the ones after it are not, so
+ * the client retries only those. Logged as the error handler logs a 500 (its name only).
+ */
+function partialFailure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+  index: number,
+  stored: { id: string; version: number }[],
+  failed: StowFailure[],
+) {
+  request.log.error({ name: (err as Error)?.name }, 'request failed');
+  return reply.status(500).send({
+    error: 'internal',
+    message:
+      `the server failed on part ${index}: the ${stored.length} part(s) listed in "stored" are kept; ` +
+      `part ${index} and the parts after it were not stored`,
+    stored,
+    failed: failed.map(({ part, error, message }) => ({ part, error, message })),
+  });
+}
+
 function stowAnswer(reply: FastifyReply, stored: { id: string; version: number }[], failed: StowFailure[]) {
   const failures = failed.map(({ part, error, message }) => ({ part, error, message }));
   if (failed.length === 0) return reply.status(200).send({ stored, failed: failures });

@@ -19,7 +19,7 @@ import type { FetchLike } from '../../../lib/serverClient/client';
 import { encodeStowBody } from '../../../lib/serverClient/multipart';
 import { buildServer } from '../app';
 import { newInvitationCode } from '../auth/invitations';
-import { fileBlobStore } from '../blobs';
+import { fileBlobStore, type BlobStore } from '../blobs';
 import type { ServerConfigInput } from '../config';
 import type { Database } from '../db';
 import type { ServerDeps } from './context';
@@ -60,13 +60,15 @@ function fetchOverInject(app: FastifyInstance): FetchLike {
 export async function startHarness(
   db: Database,
   config: Partial<ServerConfigInput> = {},
-  extra: Pick<ServerDeps, 'federated'> = {},
+  extra: Pick<ServerDeps, 'federated'> & { wrapBlobs?: (store: BlobStore) => BlobStore } = {},
 ): Promise<Harness> {
   const blobDir = mkdtempSync(join(tmpdir(), 'cipherscan-blobs-'));
+  const { wrapBlobs = (store) => store, ...deps } = extra;
   const app = await buildServer({
-    ...extra,
+    ...deps,
     db,
-    blobs: fileBlobStore({ dir: blobDir, fsync: false }),
+    // wrapBlobs: a test may put faults in the blob store (a disk that fails mid-upload)
+    blobs: wrapBlobs(fileBlobStore({ dir: blobDir, fsync: false })),
     authorizer: createAuthorizer(),
     config: {
       origin: ORIGIN,
