@@ -1,14 +1,15 @@
 /**
  * Node-only: reads a dataset laid out as <dir>/<class>/<image files>, decodes each
  * file once to the 200 x 200 RGB model input and caches the bytes under .cache/
- * (gitignored), so training epochs never decode JPEGs again. Never copies images
- * into the repository and never logs pixels.
+ * (gitignored; files 0600), so training epochs never decode JPEGs again; a file changed
+ * under the same name is decoded again. Never copies images into the repository and never
+ * logs pixels.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
-import { decodeImageFile } from '../../lib/decode';
+import { DecodeError, decodeImageFile } from '../../lib/decode';
 import { MODEL_INPUT_SIZE } from '../../lib/image/modelInput';
 import { toModelInput } from '../../lib/image/resize';
 
@@ -46,8 +47,16 @@ export async function loadImageSet(
 ): Promise<ImageSet> {
   const abs = resolve(dir);
   const { classes, files, labels } = await listImages(abs);
+  // each file's size and modification time too: a file replaced under the same name must not be read
+  // from the cache as the old image (an evaluation would report the old figures)
+  const stamps = await Promise.all(
+    files.map(async (f) => {
+      const s = await stat(join(abs, f));
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    }),
+  );
   const id = createHash('sha256')
-    .update(`${abs}|${size}|${files.join('\n')}`)
+    .update(`${abs}|${size}|${stamps.join('\n')}`)
     .digest('hex')
     .slice(0, 16);
   const stem = join(cacheDir, `${basename(resolve(abs, '..'))}-${basename(abs)}-${size}-${id}`);
@@ -59,13 +68,21 @@ export async function loadImageSet(
   const pixels = new Uint8Array(bytes);
   const t0 = Date.now();
   for (let i = 0; i < files.length; i++) {
-    const decoded = await decodeImageFile(new Uint8Array(await readFile(join(abs, files[i]))), files[i]);
+    const decoded = await decodeImageFile(new Uint8Array(await readFile(join(abs, files[i]))), files[i]).catch(
+      (err: unknown) => {
+        // the set is decoded as a whole, so one bad file stops it: say which, so it can be fixed or moved out
+        throw new DecodeError(`${files[i]} in ${dir}: ${err instanceof Error ? err.message : String(err)}`, files[i], {
+          cause: err,
+        });
+      },
+    );
     pixels.set(toModelInput(decoded.image, size).data, i * size * size * 3);
     if ((i + 1) % 500 === 0 || i + 1 === files.length)
       log(`decoded ${i + 1}/${files.length} images of ${dir} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
-  await mkdir(cacheDir, { recursive: true });
-  await writeFile(stem + '.bin', pixels);
+  // decoded pixels of possibly clinical images: readable by this user only
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  await writeFile(stem + '.bin', pixels, { mode: 0o600 });
   return { classes, labels: Uint8Array.from(labels), files, size, pixels };
 }
 

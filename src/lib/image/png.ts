@@ -12,13 +12,18 @@ export function encodeRgbPng(image: RgbImage, text?: Record<string, string>): Ui
   return encode({ width: image.width, height: image.height, data: image.data, channels: 3, depth: 8, text });
 }
 
+/** A PNG's signature, then its first chunk's length (13) and type "IHDR". */
+const PNG_START = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+
 /**
  * Width and height from a PNG's IHDR (it comes first: signature, chunk length, "IHDR",
  * then width and height, big-endian), read before decoding anything; undefined when
- * the bytes are too short to hold it.
+ * the bytes are too short to hold it or do not start as a PNG does.
  */
 export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
   if (bytes.length < 24) return undefined;
+  // not a PNG (a JPEG, a package): no size, rather than eight bytes of something else read as one
+  if (PNG_START.some((b, i) => bytes[i] !== b)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }

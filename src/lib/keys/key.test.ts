@@ -90,12 +90,17 @@ describe('keys', () => {
     expect(parseKeyFile(text).key).toBeUndefined();
     expect(toHex((await importKeyFile(text, 'tumour board 2026!')).master)).toBe(toHex(pass.master));
     await expect(importKeyFile(text, 'tumour board 2025!')).rejects.toBeInstanceOf(WrongKeyError);
+    // in words that name what did not match: no data is involved yet
+    await expect(importKeyFile(text, 'tumour board 2025!')).rejects.toThrow(
+      'wrong key: this passphrase does not open this key file',
+    );
   });
 
   it('a tampered key file is refused', async () => {
     const f = JSON.parse(exportKeyFile(await generateKey()));
     f.check = '0000000000000000';
     await expect(importKeyFile(JSON.stringify(f))).rejects.toBeInstanceOf(WrongKeyError);
+    await expect(importKeyFile(JSON.stringify(f))).rejects.toThrow(/this key file is damaged/);
     await expect(importKeyFile('hello')).rejects.toThrow(/not a CipherScan key file/);
   });
 

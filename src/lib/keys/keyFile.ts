@@ -18,6 +18,7 @@ import {
   deriveKeyFromPassphrase,
   keyFromBytes,
   type KdfParams,
+  WrongKeyError,
 } from './key';
 import { kdfCostProblem, kdfSaltProblem } from './kdfPolicy';
 
@@ -108,6 +109,16 @@ export async function importKeyFile(text: string, passphrase?: string): Promise<
     if (passphrase === undefined) throw new KeyFileError('this key file needs its passphrase');
     key = await deriveKeyFromPassphrase(passphrase, file.kdf);
   }
-  assertKeyCheck(key, file.check);
+  try {
+    assertKeyCheck(key, file.check);
+  } catch (err) {
+    // no data is involved yet: say what did not match (the passphrase, or the file's own bytes)
+    if (!(err instanceof WrongKeyError)) throw err;
+    throw new WrongKeyError(
+      file.kind === 'passphrase'
+        ? 'wrong key: this passphrase does not open this key file'
+        : 'wrong key: this key file is damaged (its key does not match its check value)',
+    );
+  }
   return key;
 }

@@ -204,24 +204,27 @@ export async function run(args: ParsedArgs): Promise<void> {
     if (out.inDomain === true)
       console.log(`  Looks like a ${domainNameFor(classes)} the model was trained on (${verdict}).`);
     else console.log('  (this model ships no out-of-domain guard: it answers every image)');
-    if (out.uncertain === true)
+    const uncertain = out.uncertain === true;
+    if (uncertain)
       console.log(
         `  ${UNCERTAIN_MESSAGE}: ${uncertainReason({ confidence: out.confidence as number, minConfidence: out.minConfidence as number, uncertain: true })}.`,
       );
+    // below the threshold no class is given (abstention.ts): each side's class is a leaning, and says so
+    const answer = (label: string) => (uncertain ? `(leaning: ${label}, not a diagnosis)` : label);
     console.log(
-      `  plain model, original:      ${plain.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
+      `  plain model, original:      ${answer(plain.label)}  [${classes.map((c, i) => `${classLabel(c)} ${pct(plain.probabilities[i])}`).join(', ')}]  ${plain.ms.toFixed(1)} ms`,
     );
     if (out.encrypted) {
       const enc = out.encrypted as ReturnType<typeof side> & { adaptMs: number };
       console.log(
-        `  adapted model, encrypted:   ${enc.label}  [${classes.map((c, i) => `${classLabel(c)} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`,
+        `  adapted model, encrypted:   ${answer(enc.label)}  [${classes.map((c, i) => `${classLabel(c)} ${pct(enc.probabilities[i])}`).join(', ')}]  ${enc.ms.toFixed(1)} ms`,
       );
       console.log(
         `  ${out.agree ? 'agree' : 'DISAGREE'}; largest logit difference ${(out.maxAbsLogitDiff as number).toExponential(1)}; adaptation ${enc.adaptMs.toFixed(1)} ms`,
       );
     }
     for (const m of (out.members as { architecture: 'vit' | 'cnn'; plain: { label: string } }[] | undefined) ?? [])
-      console.log(`  member ${MEMBER_LABELS[m.architecture]}: ${m.plain.label}`);
+      console.log(`  member ${MEMBER_LABELS[m.architecture]}: ${answer(m.plain.label)}`);
   } finally {
     session.dispose();
   }

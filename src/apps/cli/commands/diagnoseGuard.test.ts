@@ -125,7 +125,14 @@ describe('cli diagnose with a domain guard', () => {
     expect(sure.confidence).toBeCloseTo(Math.max(...sure.plain.probabilities), 6);
     const unsure = await run(1, true);
     expect(unsure.uncertain).toBe(true);
-    expect(await run(1, false)).toContain('Uncertain — refer for review: the model is');
-    expect(await run(0, false)).not.toContain('Uncertain');
+    const words = await run(1, false);
+    expect(words).toContain('Uncertain — refer for review: the model is');
+    // no class is given below the threshold: each side's class reads as a leaning, never as the answer
+    expect(words).toContain(`plain model, original:      (leaning: ${unsure.plain.label}, not a diagnosis)`);
+    expect(words).toContain(`adapted model, encrypted:   (leaning: ${unsure.encrypted.label}, not a diagnosis)`);
+    const sureWords = await run(0, false);
+    expect(sureWords).not.toContain('Uncertain');
+    expect(sureWords).not.toContain('leaning');
+    expect(sureWords).toContain(`plain model, original:      ${sure.plain.label}`);
   }, 120_000);
 });

@@ -28,6 +28,15 @@ describe('openEncryptedPng (one set of rules for the page and the CLI)', () => {
     expect(() => readEncryptedPng(file, 'x', {})).toThrow('an encrypted image is square; this one is 400x100');
   });
 
+  it('says a file that is not a PNG is not one, instead of reading its first bytes as a size', () => {
+    // a JPEG's first bytes (SOI, APP0 "JFIF"), then padding: once read as 65536 x 4292542531
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, ...new Array(40).fill(0)]);
+    for (const rules of [PAGE, {}])
+      expect(() => readEncryptedPng(jpeg, 'x', rules)).toThrow(
+        'this file is not an encrypted image: it is not a PNG, or not a whole one',
+      );
+  });
+
   it('refuses a wrong key, a missing header where one is required, and another geometry', async () => {
     const key = await generateKey();
     const other = await generateKey();

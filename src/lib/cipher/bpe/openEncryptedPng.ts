@@ -61,6 +61,8 @@ export interface OpenEncryptedPngSteps {
   stillWanted?: () => boolean;
 }
 
+const NOT_A_PNG = 'this file is not an encrypted image: it is not a PNG, or not a whole one';
+
 const sameGeometry = (a: BpeGeometry, b: BpeGeometry) => a.imageSize === b.imageSize && a.blockSize === b.blockSize;
 
 /**
@@ -73,9 +75,11 @@ export function readEncryptedPng(bytes: Uint8Array, keyCheck: string, rules: Enc
   const expected = rules.geometry;
   if (expected && (size?.width !== expected.imageSize || size.height !== expected.imageSize))
     throw new Error(
-      `this image is ${size ? `${size.width} × ${size.height}` : 'not a whole PNG'}; ${reader}'s encrypted images are ${expected.imageSize} × ${expected.imageSize}`,
+      size
+        ? `this image is ${size.width} × ${size.height}; ${reader}'s encrypted images are ${expected.imageSize} × ${expected.imageSize}`
+        : NOT_A_PNG,
     );
-  if (!size) throw new Error('this file is not a whole PNG');
+  if (!size) throw new Error(NOT_A_PNG);
   if (size.width !== size.height)
     throw new Error(`an encrypted image is square; this one is ${size.width}x${size.height}`);
   // no plan is made for a larger side (plan.ts): refused before the pixels are inflated
