@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -154,5 +154,66 @@ describe('command line', () => {
     const [a, b, c] = await Promise.all([poisoningStudyKey(1), poisoningStudyKey(1), poisoningStudyKey(2)]);
     expect(a.check).toBe(b.check);
     expect(a.check).not.toBe(c.check);
+  });
+});
+
+describe('options the command does not take', () => {
+  /** process.stdout.write, where `key --stdout` prints the key file */
+  function rawStdout(): string[] {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    return written;
+  }
+
+  it('key new --output (a typo for --out) is refused: exit 2, no key printed, no file written', async () => {
+    const raw = rawStdout();
+    expect(await main(['key', 'new', '--output', join(dir, 'k.json')])).toBe(2);
+    expect(stderr.at(-1)).toBe('cipherscan key: unknown option --output for "key new" (it takes: --out, --stdout)');
+    expect([...stdout, ...raw].join('')).not.toMatch(/key/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('key new prints the key only when asked by --stdout, never by default', async () => {
+    const raw = rawStdout();
+    expect(await main(['key', 'new'])).toBe(2);
+    expect(stderr.at(-1)).toMatch(/key new: say where the key goes: --out KEY.json \(or --stdout to print it\)/);
+    expect(raw.join('') + stdout.join('')).toBe('');
+    expect(await main(['key', 'new', '--stdout'])).toBe(0);
+    expect(JSON.parse(raw.join(''))).toMatchObject({ format: 'cipherscan-key' });
+  });
+
+  it('an unknown option or a flag given a value is refused before the command runs', async () => {
+    const png = join(dir, 'in.png');
+    await writeFile(png, encodeRgbPng({ width: 64, height: 64, data: testImage(64) }));
+    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
+    const encrypt = ['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')];
+    expect(await main([...encrypt, '--blocksize', '50'])).toBe(2);
+    expect(stderr.at(-1)).toMatch(
+      /^cipherscan encrypt: unknown option --blocksize for "encrypt" \(it takes: .*--block-size/,
+    );
+    expect(await main(['diagnose', '--model', dir, '--in', png, '--json', join(dir, 'out.json')])).toBe(2);
+    expect(stderr.at(-1)).toBe(
+      `cipherscan diagnose: --json is a flag: it takes no value (got "${join(dir, 'out.json')}")`,
+    );
+    expect((await readdir(dir)).sort()).toEqual(['in.png', 'k.json']);
+  });
+
+  it('refuses an --out that is the --in file: the original stays as it was', async () => {
+    const scan = join(dir, 'scan.png');
+    const original = encodeRgbPng({ width: 64, height: 64, data: testImage(64) });
+    await writeFile(scan, original);
+    const key = join(dir, 'k.json');
+    expect(await main(['key', 'new', '--out', key])).toBe(0);
+    for (const command of ['encrypt', 'pack', 'decrypt', 'unpack']) {
+      const out = command === 'pack' ? join(dir, '.', 'scan.png') : scan;
+      expect(await main([command, '--key', key, '--in', scan, '--out', out])).toBe(2);
+      expect(stderr.at(-1)).toBe(
+        `cipherscan ${command}: --out ${out} is the --in file itself: writing it would replace the original; choose another --out (nothing was written)`,
+      );
+      expect(new Uint8Array(await readFile(scan))).toEqual(original);
+    }
   });
 });

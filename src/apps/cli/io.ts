@@ -1,12 +1,16 @@
 /** File I/O for the CLI (Node). The isomorphic library (src/lib) never touches the filesystem; the CLI reads and writes for it. */
+import { statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { decodeImageFile, type DecodedImage, type DecodeOptions } from '../../lib/decode';
 import { encodeRgbPng } from '../../lib/image/png';
 import type { RgbImage } from '../../lib/image/rgb';
 import { type CipherKey } from '../../lib/keys/key';
 import { importKeyFile, keyFileNeedsPassphrase } from '../../lib/keys/keyFile';
 import { optionalString, UsageError, type ParsedArgs } from './args';
+
+/** The options decodeOptionsFrom reads. */
+export const DECODE_OPTIONS = { values: ['frame', 'window'] } as const;
 
 export async function readInput(path: string): Promise<Uint8Array> {
   try {
@@ -35,6 +39,26 @@ export function decodeOptionsFrom(args: ParsedArgs): DecodeOptions {
     return value;
   };
   return { frame: whole('frame'), voi: whole('window') };
+}
+
+/**
+ * Refuses to write an output over the input it was made from (`encrypt --in scan.jpg
+ * --out scan.jpg` would replace the original scan with its encrypted PNG): the same
+ * path once resolved, or the same file by another name (a link). Called before
+ * anything is written.
+ */
+export function refuseOverwritingInput(inPath: string, outputs: Record<string, string | undefined>): void {
+  const same = (a: string, b: string): boolean => {
+    if (resolve(a) === resolve(b)) return true;
+    const sa = statSync(a, { throwIfNoEntry: false });
+    const sb = statSync(b, { throwIfNoEntry: false });
+    return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+  };
+  for (const [name, path] of Object.entries(outputs))
+    if (path !== undefined && same(inPath, path))
+      throw new UsageError(
+        `--${name} ${path} is the --in file itself: writing it would replace the original; choose another --${name} (nothing was written)`,
+      );
 }
 
 /**

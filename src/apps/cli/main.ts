@@ -2,19 +2,22 @@
  * `npm run cli -- <command> ...` / `cipherscan <command> ...`.
  * Each command lives in commands/<name>.ts and exports `run(args)`. Errors a user
  * can fix print as one line on stderr with exit code 1 (2 for usage); only a
- * bug prints a stack, and only with CIPHERSCAN_DEBUG=1.
+ * bug prints a stack, and only with CIPHERSCAN_DEBUG=1. An option the command does
+ * not declare in its OPTIONS is refused (exit 2) before the command runs (args.ts).
  */
-import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { parseCommandArgs, UsageError, type CommandOptions, type ParsedArgs } from './args';
 
-type Command = { summary: string; load: () => Promise<{ run: (args: ParsedArgs) => Promise<void> }> };
+/** A command's module: `run`, and `OPTIONS`, every option it (and the helpers it hands args to) reads. */
+export type CommandModule = { run: (args: ParsedArgs) => Promise<void>; OPTIONS: CommandOptions };
+type Command = { summary: string; load: () => Promise<CommandModule> };
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   info: {
     summary: 'info FILE                      JSON summary of an image or DICOM file (no patient values)',
     load: () => import('./commands/info'),
   },
   key: {
-    summary: 'key new|derive --out KEY.json  make a random key, or derive one from --passphrase',
+    summary: 'key new|derive --out KEY.json|--stdout  make a random key, or derive one from --passphrase',
     load: () => import('./commands/key'),
   },
   encrypt: {
@@ -128,8 +131,12 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (try --help)`);
+    if (rest.includes('--help')) {
+      console.log(`usage: cipherscan ${command.summary}`);
+      return 0;
+    }
     const module = await command.load();
-    await module.run(parseArgs(rest));
+    await module.run(parseCommandArgs(name, rest, module.OPTIONS)); // an undeclared option: UsageError, nothing run
     return 0;
   } catch (err) {
     const e = err as Error;

@@ -46,6 +46,9 @@ export async function accountSealingKey(key: CipherKey): Promise<Uint8Array> {
   }
 }
 
+/** The options signIn (openAccount, serverUrl, optionalUserKey) reads. */
+export const SIGN_IN_OPTIONS = { values: ['server', 'account', 'key', 'passphrase'] } as const;
+
 /** `--key K` when given: the user's key file (passphrase key files take --passphrase or CIPHERSCAN_PASSPHRASE). */
 export async function optionalUserKey(args: ParsedArgs): Promise<CipherKey | undefined> {
   const path = optionalString(args, 'key');

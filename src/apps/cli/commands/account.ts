@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { type ParsedArgs, UsageError, requireOption } from '../args';
+import { type ParsedArgs, UsageError, requireOption, type CommandOptions } from '../args';
 import { exitWith, passOptions, runServerEntry } from '../serverProcess';
 import { accountSealingKey, optionalUserKey, serverUrl } from '../serverSession';
 import { exportAccountFile, generateAccountKeys } from '../../../lib/sharing';
@@ -35,6 +35,14 @@ async function writeNewPrivateFile(path: string, text: string): Promise<void> {
     await file.close();
   }
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  subcommands: {
+    create: { values: ['server', 'invite', 'out', 'key', 'passphrase'], flags: [] },
+    disable: { values: ['data', 'name'], flags: [] },
+  },
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;

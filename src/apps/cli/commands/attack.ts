@@ -13,8 +13,17 @@
  * (for integrity attacks: the decrypted damaged image). Prints numbers only:
  * never pixels, never key material.
  */
-import { type ParsedArgs, UsageError, flag, optionalNumber, optionalString, requireOption } from '../args';
-import { decodeOptionsFrom, loadImage, loadKey, writePng } from '../io';
+import {
+  type ParsedArgs,
+  UsageError,
+  flag,
+  optionalNumber,
+  optionalString,
+  requireOption,
+  type CommandOptions,
+  options,
+} from '../args';
+import { decodeOptionsFrom, loadImage, loadKey, writePng, DECODE_OPTIONS } from '../io';
 import { toModelInput } from '../../../lib/image/resize';
 import { encryptImage } from '../../../lib/cipher/bpe/bpe';
 import { DEFAULT_BLOCK_SIZE, DEFAULT_IMAGE_SIZE } from '../../../lib/cipher/bpe/plan';
@@ -29,6 +38,7 @@ import {
 } from '../../../lib/attacks/runAttack';
 import { formatMetric, leakageMetrics, type LeakageMetrics } from '../../../lib/metrics/leakage';
 import { INVERSION_KINDS, isInversionKind } from '../../../lib/attacks/inversion';
+import { INVERSION_ATTACK_OPTIONS } from './inversionAttack';
 
 const METRIC_LABELS: Record<keyof LeakageMetrics, string> = {
   ssim: 'SSIM',
@@ -41,6 +51,26 @@ const METRIC_LABELS: Record<keyof LeakageMetrics, string> = {
 function jsonMetrics(m: LeakageMetrics): Record<string, number | null> {
   return { ssim: m.ssim, psnr: Number.isFinite(m.psnr) ? m.psnr : null, nmi: m.nmi, phashDistance: m.phashDistance };
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(DECODE_OPTIONS, INVERSION_ATTACK_OPTIONS, {
+  values: [
+    'kind',
+    'key',
+    'passphrase',
+    'image-size',
+    'block-size',
+    'in',
+    'known',
+    'fraction',
+    'seed',
+    'bit',
+    'mu',
+    'sigma',
+    'out',
+  ],
+  flags: ['json'],
+});
 
 export async function run(args: ParsedArgs): Promise<void> {
   const kind = requireOption(args, 'kind');

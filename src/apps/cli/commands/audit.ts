@@ -5,8 +5,11 @@
  * itself: with --anchor, the length and head hash of the last intact check are kept in
  * FILE (keep it off the server) and a later check fails if the log no longer holds them.
  */
-import { type ParsedArgs, UsageError } from '../args';
+import { type ParsedArgs, UsageError, type CommandOptions } from '../args';
 import { exitWith, passOptions, runServerEntry } from '../serverProcess';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = { subcommands: { verify: { values: ['data', 'anchor'], flags: [] } } };
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;

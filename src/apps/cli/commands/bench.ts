@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ParsedArgs } from '../args';
-import { UsageError } from '../args';
+import { UsageError, type CommandOptions } from '../args';
 
 const BENCH_ENTRY = fileURLToPath(new URL('../../../../bench/run.ts', import.meta.url));
 
@@ -17,6 +17,12 @@ const BENCH_ENTRY = fileURLToPath(new URL('../../../../bench/run.ts', import.met
 function toArgv(args: ParsedArgs): string[] {
   return [...args.options].flatMap(([name, value]) => (value === true ? [`--${name}`] : [`--${name}`, value]));
 }
+
+/** The options bench/run.ts reads (benchOptionsFromArgs), passed on to it. */
+export const OPTIONS: CommandOptions = {
+  values: ['suite', 'min-ms', 'rounds', 'only', 'candidates', 'batch', 'chromium'],
+  flags: [],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const argv = toArgv(args);

@@ -13,7 +13,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { flag, optionalNumber, requireOption, UsageError, type ParsedArgs } from '../args';
+import { flag, optionalNumber, requireOption, UsageError, type ParsedArgs, type CommandOptions } from '../args';
 import { load } from '../../../lib/models/model';
 import type { ModelManifest } from '../../../lib/models/weightsFile';
 import {
@@ -24,6 +24,9 @@ import {
 } from '../../../learn/training/labelledData';
 import { calibrateModel } from '../../../learn/training/calibrate';
 import { useWasmBackend } from './train';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = { values: ['model', 'data', 'batch'], flags: ['dry-run'] };
 
 export async function run(args: ParsedArgs): Promise<void> {
   const modelDir = requireOption(args, 'model');

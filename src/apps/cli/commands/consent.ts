@@ -5,8 +5,11 @@
  * server's Cedar rule `consent-withdrawn`); given again, grants in force apply again.
  * Prints `{"id", "consent"}`.
  */
-import { type ParsedArgs, UsageError, flag, requireOption } from '../args';
-import { explained, signIn } from '../serverSession';
+import { type ParsedArgs, UsageError, flag, requireOption, type CommandOptions, options } from '../args';
+import { explained, signIn, SIGN_IN_OPTIONS } from '../serverSession';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(SIGN_IN_OPTIONS, { values: ['id'], flags: ['withdraw', 'give'] });
 
 export async function run(args: ParsedArgs): Promise<void> {
   const study = requireOption(args, 'id');

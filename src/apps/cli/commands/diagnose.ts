@@ -29,8 +29,16 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { flag, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
-import { decodeOptionsFrom, loadImage, loadKey } from '../io';
+import {
+  flag,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+  options,
+} from '../args';
+import { decodeOptionsFrom, loadImage, loadKey, DECODE_OPTIONS } from '../io';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { DiagnosisSession, type TimedPrediction } from '../../../lib/diagnosis/session';
@@ -130,6 +138,12 @@ function fmt(v: unknown): string {
 function pct(v: number): string {
   return `${(v * 100).toFixed(1)} %`;
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(DECODE_OPTIONS, {
+  values: ['model', 'in', 'key', 'passphrase'],
+  flags: ['json'],
+});
 
 export async function run(args: ParsedArgs): Promise<void> {
   const dir = resolve(requireOption(args, 'model'));

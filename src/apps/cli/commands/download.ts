@@ -12,12 +12,15 @@
  * signature check then proves less. Comparing key fingerprints out of band
  * would close this; it is not done yet.
  */
-import { type ParsedArgs, UsageError, optionalString, requireOption } from '../args';
+import { type ParsedArgs, UsageError, optionalString, requireOption, type CommandOptions, options } from '../args';
 import { writePng } from '../io';
-import { NOT_SHARED, explained, signIn } from '../serverSession';
+import { NOT_SHARED, explained, signIn, SIGN_IN_OPTIONS } from '../serverSession';
 import { FrameNotInPackageError, unpackImage } from '../../../lib/cipher/package';
 import { wipeKey } from '../../../lib/keys/key';
 import { openDownloadedBundle } from '../../../lib/sharing';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(SIGN_IN_OPTIONS, { values: ['id', 'out', 'frame'] });
 
 export async function run(args: ParsedArgs): Promise<void> {
   const study = requireOption(args, 'id');

@@ -17,7 +17,15 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  flag,
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+} from '../args';
 import { loadKey } from '../io';
 import { bpePlans } from '../../../lib/cipher/bpe/planCache';
 import { generateKey } from '../../../lib/keys/key';
@@ -89,6 +97,12 @@ async function writePoisoningReport(dir: string, name: string, reportsDir = 'doc
     `wrote ${join(reportsDir, name)}.{json,md} (${runs.length} runs, ${report.settings.length} settings, seeds ${report.seeds.join(', ')})`,
   );
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  values: ['poisoning', 'name', 'model', 'data', 'key', 'passphrase', 'json', 'md', 'limit', 'batch'],
+  flags: ['summary', 'report', 'random-key', 'unadapted', 'attacks', 'aes'],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   if (flag(args, 'summary')) return writeSummary();

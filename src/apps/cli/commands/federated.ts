@@ -31,7 +31,15 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+  options,
+} from '../args';
 import { splitFeatures } from './federatedFeatures';
 import { parseManifest, deserializeWeights, serializeModel } from '../../../lib/models/weightsFile';
 import { parseSplit, splitHospitals } from '../../../lib/federated/hospitalSplit';
@@ -43,6 +51,8 @@ import { fedavgReport } from './federatedFedAvg';
 import { readTrainedOn, testingScope, type TestingScope } from '../../../learn/training/labelledData';
 import { wilson } from '../../../learn/evaluation/domainGuardReport';
 import { analyticGaussianSigma, statisticsSensitivity } from '../../../lib/federated/differentialPrivacy';
+import { HOSPITAL_OPTIONS } from './federatedHospital';
+import { HTTP_SIMULATION_OPTIONS } from './federatedHttp';
 
 const USAGE =
   'usage: federated simulate --data DS --hospitals N --split iid|dirichlet:ALPHA --method ridge|fedavg --out DIR [--json R.json] [--model DIR] [--seed S] [--rounds R] [--local-epochs E --lr LR --dropout P --quorum Q] [--transport http [--server URL --accounts A,B,C] [--round-seconds S] [--late SEAT:ROUND:SECONDS]] | federated hospital --server URL --account A.json --network ID --seat S --coordinator NAME --data DS ...';
@@ -116,6 +126,28 @@ function dpSettings(epsilon: number, args: ParsedArgs, features: number) {
 function scoped<T extends object>(scope: TestingScope, figures: T): TestingScope & T {
   return { ...scope, ...figures };
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  subcommands: {
+    simulate: options(HTTP_SIMULATION_OPTIONS, {
+      values: [
+        'transport',
+        'method',
+        'data',
+        'out',
+        'model',
+        'hospitals',
+        'seed',
+        'rounds',
+        'split',
+        'cache',
+        'json',
+      ].concat(['local-epochs', 'lr', 'dropout', 'quorum', 'patience', 'dp-epsilon', 'dp-delta', 'dp-clip']),
+    }),
+    hospital: HOSPITAL_OPTIONS,
+  },
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;

@@ -23,8 +23,8 @@
  */
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
-import { signIn } from '../serverSession';
+import { flag, optionalNumber, options, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { signIn, SIGN_IN_OPTIONS } from '../serverSession';
 import { accountNamed } from '../studyRecord';
 import { parseCkksKeyFile } from '../he/ckksKeyFile';
 import { splitFeatures } from './federatedFeatures';
@@ -64,6 +64,24 @@ async function waitForGo(): Promise<void> {
   await new Promise<void>((done) => lines.once('line', () => done()));
   lines.close();
 }
+
+/** `federated hospital`'s options (federatedHttpSetup.ts passes them). */
+export const HOSPITAL_OPTIONS = options(SIGN_IN_OPTIONS, {
+  values: [
+    'seat',
+    'network',
+    'coordinator',
+    'method',
+    'hospitals',
+    'seed',
+    'split',
+    'late',
+    'model',
+    'data',
+    'cache',
+  ].concat(['rounds', 'local-epochs', 'lr', 'dropout', 'patience']),
+  flags: ['wait-go'],
+});
 
 export async function runHospital(args: ParsedArgs): Promise<void> {
   const log = (line: string) => console.error(line);

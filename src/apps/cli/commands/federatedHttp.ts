@@ -33,6 +33,11 @@ import { HE_PARAMETER_ID } from '../../../lib/serverClient/he';
 const PASSED = ['data', 'hospitals', 'split', 'method', 'model', 'seed', 'cache', 'rounds', 'local-epochs', 'lr'];
 const PASSED_MORE = ['patience', 'dropout'];
 
+/** The options httpSimulation reads (those passed on to the hospitals included). */
+export const HTTP_SIMULATION_OPTIONS = {
+  values: ['round-seconds', 'quorum', 'rounds', 'late', 'server', 'accounts', ...PASSED, ...PASSED_MORE],
+};
+
 const argsFor = (account: string, server: string): ParsedArgs => ({
   positionals: [],
   options: new Map([

@@ -22,7 +22,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  flag,
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+  options,
+} from '../args';
 import { load, type DiagnosisModel } from '../../../lib/models/model';
 import { DOMAIN_GUARD_FILE, domainVerdict, serializeDomainGuard } from '../../../lib/diagnosis/domainGuard';
 import { loadLabelledData, readTrainedOn, validationGroupsOf } from '../../../learn/training/labelledData';
@@ -32,9 +41,15 @@ import { ModelRandom } from '../../../lib/models/init';
 import { featuresOf, fitDomainGuard, fitIntensityGuard } from '../../../learn/evaluation/domainGuardFit';
 import { intensityHistogram } from '../../../lib/models/intensityHistogram';
 import { useWasmBackend } from './train';
-import { runGuardReport } from './guardReport';
+import { runGuardReport, GUARD_REPORT_OPTIONS } from './guardReport';
 
 export type Log = (line: string) => void;
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(GUARD_REPORT_OPTIONS, {
+  values: ['model', 'data', 'batch', 'limit'],
+  flags: ['report', 'dry-run'],
+});
 
 export async function run(args: ParsedArgs): Promise<void> {
   const modelDir = requireOption(args, 'model');

@@ -13,6 +13,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { optionalString, requireOption, type ParsedArgs } from '../args';
+
+/** The options `guard --report` reads. */
+export const GUARD_REPORT_OPTIONS = { values: ['other', 'dicom', 'out'] } as const;
 import type { DiagnosisModel } from '../../../lib/models/model';
 import {
   DOMAIN_GUARD_FILE,

@@ -24,10 +24,18 @@ import { open, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { flag, optionalNumber, requireOption, UsageError, type ParsedArgs } from '../args';
-import { decodeOptionsFrom, loadImage } from '../io';
+import {
+  flag,
+  optionalNumber,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+  options,
+} from '../args';
+import { decodeOptionsFrom, loadImage, DECODE_OPTIONS } from '../io';
 import { CkksKeyFileError, newCkksKeyFile, openCkksClient, parseCkksKeyFile } from '../he/ckksKeyFile';
-import { signIn } from '../serverSession';
+import { signIn, SIGN_IN_OPTIONS } from '../serverSession';
 import { MODEL_INPUT_SIZE } from '../../../lib/image/modelInput';
 import { toModelInput } from '../../../lib/image/resize';
 import { certaintyOfLogits, UNCERTAIN_MESSAGE, uncertainReason } from '../../../lib/diagnosis/abstention';
@@ -37,12 +45,22 @@ import { maxAbsDiff } from '../../../lib/diagnosis/ensembleSession';
 import { DiagnosisSession, type PlainFeatures } from '../../../lib/diagnosis/session';
 import { heEndSession, heInfer, heSession, ServerError, type HeInferResult } from '../../../lib/serverClient';
 import { loadSeal } from '../../../platform/node/seal';
-import { receiveKey, shareKey } from '../he/shareKey';
+import { receiveKey, shareKey, RECEIVE_KEY_OPTIONS, SHARE_KEY_OPTIONS } from '../he/shareKey';
 
 const USAGE =
   'usage: he keygen --out he.json | he infer --server URL --account A.json --he he.json --model DIR --in FILE [--json]' +
   ' | he share --server URL --account A.json --he he.json --to NAME --network NET --out FILE' +
   ' | he receive --server URL --account A.json --in FILE --from NAME --network NET --out he.json';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  subcommands: {
+    keygen: { values: ['out'], flags: [] },
+    infer: options(SIGN_IN_OPTIONS, DECODE_OPTIONS, { values: ['model', 'in', 'he', 'repeat'], flags: ['json'] }),
+    share: SHARE_KEY_OPTIONS,
+    receive: RECEIVE_KEY_OPTIONS,
+  },
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [action, ...rest] = args.positionals;

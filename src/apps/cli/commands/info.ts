@@ -8,9 +8,12 @@
  * value or a pixel.
  */
 import { basename } from 'node:path';
-import { type ParsedArgs, UsageError } from '../args';
+import { type ParsedArgs, UsageError, type CommandOptions, options } from '../args';
 import { DecodeError, decodeImageFile } from '../../../lib/decode';
-import { decodeOptionsFrom, readInput } from '../io';
+import { decodeOptionsFrom, readInput, DECODE_OPTIONS } from '../io';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(DECODE_OPTIONS);
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [path] = args.positionals;

@@ -9,9 +9,22 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+  options,
+} from '../args';
 import { inversionMarkdown, inversionReport } from '../../../learn/inversion/report';
-import { inversionContext } from './inversionAttack';
+import { inversionContext, INVERSION_CONTEXT_OPTIONS } from './inversionAttack';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  subcommands: { report: options(INVERSION_CONTEXT_OPTIONS, { values: ['images', 'seed', 'json', 'md'] }) },
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const [sub] = args.positionals;

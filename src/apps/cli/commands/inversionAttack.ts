@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import { flag, optionalNumber, options, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
 import { writePng } from '../io';
 import { useWasmBackend } from './train';
 import { loadManifestAndBytes } from '../../../lib/models/model';
@@ -24,6 +24,15 @@ import { formatMetric, type LeakageMetrics } from '../../../lib/metrics/leakage'
 import { publicSample, readModelInput } from '../../../learn/inversion/publicPrior';
 import { runInversion, type InversionContext, type InversionScore } from '../../../lib/attacks/inversion/runInversion';
 import { loadSeal } from '../../../platform/node/seal';
+
+/** The options inversionContext reads, and runInversionAttack besides. */
+export const INVERSION_CONTEXT_OPTIONS = {
+  values: ['model', 'data', 'sample', 'steps', 'iterations', 'seed'],
+} as const;
+export const INVERSION_ATTACK_OPTIONS = options(INVERSION_CONTEXT_OPTIONS, {
+  values: ['in', 'label', 'out'],
+  flags: ['json'],
+});
 
 /** The attacker's setup: the public model, the dataset's mean image and class-token prior, SEAL. */
 export async function inversionContext(args: ParsedArgs): Promise<InversionContext> {

@@ -6,6 +6,10 @@
  */
 import type { ParsedArgs } from '../args';
 import { exitWith, passOptions, runServerEntry } from '../serverProcess';
+import { type CommandOptions } from '../args';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = { values: ['data', 'name', 'role', 'site'], flags: [] };
 
 export async function run(args: ParsedArgs): Promise<void> {
   exitWith(await runServerEntry('invite', passOptions(args, ['data', 'name', 'role'], ['site'])));

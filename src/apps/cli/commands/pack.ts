@@ -9,15 +9,22 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type ParsedArgs, flag, optionalString, requireOption } from '../args';
-import { decodeOptionsFrom, loadKey, readInput } from '../io';
+import { type ParsedArgs, flag, optionalString, requireOption, type CommandOptions, options } from '../args';
+import { decodeOptionsFrom, loadKey, readInput, refuseOverwritingInput, DECODE_OPTIONS } from '../io';
 import { decodeImageFile } from '../../../lib/decode';
 import { packCbcForComparison, packFile, packageFootprint } from '../../../lib/cipher/package';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(DECODE_OPTIONS, {
+  values: ['key', 'passphrase', 'in', 'out'],
+  flags: ['cbc-comparison', 'one-frame'],
+});
 
 export async function run(args: ParsedArgs): Promise<void> {
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
   const inPath = requireOption(args, 'in');
   const out = requireOption(args, 'out');
+  refuseOverwritingInput(inPath, { out });
   const file = await readInput(inPath);
   const options = decodeOptionsFrom(args);
   const started = performance.now();

@@ -5,11 +5,14 @@
  * downloaded before stays with NAME: revoking stops future access, it cannot
  * recall a copy. Prints `{"id", "version", "revoked"}`.
  */
-import { type ParsedArgs, UsageError, requireOption } from '../args';
+import { type ParsedArgs, UsageError, requireOption, type CommandOptions, options } from '../args';
 import { currentStudy } from '../studyRecord';
-import { explained, signIn } from '../serverSession';
+import { explained, signIn, SIGN_IN_OPTIONS } from '../serverSession';
 import { wipeKey } from '../../../lib/keys/key';
 import { reshareRecord } from '../../../lib/sharing';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(SIGN_IN_OPTIONS, { values: ['id', 'with'] });
 
 export async function run(args: ParsedArgs): Promise<void> {
   const study = requireOption(args, 'id');

@@ -31,7 +31,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  flag,
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+} from '../args';
 import { load } from '../../../lib/models/model';
 import {
   loadLabelledData,
@@ -50,6 +58,12 @@ import { writeEnsembleFolder } from './selectiveEnsemble';
 import { checkCvRelease, checkWritable, readModelFolders, writeThresholds, type CvRelease } from './selectiveWrite';
 
 type Log = (line: string) => void;
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  values: ['data', 'models', 'target', 'out', 'batch', 'ensemble-from', 'thresholds-from'],
+  flags: ['cross-validation', 'write'],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const dataDir = requireOption(args, 'data');

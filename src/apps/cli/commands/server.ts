@@ -7,9 +7,14 @@
  */
 import type { ParsedArgs } from '../args';
 import { exitWith, passOptions, runServerEntry } from '../serverProcess';
+import { type CommandOptions } from '../args';
+
+const OPTIONAL = ['port', 'static', 'host', 'origin', 'blobs', 'max-upload-bytes'];
+const LIMITS = ['rate-limit-auth', 'rate-limit-account', 'rate-limit-api'];
+
+/** Every option this command passes on (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = { values: ['data', ...OPTIONAL, ...LIMITS], flags: ['log'] };
 
 export async function run(args: ParsedArgs): Promise<void> {
-  const optional = ['port', 'static', 'host', 'origin', 'blobs', 'max-upload-bytes'];
-  const limits = ['rate-limit-auth', 'rate-limit-account', 'rate-limit-api'];
-  exitWith(await runServerEntry('serve', passOptions(args, ['data'], [...optional, ...limits], ['log'])));
+  exitWith(await runServerEntry('serve', passOptions(args, ['data'], [...OPTIONAL, ...LIMITS], ['log'])));
 }

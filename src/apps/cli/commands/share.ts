@@ -6,11 +6,14 @@
  * record version (readers + NAME) is signed and sent with it. Prints
  * `{"id", "version", "with", "purpose", "until"}`.
  */
-import { type ParsedArgs, requireOption } from '../args';
+import { type ParsedArgs, requireOption, type CommandOptions, options } from '../args';
 import { accountNamed, currentStudy } from '../studyRecord';
-import { explained, purposeFrom, signIn, untilFrom } from '../serverSession';
+import { explained, purposeFrom, signIn, untilFrom, SIGN_IN_OPTIONS } from '../serverSession';
 import { wipeKey } from '../../../lib/keys/key';
 import { reshareRecord, wrapContentKey } from '../../../lib/sharing';
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(SIGN_IN_OPTIONS, { values: ['id', 'with', 'purpose', 'until'] });
 
 export async function run(args: ParsedArgs): Promise<void> {
   const study = requireOption(args, 'id');

@@ -29,7 +29,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { flag, optionalNumber, optionalString, requireOption, UsageError, type ParsedArgs } from '../args';
+import {
+  flag,
+  optionalNumber,
+  optionalString,
+  requireOption,
+  UsageError,
+  type ParsedArgs,
+  type CommandOptions,
+} from '../args';
 import { load, loadManifestAndBytes } from '../../../lib/models/model';
 import type { HostWeights } from '../../../lib/models/init';
 import { deserializeWeights } from '../../../lib/models/weightsFile';
@@ -53,6 +61,17 @@ export async function useWasmBackend(): Promise<void> {
 function log(line: string): void {
   console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  values: [
+    ...['model', 'data', 'name', 'out', 'augment', 'teacher', 'width', 'depth', 'mlp', 'token-mlp', 'heads', 'embed'],
+    ...['stem-mlp', 'epochs', 'batch', 'seed', 'lr', 'weight-decay', 'warmup', 'label-smoothing', 'val', 'distill'],
+    ...['distill-temperature', 'cutmix', 'variants', 'limit', 'weight-average', 'cv-report', 'groups', 'poison'],
+    ...['stem-from', 'grow-from'],
+  ],
+  flags: ['all-labelled', 'resume', 'joint-views', 'relative-bias', 'float-embedding'],
+};
 
 export async function run(args: ParsedArgs): Promise<void> {
   const architecture = requireOption(args, 'model');

@@ -6,8 +6,8 @@
  * that fails authentication writes nothing. `--cbc-comparison` is needed to open
  * an AES-CBC comparison file, which has no integrity check.
  */
-import { type ParsedArgs, UsageError, flag, optionalString, requireOption } from '../args';
-import { loadKey, readInput, writePng, writePrivateFile } from '../io';
+import { type ParsedArgs, UsageError, flag, optionalString, requireOption, type CommandOptions } from '../args';
+import { loadKey, readInput, refuseOverwritingInput, writePng, writePrivateFile } from '../io';
 import {
   FrameNotInPackageError,
   unpackCbcForComparison,
@@ -17,6 +17,12 @@ import {
 import { CBC_MAGIC } from '../../../lib/cipher/package/format';
 import { rawBytes } from '../../../lib/cipher/package/rawSamples';
 
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = {
+  values: ['key', 'passphrase', 'in', 'out', 'meta', 'raw', 'frame'],
+  flags: ['cbc-comparison'],
+};
+
 export async function run(args: ParsedArgs): Promise<void> {
   const out = requireOption(args, 'out');
   if (!/\.png$/i.test(out))
@@ -25,6 +31,7 @@ export async function run(args: ParsedArgs): Promise<void> {
     );
   const metaPath = optionalString(args, 'meta');
   const rawPath = optionalString(args, 'raw');
+  refuseOverwritingInput(requireOption(args, 'in'), { out, meta: metaPath, raw: rawPath });
   const key = await loadKey(requireOption(args, 'key'), optionalString(args, 'passphrase'));
   const pkg = await readInput(requireOption(args, 'in'));
   const started = performance.now();

@@ -9,9 +9,9 @@
  * frame count, sizes, hashes), the owner's wrapped key. No name, no pixel.
  */
 import { basename } from 'node:path';
-import { type ParsedArgs, UsageError, requireOption } from '../args';
-import { decodeOptionsFrom, readInput } from '../io';
-import { explained, openAccount, optionalUserKey, serverUrl } from '../serverSession';
+import { type ParsedArgs, UsageError, requireOption, type CommandOptions, options } from '../args';
+import { decodeOptionsFrom, readInput, DECODE_OPTIONS } from '../io';
+import { explained, openAccount, optionalUserKey, serverUrl, SIGN_IN_OPTIONS } from '../serverSession';
 import { decodeImageFile, type DecodedImage } from '../../../lib/decode';
 import { packFile, packFramesDetailed, unpackImage, type UnpackedPackage } from '../../../lib/cipher/package';
 import { GCM_MAGIC } from '../../../lib/cipher/package/format';
@@ -100,6 +100,9 @@ export async function packageSource(pkg: Uint8Array, args: ParsedArgs): Promise<
       ).pkg,
   };
 }
+
+/** Every option this command reads (args.ts refuses any other before it runs). */
+export const OPTIONS: CommandOptions = options(SIGN_IN_OPTIONS, DECODE_OPTIONS, { values: ['in'] });
 
 export async function run(args: ParsedArgs): Promise<void> {
   const inPath = requireOption(args, 'in');

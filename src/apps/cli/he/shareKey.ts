@@ -13,8 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
-import { requireOption, UsageError, type ParsedArgs } from '../args';
-import { signIn } from '../serverSession';
+import { options, requireOption, UsageError, type ParsedArgs } from '../args';
+import { signIn, SIGN_IN_OPTIONS } from '../serverSession';
 import { accountNamed } from '../studyRecord';
 import { openSealedSecret, sealSecret } from '../../../lib/sharing/sealedSecret';
 import { parseCkksKeyFile } from './ckksKeyFile';
@@ -62,3 +62,7 @@ export async function receiveKey(args: ParsedArgs): Promise<void> {
   }
   console.log(JSON.stringify({ written: out, from: from.name, network, params: file.params, mode: '0600' }));
 }
+
+/** `he share` / `he receive` options. */
+export const SHARE_KEY_OPTIONS = options(SIGN_IN_OPTIONS, { values: ['out', 'network', 'he', 'to'] });
+export const RECEIVE_KEY_OPTIONS = options(SIGN_IN_OPTIONS, { values: ['out', 'network', 'in', 'from'] });
