@@ -147,7 +147,34 @@ describe('command line', () => {
       1,
     );
     expect(stderr.at(-1)).toMatch(/not a PNG, JPEG or DICOM file/);
-    expect(stderr.join('\n')).not.toMatch(/\s+at\s+\S+:\d+/);
+    // a folder for a file, a file in a folder that does not exist: in words, not Node's error codes
+    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', dir, '--out', join(dir, 'o.png')])).toBe(2);
+    expect(stderr.at(-1)).toBe(`cipherscan encrypt: ${dir} is a folder, not a file`);
+    const png = join(dir, 'in.png');
+    await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
+    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
+    const nowhere = join(dir, 'no-such-folder', 'd.png');
+    expect(await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', nowhere])).toBe(2);
+    expect(stderr.at(-1)).toBe(`cipherscan decrypt: cannot write ${nowhere}: its folder does not exist`);
+    expect(stderr.join('\n')).not.toMatch(/\s+at\s+\S+:\d+|ENOENT|EISDIR/);
+  });
+
+  it('decrypt says when a PNG carries no key check (no CipherScan header), so a wrong key cannot be noticed', async () => {
+    const png = join(dir, 'in.png');
+    await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
+    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
+    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
+    expect(
+      await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd.png')]),
+    ).toBe(0);
+    expect(stderr.join('\n')).not.toMatch(/no CipherScan header/);
+    // the same pixels without the header's text chunk
+    const bare = decodeRgbPng(new Uint8Array(await readFile(join(dir, 'e.png')))).image;
+    await writeFile(join(dir, 'bare.png'), encodeRgbPng(bare));
+    expect(
+      await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'bare.png'), '--out', join(dir, 'b.png')]),
+    ).toBe(0);
+    expect(stderr.at(-1)).toMatch(/no CipherScan header, so the key could not be checked/);
   });
 
   it('derives the poisoning study key from the seed: a resumed run poisons the same way, another seed differently', async () => {

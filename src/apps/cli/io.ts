@@ -17,7 +17,15 @@ export async function readInput(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path} (${code ?? 'error'})`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no such file: ${path}`
+        : code === 'EISDIR'
+          ? `${path} is a folder, not a file`
+          : code === 'EACCES'
+            ? `no permission to read ${path}`
+            : `cannot read ${path} (${code ?? 'error'})`,
+    );
   }
 }
 
@@ -68,7 +76,19 @@ export function refuseOverwritingInput(inPath: string, outputs: Record<string, s
  * a file it creates, so an old 0644 file would stay readable by everyone).
  */
 export async function writePrivateFile(path: string, data: Uint8Array | string): Promise<void> {
-  const file = await open(path, 'w', 0o600);
+  const file = await open(path, 'w', 0o600).catch((err: unknown) => {
+    // in words, not Node's "ENOENT: no such file or directory, open '…'"
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `cannot write ${path}: its folder does not exist`
+        : code === 'EISDIR'
+          ? `cannot write ${path}: it is a folder`
+          : code === 'EACCES'
+            ? `cannot write ${path}: no permission`
+            : `cannot write ${path} (${code ?? 'error'})`,
+    );
+  });
   try {
     await file.chmod(0o600);
     await file.writeFile(data);

@@ -1,4 +1,7 @@
-/** `cli decrypt --key KEY.json --in ENCRYPTED.png --out PLAIN.png` (a wrong key is refused by its check value). */
+/**
+ * `cli decrypt --key KEY.json --in ENCRYPTED.png --out PLAIN.png` (a wrong key is refused by the header's check
+ * value; a bare PNG has none, and the command says so).
+ */
 import { type ParsedArgs, optionalString, requireOption, type CommandOptions } from '../args';
 import { loadKey, readInput, refuseOverwritingInput, writePng } from '../io';
 import { openEncryptedPng } from '../../../lib/cipher/bpe/openEncryptedPng';
@@ -14,6 +17,11 @@ export async function run(args: ParsedArgs): Promise<void> {
   const opened = await openEncryptedPng(await readInput(requireOption(args, 'in')), key, { reader: 'the CLI' });
   if (!opened) throw new Error('the image could not be opened'); // only a caller's stillWanted stops it; none here
   const out = requireOption(args, 'out');
+  // a bare PNG carries no key check: any key "decrypts" it, a wrong one into noise; say so, not silently
+  if (!opened.header)
+    console.error(
+      'cipherscan decrypt: this PNG has no CipherScan header, so the key could not be checked: if the image looks like noise, the key is wrong',
+    );
   await writePng(out, opened.image); // 0600: plain pixels, private like a key file
   console.log(
     JSON.stringify({
