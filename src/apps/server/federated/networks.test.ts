@@ -54,10 +54,10 @@ describe('federated networks', () => {
     expect(n.size).toBe(3);
   });
 
-  it('refuses a network with an account in two seats', () => {
+  it('takes an account in several seats (the page signs one clinician in for all three hospitals)', () => {
     const request = { ...info(['a', 'b', 'a']), params: HE_PARAMETER_ID };
-    expect(code(() => checkNetworkRequest('a', request))).toBe(400);
-    expect(code(() => checkNetworkRequest('a', { ...request, seats: ['a', 'b', 'c'] }))).toBe(0);
+    expect(code(() => checkNetworkRequest('a', request))).toBe(0);
+    expect(code(() => checkNetworkRequest('a', { ...request, seats: ['b', 'a', 'a'] }))).toBe(400);
   });
 
   it('refuses what would exceed maxBytes and changes nothing', () => {

@@ -193,17 +193,11 @@ describeOnBothDatabases('routes: federated rounds', (suite) => {
     expect(Date.now() - t).toBeLessThan(8_000);
   });
 
-  it('each seat is a different account; one account coordinates at most 4 networks', async () => {
-    const duplicate = await h.app.inject({
-      method: 'POST',
-      url: '/api/federated/networks',
-      headers: { authorization: `Bearer ${dave.token}` },
-      payload: request([dave.id, dave.id]),
-    });
-    expect(duplicate.json()).toEqual({ error: 'bad-network', message: 'each seat must be a different account' });
-    await status(400, () => createFederatedNetwork(signedIn(dave), request([dave.id, carol.id, carol.id]), o()));
+  it('one account coordinates at most 4 networks, seats held twice or not, and the others are not locked out', async () => {
     const held = fed.networks.size;
-    for (let i = 0; i < 4; i++) await createFederatedNetwork(signedIn(dave), request([dave.id, carol.id]), o());
+    // an account in every seat (the page's demo) counts like any other network against the cap
+    await createFederatedNetwork(signedIn(dave), request([dave.id, dave.id]), o());
+    for (let i = 0; i < 3; i++) await createFederatedNetwork(signedIn(dave), request([dave.id, carol.id]), o());
     await status(409, () => createFederatedNetwork(signedIn(dave), request([dave.id, carol.id]), o()));
     expect(fed.networks.size).toBe(held + 4);
     // the others are not locked out
