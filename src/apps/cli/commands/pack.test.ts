@@ -52,6 +52,13 @@ describe('cli pack / unpack', () => {
     expect(Buffer.from(back.data as Uint8Array).equals(Buffer.from(img.data))).toBe(true);
     expect(JSON.parse(readFileSync(metaPath, 'utf8')).source.format).toBe('png');
 
+    // a --meta that cannot be written (a folder): nothing is left behind, not even the image written first
+    const leftPng = join(dir, 'left.png');
+    const unwritable = await cli('unpack', '--key', keyPath, '--in', pkgPath, '--out', leftPng, '--meta', dir);
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.err).toMatch(/cannot write .*: it is a folder/);
+    expect(existsSync(leftPng)).toBe(false);
+
     const tampered = new Uint8Array(readFileSync(pkgPath));
     tampered[tampered.length - 20] ^= 1;
     writeFileSync(pkgPath, tampered);

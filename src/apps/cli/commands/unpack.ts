@@ -3,9 +3,10 @@
  * Opens an AES-256-GCM package: writes the display image of one frame as PNG
  * (the one marked to show, or frame N of the file), optionally its de-identified
  * metadata and raw stored samples (little-endian), all mode 0600. A package
- * that fails authentication writes nothing. `--cbc-comparison` is needed to open
+ * that fails authentication writes nothing, and neither does one whose outputs cannot all be written. `--cbc-comparison` is needed to open
  * an AES-CBC comparison file, which has no integrity check.
  */
+import { rm } from 'node:fs/promises';
 import { type ParsedArgs, UsageError, flag, optionalString, requireOption, type CommandOptions } from '../args';
 import { loadKey, readInput, refuseOverwritingInput, writePng, writePrivateFile } from '../io';
 import {
@@ -55,9 +56,21 @@ export async function run(args: ParsedArgs): Promise<void> {
   const { frameNumbers } = opened;
   const unpackMs = Math.round((performance.now() - started) * 10) / 10;
   // Everything is decrypted and verified before the first byte is written; every output is 0600, like a key file.
-  await writePng(out, opened.image);
-  if (metaPath) await writePrivateFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
-  if (rawPath) await writePrivateFile(rawPath, rawBytes(opened.raw));
+  // all or nothing: where a later output cannot be written, the ones already written go again, so no
+  // decrypted image is left behind without the summary that says it exists
+  const written: string[] = [];
+  try {
+    await writePng(out, opened.image);
+    written.push(out);
+    if (metaPath) {
+      await writePrivateFile(metaPath, JSON.stringify(opened.metadata, null, 2) + '\n');
+      written.push(metaPath);
+    }
+    if (rawPath) await writePrivateFile(rawPath, rawBytes(opened.raw));
+  } catch (err) {
+    await Promise.all(written.map((path) => rm(path, { force: true })));
+    throw err;
+  }
   const { width, height, samplesPerPixel, bitsAllocated, signed } = opened.metadata.raw;
   console.log(
     JSON.stringify({
