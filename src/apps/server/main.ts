@@ -81,6 +81,27 @@ async function openData(dataDir: string): Promise<Database> {
   return openDatabase(databaseUrl ? { databaseUrl } : { dataDir });
 }
 
+/**
+ * One operator action, carried out where the data is: through the running server's admin
+ * socket (PGlite is single-process: the server holds the database), or on the database
+ * directly when no server runs. `fromSocket` reads the socket's answer (and refuses a bad one).
+ */
+async function asOperator<T>(
+  dataDir: string,
+  socket: { method: 'GET' | 'POST'; path: string; body?: unknown },
+  fromSocket: (answer: { status: number; body: unknown }) => T,
+  direct: (db: Database) => Promise<T>,
+): Promise<T> {
+  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), socket.method, socket.path, socket.body);
+  if (viaSocket) return fromSocket(viaSocket);
+  const db = await openData(dataDir);
+  try {
+    return await direct(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /** A free port on `host`, for `--port 0`: the origin (and so every signature's audience) needs the port up front. */
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -163,21 +184,16 @@ async function invite(values: Options): Promise<number> {
     role: required(values, 'role'),
     ...(values.site ? { site: values.site } : {}),
   };
-  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'POST', '/invitations', request);
-  let code: string;
-  if (viaSocket) {
-    const body = viaSocket.body as { code?: string; message?: string };
-    if (viaSocket.status !== 200 || !body.code)
-      throw new AdminError(body.message ?? 'the server refused the invitation');
-    code = body.code;
-  } else {
-    const db = await openData(dataDir);
-    try {
-      code = (await makeInvitation(db, request)).code;
-    } finally {
-      await db.close();
-    }
-  }
+  const code = await asOperator(
+    dataDir,
+    { method: 'POST', path: '/invitations', body: request },
+    ({ status, body }) => {
+      const answer = body as { code?: string; message?: string };
+      if (status !== 200 || !answer.code) throw new AdminError(answer.message ?? 'the server refused the invitation');
+      return answer.code;
+    },
+    async (db) => (await makeInvitation(db, request)).code,
+  );
   process.stderr.write(`Invitation for ${request.name} (${request.role}), valid 7 days; give them this code:\n`);
   process.stdout.write(`${code}\n`);
   return 0;
@@ -186,21 +202,17 @@ async function invite(values: Options): Promise<number> {
 async function accountDisable(values: Options): Promise<number> {
   const dataDir = required(values, 'data');
   const request = { name: required(values, 'name') };
-  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'POST', '/accounts/disable', request);
-  let previousRole: string;
-  if (viaSocket) {
-    const body = viaSocket.body as { previousRole?: string; message?: string };
-    if (viaSocket.status !== 200 || !body.previousRole)
-      throw new AdminError(body.message ?? 'the server refused to disable the account');
-    previousRole = body.previousRole;
-  } else {
-    const db = await openData(dataDir);
-    try {
-      previousRole = (await disableAccount(db, request)).previousRole;
-    } finally {
-      await db.close();
-    }
-  }
+  const previousRole = await asOperator(
+    dataDir,
+    { method: 'POST', path: '/accounts/disable', body: request },
+    ({ status, body }) => {
+      const answer = body as { previousRole?: string; message?: string };
+      if (status !== 200 || !answer.previousRole)
+        throw new AdminError(answer.message ?? 'the server refused to disable the account');
+      return answer.previousRole;
+    },
+    async (db) => (await disableAccount(db, request)).previousRole,
+  );
   process.stdout.write(
     `account ${request.name} disabled (was ${previousRole}): its sessions are refused from now on\n`,
   );
@@ -220,19 +232,15 @@ async function auditVerify(values: Options): Promise<number> {
   const dataDir = required(values, 'data');
   const anchor = readAnchor(values.anchor);
   const at = anchor && anchor.entries > 0 ? anchor.entries : undefined;
-  const viaSocket = await callAdminSocket(join(dataDir, 'admin.sock'), 'GET', `/audit/verify${at ? `?at=${at}` : ''}`);
-  let answer: AuditVerificationAnswer;
-  if (viaSocket) {
-    if (viaSocket.status !== 200) throw new Error('the server could not verify the audit log');
-    answer = viaSocket.body as AuditVerificationAnswer;
-  } else {
-    const db = await openData(dataDir);
-    try {
-      answer = await auditVerification(db, at);
-    } finally {
-      await db.close();
-    }
-  }
+  let answer: AuditVerificationAnswer = await asOperator(
+    dataDir,
+    { method: 'GET', path: `/audit/verify${at ? `?at=${at}` : ''}` },
+    ({ status, body }) => {
+      if (status !== 200) throw new Error('the server could not verify the audit log');
+      return body as AuditVerificationAnswer;
+    },
+    (db) => auditVerification(db, at),
+  );
   if (anchor && at) answer = checkAgainstAnchor(answer, anchor);
   // Kept elsewhere (another machine, a notebook), the anchor shows a log cut short at its end,
   // which no chain can show by itself.
