@@ -19,12 +19,20 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+/** The test image as in.png, a new key k.json, and its encryption e.png (all in `dir`), through the CLI. */
+async function keyAndEncryptedImage(): Promise<{ png: string; key: string; encrypted: string }> {
+  const png = join(dir, 'in.png');
+  const key = join(dir, 'k.json');
+  const encrypted = join(dir, 'e.png');
+  await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
+  expect(await main(['key', 'new', '--out', key])).toBe(0);
+  expect(await main(['encrypt', '--key', key, '--in', png, '--out', encrypted])).toBe(0);
+  return { png, key, encrypted };
+}
+
 describe('command line', () => {
   it('key new -> encrypt -> decrypt gives back the model input exactly', async () => {
-    const png = join(dir, 'in.png');
-    await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
-    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
-    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
+    await keyAndEncryptedImage();
     expect(
       await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd.png')]),
     ).toBe(0);
@@ -150,9 +158,7 @@ describe('command line', () => {
     // a folder for a file, a file in a folder that does not exist: in words, not Node's error codes
     expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', dir, '--out', join(dir, 'o.png')])).toBe(2);
     expect(stderr.at(-1)).toBe(`cipherscan encrypt: ${dir} is a folder, not a file`);
-    const png = join(dir, 'in.png');
-    await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
-    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
+    await keyAndEncryptedImage();
     const nowhere = join(dir, 'no-such-folder', 'd.png');
     expect(await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', nowhere])).toBe(2);
     expect(stderr.at(-1)).toBe(`cipherscan decrypt: cannot write ${nowhere}: its folder does not exist`);
@@ -160,10 +166,7 @@ describe('command line', () => {
   });
 
   it('decrypt says when a PNG carries no key check (no CipherScan header), so a wrong key cannot be noticed', async () => {
-    const png = join(dir, 'in.png');
-    await writeFile(png, encodeRgbPng({ width: 200, height: 200, data: testImage(200) }));
-    expect(await main(['key', 'new', '--out', join(dir, 'k.json')])).toBe(0);
-    expect(await main(['encrypt', '--key', join(dir, 'k.json'), '--in', png, '--out', join(dir, 'e.png')])).toBe(0);
+    await keyAndEncryptedImage();
     expect(
       await main(['decrypt', '--key', join(dir, 'k.json'), '--in', join(dir, 'e.png'), '--out', join(dir, 'd.png')]),
     ).toBe(0);
